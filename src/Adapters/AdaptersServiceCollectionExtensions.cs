@@ -1,0 +1,118 @@
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using Microsoft.Azure.Cosmos;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http.Resilience;
+using Polly;
+using PrecisionMed.Adapters.Cosmos;
+using PrecisionMed.Adapters.Fhir;
+using PrecisionMed.Adapters.Storage;
+using PrecisionMed.Core.Pipeline;
+using PrecisionMed.Core.Pipeline.Ledger;
+
+namespace PrecisionMed.Adapters;
+
+public static class AdaptersServiceCollectionExtensions
+{
+    /// <summary>
+    /// The Azure adapters for the pipeline's ports: Blob Storage, Storage Queue, Cosmos DB ledger and
+    /// the FHIR service. Settings are read when a client is first needed, and a missing one fails
+    /// with the name of the setting to add.
+    /// </summary>
+    public static IServiceCollection AddPrecisionMedAdapters(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddLabStorage(configuration);
+        services.AddCosmosLedger(configuration);
+        services.AddFhirHttpWriter(configuration);
+        return services;
+    }
+
+    public static IServiceCollection AddLabStorage(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(_ => ReadLabStorageOptions(configuration));
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<LabStorageOptions>();
+            return options.ConnectionString is { Length: > 0 } connection
+                ? new BlobServiceClient(connection)
+                : new BlobServiceClient(Required(options.BlobServiceUri, "LabStorage__blobServiceUri"), AzureCredentials.For(options.ClientId));
+        });
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<LabStorageOptions>();
+            var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None };
+            return options.ConnectionString is { Length: > 0 } connection
+                ? new QueueClient(connection, options.WorkQueueName, queueOptions)
+                : new QueueClient(
+                    new Uri(Required(options.QueueServiceUri, "LabStorage__queueServiceUri"), options.WorkQueueName),
+                    AzureCredentials.For(options.ClientId), queueOptions);
+        });
+        services.AddSingleton<ILabFileStore, BlobLabFileStore>();
+        services.AddSingleton<IWorkItemQueue, StorageQueueWorkItemQueue>();
+        return services;
+    }
+
+    public static IServiceCollection AddCosmosLedger(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(_ => configuration.GetSection(CosmosOptions.SectionName).Get<CosmosOptions>() ?? new CosmosOptions());
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<CosmosOptions>();
+            var endpoint = Required(options.Endpoint, "Cosmos__Endpoint").ToString();
+            var clientOptions = new CosmosClientOptions { ApplicationName = "precisionmed-serverless" };
+            if (!options.IsEmulator) return new CosmosClient(endpoint, AzureCredentials.For(options.ClientId), clientOptions);
+
+            // The emulator server speaks the gateway protocol only and must not be told about other regions.
+            clientOptions.ConnectionMode = ConnectionMode.Gateway;
+            clientOptions.LimitToEndpoint = true;
+            return new CosmosClient(endpoint, options.EmulatorKey, clientOptions);
+        });
+        services.AddSingleton<CosmosContainerProvider>();
+        services.AddSingleton<ILabFileLedger, CosmosLabFileLedger>();
+        return services;
+    }
+
+    public static IServiceCollection AddFhirHttpWriter(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection(FhirOptions.SectionName).Get<FhirOptions>() ?? new FhirOptions();
+        services.AddSingleton(options);
+        var client = services.AddHttpClient<IFhirWriter, FhirHttpWriter>(http =>
+        {
+            var baseUrl = Required(options.BaseUrl, "Fhir__BaseUrl").ToString();
+            http.BaseAddress = new Uri(baseUrl.EndsWith('/') ? baseUrl : baseUrl + "/");
+            http.Timeout = Timeout.InfiniteTimeSpan; // the resilience pipeline owns timeouts
+        });
+        if (options.UseManagedIdentity)
+        {
+            client.AddHttpMessageHandler(() => new EntraTokenHandler(
+                AzureCredentials.For(options.ClientId),
+                Required(options.BaseUrl, "Fhir__BaseUrl").ToString().TrimEnd('/') + "/.default"));
+        }
+
+        client.AddResilienceHandler("fhir", pipeline =>
+        {
+            pipeline.AddRetry(new HttpRetryStrategyOptions
+            {
+                MaxRetryAttempts = Math.Max(options.MaxRetries, 0),
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = options.RetryBaseDelay,
+                ShouldRetryAfterHeader = true,
+            });
+            pipeline.AddTimeout(options.AttemptTimeout);
+        });
+        return services;
+    }
+
+    private static LabStorageOptions ReadLabStorageOptions(IConfiguration configuration)
+    {
+        var section = configuration.GetSection(LabStorageOptions.ConnectionName);
+        var options = section.Get<LabStorageOptions>() ?? new LabStorageOptions();
+        if (section.Value is { Length: > 0 } connectionString) options.ConnectionString = connectionString;
+        return options;
+    }
+
+    private static Uri Required(Uri? value, string setting) =>
+        value ?? throw new InvalidOperationException($"The app setting {setting} is not set.");
+}

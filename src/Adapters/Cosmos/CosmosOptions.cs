@@ -1,0 +1,25 @@
+namespace PrecisionMed.Adapters.Cosmos;
+
+/// <summary>Cosmos DB (section <c>Cosmos</c>): the ledger and, later, the knowledge store.</summary>
+public sealed class CosmosOptions
+{
+    public const string SectionName = "Cosmos";
+
+    public Uri? Endpoint { get; set; }
+    public string Database { get; set; } = "precisionmed";
+    public string LedgerContainer { get; set; } = "ledger";
+
+    /// <summary>The user-assigned managed identity's client id (Azure). Cosmos local auth is off there.</summary>
+    public string? ClientId { get; set; }
+
+    /// <summary>
+    /// Only for the local emulator server, which accepts any base64 key: never set in Azure, where
+    /// the account has <c>disableLocalAuth</c>.
+    /// </summary>
+    public string? EmulatorKey { get; set; }
+
+    /// <summary>Create the database and containers when missing: for local stacks; in Azure the Bicep does it.</summary>
+    public bool CreateIfMissing { get; set; }
+
+    internal bool IsEmulator => !string.IsNullOrEmpty(EmulatorKey);
+}

@@ -1,0 +1,88 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Polly.Timeout;
+using PrecisionMed.Core.Pipeline;
+
+namespace PrecisionMed.Adapters.Fhir;
+
+/// <summary>
+/// Posts transaction bundles to a FHIR R4 server. Retries (429/5xx/timeouts, honouring Retry-After)
+/// are done by the resilience handler this client is registered with; what is left when they run out
+/// becomes <see cref="FhirTransientException"/>, a refusal of the content <see cref="FhirRejectedException"/>.
+/// </summary>
+internal sealed class FhirHttpWriter(HttpClient http) : IFhirWriter
+{
+    private static readonly MediaTypeHeaderValue FhirJson = new("application/fhir+json") { CharSet = "utf-8" };
+
+    public async Task<FhirWriteResult> WriteTransactionAsync(JsonObject bundle, CancellationToken cancellationToken)
+    {
+        using var content = new ByteArrayContent(Encoding.UTF8.GetBytes(bundle.ToJsonString()));
+        content.Headers.ContentType = FhirJson;
+        using var request = new HttpRequestMessage(HttpMethod.Post, string.Empty) { Content = content };
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/fhir+json"));
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, cancellationToken);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException
+                                   || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            throw new FhirTransientException("The FHIR service could not be reached after retries.", ex);
+        }
+
+        using (response)
+        {
+            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            if (response.IsSuccessStatusCode) return new FhirWriteResult(Locations(body));
+
+            var status = (int)response.StatusCode;
+            if (IsTransient(response.StatusCode))
+                throw new FhirTransientException($"The FHIR service answered HTTP {status} after retries.");
+            throw new FhirRejectedException(status, OutcomeSummary(body));
+        }
+    }
+
+    internal static bool IsTransient(HttpStatusCode status) =>
+        status is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout || (int)status >= 500;
+
+    private static List<string> Locations(string body)
+    {
+        var locations = new List<string>();
+        if (JsonNode.Parse(body)?["entry"] is not JsonArray entries) return locations;
+        foreach (var entry in entries)
+        {
+            if (entry?["response"]?["location"]?.GetValue<string>() is { } location) locations.Add(location);
+        }
+
+        return locations;
+    }
+
+    /// <summary>The OperationOutcome's issues as one line each: severity, code, location, diagnostics.</summary>
+    private static string OutcomeSummary(string body)
+    {
+        try
+        {
+            if (JsonNode.Parse(body) is JsonObject { } outcome && outcome["issue"] is JsonArray issues)
+            {
+                return string.Join("; ", issues.OfType<JsonObject>().Select(issue =>
+                {
+                    var where = issue["expression"]?[0]?.GetValue<string>() ?? issue["location"]?[0]?.GetValue<string>();
+                    var text = issue["diagnostics"]?.GetValue<string>() ?? issue["details"]?["text"]?.GetValue<string>();
+                    return $"{issue["severity"]?.GetValue<string>()} {issue["code"]?.GetValue<string>()}"
+                           + (where is null ? string.Empty : $" at {where}") + (text is null ? string.Empty : $": {text}");
+                }));
+            }
+        }
+        catch (JsonException)
+        {
+            // Not JSON: fall through to the raw text, cut short.
+        }
+
+        return body.Length > 500 ? body[..500] : body;
+    }
+}

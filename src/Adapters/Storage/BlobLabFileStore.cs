@@ -1,0 +1,86 @@
+using System.Collections.Concurrent;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using PrecisionMed.Core.Pipeline;
+
+namespace PrecisionMed.Adapters.Storage;
+
+/// <summary>Lab files in Blob Storage: one container per area (<c>incoming</c>, <c>archive</c>, <c>rejected</c>).</summary>
+internal sealed class BlobLabFileStore(BlobServiceClient service, LabStorageOptions options) : ILabFileStore
+{
+    private readonly ConcurrentDictionary<string, Lazy<Task>> _created = new(StringComparer.Ordinal);
+
+    public async Task<Stream?> OpenReadAsync(LabFileLocation location, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Blob(location).OpenReadAsync(new BlobOpenReadOptions(allowModifications: false), cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    public async Task CopyAsync(LabFileLocation from, LabFileLocation to, CancellationToken cancellationToken)
+    {
+        var source = Blob(from);
+        var target = Blob(to);
+        await EnsureContainerAsync(to.Area, cancellationToken);
+
+        BlobProperties sourceProperties;
+        try
+        {
+            sourceProperties = (await source.GetPropertiesAsync(cancellationToken: cancellationToken)).Value;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            if (await target.ExistsAsync(cancellationToken)) return; // an earlier attempt copied and deleted it
+            throw new FileNotFoundException($"Cannot copy {from.Area}/(blob of file): the source no longer exists.", ex);
+        }
+
+        // A streamed copy through the app rather than a server-side copy: it needs no SAS or shared key
+        // (both are off) and reads the exact version whose properties were just taken.
+        var download = await source.DownloadStreamingAsync(
+            new BlobDownloadOptions { Conditions = new BlobRequestConditions { IfMatch = sourceProperties.ETag } }, cancellationToken);
+        await using (var content = download.Value.Content)
+        {
+            await target.UploadAsync(content, new BlobUploadOptions
+            {
+                HttpHeaders = new BlobHttpHeaders { ContentType = sourceProperties.ContentType },
+                Metadata = sourceProperties.Metadata,
+            }, cancellationToken);
+        }
+
+        var copied = (await target.GetPropertiesAsync(cancellationToken: cancellationToken)).Value;
+        if (copied.ContentLength != sourceProperties.ContentLength)
+        {
+            throw new IOException(
+                $"Copy to {to.Area} is incomplete: {copied.ContentLength} of {sourceProperties.ContentLength} bytes; the original is kept.");
+        }
+    }
+
+    public async Task WriteAsync(LabFileLocation location, ReadOnlyMemory<byte> content, string contentType, CancellationToken cancellationToken)
+    {
+        await EnsureContainerAsync(location.Area, cancellationToken);
+        await Blob(location).UploadAsync(
+            BinaryData.FromBytes(content),
+            new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = contentType } },
+            cancellationToken);
+    }
+
+    public Task DeleteAsync(LabFileLocation location, CancellationToken cancellationToken) =>
+        Blob(location).DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: cancellationToken);
+
+    private BlobClient Blob(LabFileLocation location) =>
+        service.GetBlobContainerClient(location.Area).GetBlobClient(location.Path);
+
+    private Task EnsureContainerAsync(string area, CancellationToken cancellationToken)
+    {
+        if (!options.CreateIfMissing) return Task.CompletedTask;
+        var creation = _created.GetOrAdd(area, name => new Lazy<Task>(
+            () => service.GetBlobContainerClient(name).CreateIfNotExistsAsync(cancellationToken: CancellationToken.None)));
+        return creation.Value.WaitAsync(cancellationToken);
+    }
+}

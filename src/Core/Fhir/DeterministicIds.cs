@@ -1,0 +1,42 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace PrecisionMed.Core.Fhir;
+
+/// <summary>
+/// Ids for the resources the pipeline owns, derived from what the resource is rather than when it
+/// was made: (lab, report accession, resource kind, natural key). Re-delivery, re-drop and
+/// amendments therefore converge on the same resources (DESIGN.md §5).
+/// </summary>
+/// <remarks>
+/// The id is a UUID laid out from SHA-256 of the parts (version nibble 8, "custom", RFC 9562), so it
+/// is a valid FHIR id (<c>[A-Za-z0-9\-\.]{1,64}</c>) and also a real UUID for <c>urn:uuid:</c> full URLs.
+/// Parts are length-prefixed so ("ab","c") and ("a","bc") differ.
+/// </remarks>
+public static class DeterministicIds
+{
+    /// <summary>The id of a resource owned by one report.</summary>
+    public static string ForReportResource(string labId, string accession, string resourceType, string naturalKey) =>
+        Create("report-resource", labId, accession, resourceType, naturalKey);
+
+    /// <summary>The id of a lab-level resource shared by the lab's reports (its Organization, Practitioners).</summary>
+    public static string ForLabResource(string labId, string resourceType, string naturalKey) =>
+        Create("lab-resource", labId, resourceType, naturalKey);
+
+    /// <summary>A stable UUID for any ordered list of parts.</summary>
+    public static string Create(params ReadOnlySpan<string> parts)
+    {
+        var builder = new StringBuilder();
+        foreach (var part in parts)
+        {
+            builder.Append(part.Length).Append(':').Append(part).Append('|');
+        }
+
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(Encoding.UTF8.GetBytes(builder.ToString()), hash);
+        var bytes = hash[..16];
+        bytes[6] = (byte)((bytes[6] & 0x0F) | 0x80);
+        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
+        return new Guid(bytes, bigEndian: true).ToString("D");
+    }
+}

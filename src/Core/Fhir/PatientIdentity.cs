@@ -1,0 +1,58 @@
+using System.Text.Json.Nodes;
+using PrecisionMed.Core.Formats.Fhir;
+
+namespace PrecisionMed.Core.Fhir;
+
+/// <summary>
+/// How a lab's Patient is matched to the EMR's: by one identifier (system|value). The lab's first
+/// identifier with a value is used; a value without a system is scoped to the lab; a Patient with no
+/// identifier at all is scoped by the lab's own resource id, so repeats from that lab still converge.
+/// </summary>
+internal sealed record PatientIdentity(string System, string Value, string FullUrl)
+{
+    public string SearchCondition => $"identifier={Uri.EscapeDataString(System)}|{Uri.EscapeDataString(Value)}";
+
+    public static PatientIdentity Choose(LabBundleEntry patient, string labId)
+    {
+        string system;
+        string value;
+        if (ReportTransactionBuilder.FirstIdentifier(patient.Resource) is { } identifier)
+        {
+            var bar = identifier.IndexOf('|', StringComparison.Ordinal);
+            system = identifier[..bar];
+            value = identifier[(bar + 1)..];
+            if (system.Length == 0) system = $"urn:precisionmed:lab:{labId}:patient-id";
+        }
+        else
+        {
+            system = $"urn:precisionmed:lab:{labId}:patient-resource";
+            value = patient.Id ?? patient.FullUrl ?? $"entry-{patient.Index}";
+        }
+
+        return new PatientIdentity(system, value, "urn:uuid:" + DeterministicIds.Create("patient", system, value));
+    }
+
+    /// <summary>Makes sure the identifier the search uses is on the resource (a lab-scoped one may not be).</summary>
+    public void EnsureOn(JsonObject patient)
+    {
+        if (patient["identifier"] is not JsonArray identifiers)
+        {
+            identifiers = [];
+            patient["identifier"] = identifiers;
+        }
+
+        foreach (var existing in identifiers.OfType<JsonObject>())
+        {
+            var existingValue = existing["value"]?.GetValue<string>();
+            var existingSystem = existing["system"]?.GetValue<string>();
+            if (existingValue == Value && existingSystem == System) return;
+            if (existingValue == Value && existingSystem is null)
+            {
+                existing["system"] = System;
+                return;
+            }
+        }
+
+        identifiers.Add(new JsonObject { ["system"] = System, ["value"] = Value });
+    }
+}

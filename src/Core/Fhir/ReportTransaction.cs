@@ -1,0 +1,22 @@
+using System.Text.Json.Nodes;
+
+namespace PrecisionMed.Core.Fhir;
+
+/// <summary>
+/// A report ready to write: one or more FHIR transaction bundles (at most
+/// <see cref="ReportTransactionBuilder.MaxEntriesPerBundle"/> entries each, the report in the last)
+/// and the references of every resource the pipeline owns in it.
+/// </summary>
+/// <param name="Accession">The report's accession (lab identifier, or the best stable key there is).</param>
+/// <param name="ReportReference"><c>DiagnosticReport/id</c>, or null for a bundle of results without a report.</param>
+/// <param name="OwnedReferences"><c>Type/id</c> of each resource written with PUT.</param>
+/// <param name="PatientCount">Patients found or conditionally created by identifier (never overwritten).</param>
+public sealed record ReportTransaction(
+    string Accession,
+    string? ReportReference,
+    IReadOnlyList<string> OwnedReferences,
+    int PatientCount,
+    IReadOnlyList<JsonObject> Bundles)
+{
+    public int ResourceCount => OwnedReferences.Count + PatientCount;
+}

@@ -1,0 +1,183 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using PrecisionMed.Core.Formats.Fhir;
+
+namespace PrecisionMed.Core.Fhir;
+
+/// <summary>
+/// Turns one report unit of a lab's bundle into FHIR transaction bundle(s) that keep the lab's content
+/// intact but re-identify it (DESIGN.md §5): every resource the pipeline owns gets a deterministic id
+/// and is written with PUT; the lab's references (<c>Type/id</c>, absolute URLs, <c>urn:uuid:</c>) are
+/// rewritten to match; the Patient is found by identifier or conditionally created, never overwritten;
+/// a Provenance names the source. <c>contained</c> resources and their <c>#id</c> references are kept.
+/// </summary>
+public static class ReportTransactionBuilder
+{
+    public const int MaxEntriesPerBundle = 500;
+
+    /// <summary>Lab-level resources: shared by all of a lab's reports rather than owned by one.</summary>
+    private static readonly HashSet<string> LabLevelTypes =
+        new(StringComparer.Ordinal) { "Organization", "Practitioner", "PractitionerRole", "Location" };
+
+    public static ReportTransaction Build(
+        LabBundle bundle, FhirReportUnit unit, ReportProvenance provenance, int maxEntriesPerBundle = MaxEntriesPerBundle)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxEntriesPerBundle, 3);
+        var members = unit.EntryIndexes.Select(i => bundle.Entries[i]).ToList();
+        var accession = ChooseAccession(bundle, unit, provenance);
+
+        var newReferences = new Dictionary<int, string>();
+        var patients = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
+        var owned = new List<(LabBundleEntry Entry, string Id)>();
+        var usedIds = new HashSet<string>(StringComparer.Ordinal);
+
+        foreach (var entry in members)
+        {
+            if (entry.ResourceType == "Patient")
+            {
+                var identity = PatientIdentity.Choose(entry, provenance.LabId);
+                newReferences[entry.Index] = identity.FullUrl;
+                if (!patients.ContainsKey(identity.FullUrl))
+                    patients[identity.FullUrl] = PatientEntry(entry, identity);
+                continue;
+            }
+
+            var naturalKey = NaturalKey(entry);
+            var id = LabLevelTypes.Contains(entry.ResourceType)
+                ? DeterministicIds.ForLabResource(provenance.LabId, entry.ResourceType, naturalKey)
+                : DeterministicIds.ForReportResource(provenance.LabId, accession, entry.ResourceType, naturalKey);
+            if (!usedIds.Add($"{entry.ResourceType}/{id}"))
+            {
+                // Two resources of one kind share a natural key (a lab reusing an identifier): keep both.
+                id = DeterministicIds.ForReportResource(
+                    provenance.LabId, accession, entry.ResourceType, naturalKey + "#" + entry.Index.ToString(CultureInfo.InvariantCulture));
+                usedIds.Add($"{entry.ResourceType}/{id}");
+            }
+
+            newReferences[entry.Index] = $"{entry.ResourceType}/{id}";
+            owned.Add((entry, id));
+        }
+
+        var index = new BundleReferenceIndex(bundle);
+        foreach (var patient in patients.Values) RewriteReferences((JsonObject)patient["resource"]!, index, newReferences);
+
+        var putEntries = owned
+            .OrderBy(o => o.Entry.ResourceType == "DiagnosticReport" ? 1 : 0)
+            .ThenBy(o => o.Entry.Index)
+            .Select(o => PutEntry(o.Entry, o.Id, index, newReferences))
+            .ToList();
+
+        var ownedReferences = owned.Select(o => $"{o.Entry.ResourceType}/{o.Id}").ToList();
+        var provenanceId = DeterministicIds.ForReportResource(provenance.LabId, accession, "Provenance", "unit");
+        var targets = ownedReferences.Concat(patients.Keys).ToList();
+        putEntries.Add(Entry(ProvenanceResource.Create(provenanceId, targets, provenance), "PUT", $"Provenance/{provenanceId}"));
+        ownedReferences.Add($"Provenance/{provenanceId}");
+
+        var reportReference = owned.Where(o => o.Entry.Index == unit.ReportEntryIndex)
+            .Select(o => $"DiagnosticReport/{o.Id}").FirstOrDefault();
+        var bundles = Chunk(patients.Values.ToList(), putEntries, maxEntriesPerBundle);
+        return new ReportTransaction(accession, reportReference, ownedReferences, patients.Count, bundles);
+    }
+
+    private static string ChooseAccession(LabBundle bundle, FhirReportUnit unit, ReportProvenance provenance)
+    {
+        if (unit.ReportEntryIndex is { } reportIndex)
+        {
+            var report = bundle.Entries[reportIndex];
+            if (FirstIdentifier(report.Resource) is { } identifier) return identifier;
+            if (report.Id is { Length: > 0 } id) return "DiagnosticReport/" + id;
+            if (report.FullUrl is { Length: > 0 } fullUrl) return fullUrl;
+        }
+
+        return bundle.Identifier ?? provenance.FileName;
+    }
+
+    private static string NaturalKey(LabBundleEntry entry) =>
+        FirstIdentifier(entry.Resource) is { } identifier ? "identifier:" + identifier
+        : entry.Id is { Length: > 0 } id ? "id:" + id
+        : entry.FullUrl is { Length: > 0 } fullUrl ? "fullUrl:" + fullUrl
+        : "entry:" + entry.Index.ToString(CultureInfo.InvariantCulture);
+
+    internal static string? FirstIdentifier(JsonObject resource)
+    {
+        var identifier = resource["identifier"] switch
+        {
+            JsonArray array => array.OfType<JsonObject>().FirstOrDefault(i => i["value"] is JsonValue),
+            JsonObject single => single, // DiagnosticReport.identifier is an array, but some resources have one
+            _ => null,
+        };
+        if (identifier?["value"] is not JsonValue value || !value.TryGetValue<string>(out var text)) return null;
+        var system = identifier["system"] is JsonValue s && s.TryGetValue<string>(out var sys) ? sys : string.Empty;
+        return system + "|" + text;
+    }
+
+    private static JsonObject PatientEntry(LabBundleEntry entry, PatientIdentity identity)
+    {
+        var patient = (JsonObject)entry.Resource.DeepClone();
+        patient.Remove("id"); // the EMR's Patient has its own id: found by identifier, not by ours
+        StripServerMeta(patient);
+        identity.EnsureOn(patient);
+        return new JsonObject
+        {
+            ["fullUrl"] = identity.FullUrl,
+            ["resource"] = patient,
+            ["request"] = new JsonObject
+            {
+                ["method"] = "POST",
+                ["url"] = "Patient",
+                ["ifNoneExist"] = identity.SearchCondition,
+            },
+        };
+    }
+
+    private static JsonObject PutEntry(LabBundleEntry entry, string id, BundleReferenceIndex index, Dictionary<int, string> newReferences)
+    {
+        var resource = (JsonObject)entry.Resource.DeepClone();
+        resource["id"] = id;
+        StripServerMeta(resource);
+        RewriteReferences(resource, index, newReferences);
+        return Entry(resource, "PUT", $"{entry.ResourceType}/{id}");
+    }
+
+    private static JsonObject Entry(JsonObject resource, string method, string url) => new()
+    {
+        ["resource"] = resource,
+        ["request"] = new JsonObject { ["method"] = method, ["url"] = url },
+    };
+
+    private static void RewriteReferences(JsonObject resource, BundleReferenceIndex index, Dictionary<int, string> newReferences)
+    {
+        foreach (var (owner, reference) in BundleReferenceIndex.FindReferences(resource).ToList())
+        {
+            if (index.Resolve(reference) is { } target && newReferences.TryGetValue(target, out var rewritten))
+                owner["reference"] = rewritten;
+        }
+    }
+
+    private static void StripServerMeta(JsonObject resource)
+    {
+        if (resource["meta"] is not JsonObject meta) return;
+        meta.Remove("versionId");
+        meta.Remove("lastUpdated");
+        if (meta.Count == 0) resource.Remove("meta");
+    }
+
+    private static List<JsonObject> Chunk(List<JsonObject> patientEntries, List<JsonObject> putEntries, int maxEntries)
+    {
+        // Patients are conditional creates, idempotent, so each chunk carries them for its urn:uuid
+        // references. The report and its Provenance come last, so a report never points at results
+        // that are not yet written.
+        var room = maxEntries - patientEntries.Count;
+        if (room < 2) throw new InvalidOperationException("Too many patients in one report for the bundle size.");
+        var bundles = new List<JsonObject>();
+        for (var start = 0; start < putEntries.Count; start += room)
+        {
+            var entries = new JsonArray();
+            foreach (var patient in patientEntries) entries.Add(patient.DeepClone());
+            foreach (var entry in putEntries.Skip(start).Take(room)) entries.Add(entry);
+            bundles.Add(new JsonObject { ["resourceType"] = "Bundle", ["type"] = "transaction", ["entry"] = entries });
+        }
+
+        return bundles;
+    }
+}

@@ -1,0 +1,111 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace PrecisionMed.Core.Formats.Fhir;
+
+/// <summary>
+/// Reads a lab's FHIR R4 Bundle (JSON). Structural problems become <see cref="LabFileRejectedException"/>
+/// with line/column (syntax) or a FHIRPath-like location (shape); FHIR conformance of the resources
+/// themselves is the validator's business, not the reader's.
+/// </summary>
+public static class FhirBundleReader
+{
+    private static readonly HashSet<string> AcceptedBundleTypes =
+        new(StringComparer.Ordinal) { "collection", "transaction", "batch", "document", "searchset" };
+
+    private static readonly JsonDocumentOptions DocumentOptions = new()
+    {
+        MaxDepth = 128,
+        CommentHandling = JsonCommentHandling.Disallow,
+        AllowTrailingCommas = false,
+    };
+
+    public static async Task<LabBundle> ReadAsync(Stream content, CancellationToken cancellationToken)
+    {
+        JsonNode? root;
+        try
+        {
+            root = await JsonNode.ParseAsync(content, documentOptions: DocumentOptions, cancellationToken: cancellationToken);
+        }
+        catch (JsonException ex)
+        {
+            // Utf8JsonReader positions are zero-based; people count from one.
+            throw new LabFileRejectedException(
+                new SourcePosition { Line = ex.LineNumber + 1, Column = ex.BytePositionInLine + 1 },
+                "the file is not valid JSON: " + FirstSentence(ex.Message));
+        }
+
+        return Read(root);
+    }
+
+    public static LabBundle Read(JsonNode? root)
+    {
+        if (root is not JsonObject bundle)
+            throw Reject("$", "expected a JSON object (a FHIR Bundle)");
+
+        var resourceType = GetString(bundle, "resourceType");
+        if (resourceType != "Bundle")
+        {
+            throw Reject("resourceType", resourceType is null
+                ? "the JSON has no resourceType: it is not a FHIR resource"
+                : $"expected resourceType 'Bundle' but found '{resourceType}': labs send results as a Bundle");
+        }
+
+        var type = GetString(bundle, "type");
+        if (type is null || !AcceptedBundleTypes.Contains(type))
+        {
+            throw Reject("Bundle.type", type is null
+                ? "Bundle.type is missing"
+                : $"Bundle.type '{type}' is not accepted (expected one of: {string.Join(", ", AcceptedBundleTypes.Order(StringComparer.Ordinal))})");
+        }
+
+        var identifier = bundle["identifier"] is JsonObject id ? GetString(id, "value") : null;
+        var entries = new List<LabBundleEntry>();
+        if (bundle["entry"] is JsonArray array)
+        {
+            for (var i = 0; i < array.Count; i++) entries.Add(ReadEntry(array[i], i));
+        }
+        else if (bundle["entry"] is not null)
+        {
+            throw Reject("Bundle.entry", "Bundle.entry must be an array");
+        }
+
+        if (entries.Count == 0) throw Reject("Bundle.entry", "the Bundle has no entries: there is nothing to report");
+
+        return new LabBundle(type, identifier, entries);
+    }
+
+    private static LabBundleEntry ReadEntry(JsonNode? node, int index)
+    {
+        var path = $"Bundle.entry[{index}]";
+        if (node is not JsonObject entry) throw Reject(path, "an entry must be a JSON object");
+        if (entry["resource"] is not JsonObject resource)
+        {
+            throw Reject(path + ".resource", entry["request"] is JsonObject
+                ? "an entry without a resource (e.g. a DELETE request) is not accepted from a lab"
+                : "the entry has no resource");
+        }
+
+        var resourceType = GetString(resource, "resourceType");
+        if (string.IsNullOrEmpty(resourceType) || !char.IsAsciiLetterUpper(resourceType[0]))
+            throw Reject(path + ".resource.resourceType", "the resource has no valid resourceType");
+        if (resourceType == "Bundle")
+            throw Reject(path + ".resource", "nested Bundles are not accepted");
+
+        var id = resource["id"] is JsonNode idNode ? idNode.GetValueKind() == JsonValueKind.String ? idNode.GetValue<string>() : null : null;
+        return new LabBundleEntry(index, GetString(entry, "fullUrl"), resourceType, id, resource);
+    }
+
+    private static string? GetString(JsonObject obj, string name) =>
+        obj[name] is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : null;
+
+    private static LabFileRejectedException Reject(string path, string reason) =>
+        new(new SourcePosition { Path = path }, reason);
+
+    private static string FirstSentence(string message)
+    {
+        // System.Text.Json messages repeat the path and position; the position is already structured.
+        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        return (cut > 0 ? message[..cut] : message).TrimEnd();
+    }
+}

@@ -1,0 +1,31 @@
+using System.Text.Json.Nodes;
+
+namespace PrecisionMed.Core.Pipeline;
+
+/// <summary>Writes transaction bundles: to the FHIR service, or to files for <c>pmed ingest</c>.</summary>
+public interface IFhirWriter
+{
+    /// <summary>
+    /// Writes one transaction bundle. Throws <see cref="FhirTransientException"/> when retries are
+    /// exhausted (the caller's queue retries later) and <see cref="FhirRejectedException"/> when the
+    /// server refuses the content (never retried).
+    /// </summary>
+    Task<FhirWriteResult> WriteTransactionAsync(JsonObject bundle, CancellationToken cancellationToken);
+}
+
+/// <summary>What the server made of a transaction: <c>Type/id/_history/version</c> per entry.</summary>
+public sealed record FhirWriteResult(IReadOnlyList<string> Locations);
+
+/// <summary>The FHIR service failed in a way that may pass (429, 5xx, timeout) and retries ran out.</summary>
+public sealed class FhirTransientException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>The FHIR service refused the content (400/404/409/412/422): retrying will not help.</summary>
+/// <param name="statusCode">The HTTP status.</param>
+/// <param name="outcome">The OperationOutcome's issues, for the error report (not for logs).</param>
+public sealed class FhirRejectedException(int statusCode, string outcome)
+    : Exception($"The FHIR service rejected the transaction with HTTP {statusCode}.")
+{
+    public int StatusCode { get; } = statusCode;
+
+    public string Outcome { get; } = outcome;
+}

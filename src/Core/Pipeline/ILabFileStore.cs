@@ -1,0 +1,33 @@
+namespace PrecisionMed.Core.Pipeline;
+
+/// <summary>The lab data storage areas (blob containers in Azure).</summary>
+public static class LabFileAreas
+{
+    public const string Incoming = "incoming";
+    public const string Archive = "archive";
+    public const string Rejected = "rejected";
+}
+
+/// <summary>A file in one of the <see cref="LabFileAreas"/>: <c>{area}/{path}</c>.</summary>
+public sealed record LabFileLocation(string Area, string Path)
+{
+    public override string ToString() => $"{Area}/{Path}";
+}
+
+/// <summary>Lab file storage (Azure Blob Storage).</summary>
+public interface ILabFileStore
+{
+    /// <summary>Opens a file for reading, or returns null when it does not exist.</summary>
+    Task<Stream?> OpenReadAsync(LabFileLocation location, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Copies a file and returns once the copy is complete and verified. When the source is gone but
+    /// the target exists (an earlier attempt got this far), it returns as done.
+    /// </summary>
+    Task CopyAsync(LabFileLocation from, LabFileLocation to, CancellationToken cancellationToken);
+
+    Task WriteAsync(LabFileLocation location, ReadOnlyMemory<byte> content, string contentType, CancellationToken cancellationToken);
+
+    /// <summary>Deletes a file if it exists.</summary>
+    Task DeleteAsync(LabFileLocation location, CancellationToken cancellationToken);
+}

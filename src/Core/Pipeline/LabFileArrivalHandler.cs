@@ -1,0 +1,136 @@
+using Microsoft.Extensions.Logging;
+using PrecisionMed.Core.Formats;
+using PrecisionMed.Core.Pipeline.Ledger;
+
+namespace PrecisionMed.Core.Pipeline;
+
+public enum ArrivalOutcome
+{
+    /// <summary>New content: recorded and its report units queued.</summary>
+    Queued,
+
+    /// <summary>Content already processed: archived (or rejected) again, nothing rewritten.</summary>
+    Duplicate,
+
+    /// <summary>The same content is being processed under this name right now: left for that run to finish.</summary>
+    InProgress,
+
+    /// <summary>Unreadable: copied to <c>rejected/</c> with an error report.</summary>
+    Rejected,
+}
+
+/// <summary>
+/// A lab file arrived in <c>incoming/{labId}/{name}</c> (DESIGN.md §4, first stage): hash it, consult
+/// the ledger, detect and split it, record it and queue one work item per report unit. Unreadable
+/// files are moved to <c>rejected/</c> with a machine-readable error report; nothing is lost.
+/// </summary>
+public sealed class LabFileArrivalHandler(
+    LabFileIntake intake,
+    ILabFileStore store,
+    ILabFileLedger ledger,
+    IWorkItemQueue queue,
+    LabFileFinisher finisher,
+    TimeProvider clock,
+    ILogger<LabFileArrivalHandler> logger)
+{
+    /// <param name="labId">The lab, from the blob path.</param>
+    /// <param name="blobName">The rest of the blob path under the lab's folder.</param>
+    /// <param name="correlationId">Carried in every work item and error, e.g. the function invocation id.</param>
+    /// <param name="content">The blob as the trigger delivered it, used for the first pass (hashing); later passes reopen it.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    public async Task<ArrivalOutcome> HandleAsync(
+        string labId, string blobName, string correlationId, Stream? content, CancellationToken cancellationToken)
+    {
+        var incoming = new LabFileLocation(LabFileAreas.Incoming, $"{labId}/{blobName}");
+        OpenLabFile open = async ct => await store.OpenReadAsync(incoming, ct)
+            ?? throw new FileNotFoundException($"The blob {LabFileAreas.Incoming}/{{labId}}/{{name}} of lab {labId} no longer exists.");
+
+        var hash = await LabFileIntake.HashAsync(content is null ? open : _ => Task.FromResult(content), cancellationToken);
+        var fileId = LabFileIds.For(labId, hash);
+        var existing = await ledger.FindFileAsync(fileId, cancellationToken);
+        if (existing is not null && existing.State != FileState.Received)
+            return await HandleRepeatAsync(existing, blobName, incoming, cancellationToken);
+
+        var now = clock.GetUtcNow();
+        var file = existing ?? new LedgerFile
+        {
+            FileId = fileId,
+            LabId = labId,
+            BlobName = blobName,
+            ContentHash = hash,
+            State = FileState.Received,
+            ReceivedAt = now,
+            UpdatedAt = now,
+            History = [new LedgerEvent(now, "Received")],
+        };
+
+        IntakePlan plan;
+        try
+        {
+            plan = await intake.PlanAsync(open, cancellationToken);
+        }
+        catch (LabFileRejectedException ex)
+        {
+            await finisher.RejectFileAsync(file, ex.Problem, units: null, cancellationToken);
+            PipelineLog.FileRejected(logger, fileId, labId, ex.Problem.Position.ToString());
+            return ArrivalOutcome.Rejected;
+        }
+
+        file = file with { Format = plan.Format.Format, UnitCount = plan.UnitCount };
+        await ledger.SaveFileAsync(file, cancellationToken);
+
+        // Units first, then messages, then the file's Split state: a crash in between leaves the file
+        // Received, and the trigger's redelivery redoes this idempotently.
+        for (var unit = 0; unit < plan.UnitCount; unit++)
+        {
+            var recorded = await ledger.FindUnitAsync(fileId, unit, cancellationToken);
+            if (recorded is null)
+            {
+                await ledger.SaveUnitAsync(
+                    new LedgerUnit { FileId = fileId, UnitIndex = unit, ContentHash = hash, State = UnitState.Pending, UpdatedAt = now },
+                    cancellationToken);
+            }
+        }
+
+        for (var unit = 0; unit < plan.UnitCount; unit++)
+        {
+            var item = new WorkItem(fileId, labId, blobName, hash, plan.Format.Format, unit, plan.UnitCount, correlationId, file.ReceivedAt);
+            await queue.EnqueueAsync(item, cancellationToken);
+        }
+
+        now = clock.GetUtcNow();
+        await ledger.SaveFileAsync(
+            file with { State = FileState.Split, UpdatedAt = now, History = [.. file.History, new LedgerEvent(now, $"Split into {plan.UnitCount} unit(s)")] },
+            cancellationToken);
+        PipelineLog.FileQueued(logger, fileId, labId, plan.Format.Format, plan.UnitCount);
+        return ArrivalOutcome.Queued;
+    }
+
+    private async Task<ArrivalOutcome> HandleRepeatAsync(LedgerFile existing, string blobName, LabFileLocation incoming, CancellationToken cancellationToken)
+    {
+        if (existing.State is FileState.Split or FileState.Held or FileState.Failed && existing.BlobName == blobName)
+        {
+            // This very blob is still being worked on (or waits for review or replay): leave it be.
+            return ArrivalOutcome.InProgress;
+        }
+
+        // Identical bytes already handled (or being handled under another name): keep this copy where
+        // the first one went, and change nothing else.
+        var area = existing.State == FileState.Rejected ? LabFileAreas.Rejected : LabFileAreas.Archive;
+        var target = new LabFileLocation(area, $"{existing.LabId}/{blobName}");
+        await store.CopyAsync(incoming, target, cancellationToken);
+        await store.DeleteAsync(incoming, cancellationToken);
+
+        var now = clock.GetUtcNow();
+        await ledger.SaveFileAsync(
+            existing with
+            {
+                DuplicateCount = existing.DuplicateCount + 1,
+                UpdatedAt = now,
+                History = [.. existing.History, new LedgerEvent(now, $"Same content arrived again; copied to {area}")],
+            },
+            cancellationToken);
+        PipelineLog.DuplicateFile(logger, existing.FileId, existing.LabId, existing.State);
+        return ArrivalOutcome.Duplicate;
+    }
+}

@@ -1,0 +1,130 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PrecisionMed.Core.Formats;
+using PrecisionMed.Core.Pipeline.Ledger;
+
+namespace PrecisionMed.Core.Pipeline;
+
+/// <summary>
+/// Ends a file's journey: rejected files go to <c>rejected/</c> with their error report, completed
+/// ones to <c>archive/</c>. The original is deleted from <c>incoming/</c> only after its copy is
+/// confirmed, so a crash at any point leaves a file in at least one place.
+/// </summary>
+public sealed class LabFileFinisher(
+    ILabFileStore store,
+    ILabFileLedger ledger,
+    IOptions<PipelineOptions> options,
+    TimeProvider clock,
+    ILogger<LabFileFinisher> logger)
+{
+    public async Task RejectFileAsync(
+        LedgerFile file, LabFileProblem problem, IReadOnlyList<LabFileErrorReport.UnitError>? units, CancellationToken cancellationToken)
+    {
+        var incoming = Incoming(file);
+        var rejected = new LabFileLocation(LabFileAreas.Rejected, $"{file.LabId}/{file.BlobName}");
+        var now = clock.GetUtcNow();
+        var report = new LabFileErrorReport
+        {
+            FileId = file.FileId,
+            LabId = file.LabId,
+            File = incoming.ToString(),
+            Format = file.Format == LabFileFormat.Unknown ? null : file.Format,
+            Position = problem.Position,
+            Reason = problem.Reason,
+            Units = units,
+            At = now,
+            PipelineVersion = options.Value.PipelineVersion,
+        };
+
+        await store.CopyAsync(incoming, rejected, cancellationToken);
+        await store.WriteAsync(ErrorReportLocation(rejected), report.ToUtf8Json(), "application/json", cancellationToken);
+        await store.DeleteAsync(incoming, cancellationToken);
+        await ledger.SaveFileAsync(
+            file with
+            {
+                State = FileState.Rejected,
+                Problem = problem,
+                StoredAt = rejected.ToString(),
+                UpdatedAt = now,
+                History = [.. file.History, new LedgerEvent(now, "Rejected: " + problem)],
+            },
+            cancellationToken);
+    }
+
+    /// <summary>Writes the error report of one unit beside where the original will end up.</summary>
+    public Task WriteUnitErrorAsync(WorkItem item, LabFileProblem problem, CancellationToken cancellationToken)
+    {
+        var report = new LabFileErrorReport
+        {
+            FileId = item.FileId,
+            LabId = item.LabId,
+            File = $"{LabFileAreas.Incoming}/{item.LabPath}",
+            Format = item.Format,
+            UnitIndex = item.UnitIndex,
+            Position = problem.Position,
+            Reason = problem.Reason,
+            At = clock.GetUtcNow(),
+            PipelineVersion = options.Value.PipelineVersion,
+        };
+        var location = new LabFileLocation(LabFileAreas.Rejected, $"{item.LabPath}.unit-{item.UnitIndex + 1}.error.json");
+        return store.WriteAsync(location, report.ToUtf8Json(), "application/json", cancellationToken);
+    }
+
+    /// <summary>
+    /// When every unit of a file has reached an end state, moves the original: all completed to
+    /// <c>archive/</c>, any rejected to <c>rejected/</c>. A failed or held unit keeps it in <c>incoming/</c> for replay.
+    /// </summary>
+    public async Task TryFinishAsync(string fileId, CancellationToken cancellationToken)
+    {
+        var file = await ledger.FindFileAsync(fileId, cancellationToken);
+        if (file is null || file.State is FileState.Completed or FileState.Rejected) return;
+
+        var units = await ledger.ListUnitsAsync(fileId, cancellationToken);
+        if (units.Count < file.UnitCount || units.Any(u => u.State == UnitState.Pending)) return;
+
+        var completed = units.Count(u => u.State == UnitState.Completed);
+        if (units.Any(u => u.State is UnitState.Failed or UnitState.Held))
+        {
+            var state = units.Any(u => u.State == UnitState.Failed) ? FileState.Failed : FileState.Held;
+            if (file.State != state)
+            {
+                var at = clock.GetUtcNow();
+                await ledger.SaveFileAsync(file with { State = state, UpdatedAt = at, History = [.. file.History, new LedgerEvent(at, state.ToString())] }, cancellationToken);
+            }
+
+            PipelineLog.FileFinished(logger, fileId, state, completed, file.UnitCount);
+            return;
+        }
+
+        if (completed < units.Count)
+        {
+            var rejectedUnits = units.Where(u => u.State == UnitState.Rejected)
+                .Select(u => new LabFileErrorReport.UnitError(u.UnitIndex, u.Problem?.Position ?? SourcePosition.None, u.Problem?.Reason ?? "rejected"))
+                .ToList();
+            var problem = new LabFileProblem(SourcePosition.None, $"{rejectedUnits.Count} of {units.Count} report unit(s) were rejected");
+            await RejectFileAsync(file, problem, rejectedUnits, cancellationToken);
+            PipelineLog.FileFinished(logger, fileId, FileState.Rejected, completed, file.UnitCount);
+            return;
+        }
+
+        var incoming = Incoming(file);
+        var archive = new LabFileLocation(LabFileAreas.Archive, $"{file.LabId}/{file.BlobName}");
+        await store.CopyAsync(incoming, archive, cancellationToken);
+        await store.DeleteAsync(incoming, cancellationToken);
+        var now = clock.GetUtcNow();
+        await ledger.SaveFileAsync(
+            file with
+            {
+                State = FileState.Completed,
+                StoredAt = archive.ToString(),
+                UpdatedAt = now,
+                History = [.. file.History, new LedgerEvent(now, "Completed; original archived")],
+            },
+            cancellationToken);
+        PipelineLog.FileFinished(logger, fileId, FileState.Completed, completed, file.UnitCount);
+    }
+
+    private static LabFileLocation Incoming(LedgerFile file) => new(LabFileAreas.Incoming, $"{file.LabId}/{file.BlobName}");
+
+    private static LabFileLocation ErrorReportLocation(LabFileLocation rejected) => rejected with { Path = rejected.Path + ".error.json" };
+}

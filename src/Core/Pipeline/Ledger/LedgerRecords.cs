@@ -1,0 +1,70 @@
+using System.Text.Json.Serialization;
+using PrecisionMed.Core.Formats;
+
+namespace PrecisionMed.Core.Pipeline.Ledger;
+
+[JsonConverter(typeof(JsonStringEnumConverter<FileState>))]
+public enum FileState
+{
+    Received,
+    Split,
+    Completed,
+    Rejected,
+    Held,
+    Failed,
+}
+
+[JsonConverter(typeof(JsonStringEnumConverter<UnitState>))]
+public enum UnitState
+{
+    Pending,
+    Completed,
+    Rejected,
+    Held,
+    Failed,
+}
+
+/// <summary>What happened to one lab file (one record per distinct content per lab).</summary>
+public sealed record LedgerFile
+{
+    public required string FileId { get; init; }
+    public required string LabId { get; init; }
+
+    /// <summary>The file's name under the lab's folder, as first received.</summary>
+    public required string BlobName { get; init; }
+    public required string ContentHash { get; init; }
+    public LabFileFormat Format { get; init; }
+    public FileState State { get; init; }
+    public int UnitCount { get; init; }
+    public DateTimeOffset ReceivedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>Why the file was rejected or failed; positions and rules only, no PHI.</summary>
+    public LabFileProblem? Problem { get; init; }
+
+    /// <summary>Where the original now is (<c>archive/...</c> or <c>rejected/...</c>), once moved.</summary>
+    public string? StoredAt { get; init; }
+
+    /// <summary>How many times the same content arrived again after the first.</summary>
+    public int DuplicateCount { get; init; }
+
+    public IReadOnlyList<LedgerEvent> History { get; init; } = [];
+}
+
+/// <summary>What happened to one report unit of a file.</summary>
+public sealed record LedgerUnit
+{
+    public required string FileId { get; init; }
+    public int UnitIndex { get; init; }
+    public required string ContentHash { get; init; }
+    public UnitState State { get; init; }
+    public string? Accession { get; init; }
+    public string? ReportReference { get; init; }
+    public IReadOnlyList<string> ResourceReferences { get; init; } = [];
+    public LabFileProblem? Problem { get; init; }
+    public int Attempts { get; init; }
+    public DateTimeOffset UpdatedAt { get; init; }
+}
+
+/// <summary>A state change, kept on the file record so ops can read a file's story in one place.</summary>
+public sealed record LedgerEvent(DateTimeOffset At, string What);

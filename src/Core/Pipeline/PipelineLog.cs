@@ -1,0 +1,42 @@
+using Microsoft.Extensions.Logging;
+using PrecisionMed.Core.Formats;
+using PrecisionMed.Core.Pipeline.Ledger;
+
+namespace PrecisionMed.Core.Pipeline;
+
+/// <summary>
+/// Everything the pipeline logs. Ids, states and counts only: no blob names (labs put patient
+/// names in them), no content, no identifiers.
+/// </summary>
+internal static partial class PipelineLog
+{
+    [LoggerMessage(1001, LogLevel.Information, "File {FileId} from lab {LabId}: {Format}, {UnitCount} report unit(s) queued")]
+    public static partial void FileQueued(ILogger logger, string fileId, string labId, LabFileFormat format, int unitCount);
+
+    [LoggerMessage(1002, LogLevel.Information, "File {FileId} from lab {LabId} arrived again (state {State}): nothing rewritten")]
+    public static partial void DuplicateFile(ILogger logger, string fileId, string labId, FileState state);
+
+    [LoggerMessage(1003, LogLevel.Warning, "File {FileId} from lab {LabId} rejected at {Position}")]
+    public static partial void FileRejected(ILogger logger, string fileId, string labId, string position);
+
+    [LoggerMessage(1004, LogLevel.Information, "File {FileId} finished as {State}: {Completed} of {UnitCount} unit(s) completed")]
+    public static partial void FileFinished(ILogger logger, string fileId, FileState state, int completed, int unitCount);
+
+    [LoggerMessage(2001, LogLevel.Information, "Unit {UnitIndex} of file {FileId} written: {ResourceCount} resource(s) in {BundleCount} transaction(s)")]
+    public static partial void UnitCompleted(ILogger logger, int unitIndex, string fileId, int resourceCount, int bundleCount);
+
+    [LoggerMessage(2002, LogLevel.Information, "Unit {UnitIndex} of file {FileId} was already completed for this content: skipped")]
+    public static partial void UnitAlreadyCompleted(ILogger logger, int unitIndex, string fileId);
+
+    [LoggerMessage(2003, LogLevel.Warning, "Unit {UnitIndex} of file {FileId} rejected at {Position}")]
+    public static partial void UnitRejected(ILogger logger, int unitIndex, string fileId, string position);
+
+    [LoggerMessage(2004, LogLevel.Error, "Unit {UnitIndex} of file {FileId} failed on every delivery attempt; correlation {CorrelationId}")]
+    public static partial void UnitFailed(ILogger logger, int unitIndex, string fileId, string correlationId);
+
+    [LoggerMessage(2005, LogLevel.Error, "A queue message that is not a work item was dropped ({Length} characters)")]
+    public static partial void MalformedWorkItem(ILogger logger, int length);
+
+    [LoggerMessage(2006, LogLevel.Warning, "The original of file {FileId} is in neither incoming nor archive: cannot process unit {UnitIndex}")]
+    public static partial void OriginalMissing(ILogger logger, string fileId, int unitIndex);
+}

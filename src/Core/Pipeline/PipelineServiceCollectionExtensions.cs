@@ -1,0 +1,26 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using PrecisionMed.Core.Formats.Fhir;
+
+namespace PrecisionMed.Core.Pipeline;
+
+public static class PipelineServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the pipeline's Core services and the lab formats it reads. Ports (ledger, store,
+    /// queue, FHIR writer) come from the adapters or, in tests, from fakes.
+    /// </summary>
+    public static IServiceCollection AddPrecisionMedPipeline(this IServiceCollection services)
+    {
+        services.AddOptions<PipelineOptions>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IReportFormat, FhirBundleFormat>());
+        services.TryAddSingleton<LabFileIntake>();
+        services.TryAddSingleton<LabFileFinisher>();
+        services.TryAddSingleton<LabFileArrivalHandler>();
+        services.TryAddSingleton<ReportWorkHandler>();
+        services.TryAddSingleton<PoisonWorkHandler>();
+        services.TryAddSingleton<LabFileStatusReader>();
+        return services;
+    }
+}

@@ -1,0 +1,125 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PrecisionMed.Core.Fhir;
+using PrecisionMed.Core.Formats;
+using PrecisionMed.Core.Pipeline.Ledger;
+
+namespace PrecisionMed.Core.Pipeline;
+
+public enum WorkOutcome
+{
+    Completed,
+    AlreadyCompleted,
+    Rejected,
+    Dropped,
+}
+
+/// <summary>
+/// Processes one report unit from the <c>lab-reports</c> queue (DESIGN.md §4, second stage): build its
+/// FHIR, write it, record it. Bad content rejects the unit (never retried); a FHIR service that
+/// stays unavailable throws, so the queue retries and eventually dead-letters the message.
+/// </summary>
+public sealed class ReportWorkHandler(
+    LabFileIntake intake,
+    ILabFileStore store,
+    ILabFileLedger ledger,
+    IFhirWriter writer,
+    LabFileFinisher finisher,
+    IOptions<PipelineOptions> options,
+    TimeProvider clock,
+    ILogger<ReportWorkHandler> logger)
+{
+    public async Task<WorkOutcome> HandleAsync(string message, CancellationToken cancellationToken)
+    {
+        var item = WorkItem.TryParse(message);
+        if (item is null)
+        {
+            // Nothing in it says which file it was about: retrying cannot help and there is nothing to record.
+            PipelineLog.MalformedWorkItem(logger, message.Length);
+            return WorkOutcome.Dropped;
+        }
+
+        return await HandleAsync(item, cancellationToken);
+    }
+
+    public async Task<WorkOutcome> HandleAsync(WorkItem item, CancellationToken cancellationToken)
+    {
+        var unit = await ledger.FindUnitAsync(item.FileId, item.UnitIndex, cancellationToken)
+            ?? new LedgerUnit { FileId = item.FileId, UnitIndex = item.UnitIndex, ContentHash = item.ContentHash };
+        if (unit.State == UnitState.Completed && unit.ContentHash == item.ContentHash)
+        {
+            PipelineLog.UnitAlreadyCompleted(logger, item.UnitIndex, item.FileId);
+            await finisher.TryFinishAsync(item.FileId, cancellationToken); // an earlier attempt may have stopped before this
+            return WorkOutcome.AlreadyCompleted;
+        }
+
+        unit = unit with { Attempts = unit.Attempts + 1 };
+        var original = await FindOriginalAsync(item, cancellationToken);
+        var provenance = new ReportProvenance(
+            item.LabId, $"{LabFileAreas.Incoming}/{item.LabPath}", item.ContentHash, item.BlobName,
+            item.UnitIndex, item.UnitCount, item.ReceivedAt, options.Value.PipelineVersion);
+
+        ReportTransaction transaction;
+        try
+        {
+            transaction = await intake.BuildUnitAsync(
+                async ct => await store.OpenReadAsync(original, ct) ?? throw new FileNotFoundException("The original vanished while being read."),
+                provenance, cancellationToken);
+        }
+        catch (LabFileRejectedException ex)
+        {
+            return await RejectAsync(item, unit, ex.Problem, cancellationToken);
+        }
+
+        try
+        {
+            foreach (var bundle in transaction.Bundles) await writer.WriteTransactionAsync(bundle, cancellationToken);
+        }
+        catch (FhirRejectedException ex)
+        {
+            var problem = new LabFileProblem(SourcePosition.None, $"{ex.Message} {ex.Outcome}".Trim());
+            return await RejectAsync(item, unit with { Accession = transaction.Accession }, problem, cancellationToken);
+        }
+
+        await ledger.SaveUnitAsync(
+            unit with
+            {
+                State = UnitState.Completed,
+                ContentHash = item.ContentHash,
+                Accession = transaction.Accession,
+                ReportReference = transaction.ReportReference,
+                ResourceReferences = transaction.OwnedReferences,
+                Problem = null,
+                UpdatedAt = clock.GetUtcNow(),
+            },
+            cancellationToken);
+        PipelineLog.UnitCompleted(logger, item.UnitIndex, item.FileId, transaction.ResourceCount, transaction.Bundles.Count);
+        await finisher.TryFinishAsync(item.FileId, cancellationToken);
+        return WorkOutcome.Completed;
+    }
+
+    private async Task<LabFileLocation> FindOriginalAsync(WorkItem item, CancellationToken cancellationToken)
+    {
+        // Normally still in incoming/; after a replay of a finished file, in archive/.
+        foreach (var area in (string[])[LabFileAreas.Incoming, LabFileAreas.Archive])
+        {
+            var location = new LabFileLocation(area, item.LabPath);
+            await using var probe = await store.OpenReadAsync(location, cancellationToken);
+            if (probe is not null) return location;
+        }
+
+        PipelineLog.OriginalMissing(logger, item.FileId, item.UnitIndex);
+        throw new FileNotFoundException($"The original of file {item.FileId} is in neither incoming nor archive.");
+    }
+
+    private async Task<WorkOutcome> RejectAsync(WorkItem item, LedgerUnit unit, LabFileProblem problem, CancellationToken cancellationToken)
+    {
+        await finisher.WriteUnitErrorAsync(item, problem, cancellationToken);
+        await ledger.SaveUnitAsync(
+            unit with { State = UnitState.Rejected, ContentHash = item.ContentHash, Problem = problem, UpdatedAt = clock.GetUtcNow() },
+            cancellationToken);
+        PipelineLog.UnitRejected(logger, item.UnitIndex, item.FileId, problem.Position.ToString());
+        await finisher.TryFinishAsync(item.FileId, cancellationToken);
+        return WorkOutcome.Rejected;
+    }
+}

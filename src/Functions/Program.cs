@@ -1,0 +1,10 @@
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.Hosting;
+using PrecisionMed.Adapters;
+using PrecisionMed.Core.Pipeline;
+
+var builder = FunctionsApplication.CreateBuilder(args);
+builder.Services
+    .AddPrecisionMedPipeline()
+    .AddPrecisionMedAdapters(builder.Configuration);
+builder.Build().Run();

@@ -1,0 +1,12 @@
+namespace PrecisionMed.Functions.Triggers;
+
+/// <summary>The names triggers bind to; Bicep and local.settings.json use the same ones.</summary>
+internal static class Bindings
+{
+    /// <summary>The lab data storage account's connection (<c>LabStorage__blobServiceUri</c> etc. in Azure).</summary>
+    public const string LabStorage = "LabStorage";
+
+    public const string IncomingPath = "incoming/{labId}/{name}";
+    public const string WorkQueue = "lab-reports";
+    public const string PoisonQueue = "lab-reports-poison";
+}
