@@ -18,6 +18,10 @@ public static class FhirBundleReader
         MaxDepth = 128,
         CommentHandling = JsonCommentHandling.Disallow,
         AllowTrailingCommas = false,
+
+        // FHIR JSON forbids repeated names; rejecting them here gives a position, where JsonObject
+        // would later throw ArgumentException on first access.
+        AllowDuplicateProperties = false,
     };
 
     public static async Task<LabBundle> ReadAsync(Stream content, CancellationToken cancellationToken)

@@ -1,0 +1,144 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using PrecisionMed.Adapters;
+using PrecisionMed.Core.Fhir;
+using PrecisionMed.Core.Formats;
+using PrecisionMed.Core.Pipeline;
+
+namespace PrecisionMed.Cli.Ingest;
+
+/// <summary>
+/// Runs the pipeline's Core synchronously on local files: the same intake, splitting and FHIR
+/// building as the functions, with bundles written to a folder (and optionally a FHIR server).
+/// </summary>
+internal sealed class IngestRunner(IngestOptions options, TextWriter stdout, TextWriter stderr)
+{
+    public const int ExitOk = 0;
+    public const int ExitUsage = 1;
+    public const int ExitRejected = 2;
+
+    private static readonly JsonSerializerOptions BundleJson = new() { WriteIndented = true };
+
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        var files = ExpandPaths(options.Paths, out var missing);
+        foreach (var path in missing) await stderr.WriteLineAsync($"pmed ingest: {path}: no such file or folder");
+        if (files.Count == 0)
+        {
+            await stderr.WriteLineAsync("pmed ingest: no input files");
+            return ExitUsage;
+        }
+
+        await using var services = BuildServices();
+        var intake = services.GetRequiredService<LabFileIntake>();
+        var writer = options.FhirUrl is null ? null : services.GetRequiredService<IFhirWriter>();
+        options.Output.Create();
+
+        var results = new List<IngestResult>();
+        var showProgress = !options.Json && files.Count > 1 && !Console.IsErrorRedirected;
+        for (var i = 0; i < files.Count; i++)
+        {
+            if (showProgress) await stderr.WriteAsync($"\r[{i + 1}/{files.Count}] {Path.GetFileName(files[i])}".PadRight(60));
+            results.Add(await IngestFileAsync(files[i], intake, writer, cancellationToken));
+        }
+
+        if (showProgress) await stderr.WriteLineAsync();
+        foreach (var rejected in results.Where(r => r.Status != "ingested"))
+            await stderr.WriteLineAsync($"pmed ingest: {rejected.File}: {rejected.Status}: {rejected.Reason}");
+
+        if (options.Json) await stdout.WriteLineAsync(JsonSerializer.Serialize(results, ResultJson));
+        else await stdout.WriteAsync(ResultTable.Render(results, options.Output.FullName));
+        return results.All(r => r.Status == "ingested") ? ExitOk : missing.Count > 0 ? ExitUsage : ExitRejected;
+    }
+
+    private async Task<IngestResult> IngestFileAsync(string path, LabFileIntake intake, IFhirWriter? writer, CancellationToken cancellationToken)
+    {
+        OpenLabFile open = ct => Task.FromResult<Stream>(File.OpenRead(path));
+        var name = Path.GetFileName(path);
+        try
+        {
+            var plan = await intake.PlanAsync(open, cancellationToken);
+            var resources = 0;
+            var bundleFiles = new List<string>();
+            for (var unit = 0; unit < plan.UnitCount; unit++)
+            {
+                var provenance = new ReportProvenance(
+                    options.LabId, Path.GetFullPath(path), plan.ContentHash, name, unit, plan.UnitCount,
+                    File.GetLastWriteTimeUtc(path), PipelineOptions.CurrentVersion);
+                var transaction = await intake.BuildUnitAsync(open, provenance, cancellationToken);
+                resources += transaction.ResourceCount;
+                for (var part = 0; part < transaction.Bundles.Count; part++)
+                {
+                    var bundle = transaction.Bundles[part];
+                    var target = Path.Combine(options.Output.FullName, BundleFileName(name, unit, plan.UnitCount, part, transaction.Bundles.Count));
+                    await File.WriteAllTextAsync(target, bundle.ToJsonString(BundleJson), cancellationToken);
+                    bundleFiles.Add(target);
+                    if (writer is not null) await writer.WriteTransactionAsync(bundle, cancellationToken);
+                }
+            }
+
+            return new IngestResult(path, Describe(plan.Format), plan.UnitCount, resources, "ingested", null, bundleFiles);
+        }
+        catch (LabFileRejectedException ex)
+        {
+            return new IngestResult(path, null, 0, 0, "rejected", ex.Problem.ToString(), []);
+        }
+        catch (Exception ex) when (ex is FhirRejectedException or FhirTransientException)
+        {
+            return new IngestResult(path, null, 0, 0, "fhir-error", ex.Message, []);
+        }
+        catch (IOException ex)
+        {
+            return new IngestResult(path, null, 0, 0, "unreadable", ex.Message, []);
+        }
+    }
+
+    private ServiceProvider BuildServices()
+    {
+        var settings = new Dictionary<string, string?>();
+        if (options.FhirUrl is not null) settings["Fhir:BaseUrl"] = options.FhirUrl.ToString();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var services = new ServiceCollection().AddPrecisionMedPipeline();
+        if (options.FhirUrl is not null) services.AddFhirHttpWriter(configuration);
+        return services.BuildServiceProvider();
+    }
+
+    private static List<string> ExpandPaths(IReadOnlyList<string> paths, out List<string> missing)
+    {
+        missing = [];
+        var files = new List<string>();
+        foreach (var path in paths)
+        {
+            if (File.Exists(path)) files.Add(path);
+            else if (Directory.Exists(path))
+                files.AddRange(Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
+                    .Where(f => !Path.GetFileName(f).StartsWith('.')).Order(StringComparer.Ordinal));
+            else missing.Add(path);
+        }
+
+        return files;
+    }
+
+    private static string BundleFileName(string name, int unit, int units, int part, int parts)
+    {
+        var stem = Path.GetFileNameWithoutExtension(name.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? name[..^3] : name);
+        var unitPart = units > 1 ? string.Create(CultureInfo.InvariantCulture, $".report-{unit + 1}") : string.Empty;
+        var partPart = parts > 1 ? string.Create(CultureInfo.InvariantCulture, $".part-{part + 1}") : string.Empty;
+        return $"{stem}{unitPart}{partPart}.transaction.json";
+    }
+
+    private static string Describe(DetectedFormat format) =>
+        format.Compression == LabFileCompression.None ? format.Format.ToString() : $"{format.Format}+{format.Compression}";
+
+    private static readonly JsonSerializerOptions ResultJson = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+}
+
+internal sealed record IngestResult(
+    string File, string? Format, int Reports, int Resources, string Status, string? Reason, IReadOnlyList<string> Bundles);

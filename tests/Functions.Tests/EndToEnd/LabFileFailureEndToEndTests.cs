@@ -1,0 +1,155 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using PrecisionMed.Core.Pipeline;
+using PrecisionMed.Core.Pipeline.Ledger;
+using PrecisionMed.Functions.Tests.Hosting;
+using PrecisionMed.Functions.Triggers;
+using PrecisionMed.Testing.Stack;
+
+namespace PrecisionMed.Functions.Tests.EndToEnd;
+
+/// <summary>What happens to bad files, dead FHIR services and poison messages, through the real emulators.</summary>
+public sealed class LabFileFailureEndToEndTests(LocalStackFixture stack)
+{
+    private static readonly string SampleBundle = Path.Combine(AppContext.BaseDirectory, "TestData", "fhir", "ig-examples", "Bundle-bundle-pgxexample.json");
+
+    [Fact]
+    public async Task GarbageFile_Arrives_IsRejectedWithErrorReportAndKept()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var host = new PipelineHost(stack.Stack);
+        const string lab = "lab-garbage";
+        const string name = "2026/results-garbage.txt";
+        var content = Encoding.UTF8.GetBytes("this is not a lab result\n");
+
+        await host.UploadAsync(lab, name, content, ct);
+        await host.ArriveAsync(lab, name, ct);
+
+        Assert.Empty(await host.DrainWorkQueueAsync(ct));
+        Assert.False(await host.ExistsAsync(LabFileAreas.Incoming, $"{lab}/{name}", ct));
+        Assert.Equal(content, await host.ReadBlobAsync(LabFileAreas.Rejected, $"{lab}/{name}", ct));
+        var report = LabFileErrorReport.Parse(await host.ReadBlobAsync(LabFileAreas.Rejected, $"{lab}/{name}.error.json", ct))!;
+        Assert.Equal($"incoming/{lab}/{name}", report.File);
+        Assert.Equal(1, report.Position!.Line);
+        Assert.Contains("could not be recognised", report.Reason, StringComparison.Ordinal);
+
+        var file = await host.Ledger.FindFileAsync(FileIdOf(lab, content), ct);
+        Assert.Equal(FileState.Rejected, file!.State);
+        Assert.Equal($"rejected/{lab}/{name}", file.StoredAt);
+    }
+
+    [Fact]
+    public async Task InvalidJsonBundle_Arrives_ErrorReportNamesLineAndColumn()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var host = new PipelineHost(stack.Stack);
+        const string lab = "lab-badjson";
+        const string name = "broken.json";
+        var content = Encoding.UTF8.GetBytes("{\n  \"resourceType\": \"Bundle\",\n  \"type\": \"collection\",\n  \"entry\": [ { \"resource\": } ]\n}\n");
+
+        await host.UploadAsync(lab, name, content, ct);
+        await host.ArriveAsync(lab, name, ct);
+
+        var report = LabFileErrorReport.Parse(await host.ReadBlobAsync(LabFileAreas.Rejected, $"{lab}/{name}.error.json", ct))!;
+        Assert.Equal(4, report.Position!.Line);
+        Assert.NotNull(report.Position.Column);
+        Assert.Contains("not valid JSON", report.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FhirServiceDown_UnitIsRetriedByTheQueueAndOriginalKept()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var host = new PipelineHost(stack.Stack, new Dictionary<string, string?>
+        {
+            ["Fhir:BaseUrl"] = $"http://127.0.0.1:{ClosedPort()}/",
+            ["Fhir:MaxRetries"] = "1",
+        });
+        const string lab = "lab-fhirdown";
+        var name = Path.GetFileName(SampleBundle);
+        var content = await File.ReadAllBytesAsync(SampleBundle, ct);
+
+        await host.UploadAsync(lab, name, content, ct);
+        await host.ArriveAsync(lab, name, ct);
+        var message = (await host.WorkQueue.ReceiveMessageAsync(cancellationToken: ct)).Value;
+
+        await Assert.ThrowsAsync<FhirTransientException>(() => host.Function<ReportQueuedFunction>().RunAsync(message.MessageText, ct));
+
+        var unit = await host.Ledger.FindUnitAsync(FileIdOf(lab, content), 0, ct);
+        Assert.Equal(UnitState.Pending, unit!.State);
+        Assert.True(await host.ExistsAsync(LabFileAreas.Incoming, $"{lab}/{name}", ct));
+    }
+
+    [Fact]
+    public async Task PoisonMessage_MarksUnitFailedWritesErrorReportKeepsOriginal()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var host = new PipelineHost(stack.Stack);
+        const string lab = "lab-poison";
+        var name = Path.GetFileName(SampleBundle);
+        var content = await File.ReadAllBytesAsync(SampleBundle, ct);
+        await host.UploadAsync(lab, name, content, ct);
+        await host.ArriveAsync(lab, name, ct);
+        var message = (await host.WorkQueue.ReceiveMessageAsync(cancellationToken: ct)).Value;
+
+        await host.Function<PoisonReportFunction>().RunAsync(message.MessageText, ct);
+
+        var fileId = FileIdOf(lab, content);
+        Assert.Equal(UnitState.Failed, (await host.Ledger.FindUnitAsync(fileId, 0, ct))!.State);
+        Assert.Equal(FileState.Failed, (await host.Ledger.FindFileAsync(fileId, ct))!.State);
+        Assert.True(await host.ExistsAsync(LabFileAreas.Incoming, $"{lab}/{name}", ct));
+        var report = LabFileErrorReport.Parse(await host.ReadBlobAsync(LabFileAreas.Rejected, $"{lab}/{name}.unit-1.error.json", ct))!;
+        Assert.Equal(0, report.UnitIndex);
+        Assert.Contains("every delivery attempt", report.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FileStatus_KnownAndUnknownFile_ReturnsLedgerOr404()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var host = new PipelineHost(stack.Stack);
+        const string lab = "lab-status";
+        var name = Path.GetFileName(SampleBundle);
+        var content = await File.ReadAllBytesAsync(SampleBundle, ct);
+        await host.UploadAsync(lab, name, content, ct);
+        await host.ArriveAsync(lab, name, ct);
+        await host.DrainWorkQueueAsync(ct);
+        var fileId = FileIdOf(lab, content);
+        var function = host.Function<FileStatusFunction>();
+        var context = host.Context(nameof(FileStatusFunction));
+
+        var found = (TestHttpResponse)await function.RunAsync(new TestHttpRequest(context, "GET", new Uri($"http://localhost/api/files/{fileId}")), fileId, ct);
+        var missing = (TestHttpResponse)await function.RunAsync(new TestHttpRequest(context, "GET", new Uri("http://localhost/api/files/nope")), "nope", ct);
+
+        Assert.Equal(HttpStatusCode.OK, found.StatusCode);
+        var body = JsonNode.Parse(found.ReadBody())!;
+        Assert.Equal("Completed", body["file"]!["state"]!.GetValue<string>());
+        Assert.Equal("Completed", body["units"]![0]!["state"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+    }
+
+    [Fact]
+    public async Task Health_Answers200()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var host = new PipelineHost(stack.Stack);
+        var context = host.Context(nameof(HealthFunction));
+
+        var response = (TestHttpResponse)await new HealthFunction().RunAsync(new TestHttpRequest(context, "GET", new Uri("http://localhost/api/health")), ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("ok", JsonNode.Parse(response.ReadBody())!["status"]!.GetValue<string>());
+    }
+
+    private static string FileIdOf(string lab, byte[] content) => LabFileIds.For(lab, Convert.ToHexStringLower(SHA256.HashData(content)));
+
+    private static int ClosedPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,106 @@
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using PrecisionMed.Adapters;
+using PrecisionMed.Core.Pipeline;
+using PrecisionMed.Core.Pipeline.Ledger;
+using PrecisionMed.Functions.Triggers;
+using PrecisionMed.Testing.Stack;
+
+namespace PrecisionMed.Functions.Tests.Hosting;
+
+/// <summary>
+/// The function app's services wired exactly as Program.cs wires them, pointed at the local stack.
+/// Each host gets its own work queue and Cosmos database so tests do not see each other's messages
+/// or ledger records; blobs and FHIR resources are kept apart by lab id.
+/// </summary>
+internal sealed class PipelineHost : IAsyncDisposable
+{
+    private readonly ServiceProvider _services;
+
+    public PipelineHost(LocalStack stack, IReadOnlyDictionary<string, string?>? overrides = null)
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..12];
+        WorkQueueName = "lab-reports-" + suffix;
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["LabStorage"] = stack.AzuriteConnectionString,
+            ["LabStorage:WorkQueueName"] = WorkQueueName,
+            ["LabStorage:CreateIfMissing"] = "true",
+            ["Cosmos:Endpoint"] = stack.CosmosEndpoint.ToString(),
+            ["Cosmos:EmulatorKey"] = stack.CosmosKey,
+            ["Cosmos:Database"] = "precisionmed-" + suffix,
+            ["Cosmos:CreateIfMissing"] = "true",
+            ["Fhir:BaseUrl"] = stack.FhirBaseUrl.ToString(),
+            ["Fhir:RetryBaseDelay"] = "00:00:00.050",
+        }).AddInMemoryCollection(overrides ?? new Dictionary<string, string?>()).Build();
+
+        _services = new ServiceCollection()
+            .AddLogging()
+            .AddPrecisionMedPipeline()
+            .AddPrecisionMedAdapters(configuration)
+            .BuildServiceProvider();
+        Blobs = stack.CreateBlobServiceClient();
+        WorkQueue = new QueueClient(stack.AzuriteConnectionString, WorkQueueName, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
+        Fhir = stack.CreateFhirHttpClient();
+    }
+
+    public string WorkQueueName { get; }
+    public BlobServiceClient Blobs { get; }
+    public QueueClient WorkQueue { get; }
+    public HttpClient Fhir { get; }
+    public IServiceProvider Services => _services;
+    public ILabFileLedger Ledger => _services.GetRequiredService<ILabFileLedger>();
+
+    public T Function<T>() => ActivatorUtilities.CreateInstance<T>(_services);
+
+    public TestFunctionContext Context(string functionName) => new(_services, functionName);
+
+    /// <summary>Uploads a file to <c>incoming/{labId}/{name}</c> as a lab would.</summary>
+    public async Task UploadAsync(string labId, string name, byte[] content, CancellationToken cancellationToken)
+    {
+        var container = Blobs.GetBlobContainerClient(LabFileAreas.Incoming);
+        await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        await container.GetBlobClient($"{labId}/{name}").UploadAsync(BinaryData.FromBytes(content), overwrite: true, cancellationToken);
+    }
+
+    /// <summary>Invokes LabFileArrivedFunction the way the host does: the blob's stream plus the path's bindings.</summary>
+    public async Task ArriveAsync(string labId, string name, CancellationToken cancellationToken)
+    {
+        var blob = Blobs.GetBlobContainerClient(LabFileAreas.Incoming).GetBlobClient($"{labId}/{name}");
+        await using var stream = await blob.OpenReadAsync(cancellationToken: cancellationToken);
+        await Function<LabFileArrivedFunction>().RunAsync(stream, labId, name, Context(nameof(LabFileArrivedFunction)), cancellationToken);
+    }
+
+    /// <summary>Drains the work queue through ReportQueuedFunction, as the host would; returns the messages processed.</summary>
+    public async Task<IReadOnlyList<string>> DrainWorkQueueAsync(CancellationToken cancellationToken)
+    {
+        var processed = new List<string>();
+        var function = Function<ReportQueuedFunction>();
+        await WorkQueue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        while (true)
+        {
+            var messages = (await WorkQueue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(1), cancellationToken)).Value;
+            if (messages.Length == 0) return processed;
+            foreach (var message in messages)
+            {
+                await function.RunAsync(message.MessageText, cancellationToken);
+                await WorkQueue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
+                processed.Add(message.MessageText);
+            }
+        }
+    }
+
+    public async Task<bool> ExistsAsync(string area, string path, CancellationToken cancellationToken) =>
+        (await Blobs.GetBlobContainerClient(area).GetBlobClient(path).ExistsAsync(cancellationToken)).Value;
+
+    public async Task<byte[]> ReadBlobAsync(string area, string path, CancellationToken cancellationToken) =>
+        (await Blobs.GetBlobContainerClient(area).GetBlobClient(path).DownloadContentAsync(cancellationToken)).Value.Content.ToArray();
+
+    public async ValueTask DisposeAsync()
+    {
+        Fhir.Dispose();
+        await _services.DisposeAsync();
+    }
+}
