@@ -1,0 +1,132 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using PrecisionMed.Core.Pipeline;
+using PrecisionMed.Testing.Stack;
+using Xunit;
+
+namespace PrecisionMed.Adapters.Tests.Fhir;
+
+/// <summary>
+/// The FHIR writer as the app registers it (typed HttpClient + resilience handler): what it retries,
+/// how long it waits, and what it gives up with. Scripted HTTP answers stand in for a throttling
+/// server, which the FHIR dev server cannot be; the real round trip is tested against it too.
+/// </summary>
+public sealed class FhirHttpWriterTests(LocalStackFixture stack)
+{
+    private static readonly JsonObject EmptyTransaction = new() { ["resourceType"] = "Bundle", ["type"] = "transaction", ["entry"] = new JsonArray() };
+
+    [Fact]
+    public async Task WriteTransaction_ServiceUnavailableThenOk_RetriesAndSucceeds()
+    {
+        var handler = new StubHandler(
+            () => StubHandler.Status(HttpStatusCode.ServiceUnavailable),
+            () => StubHandler.Status(HttpStatusCode.BadGateway),
+            () => StubHandler.Status(HttpStatusCode.OK, """{"resourceType":"Bundle","type":"transaction-response","entry":[{"response":{"status":"201","location":"Observation/a/_history/1"}}]}"""));
+
+        var result = await Writer(handler).WriteTransactionAsync(EmptyTransaction, TestContext.Current.CancellationToken);
+
+        Assert.Equal(3, handler.Requests.Count);
+        Assert.Equal(["Observation/a/_history/1"], result.Locations);
+    }
+
+    [Fact]
+    public async Task WriteTransaction_TooManyRequestsWithRetryAfter_WaitsAsTold()
+    {
+        var handler = new StubHandler(
+            () =>
+            {
+                var throttled = StubHandler.Status(HttpStatusCode.TooManyRequests);
+                throttled.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.FromSeconds(1));
+                return throttled;
+            },
+            () => StubHandler.Status(HttpStatusCode.OK, """{"resourceType":"Bundle","type":"transaction-response"}"""));
+
+        await Writer(handler).WriteTransactionAsync(EmptyTransaction, TestContext.Current.CancellationToken);
+
+        // The base delay is 10 ms; only Retry-After explains a wait of about a second.
+        Assert.Equal(2, handler.Requests.Count);
+        Assert.True(handler.Requests[1] - handler.Requests[0] >= TimeSpan.FromMilliseconds(900),
+            $"waited {(handler.Requests[1] - handler.Requests[0]).TotalMilliseconds} ms");
+    }
+
+    [Fact]
+    public async Task WriteTransaction_AlwaysUnavailable_ThrowsTransientAfterRetries()
+    {
+        var handler = new StubHandler(() => StubHandler.Status(HttpStatusCode.ServiceUnavailable));
+
+        await Assert.ThrowsAsync<FhirTransientException>(
+            () => Writer(handler, maxRetries: 2).WriteTransactionAsync(EmptyTransaction, TestContext.Current.CancellationToken));
+        Assert.Equal(3, handler.Requests.Count);
+    }
+
+    [Fact]
+    public async Task WriteTransaction_Unprocessable_ThrowsRejectedWithOutcomeWithoutRetrying()
+    {
+        var handler = new StubHandler(() => StubHandler.Status(HttpStatusCode.UnprocessableEntity,
+            """{"resourceType":"OperationOutcome","issue":[{"severity":"error","code":"invalid","expression":["Observation.status"],"diagnostics":"Missing required property"}]}"""));
+
+        var error = await Assert.ThrowsAsync<FhirRejectedException>(
+            () => Writer(handler).WriteTransactionAsync(EmptyTransaction, TestContext.Current.CancellationToken));
+
+        Assert.Single(handler.Requests);
+        Assert.Equal(422, error.StatusCode);
+        Assert.Equal("error invalid at Observation.status: Missing required property", error.Outcome);
+    }
+
+    [Fact]
+    public async Task WriteTransaction_NobodyListening_ThrowsTransient()
+    {
+        using var services = Services($"http://127.0.0.1:{ClosedPort()}/", maxRetries: 1, handler: null);
+
+        await Assert.ThrowsAsync<FhirTransientException>(
+            () => services.GetRequiredService<IFhirWriter>().WriteTransactionAsync(EmptyTransaction, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task WriteTransaction_RealFhirServer_ReturnsLocationsOfWrittenResources()
+    {
+        using var services = Services(stack.Stack.FhirBaseUrl.ToString(), maxRetries: 1, handler: null);
+        var id = Guid.NewGuid().ToString();
+        var bundle = new JsonObject
+        {
+            ["resourceType"] = "Bundle",
+            ["type"] = "transaction",
+            ["entry"] = new JsonArray(new JsonObject
+            {
+                ["resource"] = new JsonObject { ["resourceType"] = "Basic", ["id"] = id, ["code"] = new JsonObject { ["text"] = "test" } },
+                ["request"] = new JsonObject { ["method"] = "PUT", ["url"] = $"Basic/{id}" },
+            }),
+        };
+
+        var result = await services.GetRequiredService<IFhirWriter>().WriteTransactionAsync(bundle, TestContext.Current.CancellationToken);
+
+        Assert.Single(result.Locations);
+        Assert.Contains($"Basic/{id}/_history/", result.Locations[0], StringComparison.Ordinal);
+    }
+
+    private static IFhirWriter Writer(StubHandler handler, int maxRetries = 5) =>
+        Services("http://fhir.test/", maxRetries, handler).GetRequiredService<IFhirWriter>();
+
+    private static ServiceProvider Services(string baseUrl, int maxRetries, StubHandler? handler)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Fhir:BaseUrl"] = baseUrl,
+            ["Fhir:MaxRetries"] = maxRetries.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Fhir:RetryBaseDelay"] = "00:00:00.010",
+        }).Build();
+        var services = new ServiceCollection().AddFhirHttpWriter(configuration);
+        if (handler is not null) services.ConfigureHttpClientDefaults(http => http.ConfigurePrimaryHttpMessageHandler(() => handler));
+        return services.BuildServiceProvider();
+    }
+
+    private static int ClosedPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
