@@ -1,0 +1,218 @@
+// Behaviour tests for the FHIR dev server. Run: node --test dev/fhir-server.test.mjs
+// (needs dev/node_modules: `npm ci` in dev/). Starts its own server on a free loopback port.
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { dirname, join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+let child;
+let base;
+
+before(async () => {
+  child = spawn(process.execPath, ['--experimental-websocket', join(here, 'fhir-server.mjs'), '--host', '127.0.0.1', '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout.setEncoding('utf8');
+  base = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('server did not start: ' + out)), 60_000);
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const m = /^FHIR dev server listening on (http:\/\/127\.0\.0\.1:\d+\/)$/m.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
+  });
+});
+
+after(async () => {
+  if (child && child.exitCode === null) {
+    child.kill('SIGTERM');
+    const [code] = await once(child, 'exit');
+    assert.equal(code, 0, 'server exits 0 on SIGTERM');
+  }
+});
+
+async function call(method, path, body, headers = {}) {
+  const res = await fetch(base + path, {
+    method,
+    headers: body === undefined ? headers : { 'content-type': 'application/fhir+json', ...headers },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined, text };
+}
+
+const urn = () => `urn:uuid:${randomUUID()}`;
+
+describe('fhir dev server', () => {
+  test('metadata and healthz', async () => {
+    const r = await call('GET', 'metadata');
+    assert.equal(r.status, 200);
+    assert.match(r.headers.get('content-type'), /^application\/fhir\+json; charset=utf-8/);
+    assert.equal(r.body.resourceType, 'CapabilityStatement');
+    assert.equal(r.body.fhirVersion, '4.0.1');
+    const h = await fetch(base + 'healthz');
+    assert.equal(h.status, 200);
+  });
+
+  test('update-as-create, update, unchanged update, read, vread, delete', async () => {
+    const obs = { resourceType: 'Observation', id: 'abc-1', status: 'final', code: { text: 'x' } };
+    let r = await call('PUT', 'Observation/abc-1', obs);
+    assert.equal(r.status, 201);
+    assert.equal(r.headers.get('etag'), 'W/"1"');
+    assert.equal(r.headers.get('location'), `${base}Observation/abc-1/_history/1`);
+    assert.ok(r.headers.get('last-modified'));
+    r = await call('PUT', 'Observation/abc-1', { ...obs, status: 'amended' });
+    assert.equal(r.status, 200);
+    assert.equal(r.body.meta.versionId, '2');
+    r = await call('PUT', 'Observation/abc-1', { ...obs, status: 'amended', meta: { versionId: '2' } });
+    assert.equal(r.status, 200);
+    assert.equal(r.body.meta.versionId, '2', 'unchanged content does not create a version');
+    r = await call('GET', 'Observation/abc-1');
+    assert.equal(r.status, 200);
+    assert.equal(r.headers.get('etag'), 'W/"2"');
+    r = await call('GET', 'Observation/abc-1/_history/1');
+    assert.equal(r.body.status, 'final');
+    r = await call('PUT', 'Observation/abc-1', obs, { 'if-match': 'W/"1"' });
+    assert.equal(r.status, 412);
+    r = await call('DELETE', 'Observation/abc-1');
+    assert.equal(r.status, 204);
+    r = await call('GET', 'Observation/abc-1');
+    assert.equal(r.status, 410);
+    r = await call('DELETE', 'Observation/abc-1');
+    assert.equal(r.status, 204, 'delete is idempotent');
+    r = await call('GET', 'Observation/abc-1/_history');
+    assert.deepEqual(
+      r.body.entry.map((e) => e.request.method),
+      ['DELETE', 'PUT', 'POST']
+    );
+  });
+
+  test('search by identifier, conditional create and update', async () => {
+    const patient = { resourceType: 'Patient', identifier: [{ system: 'urn:mrn', value: 'T-1' }] };
+    let r = await call('POST', 'Patient', patient, { 'if-none-exist': 'identifier=urn:mrn|T-1' });
+    assert.equal(r.status, 201);
+    const id = r.body.id;
+    r = await call('POST', 'Patient', patient, { 'if-none-exist': 'identifier=urn:mrn|T-1' });
+    assert.equal(r.status, 200);
+    assert.equal(r.body.id, id);
+    r = await call('GET', 'Patient?identifier=urn:mrn|T-1');
+    assert.equal(r.body.type, 'searchset');
+    assert.equal(r.body.total, 1);
+    assert.equal(r.body.entry[0].fullUrl, `${base}Patient/${id}`);
+    r = await call('PUT', 'Patient?identifier=urn:mrn|T-1', { ...patient, gender: 'female' });
+    assert.equal(r.status, 200);
+    assert.equal(r.body.id, id);
+    assert.equal(r.body.meta.versionId, '2');
+    r = await call('GET', 'Patient?identifer=urn:mrn|T-1');
+    assert.equal(r.status, 400, 'unknown search parameter is rejected, not "no match"');
+    r = await call('GET', 'Patient/_history');
+    assert.equal(r.body.type, 'history');
+    r = await call('GET', '_history');
+    assert.equal(r.body.type, 'history');
+  });
+
+  test('transaction: urn:uuid rewriting, ifNoneExist, contained resources, per-entry responses', async () => {
+    const pat = urn();
+    const spec = urn();
+    const obs = urn();
+    const extra = Array.from({ length: 60 }, (_, i) => ({
+      fullUrl: urn(),
+      resource: { resourceType: 'Observation', id: `tx-x${i}`, status: 'final', code: { text: 'x' }, subject: { reference: pat } },
+      request: { method: 'PUT', url: `Observation/tx-x${i}` },
+    }));
+    const bundle = {
+      resourceType: 'Bundle',
+      type: 'transaction',
+      entry: [
+        {
+          fullUrl: pat,
+          resource: { resourceType: 'Patient', identifier: [{ system: 'urn:mrn', value: 'TX-1' }] },
+          request: { method: 'POST', url: 'Patient', ifNoneExist: 'identifier=urn:mrn|TX-1' },
+        },
+        {
+          fullUrl: spec,
+          resource: { resourceType: 'Specimen', id: 'tx-spec', subject: { reference: pat } },
+          request: { method: 'PUT', url: 'Specimen/tx-spec' },
+        },
+        {
+          fullUrl: obs,
+          resource: {
+            resourceType: 'Observation',
+            id: 'tx-obs',
+            status: 'final',
+            code: { text: 'variant' },
+            contained: [{ resourceType: 'Device', id: 'seq', deviceName: [{ name: 'NovaSeq', type: 'model-name' }] }],
+            device: { reference: '#seq' },
+            subject: { reference: pat },
+            specimen: { reference: spec },
+          },
+          request: { method: 'PUT', url: 'Observation/tx-obs' },
+        },
+        ...extra,
+      ],
+    };
+    let r = await call('POST', '', bundle);
+    assert.equal(r.status, 200);
+    assert.equal(r.body.type, 'transaction-response');
+    assert.equal(r.body.entry.length, bundle.entry.length);
+    assert.equal(r.body.entry[0].response.status, '201');
+    assert.equal(r.body.entry[1].response.status, '201');
+    assert.equal(r.body.entry[1].response.location, `${base}Specimen/tx-spec/_history/1`);
+    const patientId = r.body.entry[0].resource.id;
+    const stored = (await call('GET', 'Observation/tx-obs')).body;
+    assert.equal(stored.subject.reference, `Patient/${patientId}`);
+    assert.equal(stored.specimen.reference, 'Specimen/tx-spec');
+    assert.equal(stored.device.reference, '#seq');
+    assert.equal(stored.contained[0].id, 'seq');
+
+    // Re-sending converges: the patient is found, nothing changes version.
+    r = await call('POST', '', bundle);
+    assert.equal(r.status, 200);
+    assert.equal(r.body.entry[0].response.status, '200');
+    assert.equal(r.body.entry[0].resource.id, patientId);
+    assert.ok(r.body.entry.slice(1).every((e) => e.response.status === '200' && e.response.etag === 'W/"1"'));
+  });
+
+  test('failed transaction rolls back', async () => {
+    const r = await call('POST', '', {
+      resourceType: 'Bundle',
+      type: 'transaction',
+      entry: [
+        { resource: { resourceType: 'Patient', id: 'rb-1' }, request: { method: 'PUT', url: 'Patient/rb-1' } },
+        { resource: { resourceType: 'Patient', id: 'rb-2' }, request: { method: 'PUT', url: 'Patient/rb-3' } },
+      ],
+    });
+    assert.equal(r.status, 400);
+    assert.equal(r.body.resourceType, 'OperationOutcome');
+    assert.equal((await call('GET', 'Patient/rb-1')).status, 404);
+  });
+
+  test('errors are OperationOutcomes', async () => {
+    let r = await call('POST', 'Patient', '{not json');
+    assert.equal(r.status, 400);
+    assert.equal(r.body.resourceType, 'OperationOutcome');
+    r = await call('GET', 'NoSuchType/1');
+    assert.equal(r.status, 404);
+    assert.equal(r.body.resourceType, 'OperationOutcome');
+    r = await call('GET', 'Patient/does-not-exist');
+    assert.equal(r.status, 404);
+    r = await call('POST', 'Patient', { resourceType: 'Observation' });
+    assert.equal(r.status, 400);
+  });
+
+  test('Prefer: return=minimal', async () => {
+    const r = await call('PUT', 'Patient/pm-1', { resourceType: 'Patient', id: 'pm-1' }, { prefer: 'return=minimal' });
+    assert.equal(r.status, 201);
+    assert.equal(r.text, '');
+    assert.equal(r.headers.get('etag'), 'W/"1"');
+  });
+});

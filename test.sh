@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Runs the whole test suite, as the README says and as .ci/run does:
+#   1. installs the npm packages of dev/ and tests/fhir-packages/ (npm ci) when node_modules is
+#      missing or older than package-lock.json,
+#   2. makes sure the pinned Bicep CLI is in the NuGet cache (infra/bicep.sh),
+#   3. builds the solution once (Release),
+#   4. runs every test project with `dotnet test --no-build` (VSTest, TRX logger; each project
+#      writes tests/<Project>/TestResults/*.trx; the test projects start their own emulators),
+#   5. adds up the TRX counters and prints one closing line: `N passed, N failed[, N skipped]`.
+# Exits non-zero when the build fails, a test fails, a test run breaks, or no test ran.
+# Extra arguments go to `dotnet test`, e.g. ./test.sh --filter "FullyQualifiedName~Infra".
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")"
+
+readonly configuration=Release
+readonly solution=PrecisionMed.Serverless.sln
+readonly npm_folders=(dev tests/fhir-packages)
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1
+export DOTNET_NOLOGO=1
+
+fail() {
+  echo "test.sh: $*" >&2
+  exit 1
+}
+
+install_npm_packages() {
+  local folder=$1
+  [[ -f "$folder/package.json" ]] || fail "$folder/package.json is missing: the tests need the npm packages it lists."
+  [[ -f "$folder/package-lock.json" ]] ||
+    fail "$folder/package-lock.json is missing: commit it (run 'npm install' in $folder) so that 'npm ci' installs the exact versions."
+  # npm ci records what it installed in node_modules/.package-lock.json.
+  if [[ -f "$folder/node_modules/.package-lock.json" && ! "$folder/package-lock.json" -nt "$folder/node_modules/.package-lock.json" ]]; then
+    return 0
+  fi
+  echo "test.sh: npm ci in $folder"
+  (cd "$folder" && npm ci --no-audit --no-fund) || fail "npm ci in $folder failed."
+}
+
+# Adds up one counter over all TRX files; VSTest writes <Counters .../> on one line.
+sum_counter() {
+  local name=$1 total=0 value file
+  shift
+  for file in "$@"; do
+    value="$(sed -n "s/.*<Counters[^>]* $name=\"\([0-9]*\)\".*/\1/p" "$file" | head -n 1)"
+    total=$((total + ${value:-0}))
+  done
+  echo "$total"
+}
+
+for folder in "${npm_folders[@]}"; do
+  install_npm_packages "$folder"
+done
+
+infra/bicep.sh --restore-only >/dev/null || fail "the Bicep CLI could not be restored (infra/bicep.sh)."
+
+if ! dotnet build "$solution" -c "$configuration" --nologo; then
+  fail "the build of $solution failed; no test ran."
+fi
+
+# Results of an earlier run would be counted again.
+find tests src -type d -name TestResults -prune -exec rm -rf {} +
+
+# --blame-hang-timeout turns a hung test (e.g. a stuck emulator) into a failed run with the name
+# of the test instead of a run that never ends.
+test_status=0
+dotnet test "$solution" -c "$configuration" --no-build --nologo \
+  --logger trx --blame-hang-timeout 15m --blame-hang-dump-type none "$@" || test_status=$?
+
+mapfile -t trx_files < <(find tests src -path '*/TestResults/*.trx' -type f | sort)
+if ((${#trx_files[@]} == 0)); then
+  echo "test.sh: dotnet test wrote no TRX file (exit code $test_status)." >&2
+  echo "0 passed, 0 failed"
+  exit 1
+fi
+
+total=$(sum_counter total "${trx_files[@]}")
+executed=$(sum_counter executed "${trx_files[@]}")
+passed=$(sum_counter passed "${trx_files[@]}")
+failed=$(($(sum_counter failed "${trx_files[@]}") + $(sum_counter error "${trx_files[@]}") +
+  $(sum_counter timeout "${trx_files[@]}") + $(sum_counter aborted "${trx_files[@]}")))
+# VSTest leaves notExecuted at 0 for skipped tests and counts them only in total - executed.
+skipped=$((total - executed))
+
+exit_status=0
+if ((test_status != 0)); then
+  echo "test.sh: dotnet test exited with $test_status (see the output above)." >&2
+  exit_status=1
+fi
+if ((failed > 0)); then
+  exit_status=1
+fi
+if ((executed == 0)); then
+  echo "test.sh: no test ran." >&2
+  exit_status=1
+fi
+
+echo "test.sh: ${#trx_files[@]} test projects reported, finished in ${SECONDS}s." >&2
+summary="$passed passed, $failed failed"
+if ((skipped > 0)); then
+  summary+=", $skipped skipped"
+fi
+echo "$summary"
+exit "$exit_status"

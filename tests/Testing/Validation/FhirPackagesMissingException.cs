@@ -1,0 +1,19 @@
+namespace PrecisionMed.Testing.Validation;
+
+/// <summary>The npm FHIR packages the offline validator reads are not installed.</summary>
+public sealed class FhirPackagesMissingException : Exception
+{
+    public FhirPackagesMissingException()
+    {
+    }
+
+    public FhirPackagesMissingException(string message)
+        : base(message)
+    {
+    }
+
+    public FhirPackagesMissingException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}

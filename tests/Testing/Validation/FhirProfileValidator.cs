@@ -1,0 +1,188 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Firely.Fhir.Validation;
+using Hl7.Fhir.Model;
+using Hl7.Fhir.Serialization;
+using Hl7.Fhir.Specification.Source;
+using Hl7.Fhir.Specification.Terminology;
+using Hl7.Fhir.Utility;
+
+namespace PrecisionMed.Testing.Validation;
+
+/// <summary>
+/// Validates single FHIR R4 resources offline against their core type and the Genomics Reporting IG
+/// profiles, using the npm packages in tests/fhir-packages and the SDK's core specification zip.
+/// Build it once per test run (<see cref="Shared"/>): the first validations compile and cache schemas.
+/// </summary>
+/// <remarks>
+/// Severity policy: Firely's errors and fatals are errors, its warnings are warnings, information is dropped.
+/// No issue class is downgraded here. What offline validation cannot check already arrives as a warning
+/// from the validator itself: LOINC answer lists (http://loinc.org/vs/LL...) are unknown value sets, and
+/// HGVS (http://varnomen.hgvs.org), HGNC and BCP-13 codes need code systems that no package carries, so
+/// validate-code fails and the validator's default failure handler reports a warning (issue 6006). No
+/// reference resolver is given, so reference targets are not fetched and cannot produce false errors;
+/// <see cref="BundleValidation"/> checks references within a bundle instead.
+/// </remarks>
+public sealed class FhirProfileValidator
+{
+    // Only conformance resources: the terminology package also holds multi-MB Bundles and Lists
+    // that would be parsed while indexing and are never needed.
+    private static readonly string[] IndexedFileMasks =
+        ["StructureDefinition-*.json", "ValueSet-*.json", "CodeSystem-*.json", "NamingSystem-*.json"];
+
+    private static readonly Lazy<FhirProfileValidator> SharedInstance =
+        new(() => Create(FhirPackageFolders.FindNodeModules()), LazyThreadSafetyMode.ExecutionAndPublication);
+
+    private readonly Validator _validator;
+    private readonly FhirJsonDeserializer _deserializer = new(new DeserializerSettings());
+
+    private FhirProfileValidator(Validator validator, TimeSpan creationTime)
+    {
+        _validator = validator;
+        CreationTime = creationTime;
+    }
+
+    /// <summary>The instance for this test run, built on first use from tests/fhir-packages/node_modules.</summary>
+    public static FhirProfileValidator Shared => SharedInstance.Value;
+
+    /// <summary>How long building the resolver and validator took (indexing of the packages and core zip included).</summary>
+    public TimeSpan CreationTime { get; }
+
+    /// <summary>Builds a validator over the packages unpacked in <paramref name="nodeModules"/>.</summary>
+    public static FhirProfileValidator Create(string nodeModules)
+    {
+        FhirPackageFolders.EnsureInstalled(nodeModules);
+        var stopwatch = Stopwatch.StartNew();
+
+        // No SnapshotSource: every StructureDefinition in the three packages ships with its snapshot, and
+        // the core zip has them too. The IG packages come first, as for the IG publisher: the extensions and
+        // terminology packages carry newer versions of some canonicals that R4 core also defines.
+        var packageSources = FhirPackageFolders.PackageNames
+            .Select(package => new DirectorySource(
+                Path.Combine(nodeModules, package),
+                new DirectorySourceSettings { IncludeSubDirectories = false, Masks = IndexedFileMasks }))
+            .ToArray();
+        var multi = new MultiResolver(packageSources);
+        multi.AddSource(ZipSource.CreateValidationSource());
+        var resolver = new CachedResolver(multi);
+        var terminology = new LocalTerminologyService(resolver);
+        var validator = new Validator(resolver, terminology);
+
+        // A core type is looked up in every source in turn, so this indexes all four now: CreationTime is
+        // then the real cold cost. Schemas are still compiled lazily, on the first validation that needs them.
+        _ = resolver.FindStructureDefinitionForCoreTypeAsync("Observation").GetAwaiter().GetResult();
+
+        return new FhirProfileValidator(validator, stopwatch.Elapsed);
+    }
+
+    /// <summary>Validates one resource (JSON text) against its core type and every profile in meta.profile.</summary>
+    public ValidationReport Validate(string resourceJson) => Validate(resourceJson, profileUrl: null);
+
+    /// <summary>
+    /// Validates one resource (JSON text) against <paramref name="profileUrl"/> (or its core type when null),
+    /// and against every profile in its meta.profile. JSON and structure problems come back as errors.
+    /// </summary>
+    public ValidationReport Validate(string resourceJson, string? profileUrl)
+    {
+        var errors = new List<string>();
+        var warnings = new List<string>();
+
+        var resource = Parse(resourceJson, errors, warnings);
+        if (resource is null)
+        {
+            return new ValidationReport(errors, warnings);
+        }
+
+        var outcome = _validator.Validate(resource, profileUrl);
+        foreach (var issue in outcome.Issue)
+        {
+            AddValidationIssue(issue, errors, warnings);
+        }
+
+        return new ValidationReport(errors, warnings);
+    }
+
+    // Parse problems become errors (never exceptions); a resource that parsed with problems is still
+    // validated, so profile errors are not hidden behind a structural one (some issues then show twice).
+    private Resource? Parse(string resourceJson, List<string> errors, List<string> warnings)
+    {
+        try
+        {
+            using (var document = JsonDocument.Parse(resourceJson))
+            {
+                if (document.RootElement.ValueKind != JsonValueKind.Object
+                    || !document.RootElement.TryGetProperty("resourceType", out var type)
+                    || type.ValueKind != JsonValueKind.String)
+                {
+                    errors.Add("(json): not a FHIR resource: expected an object with a string 'resourceType'");
+                    return null;
+                }
+            }
+
+            _deserializer.TryDeserializeResource(resourceJson, out var resource, out var parseIssues);
+            foreach (var issue in parseIssues)
+            {
+                AddParseIssue(issue, errors, warnings);
+            }
+
+            if (resource is null && errors.Count == 0)
+            {
+                errors.Add("(json): the resource could not be read");
+            }
+
+            return resource;
+        }
+        catch (JsonException ex)
+        {
+            errors.Add($"(json) line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}: {ex.Message}");
+        }
+        catch (InvalidOperationException ex)
+        {
+            // The SDK's reader throws this for shapes it does not expect (e.g. an array where an object belongs).
+            errors.Add($"(json): {ex.Message}");
+        }
+
+        return null;
+    }
+
+    private static void AddParseIssue(CodedException issue, List<string> errors, List<string> warnings)
+    {
+        var (location, message, severity) = issue is ExtendedCodedException extended
+            ? (Describe(extended), extended.BaseErrorMessage, extended.IssueSeverity)
+            : ("(json)", issue.Message, OperationOutcome.IssueSeverity.Error);
+        var text = $"{location}: {message} [{issue.ErrorCode}]";
+        if (severity is OperationOutcome.IssueSeverity.Error or OperationOutcome.IssueSeverity.Fatal)
+        {
+            errors.Add(text);
+        }
+        else if (severity is OperationOutcome.IssueSeverity.Warning)
+        {
+            warnings.Add(text);
+        }
+    }
+
+    private static string Describe(ExtendedCodedException issue)
+    {
+        var path = string.IsNullOrEmpty(issue.InstancePath) ? "(json)" : issue.InstancePath;
+        return issue.LineNumber is { } line ? $"{path} (line {line}, column {issue.Position})" : path;
+    }
+
+    private static void AddValidationIssue(OperationOutcome.IssueComponent issue, List<string> errors, List<string> warnings)
+    {
+        var location = issue.Expression.FirstOrDefault() ?? issue.Location.FirstOrDefault() ?? "(resource)";
+        var code = issue.Details?.Coding.FirstOrDefault()?.Code;
+        var message = issue.Details?.Text ?? issue.Diagnostics ?? "(no message)";
+        var text = $"{location}: {message} [{code}]";
+        switch (issue.Severity)
+        {
+            case OperationOutcome.IssueSeverity.Fatal or OperationOutcome.IssueSeverity.Error:
+                errors.Add(text);
+                break;
+            case OperationOutcome.IssueSeverity.Warning:
+                warnings.Add(text);
+                break;
+            default:
+                break;
+        }
+    }
+}
