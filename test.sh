@@ -62,6 +62,22 @@ fi
 # Results of an earlier run would be counted again.
 find tests src -type d -name TestResults -prune -exec rm -rf {} +
 
+# The FHIR dev server's own behaviour tests (node's test runner), counted with the rest.
+node_report=$(mktemp)
+node_status=0
+node --test --test-reporter=tap dev/fhir-server.test.mjs >"$node_report" 2>&1 || node_status=$?
+node_passed=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$node_report" | tail -n 1)
+node_failed=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$node_report" | tail -n 1)
+if ((node_status != 0)) || [[ -z "$node_passed" ]]; then
+  cat "$node_report" >&2
+  echo "test.sh: node --test dev/fhir-server.test.mjs exited with $node_status." >&2
+fi
+rm -f "$node_report"
+
+export PMED_STACK_REPORT="$PWD/TestResults/stack-readiness.log"
+mkdir -p TestResults
+: >"$PMED_STACK_REPORT"
+
 # --blame-hang-timeout turns a hung test (e.g. a stuck emulator) into a failed run with the name
 # of the test instead of a run that never ends.
 test_status=0
@@ -77,8 +93,8 @@ fi
 
 total=$(sum_counter total "${trx_files[@]}")
 executed=$(sum_counter executed "${trx_files[@]}")
-passed=$(sum_counter passed "${trx_files[@]}")
-failed=$(($(sum_counter failed "${trx_files[@]}") + $(sum_counter error "${trx_files[@]}") +
+passed=$(($(sum_counter passed "${trx_files[@]}") + ${node_passed:-0}))
+failed=$((${node_failed:-0} + $(sum_counter failed "${trx_files[@]}") + $(sum_counter error "${trx_files[@]}") +
   $(sum_counter timeout "${trx_files[@]}") + $(sum_counter aborted "${trx_files[@]}")))
 # VSTest leaves notExecuted at 0 for skipped tests and counts them only in total - executed.
 skipped=$((total - executed))
@@ -88,7 +104,7 @@ if ((test_status != 0)); then
   echo "test.sh: dotnet test exited with $test_status (see the output above)." >&2
   exit_status=1
 fi
-if ((failed > 0)); then
+if ((failed > 0)) || ((node_status != 0)) || [[ -z "$node_passed" ]]; then
   exit_status=1
 fi
 if ((executed == 0)); then
@@ -96,7 +112,9 @@ if ((executed == 0)); then
   exit_status=1
 fi
 
-echo "test.sh: ${#trx_files[@]} test projects reported, finished in ${SECONDS}s." >&2
+echo "test.sh: emulator readiness (spawn to first good answer):" >&2
+sed 's/^/  /' "$PMED_STACK_REPORT" >&2
+echo "test.sh: ${#trx_files[@]} test projects and the FHIR dev server's node tests reported, finished in ${SECONDS}s." >&2
 summary="$passed passed, $failed failed"
 if ((skipped > 0)); then
   summary+=", $skipped skipped"

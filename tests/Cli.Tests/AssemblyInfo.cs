@@ -1,0 +1,4 @@
+using PrecisionMed.Testing.Stack;
+using Xunit;
+
+[assembly: AssemblyFixture(typeof(LocalStackFixture))]
