@@ -43,8 +43,9 @@ internal sealed record PatientIdentity(string System, string Value, string FullU
 
         foreach (var existing in identifiers.OfType<JsonObject>())
         {
-            var existingValue = existing["value"]?.GetValue<string>();
-            var existingSystem = existing["system"]?.GetValue<string>();
+            // TryGetValue, not GetValue: a lab's number or object here must not throw mid-build.
+            var existingValue = existing["value"] is JsonValue v && v.TryGetValue<string>(out var value) ? value : null;
+            var existingSystem = existing["system"] is JsonValue s && s.TryGetValue<string>(out var system) ? system : null;
             if (existingValue == Value && existingSystem == System) return;
             if (existingValue == Value && existingSystem is null)
             {

@@ -170,11 +170,15 @@ public static class ReportTransactionBuilder
         var room = maxEntries - patientEntries.Count;
         if (room < 2) throw new InvalidOperationException("Too many patients in one report for the bundle size.");
         var bundles = new List<JsonObject>();
-        for (var start = 0; start < putEntries.Count; start += room)
+
+        // The first chunk takes the remainder, so the last one is full and always holds the report
+        // together with its Provenance (filling from the front could leave the Provenance alone).
+        var take = putEntries.Count % room is > 0 and var remainder ? remainder : room;
+        for (var start = 0; start < putEntries.Count; start += take, take = room)
         {
             var entries = new JsonArray();
             foreach (var patient in patientEntries) entries.Add(patient.DeepClone());
-            foreach (var entry in putEntries.Skip(start).Take(room)) entries.Add(entry);
+            foreach (var entry in putEntries.Skip(start).Take(take)) entries.Add(entry);
             bundles.Add(new JsonObject { ["resourceType"] = "Bundle", ["type"] = "transaction", ["entry"] = entries });
         }
 

@@ -98,10 +98,17 @@ public sealed class LabFileArrivalHandler(
             await queue.EnqueueAsync(item, cancellationToken);
         }
 
+        // A worker may have finished every unit, and so the file, since the messages went out: move
+        // to Split only from Received, rather than overwrite that with this handler's stale record.
         now = clock.GetUtcNow();
-        await ledger.SaveFileAsync(
-            file with { State = FileState.Split, UpdatedAt = now, History = [.. file.History, new LedgerEvent(now, $"Split into {plan.UnitCount} unit(s)")] },
-            cancellationToken);
+        var latest = await ledger.FindFileAsync(fileId, cancellationToken) ?? file;
+        if (latest.State == FileState.Received)
+        {
+            await ledger.SaveFileAsync(
+                latest with { State = FileState.Split, UpdatedAt = now, History = [.. latest.History, new LedgerEvent(now, $"Split into {plan.UnitCount} unit(s)")] },
+                cancellationToken);
+        }
+
         PipelineLog.FileQueued(logger, fileId, labId, plan.Format.Format, plan.UnitCount);
         return ArrivalOutcome.Queued;
     }

@@ -22,6 +22,11 @@ public sealed record WorkItem(
     public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
     {
         Converters = { new JsonStringEnumConverter() },
+
+        // Every field is part of the contract: a message without unitIndex must not become unit 0,
+        // nor one without contentHash a ledger unit with no hash.
+        RespectRequiredConstructorParameters = true,
+        RespectNullableAnnotations = true,
     };
 
     /// <summary>The blob's path inside its container: <c>{labId}/{name}</c>.</summary>
@@ -36,7 +41,7 @@ public sealed record WorkItem(
         try
         {
             var item = JsonSerializer.Deserialize<WorkItem>(message, JsonOptions);
-            return item is { FileId.Length: > 0, LabId.Length: > 0, BlobName.Length: > 0, UnitCount: > 0 }
+            return item is { FileId.Length: > 0, LabId.Length: > 0, BlobName.Length: > 0, ContentHash.Length: > 0, UnitCount: > 0 }
                    && item.UnitIndex >= 0 && item.UnitIndex < item.UnitCount ? item : null;
         }
         catch (JsonException)

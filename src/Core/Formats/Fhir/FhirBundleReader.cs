@@ -19,7 +19,8 @@ public static class FhirBundleReader
         CommentHandling = JsonCommentHandling.Disallow,
         AllowTrailingCommas = false,
 
-        // FHIR JSON forbids repeated names; rejecting them here gives a position, where JsonObject
+        // FHIR JSON forbids repeated names; rejecting them while parsing makes them a rejection (no
+        // position: System.Text.Json gives none, the reason names the property), where JsonObject
         // would later throw ArgumentException on first access.
         AllowDuplicateProperties = false,
     };
@@ -46,6 +47,8 @@ public static class FhirBundleReader
     {
         if (root is not JsonObject bundle)
             throw Reject("$", "expected a JSON object (a FHIR Bundle)");
+        if (FindInvalidText(bundle) is { } invalidAt)
+            throw Reject("Bundle" + invalidAt, "the file holds text that is not valid UTF-8 (or an unpaired surrogate escape)");
 
         var resourceType = GetString(bundle, "resourceType");
         if (resourceType != "Bundle")
@@ -98,6 +101,53 @@ public static class FhirBundleReader
 
         var id = resource["id"] is JsonNode idNode ? idNode.GetValueKind() == JsonValueKind.String ? idNode.GetValue<string>() : null : null;
         return new LabBundleEntry(index, GetString(entry, "fullUrl"), resourceType, id, resource);
+    }
+
+    /// <summary>
+    /// JsonNode transcodes names and strings lazily, so bad UTF-8 would surface much later as an
+    /// InvalidOperationException from whoever touches it first. Touch every one now; return where.
+    /// </summary>
+    private static string? FindInvalidText(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                try
+                {
+                    _ = obj.Count; // materialises the property names
+                }
+                catch (InvalidOperationException)
+                {
+                    return string.Empty;
+                }
+
+                foreach (var (name, child) in obj)
+                {
+                    if (FindInvalidText(child) is { } below) return "." + name + below;
+                }
+
+                break;
+            case JsonArray array:
+                for (var i = 0; i < array.Count; i++)
+                {
+                    if (FindInvalidText(array[i]) is { } below) return $"[{i}]{below}";
+                }
+
+                break;
+            case JsonValue value when value.GetValueKind() == JsonValueKind.String:
+                try
+                {
+                    _ = value.GetValue<string>();
+                }
+                catch (InvalidOperationException)
+                {
+                    return string.Empty;
+                }
+
+                break;
+        }
+
+        return null;
     }
 
     private static string? GetString(JsonObject obj, string name) =>

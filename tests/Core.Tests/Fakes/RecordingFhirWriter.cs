@@ -1,0 +1,27 @@
+using System.Text.Json.Nodes;
+using PrecisionMed.Core.Pipeline;
+
+namespace PrecisionMed.Core.Tests.Fakes;
+
+/// <summary>Records each transaction bundle it is given, or throws what it was told to.</summary>
+internal sealed class RecordingFhirWriter : IFhirWriter
+{
+    private readonly List<JsonObject> _written = [];
+
+    public IReadOnlyList<JsonObject> Written => _written;
+
+    /// <summary>When set, every write throws it (e.g. <see cref="FhirTransientException"/> or <see cref="FhirRejectedException"/>).</summary>
+    public Exception? FailWith { get; set; }
+
+    public Task<FhirWriteResult> WriteTransactionAsync(JsonObject bundle, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (FailWith is { } failure) throw failure;
+
+        _written.Add((JsonObject)bundle.DeepClone());
+        var locations = bundle["entry"]!.AsArray()
+            .Select(e => e!["request"]!["url"]!.GetValue<string>() + "/_history/1")
+            .ToList();
+        return Task.FromResult(new FhirWriteResult(locations));
+    }
+}

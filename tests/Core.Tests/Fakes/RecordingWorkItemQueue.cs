@@ -1,0 +1,25 @@
+using PrecisionMed.Core.Pipeline;
+
+namespace PrecisionMed.Core.Tests.Fakes;
+
+/// <summary>Keeps every message as the queue would carry it (its JSON) and as the item it was.</summary>
+internal sealed class RecordingWorkItemQueue : IWorkItemQueue
+{
+    private readonly List<WorkItem> _items = [];
+    private readonly List<string> _messages = [];
+
+    public IReadOnlyList<WorkItem> Items => _items;
+
+    public IReadOnlyList<string> Messages => _messages;
+
+    /// <summary>Runs on each enqueue, e.g. a worker that picks the message up at once.</summary>
+    public Func<WorkItem, CancellationToken, Task>? OnEnqueued { get; set; }
+
+    public async Task EnqueueAsync(WorkItem item, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        _items.Add(item);
+        _messages.Add(item.ToJson());
+        if (OnEnqueued is { } onEnqueued) await onEnqueued(item, cancellationToken);
+    }
+}

@@ -1,0 +1,89 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using PrecisionMed.Core.Pipeline;
+using PrecisionMed.Core.Pipeline.Ledger;
+using PrecisionMed.Core.Tests.Fakes;
+
+namespace PrecisionMed.Core.Tests.Pipeline;
+
+/// <summary>The pipeline as the Functions host wires it, with fakes at every port.</summary>
+internal sealed class PipelineHarness : IDisposable
+{
+    public const string LabId = "lab-a";
+    public const string CorrelationId = "corr-1";
+    public const string PipelineVersion = "9.9.9-test";
+
+    /// <summary>Labs put patient names in file names: nothing may log this.</summary>
+    public const string BlobName = "2026/03/DOE-JANE_run-7.json";
+
+    private readonly ServiceProvider _services;
+
+    public PipelineHarness()
+    {
+        var services = new ServiceCollection()
+            .AddLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace))
+            .AddSingleton<TimeProvider>(Clock)
+            .AddSingleton<ILabFileStore>(Store)
+            .AddSingleton<ILabFileLedger>(Ledger)
+            .AddSingleton<IWorkItemQueue>(Queue)
+            .AddSingleton<IFhirWriter>(Writer)
+            .AddPrecisionMedPipeline();
+        services.Configure<PipelineOptions>(options => options.PipelineVersion = PipelineVersion);
+        _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+    }
+
+    public InMemoryLabFileStore Store { get; } = new();
+
+    public InMemoryLabFileLedger Ledger { get; } = new();
+
+    public RecordingWorkItemQueue Queue { get; } = new();
+
+    public RecordingFhirWriter Writer { get; } = new();
+
+    public FixedTimeProvider Clock { get; } = new();
+
+    public RecordingLoggerProvider Logs { get; } = new();
+
+    public LabFileArrivalHandler Arrival => _services.GetRequiredService<LabFileArrivalHandler>();
+
+    public ReportWorkHandler Work => _services.GetRequiredService<ReportWorkHandler>();
+
+    public PoisonWorkHandler Poison => _services.GetRequiredService<PoisonWorkHandler>();
+
+    public LabFileFinisher Finisher => _services.GetRequiredService<LabFileFinisher>();
+
+    public LabFileStatusReader StatusReader => _services.GetRequiredService<LabFileStatusReader>();
+
+    public static LabFileLocation Incoming(string name = BlobName) => new(LabFileAreas.Incoming, $"{LabId}/{name}");
+
+    public static LabFileLocation Archive(string name = BlobName) => new(LabFileAreas.Archive, $"{LabId}/{name}");
+
+    public static LabFileLocation Rejected(string name = BlobName) => new(LabFileAreas.Rejected, $"{LabId}/{name}");
+
+    public static string FileIdOf(byte[] content) => LabFileIds.For(LabId, HashOf(content));
+
+    public static string HashOf(byte[] content) => Convert.ToHexStringLower(SHA256.HashData(content));
+
+    /// <summary>Puts a file in incoming/ and fires the arrival trigger for it.</summary>
+    public Task<ArrivalOutcome> DropAsync(byte[] content, string name = BlobName)
+    {
+        Store.Put(Incoming(name), content);
+        return Arrival.HandleAsync(LabId, name, CorrelationId, content: null, TestContext.Current.CancellationToken);
+    }
+
+    public async Task<LedgerFile> FileAsync(byte[] content) =>
+        await Ledger.FindFileAsync(FileIdOf(content), TestContext.Current.CancellationToken) ?? throw new InvalidOperationException("No ledger file.");
+
+    public async Task<LedgerUnit> UnitAsync(byte[] content, int unitIndex = 0) =>
+        await Ledger.FindUnitAsync(FileIdOf(content), unitIndex, TestContext.Current.CancellationToken) ?? throw new InvalidOperationException("No ledger unit.");
+
+    public LabFileErrorReport ErrorReport(LabFileLocation location)
+    {
+        var json = Store.Get(location) ?? throw new InvalidOperationException($"No error report at {location}.");
+        Assert.Equal("application/json", Store.ContentTypeOf(location));
+        return LabFileErrorReport.Parse(json) ?? throw new InvalidOperationException("The error report is JSON null.");
+    }
+
+    public void Dispose() => _services.Dispose();
+}

@@ -1,0 +1,249 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using PrecisionMed.Core.Formats;
+using PrecisionMed.Core.Pipeline;
+using PrecisionMed.Core.Pipeline.Ledger;
+
+namespace PrecisionMed.Core.Tests.Pipeline;
+
+public sealed class ReportWorkHandlerTests
+{
+    private static readonly byte[] Bundle = TestFiles.IgExample("Bundle-bundle-oncology-diagnostic.json");
+    private static readonly byte[] TwoReports = Encoding.UTF8.GetBytes(SyntheticBundles.TwoReportsSharingAPatient);
+
+    [Fact]
+    public async Task HandleAsync_QueuedUnit_WritesTransactionCompletesUnitAndArchivesFile()
+    {
+        using var harness = new PipelineHarness();
+        await harness.DropAsync(Bundle);
+
+        var outcome = await harness.Work.HandleAsync(harness.Queue.Messages[0], TestContext.Current.CancellationToken);
+
+        Assert.Equal(WorkOutcome.Completed, outcome);
+        var written = Assert.Single(harness.Writer.Written);
+        Assert.Equal("transaction", written["type"]!.GetValue<string>());
+        var puts = written["entry"]!.AsArray().Where(e => e!["request"]!["method"]!.GetValue<string>() == "PUT")
+            .Select(e => e!["request"]!["url"]!.GetValue<string>()).ToList();
+
+        var unit = await harness.UnitAsync(Bundle);
+        Assert.Equal(UnitState.Completed, unit.State);
+        Assert.Equal(1, unit.Attempts);
+        Assert.Null(unit.Problem);
+        Assert.NotEmpty(unit.ResourceReferences);
+        Assert.Equal(puts.Order(StringComparer.Ordinal), unit.ResourceReferences.Order(StringComparer.Ordinal));
+        Assert.StartsWith("DiagnosticReport/", unit.ReportReference, StringComparison.Ordinal);
+        Assert.Contains(unit.ReportReference, puts);
+        Assert.Equal("DiagnosticReport/Inline-Instance-for-oncology-diagnostic-7", unit.Accession);
+
+        var file = await harness.FileAsync(Bundle);
+        Assert.Equal(FileState.Completed, file.State);
+        Assert.Equal($"archive/{PipelineHarness.LabId}/{PipelineHarness.BlobName}", file.StoredAt);
+        Assert.False(harness.Store.Exists(PipelineHarness.Incoming()));
+        Assert.Equal(Bundle, harness.Store.Get(PipelineHarness.Archive()));
+        Assert.DoesNotContain(harness.Store.Locations, l => l.StartsWith("rejected/", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task HandleAsync_QueuedUnit_ProvenanceNamesTheIncomingBlobAndHash()
+    {
+        using var harness = new PipelineHarness();
+        await harness.DropAsync(Bundle);
+
+        await harness.Work.HandleAsync(harness.Queue.Messages[0], TestContext.Current.CancellationToken);
+
+        var provenance = harness.Writer.Written[0]["entry"]!.AsArray()[^1]!["resource"]!;
+        var identifiers = provenance["entity"]!.AsArray().Select(e => e!["what"]!["identifier"]!["value"]!.GetValue<string>()).ToList();
+        Assert.Equal([$"incoming/{PipelineHarness.LabId}/{PipelineHarness.BlobName}", PipelineHarness.HashOf(Bundle)], identifiers);
+        Assert.Contains(PipelineHarness.PipelineVersion, provenance["agent"]![0]!["who"]!["display"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HandleAsync_Redelivered_AlreadyCompletedNothingWritten()
+    {
+        using var harness = new PipelineHarness();
+        await harness.DropAsync(Bundle);
+        var message = harness.Queue.Messages[0];
+        await harness.Work.HandleAsync(message, TestContext.Current.CancellationToken);
+        var unitBefore = await harness.UnitAsync(Bundle);
+
+        var outcome = await harness.Work.HandleAsync(message, TestContext.Current.CancellationToken);
+
+        Assert.Equal(WorkOutcome.AlreadyCompleted, outcome);
+        Assert.Single(harness.Writer.Written);
+        Assert.Equal(unitBefore, await harness.UnitAsync(Bundle));
+        Assert.Equal(FileState.Completed, (await harness.FileAsync(Bundle)).State);
+    }
+
+    [Fact]
+    public async Task HandleAsync_FhirServiceRejects_UnitAndFileRejectedOriginalMovedToRejected()
+    {
+        using var harness = new PipelineHarness();
+        await harness.DropAsync(Bundle);
+        harness.Writer.FailWith = new FhirRejectedException(422, "Observation.code: minimum required = 1");
+
+        var outcome = await harness.Work.HandleAsync(harness.Queue.Messages[0], TestContext.Current.CancellationToken);
+
+        Assert.Equal(WorkOutcome.Rejected, outcome);
+        var unit = await harness.UnitAsync(Bundle);
+        Assert.Equal(UnitState.Rejected, unit.State);
+        Assert.Contains("HTTP 422", unit.Problem?.Reason, StringComparison.Ordinal);
+        Assert.NotNull(unit.Accession);
+
+        var unitReport = harness.ErrorReport(PipelineHarness.Rejected(PipelineHarness.BlobName + ".unit-1.error.json"));
+        Assert.Equal(0, unitReport.UnitIndex);
+        Assert.Equal(LabFileFormat.FhirJson, unitReport.Format);
+        Assert.Contains("Observation.code: minimum required = 1", unitReport.Reason, StringComparison.Ordinal);
+        Assert.Equal($"incoming/{PipelineHarness.LabId}/{PipelineHarness.BlobName}", unitReport.File);
+
+        var file = await harness.FileAsync(Bundle);
+        Assert.Equal(FileState.Rejected, file.State);
+        Assert.Equal(Bundle, harness.Store.Get(PipelineHarness.Rejected()));
+        Assert.False(harness.Store.Exists(PipelineHarness.Incoming()));
+        Assert.False(harness.Store.Exists(PipelineHarness.Archive()));
+        var fileReport = harness.ErrorReport(PipelineHarness.Rejected(PipelineHarness.BlobName + ".error.json"));
+        Assert.Equal("1 of 1 report unit(s) were rejected", fileReport.Reason);
+        var unitError = Assert.Single(fileReport.Units!);
+        Assert.Equal(0, unitError.UnitIndex);
+        Assert.Equal(unit.Problem!.Reason, unitError.Reason);
+    }
+
+    [Fact]
+    public async Task HandleAsync_FhirServiceUnavailable_ThrowsAndLeavesEverythingForTheRetry()
+    {
+        using var harness = new PipelineHarness();
+        await harness.DropAsync(Bundle);
+        harness.Writer.FailWith = new FhirTransientException("HTTP 503 after 4 attempts");
+        var locationsBefore = harness.Store.Locations;
+
+        await Assert.ThrowsAsync<FhirTransientException>(() => harness.Work.HandleAsync(harness.Queue.Messages[0], TestContext.Current.CancellationToken));
+
+        Assert.Equal(UnitState.Pending, (await harness.UnitAsync(Bundle)).State);
+        Assert.Equal(FileState.Split, (await harness.FileAsync(Bundle)).State);
+        Assert.Equal(locationsBefore, harness.Store.Locations);
+        Assert.Equal(Bundle, harness.Store.Get(PipelineHarness.Incoming()));
+    }
+
+    [Fact]
+    public async Task HandleAsync_RetryAfterTransientFailure_Completes()
+    {
+        using var harness = new PipelineHarness();
+        await harness.DropAsync(Bundle);
+        harness.Writer.FailWith = new FhirTransientException("HTTP 429");
+        await Assert.ThrowsAsync<FhirTransientException>(() => harness.Work.HandleAsync(harness.Queue.Messages[0], TestContext.Current.CancellationToken));
+        harness.Writer.FailWith = null;
+
+        var outcome = await harness.Work.HandleAsync(harness.Queue.Messages[0], TestContext.Current.CancellationToken);
+
+        Assert.Equal(WorkOutcome.Completed, outcome);
+        Assert.Equal(FileState.Completed, (await harness.FileAsync(Bundle)).State);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("hello")]
+    [InlineData("""{"fileId":"f","labId":"lab-a","blobName":"x.json","unitIndex":5,"unitCount":1}""")]
+    public async Task HandleAsync_MalformedMessage_DroppedNothingWritten(string message)
+    {
+        using var harness = new PipelineHarness();
+
+        var outcome = await harness.Work.HandleAsync(message, TestContext.Current.CancellationToken);
+
+        Assert.Equal(WorkOutcome.Dropped, outcome);
+        Assert.Equal(0, harness.Ledger.SaveCount);
+        Assert.Empty(harness.Store.Locations);
+        Assert.Empty(harness.Writer.Written);
+    }
+
+    [Fact]
+    public async Task HandleAsync_TwoUnits_FileCompletesOnlyAfterTheSecond()
+    {
+        using var harness = new PipelineHarness();
+        await harness.DropAsync(TwoReports);
+
+        Assert.Equal(WorkOutcome.Completed, await harness.Work.HandleAsync(harness.Queue.Messages[0], TestContext.Current.CancellationToken));
+        Assert.Equal(FileState.Split, (await harness.FileAsync(TwoReports)).State);
+        Assert.True(harness.Store.Exists(PipelineHarness.Incoming()));
+
+        Assert.Equal(WorkOutcome.Completed, await harness.Work.HandleAsync(harness.Queue.Messages[1], TestContext.Current.CancellationToken));
+        Assert.Equal(FileState.Completed, (await harness.FileAsync(TwoReports)).State);
+        Assert.Equal(TwoReports, harness.Store.Get(PipelineHarness.Archive()));
+        Assert.Equal(2, harness.Writer.Written.Count);
+        var units = await harness.Ledger.ListUnitsAsync(PipelineHarness.FileIdOf(TwoReports), TestContext.Current.CancellationToken);
+        Assert.Equal(["urn:lab:accession|ACC-A", "urn:lab:accession|ACC-B"], units.Select(u => u.Accession));
+    }
+
+    [Fact]
+    public async Task HandleAsync_OneOfTwoUnitsRejected_FileRejectedListingThatUnit()
+    {
+        using var harness = new PipelineHarness();
+        await harness.DropAsync(TwoReports);
+        await harness.Work.HandleAsync(harness.Queue.Messages[0], TestContext.Current.CancellationToken);
+        harness.Writer.FailWith = new FhirRejectedException(400, "bad");
+
+        var outcome = await harness.Work.HandleAsync(harness.Queue.Messages[1], TestContext.Current.CancellationToken);
+
+        Assert.Equal(WorkOutcome.Rejected, outcome);
+        Assert.Equal(FileState.Rejected, (await harness.FileAsync(TwoReports)).State);
+        var report = harness.ErrorReport(PipelineHarness.Rejected(PipelineHarness.BlobName + ".error.json"));
+        Assert.Equal("1 of 2 report unit(s) were rejected", report.Reason);
+        Assert.Equal(1, Assert.Single(report.Units!).UnitIndex);
+        Assert.True(harness.Store.Exists(PipelineHarness.Rejected(PipelineHarness.BlobName + ".unit-2.error.json")));
+        Assert.Equal(TwoReports, harness.Store.Get(PipelineHarness.Rejected()));
+    }
+
+    [Fact]
+    public async Task HandleAsync_ContentChangedUnderTheSameName_UnitRejected()
+    {
+        using var harness = new PipelineHarness();
+        await harness.DropAsync(TwoReports);
+        // The lab overwrote the blob with a one-report bundle before unit 2 was processed.
+        harness.Store.Put(PipelineHarness.Incoming(), Bundle);
+
+        var outcome = await harness.Work.HandleAsync(harness.Queue.Messages[1], TestContext.Current.CancellationToken);
+
+        Assert.Equal(WorkOutcome.Rejected, outcome);
+        Assert.Contains("unit 2 was planned", (await harness.UnitAsync(TwoReports, 1)).Problem?.Reason, StringComparison.Ordinal);
+        Assert.Empty(harness.Writer.Written);
+    }
+
+    [Fact]
+    public async Task HandleAsync_OriginalInNeitherIncomingNorArchive_ThrowsForTheRetry()
+    {
+        using var harness = new PipelineHarness();
+        await harness.DropAsync(Bundle);
+        await harness.Store.DeleteAsync(PipelineHarness.Incoming(), TestContext.Current.CancellationToken);
+
+        await Assert.ThrowsAsync<FileNotFoundException>(() => harness.Work.HandleAsync(harness.Queue.Messages[0], TestContext.Current.CancellationToken));
+
+        Assert.Equal(UnitState.Pending, (await harness.UnitAsync(Bundle)).State);
+        Assert.Empty(harness.Writer.Written);
+    }
+
+    [Fact]
+    public async Task HandleAsync_ReplayAfterPoison_CompletesAndArchives()
+    {
+        using var harness = new PipelineHarness();
+        await harness.DropAsync(Bundle);
+        await harness.Poison.HandleAsync(harness.Queue.Messages[0], TestContext.Current.CancellationToken);
+        Assert.Equal(FileState.Failed, (await harness.FileAsync(Bundle)).State);
+
+        var outcome = await harness.Work.HandleAsync(harness.Queue.Messages[0], TestContext.Current.CancellationToken);
+
+        Assert.Equal(WorkOutcome.Completed, outcome);
+        Assert.Equal(FileState.Completed, (await harness.FileAsync(Bundle)).State);
+        Assert.Equal(Bundle, harness.Store.Get(PipelineHarness.Archive()));
+        Assert.Null((await harness.UnitAsync(Bundle)).Problem);
+    }
+
+    [Fact]
+    public async Task HandleAsync_WrittenBundle_IsValidJsonTransaction()
+    {
+        using var harness = new PipelineHarness();
+        await harness.DropAsync(Bundle);
+
+        await harness.Work.HandleAsync(harness.Queue.Messages[0], TestContext.Current.CancellationToken);
+
+        var json = harness.Writer.Written[0].ToJsonString();
+        Assert.Equal("Bundle", JsonNode.Parse(json)!["resourceType"]!.GetValue<string>());
+    }
+}

@@ -1,0 +1,107 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using PrecisionMed.Core.Formats;
+using PrecisionMed.Core.Pipeline;
+
+namespace PrecisionMed.Core.Tests.Pipeline;
+
+public sealed class WorkItemTests
+{
+    private static readonly WorkItem Item = new(
+        "5d0f4c1e-3b1a-8c2d-9e0f-112233445566", "lab-a", "2026/run-7.json",
+        "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", LabFileFormat.FhirJson,
+        1, 3, "corr-42", new DateTimeOffset(2026, 3, 14, 9, 26, 53, TimeSpan.Zero));
+
+    [Fact]
+    public void TryParse_ToJson_RoundTrips()
+    {
+        Assert.Equal(Item, WorkItem.TryParse(Item.ToJson()));
+    }
+
+    [Fact]
+    public void ToJson_OnlyTheClaimCheckFields()
+    {
+        var json = JsonNode.Parse(Item.ToJson())!.AsObject();
+
+        Assert.Equal(
+            ["blobName", "contentHash", "correlationId", "fileId", "format", "labId", "receivedAt", "unitCount", "unitIndex"],
+            json.Select(p => p.Key).Order(StringComparer.Ordinal));
+        Assert.Equal("FhirJson", json["format"]!.GetValue<string>());
+        Assert.All(json, p => Assert.NotEqual(JsonValueKind.Object, p.Value!.GetValueKind()));
+    }
+
+    [Fact]
+    public void LabPath_LabAndBlobName()
+    {
+        Assert.Equal("lab-a/2026/run-7.json", Item.LabPath);
+        Assert.DoesNotContain("labPath", Item.ToJson(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("not json")]
+    [InlineData("null")]
+    [InlineData("[]")]
+    [InlineData("42")]
+    [InlineData("{}")]
+    [InlineData("{\"fileId\":")]
+    public void TryParse_Garbage_Null(string message)
+    {
+        Assert.Null(WorkItem.TryParse(message));
+    }
+
+    [Theory]
+    [InlineData("fileId")]
+    [InlineData("labId")]
+    [InlineData("blobName")]
+    [InlineData("contentHash")]
+    [InlineData("format")]
+    [InlineData("unitIndex")]
+    [InlineData("unitCount")]
+    [InlineData("correlationId")]
+    [InlineData("receivedAt")]
+    public void TryParse_MissingField_Null(string field)
+    {
+        var json = JsonNode.Parse(Item.ToJson())!.AsObject();
+        json.Remove(field);
+
+        Assert.Null(WorkItem.TryParse(json.ToJsonString()));
+    }
+
+    [Theory]
+    [InlineData("fileId")]
+    [InlineData("labId")]
+    [InlineData("blobName")]
+    [InlineData("contentHash")]
+    public void TryParse_EmptyOrNullId_Null(string field)
+    {
+        var json = JsonNode.Parse(Item.ToJson())!.AsObject();
+        json[field] = string.Empty;
+        Assert.Null(WorkItem.TryParse(json.ToJsonString()));
+
+        json[field] = null;
+        Assert.Null(WorkItem.TryParse(json.ToJsonString()));
+    }
+
+    [Theory]
+    [InlineData(-1, 3)]
+    [InlineData(3, 3)]
+    [InlineData(0, 0)]
+    [InlineData(0, -1)]
+    public void TryParse_UnitIndexOutOfRange_Null(int unitIndex, int unitCount)
+    {
+        Assert.Null(WorkItem.TryParse((Item with { UnitIndex = unitIndex, UnitCount = unitCount }).ToJson()));
+    }
+
+    [Theory]
+    [InlineData("format", "\"Pdf\"")]
+    [InlineData("unitIndex", "\"one\"")]
+    [InlineData("receivedAt", "\"yesterday\"")]
+    public void TryParse_WrongFieldType_Null(string field, string value)
+    {
+        var json = JsonNode.Parse(Item.ToJson())!.AsObject();
+        json[field] = JsonNode.Parse(value);
+
+        Assert.Null(WorkItem.TryParse(json.ToJsonString()));
+    }
+}
