@@ -43,7 +43,7 @@ internal sealed class FhirHttpWriter(HttpClient http) : IFhirWriter
             var status = (int)response.StatusCode;
             if (IsTransient(response.StatusCode))
                 throw new FhirTransientException($"The FHIR service answered HTTP {status} after retries.");
-            throw new FhirRejectedException(status, OutcomeSummary(body));
+            throw new FhirRejectedException(status, OutcomeSummary(body, withDiagnostics: false), OutcomeSummary(body, withDiagnostics: true));
         }
     }
 
@@ -62,8 +62,11 @@ internal sealed class FhirHttpWriter(HttpClient http) : IFhirWriter
         return locations;
     }
 
-    /// <summary>The OperationOutcome's issues as one line each: severity, code, location, diagnostics.</summary>
-    private static string OutcomeSummary(string body)
+    /// <summary>
+    /// The OperationOutcome's issues, one after another: severity, code, location and, when asked,
+    /// the diagnostics text (which can quote the resource, so it is kept out of the ledger).
+    /// </summary>
+    private static string OutcomeSummary(string body, bool withDiagnostics)
     {
         try
         {
@@ -72,7 +75,7 @@ internal sealed class FhirHttpWriter(HttpClient http) : IFhirWriter
                 return string.Join("; ", issues.OfType<JsonObject>().Select(issue =>
                 {
                     var where = issue["expression"]?[0]?.GetValue<string>() ?? issue["location"]?[0]?.GetValue<string>();
-                    var text = issue["diagnostics"]?.GetValue<string>() ?? issue["details"]?["text"]?.GetValue<string>();
+                    var text = !withDiagnostics ? null : issue["diagnostics"]?.GetValue<string>() ?? issue["details"]?["text"]?.GetValue<string>();
                     return $"{issue["severity"]?.GetValue<string>()} {issue["code"]?.GetValue<string>()}"
                            + (where is null ? string.Empty : $" at {where}") + (text is null ? string.Empty : $": {text}");
                 }));
@@ -83,6 +86,6 @@ internal sealed class FhirHttpWriter(HttpClient http) : IFhirWriter
             // Not JSON: fall through to the raw text, cut short.
         }
 
-        return body.Length > 500 ? body[..500] : body;
+        return !withDiagnostics ? "(no OperationOutcome)" : body.Length > 500 ? body[..500] : body;
     }
 }

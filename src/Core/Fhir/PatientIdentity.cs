@@ -37,7 +37,9 @@ internal sealed record PatientIdentity(string System, string Value, string FullU
     {
         if (patient["identifier"] is not JsonArray identifiers)
         {
-            identifiers = [];
+            // Patient.identifier is an array; a lab that sent one object still keeps it.
+            var single = patient["identifier"] is JsonObject one ? one.DeepClone() : null;
+            identifiers = single is null ? [] : [single];
             patient["identifier"] = identifiers;
         }
 

@@ -21,11 +21,17 @@ public sealed class FhirTransientException(string message, Exception? inner = nu
 
 /// <summary>The FHIR service refused the content (400/404/409/412/422): retrying will not help.</summary>
 /// <param name="statusCode">The HTTP status.</param>
-/// <param name="outcome">The OperationOutcome's issues, for the error report (not for logs).</param>
-public sealed class FhirRejectedException(int statusCode, string outcome)
+/// <param name="issues">The OperationOutcome's issues as severity, code and location only: safe for the ledger.</param>
+/// <param name="outcome">
+/// The issues with the server's diagnostics text, which may quote resource values (PHI): for the
+/// error report stored beside the original, never for logs or the ledger.
+/// </param>
+public sealed class FhirRejectedException(int statusCode, string issues, string outcome)
     : Exception($"The FHIR service rejected the transaction with HTTP {statusCode}.")
 {
     public int StatusCode { get; } = statusCode;
+
+    public string Issues { get; } = issues;
 
     public string Outcome { get; } = outcome;
 }

@@ -26,6 +26,12 @@ public sealed record LabFileErrorReport
     public int? UnitIndex { get; init; }
     public SourcePosition? Position { get; init; }
     public required string Reason { get; init; }
+
+    /// <summary>
+    /// Extra detail from elsewhere (e.g. the FHIR server's diagnostics). It may quote the lab's data,
+    /// so it lives only in this report, which is kept with the original under the same access.
+    /// </summary>
+    public string? Detail { get; init; }
     public IReadOnlyList<UnitError>? Units { get; init; }
     public DateTimeOffset At { get; init; }
     public required string PipelineVersion { get; init; }

@@ -52,7 +52,11 @@ public sealed class LabFileFinisher(
     }
 
     /// <summary>Writes the error report of one unit beside where the original will end up.</summary>
-    public Task WriteUnitErrorAsync(WorkItem item, LabFileProblem problem, CancellationToken cancellationToken)
+    /// <param name="item">The unit.</param>
+    /// <param name="problem">Where and why, without PHI: also recorded in the ledger.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <param name="detail">Extra text only for this report (e.g. the FHIR server's diagnostics), which may quote data.</param>
+    public Task WriteUnitErrorAsync(WorkItem item, LabFileProblem problem, CancellationToken cancellationToken, string? detail = null)
     {
         var report = new LabFileErrorReport
         {
@@ -63,6 +67,7 @@ public sealed class LabFileFinisher(
             UnitIndex = item.UnitIndex,
             Position = problem.Position,
             Reason = problem.Reason,
+            Detail = detail,
             At = clock.GetUtcNow(),
             PipelineVersion = options.Value.PipelineVersion,
         };

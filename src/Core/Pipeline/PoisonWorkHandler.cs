@@ -34,6 +34,6 @@ public sealed class PoisonWorkHandler(
         await ledger.SaveUnitAsync(unit with { State = UnitState.Failed, Problem = problem, UpdatedAt = clock.GetUtcNow() }, cancellationToken);
         PipelineLog.UnitFailed(logger, item.UnitIndex, item.FileId, item.CorrelationId);
         await finisher.TryFinishAsync(item.FileId, cancellationToken);
-        return WorkOutcome.Rejected;
+        return WorkOutcome.Failed;
     }
 }

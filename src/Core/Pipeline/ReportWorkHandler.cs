@@ -11,6 +11,9 @@ public enum WorkOutcome
     Completed,
     AlreadyCompleted,
     Rejected,
+
+    /// <summary>Given up on after every delivery attempt (poison): kept for replay.</summary>
+    Failed,
     Dropped,
 }
 
@@ -53,7 +56,6 @@ public sealed class ReportWorkHandler(
             return WorkOutcome.AlreadyCompleted;
         }
 
-        unit = unit with { Attempts = unit.Attempts + 1 };
         var original = await FindOriginalAsync(item, cancellationToken);
         var provenance = new ReportProvenance(
             item.LabId, $"{LabFileAreas.Incoming}/{item.LabPath}", item.ContentHash, item.BlobName,
@@ -77,8 +79,8 @@ public sealed class ReportWorkHandler(
         }
         catch (FhirRejectedException ex)
         {
-            var problem = new LabFileProblem(SourcePosition.None, $"{ex.Message} {ex.Outcome}".Trim());
-            return await RejectAsync(item, unit with { Accession = transaction.Accession }, problem, cancellationToken);
+            var problem = new LabFileProblem(SourcePosition.None, $"{ex.Message} {ex.Issues}".Trim());
+            return await RejectAsync(item, unit with { Accession = transaction.Accession }, problem, cancellationToken, detail: ex.Outcome);
         }
 
         await ledger.SaveUnitAsync(
@@ -112,9 +114,10 @@ public sealed class ReportWorkHandler(
         throw new FileNotFoundException($"The original of file {item.FileId} is in neither incoming nor archive.");
     }
 
-    private async Task<WorkOutcome> RejectAsync(WorkItem item, LedgerUnit unit, LabFileProblem problem, CancellationToken cancellationToken)
+    private async Task<WorkOutcome> RejectAsync(
+        WorkItem item, LedgerUnit unit, LabFileProblem problem, CancellationToken cancellationToken, string? detail = null)
     {
-        await finisher.WriteUnitErrorAsync(item, problem, cancellationToken);
+        await finisher.WriteUnitErrorAsync(item, problem, cancellationToken, detail);
         await ledger.SaveUnitAsync(
             unit with { State = UnitState.Rejected, ContentHash = item.ContentHash, Problem = problem, UpdatedAt = clock.GetUtcNow() },
             cancellationToken);

@@ -74,6 +74,7 @@ public sealed class FhirHttpWriterTests(LocalStackFixture stack)
         Assert.Single(handler.Requests);
         Assert.Equal(422, error.StatusCode);
         Assert.Equal("error invalid at Observation.status: Missing required property", error.Outcome);
+        Assert.Equal("error invalid at Observation.status", error.Issues);
     }
 
     [Fact]

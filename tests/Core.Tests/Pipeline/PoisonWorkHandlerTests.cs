@@ -16,7 +16,7 @@ public sealed class PoisonWorkHandlerTests
 
         var outcome = await harness.Poison.HandleAsync(harness.Queue.Messages[0], TestContext.Current.CancellationToken);
 
-        Assert.Equal(WorkOutcome.Rejected, outcome);
+        Assert.Equal(WorkOutcome.Failed, outcome);
         var unit = await harness.UnitAsync(Bundle);
         Assert.Equal(UnitState.Failed, unit.State);
         Assert.Contains(PipelineHarness.CorrelationId, unit.Problem?.Reason, StringComparison.Ordinal);

@@ -27,7 +27,6 @@ public sealed class ReportWorkHandlerTests
 
         var unit = await harness.UnitAsync(Bundle);
         Assert.Equal(UnitState.Completed, unit.State);
-        Assert.Equal(1, unit.Attempts);
         Assert.Null(unit.Problem);
         Assert.NotEmpty(unit.ResourceReferences);
         Assert.Equal(puts.Order(StringComparer.Ordinal), unit.ResourceReferences.Order(StringComparer.Ordinal));
@@ -79,7 +78,7 @@ public sealed class ReportWorkHandlerTests
     {
         using var harness = new PipelineHarness();
         await harness.DropAsync(Bundle);
-        harness.Writer.FailWith = new FhirRejectedException(422, "Observation.code: minimum required = 1");
+        harness.Writer.FailWith = new FhirRejectedException(422, "error required at Observation.code", "error required at Observation.code: minimum required = 1");
 
         var outcome = await harness.Work.HandleAsync(harness.Queue.Messages[0], TestContext.Current.CancellationToken);
 
@@ -92,7 +91,9 @@ public sealed class ReportWorkHandlerTests
         var unitReport = harness.ErrorReport(PipelineHarness.Rejected(PipelineHarness.BlobName + ".unit-1.error.json"));
         Assert.Equal(0, unitReport.UnitIndex);
         Assert.Equal(LabFileFormat.FhirJson, unitReport.Format);
-        Assert.Contains("Observation.code: minimum required = 1", unitReport.Reason, StringComparison.Ordinal);
+        Assert.Contains("error required at Observation.code", unitReport.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("minimum required", unit.Problem?.Reason, StringComparison.Ordinal); // server text may quote data
+        Assert.Contains("minimum required = 1", unitReport.Detail, StringComparison.Ordinal);
         Assert.Equal($"incoming/{PipelineHarness.LabId}/{PipelineHarness.BlobName}", unitReport.File);
 
         var file = await harness.FileAsync(Bundle);
@@ -178,7 +179,7 @@ public sealed class ReportWorkHandlerTests
         using var harness = new PipelineHarness();
         await harness.DropAsync(TwoReports);
         await harness.Work.HandleAsync(harness.Queue.Messages[0], TestContext.Current.CancellationToken);
-        harness.Writer.FailWith = new FhirRejectedException(400, "bad");
+        harness.Writer.FailWith = new FhirRejectedException(400, "error invalid", "error invalid: bad");
 
         var outcome = await harness.Work.HandleAsync(harness.Queue.Messages[1], TestContext.Current.CancellationToken);
 

@@ -62,7 +62,6 @@ public sealed record LedgerUnit
     public string? ReportReference { get; init; }
     public IReadOnlyList<string> ResourceReferences { get; init; } = [];
     public LabFileProblem? Problem { get; init; }
-    public int Attempts { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
 }
 
