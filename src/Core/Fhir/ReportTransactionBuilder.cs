@@ -19,43 +19,39 @@ public static class ReportTransactionBuilder
     private static readonly HashSet<string> LabLevelTypes =
         new(StringComparer.Ordinal) { "Organization", "Practitioner", "PractitionerRole", "Location" };
 
+    /// <param name="bundle">The lab's bundle.</param>
+    /// <param name="unit">The report unit to build.</param>
+    /// <param name="provenance">Where the unit came from.</param>
+    /// <param name="maxEntriesPerBundle">The most entries one transaction may hold.</param>
+    /// <param name="allUnits">
+    /// Every unit of the bundle, when it has several: an entry two reports share (a Specimen, say) then
+    /// gets one id, that of the first unit holding it, and a reference into another unit is rewritten
+    /// to the id that unit writes.
+    /// </param>
     public static ReportTransaction Build(
-        LabBundle bundle, FhirReportUnit unit, ReportProvenance provenance, int maxEntriesPerBundle = MaxEntriesPerBundle)
+        LabBundle bundle,
+        FhirReportUnit unit,
+        ReportProvenance provenance,
+        int maxEntriesPerBundle = MaxEntriesPerBundle,
+        IReadOnlyList<FhirReportUnit>? allUnits = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxEntriesPerBundle, 3);
-        var members = unit.EntryIndexes.Select(i => bundle.Entries[i]).ToList();
         var accession = ChooseAccession(bundle, unit, provenance);
+        var (newReferences, ids) = AssignIds(bundle, allUnits ?? [unit], provenance);
 
-        var newReferences = new Dictionary<int, string>();
         var patients = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
         var owned = new List<(LabBundleEntry Entry, string Id)>();
-        var usedIds = new HashSet<string>(StringComparer.Ordinal);
-
-        foreach (var entry in members)
+        foreach (var entry in unit.EntryIndexes.Select(i => bundle.Entries[i]))
         {
             if (entry.ResourceType == "Patient")
             {
                 var identity = PatientIdentity.Choose(entry, provenance.LabId);
-                newReferences[entry.Index] = identity.FullUrl;
                 if (!patients.ContainsKey(identity.FullUrl))
                     patients[identity.FullUrl] = PatientEntry(entry, identity);
                 continue;
             }
 
-            var naturalKey = NaturalKey(entry);
-            var id = LabLevelTypes.Contains(entry.ResourceType)
-                ? DeterministicIds.ForLabResource(provenance.LabId, entry.ResourceType, naturalKey)
-                : DeterministicIds.ForReportResource(provenance.LabId, accession, entry.ResourceType, naturalKey);
-            if (!usedIds.Add($"{entry.ResourceType}/{id}"))
-            {
-                // Two resources of one kind share a natural key (a lab reusing an identifier): keep both.
-                id = DeterministicIds.ForReportResource(
-                    provenance.LabId, accession, entry.ResourceType, naturalKey + "#" + entry.Index.ToString(CultureInfo.InvariantCulture));
-                usedIds.Add($"{entry.ResourceType}/{id}");
-            }
-
-            newReferences[entry.Index] = $"{entry.ResourceType}/{id}";
-            owned.Add((entry, id));
+            owned.Add((entry, ids[entry.Index]));
         }
 
         var index = new BundleReferenceIndex(bundle);
@@ -77,6 +73,48 @@ public static class ReportTransactionBuilder
             .Select(o => $"DiagnosticReport/{o.Id}").FirstOrDefault();
         var bundles = Chunk(patients.Values.ToList(), putEntries, maxEntriesPerBundle);
         return new ReportTransaction(accession, reportReference, ownedReferences, patients.Count, bundles);
+    }
+
+    private static (Dictionary<int, string> References, Dictionary<int, string> Ids) AssignIds(
+        LabBundle bundle, IReadOnlyList<FhirReportUnit> units, ReportProvenance provenance)
+    {
+        var owner = new SortedDictionary<int, FhirReportUnit>();
+        foreach (var unit in units.OrderBy(u => u.UnitIndex))
+        {
+            foreach (var index in unit.EntryIndexes) owner.TryAdd(index, unit);
+        }
+
+        var accessions = units.ToDictionary(u => u.UnitIndex, u => ChooseAccession(bundle, u, provenance));
+        var references = new Dictionary<int, string>();
+        var ids = new Dictionary<int, string>();
+        var usedIds = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (index, unit) in owner)
+        {
+            var entry = bundle.Entries[index];
+            if (entry.ResourceType == "Patient")
+            {
+                references[index] = PatientIdentity.Choose(entry, provenance.LabId).FullUrl;
+                continue;
+            }
+
+            var accession = accessions[unit.UnitIndex];
+            var naturalKey = NaturalKey(entry);
+            var id = LabLevelTypes.Contains(entry.ResourceType)
+                ? DeterministicIds.ForLabResource(provenance.LabId, entry.ResourceType, naturalKey)
+                : DeterministicIds.ForReportResource(provenance.LabId, accession, entry.ResourceType, naturalKey);
+            if (!usedIds.Add($"{entry.ResourceType}/{id}"))
+            {
+                // Two resources of one kind share a natural key (a lab reusing an identifier): keep both.
+                id = DeterministicIds.ForReportResource(
+                    provenance.LabId, accession, entry.ResourceType, naturalKey + "#" + entry.Index.ToString(CultureInfo.InvariantCulture));
+                usedIds.Add($"{entry.ResourceType}/{id}");
+            }
+
+            ids[index] = id;
+            references[index] = $"{entry.ResourceType}/{id}";
+        }
+
+        return (references, ids);
     }
 
     private static string ChooseAccession(LabBundle bundle, FhirReportUnit unit, ReportProvenance provenance)

@@ -366,6 +366,31 @@ public sealed class ReportTransactionBuilderTests
     }
 
     [Fact]
+    public async Task Build_TwoReportsSharingASpecimen_OneSpecimenIdAndCrossReportReferencesRewritten()
+    {
+        var bundle = await FhirBundleReaderTests.ReadAsync("""
+            {"resourceType":"Bundle","type":"collection","entry":[
+              {"resource":{"resourceType":"Patient","id":"p","identifier":[{"system":"urn:mrn","value":"1"}]}},
+              {"resource":{"resourceType":"Specimen","id":"s","subject":{"reference":"Patient/p"}}},
+              {"resource":{"resourceType":"DiagnosticReport","id":"r1","identifier":[{"system":"urn:acc","value":"A"}],"status":"final","code":{"text":"a"},"subject":{"reference":"Patient/p"},"specimen":[{"reference":"Specimen/s"}]}},
+              {"resource":{"resourceType":"DiagnosticReport","id":"r2","identifier":[{"system":"urn:acc","value":"B"}],"status":"final","code":{"text":"b"},"subject":{"reference":"Patient/p"},"specimen":[{"reference":"Specimen/s"}],
+                "extension":[{"url":"http://example.org/previous","valueReference":{"reference":"DiagnosticReport/r1"}}]}}
+            ]}
+            """);
+        var units = FhirReportSplitter.Split(bundle);
+
+        var first = ReportTransactionBuilder.Build(bundle, units[0], Provenance(unitIndex: 0, unitCount: 2), allUnits: units);
+        var second = ReportTransactionBuilder.Build(bundle, units[1], Provenance(unitIndex: 1, unitCount: 2), allUnits: units);
+
+        var specimenA = first.OwnedReferences.Single(r => r.StartsWith("Specimen/", StringComparison.Ordinal));
+        var specimenB = second.OwnedReferences.Single(r => r.StartsWith("Specimen/", StringComparison.Ordinal));
+        Assert.Equal(specimenA, specimenB);
+        var reportB = Entries(second.Bundles[^1]).Single(e => e["resource"]!["resourceType"]!.GetValue<string>() == "DiagnosticReport")["resource"]!;
+        Assert.Equal(first.ReportReference, reportB["extension"]![0]!["valueReference"]!["reference"]!.GetValue<string>());
+        Assert.Equal(specimenA, reportB["specimen"]![0]!["reference"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Build_PatientIdentifierValueNotAString_ScopedByResourceIdWithoutThrowing()
     {
         var bundle = await FhirBundleReaderTests.ReadAsync("""

@@ -26,6 +26,6 @@ public sealed class FhirBundleFormat : IReportFormat
                 $"the file now has {units.Count} report unit(s) but unit {provenance.UnitIndex + 1} was planned"));
         }
 
-        return ReportTransactionBuilder.Build(bundle, units[provenance.UnitIndex], provenance);
+        return ReportTransactionBuilder.Build(bundle, units[provenance.UnitIndex], provenance, allUnits: units);
     }
 }
