@@ -1,0 +1,52 @@
+namespace PrecisionMed.Core.LabReports;
+
+/// <summary>Whether a variant was found (LOINC 69548-6 answers: Present, Absent, No call, Indeterminate).</summary>
+public enum VariantAssessment
+{
+    Present,
+    Absent,
+    NoCall,
+    Indeterminate,
+}
+
+/// <summary>
+/// One variant as reported (an HL7 v2 81250-3/81297-4 group, a VCF record for one sample):
+/// its facts as components keyed by LOINC code, the same codes the IG's Variant components use.
+/// </summary>
+/// <param name="Key">Stable within the report (OBX-4 sub-ID, or build:chrom:pos:ref:alt): part of the resource id.</param>
+/// <param name="Structural">Reported as a structural variant (copy number, inner/outer ranges).</param>
+public sealed record VariantFinding(
+    string Key,
+    VariantAssessment Assessment,
+    IReadOnlyList<ReportComponent> Components,
+    CodedValue? Method = null,
+    bool Structural = false,
+    string? Status = null);
+
+/// <summary>A clinical interpretation of one or more findings: significance and phenotypes (DiagnosticImplication).</summary>
+public sealed record DiagnosticImplicationFinding(
+    string Key,
+    IReadOnlyList<string> DerivedFromKeys,
+    CodedValue? ClinicalSignificance,
+    IReadOnlyList<CodedValue> PredictedPhenotypes,
+    string? Conclusion = null,
+    CodedValue? ModeOfInheritance = null);
+
+/// <summary>A haplotype (star allele, HLA allele) and what it was derived from.</summary>
+public sealed record HaplotypeFinding(string Key, CodedValue Value, CodedValue? Gene, IReadOnlyList<string> DerivedFromKeys);
+
+/// <summary>A genotype (diplotype) for a gene and the haplotypes/variants it was derived from.</summary>
+public sealed record GenotypeFinding(string Key, CodedValue Value, CodedValue? Gene, IReadOnlyList<string> DerivedFromKeys);
+
+/// <summary>What a genotype means for one medication (TherapeuticImplication), with any recommendation.</summary>
+public sealed record TherapeuticImplicationFinding(
+    string Key,
+    IReadOnlyList<string> DerivedFromKeys,
+    CodedValue? Medication,
+    IReadOnlyList<CodedValue> Implications,
+    CodedValue? Recommendation = null,
+    string? Conclusion = null,
+    string? GuidelineUrl = null);
+
+/// <summary>How two variants (or haplotypes) relate in phase (SequencePhaseRelationship: Cis, Trans, ...).</summary>
+public sealed record PhaseRelationshipFinding(string Key, string Relationship, IReadOnlyList<string> DerivedFromKeys);

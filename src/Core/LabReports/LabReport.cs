@@ -1,0 +1,72 @@
+using PrecisionMed.Core.Formats;
+
+namespace PrecisionMed.Core.LabReports;
+
+/// <summary>The report's status: HL7 v2 OBR-25, or the lab profile's default for VCF.</summary>
+public enum ReportStatus
+{
+    Final,
+    Preliminary,
+    Corrected,
+    Amended,
+    Cancelled,
+}
+
+/// <summary>
+/// The canonical lab report every format parses into and every FHIR builder reads: one per report
+/// unit. It holds the lab's facts, already typed, and the account of everything that was not mapped.
+/// </summary>
+public sealed record LabReport
+{
+    /// <summary>The report's stable business key: filler order number, else the message control id.</summary>
+    public required string Accession { get; init; }
+    public required PatientDetails Patient { get; init; }
+    public ReportStatus Status { get; init; } = ReportStatus.Final;
+
+    /// <summary>The lab's own test code (OBR-4), kept beside LOINC 51969-4.</summary>
+    public CodedValue? TestCode { get; init; }
+    public string? Effective { get; init; }
+    public string? Issued { get; init; }
+    public OrderDetails? Order { get; init; }
+    public SpecimenDetails? Specimen { get; init; }
+
+    public string? Conclusion { get; init; }
+    public CodedValue? ConclusionCode { get; init; }
+    public IReadOnlyList<CodedValue> GenesStudied { get; init; } = [];
+
+    /// <summary>Reference genome (LOINC 62374-4 answer, e.g. LA26806-2 GRCh38).</summary>
+    public CodedValue? GenomeBuild { get; init; }
+    public IReadOnlyList<string> RegionsStudied { get; init; } = [];
+
+    public IReadOnlyList<VariantFinding> Variants { get; init; } = [];
+    public IReadOnlyList<DiagnosticImplicationFinding> DiagnosticImplications { get; init; } = [];
+    public IReadOnlyList<HaplotypeFinding> Haplotypes { get; init; } = [];
+    public IReadOnlyList<GenotypeFinding> Genotypes { get; init; } = [];
+    public IReadOnlyList<TherapeuticImplicationFinding> TherapeuticImplications { get; init; } = [];
+    public IReadOnlyList<PhaseRelationshipFinding> PhaseRelationships { get; init; } = [];
+    public IReadOnlyList<LabResult> LabResults { get; init; } = [];
+    public IReadOnlyList<ReportDocument> Documents { get; init; } = [];
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
+    /// <summary>Everything the lab sent that was not mapped, with where and why: nothing is dropped silently.</summary>
+    public IReadOnlyList<LabFileProblem> Skipped { get; init; } = [];
+}
+
+/// <summary>
+/// Who the report is about. Identifiers find or create the EMR's Patient; name, birth date and sex
+/// are kept only for the identity check and a conditional create, never logged.
+/// </summary>
+public sealed record PatientDetails(
+    IReadOnlyList<PatientIdentifier> Identifiers,
+    string? FamilyName = null,
+    IReadOnlyList<string>? GivenNames = null,
+    string? BirthDate = null,
+    string? Gender = null);
+
+public sealed record PatientIdentifier(string System, string Value, string? TypeCode = null);
+
+/// <summary>The order: placer and filler numbers (ORC-2/3, OBR-2/3) and what was ordered.</summary>
+public sealed record OrderDetails(string? PlacerNumber, string? FillerNumber, CodedValue? Code, string? PlacerSystem = null, string? FillerSystem = null);
+
+/// <summary>The specimen (SPM): identifier, type and collection time.</summary>
+public sealed record SpecimenDetails(string Key, string? Identifier, CodedValue? Type, string? Collected = null, string? Received = null);

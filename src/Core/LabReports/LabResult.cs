@@ -1,0 +1,15 @@
+namespace PrecisionMed.Core.LabReports;
+
+/// <summary>
+/// A non-genomic result (a general lab OBX row): written as a plain laboratory Observation so
+/// nothing the lab sent is lost.
+/// </summary>
+public sealed record LabResult(
+    string Key,
+    CodedValue Code,
+    ReportedValue? Value,
+    string Status,
+    string? ReferenceRange = null,
+    IReadOnlyList<CodedValue>? Interpretations = null,
+    string? Effective = null,
+    IReadOnlyList<string>? Notes = null);

@@ -1,0 +1,9 @@
+namespace PrecisionMed.Core.LabReports;
+
+/// <summary>
+/// A document the lab attached (a PDF report in OBX ED, a pointer in OBX RP): becomes a
+/// DocumentReference and the report's presentedForm.
+/// </summary>
+/// <param name="Data">The bytes, when carried inline.</param>
+/// <param name="Url">Where the document is, when only referenced (RP) or stored aside (too large to inline).</param>
+public sealed record ReportDocument(string Key, string ContentType, byte[]? Data, Uri? Url, string? Title, CodedValue? Type = null);
