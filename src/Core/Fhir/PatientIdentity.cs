@@ -14,23 +14,23 @@ internal sealed record PatientIdentity(string System, string Value, string FullU
 
     public static PatientIdentity Choose(LabBundleEntry patient, string labId)
     {
-        string system;
-        string value;
         if (ReportTransactionBuilder.FirstIdentifier(patient.Resource) is { } identifier)
         {
             var bar = identifier.IndexOf('|', StringComparison.Ordinal);
-            system = identifier[..bar];
-            value = identifier[(bar + 1)..];
-            if (system.Length == 0) system = $"urn:precisionmed:lab:{labId}:patient-id";
-        }
-        else
-        {
-            system = $"urn:precisionmed:lab:{labId}:patient-resource";
-            value = patient.Id ?? patient.FullUrl ?? $"entry-{patient.Index}";
+            return FromIdentifier(identifier[..bar], identifier[(bar + 1)..], labId);
         }
 
-        return new PatientIdentity(system, value, "urn:uuid:" + DeterministicIds.Create("patient", system, value));
+        return Create(
+            $"urn:precisionmed:lab:{labId}:patient-resource",
+            patient.Id ?? patient.FullUrl ?? $"entry-{patient.Index}");
     }
+
+    /// <summary>The identity for a lab's identifier (system may be empty: it is then scoped to the lab).</summary>
+    public static PatientIdentity FromIdentifier(string? system, string value, string labId) =>
+        Create(string.IsNullOrEmpty(system) ? $"urn:precisionmed:lab:{labId}:patient-id" : system, value);
+
+    private static PatientIdentity Create(string system, string value) =>
+        new(system, value, "urn:uuid:" + DeterministicIds.Create("patient", system, value));
 
     /// <summary>Makes sure the identifier the search uses is on the resource (a lab-scoped one may not be).</summary>
     public void EnsureOn(JsonObject patient)

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using PrecisionMed.Core.Formats;
 
 namespace PrecisionMed.Core.Fhir;
 
@@ -19,4 +20,11 @@ public sealed record ReportTransaction(
     IReadOnlyList<JsonObject> Bundles)
 {
     public int ResourceCount => OwnedReferences.Count + PatientCount;
+
+    /// <summary>
+    /// What the lab sent that is not in the bundles, each with where and why (for the unit's ledger record):
+    /// the parser's skipped items and those the FHIR builder could not place (a component the IG profile
+    /// does not allow, a reference to an unknown finding). Empty for the FHIR-bundle passthrough.
+    /// </summary>
+    public IReadOnlyList<LabFileProblem> Skipped { get; init; } = [];
 }

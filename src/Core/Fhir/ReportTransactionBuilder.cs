@@ -177,7 +177,7 @@ public static class ReportTransactionBuilder
         return Entry(resource, "PUT", $"{entry.ResourceType}/{id}");
     }
 
-    private static JsonObject Entry(JsonObject resource, string method, string url) => new()
+    internal static JsonObject Entry(JsonObject resource, string method, string url) => new()
     {
         ["resource"] = resource,
         ["request"] = new JsonObject { ["method"] = method, ["url"] = url },
@@ -200,7 +200,7 @@ public static class ReportTransactionBuilder
         if (meta.Count == 0) resource.Remove("meta");
     }
 
-    private static List<JsonObject> Chunk(List<JsonObject> patientEntries, List<JsonObject> putEntries, int maxEntries)
+    internal static List<JsonObject> Chunk(List<JsonObject> patientEntries, List<JsonObject> putEntries, int maxEntries)
     {
         // Patients are conditional creates, idempotent, so each chunk carries them for its urn:uuid
         // references. The report and its Provenance come last, so a report never points at results

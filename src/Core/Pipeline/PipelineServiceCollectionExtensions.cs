@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using PrecisionMed.Core.Formats.Fhir;
+using PrecisionMed.Core.Formats.Hl7v2;
 
 namespace PrecisionMed.Core.Pipeline;
 
@@ -15,6 +16,7 @@ public static class PipelineServiceCollectionExtensions
         services.AddOptions<PipelineOptions>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IReportFormat, FhirBundleFormat>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IReportFormat, Hl7v2Format>());
         services.TryAddSingleton<LabFileIntake>();
         services.TryAddSingleton<LabFileFinisher>();
         services.TryAddSingleton<LabFileArrivalHandler>();

@@ -1,0 +1,259 @@
+using System.Text.Json.Nodes;
+using PrecisionMed.Core.LabReports;
+
+namespace PrecisionMed.Core.Fhir.Genomics;
+
+public static partial class GenomicReportBuilder
+{
+    private const FindingKind VariantOrHaplotype = FindingKind.Variant | FindingKind.Haplotype;
+    private const FindingKind AnyFinding = FindingKind.Variant | FindingKind.Haplotype | FindingKind.Genotype;
+
+    /// <summary>Ids for every finding that can be derived from, before any resource refers to them.</summary>
+    private static (string[] Variants, string?[] Haplotypes, string?[] Genotypes) RegisterFindings(GenomicBuildContext context)
+    {
+        var report = context.Report;
+        var variants = report.Variants.Select(v => Register(context, "Variant", v.Key, FindingKind.Variant)).ToArray();
+        var haplotypes = report.Haplotypes
+            .Select(h => FhirJson.Concept(h.Value) is null ? Unusable(context, "haplotype", h.Key) : Register(context, "Haplotype", h.Key, FindingKind.Haplotype))
+            .ToArray();
+        var genotypes = report.Genotypes
+            .Select(g => FhirJson.Concept(g.Value) is null ? Unusable(context, "genotype", g.Key) : Register(context, "Genotype", g.Key, FindingKind.Genotype))
+            .ToArray();
+        return (variants, haplotypes, genotypes);
+    }
+
+    private static string Register(GenomicBuildContext context, string kind, string key, FindingKind findingKind)
+    {
+        var id = context.NewId(kind, key);
+        context.RegisterFinding(key, findingKind, "Observation/" + id);
+        return id;
+    }
+
+    private static string? Unusable(GenomicBuildContext context, string kind, string key)
+    {
+        context.Skip($"{kind} {key}", "value", $"the {kind} has no value (the IG requires one)");
+        return null;
+    }
+
+    private static void AddVariant(GenomicBuildContext context, VariantFinding variant, string id)
+    {
+        var path = $"variant {variant.Key}";
+        var observation = context.Observation(
+            id,
+            GenomicsCodes.VariantProfile,
+            FhirJson.Concept(Coding.Loinc, GenomicsCodes.GeneticVariantAssessment, "Genetic variant assessment"),
+            context.ObservationStatus(variant.Status),
+            genomic: true);
+        observation["valueCodeableConcept"] = variant.Assessment switch
+        {
+            VariantAssessment.Absent => FhirJson.Concept(Coding.Loinc, "LA9634-2", "Absent"),
+            VariantAssessment.NoCall => FhirJson.Concept(Coding.Loinc, "LA18198-4", "No call"),
+            VariantAssessment.Indeterminate => FhirJson.Concept(Coding.Loinc, "LA11884-6", "Indeterminate"),
+            _ => FhirJson.Concept(Coding.Loinc, "LA9633-4", "Present"),
+        };
+        if (FhirJson.Concept(variant.Method) is { } method) observation["method"] = method;
+
+        var components = new JsonArray();
+        var used = new HashSet<ComponentSlice>();
+        foreach (var component in variant.Components)
+        {
+            var code = component.Code.Code ?? "(no code)";
+            if (ComponentSlices.FindVariantSlice(component.Code) is not { } slice)
+            {
+                context.Skip(path, code, $"the IG variant profile has no component slice for {component.Code.System}|{code}");
+                continue;
+            }
+
+            if (!slice.Repeats && !used.Add(slice))
+            {
+                context.Skip(path, code, $"the IG variant profile allows one '{slice.Name}' component; a repeat was not written");
+                continue;
+            }
+
+            if (slice.Convert(component.Value, component.Code.Display, out var reason) is { } json) components.Add(json);
+            else context.Skip(path, code, reason!);
+        }
+
+        // The report's genome build describes every variant's coordinates: the variant carries it unless it says otherwise.
+        if (!used.Contains(ComponentSlices.ReferenceSequenceAssembly)
+            && context.Report.GenomeBuild is { } build
+            && ComponentSlices.ReferenceSequenceAssembly.Convert(build, null, out _) is { } assembly)
+        {
+            components.Add(assembly);
+        }
+
+        if (components.Count > 0) observation["component"] = components;
+        context.Results.Add(context.Put(observation));
+    }
+
+    private static void AddHaplotype(GenomicBuildContext context, HaplotypeFinding haplotype, string id)
+    {
+        var observation = context.Observation(
+            id,
+            GenomicsCodes.HaplotypeProfile,
+            FhirJson.Concept(Coding.Loinc, GenomicsCodes.Haplotype, "Haplotype name"),
+            context.ObservationStatus(null),
+            genomic: true);
+        observation["valueCodeableConcept"] = FhirJson.Concept(haplotype.Value);
+        AddDerivedFrom(observation, context.DerivedFrom(haplotype.DerivedFromKeys, VariantOrHaplotype, $"haplotype {haplotype.Key}"));
+        AddComponents(context, observation, $"haplotype {haplotype.Key}", (ComponentSlices.GeneStudied, haplotype.Gene));
+        context.Results.Add(context.Put(observation));
+    }
+
+    private static void AddGenotype(GenomicBuildContext context, GenotypeFinding genotype, string id)
+    {
+        var observation = context.Observation(
+            id,
+            GenomicsCodes.GenotypeProfile,
+            FhirJson.Concept(Coding.Loinc, GenomicsCodes.Genotype, "Genotype display name"),
+            context.ObservationStatus(null),
+            genomic: true);
+        observation["valueCodeableConcept"] = FhirJson.Concept(genotype.Value);
+        AddDerivedFrom(observation, context.DerivedFrom(genotype.DerivedFromKeys, VariantOrHaplotype, $"genotype {genotype.Key}"));
+        AddComponents(context, observation, $"genotype {genotype.Key}", (ComponentSlices.GeneStudied, genotype.Gene));
+        context.Results.Add(context.Put(observation));
+    }
+
+    private static void AddPhaseRelationship(GenomicBuildContext context, PhaseRelationshipFinding phase)
+    {
+        var path = $"phase relationship {phase.Key}";
+        var code = phase.Relationship.Trim().ToUpperInvariant() switch
+        {
+            "CIS" => "Cis",
+            "TRANS" => "Trans",
+            "INDETERMINATE" => "Indeterminate",
+            "UNKNOWN" => "Unknown",
+            _ => null,
+        };
+        if (code is null)
+        {
+            context.Skip(path, "value", "the relationship is not one of Cis, Trans, Indeterminate, Unknown (a required binding)");
+            return;
+        }
+
+        var observation = context.Observation(
+            context.NewId("SequencePhaseRelationship", phase.Key),
+            GenomicsCodes.SequencePhaseRelationshipProfile,
+            FhirJson.Concept(Coding.Loinc, GenomicsCodes.SequencePhaseRelationship),
+            context.ObservationStatus(null),
+            genomic: true);
+        observation["valueCodeableConcept"] = FhirJson.Concept(GenomicsCodes.SequencePhaseRelationshipSystem, code, code);
+        AddDerivedFrom(observation, context.DerivedFrom(phase.DerivedFromKeys, VariantOrHaplotype, path));
+        context.Results.Add(context.Put(observation));
+    }
+
+    private static void AddDiagnosticImplication(GenomicBuildContext context, DiagnosticImplicationFinding implication)
+    {
+        var path = $"diagnostic implication {implication.Key}";
+        var derivedFrom = context.DerivedFrom(implication.DerivedFromKeys, AnyFinding, path);
+        if (derivedFrom.Count == 0)
+        {
+            context.Skip(path, "derivedFrom", "the implication is derived from no finding of this report (the IG requires one)");
+            return;
+        }
+
+        var observation = context.Observation(
+            context.NewId("DiagnosticImplication", implication.Key),
+            GenomicsCodes.DiagnosticImplicationProfile,
+            FhirJson.Concept(GenomicsCodes.TbdCodes, GenomicsCodes.DiagnosticImplication, "Diagnostic Implication"),
+            context.ObservationStatus(null),
+            genomic: true);
+        observation["derivedFrom"] = derivedFrom;
+        AddComponents(
+            context,
+            observation,
+            path,
+            [
+                (ComponentSlices.ClinicalSignificance, implication.ClinicalSignificance),
+                .. implication.PredictedPhenotypes.Select(p => (ComponentSlices.PredictedPhenotype, (ReportedValue?)p)),
+                (ComponentSlices.ModeOfInheritance, implication.ModeOfInheritance),
+                (ComponentSlices.ConclusionString, Text(implication.Conclusion)),
+            ]);
+        context.Results.Add(context.Put(observation));
+    }
+
+    private static string? AddTherapeuticImplication(GenomicBuildContext context, TherapeuticImplicationFinding implication)
+    {
+        var path = $"therapeutic implication {implication.Key}";
+        var derivedFrom = context.DerivedFrom(implication.DerivedFromKeys, AnyFinding, path);
+        if (derivedFrom.Count == 0)
+        {
+            context.Skip(path, "derivedFrom", "the implication is derived from no finding of this report (the IG requires one)");
+            return null;
+        }
+
+        var id = context.NewId("TherapeuticImplication", implication.Key);
+        var observation = context.Observation(
+            id,
+            GenomicsCodes.TherapeuticImplicationProfile,
+            FhirJson.Concept(GenomicsCodes.TbdCodes, GenomicsCodes.TherapeuticImplication, "Therapeutic Implication"),
+            context.ObservationStatus(null),
+            genomic: true);
+        if (Uri.TryCreate(implication.GuidelineUrl, UriKind.Absolute, out var guideline))
+        {
+            observation["extension"] = new JsonArray(new JsonObject
+            {
+                ["url"] = GenomicsCodes.RelatedArtifactExtension,
+                ["valueRelatedArtifact"] = new JsonObject { ["type"] = "citation", ["url"] = guideline.OriginalString },
+            });
+        }
+        else if (!string.IsNullOrWhiteSpace(implication.GuidelineUrl))
+        {
+            context.Skip(path, "guideline", "the guideline is not an absolute URL");
+        }
+
+        observation["derivedFrom"] = derivedFrom;
+        AddComponents(
+            context,
+            observation,
+            path,
+            [
+                (ComponentSlices.MedicationAssessed, implication.Medication),
+                .. implication.Implications.Select(i => (ComponentSlices.TherapeuticImplication, (ReportedValue?)i)),
+                (ComponentSlices.ConclusionString, Text(implication.Conclusion)),
+            ]);
+        var reference = context.Put(observation);
+        context.Results.Add(reference);
+        return reference;
+    }
+
+    /// <summary>The recommendation as a MedicationRecommendation Task, proposed to the patient's clinicians.</summary>
+    private static string? AddRecommendation(GenomicBuildContext context, TherapeuticImplicationFinding implication, string implicationReference)
+    {
+        if (FhirJson.Concept(implication.Recommendation) is not { } code) return null;
+        var task = new JsonObject
+        {
+            ["resourceType"] = "Task",
+            ["id"] = context.NewId("MedicationRecommendation", implication.Key),
+            ["meta"] = FhirJson.Meta(GenomicsCodes.MedicationRecommendationProfile),
+            ["status"] = "requested",
+            ["intent"] = "proposal",
+            ["code"] = code,
+        };
+        if (implication.Recommendation?.Text is { Length: > 0 } text) task["description"] = text;
+        task["for"] = FhirJson.Reference(context.Patient.FullUrl);
+        task["reasonReference"] = FhirJson.Reference(implicationReference);
+        return context.Put(task);
+    }
+
+    private static void AddDerivedFrom(JsonObject observation, JsonArray derivedFrom)
+    {
+        if (derivedFrom.Count > 0) observation["derivedFrom"] = derivedFrom;
+    }
+
+    private static void AddComponents(
+        GenomicBuildContext context, JsonObject observation, string path, params IEnumerable<(ComponentSlice Slice, ReportedValue? Value)> values)
+    {
+        var components = new JsonArray();
+        foreach (var (slice, value) in values)
+        {
+            if (value is null) continue;
+            if (slice.Convert(value, null, out var reason) is { } component) components.Add(component);
+            else context.Skip(path, slice.Code, reason!);
+        }
+
+        if (components.Count > 0) observation["component"] = components;
+    }
+
+    private static TextValue? Text(string? text) => string.IsNullOrWhiteSpace(text) ? null : new TextValue(text);
+}

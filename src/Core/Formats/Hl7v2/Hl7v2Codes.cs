@@ -1,0 +1,129 @@
+using System.Text.RegularExpressions;
+using PrecisionMed.Core.LabReports;
+
+namespace PrecisionMed.Core.Formats.Hl7v2;
+
+/// <summary>
+/// HL7 v2 coded data (CWE/CE/CNE, EI, HD) as canonical codings: coding-system identifiers (table 0396
+/// and the ones genomic feeds use) become FHIR system URIs, and anything local is scoped to the lab.
+/// </summary>
+internal static partial class Hl7v2Codes
+{
+    private const string Ensembl = "http://www.ensembl.org";
+    private const string Cosmic = "http://cancer.sanger.ac.uk/cancergenome/projects/cosmic";
+    private const string V3Interpretation = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation";
+
+    /// <summary>The FHIR system for an HL7 v2 coding-system id; local and unknown ids are scoped to the lab.</summary>
+    public static string? SystemOf(string id, string labId)
+    {
+        if (id.Length == 0) return null;
+        switch (id.ToUpperInvariant())
+        {
+            case "LN" or "LOINC": return Coding.Loinc;
+            case "SCT" or "SNM" or "SNM3" or "SNOMED" or "SNOMEDCT" or "SCTID": return Coding.Snomed;
+            case "HGNC" or "HGNCID" or "HGNC-ID": return Coding.Hgnc;
+            case "HGVS" or "HGVS.C" or "HGVS.G" or "HGVS.P": return Coding.Hgvs;
+            case "RXNORM" or "RXN": return Coding.RxNorm;
+            case "UCUM": return Coding.Ucum;
+            case "DBSNP": return Coding.DbSnp;
+            case "CLINVAR": return Coding.ClinVar;
+            case "SO": return Coding.SequenceOntology;
+            case "PHARMVAR" or "PV": return Coding.PharmVar;
+            case "REFSEQ": return Coding.RefSeq;
+            case "ENSEMBL": return Ensembl;
+            case "I10": return "http://hl7.org/fhir/sid/icd-10";
+            case "I10C": return "http://hl7.org/fhir/sid/icd-10-cm";
+            case "HL70078": return V3Interpretation;
+        }
+
+        if (Oid().IsMatch(id)) return "urn:oid:" + id;
+        if (id.StartsWith("HL7", StringComparison.OrdinalIgnoreCase) && id.Length == 7 && id[3..].All(char.IsAsciiDigit))
+            return "http://terminology.hl7.org/CodeSystem/v2-" + id[3..];
+        return $"urn:precisionmed:lab:{labId}:codes:{Uri.EscapeDataString(id)}";
+    }
+
+    /// <summary>
+    /// A CWE/CE as a coded value: the primary and alternate triplets, original text (CWE-9) as text.
+    /// A code without a coding system is the lab's own (<paramref name="bareCodeIsText"/> false) or,
+    /// for an answer, just text (true: "Benign" sent in a CWE is not a code).
+    /// </summary>
+    public static CodedValue? ToCodedValue(Hl7v2Element cwe, string labId, bool bareCodeIsText)
+    {
+        var codings = new List<Coding>(2);
+        AddTriplet(cwe, 1, labId, bareCodeIsText, codings);
+        AddTriplet(cwe, 4, labId, bareCodeIsText, codings);
+        var original = cwe.Component(9).Value;
+        string? text = original.Length > 0 ? original : null;
+        if (codings.Count == 0)
+        {
+            // Bare text in the identifier or display: keep it as the concept's text.
+            var bare = cwe.Component(1).Value;
+            text ??= bare.Length > 0 ? bare : cwe.Component(2).Value;
+            if (string.IsNullOrEmpty(text)) return null;
+        }
+
+        return new CodedValue(codings, text);
+    }
+
+    /// <summary>An entity identifier (EI): its id and, from namespace or universal id, a system.</summary>
+    public static (string? Value, string? System) ToIdentifier(Hl7v2Element ei, string labId)
+    {
+        var value = ei.Component(1).Value.Trim();
+        if (value.Length == 0) return (null, null);
+        return (value, AuthoritySystem(ei.Component(2).Value, ei.Component(3).Value, ei.Component(4).Value, labId));
+    }
+
+    /// <summary>The system for an assigning authority: its OID when it has one, else a lab-scoped name.</summary>
+    public static string? AuthoritySystem(string namespaceId, string universalId, string universalIdType, string labId)
+    {
+        if (universalId.Length > 0 && Oid().IsMatch(universalId)
+            && (universalIdType.Length == 0 || universalIdType.Equals("ISO", StringComparison.OrdinalIgnoreCase)))
+            return "urn:oid:" + universalId;
+        if (namespaceId.Length > 0) return $"urn:precisionmed:lab:{labId}:assigner:{Uri.EscapeDataString(namespaceId)}";
+        if (universalId.Length > 0 && Uri.TryCreate(universalId, UriKind.Absolute, out _)) return universalId;
+        return null;
+    }
+
+    /// <summary>An interpretation flag (OBX-8, table 0078): the v3 ObservationInterpretation code it equals.</summary>
+    public static CodedValue? ToInterpretation(Hl7v2Element cwe, string labId)
+    {
+        var code = cwe.Component(1).Value;
+        if (code.Length == 0) return null;
+        var id = cwe.Component(3).Value;
+        var system = id.Length == 0 ? V3Interpretation : SystemOf(id, labId);
+        var display = cwe.Component(2).Value;
+        return new CodedValue(new Coding(system, code, display.Length > 0 && display != code ? display : null));
+    }
+
+    /// <summary>The first coding, if any.</summary>
+    public static Coding? FirstCoding(this IReadOnlyList<Coding> codings) => codings.Count > 0 ? codings[0] : null;
+
+    /// <summary>A reference-sequence id (NM_, NC_, ENST...) as a coding in RefSeq or Ensembl.</summary>
+    public static Coding ReferenceSequence(string id) =>
+        id.Length > 3 && id[2] == '_' && char.IsAsciiLetterUpper(id[0]) && char.IsAsciiLetterUpper(id[1])
+            ? new Coding(Coding.RefSeq, id)
+            : id.StartsWith("ENS", StringComparison.Ordinal) ? new Coding(Ensembl, id) : new Coding(null, id);
+
+    /// <summary>A variant id as a coding: rsIDs in dbSNP, COSM/COSV in COSMIC, else a bare code.</summary>
+    public static Coding VariantId(string id) =>
+        RsId().IsMatch(id) ? new Coding(Coding.DbSnp, id)
+        : id.StartsWith("COSM", StringComparison.Ordinal) || id.StartsWith("COSV", StringComparison.Ordinal) ? new Coding(Cosmic, id)
+        : new Coding(null, id);
+
+    private static void AddTriplet(Hl7v2Element cwe, int first, string labId, bool bareCodeIsText, List<Coding> codings)
+    {
+        var code = cwe.Component(first).Value.Trim();
+        var display = cwe.Component(first + 1).Value;
+        var id = cwe.Component(first + 2).Value.Trim();
+        if (code.Length == 0) return;
+        if (id.Length == 0 && bareCodeIsText) return;
+        var system = id.Length == 0 ? $"urn:precisionmed:lab:{labId}:codes:local" : SystemOf(id, labId);
+        codings.Add(new Coding(system, code, display.Length > 0 ? display : null));
+    }
+
+    [GeneratedRegex(@"^[0-2](\.(0|[1-9][0-9]*))+$", RegexOptions.CultureInvariant)]
+    private static partial Regex Oid();
+
+    [GeneratedRegex(@"^rs[0-9]+$", RegexOptions.CultureInvariant)]
+    private static partial Regex RsId();
+}

@@ -1,0 +1,58 @@
+using System.Globalization;
+using PrecisionMed.Core.Fhir;
+using PrecisionMed.Core.Fhir.Genomics;
+using PrecisionMed.Core.Pipeline;
+
+namespace PrecisionMed.Core.Formats.Hl7v2;
+
+/// <summary>HL7 v2 files: one report unit per ORU^R01 message (batches included), mapped to a GenomicReport transaction.</summary>
+public sealed class Hl7v2Format : IReportFormat
+{
+    /// <summary>HL7 v2 files are read whole; one larger than this is rejected rather than buffered.</summary>
+    public const int MaxFileBytes = 256 * 1024 * 1024;
+
+    public LabFileFormat Format => LabFileFormat.Hl7v2;
+
+    public async Task<int> CountUnitsAsync(Stream content, CancellationToken cancellationToken)
+    {
+        var bytes = await ReadAllAsync(content, cancellationToken);
+        return Hl7v2MessageSplitter.Split(bytes).Messages.Count;
+    }
+
+    public async Task<ReportTransaction> BuildUnitAsync(Stream content, ReportProvenance provenance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(provenance);
+        var bytes = await ReadAllAsync(content, cancellationToken);
+        var messages = Hl7v2MessageSplitter.Split(bytes).Messages;
+        if (provenance.UnitIndex >= messages.Count)
+        {
+            // The file under this name no longer splits as it did at intake: its content changed.
+            throw new LabFileRejectedException(SourcePosition.None, string.Create(CultureInfo.InvariantCulture,
+                $"the file now has {messages.Count} message(s) but message {provenance.UnitIndex + 1} was planned"));
+        }
+
+        var message = Hl7v2Parser.ParseOruR01(messages[provenance.UnitIndex]);
+        var report = Hl7v2ReportMapper.Map(message, provenance.LabId);
+        return GenomicReportBuilder.Build(report, provenance);
+    }
+
+    private static async Task<byte[]> ReadAllAsync(Stream content, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await content.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > MaxFileBytes)
+            {
+                throw new LabFileRejectedException(SourcePosition.None, string.Create(CultureInfo.InvariantCulture,
+                    $"the HL7 v2 file is larger than {MaxFileBytes / (1024 * 1024)} MiB, the most read in one piece"));
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+}

@@ -1,0 +1,84 @@
+using System.Globalization;
+using PrecisionMed.Core.LabReports;
+
+namespace PrecisionMed.Core.Formats.Hl7v2;
+
+public sealed partial class Hl7v2ReportMapper
+{
+    /// <summary>One OBX as the mapper sees it: its code, OBX-4 group and typed values, read once.</summary>
+    private sealed class ObxRow
+    {
+        public ObxRow(Hl7v2Segment segment, int obrIndex, string labId)
+        {
+            Segment = segment;
+            Occurrence = segment.Occurrence;
+            ObrIndex = obrIndex;
+            ValueType = segment.Field(2).Component(1).Value.Trim().ToUpperInvariant();
+            var identifier = segment.Field(3);
+            Code = identifier.Component(1).Value.Trim();
+            CodeSystem = identifier.Component(3).Value.Trim();
+            CodeValue = Hl7v2Codes.ToCodedValue(identifier, labId, bareCodeIsText: false);
+            SubId = segment.Field(4).Value.Trim();
+            Status = segment.Field(11).Component(1).Value.Trim().ToUpperInvariant();
+            var value = segment.Field(5);
+            var units = segment.Field(6);
+            for (var i = 1; i <= value.RepetitionCount; i++)
+            {
+                if (Hl7v2Values.ToValue(ValueType, value.Repetition(i), units, labId) is { } typed) Values.Add(typed);
+            }
+        }
+
+        public Hl7v2Segment Segment { get; }
+
+        public int Occurrence { get; }
+
+        public int ObrIndex { get; }
+
+        public string ValueType { get; }
+
+        public string Code { get; }
+
+        public string CodeSystem { get; }
+
+        public CodedValue? CodeValue { get; }
+
+        public string SubId { get; }
+
+        public string Status { get; }
+
+        public List<ReportedValue> Values { get; } = [];
+
+        public List<string> Notes { get; } = [];
+
+        public bool Skipped { get; set; }
+
+        /// <summary>OBX-4 groups are scoped by their OBR: the key is the sub-ID, prefixed by the OBR for all but the first.</summary>
+        public string GroupKey =>
+            ObrIndex > 1 ? string.Create(CultureInfo.InvariantCulture, $"obr{ObrIndex}-{SubIdOrDefault}") : SubIdOrDefault;
+
+        /// <summary>A LOINC panel item (LN, or a LOINC-shaped code under a feed's own system id such as UFMOLLRR).</summary>
+        public bool IsGenomic =>
+            Hl7v2GenomicCodes.All.Contains(Code)
+            && (CodeSystem.Length == 0 || Hl7v2Codes.SystemOf(CodeSystem, "x") is Coding.Loinc
+                || Hl7v2Codes.SystemOf(CodeSystem, "x")!.StartsWith("urn:precisionmed:", StringComparison.Ordinal));
+
+        public ReportedValue? FirstValue => Values.Count > 0 ? Values[0] : null;
+
+        /// <summary>The first value shaped as its panel item is in the IG.</summary>
+        public ReportedValue? Shaped => FirstValue is { } v ? Hl7v2GenomicCodes.Shape(Code, v) : null;
+
+        public string FhirStatus => Status switch
+        {
+            "" or "F" or "U" => "final",
+            "C" => "corrected",
+            "A" => "amended",
+            "P" or "R" or "S" => "preliminary",
+            "I" or "O" => "registered",
+            "D" or "W" => "entered-in-error",
+            "X" or "N" => "cancelled",
+            _ => "unknown",
+        };
+
+        private string SubIdOrDefault => SubId.Length > 0 ? SubId : "0";
+    }
+}

@@ -1,0 +1,309 @@
+using System.Text.Json.Nodes;
+using PrecisionMed.Core.Fhir;
+using PrecisionMed.Core.Fhir.Genomics;
+using PrecisionMed.Core.Formats;
+using PrecisionMed.Core.LabReports;
+
+namespace PrecisionMed.Core.Tests.Fhir.Genomics;
+
+public sealed class GenomicReportBuilderTests
+{
+    private const string LabId = "lab-a";
+    private const string Accession = "ACC-1";
+
+    private static readonly ReportProvenance Provenance = new(
+        LabId, "incoming/lab-a/run.hl7", new string('0', 64), "run.hl7", 0, 1, new DateTimeOffset(2026, 3, 1, 8, 0, 0, TimeSpan.Zero), "0.1.0");
+
+    private static readonly byte[] Pdf = "%PDF-1.4 report"u8.ToArray();
+
+    [Fact]
+    public void Build_RichReport_WritesEveryResourceKindWithItsProfile()
+    {
+        var transaction = GenomicReportBuilder.Build(RichReport(), Provenance);
+
+        var resources = Resources(transaction);
+        Assert.Equal(
+            [
+                "Patient", "ServiceRequest", "Specimen",
+                "Observation variant", "Observation variant",
+                "Observation haplotype", "Observation haplotype", "Observation genotype",
+                "Observation diagnostic-implication", "Observation therapeutic-implication", "Task medication-recommendation",
+                "Observation", "DocumentReference", "DiagnosticReport genomic-report", "Provenance",
+            ],
+            resources.Select(r => $"{r["resourceType"]} {Profile(r)}".Trim()));
+        Assert.Equal(Accession, transaction.Accession);
+        Assert.Equal(1, transaction.PatientCount);
+        Assert.Equal(14, transaction.OwnedReferences.Count);
+        Assert.Equal($"DiagnosticReport/{Id("DiagnosticReport", "report")}", transaction.ReportReference);
+    }
+
+    [Fact]
+    public void Build_RichReport_IdsComeFromLabAccessionKindAndKey()
+    {
+        var transaction = GenomicReportBuilder.Build(RichReport(), Provenance);
+
+        var references = transaction.OwnedReferences;
+        Assert.Contains($"Observation/{Id("Variant", "2.1")}", references);
+        Assert.Contains($"Observation/{Id("Variant", "sv")}", references);
+        Assert.Contains($"Observation/{Id("Haplotype", "h1")}", references);
+        Assert.Contains($"Observation/{Id("Genotype", "g1")}", references);
+        Assert.Contains($"Observation/{Id("DiagnosticImplication", "dx")}", references);
+        Assert.Contains($"Observation/{Id("TherapeuticImplication", "tx")}", references);
+        Assert.Contains($"Observation/{Id("LabResult", "lab1")}", references);
+        Assert.Contains($"Task/{Id("MedicationRecommendation", "tx")}", references);
+        Assert.Contains($"Specimen/{Id("Specimen", "S1")}", references);
+        Assert.Contains($"ServiceRequest/{Id("ServiceRequest", "order")}", references);
+        Assert.Contains($"DocumentReference/{Id("DocumentReference", "pdf")}", references);
+        Assert.Contains($"Provenance/{Id("Provenance", "unit")}", references);
+        Assert.All(Entries(transaction).Skip(1), e => Assert.Equal("PUT", (string?)e["request"]!["method"]));
+    }
+
+    [Fact]
+    public void Build_RichReport_ReportPointsAtEveryObservationTheOrderSpecimenTaskAndDocument()
+    {
+        var transaction = GenomicReportBuilder.Build(RichReport(), Provenance);
+
+        var report = Resource(transaction, "DiagnosticReport");
+        var observations = Resources(transaction).Where(r => (string?)r["resourceType"] == "Observation").Select(r => $"Observation/{r["id"]}");
+        Assert.Equal(observations, report["result"]!.AsArray().Select(r => (string?)r!["reference"]));
+        Assert.Equal($"ServiceRequest/{Id("ServiceRequest", "order")}", (string?)report["basedOn"]![0]!["reference"]);
+        Assert.Equal($"Specimen/{Id("Specimen", "S1")}", (string?)report["specimen"]![0]!["reference"]);
+        Assert.Equal($"Task/{Id("MedicationRecommendation", "tx")}", (string?)report["extension"]![0]!["valueReference"]!["reference"]);
+        Assert.Equal(["51969-4", "PANEL-7"], report["code"]!["coding"]!.AsArray().Select(c => (string?)c!["code"]));
+        Assert.Equal("GE", (string?)report["category"]![0]!["coding"]![0]!["code"]);
+        Assert.Equal(Accession, (string?)report["identifier"]![0]!["value"]);
+        Assert.Equal(Convert.ToBase64String(Pdf), (string?)report["presentedForm"]![0]!["data"]);
+
+        var document = Resource(transaction, "DocumentReference");
+        Assert.Equal("current", (string?)document["status"]);
+        Assert.Equal("application/pdf", (string?)document["content"]![0]!["attachment"]!["contentType"]);
+        Assert.Equal(transaction.ReportReference, (string?)document["context"]!["related"]![0]!["reference"]);
+    }
+
+    [Fact]
+    public void Build_RichReport_DerivedFromResolvesFindingKeys()
+    {
+        var transaction = GenomicReportBuilder.Build(RichReport(), Provenance);
+
+        Assert.Equal([$"Observation/{Id("Variant", "2.1")}"], DerivedFrom(transaction, Id("DiagnosticImplication", "dx")));
+        Assert.Equal([$"Observation/{Id("Variant", "2.1")}"], DerivedFrom(transaction, Id("Haplotype", "h1")));
+        Assert.Equal(
+            [$"Observation/{Id("Haplotype", "h1")}", $"Observation/{Id("Haplotype", "h2")}"],
+            DerivedFrom(transaction, Id("Genotype", "g1")));
+        Assert.Equal([$"Observation/{Id("Genotype", "g1")}"], DerivedFrom(transaction, Id("TherapeuticImplication", "tx")));
+        var task = Resource(transaction, "Task");
+        Assert.Equal($"Observation/{Id("TherapeuticImplication", "tx")}", (string?)task["reasonReference"]!["reference"]);
+    }
+
+    [Fact]
+    public void Build_RichReport_PatientIsConditionallyCreatedByFirstIdentifier()
+    {
+        var transaction = GenomicReportBuilder.Build(RichReport(), Provenance);
+
+        var entry = Entries(transaction)[0];
+        Assert.Equal("POST", (string?)entry["request"]!["method"]);
+        Assert.Equal("identifier=urn%3Aoid%3A1.2.3.4.5|MRN-1", (string?)entry["request"]!["ifNoneExist"]);
+        var patient = entry["resource"]!;
+        Assert.Null(patient["id"]);
+        Assert.Equal("Doe", (string?)patient["name"]![0]!["family"]);
+        Assert.Equal("1980-04-02", (string?)patient["birthDate"]);
+        Assert.Equal("female", (string?)patient["gender"]);
+        var fullUrl = (string?)entry["fullUrl"];
+        Assert.StartsWith("urn:uuid:", fullUrl, StringComparison.Ordinal);
+        Assert.All(
+            Resources(transaction).Where(r => r["subject"] is not null),
+            r => Assert.Equal(fullUrl, (string?)r["subject"]!["reference"]));
+    }
+
+    [Fact]
+    public void Build_Variant_ComponentsTakeTheValueTypeTheirSliceRequires()
+    {
+        var transaction = GenomicReportBuilder.Build(RichReport(), Provenance);
+
+        var variant = Observation(transaction, Id("Variant", "2.1"));
+        Assert.Equal("LA9633-4", (string?)variant["valueCodeableConcept"]!["coding"]![0]!["code"]);
+        var hgvs = Component(variant, "48004-6")["valueCodeableConcept"]!["coding"]![0]!;
+        Assert.Equal(("http://varnomen.hgvs.org", "NM_000106.6:c.506G>A"), ((string?)hgvs["system"], (string?)hgvs["code"]));
+        Assert.Equal("""{"low":{"value":42130692}}""", Component(variant, "81254-5")["valueRange"]!.ToJsonString());
+        Assert.Equal("G", (string?)Component(variant, "69547-8")["valueString"]);
+        Assert.Equal("0.5", Component(variant, "81258-6")["valueQuantity"]!["value"]!.ToJsonString());
+        Assert.Equal("""{"text":"germline"}""", Component(variant, "48002-0")["valueCodeableConcept"]!.ToJsonString());
+        Assert.Equal("LA26806-2", (string?)Component(variant, "62374-4")["valueCodeableConcept"]!["coding"]![0]!["code"]);
+
+        var structural = Observation(transaction, Id("Variant", "sv"));
+        Assert.Equal("""{"low":{"value":3},"high":{"value":4}}""", Component(structural, "82155-3")["valueRange"]!.ToJsonString());
+        Assert.NotNull(Component(structural, "81302-2")["valueRange"]);
+    }
+
+    [Fact]
+    public void Build_ComponentsAndKeysTheProfileCannotTake_AreReportedAsSkippedNotWritten()
+    {
+        var transaction = GenomicReportBuilder.Build(RichReport(), Provenance);
+
+        var variant = Observation(transaction, Id("Variant", "2.1"));
+        var codes = variant["component"]!.AsArray().Select(c => (string?)c!["code"]!["coding"]![0]!["code"]).ToList();
+        Assert.DoesNotContain("81255-2", codes);
+        Assert.Single(codes, c => c == "69551-0");
+        Assert.Equal(
+            [
+                "parser: OBX 9 was not mapped",
+                "variant 2.1 69551-0: the IG variant profile allows one 'alt-allele' component; a repeat was not written",
+                "variant 2.1 81255-2: the IG variant profile has no component slice for http://loinc.org|81255-2",
+                "variant 2.1 82121-5: a date-time value does not fit the IG slice 'allelic-read-depth' (82121-5), which takes Quantity",
+                "diagnostic implication dx derivedFrom: derived from 'missing', which is no finding of this report",
+                "diagnostic implication orphan derivedFrom: derived from 'nowhere', which is no finding of this report",
+                "diagnostic implication orphan derivedFrom: the implication is derived from no finding of this report (the IG requires one)",
+            ],
+            transaction.Skipped.Select(s => $"{s.Position.Path ?? "parser"}{(s.Position.Field is { } f && s.Position.Path is not null ? " " + f : "")}: {s.Reason}"));
+        Assert.DoesNotContain(transaction.OwnedReferences, r => r.EndsWith(Id("DiagnosticImplication", "orphan"), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Build_SameReportTwice_WritesIdenticalBundles()
+    {
+        var first = GenomicReportBuilder.Build(RichReport(), Provenance);
+        var second = GenomicReportBuilder.Build(RichReport(), Provenance);
+
+        Assert.Equal(first.Bundles.Select(b => b.ToJsonString()), second.Bundles.Select(b => b.ToJsonString()));
+    }
+
+    [Fact]
+    public void Build_VariantsWithDifferentOrRepeatedKeys_NeverCollapse()
+    {
+        VariantFinding Variant(string key) => new(key, VariantAssessment.Present, [new ReportComponent(Coding.LoincCode("69547-8"), new TextValue("A"))]);
+        var report = RichReport() with { Variants = [Variant("a"), Variant("b"), Variant("b")] };
+
+        var transaction = GenomicReportBuilder.Build(report, Provenance);
+
+        var variants = Resources(transaction).Where(r => Profile(r) == "variant").Select(r => (string?)r["id"]).ToList();
+        Assert.Equal(3, variants.Distinct().Count());
+        Assert.Equal(Id("Variant", "a"), variants[0]);
+        Assert.Equal(Id("Variant", "b"), variants[1]);
+        Assert.NotEqual(Id("Variant", "a"), Id("Variant", "b"));
+    }
+
+    [Fact]
+    public void Build_SmallBundleSize_ChunksWithPatientInEachAndReportLast()
+    {
+        var transaction = GenomicReportBuilder.Build(RichReport(), Provenance, maxEntriesPerBundle: 4);
+
+        Assert.True(transaction.Bundles.Count > 1);
+        Assert.All(transaction.Bundles, b => Assert.InRange(b["entry"]!.AsArray().Count, 2, 4));
+        Assert.All(transaction.Bundles, b => Assert.Equal("Patient", (string?)b["entry"]![0]!["resource"]!["resourceType"]));
+        var last = transaction.Bundles[^1]["entry"]!.AsArray().Select(e => (string?)e!["resource"]!["resourceType"]).ToList();
+        Assert.Equal(["DiagnosticReport", "Provenance"], last[^2..]);
+        var puts = transaction.Bundles.SelectMany(b => b["entry"]!.AsArray()).Where(e => (string?)e!["request"]!["method"] == "PUT");
+        Assert.Equal(transaction.OwnedReferences.Order(StringComparer.Ordinal), puts.Select(e => (string?)e!["request"]!["url"]).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Build_CorrectedReport_CarriesCorrectedStatusThrough()
+    {
+        var transaction = GenomicReportBuilder.Build(RichReport() with { Status = ReportStatus.Corrected }, Provenance);
+
+        Assert.Equal("corrected", (string?)Resource(transaction, "DiagnosticReport")["status"]);
+        Assert.Equal("corrected", (string?)Observation(transaction, Id("Genotype", "g1"))["status"]);
+        Assert.Equal("final", (string?)Observation(transaction, Id("Variant", "sv"))["status"]);
+    }
+
+    [Fact]
+    public void Build_LabResultsOnly_WritesAPlainLaboratoryReport()
+    {
+        var report = new LabReport { Accession = Accession, Patient = RichReport().Patient, LabResults = RichReport().LabResults };
+
+        var transaction = GenomicReportBuilder.Build(report, Provenance);
+
+        var diagnosticReport = Resource(transaction, "DiagnosticReport");
+        Assert.Null(diagnosticReport["meta"]);
+        Assert.Equal("LAB", (string?)diagnosticReport["category"]![0]!["coding"]![0]!["code"]);
+        var observation = Resource(transaction, "Observation");
+        Assert.Null(observation["meta"]);
+        Assert.Equal(["laboratory"], observation["category"]!.AsArray().Select(c => (string?)c!["coding"]![0]!["code"]));
+        Assert.Equal("mg/dL", (string?)observation["valueQuantity"]!["code"]);
+        Assert.Empty(transaction.Skipped);
+    }
+
+    private static LabReport RichReport() => new()
+    {
+        Accession = Accession,
+        Patient = new PatientDetails([new PatientIdentifier("urn:oid:1.2.3.4.5", "MRN-1", "MR"), new PatientIdentifier("urn:oid:1.2.3.4.6", "X-9")], "Doe", ["Jane"], "1980-04-02", "F"),
+        TestCode = new CodedValue(new Coding("urn:oid:1.2.3.4.7", "PANEL-7", "Pharmacogenomic panel")),
+        Effective = "2026-02-20",
+        Issued = "2026-02-27T14:05:00Z",
+        Order = new OrderDetails("P-1", Accession, null),
+        Specimen = new SpecimenDetails("S1", "SP-1", null, "2026-02-18"),
+        GenomeBuild = new CodedValue(Coding.LoincCode("LA26806-2", "GRCh38")),
+        Variants =
+        [
+            new VariantFinding(
+                "2.1",
+                VariantAssessment.Present,
+                [
+                    new(Coding.LoincCode("48004-6"), new TextValue("NM_000106.6:c.506G>A")),
+                    new(Coding.LoincCode("81254-5"), new QuantityValue(42130692m)),
+                    new(Coding.LoincCode("69547-8"), new TextValue("G")),
+                    new(Coding.LoincCode("69551-0"), new TextValue("A")),
+                    new(Coding.LoincCode("69551-0"), new TextValue("T")),
+                    new(Coding.LoincCode("81258-6"), new QuantityValue(0.5m)),
+                    new(Coding.LoincCode("48002-0"), new TextValue("germline")),
+                    new(Coding.LoincCode("81255-2"), new TextValue("rs1065852")),
+                    new(Coding.LoincCode("82121-5"), new DateTimeValue("2026-01-01")),
+                ],
+                Status: "F"),
+            new VariantFinding(
+                "sv",
+                VariantAssessment.Present,
+                [
+                    new(Coding.LoincCode("82155-3"), new RangeValue(3, 4)),
+                    new(Coding.LoincCode("81302-2"), new RangeValue(100, 200)),
+                ],
+                Structural: true,
+                Status: "final"),
+        ],
+        DiagnosticImplications =
+        [
+            new DiagnosticImplicationFinding("dx", ["2.1", "missing"], new CodedValue(Coding.LoincCode("LA6668-3", "Pathogenic")), []),
+            new DiagnosticImplicationFinding("orphan", ["nowhere"], null, []),
+        ],
+        Haplotypes =
+        [
+            new HaplotypeFinding("h1", new CodedValue(new Coding(Coding.PharmVar, "CYP2D6*4")), null, ["2.1"]),
+            new HaplotypeFinding("h2", new CodedValue(new Coding(Coding.PharmVar, "CYP2D6*1")), null, []),
+        ],
+        Genotypes = [new GenotypeFinding("g1", new CodedValue([], "CYP2D6 *1/*4"), new CodedValue(new Coding(Coding.Hgnc, "HGNC:2625", "CYP2D6")), ["h1", "h2"])],
+        TherapeuticImplications =
+        [
+            new TherapeuticImplicationFinding(
+                "tx",
+                ["g1"],
+                new CodedValue(new Coding(Coding.RxNorm, "10689", "tramadol")),
+                [new CodedValue(Coding.LoincCode("LA10317-8", "Intermediate metabolizer"))],
+                new CodedValue(Coding.LoincCode("LA26421-0", "Consider alternative medication"))),
+        ],
+        LabResults = [new LabResult("lab1", new CodedValue(Coding.LoincCode("2345-7", "Glucose")), new QuantityValue(95m, "mg/dL", Coding.Ucum, "mg/dL"), "F")],
+        Documents = [new ReportDocument("pdf", "application/pdf", Pdf, null, "Signed report")],
+        Skipped = [new LabFileProblem(new SourcePosition { Segment = "OBX", Field = "OBX-3" }, "OBX 9 was not mapped")],
+    };
+
+    private static string Id(string kind, string key) => DeterministicIds.ForReportResource(LabId, Accession, kind, key);
+
+    private static List<JsonObject> Entries(ReportTransaction transaction) =>
+        [.. transaction.Bundles.SelectMany(b => b["entry"]!.AsArray()).Select(e => e!.AsObject())];
+
+    private static List<JsonObject> Resources(ReportTransaction transaction) => [.. Entries(transaction).Select(e => e["resource"]!.AsObject())];
+
+    private static JsonObject Resource(ReportTransaction transaction, string type) =>
+        Resources(transaction).Single(r => (string?)r["resourceType"] == type);
+
+    private static JsonObject Observation(ReportTransaction transaction, string id) =>
+        Resources(transaction).Single(r => (string?)r["resourceType"] == "Observation" && (string?)r["id"] == id);
+
+    private static string? Profile(JsonObject resource) =>
+        ((string?)resource["meta"]?["profile"]?[0])?[GenomicsCodes.ProfileBase.Length..];
+
+    private static JsonObject Component(JsonObject observation, string code) =>
+        observation["component"]!.AsArray().Select(c => c!.AsObject()).Single(c => (string?)c["code"]!["coding"]![0]!["code"] == code);
+
+    private static List<string?> DerivedFrom(ReportTransaction transaction, string id) =>
+        [.. Observation(transaction, id)["derivedFrom"]!.AsArray().Select(d => (string?)d!["reference"])];
+}
