@@ -63,6 +63,7 @@ internal sealed class IngestRunner(IngestOptions options, TextWriter stdout, Tex
             var plan = await intake.PlanAsync(open, cancellationToken);
             var resources = 0;
             var bundleFiles = new List<string>();
+            var skipped = new List<string>();
             for (var unit = 0; unit < plan.UnitCount; unit++)
             {
                 var provenance = new ReportProvenance(
@@ -70,6 +71,7 @@ internal sealed class IngestRunner(IngestOptions options, TextWriter stdout, Tex
                     File.GetLastWriteTimeUtc(path), PipelineOptions.CurrentVersion);
                 var transaction = await intake.BuildUnitAsync(open, provenance, cancellationToken);
                 resources += transaction.ResourceCount;
+                skipped.AddRange(transaction.Skipped.Select(s => plan.UnitCount > 1 ? $"report {unit + 1}: {s}" : s.ToString()));
                 for (var part = 0; part < transaction.Bundles.Count; part++)
                 {
                     var bundle = transaction.Bundles[part];
@@ -80,19 +82,19 @@ internal sealed class IngestRunner(IngestOptions options, TextWriter stdout, Tex
                 }
             }
 
-            return new IngestResult(path, Describe(plan.Format), plan.UnitCount, resources, "ingested", null, bundleFiles);
+            return new IngestResult(path, Describe(plan.Format), plan.UnitCount, resources, "ingested", null, bundleFiles, skipped);
         }
         catch (LabFileRejectedException ex)
         {
-            return new IngestResult(path, null, 0, 0, "rejected", ex.Problem.ToString(), []);
+            return new IngestResult(path, null, 0, 0, "rejected", ex.Problem.ToString(), [], []);
         }
         catch (Exception ex) when (ex is FhirRejectedException or FhirTransientException)
         {
-            return new IngestResult(path, null, 0, 0, "fhir-error", ex.Message, []);
+            return new IngestResult(path, null, 0, 0, "fhir-error", ex.Message, [], []);
         }
         catch (IOException ex)
         {
-            return new IngestResult(path, null, 0, 0, "unreadable", ex.Message, []);
+            return new IngestResult(path, null, 0, 0, "unreadable", ex.Message, [], []);
         }
     }
 
@@ -140,5 +142,13 @@ internal sealed class IngestRunner(IngestOptions options, TextWriter stdout, Tex
     };
 }
 
+/// <param name="Skipped">What the lab sent that was not mapped, with where and why (loss accounting).</param>
 internal sealed record IngestResult(
-    string File, string? Format, int Reports, int Resources, string Status, string? Reason, IReadOnlyList<string> Bundles);
+    string File,
+    string? Format,
+    int Reports,
+    int Resources,
+    string Status,
+    string? Reason,
+    IReadOnlyList<string> Bundles,
+    IReadOnlyList<string> Skipped);

@@ -8,13 +8,14 @@ internal static class ResultTable
 {
     public static string Render(IReadOnlyList<IngestResult> results, string outputFolder)
     {
-        string[] header = ["file", "format", "reports", "resources", "status"];
+        string[] header = ["file", "format", "reports", "resources", "skipped", "status"];
         var rows = results.Select(r => new[]
         {
             Path.GetFileName(r.File),
             r.Format ?? "-",
             r.Reports.ToString(CultureInfo.InvariantCulture),
             r.Resources.ToString(CultureInfo.InvariantCulture),
+            r.Skipped.Count.ToString(CultureInfo.InvariantCulture),
             r.Status,
         }).ToList();
         var widths = header.Select((h, i) => rows.Select(r => r[i].Length).Append(h.Length).Max()).ToArray();
@@ -35,7 +36,7 @@ internal static class ResultTable
     {
         for (var i = 0; i < cells.Length; i++)
         {
-            var numeric = i is 2 or 3;
+            var numeric = i is 2 or 3 or 4;
             var last = i == cells.Length - 1;
             text.Append(numeric ? cells[i].PadLeft(widths[i]) : last ? cells[i] : cells[i].PadRight(widths[i]));
             if (!last) text.Append("  ");

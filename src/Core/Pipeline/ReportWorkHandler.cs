@@ -91,6 +91,8 @@ public sealed class ReportWorkHandler(
                 Accession = transaction.Accession,
                 ReportReference = transaction.ReportReference,
                 ResourceReferences = transaction.OwnedReferences,
+                Skipped = [.. transaction.Skipped.Take(LedgerUnit.MaxSkippedListed)],
+                SkippedCount = transaction.Skipped.Count,
                 Problem = null,
                 UpdatedAt = clock.GetUtcNow(),
             },

@@ -62,7 +62,16 @@ public sealed record LedgerUnit
     public string? ReportReference { get; init; }
     public IReadOnlyList<string> ResourceReferences { get; init; } = [];
     public LabFileProblem? Problem { get; init; }
+
+    /// <summary>
+    /// Loss accounting: what the lab sent that this unit did not map, with where and why (no values).
+    /// Capped at <see cref="MaxSkippedListed"/> entries so the record stays small; <see cref="SkippedCount"/> is exact.
+    /// </summary>
+    public IReadOnlyList<LabFileProblem> Skipped { get; init; } = [];
+    public int SkippedCount { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
+
+    public const int MaxSkippedListed = 500;
 }
 
 /// <summary>A state change, kept on the file record so ops can read a file's story in one place.</summary>

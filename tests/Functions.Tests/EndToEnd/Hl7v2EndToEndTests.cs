@@ -1,0 +1,62 @@
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using PrecisionMed.Core.Pipeline;
+using PrecisionMed.Core.Pipeline.Ledger;
+using PrecisionMed.Functions.Tests.Hosting;
+using PrecisionMed.Testing.Stack;
+using PrecisionMed.Testing.Validation;
+
+namespace PrecisionMed.Functions.Tests.EndToEnd;
+
+/// <summary>HL7 v2 ORU^R01 files through the functions and the real emulators into Genomics IG FHIR.</summary>
+public sealed class Hl7v2EndToEndTests(LocalStackFixture stack)
+{
+    private const string LabId = "lab-hl7";
+
+    public static TheoryData<string> Messages() => new(
+        "hl7v2/authored/pgx_cyp2c9_from_pgxexample.hl7",
+        "hl7v2/authored/germline_from_cgexample.hl7",
+        "hl7v2/authored/somatic_from_oncologyexamples.hl7",
+        "hl7v2/authored/compound_het_from_compound_heterozygote.hl7",
+        "hl7v2/authored/structural_cnv.hl7",
+        "hl7v2/authored/batch_three_messages.hl7",
+        "hl7v2/genomic/nwgmsa_MFT_ORU_R01_PDF.txt",
+        "hl7v2/general-lab/msft_LRI_2.0-NG_CBC_Typ_Message.hl7");
+
+    [Theory]
+    [MemberData(nameof(Messages))]
+    public async Task OruMessage_ThroughThePipeline_WritesValidGenomicsIgResources(string relativePath)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var host = new PipelineHost(stack.Stack);
+        var content = await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "TestData", relativePath), ct);
+        var name = "2026/" + Path.GetFileName(relativePath);
+        var fileId = LabFileIds.For(LabId, Convert.ToHexStringLower(SHA256.HashData(content)));
+
+        await host.UploadAsync(LabId, name, content, ct);
+        await host.ArriveAsync(LabId, name, ct);
+        var processed = await host.DrainWorkQueueAsync(ct);
+
+        var file = await host.Ledger.FindFileAsync(fileId, ct);
+        Assert.Equal(FileState.Completed, file!.State);
+        Assert.Equal(file.UnitCount, processed.Count);
+        Assert.Equal(content, await host.ReadBlobAsync(LabFileAreas.Archive, $"{LabId}/{name}", ct));
+
+        var errors = new List<string>();
+        foreach (var unit in await host.Ledger.ListUnitsAsync(fileId, ct))
+        {
+            Assert.Equal(UnitState.Completed, unit.State);
+            Assert.NotNull(unit.ReportReference);
+            Assert.Equal(unit.SkippedCount, unit.Skipped.Count);
+            foreach (var reference in unit.ResourceReferences)
+            {
+                using var response = await host.Fhir.GetAsync(reference, ct);
+                Assert.True(response.IsSuccessStatusCode, $"GET {reference}: HTTP {(int)response.StatusCode}");
+                var resource = JsonNode.Parse(await response.Content.ReadAsStringAsync(ct))!;
+                errors.AddRange(FhirProfileValidator.Shared.Validate(resource.ToJsonString()).Errors.Select(e => $"{reference}: {e}"));
+            }
+        }
+
+        Assert.True(errors.Count == 0, string.Join(Environment.NewLine, errors));
+    }
+}
