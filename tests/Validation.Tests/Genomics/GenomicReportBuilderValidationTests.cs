@@ -75,5 +75,52 @@ public sealed class GenomicReportBuilderValidationTests
         Assert.Contains(report.Entries, e => e.Key.StartsWith("Task/", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("germline")]
+    [InlineData("somatic")]
+    [InlineData("pgx")]
+    [InlineData("structural")]
+    public void Build_ReportWithStudiedGenesBuildOrRegions_StudyAndAnalysisValidateAndResolve(string name)
+    {
+        var transaction = GenomicReportBuilder.Build(SampleLabReports.All[name], SampleLabReports.Provenance);
+
+        var resources = transaction.Bundles.SelectMany(b => b["entry"]!.AsArray()).Select(e => e!["resource"]!.AsObject()).ToList();
+        var procedures = resources.Where(r => (string?)r["resourceType"] == "Procedure").ToList();
+        Assert.Equal(
+            [GenomicsCodes.GenomicStudyAnalysisProfile, GenomicsCodes.GenomicStudyProfile],
+            procedures.Select(p => (string?)p["meta"]!["profile"]![0]));
+        foreach (var procedure in procedures)
+        {
+            var result = FhirProfileValidator.Shared.Validate(procedure.ToJsonString());
+            Assert.True(result.Errors.Count == 0, string.Join(Environment.NewLine, result.Errors));
+        }
+
+        var report = resources.Single(r => (string?)r["resourceType"] == "DiagnosticReport");
+        var study = report["extension"]!.AsArray().Single(e => (string?)e!["url"] == GenomicsCodes.GenomicStudyReferenceExtension)!;
+        Assert.Equal($"Procedure/{procedures[1]["id"]}", (string?)study["valueReference"]!["reference"]);
+        Assert.Empty(BundleValidation.CheckReferences(Assert.Single(transaction.Bundles).ToJsonString()).UnresolvedReferences);
+    }
+
+    [Fact]
+    public void Build_LabOnlyReport_WritesNoStudy()
+    {
+        var transaction = GenomicReportBuilder.Build(SampleLabReports.All["lab-only"], SampleLabReports.Provenance);
+
+        var resources = transaction.Bundles.SelectMany(b => b["entry"]!.AsArray()).Select(e => e!["resource"]!.AsObject());
+        Assert.DoesNotContain(resources, r => (string?)r["resourceType"] == "Procedure");
+    }
+
+    [Fact]
+    public void Build_IssuedWithoutZone_ReportValidatesWithoutIssued()
+    {
+        var transaction = GenomicReportBuilder.Build(SampleLabReports.All["pgx"], SampleLabReports.Provenance);
+
+        var report = transaction.Bundles.SelectMany(b => b["entry"]!.AsArray()).Select(e => e!["resource"]!.AsObject())
+            .Single(r => (string?)r["resourceType"] == "DiagnosticReport");
+        Assert.Null(report["issued"]);
+        Assert.Empty(FhirProfileValidator.Shared.Validate(report.ToJsonString()).Errors);
+        Assert.Contains(transaction.Skipped, s => s.Position.Field == "issued");
+    }
+
     private static string Key(JsonObject resource) => $"{(string?)resource["resourceType"]}/{(string?)resource["id"] ?? "(no id)"}";
 }

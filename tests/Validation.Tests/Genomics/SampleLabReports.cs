@@ -44,6 +44,8 @@ internal static class SampleLabReports
         Conclusion = "Pathogenic variant identified in BRCA1.",
         ConclusionCode = Loinc("LA6576-8", "Positive"),
         GenomeBuild = Loinc("LA26806-2", "GRCh38"),
+        GenesStudied = [new CodedValue(new Coding(Coding.Hgnc, "HGNC:1100", "BRCA1")), new CodedValue(new Coding(Coding.Hgnc, "HGNC:1101", "BRCA2"))],
+        RegionsStudied = ["All coding exons and 20 bp of flanking intron", "Deletion/duplication analysis of BRCA1 and BRCA2"],
         Variants =
         [
             new VariantFinding(
@@ -91,6 +93,8 @@ internal static class SampleLabReports
         Issued = "2026-01-12T16:00:00+01:00",
         Order = new OrderDetails(null, "ONC-002", Loinc("81247-9", "Master HL7 genetic variant reporting panel")),
         Specimen = new SpecimenDetails("tumor", "T-55", new CodedValue([], "FFPE lung tumor"), "2026-01-05"),
+        GenomeBuild = new CodedValue([], "GRCh38.p14"),
+        RegionsStudied = ["Hotspot regions of 50 cancer genes"],
         Variants =
         [
             new VariantFinding(
@@ -126,6 +130,16 @@ internal static class SampleLabReports
         Patient = Patient(),
         TestCode = Loinc("51969-4", "Genetic analysis report"),
         Effective = "2026-03-01",
+
+        // As an HL7 v2 OBR-22 without an offset maps: issued is left out, never given an invented zone.
+        Issued = "2026-03-01T16:20:00",
+        GenomeBuild = Loinc("LA26806-2", "GRCh38"),
+        GenesStudied =
+        [
+            new CodedValue(new Coding(Coding.Hgnc, "HGNC:2621", "CYP2C19")),
+            new CodedValue(new Coding(Coding.Hgnc, "HGNC:2623", "CYP2C9")),
+            new CodedValue(new Coding(Coding.Hgnc, "HGNC:23663", "VKORC1")),
+        ],
         Variants =
         [
             new VariantFinding("rs4244285", VariantAssessment.Present, [Gene("HGNC:2621", "CYP2C19"), Component("81252-9", new CodedValue(new Coding(Coding.DbSnp, "rs4244285")))]),

@@ -4,7 +4,9 @@ namespace PrecisionMed.Core.Fhir.Genomics;
 
 /// <summary>
 /// The FHIR R4 regular expressions for date, dateTime and instant: a value that does not match is
-/// reported as skipped rather than written into a resource the server would reject.
+/// reported as skipped rather than written into a resource the server would reject. A time of day needs a
+/// zone in both dateTime and instant, and no zone is ever invented: a zone-less date-time (an HL7 v2 DTM sent
+/// without an offset) can be written as a dateTime only cut to its day, and never as an instant.
 /// </summary>
 internal static partial class FhirDateTimes
 {
@@ -19,6 +21,26 @@ internal static partial class FhirDateTimes
     public static bool IsDateTime(string value) => DateTimePattern().IsMatch(value);
 
     public static bool IsInstant(string value) => InstantPattern().IsMatch(value);
+
+    /// <summary>True for a date and time of day that would be a valid dateTime or instant but for its missing zone.</summary>
+    public static bool IsZoneless(string value) => ZonelessPattern().IsMatch(value);
+
+    /// <summary>
+    /// The value as a FHIR dateTime: itself when valid, its day when it is a zone-less date-time (a dateTime may
+    /// stop at the day, but a time of day needs a zone), else null.
+    /// </summary>
+    public static string? ToDateTime(string? value, out bool cutToDay)
+    {
+        cutToDay = false;
+        if (value is null) return null;
+        if (IsDateTime(value)) return value;
+        if (!IsZoneless(value)) return null;
+        cutToDay = true;
+        return value[..value.IndexOf('T', StringComparison.Ordinal)];
+    }
+
+    [GeneratedRegex("^" + Year + "-" + Month + "-" + Day + "T" + Time + "$", RegexOptions.CultureInvariant)]
+    private static partial Regex ZonelessPattern();
 
     [GeneratedRegex("^" + Year + "(-" + Month + "(-" + Day + ")?)?$", RegexOptions.CultureInvariant)]
     private static partial Regex DatePattern();

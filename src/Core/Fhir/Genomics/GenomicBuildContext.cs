@@ -20,6 +20,9 @@ internal enum FindingKind
 /// </summary>
 internal sealed class GenomicBuildContext
 {
+    /// <summary>Why a zone-less date-time lost its time of day: no zone is invented.</summary>
+    public const string ZonelessDateTime = "the time has no zone: a FHIR dateTime with a time of day needs one, so only the day was written";
+
     private readonly HashSet<string> _usedIds = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<(FindingKind Kind, string Reference)>> _findingsByKey = new(StringComparer.Ordinal);
 
@@ -128,7 +131,18 @@ internal sealed class GenomicBuildContext
         return observation;
     }
 
-    public static string? ValidDateTime(string? value) => value is not null && FhirDateTimes.IsDateTime(value) ? value : null;
+    /// <summary>The value as a FHIR dateTime (a zone-less date-time cut to its day), or null; see <see cref="FhirDateTimes.ToDateTime"/>.</summary>
+    public static string? ValidDateTime(string? value) => FhirDateTimes.ToDateTime(value, out _);
+
+    /// <summary><see cref="ValidDateTime"/>, recording a value that was cut to its day or could not be written at all.</summary>
+    public string? DateTime(string? value, string path, string field)
+    {
+        var dateTime = FhirDateTimes.ToDateTime(value, out var cutToDay);
+        if (cutToDay) Skip(path, field, ZonelessDateTime);
+        else if (value is not null && dateTime is null) Skip(path, field, "not a FHIR dateTime");
+        return dateTime;
+    }
+
 
     public static string? ValidInstant(string? value) => value is not null && FhirDateTimes.IsInstant(value) ? value : null;
 

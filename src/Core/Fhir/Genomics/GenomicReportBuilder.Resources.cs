@@ -119,17 +119,8 @@ public static partial class GenomicReportBuilder
         if (!string.IsNullOrWhiteSpace(specimen.Identifier)) resource["identifier"] = new JsonArray(new JsonObject { ["value"] = specimen.Identifier });
         if (FhirJson.Concept(specimen.Type) is { } type) resource["type"] = type;
         resource["subject"] = FhirJson.Reference(context.Patient.FullUrl);
-        if (specimen.Received is { } received)
-        {
-            if (GenomicBuildContext.ValidDateTime(received) is { } when) resource["receivedTime"] = when;
-            else context.Skip(path, "received", "not a FHIR dateTime");
-        }
-
-        if (specimen.Collected is { } collected)
-        {
-            if (GenomicBuildContext.ValidDateTime(collected) is { } when) resource["collection"] = new JsonObject { ["collectedDateTime"] = when };
-            else context.Skip(path, "collected", "not a FHIR dateTime");
-        }
+        if (context.DateTime(specimen.Received, path, "received") is { } received) resource["receivedTime"] = received;
+        if (context.DateTime(specimen.Collected, path, "collected") is { } collected) resource["collection"] = new JsonObject { ["collectedDateTime"] = collected };
 
         context.SpecimenReference = context.Put(resource);
     }
@@ -144,8 +135,7 @@ public static partial class GenomicReportBuilder
             return;
         }
 
-        var effective = result.Effective is not null && GenomicBuildContext.ValidDateTime(result.Effective) is null ? null : result.Effective;
-        if (result.Effective is not null && effective is null) context.Skip(path, "effective", "not a FHIR dateTime");
+        var effective = context.DateTime(result.Effective, path, "effective");
         var observation = context.Observation(
             context.NewId("LabResult", result.Key), profile: null, code, context.ObservationStatus(result.Status), genomic: false, effective);
 
@@ -164,7 +154,7 @@ public static partial class GenomicReportBuilder
                 observation["valueString"] = text;
                 break;
             case DateTimeValue { FhirDateTime: var when } when GenomicBuildContext.ValidDateTime(when) is not null:
-                observation["valueDateTime"] = when;
+                observation["valueDateTime"] = context.DateTime(when, path, "value");
                 break;
             case null:
                 break;

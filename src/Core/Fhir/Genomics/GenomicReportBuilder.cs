@@ -27,6 +27,7 @@ public static partial class GenomicReportBuilder
         var patientEntry = PatientEntry(context);
         var serviceRequest = AddServiceRequest(context);
         AddSpecimen(context);
+        var study = AddGenomicStudy(context, serviceRequest);
 
         var (variantIds, haplotypeIds, genotypeIds) = RegisterFindings(context);
         for (var i = 0; i < report.Variants.Count; i++) AddVariant(context, report.Variants[i], variantIds[i]);
@@ -65,7 +66,7 @@ public static partial class GenomicReportBuilder
             }
         }
 
-        AddReport(context, serviceRequest, recommendations, presentedForms);
+        AddReport(context, serviceRequest, study, recommendations, presentedForms);
         NoteUnwritten(context);
 
         var provenanceId = DeterministicIds.ForReportResource(provenance.LabId, report.Accession, "Provenance", "unit");
@@ -86,7 +87,8 @@ public static partial class GenomicReportBuilder
         || report.PhaseRelationships.Count > 0 || report.DiagnosticImplications.Count > 0 || report.TherapeuticImplications.Count > 0
         || report.GenesStudied.Count > 0 || report.GenomeBuild is not null || report.RegionsStudied.Count > 0;
 
-    private static void AddReport(GenomicBuildContext context, string? serviceRequest, List<string> recommendations, JsonArray presentedForms)
+    private static void AddReport(
+        GenomicBuildContext context, string? serviceRequest, string? study, List<string> recommendations, JsonArray presentedForms)
     {
         var report = context.Report;
         var genomic = IsGenomic(report);
@@ -109,6 +111,9 @@ public static partial class GenomicReportBuilder
             extensions.Add(new JsonObject { ["url"] = GenomicsCodes.ReportNoteExtension, ["valueAnnotation"] = new JsonObject { ["text"] = note } });
         }
 
+        // In the profile's slice order: recommended-action, coded-note, then genomic-study.
+        if (study is not null)
+            extensions.Add(new JsonObject { ["url"] = GenomicsCodes.GenomicStudyReferenceExtension, ["valueReference"] = FhirJson.Reference(study) });
         if (extensions.Count > 0) resource["extension"] = extensions;
         var filler = report.Order is { FillerNumber: var number, FillerSystem: { Length: > 0 } system } && number == report.Accession ? system : null;
         resource["identifier"] = new JsonArray(new JsonObject
@@ -159,17 +164,22 @@ public static partial class GenomicReportBuilder
         return code;
     }
 
-    /// <summary>Report content with no resource of its own yet: accounted for rather than dropped silently.</summary>
+    /// <summary>Report times that could not be written as sent: accounted for rather than dropped or altered silently.</summary>
     private static void NoteUnwritten(GenomicBuildContext context)
     {
         var report = context.Report;
-        if (report.GenesStudied.Count > 0)
-            context.Skip(ReportPath, "genes studied", $"{report.GenesStudied.Count} genes studied: no GenomicStudyAnalysis is written yet");
-        if (report.RegionsStudied.Count > 0)
-            context.Skip(ReportPath, "regions studied", $"{report.RegionsStudied.Count} regions studied: no GenomicStudyAnalysis is written yet");
-        if (report.Effective is not null && GenomicBuildContext.ValidDateTime(report.Effective) is null)
-            context.Skip(ReportPath, "effective", "not a FHIR dateTime");
+        if (report.Effective is not null)
+        {
+            if (FhirDateTimes.ToDateTime(report.Effective, out var cutToDay) is null) context.Skip(ReportPath, "effective", "not a FHIR dateTime");
+            else if (cutToDay) context.Skip(ReportPath, "effective", GenomicBuildContext.ZonelessDateTime);
+        }
+
+        // issued is an instant: unlike a dateTime it cannot stop at the day, and no zone is invented for it.
         if (report.Issued is not null && GenomicBuildContext.ValidInstant(report.Issued) is null)
-            context.Skip(ReportPath, "issued", "not a FHIR instant (date, time to the second and zone)");
+        {
+            context.Skip(ReportPath, "issued", FhirDateTimes.IsZoneless(report.Issued)
+                ? "the time has no zone (e.g. OBR-22 without an offset): FHIR issued needs an instant, so issued was not written"
+                : "not a FHIR instant (date, time to the second and zone)");
+        }
     }
 }

@@ -15,6 +15,13 @@ public static class GenomicsCodes
     public const string DiagnosticImplicationProfile = ProfileBase + "diagnostic-implication";
     public const string TherapeuticImplicationProfile = ProfileBase + "therapeutic-implication";
     public const string MedicationRecommendationProfile = ProfileBase + "medication-recommendation";
+    public const string GenomicStudyProfile = ProfileBase + "genomic-study";
+    public const string GenomicStudyAnalysisProfile = ProfileBase + "genomic-study-analysis";
+    public const string GenomicStudyReferenceExtension = ProfileBase + "genomic-study-reference";
+    public const string GenomicStudyAnalysisExtension = ProfileBase + "genomic-study-analysis-ext";
+    public const string GenomeBuildExtension = ProfileBase + "genomic-study-analysis-genome-build";
+    public const string RegionsExtension = ProfileBase + "genomic-study-analysis-regions";
+    public const string AnalysisSpecimenExtension = ProfileBase + "genomic-study-analysis-specimen";
     public const string RecommendedActionExtension = ProfileBase + "recommended-action";
     public const string ReportNoteExtension = ProfileBase + "genomic-report-note";
     public const string RelatedArtifactExtension = "http://hl7.org/fhir/StructureDefinition/workflow-relatedArtifact";
@@ -35,6 +42,10 @@ public static class GenomicsCodes
     public const string SequencePhaseRelationship = "82120-7";
     public const string DiagnosticImplication = "diagnostic-implication";
     public const string TherapeuticImplication = "therapeutic-implication";
+
+    /// <summary>LOINC LL1040-6 answers (the genome-build extension's extensible binding).</summary>
+    public const string Grch37 = "LA14029-5";
+    public const string Grch38 = "LA26806-2";
 
     public const string GeneStudied = "48018-6";
     public const string ReferenceSequenceAssembly = "62374-4";

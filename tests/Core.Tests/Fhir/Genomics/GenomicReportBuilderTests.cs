@@ -24,7 +24,7 @@ public sealed class GenomicReportBuilderTests
         var resources = Resources(transaction);
         Assert.Equal(
             [
-                "Patient", "ServiceRequest", "Specimen",
+                "Patient", "ServiceRequest", "Specimen", "Procedure genomic-study-analysis", "Procedure genomic-study",
                 "Observation variant", "Observation variant",
                 "Observation haplotype", "Observation haplotype", "Observation genotype",
                 "Observation diagnostic-implication", "Observation therapeutic-implication", "Task medication-recommendation",
@@ -33,7 +33,7 @@ public sealed class GenomicReportBuilderTests
             resources.Select(r => $"{r["resourceType"]} {Profile(r)}".Trim()));
         Assert.Equal(Accession, transaction.Accession);
         Assert.Equal(1, transaction.PatientCount);
-        Assert.Equal(14, transaction.OwnedReferences.Count);
+        Assert.Equal(16, transaction.OwnedReferences.Count);
         Assert.Equal($"DiagnosticReport/{Id("DiagnosticReport", "report")}", transaction.ReportReference);
     }
 
@@ -55,6 +55,8 @@ public sealed class GenomicReportBuilderTests
         Assert.Contains($"ServiceRequest/{Id("ServiceRequest", "order")}", references);
         Assert.Contains($"DocumentReference/{Id("DocumentReference", "pdf")}", references);
         Assert.Contains($"Provenance/{Id("Provenance", "unit")}", references);
+        Assert.Contains($"Procedure/{Id("GenomicStudy", "study")}", references);
+        Assert.Contains($"Procedure/{Id("GenomicStudyAnalysis", "analysis")}", references);
         Assert.All(Entries(transaction).Skip(1), e => Assert.Equal("PUT", (string?)e["request"]!["method"]));
     }
 
@@ -223,6 +225,163 @@ public sealed class GenomicReportBuilderTests
         Assert.Empty(transaction.Skipped);
     }
 
+    [Fact]
+    public void Build_GenesBuildAndRegions_WritesAStudyWithOneAnalysisTheReportPointsAt()
+    {
+        var report = RichReport() with
+        {
+            GenesStudied = [new CodedValue(new Coding(Coding.Hgnc, "HGNC:2625", "CYP2D6")), new CodedValue([], "CYP2C19")],
+            RegionsStudied = ["chr22:42126499-42130881", " ", "exons 1-9"],
+        };
+
+        var transaction = GenomicReportBuilder.Build(report, Provenance);
+
+        var studyReference = $"Procedure/{Id("GenomicStudy", "study")}";
+        var analysisReference = $"Procedure/{Id("GenomicStudyAnalysis", "analysis")}";
+        var diagnosticReport = Resource(transaction, "DiagnosticReport");
+        var link = Extension(diagnosticReport, GenomicsCodes.GenomicStudyReferenceExtension);
+        Assert.Equal(studyReference, (string?)link["valueReference"]!["reference"]);
+
+        var study = Procedure(transaction, "genomic-study");
+        Assert.Equal(studyReference, $"Procedure/{study["id"]}");
+        Assert.Equal(analysisReference, (string?)Extension(study, GenomicsCodes.GenomicStudyAnalysisExtension)["valueReference"]!["reference"]);
+        Assert.Equal($"ServiceRequest/{Id("ServiceRequest", "order")}", (string?)study["basedOn"]![0]!["reference"]);
+        Assert.Equal("completed", (string?)study["status"]);
+        Assert.Equal("laboratory", (string?)study["category"]!["coding"]![0]!["code"]);
+        Assert.Equal("PANEL-7", (string?)study["code"]!["coding"]![0]!["code"]);
+        Assert.Equal("2026-02-20", (string?)study["performedDateTime"]);
+
+        var analysis = Procedure(transaction, "genomic-study-analysis");
+        Assert.Equal(analysisReference, $"Procedure/{analysis["id"]}");
+        Assert.Equal("completed", (string?)analysis["status"]);
+        Assert.Null(analysis["code"]);
+        Assert.Equal((string?)study["subject"]!["reference"], (string?)analysis["subject"]!["reference"]);
+        Assert.StartsWith("urn:uuid:", (string?)analysis["subject"]!["reference"], StringComparison.Ordinal);
+        var build = Extension(analysis, GenomicsCodes.GenomeBuildExtension)["valueCodeableConcept"]!["coding"]![0]!;
+        Assert.Equal((Coding.Loinc, "LA26806-2"), ((string?)build["system"], (string?)build["code"]));
+        Assert.Equal(
+            $"Specimen/{Id("Specimen", "S1")}",
+            (string?)Extension(analysis, GenomicsCodes.AnalysisSpecimenExtension)["valueReference"]!["reference"]);
+        var regions = Extension(analysis, GenomicsCodes.RegionsExtension)["extension"]!.AsArray().Select(e => e!.AsObject()).ToList();
+        Assert.Equal(["description", "studied", "studied"], regions.Select(r => (string?)r["url"]));
+        Assert.Equal("chr22:42126499-42130881\nexons 1-9", (string?)regions[0]["valueString"]);
+        Assert.Equal("HGNC:2625", (string?)regions[1]["valueCodeableConcept"]!["coding"]![0]!["code"]);
+        Assert.Equal("""{"text":"CYP2C19"}""", regions[2]["valueCodeableConcept"]!.ToJsonString());
+        Assert.DoesNotContain(transaction.Skipped, s => s.Position.Field is "genes studied" or "regions studied");
+    }
+
+    [Fact]
+    public void Build_StudyResources_ComeBeforeTheReportAndAfterWhatTheyReference()
+    {
+        var transaction = GenomicReportBuilder.Build(RichReport() with { GenesStudied = [new CodedValue(new Coding(Coding.Hgnc, "HGNC:2625", "CYP2D6"))] }, Provenance);
+
+        var order = Resources(transaction).Select(r => $"{r["resourceType"]} {Profile(r)}".Trim()).ToList();
+        Assert.True(order.IndexOf("Specimen") < order.IndexOf("Procedure genomic-study-analysis"));
+        Assert.True(order.IndexOf("Procedure genomic-study-analysis") < order.IndexOf("Procedure genomic-study"));
+        Assert.True(order.IndexOf("Procedure genomic-study") < order.IndexOf("DiagnosticReport genomic-report"));
+    }
+
+    [Fact]
+    public void Build_NoGenesBuildOrRegions_WritesNoStudy()
+    {
+        var transaction = GenomicReportBuilder.Build(RichReport() with { GenomeBuild = null, RegionsStudied = ["  "] }, Provenance);
+
+        Assert.DoesNotContain(Resources(transaction), r => (string?)r["resourceType"] == "Procedure");
+        var extensions = Resource(transaction, "DiagnosticReport")["extension"]!.AsArray();
+        Assert.DoesNotContain(extensions, e => (string?)e!["url"] == GenomicsCodes.GenomicStudyReferenceExtension);
+    }
+
+    [Fact]
+    public void Build_RegionsOnlyOnAPreliminaryReport_StudyInProgressAnalysisCompletedWithoutBuild()
+    {
+        var report = new LabReport
+        {
+            Accession = Accession,
+            Patient = RichReport().Patient,
+            Status = ReportStatus.Preliminary,
+            RegionsStudied = ["BRCA1 exons 2-24"],
+        };
+
+        var transaction = GenomicReportBuilder.Build(report, Provenance);
+
+        Assert.Equal("in-progress", (string?)Procedure(transaction, "genomic-study")["status"]);
+        var analysis = Procedure(transaction, "genomic-study-analysis");
+        Assert.Equal("completed", (string?)analysis["status"]);
+        Assert.Equal([GenomicsCodes.RegionsExtension], analysis["extension"]!.AsArray().Select(e => (string?)e!["url"]));
+        Assert.Null(Procedure(transaction, "genomic-study")["basedOn"]);
+        Assert.Equal(GenomicsCodes.GenomicReportProfile, (string?)Resource(transaction, "DiagnosticReport")["meta"]!["profile"]![0]);
+    }
+
+    [Theory]
+    [InlineData("GRCh37", "LA14029-5")]
+    [InlineData("grch38.p14", "LA26806-2")]
+    public void Build_GenomeBuildNamedOnlyInText_GetsTheLoincAnswerBesideTheLabsWords(string text, string answer)
+    {
+        var transaction = GenomicReportBuilder.Build(RichReport() with { GenomeBuild = new CodedValue([], text) }, Provenance);
+
+        var build = Extension(Procedure(transaction, "genomic-study-analysis"), GenomicsCodes.GenomeBuildExtension)["valueCodeableConcept"]!;
+        Assert.Equal(answer, (string?)build["coding"]![0]!["code"]);
+        Assert.Equal(text, (string?)build["text"]);
+    }
+
+    [Fact]
+    public void Build_UnknownGenomeBuild_IsKeptAsTheLabSentIt()
+    {
+        var transaction = GenomicReportBuilder.Build(RichReport() with { GenomeBuild = new CodedValue([new Coding("urn:lab:builds", "hg19")]) }, Provenance);
+
+        var build = Extension(Procedure(transaction, "genomic-study-analysis"), GenomicsCodes.GenomeBuildExtension)["valueCodeableConcept"]!;
+        Assert.Equal("""{"coding":[{"system":"urn:lab:builds","code":"hg19"}]}""", build.ToJsonString());
+    }
+
+    [Fact]
+    public void Build_IssuedWithoutZone_IsLeftOutAndReportedNeverGivenAZone()
+    {
+        var transaction = GenomicReportBuilder.Build(RichReport() with { Issued = "2026-02-27T14:05:00" }, Provenance);
+
+        Assert.Null(Resource(transaction, "DiagnosticReport")["issued"]);
+        Assert.All(Resources(transaction).Where(r => (string?)r["resourceType"] == "Observation"), o => Assert.Null(o["issued"]));
+        var skipped = Assert.Single(transaction.Skipped, s => s.Position.Field == "issued");
+        Assert.Equal("report", skipped.Position.Path);
+        Assert.Contains("no zone", skipped.Reason, StringComparison.Ordinal);
+        Assert.Contains("instant", skipped.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Build_DateOnlyIssued_IsLeftOutAsNotAnInstant()
+    {
+        var transaction = GenomicReportBuilder.Build(RichReport() with { Issued = "2026-02-27" }, Provenance);
+
+        Assert.Null(Resource(transaction, "DiagnosticReport")["issued"]);
+        Assert.Equal("not a FHIR instant (date, time to the second and zone)", Assert.Single(transaction.Skipped, s => s.Position.Field == "issued").Reason);
+    }
+
+    [Fact]
+    public void Build_EffectiveWithoutZone_IsWrittenToTheDayAndReportedOnce()
+    {
+        var report = RichReport() with { Effective = "2026-02-20T08:15:00", Specimen = new SpecimenDetails("S1", "SP-1", null, "2026-02-18T07:00:00") };
+
+        var transaction = GenomicReportBuilder.Build(report, Provenance);
+
+        Assert.Equal("2026-02-20", (string?)Resource(transaction, "DiagnosticReport")["effectiveDateTime"]);
+        Assert.Equal("2026-02-20", (string?)Observation(transaction, Id("Variant", "2.1"))["effectiveDateTime"]);
+        Assert.Equal("2026-02-20", (string?)Procedure(transaction, "genomic-study")["performedDateTime"]);
+        Assert.Equal("2026-02-18", (string?)Resource(transaction, "Specimen")["collection"]!["collectedDateTime"]);
+        Assert.Equal(
+            ["report effective", "specimen S1 collected"],
+            transaction.Skipped.Where(s => s.Reason == "the time has no zone: a FHIR dateTime with a time of day needs one, so only the day was written")
+                .Select(s => $"{s.Position.Path} {s.Position.Field}")
+                .Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("2026-02-27T14:05:00", true)]
+    [InlineData("2026-02-27T14:05:00.123", true)]
+    [InlineData("2026-02-27T14:05:00Z", false)]
+    [InlineData("2026-02-27", false)]
+    [InlineData("2026-02-27T14:05", false)]
+    public void IsZoneless_DateTimes_OnlyAFullTimeWithoutZone(string value, bool zoneless) =>
+        Assert.Equal(zoneless, FhirDateTimes.IsZoneless(value));
+
     private static LabReport RichReport() => new()
     {
         Accession = Accession,
@@ -303,6 +462,12 @@ public sealed class GenomicReportBuilderTests
 
     private static JsonObject Component(JsonObject observation, string code) =>
         observation["component"]!.AsArray().Select(c => c!.AsObject()).Single(c => (string?)c["code"]!["coding"]![0]!["code"] == code);
+
+    private static JsonObject Procedure(ReportTransaction transaction, string profile) =>
+        Resources(transaction).Single(r => (string?)r["resourceType"] == "Procedure" && Profile(r) == profile);
+
+    private static JsonObject Extension(JsonObject resource, string url) =>
+        resource["extension"]!.AsArray().Select(e => e!.AsObject()).Single(e => (string?)e["url"] == url);
 
     private static List<string?> DerivedFrom(ReportTransaction transaction, string id) =>
         [.. Observation(transaction, id)["derivedFrom"]!.AsArray().Select(d => (string?)d!["reference"])];
