@@ -35,8 +35,11 @@ public sealed record DiagnosticImplicationFinding(
 /// <summary>A haplotype (star allele, HLA allele) and what it was derived from.</summary>
 public sealed record HaplotypeFinding(string Key, CodedValue Value, CodedValue? Gene, IReadOnlyList<string> DerivedFromKeys);
 
-/// <summary>A genotype (diplotype) for a gene and the haplotypes/variants it was derived from.</summary>
-public sealed record GenotypeFinding(string Key, CodedValue Value, CodedValue? Gene, IReadOnlyList<string> DerivedFromKeys);
+/// <summary>
+/// A genotype (diplotype) and the haplotypes/variants it was derived from. Some genotypes span
+/// genes (warfarin: CYP2C9 with VKORC1), so every gene studied is kept.
+/// </summary>
+public sealed record GenotypeFinding(string Key, CodedValue Value, IReadOnlyList<CodedValue> Genes, IReadOnlyList<string> DerivedFromKeys);
 
 /// <summary>What a genotype means for one medication (TherapeuticImplication), with any recommendation.</summary>
 public sealed record TherapeuticImplicationFinding(

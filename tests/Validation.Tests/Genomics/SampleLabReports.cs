@@ -152,7 +152,7 @@ internal static class SampleLabReports
         ],
         Genotypes =
         [
-            new GenotypeFinding("g1", new CodedValue([new Coding(Coding.PharmVar, "CYP2C19*2/*2")], "CYP2C19 *2/*2"), new CodedValue(new Coding(Coding.Hgnc, "HGNC:2621", "CYP2C19")), ["h1", "h2"]),
+            new GenotypeFinding("g1", new CodedValue([new Coding(Coding.PharmVar, "CYP2C19*2/*2")], "CYP2C19 *2/*2"), [new CodedValue(new Coding(Coding.Hgnc, "HGNC:2621", "CYP2C19"))], ["h1", "h2"]),
         ],
         PhaseRelationships = [new PhaseRelationshipFinding("phase1", "cis", ["rs4244285", "rs12769205"])],
         TherapeuticImplications =

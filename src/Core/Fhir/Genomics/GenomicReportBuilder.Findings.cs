@@ -110,7 +110,7 @@ public static partial class GenomicReportBuilder
             genomic: true);
         observation["valueCodeableConcept"] = FhirJson.Concept(genotype.Value);
         AddDerivedFrom(observation, context.DerivedFrom(genotype.DerivedFromKeys, VariantOrHaplotype, $"genotype {genotype.Key}"));
-        AddComponents(context, observation, $"genotype {genotype.Key}", (ComponentSlices.GeneStudied, genotype.Gene));
+        AddComponents(context, observation, $"genotype {genotype.Key}", genotype.Genes.Select(g => (ComponentSlices.GeneStudied, (ReportedValue?)g)));
         context.Results.Add(context.Put(observation));
     }
 

@@ -1,7 +1,8 @@
 namespace PrecisionMed.Core.Formats.Hl7v2;
 
 /// <summary>
-/// The LOINC answer lists of panel 81247-9 (from corpus/knowledge/loinc_81247-9_answer_lists.tsv):
+/// The LOINC answer lists of panel 81247-9 (from corpus/knowledge/loinc_81247-9_answer_lists.tsv, plus LL2938-0
+/// for chromosome 48000-4, which vcf2hl7v2 sends as ST):
 /// lets an answer a lab sent as bare text ("Benign", "Positive") carry its LA code as well.
 /// </summary>
 internal static class Hl7v2AnswerLists
@@ -33,6 +34,14 @@ internal static class Hl7v2AnswerLists
             const string suffix = " variant";
             if (parts[2].EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
                 map.TryAdd((parts[0], Normalize(parts[2][..^suffix.Length])), (parts[1], parts[2]));
+
+            // LL2938-0 (required by the IG's chromosome-identifier slice): labs send "5", "chr5" or "X".
+            const string chromosome = "Chromosome ";
+            if (parts[2].StartsWith(chromosome, StringComparison.Ordinal))
+            {
+                map.TryAdd((parts[0], Normalize(parts[2][chromosome.Length..])), (parts[1], parts[2]));
+                map.TryAdd((parts[0], Normalize("chr" + parts[2][chromosome.Length..])), (parts[1], parts[2]));
+            }
         }
 
         return map;
@@ -164,6 +173,30 @@ internal static class Hl7v2AnswerLists
         "82116-5|LA26423-6|Increase dose",
         "82116-5|LA26424-4|Use caution",
         "82116-5|LA26425-1|Normal response expected",
+        "48000-4|LA21254-0|Chromosome 1",
+        "48000-4|LA21255-7|Chromosome 2",
+        "48000-4|LA21256-5|Chromosome 3",
+        "48000-4|LA21257-3|Chromosome 4",
+        "48000-4|LA21258-1|Chromosome 5",
+        "48000-4|LA21259-9|Chromosome 6",
+        "48000-4|LA21260-7|Chromosome 7",
+        "48000-4|LA21261-5|Chromosome 8",
+        "48000-4|LA21262-3|Chromosome 9",
+        "48000-4|LA21263-1|Chromosome 10",
+        "48000-4|LA21264-9|Chromosome 11",
+        "48000-4|LA21265-6|Chromosome 12",
+        "48000-4|LA21266-4|Chromosome 13",
+        "48000-4|LA21267-2|Chromosome 14",
+        "48000-4|LA21268-0|Chromosome 15",
+        "48000-4|LA21269-8|Chromosome 16",
+        "48000-4|LA21270-6|Chromosome 17",
+        "48000-4|LA21271-4|Chromosome 18",
+        "48000-4|LA21272-2|Chromosome 19",
+        "48000-4|LA21273-0|Chromosome 20",
+        "48000-4|LA21274-8|Chromosome 21",
+        "48000-4|LA21275-5|Chromosome 22",
+        "48000-4|LA21276-3|Chromosome X",
+        "48000-4|LA21277-1|Chromosome Y",
     ];
 
     // Declared after Rows: static fields initialise in text order.

@@ -228,10 +228,12 @@ public sealed partial class Hl7v2ReportMapper
             else Skip(type, type.Segment.Field(5), "81263-6 (complex variant type) has no place on the Genotype beside its name; the variants it is derived from carry it");
         }
 
-        var gene = GeneOf(group) ?? members.Select(GeneOf).OfType<CodedValue>().DistinctBy(TextOf).SingleOrDefault();
+        // The members' gene when they share one; members in different genes give the genotype none (not an exception).
+        var memberGenes = members.Select(GeneOf).OfType<CodedValue>().DistinctBy(TextOf).ToList();
+        var gene = GeneOf(group) ?? (memberGenes.Count == 1 ? memberGenes[0] : null);
         MapExtraGenes(group);
         var derivedFrom = members.Select(m => m.Key).ToList();
-        _genotypes.Add(new GenotypeFinding(group.Key, value, gene, derivedFrom));
+        _genotypes.Add(new GenotypeFinding(group.Key, value, gene is null ? [] : [gene, .. GenesOf(group).Skip(1)], derivedFrom));
         MapDiagnosticImplication(group, group.Key, [group.Key]);
     }
 
@@ -272,7 +274,7 @@ public sealed partial class Hl7v2ReportMapper
         var genotypeRow = group.Of(Genotype).FirstOrDefault();
         if (genotypeRow?.Shaped is CodedValue genotype)
         {
-            _genotypes.Add(new GenotypeFinding(group.Key, genotype, gene, haplotypeKeys));
+            _genotypes.Add(new GenotypeFinding(group.Key, genotype, GenesOf(group), haplotypeKeys));
             derivedFrom = [group.Key];
             Mapped(genotypeRow);
         }
@@ -419,6 +421,11 @@ public sealed partial class Hl7v2ReportMapper
         : HasAnswer(value, "LA18198-4") ? VariantAssessment.NoCall
         : HasAnswer(value, "LA11884-6") ? VariantAssessment.Indeterminate
         : null;
+
+    /// <summary>Every gene a group names (48018-6 may repeat), in order, without the "no gene" placeholder.</summary>
+    private static List<CodedValue> GenesOf(Group group) =>
+        group.Of(Gene).SelectMany(r => r.Values.Select(v => Shape(Gene, v))).OfType<CodedValue>()
+            .Where(g => !IsNoGenePlaceholder(g)).ToList();
 
     private static CodedValue? GeneOf(Group group) =>
         group.Of(Gene).Select(r => r.Shaped).OfType<CodedValue>().FirstOrDefault(g => !IsNoGenePlaceholder(g));

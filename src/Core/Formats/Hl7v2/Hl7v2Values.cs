@@ -18,7 +18,7 @@ internal static class Hl7v2Values
     {
         ts = ts.Trim();
         if (ts.Length == 0) return null;
-        var zoneAt = ts.IndexOfAny(['+', '-'], 4);
+        var zoneAt = ts.Length > 4 ? ts.IndexOfAny(['+', '-'], 4) : -1; // shorter than YYYY: not a date, rejected below
         var local = zoneAt < 0 ? ts : ts[..zoneAt];
         var zone = zoneAt < 0 ? string.Empty : ts[zoneAt..];
         var dot = local.IndexOf('.', StringComparison.Ordinal);

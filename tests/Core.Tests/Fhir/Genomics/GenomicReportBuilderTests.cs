@@ -429,7 +429,7 @@ public sealed class GenomicReportBuilderTests
             new HaplotypeFinding("h1", new CodedValue(new Coding(Coding.PharmVar, "CYP2D6*4")), null, ["2.1"]),
             new HaplotypeFinding("h2", new CodedValue(new Coding(Coding.PharmVar, "CYP2D6*1")), null, []),
         ],
-        Genotypes = [new GenotypeFinding("g1", new CodedValue([], "CYP2D6 *1/*4"), new CodedValue(new Coding(Coding.Hgnc, "HGNC:2625", "CYP2D6")), ["h1", "h2"])],
+        Genotypes = [new GenotypeFinding("g1", new CodedValue([], "CYP2D6 *1/*4"), [new CodedValue(new Coding(Coding.Hgnc, "HGNC:2625", "CYP2D6"))], ["h1", "h2"])],
         TherapeuticImplications =
         [
             new TherapeuticImplicationFinding(

@@ -21,7 +21,7 @@ public sealed class Hl7v2AuthoredMessagesTests
         var root = expected.RootElement;
 
         var components = report.Variants.SelectMany(v => v.Components).ToList();
-        CheckAll(root, "genes", report.GenesStudied.Concat(report.Genotypes.Select(g => g.Gene)).Concat(report.Haplotypes.Select(h => h.Gene))
+        CheckAll(root, "genes", report.GenesStudied.Concat(report.Genotypes.SelectMany(g => g.Genes)).Concat(report.Haplotypes.Select(h => h.Gene))
             .Concat(ValuesOf(components, "48018-6")).OfType<CodedValue>());
         CheckAll(root, "hgvs", ValuesOf(components, "48004-6", "48005-3", "81290-9").Concat(report.Genotypes.Select(g => g.Value)));
         CheckAll(root, "zygosity", ValuesOf(components, "53034-5"));

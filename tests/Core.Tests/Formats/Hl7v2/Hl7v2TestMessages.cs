@@ -26,12 +26,12 @@ internal static class Hl7v2TestMessages
     /// <summary>Every corpus copy, as a path relative to TestData/hl7v2 with '/' separators.</summary>
     /// <summary>
     /// The public corpus copies. Messages we authored ourselves (authored/, with their expected meaning
-    /// and notes beside them) are exercised by the mapper's own tests.
+    /// and notes beside them) are exercised by the mapper's own tests; golden/ holds expected FHIR output.
     /// </summary>
     public static IReadOnlyList<string> CorpusFiles() =>
         Directory.EnumerateFiles(CorpusRoot, "*", SearchOption.AllDirectories)
             .Select(path => Path.GetRelativePath(CorpusRoot, path).Replace(Path.DirectorySeparatorChar, '/'))
-            .Where(path => !path.StartsWith("authored/", StringComparison.Ordinal))
+            .Where(path => !path.StartsWith("authored/", StringComparison.Ordinal) && !path.StartsWith("golden/", StringComparison.Ordinal))
             .Order(StringComparer.Ordinal)
             .ToList();
 
