@@ -6,4 +6,5 @@ namespace PrecisionMed.Core.LabReports;
 /// </summary>
 /// <param name="Data">The bytes, when carried inline.</param>
 /// <param name="Url">Where the document is, when only referenced (RP) or stored aside (too large to inline).</param>
-public sealed record ReportDocument(string Key, string ContentType, byte[]? Data, Uri? Url, string? Title, CodedValue? Type = null);
+/// <param name="Incomplete">The lab's encoding was cut short: only the part that decodes is carried, and the document says so.</param>
+public sealed record ReportDocument(string Key, string ContentType, byte[]? Data, Uri? Url, string? Title, CodedValue? Type = null, bool Incomplete = false);

@@ -185,7 +185,8 @@ public static partial class GenomicReportBuilder
         }
 
         if (document.Data is { Length: > 0 } bytes) attachment["size"] = bytes.Length;
-        if (!string.IsNullOrWhiteSpace(document.Title)) attachment["title"] = document.Title;
+        var title = document.Incomplete ? $"{document.Title ?? "Document"} (incomplete: the lab's copy was cut short)" : document.Title;
+        if (!string.IsNullOrWhiteSpace(title)) attachment["title"] = title;
         return attachment;
     }
 
@@ -197,9 +198,12 @@ public static partial class GenomicReportBuilder
             ["id"] = context.NewId("DocumentReference", document.Key),
             ["status"] = "current",
         };
+
+        // The clinician must see that this is not the whole document the lab meant to send.
+        if (document.Incomplete) resource["docStatus"] = "preliminary";
         if (FhirJson.Concept(document.Type) is { } type) resource["type"] = type;
         resource["subject"] = FhirJson.Reference(context.Patient.FullUrl);
-        if (!string.IsNullOrWhiteSpace(document.Title)) resource["description"] = document.Title;
+        if (attachment["title"] is JsonValue description) resource["description"] = description.DeepClone();
         resource["content"] = new JsonArray(new JsonObject { ["attachment"] = attachment.DeepClone() });
         resource["context"] = new JsonObject { ["related"] = new JsonArray(FhirJson.Reference(context.ReportReference)) };
         context.Put(resource);

@@ -70,17 +70,31 @@ public sealed partial class Hl7v2ReportMapper
         }
 
         byte[] bytes;
+        var incomplete = false;
         if (encoding.Equals("Base64", StringComparison.OrdinalIgnoreCase))
         {
             var text = data.Value;
             var buffer = new byte[text.Length * 3 / 4 + 3];
-            if (!Convert.TryFromBase64String(text, buffer, out var written))
+            if (Convert.TryFromBase64String(text, buffer, out var written))
             {
-                Skip(row, data, "OBX-5.5 attachment is not valid base64 (truncated or corrupted): the document is not attached");
-                return;
+                bytes = buffer[..written];
             }
+            else
+            {
+                // A report cut short in transit (or in a published sample) still says something: attach
+                // what decodes, mark the document incomplete, and account for the loss.
+                var valid = ValidBase64Prefix(text);
+                if (valid.Length == 0 || !Convert.TryFromBase64String(valid, buffer, out written))
+                {
+                    Skip(row, data, "OBX-5.5 attachment is not valid base64: the document is not attached");
+                    return;
+                }
 
-            bytes = buffer[..written];
+                bytes = buffer[..written];
+                incomplete = true;
+                Skip(row, data, string.Create(CultureInfo.InvariantCulture,
+                    $"OBX-5.5 attachment's base64 is cut short or corrupted after {valid.Length} of {text.Length} characters: the {written} bytes that decode are attached, marked incomplete"));
+            }
         }
         else if (encoding.Equals("A", StringComparison.OrdinalIgnoreCase) || encoding.Length == 0)
         {
@@ -92,8 +106,9 @@ public sealed partial class Hl7v2ReportMapper
             return;
         }
 
-        _documents.Add(new ReportDocument(KeyFor(row), ContentTypeOf(value.Component(2).Value, value.Component(3).Value), bytes, null, title, row.CodeValue));
-        Mapped(row);
+        _documents.Add(new ReportDocument(
+            KeyFor(row), ContentTypeOf(value.Component(2).Value, value.Component(3).Value), bytes, null, title, row.CodeValue, incomplete));
+        if (!incomplete) Mapped(row);
     }
 
     /// <summary>A MIME type from ED/RP type of data and subtype (<c>IM^PDF</c>, <c>application^pdf</c>, <c>^application/pdf</c>).</summary>
@@ -177,5 +192,13 @@ public sealed partial class Hl7v2ReportMapper
         var unique = key;
         for (var n = 2; !_keys.Add(unique); n++) unique = string.Create(CultureInfo.InvariantCulture, $"{key}#{n}");
         return unique;
+    }
+
+    /// <summary>The longest prefix of whole base64 quartets made only of base64 characters.</summary>
+    private static string ValidBase64Prefix(string text)
+    {
+        var end = 0;
+        while (end < text.Length && (char.IsAsciiLetterOrDigit(text[end]) || text[end] is '+' or '/')) end++;
+        return text[..(end - (end % 4))];
     }
 }

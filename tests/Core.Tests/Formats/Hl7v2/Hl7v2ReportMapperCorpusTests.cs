@@ -42,14 +42,17 @@ public sealed class Hl7v2ReportMapperCorpusTests
     }
 
     [Fact]
-    public void Map_NwgmsaPdfInCeRow_SkipsTheTruncatedPdfButKeepsTheNote()
+    public void Map_NwgmsaPdfInCeRow_AttachesTheDecodablePdfMarkedIncomplete()
     {
-        // The published NWGMSA sample cuts its PDF's base64 short (length not a multiple of 4): attaching
-        // a broken PDF to a patient's record would be worse than saying it is missing.
+        // The published NWGMSA sample cuts its PDF's base64 short (length not a multiple of 4): what
+        // decodes is attached and marked incomplete, and the cut is accounted for at its position.
         var (_, report, _) = MapAll("genomic/nwgmsa_NWGMSA_ORU_R01_PDF.txt").Single();
 
-        Assert.Empty(report.Documents);
-        Assert.Contains(report.Skipped, p => p.Position.Segment == "OBX[1]" && p.Reason.Contains("not valid base64", StringComparison.Ordinal));
+        var document = Assert.Single(report.Documents);
+        Assert.True(document.Incomplete);
+        Assert.Equal("application/pdf", document.ContentType);
+        Assert.Equal("%PDF-"u8.ToArray(), document.Data![..5]);
+        Assert.Contains(report.Skipped, p => p.Position.Segment == "OBX[1]" && p.Reason.Contains("cut short", StringComparison.Ordinal));
         Assert.Single(report.Notes);
         Assert.Equal("urn:precisionmed:lab:lab-a:patient-id", report.Patient.Identifiers[0].System);
     }
@@ -71,14 +74,17 @@ public sealed class Hl7v2ReportMapperCorpusTests
     }
 
     [Fact]
-    public void Map_MftTruncatedBase64_SkipsTheAttachmentWithItsPosition()
+    public void Map_MftElidedBase64_AttachesWhatDecodesMarkedIncomplete()
     {
-        // The MFT sample (CR-only separators) elides its PDF as "JVBERi0x...": not base64, so not attached.
+        // The MFT sample (CR-only separators) elides its PDF as "JVBERi0x...": the "%PDF-1" that
+        // decodes is attached, marked incomplete, and the elision is recorded at OBX-5.5.
         var (_, report, _) = MapAll("genomic/nwgmsa_MFT_ORU_R01_PDF.txt").Single();
 
-        Assert.Empty(report.Documents);
+        var document = Assert.Single(report.Documents);
+        Assert.True(document.Incomplete);
+        Assert.Equal("%PDF-1"u8.ToArray(), document.Data);
         var problem = Assert.Single(report.Skipped, p => p.Position.Segment == "OBX[1]");
-        Assert.Contains("not valid base64", problem.Reason, StringComparison.Ordinal);
+        Assert.Contains("cut short", problem.Reason, StringComparison.Ordinal);
         Assert.Equal("OBX-5.5", problem.Position.Field);
         Assert.Equal("1001166717", report.Accession);
         Assert.Equal("2019-05-14T10:20:00+02:00", report.Effective);
