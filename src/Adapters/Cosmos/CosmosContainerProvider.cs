@@ -3,17 +3,35 @@ using Microsoft.Azure.Cosmos;
 namespace PrecisionMed.Adapters.Cosmos;
 
 /// <summary>Hands out the app's Cosmos containers, creating them first on a local stack.</summary>
-internal sealed class CosmosContainerProvider(CosmosClient client, CosmosOptions options)
+internal sealed class CosmosContainerProvider(CosmosClient client, CosmosOptions options) : IDisposable
 {
-    private readonly Lazy<Task<Container>> _ledger = new(() => CreateAsync(client, options, options.LedgerContainer, "/fileId"));
+    private readonly SemaphoreSlim _lock = new(1, 1);
+    private Container? _ledger;
 
-    public Task<Container> LedgerAsync(CancellationToken cancellationToken) => _ledger.Value.WaitAsync(cancellationToken);
+    public async Task<Container> LedgerAsync(CancellationToken cancellationToken)
+    {
+        if (_ledger is not null) return _ledger;
 
-    private static async Task<Container> CreateAsync(CosmosClient client, CosmosOptions options, string name, string partitionKeyPath)
+        // Not a cached Lazy<Task>: a first call that fails (the account not reachable yet) must not
+        // poison every later call for the life of the worker.
+        await _lock.WaitAsync(cancellationToken);
+        try
+        {
+            return _ledger ??= await CreateAsync(options.LedgerContainer, "/fileId", cancellationToken);
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    private async Task<Container> CreateAsync(string name, string partitionKeyPath, CancellationToken cancellationToken)
     {
         if (!options.CreateIfMissing) return client.GetContainer(options.Database, name);
-        Database database = await client.CreateDatabaseIfNotExistsAsync(options.Database);
-        Container container = await database.CreateContainerIfNotExistsAsync(name, partitionKeyPath);
+        Database database = await client.CreateDatabaseIfNotExistsAsync(options.Database, cancellationToken: cancellationToken);
+        Container container = await database.CreateContainerIfNotExistsAsync(name, partitionKeyPath, cancellationToken: cancellationToken);
         return container;
     }
+
+    public void Dispose() => _lock.Dispose();
 }
