@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -26,14 +28,31 @@ public static class DeterministicIds
     /// <summary>A stable UUID for any ordered list of parts.</summary>
     public static string Create(params ReadOnlySpan<string> parts)
     {
-        var builder = new StringBuilder();
-        foreach (var part in parts)
+        // Hashes the UTF-8 of "len:part|len:part|..." (len in UTF-16 code units, as the ids have always been made).
+        var max = 0;
+        foreach (var part in parts) max += 12 + Encoding.UTF8.GetMaxByteCount(part.Length);
+        byte[]? rented = null;
+        Span<byte> buffer = max <= 512 ? stackalloc byte[512] : (rented = ArrayPool<byte>.Shared.Rent(max));
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        try
         {
-            builder.Append(part.Length).Append(':').Append(part).Append('|');
+            var written = 0;
+            foreach (var part in parts)
+            {
+                part.Length.TryFormat(buffer[written..], out var digits, default, CultureInfo.InvariantCulture);
+                written += digits;
+                buffer[written++] = (byte)':';
+                written += Encoding.UTF8.GetBytes(part, buffer[written..]);
+                buffer[written++] = (byte)'|';
+            }
+
+            SHA256.HashData(buffer[..written], hash);
+        }
+        finally
+        {
+            if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
         }
 
-        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(Encoding.UTF8.GetBytes(builder.ToString()), hash);
         var bytes = hash[..16];
         bytes[6] = (byte)((bytes[6] & 0x0F) | 0x80);
         bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);

@@ -37,7 +37,6 @@ public static partial class GenomicReportBuilder
 
     private static void AddVariant(GenomicBuildContext context, VariantFinding variant, string id)
     {
-        var path = $"variant {variant.Key}";
         var observation = context.Observation(
             id,
             GenomicsCodes.VariantProfile,
@@ -60,18 +59,18 @@ public static partial class GenomicReportBuilder
             var code = component.Code.Code ?? "(no code)";
             if (ComponentSlices.FindVariantSlice(component.Code) is not { } slice)
             {
-                context.Skip(path, code, $"the IG variant profile has no component slice for {component.Code.System}|{code}");
+                context.Skip(Path(), code, $"the IG variant profile has no component slice for {component.Code.System}|{code}");
                 continue;
             }
 
             if (!slice.Repeats && !used.Add(slice))
             {
-                context.Skip(path, code, $"the IG variant profile allows one '{slice.Name}' component; a repeat was not written");
+                context.Skip(Path(), code, $"the IG variant profile allows one '{slice.Name}' component; a repeat was not written");
                 continue;
             }
 
             if (slice.Convert(component.Value, component.Code.Display, out var reason) is { } json) components.Add(json);
-            else context.Skip(path, code, reason!);
+            else context.Skip(Path(), code, reason!);
         }
 
         // The report's genome build describes every variant's coordinates: the variant carries it unless it says otherwise.
@@ -84,6 +83,9 @@ public static partial class GenomicReportBuilder
 
         if (components.Count > 0) observation["component"] = components;
         context.Results.Add(context.Put(observation));
+
+        // The skip path, built only when something is skipped.
+        string Path() => $"variant {variant.Key}";
     }
 
     private static void AddHaplotype(GenomicBuildContext context, HaplotypeFinding haplotype, string id)

@@ -1,3 +1,5 @@
+using System.Collections.Frozen;
+using System.Text;
 using System.Text.RegularExpressions;
 using PrecisionMed.Core.LabReports;
 
@@ -13,34 +15,53 @@ internal static partial class Hl7v2Codes
     private const string Cosmic = "http://cancer.sanger.ac.uk/cancergenome/projects/cosmic";
     private const string V3Interpretation = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation";
 
+    // Known ids, matched ignoring case. Keys are ASCII, so for an ASCII id OrdinalIgnoreCase equals comparing upper-cased (invariant).
+    private static readonly FrozenDictionary<string, string> KnownSystems = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["LN"] = Coding.Loinc, ["LOINC"] = Coding.Loinc,
+        ["SCT"] = Coding.Snomed, ["SNM"] = Coding.Snomed, ["SNM3"] = Coding.Snomed, ["SNOMED"] = Coding.Snomed, ["SNOMEDCT"] = Coding.Snomed, ["SCTID"] = Coding.Snomed,
+        ["HGNC"] = Coding.Hgnc, ["HGNCID"] = Coding.Hgnc, ["HGNC-ID"] = Coding.Hgnc,
+        ["HGVS"] = Coding.Hgvs, ["HGVS.C"] = Coding.Hgvs, ["HGVS.G"] = Coding.Hgvs, ["HGVS.P"] = Coding.Hgvs,
+        ["RXNORM"] = Coding.RxNorm, ["RXN"] = Coding.RxNorm,
+        ["UCUM"] = Coding.Ucum,
+        ["DBSNP"] = Coding.DbSnp,
+        ["CLINVAR"] = Coding.ClinVar,
+        ["SO"] = Coding.SequenceOntology,
+        ["PHARMVAR"] = Coding.PharmVar, ["PV"] = Coding.PharmVar,
+        ["REFSEQ"] = Coding.RefSeq,
+        ["ENSEMBL"] = Ensembl,
+        ["I10"] = "http://hl7.org/fhir/sid/icd-10",
+        ["I10C"] = "http://hl7.org/fhir/sid/icd-10-cm",
+        ["HL70078"] = V3Interpretation,
+    }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>The FHIR system for an HL7 v2 coding-system id; local and unknown ids are scoped to the lab.</summary>
     public static string? SystemOf(string id, string labId)
     {
         if (id.Length == 0) return null;
-        switch (id.ToUpperInvariant())
-        {
-            case "LN" or "LOINC": return Coding.Loinc;
-            case "SCT" or "SNM" or "SNM3" or "SNOMED" or "SNOMEDCT" or "SCTID": return Coding.Snomed;
-            case "HGNC" or "HGNCID" or "HGNC-ID": return Coding.Hgnc;
-            case "HGVS" or "HGVS.C" or "HGVS.G" or "HGVS.P": return Coding.Hgvs;
-            case "RXNORM" or "RXN": return Coding.RxNorm;
-            case "UCUM": return Coding.Ucum;
-            case "DBSNP": return Coding.DbSnp;
-            case "CLINVAR": return Coding.ClinVar;
-            case "SO": return Coding.SequenceOntology;
-            case "PHARMVAR" or "PV": return Coding.PharmVar;
-            case "REFSEQ": return Coding.RefSeq;
-            case "ENSEMBL": return Ensembl;
-            case "I10": return "http://hl7.org/fhir/sid/icd-10";
-            case "I10C": return "http://hl7.org/fhir/sid/icd-10-cm";
-            case "HL70078": return V3Interpretation;
-        }
-
+        if (KnownSystemOf(id) is { } known) return known;
         if (Oid().IsMatch(id)) return "urn:oid:" + id;
-        if (id.StartsWith("HL7", StringComparison.OrdinalIgnoreCase) && id.Length == 7 && id[3..].All(char.IsAsciiDigit))
-            return "http://terminology.hl7.org/CodeSystem/v2-" + id[3..];
+        if (IsHl7Table(id)) return "http://terminology.hl7.org/CodeSystem/v2-" + id[3..];
         return $"urn:precisionmed:lab:{labId}:codes:{Uri.EscapeDataString(id)}";
     }
+
+    /// <summary>
+    /// Whether <see cref="SystemOf"/> gives LOINC or a lab-scoped (<c>urn:precisionmed:</c>) system for a
+    /// non-empty id, for any lab, without building the lab-scoped URI.
+    /// </summary>
+    public static bool IsLoincOrLabScoped(string id) =>
+        KnownSystemOf(id) is { } known ? known == Coding.Loinc : !Oid().IsMatch(id) && !IsHl7Table(id);
+
+    private static string? KnownSystemOf(string id)
+    {
+        // The keys are ASCII: for an ASCII id, OrdinalIgnoreCase is the same as comparing it upper-cased (invariant).
+        // Other ids keep the exact invariant upper-casing rule (e.g. U+0131 dotless i → I).
+        if (Ascii.IsValid(id)) return KnownSystems.TryGetValue(id, out var known) ? known : null;
+        return KnownSystems.TryGetValue(id.ToUpperInvariant(), out var upper) ? upper : null;
+    }
+
+    private static bool IsHl7Table(string id) =>
+        id.StartsWith("HL7", StringComparison.OrdinalIgnoreCase) && id.Length == 7 && id.AsSpan(3).IndexOfAnyExceptInRange('0', '9') < 0;
 
     /// <summary>
     /// A CWE/CE as a coded value: the primary and alternate triplets, original text (CWE-9) as text.

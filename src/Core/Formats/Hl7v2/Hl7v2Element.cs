@@ -106,6 +106,22 @@ public readonly struct Hl7v2Element
     /// <summary>Compares the raw bytes (no escape decoding) with an ASCII/UTF-8 value, allocating nothing.</summary>
     public bool RawEquals(ReadOnlySpan<byte> utf8) => Raw.SequenceEqual(utf8);
 
+    /// <summary>
+    /// When the element's raw bytes are, ignoring ASCII case, one of <paramref name="upperCodes"/> (upper-case ASCII)
+    /// and hold no escape sequence, that code: what <c>Value.Trim().ToUpperInvariant()</c> gives, without allocating.
+    /// </summary>
+    internal string? MatchUpperAscii(ReadOnlySpan<string> upperCodes)
+    {
+        var raw = Raw;
+        if (raw.IsEmpty || (!_literal && raw.Contains(_message!.Delimiters.EscapeByte))) return null;
+        foreach (var code in upperCodes)
+        {
+            if (System.Text.Ascii.EqualsIgnoreCase(raw, code)) return code;
+        }
+
+        return null;
+    }
+
     public override string ToString() => Value;
 
     private Hl7v2Delimiters Delimiters => _message?.Delimiters ?? Hl7v2Delimiters.Default;

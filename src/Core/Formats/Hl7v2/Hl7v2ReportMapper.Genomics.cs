@@ -30,13 +30,32 @@ public sealed partial class Hl7v2ReportMapper
 
     private sealed record Group(string Key, string SubId, List<ObxRow> Rows)
     {
-        public bool Has(string code) => Rows.Any(r => r.Code == code);
+        // Plain loops: classification asks Has/HasAny many times per group, and these allocate nothing.
+        public bool Has(string code)
+        {
+            foreach (var row in Rows)
+            {
+                if (row.Code == code) return true;
+            }
 
-        public bool HasAny(System.Collections.Frozen.FrozenSet<string> codes) => Rows.Any(r => codes.Contains(r.Code));
+            return false;
+        }
+
+        public bool HasAny(System.Collections.Frozen.FrozenSet<string> codes)
+        {
+            foreach (var row in Rows)
+            {
+                if (codes.Contains(row.Code)) return true;
+            }
+
+            return false;
+        }
 
         public IEnumerable<ObxRow> Of(string code) => Rows.Where(r => r.Code == code);
 
-        public bool IsChildOf(Group parent) => Key.StartsWith(parent.Key + ".", StringComparison.Ordinal);
+        /// <summary>Whether the key starts with the parent's key and a '.' (without building that prefix).</summary>
+        public bool IsChildOf(Group parent) =>
+            Key.Length > parent.Key.Length && Key[parent.Key.Length] == '.' && Key.StartsWith(parent.Key, StringComparison.Ordinal);
     }
 
     private void MapGenomicGroups(List<ObxRow> rows)

@@ -13,13 +13,13 @@ public sealed partial class Hl7v2ReportMapper
             Segment = segment;
             Occurrence = segment.Occurrence;
             ObrIndex = obrIndex;
-            ValueType = segment.Field(2).Component(1).Value.Trim().ToUpperInvariant();
+            ValueType = UpperCode(segment.Field(2).Component(1), KnownValueTypes);
             var identifier = segment.Field(3);
             Code = identifier.Component(1).Value.Trim();
             CodeSystem = identifier.Component(3).Value.Trim();
             CodeValue = Hl7v2Codes.ToCodedValue(identifier, labId, bareCodeIsText: false);
             SubId = segment.Field(4).Value.Trim();
-            Status = segment.Field(11).Component(1).Value.Trim().ToUpperInvariant();
+            Status = UpperCode(segment.Field(11).Component(1), KnownStatuses);
             var value = segment.Field(5);
             var units = segment.Field(6);
             for (var i = 1; i <= value.RepetitionCount; i++)
@@ -27,6 +27,12 @@ public sealed partial class Hl7v2ReportMapper
                 if (Hl7v2Values.ToValue(ValueType, value.Repetition(i), units, labId) is { } typed) Values.Add(typed);
             }
         }
+
+        private static readonly string[] KnownValueTypes = ["CWE", "CE", "CNE", "CF", "NM", "SN", "NR", "DT", "DTM", "TS", "ST", "TX", "FT", "ED", "RP"];
+        private static readonly string[] KnownStatuses = ["F", "C", "A", "P", "R", "S", "I", "O", "D", "W", "X", "N", "U"];
+
+        private ReportedValue? _shaped;
+        private bool _shapedDone;
 
         public Hl7v2Segment Segment { get; }
 
@@ -59,13 +65,24 @@ public sealed partial class Hl7v2ReportMapper
         /// <summary>A LOINC panel item (LN, or a LOINC-shaped code under a feed's own system id such as UFMOLLRR).</summary>
         public bool IsGenomic =>
             Hl7v2GenomicCodes.All.Contains(Code)
-            && (CodeSystem.Length == 0 || Hl7v2Codes.SystemOf(CodeSystem, "x") is Coding.Loinc
-                || Hl7v2Codes.SystemOf(CodeSystem, "x")!.StartsWith("urn:precisionmed:", StringComparison.Ordinal));
+            && (CodeSystem.Length == 0 || Hl7v2Codes.IsLoincOrLabScoped(CodeSystem));
 
         public ReportedValue? FirstValue => Values.Count > 0 ? Values[0] : null;
 
-        /// <summary>The first value shaped as its panel item is in the IG.</summary>
-        public ReportedValue? Shaped => FirstValue is { } v ? Hl7v2GenomicCodes.Shape(Code, v) : null;
+        /// <summary>The first value shaped as its panel item is in the IG (shaped once: values are fixed after construction).</summary>
+        public ReportedValue? Shaped
+        {
+            get
+            {
+                if (!_shapedDone)
+                {
+                    _shaped = FirstValue is { } v ? Hl7v2GenomicCodes.Shape(Code, v) : null;
+                    _shapedDone = true;
+                }
+
+                return _shaped;
+            }
+        }
 
         public string FhirStatus => Status switch
         {
@@ -78,6 +95,10 @@ public sealed partial class Hl7v2ReportMapper
             "X" or "N" => "cancelled",
             _ => "unknown",
         };
+
+        /// <summary>An OBX-2/OBX-11 code upper-cased and trimmed; the common codes without allocating.</summary>
+        private static string UpperCode(Hl7v2Element element, string[] known) =>
+            element.IsEmpty ? string.Empty : element.MatchUpperAscii(known) ?? element.Value.Trim().ToUpperInvariant();
 
         private string SubIdOrDefault => SubId.Length > 0 ? SubId : "0";
     }
