@@ -88,31 +88,24 @@ public static partial class GenomicReportBuilder
         string Path() => $"variant {variant.Key}";
     }
 
-    private static void AddHaplotype(GenomicBuildContext context, HaplotypeFinding haplotype, string id)
-    {
-        var observation = context.Observation(
-            id,
-            GenomicsCodes.HaplotypeProfile,
-            FhirJson.Concept(Coding.Loinc, GenomicsCodes.Haplotype, "Haplotype name"),
-            context.ObservationStatus(null),
-            genomic: true);
-        observation["valueCodeableConcept"] = FhirJson.Concept(haplotype.Value);
-        AddDerivedFrom(observation, context.DerivedFrom(haplotype.DerivedFromKeys, VariantOrHaplotype, $"haplotype {haplotype.Key}"));
-        AddComponents(context, observation, $"haplotype {haplotype.Key}", (ComponentSlices.GeneStudied, haplotype.Gene));
-        context.Results.Add(context.Put(observation));
-    }
+    private static void AddHaplotype(GenomicBuildContext context, HaplotypeFinding haplotype, string id) =>
+        AddCalledValue(context, id, GenomicsCodes.HaplotypeProfile, GenomicsCodes.Haplotype, "Haplotype name",
+            $"haplotype {haplotype.Key}", haplotype.Value, haplotype.DerivedFromKeys, [haplotype.Gene]);
 
-    private static void AddGenotype(GenomicBuildContext context, GenotypeFinding genotype, string id)
+    private static void AddGenotype(GenomicBuildContext context, GenotypeFinding genotype, string id) =>
+        AddCalledValue(context, id, GenomicsCodes.GenotypeProfile, GenomicsCodes.Genotype, "Genotype display name",
+            $"genotype {genotype.Key}", genotype.Value, genotype.DerivedFromKeys, genotype.Genes);
+
+    /// <summary>A Haplotype or Genotype: a called value derived from variants or haplotypes, with its genes.</summary>
+    private static void AddCalledValue(
+        GenomicBuildContext context, string id, string profile, string loincCode, string display, string path,
+        CodedValue value, IReadOnlyList<string> derivedFromKeys, IEnumerable<CodedValue?> genes)
     {
         var observation = context.Observation(
-            id,
-            GenomicsCodes.GenotypeProfile,
-            FhirJson.Concept(Coding.Loinc, GenomicsCodes.Genotype, "Genotype display name"),
-            context.ObservationStatus(null),
-            genomic: true);
-        observation["valueCodeableConcept"] = FhirJson.Concept(genotype.Value);
-        AddDerivedFrom(observation, context.DerivedFrom(genotype.DerivedFromKeys, VariantOrHaplotype, $"genotype {genotype.Key}"));
-        AddComponents(context, observation, $"genotype {genotype.Key}", genotype.Genes.Select(g => (ComponentSlices.GeneStudied, (ReportedValue?)g)));
+            id, profile, FhirJson.Concept(Coding.Loinc, loincCode, display), context.ObservationStatus(null), genomic: true);
+        observation["valueCodeableConcept"] = FhirJson.Concept(value);
+        AddDerivedFrom(observation, context.DerivedFrom(derivedFromKeys, VariantOrHaplotype, path));
+        AddComponents(context, observation, path, genes.Select(g => (ComponentSlices.GeneStudied, (ReportedValue?)g)));
         context.Results.Add(context.Put(observation));
     }
 
