@@ -9,7 +9,7 @@ using PrecisionMed.Core.Pipeline;
 namespace PrecisionMed.Adapters.Fhir;
 
 /// <summary>
-/// Posts transaction bundles to a FHIR R4 server. Retries (429/5xx/timeouts, honouring Retry-After)
+/// Posts transaction bundles to a FHIR R4 server and reads resources back. Retries (429/5xx/timeouts, honouring Retry-After)
 /// are done by the resilience handler this client is registered with; what is left when they run out
 /// becomes <see cref="FhirTransientException"/>, a refusal of the content <see cref="FhirRejectedException"/>.
 /// </summary>
@@ -22,8 +22,22 @@ internal sealed class FhirHttpWriter(HttpClient http) : IFhirWriter
         using var content = new ByteArrayContent(Encoding.UTF8.GetBytes(bundle.ToJsonString()));
         content.Headers.ContentType = FhirJson;
         using var request = new HttpRequestMessage(HttpMethod.Post, string.Empty) { Content = content };
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/fhir+json"));
+        var body = await SendAsync(request, notFoundIsNull: false, cancellationToken);
+        return new FhirWriteResult(Locations(body!));
+    }
 
+    public async Task<JsonObject?> ReadAsync(string reference, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(reference);
+        using var request = new HttpRequestMessage(HttpMethod.Get, reference);
+        var body = await SendAsync(request, notFoundIsNull: true, cancellationToken);
+        return body is null ? null : JsonNode.Parse(body) as JsonObject;
+    }
+
+    /// <summary>The body of a successful answer (null for 404/410 when asked); the typed exceptions otherwise.</summary>
+    private async Task<string?> SendAsync(HttpRequestMessage request, bool notFoundIsNull, CancellationToken cancellationToken)
+    {
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/fhir+json"));
         HttpResponseMessage response;
         try
         {
@@ -37,8 +51,9 @@ internal sealed class FhirHttpWriter(HttpClient http) : IFhirWriter
 
         using (response)
         {
+            if (notFoundIsNull && response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Gone) return null;
             var body = await response.Content.ReadAsStringAsync(cancellationToken);
-            if (response.IsSuccessStatusCode) return new FhirWriteResult(Locations(body));
+            if (response.IsSuccessStatusCode) return body;
 
             var status = (int)response.StatusCode;
             if (IsTransient(response.StatusCode))

@@ -64,6 +64,7 @@ internal sealed class IngestRunner(IngestOptions options, TextWriter stdout, Tex
             var resources = 0;
             var bundleFiles = new List<string>();
             var skipped = new List<string>();
+            var withdrawn = new List<string>();
             for (var unit = 0; unit < plan.UnitCount; unit++)
             {
                 var provenance = new ReportProvenance(
@@ -72,6 +73,12 @@ internal sealed class IngestRunner(IngestOptions options, TextWriter stdout, Tex
                 var transaction = await intake.BuildUnitAsync(open, provenance, cancellationToken);
                 resources += transaction.ResourceCount;
                 skipped.AddRange(transaction.Skipped.Select(s => plan.UnitCount > 1 ? $"report {unit + 1}: {s}" : s.ToString()));
+                if (writer is not null && await ReportWithdrawals.FindAsync(transaction, writer, cancellationToken) is { } withdrawal)
+                {
+                    await writer.WriteTransactionAsync(withdrawal.Bundle, cancellationToken);
+                    withdrawn.AddRange(withdrawal.References);
+                }
+
                 for (var part = 0; part < transaction.Bundles.Count; part++)
                 {
                     var bundle = transaction.Bundles[part];
@@ -82,7 +89,10 @@ internal sealed class IngestRunner(IngestOptions options, TextWriter stdout, Tex
                 }
             }
 
-            return new IngestResult(path, Describe(plan.Format), plan.UnitCount, resources, "ingested", null, bundleFiles, skipped);
+            return new IngestResult(path, Describe(plan.Format), plan.UnitCount, resources, "ingested", null, bundleFiles, skipped)
+            {
+                Withdrawn = withdrawn,
+            };
         }
         catch (LabFileRejectedException ex)
         {
@@ -151,4 +161,8 @@ internal sealed record IngestResult(
     string Status,
     string? Reason,
     IReadOnlyList<string> Bundles,
-    IReadOnlyList<string> Skipped);
+    IReadOnlyList<string> Skipped)
+{
+    /// <summary>With <c>--fhir</c>: results an earlier version of a report wrote that this one no longer carries, now entered-in-error.</summary>
+    public IReadOnlyList<string> Withdrawn { get; init; } = [];
+}

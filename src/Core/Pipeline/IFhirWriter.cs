@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace PrecisionMed.Core.Pipeline;
 
-/// <summary>Writes transaction bundles: to the FHIR service, or to files for <c>pmed ingest</c>.</summary>
+/// <summary>Writes transaction bundles (to the FHIR service) and reads back what was written before.</summary>
 public interface IFhirWriter
 {
     /// <summary>
@@ -11,6 +11,13 @@ public interface IFhirWriter
     /// server refuses the content (never retried).
     /// </summary>
     Task<FhirWriteResult> WriteTransactionAsync(JsonObject bundle, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The current version of a resource (<c>Type/id</c>), or null when there is none (404 or 410) or the
+    /// writer keeps no resources (file output). Used to find what a re-sent report withdraws.
+    /// Throws like <see cref="WriteTransactionAsync"/> when the service stays unavailable.
+    /// </summary>
+    Task<JsonObject?> ReadAsync(string reference, CancellationToken cancellationToken);
 }
 
 /// <summary>What the server made of a transaction: <c>Type/id/_history/version</c> per entry.</summary>

@@ -39,4 +39,7 @@ internal static partial class PipelineLog
 
     [LoggerMessage(2006, LogLevel.Warning, "The original of file {FileId} is in neither incoming nor archive: cannot process unit {UnitIndex}")]
     public static partial void OriginalMissing(ILogger logger, string fileId, int unitIndex);
+
+    [LoggerMessage(2007, LogLevel.Information, "Unit {UnitIndex} of file {FileId} re-sent a report: {Count} result(s) it no longer carries set to entered-in-error")]
+    public static partial void ResultsWithdrawn(ILogger logger, int unitIndex, string fileId, int count);
 }

@@ -73,8 +73,18 @@ public sealed class ReportWorkHandler(
             return await RejectAsync(item, unit, ex.Problem, cancellationToken);
         }
 
+        ReportWithdrawal? withdrawal;
         try
         {
+            // Withdrawals first: a retry after a failure in between finds the same previous Provenance and
+            // the withdrawn results already entered-in-error, so it writes nothing twice.
+            withdrawal = await ReportWithdrawals.FindAsync(transaction, writer, cancellationToken);
+            if (withdrawal is not null)
+            {
+                await writer.WriteTransactionAsync(withdrawal.Bundle, cancellationToken);
+                PipelineLog.ResultsWithdrawn(logger, item.UnitIndex, item.FileId, withdrawal.References.Count);
+            }
+
             foreach (var bundle in transaction.Bundles) await writer.WriteTransactionAsync(bundle, cancellationToken);
         }
         catch (FhirRejectedException ex)
@@ -91,6 +101,7 @@ public sealed class ReportWorkHandler(
                 Accession = transaction.Accession,
                 ReportReference = transaction.ReportReference,
                 ResourceReferences = transaction.OwnedReferences,
+                WithdrawnReferences = withdrawal?.References ?? [],
                 Skipped = [.. transaction.Skipped.Take(LedgerUnit.MaxSkippedListed)],
                 SkippedCount = transaction.Skipped.Count,
                 Problem = null,

@@ -108,6 +108,41 @@ public sealed class FhirHttpWriterTests(LocalStackFixture stack)
         Assert.Contains($"Basic/{id}/_history/", result.Locations[0], StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Read_RealFhirServer_ReturnsWhatWasWrittenAndNullForAnUnknownId()
+    {
+        using var services = Services(stack.Stack.FhirBaseUrl.ToString(), maxRetries: 1, handler: null);
+        var fhir = services.GetRequiredService<IFhirWriter>();
+        var id = Guid.NewGuid().ToString();
+        var bundle = new JsonObject
+        {
+            ["resourceType"] = "Bundle",
+            ["type"] = "transaction",
+            ["entry"] = new JsonArray(new JsonObject
+            {
+                ["resource"] = new JsonObject { ["resourceType"] = "Basic", ["id"] = id, ["code"] = new JsonObject { ["text"] = "read me" } },
+                ["request"] = new JsonObject { ["method"] = "PUT", ["url"] = $"Basic/{id}" },
+            }),
+        };
+        await fhir.WriteTransactionAsync(bundle, TestContext.Current.CancellationToken);
+
+        var read = await fhir.ReadAsync($"Basic/{id}", TestContext.Current.CancellationToken);
+        var missing = await fhir.ReadAsync($"Basic/{Guid.NewGuid()}", TestContext.Current.CancellationToken);
+
+        Assert.Equal("read me", read!["code"]!["text"]!.GetValue<string>());
+        Assert.Null(missing);
+    }
+
+    [Fact]
+    public async Task Read_AlwaysUnavailable_ThrowsTransientAfterRetries()
+    {
+        var handler = new StubHandler(() => StubHandler.Status(HttpStatusCode.ServiceUnavailable));
+
+        await Assert.ThrowsAsync<FhirTransientException>(
+            () => Writer(handler, maxRetries: 2).ReadAsync("Observation/x", TestContext.Current.CancellationToken));
+        Assert.Equal(3, handler.Requests.Count);
+    }
+
     private static IFhirWriter Writer(StubHandler handler, int maxRetries = 5) =>
         Services("http://fhir.test/", maxRetries, handler).GetRequiredService<IFhirWriter>();
 

@@ -3,10 +3,14 @@ using PrecisionMed.Core.Pipeline;
 
 namespace PrecisionMed.Core.Tests.Fakes;
 
-/// <summary>Records each transaction bundle it is given, or throws what it was told to.</summary>
+/// <summary>
+/// Records each transaction bundle it is given, or throws what it was told to; keeps the last PUT of each
+/// resource so that reads return it, as a FHIR server would.
+/// </summary>
 internal sealed class RecordingFhirWriter : IFhirWriter
 {
     private readonly List<JsonObject> _written = [];
+    private readonly Dictionary<string, JsonObject> _resources = new(StringComparer.Ordinal);
 
     public IReadOnlyList<JsonObject> Written => _written;
 
@@ -19,9 +23,22 @@ internal sealed class RecordingFhirWriter : IFhirWriter
         if (FailWith is { } failure) throw failure;
 
         _written.Add((JsonObject)bundle.DeepClone());
+        foreach (var entry in bundle["entry"]!.AsArray())
+        {
+            if (entry!["request"]!["method"]!.GetValue<string>() == "PUT")
+                _resources[entry["request"]!["url"]!.GetValue<string>()] = (JsonObject)entry["resource"]!.DeepClone();
+        }
+
         var locations = bundle["entry"]!.AsArray()
             .Select(e => e!["request"]!["url"]!.GetValue<string>() + "/_history/1")
             .ToList();
         return Task.FromResult(new FhirWriteResult(locations));
+    }
+
+    public Task<JsonObject?> ReadAsync(string reference, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (FailWith is { } failure) throw failure;
+        return Task.FromResult(_resources.TryGetValue(reference, out var resource) ? (JsonObject?)resource.DeepClone() : null);
     }
 }

@@ -59,4 +59,60 @@ public sealed class Hl7v2EndToEndTests(LocalStackFixture stack)
 
         Assert.True(errors.Count == 0, string.Join(Environment.NewLine, errors));
     }
+
+    /// <summary>
+    /// A correction (OBR-25 C) of a report already in the FHIR service: its results are corrected in place, and
+    /// those it no longer carries are entered-in-error, still valid against their profiles; the report's history
+    /// keeps the original.
+    /// </summary>
+    [Fact]
+    public async Task CorrectedOru_AfterTheOriginal_WithdrawsResultsItNoLongerCarries()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var host = new PipelineHost(stack.Stack);
+        var original = await IngestAsync(host, "hl7v2/authored/germline_from_cgexample.hl7", ct);
+        var corrected = await IngestAsync(host, "hl7v2/authored/corrected_germline.hl7", ct);
+
+        Assert.Equal(original.ReportReference, corrected.ReportReference);
+        Assert.Equal(original.ResourceReferences.Except(corrected.ResourceReferences).Order(), corrected.WithdrawnReferences.Order());
+        var errors = new List<string>();
+        var codes = new List<string>();
+        foreach (var reference in corrected.WithdrawnReferences)
+        {
+            var resource = await GetAsync(host, reference, ct);
+            codes.Add(resource["code"]!["coding"]![0]!["code"]!.GetValue<string>());
+            Assert.Equal("entered-in-error", resource["status"]!.GetValue<string>());
+            errors.AddRange(FhirProfileValidator.Shared.Validate(resource.ToJsonString()).Errors.Select(e => $"{reference}: {e}"));
+        }
+
+        Assert.True(errors.Count == 0, string.Join(Environment.NewLine, errors));
+
+        // Groups 5a, 5a.1 and 5a.2: the complex variant (a Genotype), its two member Variants, and its implication.
+        Assert.Equal(["69548-6", "69548-6", "84413-4", "diagnostic-implication"], codes.Order(StringComparer.Ordinal));
+        var report = await GetAsync(host, corrected.ReportReference!, ct);
+        Assert.Equal("corrected", report["status"]!.GetValue<string>());
+        Assert.DoesNotContain(report["result"]!.AsArray(), r => corrected.WithdrawnReferences.Contains(r!["reference"]!.GetValue<string>()));
+        var history = await GetAsync(host, corrected.ReportReference + "/_history", ct);
+        Assert.True(history["entry"]!.AsArray().Count >= 2, "the original report stays in the history");
+    }
+
+    private static async Task<LedgerUnit> IngestAsync(PipelineHost host, string relativePath, CancellationToken ct)
+    {
+        var content = await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "TestData", relativePath), ct);
+        var name = "corrections/" + Path.GetFileName(relativePath);
+        await host.UploadAsync(LabId, name, content, ct);
+        await host.ArriveAsync(LabId, name, ct);
+        await host.DrainWorkQueueAsync(ct);
+        var fileId = LabFileIds.For(LabId, Convert.ToHexStringLower(SHA256.HashData(content)));
+        var unit = Assert.Single(await host.Ledger.ListUnitsAsync(fileId, ct));
+        Assert.Equal(UnitState.Completed, unit.State);
+        return unit;
+    }
+
+    private static async Task<JsonObject> GetAsync(PipelineHost host, string reference, CancellationToken ct)
+    {
+        using var response = await host.Fhir.GetAsync(reference, ct);
+        Assert.True(response.IsSuccessStatusCode, $"GET {reference}: HTTP {(int)response.StatusCode}");
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync(ct))!.AsObject();
+    }
 }

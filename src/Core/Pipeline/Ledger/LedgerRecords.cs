@@ -61,6 +61,10 @@ public sealed record LedgerUnit
     public string? Accession { get; init; }
     public string? ReportReference { get; init; }
     public IReadOnlyList<string> ResourceReferences { get; init; } = [];
+
+    /// <summary>Results an earlier version of the report wrote that this one no longer carries: set to entered-in-error.</summary>
+    public IReadOnlyList<string> WithdrawnReferences { get; init; } = [];
+
     public LabFileProblem? Problem { get; init; }
 
     /// <summary>
