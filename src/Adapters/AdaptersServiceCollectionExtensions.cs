@@ -1,3 +1,4 @@
+using Azure.Messaging.ServiceBus;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using Microsoft.Azure.Cosmos;
@@ -7,9 +8,11 @@ using Microsoft.Extensions.Http.Resilience;
 using Polly;
 using PrecisionMed.Adapters.Cosmos;
 using PrecisionMed.Adapters.Fhir;
+using PrecisionMed.Adapters.Notifications;
 using PrecisionMed.Adapters.Storage;
 using PrecisionMed.Core.Pipeline;
 using PrecisionMed.Core.Pipeline.Ledger;
+using PrecisionMed.Core.Pipeline.Notifications;
 
 namespace PrecisionMed.Adapters;
 
@@ -25,6 +28,36 @@ public static class AdaptersServiceCollectionExtensions
         services.AddLabStorage(configuration);
         services.AddCosmosLedger(configuration);
         services.AddFhirHttpWriter(configuration);
+        services.AddResultNotifier(configuration);
+        return services;
+    }
+
+    /// <summary>
+    /// GenomicResultAvailable to the Service Bus topic when <c>Notifications__ServiceBusNamespace</c> is set,
+    /// otherwise to the Storage Queue of the same name on the lab storage account (needs <see cref="AddLabStorage"/>).
+    /// </summary>
+    public static IServiceCollection AddResultNotifier(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection(NotificationOptions.SectionName).Get<NotificationOptions>() ?? new NotificationOptions();
+        if (options.ServiceBusNamespace is { Length: > 0 } fullyQualifiedNamespace)
+        {
+            services.AddSingleton(_ => new ServiceBusClient(fullyQualifiedNamespace, AzureCredentials.For(options.ClientId)));
+            services.AddSingleton<IResultNotifier>(sp =>
+                new ServiceBusResultNotifier(sp.GetRequiredService<ServiceBusClient>().CreateSender(options.Topic)));
+            return services;
+        }
+
+        services.AddSingleton<IResultNotifier>(sp =>
+        {
+            var storage = sp.GetRequiredService<LabStorageOptions>();
+            var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None };
+            var queue = storage.ConnectionString is { Length: > 0 } connection
+                ? new QueueClient(connection, options.QueueName, queueOptions)
+                : new QueueClient(
+                    new Uri(Required(storage.QueueServiceUri, "LabStorage__queueServiceUri"), options.QueueName),
+                    AzureCredentials.For(storage.ClientId), queueOptions);
+            return new StorageQueueResultNotifier(queue, storage.CreateIfMissing);
+        });
         return services;
     }
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Formats;
 using PrecisionMed.Core.Pipeline.Ledger;
+using PrecisionMed.Core.Pipeline.Notifications;
 
 namespace PrecisionMed.Core.Pipeline;
 
@@ -27,6 +28,7 @@ public sealed class ReportWorkHandler(
     ILabFileStore store,
     ILabFileLedger ledger,
     IFhirWriter writer,
+    IResultNotifier notifier,
     LabFileFinisher finisher,
     IOptions<PipelineOptions> options,
     TimeProvider clock,
@@ -74,6 +76,7 @@ public sealed class ReportWorkHandler(
         }
 
         ReportWithdrawal? withdrawal;
+        FhirWriteResult? written = null;
         try
         {
             // Withdrawals first: a retry after a failure in between finds the same previous Provenance and
@@ -85,13 +88,17 @@ public sealed class ReportWorkHandler(
                 PipelineLog.ResultsWithdrawn(logger, item.UnitIndex, item.FileId, withdrawal.References.Count);
             }
 
-            foreach (var bundle in transaction.Bundles) await writer.WriteTransactionAsync(bundle, cancellationToken);
+            foreach (var bundle in transaction.Bundles) written = await writer.WriteTransactionAsync(bundle, cancellationToken);
         }
         catch (FhirRejectedException ex)
         {
             var problem = new LabFileProblem(SourcePosition.None, $"{ex.Message} {ex.Issues}".Trim());
             return await RejectAsync(item, unit with { Accession = transaction.Accession }, problem, cancellationToken, detail: ex.Outcome);
         }
+
+        // Before the unit is Completed: if publishing fails, the retry writes the same resources again (no change)
+        // and publishes the same message id, which duplicate detection drops; a notification is never lost.
+        await notifier.PublishAsync(NotificationOf(item, transaction, written, withdrawal), cancellationToken);
 
         await ledger.SaveUnitAsync(
             unit with
@@ -111,6 +118,46 @@ public sealed class ReportWorkHandler(
         PipelineLog.UnitCompleted(logger, item.UnitIndex, item.FileId, transaction.ResourceCount, transaction.Bundles.Count);
         await finisher.TryFinishAsync(item.FileId, cancellationToken);
         return WorkOutcome.Completed;
+    }
+
+    private GenomicResultAvailable NotificationOf(
+        WorkItem item, ReportTransaction transaction, FhirWriteResult? written, ReportWithdrawal? withdrawal) =>
+        new(
+            GenomicResultAvailable.MessageIdFor(item.FileId, item.UnitIndex),
+            transaction.ReportReference,
+            PatientReferenceOf(written),
+            item.LabId,
+            transaction.Accession,
+            ReportStatusOf(transaction),
+            KnowledgeVersion: null,
+            item.FileId,
+            item.UnitIndex,
+            item.CorrelationId,
+            clock.GetUtcNow(),
+            withdrawal?.References ?? []);
+
+    /// <summary>
+    /// <c>Patient/id</c> from the server's answer to the conditional create (the EMR's id, not ours). Servers give
+    /// locations relative or absolute, with or without <c>/_history/n</c>: the type and id are the last two segments.
+    /// </summary>
+    private static string? PatientReferenceOf(FhirWriteResult? written)
+    {
+        foreach (var location in written?.Locations ?? [])
+        {
+            var history = location.IndexOf("/_history", StringComparison.Ordinal);
+            var segments = (history > 0 ? location[..history] : location).Split('/', StringSplitOptions.RemoveEmptyEntries);
+            if (segments.Length >= 2 && segments[^2] == "Patient") return $"Patient/{segments[^1]}";
+        }
+
+        return null;
+    }
+
+    private static string? ReportStatusOf(ReportTransaction transaction)
+    {
+        if (transaction.ReportReference is null || transaction.Bundles.Count == 0) return null;
+        var report = transaction.Bundles[^1]["entry"]?.AsArray()
+            .FirstOrDefault(e => e?["request"]?["url"]?.GetValue<string>() == transaction.ReportReference);
+        return report?["resource"]?["status"]?.GetValue<string>();
     }
 
     private async Task<LabFileLocation> FindOriginalAsync(WorkItem item, CancellationToken cancellationToken)

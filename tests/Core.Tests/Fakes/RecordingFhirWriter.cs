@@ -29,8 +29,10 @@ internal sealed class RecordingFhirWriter : IFhirWriter
                 _resources[entry["request"]!["url"]!.GetValue<string>()] = (JsonObject)entry["resource"]!.DeepClone();
         }
 
+        // As a server answers: a conditional create (POST) gets an id of the server's own.
         var locations = bundle["entry"]!.AsArray()
-            .Select(e => e!["request"]!["url"]!.GetValue<string>() + "/_history/1")
+            .Select(e => e!["request"]!["url"]!.GetValue<string>()
+                         + (e["request"]!["method"]!.GetValue<string>() == "POST" ? "/server-assigned-1" : string.Empty) + "/_history/1")
             .ToList();
         return Task.FromResult(new FhirWriteResult(locations));
     }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using PrecisionMed.Core.Pipeline;
 using PrecisionMed.Core.Pipeline.Ledger;
+using PrecisionMed.Core.Pipeline.Notifications;
 using PrecisionMed.Core.Tests.Fakes;
 
 namespace PrecisionMed.Core.Tests.Pipeline;
@@ -28,6 +29,7 @@ internal sealed class PipelineHarness : IDisposable
             .AddSingleton<ILabFileLedger>(Ledger)
             .AddSingleton<IWorkItemQueue>(Queue)
             .AddSingleton<IFhirWriter>(Writer)
+            .AddSingleton<IResultNotifier>(Notifier)
             .AddPrecisionMedPipeline();
         services.Configure<PipelineOptions>(options => options.PipelineVersion = PipelineVersion);
         _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
@@ -40,6 +42,8 @@ internal sealed class PipelineHarness : IDisposable
     public RecordingWorkItemQueue Queue { get; } = new();
 
     public RecordingFhirWriter Writer { get; } = new();
+
+    public RecordingResultNotifier Notifier { get; } = new();
 
     public FixedTimeProvider Clock { get; } = new();
 

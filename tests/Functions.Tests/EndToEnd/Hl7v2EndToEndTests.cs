@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using PrecisionMed.Core.Pipeline;
 using PrecisionMed.Core.Pipeline.Ledger;
+using PrecisionMed.Core.Pipeline.Notifications;
 using PrecisionMed.Functions.Tests.Hosting;
 using PrecisionMed.Testing.Stack;
 using PrecisionMed.Testing.Validation;
@@ -94,6 +95,14 @@ public sealed class Hl7v2EndToEndTests(LocalStackFixture stack)
         Assert.DoesNotContain(report["result"]!.AsArray(), r => corrected.WithdrawnReferences.Contains(r!["reference"]!.GetValue<string>()));
         var history = await GetAsync(host, corrected.ReportReference + "/_history", ct);
         Assert.True(history["entry"]!.AsArray().Count >= 2, "the original report stays in the history");
+
+        // EMRs are told twice: the final report, then its correction with what it withdrew.
+        var notices = (await host.NotificationQueue.ReceiveMessagesAsync(maxMessages: 32, cancellationToken: ct)).Value
+            .Select(m => GenomicResultAvailable.FromJson(m.Body.ToString())!).ToList();
+        Assert.Equal(["corrected", "final"], notices.Select(n => n.Status).Order(StringComparer.Ordinal));
+        Assert.All(notices, n => Assert.Equal(corrected.ReportReference, n.ReportReference));
+        Assert.All(notices, n => Assert.StartsWith("Patient/", n.PatientReference, StringComparison.Ordinal));
+        Assert.Equal(corrected.WithdrawnReferences, notices.Single(n => n.Status == "corrected").Withdrawn);
     }
 
     private static async Task<LedgerUnit> IngestAsync(PipelineHost host, string relativePath, CancellationToken ct)

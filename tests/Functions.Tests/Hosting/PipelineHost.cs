@@ -23,11 +23,13 @@ internal sealed class PipelineHost : IAsyncDisposable
     {
         var suffix = Guid.NewGuid().ToString("N")[..12];
         WorkQueueName = "lab-reports-" + suffix;
+        NotificationQueueName = "genomic-results-" + suffix;
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["LabStorage"] = stack.AzuriteConnectionString,
             ["LabStorage:WorkQueueName"] = WorkQueueName,
             ["LabStorage:CreateIfMissing"] = "true",
+            ["Notifications:QueueName"] = NotificationQueueName,
             ["Cosmos:Endpoint"] = stack.CosmosEndpoint.ToString(),
             ["Cosmos:EmulatorKey"] = stack.CosmosKey,
             ["Cosmos:Database"] = "precisionmed-" + suffix,
@@ -43,10 +45,15 @@ internal sealed class PipelineHost : IAsyncDisposable
             .BuildServiceProvider();
         Blobs = stack.CreateBlobServiceClient();
         WorkQueue = new QueueClient(stack.AzuriteConnectionString, WorkQueueName, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
+        NotificationQueue = new QueueClient(stack.AzuriteConnectionString, NotificationQueueName, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
         Fhir = stack.CreateFhirHttpClient();
     }
 
     public string WorkQueueName { get; }
+
+    /// <summary>The local stand-in for the <c>genomic-results</c> topic: GenomicResultAvailable lands here.</summary>
+    public string NotificationQueueName { get; }
+    public QueueClient NotificationQueue { get; }
     public BlobServiceClient Blobs { get; }
     public QueueClient WorkQueue { get; }
     public HttpClient Fhir { get; }

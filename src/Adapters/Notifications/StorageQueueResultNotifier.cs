@@ -1,0 +1,20 @@
+using Azure.Storage.Queues;
+using PrecisionMed.Core.Pipeline.Notifications;
+
+namespace PrecisionMed.Adapters.Notifications;
+
+/// <summary>
+/// The local stand-in for the Service Bus topic (there is no Service Bus emulator): the same JSON body on the
+/// Storage Queue <c>genomic-results</c>. A queue has no duplicate detection; consumers dedupe on <c>messageId</c>.
+/// </summary>
+internal sealed class StorageQueueResultNotifier(QueueClient queue, bool createIfMissing) : IResultNotifier
+{
+    private int _created;
+
+    public async Task PublishAsync(GenomicResultAvailable notification, CancellationToken cancellationToken)
+    {
+        if (createIfMissing && Interlocked.Exchange(ref _created, 1) == 0)
+            await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        await queue.SendMessageAsync(notification.ToJson(), cancellationToken);
+    }
+}
