@@ -3,11 +3,13 @@ using Azure.Storage.Queues;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
 using PrecisionMed.Adapters.Cosmos;
 using PrecisionMed.Adapters.Fhir;
 using PrecisionMed.Adapters.Storage;
+using PrecisionMed.Core.Knowledge;
 using PrecisionMed.Core.Pipeline;
 using PrecisionMed.Core.Pipeline.Ledger;
 
@@ -24,6 +26,8 @@ public static class AdaptersServiceCollectionExtensions
     {
         services.AddLabStorage(configuration);
         services.AddCosmosLedger(configuration);
+        var knowledge = configuration.GetSection(KnowledgeOptions.SectionName).Get<KnowledgeOptions>() ?? new KnowledgeOptions();
+        if (knowledge.UsesCosmos) services.AddCosmosKnowledgeStore(configuration);
         services.AddFhirHttpWriter(configuration);
         return services;
     }
@@ -55,8 +59,28 @@ public static class AdaptersServiceCollectionExtensions
 
     public static IServiceCollection AddCosmosLedger(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton(_ => configuration.GetSection(CosmosOptions.SectionName).Get<CosmosOptions>() ?? new CosmosOptions());
-        services.AddSingleton(sp =>
+        services.AddCosmosClient(configuration);
+        services.AddSingleton<ILabFileLedger, CosmosLabFileLedger>();
+        return services;
+    }
+
+    /// <summary>
+    /// The knowledge store on Cosmos DB in place of the embedded seed (whichever of this and
+    /// <c>AddPrecisionMedPipeline</c> is called first), and as the importers' writer.
+    /// </summary>
+    public static IServiceCollection AddCosmosKnowledgeStore(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddCosmosClient(configuration);
+        services.TryAddSingleton<CosmosKnowledgeStore>();
+        services.Replace(ServiceDescriptor.Singleton<IKnowledgeStore>(sp => sp.GetRequiredService<CosmosKnowledgeStore>()));
+        services.Replace(ServiceDescriptor.Singleton<IKnowledgeWriter>(sp => sp.GetRequiredService<CosmosKnowledgeStore>()));
+        return services;
+    }
+
+    private static void AddCosmosClient(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.TryAddSingleton(_ => configuration.GetSection(CosmosOptions.SectionName).Get<CosmosOptions>() ?? new CosmosOptions());
+        services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<CosmosOptions>();
             var endpoint = Required(options.Endpoint, "Cosmos__Endpoint").ToString();
@@ -68,9 +92,7 @@ public static class AdaptersServiceCollectionExtensions
             clientOptions.LimitToEndpoint = true;
             return new CosmosClient(endpoint, options.EmulatorKey, clientOptions);
         });
-        services.AddSingleton<CosmosContainerProvider>();
-        services.AddSingleton<ILabFileLedger, CosmosLabFileLedger>();
-        return services;
+        services.TryAddSingleton<CosmosContainerProvider>();
     }
 
     public static IServiceCollection AddFhirHttpWriter(this IServiceCollection services, IConfiguration configuration)

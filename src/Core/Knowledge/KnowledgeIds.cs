@@ -103,22 +103,20 @@ public static class KnowledgeIds
 
     private static string Make(string kind, string key)
     {
-        var id = $"{kind}:{key}";
+        // '/' (every diplotype has one) becomes '|'; the rare others become '_' with a hash of the key, so two keys
+        // differing only there stay apart. Not %-escapes: the gateway path of a point read would decode them.
+        var id = $"{kind}:{key}".Replace('/', '|');
         if (id.IndexOfAny(Forbidden) >= 0)
         {
-            var builder = new StringBuilder(id.Length + 8);
-            foreach (var c in id)
-            {
-                if (Array.IndexOf(Forbidden, c) >= 0) builder.Append('%').Append(((int)c).ToString("X2", CultureInfo.InvariantCulture));
-                else builder.Append(c);
-            }
-
-            id = builder.ToString();
+            var hash = Hash(id);
+            foreach (var c in Forbidden) id = id.Replace(c, '_');
+            id += "~" + hash;
         }
 
         // A long HGVS (a delins of hundreds of bases) keeps a readable prefix and a hash of the whole key.
-        if (id.Length > MaxLength)
-            id = id[..(MaxLength - 17)] + "~" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(id)))[..16];
+        if (id.Length > MaxLength) id = id[..(MaxLength - 17)] + "~" + Hash(id);
         return id;
     }
+
+    private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
 }
