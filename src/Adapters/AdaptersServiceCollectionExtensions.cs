@@ -26,8 +26,9 @@ public static class AdaptersServiceCollectionExtensions
     {
         services.AddLabStorage(configuration);
         services.AddCosmosLedger(configuration);
-        var knowledge = configuration.GetSection(KnowledgeOptions.SectionName).Get<KnowledgeOptions>() ?? new KnowledgeOptions();
-        if (knowledge.UsesCosmos) services.AddCosmosKnowledgeStore(configuration);
+        var knowledgeSection = configuration.GetSection(KnowledgeOptions.SectionName);
+        services.Configure<KnowledgeOptions>(knowledgeSection);
+        if ((knowledgeSection.Get<KnowledgeOptions>() ?? new KnowledgeOptions()).UsesCosmos) services.AddCosmosKnowledgeStore(configuration);
         services.AddFhirHttpWriter(configuration);
         return services;
     }

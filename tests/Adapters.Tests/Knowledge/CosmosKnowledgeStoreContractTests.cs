@@ -26,6 +26,7 @@ public sealed class CosmosKnowledgeStoreContractTests(LocalStackFixture stack) :
             ["Cosmos:Database"] = database,
             ["Cosmos:CreateIfMissing"] = "true",
             ["Knowledge:Store"] = "Cosmos",
+            ["Knowledge:CacheEntries"] = "1234",
             ["LabStorage"] = "UseDevelopmentStorage=true",
             ["Fhir:BaseUrl"] = "http://127.0.0.1:1/",
         }).Build();
@@ -38,6 +39,7 @@ public sealed class CosmosKnowledgeStoreContractTests(LocalStackFixture stack) :
         using var services = KnowledgeServices(stack, "unused");
         Assert.Equal("CosmosKnowledgeStore", services.GetRequiredService<IKnowledgeStore>().GetType().Name);
         Assert.Same(services.GetRequiredService<IKnowledgeStore>(), services.GetRequiredService<IKnowledgeWriter>());
+        Assert.Equal(1234, services.GetRequiredService<Microsoft.Extensions.Options.IOptions<KnowledgeOptions>>().Value.CacheEntries);
     }
 
     [Fact]
