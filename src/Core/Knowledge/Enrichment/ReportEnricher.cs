@@ -58,6 +58,19 @@ public sealed partial class ReportEnricher(KnowledgeLookup knowledge)
         };
     }
 
+    /// <summary>The LOINC code each of the lab's local codes maps to, for those its code map has (one cached point read per code).</summary>
+    public async Task<IReadOnlyDictionary<string, string>> LabCodesAsync(string labId, IEnumerable<string> localCodes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(localCodes);
+        var mapped = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var code in localCodes)
+        {
+            if (await knowledge.FindLabCodeAsync(labId, code, cancellationToken) is { } document) mapped[code] = document.Loinc;
+        }
+
+        return mapped;
+    }
+
     /// <summary>A lab-local code (OBR-4, a general OBX-3) gains the LOINC code the lab's code map gives it; a LOINC-coded value is left alone.</summary>
     private async Task<CodedValue?> NormaliseLabCodeAsync(string labId, CodedValue? code, CancellationToken cancellationToken)
     {
