@@ -157,8 +157,21 @@ public sealed class ReportEnricherTests
         await enricher.EnrichAsync(report, "lab-a", ct);
 
         Assert.Equal(cold, lookup.StoreReads);
-        // Cold: version, 2 genes (ACAD9, CYP2C19), 1 location (the two ACAD9 variants share it), 1 unknown HGVS, phenotype, guidance.
-        Assert.Equal(7, cold);
+        // Cold: version, lab profile (no build in the report), 2 genes (ACAD9, CYP2C19), 1 location (the two ACAD9
+        // variants share it), 1 unknown HGVS, phenotype, guidance.
+        Assert.Equal(8, cold);
+    }
+
+    [Fact]
+    public async Task Enrich_ReportWithoutBuild_LabProfilesBuildLocatesTheVariant()
+    {
+        var (enricher, _) = Create();
+        var variant = Acad9Grch38();
+        variant = variant with { Components = [.. variant.Components.Where(c => c.Code.Code != "62374-4")] };
+        var report = new LabReport { Accession = "A1", Patient = Patient, Variants = [variant] };
+
+        Assert.Single((await enricher.EnrichAsync(report, "example-lab", TestContext.Current.CancellationToken)).DiagnosticImplications);
+        Assert.Empty((await enricher.EnrichAsync(report, "lab-a", TestContext.Current.CancellationToken)).DiagnosticImplications);
     }
 
     [Fact]

@@ -15,7 +15,7 @@ public sealed partial class ReportEnricher
         EnrichmentRun run, LabReport report, VariantFinding variant, List<DiagnosticImplicationFinding> implications, CancellationToken cancellationToken)
     {
         if (variant.Assessment != VariantAssessment.Present) return;
-        var classification = await FindClassificationAsync(report, variant, cancellationToken);
+        var classification = await FindClassificationAsync(report, variant, run.DefaultBuild, cancellationToken);
         if (classification is null) return;
 
         var significance = KnowledgeCodes.ClinicalSignificance(classification.Significance);
@@ -42,9 +42,10 @@ public sealed partial class ReportEnricher
             Note: note));
     }
 
-    private async Task<VariantClassification?> FindClassificationAsync(LabReport report, VariantFinding variant, CancellationToken cancellationToken)
+    private async Task<VariantClassification?> FindClassificationAsync(
+        LabReport report, VariantFinding variant, CodedValue? defaultBuild, CancellationToken cancellationToken)
     {
-        if (LocationOf(report, variant) is { } location
+        if (LocationOf(report, variant, defaultBuild) is { } location
             && await knowledge.FindVariantAsync(location, cancellationToken) is { } byLocation)
         {
             return byLocation;
@@ -62,11 +63,11 @@ public sealed partial class ReportEnricher
     }
 
     /// <summary>build:chrom:pos:ref:alt from the variant's components, when all five are there and the chromosome is an NC_ RefSeq.</summary>
-    internal static VariantLocation? LocationOf(LabReport report, VariantFinding variant)
+    internal static VariantLocation? LocationOf(LabReport report, VariantFinding variant, CodedValue? defaultBuild = null)
     {
         ReportedValue? Component(string code) => variant.Components.FirstOrDefault(c => c.Code.Code == code)?.Value;
 
-        var buildValue = Component("62374-4") as CodedValue ?? report.GenomeBuild;
+        var buildValue = Component("62374-4") as CodedValue ?? report.GenomeBuild ?? defaultBuild;
         var build = buildValue is null ? null
             : buildValue.Codings.Select(c => c.Code).Append(buildValue.Codings.FirstCoding()?.Display).Append(buildValue.Text)
                 .OfType<string>().Select(KnowledgeIds.NormaliseBuild).FirstOrDefault(b => b is "GRCh37" or "GRCh38");

@@ -23,6 +23,10 @@ public sealed partial class ReportEnricher(KnowledgeLookup knowledge)
         var version = await knowledge.VersionAsync(cancellationToken);
         var run = new EnrichmentRun(version);
 
+        // The lab profile's genome build stands in when the report states none (a VCF without ##reference, say).
+        if (report.GenomeBuild is null && await knowledge.FindLabProfileAsync(labId, cancellationToken) is { GenomeBuild: { } build })
+            run.DefaultBuild = new CodedValue([], build);
+
         var variants = new List<VariantFinding>(report.Variants.Count);
         foreach (var variant in report.Variants) variants.Add(await NormaliseVariantGenesAsync(run, variant, cancellationToken));
         var haplotypes = new List<HaplotypeFinding>(report.Haplotypes.Count);
@@ -106,6 +110,8 @@ public sealed partial class ReportEnricher(KnowledgeLookup knowledge)
         public List<LabFileProblem> Problems { get; } = [];
 
         public Dictionary<string, CodedValue> Genes { get; } = new(StringComparer.Ordinal);
+
+        public CodedValue? DefaultBuild { get; set; }
 
         public void Problem(string path, string field, string reason) =>
             Problems.Add(new LabFileProblem(new SourcePosition { Path = path, Field = field }, reason));
