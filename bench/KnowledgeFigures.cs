@@ -22,6 +22,11 @@ internal static class KnowledgeFigures
         var rows = args.Length > 0 && int.TryParse(args[0], CultureInfo.InvariantCulture, out var n) ? n : 1_000_000;
         var cosmos = Array.IndexOf(args, "--cosmos") is var at and >= 0 ? (new Uri(args[at + 1]), args[at + 2]) : default((Uri, string)?);
 
+        var seedClock = Stopwatch.StartNew();
+        var seed = await EmbeddedKnowledgeSeed.LoadAsync(CancellationToken.None);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"embedded seed: {seed.Count} documents loaded in {seedClock.Elapsed.TotalMilliseconds:F0} ms (first use in a process, JIT included)"));
+
         var memory = await KnowledgeBenchData.StoreAsync(50);
         await RequestsPerReportAsync("in-process store", memory);
         if (cosmos is var (endpoint, key))
