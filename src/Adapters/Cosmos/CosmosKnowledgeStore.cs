@@ -13,15 +13,9 @@ namespace PrecisionMed.Adapters.Cosmos;
 /// </summary>
 internal sealed class CosmosKnowledgeStore(CosmosContainerProvider containers, CosmosOptions options) : IKnowledgeStore, IKnowledgeWriter
 {
-    private long _requests;
-
-    /// <summary>Requests sent to Cosmos DB by this instance (reads and writes).</summary>
-    public long Requests => Interlocked.Read(ref _requests);
-
     public async Task<KnowledgeDocument?> ReadAsync(string id, CancellationToken cancellationToken)
     {
         var container = await containers.KnowledgeAsync(cancellationToken);
-        Interlocked.Increment(ref _requests);
         using var response = await container.ReadItemStreamAsync(id, new PartitionKey(id), cancellationToken: cancellationToken);
         if (IsMissing(response)) return null;
         response.EnsureSuccessStatusCode();
@@ -35,7 +29,6 @@ internal sealed class CosmosKnowledgeStore(CosmosContainerProvider containers, C
         var (json, hash) = KnowledgeJson.Serialize(document);
         var partitionKey = new PartitionKey(document.Id);
 
-        Interlocked.Increment(ref _requests);
         using (var existing = await container.ReadItemStreamAsync(document.Id, partitionKey, cancellationToken: cancellationToken))
         {
             if (!IsMissing(existing))
@@ -46,7 +39,6 @@ internal sealed class CosmosKnowledgeStore(CosmosContainerProvider containers, C
             }
         }
 
-        Interlocked.Increment(ref _requests);
         using var body = new MemoryStream(json, writable: false);
         using var response = await container.UpsertItemStreamAsync(body, partitionKey, cancellationToken: cancellationToken);
         response.EnsureSuccessStatusCode();

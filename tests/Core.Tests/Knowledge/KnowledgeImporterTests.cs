@@ -91,6 +91,31 @@ public sealed class KnowledgeImporterTests
     }
 
     [Fact]
+    public async Task Import_MultiGeneRow_KeepsEveryGene()
+    {
+        var header = EmbeddedKnowledgeSeedHeader();
+        var row = "-1\tcopy number loss\tGRCh38/hg38 17q21.31(chr17:43044295-43125483)x1\t-1\tBRCA1;NBR2\tHGNC:1100;HGNC:20691\tPathogenic\t1\t-\t-1\t-\t-\t-\t"
+            + "Hereditary breast ovarian cancer syndrome\tgermline\tgermline\tGRCh38\tNC_000017.11\t17\t43044295\t43125483\tna\tna\t17q21.31\t-\t1\t-\tN\t-\t1\t99999999\t-1\tna\tna\t-\t-\t-\t-\t-\t-\t-\t-\t-";
+        var store = new InMemoryKnowledgeStore();
+        var result = await ImportAsync(store, KnowledgeSource.ClinVar, "multi.txt", new MemoryStream(System.Text.Encoding.UTF8.GetBytes(header + "\n" + row + "\n")));
+
+        // No VCF position and no c. HGVS in its name: nothing to look it up by, and nothing is invented.
+        Assert.Equal(0, result.Documents);
+        Assert.Equal(0, result.Diagnostics.Count);
+        row = row.Replace("GRCh38/hg38 17q21.31(chr17:43044295-43125483)x1", "NM_007294.4(BRCA1):c.1A>G (p.Met1Val)", StringComparison.Ordinal);
+        await ImportAsync(store, KnowledgeSource.ClinVar, "multi2.txt", new MemoryStream(System.Text.Encoding.UTF8.GetBytes(header + "\n" + row + "\n")));
+        var document = (VariantHgvsDocument?)await store.ReadAsync(KnowledgeIds.Hgvs("NM_007294.4:c.1A>G"), TestContext.Current.CancellationToken);
+        Assert.Equal(["BRCA1", "NBR2"], document!.Classification.Genes);
+        Assert.Equal(["HGNC:1100", "HGNC:20691"], document.Classification.HgncIds);
+    }
+
+    private static string EmbeddedKnowledgeSeedHeader()
+    {
+        using var reader = new StreamReader(EmbeddedKnowledgeSeed.Open("clinvar_variant_summary.slice.txt"));
+        return reader.ReadLine()!;
+    }
+
+    [Fact]
     public async Task Import_MalformedRows_BecomePositionedDiagnostics()
     {
         var text = "#AlleleID\tName\tGeneSymbol\tClinicalSignificance\tVariationID\tAssembly\tChromosome\tPositionVCF\tReferenceAlleleVCF\tAlternateAlleleVCF\n"
