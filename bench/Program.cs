@@ -1,4 +1,8 @@
 using BenchmarkDotNet.Running;
+using PrecisionMed.Bench;
 
 // dotnet run -c Release --project bench -- --filter '*'
+// dotnet run -c Release --project bench -- knowledge-figures [ROWS] [--cosmos URL KEY]
+if (args.Length > 0 && args[0] == "knowledge-figures") return await KnowledgeFigures.RunAsync(args[1..]);
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;

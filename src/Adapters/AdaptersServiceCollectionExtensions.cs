@@ -4,12 +4,14 @@ using Azure.Storage.Queues;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
 using PrecisionMed.Adapters.Cosmos;
 using PrecisionMed.Adapters.Fhir;
 using PrecisionMed.Adapters.Notifications;
 using PrecisionMed.Adapters.Storage;
+using PrecisionMed.Core.Knowledge;
 using PrecisionMed.Core.Pipeline;
 using PrecisionMed.Core.Pipeline.Ledger;
 using PrecisionMed.Core.Pipeline.Notifications;
@@ -27,6 +29,9 @@ public static class AdaptersServiceCollectionExtensions
     {
         services.AddLabStorage(configuration);
         services.AddCosmosLedger(configuration);
+        var knowledgeSection = configuration.GetSection(KnowledgeOptions.SectionName);
+        services.Configure<KnowledgeOptions>(knowledgeSection);
+        if ((knowledgeSection.Get<KnowledgeOptions>() ?? new KnowledgeOptions()).UsesCosmos) services.AddCosmosKnowledgeStore(configuration);
         services.AddFhirHttpWriter(configuration);
         services.AddResultNotifier(configuration);
         return services;
@@ -88,8 +93,28 @@ public static class AdaptersServiceCollectionExtensions
 
     public static IServiceCollection AddCosmosLedger(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton(_ => configuration.GetSection(CosmosOptions.SectionName).Get<CosmosOptions>() ?? new CosmosOptions());
-        services.AddSingleton(sp =>
+        services.AddCosmosClient(configuration);
+        services.AddSingleton<ILabFileLedger, CosmosLabFileLedger>();
+        return services;
+    }
+
+    /// <summary>
+    /// The knowledge store on Cosmos DB in place of the embedded seed (whichever of this and
+    /// <c>AddPrecisionMedPipeline</c> is called first), and as the importers' writer.
+    /// </summary>
+    public static IServiceCollection AddCosmosKnowledgeStore(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddCosmosClient(configuration);
+        services.TryAddSingleton<CosmosKnowledgeStore>();
+        services.Replace(ServiceDescriptor.Singleton<IKnowledgeStore>(sp => sp.GetRequiredService<CosmosKnowledgeStore>()));
+        services.Replace(ServiceDescriptor.Singleton<IKnowledgeWriter>(sp => sp.GetRequiredService<CosmosKnowledgeStore>()));
+        return services;
+    }
+
+    private static void AddCosmosClient(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.TryAddSingleton(_ => configuration.GetSection(CosmosOptions.SectionName).Get<CosmosOptions>() ?? new CosmosOptions());
+        services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<CosmosOptions>();
             var endpoint = Required(options.Endpoint, "Cosmos__Endpoint").ToString();
@@ -101,9 +126,7 @@ public static class AdaptersServiceCollectionExtensions
             clientOptions.LimitToEndpoint = true;
             return new CosmosClient(endpoint, options.EmulatorKey, clientOptions);
         });
-        services.AddSingleton<CosmosContainerProvider>();
-        services.AddSingleton<ILabFileLedger, CosmosLabFileLedger>();
-        return services;
+        services.TryAddSingleton<CosmosContainerProvider>();
     }
 
     public static IServiceCollection AddFhirHttpWriter(this IServiceCollection services, IConfiguration configuration)

@@ -1,8 +1,10 @@
 using System.CommandLine;
 using PrecisionMed.Cli.Ingest;
+using PrecisionMed.Cli.Knowledge;
 
 var root = new RootCommand("pmed: PrecisionMed Serverless from the command line. Lab files in, Genomics IG FHIR out.")
 {
     IngestCommand.Create(),
+    KnowledgeCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

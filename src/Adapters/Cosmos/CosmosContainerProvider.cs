@@ -7,6 +7,7 @@ internal sealed class CosmosContainerProvider(CosmosClient client, CosmosOptions
 {
     private readonly SemaphoreSlim _lock = new(1, 1);
     private Container? _ledger;
+    private Container? _knowledge;
 
     public async Task<Container> LedgerAsync(CancellationToken cancellationToken)
     {
@@ -18,6 +19,21 @@ internal sealed class CosmosContainerProvider(CosmosClient client, CosmosOptions
         try
         {
             return _ledger ??= await CreateAsync(options.LedgerContainer, "/fileId", cancellationToken);
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    /// <summary>The knowledge container, partitioned by <c>/id</c> (one logical partition per document: point reads only).</summary>
+    public async Task<Container> KnowledgeAsync(CancellationToken cancellationToken)
+    {
+        if (_knowledge is not null) return _knowledge;
+        await _lock.WaitAsync(cancellationToken);
+        try
+        {
+            return _knowledge ??= await CreateAsync(options.KnowledgeContainer, "/id", cancellationToken);
         }
         finally
         {

@@ -1,6 +1,6 @@
 namespace PrecisionMed.Adapters.Cosmos;
 
-/// <summary>Cosmos DB (section <c>Cosmos</c>): the ledger and, later, the knowledge store.</summary>
+/// <summary>Cosmos DB (section <c>Cosmos</c>): the ledger and the knowledge store.</summary>
 public sealed class CosmosOptions
 {
     public const string SectionName = "Cosmos";
@@ -8,6 +8,7 @@ public sealed class CosmosOptions
     public Uri? Endpoint { get; set; }
     public string Database { get; set; } = "precisionmed";
     public string LedgerContainer { get; set; } = "ledger";
+    public string KnowledgeContainer { get; set; } = "knowledge";
 
     /// <summary>The user-assigned managed identity's client id (Azure). Cosmos local auth is off there.</summary>
     public string? ClientId { get; set; }

@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace PrecisionMed.Cli.Ingest;
 
-/// <summary><c>pmed ingest PATH... [--out DIR] [--fhir URL] [--lab ID] [--json]</c>.</summary>
+/// <summary><c>pmed ingest PATH... [--out DIR] [--fhir URL] [--lab ID] [--json] [--cosmos URL [--cosmos-key KEY]]</c>.</summary>
 internal static class IngestCommand
 {
     public static Command Create()
@@ -24,10 +24,16 @@ internal static class IngestCommand
             DefaultValueFactory = _ => "local",
         };
         var json = new Option<bool>("--json") { Description = "Print the results as JSON instead of a table." };
-
-        var command = new Command("ingest", "Ingest lab files end to end with the embedded defaults: detect, split, map, build FHIR bundles.")
+        var cosmos = new Option<Uri?>("--cosmos")
         {
-            paths, output, fhir, lab, json,
+            Description = "Enrich from the knowledge store in this Cosmos DB account instead of the embedded seed.",
+        };
+        var cosmosKey = new Option<string?>("--cosmos-key") { Description = "The emulator's key (local stacks only). Default: $PMED_COSMOS_KEY." };
+        var database = new Option<string>("--database") { Description = "The Cosmos DB database.", DefaultValueFactory = _ => "precisionmed" };
+
+        var command = new Command("ingest", "Ingest lab files end to end with the embedded defaults: detect, split, map, enrich, build FHIR bundles.")
+        {
+            paths, output, fhir, lab, json, cosmos, cosmosKey, database,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -36,11 +42,24 @@ internal static class IngestCommand
                 parse.GetValue(output)!,
                 parse.GetValue(fhir),
                 parse.GetValue(lab)!,
-                parse.GetValue(json));
+                parse.GetValue(json))
+            {
+                Cosmos = parse.GetValue(cosmos),
+                CosmosKey = parse.GetValue(cosmosKey) ?? Environment.GetEnvironmentVariable("PMED_COSMOS_KEY"),
+                Database = parse.GetValue(database)!,
+            };
             return new IngestRunner(options, Console.Out, Console.Error).RunAsync(cancellationToken);
         });
         return command;
     }
 }
 
-internal sealed record IngestOptions(IReadOnlyList<string> Paths, DirectoryInfo Output, Uri? FhirUrl, string LabId, bool Json);
+internal sealed record IngestOptions(IReadOnlyList<string> Paths, DirectoryInfo Output, Uri? FhirUrl, string LabId, bool Json)
+{
+    /// <summary>The knowledge store's Cosmos DB account; null for the embedded seed.</summary>
+    public Uri? Cosmos { get; init; }
+
+    public string? CosmosKey { get; init; }
+
+    public string Database { get; init; } = "precisionmed";
+}

@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using PrecisionMed.Adapters;
+using PrecisionMed.Cli.Knowledge;
 using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Formats;
 using PrecisionMed.Core.Pipeline;
@@ -110,11 +111,14 @@ internal sealed class IngestRunner(IngestOptions options, TextWriter stdout, Tex
 
     private ServiceProvider BuildServices()
     {
-        var settings = new Dictionary<string, string?>();
+        var settings = options.Cosmos is null ? [] : CosmosSettings.For(options.Cosmos, options.CosmosKey, options.Database);
         if (options.FhirUrl is not null) settings["Fhir:BaseUrl"] = options.FhirUrl.ToString();
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection().AddPrecisionMedPipeline();
         if (options.FhirUrl is not null) services.AddFhirHttpWriter(configuration);
+
+        // The embedded seed unless a Cosmos DB account is given.
+        if (options.Cosmos is not null) services.AddCosmosKnowledgeStore(configuration);
         return services.BuildServiceProvider();
     }
 

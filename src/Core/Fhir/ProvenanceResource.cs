@@ -8,13 +8,15 @@ internal static class ProvenanceResource
 {
     public const string SourceBlobSystem = "urn:precisionmed:source-blob";
     public const string ContentHashSystem = "urn:precisionmed:sha256";
+    public const string KnowledgeVersionSystem = "urn:precisionmed:knowledge-version";
 
-    public static JsonObject Create(string id, IEnumerable<string> targets, ReportProvenance source)
+    /// <param name="knowledgeVersion">The knowledge store version the report's implications were derived with, when it was enriched.</param>
+    public static JsonObject Create(string id, IEnumerable<string> targets, ReportProvenance source, string? knowledgeVersion = null)
     {
         var targetArray = new JsonArray();
         foreach (var target in targets) targetArray.Add(new JsonObject { ["reference"] = target });
 
-        return new JsonObject
+        var provenance = new JsonObject
         {
             ["resourceType"] = "Provenance",
             ["id"] = id,
@@ -63,5 +65,20 @@ internal static class ProvenanceResource
                     },
                 }),
         };
+        if (knowledgeVersion is not null)
+        {
+            // The implications were derived with this knowledge: re-reading the report later must be able to tell which.
+            ((JsonArray)provenance["entity"]!).Add(new JsonObject
+            {
+                ["role"] = "derivation",
+                ["what"] = new JsonObject
+                {
+                    ["identifier"] = new JsonObject { ["system"] = KnowledgeVersionSystem, ["value"] = knowledgeVersion },
+                    ["display"] = "PrecisionMed clinical-genomic knowledge store version",
+                },
+            });
+        }
+
+        return provenance;
     }
 }

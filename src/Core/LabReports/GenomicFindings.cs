@@ -24,13 +24,19 @@ public sealed record VariantFinding(
     string? Status = null);
 
 /// <summary>A clinical interpretation of one or more findings: significance and phenotypes (DiagnosticImplication).</summary>
+/// <param name="EvidenceLevel">How strong the interpretation is (e.g. ClinVar's review status).</param>
+/// <param name="CitationUrl">Where the interpretation comes from (e.g. the ClinVar variation page).</param>
+/// <param name="Note">What a reader must know, e.g. that the lab's and the knowledge store's classifications differ.</param>
 public sealed record DiagnosticImplicationFinding(
     string Key,
     IReadOnlyList<string> DerivedFromKeys,
     CodedValue? ClinicalSignificance,
     IReadOnlyList<CodedValue> PredictedPhenotypes,
     string? Conclusion = null,
-    CodedValue? ModeOfInheritance = null);
+    CodedValue? ModeOfInheritance = null,
+    CodedValue? EvidenceLevel = null,
+    string? CitationUrl = null,
+    string? Note = null);
 
 /// <summary>A haplotype (star allele, HLA allele) and what it was derived from.</summary>
 public sealed record HaplotypeFinding(string Key, CodedValue Value, CodedValue? Gene, IReadOnlyList<string> DerivedFromKeys);
@@ -49,7 +55,9 @@ public sealed record TherapeuticImplicationFinding(
     IReadOnlyList<CodedValue> Implications,
     CodedValue? Recommendation = null,
     string? Conclusion = null,
-    string? GuidelineUrl = null);
+    string? GuidelineUrl = null,
+    CodedValue? EvidenceLevel = null,
+    string? Note = null);
 
 /// <summary>How two variants (or haplotypes) relate in phase (SequencePhaseRelationship: Cis, Trans, ...).</summary>
 public sealed record PhaseRelationshipFinding(string Key, string Relationship, IReadOnlyList<string> DerivedFromKeys);

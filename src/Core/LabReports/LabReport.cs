@@ -48,6 +48,9 @@ public sealed record LabReport
     public IReadOnlyList<ReportDocument> Documents { get; init; } = [];
     public IReadOnlyList<string> Notes { get; init; } = [];
 
+    /// <summary>The knowledge store version the report was enriched with (recorded in its Provenance); null when not enriched.</summary>
+    public string? KnowledgeVersion { get; init; }
+
     /// <summary>Everything the lab sent that was not mapped, with where and why: nothing is dropped silently.</summary>
     public IReadOnlyList<LabFileProblem> Skipped { get; init; } = [];
 }

@@ -2,6 +2,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using PrecisionMed.Core.Formats.Fhir;
 using PrecisionMed.Core.Formats.Hl7v2;
+using PrecisionMed.Core.Knowledge;
+using PrecisionMed.Core.Knowledge.Enrichment;
 
 namespace PrecisionMed.Core.Pipeline;
 
@@ -9,12 +11,17 @@ public static class PipelineServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the pipeline's Core services and the lab formats it reads. Ports (ledger, store,
-    /// queue, FHIR writer) come from the adapters or, in tests, from fakes.
+    /// queue, FHIR writer) come from the adapters or, in tests, from fakes. The knowledge store defaults to the
+    /// embedded seed; the Cosmos adapter replaces it when configured (<see cref="KnowledgeOptions.Store"/>).
     /// </summary>
     public static IServiceCollection AddPrecisionMedPipeline(this IServiceCollection services)
     {
         services.AddOptions<PipelineOptions>();
+        services.AddOptions<KnowledgeOptions>();
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IKnowledgeStore>(EmbeddedKnowledgeSeed.Instance);
+        services.TryAddSingleton<KnowledgeLookup>();
+        services.TryAddSingleton<ReportEnricher>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IReportFormat, FhirBundleFormat>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IReportFormat, Hl7v2Format>());
         services.TryAddSingleton<LabFileIntake>();

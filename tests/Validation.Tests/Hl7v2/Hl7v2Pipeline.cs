@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Formats.Hl7v2;
+using PrecisionMed.Core.Knowledge.Enrichment;
 using PrecisionMed.Core.Pipeline;
 
 namespace PrecisionMed.Validation.Tests.Hl7v2;
@@ -25,7 +26,7 @@ internal static class Hl7v2Pipeline
     {
         var bytes = await File.ReadAllBytesAsync(Path.Combine(Root, relativePath), cancellationToken);
         OpenLabFile open = _ => Task.FromResult<Stream>(new MemoryStream(bytes, writable: false));
-        var intake = new LabFileIntake([new Hl7v2Format()]);
+        var intake = new LabFileIntake([new Hl7v2Format(ReportEnricher.WithEmbeddedSeed())]);
         var plan = await intake.PlanAsync(open, cancellationToken);
         var units = new List<ReportTransaction>(plan.UnitCount);
         for (var unit = 0; unit < plan.UnitCount; unit++)

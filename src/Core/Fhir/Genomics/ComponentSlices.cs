@@ -21,6 +21,7 @@ internal static class ComponentSlices
     // GenomicImplication slices.
     public static readonly ComponentSlice ClinicalSignificance = new("clinical-significance", Loinc, GenomicsCodes.ClinicalSignificance, Value.CodeableConcept);
     public static readonly ComponentSlice PredictedPhenotype = new("predicted-phenotype", Loinc, GenomicsCodes.PredictedPhenotype, Value.CodeableConcept, Repeats: true);
+    public static readonly ComponentSlice EvidenceLevel = new("evidence-level", Loinc, GenomicsCodes.EvidenceLevel, Value.CodeableConcept, Repeats: true);
     public static readonly ComponentSlice ModeOfInheritance = new("mode-of-inheritance", Tbd, GenomicsCodes.ConditionInheritance, Value.CodeableConcept);
     public static readonly ComponentSlice MedicationAssessed = new("medication-assessed", Loinc, GenomicsCodes.MedicationAssessed, Value.CodeableConcept, Repeats: true);
     public static readonly ComponentSlice TherapeuticImplication =

@@ -153,6 +153,8 @@ public static partial class GenomicReportBuilder
             FhirJson.Concept(GenomicsCodes.TbdCodes, GenomicsCodes.DiagnosticImplication, "Diagnostic Implication"),
             context.ObservationStatus(null),
             genomic: true);
+        AddCitation(context, observation, path, implication.CitationUrl);
+        AddNote(observation, implication.Note);
         observation["derivedFrom"] = derivedFrom;
         AddComponents(
             context,
@@ -160,6 +162,7 @@ public static partial class GenomicReportBuilder
             path,
             [
                 (ComponentSlices.ClinicalSignificance, implication.ClinicalSignificance),
+                (ComponentSlices.EvidenceLevel, implication.EvidenceLevel),
                 .. implication.PredictedPhenotypes.Select(p => (ComponentSlices.PredictedPhenotype, (ReportedValue?)p)),
                 (ComponentSlices.ModeOfInheritance, implication.ModeOfInheritance),
                 (ComponentSlices.ConclusionString, Text(implication.Conclusion)),
@@ -184,25 +187,15 @@ public static partial class GenomicReportBuilder
             FhirJson.Concept(GenomicsCodes.TbdCodes, GenomicsCodes.TherapeuticImplication, "Therapeutic Implication"),
             context.ObservationStatus(null),
             genomic: true);
-        if (Uri.TryCreate(implication.GuidelineUrl, UriKind.Absolute, out var guideline))
-        {
-            observation["extension"] = new JsonArray(new JsonObject
-            {
-                ["url"] = GenomicsCodes.RelatedArtifactExtension,
-                ["valueRelatedArtifact"] = new JsonObject { ["type"] = "citation", ["url"] = guideline.OriginalString },
-            });
-        }
-        else if (!string.IsNullOrWhiteSpace(implication.GuidelineUrl))
-        {
-            context.Skip(path, "guideline", "the guideline is not an absolute URL");
-        }
-
+        AddCitation(context, observation, path, implication.GuidelineUrl);
+        AddNote(observation, implication.Note);
         observation["derivedFrom"] = derivedFrom;
         AddComponents(
             context,
             observation,
             path,
             [
+                (ComponentSlices.EvidenceLevel, implication.EvidenceLevel),
                 (ComponentSlices.MedicationAssessed, implication.Medication),
                 .. implication.Implications.Select(i => (ComponentSlices.TherapeuticImplication, (ReportedValue?)i)),
                 (ComponentSlices.ConclusionString, Text(implication.Conclusion)),
@@ -229,6 +222,28 @@ public static partial class GenomicReportBuilder
         task["for"] = FhirJson.Reference(context.Patient.FullUrl);
         task["reasonReference"] = FhirJson.Reference(implicationReference);
         return context.Put(task);
+    }
+
+    /// <summary>The source of an implication (a CPIC guideline, a ClinVar record) as the IG's workflow-relatedArtifact citation.</summary>
+    private static void AddCitation(GenomicBuildContext context, JsonObject observation, string path, string? url)
+    {
+        if (Uri.TryCreate(url, UriKind.Absolute, out var citation))
+        {
+            observation["extension"] = new JsonArray(new JsonObject
+            {
+                ["url"] = GenomicsCodes.RelatedArtifactExtension,
+                ["valueRelatedArtifact"] = new JsonObject { ["type"] = "citation", ["url"] = citation.OriginalString },
+            });
+        }
+        else if (!string.IsNullOrWhiteSpace(url))
+        {
+            context.Skip(path, "guideline", "the guideline is not an absolute URL");
+        }
+    }
+
+    private static void AddNote(JsonObject observation, string? note)
+    {
+        if (!string.IsNullOrWhiteSpace(note)) observation["note"] = new JsonArray(new JsonObject { ["text"] = note });
     }
 
     private static void AddDerivedFrom(JsonObject observation, JsonArray derivedFrom)

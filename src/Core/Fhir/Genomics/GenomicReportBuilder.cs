@@ -71,7 +71,7 @@ public static partial class GenomicReportBuilder
 
         var provenanceId = DeterministicIds.ForReportResource(provenance.LabId, report.Accession, "Provenance", "unit");
         var targets = context.OwnedReferences.Append(context.Patient.FullUrl).ToList();
-        context.Put(ProvenanceResource.Create(provenanceId, targets, provenance));
+        context.Put(ProvenanceResource.Create(provenanceId, targets, provenance, report.KnowledgeVersion));
 
         var bundles = ReportTransactionBuilder.Chunk([patientEntry], context.Entries, maxEntriesPerBundle);
         return new ReportTransaction(report.Accession, context.ReportReference, context.OwnedReferences, 1, bundles)

@@ -52,6 +52,7 @@ public static class GenomicsCodes
     public const string ClinicalSignificance = "53037-8";
     public const string PredictedPhenotype = "81259-4";
     public const string MedicationAssessed = "51963-7";
+    public const string EvidenceLevel = "93044-6";
     public const string ConclusionString = "conclusion-string";
     public const string ConditionInheritance = "condition-inheritance";
 }

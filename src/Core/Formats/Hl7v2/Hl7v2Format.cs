@@ -1,13 +1,26 @@
 using System.Globalization;
 using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Fhir.Genomics;
+using PrecisionMed.Core.Knowledge.Enrichment;
 using PrecisionMed.Core.Pipeline;
 
 namespace PrecisionMed.Core.Formats.Hl7v2;
 
-/// <summary>HL7 v2 files: one report unit per ORU^R01 message (batches included), mapped to a GenomicReport transaction.</summary>
+/// <summary>
+/// HL7 v2 files: one report unit per ORU^R01 message (batches included), mapped to the canonical report, enriched
+/// from the knowledge store (when given an enricher, as the pipeline's DI does) and built as a GenomicReport transaction.
+/// </summary>
 public sealed class Hl7v2Format : IReportFormat
 {
+    private readonly ReportEnricher? _enricher;
+
+    /// <summary>Maps without enrichment: the lab's content only.</summary>
+    public Hl7v2Format()
+    {
+    }
+
+    public Hl7v2Format(ReportEnricher enricher) => _enricher = enricher;
+
     /// <summary>HL7 v2 files are read whole; one larger than this is rejected rather than buffered.</summary>
     public const int MaxFileBytes = 256 * 1024 * 1024;
 
@@ -32,8 +45,27 @@ public sealed class Hl7v2Format : IReportFormat
         }
 
         var message = Hl7v2Parser.ParseOruR01(messages[provenance.UnitIndex]);
-        var report = Hl7v2ReportMapper.Map(message, provenance.LabId);
+        if (_enricher is null) return GenomicReportBuilder.Build(Hl7v2ReportMapper.Map(message, provenance.LabId), provenance);
+
+        // Local OBX-3 codes are read as LOINC before mapping, so the lab's panel items group like LOINC-coded ones.
+        var localCodes = await _enricher.LabCodesAsync(provenance.LabId, LocalObservationCodes(message), cancellationToken);
+        var report = Hl7v2ReportMapper.Map(message, provenance.LabId, localCodes);
+        report = await _enricher.EnrichAsync(report, provenance.LabId, cancellationToken);
         return GenomicReportBuilder.Build(report, provenance);
+    }
+
+    /// <summary>The distinct OBX-3 codes not under a LOINC system identifier.</summary>
+    private static HashSet<string> LocalObservationCodes(Hl7v2Message message)
+    {
+        var codes = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var segment in message.Segments("OBX"))
+        {
+            var identifier = segment.Field(3);
+            var code = identifier.Component(1).Value.Trim();
+            if (code.Length > 0 && !Hl7v2ReportMapper.IsLoincSystem(identifier.Component(3).Value.Trim())) codes.Add(code);
+        }
+
+        return codes;
     }
 
     private static async Task<byte[]> ReadAllAsync(Stream content, CancellationToken cancellationToken)

@@ -5,10 +5,13 @@ namespace PrecisionMed.Core.Formats.Hl7v2;
 
 public sealed partial class Hl7v2ReportMapper
 {
+    /// <summary>HL7 v2's identifiers for LOINC: a code under them is never a lab-local one.</summary>
+    internal static bool IsLoincSystem(string system) => system is "LN" or "LOINC" or "http://loinc.org";
+
     /// <summary>One OBX as the mapper sees it: its code, OBX-4 group and typed values, read once.</summary>
     private sealed class ObxRow
     {
-        public ObxRow(Hl7v2Segment segment, int obrIndex, string labId)
+        public ObxRow(Hl7v2Segment segment, int obrIndex, string labId, IReadOnlyDictionary<string, string>? localCodes = null)
         {
             Segment = segment;
             Occurrence = segment.Occurrence;
@@ -18,6 +21,14 @@ public sealed partial class Hl7v2ReportMapper
             Code = identifier.Component(1).Value.Trim();
             CodeSystem = identifier.Component(3).Value.Trim();
             CodeValue = Hl7v2Codes.ToCodedValue(identifier, labId, bareCodeIsText: false);
+            if (localCodes is not null && !IsLoincSystem(CodeSystem) && localCodes.TryGetValue(Code, out var loinc))
+            {
+                // The lab's own code, read as the LOINC its code map gives it; the local coding stays beside it.
+                Code = loinc;
+                CodeSystem = "LN";
+                CodeValue = CodeValue is null ? new CodedValue(Coding.LoincCode(loinc)) : CodeValue with { Codings = [Coding.LoincCode(loinc), .. CodeValue.Codings] };
+            }
+
             SubId = segment.Field(4).Value.Trim();
             Status = UpperCode(segment.Field(11).Component(1), KnownStatuses);
             var value = segment.Field(5);

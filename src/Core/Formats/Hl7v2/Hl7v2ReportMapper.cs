@@ -21,22 +21,33 @@ public sealed partial class Hl7v2ReportMapper
     private readonly List<ObxRow> _rows = [];
     private readonly HashSet<int> _mapped = [];
 
-    private Hl7v2ReportMapper(Hl7v2Message message, string labId)
+    private readonly IReadOnlyDictionary<string, string>? _localCodes;
+
+    private Hl7v2ReportMapper(Hl7v2Message message, string labId, IReadOnlyDictionary<string, string>? localCodes)
     {
         _message = message;
         _labId = labId;
+        _localCodes = localCodes;
     }
 
     /// <summary>Maps a parsed ORU^R01 message from the lab <paramref name="labId"/>.</summary>
     /// <exception cref="LabFileRejectedException">No patient identifier, no accession, or an unknown OBR-25 status.</exception>
     public static LabReport Map(Hl7v2Message message, string labId) => Map(message, labId, out _);
 
+    /// <summary>
+    /// As <see cref="Map(Hl7v2Message, string)"/>, with the lab's local OBX-3 codes read as the LOINC codes its code map
+    /// gives them (<paramref name="localCodes"/>: local code → LOINC), so a lab that codes panel items locally is grouped
+    /// and mapped like one that sends LOINC. The local coding is kept beside the LOINC one.
+    /// </summary>
+    public static LabReport Map(Hl7v2Message message, string labId, IReadOnlyDictionary<string, string>? localCodes) =>
+        Map(message, labId, out _, localCodes);
+
     /// <summary>As <see cref="Map(Hl7v2Message, string)"/>, also giving how many OBX rows were mapped (for the loss account).</summary>
-    internal static LabReport Map(Hl7v2Message message, string labId, out int mappedObservations)
+    internal static LabReport Map(Hl7v2Message message, string labId, out int mappedObservations, IReadOnlyDictionary<string, string>? localCodes = null)
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentException.ThrowIfNullOrEmpty(labId);
-        var mapper = new Hl7v2ReportMapper(message, labId);
+        var mapper = new Hl7v2ReportMapper(message, labId, localCodes);
         var report = mapper.Build();
         mappedObservations = mapper._mapped.Count;
         return report;
@@ -230,7 +241,7 @@ public sealed partial class Hl7v2ReportMapper
                     else _notes.Add(comment);
                     break;
                 case "OBX":
-                    lastRow = new ObxRow(segment, Math.Max(obrIndex, 1), _labId);
+                    lastRow = new ObxRow(segment, Math.Max(obrIndex, 1), _labId, _localCodes);
                     _rows.Add(lastRow);
                     break;
                 default:

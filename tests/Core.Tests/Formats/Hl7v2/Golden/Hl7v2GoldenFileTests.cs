@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Formats.Hl7v2;
+using PrecisionMed.Core.Knowledge.Enrichment;
 using PrecisionMed.Core.Pipeline;
 
 namespace PrecisionMed.Core.Tests.Formats.Hl7v2.Golden;
@@ -83,7 +84,7 @@ public sealed class Hl7v2GoldenFileTests
     {
         var bytes = Hl7v2TestMessages.Corpus(file);
         OpenLabFile open = _ => Task.FromResult<Stream>(new MemoryStream(bytes, writable: false));
-        var intake = new LabFileIntake([new Hl7v2Format()]);
+        var intake = new LabFileIntake([new Hl7v2Format(ReportEnricher.WithEmbeddedSeed())]);
         var plan = await intake.PlanAsync(open, cancellationToken);
         var outputs = new List<(string, string)>();
         for (var unit = 0; unit < plan.UnitCount; unit++)

@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using PrecisionMed.Adapters;
+using PrecisionMed.Core.Knowledge;
+using PrecisionMed.Core.Knowledge.Enrichment;
+using PrecisionMed.Core.Knowledge.Import;
+
+namespace PrecisionMed.Bench;
+
+/// <summary>
+/// Figures BenchmarkDotNet does not measure: lookups and store requests per report (cold and warm cache; against
+/// Cosmos DB when an endpoint is given), and importer throughput and peak memory for a generated ClinVar file.
+/// <c>dotnet run -c Release --project bench -- knowledge-figures [ROWS] [--cosmos URL KEY]</c>.
+/// </summary>
+internal static class KnowledgeFigures
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var rows = args.Length > 0 && int.TryParse(args[0], CultureInfo.InvariantCulture, out var n) ? n : 1_000_000;
+        var cosmos = Array.IndexOf(args, "--cosmos") is var at and >= 0 ? (new Uri(args[at + 1]), args[at + 2]) : default((Uri, string)?);
+
+        var seedClock = Stopwatch.StartNew();
+        var seed = await EmbeddedKnowledgeSeed.LoadAsync(CancellationToken.None);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"embedded seed: {seed.Count} documents loaded in {seedClock.Elapsed.TotalMilliseconds:F0} ms (first use in a process, JIT included)"));
+
+        var memory = await KnowledgeBenchData.StoreAsync(50);
+        await RequestsPerReportAsync("in-process store", memory);
+        if (cosmos is var (endpoint, key))
+        {
+            var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Cosmos:Endpoint"] = endpoint.ToString(),
+                ["Cosmos:EmulatorKey"] = key,
+                ["Cosmos:Database"] = "precisionmed-bench-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture),
+                ["Cosmos:CreateIfMissing"] = "true",
+            }).Build();
+            await using var services = new ServiceCollection().AddCosmosKnowledgeStore(configuration).BuildServiceProvider();
+            var store = services.GetRequiredService<IKnowledgeStore>();
+            var importer = new KnowledgeImporter(store, services.GetRequiredService<IKnowledgeWriter>());
+            foreach (var (source, file) in EmbeddedKnowledgeSeed.Files)
+            {
+                await using var content = EmbeddedKnowledgeSeed.Open(file);
+                await importer.ImportAsync(source, content, file);
+            }
+
+            await using (var generated = KnowledgeBenchData.File(10_000))
+            {
+                var clock = Stopwatch.StartNew();
+                var result = await importer.ImportAsync(KnowledgeSource.ClinVar, generated, "generated-10k.txt", maxConcurrency: 16);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"import into Cosmos (emulator): 10,000 rows, {result.Documents} documents in {clock.Elapsed.TotalSeconds:F1} s = {10_000 / clock.Elapsed.TotalSeconds:N0} rows/s"));
+            }
+
+            await RequestsPerReportAsync("Cosmos DB (emulator)", store);
+        }
+
+        await ImportThroughputAsync(rows);
+        return 0;
+    }
+
+    private static async Task RequestsPerReportAsync(string name, IKnowledgeStore store)
+    {
+        var counting = new CountingStore(store);
+        using var lookup = new KnowledgeLookup(counting, Options.Create(new KnowledgeOptions { VersionRefresh = TimeSpan.FromDays(1) }), TimeProvider.System);
+        var enricher = new ReportEnricher(lookup);
+        var report = KnowledgeBenchData.Report(50);
+        var clock = Stopwatch.StartNew();
+        await enricher.EnrichAsync(report, "bench-lab", CancellationToken.None);
+        var coldTime = clock.Elapsed;
+        var (coldRequests, coldLookups) = (counting.Reads, lookup.Lookups);
+        clock.Restart();
+        var enriched = await enricher.EnrichAsync(report, "bench-lab", CancellationToken.None);
+        var warmTime = clock.Elapsed;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{name}: 50-variant report (50 distinct known variants, 1 gene, 1 diplotype): {coldLookups} lookups; "
+            + $"store requests cold {coldRequests} ({coldTime.TotalMilliseconds:F1} ms), warm {counting.Reads - coldRequests} ({warmTime.TotalMilliseconds:F2} ms); "
+            + $"{enriched.DiagnosticImplications.Count} diagnostic + {enriched.TherapeuticImplications.Count} therapeutic implications"));
+    }
+
+    private static async Task ImportThroughputAsync(int rows)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"pmed-clinvar-{rows}.txt");
+        if (!File.Exists(path))
+        {
+            await using var writer = new StreamWriter(path);
+            await writer.WriteAsync(KnowledgeBenchData.Header() + "\n");
+            for (var i = 0; i < rows; i++) await writer.WriteAsync(KnowledgeBenchData.Row(i) + "\n");
+        }
+
+        GC.Collect();
+        var sink = new HashingSink();
+        var clock = Stopwatch.StartNew();
+        await using (var file = File.OpenRead(path))
+        {
+            var result = await new KnowledgeImporter(sink, sink).ImportAsync(KnowledgeSource.ClinVar, file, Path.GetFileName(path), maxConcurrency: 4);
+            clock.Stop();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"import throughput: {rows:N0}-row ClinVar-format file ({new FileInfo(path).Length / 1048576.0:F0} MB), {result.Documents:N0} documents serialised and hashed "
+                + $"in {clock.Elapsed.TotalSeconds:F1} s = {rows / clock.Elapsed.TotalSeconds:N0} rows/s; "
+                + $"peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MB"));
+        }
+
+        File.Delete(path);
+    }
+
+    /// <summary>Counts the reads that reach the store: for Cosmos DB, one request each.</summary>
+    private sealed class CountingStore(IKnowledgeStore inner) : IKnowledgeStore
+    {
+        private long _reads;
+
+        public long Reads => Interlocked.Read(ref _reads);
+
+        public Task<KnowledgeDocument?> ReadAsync(string id, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _reads);
+            return inner.ReadAsync(id, cancellationToken);
+        }
+    }
+
+    /// <summary>A writer that does what every writer does first (serialise and hash) and keeps nothing: the importer's own cost.</summary>
+    private sealed class HashingSink : IKnowledgeStore, IKnowledgeWriter
+    {
+        public Task<KnowledgeDocument?> ReadAsync(string id, CancellationToken cancellationToken) => Task.FromResult<KnowledgeDocument?>(null);
+
+        public Task<bool> UpsertAsync(KnowledgeDocument document, CancellationToken cancellationToken)
+        {
+            _ = KnowledgeJson.Serialize(document);
+            return Task.FromResult(true);
+        }
+    }
+}

@@ -1,0 +1,49 @@
+using System.CommandLine;
+using PrecisionMed.Core.Knowledge.Import;
+
+namespace PrecisionMed.Cli.Knowledge;
+
+/// <summary><c>pmed knowledge import SOURCE FILE [--cosmos URL] [--cosmos-key KEY] [--database NAME] [--concurrency N]</c>.</summary>
+internal static class KnowledgeCommand
+{
+    public static Command Create()
+    {
+        var source = new Argument<string>("source")
+        {
+            Description = "What the file is: " + string.Join(", ", KnowledgeSources.ByName.Keys) + ".",
+        };
+        source.AcceptOnlyFromAmong([.. KnowledgeSources.ByName.Keys]);
+        var file = new Argument<FileInfo>("file") { Description = "The source file (plain or gzip), read as a stream." };
+        var cosmos = new Option<Uri?>("--cosmos")
+        {
+            Description = "The Cosmos DB account endpoint to import into. Without it the file is read and counted only (a dry run).",
+        };
+        var key = new Option<string?>("--cosmos-key")
+        {
+            Description = "The emulator's key (local stacks only; in Azure the signed-in identity is used). Default: $PMED_COSMOS_KEY.",
+        };
+        var database = new Option<string>("--database") { Description = "The database.", DefaultValueFactory = _ => "precisionmed" };
+        var concurrency = new Option<int>("--concurrency") { Description = "Upserts in flight at once.", DefaultValueFactory = _ => 16 };
+
+        var import = new Command("import", "Import a knowledge source file: streamed, idempotent (a re-import writes nothing), with progress and a final count.")
+        {
+            source, file, cosmos, key, database, concurrency,
+        };
+        import.SetAction((parse, cancellationToken) =>
+        {
+            var options = new KnowledgeImportOptions(
+                KnowledgeSources.ByName[parse.GetValue(source)!],
+                parse.GetValue(file)!,
+                parse.GetValue(cosmos),
+                parse.GetValue(key) ?? Environment.GetEnvironmentVariable("PMED_COSMOS_KEY"),
+                parse.GetValue(database)!,
+                parse.GetValue(concurrency));
+            return new KnowledgeImportRunner(options, Console.Out, Console.Error).RunAsync(cancellationToken);
+        });
+
+        return new Command("knowledge", "The clinical-genomic knowledge store.") { import };
+    }
+}
+
+internal sealed record KnowledgeImportOptions(
+    KnowledgeSource Source, FileInfo File, Uri? Cosmos, string? CosmosKey, string Database, int Concurrency);

@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using PrecisionMed.Adapters;
+using PrecisionMed.Core.Knowledge;
+using PrecisionMed.Core.Knowledge.Import;
+
+namespace PrecisionMed.Cli.Knowledge;
+
+/// <summary>Runs one import: into Cosmos DB when an endpoint is given, else into memory as a dry run that checks and counts.</summary>
+internal sealed class KnowledgeImportRunner(KnowledgeImportOptions options, TextWriter stdout, TextWriter stderr)
+{
+    public const int ExitOk = 0;
+    public const int ExitUsage = 1;
+    public const int ExitDiagnostics = 2;
+
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        if (!options.File.Exists)
+        {
+            await stderr.WriteLineAsync($"pmed knowledge import: {options.File.FullName}: no such file");
+            return ExitUsage;
+        }
+
+        if (options.Concurrency < 1)
+        {
+            await stderr.WriteLineAsync("pmed knowledge import: --concurrency must be at least 1");
+            return ExitUsage;
+        }
+
+        await using var services = BuildServices();
+        var store = services.GetRequiredService<IKnowledgeStore>();
+        var writer = services.GetRequiredService<IKnowledgeWriter>();
+        var importer = new KnowledgeImporter(store, writer);
+        var clock = Stopwatch.StartNew();
+        var showProgress = !Console.IsErrorRedirected;
+        var progress = new Progress<ImportProgress>(p =>
+        {
+            if (showProgress) stderr.Write(string.Create(CultureInfo.InvariantCulture, $"\r{p.Documents:N0} documents, {p.Written:N0} written ({p.Documents / Math.Max(clock.Elapsed.TotalSeconds, 0.001):N0}/s)   "));
+        });
+
+        await using var file = options.File.OpenRead();
+        var result = await importer.ImportAsync(options.Source, file, options.File.Name, options.Concurrency, progress, cancellationToken);
+        if (showProgress) await stderr.WriteLineAsync();
+        foreach (var problem in result.Diagnostics.Listed) await stderr.WriteLineAsync($"pmed knowledge import: {problem}");
+        if (result.Diagnostics.Count > result.Diagnostics.Listed.Count)
+            await stderr.WriteLineAsync($"pmed knowledge import: ... {result.Diagnostics.Count - result.Diagnostics.Listed.Count} more rows not imported");
+
+        var target = options.Cosmos is null ? "dry run, nothing stored" : $"{options.Cosmos} {options.Database}/knowledge";
+        await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"{KnowledgeSources.NameOf(result.Source)} {result.File}: {result.Documents} documents, {result.Written} written, {result.Unchanged} unchanged, "
+            + $"{result.Diagnostics.Count} rows not imported, version {result.Version}{(result.VersionWritten ? " (new)" : string.Empty)}, "
+            + $"{clock.Elapsed.TotalSeconds:F1} s ({target})"));
+        return result.Diagnostics.Count > 0 ? ExitDiagnostics : ExitOk;
+    }
+
+    private ServiceProvider BuildServices()
+    {
+        var services = new ServiceCollection();
+        if (options.Cosmos is null)
+        {
+            var memory = new InMemoryKnowledgeStore();
+            services.AddSingleton<IKnowledgeStore>(memory).AddSingleton<IKnowledgeWriter>(memory);
+            return services.BuildServiceProvider();
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(CosmosSettings.For(options.Cosmos, options.CosmosKey, options.Database)).Build();
+        return services.AddCosmosKnowledgeStore(configuration).BuildServiceProvider();
+    }
+}
+
+/// <summary>The <c>Cosmos</c> settings for a command-line endpoint: an emulator key means a local stack (containers created).</summary>
+internal static class CosmosSettings
+{
+    public static Dictionary<string, string?> For(Uri endpoint, string? emulatorKey, string database) => new()
+    {
+        ["Cosmos:Endpoint"] = endpoint.ToString(),
+        ["Cosmos:EmulatorKey"] = emulatorKey,
+        ["Cosmos:Database"] = database,
+        ["Cosmos:CreateIfMissing"] = emulatorKey is null ? "false" : "true",
+        ["Knowledge:Store"] = "Cosmos",
+    };
+}

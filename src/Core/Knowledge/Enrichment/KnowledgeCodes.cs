@@ -1,0 +1,80 @@
+using PrecisionMed.Core.Formats.Hl7v2;
+using PrecisionMed.Core.LabReports;
+
+namespace PrecisionMed.Core.Knowledge.Enrichment;
+
+/// <summary>
+/// The knowledge sources' words as the LOINC answers the IG's implication components use (LL4034-6 clinical
+/// significance, the metabolizer answers of the therapeutic-implication value set, LL4049-4 medication usage
+/// suggestions). A word with no answer stays text: never a guessed code.
+/// </summary>
+internal static class KnowledgeCodes
+{
+    public const string MondoSystem = "http://purl.obolibrary.org/obo/mondo.owl";
+    public const string MedGenSystem = "http://www.ncbi.nlm.nih.gov/medgen";
+
+    private static readonly Dictionary<string, (string Code, string Display)> Significance = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Pathogenic"] = ("LA6668-3", "Pathogenic"),
+        ["Likely pathogenic"] = ("LA26332-9", "Likely pathogenic"),
+        ["Uncertain significance"] = ("LA26333-7", "Uncertain significance"),
+        ["Likely benign"] = ("LA26334-5", "Likely benign"),
+        ["Benign"] = ("LA6675-8", "Benign"),
+    };
+
+    private static readonly Dictionary<string, (string Code, string Display)> Phenotype = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Ultrarapid Metabolizer"] = ("LA10315-2", "Ultrarapid metabolizer"),
+        ["Rapid Metabolizer"] = ("LA25390-8", "Rapid metabolizer"),
+        ["Normal Metabolizer"] = ("LA25391-6", "Normal metabolizer"),
+        ["Intermediate Metabolizer"] = ("LA10317-8", "Intermediate metabolizer"),
+        ["Poor Metabolizer"] = ("LA9657-3", "Poor metabolizer"),
+    };
+
+    /// <summary>Every metabolizer answer code: a lab implication carrying one states a phenotype that can disagree with the store's.</summary>
+    public static IReadOnlySet<string> MetabolizerCodes { get; } = Phenotype.Values.Select(v => v.Code).ToHashSet(StringComparer.Ordinal);
+
+    public static CodedValue ClinicalSignificance(string significance) =>
+        Significance.TryGetValue(significance.Trim(), out var answer)
+            ? new CodedValue([Coding.LoincCode(answer.Code, answer.Display)], significance)
+            : new CodedValue([], significance);
+
+    public static CodedValue PhenotypeValue(string phenotype) =>
+        Phenotype.TryGetValue(phenotype.Trim(), out var answer)
+            ? new CodedValue([Coding.LoincCode(answer.Code, answer.Display)], phenotype)
+            : new CodedValue([], phenotype);
+
+    /// <summary>The LL4049-4 suggestion a CPIC recommendation amounts to; null when it asks for nothing different (no Task).</summary>
+    public static CodedValue? Suggestion(string recommendation)
+    {
+        var text = recommendation.ToLowerInvariant();
+        (string Code, string Display)? answer =
+            text.Contains("avoid", StringComparison.Ordinal) || text.Contains("alternative", StringComparison.Ordinal) ? ("LA26421-0", "Consider alternative medication")
+            : text.Contains("increase", StringComparison.Ordinal) ? ("LA26423-6", "Increase dose")
+            : text.Contains("decrease", StringComparison.Ordinal) || text.Contains("reduce", StringComparison.Ordinal) ? ("LA26422-8", "Decrease dose")
+            : text.Contains("caution", StringComparison.Ordinal) ? ("LA26424-4", "Use caution")
+            : null;
+        return answer is { } a ? new CodedValue([Coding.LoincCode(a.Code, a.Display)], recommendation) : null;
+    }
+
+    /// <summary>A condition with its MONDO (else MedGen) id as a coding, and its name as text.</summary>
+    public static CodedValue Condition(VariantCondition condition)
+    {
+        var codings = new List<Coding>();
+        if (condition.Ids.FirstOrDefault(i => i.StartsWith("MONDO:MONDO:", StringComparison.Ordinal)) is { } mondo)
+            codings.Add(new Coding(MondoSystem, mondo["MONDO:".Length..], condition.Name));
+        else if (condition.Ids.FirstOrDefault(i => i.StartsWith("MedGen:", StringComparison.Ordinal)) is { } medGen)
+            codings.Add(new Coding(MedGenSystem, medGen["MedGen:".Length..], condition.Name));
+        return new CodedValue(codings, condition.Name);
+    }
+
+    /// <summary>The LOINC answer code of a coded value, else its text, for comparing two interpretations.</summary>
+    public static string? Comparable(CodedValue? value) =>
+        value?.Codings.FirstOrDefault(c => c.System == Coding.Loinc && c.Code is { Length: > 0 })?.Code
+        ?? value?.Codings.FirstCoding()?.Display?.Trim().ToUpperInvariant()
+        ?? value?.Text?.Trim().ToUpperInvariant();
+
+    /// <summary>How a coded value reads to a person.</summary>
+    public static string Describe(CodedValue value) =>
+        value.Codings.FirstCoding()?.Display ?? value.Text ?? value.Codings.FirstCoding()?.Code ?? "(no value)";
+}

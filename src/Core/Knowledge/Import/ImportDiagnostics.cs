@@ -1,0 +1,23 @@
+using System.Collections.Concurrent;
+using PrecisionMed.Core.Formats;
+
+namespace PrecisionMed.Core.Knowledge.Import;
+
+/// <summary>Rows an importer could not use, with their line and reason; the first <see cref="MaxListed"/> are kept.</summary>
+public sealed class ImportDiagnostics(string file)
+{
+    public const int MaxListed = 100;
+
+    private readonly ConcurrentQueue<LabFileProblem> _problems = new();
+    private long _count;
+
+    public long Count => Interlocked.Read(ref _count);
+
+    public IReadOnlyCollection<LabFileProblem> Listed => _problems;
+
+    public void Add(long line, string? field, string reason)
+    {
+        if (Interlocked.Increment(ref _count) <= MaxListed)
+            _problems.Enqueue(new LabFileProblem(new SourcePosition { Path = file, Line = line, Field = field }, reason));
+    }
+}

@@ -1,0 +1,108 @@
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace PrecisionMed.Core.Knowledge.Import;
+
+/// <summary>How far an import has got: reported every <see cref="KnowledgeImporter.ProgressEvery"/> documents and at the end.</summary>
+public sealed record ImportProgress(long Documents, long Written, long Unchanged);
+
+/// <summary>What one import did. <see cref="Written"/> is 0 when the same file was imported before.</summary>
+public sealed record ImportResult(
+    KnowledgeSource Source,
+    string File,
+    long Documents,
+    long Written,
+    long Unchanged,
+    string Version,
+    bool VersionWritten,
+    ImportDiagnostics Diagnostics);
+
+/// <summary>
+/// Imports one source file into the store: streams its documents from the source's reader, upserts them with bounded
+/// concurrency (identical documents are left alone, so a second import writes nothing), then records the file in the
+/// version document. The file is read once, hashed as it is read (gzip is detected and decompressed on the fly).
+/// </summary>
+public sealed class KnowledgeImporter(IKnowledgeStore store, IKnowledgeWriter writer)
+{
+    public const int ProgressEvery = 10_000;
+
+    public static IKnowledgeSourceReader ReaderFor(KnowledgeSource source) => source switch
+    {
+        KnowledgeSource.Hgnc => new HgncReader(),
+        KnowledgeSource.ClinVar => new ClinVarReader(),
+        KnowledgeSource.PharmCatPhenotype => new PharmCatPhenotypeReader(),
+        KnowledgeSource.PharmCatAlleles => new PharmCatAlleleDefinitionReader(),
+        KnowledgeSource.CpicRecommendations => new CpicRecommendationReader(),
+        KnowledgeSource.LabProfiles => new LabProfileReader(),
+        _ => throw new ArgumentOutOfRangeException(nameof(source), source, "no reader for this source"),
+    };
+
+    /// <param name="fileName">The file's name, recorded in the version document (not its path: imports from two machines agree).</param>
+    /// <param name="maxConcurrency">Upserts in flight at once.</param>
+    public async Task<ImportResult> ImportAsync(
+        KnowledgeSource source,
+        Stream file,
+        string fileName,
+        int maxConcurrency = 16,
+        IProgress<ImportProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxConcurrency, 1);
+        var diagnostics = new ImportDiagnostics(fileName);
+        using var hashing = new HashingReadStream(file);
+        await using var content = await DecompressedAsync(hashing, cancellationToken);
+
+        long documents = 0, written = 0;
+        await Parallel.ForEachAsync(
+            ReaderFor(source).ReadAsync(content, diagnostics, cancellationToken),
+            new ParallelOptions { MaxDegreeOfParallelism = maxConcurrency, CancellationToken = cancellationToken },
+            async (document, ct) =>
+            {
+                if (await writer.UpsertAsync(document, ct)) Interlocked.Increment(ref written);
+                var count = Interlocked.Increment(ref documents);
+                if (count % ProgressEvery == 0) progress?.Report(new ImportProgress(count, Interlocked.Read(ref written), count - Interlocked.Read(ref written)));
+            });
+
+        // Whatever the reader did not need is still part of the file's identity.
+        await hashing.DrainAsync(cancellationToken);
+        progress?.Report(new ImportProgress(documents, written, documents - written));
+
+        var stamp = new KnowledgeSourceStamp(KnowledgeSources.NameOf(source), fileName, hashing.Sha256(), documents);
+        var (version, versionWritten) = await StampVersionAsync(stamp, cancellationToken);
+        return new ImportResult(source, fileName, documents, written, documents - written, version, versionWritten, diagnostics);
+    }
+
+    /// <summary>
+    /// Records the file in the version document. The version is a hash of all stamps: the same files give the same
+    /// version on any store, and a re-import leaves it (and the cache of every reader) as it was.
+    /// </summary>
+    private async Task<(string Version, bool Written)> StampVersionAsync(KnowledgeSourceStamp stamp, CancellationToken cancellationToken)
+    {
+        var current = await store.ReadAsync(KnowledgeIds.Version, cancellationToken) as KnowledgeVersionDocument;
+        var stamps = (current?.Sources ?? [])
+            .Where(s => !(s.Source == stamp.Source && s.File == stamp.File))
+            .Append(stamp)
+            .OrderBy(s => s.Source, StringComparer.Ordinal)
+            .ThenBy(s => s.File, StringComparer.Ordinal)
+            .ToList();
+        var document = new KnowledgeVersionDocument(VersionOf(stamps), stamps);
+        return (document.Version, await writer.UpsertAsync(document, cancellationToken));
+    }
+
+    public static string VersionOf(IEnumerable<KnowledgeSourceStamp> stamps)
+    {
+        var text = string.Join('\n', stamps.Select(s => $"{s.Source}|{s.File}|{s.Sha256}"));
+        return "kv-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..12];
+    }
+
+    private static async Task<Stream> DecompressedAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        var buffered = new BufferedStream(stream, 1 << 16);
+        var magic = new byte[2];
+        var read = await buffered.ReadAtLeastAsync(magic, 2, throwOnEndOfStream: false, cancellationToken);
+        var head = new PrefixedStream(magic.AsMemory(0, read), buffered);
+        return read == 2 && magic[0] == 0x1f && magic[1] == 0x8b ? new GZipStream(head, CompressionMode.Decompress) : head;
+    }
+}

@@ -1,0 +1,57 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+
+namespace PrecisionMed.Core.Knowledge.Import;
+
+/// <summary>
+/// Lab profiles in JSON: <c>{"labs": [{"labId", "name", "genomeBuild", "sourceClass", "patientIdentifierSystem",
+/// "formats": [...], "codeMap": [{"system", "code", "loinc", "display"}]}]}</c>; a profile document per lab and a
+/// code document per mapped local code.
+/// </summary>
+public sealed class LabProfileReader : IKnowledgeSourceReader
+{
+    public async IAsyncEnumerable<KnowledgeDocument> ReadAsync(
+        Stream content, ImportDiagnostics diagnostics, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var json = await PharmCatJson.ParseAsync(content, diagnostics, cancellationToken);
+        if (json is null) yield break;
+        if (!json.RootElement.TryGetProperty("labs", out var labs) || labs.ValueKind != JsonValueKind.Array)
+        {
+            diagnostics.Add(1, "labs", "not a lab profile file: no labs array");
+            yield break;
+        }
+
+        var index = 0;
+        foreach (var lab in labs.EnumerateArray())
+        {
+            index++;
+            if (PharmCatJson.String(lab, "labId") is not { Length: > 0 } labId)
+            {
+                diagnostics.Add(1, $"labs[{index}].labId", "a lab without a labId was not imported");
+                continue;
+            }
+
+            yield return new LabProfileDocument(
+                labId,
+                PharmCatJson.String(lab, "name"),
+                PharmCatJson.String(lab, "genomeBuild") is { } build ? KnowledgeIds.NormaliseBuild(build) : null,
+                PharmCatJson.String(lab, "sourceClass"),
+                PharmCatJson.String(lab, "patientIdentifierSystem"),
+                lab.TryGetProperty("formats", out var formats) ? [.. formats.EnumerateArray().Select(f => f.GetString()).OfType<string>()] : []);
+
+            if (!lab.TryGetProperty("codeMap", out var codeMap)) continue;
+            foreach (var code in codeMap.EnumerateArray())
+            {
+                var local = PharmCatJson.String(code, "code");
+                var loinc = PharmCatJson.String(code, "loinc");
+                if (local is null || loinc is null)
+                {
+                    diagnostics.Add(1, $"labs[{index}].codeMap", "a mapping without code or loinc was not imported");
+                    continue;
+                }
+
+                yield return new LabCodeDocument(labId, PharmCatJson.String(code, "system"), local, loinc, PharmCatJson.String(code, "display"));
+            }
+        }
+    }
+}

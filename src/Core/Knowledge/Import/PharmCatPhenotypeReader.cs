@@ -1,0 +1,123 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+
+namespace PrecisionMed.Core.Knowledge.Import;
+
+/// <summary>
+/// PharmCAT <c>phenotype/GENE.json</c> (CPIC data): a document per named allele (its function) and per diplotype (its
+/// phenotype). These are per-gene files of a few hundred KB, parsed as one JSON document.
+/// </summary>
+public sealed class PharmCatPhenotypeReader : IKnowledgeSourceReader
+{
+    public async IAsyncEnumerable<KnowledgeDocument> ReadAsync(
+        Stream content, ImportDiagnostics diagnostics, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var json = await PharmCatJson.ParseAsync(content, diagnostics, cancellationToken);
+        if (json is null) yield break;
+        var root = json.RootElement;
+        if (PharmCatJson.String(root, "gene") is not { } gene)
+        {
+            diagnostics.Add(1, "gene", "not a PharmCAT phenotype file: no gene");
+            yield break;
+        }
+
+        var source = "CPIC via PharmCAT " + (PharmCatJson.String(root, "version") ?? "unknown version");
+        if (root.TryGetProperty("namedAlleles", out var alleles) && alleles.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var allele in alleles.EnumerateArray())
+            {
+                if (PharmCatJson.String(allele, "name") is { } name && PharmCatJson.String(allele, "functionValue") is { } function)
+                    yield return new AlleleFunctionDocument(gene, name, function, PharmCatJson.String(allele, "activityValue"), source);
+            }
+        }
+
+        if (root.TryGetProperty("diplotypes", out var diplotypes) && diplotypes.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var diplotype in diplotypes.EnumerateArray())
+            {
+                var name = PharmCatJson.String(diplotype, "diplotype");
+                var phenotype = PharmCatJson.String(diplotype, "generesult") ?? PharmCatJson.String(diplotype, "phenotype");
+                if (name is null || phenotype is null)
+                {
+                    diagnostics.Add(1, "diplotypes", "a diplotype without a name or phenotype was not imported");
+                    continue;
+                }
+
+                yield return new DiplotypePhenotypeDocument(gene, KnowledgeIds.CanonicalDiplotype(name), phenotype, PharmCatJson.String(diplotype, "activityScore"), source);
+            }
+        }
+    }
+}
+
+/// <summary>
+/// PharmCAT <c>GENE_translation.json</c>: the gene's defining positions and every named allele's base at each, as
+/// one document (the star-allele caller's input). CYP2C19's is 60 KB.
+/// </summary>
+public sealed class PharmCatAlleleDefinitionReader : IKnowledgeSourceReader
+{
+    public async IAsyncEnumerable<KnowledgeDocument> ReadAsync(
+        Stream content, ImportDiagnostics diagnostics, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var json = await PharmCatJson.ParseAsync(content, diagnostics, cancellationToken);
+        if (json is null) yield break;
+        var root = json.RootElement;
+        if (PharmCatJson.String(root, "gene") is not { } gene || !root.TryGetProperty("variants", out var variants) || !root.TryGetProperty("namedAlleles", out var named))
+        {
+            diagnostics.Add(1, "gene", "not a PharmCAT allele definition file: no gene, variants or namedAlleles");
+            yield break;
+        }
+
+        var positions = new List<AlleleDefinitionPosition>();
+        foreach (var variant in variants.EnumerateArray())
+        {
+            positions.Add(new AlleleDefinitionPosition(
+                variant.GetProperty("position").GetInt64(),
+                PharmCatJson.String(variant, "rsid"),
+                PharmCatJson.String(variant, "ref") ?? string.Empty,
+                variant.TryGetProperty("alts", out var alts) ? [.. alts.EnumerateArray().Select(a => a.GetString() ?? string.Empty)] : []));
+        }
+
+        var alleles = new List<NamedAlleleDefinition>();
+        foreach (var allele in named.EnumerateArray())
+        {
+            var bases = allele.GetProperty("alleles").EnumerateArray().Select(b => b.ValueKind == JsonValueKind.Null ? null : b.GetString()).ToList();
+            alleles.Add(new NamedAlleleDefinition(
+                PharmCatJson.String(allele, "name") ?? string.Empty,
+                allele.TryGetProperty("reference", out var reference) && reference.ValueKind == JsonValueKind.True,
+                bases));
+        }
+
+        yield return new AlleleDefinitionDocument(
+            gene,
+            KnowledgeIds.NormaliseBuild(PharmCatJson.String(root, "genomeBuild") ?? "GRCh38"),
+            KnowledgeIds.NormaliseChromosome(PharmCatJson.String(root, "chromosome") ?? string.Empty),
+            PharmCatJson.String(root, "refSeqChromosomeId"),
+            positions,
+            alleles,
+            $"{PharmCatJson.String(root, "source") ?? "PharmCAT"} {PharmCatJson.String(root, "version")}".Trim());
+    }
+}
+
+internal static class PharmCatJson
+{
+    public static async Task<JsonDocument?> ParseAsync(Stream content, ImportDiagnostics diagnostics, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await JsonDocument.ParseAsync(content, cancellationToken: cancellationToken);
+        }
+        catch (JsonException ex)
+        {
+            diagnostics.Add((ex.LineNumber ?? 0) + 1, null, "not valid JSON: " + ex.Message);
+            return null;
+        }
+    }
+
+    public static string? String(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) ? value.ValueKind switch
+        {
+            JsonValueKind.String => value.GetString(),
+            JsonValueKind.Number => value.GetRawText(),
+            _ => null,
+        } : null;
+}

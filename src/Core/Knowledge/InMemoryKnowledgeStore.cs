@@ -1,0 +1,38 @@
+using System.Collections.Concurrent;
+
+namespace PrecisionMed.Core.Knowledge;
+
+/// <summary>
+/// The knowledge store held in process: the embedded seed (<see cref="EmbeddedKnowledgeSeed"/>) and what tests
+/// import. Same contract as the Cosmos adapter: documents by id, upserts that leave identical content alone.
+/// </summary>
+public sealed class InMemoryKnowledgeStore : IKnowledgeStore, IKnowledgeWriter
+{
+    private readonly ConcurrentDictionary<string, (string Hash, KnowledgeDocument Document)> _documents = new(StringComparer.Ordinal);
+
+    public int Count => _documents.Count;
+
+    public Task<KnowledgeDocument?> ReadAsync(string id, CancellationToken cancellationToken) =>
+        Task.FromResult(_documents.TryGetValue(id, out var stored) ? stored.Document : null);
+
+    public Task<bool> UpsertAsync(KnowledgeDocument document, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        var hash = KnowledgeJson.ContentHash(document);
+        var written = false;
+        _documents.AddOrUpdate(
+            document.Id,
+            _ =>
+            {
+                written = true;
+                return (hash, document);
+            },
+            (_, existing) =>
+            {
+                if (existing.Hash == hash) return existing;
+                written = true;
+                return (hash, document);
+            });
+        return Task.FromResult(written);
+    }
+}

@@ -1,0 +1,170 @@
+using System.Text.Json.Serialization;
+
+namespace PrecisionMed.Core.Knowledge;
+
+/// <summary>
+/// One document of the clinical-genomic knowledge store. Its <see cref="Id"/> is derived from its natural key
+/// (<see cref="KnowledgeIds"/>) and is also its partition key, so every lookup the enrichment makes is a point read.
+/// </summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
+[JsonDerivedType(typeof(GeneDocument), "gene")]
+[JsonDerivedType(typeof(GeneSymbolDocument), "gene-symbol")]
+[JsonDerivedType(typeof(VariantDocument), "variant")]
+[JsonDerivedType(typeof(VariantHgvsDocument), "variant-hgvs")]
+[JsonDerivedType(typeof(AlleleFunctionDocument), "pgx-allele")]
+[JsonDerivedType(typeof(DiplotypePhenotypeDocument), "pgx-diplotype")]
+[JsonDerivedType(typeof(AlleleDefinitionDocument), "pgx-definition")]
+[JsonDerivedType(typeof(DrugGuidanceDocument), "pgx-guidance")]
+[JsonDerivedType(typeof(LabCodeDocument), "lab-code")]
+[JsonDerivedType(typeof(LabProfileDocument), "lab-profile")]
+[JsonDerivedType(typeof(KnowledgeVersionDocument), "version")]
+public abstract record KnowledgeDocument
+{
+    [JsonPropertyName("id")]
+    public abstract string Id { get; }
+}
+
+/// <summary>An HGNC gene: approved symbol, name, locus, the symbols it was or is also known by, and its identifiers.</summary>
+public sealed record GeneDocument(
+    string HgncId,
+    string Symbol,
+    string Name,
+    string? LocusGroup,
+    string? Location,
+    IReadOnlyList<string> Aliases,
+    IReadOnlyList<string> PreviousSymbols,
+    string? EntrezId,
+    string? EnsemblGeneId,
+    IReadOnlyList<string> RefSeqAccessions) : KnowledgeDocument
+{
+    public override string Id => KnowledgeIds.Gene(HgncId);
+}
+
+/// <summary>A symbol as a lab may write it (approved, alias or previous) and the gene(s) it names.</summary>
+public sealed record GeneSymbolDocument(string Symbol, IReadOnlyList<GeneSymbolTarget> Genes) : KnowledgeDocument
+{
+    public override string Id => KnowledgeIds.Symbol(Symbol);
+
+    /// <summary>The one gene the symbol names: its approved gene if it is one, else its only alias target; null when ambiguous.</summary>
+    public GeneSymbolTarget? Resolve() =>
+        Genes.FirstOrDefault(g => g.Relation == GeneSymbolTarget.Approved) ?? (Genes.Count == 1 ? Genes[0] : null);
+}
+
+/// <param name="Relation">approved, alias or previous.</param>
+public sealed record GeneSymbolTarget(string HgncId, string ApprovedSymbol, string Relation)
+{
+    public const string Approved = "approved";
+    public const string Alias = "alias";
+    public const string Previous = "previous";
+}
+
+/// <summary>A variant's place in a reference genome, VCF-style (1-based position, normalised alleles).</summary>
+public sealed record VariantLocation(string Build, string Chromosome, long Position, string Ref, string Alt);
+
+/// <summary>What ClinVar says about a variant: significance, review status, conditions, when it was last evaluated.</summary>
+public sealed record VariantClassification(
+    string Source,
+    string? VariationId,
+    string? Name,
+    IReadOnlyList<string> Genes,
+    IReadOnlyList<string> HgncIds,
+    string Significance,
+    string? ReviewStatus,
+    IReadOnlyList<VariantCondition> Conditions,
+    string? LastEvaluated,
+    string? RsId,
+    string? Origin)
+{
+    /// <summary>The public page of the classification, cited by the implication.</summary>
+    public string? CitationUrl => Source == "ClinVar" && VariationId is { Length: > 0 } id ? $"https://www.ncbi.nlm.nih.gov/clinvar/variation/{id}/" : null;
+}
+
+/// <param name="Ids">Identifiers as the source writes them (<c>MONDO:MONDO:0012624</c>, <c>MedGen:C3150901</c>, <c>OMIM:613647</c>).</param>
+public sealed record VariantCondition(string Name, IReadOnlyList<string> Ids);
+
+/// <summary>A classification looked up by build:chrom:pos:ref:alt.</summary>
+public sealed record VariantDocument(VariantLocation Location, VariantClassification Classification) : KnowledgeDocument
+{
+    public override string Id => KnowledgeIds.Variant(Location);
+}
+
+/// <summary>The same classification looked up by an HGVS expression (c. or g.).</summary>
+public sealed record VariantHgvsDocument(string Hgvs, VariantClassification Classification) : KnowledgeDocument
+{
+    public override string Id => KnowledgeIds.Hgvs(Hgvs);
+}
+
+/// <summary>A star allele's function (CPIC, via PharmCAT): e.g. CYP2C19 *2 No function.</summary>
+public sealed record AlleleFunctionDocument(string Gene, string Allele, string Function, string? ActivityValue, string Source) : KnowledgeDocument
+{
+    public override string Id => KnowledgeIds.AlleleFunction(Gene, Allele);
+}
+
+/// <summary>A diplotype's phenotype (CPIC, via PharmCAT): e.g. CYP2C19 *2/*2 Poor Metabolizer.</summary>
+public sealed record DiplotypePhenotypeDocument(string Gene, string Diplotype, string Phenotype, string? ActivityScore, string Source) : KnowledgeDocument
+{
+    public override string Id => KnowledgeIds.Diplotype(Gene, Diplotype);
+}
+
+/// <summary>The allele definitions of a gene (PharmCAT translation): positions and each named allele's bases there.</summary>
+public sealed record AlleleDefinitionDocument(
+    string Gene,
+    string Build,
+    string Chromosome,
+    string? RefSeqChromosome,
+    IReadOnlyList<AlleleDefinitionPosition> Positions,
+    IReadOnlyList<NamedAlleleDefinition> Alleles,
+    string Source) : KnowledgeDocument
+{
+    public override string Id => KnowledgeIds.AlleleDefinition(Gene);
+}
+
+public sealed record AlleleDefinitionPosition(long Position, string? RsId, string Ref, IReadOnlyList<string> Alts);
+
+/// <param name="Bases">One entry per position; null where the allele does not define the position (it is the reference there).</param>
+public sealed record NamedAlleleDefinition(string Name, bool Reference, IReadOnlyList<string?> Bases);
+
+/// <summary>The CPIC guidance for one gene's phenotype: one recommendation per drug.</summary>
+public sealed record DrugGuidanceDocument(string Gene, string Phenotype, IReadOnlyList<DrugRecommendation> Drugs) : KnowledgeDocument
+{
+    public override string Id => KnowledgeIds.Guidance(Gene, Phenotype);
+}
+
+public sealed record DrugRecommendation(
+    string Drug,
+    string? RxNorm,
+    string Recommendation,
+    string? Implication,
+    string? Classification,
+    string? Guideline,
+    string? GuidelineUrl,
+    string? Population);
+
+/// <summary>One lab-local code and the LOINC code it means.</summary>
+public sealed record LabCodeDocument(string LabId, string? LocalSystem, string LocalCode, string Loinc, string? Display) : KnowledgeDocument
+{
+    public override string Id => KnowledgeIds.LabCode(LabId, LocalCode);
+}
+
+/// <summary>What the pipeline knows about a lab beyond its files: build and source-class defaults, patient identifier system.</summary>
+public sealed record LabProfileDocument(
+    string LabId,
+    string? Name,
+    string? GenomeBuild,
+    string? SourceClass,
+    string? PatientIdentifierSystem,
+    IReadOnlyList<string> Formats) : KnowledgeDocument
+{
+    public override string Id => KnowledgeIds.LabProfile(LabId);
+}
+
+/// <summary>
+/// The store's version: one stamp per imported source (file hash and document count). The version string is
+/// derived from the stamps, so re-importing the same file leaves it unchanged.
+/// </summary>
+public sealed record KnowledgeVersionDocument(string Version, IReadOnlyList<KnowledgeSourceStamp> Sources) : KnowledgeDocument
+{
+    public override string Id => KnowledgeIds.Version;
+}
+
+public sealed record KnowledgeSourceStamp(string Source, string File, string Sha256, long Documents);

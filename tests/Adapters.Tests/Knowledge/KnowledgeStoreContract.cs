@@ -1,0 +1,144 @@
+using PrecisionMed.Core.Knowledge;
+using PrecisionMed.Core.Knowledge.Import;
+using Xunit;
+
+namespace PrecisionMed.Adapters.Tests.Knowledge;
+
+/// <summary>
+/// The knowledge store contract, run against each implementation: the in-process store the embedded seed uses and
+/// Cosmos DB on the emulator server. Each test gets a store of its own.
+/// </summary>
+public abstract class KnowledgeStoreContract
+{
+    protected abstract Task<(IKnowledgeStore Store, IKnowledgeWriter Writer)> CreateAsync(CancellationToken cancellationToken);
+
+    /// <summary>One document of every kind, with lists, nulls and characters ids must escape.</summary>
+    public static IReadOnlyList<KnowledgeDocument> EveryKind { get; } =
+    [
+        new GeneDocument("HGNC:2621", "CYP2C19", "cytochrome P450 family 2 subfamily C member 19", "protein-coding gene", "10q23.33", ["CPCJ"], [], "1557", "ENSG00000165841", ["NM_000769"]),
+        new GeneSymbolDocument("CPCJ", [new GeneSymbolTarget("HGNC:2621", "CYP2C19", GeneSymbolTarget.Alias)]),
+        new VariantDocument(new VariantLocation("GRCh38", "10", 94781859, "G", "A"), Classification()),
+        new VariantHgvsDocument("NM_000769.4:c.681G>A", Classification()),
+        new VariantHgvsDocument("NM_1.1:c.1A>G/odd#key?", Classification()),
+        new AlleleFunctionDocument("CYP2C19", "*2", "No function", null, "CPIC"),
+        new DiplotypePhenotypeDocument("CYP2C19", "*1/*2", "Intermediate Metabolizer", null, "CPIC"),
+        new AlleleDefinitionDocument("CYP2C19", "GRCh38", "10", "NC_000010.11",
+            [new AlleleDefinitionPosition(94781859, "rs4244285", "G", ["A"])], [new NamedAlleleDefinition("*2", false, ["A"]), new NamedAlleleDefinition("*1", true, [null])], "PharmCAT"),
+        new DrugGuidanceDocument("CYP2C19", "Poor Metabolizer",
+            [new DrugRecommendation("clopidogrel", "32968", "Avoid clopidogrel if possible.", "Reduced activation", "Strong", "CPIC clopidogrel", "https://cpicpgx.org/", null)]),
+        new LabCodeDocument("lab-a", "L", "GENE", "48018-6", "Gene studied"),
+        new LabProfileDocument("lab-a", "Lab A", "GRCh38", "germline", "urn:oid:1.2.3", ["hl7v2"]),
+        new KnowledgeVersionDocument("kv-1", [new KnowledgeSourceStamp("hgnc", "hgnc.txt", "abc", 3)]),
+    ];
+
+    private static VariantClassification Classification() => new(
+        "ClinVar", "16897", "NM_000769.4(CYP2C19):c.681G>A (p.Pro227=)", ["CYP2C19"], ["HGNC:2621"], "drug response", null,
+        [new VariantCondition("clopidogrel response", [])], null, "rs4244285", "germline");
+
+    [Fact]
+    public async Task UpsertThenRead_EveryKind_RoundTripsWhole()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (store, writer) = await CreateAsync(ct);
+        foreach (var document in EveryKind) Assert.True(await writer.UpsertAsync(document, ct), document.Id);
+
+        foreach (var document in EveryKind)
+        {
+            var read = await store.ReadAsync(document.Id, ct);
+            Assert.NotNull(read);
+            Assert.Equal(document.GetType(), read.GetType());
+            Assert.Equal(KnowledgeJson.ContentHash(document), KnowledgeJson.ContentHash(read));
+        }
+    }
+
+    [Fact]
+    public async Task Upsert_SameContentAgain_WritesNothing_ChangedContent_Replaces()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (store, writer) = await CreateAsync(ct);
+        var gene = (GeneDocument)EveryKind[0];
+
+        Assert.True(await writer.UpsertAsync(gene, ct));
+        Assert.False(await writer.UpsertAsync(gene with { Aliases = ["CPCJ"] }, ct));
+        Assert.True(await writer.UpsertAsync(gene with { Location = "10q24" }, ct));
+        Assert.Equal("10q24", ((GeneDocument?)await store.ReadAsync(gene.Id, ct))?.Location);
+    }
+
+    [Fact]
+    public async Task Read_Missing_ReturnsNull()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (store, _) = await CreateAsync(ct);
+        Assert.Null(await store.ReadAsync(KnowledgeIds.Gene("HGNC:999999"), ct));
+    }
+
+    [Theory]
+    [MemberData(nameof(SeedFiles))]
+    public async Task Import_SeedSliceTwice_SecondWritesNothing_LookupReturnsTheFile(string file)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (store, writer) = await CreateAsync(ct);
+        var source = EmbeddedKnowledgeSeed.Files.Single(f => f.File == file).Source;
+        var importer = new KnowledgeImporter(store, writer);
+
+        ImportResult first, second;
+        await using (var content = EmbeddedKnowledgeSeed.Open(file)) first = await importer.ImportAsync(source, content, file, cancellationToken: ct);
+        await using (var content = EmbeddedKnowledgeSeed.Open(file)) second = await importer.ImportAsync(source, content, file, cancellationToken: ct);
+
+        Assert.True(first.Written > 0);
+        Assert.Equal(0, first.Diagnostics.Count);
+        Assert.Equal(first.Documents, second.Documents);
+        Assert.Equal(0, second.Written);
+        Assert.False(second.VersionWritten);
+        Assert.Equal(first.Version, ((KnowledgeVersionDocument?)await store.ReadAsync(KnowledgeIds.Version, ct))?.Version);
+        await AssertLookupAsync(store, source, ct);
+    }
+
+    public static TheoryData<string> SeedFiles => new(EmbeddedKnowledgeSeed.Files.Select(f => f.File));
+
+    /// <summary>One fact each slice states, read back through the cached lookup enrichment uses.</summary>
+    private static async Task AssertLookupAsync(IKnowledgeStore store, KnowledgeSource source, CancellationToken ct)
+    {
+        using var lookup = new KnowledgeLookup(store, Microsoft.Extensions.Options.Options.Create(new KnowledgeOptions()), TimeProvider.System);
+        switch (source)
+        {
+            case KnowledgeSource.Hgnc:
+                Assert.Equal("BRCA1", (await lookup.FindSymbolAsync("RNF53", ct))?.Resolve()?.ApprovedSymbol);
+                Assert.Equal("17q21.31", (await lookup.FindGeneAsync("HGNC:1100", ct))?.Location);
+                break;
+            case KnowledgeSource.ClinVar:
+                var acad9 = await lookup.FindVariantAsync(new VariantLocation("GRCh38", "chr3", 128906220, "C", "T"), ct);
+                Assert.Equal(("30880", "Pathogenic"), (acad9?.VariationId, acad9?.Significance));
+                Assert.Equal("Uncertain significance", (await lookup.FindVariantByHgvsAsync("NM_014630.3:c.3136G>A", ct))?.Significance);
+                break;
+            case KnowledgeSource.PharmCatPhenotype:
+                var phenotype = await lookup.FindPhenotypeAsync("CYP2C19", "*2/*2", ct) ?? await lookup.FindPhenotypeAsync("CYP3A5", "*3/*3", ct)
+                    ?? await lookup.FindPhenotypeAsync("VKORC1", "rs9923231 reference (C)/rs9923231 reference (C)", ct);
+                Assert.NotNull(phenotype);
+                break;
+            case KnowledgeSource.PharmCatAlleles:
+                Assert.Equal(35, (await lookup.FindAlleleDefinitionsAsync("CYP2C19", ct))?.Positions.Count);
+                break;
+            case KnowledgeSource.CpicRecommendations:
+                Assert.Equal("42316", (await lookup.FindGuidanceAsync("CYP3A5", "Poor Metabolizer", ct))?.Drugs[0].RxNorm);
+                break;
+            case KnowledgeSource.LabProfiles:
+                Assert.Equal("48018-6", (await lookup.FindLabCodeAsync("example-lab", "GENE", ct))?.Loinc);
+                Assert.Equal("GRCh38", (await lookup.FindLabProfileAsync("example-lab", ct))?.GenomeBuild);
+                break;
+            default:
+                Assert.Fail($"no lookup check for {source}");
+                break;
+        }
+    }
+}
+
+/// <summary>The contract on the in-process store (what the embedded seed is loaded into).</summary>
+public sealed class InMemoryKnowledgeStoreContractTests : KnowledgeStoreContract
+{
+    protected override Task<(IKnowledgeStore Store, IKnowledgeWriter Writer)> CreateAsync(CancellationToken cancellationToken)
+    {
+        var store = new InMemoryKnowledgeStore();
+        return Task.FromResult<(IKnowledgeStore, IKnowledgeWriter)>((store, store));
+    }
+}

@@ -1,0 +1,85 @@
+using System.Text.Json.Nodes;
+using PrecisionMed.Cli.Ingest;
+using PrecisionMed.Cli.Knowledge;
+using PrecisionMed.Core.Knowledge.Import;
+using PrecisionMed.Testing.Stack;
+using Xunit;
+
+namespace PrecisionMed.Cli.Tests.Knowledge;
+
+/// <summary><c>pmed knowledge import</c> into the emulator server, then <c>pmed ingest --cosmos</c> enriching from it.</summary>
+public sealed class KnowledgeImportCommandTests(LocalStackFixture stack) : IDisposable
+{
+    private readonly DirectoryInfo _work = Directory.CreateTempSubdirectory("pmed-knowledge-");
+    private readonly string _database = "pmed-cli-knowledge-" + Guid.NewGuid().ToString("N")[..10];
+
+    private static string Seed(string file) => Path.Combine(RepositoryRoot(), "src", "Core", "Knowledge", "Seed", file);
+
+    [Fact]
+    public async Task Import_EverySeedFileTwice_SecondWritesNothing_ThenIngestEnrichesFromCosmos()
+    {
+        string? lastLine = null;
+        foreach (var pass in new[] { 1, 2 })
+        {
+            foreach (var (source, file) in Core.Knowledge.EmbeddedKnowledgeSeed.Files)
+            {
+                var (exit, stdout, stderr) = await ImportAsync(source, file);
+                Assert.True(exit == KnowledgeImportRunner.ExitOk, stderr);
+                Assert.Contains(pass == 1 ? "0 unchanged" : " 0 written", stdout, StringComparison.Ordinal);
+                lastLine = stdout;
+            }
+        }
+
+        var version = System.Text.RegularExpressions.Regex.Match(lastLine!, @"version (kv-[0-9a-f]+)").Groups[1].Value;
+        var output = new DirectoryInfo(Path.Combine(_work.FullName, "out"));
+        using var stdoutIngest = new StringWriter();
+        using var stderrIngest = new StringWriter();
+        var ingest = new IngestOptions([Path.Combine(RepositoryRoot(), "samples", "batch_three_messages.hl7")], output, null, "local", Json: false)
+        {
+            Cosmos = stack.Stack.CosmosEndpoint,
+            CosmosKey = stack.Stack.CosmosKey,
+            Database = _database,
+        };
+
+        Assert.Equal(IngestRunner.ExitOk, await new IngestRunner(ingest, stdoutIngest, stderrIngest).RunAsync(TestContext.Current.CancellationToken));
+        var third = JsonNode.Parse(await File.ReadAllTextAsync(output.GetFiles("*report-3*.json").Single().FullName, TestContext.Current.CancellationToken))!;
+        var resources = third["entry"]!.AsArray().Select(e => e!["resource"]!).ToList();
+        var provenance = resources.Single(r => (string?)r["resourceType"] == "Provenance");
+        Assert.Contains(provenance["entity"]!.AsArray(), e => (string?)e!["what"]!["identifier"]!["value"] == version);
+        Assert.Contains(resources, r => r.ToJsonString().Contains("guideline-for-clopidogrel-and-cyp2c19", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Import_WithoutCosmos_IsADryRunThatCounts()
+    {
+        var (exit, stdout, _) = await ImportAsync(KnowledgeSource.ClinVar, "clinvar_variant_summary.slice.txt", cosmos: false);
+
+        Assert.Equal(KnowledgeImportRunner.ExitOk, exit);
+        Assert.Contains("dry run", stdout, StringComparison.Ordinal);
+
+        // 11 rows with a VCF position, 9 of them single-base (g.HGVS too), 7 variants by c.HGVS.
+        Assert.Contains("clinvar clinvar_variant_summary.slice.txt: 27 documents", stdout, StringComparison.Ordinal);
+    }
+
+    private async Task<(int Exit, string Stdout, string Stderr)> ImportAsync(KnowledgeSource source, string file, bool cosmos = true)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var options = new KnowledgeImportOptions(
+            source, new FileInfo(Seed(file)), cosmos ? stack.Stack.CosmosEndpoint : null, stack.Stack.CosmosKey, _database, Concurrency: 8);
+        var exit = await new KnowledgeImportRunner(options, stdout, stderr).RunAsync(TestContext.Current.CancellationToken);
+        return (exit, stdout.ToString(), stderr.ToString());
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "PrecisionMed.Serverless.sln"))) return dir.FullName;
+        }
+
+        throw new DirectoryNotFoundException("The repository root was not found above the test output.");
+    }
+
+    public void Dispose() => _work.Delete(recursive: true);
+}

@@ -1,0 +1,38 @@
+using PrecisionMed.Core.Knowledge;
+
+namespace PrecisionMed.Core.Tests.Knowledge;
+
+public sealed class KnowledgeIdsTests
+{
+    [Theory]
+    [InlineData("NM_007294.3:c.5266dupC", "NM_007294:c.5266dup")]
+    [InlineData("NM_007294.4:c.5266dup", "NM_007294:c.5266dup")]
+    [InlineData("NM_014049.4:c.1249C>T", "NM_014049:c.1249C>T")]
+    [InlineData("NC_000003.11:g.128625063C>T", "NC_000003:g.128625063C>T")]
+    [InlineData("NM_000077.4:c.9_32del", "NM_000077:c.9_32del")]
+    [InlineData("NM_000077.4:c.9_32delinsAT", "NM_000077:c.9_32delinsAT")]
+    public void NormaliseHgvs_LabAndClinVarSpellings_MeetOnOneKey(string hgvs, string expected) =>
+        Assert.Equal(expected, KnowledgeIds.NormaliseHgvs(hgvs));
+
+    [Fact]
+    public void Diplotype_EitherAlleleOrder_SameId() =>
+        Assert.Equal(KnowledgeIds.Diplotype("CYP2C19", "*2/*1"), KnowledgeIds.Diplotype("cyp2c19", "*1/*2"));
+
+    [Fact]
+    public void Variant_ChrPrefixAndBuildSpellings_SameId() =>
+        Assert.Equal(
+            KnowledgeIds.Variant(new VariantLocation("hg38", "chr3", 128906220, "c", "t")),
+            KnowledgeIds.Variant(new VariantLocation("GRCh38", "3", 128906220, "C", "T")));
+
+    [Fact]
+    public void Hgvs_CharactersCosmosForbids_AreEscapedAndLongKeysHashed()
+    {
+        var id = KnowledgeIds.Hgvs("NM_1:c.1A>G/2#?");
+        Assert.DoesNotContain('/', id);
+        Assert.DoesNotContain('#', id);
+        Assert.DoesNotContain('?', id);
+        var longId = KnowledgeIds.Hgvs("NM_1:c.1_400delins" + new string('A', 400));
+        Assert.True(longId.Length <= 250);
+        Assert.NotEqual(longId, KnowledgeIds.Hgvs("NM_1:c.1_400delins" + new string('A', 399) + "C"));
+    }
+}

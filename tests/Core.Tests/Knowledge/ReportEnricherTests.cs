@@ -1,0 +1,194 @@
+using Microsoft.Extensions.Options;
+using PrecisionMed.Core.Knowledge;
+using PrecisionMed.Core.Knowledge.Enrichment;
+using PrecisionMed.Core.LabReports;
+using PrecisionMed.Core.Tests.Fakes;
+
+namespace PrecisionMed.Core.Tests.Knowledge;
+
+public sealed class ReportEnricherTests
+{
+    private static readonly PatientDetails Patient = new([new PatientIdentifier("urn:test", "1")]);
+
+    private static (ReportEnricher Enricher, KnowledgeLookup Lookup) Create(IKnowledgeStore? store = null, int cacheEntries = 1000)
+    {
+        var lookup = new KnowledgeLookup(
+            store ?? EmbeddedKnowledgeSeed.Instance,
+            Options.Create(new KnowledgeOptions { CacheEntries = cacheEntries }),
+            new FixedTimeProvider(new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero)));
+        return (new ReportEnricher(lookup), lookup);
+    }
+
+    private static VariantFinding Variant(string key, params (string Code, ReportedValue Value)[] components) =>
+        new(key, VariantAssessment.Present, [.. components.Select(c => new ReportComponent(Coding.LoincCode(c.Code), c.Value))]);
+
+    private static CodedValue Gene(string? hgncId, string symbol) =>
+        hgncId is null ? new CodedValue([], symbol) : new CodedValue(new Coding(Coding.Hgnc, hgncId, symbol));
+
+    private static VariantFinding Acad9Grch38(string key = "2a") => Variant(
+        key,
+        ("48018-6", Gene("HGNC:21497", "ACAD9")),
+        ("62374-4", new CodedValue(Coding.LoincCode("LA26806-2", "GRCh38"))),
+        ("48013-7", new CodedValue(new Coding(Coding.RefSeq, "NC_000003.12"))),
+        ("81254-5", new RangeValue(128906220, 128906220)),
+        ("69547-8", new TextValue("C")),
+        ("69551-0", new TextValue("T")));
+
+    [Fact]
+    public async Task Enrich_KnownVariantByLocation_AddsClinVarDiagnosticImplicationAndVersion()
+    {
+        var (enricher, _) = Create();
+        var report = new LabReport { Accession = "A1", Patient = Patient, Variants = [Acad9Grch38()] };
+
+        var enriched = await enricher.EnrichAsync(report, "lab-a", TestContext.Current.CancellationToken);
+
+        var implication = Assert.Single(enriched.DiagnosticImplications);
+        Assert.Equal(["2a"], implication.DerivedFromKeys);
+        Assert.Equal("LA6668-3", implication.ClinicalSignificance!.Codings[0].Code);
+        Assert.Equal("MONDO:0012624", Assert.Single(implication.PredictedPhenotypes).Codings[0].Code);
+        Assert.Equal("https://www.ncbi.nlm.nih.gov/clinvar/variation/30880/", implication.CitationUrl);
+        Assert.Null(implication.Note);
+        Assert.StartsWith("kv-", enriched.KnowledgeVersion, StringComparison.Ordinal);
+        Assert.Contains(enriched.KnowledgeVersion!, implication.Conclusion, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Enrich_LabDisagreesWithStore_KeepsLabImplicationAndNotesTheConflict()
+    {
+        var (enricher, _) = Create();
+        var lab = new DiagnosticImplicationFinding("2a:implication", ["2a"], new CodedValue(Coding.LoincCode("LA26332-9", "Likely pathogenic")), []);
+        var report = new LabReport { Accession = "A1", Patient = Patient, Variants = [Acad9Grch38()], DiagnosticImplications = [lab] };
+
+        var enriched = await enricher.EnrichAsync(report, "lab-a", TestContext.Current.CancellationToken);
+
+        Assert.Same(lab, enriched.DiagnosticImplications[0]);
+        var store = enriched.DiagnosticImplications[1];
+        Assert.Equal("LA6668-3", store.ClinicalSignificance!.Codings[0].Code);
+        Assert.Contains("Likely pathogenic", store.Note, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Enrich_VariantKnownOnlyByHgvs_FoundDespiteVersionAndDupSpelling()
+    {
+        var (enricher, _) = Create();
+        var report = new LabReport
+        {
+            Accession = "A1",
+            Patient = Patient,
+            Variants = [Variant("2a", ("48004-6", new CodedValue(new Coding(Coding.Hgvs, "NM_007294.3:c.5266dupC"))))],
+        };
+
+        var enriched = await enricher.EnrichAsync(report, "lab-a", TestContext.Current.CancellationToken);
+
+        Assert.Equal("17677", Assert.Single(enriched.DiagnosticImplications).CitationUrl!.Split('/')[^2]);
+    }
+
+    [Fact]
+    public async Task Enrich_GeneByAliasOrUnknown_NormalisedOrKeptWithDiagnostic()
+    {
+        var (enricher, _) = Create();
+        var report = new LabReport
+        {
+            Accession = "A1",
+            Patient = Patient,
+            Variants = [Variant("2a", ("48018-6", Gene(null, "RNF53"))), Variant("2b", ("48018-6", Gene(null, "NOTAGENE1")))],
+        };
+
+        var enriched = await enricher.EnrichAsync(report, "lab-a", TestContext.Current.CancellationToken);
+
+        var brca1 = (CodedValue)enriched.Variants[0].Components[0].Value;
+        Assert.Equal(new Coding(Coding.Hgnc, "HGNC:1100", "BRCA1"), brca1.Codings[0]);
+        Assert.Equal("RNF53", brca1.Text);
+        Assert.Equal("NOTAGENE1", ((CodedValue)enriched.Variants[1].Components[0].Value).Text);
+        var problem = Assert.Single(enriched.Skipped);
+        Assert.Equal("variant 2b", problem.Position.Path);
+        Assert.Contains("NOTAGENE1", problem.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Enrich_Cyp2c19Diplotype_ClopidogrelImplicationWithRecommendationTask()
+    {
+        var (enricher, _) = Create();
+        var genotype = new GenotypeFinding("4a", new CodedValue([], "CYP2C19 *2/*1"), [Gene("HGNC:2621", "CYP2C19")], []);
+        var report = new LabReport { Accession = "A1", Patient = Patient, Genotypes = [genotype] };
+
+        var enriched = await enricher.EnrichAsync(report, "lab-a", TestContext.Current.CancellationToken);
+
+        var implication = Assert.Single(enriched.TherapeuticImplications);
+        Assert.Equal(["4a"], implication.DerivedFromKeys);
+        Assert.Equal("32968", implication.Medication!.Codings[0].Code);
+        Assert.Equal("LA10317-8", implication.Implications[0].Codings[0].Code); // intermediate metabolizer
+        Assert.Equal("LA26421-0", implication.Recommendation!.Codings[0].Code);
+        Assert.Equal("https://cpicpgx.org/guidelines/guideline-for-clopidogrel-and-cyp2c19/", implication.GuidelineUrl);
+        Assert.Equal("CPIC Moderate", implication.EvidenceLevel!.Text);
+    }
+
+    [Fact]
+    public async Task Enrich_LabPhenotypeDiffers_NotedOnTheStoreImplication()
+    {
+        var (enricher, _) = Create();
+        var genotype = new GenotypeFinding("4a", new CodedValue([], "*2/*2"), [Gene("HGNC:2621", "CYP2C19")], []);
+        var lab = new TherapeuticImplicationFinding("4a:therapy1", ["4a"], new CodedValue(new Coding(Coding.RxNorm, "32968", "clopidogrel")),
+            [new CodedValue(Coding.LoincCode("LA25391-6", "Normal metabolizer"))]);
+        var report = new LabReport { Accession = "A1", Patient = Patient, Genotypes = [genotype], TherapeuticImplications = [lab] };
+
+        var enriched = await enricher.EnrichAsync(report, "lab-a", TestContext.Current.CancellationToken);
+
+        Assert.Equal(2, enriched.TherapeuticImplications.Count);
+        Assert.Contains("Normal metabolizer", enriched.TherapeuticImplications[1].Note, StringComparison.Ordinal);
+        Assert.Contains("Poor Metabolizer", enriched.TherapeuticImplications[1].Note, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Enrich_SameReportTwice_SecondMakesNoStoreRead()
+    {
+        var (enricher, lookup) = Create();
+        var report = new LabReport
+        {
+            Accession = "A1",
+            Patient = Patient,
+            Variants = [Acad9Grch38("2a"), Acad9Grch38("2b"), Variant("2c", ("48004-6", new TextValue("NM_000000.1:c.1A>G")))],
+            Genotypes = [new GenotypeFinding("4a", new CodedValue([], "CYP2C19 *1/*17"), [Gene("HGNC:2621", "CYP2C19")], [])],
+        };
+        var ct = TestContext.Current.CancellationToken;
+
+        await enricher.EnrichAsync(report, "lab-a", ct);
+        var cold = lookup.StoreReads;
+        await enricher.EnrichAsync(report, "lab-a", ct);
+
+        Assert.Equal(cold, lookup.StoreReads);
+        // Cold: version, lab profile (no build in the report), 2 genes (ACAD9, CYP2C19), 1 location (the two ACAD9
+        // variants share it), 1 unknown HGVS, phenotype, guidance.
+        Assert.Equal(8, cold);
+    }
+
+    [Fact]
+    public async Task Enrich_ReportWithoutBuild_LabProfilesBuildLocatesTheVariant()
+    {
+        var (enricher, _) = Create();
+        var variant = Acad9Grch38();
+        variant = variant with { Components = [.. variant.Components.Where(c => c.Code.Code != "62374-4")] };
+        var report = new LabReport { Accession = "A1", Patient = Patient, Variants = [variant] };
+
+        Assert.Single((await enricher.EnrichAsync(report, "example-lab", TestContext.Current.CancellationToken)).DiagnosticImplications);
+        Assert.Empty((await enricher.EnrichAsync(report, "lab-a", TestContext.Current.CancellationToken)).DiagnosticImplications);
+    }
+
+    [Fact]
+    public async Task Enrich_LabLocalCode_GainsLoincFromTheLabsCodeMap()
+    {
+        var (enricher, _) = Create();
+        var report = new LabReport
+        {
+            Accession = "A1",
+            Patient = Patient,
+            TestCode = new CodedValue(new Coding("urn:lab:local", "SL-CGPANEL", "Germline panel")),
+        };
+
+        var enriched = await enricher.EnrichAsync(report, "example-lab", TestContext.Current.CancellationToken);
+        var other = await enricher.EnrichAsync(report, "another-lab", TestContext.Current.CancellationToken);
+
+        Assert.Equal(Coding.LoincCode("51969-4", "Genetic analysis report"), enriched.TestCode!.Codings[1]);
+        Assert.Single(other.TestCode!.Codings);
+    }
+}

@@ -1,0 +1,71 @@
+using System.Text.Json.Nodes;
+using PrecisionMed.Validation.Tests.Hl7v2;
+using Xunit;
+
+namespace PrecisionMed.Validation.Tests.Knowledge;
+
+/// <summary>
+/// The pipeline's own implications (derived from the knowledge store, told apart by their citation) for IG example
+/// content encoded as HL7 v2: they carry the IG example's significance, phenotype and medication codes. (That every
+/// produced resource validates is <see cref="Hl7v2OutputValidationTests"/>, which runs the enriched pipeline.)
+/// </summary>
+public sealed class KnowledgeImplicationTests
+{
+    private const string ClinVarCitation = "https://www.ncbi.nlm.nih.gov/clinvar/";
+    private const string CpicCitation = "https://cpicpgx.org/guidelines/";
+
+    [Fact]
+    public async Task Cgexample_StoreDiagnosticImplication_HasTheIgExamplesSignificanceAndPhenotype()
+    {
+        var ours = Implications(await Hl7v2Pipeline.RunAsync("authored/germline_from_cgexample.hl7", TestContext.Current.CancellationToken), ClinVarCitation);
+        var ig = IgExampleResources("Bundle-bundle-cgexample.json")
+            .Where(r => Profile(r).EndsWith("diagnostic-implication", StringComparison.Ordinal))
+            .Single(r => r.ToJsonString().Contains("MONDO", StringComparison.Ordinal));
+
+        var store = Assert.Single(ours);
+        Assert.Equal(Codes(ig, "53037-8"), Codes(store, "53037-8"));
+        Assert.Equal(Codes(ig, "81259-4"), Codes(store, "81259-4"));
+        Assert.Contains("LA6668-3", Codes(store, "53037-8"));
+    }
+
+    [Fact]
+    public async Task CorrectedGermline_LabDisagrees_StoreImplicationNotesIt()
+    {
+        var ours = Implications(await Hl7v2Pipeline.RunAsync("authored/corrected_germline.hl7", TestContext.Current.CancellationToken), ClinVarCitation);
+        var note = (string?)Assert.Single(ours)["note"]?[0]?["text"];
+        Assert.Contains("Likely pathogenic", note, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BatchCyp2c19_StoreTherapeuticImplication_ClopidogrelPoorMetabolizer()
+    {
+        var units = await Hl7v2Pipeline.RunAsync("authored/batch_three_messages.hl7", TestContext.Current.CancellationToken);
+        var ours = Implications([units[2]], CpicCitation);
+        var clopidogrel = Assert.Single(ours);
+        Assert.Contains("32968", Codes(clopidogrel, "51963-7"));
+        Assert.Contains("LA9657-3", Codes(clopidogrel, "therapeutic-implication"));
+        var provenance = units[2].Bundles[^1]["entry"]!.AsArray().Select(e => e!["resource"]!).Single(r => (string?)r["resourceType"] == "Provenance");
+        Assert.Contains(provenance["entity"]!.AsArray(), e => (string?)e!["what"]!["identifier"]!["system"] == "urn:precisionmed:knowledge-version");
+    }
+
+    private static List<JsonObject> Implications(IEnumerable<Core.Fhir.ReportTransaction> units, string citation) =>
+        units.SelectMany(u => u.Bundles).SelectMany(Hl7v2Pipeline.Resources)
+            .Where(r => Profile(r).EndsWith("implication", StringComparison.Ordinal)
+                && r["extension"]?.AsArray().Any(e => ((string?)e!["valueRelatedArtifact"]?["url"])?.StartsWith(citation, StringComparison.Ordinal) == true) == true)
+            .ToList();
+
+    private static IEnumerable<JsonObject> IgExampleResources(string name)
+    {
+        var bundle = JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "TestData", "fhir", "ig-examples", name)))!;
+        return bundle["entry"]!.AsArray().Select(e => e!["resource"]!.AsObject());
+    }
+
+    private static string Profile(JsonObject resource) => (string?)resource["meta"]?["profile"]?[0] ?? string.Empty;
+
+    /// <summary>The codes of the component with this code (LOINC or tbd), as a sorted set.</summary>
+    private static SortedSet<string> Codes(JsonObject observation, string componentCode) =>
+        new((observation["component"]?.AsArray() ?? [])
+            .Where(c => c!["code"]!["coding"]!.AsArray().Any(x => (string?)x!["code"] == componentCode))
+            .SelectMany(c => c!["valueCodeableConcept"]?["coding"]?.AsArray() ?? [])
+            .Select(x => (string?)x!["code"]).OfType<string>(), StringComparer.Ordinal);
+}
