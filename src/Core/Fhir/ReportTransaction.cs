@@ -27,4 +27,7 @@ public sealed record ReportTransaction(
     /// does not allow, a reference to an unknown finding). Empty for the FHIR-bundle passthrough.
     /// </summary>
     public IReadOnlyList<LabFileProblem> Skipped { get; init; } = [];
+
+    /// <summary>The knowledge store version the report was enriched with (also in its Provenance); null when not enriched.</summary>
+    public string? KnowledgeVersion { get; init; }
 }

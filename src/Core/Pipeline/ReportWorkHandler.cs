@@ -129,7 +129,7 @@ public sealed class ReportWorkHandler(
             item.LabId,
             transaction.Accession,
             ReportStatusOf(transaction),
-            KnowledgeVersion: null,
+            transaction.KnowledgeVersion,
             item.FileId,
             item.UnitIndex,
             item.CorrelationId,

@@ -29,6 +29,7 @@ public sealed class ResultNotificationTests
         Assert.Equal(PipelineHarness.CorrelationId, published.CorrelationId);
         Assert.Equal(GenomicResultAvailable.MessageIdFor(published.FileId, 0), published.MessageId);
         Assert.Empty(published.Withdrawn);
+        Assert.False(string.IsNullOrEmpty(published.KnowledgeVersion), "the embedded knowledge seed enriched the report");
 
         // No PHI: nothing of the patient's name, birth date or identifier, nor a variant, is in the message.
         var json = published.ToJson();

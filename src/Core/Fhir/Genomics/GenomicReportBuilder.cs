@@ -77,6 +77,7 @@ public static partial class GenomicReportBuilder
         return new ReportTransaction(report.Accession, context.ReportReference, context.OwnedReferences, 1, bundles)
         {
             Skipped = [.. report.Skipped, .. context.Skipped],
+            KnowledgeVersion = report.KnowledgeVersion,
         };
     }
 
