@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using PrecisionMed.Core.Formats;
 using PrecisionMed.Core.Pipeline.Ledger;
 
@@ -30,6 +31,7 @@ public sealed class LabFileArrivalHandler(
     ILabFileLedger ledger,
     IWorkItemQueue queue,
     LabFileFinisher finisher,
+    IOptions<PipelineOptions> options,
     TimeProvider clock,
     ILogger<LabFileArrivalHandler> logger)
 {
@@ -47,11 +49,14 @@ public sealed class LabFileArrivalHandler(
 
         var hash = await LabFileIntake.HashAsync(content is null ? open : _ => Task.FromResult(content), cancellationToken);
         var fileId = LabFileIds.For(labId, hash);
+        var now = clock.GetUtcNow();
+        if (LabFilePath.Problem(labId, blobName, [.. options.Value.KnownLabs]) is { } pathProblem)
+            return await RejectPathAsync(labId, blobName, fileId, hash, pathProblem, now, cancellationToken);
+
         var existing = await ledger.FindFileAsync(fileId, cancellationToken);
         if (existing is not null && existing.State != FileState.Received)
             return await HandleRepeatAsync(existing, blobName, incoming, cancellationToken);
 
-        var now = clock.GetUtcNow();
         var file = existing ?? new LedgerFile
         {
             FileId = fileId,
@@ -111,6 +116,28 @@ public sealed class LabFileArrivalHandler(
 
         PipelineLog.FileQueued(logger, fileId, labId, plan.Format.Format, plan.UnitCount);
         return ArrivalOutcome.Queued;
+    }
+
+    /// <summary>An unsafe path: the file is kept under its id in <c>rejected/_unsafe-path/</c> with the reason, and nothing else is read.</summary>
+    private async Task<ArrivalOutcome> RejectPathAsync(
+        string labId, string blobName, string fileId, string hash, string reason, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var file = new LedgerFile
+        {
+            FileId = fileId,
+            LabId = labId,
+            BlobName = blobName,
+            ContentHash = hash,
+            State = FileState.Received,
+            ReceivedAt = now,
+            UpdatedAt = now,
+            History = [new LedgerEvent(now, "Received")],
+        };
+        var problem = new LabFileProblem(SourcePosition.None, "the blob path is not accepted: " + reason);
+        var keptAt = new LabFileLocation(LabFileAreas.Rejected, $"{LabFilePath.UnsafePathFolder}/{fileId}");
+        await finisher.RejectFileAsync(file, problem, units: null, cancellationToken, rejectedTo: keptAt);
+        PipelineLog.FileRejected(logger, fileId, LabFilePath.UnsafePathFolder, "blob path");
+        return ArrivalOutcome.Rejected;
     }
 
     private async Task<ArrivalOutcome> HandleRepeatAsync(LedgerFile existing, string blobName, LabFileLocation incoming, CancellationToken cancellationToken)

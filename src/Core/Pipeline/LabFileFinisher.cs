@@ -18,10 +18,11 @@ public sealed class LabFileFinisher(
     ILogger<LabFileFinisher> logger)
 {
     public async Task RejectFileAsync(
-        LedgerFile file, LabFileProblem problem, IReadOnlyList<LabFileErrorReport.UnitError>? units, CancellationToken cancellationToken)
+        LedgerFile file, LabFileProblem problem, IReadOnlyList<LabFileErrorReport.UnitError>? units, CancellationToken cancellationToken,
+        LabFileLocation? rejectedTo = null)
     {
         var incoming = Incoming(file);
-        var rejected = new LabFileLocation(LabFileAreas.Rejected, $"{file.LabId}/{file.BlobName}");
+        var rejected = rejectedTo ?? new LabFileLocation(LabFileAreas.Rejected, $"{file.LabId}/{file.BlobName}");
         var now = clock.GetUtcNow();
         var report = new LabFileErrorReport
         {

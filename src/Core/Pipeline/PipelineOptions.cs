@@ -10,6 +10,12 @@ public sealed class PipelineOptions
     /// <summary>Recorded in every Provenance and error report.</summary>
     public string PipelineVersion { get; set; } = CurrentVersion;
 
+    /// <summary>
+    /// The labs whose folders are read (<c>Pipeline__KnownLabs__0</c>, ...): a file in any other folder is rejected.
+    /// Empty accepts any well-formed lab id (local runs and tests).
+    /// </summary>
+    public IList<string> KnownLabs { get; } = [];
+
     public static string CurrentVersion { get; } =
         typeof(PipelineOptions).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
         ?? "0.0.0";

@@ -20,7 +20,7 @@ internal sealed class PipelineHarness : IDisposable
 
     private readonly ServiceProvider _services;
 
-    public PipelineHarness()
+    public PipelineHarness(Action<PipelineOptions>? configure = null)
     {
         var services = new ServiceCollection()
             .AddLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace))
@@ -31,7 +31,11 @@ internal sealed class PipelineHarness : IDisposable
             .AddSingleton<IFhirWriter>(Writer)
             .AddSingleton<IResultNotifier>(Notifier)
             .AddPrecisionMedPipeline();
-        services.Configure<PipelineOptions>(options => options.PipelineVersion = PipelineVersion);
+        services.Configure<PipelineOptions>(options =>
+        {
+            options.PipelineVersion = PipelineVersion;
+            configure?.Invoke(options);
+        });
         _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 
