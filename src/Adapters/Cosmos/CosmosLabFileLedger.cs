@@ -22,11 +22,31 @@ internal sealed class CosmosLabFileLedger(CosmosContainerProvider containers, Co
     public Task SaveFileAsync(LedgerFile file, CancellationToken cancellationToken) =>
         UpsertAsync(file.FileId, FileDocumentId, "file", file, cancellationToken);
 
-    public Task<LedgerUnit?> FindUnitAsync(string fileId, int unitIndex, CancellationToken cancellationToken) =>
-        ReadAsync<LedgerUnit>(fileId, UnitDocumentId(unitIndex), cancellationToken);
+    public async Task<LedgerUnit?> FindUnitAsync(string fileId, int unitIndex, CancellationToken cancellationToken)
+    {
+        var container = await containers.LedgerAsync(cancellationToken);
+        using var response = await container.ReadItemStreamAsync(UnitDocumentId(unitIndex), new PartitionKey(fileId), cancellationToken: cancellationToken);
+        if (IsMissing(response)) return null;
+        response.EnsureSuccessStatusCode();
+        var unit = await JsonSerializer.DeserializeAsync<LedgerUnit>(response.Content, JsonOptions, cancellationToken);
+        return unit! with { ETag = response.Headers.ETag };
+    }
 
-    public Task SaveUnitAsync(LedgerUnit unit, CancellationToken cancellationToken) =>
-        UpsertAsync(unit.FileId, UnitDocumentId(unit.UnitIndex), "unit", unit, cancellationToken);
+    /// <summary>Create (no ETag) or replace if-match (ETag): the unit state machine's compare-and-swap.</summary>
+    public async Task<LedgerUnit> SaveUnitAsync(LedgerUnit unit, CancellationToken cancellationToken)
+    {
+        var container = await containers.LedgerAsync(cancellationToken);
+        var id = UnitDocumentId(unit.UnitIndex);
+        using var body = Document(id, "unit", unit);
+        var partition = new PartitionKey(unit.FileId);
+        using var response = unit.ETag is null
+            ? await container.CreateItemStreamAsync(body, partition, cancellationToken: cancellationToken)
+            : await container.ReplaceItemStreamAsync(body, id, partition, new ItemRequestOptions { IfMatchEtag = unit.ETag }, cancellationToken);
+        if (response.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.PreconditionFailed)
+            throw new LedgerConflictException(unit.FileId, unit.UnitIndex);
+        response.EnsureSuccessStatusCode();
+        return unit with { ETag = response.Headers.ETag };
+    }
 
     public async Task<IReadOnlyList<LedgerUnit>> ListUnitsAsync(string fileId, CancellationToken cancellationToken)
     {
@@ -43,7 +63,10 @@ internal sealed class CosmosLabFileLedger(CosmosContainerProvider containers, Co
             response.EnsureSuccessStatusCode();
             using var page = await JsonDocument.ParseAsync(response.Content, cancellationToken: cancellationToken);
             foreach (var document in page.RootElement.GetProperty("Documents").EnumerateArray())
-                units.Add(document.Deserialize<LedgerUnit>(JsonOptions)!);
+            {
+                var etag = document.TryGetProperty("_etag", out var value) ? value.GetString() : null;
+                units.Add(document.Deserialize<LedgerUnit>(JsonOptions)! with { ETag = etag });
+            }
         }
 
         return [.. units.OrderBy(u => u.UnitIndex)];
@@ -54,20 +77,27 @@ internal sealed class CosmosLabFileLedger(CosmosContainerProvider containers, Co
     {
         var container = await containers.LedgerAsync(cancellationToken);
         using var response = await container.ReadItemStreamAsync(id, new PartitionKey(fileId), cancellationToken: cancellationToken);
-        // The emulator server answers a missing item with 500 rather than 404.
-        if (response.StatusCode == HttpStatusCode.NotFound
-            || (options.IsEmulator && response.StatusCode == HttpStatusCode.InternalServerError)) return null;
+        if (IsMissing(response)) return null;
         response.EnsureSuccessStatusCode();
         return await JsonSerializer.DeserializeAsync<T>(response.Content, JsonOptions, cancellationToken);
+    }
+
+    /// <summary>The emulator server answers a missing item with 500 rather than 404.</summary>
+    private bool IsMissing(ResponseMessage response) =>
+        response.StatusCode == HttpStatusCode.NotFound || (options.IsEmulator && response.StatusCode == HttpStatusCode.InternalServerError);
+
+    private static MemoryStream Document<T>(string id, string kind, T record)
+    {
+        var document = JsonSerializer.SerializeToNode(record, JsonOptions)!.AsObject();
+        document["id"] = id;
+        document["kind"] = kind;
+        return new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(document, JsonOptions));
     }
 
     private async Task UpsertAsync<T>(string fileId, string id, string kind, T record, CancellationToken cancellationToken)
     {
         var container = await containers.LedgerAsync(cancellationToken);
-        var document = JsonSerializer.SerializeToNode(record, JsonOptions)!.AsObject();
-        document["id"] = id;
-        document["kind"] = kind;
-        using var body = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(document, JsonOptions));
+        using var body = Document(id, kind, record);
         using var response = await container.UpsertItemStreamAsync(body, new PartitionKey(fileId), cancellationToken: cancellationToken);
         response.EnsureSuccessStatusCode();
     }

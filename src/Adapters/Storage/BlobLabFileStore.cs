@@ -42,15 +42,23 @@ internal sealed class BlobLabFileStore(BlobServiceClient service, LabStorageOpti
 
         // A streamed copy through the app rather than a server-side copy: it needs no SAS or shared key
         // (both are off) and reads the exact version whose properties were just taken.
-        var download = await source.DownloadStreamingAsync(
-            new BlobDownloadOptions { Conditions = new BlobRequestConditions { IfMatch = sourceProperties.ETag } }, cancellationToken);
-        await using (var content = download.Value.Content)
+        try
         {
+            var download = await source.DownloadStreamingAsync(
+                new BlobDownloadOptions { Conditions = new BlobRequestConditions { IfMatch = sourceProperties.ETag } }, cancellationToken);
+            await using var content = download.Value.Content;
             await target.UploadAsync(content, new BlobUploadOptions
             {
                 HttpHeaders = new BlobHttpHeaders { ContentType = sourceProperties.ContentType },
                 Metadata = sourceProperties.Metadata,
             }, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 400 or 404 or 409 or 412)
+        {
+            // Two finishers raced (two units of a file completing at once): the other one copied it, and may
+            // already have deleted the source. When the copy is there whole, there is nothing more to do.
+            if (await HasLengthAsync(target, sourceProperties.ContentLength, cancellationToken)) return;
+            throw;
         }
 
         var copied = (await target.GetPropertiesAsync(cancellationToken: cancellationToken)).Value;
@@ -58,6 +66,18 @@ internal sealed class BlobLabFileStore(BlobServiceClient service, LabStorageOpti
         {
             throw new IOException(
                 $"Copy to {to.Area} is incomplete: {copied.ContentLength} of {sourceProperties.ContentLength} bytes; the original is kept.");
+        }
+    }
+
+    private static async Task<bool> HasLengthAsync(BlobClient blob, long length, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await blob.GetPropertiesAsync(cancellationToken: cancellationToken)).Value.ContentLength == length;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return false;
         }
     }
 

@@ -86,7 +86,7 @@ public sealed class LabFileFinisher(
         if (file is null || file.State is FileState.Completed or FileState.Rejected) return;
 
         var units = await ledger.ListUnitsAsync(fileId, cancellationToken);
-        if (units.Count < file.UnitCount || units.Any(u => u.State == UnitState.Pending)) return;
+        if (units.Count < file.UnitCount || units.Any(u => u.State is UnitState.Pending or UnitState.Processing)) return;
 
         var completed = units.Count(u => u.State == UnitState.Completed);
         if (units.Any(u => u.State is UnitState.Failed or UnitState.Held))

@@ -42,4 +42,7 @@ internal static partial class PipelineLog
 
     [LoggerMessage(2007, LogLevel.Information, "Unit {UnitIndex} of file {FileId} re-sent a report: {Count} result(s) it no longer carries set to entered-in-error")]
     public static partial void ResultsWithdrawn(ILogger logger, int unitIndex, string fileId, int count);
+
+    [LoggerMessage(2008, LogLevel.Information, "Unit {UnitIndex} of file {FileId} is held by another delivery of its work item: this one wrote nothing")]
+    public static partial void UnitClaimedElsewhere(ILogger logger, int unitIndex, string fileId);
 }

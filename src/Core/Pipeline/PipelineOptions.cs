@@ -16,6 +16,12 @@ public sealed class PipelineOptions
     /// </summary>
     public IList<string> KnownLabs { get; } = [];
 
+    /// <summary>
+    /// How long one delivery of a work item holds its unit (<c>Pipeline__UnitClaim</c>): a concurrent delivery leaves
+    /// it alone meanwhile; a worker that died releases it when this lapses. Longer than the slowest unit takes.
+    /// </summary>
+    public TimeSpan UnitClaim { get; set; } = TimeSpan.FromMinutes(10);
+
     public static string CurrentVersion { get; } =
         typeof(PipelineOptions).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
         ?? "0.0.0";

@@ -16,6 +16,9 @@ public enum WorkOutcome
     /// <summary>Given up on after every delivery attempt (poison): kept for replay.</summary>
     Failed,
     Dropped,
+
+    /// <summary>Another delivery of the same work item holds the unit (or finished it first): this one wrote nothing.</summary>
+    InProgress,
 }
 
 /// <summary>
@@ -58,6 +61,58 @@ public sealed class ReportWorkHandler(
             return WorkOutcome.AlreadyCompleted;
         }
 
+        // Claim the unit (ETag compare-and-swap): of two concurrent deliveries only one goes on to write.
+        var now = clock.GetUtcNow();
+        if (unit.State == UnitState.Processing && unit.ClaimedUntil > now)
+        {
+            PipelineLog.UnitClaimedElsewhere(logger, item.UnitIndex, item.FileId);
+            return WorkOutcome.InProgress;
+        }
+
+        try
+        {
+            unit = await ledger.SaveUnitAsync(
+                unit with { State = UnitState.Processing, ContentHash = item.ContentHash, ClaimedUntil = now + options.Value.UnitClaim, UpdatedAt = now },
+                cancellationToken);
+        }
+        catch (LedgerConflictException)
+        {
+            PipelineLog.UnitClaimedElsewhere(logger, item.UnitIndex, item.FileId);
+            return WorkOutcome.InProgress;
+        }
+
+        try
+        {
+            return await ProcessClaimedAsync(item, unit, cancellationToken);
+        }
+        catch (LedgerConflictException)
+        {
+            // The claim lapsed and another delivery took the unit over: it finishes the work (the writes are idempotent).
+            PipelineLog.UnitClaimedElsewhere(logger, item.UnitIndex, item.FileId);
+            return WorkOutcome.InProgress;
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Release the claim so that the queue's retry of this message can take the unit at once.
+            await TryReleaseAsync(unit, cancellationToken);
+            throw;
+        }
+    }
+
+    private async Task TryReleaseAsync(LedgerUnit claimed, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ledger.SaveUnitAsync(claimed with { State = UnitState.Pending, ClaimedUntil = null, UpdatedAt = clock.GetUtcNow() }, cancellationToken);
+        }
+        catch (LedgerConflictException)
+        {
+            // Someone else holds it now: nothing to release.
+        }
+    }
+
+    private async Task<WorkOutcome> ProcessClaimedAsync(WorkItem item, LedgerUnit unit, CancellationToken cancellationToken)
+    {
         var original = await FindOriginalAsync(item, cancellationToken);
         var provenance = new ReportProvenance(
             item.LabId, $"{LabFileAreas.Incoming}/{item.LabPath}", item.ContentHash, item.BlobName,
@@ -112,6 +167,7 @@ public sealed class ReportWorkHandler(
                 Skipped = [.. transaction.Skipped.Take(LedgerUnit.MaxSkippedListed)],
                 SkippedCount = transaction.Skipped.Count,
                 Problem = null,
+                ClaimedUntil = null,
                 UpdatedAt = clock.GetUtcNow(),
             },
             cancellationToken);
@@ -179,7 +235,7 @@ public sealed class ReportWorkHandler(
     {
         await finisher.WriteUnitErrorAsync(item, problem, cancellationToken, detail);
         await ledger.SaveUnitAsync(
-            unit with { State = UnitState.Rejected, ContentHash = item.ContentHash, Problem = problem, UpdatedAt = clock.GetUtcNow() },
+            unit with { State = UnitState.Rejected, ContentHash = item.ContentHash, Problem = problem, ClaimedUntil = null, UpdatedAt = clock.GetUtcNow() },
             cancellationToken);
         PipelineLog.UnitRejected(logger, item.UnitIndex, item.FileId, problem.Position.ToString());
         await finisher.TryFinishAsync(item.FileId, cancellationToken);

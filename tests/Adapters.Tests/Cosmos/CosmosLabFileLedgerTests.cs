@@ -46,6 +46,41 @@ public sealed class CosmosLabFileLedgerTests(LocalStackFixture stack)
     }
 
     [Fact]
+    public async Task SaveUnit_ETagCompareAndSwap_OneOfTwoConcurrentClaimsWins()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var ledger = Ledger();
+        var fileId = Guid.NewGuid().ToString();
+        var created = await ledger.SaveUnitAsync(new LedgerUnit { FileId = fileId, UnitIndex = 0, ContentHash = "abc", State = UnitState.Pending }, ct);
+        Assert.NotNull(created.ETag);
+        await Assert.ThrowsAsync<LedgerConflictException>(
+            () => ledger.SaveUnitAsync(new LedgerUnit { FileId = fileId, UnitIndex = 0, ContentHash = "abc", State = UnitState.Pending }, ct));
+
+        // Two deliveries read the same version and both try to claim it.
+        var read = (await ledger.FindUnitAsync(fileId, 0, ct))!;
+        Assert.Equal(created.ETag, read.ETag);
+        var claims = await Task.WhenAll(Enumerable.Range(0, 2).Select(async _ =>
+        {
+            try
+            {
+                return await ledger.SaveUnitAsync(read with { State = UnitState.Processing }, ct);
+            }
+            catch (LedgerConflictException)
+            {
+                return null;
+            }
+        }));
+
+        var winner = Assert.Single(claims, c => c is not null);
+        Assert.NotEqual(read.ETag, winner!.ETag);
+        var listed = Assert.Single(await ledger.ListUnitsAsync(fileId, ct));
+        Assert.Equal(winner.ETag, listed.ETag);
+        var completed = await ledger.SaveUnitAsync(winner with { State = UnitState.Completed }, ct);
+        Assert.Equal(UnitState.Completed, (await ledger.FindUnitAsync(fileId, 0, ct))!.State);
+        Assert.Equal(completed.ETag, (await ledger.FindUnitAsync(fileId, 0, ct))!.ETag);
+    }
+
+    [Fact]
     public async Task Find_Missing_ReturnsNull()
     {
         var ct = TestContext.Current.CancellationToken;

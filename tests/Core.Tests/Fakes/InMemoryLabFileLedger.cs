@@ -8,6 +8,8 @@ internal sealed class InMemoryLabFileLedger : ILabFileLedger
     private readonly Dictionary<string, LedgerFile> _files = new(StringComparer.Ordinal);
     private readonly Dictionary<(string FileId, int UnitIndex), LedgerUnit> _units = [];
 
+    private int _version;
+
     public int SaveCount { get; private set; }
 
     public IReadOnlyCollection<LedgerFile> Files => _files.Values;
@@ -32,12 +34,19 @@ internal sealed class InMemoryLabFileLedger : ILabFileLedger
         return Task.FromResult(_units.GetValueOrDefault((fileId, unitIndex)));
     }
 
-    public Task SaveUnitAsync(LedgerUnit unit, CancellationToken cancellationToken)
+    /// <summary>ETag-conditional, as Cosmos DB is: create only when absent, replace only the version read.</summary>
+    public Task<LedgerUnit> SaveUnitAsync(LedgerUnit unit, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        _units[(unit.FileId, unit.UnitIndex)] = unit;
-        SaveCount++;
-        return Task.CompletedTask;
+        lock (_units)
+        {
+            var stored = _units.GetValueOrDefault((unit.FileId, unit.UnitIndex));
+            if (stored?.ETag != unit.ETag) throw new LedgerConflictException(unit.FileId, unit.UnitIndex);
+            var saved = unit with { ETag = $"\"{++_version}\"" };
+            _units[(unit.FileId, unit.UnitIndex)] = saved;
+            SaveCount++;
+            return Task.FromResult(saved);
+        }
     }
 
     public Task<IReadOnlyList<LedgerUnit>> ListUnitsAsync(string fileId, CancellationToken cancellationToken)

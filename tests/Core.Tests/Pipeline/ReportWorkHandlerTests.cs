@@ -248,3 +248,54 @@ public sealed class ReportWorkHandlerTests
         Assert.Equal("Bundle", JsonNode.Parse(json)!["resourceType"]!.GetValue<string>());
     }
 }
+
+/// <summary>Exactly-once effect (issue 7): the ledger's ETag compare-and-swap lets one delivery of a work item write.</summary>
+public sealed class ReportWorkClaimTests
+{
+    private static readonly byte[] Bundle = TestFiles.IgExample("Bundle-bundle-oncology-diagnostic.json");
+
+    [Fact]
+    public async Task HandleAsync_UnitHeldByAnotherDelivery_WritesNothing()
+    {
+        using var harness = new PipelineHarness();
+        await harness.DropAsync(Bundle);
+        var pending = await harness.UnitAsync(Bundle);
+        await harness.Ledger.SaveUnitAsync(
+            pending with { State = UnitState.Processing, ClaimedUntil = harness.Clock.GetUtcNow().AddMinutes(5) }, TestContext.Current.CancellationToken);
+
+        var outcome = await harness.Work.HandleAsync(harness.Queue.Messages[0], TestContext.Current.CancellationToken);
+
+        Assert.Equal(WorkOutcome.InProgress, outcome);
+        Assert.Empty(harness.Writer.Written);
+        Assert.Equal(UnitState.Processing, (await harness.UnitAsync(Bundle)).State);
+    }
+
+    [Fact]
+    public async Task HandleAsync_ClaimLapsed_TakesTheUnitOverAndCompletes()
+    {
+        using var harness = new PipelineHarness();
+        await harness.DropAsync(Bundle);
+        var pending = await harness.UnitAsync(Bundle);
+        await harness.Ledger.SaveUnitAsync(
+            pending with { State = UnitState.Processing, ClaimedUntil = harness.Clock.GetUtcNow().AddMinutes(-1) }, TestContext.Current.CancellationToken);
+
+        var outcome = await harness.Work.HandleAsync(harness.Queue.Messages[0], TestContext.Current.CancellationToken);
+
+        Assert.Equal(WorkOutcome.Completed, outcome);
+        var unit = await harness.UnitAsync(Bundle);
+        Assert.Equal(UnitState.Completed, unit.State);
+        Assert.Null(unit.ClaimedUntil);
+    }
+
+    [Fact]
+    public async Task SaveUnit_StaleETag_Conflicts()
+    {
+        using var harness = new PipelineHarness();
+        await harness.DropAsync(Bundle);
+        var read = await harness.UnitAsync(Bundle);
+        await harness.Ledger.SaveUnitAsync(read with { State = UnitState.Processing }, TestContext.Current.CancellationToken);
+
+        await Assert.ThrowsAsync<LedgerConflictException>(
+            () => harness.Ledger.SaveUnitAsync(read with { State = UnitState.Completed }, TestContext.Current.CancellationToken));
+    }
+}

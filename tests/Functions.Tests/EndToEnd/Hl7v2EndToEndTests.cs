@@ -105,6 +105,43 @@ public sealed class Hl7v2EndToEndTests(LocalStackFixture stack)
         Assert.Equal(corrected.WithdrawnReferences, notices.Single(n => n.Status == "corrected").Withdrawn);
     }
 
+    /// <summary>Every work item delivered twice at once (issue 7): each report is written, and announced, once.</summary>
+    [Fact]
+    public async Task EveryWorkItemDeliveredTwiceConcurrently_EachReportProcessedOnce()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var host = new PipelineHost(stack.Stack);
+        var content = await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "TestData", "hl7v2/authored/batch_three_messages.hl7"), ct);
+        const string name = "twice/batch_three_messages.hl7";
+        await host.UploadAsync(LabId, name, content, ct);
+        await host.ArriveAsync(LabId, name, ct);
+
+        var function = host.Function<Triggers.ReportQueuedFunction>();
+        var messages = (await host.WorkQueue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(1), ct)).Value;
+        Assert.Equal(3, messages.Length);
+        var deliveries = messages.SelectMany(m => new[] { m.MessageText, m.MessageText }).ToList();
+        var failed = await Task.WhenAll(deliveries.Select(async text =>
+        {
+            try
+            {
+                await function.RunAsync(text, ct);
+                return null;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                return text; // a race lost in storage: the queue redelivers it, as below
+            }
+        }));
+        foreach (var text in failed.OfType<string>()) await function.RunAsync(text, ct);
+
+        var fileId = LabFileIds.For(LabId, Convert.ToHexStringLower(SHA256.HashData(content)));
+        Assert.Equal(FileState.Completed, (await host.Ledger.FindFileAsync(fileId, ct))!.State);
+        Assert.All(await host.Ledger.ListUnitsAsync(fileId, ct), u => Assert.Equal(UnitState.Completed, u.State));
+        var notices = (await host.NotificationQueue.ReceiveMessagesAsync(maxMessages: 32, cancellationToken: ct)).Value
+            .Select(m => GenomicResultAvailable.FromJson(m.Body.ToString())!).ToList();
+        Assert.Equal([0, 1, 2], notices.Select(n => n.UnitIndex).Order());
+    }
+
     private static async Task<LedgerUnit> IngestAsync(PipelineHost host, string relativePath, CancellationToken ct)
     {
         var content = await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "TestData", relativePath), ct);

@@ -12,7 +12,21 @@ public interface ILabFileLedger
 
     Task<LedgerUnit?> FindUnitAsync(string fileId, int unitIndex, CancellationToken cancellationToken);
 
-    Task SaveUnitAsync(LedgerUnit unit, CancellationToken cancellationToken);
+    /// <summary>
+    /// Saves a unit record only if nobody changed it since it was read (its <see cref="LedgerUnit.ETag"/>), or, for a
+    /// record without an ETag, only if none exists; otherwise throws <see cref="LedgerConflictException"/>. Returns
+    /// the record as saved, with its new ETag.
+    /// </summary>
+    Task<LedgerUnit> SaveUnitAsync(LedgerUnit unit, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<LedgerUnit>> ListUnitsAsync(string fileId, CancellationToken cancellationToken);
+}
+
+/// <summary>A conditional ledger save lost a race: another delivery saved the record first.</summary>
+public sealed class LedgerConflictException(string fileId, int unitIndex)
+    : Exception($"Unit {unitIndex} of file {fileId} was saved by another delivery in the meantime.")
+{
+    public string FileId { get; } = fileId;
+
+    public int UnitIndex { get; } = unitIndex;
 }

@@ -18,6 +18,9 @@ public enum FileState
 public enum UnitState
 {
     Pending,
+
+    /// <summary>Claimed by one delivery of its work item until <see cref="LedgerUnit.ClaimedUntil"/>; others leave it be.</summary>
+    Processing,
     Completed,
     Rejected,
     Held,
@@ -74,6 +77,16 @@ public sealed record LedgerUnit
     public IReadOnlyList<LabFileProblem> Skipped { get; init; } = [];
     public int SkippedCount { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>While <see cref="UnitState.Processing"/>: when the claim lapses (a worker that died releases it this way).</summary>
+    public DateTimeOffset? ClaimedUntil { get; init; }
+
+    /// <summary>
+    /// The stored version this record was read as (set by the ledger, never serialised): a save of a record with an
+    /// ETag succeeds only if nobody saved the unit since; a save without one only creates.
+    /// </summary>
+    [JsonIgnore]
+    public string? ETag { get; init; }
 
     public const int MaxSkippedListed = 500;
 }
