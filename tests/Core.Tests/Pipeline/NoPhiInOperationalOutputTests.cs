@@ -1,0 +1,138 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using PrecisionMed.Core.Pipeline;
+
+namespace PrecisionMed.Core.Tests.Pipeline;
+
+/// <summary>
+/// No PHI anywhere but FHIR (issue 7, DESIGN.md §6): the whole HL7 v2 and FHIR corpus through the pipeline, with
+/// logging at Trace; no patient name, birth date, identifier value or HGVS string of the inputs may appear in a log
+/// line, a queue message, a notification, an error report's reason or the ledger's reasons.
+/// </summary>
+public sealed partial class NoPhiInOperationalOutputTests
+{
+    [Fact]
+    public async Task WholeCorpus_LogsQueueMessagesNotificationsAndReasons_HoldNoPhi()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var harness = new PipelineHarness();
+        var phi = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var codes = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var files = CorpusFiles().ToList();
+        foreach (var (name, content) in files)
+        {
+            // Values shorter than 4 characters (initials, "M") cannot be told apart from ordinary text, nor can the
+            // word "Patient" (a test feed's placeholder name) from the field names that carry references.
+            phi.UnionWith((name.EndsWith(".json", StringComparison.Ordinal) ? PhiInBundle(content) : PhiInHl7(content))
+                .Where(v => v.Trim().Length >= 4 && !v.Equals("Patient", StringComparison.OrdinalIgnoreCase)));
+            if (!name.EndsWith(".json", StringComparison.Ordinal)) codes.UnionWith(ObservationCodes(content));
+            await harness.DropAsync(content, name);
+        }
+
+        // A test feed's placeholder MRN ("12345") is also another lab's local observation code; a code names a test,
+        // not a person, and skip reasons may quote it.
+        phi.ExceptWith(codes);
+
+        foreach (var message in harness.Queue.Messages.ToList()) await harness.Work.HandleAsync(message, ct);
+
+        var haystack = new List<string>();
+        haystack.AddRange(harness.Logs.Messages);
+        haystack.AddRange(harness.Queue.Messages);
+        // The accession is part of the notification's contract: a lab that builds its order numbers from the MRN
+        // (lfh_ORU-multiline-short-mixed: FON_<mrn>) puts it there itself; everything else must be clean.
+        haystack.AddRange(harness.Notifier.Published.Select(n => (n with { Accession = string.Empty }).ToJson()));
+        foreach (var location in harness.Store.Locations.Where(l => l.EndsWith(".error.json", StringComparison.Ordinal)))
+        {
+            var report = LabFileErrorReport.Parse(harness.Store.Get(LocationOf(location)))!;
+            haystack.Add(report.Reason);
+            haystack.AddRange(report.Units?.Select(u => u.Reason) ?? []);
+        }
+
+        foreach (var file in harness.Ledger.Files)
+        {
+            haystack.Add(file.Problem?.ToString() ?? string.Empty);
+            haystack.AddRange(file.History.Select(h => h.What));
+            foreach (var unit in await harness.Ledger.ListUnitsAsync(file.FileId, ct))
+            {
+                haystack.Add(unit.Problem?.ToString() ?? string.Empty);
+                haystack.AddRange(unit.Skipped.Select(s => s.ToString()));
+            }
+        }
+
+        Assert.True(files.Count >= 25, $"only {files.Count} corpus files");
+        Assert.True(phi.Count >= 50, $"only {phi.Count} PHI strings found in the inputs: the extractor is broken");
+        Assert.True(haystack.Count > 100, "the pipeline said almost nothing: the test would prove nothing");
+        var leaks = (from text in haystack from value in phi where text.Contains(value, StringComparison.OrdinalIgnoreCase) select $"'{value}' in: {text}")
+            .Take(20).ToList();
+        Assert.True(leaks.Count == 0, string.Join(Environment.NewLine, leaks));
+    }
+
+    private static IEnumerable<(string Name, byte[] Content)> CorpusFiles()
+    {
+        foreach (var folder in (string[])["hl7v2/authored", "hl7v2/general-lab", "hl7v2/genomic"])
+        {
+            foreach (var path in Directory.EnumerateFiles(TestFiles.PathOf(folder)).Where(p => p.EndsWith(".hl7", StringComparison.Ordinal) || p.EndsWith(".txt", StringComparison.Ordinal)).Order())
+                yield return ($"{folder}/{Path.GetFileName(path)}", File.ReadAllBytes(path));
+        }
+
+        foreach (var name in TestFiles.IgExampleNames) yield return ($"fhir/{name}", TestFiles.IgExample(name));
+    }
+
+    /// <summary>PID-2/PID-3 identifier values, PID-5 name parts, PID-7 birth date, and HGVS expressions.</summary>
+    private static IEnumerable<string> PhiInHl7(byte[] content)
+    {
+        var text = Encoding.UTF8.GetString(content);
+        foreach (var segment in text.Split('\r', '\n').Where(s => s.StartsWith("PID|", StringComparison.Ordinal)))
+        {
+            var fields = segment.Split('|');
+            string Field(int n) => fields.Length > n ? fields[n] : string.Empty;
+            foreach (var repetition in Field(2).Split('~').Concat(Field(3).Split('~'))) yield return repetition.Split('^')[0];
+            foreach (var part in Field(5).Split('~').SelectMany(n => n.Split('^').Take(3))) yield return part;
+            if (Field(7).Length >= 8) yield return Field(7)[..8];
+        }
+
+        foreach (var hgvs in Hgvs(text)) yield return hgvs;
+    }
+
+    private static IEnumerable<string> ObservationCodes(byte[] content) =>
+        Encoding.UTF8.GetString(content).Split('\r', '\n')
+            .Where(s => s.StartsWith("OBX|", StringComparison.Ordinal))
+            .Select(s => s.Split('|'))
+            .Where(f => f.Length > 3)
+            .Select(f => f[3].Split('^')[0]);
+
+    private static IEnumerable<string> PhiInBundle(byte[] content)
+    {
+        var bundle = JsonNode.Parse(content)!;
+        foreach (var resource in (bundle["entry"]?.AsArray() ?? []).Select(e => e?["resource"]).OfType<JsonObject>())
+        {
+            if ((string?)resource["resourceType"] != "Patient") continue;
+            foreach (var name in resource["name"]?.AsArray() ?? [])
+            {
+                if ((string?)name?["family"] is { } family) yield return family;
+                foreach (var given in name?["given"]?.AsArray() ?? []) yield return (string)given!;
+            }
+
+            if ((string?)resource["birthDate"] is { } birthDate) yield return birthDate;
+            foreach (var identifier in resource["identifier"]?.AsArray() ?? [])
+            {
+                if ((string?)identifier?["value"] is { } value) yield return value;
+            }
+        }
+
+        foreach (var hgvs in Hgvs(Encoding.UTF8.GetString(content))) yield return hgvs;
+    }
+
+    private static IEnumerable<string> Hgvs(string text) =>
+        HgvsPattern().Matches(text).Select(m => m.Value).Where(v => v.Length >= 8);
+
+    private static LabFileLocation LocationOf(string location)
+    {
+        var slash = location.IndexOf('/', StringComparison.Ordinal);
+        return new(location[..slash], location[(slash + 1)..]);
+    }
+
+    [GeneratedRegex(@"\b(?:N[MCGPR]|ENS[TP]|LRG)_?[0-9]+(?:\.[0-9]+)?:[cgpnmr]\.[A-Za-z0-9_>*+\-\[\];()=]+")]
+    private static partial Regex HgvsPattern();
+}
