@@ -129,18 +129,18 @@ public sealed class VcfReader
                 $"{count} tab-separated column(s); a VCF record has at least {VcfRecord.FixedColumnCount}"));
         }
 
+        if (_starts[1] == 1) return (1, "CHROM is empty");
+        var pos = line[_starts[1]..(_starts[2] - 1)];
+        if (!Utf8Parser.TryParse(pos, out long value, out var used) || used != pos.Length || value < 0 || !char.IsAsciiDigit((char)pos[0]))
+            return (_starts[1] + 1, "POS is not a whole number");
+        _position = value;
+
         var expected = Header.HasFormatColumn ? VcfRecord.FixedColumnCount + 1 + Header.Samples.Count : VcfRecord.FixedColumnCount;
         if (count > expected)
         {
             return (_starts[expected] + 1, string.Create(CultureInfo.InvariantCulture,
                 $"{count} columns but the #CHROM line names {expected}"));
         }
-
-        if (_starts[1] == 1) return (1, "CHROM is empty");
-        var pos = line[_starts[1]..(_starts[2] - 1)];
-        if (!Utf8Parser.TryParse(pos, out long value, out var used) || used != pos.Length || value < 0 || !char.IsAsciiDigit((char)pos[0]))
-            return (_starts[1] + 1, "POS is not a whole number");
-        _position = value;
 
         if (!Utf8.IsValid(line)) return (1, "the line is not valid UTF-8 (VCF 4.3 and later are UTF-8)");
         return null;
