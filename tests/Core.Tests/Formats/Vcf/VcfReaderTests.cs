@@ -119,7 +119,7 @@ public sealed class VcfReaderTests
             d => Assert.Equal((5L, 6L, "POS is not a whole number"), (d.Position.Line!.Value, d.Position.Column!.Value, d.Reason)),
             d => Assert.Equal((6L, 13L), (d.Position.Line!.Value, d.Position.Column!.Value)),
             d => Assert.Equal((7L, 1L, "CHROM is empty"), (d.Position.Line!.Value, d.Position.Column!.Value, d.Reason)),
-            d => Assert.Equal((8L, 28L), (d.Position.Line!.Value, d.Position.Column!.Value)));
+            d => Assert.Equal((8L, 32L), (d.Position.Line!.Value, d.Position.Column!.Value)));
     }
 
     [Theory]
