@@ -10,6 +10,10 @@ public sealed class BedRegions
 {
     private readonly Dictionary<string, (long Start, long End)[]> _byChromosome;
 
+    // The last chromosome looked up: records come sorted, so this saves normalising the name per record (one reader per instance).
+    private string? _lastName;
+    private (long Start, long End)[]? _lastRegions;
+
     private BedRegions(Dictionary<string, (long Start, long End)[]> byChromosome, IReadOnlyList<string> described)
     {
         _byChromosome = byChromosome;
@@ -61,7 +65,13 @@ public sealed class BedRegions
     /// <summary>Whether the 1-based inclusive span <paramref name="start"/>..<paramref name="end"/> overlaps a region.</summary>
     public bool Overlaps(string chromosome, long start, long end)
     {
-        if (!_byChromosome.TryGetValue(RefSeqChromosomes.Normalise(chromosome), out var regions)) return false;
+        if (!ReferenceEquals(chromosome, _lastName))
+        {
+            _lastName = chromosome;
+            _lastRegions = _byChromosome.GetValueOrDefault(RefSeqChromosomes.Normalise(chromosome));
+        }
+
+        if (_lastRegions is not { } regions) return false;
         // In 0-based half-open terms the span is [start-1, end).
         long low = start - 1, high = Math.Max(end, start);
         int lo = 0, hi = regions.Length - 1;

@@ -34,6 +34,8 @@ public sealed partial class VcfReportMapper
         }
 
         var accession = build is null ? null : RefSeqChromosomes.Accession(build, chromosome);
+        // "chr1" and "1" in one file are one chromosome: one key, one resource id.
+        var keyChromosome = RefSeqChromosomes.Normalise(chromosome);
         var components = new List<ReportComponent>(20);
         var isSymbolic = alt.Length > 2 && alt[0] == (byte)'<' && alt[^1] == (byte)'>';
         long position, end;
@@ -49,7 +51,7 @@ public sealed partial class VcfReportMapper
 
             position = record.Position;
             end = StructuralEnd(record, sv.Type, allele);
-            key = string.Create(CultureInfo.InvariantCulture, $"{build?.Name ?? "unknown"}:{chromosome}:{position}:{Text(reference)}:<{sv.Type}>:{end}");
+            key = string.Create(CultureInfo.InvariantCulture, $"{build?.Name ?? "unknown"}:{keyChromosome}:{position}:{Text(reference)}:<{sv.Type}>:{end}");
             AddLocation(components, accession);
             AddStructural(components, record, sample, sv, position, end);
             if (VcfAlleles.IsSequence(reference)) components.Add(new(Coding.LoincCode("69547-8", "Genomic ref allele [ID]"), new TextValue(Text(reference).ToUpperInvariant())));
@@ -64,7 +66,7 @@ public sealed partial class VcfReportMapper
 
             var normalised = VcfAlleles.Normalise(record.Position, Text(reference), Text(alt));
             (position, end) = (normalised.Position, normalised.End);
-            key = string.Create(CultureInfo.InvariantCulture, $"{build?.Name ?? "unknown"}:{chromosome}:{normalised.Position}:{normalised.Ref}:{normalised.Alt}");
+            key = string.Create(CultureInfo.InvariantCulture, $"{build?.Name ?? "unknown"}:{keyChromosome}:{normalised.Position}:{normalised.Ref}:{normalised.Alt}");
             AddLocation(components, accession);
             components.Add(new(Coding.LoincCode("81254-5", "Genomic allele start-end"), new RangeValue(normalised.Position, normalised.End)));
             components.Add(new(Coding.LoincCode("69547-8", "Genomic ref allele [ID]"), new TextValue(normalised.Ref)));

@@ -11,6 +11,7 @@ public sealed class VcfReportablePolicy(VcfOptions options, BedRegions? regions)
 {
     private byte[] _chromBytes = [];
     private string _chrom = "";
+    private bool _mitochondrial;
 
     /// <summary>Alleles and phasing of the sample's GT on the record last judged.</summary>
     public int[] Alleles { get; } = new int[VcfGenotype.MaxPloidy];
@@ -25,6 +26,7 @@ public sealed class VcfReportablePolicy(VcfOptions options, BedRegions? regions)
         {
             _chromBytes = chrom.ToArray();
             _chrom = Encoding.UTF8.GetString(chrom);
+            _mitochondrial = RefSeqChromosomes.IsMitochondrial(_chrom);
         }
 
         return _chrom;
@@ -50,6 +52,11 @@ public sealed class VcfReportablePolicy(VcfOptions options, BedRegions? regions)
         if (missing && (!nonReference || IsGermline)) return VcfRecordOutcome.NoCall;
         if (options.RequireNonReferenceGenotype && !nonReference) return VcfRecordOutcome.ReferenceGenotype;
 
+        // vcf2fhir's rule: on chrM only haploid calls of simple variants are findings (heteroplasmy comes from AD/DP).
+        _ = Chromosome(record);
+        if (_mitochondrial && (Ploidy != 1 || HasSymbolicAlt(record)))
+            return VcfRecordOutcome.MitochondrialNotHaploid;
+
         if (regions is not null && !regions.Overlaps(Chromosome(record), record.Position, End(record)))
             return VcfRecordOutcome.OutsideRegions;
         return null;
@@ -60,6 +67,8 @@ public sealed class VcfReportablePolicy(VcfOptions options, BedRegions? regions)
     /// <summary>The last reference base the record covers: INFO END when given, else POS + len(REF) - 1.</summary>
     public static long End(VcfRecord record) =>
         record.InfoInteger("END"u8) is { } end && end >= record.Position ? end : record.Position + Math.Max(record.Ref.Length, 1) - 1;
+
+    private static bool HasSymbolicAlt(VcfRecord record) => record.Alt.IndexOf((byte)'<') >= 0;
 
     /// <summary>A gVCF reference block: ALT is '.' or only the unspecified allele <c>&lt;*&gt;</c> / <c>&lt;NON_REF&gt;</c>.</summary>
     public static bool IsReferenceBlock(VcfRecord record)
