@@ -1,21 +1,37 @@
 using Microsoft.Extensions.Options;
 using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Fhir.Genomics;
+using PrecisionMed.Core.Knowledge.Enrichment;
 using PrecisionMed.Core.Pipeline;
 
 namespace PrecisionMed.Core.Formats.Vcf;
 
 /// <summary>
 /// VCF files (plain, gzip or BGZF, decompressed by intake): one report unit per sample column. Each unit streams
-/// the file once, so memory stays flat however many records it has.
+/// the file once, so memory stays flat however many records it has. The reported variants are enriched from the
+/// knowledge store when an enricher is given (as the pipeline's DI does), like HL7 v2 reports.
 /// </summary>
-public sealed class VcfFormat(IOptions<VcfOptions> options, IVariantKnowledge knowledge) : IReportFormat
+public sealed class VcfFormat : IReportFormat
 {
+    private readonly IOptions<VcfOptions> _options;
+    private readonly IVariantKnowledge _knowledge;
+    private readonly ReportEnricher? _enricher;
+
+    /// <summary>Maps without enrichment: the lab's content only.</summary>
+    public VcfFormat(IOptions<VcfOptions> options, IVariantKnowledge knowledge)
+    {
+        _options = options;
+        _knowledge = knowledge;
+    }
+
+    public VcfFormat(IOptions<VcfOptions> options, IVariantKnowledge knowledge, ReportEnricher enricher)
+        : this(options, knowledge) => _enricher = enricher;
+
     public LabFileFormat Format => LabFileFormat.Vcf;
 
     public async Task<int> CountUnitsAsync(Stream content, CancellationToken cancellationToken)
     {
-        var reader = await VcfReader.OpenAsync(content, cancellationToken, options.Value.MaxLineBytes);
+        var reader = await VcfReader.OpenAsync(content, cancellationToken, _options.Value.MaxLineBytes);
         if (reader.Header.Samples.Count == 0)
         {
             throw new LabFileRejectedException(new SourcePosition { Line = reader.Header.HeaderLineCount },
@@ -27,8 +43,9 @@ public sealed class VcfFormat(IOptions<VcfOptions> options, IVariantKnowledge kn
 
     public async Task<ReportTransaction> BuildUnitAsync(Stream content, ReportProvenance provenance, CancellationToken cancellationToken)
     {
-        var reader = await VcfReader.OpenAsync(content, cancellationToken, options.Value.MaxLineBytes);
-        var report = await new VcfReportMapper(options.Value, knowledge).MapAsync(reader, provenance, cancellationToken);
+        var reader = await VcfReader.OpenAsync(content, cancellationToken, _options.Value.MaxLineBytes);
+        var report = await new VcfReportMapper(_options.Value, _knowledge).MapAsync(reader, provenance, cancellationToken);
+        if (_enricher is not null) report = await _enricher.EnrichAsync(report, provenance.LabId, cancellationToken);
         return GenomicReportBuilder.Build(report, provenance);
     }
 }
