@@ -1,8 +1,9 @@
 using System.CommandLine;
+using PrecisionMed.Core.Formats.Vcf;
 
 namespace PrecisionMed.Cli.Ingest;
 
-/// <summary><c>pmed ingest PATH... [--out DIR] [--fhir URL] [--lab ID] [--json] [--cosmos URL [--cosmos-key KEY]]</c>.</summary>
+/// <summary><c>pmed ingest PATH... [--out DIR] [--fhir URL] [--lab ID] [--json] [--cosmos URL [--cosmos-key KEY]]</c> and the VCF policy flags.</summary>
 internal static class IngestCommand
 {
     public static Command Create()
@@ -31,9 +32,25 @@ internal static class IngestCommand
         var cosmosKey = new Option<string?>("--cosmos-key") { Description = "The emulator's key (local stacks only). Default: $PMED_COSMOS_KEY." };
         var database = new Option<string>("--database") { Description = "The Cosmos DB database.", DefaultValueFactory = _ => "precisionmed" };
 
+        var build = new Option<string?>("--genome-build") { Description = "VCF: the genome build (GRCh37, GRCh38) when the header names none." };
+        var source = new Option<string>("--source-class")
+        {
+            Description = "VCF: genomic source class of the variants: germline, somatic or unknown.",
+            DefaultValueFactory = _ => "germline",
+        };
+        var regions = new Option<FileInfo?>("--regions") { Description = "VCF: a BED file; only variants overlapping its regions are reported." };
+        var genes = new Option<string[]>("--gene") { Description = "VCF: report variants in this gene (repeatable).", AllowMultipleArgumentsPerToken = true };
+        var knownOnly = new Option<bool>("--known-only") { Description = "VCF: report only variants the knowledge store knows (or in --gene)." };
+        var allFilters = new Option<bool>("--all-filters") { Description = "VCF: report records whatever their FILTER (default: PASS or '.' only)." };
+        var maxVariants = new Option<int>("--max-variants")
+        {
+            Description = "VCF: the most Variant observations per sample; a file with more is rejected, never truncated.",
+            DefaultValueFactory = _ => VcfOptions.DefaultMaxReportableVariants,
+        };
+
         var command = new Command("ingest", "Ingest lab files end to end with the embedded defaults: detect, split, map, enrich, build FHIR bundles.")
         {
-            paths, output, fhir, lab, json, cosmos, cosmosKey, database,
+            paths, output, fhir, lab, json, cosmos, cosmosKey, database, build, source, regions, genes, knownOnly, allFilters, maxVariants,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -47,6 +64,16 @@ internal static class IngestCommand
                 Cosmos = parse.GetValue(cosmos),
                 CosmosKey = parse.GetValue(cosmosKey) ?? Environment.GetEnvironmentVariable("PMED_COSMOS_KEY"),
                 Database = parse.GetValue(database)!,
+                Vcf = new VcfOptions
+                {
+                    GenomeBuild = parse.GetValue(build),
+                    GenomicSourceClass = parse.GetValue(source)!,
+                    RegionsBed = parse.GetValue(regions)?.FullName,
+                    Genes = [.. parse.GetValue(genes) ?? []],
+                    OnlyKnownVariants = parse.GetValue(knownOnly),
+                    RequirePassFilter = !parse.GetValue(allFilters),
+                    MaxReportableVariants = parse.GetValue(maxVariants),
+                },
             };
             return new IngestRunner(options, Console.Out, Console.Error).RunAsync(cancellationToken);
         });
@@ -62,4 +89,7 @@ internal sealed record IngestOptions(IReadOnlyList<string> Paths, DirectoryInfo 
     public string? CosmosKey { get; init; }
 
     public string Database { get; init; } = "precisionmed";
+
+    /// <summary>How VCF files are read and which of their variants are reported.</summary>
+    public VcfOptions Vcf { get; init; } = new();
 }

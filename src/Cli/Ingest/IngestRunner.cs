@@ -115,6 +115,7 @@ internal sealed class IngestRunner(IngestOptions options, TextWriter stdout, Tex
         if (options.FhirUrl is not null) settings["Fhir:BaseUrl"] = options.FhirUrl.ToString();
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection().AddPrecisionMedPipeline();
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options.Vcf));
         if (options.FhirUrl is not null) services.AddFhirHttpWriter(configuration);
 
         // The embedded seed unless a Cosmos DB account is given.

@@ -30,4 +30,6 @@ public sealed record ReportTransaction(
 
     /// <summary>The knowledge store version the report was enriched with (also in its Provenance); null when not enriched.</summary>
     public string? KnowledgeVersion { get; init; }
+    /// <summary>For VCF units: every record counted by outcome (reported, or the rule that skipped it).</summary>
+    public IReadOnlyDictionary<string, long> RecordCounts { get; init; } = new Dictionary<string, long>();
 }

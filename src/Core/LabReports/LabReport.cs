@@ -53,6 +53,12 @@ public sealed record LabReport
 
     /// <summary>Everything the lab sent that was not mapped, with where and why: nothing is dropped silently.</summary>
     public IReadOnlyList<LabFileProblem> Skipped { get; init; } = [];
+
+    /// <summary>
+    /// For files of many records (VCF): how every record was accounted for, by outcome (reported, or the rule that
+    /// skipped it), so the ledger can say what happened to each line without listing them.
+    /// </summary>
+    public IReadOnlyDictionary<string, long> RecordCounts { get; init; } = new Dictionary<string, long>();
 }
 
 /// <summary>

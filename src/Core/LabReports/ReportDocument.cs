@@ -7,4 +7,6 @@ namespace PrecisionMed.Core.LabReports;
 /// <param name="Data">The bytes, when carried inline.</param>
 /// <param name="Url">Where the document is, when only referenced (RP) or stored aside (too large to inline).</param>
 /// <param name="Incomplete">The lab's encoding was cut short: only the part that decodes is carried, and the document says so.</param>
-public sealed record ReportDocument(string Key, string ContentType, byte[]? Data, Uri? Url, string? Title, CodedValue? Type = null, bool Incomplete = false);
+/// <param name="GenomicDataFile">The lab's data file itself (a VCF): an IG GenomicDataFile, not a presented form of the report.</param>
+public sealed record ReportDocument(
+    string Key, string ContentType, byte[]? Data, Uri? Url, string? Title, CodedValue? Type = null, bool Incomplete = false, bool GenomicDataFile = false);

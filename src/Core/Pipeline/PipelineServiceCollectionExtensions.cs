@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using PrecisionMed.Core.Formats.Fhir;
 using PrecisionMed.Core.Formats.Hl7v2;
+using PrecisionMed.Core.Formats.Vcf;
 using PrecisionMed.Core.Knowledge;
 using PrecisionMed.Core.Knowledge.Enrichment;
 
@@ -24,6 +25,10 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddSingleton<ReportEnricher>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IReportFormat, FhirBundleFormat>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IReportFormat, Hl7v2Format>());
+        services.AddOptions<VcfOptions>();
+        // No knowledge until the knowledge store registers its own IVariantKnowledge.
+        services.TryAddSingleton<IVariantKnowledge, NoVariantKnowledge>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IReportFormat, VcfFormat>());
         services.TryAddSingleton<LabFileIntake>();
         services.TryAddSingleton<LabFileFinisher>();
         services.TryAddSingleton<LabFileArrivalHandler>();

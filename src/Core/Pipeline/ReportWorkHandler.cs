@@ -166,6 +166,7 @@ public sealed class ReportWorkHandler(
                 WithdrawnReferences = withdrawal?.References ?? [],
                 Skipped = [.. transaction.Skipped.Take(LedgerUnit.MaxSkippedListed)],
                 SkippedCount = transaction.Skipped.Count,
+                RecordCounts = transaction.RecordCounts,
                 Problem = null,
                 ClaimedUntil = null,
                 UpdatedAt = clock.GetUtcNow(),

@@ -196,8 +196,9 @@ public static partial class GenomicReportBuilder
         {
             ["resourceType"] = "DocumentReference",
             ["id"] = context.NewId("DocumentReference", document.Key),
-            ["status"] = "current",
         };
+        if (document.GenomicDataFile) resource["meta"] = FhirJson.Meta(GenomicsCodes.GenomicDataFileProfile);
+        resource["status"] = "current";
 
         // The clinician must see that this is not the whole document the lab meant to send.
         if (document.Incomplete) resource["docStatus"] = "preliminary";

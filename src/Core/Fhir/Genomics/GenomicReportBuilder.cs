@@ -62,7 +62,7 @@ public static partial class GenomicReportBuilder
             if (Attachment(context, document) is { } attachment)
             {
                 AddDocumentReference(context, document, attachment);
-                presentedForms.Add(attachment.DeepClone());
+                if (!document.GenomicDataFile) presentedForms.Add(attachment.DeepClone());
             }
         }
 
@@ -78,6 +78,7 @@ public static partial class GenomicReportBuilder
         {
             Skipped = [.. report.Skipped, .. context.Skipped],
             KnowledgeVersion = report.KnowledgeVersion,
+            RecordCounts = report.RecordCounts,
         };
     }
 

@@ -15,6 +15,7 @@ public static class GenomicsCodes
     public const string DiagnosticImplicationProfile = ProfileBase + "diagnostic-implication";
     public const string TherapeuticImplicationProfile = ProfileBase + "therapeutic-implication";
     public const string MedicationRecommendationProfile = ProfileBase + "medication-recommendation";
+    public const string GenomicDataFileProfile = ProfileBase + "genomic-data-file";
     public const string GenomicStudyProfile = ProfileBase + "genomic-study";
     public const string GenomicStudyAnalysisProfile = ProfileBase + "genomic-study-analysis";
     public const string GenomicStudyReferenceExtension = ProfileBase + "genomic-study-reference";

@@ -76,6 +76,9 @@ public sealed record LedgerUnit
     /// </summary>
     public IReadOnlyList<LabFileProblem> Skipped { get; init; } = [];
     public int SkippedCount { get; init; }
+
+    /// <summary>For VCF units: every record of the file counted by outcome (reported, or the rule that skipped it).</summary>
+    public IReadOnlyDictionary<string, long> RecordCounts { get; init; } = new Dictionary<string, long>();
     public DateTimeOffset UpdatedAt { get; init; }
 
     /// <summary>While <see cref="UnitState.Processing"/>: when the claim lapses (a worker that died releases it this way).</summary>

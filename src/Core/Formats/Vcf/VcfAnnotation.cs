@@ -1,0 +1,104 @@
+using System.Text;
+
+namespace PrecisionMed.Core.Formats.Vcf;
+
+/// <summary>What a caller's annotation says about one ALT allele on one transcript.</summary>
+public sealed record TranscriptAnnotation(string? Gene, string? Transcript, string? CodingHgvs, string? ProteinHgvs, string? Consequence);
+
+/// <summary>
+/// Reads gene and HGVS annotations from INFO, only for records that are reported: snpEff <c>ANN</c>, VEP
+/// <c>CSQ</c> (its field order from the header's "Format:" description), and the plain keys labs use
+/// (<c>GENE</c>/<c>GENEINFO</c>/<c>PX</c>, QIAGEN's <c>HGVS_TRANSCRIPT</c>/<c>HGVS_PROTEIN</c>).
+/// </summary>
+public sealed class VcfAnnotationReader
+{
+    private readonly int[] _csq;
+
+    public VcfAnnotationReader(VcfHeader header)
+    {
+        ArgumentNullException.ThrowIfNull(header);
+        _csq = [-1, -1, -1, -1, -1, -1];
+        var description = header.Info.GetValueOrDefault("CSQ")?.Description;
+        var format = description?.IndexOf("Format:", StringComparison.OrdinalIgnoreCase) ?? -1;
+        if (description is null || format < 0) return;
+        var fields = description[(format + "Format:".Length)..].Trim().Split('|');
+        _csq = [Find(fields, "Allele"), Find(fields, "SYMBOL"), Find(fields, "Feature"), Find(fields, "HGVSc"), Find(fields, "HGVSp"), Find(fields, "Consequence")];
+
+        static int Find(string[] fields, string name) => Array.FindIndex(fields, f => string.Equals(f.Trim(), name, StringComparison.Ordinal));
+    }
+
+    /// <summary>The annotations of <paramref name="alt"/>, representative (first listed) first; empty when the file has none.</summary>
+    public List<TranscriptAnnotation> Read(VcfRecord record, ReadOnlySpan<byte> alt)
+    {
+        var result = new List<TranscriptAnnotation>();
+        if (record.TryGetInfo("ANN"u8, out var ann)) ReadList(ann, alt, result, allele: 0, gene: 3, transcript: 6, c: 9, p: 10, consequence: 1);
+        if (_csq[0] >= 0 && record.TryGetInfo("CSQ"u8, out var csq)) ReadList(csq, alt, result, _csq[0], _csq[1], _csq[2], _csq[3], _csq[4], _csq[5]);
+        if (result.Count > 0) return result;
+
+        var gene = Plain(record, "GENE"u8) ?? GeneInfo(record) ?? Plain(record, "PX"u8) ?? Plain(record, "GENE_SYMBOL"u8);
+        var transcriptHgvs = Plain(record, "HGVS_TRANSCRIPT"u8);
+        var proteinHgvs = Plain(record, "HGVS_PROTEIN"u8);
+        if (gene is null && transcriptHgvs is null && proteinHgvs is null) return result;
+        var (transcript, c) = SplitHgvs(transcriptHgvs);
+        result.Add(new TranscriptAnnotation(gene, transcript, c, proteinHgvs, null));
+        return result;
+    }
+
+    private static void ReadList(ReadOnlySpan<byte> list, ReadOnlySpan<byte> alt, List<TranscriptAnnotation> result, int allele, int gene, int transcript, int c, int p, int consequence)
+    {
+        while (!list.IsEmpty)
+        {
+            var comma = list.IndexOf((byte)',');
+            var entry = comma < 0 ? list : list[..comma];
+            var entryAllele = VcfRecord.Nth(entry, (byte)'|', allele);
+            // VEP trims the shared first base off indel alleles; snpEff keeps them: a suffix match covers both.
+            if (alt.SequenceEqual(entryAllele) || (entryAllele.Length > 0 && alt.Length > entryAllele.Length && alt.EndsWith(entryAllele)) || (entryAllele.SequenceEqual("-"u8) && alt.Length == 1))
+            {
+                var hgvsC = Field(entry, c);
+                var transcriptId = Field(entry, transcript);
+                if (hgvsC is not null && hgvsC.Contains(':', StringComparison.Ordinal))
+                {
+                    var (t, change) = SplitHgvs(hgvsC);
+                    transcriptId ??= t;
+                    hgvsC = change;
+                }
+
+                var hgvsP = Field(entry, p);
+                if (hgvsP is not null && hgvsP.Contains(':', StringComparison.Ordinal)) hgvsP = hgvsP[(hgvsP.IndexOf(':', StringComparison.Ordinal) + 1)..];
+                result.Add(new TranscriptAnnotation(Field(entry, gene), transcriptId, hgvsC, hgvsP is null ? null : Uri.UnescapeDataString(hgvsP), Field(entry, consequence)));
+            }
+
+            if (comma < 0) break;
+            list = list[(comma + 1)..];
+        }
+    }
+
+    private static string? Field(ReadOnlySpan<byte> entry, int index)
+    {
+        if (index < 0) return null;
+        var value = VcfRecord.Nth(entry, (byte)'|', index);
+        return value.IsEmpty ? null : Encoding.UTF8.GetString(value);
+    }
+
+    private static string? Plain(VcfRecord record, ReadOnlySpan<byte> key)
+    {
+        if (!record.TryGetInfo(key, out var value) || value.IsEmpty || value.SequenceEqual("."u8)) return null;
+        return Encoding.UTF8.GetString(VcfRecord.Nth(value, (byte)',', 0));
+    }
+
+    /// <summary>ClinVar's GENEINFO is <c>SYMBOL:GeneID|SYMBOL:GeneID</c>: the first symbol.</summary>
+    private static string? GeneInfo(VcfRecord record)
+    {
+        if (Plain(record, "GENEINFO"u8) is not { } info) return null;
+        var symbol = info.Split('|')[0].Split(':')[0];
+        return symbol.Length == 0 ? null : symbol;
+    }
+
+    /// <summary>"NM_000546.5:c.215C>G" into transcript and change; a bare change has no transcript.</summary>
+    private static (string? Transcript, string? Change) SplitHgvs(string? hgvs)
+    {
+        if (hgvs is null) return (null, null);
+        var colon = hgvs.IndexOf(':', StringComparison.Ordinal);
+        return colon < 0 ? (null, hgvs) : (hgvs[..colon], hgvs[(colon + 1)..]);
+    }
+}

@@ -1,0 +1,41 @@
+namespace PrecisionMed.Core.Formats.Vcf;
+
+/// <summary>
+/// How VCF files become reports (section <c>Vcf</c>; <c>pmed ingest</c> flags set the same): the genome build
+/// and genomic source class a lab's files do not state, and the reportable-variant policy.
+/// </summary>
+public sealed class VcfOptions
+{
+    public const string SectionName = "Vcf";
+
+    /// <summary>The Variant observations one sample may produce; a larger reportable set rejects the file (never truncated).</summary>
+    public const int DefaultMaxReportableVariants = 10_000;
+
+    /// <summary>Genome build when the header names none: GRCh37 or GRCh38 (the lab profile's default).</summary>
+    public string? GenomeBuild { get; set; }
+
+    /// <summary>germline, somatic or unknown: the genomic source class of every variant (allelic state is written for germline only).</summary>
+    public string GenomicSourceClass { get; set; } = "germline";
+
+    /// <summary>Report only records whose FILTER is PASS or '.'.</summary>
+    public bool RequirePassFilter { get; set; } = true;
+
+    /// <summary>Report only records where the sample's genotype carries a non-reference allele.</summary>
+    public bool RequireNonReferenceGenotype { get; set; } = true;
+
+    /// <summary>A BED file (0-based, half-open): only variants overlapping its regions are reported; the regions are the regions studied.</summary>
+    public string? RegionsBed { get; set; }
+
+    /// <summary>Genes (HGNC symbols) whose variants are reported, by the file's annotation (ANN, CSQ, GENE, GENEINFO, PX).</summary>
+    public IList<string> Genes { get; init; } = [];
+
+    /// <summary>Report only variants the knowledge store knows (or in <see cref="Genes"/>): the policy for exome and genome files.</summary>
+    public bool OnlyKnownVariants { get; set; }
+
+    public int MaxReportableVariants { get; set; } = DefaultMaxReportableVariants;
+
+    /// <summary>On chrM, AD/DP at or above this is homoplasmic, below heteroplasmic (vcf2fhir's default).</summary>
+    public decimal HomoplasmicRatio { get; set; } = 0.99m;
+
+    public int MaxLineBytes { get; set; } = VcfReader.DefaultMaxLineBytes;
+}

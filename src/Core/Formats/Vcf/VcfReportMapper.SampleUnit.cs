@@ -1,0 +1,204 @@
+using System.Globalization;
+using System.Text;
+using PrecisionMed.Core.Fhir;
+using PrecisionMed.Core.LabReports;
+
+namespace PrecisionMed.Core.Formats.Vcf;
+
+public sealed partial class VcfReportMapper
+{
+    /// <summary>A variant the cheap rules let through, waiting for the gene / knowledge rule.</summary>
+    private sealed record PendingVariant(VariantFinding Finding, KnownVariantQuery? Query, string? PhaseSet, int Orientation, long Position);
+
+    /// <summary>The state of mapping one sample: counts, findings, phase sets, problems.</summary>
+    private sealed class SampleUnit(VcfReportMapper mapper, VcfHeader header, int sample, GenomeBuild? build, BedRegions? regions)
+    {
+        private readonly VcfReportablePolicy _policy = new(mapper._options, regions);
+        private readonly VcfAnnotationReader _annotations = new(header);
+        private readonly HashSet<string> _genes = new(mapper._options.Genes.Where(g => !string.IsNullOrWhiteSpace(g)).Select(g => g.Trim()), StringComparer.OrdinalIgnoreCase);
+        private readonly Dictionary<string, long> _counts = new(StringComparer.Ordinal);
+        private readonly List<VariantFinding> _variants = [];
+        private readonly HashSet<string> _keys = new(StringComparer.Ordinal);
+        private readonly List<(string PhaseSet, long Position, int Orientation, string Key)> _phased = [];
+        private readonly List<LabFileProblem> _problems = [];
+        private readonly SortedSet<string> _genesSeen = new(StringComparer.Ordinal);
+        private long _problemCount;
+
+        private bool RestrictsGenesOrKnowledge => _genes.Count > 0 || mapper._options.OnlyKnownVariants;
+
+        public void Count(string outcome, long count = 1)
+        {
+            if (count > 0) _counts[outcome] = _counts.GetValueOrDefault(outcome) + count;
+        }
+
+        public void Problem(LabFileProblem problem)
+        {
+            _problemCount++;
+            if (_problems.Count < MaxListedProblems) _problems.Add(problem);
+        }
+
+        /// <summary>The variants of the record that pass the cheap rules, or null (the record is then counted).</summary>
+        public List<PendingVariant>? Select(VcfRecord record)
+        {
+            var gtIndex = record.FormatIndex("GT"u8);
+            if (_policy.Judge(record, sample, gtIndex) is { } reason)
+            {
+                Count(reason);
+                return null;
+            }
+
+            var chromosome = _policy.Chromosome(record);
+            var pending = new List<PendingVariant>(2);
+            string? unsupported = null;
+            var ploidy = _policy.Ploidy;
+            for (var i = 0; i < ploidy; i++)
+            {
+                var allele = _policy.Alleles[i];
+                if (allele <= 0 || IsRepeat(allele, i)) continue;
+                if (allele > record.AltCount)
+                {
+                    unsupported = "the GT names an ALT allele the record does not have";
+                    continue;
+                }
+
+                var built = mapper.BuildVariant(record, sample, chromosome, build, allele, _policy, _annotations, out var why);
+                if (built is null)
+                {
+                    unsupported ??= why;
+                    continue;
+                }
+
+                pending.Add(built);
+            }
+
+            if (pending.Count == 0)
+            {
+                Count(VcfRecordOutcome.UnsupportedAllele);
+                Problem(new LabFileProblem(new SourcePosition { Line = record.LineNumber, Column = record.ColumnStart(4) }, unsupported ?? "no reportable ALT allele"));
+                return null;
+            }
+
+            return pending;
+        }
+
+        private bool IsRepeat(int allele, int index)
+        {
+            for (var j = 0; j < index; j++)
+            {
+                if (_policy.Alleles[j] == allele) return true;
+            }
+
+            return false;
+        }
+
+        public async Task AcceptAsync(List<PendingVariant> pending, CancellationToken cancellationToken)
+        {
+            var accepted = 0;
+            var duplicate = false;
+            foreach (var variant in pending)
+            {
+                if (RestrictsGenesOrKnowledge && !await IsWantedAsync(variant, cancellationToken)) continue;
+                if (!_keys.Add(variant.Finding.Key))
+                {
+                    duplicate = true; // the same CHROM/POS/REF/ALT again (one row per transcript in some lab exports)
+                    continue;
+                }
+
+                if (_variants.Count >= mapper._options.MaxReportableVariants) throw TooMany();
+                _variants.Add(variant.Finding);
+                accepted++;
+                if (variant.PhaseSet is not null && variant.Orientation >= 0)
+                    _phased.Add((variant.PhaseSet, variant.Position, variant.Orientation, variant.Finding.Key));
+                foreach (var gene in variant.Finding.Components.Where(c => c.Code.Code == "48018-6").Select(c => (c.Value as CodedValue)?.Text))
+                {
+                    if (gene is not null) _genesSeen.Add(gene);
+                }
+            }
+
+            Count(accepted > 0 ? VcfRecordOutcome.Reported : duplicate ? VcfRecordOutcome.DuplicateRecord : VcfRecordOutcome.NotInGenesOrKnowledge);
+        }
+
+        private async ValueTask<bool> IsWantedAsync(PendingVariant variant, CancellationToken cancellationToken)
+        {
+            var gene = variant.Query?.Gene;
+            if (gene is not null && _genes.Contains(gene)) return true;
+            return mapper._options.OnlyKnownVariants && variant.Query is not null && await mapper._knowledge.IsKnownAsync(variant.Query, cancellationToken);
+        }
+
+        private LabFileRejectedException TooMany()
+        {
+            var most = mapper._options.MaxReportableVariants.ToString("N0", CultureInfo.InvariantCulture);
+            var which = (sample + 1).ToString(CultureInfo.InvariantCulture);
+            return new(SourcePosition.None,
+                $"sample {which} has more than {most} reportable variants, the most written as Variant observations "
+                + "(nothing is truncated): report fewer with regions (option Vcf:RegionsBed, pmed ingest --regions), genes (Vcf:Genes, --gene) "
+                + "or known variants only (Vcf:OnlyKnownVariants, --known-only), or raise Vcf:MaxReportableVariants (--max-variants)");
+        }
+
+        public LabReport ToReport(ReportProvenance provenance, BedRegions? studied)
+        {
+            var fileDate = header.Meta.GetValueOrDefault("fileDate");
+            var effective = fileDate is { Length: 8 } && fileDate.All(char.IsAsciiDigit) ? $"{fileDate[..4]}-{fileDate[4..6]}-{fileDate[6..]}" : null;
+            var notes = new List<string>();
+            if (_problemCount > _problems.Count)
+                notes.Add(string.Create(CultureInfo.InvariantCulture, $"{_problemCount - _problems.Count} further positioned problems were counted, not listed"));
+            return new LabReport
+            {
+                Accession = AccessionOf(provenance),
+                Patient = new PatientDetails([new PatientIdentifier($"urn:precisionmed:lab:{provenance.LabId}:sample", header.Samples[sample])]),
+                Status = ReportStatus.Final,
+                Effective = effective,
+                GenomeBuild = build?.ToCodedValue(),
+                GenesStudied = [.. _genesSeen.Select(g => new CodedValue([], g))],
+                RegionsStudied = studied is null ? [] : RegionsText(studied),
+                Variants = _variants,
+                PhaseRelationships = PhaseRelationships(),
+                Documents = [SourceDocument(provenance)],
+                Skipped = _problems,
+                RecordCounts = _counts,
+            };
+        }
+
+        /// <summary>vcf2fhir's rule: phased calls sorted by phase set and position; neighbours in one set are Cis when the ALT is on the same haplotype.</summary>
+        private List<PhaseRelationshipFinding> PhaseRelationships()
+        {
+            var result = new List<PhaseRelationshipFinding>();
+            var ordered = _phased.OrderBy(p => p.PhaseSet, StringComparer.Ordinal).ThenBy(p => p.Position).ToList();
+            for (var i = 1; i < ordered.Count; i++)
+            {
+                var (a, b) = (ordered[i - 1], ordered[i]);
+                if (a.PhaseSet != b.PhaseSet) continue;
+                result.Add(new PhaseRelationshipFinding($"phase:{a.Key}|{b.Key}", a.Orientation == b.Orientation ? "Cis" : "Trans", [a.Key, b.Key]));
+            }
+
+            return result;
+        }
+
+        private static List<string> RegionsText(BedRegions regions)
+        {
+            const int listed = 200;
+            var text = regions.Described.Take(listed).ToList();
+            if (regions.Described.Count > listed)
+                text.Add(string.Create(CultureInfo.InvariantCulture, $"and {regions.Described.Count - listed} more regions"));
+            return text;
+        }
+
+        /// <summary>The original VCF as a GenomicDataFile: where the pipeline archives it (or the local file for pmed).</summary>
+        private static ReportDocument SourceDocument(ReportProvenance provenance)
+        {
+            var source = provenance.SourceBlob;
+            Uri? url = Path.IsPathRooted(source) ? new Uri(source)
+                : Uri.TryCreate("urn:precisionmed:blob:archive/" + Uri.EscapeDataString(StripArea(source)).Replace("%2F", "/", StringComparison.Ordinal), UriKind.Absolute, out var urn) ? urn : null;
+            var gz = provenance.FileName.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
+            return new ReportDocument("source-vcf", gz ? "application/gzip" : "text/plain", null, url, "Original VCF file", GenomicDataFile: true);
+        }
+
+        private static string StripArea(string blob)
+        {
+            var slash = blob.IndexOf('/', StringComparison.Ordinal);
+            return blob.StartsWith("incoming/", StringComparison.Ordinal) && slash > 0 ? blob[(slash + 1)..] : blob;
+        }
+    }
+
+    private static string Text(ReadOnlySpan<byte> bytes) => Encoding.UTF8.GetString(bytes);
+}

@@ -1,0 +1,65 @@
+using System.Globalization;
+using PrecisionMed.Core.Fhir;
+using PrecisionMed.Core.LabReports;
+
+namespace PrecisionMed.Core.Formats.Vcf;
+
+/// <summary>
+/// One sample column of a VCF to the canonical <see cref="LabReport"/>: streams the records once, applies the
+/// reportable-variant policy, and turns each reported ALT allele the sample carries into a
+/// <see cref="VariantFinding"/> (split multi-allelic, normalised, with g.HGVS, allelic state, depth, frequency,
+/// annotations), plus Cis/Trans relationships for phased calls. Every record is counted under one outcome.
+/// </summary>
+public sealed partial class VcfReportMapper
+{
+    private readonly VcfOptions _options;
+    private readonly IVariantKnowledge _knowledge;
+
+    public VcfReportMapper(VcfOptions options, IVariantKnowledge knowledge)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(knowledge);
+        _options = options;
+        _knowledge = knowledge;
+    }
+
+    /// <summary>Positioned problems listed per unit; the per-outcome counts stay exact beyond it.</summary>
+    public const int MaxListedProblems = 1000;
+
+    public async Task<LabReport> MapAsync(VcfReader reader, ReportProvenance provenance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(provenance);
+        var header = reader.Header;
+        var sample = provenance.UnitIndex;
+        if (sample >= header.Samples.Count)
+        {
+            throw new LabFileRejectedException(SourcePosition.None, string.Create(CultureInfo.InvariantCulture,
+                $"the file now has {header.Samples.Count} sample column(s) but sample {sample + 1} was planned"));
+        }
+
+        var build = GenomeBuild.FromHeader(header) ?? GenomeBuild.FromName(_options.GenomeBuild);
+        var regions = string.IsNullOrWhiteSpace(_options.RegionsBed) ? null : BedRegions.Load(_options.RegionsBed);
+        var unit = new SampleUnit(this, header, sample, build, regions);
+        if (build is null)
+        {
+            unit.Problem(new LabFileProblem(SourcePosition.None,
+                "the header names no genome build GRCh37/GRCh38 (##reference, ##contig assembly or length) and option Vcf:GenomeBuild is not set: "
+                + "variants carry no RefSeq chromosome accession nor g.HGVS"));
+        }
+
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var pending = unit.Select(reader.Current);
+            if (pending is null) continue;
+            await unit.AcceptAsync(pending, cancellationToken);
+        }
+
+        unit.Count(VcfRecordOutcome.MalformedLine, reader.MalformedCount);
+        foreach (var diagnostic in reader.Diagnostics.Take(MaxListedProblems)) unit.Problem(diagnostic);
+        return unit.ToReport(provenance, regions);
+    }
+
+    private static string AccessionOf(ReportProvenance provenance) =>
+        string.Create(CultureInfo.InvariantCulture, $"{provenance.FileName}:sample-{provenance.UnitIndex + 1}");
+}

@@ -1,0 +1,232 @@
+using System.Text;
+using PrecisionMed.Core.Fhir;
+using PrecisionMed.Core.Formats;
+using PrecisionMed.Core.Formats.Vcf;
+using PrecisionMed.Core.LabReports;
+
+namespace PrecisionMed.Core.Tests.Formats.Vcf;
+
+/// <summary>
+/// Records to the canonical model. For vcf2fhir's test VCFs the expectations are written from vcf2fhir's documented
+/// rules (docs/genomics-domain.md §3): which rows become Variants, their zygosity, their phase relationships.
+/// </summary>
+public sealed class VcfReportMapperTests
+{
+    private const string Het = "LA6706-1";
+    private const string Hom = "LA6705-3";
+    private const string Hemi = "LA6707-9";
+    private const string Heteroplasmic = "LA6703-8";
+
+    [Fact]
+    public async Task Map_Vcf2fhirExample1_SelectsByTheRules()
+    {
+        var report = await MapFileAsync("vcf2fhir/vcf_example1.vcf", new VcfOptions { GenomeBuild = "GRCh37" });
+
+        // REF '.', REF 'A,T', empty REF and <CGA_CNVWIN> are not variants; FILTER 27 fails; PS without GT, './.', '.|.' are no calls.
+        // Deviation from vcf2fhir: the SVTYPE=INV row with a plain ALT G is reported as the SNV its alleles say.
+        Assert.Equal(
+            [("1", 18, Het), ("1", 301, Het), ("1", 400, Hom), ("1", 500, Het), ("1", 600, Het), ("1", 700, Het)],
+            Calls(report));
+        Assert.Equal(6, report.RecordCounts[VcfRecordOutcome.Reported]);
+        Assert.Equal(4, report.RecordCounts[VcfRecordOutcome.UnsupportedAllele]);
+        Assert.Equal(1, report.RecordCounts[VcfRecordOutcome.FilterNotPass]);
+        Assert.Equal(1, report.RecordCounts[VcfRecordOutcome.NoGenotype]);
+        Assert.Equal(2, report.RecordCounts[VcfRecordOutcome.NoCall]);
+        Assert.Equal(14, report.RecordCounts.Values.Sum());
+
+        var phase = Assert.Single(report.PhaseRelationships);
+        Assert.Equal("Trans", phase.Relationship); // 0|1 then 1|0 in phase set 500
+        Assert.All(report.Skipped, s => Assert.NotNull(s.Position.Line));
+    }
+
+    [Theory]
+    [InlineData("vcf2fhir/vcf_example4.vcf")]
+    [InlineData("vcf2fhir/vcf_example4.vcf.gz")]
+    public async Task Map_Vcf2fhirExample4_PhaseAndMitochondrialRules(string file)
+    {
+        var report = await MapFileAsync(file, new VcfOptions { GenomeBuild = "GRCh38" });
+
+        // Breakends are not converted; chrM calls must be haploid (0|1 excluded); GT '0' is reference; chrM by AD/DP 3/15.
+        Assert.Equal(
+            [("X", 60466, Het), ("X", 60579, Het), ("X", 60583, Het), ("X", 60593, Het), ("X", 60692, Het), ("X", 60882, Het), ("MT", 60018, Heteroplasmic)],
+            Calls(report));
+        Assert.Equal(["Cis", "Cis"], report.PhaseRelationships.Select(p => p.Relationship));
+        Assert.Equal(2, report.RecordCounts[VcfRecordOutcome.MitochondrialNotHaploid]);
+        Assert.Equal(2, report.RecordCounts[VcfRecordOutcome.UnsupportedAllele]);
+        Assert.Equal(1, report.RecordCounts[VcfRecordOutcome.ReferenceGenotype]);
+        var mito = report.Variants.Single(v => v.Key.Contains(":MT:", StringComparison.Ordinal));
+        Assert.Equal("NC_012920.1", Coded(mito, "48013-7"));
+        Assert.Equal("NC_012920.1:g.60018A>C", Coded(mito, "81290-9"));
+        Assert.Equal(0.2m, ((QuantityValue)Component(mito, "81258-6")!).Value);
+    }
+
+    [Fact]
+    public async Task Map_StructuralVariants_RangesChangeTypeAndCopyNumber()
+    {
+        var report = await MapFileAsync("vcf2fhir/vcf_structural_variants.vcf", new VcfOptions { GenomeBuild = "GRCh37" });
+
+        // Symbolic ALTs are structural variants; rows with explicit allele sequences are written as the sequence change they are.
+        var structural = report.Variants.Where(v => v.Structural).ToList();
+        Assert.True(structural.Count >= 10, $"{structural.Count} structural variants");
+        Assert.All(structural, v => Assert.Null(Component(v, "81254-5"))); // imprecise ends: inner/outer, not exact
+        Assert.Contains(structural, v => Component(v, "82155-3") is QuantityValue);
+        Assert.Contains(structural, v => Component(v, "81301-4") is RangeValue);
+        Assert.All(report.Variants, v => Assert.StartsWith("SO:", ((CodedValue)Component(v, "48019-4")!).Codings[0].Code, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Map_MultiAllelic_OneVariantPerCalledAltNormalised()
+    {
+        var report = await MapTextAsync(Vcf("chr1\t100\trs1;COSV9;x7\tCTT\tC,CT,GTT\t.\tPASS\t.\tGT:AD:DP\t1/2:2,5,3,0:10"));
+
+        Assert.Equal(2, report.Variants.Count);
+        var deletion = report.Variants[0];
+        Assert.Equal("GRCh38:1:100:CTT:C", deletion.Key);
+        Assert.Equal("NC_000001.11:g.101_102del", Coded(deletion, "81290-9"));
+        Assert.Equal("NC_000001.11", Coded(deletion, "48013-7"));
+        Assert.Equal(new RangeValue(100, 102), Component(deletion, "81254-5"));
+        Assert.Equal(0.5m, ((QuantityValue)Component(deletion, "81258-6")!).Value);
+        Assert.Equal(5m, ((QuantityValue)Component(deletion, "82121-5")!).Value);
+        Assert.Equal(Het, Coded(deletion, "53034-5"));
+        var single = report.Variants[1];
+        Assert.Equal("GRCh38:1:100:CT:C", single.Key); // CTT>CT trims its shared suffix to CT>C
+        Assert.Equal("NC_000001.11:g.101del", Coded(single, "81290-9"));
+        Assert.Equal(3, deletion.Components.Count(c => c.Code.Code == "81252-9"));
+    }
+
+    [Theory]
+    [InlineData("A", "G", "NC_000001.11:g.100A>G")]
+    [InlineData("A", "AGT", "NC_000001.11:g.100_101insGT")]
+    [InlineData("AC", "GT", "NC_000001.11:g.100_101delinsGT")]
+    [InlineData("ACG", "T", "NC_000001.11:g.100_102delinsT")]
+    [InlineData("ATG", "ACG", "NC_000001.11:g.101T>C")]
+    public void GenomicHgvs_SimpleVariants(string reference, string alternate, string hgvs)
+    {
+        Assert.Equal(hgvs, VcfAlleles.GenomicHgvs("NC_000001.11", VcfAlleles.Normalise(100, reference, alternate)));
+    }
+
+    [Fact]
+    public async Task Map_HaploidOnX_Hemizygous()
+    {
+        var report = await MapFileAsync("edge/bcftools_haploid-diploid.vcf", new VcfOptions { GenomeBuild = "GRCh38" });
+        Assert.Contains(Hemi, Calls(report).Select(c => c.State));
+    }
+
+    [Fact]
+    public async Task Map_GvcfBlocksAndFilters_CountedNotReported()
+    {
+        var report = await MapFileAsync("edge/bcftools_convert.gvcf.vcf", new VcfOptions());
+        Assert.True(report.RecordCounts[VcfRecordOutcome.ReferenceBlock] > 0);
+        Assert.Equal(31, report.RecordCounts.Values.Sum());
+    }
+
+    [Fact]
+    public async Task Map_Regions_OnlyOverlappingReported()
+    {
+        var bed = Path.GetTempFileName();
+        await File.WriteAllTextAsync(bed, "chr1\t199\t200\n", TestContext.Current.CancellationToken);
+        try
+        {
+            var report = await MapTextAsync(
+                Vcf("chr1\t100\t.\tA\tG\t.\tPASS\t.\tGT\t0/1", "chr1\t200\t.\tA\tG\t.\tPASS\t.\tGT\t1/1", "chr2\t200\t.\tA\tG\t.\tPASS\t.\tGT\t1/1"),
+                new VcfOptions { RegionsBed = bed });
+            Assert.Equal(["GRCh38:1:200:A:G"], report.Variants.Select(v => v.Key));
+            Assert.Equal(2, report.RecordCounts[VcfRecordOutcome.OutsideRegions]);
+            Assert.Equal(["chr1:200-200"], report.RegionsStudied);
+        }
+        finally
+        {
+            File.Delete(bed);
+        }
+    }
+
+    [Fact]
+    public async Task Map_GenesAndKnownVariants_OnlyThoseReported()
+    {
+        var vcf = Vcf(
+            "chr1\t100\t.\tA\tG\t.\tPASS\tGENE=BRCA1\tGT\t0/1",
+            "chr1\t200\t.\tA\tG\t.\tPASS\tGENE=TTN\tGT\t0/1",
+            "chr1\t300\t.\tA\tC\t.\tPASS\t.\tGT\t0/1");
+        var known = new KnownPositions(300);
+        var report = await MapTextAsync(vcf, new VcfOptions { Genes = ["brca1"], OnlyKnownVariants = true }, known);
+
+        Assert.Equal(["GRCh38:1:100:A:G", "GRCh38:1:300:A:C"], report.Variants.Select(v => v.Key));
+        Assert.Equal(1, report.RecordCounts[VcfRecordOutcome.NotInGenesOrKnowledge]);
+        Assert.Equal("NC_000001.11", Assert.Single(known.Asked, q => q.Position == 300).ChromosomeAccession);
+    }
+
+    [Fact]
+    public async Task Map_MoreThanTheMaximum_RejectedNamingTheOption()
+    {
+        var vcf = Vcf([.. Enumerable.Range(1, 5).Select(i => $"chr1\t{i * 10}\t.\tA\tG\t.\tPASS\t.\tGT\t0/1")]);
+        var ex = await Assert.ThrowsAsync<LabFileRejectedException>(() => MapTextAsync(vcf, new VcfOptions { MaxReportableVariants = 4 }));
+        Assert.Contains("Vcf:MaxReportableVariants", ex.Problem.Reason, StringComparison.Ordinal);
+        Assert.Contains("more than 4 reportable variants", ex.Problem.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Map_NoBuild_NoRefSeqAndSaysWhy()
+    {
+        var report = await MapTextAsync(Vcf("chr1\t100\t.\tA\tG\t.\tPASS\t.\tGT\t0/1").Replace("##contig=<ID=chr1,length=248956422>\n", "", StringComparison.Ordinal));
+        var variant = Assert.Single(report.Variants);
+        Assert.Null(Component(variant, "48013-7"));
+        Assert.DoesNotContain(variant.Components, c => c.Value is CodedValue coded && coded.Codings.Any(x => x.Code == "chr1"));
+        Assert.Contains(report.Skipped, s => s.Reason.Contains("Vcf:GenomeBuild", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Map_SnpEffAnnotation_GeneTranscriptAndHgvs()
+    {
+        var report = await MapFileAsync("annotated/snpEff_clinvar_crlf.vcf", new VcfOptions { GenomeBuild = "GRCh38" });
+        var variant = report.Variants[0];
+        Assert.Equal("ISG15", ((CodedValue)Component(variant, "48018-6")!).Text);
+        Assert.Equal("ENST00000624697.4:c.224G>A", Coded(variant, "48004-6"));
+        Assert.Equal("p.Ser75Asn", Coded(variant, "48005-3"));
+        Assert.Equal(["rs1921", "402986"], variant.Components.Where(c => c.Code.Code == "81252-9")
+            .Select(c => ((CodedValue)c.Value) is { Codings.Count: > 0 } coded ? coded.Codings[0].Code : ((CodedValue)c.Value).Text));
+    }
+
+    private sealed class KnownPositions(params long[] positions) : IVariantKnowledge
+    {
+        public List<KnownVariantQuery> Asked { get; } = [];
+
+        public ValueTask<bool> IsKnownAsync(KnownVariantQuery variant, CancellationToken cancellationToken)
+        {
+            Asked.Add(variant);
+            return ValueTask.FromResult(positions.Contains(variant.Position));
+        }
+    }
+
+    private static string Vcf(params string[] rows) =>
+        "##fileformat=VCFv4.2\n##contig=<ID=chr1,length=248956422>\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\n"
+        + string.Concat(rows.Select(r => r + "\n"));
+
+    private static Task<LabReport> MapTextAsync(string vcf, VcfOptions? options = null, IVariantKnowledge? knowledge = null) =>
+        MapAsync(new MemoryStream(Encoding.UTF8.GetBytes(vcf)), "test.vcf", options ?? new VcfOptions(), knowledge);
+
+    private static async Task<LabReport> MapFileAsync(string file, VcfOptions options)
+    {
+        await using var stream = VcfTestFiles.Open(VcfTestFiles.PathOf(file));
+        return await MapAsync(stream, Path.GetFileName(file), options, null);
+    }
+
+    private static async Task<LabReport> MapAsync(Stream stream, string name, VcfOptions options, IVariantKnowledge? knowledge)
+    {
+        var reader = await VcfReader.OpenAsync(stream, TestContext.Current.CancellationToken);
+        var provenance = new ReportProvenance("lab", "incoming/lab/" + name, "hash", name, 0, 1, DateTimeOffset.UnixEpoch, "test");
+        return await new VcfReportMapper(options, knowledge ?? new NoVariantKnowledge()).MapAsync(reader, provenance, TestContext.Current.CancellationToken);
+    }
+
+    private static List<(string Chrom, long Pos, string? State)> Calls(LabReport report) =>
+        [.. report.Variants.Select(v =>
+        {
+            var parts = v.Key.Split(':');
+            return (parts[1], long.Parse(parts[2], System.Globalization.CultureInfo.InvariantCulture), Coded(v, "53034-5"));
+        })];
+
+    private static ReportedValue? Component(VariantFinding variant, string code) =>
+        variant.Components.FirstOrDefault(c => c.Code.Code == code)?.Value;
+
+    private static string? Coded(VariantFinding variant, string code) =>
+        Component(variant, code) is CodedValue { Codings.Count: > 0 } coded ? coded.Codings[0].Code : null;
+}

@@ -1,0 +1,96 @@
+using System.Text.Json.Nodes;
+using PrecisionMed.Core.Formats;
+using PrecisionMed.Core.Formats.Vcf;
+using PrecisionMed.Testing.Validation;
+using Xunit;
+
+namespace PrecisionMed.Validation.Tests.Vcf;
+
+/// <summary>
+/// Every VCF of the corpus copies through the real intake path: each resource produced validates against R4 and its
+/// Genomics Reporting IG 3.0.0 profile with no errors, references resolve in their bundle, and sites-only files are
+/// rejected with a positioned reason.
+/// </summary>
+public sealed class VcfOutputValidationTests
+{
+    /// <summary>Files with no sample column: nobody to report on.</summary>
+    private static readonly string[] SitesOnly =
+    [
+        "edge/bcftools_norm.breakend.1.vcf",
+        "edge/bcftools_norm.symbolic.vcf",
+        "edge/bcftools_split-vep.select-tr-expr.vcf",
+        "edge/htslib_modhdr.vcf.gz",
+        "edge/pysam_24_crlf_spaces_header.vcf",
+        "edge/vcfvalidator_failed_no_final_newline.vcf.gz",
+        "edge/vcfvalidator_multiblock_bgzf.vcf.gz",
+    ];
+
+    public static TheoryData<string> SampleFiles => new(VcfPipeline.Files().Where(f => !SitesOnly.Contains(f)));
+
+    public static TheoryData<string> SitesOnlyFiles => new(SitesOnly);
+
+    [Fact]
+    public void Files_CoverTheCorpus()
+    {
+        Assert.Equal(30, VcfPipeline.Files().Count());
+    }
+
+    [Theory]
+    [MemberData(nameof(SampleFiles))]
+    public async Task BuildUnit_VcfFile_EveryResourceValidatesWithoutErrors(string file)
+    {
+        var units = await VcfPipeline.RunAsync(file, TestContext.Current.CancellationToken);
+        AssertValid(file, units.SelectMany(u => u.Bundles));
+    }
+
+    [Fact]
+    public async Task BuildUnit_RegionsAndSomatic_EveryResourceValidatesWithoutErrors()
+    {
+        var options = new VcfOptions
+        {
+            RegionsBed = Path.Combine(VcfPipeline.Root, "vcf2fhir", "NB6TK328_conversion_region.bed"),
+            GenomicSourceClass = "somatic",
+        };
+        var units = await VcfPipeline.RunAsync("vcf2fhir/NB6TK328_filtered.vcf", TestContext.Current.CancellationToken, options);
+        AssertValid("NB6TK328 with regions", units.SelectMany(u => u.Bundles));
+    }
+
+    [Theory]
+    [MemberData(nameof(SampleFiles))]
+    public async Task BuildUnit_VcfFile_EveryReferenceResolvesInItsBundle(string file)
+    {
+        var units = await VcfPipeline.RunAsync(file, TestContext.Current.CancellationToken);
+        foreach (var bundle in units.SelectMany(u => u.Bundles))
+        {
+            var report = BundleValidation.CheckReferences(bundle.ToJsonString());
+            Assert.Empty(report.BundleErrors);
+            Assert.True(report.UnresolvedReferences.Count == 0,
+                $"{file}: unresolved references:{Environment.NewLine}{string.Join(Environment.NewLine, report.UnresolvedReferences)}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(SitesOnlyFiles))]
+    public async Task Plan_SitesOnlyFile_IsRejectedWithAPositionedReason(string file)
+    {
+        var rejected = await Assert.ThrowsAsync<LabFileRejectedException>(
+            () => VcfPipeline.RunAsync(file, TestContext.Current.CancellationToken));
+        Assert.Contains("no sample columns", rejected.Problem.Reason, StringComparison.Ordinal);
+        Assert.NotNull(rejected.Problem.Position.Line);
+    }
+
+    private static void AssertValid(string file, IEnumerable<JsonObject> bundles)
+    {
+        var errors = new List<string>();
+        var resources = 0;
+        foreach (var resource in bundles.SelectMany(b => b["entry"]!.AsArray().Select(e => e!["resource"]!.AsObject())))
+        {
+            resources++;
+            var key = $"{(string?)resource["resourceType"]}/{(string?)resource["id"]}";
+            errors.AddRange(FhirProfileValidator.Shared.Validate(resource.ToJsonString()).Errors.Select(e => $"{key}: {e}"));
+        }
+
+        Assert.True(errors.Count == 0, $"{file}: {errors.Count} validation error(s):{Environment.NewLine}{string.Join(Environment.NewLine, errors.Take(30))}");
+        Assert.True(resources > 0, $"{file}: no resources");
+    }
+}

@@ -1,0 +1,39 @@
+using Microsoft.Extensions.Options;
+using PrecisionMed.Core.Fhir;
+using PrecisionMed.Core.Formats.Vcf;
+using PrecisionMed.Core.Pipeline;
+
+namespace PrecisionMed.Validation.Tests.Vcf;
+
+/// <summary>Runs a VCF test file through the real intake path (detect, decompress, plan, build every sample unit).</summary>
+internal static class VcfPipeline
+{
+    public const string LabId = "lab-v";
+
+    public static readonly DateTimeOffset ReceivedAt = new(2026, 3, 14, 9, 30, 0, TimeSpan.Zero);
+
+    public static string Root => Path.Combine(AppContext.BaseDirectory, "TestData", "vcf");
+
+    public static IEnumerable<string> Files() =>
+        Directory.EnumerateFiles(Root, "*", SearchOption.AllDirectories)
+            .Where(path => path.EndsWith(".vcf", StringComparison.Ordinal) || path.EndsWith(".vcf.gz", StringComparison.Ordinal))
+            .Select(path => Path.GetRelativePath(Root, path).Replace(Path.DirectorySeparatorChar, '/'))
+            .Order(StringComparer.Ordinal);
+
+    public static async Task<IReadOnlyList<ReportTransaction>> RunAsync(string relativePath, CancellationToken cancellationToken, VcfOptions? options = null)
+    {
+        var bytes = await File.ReadAllBytesAsync(Path.Combine(Root, relativePath), cancellationToken);
+        OpenLabFile open = _ => Task.FromResult<Stream>(new MemoryStream(bytes, writable: false));
+        var intake = new LabFileIntake([new VcfFormat(Options.Create(options ?? new VcfOptions()), new NoVariantKnowledge())]);
+        var plan = await intake.PlanAsync(open, cancellationToken);
+        var units = new List<ReportTransaction>(plan.UnitCount);
+        for (var unit = 0; unit < plan.UnitCount; unit++)
+        {
+            var provenance = new ReportProvenance(LabId, $"incoming/{LabId}/{relativePath}", plan.ContentHash,
+                Path.GetFileName(relativePath), unit, plan.UnitCount, ReceivedAt, "test");
+            units.Add(await intake.BuildUnitAsync(open, provenance, cancellationToken));
+        }
+
+        return units;
+    }
+}
