@@ -262,6 +262,8 @@ var appSettings = {
   Cosmos__KnowledgeContainer: cosmos.outputs.knowledgeContainerName
   Cosmos__ClientId: identity.outputs.clientId
   Cosmos__CreateIfMissing: 'false'
+  // The knowledge store (KnowledgeOptions): the Cosmos container, not the embedded seed.
+  Knowledge__Store: 'Cosmos'
   // FHIR service (FhirOptions).
   Fhir__BaseUrl: fhir.outputs.fhirUrl
   Fhir__UseManagedIdentity: 'true'

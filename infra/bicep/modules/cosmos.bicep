@@ -42,8 +42,8 @@ var databaseName = 'precisionmed'
 
 // Partition keys and indexes follow the access paths. The ledger is read by point reads and one
 // single-partition query (a file's units: fileId + kind), and listed by state for ops. The
-// knowledge store is designed for 1-RU point reads (DESIGN.md §5); only the document kind is
-// indexed, for listings by the importer. Everything else is excluded: cheaper writes.
+// knowledge store is read by point reads only (CosmosKnowledgeStore: id = partition key, 1 RU), so
+// nothing of it is indexed. Every path not listed is excluded: cheaper writes.
 var containers = [
   {
     name: 'ledger'
@@ -56,10 +56,8 @@ var containers = [
   }
   {
     name: 'knowledge'
-    partitionKey: '/pk'
-    indexedPaths: [
-      '/kind/?'
-    ]
+    partitionKey: '/id'
+    indexedPaths: []
   }
 ]
 

@@ -24,6 +24,14 @@ public sealed partial class AppSettingsTests(BicepFixture fixture)
             .ToDictionary(setting => setting.Key, setting => setting.Value!.GetValue<string>(), StringComparer.OrdinalIgnoreCase);
 
     [Fact]
+    public void OptionsClasses_AreFoundInCoreAndAdapters()
+    {
+        var sections = CodeSettings.OptionsClasses.Select(options => options.Section).ToList();
+
+        Assert.Subset(new HashSet<string>(sections), new HashSet<string>(["LabStorage", "Cosmos", "Fhir", "Pipeline"]));
+    }
+
+    [Fact]
     public void OptionsClasses_EveryPropertyHasARule()
     {
         var missing = CodeSettings.OptionsInCode().Where(option => !CodeSettings.Rules.ContainsKey(option)).ToList();

@@ -99,12 +99,12 @@ public sealed class DeploymentSnapshotTests(BicepFixture fixture)
         Assert.Equal(["knowledge", "ledger"], containers.Keys.Order(StringComparer.Ordinal));
         // The ledger adapter reads and writes by partition key /fileId (CosmosLabFileLedger).
         Assert.Equal("/fileId", containers["ledger"]["partitionKey"]!["paths"]![0]!.GetValue<string>());
+        // The knowledge store reads by id with the id as partition key (CosmosKnowledgeStore, issue 5).
+        Assert.Equal("/id", containers["knowledge"]["partitionKey"]!["paths"]![0]!.GetValue<string>());
         Assert.All(containers.Values, container =>
-        {
-            var indexing = container["indexingPolicy"]!;
-            Assert.Equal("/*", indexing["excludedPaths"]![0]!["path"]!.GetValue<string>());
-            Assert.NotEmpty(indexing["includedPaths"]!.AsArray());
-        });
+            Assert.Equal("/*", container["indexingPolicy"]!["excludedPaths"]![0]!["path"]!.GetValue<string>()));
+        Assert.NotEmpty(containers["ledger"]["indexingPolicy"]!["includedPaths"]!.AsArray());
+        Assert.Empty(containers["knowledge"]["indexingPolicy"]!["includedPaths"]!.AsArray());
 
         var serverless = account["capabilities"]!.AsArray().Any(c => c!["name"]!.GetValue<string>() == "EnableServerless");
         var autoscale = database["properties"]!["options"]?["autoscaleSettings"]?["maxThroughput"];

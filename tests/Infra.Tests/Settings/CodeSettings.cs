@@ -1,5 +1,4 @@
 using PrecisionMed.Adapters.Cosmos;
-using PrecisionMed.Adapters.Fhir;
 using PrecisionMed.Adapters.Storage;
 using PrecisionMed.Core.Pipeline;
 
@@ -27,8 +26,7 @@ internal sealed record SettingRule(AzureUse Use, string? Value = null);
 /// are read by reflection: a new option property fails <c>AppSettingsTests</c> until it gets a rule
 /// here, so nobody adds a setting the Bicep forgets. To add settings:
 /// <list type="number">
-/// <item>a new options class: add it to <see cref="OptionsClasses"/>;</item>
-/// <item>each of its properties: a rule in <see cref="Rules"/> ("Section:Property");</item>
+/// <item>each property of an options class (found by reflection): a rule in <see cref="Rules"/> ("Section:Property");</item>
 /// <item>settings of code still being written: a rule plus an entry in <see cref="Planned"/>;</item>
 /// <item>the Bicep: the setting in main.bicep's <c>appSettings</c>.</item>
 /// </list>
@@ -36,19 +34,29 @@ internal sealed record SettingRule(AzureUse Use, string? Value = null);
 /// </summary>
 internal static class CodeSettings
 {
-    /// <summary>Options classes bound from configuration, by section (src/Adapters, src/Core).</summary>
+    /// <summary>
+    /// Options classes bound from configuration, found in src/Core and src/Adapters: every public
+    /// <c>*Options</c> class with a <c>SectionName</c> (or, for a Functions connection,
+    /// <c>ConnectionName</c>) constant, which names its section.
+    /// </summary>
     public static IReadOnlyList<(string Section, Type Options)> OptionsClasses { get; } =
     [
-        (LabStorageOptions.ConnectionName, typeof(LabStorageOptions)),
-        (CosmosOptions.SectionName, typeof(CosmosOptions)),
-        (FhirOptions.SectionName, typeof(FhirOptions)),
-        (PipelineOptions.SectionName, typeof(PipelineOptions)),
+        .. from assembly in new[] { typeof(PipelineOptions).Assembly, typeof(LabStorageOptions).Assembly }
+           from type in assembly.GetExportedTypes()
+           where type.IsClass && type.Name.EndsWith("Options", StringComparison.Ordinal)
+           let field = type.GetField("SectionName") ?? type.GetField("ConnectionName")
+           where field is { IsLiteral: true } && field.FieldType == typeof(string)
+           orderby type.FullName
+           select ((string)field.GetRawConstantValue()!, type),
     ];
 
     /// <summary>Settings of code that other issues are writing; the Bicep sets them already.</summary>
     public static IReadOnlyDictionary<string, string> Planned { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
     {
         ["Cosmos:KnowledgeContainer"] = "issue 5: the knowledge store's Cosmos container",
+        ["Knowledge:Store"] = "issue 5: the knowledge store (Embedded or Cosmos)",
+        ["Knowledge:CacheEntries"] = "issue 5: the knowledge cache's bound",
+        ["Knowledge:VersionRefresh"] = "issue 5: how often the knowledge version is re-read",
         ["Notifications:FullyQualifiedNamespace"] = "issue 7: GenomicResultAvailable on Service Bus",
         ["Notifications:TopicName"] = "issue 7: GenomicResultAvailable on Service Bus",
         ["Notifications:ClientId"] = "issue 7: GenomicResultAvailable on Service Bus",
@@ -81,6 +89,12 @@ internal static class CodeSettings
         ["Fhir:MaxRetries"] = new(AzureUse.Set),
         ["Fhir:RetryBaseDelay"] = new(AzureUse.Set),
         ["Fhir:AttemptTimeout"] = new(AzureUse.Set),
+
+        // KnowledgeOptions (planned, issue 5): in Azure the store is the Cosmos container; the cache's
+        // defaults hold.
+        ["Knowledge:Store"] = new(AzureUse.Set, "Cosmos"),
+        ["Knowledge:CacheEntries"] = new(AzureUse.CodeDefault),
+        ["Knowledge:VersionRefresh"] = new(AzureUse.CodeDefault),
 
         // PipelineOptions: the version recorded in Provenance is the build's own.
         ["Pipeline:PipelineVersion"] = new(AzureUse.CodeDefault),
