@@ -46,11 +46,11 @@ public sealed partial class AccessTests(BicepFixture fixture)
 
         Assert.True(assignment is not null, $"Module {module} grants no role {roleDefinitionId}.");
         Assert.StartsWith($"[resourceId('{scopeType}', ", CompiledTemplate.Text(assignment, "scope"), StringComparison.Ordinal);
-        var principal = template.Resolve(CompiledTemplate.Text(assignment["properties"]!, "principalId"));
-        Assert.Null(principal); // only known at deployment: the identity's principal id ...
+        // The module's appPrincipalId, which main.bicep sets to the app identity's principal id.
+        Assert.Equal("[parameters('appPrincipalId')]", CompiledTemplate.Text(assignment["properties"]!, "principalId"));
         Assert.Equal(
             "[reference('identity').outputs.principalId.value]",
-            Template.ModuleParameter(module, "appPrincipalId").GetValue<string>()); // ... of the app's identity
+            Template.ModuleParameter(module, "appPrincipalId").GetValue<string>());
         Assert.Equal("ServicePrincipal", CompiledTemplate.Text(assignment["properties"]!, "principalType"));
     }
 
