@@ -22,6 +22,9 @@ param labDataAccountName string = 'stlab${uniqueString(subscription().id, resour
 @description('Name of the user-assigned managed identity the function app runs as.')
 param identityName string = 'id-pmed-${environmentName}'
 
+@description('Lab ids (folders under incoming/) the pipeline accepts; a file in any other folder is rejected. Empty: any well-formed lab id. Add a lab here when onboarding it.')
+param knownLabs string[] = []
+
 @description('Cosmos DB capacity: serverless (pay per request) or autoscale (provisioned, scales 10-100% of the maximum).')
 @allowed([
   'serverless'
@@ -271,9 +274,9 @@ var appSettings = {
   Fhir__MaxRetries: string(fhirMaxRetries)
   Fhir__RetryBaseDelay: fhirRetryBaseDelay
   Fhir__AttemptTimeout: fhirAttemptTimeout
-  // Result notifications (GenomicResultAvailable) on the Service Bus topic.
-  Notifications__FullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
-  Notifications__TopicName: serviceBus.outputs.resultsTopicName
+  // Result notifications (NotificationOptions): GenomicResultAvailable on the Service Bus topic.
+  Notifications__ServiceBusNamespace: serviceBus.outputs.fullyQualifiedNamespace
+  Notifications__Topic: serviceBus.outputs.resultsTopicName
   Notifications__ClientId: identity.outputs.clientId
 }
 
@@ -290,6 +293,10 @@ module functionApp 'modules/functionApp.bicep' = {
     maximumInstanceCount: functionMaximumInstanceCount
     blobTriggerAlwaysReady: blobTriggerAlwaysReady
     appSettings: appSettings
+    // PipelineOptions.KnownLabs: the lab folders the pipeline reads (Pipeline__KnownLabs__0, ...).
+    appSettingLists: {
+      Pipeline__KnownLabs: knownLabs
+    }
     logAnalyticsWorkspaceId: monitoring.outputs.workspaceId
     virtualNetworkSubnetId: network.outputs.functionsSubnetId
   }

@@ -39,11 +39,23 @@ param blobTriggerAlwaysReady int
 @description('App settings by name; main.bicep sets every one the code reads. No secrets.')
 param appSettings object
 
+@description('List settings by name: each list becomes NAME__0, NAME__1, ... (how .NET configuration binds a list).')
+param appSettingLists object
+
 @description('Log Analytics workspace of the diagnostic settings.')
 param logAnalyticsWorkspaceId string
 
 @description('Subnet delegated to Microsoft.App/environments for outbound VNet integration; empty without private networking.')
 param virtualNetworkSubnetId string
+
+var settings = union(
+  appSettings,
+  reduce(
+    items(appSettingLists),
+    {},
+    (all, list) => union(all, toObject(range(0, length(list.value)), i => '${list.key}__${i}', i => list.value[i]))
+  )
+)
 
 resource plan 'Microsoft.Web/serverfarms@2024-11-01' = {
   name: planName
@@ -83,7 +95,7 @@ resource site 'Microsoft.Web/sites@2024-11-01' = {
       ftpsState: 'Disabled'
       http20Enabled: true
       appSettings: [
-        for setting in items(appSettings): {
+        for setting in items(settings): {
           name: setting.key
           value: setting.value
         }

@@ -13,6 +13,11 @@ param subscribeLabIntake = bool(readEnvironmentVariable('SUBSCRIBE_LAB_INTAKE', 
 param enablePrivateNetworking = false
 param logRetentionInDays = 30
 param softDeleteRetentionDays = 7
+// Test lab folders (incoming/dev-lab-a/, incoming/dev-lab-b/); files elsewhere are rejected.
+param knownLabs = [
+  'dev-lab-a'
+  'dev-lab-b'
+]
 param emrSubscribers = [
   {
     // A test subscriber to watch notifications during development.

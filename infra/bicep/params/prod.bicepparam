@@ -20,5 +20,7 @@ param archiveColdAfterDays = 180
 param alertEmailAddresses = empty(readEnvironmentVariable('PMED_ALERT_EMAILS', ''))
   ? []
   : split(readEnvironmentVariable('PMED_ALERT_EMAILS', ''), ',')
+// The onboarded labs' ids (their folders under incoming/); empty accepts any well-formed lab id.
+param knownLabs = []
 // One entry per EMR: { name: 'emr-<site>', principalId: '<object id of its identity>' }.
 param emrSubscribers = []

@@ -23,6 +23,11 @@ public sealed partial class AppSettingsTests(BicepFixture fixture)
         Template.ModuleParameter("functionApp", "appSettings").AsObject()
             .ToDictionary(setting => setting.Key, setting => setting.Value!.GetValue<string>(), StringComparer.OrdinalIgnoreCase);
 
+    // List settings (NAME -> NAME__0, NAME__1, ...), with the expression of the list.
+    private IReadOnlyDictionary<string, string> ListSettings =>
+        Template.ModuleParameter("functionApp", "appSettingLists").AsObject()
+            .ToDictionary(setting => setting.Key, setting => setting.Value!.GetValue<string>(), StringComparer.OrdinalIgnoreCase);
+
     [Fact]
     public void OptionsClasses_AreFoundInCoreAndAdapters()
     {
@@ -57,7 +62,12 @@ public sealed partial class AppSettingsTests(BicepFixture fixture)
         foreach (var (option, rule) in CodeSettings.Rules.Where(rule => rule.Value.Use == AzureUse.Set))
         {
             var name = CodeSettings.AppSettingName(option);
-            Assert.True(AppSettings.TryGetValue(name, out var value), $"main.bicep's appSettings lacks {name} (option {option}).");
+            if (ListSettings.ContainsKey(name))
+            {
+                continue;
+            }
+
+            Assert.True(AppSettings.TryGetValue(name, out var value), $"main.bicep's appSettings (or appSettingLists) lacks {name} (option {option}).");
             if (rule.Value is not null)
             {
                 Assert.True(
@@ -74,7 +84,7 @@ public sealed partial class AppSettingsTests(BicepFixture fixture)
             .Select(rule => CodeSettings.AppSettingName(rule.Key))
             .Concat(CodeSettings.ForbiddenHostSettings);
 
-        Assert.All(forbidden, name => Assert.False(AppSettings.ContainsKey(name), $"{name} must not be set in Azure."));
+        Assert.All(forbidden, name => Assert.False(AppSettings.ContainsKey(name) || ListSettings.ContainsKey(name), $"{name} must not be set in Azure."));
     }
 
     [Fact]
@@ -137,7 +147,7 @@ public sealed partial class AppSettingsTests(BicepFixture fixture)
             known.UnionWith(ConnectionSuffixes.Select(suffix => $"{connection}__{suffix}"));
         }
 
-        var unknown = AppSettings.Keys.Where(name => !known.Contains(name)).ToList();
+        var unknown = AppSettings.Keys.Concat(ListSettings.Keys).Where(name => !known.Contains(name)).ToList();
         Assert.True(unknown.Count == 0, $"App settings no code reads (typo? then the code gets its default): {string.Join(", ", unknown)}.");
     }
 
@@ -172,12 +182,16 @@ public sealed partial class AppSettingsTests(BicepFixture fixture)
     [Fact]
     public void AppSettings_ReachTheSite()
     {
-        var siteConfig = Template.Module("functionApp").SingleResource("Microsoft.Web/sites")["properties"]!["siteConfig"]!;
+        var functionApp = Template.Module("functionApp");
+        var siteConfig = functionApp.SingleResource("Microsoft.Web/sites")["properties"]!["siteConfig"]!;
         var loop = siteConfig["copy"]!.AsArray().Single(copy => copy!["name"]!.GetValue<string>() == "appSettings")!;
 
-        Assert.Equal("[length(items(parameters('appSettings')))]", loop["count"]!.GetValue<string>());
-        Assert.Equal("[items(parameters('appSettings'))[copyIndex('appSettings')].key]", loop["input"]!["name"]!.GetValue<string>());
-        Assert.Equal("[items(parameters('appSettings'))[copyIndex('appSettings')].value]", loop["input"]!["value"]!.GetValue<string>());
+        // settings = appSettings plus each list as NAME__0, NAME__1, ...
+        var settings = functionApp.Root["variables"]!["settings"]!.GetValue<string>();
+        Assert.StartsWith("[union(parameters('appSettings'), reduce(items(parameters('appSettingLists')), ", settings, StringComparison.Ordinal);
+        Assert.Equal("[length(items(variables('settings')))]", loop["count"]!.GetValue<string>());
+        Assert.Equal("[items(variables('settings'))[copyIndex('appSettings')].key]", loop["input"]!["name"]!.GetValue<string>());
+        Assert.Equal("[items(variables('settings'))[copyIndex('appSettings')].value]", loop["input"]!["value"]!.GetValue<string>());
     }
 
     private void AssertIdentityConnection(string connection, string serviceUriSuffix, string user)

@@ -47,6 +47,18 @@ public sealed class DeploymentSnapshotTests(BicepFixture fixture)
         }
     }
 
+    [Fact]
+    public void AppSettings_ListTheKnownLabsTheWayTheConfigurationBinderReadsThem()
+    {
+        var dev = fixture.Snapshot("dev").AppSettings;
+        var prod = fixture.Snapshot("prod").AppSettings;
+
+        Assert.Equal("dev-lab-a", dev["Pipeline__KnownLabs__0"]);
+        Assert.Equal("dev-lab-b", dev["Pipeline__KnownLabs__1"]);
+        Assert.DoesNotContain(dev.Keys, name => name == "Pipeline__KnownLabs__2");
+        Assert.DoesNotContain(prod.Keys, name => name.StartsWith("Pipeline__KnownLabs", StringComparison.Ordinal));
+    }
+
     [Theory]
     [MemberData(nameof(Environments))]
     public void FhirBaseUrl_IsTheFhirServiceAudience(string environment)

@@ -51,16 +51,9 @@ internal static class CodeSettings
     ];
 
     /// <summary>Settings of code that other issues are writing; the Bicep sets them already.</summary>
-    public static IReadOnlyDictionary<string, string> Planned { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
-    {
-        ["Cosmos:KnowledgeContainer"] = "issue 5: the knowledge store's Cosmos container",
-        ["Knowledge:Store"] = "issue 5: the knowledge store (Embedded or Cosmos)",
-        ["Knowledge:CacheEntries"] = "issue 5: the knowledge cache's bound",
-        ["Knowledge:VersionRefresh"] = "issue 5: how often the knowledge version is re-read",
-        ["Notifications:FullyQualifiedNamespace"] = "issue 7: GenomicResultAvailable on Service Bus",
-        ["Notifications:TopicName"] = "issue 7: GenomicResultAvailable on Service Bus",
-        ["Notifications:ClientId"] = "issue 7: GenomicResultAvailable on Service Bus",
-    };
+    /// <remarks>Empty now: the knowledge (issue 5) and notification (issue 7) settings have landed.
+    /// Add "Section:Property" = "why" here when the Bicep must set a setting before its code exists.</remarks>
+    public static IReadOnlyDictionary<string, string> Planned { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Every option, as "Section:Property", and what Azure does with it.</summary>
     public static IReadOnlyDictionary<string, SettingRule> Rules { get; } = new Dictionary<string, SettingRule>(StringComparer.OrdinalIgnoreCase)
@@ -90,18 +83,21 @@ internal static class CodeSettings
         ["Fhir:RetryBaseDelay"] = new(AzureUse.Set),
         ["Fhir:AttemptTimeout"] = new(AzureUse.Set),
 
-        // KnowledgeOptions (planned, issue 5): in Azure the store is the Cosmos container; the cache's
+        // KnowledgeOptions: in Azure the store is the Cosmos container; the cache's
         // defaults hold.
         ["Knowledge:Store"] = new(AzureUse.Set, "Cosmos"),
         ["Knowledge:CacheEntries"] = new(AzureUse.CodeDefault),
         ["Knowledge:VersionRefresh"] = new(AzureUse.CodeDefault),
 
-        // PipelineOptions: the version recorded in Provenance is the build's own.
+        // PipelineOptions: the version recorded in Provenance is the build's own; the known labs are
+        // the parameter knownLabs (a list: Pipeline__KnownLabs__0, ...).
         ["Pipeline:PipelineVersion"] = new(AzureUse.CodeDefault),
+        ["Pipeline:KnownLabs"] = new(AzureUse.Set),
 
-        // Notifications (planned, issue 7).
-        ["Notifications:FullyQualifiedNamespace"] = new(AzureUse.Set),
-        ["Notifications:TopicName"] = new(AzureUse.Set, "genomic-results"),
+        // NotificationOptions: the Service Bus topic; the Storage Queue fallback is for local runs.
+        ["Notifications:ServiceBusNamespace"] = new(AzureUse.Set),
+        ["Notifications:Topic"] = new(AzureUse.Set, "genomic-results"),
+        ["Notifications:QueueName"] = new(AzureUse.CodeDefault),
         ["Notifications:ClientId"] = new(AzureUse.Set),
     };
 
@@ -136,10 +132,14 @@ internal static class CodeSettings
     /// <summary>The app setting name of an option: configuration's ':' is '__' in app settings.</summary>
     public static string AppSettingName(string option) => option.Replace(":", "__", StringComparison.Ordinal);
 
-    /// <summary>Every option property of every options class, as "Section:Property".</summary>
+    /// <summary>
+    /// Every option property of every options class, as "Section:Property": the ones with a public
+    /// setter and the get-only collections, which the configuration binder fills.
+    /// </summary>
     public static IEnumerable<string> OptionsInCode() =>
         from options in OptionsClasses
         from property in options.Options.GetProperties()
-        where property.CanWrite && property.SetMethod!.IsPublic
+        where property.SetMethod is { IsPublic: true }
+            || (property.PropertyType != typeof(string) && typeof(System.Collections.IEnumerable).IsAssignableFrom(property.PropertyType))
         select $"{options.Section}:{property.Name}";
 }
