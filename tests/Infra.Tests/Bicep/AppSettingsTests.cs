@@ -180,6 +180,16 @@ public sealed partial class AppSettingsTests(BicepFixture fixture)
     }
 
     [Fact]
+    public void UnitClaim_DefaultOutlastsTheFunctionTimeout()
+    {
+        // Left at its default in Azure: a claim must not lapse while its delivery can still be running.
+        var hostJson = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "host.json")))!;
+        var functionTimeout = TimeSpan.Parse(hostJson["functionTimeout"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
+
+        Assert.True(new PrecisionMed.Core.Pipeline.PipelineOptions().UnitClaim >= functionTimeout);
+    }
+
+    [Fact]
     public void AppSettings_ReachTheSite()
     {
         var functionApp = Template.Module("functionApp");

@@ -93,6 +93,8 @@ internal static class CodeSettings
         // the parameter knownLabs (a list: Pipeline__KnownLabs__0, ...).
         ["Pipeline:PipelineVersion"] = new(AzureUse.CodeDefault),
         ["Pipeline:KnownLabs"] = new(AzureUse.Set),
+        // A unit's claim lapses after host.json's functionTimeout (checked in AppSettingsTests).
+        ["Pipeline:UnitClaim"] = new(AzureUse.CodeDefault),
 
         // NotificationOptions: the Service Bus topic; the Storage Queue fallback is for local runs.
         ["Notifications:ServiceBusNamespace"] = new(AzureUse.Set),
