@@ -22,10 +22,14 @@ internal static class BicepCli
 
     public static string ScriptPath { get; } = Path.Combine(RepositoryRoot.Path, "infra", "bicep.sh");
 
-    public static async Task<BicepRun> RunAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    /// <param name="arguments">The CLI's arguments.</param>
+    /// <param name="cancellationToken">Stops the run.</param>
+    /// <param name="environment">Extra environment variables (what readEnvironmentVariable() sees).</param>
+    public static async Task<BicepRun> RunAsync(
+        IReadOnlyList<string> arguments, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? environment = null)
     {
         await EnsureRestoredAsync(cancellationToken);
-        return await RunScriptAsync(arguments, cancellationToken);
+        return await RunScriptAsync(arguments, cancellationToken, environment);
     }
 
     private static async Task EnsureRestoredAsync(CancellationToken cancellationToken)
@@ -54,7 +58,8 @@ internal static class BicepCli
         }
     }
 
-    private static async Task<BicepRun> RunScriptAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    private static async Task<BicepRun> RunScriptAsync(
+        IReadOnlyList<string> arguments, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? environment = null)
     {
         var startInfo = new ProcessStartInfo("bash")
         {
@@ -68,6 +73,11 @@ internal static class BicepCli
         foreach (var argument in arguments)
         {
             startInfo.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            startInfo.Environment[name] = value;
         }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -1,0 +1,201 @@
+// Alert rules for ops: a report unit reached the poison queue, functions fail, the FHIR service
+// throttles (429), Event Grid dead-letters lab file events. Notifications go to an action group
+// with the given e-mail addresses; without addresses the alerts fire in the portal only.
+@description('Tags for every resource of this module.')
+param tags object
+
+@description('Name prefix of the alert rules and the action group.')
+param namePrefix string
+
+@description('Azure region of the log search alert rule (the workspace\'s region).')
+param location string
+
+@description('E-mail addresses that get the alerts.')
+param emailAddresses string[]
+
+@description('Log Analytics workspace that holds the app\'s telemetry (workspace-based Application Insights).')
+param logAnalyticsWorkspaceId string
+
+@description('Application Insights component of the function app.')
+param appInsightsId string
+
+@description('FHIR service.')
+param fhirServiceId string
+
+@description('Event Grid system topic of the lab data account; empty while the intake subscription is not deployed.')
+param labIntakeSystemTopicId string
+
+@description('Failed function executions in 15 minutes that raise an alert.')
+@minValue(0)
+param functionFailureThreshold int
+
+@description('FHIR 429 (throttled) responses in 5 minutes that raise an alert.')
+@minValue(0)
+param fhirThrottleThreshold int
+
+// Name of the poison-queue function (src/Functions/Triggers/PoisonReportFunction.cs): each of its
+// executions is one report unit that exhausted its retries.
+var poisonFunctionName = 'PoisonReportFunction'
+
+var actions = empty(emailAddresses)
+  ? []
+  : [
+      {
+        actionGroupId: actionGroup.id
+      }
+    ]
+
+resource actionGroup 'Microsoft.Insights/actionGroups@2023-01-01' = if (!empty(emailAddresses)) {
+  name: 'ag-${namePrefix}'
+  location: 'global'
+  tags: tags
+  properties: {
+    groupShortName: 'pmed-ops'
+    enabled: true
+    emailReceivers: [
+      for (address, i) in emailAddresses: {
+        name: 'ops-${i}'
+        emailAddress: address
+        useCommonAlertSchema: true
+      }
+    ]
+  }
+}
+
+// A poison message is consumed at once by PoisonReportFunction (it records the unit as Failed), so
+// the queue's length is > 0 exactly when that function runs: alert on its executions.
+resource poisonQueue 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
+  name: 'alert-${namePrefix}-poison-queue'
+  location: location
+  tags: tags
+  properties: {
+    displayName: 'Report units reached the poison queue lab-reports-poison'
+    description: 'A report unit failed after every retry. Look it up with GET /api/files/{fileId} or pmed status; replay it once the cause is fixed.'
+    severity: 1
+    enabled: true
+    scopes: [
+      logAnalyticsWorkspaceId
+    ]
+    evaluationFrequency: 'PT5M'
+    windowSize: 'PT5M'
+    criteria: {
+      allOf: [
+        {
+          query: 'AppRequests | where Name == "${poisonFunctionName}"'
+          timeAggregation: 'Count'
+          operator: 'GreaterThan'
+          threshold: 0
+          failingPeriods: {
+            numberOfEvaluationPeriods: 1
+            minFailingPeriodsToAlert: 1
+          }
+        }
+      ]
+    }
+    actions: {
+      actionGroups: [for action in actions: action.actionGroupId]
+    }
+  }
+}
+
+resource functionFailures 'Microsoft.Insights/metricAlerts@2018-03-01' = {
+  name: 'alert-${namePrefix}-function-failures'
+  location: 'global'
+  tags: tags
+  properties: {
+    description: 'Function executions failed (exceptions): see the function app\'s failures in Application Insights.'
+    severity: 2
+    enabled: true
+    scopes: [
+      appInsightsId
+    ]
+    evaluationFrequency: 'PT5M'
+    windowSize: 'PT15M'
+    criteria: {
+      'odata.type': 'Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria'
+      allOf: [
+        {
+          criterionType: 'StaticThresholdCriterion'
+          name: 'failed-executions'
+          metricNamespace: 'microsoft.insights/components'
+          metricName: 'requests/failed'
+          timeAggregation: 'Count'
+          operator: 'GreaterThan'
+          threshold: functionFailureThreshold
+        }
+      ]
+    }
+    actions: actions
+  }
+}
+
+resource fhirThrottling 'Microsoft.Insights/metricAlerts@2018-03-01' = {
+  name: 'alert-${namePrefix}-fhir-throttling'
+  location: 'global'
+  tags: tags
+  properties: {
+    description: 'The FHIR service answers 429 (throttled): the pipeline retries with backoff, but sustained throttling delays results. Consider more capacity or fewer instances.'
+    severity: 2
+    enabled: true
+    scopes: [
+      fhirServiceId
+    ]
+    evaluationFrequency: 'PT1M'
+    windowSize: 'PT5M'
+    criteria: {
+      'odata.type': 'Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria'
+      allOf: [
+        {
+          criterionType: 'StaticThresholdCriterion'
+          name: 'throttled-requests'
+          metricNamespace: 'Microsoft.HealthcareApis/workspaces/fhirservices'
+          metricName: 'TotalErrors'
+          dimensions: [
+            {
+              name: 'StatusCode'
+              operator: 'Include'
+              values: [
+                '429'
+              ]
+            }
+          ]
+          timeAggregation: 'Total'
+          operator: 'GreaterThan'
+          threshold: fhirThrottleThreshold
+        }
+      ]
+    }
+    actions: actions
+  }
+}
+
+resource intakeDeadLetters 'Microsoft.Insights/metricAlerts@2018-03-01' = if (!empty(labIntakeSystemTopicId)) {
+  name: 'alert-${namePrefix}-intake-dead-letters'
+  location: 'global'
+  tags: tags
+  properties: {
+    description: 'Event Grid could not deliver a new lab file to the blob trigger: the event is in the intake-deadletter container of the lab data account; the file is still in incoming/.'
+    severity: 1
+    enabled: true
+    scopes: [
+      labIntakeSystemTopicId
+    ]
+    evaluationFrequency: 'PT5M'
+    windowSize: 'PT5M'
+    criteria: {
+      'odata.type': 'Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria'
+      allOf: [
+        {
+          criterionType: 'StaticThresholdCriterion'
+          name: 'dead-lettered-events'
+          metricNamespace: 'Microsoft.EventGrid/systemTopics'
+          metricName: 'DeadLetteredCount'
+          timeAggregation: 'Total'
+          operator: 'GreaterThan'
+          threshold: 0
+        }
+      ]
+    }
+    actions: actions
+  }
+}

@@ -1,0 +1,116 @@
+using System.Text.Json.Nodes;
+using Xunit;
+
+[assembly: AssemblyFixture(typeof(PrecisionMed.Infra.Tests.Bicep.BicepFixture))]
+
+namespace PrecisionMed.Infra.Tests.Bicep;
+
+/// <summary>
+/// Runs the Bicep CLI once per test run (each start of the CLI costs seconds): `build` of every
+/// .bicep file, `build-params` of every .bicepparam file, `lint` of both, each over a glob in one
+/// process, and `snapshot` of the dev and prod parameters, which evaluates the template offline
+/// into the resources a deployment would create. Outputs go to a temporary folder, never into the
+/// repository.
+/// </summary>
+public sealed class BicepFixture : IAsyncLifetime
+{
+    /// <summary>Values for the snapshot's deployment context (any well-formed ids do).</summary>
+    internal const string SubscriptionId = "00000000-0000-0000-0000-0000000000aa";
+    internal const string TenantId = "00000000-0000-0000-0000-0000000000bb";
+    internal const string ResourceGroup = "rg-pmed-test";
+    internal const string Location = "westeurope";
+
+    internal static readonly string BicepFolder = Path.Combine("infra", "bicep");
+
+    private readonly string workFolder = Path.Combine(Path.GetTempPath(), $"pmed-infra-tests-{Environment.ProcessId}-{Guid.NewGuid():N}");
+    private readonly Dictionary<string, Snapshot> snapshots = new(StringComparer.Ordinal);
+    private CompiledTemplate? template;
+
+    internal BicepRun Build { get; private set; } = new(-1, string.Empty, string.Empty);
+
+    internal BicepRun BuildParams { get; private set; } = new(-1, string.Empty, string.Empty);
+
+    internal BicepRun Lint { get; private set; } = new(-1, string.Empty, string.Empty);
+
+    internal string BuildOutput => Path.Combine(workFolder, "build");
+
+    internal string BuildParamsOutput => Path.Combine(workFolder, "build-params");
+
+    /// <summary>main.bicep compiled to ARM JSON.</summary>
+    internal CompiledTemplate Template => template ?? throw new InvalidOperationException(
+        $"bicep build gave no template for main.bicep: {Build.Describe()}");
+
+    /// <summary>The resources a deployment with params/{environment}.bicepparam would create.</summary>
+    internal Snapshot Snapshot(string environment) => snapshots.TryGetValue(environment, out var snapshot)
+        ? snapshot
+        : throw new InvalidOperationException($"No snapshot of params/{environment}.bicepparam was made.");
+
+    public async ValueTask InitializeAsync()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        Directory.CreateDirectory(workFolder);
+        var pattern = BicepFolder.Replace('\\', '/');
+
+        // Two at a time: the machine is shared, and each run is mostly one core's work.
+        var build = BicepCli.RunAsync(["build", "--pattern", $"{pattern}/**/*.bicep", "--outdir", BuildOutput], cancellationToken);
+        var dev = SnapshotAsync("dev", cancellationToken);
+        Build = await build;
+        BuildParams = await BicepCli.RunAsync(["build-params", "--pattern", $"{pattern}/**/*.bicepparam", "--outdir", BuildParamsOutput], cancellationToken);
+        var prod = SnapshotAsync("prod", cancellationToken);
+        Lint = await BicepCli.RunAsync(["lint", "--pattern", $"{pattern}/**/*.bicep*"], cancellationToken);
+        snapshots["dev"] = await dev;
+        snapshots["prod"] = await prod;
+
+        var mainJson = Path.Combine(BuildOutput, "main.json");
+        if (File.Exists(mainJson))
+        {
+            template = CompiledTemplate.Parse(await File.ReadAllTextAsync(mainJson, cancellationToken));
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        try
+        {
+            Directory.Delete(workFolder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temporary folder is harmless.
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private async Task<Snapshot> SnapshotAsync(string environment, CancellationToken cancellationToken)
+    {
+        // snapshot writes <name>.snapshot.json next to the parameters file: work on a copy.
+        var copy = Path.Combine(workFolder, $"snapshot-{environment}");
+        CopyFolder(Path.Combine(RepositoryRoot.Path, BicepFolder), copy);
+        var parameters = Path.Combine(copy, "params", $"{environment}.bicepparam");
+        var run = await BicepCli.RunAsync(
+            [
+                "snapshot", parameters, "--mode", "overwrite",
+                "--subscription-id", SubscriptionId, "--tenant-id", TenantId,
+                "--resource-group", ResourceGroup, "--location", Location,
+            ],
+            cancellationToken,
+            // The second provisioning, after the code is deployed: the intake subscription too.
+            new Dictionary<string, string> { ["SUBSCRIBE_LAB_INTAKE"] = "true" });
+        var output = Path.ChangeExtension(parameters, ".snapshot.json");
+        return new Snapshot(
+            environment,
+            run,
+            File.Exists(output) ? JsonNode.Parse(await File.ReadAllTextAsync(output, cancellationToken))!.AsObject() : null);
+    }
+
+    private static void CopyFolder(string source, string destination)
+    {
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(destination, Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+}

@@ -1,0 +1,181 @@
+using PrecisionMed.Infra.Tests.Settings;
+using Xunit;
+
+namespace PrecisionMed.Infra.Tests.Bicep;
+
+/// <summary>What dev and prod would deploy, evaluated offline by `bicep snapshot`.</summary>
+public sealed class DeploymentSnapshotTests(BicepFixture fixture)
+{
+    private const string ResourceGroupId = $"/subscriptions/{BicepFixture.SubscriptionId}/resourceGroups/{BicepFixture.ResourceGroup}";
+
+    public static TheoryData<string> Environments => ["dev", "prod"];
+
+    [Theory]
+    [MemberData(nameof(Environments))]
+    public void RoleAssignments_AreEachScopedToOneDeployedResource(string environment)
+    {
+        var snapshot = fixture.Snapshot(environment);
+        var deployed = snapshot.Resources.Select(resource => resource["id"]!.GetValue<string>()).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var assignments = snapshot.OfType("Microsoft.Authorization/roleAssignments");
+
+        // App: host storage x2, lab storage x2, FHIR, Service Bus topic, App Insights; Event Grid: dead-letter container, fhir-events topic.
+        Assert.Equal(9, assignments.Count);
+        foreach (var assignment in assignments)
+        {
+            // An assignment's id is extensionResourceId('<scope>', 'Microsoft.Authorization/roleAssignments', ...)
+            // or, when every part is known offline, '<scope>/providers/Microsoft.Authorization/roleAssignments/<guid>'.
+            var id = assignment["id"]!.GetValue<string>();
+            const string expression = "[extensionResourceId('";
+            const string extension = "/providers/Microsoft.Authorization/roleAssignments/";
+            var scope = id.StartsWith(expression, StringComparison.Ordinal)
+                ? id[expression.Length..id.IndexOf('\'', expression.Length)]
+                : id[..id.IndexOf(extension, StringComparison.Ordinal)];
+            Assert.StartsWith($"{ResourceGroupId}/providers/", scope, StringComparison.OrdinalIgnoreCase);
+            Assert.Contains(scope, deployed);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Environments))]
+    public void AppSettings_HaveTheNamesTheCodeExpects(string environment)
+    {
+        var settings = fixture.Snapshot(environment).AppSettings;
+
+        foreach (var (option, rule) in CodeSettings.Rules.Where(rule => rule.Value is { Use: AzureUse.Set, Value: not null }))
+        {
+            Assert.Equal(rule.Value, settings[CodeSettings.AppSettingName(option)]);
+        }
+    }
+
+    [Fact]
+    public void AppSettings_ListTheKnownLabsTheWayTheConfigurationBinderReadsThem()
+    {
+        var dev = fixture.Snapshot("dev").AppSettings;
+        var prod = fixture.Snapshot("prod").AppSettings;
+
+        Assert.Equal("dev-lab-a", dev["Pipeline__KnownLabs__0"]);
+        Assert.Equal("dev-lab-b", dev["Pipeline__KnownLabs__1"]);
+        Assert.DoesNotContain(dev.Keys, name => name == "Pipeline__KnownLabs__2");
+        Assert.DoesNotContain(prod.Keys, name => name.StartsWith("Pipeline__KnownLabs", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(Environments))]
+    public void FhirBaseUrl_IsTheFhirServiceAudience(string environment)
+    {
+        var snapshot = fixture.Snapshot(environment);
+        var audience = snapshot.Single("Microsoft.HealthcareApis/workspaces/fhirservices")["properties"]!["authenticationConfiguration"]!["audience"]!.GetValue<string>();
+
+        // The adapter asks Entra ID for a token for {Fhir__BaseUrl}/.default: the service's audience.
+        Assert.Equal(audience, snapshot.AppSettings["Fhir__BaseUrl"]);
+        Assert.StartsWith("https://", audience, StringComparison.Ordinal);
+        Assert.EndsWith(".fhir.azurehealthcareapis.com", audience, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("dev", "dotnet-isolated", "10.0", 0)]
+    [InlineData("prod", "dotnet-isolated", "10.0", 1)]
+    public void FunctionApp_IsFlexConsumptionDotnetIsolated(string environment, string runtime, string version, int alwaysReadyBlob)
+    {
+        var snapshot = fixture.Snapshot(environment);
+        var site = snapshot.Single("Microsoft.Web/sites");
+        var config = site["properties"]!["functionAppConfig"]!;
+
+        Assert.Equal("FlexConsumption", snapshot.Single("Microsoft.Web/serverfarms")["sku"]!["tier"]!.GetValue<string>());
+        Assert.Equal(runtime, config["runtime"]!["name"]!.GetValue<string>());
+        Assert.Equal(version, config["runtime"]!["version"]!.GetValue<string>());
+        Assert.Equal("UserAssignedIdentity", config["deployment"]!["storage"]!["authentication"]!["type"]!.GetValue<string>());
+        Assert.True(config["scaleAndConcurrency"]!["maximumInstanceCount"]!.GetValue<int>() >= 1);
+        var alwaysReady = config["scaleAndConcurrency"]!["alwaysReady"]!.AsArray();
+        Assert.Equal(alwaysReadyBlob, alwaysReady.Where(entry => entry!["name"]!.GetValue<string>() == "blob").Sum(entry => entry!["instanceCount"]!.GetValue<int>()));
+        Assert.True(site["properties"]!["httpsOnly"]!.GetValue<bool>());
+        Assert.Equal("UserAssigned", site["identity"]!["type"]!.GetValue<string>());
+        // azd deploys the service named in azure.yaml to the app with this tag.
+        Assert.Equal("functions", site["tags"]!["azd-service-name"]!.GetValue<string>());
+        Assert.Contains("\n  functions:\n", File.ReadAllText(Path.Combine(RepositoryRoot.Path, "azure.yaml")).ReplaceLineEndings("\n"), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("dev", "serverless")]
+    [InlineData("prod", "autoscale")]
+    public void Cosmos_HasTheLedgerAndKnowledgeContainersAndTheChosenCapacity(string environment, string capacity)
+    {
+        var snapshot = fixture.Snapshot(environment);
+        var account = snapshot.Single("Microsoft.DocumentDB/databaseAccounts")["properties"]!;
+        var database = snapshot.Single("Microsoft.DocumentDB/databaseAccounts/sqlDatabases");
+        var containers = snapshot.OfType("Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers")
+            .ToDictionary(container => container["properties"]!["resource"]!["id"]!.GetValue<string>(), container => container["properties"]!["resource"]!);
+
+        Assert.True(account["disableLocalAuth"]!.GetValue<bool>());
+        Assert.Equal("precisionmed", database["properties"]!["resource"]!["id"]!.GetValue<string>());
+        Assert.Equal(["knowledge", "ledger"], containers.Keys.Order(StringComparer.Ordinal));
+        // The ledger adapter reads and writes by partition key /fileId (CosmosLabFileLedger).
+        Assert.Equal("/fileId", containers["ledger"]["partitionKey"]!["paths"]![0]!.GetValue<string>());
+        // The knowledge store reads by id with the id as partition key (CosmosKnowledgeStore, issue 5).
+        Assert.Equal("/id", containers["knowledge"]["partitionKey"]!["paths"]![0]!.GetValue<string>());
+        Assert.All(containers.Values, container =>
+            Assert.Equal("/*", container["indexingPolicy"]!["excludedPaths"]![0]!["path"]!.GetValue<string>()));
+        Assert.NotEmpty(containers["ledger"]["indexingPolicy"]!["includedPaths"]!.AsArray());
+        Assert.Empty(containers["knowledge"]["indexingPolicy"]!["includedPaths"]!.AsArray());
+
+        var serverless = account["capabilities"]!.AsArray().Any(c => c!["name"]!.GetValue<string>() == "EnableServerless");
+        var autoscale = database["properties"]!["options"]?["autoscaleSettings"]?["maxThroughput"];
+        Assert.Equal(capacity == "serverless", serverless);
+        Assert.Equal(capacity == "autoscale", autoscale is not null);
+    }
+
+    [Theory]
+    [MemberData(nameof(Environments))]
+    public void ServiceBus_HasTheResultsAndFhirEventsTopicsWithOneSubscriptionPerEmr(string environment)
+    {
+        var snapshot = fixture.Snapshot(environment);
+        var topics = snapshot.OfType("Microsoft.ServiceBus/namespaces/topics").ToDictionary(topic => topic["name"]!.GetValue<string>().Split('/')[^1]);
+
+        Assert.True(snapshot.Single("Microsoft.ServiceBus/namespaces")["properties"]!["disableLocalAuth"]!.GetValue<bool>());
+        Assert.Equal(["fhir-events", "genomic-results"], topics.Keys.Order(StringComparer.Ordinal));
+        // GenomicResultAvailable has a deterministic message id: duplicate detection drops re-sends.
+        Assert.True(topics["genomic-results"]["properties"]!["requiresDuplicateDetection"]!.GetValue<bool>());
+
+        var subscriptions = snapshot.OfType("Microsoft.ServiceBus/namespaces/topics/subscriptions")
+            .Select(subscription => subscription["name"]!.GetValue<string>()).ToList();
+        var emrs = environment == "dev" ? new[] { "dev-listener" } : [];
+        Assert.Equal(
+            emrs.SelectMany(emr => new[] { $"fhir-events/{emr}", $"genomic-results/{emr}" }).Order(StringComparer.Ordinal),
+            subscriptions.Select(name => string.Join('/', name.Split('/')[^2..])).Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(Environments))]
+    public void DiagnosticSettings_SendStorageCosmosFhirServiceBusAndTheAppToLogAnalytics(string environment)
+    {
+        var snapshot = fixture.Snapshot(environment);
+        var workspace = snapshot.Single("Microsoft.OperationalInsights/workspaces")["id"]!.GetValue<string>();
+        var settings = snapshot.OfType("Microsoft.Insights/diagnosticSettings");
+
+        Assert.All(settings, setting => Assert.Equal(workspace, setting["properties"]!["workspaceId"]!.GetValue<string>()));
+        var scopes = settings.Select(setting => setting["id"]!.GetValue<string>()).ToList();
+        foreach (var provider in new[] { "Microsoft.Storage/storageAccounts", "Microsoft.DocumentDB/databaseAccounts", "Microsoft.HealthcareApis/workspaces", "Microsoft.ServiceBus/namespaces", "Microsoft.Web/sites" })
+        {
+            Assert.Contains(scopes, scope => scope.Contains($"/providers/{provider}/", StringComparison.OrdinalIgnoreCase));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Environments))]
+    public void Alerts_CoverPoisonQueueFunctionFailuresFhirThrottlingAndDeadLetters(string environment)
+    {
+        var snapshot = fixture.Snapshot(environment);
+        var metricAlerts = snapshot.OfType("Microsoft.Insights/metricAlerts")
+            .Select(alert => alert["properties"]!["criteria"]!["allOf"]![0]!["metricName"]!.GetValue<string>())
+            .Order(StringComparer.Ordinal);
+        var logAlert = snapshot.Single("Microsoft.Insights/scheduledQueryRules")["properties"]!["criteria"]!["allOf"]![0]!;
+
+        Assert.Equal(["DeadLetteredCount", "TotalErrors", "requests/failed"], metricAlerts);
+        var throttling = snapshot.OfType("Microsoft.Insights/metricAlerts").Single(alert => alert["name"]!.GetValue<string>().EndsWith("fhir-throttling", StringComparison.Ordinal));
+        Assert.Equal("429", throttling["properties"]!["criteria"]!["allOf"]![0]!["dimensions"]![0]!["values"]![0]!.GetValue<string>());
+        // The poison-queue function is the one bound to the work queue's poison queue.
+        var poisonFunction = FunctionsMetadata.Bindings.Single(binding => binding.Type == "queueTrigger" && binding["queueName"]!.EndsWith("-poison", StringComparison.Ordinal)).Function;
+        Assert.Contains($"\"{poisonFunction}\"", logAlert["query"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(0, logAlert["threshold"]!.GetValue<int>());
+    }
+}
