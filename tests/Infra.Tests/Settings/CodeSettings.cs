@@ -101,6 +101,21 @@ internal static class CodeSettings
         ["Notifications:Topic"] = new(AzureUse.Set, "genomic-results"),
         ["Notifications:QueueName"] = new(AzureUse.CodeDefault),
         ["Notifications:ClientId"] = new(AzureUse.Set),
+
+        // VcfOptions: the reportable-variant policy. Its defaults (PASS only, non-reference genotypes, germline,
+        // the lab profile's genome build, 10,000 variants a sample) are the clinical default; a deployment that
+        // needs another policy adds a parameter here and in main.bicep rather than setting it by hand. A regions
+        // BED is a local file the package does not carry.
+        ["Vcf:GenomeBuild"] = new(AzureUse.CodeDefault),
+        ["Vcf:GenomicSourceClass"] = new(AzureUse.CodeDefault),
+        ["Vcf:RequirePassFilter"] = new(AzureUse.CodeDefault),
+        ["Vcf:RequireNonReferenceGenotype"] = new(AzureUse.CodeDefault),
+        ["Vcf:RegionsBed"] = new(AzureUse.CodeDefault),
+        ["Vcf:Genes"] = new(AzureUse.CodeDefault),
+        ["Vcf:OnlyKnownVariants"] = new(AzureUse.CodeDefault),
+        ["Vcf:MaxReportableVariants"] = new(AzureUse.CodeDefault),
+        ["Vcf:HomoplasmicRatio"] = new(AzureUse.CodeDefault),
+        ["Vcf:MaxLineBytes"] = new(AzureUse.CodeDefault),
     };
 
     /// <summary>Settings the Functions host and the Application Insights integration read.</summary>
