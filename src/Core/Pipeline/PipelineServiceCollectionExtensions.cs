@@ -26,8 +26,8 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IReportFormat, FhirBundleFormat>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IReportFormat, Hl7v2Format>());
         services.AddOptions<VcfOptions>();
-        // No knowledge until the knowledge store registers its own IVariantKnowledge.
-        services.TryAddSingleton<IVariantKnowledge, NoVariantKnowledge>();
+        // The VCF path asks the same cached store the enricher reads: known variants and pharmacogene definitions.
+        services.TryAddSingleton<IVariantKnowledge, StoreVariantKnowledge>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IReportFormat, VcfFormat>());
         services.TryAddSingleton<LabFileIntake>();
         services.TryAddSingleton<LabFileFinisher>();

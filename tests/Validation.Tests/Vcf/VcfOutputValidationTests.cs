@@ -55,6 +55,31 @@ public sealed class VcfOutputValidationTests
         AssertValid("NB6TK328 with regions", units.SelectMany(u => u.Bundles));
     }
 
+    /// <summary>
+    /// CYP2C19 *2/*2 called from the corpus PharmCAT positions file (GT set at *2's three positions): the Genotype,
+    /// the CPIC phenotype and clopidogrel TherapeuticImplication, the MedicationRecommendation Task and the three
+    /// Variants all validate.
+    /// </summary>
+    [Fact]
+    public async Task BuildUnit_PharmacogenePositions_CalledGenotypeAndImplicationsValidate()
+    {
+        var text = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "TestData", "knowledge", "pharmcat_positions.vcf"), TestContext.Current.CancellationToken);
+        string[] star2 = ["94775367", "94781859", "94842866"];
+        var lines = text.Split('\n').Select(line =>
+        {
+            var fields = line.Split('\t');
+            if (fields.Length > 9 && fields[0] == "chr10" && star2.Contains(fields[1])) fields[^1] = "1/1";
+            return string.Join('\t', fields);
+        });
+        var units = await VcfPipeline.RunAsync("pgx/positions-star2.vcf", System.Text.Encoding.UTF8.GetBytes(string.Join('\n', lines)), TestContext.Current.CancellationToken);
+
+        var resources = units.SelectMany(u => u.Bundles).SelectMany(b => b["entry"]!.AsArray()).Select(e => e!["resource"]!).ToList();
+        Assert.Contains(resources, r => (string?)r["valueCodeableConcept"]?["text"] == "CYP2C19 *2/*2");
+        Assert.Contains(resources, r => (string?)r["resourceType"] == "Task");
+        Assert.Equal(3, resources.Count(r => r["meta"]?["profile"]?[0]?.GetValue<string>().EndsWith("/variant", StringComparison.Ordinal) == true));
+        AssertValid("pharmcat positions *2/*2", units.SelectMany(u => u.Bundles));
+    }
+
     [Theory]
     [MemberData(nameof(SampleFiles))]
     public async Task BuildUnit_VcfFile_EveryReferenceResolvesInItsBundle(string file)

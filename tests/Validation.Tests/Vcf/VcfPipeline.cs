@@ -1,11 +1,16 @@
 using Microsoft.Extensions.Options;
 using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Formats.Vcf;
+using PrecisionMed.Core.Knowledge;
+using PrecisionMed.Core.Knowledge.Enrichment;
 using PrecisionMed.Core.Pipeline;
 
 namespace PrecisionMed.Validation.Tests.Vcf;
 
-/// <summary>Runs a VCF test file through the real intake path (detect, decompress, plan, build every sample unit).</summary>
+/// <summary>
+/// Runs a VCF test file through the real intake path (detect, decompress, plan, build every sample unit), enriched
+/// and with pharmacogenes called from the embedded knowledge seed, as the pipeline's DI wires it.
+/// </summary>
 internal static class VcfPipeline
 {
     public const string LabId = "lab-v";
@@ -20,11 +25,17 @@ internal static class VcfPipeline
             .Select(path => Path.GetRelativePath(Root, path).Replace(Path.DirectorySeparatorChar, '/'))
             .Order(StringComparer.Ordinal);
 
-    public static async Task<IReadOnlyList<ReportTransaction>> RunAsync(string relativePath, CancellationToken cancellationToken, VcfOptions? options = null)
+    private static readonly KnowledgeLookup Knowledge =
+        new(EmbeddedKnowledgeSeed.Instance, Options.Create(new KnowledgeOptions()), TimeProvider.System);
+
+    public static async Task<IReadOnlyList<ReportTransaction>> RunAsync(string relativePath, CancellationToken cancellationToken, VcfOptions? options = null) =>
+        await RunAsync(relativePath, await File.ReadAllBytesAsync(Path.Combine(Root, relativePath), cancellationToken), cancellationToken, options);
+
+    public static async Task<IReadOnlyList<ReportTransaction>> RunAsync(string relativePath, byte[] bytes, CancellationToken cancellationToken, VcfOptions? options = null)
     {
-        var bytes = await File.ReadAllBytesAsync(Path.Combine(Root, relativePath), cancellationToken);
         OpenLabFile open = _ => Task.FromResult<Stream>(new MemoryStream(bytes, writable: false));
-        var intake = new LabFileIntake([new VcfFormat(Options.Create(options ?? new VcfOptions()), new NoVariantKnowledge())]);
+        var format = new VcfFormat(Options.Create(options ?? new VcfOptions()), new StoreVariantKnowledge(Knowledge), new ReportEnricher(Knowledge));
+        var intake = new LabFileIntake([format]);
         var plan = await intake.PlanAsync(open, cancellationToken);
         var units = new List<ReportTransaction>(plan.UnitCount);
         for (var unit = 0; unit < plan.UnitCount; unit++)

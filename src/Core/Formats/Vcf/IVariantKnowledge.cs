@@ -1,19 +1,28 @@
+using PrecisionMed.Core.Knowledge;
+
 namespace PrecisionMed.Core.Formats.Vcf;
 
 /// <summary>A variant as the knowledge store keys it: build, RefSeq chromosome accession, VCF position and alleles (normalised).</summary>
 public sealed record KnownVariantQuery(string GenomeBuild, string ChromosomeAccession, long Position, string Ref, string Alt, string? Gene);
 
 /// <summary>
-/// Answers whether the knowledge store knows a variant: the "only known variants" rule for large files. The
-/// knowledge store implements it; until one is registered, <see cref="NoVariantKnowledge"/> knows none.
+/// What the VCF path asks the knowledge store: whether it knows a variant (the "only known variants" rule for large
+/// files) and which pharmacogenes' star alleles can be called from genotypes. The knowledge store implements it
+/// (<see cref="StoreVariantKnowledge"/>); <see cref="NoVariantKnowledge"/> knows nothing.
 /// </summary>
 public interface IVariantKnowledge
 {
     ValueTask<bool> IsKnownAsync(KnownVariantQuery variant, CancellationToken cancellationToken);
+
+    /// <summary>The allele definitions of every pharmacogene called from genotypes at its defining positions, on a genome build.</summary>
+    ValueTask<IReadOnlyList<AlleleDefinitionDocument>> PharmacogeneDefinitionsAsync(string genomeBuild, CancellationToken cancellationToken);
 }
 
-/// <summary>The default: no knowledge, so with <see cref="VcfOptions.OnlyKnownVariants"/> only configured genes report.</summary>
+/// <summary>No knowledge: with <see cref="VcfOptions.OnlyKnownVariants"/> only configured genes report, and no star alleles are called.</summary>
 public sealed class NoVariantKnowledge : IVariantKnowledge
 {
     public ValueTask<bool> IsKnownAsync(KnownVariantQuery variant, CancellationToken cancellationToken) => ValueTask.FromResult(false);
+
+    public ValueTask<IReadOnlyList<AlleleDefinitionDocument>> PharmacogeneDefinitionsAsync(string genomeBuild, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<IReadOnlyList<AlleleDefinitionDocument>>([]);
 }

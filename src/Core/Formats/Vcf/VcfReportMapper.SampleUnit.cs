@@ -11,7 +11,7 @@ public sealed partial class VcfReportMapper
     private sealed record PendingVariant(VariantFinding Finding, KnownVariantQuery? Query, string? PhaseSet, int Orientation, long Position);
 
     /// <summary>The state of mapping one sample: counts, findings, phase sets, problems.</summary>
-    private sealed class SampleUnit(VcfReportMapper mapper, VcfHeader header, int sample, GenomeBuild? build, BedRegions? regions)
+    private sealed class SampleUnit(VcfReportMapper mapper, VcfHeader header, int sample, GenomeBuild? build, BedRegions? regions, PharmacogeneGenotypes pharmacogenes)
     {
         private readonly VcfReportablePolicy _policy = new(mapper._options, regions);
         private readonly VcfAnnotationReader _annotations = new(header);
@@ -35,6 +35,12 @@ public sealed partial class VcfReportMapper
         {
             _problemCount++;
             if (_problems.Count < MaxListedProblems) _problems.Add(problem);
+        }
+
+        /// <summary>Every record, whatever the policy says of it, may carry a genotype at a pharmacogene's defining position.</summary>
+        public void CollectPharmacogenes(VcfRecord record)
+        {
+            if (!pharmacogenes.IsEmpty) pharmacogenes.Collect(record, _policy.Chromosome(record), sample);
         }
 
         /// <summary>The variants of the record that pass the cheap rules, or null (the record is then counted).</summary>
@@ -139,7 +145,8 @@ public sealed partial class VcfReportMapper
         {
             var fileDate = header.Meta.GetValueOrDefault("fileDate");
             var effective = fileDate is { Length: 8 } && fileDate.All(char.IsAsciiDigit) ? $"{fileDate[..4]}-{fileDate[4..6]}-{fileDate[6..]}" : null;
-            var notes = new List<string>();
+            var (genotypes, notes, problems) = pharmacogenes.Call();
+            foreach (var problem in problems) Problem(problem);
             if (_problemCount > _problems.Count)
                 notes.Add(string.Create(CultureInfo.InvariantCulture, $"{_problemCount - _problems.Count} further positioned problems were counted, not listed"));
             return new LabReport
@@ -152,6 +159,8 @@ public sealed partial class VcfReportMapper
                 GenesStudied = [.. _genesSeen.Select(g => new CodedValue([], g))],
                 RegionsStudied = studied is null ? [] : RegionsText(studied),
                 Variants = _variants,
+                Genotypes = genotypes,
+                Notes = notes,
                 PhaseRelationships = PhaseRelationships(),
                 Documents = [SourceDocument(provenance)],
                 Skipped = _problems,

@@ -40,7 +40,8 @@ public sealed partial class VcfReportMapper
 
         var build = GenomeBuild.FromHeader(header) ?? GenomeBuild.FromName(_options.GenomeBuild);
         var regions = string.IsNullOrWhiteSpace(_options.RegionsBed) ? null : BedRegions.Load(_options.RegionsBed);
-        var unit = new SampleUnit(this, header, sample, build, regions);
+        var pharmacogenes = new PharmacogeneGenotypes(build is null ? [] : await _knowledge.PharmacogeneDefinitionsAsync(build.Name, cancellationToken));
+        var unit = new SampleUnit(this, header, sample, build, regions, pharmacogenes);
         if (build is null)
         {
             unit.Problem(new LabFileProblem(SourcePosition.None,
@@ -50,7 +51,9 @@ public sealed partial class VcfReportMapper
 
         while (await reader.ReadAsync(cancellationToken))
         {
-            var pending = unit.Select(reader.Current);
+            var record = reader.Current;
+            unit.CollectPharmacogenes(record);
+            var pending = unit.Select(record);
             if (pending is null) continue;
             await unit.AcceptAsync(pending, cancellationToken);
         }

@@ -195,6 +195,9 @@ public sealed class VcfReportMapperTests
             Asked.Add(variant);
             return ValueTask.FromResult(positions.Contains(variant.Position));
         }
+
+        public ValueTask<IReadOnlyList<Core.Knowledge.AlleleDefinitionDocument>> PharmacogeneDefinitionsAsync(string genomeBuild, CancellationToken cancellationToken) =>
+            ValueTask.FromResult<IReadOnlyList<Core.Knowledge.AlleleDefinitionDocument>>([]);
     }
 
     private static string Vcf(params string[] rows) =>

@@ -1,0 +1,41 @@
+using PrecisionMed.Core.Formats.Vcf;
+using PrecisionMed.Core.Knowledge.Enrichment;
+
+namespace PrecisionMed.Core.Knowledge;
+
+/// <summary>
+/// The VCF path's questions answered by the knowledge store, through the cached <see cref="KnowledgeLookup"/>: a
+/// variant is known when the store has a classification at its build:chrom:pos:ref:alt (any significance: the
+/// reportable set of a large file is what the store can say something about); the pharmacogenes are the
+/// single-position-matcher genes PharmCAT calls this way, of which the store has allele definitions.
+/// </summary>
+public sealed class StoreVariantKnowledge(KnowledgeLookup knowledge) : IVariantKnowledge
+{
+    /// <summary>
+    /// Genes whose star alleles PharmCAT's named-allele matcher calls from positions alone. CYP2D6 (copy number,
+    /// hybrids), DPYD (combined haplotypes), UGT1A1 (repeat) and HLA need more than positions and are left out.
+    /// </summary>
+    public static IReadOnlyList<string> PositionCalledGenes { get; } =
+        ["CYP2B6", "CYP2C19", "CYP2C9", "CYP3A4", "CYP3A5", "CYP4F2", "NUDT15", "TPMT", "VKORC1"];
+
+    public async ValueTask<bool> IsKnownAsync(KnownVariantQuery variant, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(variant);
+        if (ReportEnricher.ChromosomeOf(variant.ChromosomeAccession) is not { } chromosome) return false;
+        var location = new VariantLocation(variant.GenomeBuild, chromosome, variant.Position, variant.Ref, variant.Alt);
+        return await knowledge.FindVariantAsync(location, cancellationToken) is not null;
+    }
+
+    public async ValueTask<IReadOnlyList<AlleleDefinitionDocument>> PharmacogeneDefinitionsAsync(string genomeBuild, CancellationToken cancellationToken)
+    {
+        var build = KnowledgeIds.NormaliseBuild(genomeBuild);
+        var definitions = new List<AlleleDefinitionDocument>();
+        foreach (var gene in PositionCalledGenes)
+        {
+            if (await knowledge.FindAlleleDefinitionsAsync(gene, cancellationToken) is { } found && KnowledgeIds.NormaliseBuild(found.Build) == build)
+                definitions.Add(found);
+        }
+
+        return definitions;
+    }
+}
