@@ -5,14 +5,15 @@
 # FORMAT GT:AD:DP:GQ (fixed seed), under ${BENCH_DIR:-/tmp/pmed-vcf-bench}. It bgzips FILE, then runs each reader
 # 3 times per form and prints the medians and
 #   ratio_vs_bcftools_plain=X   ratio_vs_bcftools_bgzf=Y   (our MB/s / bcftools MB/s, MB = uncompressed bytes)
+# and the same ratios of CPU time (user + sys; steadier than wall time when the machine is shared).
 # "Our reader" = bench's vcf-scan: every record parsed, the FILTER/GT policy applied, the fields the mapper
 # needs read (CHROM, POS, REF, ALT, GT, AD, DP), counted; wall time includes .NET start-up. Needs bcftools and
 # bgzip (Debian bcftools, tabix).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-for tool in bcftools bgzip dotnet; do
-  command -v "$tool" >/dev/null || { echo "vcf-vs-bcftools.sh: $tool is missing (apt-get install bcftools tabix)" >&2; exit 1; }
+for tool in bcftools bgzip dotnet /usr/bin/time; do
+  command -v "$tool" >/dev/null || { echo "vcf-vs-bcftools.sh: $tool is missing (apt-get install bcftools tabix time)" >&2; exit 1; }
 done
 
 dotnet build bench -c Release -v quiet -nologo >/dev/null
@@ -32,27 +33,31 @@ bgzf=$plain.gz
 bytes=$(stat -c %s "$plain")
 echo "file: $plain ($((bytes / 1000000)) MB uncompressed; BGZF $(($(stat -c %s "$bgzf") / 1000000)) MB); load: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-seconds() { # command... -> wall seconds
-  local start end
-  start=$(date +%s.%N)
-  "$@" >/dev/null
-  end=$(date +%s.%N)
-  awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }' 
+# command... -> "wall cpu" seconds (cpu = user + sys). On a shared machine wall time mostly measures the
+# neighbours; CPU time is what each reader itself spends, so both ratios are printed.
+seconds() {
+  local times
+  times=$(mktemp)
+  /usr/bin/time -o "$times" -f '%e %U %S' "$@" >/dev/null
+  awk '{ printf "%.3f %.3f\n", $1, $2 + $3 }' "$times"
+  rm -f "$times"
 }
 
 median() { printf '%s\n' "$@" | sort -g | sed -n 2p; }
 
-declare -A result
+declare -A result cpu_ratio
 for form in plain bgzf; do
   file=$plain
   [[ $form == bgzf ]] && file=$bgzf
-  ours=() theirs=()
+  ours=() theirs=() our_cpu=() their_cpu=()
   for _ in 1 2 3; do
-    ours+=("$(seconds dotnet "$bench_dll" vcf-scan "$file")")
-    theirs+=("$(seconds bcftools view -H "$file")")
+    read -r wall cpu < <(seconds dotnet "$bench_dll" vcf-scan "$file"); ours+=("$wall"); our_cpu+=("$cpu")
+    read -r wall cpu < <(seconds bcftools view -H "$file"); theirs+=("$wall"); their_cpu+=("$cpu")
   done
   our_s=$(median "${ours[@]}")
   their_s=$(median "${theirs[@]}")
+  cpu_ratio[$form]=$(awk -v o="$(median "${our_cpu[@]}")" -v t="$(median "${their_cpu[@]}")" 'BEGIN { printf "%.3f", t / o }')
+  printf '%s cpu: ours %.2f s, bcftools %.2f s\n' "$form" "$(median "${our_cpu[@]}")" "$(median "${their_cpu[@]}")"
   our_mbs=$(awk -v b="$bytes" -v s="$our_s" 'BEGIN { printf "%.3f", b / 1e6 / s }')
   their_mbs=$(awk -v b="$bytes" -v s="$their_s" 'BEGIN { printf "%.3f", b / 1e6 / s }')
   printf '%s: ours %.2f s (%.0f MB/s), bcftools view -H %.2f s (%.0f MB/s)\n' "$form" "$our_s" "$our_mbs" "$their_s" "$their_mbs"
@@ -61,3 +66,6 @@ done
 
 printf 'ratio_vs_bcftools_plain=%.2f\n' "${result[plain]}"
 printf 'ratio_vs_bcftools_bgzf=%.2f\n' "${result[bgzf]}"
+printf 'cpu_ratio_vs_bcftools_plain=%.2f\n' "${cpu_ratio[plain]}"
+printf 'cpu_ratio_vs_bcftools_bgzf=%.2f\n' "${cpu_ratio[bgzf]}"
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
