@@ -47,6 +47,18 @@ public sealed record HaplotypeFinding(string Key, CodedValue Value, CodedValue? 
 /// </summary>
 public sealed record GenotypeFinding(string Key, CodedValue Value, IReadOnlyList<CodedValue> Genes, IReadOnlyList<string> DerivedFromKeys);
 
+/// <summary>
+/// What a variant does to one transcript (the IG's MolecularConsequence), from the caller's annotation (snpEff ANN,
+/// VEP CSQ): the transcript, its c. and p. HGVS, and the Sequence Ontology consequence terms.
+/// </summary>
+public sealed record MolecularConsequenceFinding(
+    string Key,
+    string VariantKey,
+    CodedValue? Transcript,
+    CodedValue? CodingHgvs,
+    CodedValue? ProteinHgvs,
+    IReadOnlyList<CodedValue> FeatureConsequences);
+
 /// <summary>What a genotype means for one medication (TherapeuticImplication), with any recommendation.</summary>
 public sealed record TherapeuticImplicationFinding(
     string Key,

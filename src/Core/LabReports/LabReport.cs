@@ -44,6 +44,7 @@ public sealed record LabReport
     public IReadOnlyList<GenotypeFinding> Genotypes { get; init; } = [];
     public IReadOnlyList<TherapeuticImplicationFinding> TherapeuticImplications { get; init; } = [];
     public IReadOnlyList<PhaseRelationshipFinding> PhaseRelationships { get; init; } = [];
+    public IReadOnlyList<MolecularConsequenceFinding> MolecularConsequences { get; init; } = [];
     public IReadOnlyList<LabResult> LabResults { get; init; } = [];
     public IReadOnlyList<ReportDocument> Documents { get; init; } = [];
     public IReadOnlyList<string> Notes { get; init; } = [];

@@ -52,6 +52,8 @@ public sealed class VcfOutputValidationTests
             GenomicSourceClass = "somatic",
         };
         var units = await VcfPipeline.RunAsync("vcf2fhir/NB6TK328_filtered.vcf", TestContext.Current.CancellationToken, options);
+        var profiles = units.SelectMany(u => u.Bundles).SelectMany(b => b["entry"]!.AsArray()).Select(e => (string?)e!["resource"]!["meta"]?["profile"]?[0]).ToList();
+        Assert.Contains(profiles, p => p?.EndsWith("/molecular-consequence", StringComparison.Ordinal) == true);
         AssertValid("NB6TK328 with regions", units.SelectMany(u => u.Bundles));
     }
 

@@ -27,6 +27,13 @@ internal static class ComponentSlices
     public static readonly ComponentSlice TherapeuticImplication =
         new("therapeutic-implication", Tbd, GenomicsCodes.TherapeuticImplication, Value.CodeableConcept, Repeats: true);
 
+    // MolecularConsequence slices.
+    public static readonly ComponentSlice CodingHgvs = new("coding-hgvs", Loinc, "48004-6", Value.CodeableConcept, TextCoding: TextCoding.Hgvs);
+    public static readonly ComponentSlice TranscriptRefSeq = new("transcript-ref-seq", Loinc, "51958-7", Value.CodeableConcept, TextCoding: TextCoding.RefSeq);
+    public static readonly ComponentSlice ProteinHgvs = new("protein-hgvs", Loinc, "48005-3", Value.CodeableConcept, TextCoding: TextCoding.Hgvs);
+    public static readonly ComponentSlice FeatureConsequence =
+        new("feature-consequence", Tbd, "feature-consequence", Value.CodeableConcept, Repeats: true);
+
     /// <summary>Every slice of the variant profile (its own and those it inherits from finding and genomic-base).</summary>
     public static readonly IReadOnlyList<ComponentSlice> Variant =
     [

@@ -5,7 +5,7 @@ namespace PrecisionMed.Core.Fhir.Genomics;
 
 /// <summary>
 /// Turns a canonical <see cref="LabReport"/> into FHIR transaction bundle(s) conforming to the Genomics
-/// Reporting IG 3.0.0: GenomicReport, Variant, Haplotype, Genotype, SequencePhaseRelationship, Diagnostic and
+/// Reporting IG 3.0.0: GenomicReport, Variant, Haplotype, Genotype, SequencePhaseRelationship, MolecularConsequence, Diagnostic and
 /// Therapeutic implications (with MedicationRecommendation Tasks), plain laboratory Observations, Specimen,
 /// ServiceRequest, DocumentReferences and a Provenance. It follows <see cref="ReportTransactionBuilder"/>'s
 /// conventions (DESIGN.md §5): PUT with ids from (lab, accession, kind, key); the Patient found by identifier or
@@ -42,6 +42,7 @@ public static partial class GenomicReportBuilder
         }
 
         foreach (var phase in report.PhaseRelationships) AddPhaseRelationship(context, phase);
+        foreach (var consequence in report.MolecularConsequences) AddMolecularConsequence(context, consequence);
         foreach (var implication in report.DiagnosticImplications) AddDiagnosticImplication(context, implication);
         var recommendations = new List<string>();
         foreach (var implication in report.TherapeuticImplications)

@@ -14,6 +14,7 @@ public static class GenomicsCodes
     public const string SequencePhaseRelationshipProfile = ProfileBase + "sequence-phase-relationship";
     public const string DiagnosticImplicationProfile = ProfileBase + "diagnostic-implication";
     public const string TherapeuticImplicationProfile = ProfileBase + "therapeutic-implication";
+    public const string MolecularConsequenceProfile = ProfileBase + "molecular-consequence";
     public const string MedicationRecommendationProfile = ProfileBase + "medication-recommendation";
     public const string GenomicDataFileProfile = ProfileBase + "genomic-data-file";
     public const string GenomicStudyProfile = ProfileBase + "genomic-study";
@@ -43,6 +44,7 @@ public static class GenomicsCodes
     public const string SequencePhaseRelationship = "82120-7";
     public const string DiagnosticImplication = "diagnostic-implication";
     public const string TherapeuticImplication = "therapeutic-implication";
+    public const string MolecularConsequence = "molecular-consequence";
 
     /// <summary>LOINC LL1040-6 answers (the genome-build extension's extensible binding).</summary>
     public const string Grch37 = "LA14029-5";

@@ -8,7 +8,8 @@ namespace PrecisionMed.Core.Formats.Vcf;
 public sealed partial class VcfReportMapper
 {
     /// <summary>A variant the cheap rules let through, waiting for the gene / knowledge rule.</summary>
-    private sealed record PendingVariant(VariantFinding Finding, KnownVariantQuery? Query, string? PhaseSet, int Orientation, long Position);
+    private sealed record PendingVariant(
+        VariantFinding Finding, KnownVariantQuery? Query, string? PhaseSet, int Orientation, long Position, List<MolecularConsequenceFinding> Consequences);
 
     /// <summary>The state of mapping one sample: counts, findings, phase sets, problems.</summary>
     private sealed class SampleUnit(VcfReportMapper mapper, VcfHeader header, int sample, GenomeBuild? build, BedRegions? regions, PharmacogeneGenotypes pharmacogenes)
@@ -18,6 +19,7 @@ public sealed partial class VcfReportMapper
         private readonly HashSet<string> _genes = new(mapper._options.Genes.Where(g => !string.IsNullOrWhiteSpace(g)).Select(g => g.Trim()), StringComparer.OrdinalIgnoreCase);
         private readonly Dictionary<string, long> _counts = new(StringComparer.Ordinal);
         private readonly List<VariantFinding> _variants = [];
+        private readonly List<MolecularConsequenceFinding> _consequences = [];
         private readonly HashSet<string> _keys = new(StringComparer.Ordinal);
         private readonly List<(string PhaseSet, long Position, int Orientation, string Key)> _phased = [];
         private readonly List<LabFileProblem> _problems = [];
@@ -112,6 +114,7 @@ public sealed partial class VcfReportMapper
 
                 if (_variants.Count >= mapper._options.MaxReportableVariants) throw TooMany();
                 _variants.Add(variant.Finding);
+                _consequences.AddRange(variant.Consequences);
                 accepted++;
                 if (variant.PhaseSet is not null && variant.Orientation >= 0)
                     _phased.Add((variant.PhaseSet, variant.Position, variant.Orientation, variant.Finding.Key));
@@ -159,6 +162,7 @@ public sealed partial class VcfReportMapper
                 GenesStudied = [.. _genesSeen.Select(g => new CodedValue([], g))],
                 RegionsStudied = studied is null ? [] : RegionsText(studied),
                 Variants = _variants,
+                MolecularConsequences = _consequences,
                 Genotypes = genotypes,
                 Notes = notes,
                 PhaseRelationships = PhaseRelationships(),

@@ -88,7 +88,45 @@ public sealed partial class VcfReportMapper
 
         var (phaseSet, orientation) = Phase(record, sample, allele, policy);
         var finding = new VariantFinding(key, VariantAssessment.Present, components, Structural: isSymbolic);
-        return new PendingVariant(finding, query, phaseSet, orientation, position);
+        return new PendingVariant(finding, query, phaseSet, orientation, position, Consequences(key, transcripts));
+    }
+
+    /// <summary>
+    /// One MolecularConsequence per transcript the allele lies in, as the caller annotated it (snpEff/VEP list a
+    /// transcript once per consequence: their terms are merged). Transcripts the variant only lies near
+    /// (upstream/downstream gene, intergenic) are not consequences for it. The first annotation is also the
+    /// Variant's representative one.
+    /// </summary>
+    private static List<MolecularConsequenceFinding> Consequences(string variantKey, List<TranscriptAnnotation> transcripts)
+    {
+        var result = new List<MolecularConsequenceFinding>();
+        var byTranscript = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var annotation in transcripts)
+        {
+            if (annotation.Transcript is not { Length: > 0 } transcript) continue;
+            var terms = SequenceOntologyConsequences.Parse(annotation.Consequence);
+            if (terms.Count > 0 && terms.TrueForAll(t => SequenceOntologyConsequences.IsOutsideTranscript(t.Text))) continue;
+            if (terms.Count == 0 && annotation.CodingHgvs is null) continue;
+            if (byTranscript.TryGetValue(transcript, out var index))
+            {
+                var known = result[index];
+                var merged = known.FeatureConsequences.Concat(terms).DistinctBy(t => t.Text, StringComparer.Ordinal).ToList();
+                result[index] = known with { FeatureConsequences = merged };
+                continue;
+            }
+
+            byTranscript[transcript] = result.Count;
+            var system = transcript.StartsWith("ENST", StringComparison.Ordinal) ? Ensembl : Coding.RefSeq;
+            result.Add(new MolecularConsequenceFinding(
+                $"{variantKey}|{transcript}",
+                variantKey,
+                new CodedValue(new Coding(system, transcript)),
+                annotation.CodingHgvs is { Length: > 0 } c ? new CodedValue(new Coding(Coding.Hgvs, $"{transcript}:{c}")) : null,
+                annotation.ProteinHgvs is { Length: > 0 } p ? new CodedValue(new Coding(Coding.Hgvs, p)) : null,
+                terms));
+        }
+
+        return result;
     }
 
     private static void AddLocation(List<ReportComponent> components, string? accession)

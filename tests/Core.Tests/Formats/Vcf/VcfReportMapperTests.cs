@@ -186,6 +186,24 @@ public sealed class VcfReportMapperTests
             .Select(c => ((CodedValue)c.Value) is { Codings.Count: > 0 } coded ? coded.Codings[0].Code : ((CodedValue)c.Value).Text));
     }
 
+    [Fact]
+    public async Task Map_SnpEffAnnotation_OneMolecularConsequencePerTranscriptTheVariantLiesIn()
+    {
+        // NB6TK328's first record, chr5:112841059 T>A in APC: snpEff lists 10 transcripts; two missense, one NMD
+        // transcript twice (3' UTR and non-coding exon), one intron, six only downstream of the variant.
+        var report = await MapFileAsync("vcf2fhir/NB6TK328_filtered.vcf", new VcfOptions());
+        var variant = report.Variants[0];
+        var consequences = report.MolecularConsequences.Where(c => c.VariantKey == variant.Key).ToList();
+
+        Assert.Equal(["ENST00000508376.6", "ENST00000257430.9", "ENST00000508624.5", "ENST00000520401.1"], consequences.Select(c => c.Transcript!.Codings[0].Code));
+        var first = consequences[0];
+        Assert.Equal("ENST00000508376.6:c.5465T>A", first.CodingHgvs!.Codings[0].Code);
+        Assert.Equal("p.Val1822Asp", first.ProteinHgvs!.Codings[0].Code);
+        Assert.Equal(("SO:0001583", "missense_variant"), (first.FeatureConsequences[0].Codings[0].Code, first.FeatureConsequences[0].Text));
+        Assert.Equal(["3_prime_UTR_variant", "non_coding_transcript_exon_variant"], consequences[2].FeatureConsequences.Select(c => c.Text));
+        Assert.All(report.MolecularConsequences, c => Assert.Contains(report.Variants, v => v.Key == c.VariantKey));
+    }
+
     private sealed class KnownPositions(params long[] positions) : IVariantKnowledge
     {
         public List<KnownVariantQuery> Asked { get; } = [];

@@ -1,0 +1,37 @@
+using PrecisionMed.Core.LabReports;
+
+namespace PrecisionMed.Core.Fhir.Genomics;
+
+public static partial class GenomicReportBuilder
+{
+    /// <summary>A MolecularConsequence: what the variant it is derived from does to one transcript.</summary>
+    private static void AddMolecularConsequence(GenomicBuildContext context, MolecularConsequenceFinding consequence)
+    {
+        var path = $"molecular consequence {consequence.Key}";
+        var derivedFrom = context.DerivedFrom([consequence.VariantKey], FindingKind.Variant, path);
+        if (derivedFrom.Count == 0)
+        {
+            context.Skip(path, "derivedFrom", "the consequence's variant is not in this report (the IG requires one)");
+            return;
+        }
+
+        var observation = context.Observation(
+            context.NewId("MolecularConsequence", consequence.Key),
+            GenomicsCodes.MolecularConsequenceProfile,
+            FhirJson.Concept(GenomicsCodes.TbdCodes, GenomicsCodes.MolecularConsequence, "Molecular Consequence"),
+            context.ObservationStatus(null),
+            genomic: true);
+        observation["derivedFrom"] = derivedFrom;
+        AddComponents(
+            context,
+            observation,
+            path,
+            [
+                (ComponentSlices.CodingHgvs, consequence.CodingHgvs),
+                (ComponentSlices.TranscriptRefSeq, consequence.Transcript),
+                (ComponentSlices.ProteinHgvs, consequence.ProteinHgvs),
+                .. consequence.FeatureConsequences.Select(c => (ComponentSlices.FeatureConsequence, (ReportedValue?)c)),
+            ]);
+        context.Results.Add(context.Put(observation));
+    }
+}
