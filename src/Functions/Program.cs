@@ -1,7 +1,9 @@
 using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using PrecisionMed.Adapters;
+using PrecisionMed.Adapters.Telemetry;
 using PrecisionMed.Core.Formats.Vcf;
 using PrecisionMed.Core.Pipeline;
 
@@ -10,4 +12,7 @@ builder.Services
     .AddPrecisionMedPipeline()
     .AddPrecisionMedAdapters(builder.Configuration)
     .Configure<VcfOptions>(builder.Configuration.GetSection(VcfOptions.SectionName));
+builder.Services.AddOpenTelemetry()
+    .UseFunctionsWorkerDefaults()
+    .AddPrecisionMedTelemetry(builder.Configuration);
 builder.Build().Run();

@@ -43,6 +43,23 @@ public sealed class LabFileArrivalHandler(
     public async Task<ArrivalOutcome> HandleAsync(
         string labId, string blobName, string correlationId, Stream? content, CancellationToken cancellationToken)
     {
+        using var activity = PipelineTelemetry.StartArrival(labId, correlationId);
+        try
+        {
+            var outcome = await ArriveAsync(labId, blobName, correlationId, content, cancellationToken);
+            PipelineTelemetry.FileHandled(activity, labId, outcome);
+            return outcome;
+        }
+        catch (Exception ex)
+        {
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.GetType().Name);
+            throw;
+        }
+    }
+
+    private async Task<ArrivalOutcome> ArriveAsync(
+        string labId, string blobName, string correlationId, Stream? content, CancellationToken cancellationToken)
+    {
         var incoming = new LabFileLocation(LabFileAreas.Incoming, $"{labId}/{blobName}");
         OpenLabFile open = async ct => await store.OpenReadAsync(incoming, ct)
             ?? throw new FileNotFoundException($"The blob {LabFileAreas.Incoming}/{{labId}}/{{name}} of lab {labId} no longer exists.");
@@ -78,6 +95,7 @@ public sealed class LabFileArrivalHandler(
         {
             await finisher.RejectFileAsync(file, ex.Problem, units: null, cancellationToken);
             PipelineLog.FileRejected(logger, fileId, labId, ex.Problem.Position.ToString());
+            PipelineTelemetry.Rejected(labId, PipelineTelemetry.RejectReasons.UnreadableFile);
             return ArrivalOutcome.Rejected;
         }
 
@@ -99,7 +117,8 @@ public sealed class LabFileArrivalHandler(
 
         for (var unit = 0; unit < plan.UnitCount; unit++)
         {
-            var item = new WorkItem(fileId, labId, blobName, hash, plan.Format.Format, unit, plan.UnitCount, correlationId, file.ReceivedAt);
+            var item = new WorkItem(
+                fileId, labId, blobName, hash, plan.Format.Format, unit, plan.UnitCount, correlationId, file.ReceivedAt, PipelineTelemetry.CurrentTraceParent());
             await queue.EnqueueAsync(item, cancellationToken);
         }
 
@@ -137,6 +156,7 @@ public sealed class LabFileArrivalHandler(
         var keptAt = new LabFileLocation(LabFileAreas.Rejected, $"{LabFilePath.UnsafePathFolder}/{fileId}");
         await finisher.RejectFileAsync(file, problem, units: null, cancellationToken, rejectedTo: keptAt);
         PipelineLog.FileRejected(logger, fileId, LabFilePath.UnsafePathFolder, "blob path");
+        PipelineTelemetry.Rejected(LabFilePath.UnsafePathFolder, PipelineTelemetry.RejectReasons.UnsafePath);
         return ArrivalOutcome.Rejected;
     }
 

@@ -52,6 +52,23 @@ public sealed class ReportWorkHandler(
 
     public async Task<WorkOutcome> HandleAsync(WorkItem item, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(item);
+        using var activity = PipelineTelemetry.StartUnit(item);
+        try
+        {
+            var outcome = await HandleItemAsync(item, cancellationToken);
+            PipelineTelemetry.UnitHandled(activity, item, outcome, clock.GetUtcNow());
+            return outcome;
+        }
+        catch (Exception ex)
+        {
+            PipelineTelemetry.UnitFailed(activity, item, ex);
+            throw;
+        }
+    }
+
+    private async Task<WorkOutcome> HandleItemAsync(WorkItem item, CancellationToken cancellationToken)
+    {
         var unit = await ledger.FindUnitAsync(item.FileId, item.UnitIndex, cancellationToken)
             ?? new LedgerUnit { FileId = item.FileId, UnitIndex = item.UnitIndex, ContentHash = item.ContentHash };
         if (unit.State == UnitState.Completed && unit.ContentHash == item.ContentHash)
@@ -144,6 +161,7 @@ public sealed class ReportWorkHandler(
             }
 
             foreach (var bundle in transaction.Bundles) written = await writer.WriteTransactionAsync(bundle, cancellationToken);
+            PipelineTelemetry.Written(item, transaction.ResourceCount);
         }
         catch (FhirRejectedException ex)
         {
@@ -235,6 +253,7 @@ public sealed class ReportWorkHandler(
         WorkItem item, LedgerUnit unit, LabFileProblem problem, CancellationToken cancellationToken, string? detail = null)
     {
         await finisher.WriteUnitErrorAsync(item, problem, cancellationToken, detail);
+        PipelineTelemetry.Rejected(item.LabId, detail is null ? PipelineTelemetry.RejectReasons.UnitContent : PipelineTelemetry.RejectReasons.FhirRejected);
         await ledger.SaveUnitAsync(
             unit with { State = UnitState.Rejected, ContentHash = item.ContentHash, Problem = problem, ClaimedUntil = null, UpdatedAt = clock.GetUtcNow() },
             cancellationToken);

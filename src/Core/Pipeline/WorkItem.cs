@@ -6,7 +6,8 @@ namespace PrecisionMed.Core.Pipeline;
 
 /// <summary>
 /// The claim-check message on the <c>lab-reports</c> queue: which unit of which file to process.
-/// Small and free of PHI by construction: ids, paths, counts and a hash, never content.
+/// Small and free of PHI by construction: ids, paths, counts and a hash, never content. <see cref="TraceParent"/>
+/// is the W3C trace context of the file's arrival, so a unit's trace continues its file's (absent in older messages).
 /// </summary>
 public sealed record WorkItem(
     string FileId,
@@ -17,7 +18,8 @@ public sealed record WorkItem(
     int UnitIndex,
     int UnitCount,
     string CorrelationId,
-    DateTimeOffset ReceivedAt)
+    DateTimeOffset ReceivedAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? TraceParent = null)
 {
     public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
     {

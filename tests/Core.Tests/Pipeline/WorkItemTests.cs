@@ -31,6 +31,15 @@ public sealed class WorkItemTests
     }
 
     [Fact]
+    public void TryParse_MessageFromBeforeTraceParent_StillAWorkItem()
+    {
+        var json = JsonNode.Parse((Item with { TraceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" }).ToJson())!.AsObject();
+        json.Remove("traceParent");
+
+        Assert.Equal(Item with { TraceParent = null }, WorkItem.TryParse(json.ToJsonString()));
+    }
+
+    [Fact]
     public void LabPath_LabAndBlobName()
     {
         Assert.Equal("lab-a/2026/run-7.json", Item.LabPath);

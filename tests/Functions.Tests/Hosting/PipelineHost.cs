@@ -19,7 +19,8 @@ internal sealed class PipelineHost : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
 
-    public PipelineHost(LocalStack stack, IReadOnlyDictionary<string, string?>? overrides = null)
+    /// <param name="configureServices">More services, as Program.cs adds them (e.g. OpenTelemetry).</param>
+    public PipelineHost(LocalStack stack, IReadOnlyDictionary<string, string?>? overrides = null, Action<IServiceCollection, IConfiguration>? configureServices = null)
     {
         var suffix = Guid.NewGuid().ToString("N")[..12];
         WorkQueueName = "lab-reports-" + suffix;
@@ -38,11 +39,12 @@ internal sealed class PipelineHost : IAsyncDisposable
             ["Fhir:RetryBaseDelay"] = "00:00:00.050",
         }).AddInMemoryCollection(overrides ?? new Dictionary<string, string?>()).Build();
 
-        _services = new ServiceCollection()
+        var services = new ServiceCollection()
             .AddLogging()
             .AddPrecisionMedPipeline()
-            .AddPrecisionMedAdapters(configuration)
-            .BuildServiceProvider();
+            .AddPrecisionMedAdapters(configuration);
+        configureServices?.Invoke(services, configuration);
+        _services = services.BuildServiceProvider();
         Blobs = stack.CreateBlobServiceClient();
         WorkQueue = new QueueClient(stack.AzuriteConnectionString, WorkQueueName, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
         NotificationQueue = new QueueClient(stack.AzuriteConnectionString, NotificationQueueName, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
