@@ -27,7 +27,7 @@ public sealed class VcfPharmacogenomicsTests
     {
         var report = await BuildAsync(PositionsFile());
 
-        var genotype = Assert.Single(report.Genotypes);
+        var genotype = Assert.Single(report.Genotypes, g => g.Key == "pgx:CYP2C19");
         Assert.Equal("CYP2C19 *38/*38", genotype.Value.Text);
         Assert.Empty(report.Variants);
         var clopidogrel = Assert.Single(report.TherapeuticImplications, t => t.Medication?.Codings[0].Code == "32968");
@@ -39,7 +39,7 @@ public sealed class VcfPharmacogenomicsTests
     {
         var report = await BuildAsync(PositionsFile(Star2Homozygous));
 
-        Assert.Equal("CYP2C19 *2/*2", Assert.Single(report.Genotypes).Value.Text);
+        Assert.Equal("CYP2C19 *2/*2", Assert.Single(report.Genotypes, g => g.Key == "pgx:CYP2C19").Value.Text);
         Assert.Equal(3, report.Variants.Count);
         var clopidogrel = Assert.Single(report.TherapeuticImplications, t => t.Medication?.Codings[0].Code == "32968");
         Assert.Equal("LA9657-3", clopidogrel.Implications[0].Codings[0].Code); // Poor metabolizer
@@ -52,13 +52,23 @@ public sealed class VcfPharmacogenomicsTests
         // Without 94842866, *1/*1, *1/*38 and *38/*38 fit equally well.
         var report = await BuildAsync(PositionsFile(drop: 94842866));
 
-        Assert.Empty(report.Genotypes);
+        Assert.DoesNotContain(report.Genotypes, g => g.Key == "pgx:CYP2C19");
         Assert.DoesNotContain(report.TherapeuticImplications, t => t.Medication?.Codings[0].Code == "32968");
         var note = Assert.Single(report.Notes, n => n.StartsWith("CYP2C19", StringComparison.Ordinal));
         Assert.Contains("*1/*1, *1/*38, *38/*38", note, StringComparison.Ordinal);
         // The ledger's reason says what happened without the genotypes.
         var problem = Assert.Single(report.Skipped, p => p.Reason.StartsWith("CYP2C19", StringComparison.Ordinal));
         Assert.DoesNotContain("*", problem.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Vkorc1Heterozygous_CalledFromItsOnePosition_PhenotypeImplication()
+    {
+        var report = await BuildAsync(PositionsFile((31096368, "0/1")));
+
+        Assert.Contains(report.Genotypes, g => g.Value.Text == "VKORC1 rs9923231 reference (C)/rs9923231 variant (T)");
+        var vkorc1 = Assert.Single(report.TherapeuticImplications, t => t.DerivedFromKeys.Contains("pgx:VKORC1"));
+        Assert.Contains(vkorc1.Implications, i => i.Text == "-1639 AG" || i.Codings.Any(c => c.Display == "-1639 AG"));
     }
 
     [Fact]
