@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using PrecisionMed.Core.Formats;
 using PrecisionMed.Core.LabReports;
@@ -22,6 +23,13 @@ internal sealed class GenomicBuildContext
 {
     /// <summary>Why a zone-less date-time lost its time of day: no zone is invented.</summary>
     public const string ZonelessDateTime = "the time has no zone: a FHIR dateTime with a time of day needs one, so only the day was written";
+
+    // An Observation's categories, parsed once and shared (see FhirJson).
+    private static readonly JsonElement LaboratoryCategory =
+        FhirJson.Element(new JsonArray(FhirJson.Concept(GenomicsCodes.ObservationCategorySystem, "laboratory", "Laboratory")));
+    private static readonly JsonElement GenomicCategories = FhirJson.Element(new JsonArray(
+        FhirJson.Concept(GenomicsCodes.ObservationCategorySystem, "laboratory", "Laboratory"),
+        FhirJson.Concept(GenomicsCodes.DiagnosticServiceSystem, "GE", "Genetics")));
 
     private readonly HashSet<string> _usedIds = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<(FindingKind Kind, string Reference)>> _findingsByKey = new(StringComparer.Ordinal);
@@ -120,9 +128,7 @@ internal sealed class GenomicBuildContext
         var observation = new JsonObject { ["resourceType"] = "Observation", ["id"] = id };
         if (profile is not null) observation["meta"] = FhirJson.Meta(profile);
         observation["status"] = status;
-        var category = new JsonArray(FhirJson.Concept(GenomicsCodes.ObservationCategorySystem, "laboratory", "Laboratory"));
-        if (genomic) category.Add(FhirJson.Concept(GenomicsCodes.DiagnosticServiceSystem, "GE", "Genetics"));
-        observation["category"] = category;
+        observation["category"] = FhirJson.KnownArray(genomic ? GenomicCategories : LaboratoryCategory);
         observation["code"] = code;
         observation["subject"] = FhirJson.Reference(Patient.FullUrl);
         if (ValidDateTime(effective ?? Report.Effective) is { } when) observation["effectiveDateTime"] = when;
