@@ -56,20 +56,23 @@ internal sealed partial record ComponentSlice(
     /// parsed once, rather than built node by node (see <see cref="FhirJson"/>).
     /// </summary>
     public static JsonArray Write(IReadOnlyList<(ComponentSlice Slice, ReportedValue Value, string? Display)> components) =>
-        FhirJson.WrittenArray(components, static (writer, all) =>
-        {
-            writer.WriteStartArray();
-            foreach (var (slice, value, display) in all)
-            {
-                writer.WriteStartObject();
-                writer.WritePropertyName("code");
-                FhirJson.WriteConcept(writer, slice.System, slice.Code, display);
-                slice.WriteValue(writer, value);
-                writer.WriteEndObject();
-            }
+        FhirJson.WrittenArray(components, WriteArray);
 
-            writer.WriteEndArray();
-        });
+    /// <summary>Writes the components, each value already known to <see cref="Fits"/>, as a JSON array.</summary>
+    public static void WriteArray(Utf8JsonWriter writer, IReadOnlyList<(ComponentSlice Slice, ReportedValue Value, string? Display)> components)
+    {
+        writer.WriteStartArray();
+        foreach (var (slice, value, display) in components)
+        {
+            writer.WriteStartObject();
+            writer.WritePropertyName("code");
+            FhirJson.WriteConcept(writer, slice.System, slice.Code, display);
+            slice.WriteValue(writer, value);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+    }
 
     /// <summary>
     /// Writes the value as the first value[x] type of the slice it fits, or only tells whether it fits when

@@ -26,6 +26,9 @@ internal static class FhirJson
 
     [ThreadStatic] private static ArrayBufferWriter<byte>? t_buffer;
     [ThreadStatic] private static Utf8JsonWriter? t_writer;
+    [ThreadStatic] private static bool t_busy;
+
+    private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true };
 
     public static JsonObject Reference(string reference) => new() { ["reference"] = reference };
 
@@ -188,12 +191,23 @@ internal static class FhirJson
 
     private static JsonNode Parse<TState>(TState state, Action<Utf8JsonWriter, TState> write)
     {
-        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(4096);
-        var writer = t_writer ??= new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true });
-        buffer.ResetWrittenCount();
-        writer.Reset(buffer);
-        write(writer, state);
-        writer.Flush();
-        return JsonNode.Parse(buffer.WrittenSpan)!;
+        // A write that reaches a first use of something built here (a static initialiser) must not reset the writer it is in.
+        var nested = t_busy;
+        var buffer = nested ? new ArrayBufferWriter<byte>(256) : t_buffer ??= new ArrayBufferWriter<byte>(4096);
+        var writer = nested ? new Utf8JsonWriter(buffer, WriterOptions) : t_writer ??= new Utf8JsonWriter(buffer, WriterOptions);
+        t_busy = true;
+        try
+        {
+            buffer.ResetWrittenCount();
+            writer.Reset(buffer);
+            write(writer, state);
+            writer.Flush();
+            return JsonNode.Parse(buffer.WrittenSpan)!;
+        }
+        finally
+        {
+            t_busy = nested;
+            if (nested) writer.Dispose();
+        }
     }
 }

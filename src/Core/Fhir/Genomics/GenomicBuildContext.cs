@@ -122,6 +122,60 @@ internal sealed class GenomicBuildContext
         return reference;
     }
 
+    /// <summary>
+    /// Adds a PUT entry whose resource <paramref name="write"/> writes with the writer (see <see cref="FhirJson"/>: one
+    /// parsed element instead of a node per value), and records it as owned. The entry is the one <see cref="Put"/> makes.
+    /// </summary>
+    public string PutWritten<TState>(string resourceType, string id, TState state, Action<Utf8JsonWriter, TState> write)
+    {
+        var reference = $"{resourceType}/{id}";
+        Entries.Add(FhirJson.Written((reference, state, write), static (writer, s) =>
+        {
+            writer.WriteStartObject();
+            writer.WritePropertyName("resource");
+            s.write(writer, s.state);
+            writer.WriteStartObject("request");
+            writer.WriteString("method", "PUT");
+            writer.WriteString("url", s.reference);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }));
+        OwnedReferences.Add(reference);
+        return reference;
+    }
+
+    /// <summary>
+    /// Writes the start of an Observation as <see cref="Observation"/> builds it (same properties, same order) and
+    /// leaves the object open for the caller's own properties.
+    /// </summary>
+    public void WriteObservationStart(Utf8JsonWriter writer, string id, string profile, (string System, string Code, string? Display) code, string status)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("resourceType", "Observation");
+        writer.WriteString("id", id);
+        writer.WriteStartObject("meta");
+        writer.WriteStartArray("profile");
+        writer.WriteStringValue(profile);
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+        writer.WriteString("status", status);
+        writer.WritePropertyName("category");
+        GenomicCategories.WriteTo(writer);
+        writer.WritePropertyName("code");
+        FhirJson.WriteConcept(writer, code.System, code.Code, code.Display);
+        WriteReference(writer, "subject", Patient.FullUrl);
+        if (ValidDateTime(Report.Effective) is { } when) writer.WriteString("effectiveDateTime", when);
+        if (ValidInstant(Report.Issued) is { } issued) writer.WriteString("issued", issued);
+        if (SpecimenReference is not null) WriteReference(writer, "specimen", SpecimenReference);
+    }
+
+    private static void WriteReference(Utf8JsonWriter writer, string name, string reference)
+    {
+        writer.WriteStartObject(name);
+        writer.WriteString("reference", reference);
+        writer.WriteEndObject();
+    }
+
     /// <summary>The start of every Observation: status, categories, code, subject, times and specimen.</summary>
     public JsonObject Observation(string id, string? profile, JsonObject code, string status, bool genomic, string? effective = null)
     {

@@ -37,21 +37,7 @@ public static partial class GenomicReportBuilder
 
     private static void AddVariant(GenomicBuildContext context, VariantFinding variant, string id)
     {
-        var observation = context.Observation(
-            id,
-            GenomicsCodes.VariantProfile,
-            FhirJson.KnownConcept(Coding.Loinc, GenomicsCodes.GeneticVariantAssessment, "Genetic variant assessment"),
-            context.ObservationStatus(variant.Status),
-            genomic: true);
-        observation["valueCodeableConcept"] = variant.Assessment switch
-        {
-            VariantAssessment.Absent => FhirJson.KnownConcept(Coding.Loinc, "LA9634-2", "Absent"),
-            VariantAssessment.NoCall => FhirJson.KnownConcept(Coding.Loinc, "LA18198-4", "No call"),
-            VariantAssessment.Indeterminate => FhirJson.KnownConcept(Coding.Loinc, "LA11884-6", "Indeterminate"),
-            _ => FhirJson.KnownConcept(Coding.Loinc, "LA9633-4", "Present"),
-        };
-        if (FhirJson.Concept(variant.Method) is { } method) observation["method"] = method;
-
+        // Variants are most of a genomic report: written straight to JSON (see FhirJson), as Observation() would build them.
         var components = new List<(ComponentSlice, ReportedValue, string?)>(variant.Components.Count + 1);
         var used = new HashSet<ComponentSlice>();
         foreach (var component in variant.Components)
@@ -81,8 +67,35 @@ public static partial class GenomicReportBuilder
             components.Add((ComponentSlices.ReferenceSequenceAssembly, build, null));
         }
 
-        if (components.Count > 0) observation["component"] = ComponentSlice.Write(components);
-        context.Results.Add(context.Put(observation));
+        var status = context.ObservationStatus(variant.Status);
+        var method = FhirJson.HasConcept(variant.Method) ? variant.Method : null;
+        context.Results.Add(context.PutWritten("Observation", id, (context, id, status, variant.Assessment, method, components), static (writer, v) =>
+        {
+            v.context.WriteObservationStart(
+                writer, v.id, GenomicsCodes.VariantProfile, (Coding.Loinc, GenomicsCodes.GeneticVariantAssessment, "Genetic variant assessment"), v.status);
+            var (answer, display) = v.Assessment switch
+            {
+                VariantAssessment.Absent => ("LA9634-2", "Absent"),
+                VariantAssessment.NoCall => ("LA18198-4", "No call"),
+                VariantAssessment.Indeterminate => ("LA11884-6", "Indeterminate"),
+                _ => ("LA9633-4", "Present"),
+            };
+            writer.WritePropertyName("valueCodeableConcept");
+            FhirJson.WriteConcept(writer, Coding.Loinc, answer, display);
+            if (v.method is not null)
+            {
+                writer.WritePropertyName("method");
+                FhirJson.WriteConcept(writer, v.method);
+            }
+
+            if (v.components.Count > 0)
+            {
+                writer.WritePropertyName("component");
+                ComponentSlice.WriteArray(writer, v.components);
+            }
+
+            writer.WriteEndObject();
+        }));
 
         // The skip path, built only when something is skipped.
         string Path() => $"variant {variant.Key}";
