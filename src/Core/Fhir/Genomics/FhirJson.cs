@@ -18,7 +18,7 @@ namespace PrecisionMed.Core.Fhir.Genomics;
 /// </remarks>
 internal static class FhirJson
 {
-    /// <summary>Bounds the shared codes, whose displays may come from a lab (OBX-3): past it, codes are written per use.</summary>
+    /// <summary>Bounds the shared codes (a safety net: callers pass constants): past it, codes are written per use.</summary>
     private const int MaxSharedConcepts = 4096;
 
     private static readonly ConcurrentDictionary<(string System, string Code, string? Display), JsonElement> SharedConcepts = new();
@@ -48,8 +48,8 @@ internal static class FhirJson
         Written((system, code, display), static (writer, c) => WriteConcept(writer, c.system, c.code, c.display));
 
     /// <summary>
-    /// <see cref="Concept(string, string, string?)"/> for a fixed code (a category, an Observation code, a component
-    /// slice's code), parsed once and shared.
+    /// <see cref="Concept(string, string, string?)"/> for a fixed code (a category, an Observation code), parsed once
+    /// and shared. Never for a lab's text or a patient's value: those are written per use.
     /// </summary>
     public static JsonObject KnownConcept(string system, string code, string? display = null)
     {
