@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using PrecisionMed.Core.LabReports;
@@ -41,55 +42,110 @@ internal sealed partial record ComponentSlice(
         string.Equals(code.Code, Code, StringComparison.Ordinal)
         && (string.IsNullOrEmpty(code.System) || string.Equals(code.System, System, StringComparison.Ordinal));
 
-    /// <summary>The component JSON, or null with the reason the value does not fit the slice.</summary>
-    public JsonObject? Convert(ReportedValue value, string? display, out string? reason)
+    /// <summary>True when the value fits the slice; otherwise false with the reason it does not.</summary>
+    public bool Fits(ReportedValue value, out string? reason)
     {
-        reason = null;
-        if (ConvertValue(value) is { } converted)
-        {
-            var component = new JsonObject { ["code"] = FhirJson.Concept(System, Code, display) };
-            component[converted.Property] = converted.Value;
-            return component;
-        }
-
-        reason = $"a {Describe(value)} value does not fit the IG slice '{Name}' ({Code}), which takes {Types}";
-        return null;
+        reason = WriteValue(null, value)
+            ? null
+            : $"a {Describe(value)} value does not fit the IG slice '{Name}' ({Code}), which takes {Types}";
+        return reason is null;
     }
 
-    private (string Property, JsonNode Value)? ConvertValue(ReportedValue value)
+    /// <summary>
+    /// The components, each value already known to <see cref="Fits"/>, as one JSON array: written in one pass and
+    /// parsed once, rather than built node by node (see <see cref="FhirJson"/>).
+    /// </summary>
+    public static JsonArray Write(IReadOnlyList<(ComponentSlice Slice, ReportedValue Value, string? Display)> components) =>
+        FhirJson.WrittenArray(components, WriteArray);
+
+    /// <summary>Writes the components, each value already known to <see cref="Fits"/>, as a JSON array.</summary>
+    public static void WriteArray(Utf8JsonWriter writer, IReadOnlyList<(ComponentSlice Slice, ReportedValue Value, string? Display)> components)
+    {
+        writer.WriteStartArray();
+        foreach (var (slice, value, display) in components)
+        {
+            writer.WriteStartObject();
+            writer.WritePropertyName("code");
+            FhirJson.WriteConcept(writer, slice.System, slice.Code, display);
+            slice.WriteValue(writer, value);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+    }
+
+    /// <summary>
+    /// Writes the value as the first value[x] type of the slice it fits, or only tells whether it fits when
+    /// <paramref name="writer"/> is null (one decision for both, so a checked value is always written the same way).
+    /// </summary>
+    private bool WriteValue(Utf8JsonWriter? writer, ReportedValue value)
     {
         if (Types.HasFlag(ComponentValueTypes.CodeableConcept))
         {
-            var concept = value switch
+            switch (value)
             {
-                CodedValue coded => FhirJson.Concept(coded),
-                TextValue { Text: var text } when !string.IsNullOrWhiteSpace(text) => TextConcept(text.Trim()),
-                _ => null,
-            };
-            if (concept is not null) return ("valueCodeableConcept", concept);
+                case CodedValue coded when FhirJson.HasConcept(coded):
+                    if (writer is not null)
+                    {
+                        writer.WritePropertyName("valueCodeableConcept");
+                        FhirJson.WriteConcept(writer, coded);
+                    }
+
+                    return true;
+                case TextValue { Text: var text } when !string.IsNullOrWhiteSpace(text):
+                    if (writer is not null)
+                    {
+                        writer.WritePropertyName("valueCodeableConcept");
+                        WriteTextConcept(writer, text.Trim());
+                    }
+
+                    return true;
+            }
         }
 
         if (Types.HasFlag(ComponentValueTypes.Quantity))
         {
-            var quantity = value switch
+            switch (value)
             {
-                QuantityValue q => FhirJson.Quantity(q),
-                TextValue { Text: var text } when TryNumber(text, out var number) => new JsonObject { ["value"] = number },
-                _ => null,
-            };
-            if (quantity is not null) return ("valueQuantity", quantity);
+                case QuantityValue quantity:
+                    if (writer is not null)
+                    {
+                        writer.WritePropertyName("valueQuantity");
+                        FhirJson.WriteQuantity(writer, quantity);
+                    }
+
+                    return true;
+                case TextValue { Text: var text } when TryNumber(text, out var number):
+                    if (writer is not null)
+                    {
+                        writer.WriteStartObject("valueQuantity");
+                        writer.WriteNumber("value", number);
+                        writer.WriteEndObject();
+                    }
+
+                    return true;
+            }
         }
 
         if (Types.HasFlag(ComponentValueTypes.Range))
         {
-            var range = value switch
+            (decimal? Low, decimal? High, string? Unit)? range = value switch
             {
-                RangeValue r => FhirJson.Range(r.Low, r.High, r.Unit),
-                QuantityValue { Comparator: null } q => FhirJson.Range(q.Value, null, q.Unit),
+                RangeValue r => (r.Low, r.High, r.Unit),
+                QuantityValue { Comparator: null } q => (q.Value, null, q.Unit),
                 TextValue { Text: var text } => TextRange(text),
                 _ => null,
             };
-            if (range is not null) return ("valueRange", range);
+            if (range is { } ends && (ends.Low is not null || ends.High is not null))
+            {
+                if (writer is not null)
+                {
+                    writer.WritePropertyName("valueRange");
+                    FhirJson.WriteRange(writer, ends.Low, ends.High, ends.Unit);
+                }
+
+                return true;
+            }
         }
 
         if (Types.HasFlag(ComponentValueTypes.String))
@@ -97,30 +153,55 @@ internal sealed partial record ComponentSlice(
             var text = value switch
             {
                 TextValue t => t.Text,
-                CodedValue c => c.Text ?? c.Codings.Select(x => x.Code ?? x.Display).FirstOrDefault(x => !string.IsNullOrWhiteSpace(x)),
+                CodedValue c => c.Text ?? FirstCodeOrDisplay(c),
                 _ => null,
             };
-            if (!string.IsNullOrWhiteSpace(text)) return ("valueString", text);
+            if (!string.IsNullOrWhiteSpace(text))
+            {
+                writer?.WriteString("valueString", text);
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static string? FirstCodeOrDisplay(CodedValue value)
+    {
+        foreach (var coding in value.Codings)
+        {
+            if (!string.IsNullOrWhiteSpace(coding.Code ?? coding.Display)) return coding.Code ?? coding.Display;
         }
 
         return null;
     }
 
-    private JsonObject TextConcept(string text) => TextCoding switch
+    private void WriteTextConcept(Utf8JsonWriter writer, string text)
     {
-        // The IG's HGVS and reference-sequence examples carry the expression as a code, not only as text.
-        TextCoding.Hgvs => FhirJson.Concept(LabReports.Coding.Hgvs, text),
-        TextCoding.RefSeq when RefSeqAccession().IsMatch(text) => FhirJson.Concept(LabReports.Coding.RefSeq, text),
-        _ => FhirJson.TextConcept(text),
-    };
+        switch (TextCoding)
+        {
+            // The IG's HGVS and reference-sequence examples carry the expression as a code, not only as text.
+            case TextCoding.Hgvs:
+                FhirJson.WriteConcept(writer, LabReports.Coding.Hgvs, text, null);
+                break;
+            case TextCoding.RefSeq when RefSeqAccession().IsMatch(text):
+                FhirJson.WriteConcept(writer, LabReports.Coding.RefSeq, text, null);
+                break;
+            default:
+                writer.WriteStartObject();
+                writer.WriteString("text", text);
+                writer.WriteEndObject();
+                break;
+        }
+    }
 
-    private static JsonObject? TextRange(string text)
+    private static (decimal? Low, decimal? High, string? Unit)? TextRange(string text)
     {
         text = text.Trim();
-        if (TryNumber(text, out var single)) return FhirJson.Range(single, null, null);
+        if (TryNumber(text, out var single)) return (single, null, null);
         var dash = text.IndexOf('-', 1);
         return dash > 0 && TryNumber(text[..dash], out var low) && TryNumber(text[(dash + 1)..], out var high)
-            ? FhirJson.Range(low, high, null)
+            ? (low, high, null)
             : null;
     }
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using PrecisionMed.Core.Formats;
 using PrecisionMed.Core.LabReports;
@@ -22,6 +23,13 @@ internal sealed class GenomicBuildContext
 {
     /// <summary>Why a zone-less date-time lost its time of day: no zone is invented.</summary>
     public const string ZonelessDateTime = "the time has no zone: a FHIR dateTime with a time of day needs one, so only the day was written";
+
+    // An Observation's categories, parsed once and shared (see FhirJson).
+    private static readonly JsonElement LaboratoryCategory =
+        FhirJson.Element(new JsonArray(FhirJson.Concept(GenomicsCodes.ObservationCategorySystem, "laboratory", "Laboratory")));
+    private static readonly JsonElement GenomicCategories = FhirJson.Element(new JsonArray(
+        FhirJson.Concept(GenomicsCodes.ObservationCategorySystem, "laboratory", "Laboratory"),
+        FhirJson.Concept(GenomicsCodes.DiagnosticServiceSystem, "GE", "Genetics")));
 
     private readonly HashSet<string> _usedIds = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<(FindingKind Kind, string Reference)>> _findingsByKey = new(StringComparer.Ordinal);
@@ -114,15 +122,67 @@ internal sealed class GenomicBuildContext
         return reference;
     }
 
+    /// <summary>
+    /// Adds a PUT entry whose resource <paramref name="write"/> writes with the writer (see <see cref="FhirJson"/>: one
+    /// parsed element instead of a node per value), and records it as owned. The entry is the one <see cref="Put"/> makes.
+    /// </summary>
+    public string PutWritten<TState>(string resourceType, string id, TState state, Action<Utf8JsonWriter, TState> write)
+    {
+        var reference = $"{resourceType}/{id}";
+        Entries.Add(FhirJson.Written((reference, state, write), static (writer, s) =>
+        {
+            writer.WriteStartObject();
+            writer.WritePropertyName("resource");
+            s.write(writer, s.state);
+            writer.WriteStartObject("request");
+            writer.WriteString("method", "PUT");
+            writer.WriteString("url", s.reference);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }));
+        OwnedReferences.Add(reference);
+        return reference;
+    }
+
+    /// <summary>
+    /// Writes the start of an Observation as <see cref="Observation"/> builds it (same properties, same order) and
+    /// leaves the object open for the caller's own properties.
+    /// </summary>
+    public void WriteObservationStart(Utf8JsonWriter writer, string id, string profile, (string System, string Code, string? Display) code, string status)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("resourceType", "Observation");
+        writer.WriteString("id", id);
+        writer.WriteStartObject("meta");
+        writer.WriteStartArray("profile");
+        writer.WriteStringValue(profile);
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+        writer.WriteString("status", status);
+        writer.WritePropertyName("category");
+        GenomicCategories.WriteTo(writer);
+        writer.WritePropertyName("code");
+        FhirJson.WriteConcept(writer, code.System, code.Code, code.Display);
+        WriteReference(writer, "subject", Patient.FullUrl);
+        if (ValidDateTime(Report.Effective) is { } when) writer.WriteString("effectiveDateTime", when);
+        if (ValidInstant(Report.Issued) is { } issued) writer.WriteString("issued", issued);
+        if (SpecimenReference is not null) WriteReference(writer, "specimen", SpecimenReference);
+    }
+
+    private static void WriteReference(Utf8JsonWriter writer, string name, string reference)
+    {
+        writer.WriteStartObject(name);
+        writer.WriteString("reference", reference);
+        writer.WriteEndObject();
+    }
+
     /// <summary>The start of every Observation: status, categories, code, subject, times and specimen.</summary>
     public JsonObject Observation(string id, string? profile, JsonObject code, string status, bool genomic, string? effective = null)
     {
         var observation = new JsonObject { ["resourceType"] = "Observation", ["id"] = id };
         if (profile is not null) observation["meta"] = FhirJson.Meta(profile);
         observation["status"] = status;
-        var category = new JsonArray(FhirJson.Concept(GenomicsCodes.ObservationCategorySystem, "laboratory", "Laboratory"));
-        if (genomic) category.Add(FhirJson.Concept(GenomicsCodes.DiagnosticServiceSystem, "GE", "Genetics"));
-        observation["category"] = category;
+        observation["category"] = FhirJson.KnownArray(genomic ? GenomicCategories : LaboratoryCategory);
         observation["code"] = code;
         observation["subject"] = FhirJson.Reference(Patient.FullUrl);
         if (ValidDateTime(effective ?? Report.Effective) is { } when) observation["effectiveDateTime"] = when;

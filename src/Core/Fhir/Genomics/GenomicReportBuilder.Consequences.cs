@@ -18,7 +18,7 @@ public static partial class GenomicReportBuilder
         var observation = context.Observation(
             context.NewId("MolecularConsequence", consequence.Key),
             GenomicsCodes.MolecularConsequenceProfile,
-            FhirJson.Concept(GenomicsCodes.TbdCodes, GenomicsCodes.MolecularConsequence, "Molecular Consequence"),
+            FhirJson.KnownConcept(GenomicsCodes.TbdCodes, GenomicsCodes.MolecularConsequence, "Molecular Consequence"),
             context.ObservationStatus(null),
             genomic: true);
         observation["derivedFrom"] = derivedFrom;

@@ -14,10 +14,10 @@ public static partial class GenomicReportBuilder
         var report = context.Report;
         var variants = report.Variants.Select(v => Register(context, "Variant", v.Key, FindingKind.Variant)).ToArray();
         var haplotypes = report.Haplotypes
-            .Select(h => FhirJson.Concept(h.Value) is null ? Unusable(context, "haplotype", h.Key) : Register(context, "Haplotype", h.Key, FindingKind.Haplotype))
+            .Select(h => !FhirJson.HasConcept(h.Value) ? Unusable(context, "haplotype", h.Key) : Register(context, "Haplotype", h.Key, FindingKind.Haplotype))
             .ToArray();
         var genotypes = report.Genotypes
-            .Select(g => FhirJson.Concept(g.Value) is null ? Unusable(context, "genotype", g.Key) : Register(context, "Genotype", g.Key, FindingKind.Genotype))
+            .Select(g => !FhirJson.HasConcept(g.Value) ? Unusable(context, "genotype", g.Key) : Register(context, "Genotype", g.Key, FindingKind.Genotype))
             .ToArray();
         return (variants, haplotypes, genotypes);
     }
@@ -37,22 +37,8 @@ public static partial class GenomicReportBuilder
 
     private static void AddVariant(GenomicBuildContext context, VariantFinding variant, string id)
     {
-        var observation = context.Observation(
-            id,
-            GenomicsCodes.VariantProfile,
-            FhirJson.Concept(Coding.Loinc, GenomicsCodes.GeneticVariantAssessment, "Genetic variant assessment"),
-            context.ObservationStatus(variant.Status),
-            genomic: true);
-        observation["valueCodeableConcept"] = variant.Assessment switch
-        {
-            VariantAssessment.Absent => FhirJson.Concept(Coding.Loinc, "LA9634-2", "Absent"),
-            VariantAssessment.NoCall => FhirJson.Concept(Coding.Loinc, "LA18198-4", "No call"),
-            VariantAssessment.Indeterminate => FhirJson.Concept(Coding.Loinc, "LA11884-6", "Indeterminate"),
-            _ => FhirJson.Concept(Coding.Loinc, "LA9633-4", "Present"),
-        };
-        if (FhirJson.Concept(variant.Method) is { } method) observation["method"] = method;
-
-        var components = new JsonArray();
+        // Variants are most of a genomic report: written straight to JSON (see FhirJson), as Observation() would build them.
+        var components = new List<(ComponentSlice, ReportedValue, string?)>(variant.Components.Count + 1);
         var used = new HashSet<ComponentSlice>();
         foreach (var component in variant.Components)
         {
@@ -69,20 +55,47 @@ public static partial class GenomicReportBuilder
                 continue;
             }
 
-            if (slice.Convert(component.Value, component.Code.Display, out var reason) is { } json) components.Add(json);
+            if (slice.Fits(component.Value, out var reason)) components.Add((slice, component.Value, component.Code.Display));
             else context.Skip(Path(), code, reason!);
         }
 
         // The report's genome build describes every variant's coordinates: the variant carries it unless it says otherwise.
         if (!used.Contains(ComponentSlices.ReferenceSequenceAssembly)
             && context.Report.GenomeBuild is { } build
-            && ComponentSlices.ReferenceSequenceAssembly.Convert(build, null, out _) is { } assembly)
+            && ComponentSlices.ReferenceSequenceAssembly.Fits(build, out _))
         {
-            components.Add(assembly);
+            components.Add((ComponentSlices.ReferenceSequenceAssembly, build, null));
         }
 
-        if (components.Count > 0) observation["component"] = components;
-        context.Results.Add(context.Put(observation));
+        var status = context.ObservationStatus(variant.Status);
+        var method = FhirJson.HasConcept(variant.Method) ? variant.Method : null;
+        context.Results.Add(context.PutWritten("Observation", id, (context, id, status, variant.Assessment, method, components), static (writer, v) =>
+        {
+            v.context.WriteObservationStart(
+                writer, v.id, GenomicsCodes.VariantProfile, (Coding.Loinc, GenomicsCodes.GeneticVariantAssessment, "Genetic variant assessment"), v.status);
+            var (answer, display) = v.Assessment switch
+            {
+                VariantAssessment.Absent => ("LA9634-2", "Absent"),
+                VariantAssessment.NoCall => ("LA18198-4", "No call"),
+                VariantAssessment.Indeterminate => ("LA11884-6", "Indeterminate"),
+                _ => ("LA9633-4", "Present"),
+            };
+            writer.WritePropertyName("valueCodeableConcept");
+            FhirJson.WriteConcept(writer, Coding.Loinc, answer, display);
+            if (v.method is not null)
+            {
+                writer.WritePropertyName("method");
+                FhirJson.WriteConcept(writer, v.method);
+            }
+
+            if (v.components.Count > 0)
+            {
+                writer.WritePropertyName("component");
+                ComponentSlice.WriteArray(writer, v.components);
+            }
+
+            writer.WriteEndObject();
+        }));
 
         // The skip path, built only when something is skipped.
         string Path() => $"variant {variant.Key}";
@@ -102,7 +115,7 @@ public static partial class GenomicReportBuilder
         CodedValue value, IReadOnlyList<string> derivedFromKeys, IEnumerable<CodedValue?> genes)
     {
         var observation = context.Observation(
-            id, profile, FhirJson.Concept(Coding.Loinc, loincCode, display), context.ObservationStatus(null), genomic: true);
+            id, profile, FhirJson.KnownConcept(Coding.Loinc, loincCode, display), context.ObservationStatus(null), genomic: true);
         observation["valueCodeableConcept"] = FhirJson.Concept(value);
         AddDerivedFrom(observation, context.DerivedFrom(derivedFromKeys, VariantOrHaplotype, path));
         AddComponents(context, observation, path, genes.Select(g => (ComponentSlices.GeneStudied, (ReportedValue?)g)));
@@ -129,10 +142,10 @@ public static partial class GenomicReportBuilder
         var observation = context.Observation(
             context.NewId("SequencePhaseRelationship", phase.Key),
             GenomicsCodes.SequencePhaseRelationshipProfile,
-            FhirJson.Concept(Coding.Loinc, GenomicsCodes.SequencePhaseRelationship),
+            FhirJson.KnownConcept(Coding.Loinc, GenomicsCodes.SequencePhaseRelationship),
             context.ObservationStatus(null),
             genomic: true);
-        observation["valueCodeableConcept"] = FhirJson.Concept(GenomicsCodes.SequencePhaseRelationshipSystem, code, code);
+        observation["valueCodeableConcept"] = FhirJson.KnownConcept(GenomicsCodes.SequencePhaseRelationshipSystem, code, code);
         AddDerivedFrom(observation, context.DerivedFrom(phase.DerivedFromKeys, VariantOrHaplotype, path));
         context.Results.Add(context.Put(observation));
     }
@@ -150,7 +163,7 @@ public static partial class GenomicReportBuilder
         var observation = context.Observation(
             context.NewId("DiagnosticImplication", implication.Key),
             GenomicsCodes.DiagnosticImplicationProfile,
-            FhirJson.Concept(GenomicsCodes.TbdCodes, GenomicsCodes.DiagnosticImplication, "Diagnostic Implication"),
+            FhirJson.KnownConcept(GenomicsCodes.TbdCodes, GenomicsCodes.DiagnosticImplication, "Diagnostic Implication"),
             context.ObservationStatus(null),
             genomic: true);
         AddCitation(context, observation, path, implication.CitationUrl);
@@ -184,7 +197,7 @@ public static partial class GenomicReportBuilder
         var observation = context.Observation(
             id,
             GenomicsCodes.TherapeuticImplicationProfile,
-            FhirJson.Concept(GenomicsCodes.TbdCodes, GenomicsCodes.TherapeuticImplication, "Therapeutic Implication"),
+            FhirJson.KnownConcept(GenomicsCodes.TbdCodes, GenomicsCodes.TherapeuticImplication, "Therapeutic Implication"),
             context.ObservationStatus(null),
             genomic: true);
         AddCitation(context, observation, path, implication.GuidelineUrl);
@@ -254,15 +267,15 @@ public static partial class GenomicReportBuilder
     private static void AddComponents(
         GenomicBuildContext context, JsonObject observation, string path, params IEnumerable<(ComponentSlice Slice, ReportedValue? Value)> values)
     {
-        var components = new JsonArray();
+        var components = new List<(ComponentSlice, ReportedValue, string?)>();
         foreach (var (slice, value) in values)
         {
             if (value is null) continue;
-            if (slice.Convert(value, null, out var reason) is { } component) components.Add(component);
+            if (slice.Fits(value, out var reason)) components.Add((slice, value, null));
             else context.Skip(path, slice.Code, reason!);
         }
 
-        if (components.Count > 0) observation["component"] = components;
+        if (components.Count > 0) observation["component"] = ComponentSlice.Write(components);
     }
 
     private static TextValue? Text(string? text) => string.IsNullOrWhiteSpace(text) ? null : new TextValue(text);

@@ -111,7 +111,7 @@ public static partial class GenomicReportBuilder
         if (extensions.Count > 0) procedure["extension"] = extensions;
         if (basedOn is not null) procedure["basedOn"] = new JsonArray(FhirJson.Reference(basedOn));
         procedure["status"] = status;
-        procedure["category"] = FhirJson.Concept(GenomicsCodes.ObservationCategorySystem, "laboratory", "Laboratory");
+        procedure["category"] = FhirJson.KnownConcept(GenomicsCodes.ObservationCategorySystem, "laboratory", "Laboratory");
         if (code is not null) procedure["code"] = code;
         procedure["subject"] = FhirJson.Reference(context.Patient.FullUrl);
         if (performed is not null) procedure["performedDateTime"] = performed;

@@ -134,8 +134,8 @@ public static partial class GenomicReportBuilder
             _ => "final",
         };
         resource["category"] = new JsonArray(genomic
-            ? FhirJson.Concept(GenomicsCodes.DiagnosticServiceSystem, "GE", "Genetics")
-            : FhirJson.Concept(GenomicsCodes.DiagnosticServiceSystem, "LAB", "Laboratory"));
+            ? FhirJson.KnownConcept(GenomicsCodes.DiagnosticServiceSystem, "GE", "Genetics")
+            : FhirJson.KnownConcept(GenomicsCodes.DiagnosticServiceSystem, "LAB", "Laboratory"));
         resource["code"] = ReportCode(report, genomic);
         resource["subject"] = FhirJson.Reference(context.Patient.FullUrl);
         if (GenomicBuildContext.ValidDateTime(report.Effective) is { } effective) resource["effectiveDateTime"] = effective;

@@ -35,6 +35,9 @@ internal static partial class Hl7v2Codes
         ["HL70078"] = V3Interpretation,
     }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>The coding-system ids most OBX rows carry, read without allocating (<see cref="Hl7v2Element.MatchAscii"/>).</summary>
+    internal static readonly string[] CommonSystemIds = ["LN", "HGVS", "RefSeq", "HGNC", "dbSNP", "SCT", "RXNORM", "UCUM", "L"];
+
     /// <summary>The FHIR system for an HL7 v2 coding-system id; local and unknown ids are scoped to the lab.</summary>
     public static string? SystemOf(string id, string labId)
     {
@@ -135,7 +138,8 @@ internal static partial class Hl7v2Codes
     {
         var code = cwe.Component(first).Value.Trim();
         var display = cwe.Component(first + 1).Value;
-        var id = cwe.Component(first + 2).Value.Trim();
+        var idElement = cwe.Component(first + 2);
+        var id = idElement.MatchAscii(CommonSystemIds) ?? idElement.Value.Trim();
         if (code.Length == 0) return;
         if (id.Length == 0 && bareCodeIsText) return;
         var system = id.Length == 0 ? $"urn:precisionmed:lab:{labId}:codes:local" : SystemOf(id, labId);

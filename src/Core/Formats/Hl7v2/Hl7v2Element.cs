@@ -122,6 +122,22 @@ public readonly struct Hl7v2Element
         return null;
     }
 
+    /// <summary>
+    /// When the element's raw bytes are exactly one of <paramref name="codes"/> (ASCII) and hold no escape sequence,
+    /// that code: what <c>Value.Trim()</c> gives, without allocating (for the few coding-system ids most rows carry).
+    /// </summary>
+    internal string? MatchAscii(ReadOnlySpan<string> codes)
+    {
+        var raw = Raw;
+        if (raw.IsEmpty || (!_literal && raw.Contains(_message!.Delimiters.EscapeByte))) return null;
+        foreach (var code in codes)
+        {
+            if (System.Text.Ascii.Equals(raw, code)) return code;
+        }
+
+        return null;
+    }
+
     public override string ToString() => Value;
 
     private Hl7v2Delimiters Delimiters => _message?.Delimiters ?? Hl7v2Delimiters.Default;

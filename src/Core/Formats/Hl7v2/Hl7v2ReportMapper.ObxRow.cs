@@ -19,7 +19,8 @@ public sealed partial class Hl7v2ReportMapper
             ValueType = UpperCode(segment.Field(2).Component(1), KnownValueTypes);
             var identifier = segment.Field(3);
             Code = identifier.Component(1).Value.Trim();
-            CodeSystem = identifier.Component(3).Value.Trim();
+            var system = identifier.Component(3);
+            CodeSystem = system.MatchAscii(Hl7v2Codes.CommonSystemIds) ?? system.Value.Trim();
             CodeValue = Hl7v2Codes.ToCodedValue(identifier, labId, bareCodeIsText: false);
             if (localCodes is not null && !IsLoincSystem(CodeSystem) && localCodes.TryGetValue(Code, out var loinc))
             {
@@ -33,6 +34,7 @@ public sealed partial class Hl7v2ReportMapper
             Status = UpperCode(segment.Field(11).Component(1), KnownStatuses);
             var value = segment.Field(5);
             var units = segment.Field(6);
+            Values = new List<ReportedValue>(value.RepetitionCount);
             for (var i = 1; i <= value.RepetitionCount; i++)
             {
                 if (Hl7v2Values.ToValue(ValueType, value.Repetition(i), units, labId) is { } typed) Values.Add(typed);
@@ -42,6 +44,9 @@ public sealed partial class Hl7v2ReportMapper
         private static readonly string[] KnownValueTypes = ["CWE", "CE", "CNE", "CF", "NM", "SN", "NR", "DT", "DTM", "TS", "ST", "TX", "FT", "ED", "RP"];
         private static readonly string[] KnownStatuses = ["F", "C", "A", "P", "R", "S", "I", "O", "D", "W", "X", "N", "U"];
 
+        // Shared and never added to: AddNote makes a row its own list.
+        private static readonly List<string> NoNotes = [];
+        private List<string>? _notes;
         private ReportedValue? _shaped;
         private bool _shapedDone;
 
@@ -63,11 +68,14 @@ public sealed partial class Hl7v2ReportMapper
 
         public string Status { get; }
 
-        public List<ReportedValue> Values { get; } = [];
+        public List<ReportedValue> Values { get; }
 
-        public List<string> Notes { get; } = [];
+        /// <summary>The NTE comments under the row; most rows have none, so the list is made by the first.</summary>
+        public List<string> Notes => _notes ?? NoNotes;
 
         public bool Skipped { get; set; }
+
+        public void AddNote(string note) => (_notes ??= []).Add(note);
 
         /// <summary>OBX-4 groups are scoped by their OBR: the key is the sub-ID, prefixed by the OBR for all but the first.</summary>
         public string GroupKey =>

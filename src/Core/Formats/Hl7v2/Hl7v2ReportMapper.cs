@@ -62,6 +62,7 @@ public sealed partial class Hl7v2ReportMapper
         var status = ReportStatusOf(obr);
 
         WalkSegments();
+        _mapped.EnsureCapacity(_rows.Count);
         MapObservationRows();
 
         if (status == ReportStatus.Final)
@@ -237,7 +238,7 @@ public sealed partial class Hl7v2ReportMapper
                 case "NTE":
                     var comment = NoteOf(segment);
                     if (comment is null) break;
-                    if (lastRow is not null) lastRow.Notes.Add(comment);
+                    if (lastRow is not null) lastRow.AddNote(comment);
                     else _notes.Add(comment);
                     break;
                 case "OBX":
