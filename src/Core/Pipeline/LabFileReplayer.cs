@@ -10,12 +10,12 @@ namespace PrecisionMed.Core.Pipeline;
 /// <see cref="ReplayableStates">replayable state</see> is reset to Pending with an ETag-conditional save that counts the
 /// replay and records who asked and why, and its work item goes on the queue again. Of two concurrent replays of a unit
 /// only one resets it, so it is queued once. A unit replayed <see cref="PipelineOptions.MaxReplays"/> times is refused:
-/// a unit that keeps failing visits the poison queue a bounded number of times, never in a loop.
+/// a unit that keeps failing visits the poison queue a bounded number of times, never in a loop. Needs only the ledger
+/// and the queue, so <c>pmed replay</c> runs it from an operator's machine.
 /// </summary>
 public sealed class LabFileReplayer(
     ILabFileLedger ledger,
     IWorkItemQueue queue,
-    LabFileFinisher finisher,
     IOptions<PipelineOptions> options,
     TimeProvider clock,
     ILogger<LabFileReplayer> logger)
@@ -162,7 +162,12 @@ public sealed class LabFileReplayer(
                 await ledger.SaveUnitAsync(
                     original with { ETag = unit.ETag, UpdatedAt = now, History = [.. original.History, new LedgerEvent(now, "A replay could not be queued: nothing changed")] },
                     cancellationToken);
-                await finisher.TryFinishAsync(unit.FileId, cancellationToken);
+                if (await ledger.FindFileAsync(file.FileId, cancellationToken) is { State: FileState.Split } latest)
+                {
+                    await ledger.SaveFileAsync(
+                        latest with { State = file.State, UpdatedAt = now, History = [.. latest.History, new LedgerEvent(now, $"A replay could not be queued: {file.State} again")] },
+                        cancellationToken);
+                }
             }
             catch (LedgerConflictException)
             {

@@ -83,7 +83,7 @@ public sealed class LabFileReplayerTests
         // Both replays read the unit (same ETag) before either saves it.
         var ledger = new RendezvousLedger(harness.Ledger, parties: 2);
         var replayer = new LabFileReplayer(
-            ledger, harness.Queue, harness.Finisher, Options.Create(new PipelineOptions()), harness.Clock, NullLogger<LabFileReplayer>.Instance);
+            ledger, harness.Queue, Options.Create(new PipelineOptions()), harness.Clock, NullLogger<LabFileReplayer>.Instance);
         var replays = await Task.WhenAll(
             Task.Run(() => replayer.ReplayAsync(fileId, ByOperator, ct), ct),
             Task.Run(() => replayer.ReplayAsync(fileId, ByOperator with { RequestedBy = "API" }, ct), ct));
