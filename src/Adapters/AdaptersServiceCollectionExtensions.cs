@@ -124,6 +124,7 @@ public static class AdaptersServiceCollectionExtensions
             // The emulator server speaks the gateway protocol only and must not be told about other regions.
             clientOptions.ConnectionMode = ConnectionMode.Gateway;
             clientOptions.LimitToEndpoint = true;
+            clientOptions.CustomHandlers.Add(new EmulatorCrossPartitionQueryHandler());
             return new CosmosClient(endpoint, options.EmulatorKey, clientOptions);
         });
         services.TryAddSingleton<CosmosContainerProvider>();

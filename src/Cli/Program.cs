@@ -1,10 +1,13 @@
 using System.CommandLine;
 using PrecisionMed.Cli.Ingest;
 using PrecisionMed.Cli.Knowledge;
+using PrecisionMed.Cli.Ledger;
 
 var root = new RootCommand("pmed: PrecisionMed Serverless from the command line. Lab files in, Genomics IG FHIR out.")
 {
     IngestCommand.Create(),
     KnowledgeCommand.Create(),
+    LedgerCommands.Status(),
+    LedgerCommands.Replay(),
 };
 return await root.Parse(args).InvokeAsync();

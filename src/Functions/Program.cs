@@ -11,6 +11,7 @@ var builder = FunctionsApplication.CreateBuilder(args);
 builder.Services
     .AddPrecisionMedPipeline()
     .AddPrecisionMedAdapters(builder.Configuration)
+    .Configure<PipelineOptions>(builder.Configuration.GetSection(PipelineOptions.SectionName))
     .Configure<VcfOptions>(builder.Configuration.GetSection(VcfOptions.SectionName));
 builder.Services.AddOpenTelemetry()
     .UseFunctionsWorkerDefaults()

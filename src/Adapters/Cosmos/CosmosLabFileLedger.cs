@@ -72,6 +72,31 @@ internal sealed class CosmosLabFileLedger(CosmosContainerProvider containers, Co
         return [.. units.OrderBy(u => u.UnitIndex)];
     }
 
+    /// <summary>
+    /// The one cross-partition query (every file is its own partition): ops listings, not the pipeline's path. Cosmos
+    /// may answer with a short or empty page and a continuation; empty ones are skipped so a caller sees progress.
+    /// </summary>
+    public async Task<LedgerFilePage> ListFilesAsync(FileState? state, int pageSize, string? continuation, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        var container = await containers.LedgerAsync(cancellationToken);
+        var query = state is null
+            ? new QueryDefinition("SELECT * FROM c WHERE c.kind = 'file'")
+            : new QueryDefinition("SELECT * FROM c WHERE c.kind = 'file' AND c.state = @state").WithParameter("@state", state.Value.ToString());
+        using var iterator = container.GetItemQueryStreamIterator(query, continuation, new QueryRequestOptions { MaxItemCount = pageSize });
+        while (iterator.HasMoreResults)
+        {
+            using var response = await iterator.ReadNextAsync(cancellationToken);
+            response.EnsureSuccessStatusCode();
+            using var page = await JsonDocument.ParseAsync(response.Content, cancellationToken: cancellationToken);
+            var files = page.RootElement.GetProperty("Documents").EnumerateArray().Select(d => d.Deserialize<LedgerFile>(JsonOptions)!).ToList();
+            var next = string.IsNullOrEmpty(response.ContinuationToken) ? null : response.ContinuationToken;
+            if (files.Count > 0 || next is null) return new LedgerFilePage(files, next);
+        }
+
+        return new LedgerFilePage([], null);
+    }
+
     private async Task<T?> ReadAsync<T>(string fileId, string id, CancellationToken cancellationToken)
         where T : class
     {

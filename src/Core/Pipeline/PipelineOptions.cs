@@ -22,6 +22,12 @@ public sealed class PipelineOptions
     /// </summary>
     public TimeSpan UnitClaim { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// How often one unit may be replayed (<c>Pipeline__MaxReplays</c>): a unit that keeps failing reaches the poison queue
+    /// at most this many more times, then replay refuses it, so a poison message never loops.
+    /// </summary>
+    public int MaxReplays { get; set; } = 3;
+
     public static string CurrentVersion { get; } =
         typeof(PipelineOptions).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
         ?? "0.0.0";

@@ -35,6 +35,7 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddSingleton<ReportWorkHandler>();
         services.TryAddSingleton<PoisonWorkHandler>();
         services.TryAddSingleton<LabFileStatusReader>();
+        services.TryAddSingleton<LabFileReplayer>();
         return services;
     }
 }

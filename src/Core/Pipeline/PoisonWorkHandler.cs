@@ -31,7 +31,10 @@ public sealed class PoisonWorkHandler(
             "processing failed on every delivery attempt the queue allows; the FHIR service or storage was "
             + $"unavailable or the unit could not be read. Correlation id {item.CorrelationId}; replay once the cause is fixed");
         await finisher.WriteUnitErrorAsync(item, problem, cancellationToken);
-        await ledger.SaveUnitAsync(unit with { State = UnitState.Failed, Problem = problem, UpdatedAt = clock.GetUtcNow() }, cancellationToken);
+        var now = clock.GetUtcNow();
+        await ledger.SaveUnitAsync(
+            unit with { State = UnitState.Failed, Problem = problem, UpdatedAt = now, History = [.. unit.History, new LedgerEvent(now, "Failed on every delivery attempt")] },
+            cancellationToken);
         PipelineLog.UnitFailed(logger, item.UnitIndex, item.FileId, item.CorrelationId);
         await finisher.TryFinishAsync(item.FileId, cancellationToken);
         return WorkOutcome.Failed;

@@ -81,6 +81,62 @@ public sealed class CosmosLabFileLedgerTests(LocalStackFixture stack)
     }
 
     [Fact]
+    public async Task ListFiles_ByStateAcrossPartitions_PagesWithContinuation()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var ledger = Ledger("precisionmed-ledger-list-" + Guid.NewGuid().ToString("N")[..8]);
+        var at = new DateTimeOffset(2026, 11, 27, 10, 0, 0, TimeSpan.Zero);
+        var failed = new List<string>();
+        for (var i = 0; i < 7; i++)
+        {
+            var state = i % 3 == 0 ? FileState.Completed : FileState.Failed;
+            var fileId = $"file-{i}-{Guid.NewGuid():N}";
+            if (state == FileState.Failed) failed.Add(fileId);
+            await ledger.SaveFileAsync(new LedgerFile { FileId = fileId, LabId = "lab-list", BlobName = $"f{i}.json", ContentHash = "h", State = state, ReceivedAt = at }, ct);
+            await ledger.SaveUnitAsync(new LedgerUnit { FileId = fileId, UnitIndex = 0, ContentHash = "h", State = UnitState.Failed }, ct);
+        }
+
+        var seen = new List<string>();
+        string? continuation = null;
+        var pages = 0;
+        do
+        {
+            var page = await ledger.ListFilesAsync(FileState.Failed, pageSize: 2, continuation, ct);
+            Assert.InRange(page.Files.Count, 1, 2);
+            Assert.All(page.Files, f => Assert.Equal(FileState.Failed, f.State));
+            seen.AddRange(page.Files.Select(f => f.FileId));
+            continuation = page.Continuation;
+            pages++;
+        }
+        while (continuation is not null);
+
+        Assert.Equal(failed.Order(), seen.Order());
+        Assert.True(pages >= 2, $"{pages} page(s)"); // 4 files, 2 a page
+        var all = await ledger.ListFilesAsync(state: null, pageSize: 100, continuation: null, ct);
+        Assert.Equal(7, all.Files.Count);
+        Assert.Null(all.Continuation);
+    }
+
+    [Fact]
+    public async Task SaveUnit_ReplayCountAndHistory_RoundTrip()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var ledger = Ledger();
+        var fileId = Guid.NewGuid().ToString();
+        var at = new DateTimeOffset(2026, 11, 27, 10, 0, 0, TimeSpan.Zero);
+
+        await ledger.SaveUnitAsync(new LedgerUnit
+        {
+            FileId = fileId, UnitIndex = 0, ContentHash = "h", State = UnitState.Pending, ReplayCount = 2,
+            History = [new LedgerEvent(at, "Replayed (2 of 3) by operator via pmed: ticket 42")],
+        }, ct);
+
+        var found = (await ledger.FindUnitAsync(fileId, 0, ct))!;
+        Assert.Equal(2, found.ReplayCount);
+        Assert.Equal(new LedgerEvent(at, "Replayed (2 of 3) by operator via pmed: ticket 42"), Assert.Single(found.History));
+    }
+
+    [Fact]
     public async Task Find_Missing_ReturnsNull()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -91,13 +147,13 @@ public sealed class CosmosLabFileLedgerTests(LocalStackFixture stack)
         Assert.Empty(await ledger.ListUnitsAsync(Guid.NewGuid().ToString(), ct));
     }
 
-    private ILabFileLedger Ledger()
+    private ILabFileLedger Ledger(string database = "precisionmed-ledger-tests")
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Cosmos:Endpoint"] = stack.Stack.CosmosEndpoint.ToString(),
             ["Cosmos:EmulatorKey"] = stack.Stack.CosmosKey,
-            ["Cosmos:Database"] = "precisionmed-ledger-tests",
+            ["Cosmos:Database"] = database,
             ["Cosmos:CreateIfMissing"] = "true",
         }).Build();
         return new ServiceCollection().AddCosmosLedger(configuration).BuildServiceProvider().GetRequiredService<ILabFileLedger>();

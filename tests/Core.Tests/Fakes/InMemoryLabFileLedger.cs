@@ -49,6 +49,17 @@ internal sealed class InMemoryLabFileLedger : ILabFileLedger
         }
     }
 
+    /// <summary>Pages in file id order; the continuation is the offset of the next page.</summary>
+    public Task<LedgerFilePage> ListFilesAsync(FileState? state, int pageSize, string? continuation, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var offset = continuation is null ? 0 : int.Parse(continuation, System.Globalization.CultureInfo.InvariantCulture);
+        var matching = _files.Values.Where(f => state is null || f.State == state).OrderBy(f => f.FileId, StringComparer.Ordinal).ToList();
+        var page = matching.Skip(offset).Take(pageSize).ToList();
+        var next = offset + page.Count < matching.Count ? (offset + page.Count).ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
+        return Task.FromResult(new LedgerFilePage(page, next));
+    }
+
     public Task<IReadOnlyList<LedgerUnit>> ListUnitsAsync(string fileId, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();

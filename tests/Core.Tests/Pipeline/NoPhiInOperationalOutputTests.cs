@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using PrecisionMed.Core.Pipeline;
@@ -34,9 +35,23 @@ public sealed partial class NoPhiInOperationalOutputTests
         // not a person, and skip reasons may quote it.
         phi.ExceptWith(codes);
 
-        foreach (var message in harness.Queue.Messages.ToList()) await harness.Work.HandleAsync(message, ct);
+        // Every third unit goes the poison path first and is then replayed: replay results, unit histories and the
+        // ledger listing are operational output too.
+        var firstPass = harness.Queue.Messages.ToList();
+        for (var i = 0; i < firstPass.Count; i++)
+        {
+            if (i % 3 == 0) await harness.Poison.HandleAsync(firstPass[i], ct);
+            else await harness.Work.HandleAsync(firstPass[i], ct);
+        }
+
+        var replays = await harness.Replayer.ReplayAllAsync(new ReplayRequest("operator via pmed", "ticket OPS-1", "corr-replay"), ct);
+        foreach (var message in harness.Queue.Messages.Skip(firstPass.Count).ToList()) await harness.Work.HandleAsync(message, ct);
+        Assert.True(replays.Count >= 5, $"only {replays.Count} file(s) replayed");
 
         var haystack = new List<string>();
+        haystack.AddRange(replays.Select(r => JsonSerializer.Serialize(r)));
+        var listing = await harness.StatusReader.ListAsync(state: null, LabFileStatusReader.MaxPageSize, continuation: null, ct);
+        haystack.AddRange(listing.Files.Select(f => JsonSerializer.Serialize(f)));
         haystack.AddRange(harness.Logs.Messages);
         haystack.AddRange(harness.Queue.Messages);
         // The accession is part of the notification's contract: a lab that builds its order numbers from the MRN
@@ -57,6 +72,7 @@ public sealed partial class NoPhiInOperationalOutputTests
             {
                 haystack.Add(unit.Problem?.ToString() ?? string.Empty);
                 haystack.AddRange(unit.Skipped.Select(s => s.ToString()));
+                haystack.AddRange(unit.History.Select(h => h.What));
             }
         }
 

@@ -63,6 +63,8 @@ internal sealed class PipelineHarness : IDisposable
 
     public LabFileStatusReader StatusReader => _services.GetRequiredService<LabFileStatusReader>();
 
+    public LabFileReplayer Replayer => _services.GetRequiredService<LabFileReplayer>();
+
     public static LabFileLocation Incoming(string name = BlobName) => new(LabFileAreas.Incoming, $"{LabId}/{name}");
 
     public static LabFileLocation Archive(string name = BlobName) => new(LabFileAreas.Archive, $"{LabId}/{name}");

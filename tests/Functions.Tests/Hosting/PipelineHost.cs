@@ -19,10 +19,19 @@ internal sealed class PipelineHost : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
 
+    /// <param name="stack">The local stack.</param>
+    /// <param name="overrides">Settings in place of the defaults, e.g. a FHIR URL on a closed port.</param>
     /// <param name="configureServices">More services, as Program.cs adds them (e.g. OpenTelemetry).</param>
-    public PipelineHost(LocalStack stack, IReadOnlyDictionary<string, string?>? overrides = null, Action<IServiceCollection, IConfiguration>? configureServices = null)
+    /// <param name="sharedWith">Another host whose queue and ledger this one uses (the same app after a setting changed).</param>
+    public PipelineHost(
+        LocalStack stack,
+        IReadOnlyDictionary<string, string?>? overrides = null,
+        Action<IServiceCollection, IConfiguration>? configureServices = null,
+        PipelineHost? sharedWith = null)
     {
-        var suffix = Guid.NewGuid().ToString("N")[..12];
+        var suffix = sharedWith?.Suffix ?? Guid.NewGuid().ToString("N")[..12];
+        Suffix = suffix;
+        CosmosDatabase = "precisionmed-" + suffix;
         WorkQueueName = "lab-reports-" + suffix;
         NotificationQueueName = "genomic-results-" + suffix;
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
@@ -33,7 +42,7 @@ internal sealed class PipelineHost : IAsyncDisposable
             ["Notifications:QueueName"] = NotificationQueueName,
             ["Cosmos:Endpoint"] = stack.CosmosEndpoint.ToString(),
             ["Cosmos:EmulatorKey"] = stack.CosmosKey,
-            ["Cosmos:Database"] = "precisionmed-" + suffix,
+            ["Cosmos:Database"] = CosmosDatabase,
             ["Cosmos:CreateIfMissing"] = "true",
             ["Fhir:BaseUrl"] = stack.FhirBaseUrl.ToString(),
             ["Fhir:RetryBaseDelay"] = "00:00:00.050",
@@ -42,7 +51,8 @@ internal sealed class PipelineHost : IAsyncDisposable
         var services = new ServiceCollection()
             .AddLogging()
             .AddPrecisionMedPipeline()
-            .AddPrecisionMedAdapters(configuration);
+            .AddPrecisionMedAdapters(configuration)
+            .Configure<PipelineOptions>(configuration.GetSection(PipelineOptions.SectionName));
         configureServices?.Invoke(services, configuration);
         _services = services.BuildServiceProvider();
         Blobs = stack.CreateBlobServiceClient();
@@ -52,6 +62,11 @@ internal sealed class PipelineHost : IAsyncDisposable
     }
 
     public string WorkQueueName { get; }
+
+    /// <summary>This host's own Cosmos database (its ledger).</summary>
+    public string CosmosDatabase { get; }
+
+    private string Suffix { get; }
 
     /// <summary>The local stand-in for the <c>genomic-results</c> topic: GenomicResultAvailable lands here.</summary>
     public string NotificationQueueName { get; }

@@ -39,25 +39,27 @@ public sealed class FunctionsMetadataTests
     }
 
     [Theory]
-    [InlineData("FileStatusFunction", "files/{fileId}", "function")]
-    [InlineData("HealthFunction", "health", "anonymous")]
-    public void HttpFunctions_HaveTheirRoutes(string function, string route, string authLevel)
+    [InlineData("FileStatusFunction", "files/{fileId}", "function", "get")]
+    [InlineData("FileListFunction", "files", "function", "get")]
+    [InlineData("FileReplayFunction", "files/{fileId}/replay", "function", "post")]
+    [InlineData("HealthFunction", "health", "anonymous", "get")]
+    public void HttpFunctions_HaveTheirRoutes(string function, string route, string authLevel, string method)
     {
         var binding = TriggerOf(function);
 
         Assert.Equal("httpTrigger", binding["type"]!.GetValue<string>());
         Assert.Equal(route, binding["route"]!.GetValue<string>());
         Assert.Equal(authLevel, binding["authLevel"]!.GetValue<string>(), ignoreCase: true);
-        Assert.Contains("get", binding["methods"]!.AsArray().Select(m => m!.GetValue<string>()));
+        Assert.Equal([method], binding["methods"]!.AsArray().Select(m => m!.GetValue<string>()));
     }
 
     [Fact]
-    public void Metadata_HasExactlyTheFiveFunctions()
+    public void Metadata_HasExactlyTheSevenFunctions()
     {
         var names = Metadata.Value.Select(f => f!["name"]!.GetValue<string>()).Order(StringComparer.Ordinal);
 
         Assert.Equal(
-            ["FileStatusFunction", "HealthFunction", "LabFileArrivedFunction", "PoisonReportFunction", "ReportQueuedFunction"],
+            ["FileListFunction", "FileReplayFunction", "FileStatusFunction", "HealthFunction", "LabFileArrivedFunction", "PoisonReportFunction", "ReportQueuedFunction"],
             names);
     }
 

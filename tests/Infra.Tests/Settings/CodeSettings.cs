@@ -95,6 +95,8 @@ internal static class CodeSettings
         ["Pipeline:KnownLabs"] = new(AzureUse.Set),
         // A unit's claim lapses after host.json's functionTimeout (checked in AppSettingsTests).
         ["Pipeline:UnitClaim"] = new(AzureUse.CodeDefault),
+        // The replay bound is the same for the app and for `pmed replay` (which reads no app settings): the code default.
+        ["Pipeline:MaxReplays"] = new(AzureUse.CodeDefault),
 
         // NotificationOptions: the Service Bus topic; the Storage Queue fallback is for local runs.
         ["Notifications:ServiceBusNamespace"] = new(AzureUse.Set),

@@ -20,7 +20,17 @@ public interface ILabFileLedger
     Task<LedgerUnit> SaveUnitAsync(LedgerUnit unit, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<LedgerUnit>> ListUnitsAsync(string fileId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// One page of file records, optionally only those in <paramref name="state"/>, in no particular order: the one
+    /// query that spans files (ops asking "what failed?"). Pass the page's <see cref="LedgerFilePage.Continuation"/>
+    /// back for the next page; null means there is none.
+    /// </summary>
+    Task<LedgerFilePage> ListFilesAsync(FileState? state, int pageSize, string? continuation, CancellationToken cancellationToken);
 }
+
+/// <summary>A page of file records and where the next page starts (null: this was the last).</summary>
+public sealed record LedgerFilePage(IReadOnlyList<LedgerFile> Files, string? Continuation);
 
 /// <summary>A conditional ledger save lost a race: another delivery saved the record first.</summary>
 public sealed class LedgerConflictException(string fileId, int unitIndex)

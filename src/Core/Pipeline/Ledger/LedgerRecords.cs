@@ -84,6 +84,12 @@ public sealed record LedgerUnit
     /// <summary>While <see cref="UnitState.Processing"/>: when the claim lapses (a worker that died releases it this way).</summary>
     public DateTimeOffset? ClaimedUntil { get; init; }
 
+    /// <summary>How many times an operator or the API re-drove this unit (bounded by <see cref="PipelineOptions.MaxReplays"/>).</summary>
+    public int ReplayCount { get; init; }
+
+    /// <summary>Replays and other interventions on this unit: who asked and why, no PHI.</summary>
+    public IReadOnlyList<LedgerEvent> History { get; init; } = [];
+
     /// <summary>
     /// The stored version this record was read as (set by the ledger, never serialised): a save of a record with an
     /// ETag succeeds only if nobody saved the unit since; a save without one only creates.

@@ -1,0 +1,95 @@
+using System.CommandLine;
+using PrecisionMed.Core.Pipeline;
+using PrecisionMed.Core.Pipeline.Ledger;
+
+namespace PrecisionMed.Cli.Ledger;
+
+/// <summary>
+/// <c>pmed status [FILE_ID] [--state S] [--json]</c> and <c>pmed replay FILE_ID|--failed [--reason TEXT]</c> against the
+/// app's ledger (Cosmos DB) and work queue (Storage Queue).
+/// </summary>
+internal static class LedgerCommands
+{
+    public static Command Status()
+    {
+        var fileId = new Argument<string?>("file-id") { Description = "One file's ledger record and units. Without it: the files, a page at a time.", Arity = ArgumentArity.ZeroOrOne };
+        var state = new Option<FileState?>("--state") { Description = "Only files in this state: " + string.Join(", ", Enum.GetNames<FileState>()) + "." };
+        var pageSize = new Option<int>("--page-size") { Description = "Files per page.", DefaultValueFactory = _ => LabFileStatusReader.DefaultPageSize };
+        var continuation = new Option<string?>("--continuation") { Description = "Where the next page starts (printed after a page)." };
+        var all = new Option<bool>("--all") { Description = "Every page, not just the first." };
+        var json = new Option<bool>("--json") { Description = "Machine-readable output." };
+        var connection = ConnectionOptions.Create(withStorage: false);
+        var command = new Command("status", "What the ledger says: one file and its units, or the files (by state) with their units counted.")
+        {
+            fileId, state, pageSize, continuation, all, json,
+        };
+        connection.AddTo(command);
+        command.SetAction((parse, cancellationToken) =>
+        {
+            var options = new StatusOptions(
+                connection.Read(parse), parse.GetValue(fileId), parse.GetValue(state), parse.GetValue(pageSize), parse.GetValue(continuation),
+                parse.GetValue(all), parse.GetValue(json));
+            return new StatusRunner(options, Console.Out, Console.Error).RunAsync(cancellationToken);
+        });
+        return command;
+    }
+
+    public static Command Replay()
+    {
+        var fileId = new Argument<string?>("file-id") { Description = "The file whose failed units to re-drive.", Arity = ArgumentArity.ZeroOrOne };
+        var failed = new Option<bool>("--failed") { Description = "Every file with a failed unit." };
+        var reason = new Option<string?>("--reason") { Description = "Why, kept in each unit's history (e.g. a ticket number; never PHI)." };
+        var json = new Option<bool>("--json") { Description = "Machine-readable output." };
+        var connection = ConnectionOptions.Create(withStorage: true);
+        var command = new Command(
+            "replay",
+            $"Re-drive failed units: reset in the ledger (counted: at most Pipeline:MaxReplays = {new PipelineOptions().MaxReplays} per unit) and queued again.")
+        {
+            fileId, failed, reason, json,
+        };
+        connection.AddTo(command);
+        command.SetAction((parse, cancellationToken) =>
+        {
+            var options = new ReplayOptions(connection.Read(parse), parse.GetValue(fileId), parse.GetValue(failed), parse.GetValue(reason), parse.GetValue(json));
+            return new ReplayRunner(options, Console.Out, Console.Error).RunAsync(cancellationToken);
+        });
+        return command;
+    }
+
+    /// <summary>The connection options both commands share.</summary>
+    private sealed record ConnectionOptions(Option<Uri> Cosmos, Option<string?> Key, Option<string> Database, Option<string?>? Storage, Option<string>? Queue)
+    {
+        public static ConnectionOptions Create(bool withStorage) => new(
+            new Option<Uri>("--cosmos") { Description = "The Cosmos DB account endpoint holding the ledger.", Required = true },
+            new Option<string?>("--cosmos-key") { Description = "The emulator's key (local stacks only; in Azure the signed-in identity is used). Default: $PMED_COSMOS_KEY." },
+            new Option<string>("--database") { Description = "The database.", DefaultValueFactory = _ => "precisionmed" },
+            withStorage
+                ? new Option<string?>("--storage")
+                {
+                    Description = "The lab data account: an emulator connection string, or its queue service URL https://ACCOUNT.queue.core.windows.net/ "
+                        + "(the signed-in identity is used). Default: $PMED_STORAGE.",
+                }
+                : null,
+            withStorage ? new Option<string>("--queue") { Description = "The work queue.", DefaultValueFactory = _ => "lab-reports" } : null);
+
+        public void AddTo(Command command)
+        {
+            command.Options.Add(Cosmos);
+            command.Options.Add(Key);
+            command.Options.Add(Database);
+            if (Storage is not null) command.Options.Add(Storage);
+            if (Queue is not null) command.Options.Add(Queue);
+        }
+
+        public LedgerConnection Read(ParseResult parse) => new(
+            parse.GetValue(Cosmos)!,
+            parse.GetValue(Key) ?? Environment.GetEnvironmentVariable("PMED_COSMOS_KEY"),
+            parse.GetValue(Database)!,
+            Storage is null ? null : parse.GetValue(Storage) ?? Environment.GetEnvironmentVariable("PMED_STORAGE"),
+            Queue is null ? "lab-reports" : parse.GetValue(Queue)!);
+    }
+}
+
+internal sealed record StatusOptions(LedgerConnection Connection, string? FileId, FileState? State, int PageSize, string? Continuation, bool All, bool Json);
+
+internal sealed record ReplayOptions(LedgerConnection Connection, string? FileId, bool Failed, string? Reason, bool Json);

@@ -1,0 +1,186 @@
+using System.Collections.Frozen;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PrecisionMed.Core.Pipeline.Ledger;
+
+namespace PrecisionMed.Core.Pipeline;
+
+/// <summary>
+/// Re-drives units that did not complete (<c>pmed replay</c>, <c>POST /api/files/{fileId}/replay</c>): each unit in a
+/// <see cref="ReplayableStates">replayable state</see> is reset to Pending with an ETag-conditional save that counts the
+/// replay and records who asked and why, and its work item goes on the queue again. Of two concurrent replays of a unit
+/// only one resets it, so it is queued once. A unit replayed <see cref="PipelineOptions.MaxReplays"/> times is refused:
+/// a unit that keeps failing visits the poison queue a bounded number of times, never in a loop. Needs only the ledger
+/// and the queue, so <c>pmed replay</c> runs it from an operator's machine.
+/// </summary>
+public sealed class LabFileReplayer(
+    ILabFileLedger ledger,
+    IWorkItemQueue queue,
+    IOptions<PipelineOptions> options,
+    TimeProvider clock,
+    ILogger<LabFileReplayer> logger)
+{
+    /// <summary>The unit states a replay re-drives (a held unit joins with one more entry here).</summary>
+    public static readonly FrozenSet<UnitState> ReplayableStates = FrozenSet.Create(UnitState.Failed);
+
+    /// <summary>The file states whose files <see cref="ReplayAllAsync"/> visits: those a replayable unit leaves a file in.</summary>
+    public static IEnumerable<FileState> ReplayableFileStates =>
+        ReplayableStates.Select(s => s switch
+        {
+            UnitState.Held => FileState.Held,
+            _ => FileState.Failed,
+        }).Distinct().Order();
+
+    private int MaxReplays => options.Value.MaxReplays;
+
+    public async Task<FileReplay> ReplayAsync(string fileId, ReplayRequest request, CancellationToken cancellationToken)
+    {
+        var file = await ledger.FindFileAsync(fileId, cancellationToken);
+        if (file is null) return new FileReplay(fileId, ReplayOutcome.NotFound, [], $"No file with id {fileId} is in the ledger.");
+
+        var candidates = (await ledger.ListUnitsAsync(fileId, cancellationToken)).Where(u => ReplayableStates.Contains(u.State)).ToList();
+        if (candidates.Count == 0)
+        {
+            return new FileReplay(fileId, ReplayOutcome.NothingToReplay, [],
+                $"File {fileId} is {file.State}: no unit is {string.Join(" or ", ReplayableStates.Order())}, nothing to replay.");
+        }
+
+        var results = new List<UnitReplay>(candidates.Count);
+        var reset = new List<(LedgerUnit Original, LedgerUnit Saved)>(candidates.Count);
+        foreach (var unit in candidates)
+        {
+            var (result, saved) = await ResetAsync(unit, request, cancellationToken);
+            results.Add(result);
+            if (saved is not null) reset.Add((unit, saved));
+        }
+
+        if (reset.Count == 0)
+            return new FileReplay(fileId, ReplayOutcome.Refused, results, $"File {fileId}: no unit replayed. " + string.Join(" ", results.Select(r => r.Message)));
+
+        // The file is in flight again before any message goes out: a worker that finishes the file meanwhile then
+        // records Completed after this, not before it.
+        await MarkFileReplayedAsync(fileId, reset.Count, request, cancellationToken);
+        foreach (var (original, saved) in reset) await EnqueueAsync(file, original, saved, request, cancellationToken);
+
+        return new FileReplay(fileId, ReplayOutcome.Replayed, results,
+            $"File {fileId}: {reset.Count} of {candidates.Count} unit(s) queued again." + string.Concat(results.Where(r => r.Outcome != UnitReplayOutcome.Replayed).Select(r => " " + r.Message)));
+    }
+
+    /// <summary>
+    /// Replays every file with a replayable unit (<c>pmed replay --failed</c>). The file ids are gathered first, then
+    /// replayed: a replay moves a file out of the state being listed, which would shift a listing's later pages.
+    /// </summary>
+    public async Task<IReadOnlyList<FileReplay>> ReplayAllAsync(ReplayRequest request, CancellationToken cancellationToken)
+    {
+        var fileIds = new List<string>();
+        foreach (var state in ReplayableFileStates)
+        {
+            string? continuation = null;
+            do
+            {
+                var page = await ledger.ListFilesAsync(state, LabFileStatusReader.MaxPageSize, continuation, cancellationToken);
+                fileIds.AddRange(page.Files.Select(f => f.FileId));
+                continuation = page.Continuation;
+            }
+            while (continuation is not null);
+        }
+
+        var replays = new List<FileReplay>(fileIds.Count);
+        foreach (var fileId in fileIds.Distinct(StringComparer.Ordinal)) replays.Add(await ReplayAsync(fileId, request, cancellationToken));
+        return replays;
+    }
+
+    private async Task<(UnitReplay Result, LedgerUnit? Saved)> ResetAsync(LedgerUnit unit, ReplayRequest request, CancellationToken cancellationToken)
+    {
+        if (unit.ReplayCount >= MaxReplays)
+        {
+            ReplayLog.ReplayLimitReached(logger, unit.UnitIndex, unit.FileId, unit.ReplayCount, MaxReplays);
+            var message = $"Unit {unit.UnitIndex} was already replayed {unit.ReplayCount} time(s), the most Pipeline:MaxReplays ({MaxReplays}) allows: "
+                + "read its error report and fix the cause; setting Pipeline__MaxReplays higher allows more replays.";
+            return (new UnitReplay(unit.UnitIndex, unit.State, UnitReplayOutcome.LimitReached, unit.ReplayCount, message), null);
+        }
+
+        var now = clock.GetUtcNow();
+        var count = unit.ReplayCount + 1;
+        var what = $"Replay {count} of {MaxReplays} requested by {OneLine(request.RequestedBy, 80)}"
+            + (string.IsNullOrWhiteSpace(request.Reason) ? string.Empty : $" ({OneLine(request.Reason, ReplayRequest.MaxReasonLength)})")
+            + $"; was {unit.State}" + (unit.Problem is null ? string.Empty : ": " + unit.Problem.Reason)
+            + $"; correlation id {request.CorrelationId}";
+        try
+        {
+            var saved = await ledger.SaveUnitAsync(
+                unit with
+                {
+                    State = UnitState.Pending,
+                    Problem = null,
+                    ClaimedUntil = null,
+                    ReplayCount = count,
+                    UpdatedAt = now,
+                    History = [.. unit.History, new LedgerEvent(now, what)],
+                },
+                cancellationToken);
+            ReplayLog.UnitReplayed(logger, unit.UnitIndex, unit.FileId, count, MaxReplays, request.CorrelationId);
+            return (new UnitReplay(unit.UnitIndex, unit.State, UnitReplayOutcome.Replayed, count, $"Unit {unit.UnitIndex} queued again (replay {count} of {MaxReplays})."), saved);
+        }
+        catch (LedgerConflictException)
+        {
+            ReplayLog.ReplayConflict(logger, unit.UnitIndex, unit.FileId);
+            var message = $"Unit {unit.UnitIndex} was changed by another replay or delivery meanwhile: nothing queued for it by this replay.";
+            return (new UnitReplay(unit.UnitIndex, unit.State, UnitReplayOutcome.Conflict, unit.ReplayCount, message), null);
+        }
+    }
+
+    private async Task MarkFileReplayedAsync(string fileId, int units, ReplayRequest request, CancellationToken cancellationToken)
+    {
+        var file = await ledger.FindFileAsync(fileId, cancellationToken) ?? throw new InvalidOperationException($"File {fileId} left the ledger during a replay.");
+        var now = clock.GetUtcNow();
+        await ledger.SaveFileAsync(
+            file with
+            {
+                State = FileState.Split,
+                UpdatedAt = now,
+                History = [.. file.History, new LedgerEvent(now, $"Replay of {units} unit(s) requested by {OneLine(request.RequestedBy, 80)}; correlation id {request.CorrelationId}")],
+            },
+            cancellationToken);
+    }
+
+    private async Task EnqueueAsync(LedgerFile file, LedgerUnit original, LedgerUnit unit, ReplayRequest request, CancellationToken cancellationToken)
+    {
+        var item = new WorkItem(
+            file.FileId, file.LabId, file.BlobName, file.ContentHash, file.Format, unit.UnitIndex, file.UnitCount, request.CorrelationId, file.ReceivedAt);
+        try
+        {
+            await queue.EnqueueAsync(item, cancellationToken);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Not left Pending with no message to drive it: back to the state it was replayed from, and the file with it.
+            ReplayLog.ReplayNotQueued(logger, unit.UnitIndex, unit.FileId);
+            var now = clock.GetUtcNow();
+            try
+            {
+                await ledger.SaveUnitAsync(
+                    original with { ETag = unit.ETag, UpdatedAt = now, History = [.. original.History, new LedgerEvent(now, "A replay could not be queued: nothing changed")] },
+                    cancellationToken);
+                if (await ledger.FindFileAsync(file.FileId, cancellationToken) is { State: FileState.Split } latest)
+                {
+                    await ledger.SaveFileAsync(
+                        latest with { State = file.State, UpdatedAt = now, History = [.. latest.History, new LedgerEvent(now, $"A replay could not be queued: {file.State} again")] },
+                        cancellationToken);
+                }
+            }
+            catch (LedgerConflictException)
+            {
+                // Changed meanwhile: whoever changed it drives it now.
+            }
+
+            throw;
+        }
+    }
+
+    private static string OneLine(string text, int maxLength)
+    {
+        var line = string.Join(' ', text.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries)).Trim();
+        return line.Length <= maxLength ? line : line[..maxLength] + "…";
+    }
+}
