@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using PrecisionMed.Core.Pipeline;
 using PrecisionMed.Core.Pipeline.Ledger;
 using PrecisionMed.Core.Pipeline.Notifications;
+using PrecisionMed.Core.Pipeline.Review;
 using PrecisionMed.Core.Tests.Fakes;
 
 namespace PrecisionMed.Core.Tests.Pipeline;
@@ -62,6 +63,8 @@ internal sealed class PipelineHarness : IDisposable
     public LabFileFinisher Finisher => _services.GetRequiredService<LabFileFinisher>();
 
     public LabFileStatusReader StatusReader => _services.GetRequiredService<LabFileStatusReader>();
+
+    public ReportReview Review => _services.GetRequiredService<ReportReview>();
 
     public static LabFileLocation Incoming(string name = BlobName) => new(LabFileAreas.Incoming, $"{LabId}/{name}");
 
