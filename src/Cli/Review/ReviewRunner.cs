@@ -16,8 +16,7 @@ internal sealed class ReviewRunner(IServiceProvider services, TextWriter stdout,
 {
     public const int ExitOk = 0;
     public const int ExitNotFound = 1;
-
-    private ReportReview Review => services.GetRequiredService<ReportReview>();
+    public const int ExitNotConfigured = 2;
 
     /// <summary>The pipeline and its Azure (or local-stack) adapters, configured as the function app is.</summary>
     public static ServiceProvider BuildServices(IReadOnlyDictionary<string, string?> settings)
@@ -41,7 +40,8 @@ internal sealed class ReviewRunner(IServiceProvider services, TextWriter stdout,
 
     public async Task<int> ListAsync(CancellationToken cancellationToken)
     {
-        var held = await Review.ListAsync(cancellationToken);
+        if (await ReviewOrNullAsync() is not { } review) return ExitNotConfigured;
+        var held = await review.ListAsync(cancellationToken);
         if (held.Count == 0)
         {
             await stdout.WriteLineAsync("No report is held for review.");
@@ -62,17 +62,32 @@ internal sealed class ReviewRunner(IServiceProvider services, TextWriter stdout,
     }
 
     public Task<int> ReleaseAsync(string fileId, int? unit, CancellationToken cancellationToken) =>
-        ReportAsync(() => Review.ReleaseAsync(fileId, unit - 1, cancellationToken), fileId, "released");
+        ReportAsync(review => review.ReleaseAsync(fileId, unit - 1, cancellationToken), fileId, "released");
 
     public Task<int> RejectAsync(string fileId, int? unit, string reason, CancellationToken cancellationToken) =>
-        ReportAsync(() => Review.RejectAsync(fileId, unit - 1, reason, cancellationToken), fileId, "rejected");
+        ReportAsync(review => review.RejectAsync(fileId, unit - 1, reason, cancellationToken), fileId, "rejected");
 
-    private async Task<int> ReportAsync(Func<Task<IReadOnlyList<ReviewedUnit>>> review, string fileId, string verb)
+    /// <summary>The review service, or null (with the setting to add on stderr) when the app settings are incomplete.</summary>
+    private async Task<ReportReview?> ReviewOrNullAsync()
     {
+        try
+        {
+            return services.GetRequiredService<ReportReview>();
+        }
+        catch (InvalidOperationException ex) when (ex.Message.StartsWith("The app setting", StringComparison.Ordinal))
+        {
+            await stderr.WriteLineAsync($"pmed review: {ex.Message} Set the function app's settings as environment variables.");
+            return null;
+        }
+    }
+
+    private async Task<int> ReportAsync(Func<ReportReview, Task<IReadOnlyList<ReviewedUnit>>> run, string fileId, string verb)
+    {
+        if (await ReviewOrNullAsync() is not { } review) return ExitNotConfigured;
         IReadOnlyList<ReviewedUnit> reviewed;
         try
         {
-            reviewed = await review();
+            reviewed = await run(review);
         }
         catch (ReviewException ex)
         {
