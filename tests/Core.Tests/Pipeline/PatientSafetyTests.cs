@@ -148,10 +148,7 @@ public sealed class PatientSafetyTests
     {
         var ct = TestContext.Current.CancellationToken;
         using var harness = new PipelineHarness();
-        await IngestAsync(harness, Original, FirstName);
-        var second = Hl7Pid.With(Original, (7, "19810303"));
-        await IngestAsync(harness, second, SecondName);
-        var fileId = PipelineHarness.FileIdOf(second);
+        var (second, fileId) = await HoldASecondReportAsync(harness);
 
         var reviewed = await harness.Review.ReleaseAsync(fileId, unitIndex: null, ct);
 
@@ -180,10 +177,7 @@ public sealed class PatientSafetyTests
     {
         var ct = TestContext.Current.CancellationToken;
         using var harness = new PipelineHarness();
-        await IngestAsync(harness, Original, FirstName);
-        var second = Hl7Pid.With(Original, (7, "19810303"));
-        await IngestAsync(harness, second, SecondName);
-        var fileId = PipelineHarness.FileIdOf(second);
+        var (second, fileId) = await HoldASecondReportAsync(harness);
 
         var reviewed = await harness.Review.RejectAsync(fileId, unitIndex: 0, "wrong MRN on the requisition", ct);
 
@@ -227,6 +221,15 @@ public sealed class PatientSafetyTests
 
         Assert.Equal(FileState.Completed, (await harness.FileAsync(changed)).State);
         Assert.Empty(await harness.Review.ListAsync(ct));
+    }
+
+    /// <summary>The corpus message, then the same with another birth date, which is held: returns the second and its file id.</summary>
+    private static async Task<(byte[] Content, string FileId)> HoldASecondReportAsync(PipelineHarness harness)
+    {
+        await IngestAsync(harness, Original, FirstName);
+        var second = Hl7Pid.With(Original, (7, "19810303"));
+        Assert.Equal(WorkOutcome.Held, await IngestAsync(harness, second, SecondName));
+        return (second, PipelineHarness.FileIdOf(second));
     }
 
     private static async Task<WorkOutcome> IngestAsync(PipelineHarness harness, byte[] content, string name)
