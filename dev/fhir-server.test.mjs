@@ -120,6 +120,21 @@ describe('fhir dev server', () => {
     assert.equal(r.body.type, 'history');
   });
 
+  test('search by identifier with a percent-encoded system and value (the pipeline patient check)', async () => {
+    const system = 'urn:oid:2.16.840.1.113883.19.5.1';
+    const value = `MRN ${randomUUID()}/&+`;
+    const patient = { resourceType: 'Patient', identifier: [{ system, value }], birthDate: '1980-02-02' };
+    const query = `identifier=${encodeURIComponent(system)}|${encodeURIComponent(value)}`;
+    let r = await call('POST', 'Patient', patient, { 'if-none-exist': query });
+    assert.equal(r.status, 201);
+    r = await call('GET', `Patient?${query}&_count=50`);
+    assert.equal(r.status, 200);
+    assert.equal(r.body.entry.length, 1);
+    assert.equal(r.body.entry[0].resource.birthDate, '1980-02-02');
+    r = await call('GET', `Patient?identifier=${encodeURIComponent('urn:oid:2.16.840.1.113883.19.5.2')}|${encodeURIComponent(value)}`);
+    assert.equal(r.body.entry?.length ?? 0, 0, 'another system is another identifier');
+  });
+
   test('transaction: urn:uuid rewriting, ifNoneExist, contained resources, per-entry responses', async () => {
     const pat = urn();
     const spec = urn();

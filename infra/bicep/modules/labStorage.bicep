@@ -1,6 +1,6 @@
 // The lab data account: labs drop files into incoming/{labId}/, the pipeline moves them to
-// archive/ or rejected/, keeps original documents in documents/, and queues report units on
-// lab-reports. Access by managed identity and RBAC only (no account keys, no SAS, no anonymous
+// archive/ or rejected/ (copying them to review/ while a report is held for review), keeps
+// original documents in documents/, and queues report units on lab-reports. Access by managed identity and RBAC only (no account keys, no SAS, no anonymous
 // reads); soft delete and versioning keep an overwritten or deleted file recoverable.
 @description('Azure region of the account.')
 param location string
@@ -42,12 +42,14 @@ param privateEndpointSubnetId string
 param privateDnsZoneIds object
 
 // Blob containers: new lab files land in incoming, processed ones move to archive, files that
-// cannot be processed are kept in rejected, original documents (PDFs) are kept in documents.
+// cannot be processed are kept in rejected, files with a report held for patient-safety review are
+// copied to review, original documents (PDFs) are kept in documents.
 // Events Event Grid could not deliver to the blob trigger are written to intake-deadletter.
 var containers = [
   'incoming'
   'archive'
   'rejected'
+  'review'
   'documents'
   'intake-deadletter'
 ]

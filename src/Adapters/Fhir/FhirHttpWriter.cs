@@ -34,6 +34,24 @@ internal sealed class FhirHttpWriter(HttpClient http) : IFhirWriter
         return body is null ? null : JsonNode.Parse(body) as JsonObject;
     }
 
+    public async Task<IReadOnlyList<JsonObject>> FindPatientsAsync(string system, string value, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(value);
+        // The same search a conditional create by this identifier runs; a person has few Patients, so one page holds them.
+        var query = $"Patient?identifier={Uri.EscapeDataString(system)}|{Uri.EscapeDataString(value)}&_count=50";
+        using var request = new HttpRequestMessage(HttpMethod.Get, query);
+        var body = await SendAsync(request, notFoundIsNull: false, cancellationToken);
+        var patients = new List<JsonObject>();
+        foreach (var entry in JsonNode.Parse(body!)?["entry"] as JsonArray ?? [])
+        {
+            if (entry?["resource"] is JsonObject { } resource && (string?)resource["resourceType"] == "Patient"
+                && (string?)entry["search"]?["mode"] is null or "match")
+                patients.Add(resource);
+        }
+
+        return patients;
+    }
+
     /// <summary>The body of a successful answer (null for 404/410 when asked); the typed exceptions otherwise.</summary>
     private async Task<string?> SendAsync(HttpRequestMessage request, bool notFoundIsNull, CancellationToken cancellationToken)
     {

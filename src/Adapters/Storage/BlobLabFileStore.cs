@@ -6,7 +6,7 @@ using PrecisionMed.Core.Pipeline;
 
 namespace PrecisionMed.Adapters.Storage;
 
-/// <summary>Lab files in Blob Storage: one container per area (<c>incoming</c>, <c>archive</c>, <c>rejected</c>).</summary>
+/// <summary>Lab files in Blob Storage: one container per area (<c>incoming</c>, <c>archive</c>, <c>rejected</c>, <c>review</c>).</summary>
 internal sealed class BlobLabFileStore(BlobServiceClient service, LabStorageOptions options) : ILabFileStore
 {
     private readonly ConcurrentDictionary<string, Lazy<Task>> _created = new(StringComparer.Ordinal);
@@ -92,6 +92,23 @@ internal sealed class BlobLabFileStore(BlobServiceClient service, LabStorageOpti
 
     public Task DeleteAsync(LabFileLocation location, CancellationToken cancellationToken) =>
         Blob(location).DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: cancellationToken);
+
+    public async Task<IReadOnlyList<LabFileLocation>> ListAsync(string area, string prefix, CancellationToken cancellationToken)
+    {
+        var container = service.GetBlobContainerClient(area);
+        var locations = new List<LabFileLocation>();
+        try
+        {
+            await foreach (var blob in container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken))
+                locations.Add(new LabFileLocation(area, blob.Name));
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            // No container yet: nothing was ever put in this area.
+        }
+
+        return locations;
+    }
 
     private BlobClient Blob(LabFileLocation location) =>
         service.GetBlobContainerClient(location.Area).GetBlobClient(location.Path);

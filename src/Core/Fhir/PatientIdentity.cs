@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using PrecisionMed.Core.Formats;
 using PrecisionMed.Core.Formats.Fhir;
 
 namespace PrecisionMed.Core.Fhir;
@@ -6,7 +7,8 @@ namespace PrecisionMed.Core.Fhir;
 /// <summary>
 /// How a lab's Patient is matched to the EMR's: by one identifier (system|value). The lab's first
 /// identifier with a value is used; a value without a system is scoped to the lab; a Patient with no
-/// identifier at all is scoped by the lab's own resource id, so repeats from that lab still converge.
+/// identifier at all is scoped by the lab's own resource id (the lab's key for that person), so repeats
+/// from that lab still converge. A Patient with neither names nobody: the report is rejected.
 /// </summary>
 internal sealed record PatientIdentity(string System, string Value, string FullUrl)
 {
@@ -20,9 +22,15 @@ internal sealed record PatientIdentity(string System, string Value, string FullU
             return FromIdentifier(identifier[..bar], identifier[(bar + 1)..], labId);
         }
 
-        return Create(
-            $"urn:precisionmed:lab:{labId}:patient-resource",
-            patient.Id ?? patient.FullUrl ?? $"entry-{patient.Index}");
+        // A fullUrl alone (urn:uuid: mostly) is only a name inside this one bundle: matching other reports by it
+        // could file them under the wrong person, so it does not count as an identifier.
+        if (string.IsNullOrWhiteSpace(patient.Id))
+        {
+            throw new LabFileRejectedException(new SourcePosition { Path = patient.Path + ".identifier" },
+                "the Patient has no identifier with a value and no id: the report cannot be tied to a patient");
+        }
+
+        return Create($"urn:precisionmed:lab:{labId}:patient-resource", patient.Id);
     }
 
     /// <summary>The identity for a lab's identifier (system may be empty: it is then scoped to the lab).</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using PrecisionMed.Core.Formats;
 using PrecisionMed.Core.Formats.Fhir;
 
 namespace PrecisionMed.Core.Fhir;
@@ -54,6 +55,13 @@ public static class ReportTransactionBuilder
             owned.Add((entry, ids[entry.Index]));
         }
 
+        if (patients.Count == 0 && AboutSomeone(bundle, unit) is { } about)
+        {
+            // Its subject is a reference the EMR would resolve to one of its own Patients, or to none: never by identifier.
+            throw new LabFileRejectedException(new SourcePosition { Path = about.Path + ".subject" },
+                "the report's subject is not a Patient in the bundle: it cannot be tied to a patient by identifier");
+        }
+
         var index = new BundleReferenceIndex(bundle);
         foreach (var patient in patients.Values) RewriteReferences((JsonObject)patient["resource"]!, index, newReferences);
 
@@ -74,6 +82,12 @@ public static class ReportTransactionBuilder
         var bundles = Chunk(patients.Values.ToList(), putEntries, maxEntriesPerBundle);
         return new ReportTransaction(accession, reportReference, ownedReferences, patients.Count, bundles);
     }
+
+    /// <summary>The unit's report, or else its first resource with a subject: what says the unit is about a person.</summary>
+    private static LabBundleEntry? AboutSomeone(LabBundle bundle, FhirReportUnit unit) =>
+        unit.ReportEntryIndex is { } report
+            ? bundle.Entries[report]
+            : unit.EntryIndexes.Select(i => bundle.Entries[i]).FirstOrDefault(e => e.Resource["subject"] is not null);
 
     private static (Dictionary<int, string> References, Dictionary<int, string> Ids) AssignIds(
         LabBundle bundle, IReadOnlyList<FhirReportUnit> units, ReportProvenance provenance)

@@ -18,6 +18,13 @@ public interface IFhirWriter
     /// Throws like <see cref="WriteTransactionAsync"/> when the service stays unavailable.
     /// </summary>
     Task<JsonObject?> ReadAsync(string reference, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The Patients that carry an identifier (<c>GET Patient?identifier=system|value</c>): those a conditional create by
+    /// that identifier would find. Used to check a report's patient details against the EMR's before writing.
+    /// Throws like <see cref="WriteTransactionAsync"/> when the service stays unavailable.
+    /// </summary>
+    Task<IReadOnlyList<JsonObject>> FindPatientsAsync(string system, string value, CancellationToken cancellationToken);
 }
 
 /// <summary>What the server made of a transaction: <c>Type/id/_history/version</c> per entry.</summary>

@@ -6,6 +6,9 @@ public static class LabFileAreas
     public const string Incoming = "incoming";
     public const string Archive = "archive";
     public const string Rejected = "rejected";
+
+    /// <summary>Copies of files with a report held for review (patient details disagree), beside each held report's reason.</summary>
+    public const string Review = "review";
 }
 
 /// <summary>A file in one of the <see cref="LabFileAreas"/>: <c>{area}/{path}</c>.</summary>
@@ -30,4 +33,7 @@ public interface ILabFileStore
 
     /// <summary>Deletes a file if it exists.</summary>
     Task DeleteAsync(LabFileLocation location, CancellationToken cancellationToken);
+
+    /// <summary>The files of an area whose path starts with <paramref name="prefix"/>, in path order.</summary>
+    Task<IReadOnlyList<LabFileLocation>> ListAsync(string area, string prefix, CancellationToken cancellationToken);
 }

@@ -21,8 +21,9 @@ public sealed class LabFileReplayer(
     ILogger<LabFileReplayer> logger)
 {
     /// <summary>The unit states a replay re-drives (a held unit joins with one more entry here).</summary>
-    public static readonly FrozenSet<UnitState> ReplayableStates = FrozenSet.Create(UnitState.Failed);
+    public static readonly FrozenSet<UnitState> ReplayableStates = FrozenSet.Create(UnitState.Failed, UnitState.Held);
 
+    // A held unit replayed runs the patient check again: written only if the EMR's Patient now agrees, else held again.
     /// <summary>The file states whose files <see cref="ReplayAllAsync"/> visits: those a replayable unit leaves a file in.</summary>
     public static IEnumerable<FileState> ReplayableFileStates =>
         ReplayableStates.Select(s => s switch

@@ -5,6 +5,7 @@ using PrecisionMed.Core.Formats.Hl7v2;
 using PrecisionMed.Core.Formats.Vcf;
 using PrecisionMed.Core.Knowledge;
 using PrecisionMed.Core.Knowledge.Enrichment;
+using PrecisionMed.Core.Pipeline.Review;
 
 namespace PrecisionMed.Core.Pipeline;
 
@@ -32,6 +33,9 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddSingleton<LabFileIntake>();
         services.TryAddSingleton<LabFileFinisher>();
         services.TryAddSingleton<LabFileArrivalHandler>();
+        services.TryAddSingleton<ReviewArea>();
+        services.TryAddSingleton<PatientSafetyCheck>();
+        services.TryAddSingleton<ReportReview>();
         services.TryAddSingleton<ReportWorkHandler>();
         services.TryAddSingleton<PoisonWorkHandler>();
         services.TryAddSingleton<LabFileStatusReader>();

@@ -25,7 +25,8 @@ public sealed class PoisonWorkHandler(
 
         var unit = await ledger.FindUnitAsync(item.FileId, item.UnitIndex, cancellationToken)
             ?? new LedgerUnit { FileId = item.FileId, UnitIndex = item.UnitIndex, ContentHash = item.ContentHash };
-        if (unit.State is UnitState.Completed or UnitState.Rejected) return WorkOutcome.AlreadyCompleted;
+        // A held unit waits for review: a stale poison copy of its message must not turn it into Failed.
+        if (unit.State is UnitState.Completed or UnitState.Rejected or UnitState.Held) return WorkOutcome.AlreadyCompleted;
 
         var problem = new LabFileProblem(SourcePosition.None,
             "processing failed on every delivery attempt the queue allows; the FHIR service or storage was "

@@ -4,6 +4,7 @@ using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Formats;
 using PrecisionMed.Core.Pipeline.Ledger;
 using PrecisionMed.Core.Pipeline.Notifications;
+using PrecisionMed.Core.Pipeline.Review;
 
 namespace PrecisionMed.Core.Pipeline;
 
@@ -19,6 +20,9 @@ public enum WorkOutcome
 
     /// <summary>Another delivery of the same work item holds the unit (or finished it first): this one wrote nothing.</summary>
     InProgress,
+
+    /// <summary>The report's patient details disagree with the EMR's Patient: nothing written, held for review.</summary>
+    Held,
 }
 
 /// <summary>
@@ -33,6 +37,7 @@ public sealed class ReportWorkHandler(
     IFhirWriter writer,
     IResultNotifier notifier,
     LabFileFinisher finisher,
+    PatientSafetyCheck patientSafety,
     IOptions<PipelineOptions> options,
     TimeProvider clock,
     ILogger<ReportWorkHandler> logger)
@@ -151,6 +156,8 @@ public sealed class ReportWorkHandler(
         FhirWriteResult? written = null;
         try
         {
+            if (await patientSafety.HoldIfPatientDisagreesAsync(item, unit, original, transaction, cancellationToken)) return WorkOutcome.Held;
+
             // Withdrawals first: a retry after a failure in between finds the same previous Provenance and
             // the withdrawn results already entered-in-error, so it writes nothing twice.
             withdrawal = await ReportWithdrawals.FindAsync(transaction, writer, cancellationToken);

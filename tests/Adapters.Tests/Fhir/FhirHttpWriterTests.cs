@@ -133,6 +133,46 @@ public sealed class FhirHttpWriterTests(LocalStackFixture stack)
         Assert.Null(missing);
     }
 
+    /// <summary>The search a conditional create by identifier runs, with a system and value that need escaping.</summary>
+    [Fact]
+    public async Task FindPatients_RealFhirServer_FindsByEscapedSystemAndValueOnly()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var services = Services(stack.Stack.FhirBaseUrl.ToString(), maxRetries: 1, handler: null);
+        var fhir = services.GetRequiredService<IFhirWriter>();
+        const string system = "urn:oid:2.16.840.1.113883.19.5.1";
+        var value = $"MRN {Guid.NewGuid():N}/&+";
+        var bundle = new JsonObject
+        {
+            ["resourceType"] = "Bundle",
+            ["type"] = "transaction",
+            ["entry"] = new JsonArray(new JsonObject
+            {
+                ["resource"] = new JsonObject
+                {
+                    ["resourceType"] = "Patient",
+                    ["identifier"] = new JsonArray(new JsonObject { ["system"] = system, ["value"] = value }),
+                    ["birthDate"] = "1980-02-02",
+                },
+                ["request"] = new JsonObject
+                {
+                    ["method"] = "POST",
+                    ["url"] = "Patient",
+                    ["ifNoneExist"] = $"identifier={Uri.EscapeDataString(system)}|{Uri.EscapeDataString(value)}",
+                },
+            }),
+        };
+        await fhir.WriteTransactionAsync(bundle, ct);
+
+        var found = await fhir.FindPatientsAsync(system, value, ct);
+        var otherSystem = await fhir.FindPatientsAsync("urn:oid:2.16.840.1.113883.19.5.2", value, ct);
+        var otherValue = await fhir.FindPatientsAsync(system, value + "0", ct);
+
+        Assert.Equal("1980-02-02", Assert.Single(found)["birthDate"]!.GetValue<string>());
+        Assert.Empty(otherSystem);
+        Assert.Empty(otherValue);
+    }
+
     [Fact]
     public async Task Read_AlwaysUnavailable_ThrowsTransientAfterRetries()
     {

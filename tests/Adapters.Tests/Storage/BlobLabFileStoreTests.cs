@@ -43,6 +43,23 @@ public sealed class BlobLabFileStoreTests(LocalStackFixture stack)
             new LabFileLocation(LabFileAreas.Incoming, path), new LabFileLocation(LabFileAreas.Archive, path), ct));
     }
 
+    [Fact]
+    public async Task List_Prefix_FilesUnderItInPathOrderAndNothingForAnAreaNeverUsed()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var store = Store();
+        var prefix = $"lab-list-{Guid.NewGuid():N}/";
+        foreach (var name in (string[])["b.hl7", "a.hl7", "a.hl7.unit-1.held.json"])
+            await store.WriteAsync(new LabFileLocation(LabFileAreas.Review, prefix + name), "x"u8.ToArray(), "text/plain", ct);
+
+        var listed = await store.ListAsync(LabFileAreas.Review, prefix, ct);
+        var never = await store.ListAsync($"never-{Guid.NewGuid():N}", string.Empty, ct);
+
+        Assert.Equal([prefix + "a.hl7", prefix + "a.hl7.unit-1.held.json", prefix + "b.hl7"], listed.Select(l => l.Path));
+        Assert.All(listed, l => Assert.Equal(LabFileAreas.Review, l.Area));
+        Assert.Empty(never);
+    }
+
     private ILabFileStore Store()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>

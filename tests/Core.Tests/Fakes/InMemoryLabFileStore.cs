@@ -51,6 +51,14 @@ internal sealed class InMemoryLabFileStore : ILabFileStore
         return Task.CompletedTask;
     }
 
+    public Task<IReadOnlyList<LabFileLocation>> ListAsync(string area, string prefix, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        IReadOnlyList<LabFileLocation> found = [.. _files.Keys.Where(k => k.StartsWith($"{area}/{prefix}", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal).Select(k => new LabFileLocation(area, k[(area.Length + 1)..]))];
+        return Task.FromResult(found);
+    }
+
     public Task DeleteAsync(LabFileLocation location, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();

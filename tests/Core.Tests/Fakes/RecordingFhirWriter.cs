@@ -11,6 +11,13 @@ internal sealed class RecordingFhirWriter : IFhirWriter
 {
     private readonly List<JsonObject> _written = [];
     private readonly Dictionary<string, JsonObject> _resources = new(StringComparer.Ordinal);
+    private readonly List<JsonObject> _patients = [];
+
+    /// <summary>The Patients the server holds: the EMR's (<see cref="AddPatient"/>) and those conditionally created.</summary>
+    public IReadOnlyList<JsonObject> Patients => _patients;
+
+    /// <summary>Puts a Patient on the server, as the EMR would have registered it.</summary>
+    public void AddPatient(JsonObject patient) => _patients.Add((JsonObject)patient.DeepClone());
 
     public IReadOnlyList<JsonObject> Written => _written;
 
@@ -27,6 +34,9 @@ internal sealed class RecordingFhirWriter : IFhirWriter
         {
             if (entry!["request"]!["method"]!.GetValue<string>() == "PUT")
                 _resources[entry["request"]!["url"]!.GetValue<string>()] = (JsonObject)entry["resource"]!.DeepClone();
+            else if (entry["resource"] is JsonObject { } patient && (string?)patient["resourceType"] == "Patient"
+                     && FindPatients(patient).Count == 0)
+                _patients.Add((JsonObject)patient.DeepClone()); // a conditional create: only when no Patient has the identifier
         }
 
         // As a server answers: a conditional create (POST) gets an id of the server's own.
@@ -43,4 +53,20 @@ internal sealed class RecordingFhirWriter : IFhirWriter
         if (FailWith is { } failure) throw failure;
         return Task.FromResult(_resources.TryGetValue(reference, out var resource) ? (JsonObject?)resource.DeepClone() : null);
     }
+
+    public Task<IReadOnlyList<JsonObject>> FindPatientsAsync(string system, string value, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (FailWith is { } failure) throw failure;
+        IReadOnlyList<JsonObject> found = [.. _patients.Where(p => HasIdentifier(p, system, value)).Select(p => (JsonObject)p.DeepClone())];
+        return Task.FromResult(found);
+    }
+
+    private List<JsonObject> FindPatients(JsonObject patient) =>
+        [.. (patient["identifier"] as JsonArray ?? []).OfType<JsonObject>()
+            .SelectMany(i => _patients.Where(p => HasIdentifier(p, (string?)i["system"] ?? string.Empty, (string?)i["value"] ?? string.Empty)))];
+
+    private static bool HasIdentifier(JsonObject patient, string system, string value) =>
+        (patient["identifier"] as JsonArray ?? []).OfType<JsonObject>()
+            .Any(i => (string?)i["system"] == system && (string?)i["value"] == value);
 }

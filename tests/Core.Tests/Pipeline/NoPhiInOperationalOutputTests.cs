@@ -9,7 +9,7 @@ namespace PrecisionMed.Core.Tests.Pipeline;
 /// <summary>
 /// No PHI anywhere but FHIR (issue 7, DESIGN.md §6): the whole HL7 v2 and FHIR corpus through the pipeline, with
 /// logging at Trace; no patient name, birth date, identifier value or HGVS string of the inputs may appear in a log
-/// line, a queue message, a notification, an error report's reason or the ledger's reasons.
+/// line, a queue message, a notification, an error report's reason, a held report's reason (review/) or the ledger's reasons.
 /// </summary>
 public sealed partial class NoPhiInOperationalOutputTests
 {
@@ -48,6 +48,20 @@ public sealed partial class NoPhiInOperationalOutputTests
         foreach (var message in harness.Queue.Messages.Skip(firstPass.Count).ToList()) await harness.Work.HandleAsync(message, ct);
         Assert.True(replays.Count >= 5, $"only {replays.Count} file(s) replayed");
 
+        // Held reports too: every HL7 v2 file again with its patients born on another day (the PID's birth date is the
+        // only change, so the new dates count as PHI as well), each held against the Patient the first pass created.
+        var queued = harness.Queue.Messages.Count;
+        foreach (var (name, content) in files.Where(f => !f.Name.EndsWith(".json", StringComparison.Ordinal)))
+        {
+            var reborn = Hl7Pid.With(content, (7, "19010101"));
+            phi.Add("19010101");
+            await harness.DropAsync(reborn, name + ".reborn");
+        }
+
+        var outcomes = new List<WorkOutcome>();
+        foreach (var message in harness.Queue.Messages.Skip(queued).ToList()) outcomes.Add(await harness.Work.HandleAsync(message, ct));
+        Assert.True(outcomes.Count(o => o == WorkOutcome.Held) >= 10, $"only {outcomes.Count(o => o == WorkOutcome.Held)} report(s) held");
+
         var haystack = new List<string>();
         haystack.AddRange(replays.Select(r => JsonSerializer.Serialize(r)));
         var listing = await harness.StatusReader.ListAsync(state: null, LabFileStatusReader.MaxPageSize, continuation: null, ct);
@@ -62,6 +76,13 @@ public sealed partial class NoPhiInOperationalOutputTests
             var report = LabFileErrorReport.Parse(harness.Store.Get(LocationOf(location)))!;
             haystack.Add(report.Reason);
             haystack.AddRange(report.Units?.Select(u => u.Reason) ?? []);
+        }
+
+        foreach (var held in await harness.Review.ListAsync(ct))
+        {
+            haystack.Add(held.Reason);
+            haystack.AddRange(held.Fields);
+            haystack.Add(held.Accession is null ? string.Empty : Encoding.UTF8.GetString((held with { Accession = null }).ToUtf8Json()));
         }
 
         foreach (var file in harness.Ledger.Files)

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using PrecisionMed.Core.Pipeline;
 using PrecisionMed.Core.Pipeline.Ledger;
 using PrecisionMed.Core.Pipeline.Notifications;
+using PrecisionMed.Core.Pipeline.Review;
 using PrecisionMed.Core.Tests.Fakes;
 
 namespace PrecisionMed.Core.Tests.Pipeline;
@@ -64,6 +65,7 @@ internal sealed class PipelineHarness : IDisposable
     public LabFileStatusReader StatusReader => _services.GetRequiredService<LabFileStatusReader>();
 
     public LabFileReplayer Replayer => _services.GetRequiredService<LabFileReplayer>();
+    public ReportReview Review => _services.GetRequiredService<ReportReview>();
 
     public static LabFileLocation Incoming(string name = BlobName) => new(LabFileAreas.Incoming, $"{LabId}/{name}");
 

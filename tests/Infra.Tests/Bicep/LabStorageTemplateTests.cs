@@ -38,7 +38,7 @@ public sealed class LabStorageTemplateTests(BicepFixture fixture)
     {
         var containers = LabStorage.SingleResource($"{StorageAccountType}/blobServices/containers");
 
-        Assert.Equal(["incoming", "archive", "rejected", "documents", "intake-deadletter"], LabStorage.LoopItems(containers));
+        Assert.Equal(["incoming", "archive", "rejected", "review", "documents", "intake-deadletter"], LabStorage.LoopItems(containers));
         Assert.StartsWith(ChildNamePrefix(), CompiledTemplate.Text(containers, "name"), StringComparison.Ordinal);
         Assert.Equal("None", CompiledTemplate.Text(containers["properties"]!, "publicAccess"));
     }

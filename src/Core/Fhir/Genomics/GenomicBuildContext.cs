@@ -38,9 +38,11 @@ internal sealed class GenomicBuildContext
     {
         Report = report;
         Provenance = provenance;
+        // A report that names nobody must not reach the FHIR service (issue 7, patient safety): every format's mapper
+        // already rejects it where it can say where (HL7 v2 PID-3, a VCF sample column), so this is the last guard.
         Patient = report.Patient.Identifiers.FirstOrDefault(i => !string.IsNullOrWhiteSpace(i.Value)) is { } identifier
             ? PatientIdentity.FromIdentifier(identifier.System, identifier.Value, provenance.LabId)
-            : PatientIdentity.FromIdentifier($"urn:precisionmed:lab:{provenance.LabId}:report-patient", report.Accession, provenance.LabId);
+            : throw new LabFileRejectedException(SourcePosition.None, "the report has no usable patient identifier: it cannot be tied to a patient");
         ReportReference = "DiagnosticReport/" + NewId("DiagnosticReport", "report");
     }
 

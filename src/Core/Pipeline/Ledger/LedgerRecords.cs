@@ -23,6 +23,12 @@ public enum UnitState
     Processing,
     Completed,
     Rejected,
+
+    /// <summary>
+    /// Written nothing because the report's patient details disagree with the EMR's Patient of the same identifier:
+    /// an end state for the file's finisher (the file reads <see cref="FileState.Held"/>), resolved only by review
+    /// (<c>pmed review release</c> to Completed, <c>reject</c> to Rejected) or by a replay that checks again.
+    /// </summary>
     Held,
     Failed,
 }
@@ -80,6 +86,9 @@ public sealed record LedgerUnit
     /// <summary>For VCF units: every record of the file counted by outcome (reported, or the rule that skipped it).</summary>
     public IReadOnlyDictionary<string, long> RecordCounts { get; init; } = new Dictionary<string, long>();
     public DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>When a reviewer released the held unit: its patient check is not run again for this content.</summary>
+    public DateTimeOffset? ReleasedAt { get; init; }
 
     /// <summary>While <see cref="UnitState.Processing"/>: when the claim lapses (a worker that died releases it this way).</summary>
     public DateTimeOffset? ClaimedUntil { get; init; }

@@ -1,0 +1,63 @@
+using System.CommandLine;
+
+namespace PrecisionMed.Cli.Review;
+
+/// <summary>
+/// <c>pmed review list | release FILE_ID [--unit N] | reject FILE_ID [--unit N] --reason TEXT</c>: reports held because
+/// their patient details disagree with the EMR's Patient. Reaches the deployment's ledger, storage and FHIR service
+/// through the function app's own settings, read from environment variables (<c>Cosmos__Endpoint</c>,
+/// <c>LabStorage__blobServiceUri</c> or <c>LabStorage</c>, <c>Fhir__BaseUrl</c>, ...).
+/// </summary>
+internal static class ReviewCommand
+{
+    public static Command Create()
+    {
+        var list = new Command("list", "Held report units waiting for review: file id, unit, lab, when and which patient fields disagree (never values).");
+        list.SetAction((_, cancellationToken) => RunAsync(runner => runner.ListAsync(cancellationToken)));
+
+        var release = new Command("release", "Write the held report(s) of a file as the pipeline would have, and mark them Completed.");
+        var releaseFile = FileIdArgument();
+        var releaseUnit = UnitOption();
+        release.Add(releaseFile);
+        release.Add(releaseUnit);
+        release.SetAction((parse, cancellationToken) => RunAsync(runner =>
+            runner.ReleaseAsync(parse.GetValue(releaseFile)!, parse.GetValue(releaseUnit), cancellationToken)));
+
+        var reject = new Command("reject", "Reject the held report(s) of a file: nothing is written, the file goes to rejected/ with the reason.");
+        var rejectFile = FileIdArgument();
+        var rejectUnit = UnitOption();
+        var reason = new Option<string>("--reason")
+        {
+            Description = "Why (kept in the ledger and the error report): name the check, not the patient's details.",
+            Required = true,
+        };
+        reject.Add(rejectFile);
+        reject.Add(rejectUnit);
+        reject.Add(reason);
+        reject.SetAction((parse, cancellationToken) => RunAsync(runner =>
+            runner.RejectAsync(parse.GetValue(rejectFile)!, parse.GetValue(rejectUnit), parse.GetValue(reason)!, cancellationToken)));
+
+        return new Command("review", "Reports held for review because their patient details disagree with the EMR's Patient of the same identifier.")
+        {
+            list, release, reject,
+        };
+    }
+
+    private static Argument<string> FileIdArgument() => new("file-id") { Description = "The file's id in the ledger (as `pmed review list` shows)." };
+
+    private static Option<int?> UnitOption()
+    {
+        var unit = new Option<int?>("--unit") { Description = "Only this report unit of the file (1 = the first), not every held one." };
+        unit.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is < 1) result.AddError("--unit counts from 1.");
+        });
+        return unit;
+    }
+
+    private static async Task<int> RunAsync(Func<ReviewRunner, Task<int>> run)
+    {
+        await using var services = ReviewRunner.BuildServices(ReviewRunner.SettingsFromEnvironment());
+        return await run(new ReviewRunner(services, Console.Out, Console.Error));
+    }
+}

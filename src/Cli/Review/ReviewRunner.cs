@@ -1,0 +1,106 @@
+using System.Collections;
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using PrecisionMed.Adapters;
+using PrecisionMed.Core.Pipeline;
+using PrecisionMed.Core.Pipeline.Review;
+
+namespace PrecisionMed.Cli.Review;
+
+/// <summary>
+/// The work of <c>pmed review</c>: a thin call into <see cref="ReportReview"/> with the function app's adapters, so a
+/// release writes exactly what the pipeline would have. Prints ids, states and field names only.
+/// </summary>
+internal sealed class ReviewRunner(IServiceProvider services, TextWriter stdout, TextWriter stderr)
+{
+    public const int ExitOk = 0;
+    public const int ExitNotFound = 1;
+    public const int ExitNotConfigured = 2;
+
+    /// <summary>The pipeline and its Azure (or local-stack) adapters, configured as the function app is.</summary>
+    public static ServiceProvider BuildServices(IReadOnlyDictionary<string, string?> settings)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        return new ServiceCollection()
+            .AddLogging()
+            .AddPrecisionMedPipeline()
+            .AddPrecisionMedAdapters(configuration)
+            .BuildServiceProvider();
+    }
+
+    /// <summary>App settings from environment variables, <c>Section__Key</c> read as <c>Section:Key</c> as the host reads them.</summary>
+    public static Dictionary<string, string?> SettingsFromEnvironment()
+    {
+        var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (DictionaryEntry variable in Environment.GetEnvironmentVariables())
+            settings[((string)variable.Key).Replace("__", ":", StringComparison.Ordinal)] = (string?)variable.Value;
+        return settings;
+    }
+
+    public async Task<int> ListAsync(CancellationToken cancellationToken)
+    {
+        if (await ReviewOrNullAsync() is not { } review) return ExitNotConfigured;
+        var held = await review.ListAsync(cancellationToken);
+        if (held.Count == 0)
+        {
+            await stdout.WriteLineAsync("No report is held for review.");
+            return ExitOk;
+        }
+
+        await stdout.WriteLineAsync(string.Format(CultureInfo.InvariantCulture, "{0,-40} {1,5} {2,-20} {3,-20} {4}", "FILE ID", "UNIT", "LAB", "HELD AT (UTC)", "DISAGREEING FIELDS"));
+        foreach (var report in held)
+        {
+            await stdout.WriteLineAsync(string.Format(CultureInfo.InvariantCulture, "{0,-40} {1,5} {2,-20} {3,-20} {4}",
+                report.FileId, report.UnitIndex + 1, report.LabId, report.At.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+                string.Join(", ", report.Fields)));
+        }
+
+        await stdout.WriteLineAsync($"{held.Count} held report unit(s). Release with `pmed review release FILE_ID [--unit N]`, "
+                                    + "or reject with `pmed review reject FILE_ID [--unit N] --reason TEXT`.");
+        return ExitOk;
+    }
+
+    public Task<int> ReleaseAsync(string fileId, int? unit, CancellationToken cancellationToken) =>
+        ReportAsync(review => review.ReleaseAsync(fileId, unit - 1, cancellationToken), fileId, "released");
+
+    public Task<int> RejectAsync(string fileId, int? unit, string reason, CancellationToken cancellationToken) =>
+        ReportAsync(review => review.RejectAsync(fileId, unit - 1, reason, cancellationToken), fileId, "rejected");
+
+    /// <summary>The review service, or null (with the setting to add on stderr) when the app settings are incomplete.</summary>
+    private async Task<ReportReview?> ReviewOrNullAsync()
+    {
+        try
+        {
+            return services.GetRequiredService<ReportReview>();
+        }
+        catch (InvalidOperationException ex) when (ex.Message.StartsWith("The app setting", StringComparison.Ordinal))
+        {
+            await stderr.WriteLineAsync($"pmed review: {ex.Message} Set the function app's settings as environment variables.");
+            return null;
+        }
+    }
+
+    private async Task<int> ReportAsync(Func<ReportReview, Task<IReadOnlyList<ReviewedUnit>>> run, string fileId, string verb)
+    {
+        if (await ReviewOrNullAsync() is not { } review) return ExitNotConfigured;
+        IReadOnlyList<ReviewedUnit> reviewed;
+        try
+        {
+            reviewed = await run(review);
+        }
+        catch (ReviewException ex)
+        {
+            await stderr.WriteLineAsync($"pmed review: {ex.Message}");
+            return ExitNotFound;
+        }
+
+        foreach (var unit in reviewed)
+        {
+            var outcome = unit.Outcome is { } o && o != WorkOutcome.Completed ? $" ({o})" : string.Empty;
+            await stdout.WriteLineAsync($"File {fileId} unit {unit.UnitIndex + 1} {verb}: now {unit.State}{outcome}");
+        }
+
+        return ExitOk;
+    }
+}

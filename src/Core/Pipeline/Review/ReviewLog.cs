@@ -1,0 +1,16 @@
+using Microsoft.Extensions.Logging;
+
+namespace PrecisionMed.Core.Pipeline.Review;
+
+/// <summary>What patient-safety holds and their review log: ids, states and field names only (never values).</summary>
+internal static partial class ReviewLog
+{
+    [LoggerMessage(7001, LogLevel.Warning, "Unit {UnitIndex} of file {FileId} from lab {LabId} held for review: patient {Fields} disagree with the existing Patient; nothing written")]
+    public static partial void UnitHeld(ILogger logger, int unitIndex, string fileId, string labId, string fields);
+
+    [LoggerMessage(7002, LogLevel.Information, "Held unit {UnitIndex} of file {FileId} released by review: {Outcome}")]
+    public static partial void UnitReleased(ILogger logger, int unitIndex, string fileId, WorkOutcome outcome);
+
+    [LoggerMessage(7003, LogLevel.Information, "Held unit {UnitIndex} of file {FileId} rejected by review")]
+    public static partial void UnitRejectedInReview(ILogger logger, int unitIndex, string fileId);
+}
