@@ -31,7 +31,9 @@ public sealed class FhirFaultsEndToEndTests(LocalStackFixture stack)
         using var meter = new FhirMeterReading(host.Services);
         var (reports, files) = ReportBatches.Generate("FI", 200, ReportsPerFile);
 
+        var arriving = Stopwatch.StartNew();
         var fileIds = await ArriveAsync(host, lab, files, ct);
+        TestContext.Current.TestOutputHelper?.WriteLine($"{files.Count} files arrived in {arriving.Elapsed.TotalSeconds:F1} s");
         var started = Stopwatch.StartNew();
         var drained = await host.DrainWithRedeliveryAsync(batchSize: 16, TimeSpan.FromMilliseconds(200), maxDequeueCount: 5, ct);
 
@@ -39,7 +41,9 @@ public sealed class FhirFaultsEndToEndTests(LocalStackFixture stack)
         Assert.Equal(0, drained.Poisoned);
         Assert.True(proxy.Faults > 100, $"only {proxy.Faults} faults injected");
         Assert.True(meter.Retries > 0);
+        var checking = Stopwatch.StartNew();
         await AssertEachLandedOnceAsync(host, fileIds, reports, ct);
+        TestContext.Current.TestOutputHelper?.WriteLine($"counted on the FHIR server in {checking.Elapsed.TotalSeconds:F1} s");
     }
 
     [Fact]
@@ -73,7 +77,34 @@ public sealed class FhirFaultsEndToEndTests(LocalStackFixture stack)
         Report($"kill and resume (down after {downAt} forwarded requests, for 2 s)", started.Elapsed, proxy, meter, drained);
         Assert.True(drained.Failures > 0, "the outage failed no delivery: it came too late to prove anything");
         Assert.Equal(0, drained.Poisoned);
+        var checking = Stopwatch.StartNew();
         await AssertEachLandedOnceAsync(host, fileIds, reports, ct);
+        TestContext.Current.TestOutputHelper?.WriteLine($"counted on the FHIR server in {checking.Elapsed.TotalSeconds:F1} s");
+    }
+
+    [Fact]
+    public async Task FhirServerRefusesTheContent_UnitRejectedWithTheOutcomeNotRetried()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        const string lab = "lab-refused";
+        const string name = "2026/refused.hl7";
+        await using var proxy = await FaultInjectingProxy.StartAsync(stack.Stack.FhirBaseUrl, FaultPlan.None with { RejectWrites = true }, ct);
+        await using var host = new PipelineHost(stack.Stack, Settings(proxy));
+        var (_, files) = ReportBatches.Generate("RJ", 1, ReportsPerFile);
+        var fileId = (await ArriveAsync(host, lab, files, ct, name))[0];
+
+        var drained = await host.DrainWithRedeliveryAsync(batchSize: 16, TimeSpan.FromMilliseconds(200), maxDequeueCount: 5, ct);
+
+        Assert.Equal((1, 0), (drained.Deliveries, drained.Failures));
+        var unit = Assert.Single(await host.Ledger.ListUnitsAsync(fileId, ct));
+        Assert.Equal(UnitState.Rejected, unit.State);
+        Assert.Contains("HTTP 422", unit.Problem!.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("unknown code", unit.Problem.Reason, StringComparison.Ordinal); // server text stays out of the ledger
+        Assert.Equal(FileState.Rejected, (await host.Ledger.FindFileAsync(fileId, ct))!.State);
+        Assert.Equal(files[0], await host.ReadBlobAsync(LabFileAreas.Rejected, $"{lab}/{name}", ct));
+        var report = LabFileErrorReport.Parse(await host.ReadBlobAsync(LabFileAreas.Rejected, $"{lab}/{name}.unit-1.error.json", ct))!;
+        Assert.Contains("error processing at Bundle.entry[3].resource.code", report.Reason, StringComparison.Ordinal);
+        Assert.Contains("unknown code (refusal injected)", report.Detail, StringComparison.Ordinal);
     }
 
     private static Dictionary<string, string?> Settings(FaultInjectingProxy proxy) => new()
@@ -87,12 +118,13 @@ public sealed class FhirFaultsEndToEndTests(LocalStackFixture stack)
         ["Fhir:BreakDuration"] = "00:00:00.500",
     };
 
-    private static async Task<List<string>> ArriveAsync(PipelineHost host, string lab, IReadOnlyList<byte[]> files, CancellationToken ct)
+    private static async Task<List<string>> ArriveAsync(
+        PipelineHost host, string lab, IReadOnlyList<byte[]> files, CancellationToken ct, string? onlyName = null)
     {
         var fileIds = new List<string>();
         for (var i = 0; i < files.Count; i++)
         {
-            var name = string.Create(CultureInfo.InvariantCulture, $"2026/batch-{i + 1}.hl7");
+            var name = onlyName ?? string.Create(CultureInfo.InvariantCulture, $"2026/batch-{i + 1}.hl7");
             await host.UploadAsync(lab, name, files[i], ct);
             await host.ArriveAsync(lab, name, ct);
             fileIds.Add(LabFileIds.For(lab, Convert.ToHexStringLower(SHA256.HashData(files[i]))));
@@ -120,39 +152,71 @@ public sealed class FhirFaultsEndToEndTests(LocalStackFixture stack)
         Assert.Equal(reports.Select(r => r.Accession).Order(), units.Select(u => u.Accession!).Order());
         var unitOf = units.ToDictionary(u => u.Accession!);
 
+        // A few searches for all reports at once (OR lists): the dev server scans linearly, one search a report is slow.
+        var reportsByAccession = await SearchByAsync(host, "DiagnosticReport", "identifier", [.. reports.Select(r => r.Accession)], IdentifierValues, ct);
+        var patientsByMrn = await SearchByAsync(host, "Patient", "identifier", [.. reports.Select(r => r.Mrn)], IdentifierValues, ct);
+        var patientIds = patientsByMrn.Values.Where(p => p.Count == 1).Select(p => "Patient/" + p[0]).ToList();
+        var observationsBySubject = await SearchByAsync(host, "Observation", "subject", patientIds, SubjectReference, ct);
+
         var problems = new List<string>();
-        await Parallel.ForEachAsync(reports, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (report, token) =>
+        foreach (var report in reports)
         {
             var unit = unitOf[report.Accession];
-            var diagnosticReports = await SearchAsync(host, $"DiagnosticReport?identifier={report.Accession}", token);
-            var patients = await SearchAsync(host, $"Patient?identifier={report.Mrn}", token);
+            var diagnosticReports = reportsByAccession.GetValueOrDefault(report.Accession) ?? [];
+            var patients = patientsByMrn.GetValueOrDefault(report.Mrn) ?? [];
             var expected = unit.ResourceReferences.Where(r => r.StartsWith("Observation/", StringComparison.Ordinal)).Order().ToList();
-            var observations = patients.Count == 1
-                ? await SearchAsync(host, $"Observation?subject=Patient/{patients[0]}&_count=1000", token)
+            var found = patients.Count == 1
+                ? (observationsBySubject.GetValueOrDefault("Patient/" + patients[0]) ?? []).Select(id => "Observation/" + id).Order().ToList()
                 : [];
-            var found = observations.Select(id => "Observation/" + id).Order().ToList();
-            lock (problems)
-            {
-                if (diagnosticReports.Count != 1 || "DiagnosticReport/" + diagnosticReports[0] != unit.ReportReference)
-                    problems.Add($"{report.Accession}: {diagnosticReports.Count} DiagnosticReport(s)");
-                if (patients.Count != 1) problems.Add($"{report.Accession}: {patients.Count} Patient(s) for its MRN");
-                if (expected.Count == 0 || !expected.SequenceEqual(found))
-                    problems.Add($"{report.Accession}: {found.Count} Observation(s) on the server, {expected.Count} in the ledger");
-            }
-        });
+            if (diagnosticReports.Count != 1 || "DiagnosticReport/" + diagnosticReports[0] != unit.ReportReference)
+                problems.Add($"{report.Accession}: {diagnosticReports.Count} DiagnosticReport(s)");
+            if (patients.Count != 1) problems.Add($"{report.Accession}: {patients.Count} Patient(s) for its MRN");
+            if (expected.Count == 0 || !expected.SequenceEqual(found))
+                problems.Add($"{report.Accession}: {found.Count} Observation(s) on the server, {expected.Count} in the ledger");
+        }
+
         Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
     }
 
-    /// <summary>The ids of the resources a search finds (its match entries).</summary>
-    private static async Task<List<string>> SearchAsync(PipelineHost host, string query, CancellationToken ct)
+    /// <summary>
+    /// The ids of the resources whose <paramref name="parameter"/> is one of <paramref name="values"/>, by the value
+    /// they matched (<paramref name="keysOf"/> reads it back from the resource); every page followed.
+    /// </summary>
+    private static async Task<Dictionary<string, List<string>>> SearchByAsync(
+        PipelineHost host, string type, string parameter, IReadOnlyList<string> values, Func<JsonNode, IEnumerable<string>> keysOf, CancellationToken ct)
     {
-        using var response = await host.Fhir.GetAsync(query, ct);
-        Assert.True(response.IsSuccessStatusCode, $"GET {query}: HTTP {(int)response.StatusCode}");
-        var bundle = JsonNode.Parse(await response.Content.ReadAsStringAsync(ct))!;
-        return [.. (bundle["entry"] as JsonArray ?? [])
-            .Where(e => e?["search"]?["mode"]?.GetValue<string>() is null or "match")
-            .Select(e => e!["resource"]!["id"]!.GetValue<string>())];
+        var wanted = values.ToHashSet(StringComparer.Ordinal);
+        var found = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var chunk in values.Chunk(50))
+        {
+            var next = $"{type}?{parameter}={string.Join(',', chunk.Select(Uri.EscapeDataString))}&_count=1000";
+            while (next is not null)
+            {
+                using var response = await host.Fhir.GetAsync(next, ct);
+                Assert.True(response.IsSuccessStatusCode, $"GET {type}?{parameter}=...: HTTP {(int)response.StatusCode}");
+                var bundle = JsonNode.Parse(await response.Content.ReadAsStringAsync(ct))!;
+                foreach (var entry in (bundle["entry"] as JsonArray ?? []).Where(e => e?["search"]?["mode"]?.GetValue<string>() is null or "match"))
+                {
+                    var resource = entry!["resource"]!;
+                    foreach (var key in keysOf(resource).Where(wanted.Contains).Distinct())
+                    {
+                        if (!found.TryGetValue(key, out var ids)) found[key] = ids = [];
+                        ids.Add(resource["id"]!.GetValue<string>());
+                    }
+                }
+
+                next = (bundle["link"] as JsonArray ?? []).FirstOrDefault(l => l?["relation"]?.GetValue<string>() == "next")?["url"]?.GetValue<string>();
+            }
+        }
+
+        return found;
     }
+
+    private static IEnumerable<string> IdentifierValues(JsonNode resource) =>
+        (resource["identifier"] as JsonArray ?? []).Select(i => i?["value"]?.GetValue<string>()).OfType<string>();
+
+    private static IEnumerable<string> SubjectReference(JsonNode resource) =>
+        resource["subject"]?["reference"]?.GetValue<string>() is { } reference ? [reference] : [];
 
     private static void Report(string scenario, TimeSpan took, FaultInjectingProxy proxy, FhirMeterReading meter, RedeliveryReport drained)
     {

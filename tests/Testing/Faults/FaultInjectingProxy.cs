@@ -84,7 +84,7 @@ public sealed class FaultInjectingProxy : IAsyncDisposable
     {
         var app = Interlocked.Exchange(ref _app, null);
         if (app is null) return;
-        foreach (var context in _inFlight.Keys) context.Abort();
+        foreach (var context in _inFlight.Keys) Abort(context);
         using (var grace = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
             grace.CancelAfter(TimeSpan.FromSeconds(2));
@@ -122,6 +122,13 @@ public sealed class FaultInjectingProxy : IAsyncDisposable
         _inFlight.TryAdd(context, 0);
         try
         {
+            if (_plan.RejectWrites && HttpMethods.IsPost(context.Request.Method))
+            {
+                context.Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+                await WriteOutcomeAsync(context, "processing", "Observation.code: unknown code (refusal injected)", "Bundle.entry[3].resource.code");
+                return;
+            }
+
             var fault = Draw();
             if (fault is { } kind) _faults.AddOrUpdate(kind, 1, (_, n) => n + 1);
             switch (fault)
@@ -164,6 +171,19 @@ public sealed class FaultInjectingProxy : IAsyncDisposable
         }
     }
 
+    /// <summary>Cuts a request's connection, unless it finished meanwhile (Kestrel then disposed its context).</summary>
+    private static void Abort(HttpContext context)
+    {
+        try
+        {
+            context.Abort();
+        }
+        catch (ObjectDisposedException)
+        {
+            // It answered between the snapshot of requests in flight and now.
+        }
+    }
+
     private FaultKind? Draw()
     {
         lock (_drawLock)
@@ -202,11 +222,12 @@ public sealed class FaultInjectingProxy : IAsyncDisposable
         await response.Content.CopyToAsync(context.Response.Body, context.RequestAborted);
     }
 
-    private static Task WriteOutcomeAsync(HttpContext context, string code, string text)
+    private static Task WriteOutcomeAsync(HttpContext context, string code, string text, string? expression = null)
     {
         context.Response.ContentType = "application/fhir+json";
+        var where = expression is null ? string.Empty : $$""","expression":["{{expression}}"]""";
         return context.Response.WriteAsync(
-            $$"""{"resourceType":"OperationOutcome","issue":[{"severity":"error","code":"{{code}}","diagnostics":"{{text}}"}]}""",
+            $$"""{"resourceType":"OperationOutcome","issue":[{"severity":"error","code":"{{code}}"{{where}},"diagnostics":"{{text}}"}]}""",
             context.RequestAborted);
     }
 }

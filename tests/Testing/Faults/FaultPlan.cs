@@ -4,7 +4,8 @@ namespace PrecisionMed.Testing.Faults;
 /// <param name="Share">The share of requests (0 to 1) that get a fault instead of a plain answer.</param>
 /// <param name="Seed">Seeds the draw, so that a run's sequence of decisions is the same every time.</param>
 /// <param name="RetryAfterMs">The wait a 429 asks for in <c>x-ms-retry-after-ms</c> (it also says <c>Retry-After: 1</c>, as Azure does).</param>
-public sealed record FaultPlan(double Share, int Seed = 7, int RetryAfterMs = 20)
+/// <param name="RejectWrites">Answer every POST (a transaction) with 422 and an OperationOutcome, as a server refusing the content does.</param>
+public sealed record FaultPlan(double Share, int Seed = 7, int RetryAfterMs = 20, bool RejectWrites = false)
 {
     public static FaultPlan None { get; } = new(0);
 }
