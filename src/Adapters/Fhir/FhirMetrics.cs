@@ -3,12 +3,12 @@ using System.Diagnostics.Metrics;
 namespace PrecisionMed.Adapters.Fhir;
 
 /// <summary>
-/// The FHIR writer's instruments on the <c>PrecisionMed</c> meter. Names are stable (dashboards and alerts use
-/// them); tags carry status codes and reasons only, never anything from the resources.
+/// The FHIR writer's instruments on the <c>PrecisionMed.Fhir</c> meter (the exporters take <c>PrecisionMed.*</c>). Names
+/// are stable (dashboards and alerts use them); tags carry status codes and reasons only, never anything from the resources.
 /// </summary>
 internal sealed class FhirMetrics
 {
-    public const string MeterName = "PrecisionMed";
+    public const string MeterName = "PrecisionMed.Fhir";
     public const string RetriesName = "precisionmed.fhir.retries";
     public const string ThrottledName = "precisionmed.fhir.throttled";
     public const string CircuitOpenedName = "precisionmed.fhir.circuit_opened";
