@@ -98,6 +98,14 @@ param fhirRetryBaseDelay string = '00:00:01'
 @description('FHIR writes: timeout of one attempt (Fhir__AttemptTimeout, hh:mm:ss).')
 param fhirAttemptTimeout string = '00:01:40'
 
+@description('FHIR writes: budget of one request with all its retries and waits, well inside host.json functionTimeout (Fhir__TotalTimeout, hh:mm:ss).')
+param fhirTotalTimeout string = '00:04:00'
+
+@description('FHIR writes: requests in flight per instance at most; halved on 429, regained on success (Fhir__MaxConcurrency).')
+@minValue(1)
+@maxValue(256)
+param fhirMaxConcurrency int = 16
+
 @description('Failed function executions in 15 minutes that raise an alert.')
 @minValue(0)
 param functionFailureAlertThreshold int = 0
@@ -274,6 +282,8 @@ var appSettings = {
   Fhir__MaxRetries: string(fhirMaxRetries)
   Fhir__RetryBaseDelay: fhirRetryBaseDelay
   Fhir__AttemptTimeout: fhirAttemptTimeout
+  Fhir__TotalTimeout: fhirTotalTimeout
+  Fhir__MaxConcurrency: string(fhirMaxConcurrency)
   // Result notifications (NotificationOptions): GenomicResultAvailable on the Service Bus topic.
   Notifications__ServiceBusNamespace: serviceBus.outputs.fullyQualifiedNamespace
   Notifications__Topic: serviceBus.outputs.resultsTopicName

@@ -5,8 +5,6 @@ using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Http.Resilience;
-using Polly;
 using PrecisionMed.Adapters.Cosmos;
 using PrecisionMed.Adapters.Fhir;
 using PrecisionMed.Adapters.Notifications;
@@ -147,18 +145,14 @@ public static class AdaptersServiceCollectionExtensions
                 Required(options.BaseUrl, "Fhir__BaseUrl").ToString().TrimEnd('/') + "/.default"));
         }
 
-        client.AddResilienceHandler("fhir", pipeline =>
-        {
-            pipeline.AddRetry(new HttpRetryStrategyOptions
-            {
-                MaxRetryAttempts = Math.Max(options.MaxRetries, 0),
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = options.RetryBaseDelay,
-                ShouldRetryAfterHeader = true,
-            });
-            pipeline.AddTimeout(options.AttemptTimeout);
-        });
+        // One limiter and meter per app: every FHIR request of the instance shares the concurrency budget.
+        services.AddMetrics();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new AdaptiveConcurrencyLimiter(Math.Max(options.MaxConcurrency, 1), queueLimit: 1000, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<FhirMetrics>();
+        client.AddResilienceHandler("fhir", (pipeline, context) => FhirResilience.Configure(
+            pipeline, options, context.ServiceProvider.GetRequiredService<AdaptiveConcurrencyLimiter>(), context.ServiceProvider.GetRequiredService<FhirMetrics>()));
+        client.AddHttpMessageHandler(sp => new FhirAttemptObserver(sp.GetRequiredService<AdaptiveConcurrencyLimiter>(), sp.GetRequiredService<FhirMetrics>()));
         return services;
     }
 

@@ -3,15 +3,18 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Polly.CircuitBreaker;
+using Polly.RateLimiting;
 using Polly.Timeout;
 using PrecisionMed.Core.Pipeline;
 
 namespace PrecisionMed.Adapters.Fhir;
 
 /// <summary>
-/// Posts transaction bundles to a FHIR R4 server and reads resources back. Retries (429/5xx/timeouts, honouring Retry-After)
-/// are done by the resilience handler this client is registered with; what is left when they run out
-/// becomes <see cref="FhirTransientException"/>, a refusal of the content <see cref="FhirRejectedException"/>.
+/// Posts transaction bundles to a FHIR R4 server and reads resources back. Retries, throttling, the circuit
+/// breaker and timeouts are the resilience pipeline's (<see cref="FhirResilience"/>); what is left when they run
+/// out becomes <see cref="FhirTransientException"/> (the queue redelivers), a refusal of the content
+/// <see cref="FhirRejectedException"/> (the unit is rejected with the OperationOutcome).
 /// </summary>
 internal sealed class FhirHttpWriter(HttpClient http) : IFhirWriter
 {
@@ -61,7 +64,7 @@ internal sealed class FhirHttpWriter(HttpClient http) : IFhirWriter
         {
             response = await http.SendAsync(request, cancellationToken);
         }
-        catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException
+        catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or BrokenCircuitException or RateLimiterRejectedException
                                    || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
         {
             throw new FhirTransientException("The FHIR service could not be reached after retries.", ex);
@@ -80,6 +83,11 @@ internal sealed class FhirHttpWriter(HttpClient http) : IFhirWriter
         }
     }
 
+    /// <summary>
+    /// A failure of the service rather than of the content: the queue may redeliver. Wider than what the pipeline
+    /// retries at once (<see cref="FhirResilience.IsRetryable"/>): a 501 is not retried in a loop, but it is no
+    /// reason to reject the lab's report either; after the queue's attempts the unit is Failed, kept for replay.
+    /// </summary>
     internal static bool IsTransient(HttpStatusCode status) =>
         status is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout || (int)status >= 500;
 

@@ -13,11 +13,31 @@ public sealed class FhirOptions
 
     public string? ClientId { get; set; }
 
-    /// <summary>Retries of a transient failure (429, 5xx, timeout) before the queue takes over.</summary>
+    /// <summary>Retries of a transient failure (429, 408, 500, 502, 503, 504, timeout, dropped connection) before the queue takes over.</summary>
     public int MaxRetries { get; set; } = 5;
 
     /// <summary>The first retry's delay; later ones grow exponentially with jitter, unless the server says Retry-After.</summary>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(100);
+
+    /// <summary>
+    /// The budget of one request with all its retries and waits (for a permit, for Retry-After). Well inside
+    /// host.json's functionTimeout, so that an exhausted budget hands the unit back to the queue in time.
+    /// </summary>
+    public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromMinutes(4);
+
+    /// <summary>Requests in flight to the FHIR service at most, per instance; halved on each burst of 429s, regained one by one.</summary>
+    public int MaxConcurrency { get; set; } = 16;
+
+    /// <summary>Share of failed attempts (5xx, timeouts, dropped connections; not 429) in the sampling window that opens the circuit.</summary>
+    public double BreakerFailureRatio { get; set; } = 0.5;
+
+    /// <summary>Attempts in the sampling window before the breaker judges at all.</summary>
+    public int BreakerMinimumThroughput { get; set; } = 20;
+
+    public TimeSpan BreakerSamplingDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long an open circuit fails requests at once (the queue redelivers them) before it tries one.</summary>
+    public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(15);
 }

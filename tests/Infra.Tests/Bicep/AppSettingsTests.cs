@@ -190,6 +190,17 @@ public sealed partial class AppSettingsTests(BicepFixture fixture)
     }
 
     [Fact]
+    public void FhirTotalTimeout_DefaultFitsBetweenOneAttemptAndTheFunctionTimeout()
+    {
+        // An exhausted budget must hand the unit back to the queue before the host kills the delivery.
+        var hostJson = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "host.json")))!;
+        var functionTimeout = TimeSpan.Parse(hostJson["functionTimeout"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
+        var fhir = new PrecisionMed.Adapters.Fhir.FhirOptions();
+
+        Assert.InRange(fhir.TotalTimeout, fhir.AttemptTimeout, functionTimeout / 2);
+    }
+
+    [Fact]
     public void AppSettings_ReachTheSite()
     {
         var functionApp = Template.Module("functionApp");

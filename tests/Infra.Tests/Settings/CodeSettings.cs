@@ -82,6 +82,13 @@ internal static class CodeSettings
         ["Fhir:MaxRetries"] = new(AzureUse.Set),
         ["Fhir:RetryBaseDelay"] = new(AzureUse.Set),
         ["Fhir:AttemptTimeout"] = new(AzureUse.Set),
+        ["Fhir:TotalTimeout"] = new(AzureUse.Set),
+        ["Fhir:MaxConcurrency"] = new(AzureUse.Set),
+        // The circuit breaker: trips on half the attempts failing (not 429s); its defaults hold.
+        ["Fhir:BreakerFailureRatio"] = new(AzureUse.CodeDefault),
+        ["Fhir:BreakerMinimumThroughput"] = new(AzureUse.CodeDefault),
+        ["Fhir:BreakerSamplingDuration"] = new(AzureUse.CodeDefault),
+        ["Fhir:BreakDuration"] = new(AzureUse.CodeDefault),
 
         // KnowledgeOptions: in Azure the store is the Cosmos container; the cache's
         // defaults hold.

@@ -1,0 +1,273 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using PrecisionMed.Core.Pipeline;
+using PrecisionMed.Core.Pipeline.Ledger;
+using PrecisionMed.Functions.Tests.Hosting;
+using PrecisionMed.Testing.Faults;
+using PrecisionMed.Testing.Stack;
+
+namespace PrecisionMed.Functions.Tests.EndToEnd;
+
+/// <summary>
+/// The FHIR service misbehaving under a real load, through the functions and the real emulators: a proxy in
+/// front of the FHIR dev server throttles, fails and drops connections, or goes away altogether; the queue
+/// redelivers what failed. Every report must land exactly once, counted on the FHIR server itself.
+/// </summary>
+public sealed class FhirFaultsEndToEndTests(LocalStackFixture stack)
+{
+    private const int ReportsPerFile = 50;
+
+    [Fact]
+    public async Task TwoHundredReports_ThirtyPercentFaults_EachLandsExactlyOnce()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        const string lab = "lab-faults";
+        await using var proxy = await FaultInjectingProxy.StartAsync(stack.Stack.FhirBaseUrl, new FaultPlan(Share: 0.3, Seed: 20261128), ct);
+        await using var host = new PipelineHost(stack.Stack, Settings(proxy));
+        using var meter = new FhirMeterReading(host.Services);
+        var (reports, files) = ReportBatches.Generate("FI", 200, ReportsPerFile);
+
+        var arriving = Stopwatch.StartNew();
+        var fileIds = await ArriveAsync(host, lab, files, ct);
+        TestContext.Current.TestOutputHelper?.WriteLine($"{files.Count} files arrived in {arriving.Elapsed.TotalSeconds:F1} s");
+        var started = Stopwatch.StartNew();
+        var drained = await host.DrainWithRedeliveryAsync(batchSize: 16, TimeSpan.FromMilliseconds(200), maxDequeueCount: 5, ct);
+
+        Report("fault injection", started.Elapsed, proxy, meter, drained);
+        Assert.Equal(0, drained.Poisoned);
+        Assert.True(proxy.Faults > 100, $"only {proxy.Faults} faults injected");
+        Assert.True(meter.Retries > 0);
+        var checking = Stopwatch.StartNew();
+        await AssertEachLandedOnceAsync(host, fileIds, reports, ct);
+        TestContext.Current.TestOutputHelper?.WriteLine($"counted on the FHIR server in {checking.Elapsed.TotalSeconds:F1} s");
+    }
+
+    [Fact]
+    public async Task FhirServerGoesDownMidRun_UnitsCompleteAfterQueueRetries_NothingLostOrDoubled()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        const string lab = "lab-killed";
+        await using var proxy = await FaultInjectingProxy.StartAsync(stack.Stack.FhirBaseUrl, FaultPlan.None, ct);
+        await using var host = new PipelineHost(stack.Stack, Settings(proxy));
+        using var meter = new FhirMeterReading(host.Services);
+        var (reports, files) = ReportBatches.Generate("KR", 50, ReportsPerFile);
+        var fileIds = await ArriveAsync(host, lab, files, ct);
+
+        // Down once a good part of the writes went through, cutting the requests in flight; up again 2 s later.
+        using var outage = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var downAt = -1;
+        var killer = Task.Run(
+            async () =>
+            {
+                while (proxy.Forwarded < 50) await Task.Delay(5, outage.Token);
+                downAt = proxy.Forwarded;
+                await proxy.StopAsync(outage.Token);
+                await Task.Delay(TimeSpan.FromSeconds(2), outage.Token);
+                await proxy.StartAgainAsync(outage.Token);
+            },
+            outage.Token);
+        var started = Stopwatch.StartNew();
+        var drained = await host.DrainWithRedeliveryAsync(batchSize: 16, TimeSpan.FromSeconds(1), maxDequeueCount: 5, ct);
+        await killer;
+
+        Report($"kill and resume (down after {downAt} forwarded requests, for 2 s)", started.Elapsed, proxy, meter, drained);
+        Assert.True(drained.Failures > 0, "the outage failed no delivery: it came too late to prove anything");
+        Assert.Equal(0, drained.Poisoned);
+        var checking = Stopwatch.StartNew();
+        await AssertEachLandedOnceAsync(host, fileIds, reports, ct);
+        TestContext.Current.TestOutputHelper?.WriteLine($"counted on the FHIR server in {checking.Elapsed.TotalSeconds:F1} s");
+    }
+
+    [Fact]
+    public async Task FhirServerRefusesTheContent_UnitRejectedWithTheOutcomeNotRetried()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        const string lab = "lab-refused";
+        const string name = "2026/refused.hl7";
+        await using var proxy = await FaultInjectingProxy.StartAsync(stack.Stack.FhirBaseUrl, FaultPlan.None with { RejectWrites = true }, ct);
+        await using var host = new PipelineHost(stack.Stack, Settings(proxy));
+        var (_, files) = ReportBatches.Generate("RJ", 1, ReportsPerFile);
+        var fileId = (await ArriveAsync(host, lab, files, ct, name))[0];
+
+        var drained = await host.DrainWithRedeliveryAsync(batchSize: 16, TimeSpan.FromMilliseconds(200), maxDequeueCount: 5, ct);
+
+        Assert.Equal((1, 0), (drained.Deliveries, drained.Failures));
+        var unit = Assert.Single(await host.Ledger.ListUnitsAsync(fileId, ct));
+        Assert.Equal(UnitState.Rejected, unit.State);
+        Assert.Contains("HTTP 422", unit.Problem!.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("unknown code", unit.Problem.Reason, StringComparison.Ordinal); // server text stays out of the ledger
+        Assert.Equal(FileState.Rejected, (await host.Ledger.FindFileAsync(fileId, ct))!.State);
+        Assert.Equal(files[0], await host.ReadBlobAsync(LabFileAreas.Rejected, $"{lab}/{name}", ct));
+        var report = LabFileErrorReport.Parse(await host.ReadBlobAsync(LabFileAreas.Rejected, $"{lab}/{name}.unit-1.error.json", ct))!;
+        Assert.Contains("error processing at Bundle.entry[3].resource.code", report.Reason, StringComparison.Ordinal);
+        Assert.Contains("unknown code (refusal injected)", report.Detail, StringComparison.Ordinal);
+    }
+
+    private static Dictionary<string, string?> Settings(FaultInjectingProxy proxy) => new()
+    {
+        ["Fhir:BaseUrl"] = proxy.BaseUrl.ToString(),
+        ["Fhir:MaxRetries"] = "3",
+        ["Fhir:RetryBaseDelay"] = "00:00:00.020",
+        ["Fhir:AttemptTimeout"] = "00:00:10",
+        ["Fhir:TotalTimeout"] = "00:00:30",
+        ["Fhir:MaxConcurrency"] = "8",
+        ["Fhir:BreakDuration"] = "00:00:00.500",
+    };
+
+    private static async Task<List<string>> ArriveAsync(
+        PipelineHost host, string lab, IReadOnlyList<byte[]> files, CancellationToken ct, string? onlyName = null)
+    {
+        var fileIds = new List<string>();
+        for (var i = 0; i < files.Count; i++)
+        {
+            var name = onlyName ?? string.Create(CultureInfo.InvariantCulture, $"2026/batch-{i + 1}.hl7");
+            await host.UploadAsync(lab, name, files[i], ct);
+            await host.ArriveAsync(lab, name, ct);
+            fileIds.Add(LabFileIds.For(lab, Convert.ToHexStringLower(SHA256.HashData(files[i]))));
+        }
+
+        return fileIds;
+    }
+
+    /// <summary>
+    /// The ledger says Completed for every unit and file; on the FHIR server (asked directly, not through the
+    /// proxy) each accession has one DiagnosticReport, each MRN one Patient, and that patient exactly the
+    /// Observations the ledger recorded: none missing, none twice.
+    /// </summary>
+    private static async Task AssertEachLandedOnceAsync(
+        PipelineHost host, IReadOnlyList<string> fileIds, IReadOnlyList<GeneratedReport> reports, CancellationToken ct)
+    {
+        var units = new List<LedgerUnit>();
+        foreach (var fileId in fileIds)
+        {
+            Assert.Equal(FileState.Completed, (await host.Ledger.FindFileAsync(fileId, ct))!.State);
+            units.AddRange(await host.Ledger.ListUnitsAsync(fileId, ct));
+        }
+
+        Assert.All(units, unit => Assert.Equal(UnitState.Completed, unit.State));
+        Assert.Equal(reports.Select(r => r.Accession).Order(), units.Select(u => u.Accession!).Order());
+        var unitOf = units.ToDictionary(u => u.Accession!);
+
+        // A few searches for all reports at once (OR lists): the dev server scans linearly, one search a report is slow.
+        var reportsByAccession = await SearchByAsync(host, "DiagnosticReport", "identifier", [.. reports.Select(r => r.Accession)], IdentifierValues, ct);
+        var patientsByMrn = await SearchByAsync(host, "Patient", "identifier", [.. reports.Select(r => r.Mrn)], IdentifierValues, ct);
+        var patientIds = patientsByMrn.Values.Where(p => p.Count == 1).Select(p => "Patient/" + p[0]).ToList();
+        var observationsBySubject = await SearchByAsync(host, "Observation", "subject", patientIds, SubjectReference, ct);
+
+        var problems = new List<string>();
+        foreach (var report in reports)
+        {
+            var unit = unitOf[report.Accession];
+            var diagnosticReports = reportsByAccession.GetValueOrDefault(report.Accession) ?? [];
+            var patients = patientsByMrn.GetValueOrDefault(report.Mrn) ?? [];
+            var expected = unit.ResourceReferences.Where(r => r.StartsWith("Observation/", StringComparison.Ordinal)).Order().ToList();
+            var found = patients.Count == 1
+                ? (observationsBySubject.GetValueOrDefault("Patient/" + patients[0]) ?? []).Select(id => "Observation/" + id).Order().ToList()
+                : [];
+            if (diagnosticReports.Count != 1 || "DiagnosticReport/" + diagnosticReports[0] != unit.ReportReference)
+                problems.Add($"{report.Accession}: {diagnosticReports.Count} DiagnosticReport(s)");
+            if (patients.Count != 1) problems.Add($"{report.Accession}: {patients.Count} Patient(s) for its MRN");
+            if (expected.Count == 0 || !expected.SequenceEqual(found))
+                problems.Add($"{report.Accession}: {found.Count} Observation(s) on the server, {expected.Count} in the ledger");
+        }
+
+        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+    }
+
+    /// <summary>
+    /// The ids of the resources whose <paramref name="parameter"/> is one of <paramref name="values"/>, by the value
+    /// they matched (<paramref name="keysOf"/> reads it back from the resource); every page followed.
+    /// </summary>
+    private static async Task<Dictionary<string, List<string>>> SearchByAsync(
+        PipelineHost host, string type, string parameter, IReadOnlyList<string> values, Func<JsonNode, IEnumerable<string>> keysOf, CancellationToken ct)
+    {
+        var wanted = values.ToHashSet(StringComparer.Ordinal);
+        var found = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var chunk in values.Chunk(50))
+        {
+            var next = $"{type}?{parameter}={string.Join(',', chunk.Select(Uri.EscapeDataString))}&_count=1000";
+            while (next is not null)
+            {
+                using var response = await host.Fhir.GetAsync(next, ct);
+                Assert.True(response.IsSuccessStatusCode, $"GET {type}?{parameter}=...: HTTP {(int)response.StatusCode}");
+                var bundle = JsonNode.Parse(await response.Content.ReadAsStringAsync(ct))!;
+                foreach (var entry in (bundle["entry"] as JsonArray ?? []).Where(e => e?["search"]?["mode"]?.GetValue<string>() is null or "match"))
+                {
+                    var resource = entry!["resource"]!;
+                    foreach (var key in keysOf(resource).Where(wanted.Contains).Distinct())
+                    {
+                        if (!found.TryGetValue(key, out var ids)) found[key] = ids = [];
+                        ids.Add(resource["id"]!.GetValue<string>());
+                    }
+                }
+
+                next = (bundle["link"] as JsonArray ?? []).FirstOrDefault(l => l?["relation"]?.GetValue<string>() == "next")?["url"]?.GetValue<string>();
+            }
+        }
+
+        return found;
+    }
+
+    private static IEnumerable<string> IdentifierValues(JsonNode resource) =>
+        (resource["identifier"] as JsonArray ?? []).Select(i => i?["value"]?.GetValue<string>()).OfType<string>();
+
+    private static IEnumerable<string> SubjectReference(JsonNode resource) =>
+        resource["subject"]?["reference"]?.GetValue<string>() is { } reference ? [reference] : [];
+
+    private static void Report(string scenario, TimeSpan took, FaultInjectingProxy proxy, FhirMeterReading meter, RedeliveryReport drained)
+    {
+        var line = string.Create(CultureInfo.InvariantCulture,
+            $"{scenario}: proxy {proxy.Requests} requests, {proxy.Forwarded} forwarded (server time {proxy.UpstreamTime.TotalSeconds:F1} s), faults {proxy.Faults} " +
+            $"(429 {proxy.FaultsOf(FaultKind.Throttled)}, 503 {proxy.FaultsOf(FaultKind.Unavailable)}, " +
+            $"dropped before {proxy.FaultsOf(FaultKind.DroppedBeforeForwarding)}, dropped after {proxy.FaultsOf(FaultKind.DroppedAfterForwarding)}); " +
+            $"writer retries {meter.Retries} ({meter.RetriesByReason}), 429s seen {meter.Throttled}, circuit opened {meter.CircuitOpened}; " +
+            $"queue deliveries {drained.Deliveries}, failed {drained.Failures} ({string.Join(", ", drained.FailuresByType.Select(f => $"{f.Key} {f.Value}"))}), poisoned {drained.Poisoned}; drained in {took.TotalSeconds:F1} s");
+        TestContext.Current.TestOutputHelper?.WriteLine(line);
+        if (Environment.GetEnvironmentVariable("PMED_FAULT_REPORT") is { Length: > 0 } file) File.AppendAllText(file, line + Environment.NewLine);
+    }
+
+    /// <summary>The FHIR writer's counters of one host (its own meter factory), summed.</summary>
+    private sealed class FhirMeterReading : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private readonly Dictionary<string, long> _counts = [];
+
+        public FhirMeterReading(IServiceProvider services)
+        {
+            var factory = services.GetRequiredService<IMeterFactory>();
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Scope == factory && instrument.Name.StartsWith("precisionmed.fhir.", StringComparison.Ordinal))
+                    listener.EnableMeasurementEvents(instrument);
+            };
+            _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+            {
+                var key = tags.Length > 0 ? $"{instrument.Name}[{tags[0].Value}]" : instrument.Name;
+                lock (_counts) _counts[key] = _counts.GetValueOrDefault(key) + value;
+            });
+            _listener.Start();
+        }
+
+        public long Retries => Sum("precisionmed.fhir.retries");
+
+        public string RetriesByReason => Lock(() => string.Join(", ", _counts.Where(c => c.Key.StartsWith("precisionmed.fhir.retries[", StringComparison.Ordinal))
+            .OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key["precisionmed.fhir.retries[".Length..^1]} {c.Value}")));
+
+        public long Throttled => Sum("precisionmed.fhir.throttled");
+
+        public long CircuitOpened => Sum("precisionmed.fhir.circuit_opened");
+
+        public void Dispose() => _listener.Dispose();
+
+        private long Sum(string name) => Lock(() => _counts.Where(c => c.Key == name || c.Key.StartsWith(name + "[", StringComparison.Ordinal)).Sum(c => c.Value));
+
+        private T Lock<T>(Func<T> read)
+        {
+            lock (_counts) return read();
+        }
+    }
+}
