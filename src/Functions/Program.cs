@@ -9,5 +9,6 @@ var builder = FunctionsApplication.CreateBuilder(args);
 builder.Services
     .AddPrecisionMedPipeline()
     .AddPrecisionMedAdapters(builder.Configuration)
-    .Configure<VcfOptions>(builder.Configuration.GetSection(VcfOptions.SectionName));
+    .Configure<VcfOptions>(builder.Configuration.GetSection(VcfOptions.SectionName))
+    .Configure<LimitsOptions>(builder.Configuration.GetSection(LimitsOptions.SectionName));
 builder.Build().Run();

@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using PrecisionMed.Core.Pipeline;
 
 namespace PrecisionMed.Core.Formats.Fhir;
 
@@ -13,27 +15,49 @@ public static class FhirBundleReader
     private static readonly HashSet<string> AcceptedBundleTypes =
         new(StringComparer.Ordinal) { "collection", "transaction", "batch", "document", "searchset" };
 
-    private static readonly JsonDocumentOptions DocumentOptions = new()
-    {
-        MaxDepth = 128,
-        CommentHandling = JsonCommentHandling.Disallow,
-        AllowTrailingCommas = false,
+    /// <summary>How deep a bundle may nest by default (<see cref="LimitsOptions.MaxJsonDepth"/>).</summary>
+    public const int DefaultMaxDepth = 64;
 
-        // FHIR JSON forbids repeated names; rejecting them while parsing makes them a rejection (no
-        // position: System.Text.Json gives none, the reason names the property), where JsonObject
-        // would later throw ArgumentException on first access.
-        AllowDuplicateProperties = false,
-    };
+    public static Task<LabBundle> ReadAsync(Stream content, CancellationToken cancellationToken) =>
+        ReadAsync(content, new LimitsOptions(), cancellationToken);
 
-    public static async Task<LabBundle> ReadAsync(Stream content, CancellationToken cancellationToken)
+    /// <summary>Reads the whole stream (at most <see cref="LimitsOptions.MaxDocumentBytes"/>) and parses it.</summary>
+    public static async Task<LabBundle> ReadAsync(Stream content, LimitsOptions limits, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(limits);
+        var bytes = await LabFileContent.ReadAllAsync(content, limits.MaxDocumentBytes, "FHIR JSON", cancellationToken);
+        return Read(bytes, limits.MaxJsonDepth);
+    }
+
+    /// <summary>Parses a bundle from its UTF-8 bytes; nesting deeper than <paramref name="maxDepth"/> rejects it.</summary>
+    public static LabBundle Read(ReadOnlySpan<byte> utf8Json, int maxDepth = DefaultMaxDepth)
+    {
+        var options = new JsonDocumentOptions
+        {
+            MaxDepth = maxDepth,
+            CommentHandling = JsonCommentHandling.Disallow,
+            AllowTrailingCommas = false,
+
+            // FHIR JSON forbids repeated names; rejecting them while parsing makes them a rejection (no
+            // position: System.Text.Json gives none, the reason names the property), where JsonObject
+            // would later throw ArgumentException on first access.
+            AllowDuplicateProperties = false,
+        };
+
         JsonNode? root;
         try
         {
-            root = await JsonNode.ParseAsync(content, documentOptions: DocumentOptions, cancellationToken: cancellationToken);
+            root = JsonNode.Parse(utf8Json, documentOptions: options);
         }
         catch (JsonException ex)
         {
+            if (JsonDepth.FindTooDeep(utf8Json, maxDepth) is { } tooDeep)
+            {
+                throw new LabFileRejectedException(tooDeep, LimitsOptions.Breach(
+                    "the JSON nests deeper than a FHIR bundle may", nameof(LimitsOptions.MaxJsonDepth),
+                    maxDepth.ToString(CultureInfo.InvariantCulture) + " levels"));
+            }
+
             // Utf8JsonReader positions are zero-based; people count from one.
             throw new LabFileRejectedException(
                 new SourcePosition { Line = ex.LineNumber + 1, Column = ex.BytePositionInLine + 1 },
