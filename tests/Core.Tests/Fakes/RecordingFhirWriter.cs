@@ -14,6 +14,9 @@ internal sealed class RecordingFhirWriter : IFhirWriter
 
     public IReadOnlyList<JsonObject> Written => _written;
 
+    /// <summary>False keeps only the resources (for reads), not every bundle: fuzzing writes tens of thousands.</summary>
+    public bool KeepsWritten { get; set; } = true;
+
     /// <summary>When set, every write throws it (e.g. <see cref="FhirTransientException"/> or <see cref="FhirRejectedException"/>).</summary>
     public Exception? FailWith { get; set; }
 
@@ -22,7 +25,7 @@ internal sealed class RecordingFhirWriter : IFhirWriter
         cancellationToken.ThrowIfCancellationRequested();
         if (FailWith is { } failure) throw failure;
 
-        _written.Add((JsonObject)bundle.DeepClone());
+        if (KeepsWritten) _written.Add((JsonObject)bundle.DeepClone());
         foreach (var entry in bundle["entry"]!.AsArray())
         {
             if (entry!["request"]!["method"]!.GetValue<string>() == "PUT")

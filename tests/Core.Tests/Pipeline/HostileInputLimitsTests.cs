@@ -1,10 +1,10 @@
 using System.Diagnostics;
-using System.IO.Compression;
 using System.Text;
 using PrecisionMed.Core.Formats;
 using PrecisionMed.Core.Formats.Fhir;
 using PrecisionMed.Core.Pipeline;
 using PrecisionMed.Core.Pipeline.Ledger;
+using PrecisionMed.Testing.HostileInput;
 
 namespace PrecisionMed.Core.Tests.Pipeline;
 
@@ -15,10 +15,7 @@ namespace PrecisionMed.Core.Tests.Pipeline;
 /// </summary>
 public sealed class HostileInputLimitsTests
 {
-    private static readonly Lazy<byte[]> GzipBomb = new(OneGibibyteOfZeros);
-
-    /// <summary>A VCF's first line, then zeros: detected as VCF, so intake decompresses it to read the header.</summary>
-    private static byte[] VcfStart => "##fileformat=VCFv4.2\n"u8.ToArray();
+    private static readonly Lazy<byte[]> GzipBomb = new(GzipBombs.OneGibibyteOfZerosAfterAVcfHeader);
 
     [Fact]
     public async Task Arrival_GzipBombOfOneGibibyteOfZeros_RejectedForItsRatioAfterReadingLittle()
@@ -199,25 +196,5 @@ public sealed class HostileInputLimitsTests
         Assert.Equal(FileState.Rejected, file.State);
         Assert.Equal(report.Reason, file.Problem?.Reason);
         return report.Reason;
-    }
-
-    /// <summary>
-    /// A VCF start, then 1 GiB of zeros, as 64 concatenated gzip members of 16 MiB each (gzip readers, and BGZF, read
-    /// members one after another): the same bytes as one member, about 1 MiB in all, made in a fraction of the time.
-    /// </summary>
-    private static byte[] OneGibibyteOfZeros()
-    {
-        var zeros = Gzip(new byte[16 * 1024 * 1024]);
-        using var bomb = new MemoryStream();
-        bomb.Write(Gzip(VcfStart));
-        for (var i = 0; i < 64; i++) bomb.Write(zeros);
-        return bomb.ToArray();
-    }
-
-    private static byte[] Gzip(byte[] content)
-    {
-        using var compressed = new MemoryStream();
-        using (var gzip = new GZipStream(compressed, CompressionLevel.SmallestSize, leaveOpen: true)) gzip.Write(content);
-        return compressed.ToArray();
     }
 }
