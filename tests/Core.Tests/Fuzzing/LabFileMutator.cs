@@ -145,14 +145,18 @@ internal sealed class LabFileMutator(int seed, LabFileSyntax syntax)
         bytes.RemoveRange(start, length);
     }
 
-    /// <summary>(start, length including the terminator) of every line: CR, LF or CRLF ended, as HL7 v2 segments are.</summary>
-    private static List<(int Start, int Length)> Lines(List<byte> bytes)
+    /// <summary>
+    /// (start, length including the terminator) of every line: CR, LF or CRLF ended, as HL7 v2 segments are. JSON
+    /// (often one line) is cut after each comma instead, so lines are members and elements: duplicated, they are
+    /// repeated properties and array items, not the same whole file again.
+    /// </summary>
+    private List<(int Start, int Length)> Lines(List<byte> bytes)
     {
         var lines = new List<(int, int)>();
         var start = 0;
         for (var i = 0; i < bytes.Count; i++)
         {
-            if (bytes[i] is not ((byte)'\r' or (byte)'\n')) continue;
+            if (bytes[i] is not ((byte)'\r' or (byte)'\n') && !(syntax.Json && bytes[i] == (byte)',')) continue;
             if (i + 1 < bytes.Count && bytes[i] == '\r' && bytes[i + 1] == '\n') i++;
             lines.Add((start, i + 1 - start));
             start = i + 1;
