@@ -12,7 +12,8 @@ builder.Services
     .AddPrecisionMedPipeline()
     .AddPrecisionMedAdapters(builder.Configuration)
     .Configure<PipelineOptions>(builder.Configuration.GetSection(PipelineOptions.SectionName))
-    .Configure<VcfOptions>(builder.Configuration.GetSection(VcfOptions.SectionName));
+    .Configure<VcfOptions>(builder.Configuration.GetSection(VcfOptions.SectionName))
+    .Configure<LimitsOptions>(builder.Configuration.GetSection(LimitsOptions.SectionName));
 builder.Services.AddOpenTelemetry()
     .UseFunctionsWorkerDefaults()
     .AddPrecisionMedTelemetry(builder.Configuration);

@@ -133,7 +133,8 @@ public static class FormatDetector
 
     private static async Task<byte[]> ReadHeadAsync(Stream content, CancellationToken cancellationToken)
     {
-        var buffer = new byte[HeadLength];
+        // A file shorter than the head (most HL7 v2 and FHIR files) gets a buffer its size: detection runs on every pass.
+        var buffer = new byte[content.CanSeek ? (int)Math.Clamp(content.Length - content.Position, 0, HeadLength) : HeadLength];
         var total = 0;
         int read;
         while (total < buffer.Length && (read = await content.ReadAsync(buffer.AsMemory(total), cancellationToken)) > 0)

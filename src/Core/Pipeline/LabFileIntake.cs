@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.IO.Compression;
 using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
 using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Formats;
 
@@ -14,19 +16,31 @@ public sealed record IntakePlan(string ContentHash, DetectedFormat Format, int U
 /// <summary>
 /// The format-independent front of the pipeline, shared by the functions and <c>pmed ingest</c>:
 /// hash the bytes, detect the format from content, count report units, build a unit's FHIR.
-/// The file is streamed, never held whole in memory by this class.
+/// The file is streamed, never held whole in memory by this class, and every pass over it is held to
+/// <see cref="LimitsOptions"/>: file size, decompressed size and decompression ratio (gzip bombs).
 /// </summary>
 public sealed class LabFileIntake
 {
     private readonly Dictionary<LabFileFormat, IReportFormat> _formats;
+    private readonly LimitsOptions _limits;
 
-    public LabFileIntake(IEnumerable<IReportFormat> formats) =>
+    /// <summary>Intake under the default limits.</summary>
+    public LabFileIntake(IEnumerable<IReportFormat> formats)
+        : this(formats, Options.Create(new LimitsOptions()))
+    {
+    }
+
+    public LabFileIntake(IEnumerable<IReportFormat> formats, IOptions<LimitsOptions> limits)
+    {
         _formats = formats.ToDictionary(f => f.Format);
+        _limits = limits.Value;
+    }
 
     /// <summary>Hashes, detects and splits a file; throws <see cref="LabFileRejectedException"/> for unusable input.</summary>
     public async Task<IntakePlan> PlanAsync(OpenLabFile open, CancellationToken cancellationToken)
     {
-        var hash = await HashAsync(open, cancellationToken);
+        // The size limit stops the hashing pass at the limit: an oversized file is not read further.
+        var hash = await HashAsync(async ct => Limited(await open(ct)), cancellationToken);
         var (detected, reader) = await DetectAsync(open, cancellationToken);
         await using var content = await OpenDecompressedAsync(open, detected, cancellationToken);
         var units = await ReadAsync(() => reader.CountUnitsAsync(content, cancellationToken));
@@ -73,11 +87,43 @@ public sealed class LabFileIntake
         return (detected, reader);
     }
 
-    private static async Task<Stream> OpenDecompressedAsync(OpenLabFile open, DetectedFormat detected, CancellationToken cancellationToken)
+    private async Task<Stream> OpenDecompressedAsync(OpenLabFile open, DetectedFormat detected, CancellationToken cancellationToken)
     {
-        var raw = await open(cancellationToken);
-        // GZipStream reads concatenated members, so multi-block BGZF decompresses whole.
-        return detected.Compression == LabFileCompression.None ? raw : new GZipStream(raw, CompressionMode.Decompress);
+        var raw = Limited(await open(cancellationToken));
+        if (detected.Compression == LabFileCompression.None) return raw;
+
+        // GZipStream reads concatenated members, so multi-block BGZF decompresses whole. The inflated bytes are
+        // counted as they are read, so a bomb is stopped at the limit, never inflated in full.
+        return new LimitedReadStream(new GZipStream(raw, CompressionMode.Decompress), inflated => CheckInflated(inflated, raw.BytesRead));
+    }
+
+    /// <summary>The file as stored, held to <see cref="LimitsOptions.MaxFileBytes"/>.</summary>
+    private LimitedReadStream Limited(Stream raw) => new(raw, read =>
+    {
+        if (read > _limits.MaxFileBytes)
+        {
+            throw new LabFileRejectedException(SourcePosition.None, LimitsOptions.Breach(
+                "the file is larger than a lab file may be", nameof(LimitsOptions.MaxFileBytes), LimitsOptions.Bytes(_limits.MaxFileBytes)));
+        }
+    });
+
+    private void CheckInflated(long inflated, long compressed)
+    {
+        if (inflated > _limits.MaxDecompressedBytes)
+        {
+            throw new LabFileRejectedException(SourcePosition.None, LimitsOptions.Breach(
+                "the file decompresses to more than its content may be (a gzip bomb?); reading stopped there",
+                nameof(LimitsOptions.MaxDecompressedBytes), LimitsOptions.Bytes(_limits.MaxDecompressedBytes)));
+        }
+
+        if (inflated >= LimitsOptions.RatioCheckedAfterBytes && inflated > _limits.MaxDecompressionRatio * Math.Max(compressed, 1))
+        {
+            throw new LabFileRejectedException(SourcePosition.None, LimitsOptions.Breach(
+                string.Create(CultureInfo.InvariantCulture,
+                    $"the file decompresses {inflated / (double)Math.Max(compressed, 1):F0} to 1 ({compressed} compressed bytes gave {inflated}): a gzip bomb; reading stopped there"),
+                nameof(LimitsOptions.MaxDecompressionRatio),
+                string.Create(CultureInfo.InvariantCulture, $"{_limits.MaxDecompressionRatio} to 1")));
+        }
     }
 
     private static async Task<T> ReadAsync<T>(Func<Task<T>> read)

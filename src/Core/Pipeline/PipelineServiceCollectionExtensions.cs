@@ -19,6 +19,7 @@ public static class PipelineServiceCollectionExtensions
     public static IServiceCollection AddPrecisionMedPipeline(this IServiceCollection services)
     {
         services.AddOptions<PipelineOptions>();
+        services.AddOptions<LimitsOptions>();
         services.AddOptions<KnowledgeOptions>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IKnowledgeStore>(EmbeddedKnowledgeSeed.Instance);

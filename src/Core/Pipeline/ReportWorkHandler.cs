@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PrecisionMed.Core.Fhir;
@@ -239,7 +241,8 @@ public sealed class ReportWorkHandler(
         if (transaction.ReportReference is null || transaction.Bundles.Count == 0) return null;
         var report = transaction.Bundles[^1]["entry"]?.AsArray()
             .FirstOrDefault(e => e?["request"]?["url"]?.GetValue<string>() == transaction.ReportReference);
-        return report?["resource"]?["status"]?.GetValue<string>();
+        // A lab's status that is not a string (found by the pipeline fuzz) is no status, not an exception after the write.
+        return report?["resource"]?["status"] is JsonValue status && status.GetValueKind() == JsonValueKind.String ? status.GetValue<string>() : null;
     }
 
     private async Task<LabFileLocation> FindOriginalAsync(WorkItem item, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using PrecisionMed.Core.Pipeline;
 
@@ -10,7 +11,8 @@ namespace PrecisionMed.Core.Tests.Fakes;
 internal sealed class RecordingFhirWriter : IFhirWriter
 {
     private readonly List<JsonObject> _written = [];
-    private readonly Dictionary<string, JsonObject> _resources = new(StringComparer.Ordinal);
+    // As UTF-8 JSON rather than node trees: tens of thousands of kept resources (fuzzing) cost the GC nothing to mark.
+    private readonly Dictionary<string, byte[]> _resources = new(StringComparer.Ordinal);
     private readonly List<JsonObject> _patients = [];
 
     /// <summary>The Patients the server holds: the EMR's (<see cref="AddPatient"/>) and those conditionally created.</summary>
@@ -21,6 +23,9 @@ internal sealed class RecordingFhirWriter : IFhirWriter
 
     public IReadOnlyList<JsonObject> Written => _written;
 
+    /// <summary>False keeps only the resources (for reads), not every bundle: fuzzing writes tens of thousands.</summary>
+    public bool KeepsWritten { get; set; } = true;
+
     /// <summary>When set, every write throws it (e.g. <see cref="FhirTransientException"/> or <see cref="FhirRejectedException"/>).</summary>
     public Exception? FailWith { get; set; }
 
@@ -29,11 +34,11 @@ internal sealed class RecordingFhirWriter : IFhirWriter
         cancellationToken.ThrowIfCancellationRequested();
         if (FailWith is { } failure) throw failure;
 
-        _written.Add((JsonObject)bundle.DeepClone());
+        if (KeepsWritten) _written.Add((JsonObject)bundle.DeepClone());
         foreach (var entry in bundle["entry"]!.AsArray())
         {
             if (entry!["request"]!["method"]!.GetValue<string>() == "PUT")
-                _resources[entry["request"]!["url"]!.GetValue<string>()] = (JsonObject)entry["resource"]!.DeepClone();
+                _resources[entry["request"]!["url"]!.GetValue<string>()] = JsonSerializer.SerializeToUtf8Bytes(entry["resource"]);
             else if (entry["resource"] is JsonObject { } patient && (string?)patient["resourceType"] == "Patient"
                      && FindPatients(patient).Count == 0)
                 _patients.Add((JsonObject)patient.DeepClone()); // a conditional create: only when no Patient has the identifier
@@ -51,7 +56,7 @@ internal sealed class RecordingFhirWriter : IFhirWriter
     {
         cancellationToken.ThrowIfCancellationRequested();
         if (FailWith is { } failure) throw failure;
-        return Task.FromResult(_resources.TryGetValue(reference, out var resource) ? (JsonObject?)resource.DeepClone() : null);
+        return Task.FromResult(_resources.TryGetValue(reference, out var resource) ? JsonNode.Parse(resource)!.AsObject() : null);
     }
 
     public Task<IReadOnlyList<JsonObject>> FindPatientsAsync(string system, string value, CancellationToken cancellationToken)

@@ -21,10 +21,13 @@ internal sealed class PipelineHarness : IDisposable
 
     private readonly ServiceProvider _services;
 
-    public PipelineHarness(Action<PipelineOptions>? configure = null)
+    /// <param name="configure">Changes to the pipeline's options.</param>
+    /// <param name="limits">Changes to the hostile-input limits.</param>
+    /// <param name="logLevel">The least severe level recorded (fuzzing many files keeps only warnings).</param>
+    public PipelineHarness(Action<PipelineOptions>? configure = null, Action<LimitsOptions>? limits = null, LogLevel logLevel = LogLevel.Trace)
     {
         var services = new ServiceCollection()
-            .AddLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace))
+            .AddLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(logLevel))
             .AddSingleton<TimeProvider>(Clock)
             .AddSingleton<ILabFileStore>(Store)
             .AddSingleton<ILabFileLedger>(Ledger)
@@ -37,6 +40,7 @@ internal sealed class PipelineHarness : IDisposable
             options.PipelineVersion = PipelineVersion;
             configure?.Invoke(options);
         });
+        if (limits is not null) services.Configure(limits);
         _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 

@@ -7,6 +7,7 @@ using PrecisionMed.Core.Pipeline;
 using PrecisionMed.Core.Pipeline.Ledger;
 using PrecisionMed.Functions.Tests.Hosting;
 using PrecisionMed.Functions.Triggers;
+using PrecisionMed.Testing.HostileInput;
 using PrecisionMed.Testing.Stack;
 
 namespace PrecisionMed.Functions.Tests.EndToEnd;
@@ -39,6 +40,27 @@ public sealed class LabFileFailureEndToEndTests(LocalStackFixture stack)
         var file = await host.Ledger.FindFileAsync(FileIdOf(lab, content), ct);
         Assert.Equal(FileState.Rejected, file!.State);
         Assert.Equal($"rejected/{lab}/{name}", file.StoredAt);
+    }
+
+    [Fact]
+    public async Task GzipBomb_Arrives_IsRejectedNamingTheLimitAndKept()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var host = new PipelineHost(stack.Stack);
+        const string lab = "lab-bomb";
+        const string name = "results.vcf.gz";
+        var content = GzipBombs.OneGibibyteOfZerosAfterAVcfHeader();
+
+        await host.UploadAsync(lab, name, content, ct);
+        await host.ArriveAsync(lab, name, ct);
+
+        Assert.Empty(await host.DrainWorkQueueAsync(ct));
+        Assert.False(await host.ExistsAsync(LabFileAreas.Incoming, $"{lab}/{name}", ct));
+        Assert.Equal(content, await host.ReadBlobAsync(LabFileAreas.Rejected, $"{lab}/{name}", ct));
+        var report = LabFileErrorReport.Parse(await host.ReadBlobAsync(LabFileAreas.Rejected, $"{lab}/{name}.error.json", ct))!;
+        Assert.Contains("gzip bomb", report.Reason, StringComparison.Ordinal);
+        Assert.Contains("Limits:MaxDecompressionRatio", report.Reason, StringComparison.Ordinal);
+        Assert.Equal(FileState.Rejected, (await host.Ledger.FindFileAsync(FileIdOf(lab, content), ct))!.State);
     }
 
     [Fact]

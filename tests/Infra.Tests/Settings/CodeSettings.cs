@@ -124,7 +124,16 @@ internal static class CodeSettings
         ["Vcf:OnlyKnownVariants"] = new(AzureUse.CodeDefault),
         ["Vcf:MaxReportableVariants"] = new(AzureUse.CodeDefault),
         ["Vcf:HomoplasmicRatio"] = new(AzureUse.CodeDefault),
-        ["Vcf:MaxLineBytes"] = new(AzureUse.CodeDefault),
+
+        // LimitsOptions: hostile-input limits. The defaults are sized for clinical files (comments in LimitsOptions);
+        // a lab that needs more gets a parameter here and in main.bicep rather than a hand-set value.
+        ["Limits:MaxFileBytes"] = new(AzureUse.CodeDefault),
+        ["Limits:MaxDecompressedBytes"] = new(AzureUse.CodeDefault),
+        ["Limits:MaxDecompressionRatio"] = new(AzureUse.CodeDefault),
+        ["Limits:MaxDocumentBytes"] = new(AzureUse.CodeDefault),
+        ["Limits:MaxLineBytes"] = new(AzureUse.CodeDefault),
+        ["Limits:MaxMessagesPerFile"] = new(AzureUse.CodeDefault),
+        ["Limits:MaxJsonDepth"] = new(AzureUse.CodeDefault),
     };
 
     /// <summary>Settings the Functions host and the Application Insights integration read.</summary>

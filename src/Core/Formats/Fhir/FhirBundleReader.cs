@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using PrecisionMed.Core.Pipeline;
 
 namespace PrecisionMed.Core.Formats.Fhir;
 
@@ -13,31 +15,63 @@ public static class FhirBundleReader
     private static readonly HashSet<string> AcceptedBundleTypes =
         new(StringComparer.Ordinal) { "collection", "transaction", "batch", "document", "searchset" };
 
-    private static readonly JsonDocumentOptions DocumentOptions = new()
-    {
-        MaxDepth = 128,
-        CommentHandling = JsonCommentHandling.Disallow,
-        AllowTrailingCommas = false,
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
 
-        // FHIR JSON forbids repeated names; rejecting them while parsing makes them a rejection (no
-        // position: System.Text.Json gives none, the reason names the property), where JsonObject
-        // would later throw ArgumentException on first access.
-        AllowDuplicateProperties = false,
-    };
+    private const string InvalidText = "the file holds text that is not valid UTF-8 (or an unpaired surrogate escape)";
 
-    public static async Task<LabBundle> ReadAsync(Stream content, CancellationToken cancellationToken)
+    /// <summary>How deep a bundle may nest by default (<see cref="LimitsOptions.MaxJsonDepth"/>).</summary>
+    public const int DefaultMaxDepth = 64;
+
+    public static Task<LabBundle> ReadAsync(Stream content, CancellationToken cancellationToken) =>
+        ReadAsync(content, new LimitsOptions(), cancellationToken);
+
+    /// <summary>Reads the whole stream (at most <see cref="LimitsOptions.MaxDocumentBytes"/>) and parses it.</summary>
+    public static async Task<LabBundle> ReadAsync(Stream content, LimitsOptions limits, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(limits);
+        var bytes = await LabFileContent.ReadAllAsync(content, limits.MaxDocumentBytes, "FHIR JSON", cancellationToken);
+        return Read(bytes, limits.MaxJsonDepth);
+    }
+
+    /// <summary>Parses a bundle from its UTF-8 bytes; nesting deeper than <paramref name="maxDepth"/> rejects it.</summary>
+    public static LabBundle Read(ReadOnlySpan<byte> utf8Json, int maxDepth = DefaultMaxDepth)
+    {
+        if (utf8Json.StartsWith(Utf8Bom)) utf8Json = utf8Json[Utf8Bom.Length..];
+        var options = new JsonDocumentOptions
+        {
+            MaxDepth = maxDepth,
+            CommentHandling = JsonCommentHandling.Disallow,
+            AllowTrailingCommas = false,
+
+            // FHIR JSON forbids repeated names; rejecting them while parsing makes them a rejection (no
+            // position: System.Text.Json gives none, the reason names the property), where JsonObject
+            // would later throw ArgumentException on first access.
+            AllowDuplicateProperties = false,
+        };
+
         JsonNode? root;
         try
         {
-            root = await JsonNode.ParseAsync(content, documentOptions: DocumentOptions, cancellationToken: cancellationToken);
+            root = JsonNode.Parse(utf8Json, documentOptions: options);
         }
         catch (JsonException ex)
         {
+            if (JsonScan.FindTooDeep(utf8Json, maxDepth) is { } tooDeep)
+            {
+                throw new LabFileRejectedException(tooDeep, LimitsOptions.Breach(
+                    "the JSON nests deeper than a FHIR bundle may", nameof(LimitsOptions.MaxJsonDepth),
+                    maxDepth.ToString(CultureInfo.InvariantCulture) + " levels"));
+            }
+
             // Utf8JsonReader positions are zero-based; people count from one.
             throw new LabFileRejectedException(
                 new SourcePosition { Line = ex.LineNumber + 1, Column = ex.BytePositionInLine + 1 },
                 "the file is not valid JSON: " + FirstSentence(ex.Message));
+        }
+        catch (InvalidOperationException)
+        {
+            // Checking for repeated names unescapes them; an unpaired surrogate escape cannot be (found by the pipeline fuzz).
+            throw new LabFileRejectedException(JsonScan.FindUndecodableText(utf8Json, maxDepth) ?? SourcePosition.None, InvalidText);
         }
 
         return Read(root);
@@ -48,7 +82,7 @@ public static class FhirBundleReader
         if (root is not JsonObject bundle)
             throw Reject("$", "expected a JSON object (a FHIR Bundle)");
         if (FindInvalidText(bundle) is { } invalidAt)
-            throw Reject("Bundle" + invalidAt, "the file holds text that is not valid UTF-8 (or an unpaired surrogate escape)");
+            throw Reject("Bundle" + invalidAt, InvalidText);
 
         var resourceType = GetString(bundle, "resourceType");
         if (resourceType != "Bundle")

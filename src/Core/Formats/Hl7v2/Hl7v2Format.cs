@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Extensions.Options;
 using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Fhir.Genomics;
 using PrecisionMed.Core.Knowledge.Enrichment;
@@ -13,30 +14,41 @@ namespace PrecisionMed.Core.Formats.Hl7v2;
 public sealed class Hl7v2Format : IReportFormat
 {
     private readonly ReportEnricher? _enricher;
+    private readonly LimitsOptions _limits = new();
 
-    /// <summary>Maps without enrichment: the lab's content only.</summary>
+    /// <summary>Maps without enrichment: the lab's content only, under the default limits.</summary>
     public Hl7v2Format()
     {
     }
 
     public Hl7v2Format(ReportEnricher enricher) => _enricher = enricher;
 
-    /// <summary>HL7 v2 files are read whole; one larger than this is rejected rather than buffered.</summary>
-    public const int MaxFileBytes = 256 * 1024 * 1024;
+    /// <summary>Maps without enrichment, under the given limits.</summary>
+    public Hl7v2Format(IOptions<LimitsOptions> limits) => _limits = limits.Value;
+
+    public Hl7v2Format(ReportEnricher enricher, IOptions<LimitsOptions> limits)
+        : this(enricher) => _limits = limits.Value;
 
     public LabFileFormat Format => LabFileFormat.Hl7v2;
 
     public async Task<int> CountUnitsAsync(Stream content, CancellationToken cancellationToken)
     {
-        var bytes = await ReadAllAsync(content, cancellationToken);
-        return Hl7v2MessageSplitter.Split(bytes).Messages.Count;
+        var messages = Split(await ReadAllAsync(content, cancellationToken));
+        if (messages.Count > _limits.MaxMessagesPerFile)
+        {
+            var first = messages[_limits.MaxMessagesPerFile];
+            throw new LabFileRejectedException(Hl7v2Problems.InFile(first.Line, first.SegmentOffset, "MSH", null), LimitsOptions.Breach(
+                string.Create(CultureInfo.InvariantCulture, $"the file holds {messages.Count} messages; this MSH starts message {_limits.MaxMessagesPerFile + 1}"),
+                nameof(LimitsOptions.MaxMessagesPerFile), _limits.MaxMessagesPerFile.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        return messages.Count;
     }
 
     public async Task<ReportTransaction> BuildUnitAsync(Stream content, ReportProvenance provenance, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(provenance);
-        var bytes = await ReadAllAsync(content, cancellationToken);
-        var messages = Hl7v2MessageSplitter.Split(bytes).Messages;
+        var messages = Split(await ReadAllAsync(content, cancellationToken));
         if (provenance.UnitIndex >= messages.Count)
         {
             // The file under this name no longer splits as it did at intake: its content changed.
@@ -68,23 +80,8 @@ public sealed class Hl7v2Format : IReportFormat
         return codes;
     }
 
-    private static async Task<byte[]> ReadAllAsync(Stream content, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(content);
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await content.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > MaxFileBytes)
-            {
-                throw new LabFileRejectedException(SourcePosition.None, string.Create(CultureInfo.InvariantCulture,
-                    $"the HL7 v2 file is larger than {MaxFileBytes / (1024 * 1024)} MiB, the most read in one piece"));
-            }
+    private IReadOnlyList<Hl7v2MessageSlice> Split(byte[] bytes) => Hl7v2MessageSplitter.Split(bytes, _limits.MaxLineBytes).Messages;
 
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
-    }
+    private Task<byte[]> ReadAllAsync(Stream content, CancellationToken cancellationToken) =>
+        LabFileContent.ReadAllAsync(content, _limits.MaxDocumentBytes, "HL7 v2", cancellationToken);
 }

@@ -11,8 +11,10 @@ namespace PrecisionMed.Core.Formats.Hl7v2;
 public static class Hl7v2MessageSplitter
 {
     /// <summary>Finds the messages of a file (UTF-8 or ASCII bytes; BOM and MLLP framing allowed).</summary>
-    /// <exception cref="LabFileRejectedException">No MSH at all, or a segment outside any message.</exception>
-    public static Hl7v2Batch Split(ReadOnlyMemory<byte> content)
+    /// <param name="content">The whole file.</param>
+    /// <param name="maxSegmentBytes">The longest segment accepted (<see cref="Pipeline.LimitsOptions.MaxLineBytes"/>).</param>
+    /// <exception cref="LabFileRejectedException">No MSH at all, a segment outside any message, or one too long.</exception>
+    public static Hl7v2Batch Split(ReadOnlyMemory<byte> content, int maxSegmentBytes = int.MaxValue)
     {
         var span = content.Span;
         var reader = new Hl7v2SegmentReader(span);
@@ -27,6 +29,7 @@ public static class Hl7v2MessageSplitter
         {
             segmentIndex++;
             var segment = reader.Current;
+            if (segment.Length > maxSegmentBytes) Hl7v2Problems.ThrowSegmentTooLong(reader.Line, segmentIndex, segment, maxSegmentBytes);
             if (segment.StartsWith("MSH"u8))
             {
                 // Even "MSH" followed by a letter starts a message: parsing then names the bad MSH-1.

@@ -16,8 +16,9 @@ public sealed class VcfFormat : IReportFormat
     private readonly IOptions<VcfOptions> _options;
     private readonly IVariantKnowledge _knowledge;
     private readonly ReportEnricher? _enricher;
+    private readonly IOptions<LimitsOptions> _limits = Options.Create(new LimitsOptions());
 
-    /// <summary>Maps without enrichment: the lab's content only.</summary>
+    /// <summary>Maps without enrichment: the lab's content only, under the default limits.</summary>
     public VcfFormat(IOptions<VcfOptions> options, IVariantKnowledge knowledge)
     {
         _options = options;
@@ -27,11 +28,14 @@ public sealed class VcfFormat : IReportFormat
     public VcfFormat(IOptions<VcfOptions> options, IVariantKnowledge knowledge, ReportEnricher enricher)
         : this(options, knowledge) => _enricher = enricher;
 
+    public VcfFormat(IOptions<VcfOptions> options, IVariantKnowledge knowledge, ReportEnricher enricher, IOptions<LimitsOptions> limits)
+        : this(options, knowledge, enricher) => _limits = limits;
+
     public LabFileFormat Format => LabFileFormat.Vcf;
 
     public async Task<int> CountUnitsAsync(Stream content, CancellationToken cancellationToken)
     {
-        var reader = await VcfReader.OpenAsync(content, cancellationToken, _options.Value.MaxLineBytes);
+        var reader = await VcfReader.OpenAsync(content, cancellationToken, _limits.Value.MaxLineBytes);
         if (reader.Header.Samples.Count == 0)
         {
             throw new LabFileRejectedException(new SourcePosition { Line = reader.Header.HeaderLineCount },
@@ -43,7 +47,7 @@ public sealed class VcfFormat : IReportFormat
 
     public async Task<ReportTransaction> BuildUnitAsync(Stream content, ReportProvenance provenance, CancellationToken cancellationToken)
     {
-        var reader = await VcfReader.OpenAsync(content, cancellationToken, _options.Value.MaxLineBytes);
+        var reader = await VcfReader.OpenAsync(content, cancellationToken, _limits.Value.MaxLineBytes);
         var report = await new VcfReportMapper(_options.Value, _knowledge).MapAsync(reader, provenance, cancellationToken);
         if (_enricher is not null) report = await _enricher.EnrichAsync(report, provenance.LabId, cancellationToken);
         return GenomicReportBuilder.Build(report, provenance);

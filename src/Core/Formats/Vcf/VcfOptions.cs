@@ -36,6 +36,4 @@ public sealed class VcfOptions
 
     /// <summary>On chrM, AD/DP at or above this is homoplasmic, below heteroplasmic (vcf2fhir's default).</summary>
     public decimal HomoplasmicRatio { get; set; } = 0.99m;
-
-    public int MaxLineBytes { get; set; } = VcfReader.DefaultMaxLineBytes;
 }

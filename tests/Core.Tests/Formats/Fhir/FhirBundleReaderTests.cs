@@ -53,6 +53,20 @@ public sealed class FhirBundleReaderTests
     }
 
     [Fact]
+    public async Task ReadAsync_UnpairedSurrogateEscapeInAPropertyName_RejectedWithLineAndColumn()
+    {
+        // Found by the pipeline fuzz (FHIR case 858 of seed 7003): the check for repeated names unescaped the name and
+        // threw InvalidOperationException, which escaped intake.
+        const string json = "{\n  \"resourceType\": \"Bundle\",\n  \"ty\\ud800pe\": \"collection\"\n}";
+
+        var problem = await RejectedAsync(json);
+
+        Assert.Equal(3, problem.Position.Line);
+        Assert.Equal(3, problem.Position.Column);
+        Assert.Contains("unpaired surrogate", problem.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ReadAsync_MissingComma_RejectedWithOneBasedLineAndColumn()
     {
         const string json = "{\n  \"resourceType\": \"Bundle\",\n  \"type\": \"collection\"\n  \"entry\": []\n}";
