@@ -107,7 +107,7 @@ public sealed class LabFileReplayerTests
         var unknown = await harness.Replayer.ReplayAsync("no-such-file", ByOperator, ct);
 
         Assert.Equal(ReplayOutcome.NothingToReplay, completed.Outcome);
-        Assert.Contains("is Completed: no unit is Failed", completed.Message, StringComparison.Ordinal);
+        Assert.Contains("is Completed: no unit is Held or Failed", completed.Message, StringComparison.Ordinal);
         Assert.Equal(ReplayOutcome.NotFound, unknown.Outcome);
         Assert.Single(harness.Queue.Items);
     }
@@ -147,10 +147,10 @@ public sealed class LabFileReplayerTests
     }
 
     [Fact]
-    public void ReplayableStates_AreTheFailedOnes()
+    public void ReplayableStates_AreTheFailedAndHeldOnes()
     {
-        Assert.Equal([UnitState.Failed], LabFileReplayer.ReplayableStates.Order());
-        Assert.Equal([FileState.Failed], LabFileReplayer.ReplayableFileStates);
+        Assert.Equal([UnitState.Held, UnitState.Failed], LabFileReplayer.ReplayableStates.Order());
+        Assert.Equal([FileState.Held, FileState.Failed], LabFileReplayer.ReplayableFileStates);
     }
 
     private static async Task FailAsync(PipelineHarness harness, byte[] content)

@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using PrecisionMed.Core.Pipeline;
 using PrecisionMed.Core.Pipeline.Ledger;
+using PrecisionMed.Core.Pipeline.Review;
 using PrecisionMed.Core.Tests.Fuzzing;
 
 namespace PrecisionMed.Core.Tests.Pipeline;
@@ -12,7 +13,10 @@ namespace PrecisionMed.Core.Tests.Pipeline;
 /// Fuzz (issue 7): 10,000 fixed-seed mutations each of corpus HL7 v2, VCF and FHIR files through intake and
 /// processing as the functions run them (arrival, then every work item), with fakes at the ports. No exception may
 /// escape, and every file must be accounted for: the ledger holds it in a terminal state (Completed or Rejected with a
-/// reason), each of its units Completed or Rejected with a reason, and the original is in archive/ or rejected/.
+/// reason), each of its units Completed or Rejected with a reason, and the original is in archive/ or rejected/. A
+/// mutation that changes a patient's name, birth date or sex under an identifier an earlier case already wrote is held
+/// for review, as it must be: then the file is Held, each held unit says why, the original stays in incoming/ and its
+/// copy is in review/.
 /// </summary>
 public sealed class PipelineFuzzTests
 {
@@ -62,7 +66,7 @@ public sealed class PipelineFuzzTests
                 {
                     var outcome = await harness.Work.HandleAsync(harness.Queue.Messages[processed++], ct);
                     work[outcome] = work.GetValueOrDefault(outcome) + 1;
-                    if (outcome is not (WorkOutcome.Completed or WorkOutcome.Rejected)) failures.Add($"case {i} ({seedName}): work item {outcome}");
+                    if (outcome is not (WorkOutcome.Completed or WorkOutcome.Rejected or WorkOutcome.Held)) failures.Add($"case {i} ({seedName}): work item {outcome}");
                 }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -73,7 +77,7 @@ public sealed class PipelineFuzzTests
         }
 
         var elapsed = stopwatch.Elapsed;
-        var (completedUnits, rejectedUnits) = (0, 0);
+        var (completedUnits, rejectedUnits, heldUnits) = (0, 0, 0);
         foreach (var (i, seedName, name, fileId) in cases)
         {
             var unaccounted = await UnaccountedAsync(harness, name, fileId, ct);
@@ -85,6 +89,7 @@ public sealed class PipelineFuzzTests
             foreach (var unit in await harness.Ledger.ListUnitsAsync(file.FileId, ct))
             {
                 if (unit.State == UnitState.Completed) completedUnits++;
+                else if (unit.State == UnitState.Held) heldUnits++;
                 else rejectedUnits++;
             }
         }
@@ -92,7 +97,8 @@ public sealed class PipelineFuzzTests
         var summary = string.Create(CultureInfo.InvariantCulture,
             $"{syntax.Name}: {Cases} mutated files from {seeds.Count} seeds in {elapsed.TotalSeconds:F1} s; arrivals {Describe(arrivals)}; "
             + $"work items {Describe(work)}; ledger: {harness.Ledger.Files.Count(f => f.State == FileState.Completed)} files completed, "
-            + $"{harness.Ledger.Files.Count(f => f.State == FileState.Rejected)} rejected; units {completedUnits} completed, {rejectedUnits} rejected");
+            + $"{harness.Ledger.Files.Count(f => f.State == FileState.Rejected)} rejected, "
+            + $"{harness.Ledger.Files.Count(f => f.State == FileState.Held)} held; units {completedUnits} completed, {rejectedUnits} rejected, {heldUnits} held");
         TestContext.Current.SendDiagnosticMessage(summary);
         TestContext.Current.TestOutputHelper?.WriteLine(summary);
 
@@ -106,11 +112,12 @@ public sealed class PipelineFuzzTests
     /// <summary>Why a dropped file is not accounted for, or null when it is.</summary>
     private static async Task<string?> UnaccountedAsync(PipelineHarness harness, string name, string fileId, CancellationToken ct)
     {
+        var file = await harness.Ledger.FindFileAsync(fileId, ct);
+        if (file?.State == FileState.Held) return await UnaccountedHeldAsync(harness, name, file, ct);
         if (harness.Store.Exists(PipelineHarness.Incoming(name))) return "the original is still in incoming/";
         if (!harness.Store.Exists(PipelineHarness.Archive(name)) && !harness.Store.Exists(PipelineHarness.Rejected(name)))
             return "the original is in neither archive/ nor rejected/";
 
-        var file = await harness.Ledger.FindFileAsync(fileId, ct);
         if (file is null) return "no ledger file";
         if (file.State is not (FileState.Completed or FileState.Rejected)) return $"ledger file {file.State}";
         if (file.State == FileState.Rejected && string.IsNullOrWhiteSpace(file.Problem?.Reason)) return "rejected without a reason";
@@ -121,6 +128,23 @@ public sealed class PipelineFuzzTests
         {
             if (unit.State == UnitState.Rejected && string.IsNullOrWhiteSpace(unit.Problem?.Reason)) return $"unit {unit.UnitIndex} rejected without a reason";
             if (unit.State is not (UnitState.Completed or UnitState.Rejected)) return $"unit {unit.UnitIndex} {unit.State}";
+        }
+
+        return null;
+    }
+
+    private static async Task<string?> UnaccountedHeldAsync(PipelineHarness harness, string name, LedgerFile file, CancellationToken ct)
+    {
+        if (!harness.Store.Exists(PipelineHarness.Incoming(name))) return "held, but the original is gone from incoming/";
+        if (!harness.Store.Exists(ReviewArea.CopyOf(PipelineHarness.LabId, name))) return "held, but no copy in review/";
+        var units = await harness.Ledger.ListUnitsAsync(file.FileId, ct);
+        if (!units.Any(u => u.State == UnitState.Held)) return "file Held with no held unit";
+        foreach (var unit in units)
+        {
+            if (unit.State is UnitState.Held or UnitState.Rejected && string.IsNullOrWhiteSpace(unit.Problem?.Reason)) return $"unit {unit.UnitIndex} {unit.State} without a reason";
+            if (unit.State is not (UnitState.Completed or UnitState.Rejected or UnitState.Held)) return $"unit {unit.UnitIndex} {unit.State}";
+            if (unit.State == UnitState.Held && !harness.Store.Exists(ReviewArea.HeldReportOf(PipelineHarness.LabId, name, unit.UnitIndex)))
+                return $"unit {unit.UnitIndex} held without its review/ reason";
         }
 
         return null;
