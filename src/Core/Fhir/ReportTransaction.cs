@@ -30,6 +30,9 @@ public sealed record ReportTransaction(
 
     /// <summary>The knowledge store version the report was enriched with (also in its Provenance); null when not enriched.</summary>
     public string? KnowledgeVersion { get; init; }
+    /// <summary>False when the report's status is the format's default rather than the lab's word (VCF): see <see cref="LabReports.LabReport.StatusStatedByLab"/>.</summary>
+    public bool StatusStatedByLab { get; init; } = true;
+
     /// <summary>For VCF units: every record counted by outcome (reported, or the rule that skipped it).</summary>
     public IReadOnlyDictionary<string, long> RecordCounts { get; init; } = new Dictionary<string, long>();
 }

@@ -23,6 +23,12 @@ public sealed record LabReport
     public required PatientDetails Patient { get; init; }
     public ReportStatus Status { get; init; } = ReportStatus.Final;
 
+    /// <summary>
+    /// False when the format cannot state a status (VCF) and <see cref="Status"/> is the default: then a report sent
+    /// again for the same accession from other content is an amendment of the earlier one (DESIGN.md §5).
+    /// </summary>
+    public bool StatusStatedByLab { get; init; } = true;
+
     /// <summary>The lab's own test code (OBR-4), kept beside LOINC 51969-4.</summary>
     public CodedValue? TestCode { get; init; }
     public string? Effective { get; init; }

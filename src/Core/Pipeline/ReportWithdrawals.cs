@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using PrecisionMed.Core.Fhir;
+using PrecisionMed.Core.Fhir.Genomics;
 
 namespace PrecisionMed.Core.Pipeline;
 
@@ -43,6 +44,7 @@ public static class ReportWithdrawals
             {
                 meta.Remove("versionId");
                 meta.Remove("lastUpdated");
+                DropStatusPinningProfiles(meta);
             }
 
             entries.Add(ReportTransactionBuilder.Entry(resource, "PUT", reference));
@@ -52,6 +54,29 @@ public static class ReportWithdrawals
         return withdrawn.Count == 0
             ? null
             : new ReportWithdrawal(withdrawn, new JsonObject { ["resourceType"] = "Bundle", ["type"] = "transaction", ["entry"] = entries });
+    }
+
+    /// <summary>
+    /// IG profiles that fix the status of a live resource (a recommendation Task is <c>requested</c>, an analysis
+    /// Procedure <c>completed</c>): a withdrawn one no longer claims them, so it still validates, as its base resource.
+    /// </summary>
+    private static readonly HashSet<string> StatusPinningProfiles = new(StringComparer.Ordinal)
+    {
+        GenomicsCodes.MedicationRecommendationProfile,
+        GenomicsCodes.FollowupRecommendationProfile,
+        GenomicsCodes.GenomicStudyAnalysisProfile,
+    };
+
+    private static void DropStatusPinningProfiles(JsonObject meta)
+    {
+        if (meta["profile"] is not JsonArray profiles) return;
+        for (var i = profiles.Count - 1; i >= 0; i--)
+        {
+            if (profiles[i] is JsonValue value && value.GetValueKind() == JsonValueKind.String && StatusPinningProfiles.Contains(value.GetValue<string>()))
+                profiles.RemoveAt(i);
+        }
+
+        if (profiles.Count == 0) meta.Remove("profile");
     }
 
     private static IEnumerable<string> TargetsOf(JsonObject provenance)

@@ -160,6 +160,8 @@ public sealed class ReportWorkHandler(
         {
             if (await patientSafety.HoldIfPatientDisagreesAsync(item, unit, original, transaction, cancellationToken)) return WorkOutcome.Held;
 
+            await ReportAmendments.ApplyAsync(transaction, item.ContentHash, writer, cancellationToken);
+
             // Withdrawals first: a retry after a failure in between finds the same previous Provenance and
             // the withdrawn results already entered-in-error, so it writes nothing twice.
             withdrawal = await ReportWithdrawals.FindAsync(transaction, writer, cancellationToken);

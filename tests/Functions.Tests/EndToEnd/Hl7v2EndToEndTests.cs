@@ -142,14 +142,54 @@ public sealed class Hl7v2EndToEndTests(LocalStackFixture stack)
         Assert.Equal([0, 1, 2], notices.Select(n => n.UnitIndex).Order());
     }
 
-    private static async Task<LedgerUnit> IngestAsync(PipelineHost host, string relativePath, CancellationToken ct)
+    /// <summary>
+    /// A cancellation (OBR-25 X, no results) of a final report already in the FHIR service: the report is cancelled,
+    /// its order revoked, every result it had written entered-in-error, and EMRs are told.
+    /// </summary>
+    [Fact]
+    public async Task CancelledOru_AfterTheFinalReport_ReportCancelledAndEveryResultWithdrawn()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var host = new PipelineHost(stack.Stack);
+        // A lab of its own: the correction test writes the same accession for LabId.
+        const string lab = "lab-hl7-cancel";
+        var original = await IngestAsync(host, "hl7v2/authored/germline_from_cgexample.hl7", ct, lab);
+        var cancelled = await IngestAsync(host, "hl7v2/authored/cancelled_germline.hl7", ct, lab);
+
+        Assert.Equal(original.ReportReference, cancelled.ReportReference);
+        var observations = original.ResourceReferences.Where(r => r.StartsWith("Observation/", StringComparison.Ordinal)).Order().ToList();
+        Assert.NotEmpty(observations);
+        Assert.Equal(observations, cancelled.WithdrawnReferences.Where(r => r.StartsWith("Observation/", StringComparison.Ordinal)).Order());
+        var errors = new List<string>();
+        foreach (var reference in cancelled.WithdrawnReferences)
+        {
+            var resource = await GetAsync(host, reference, ct);
+            Assert.Equal("entered-in-error", resource["status"]!.GetValue<string>());
+            errors.AddRange(FhirProfileValidator.Shared.Validate(resource.ToJsonString()).Errors.Select(e => $"{reference}: {e}"));
+        }
+
+        var report = await GetAsync(host, cancelled.ReportReference!, ct);
+        Assert.Equal("cancelled", report["status"]!.GetValue<string>());
+        Assert.Null(report["result"]);
+        errors.AddRange(FhirProfileValidator.Shared.Validate(report.ToJsonString()).Errors.Select(e => $"{cancelled.ReportReference}: {e}"));
+        var order = await GetAsync(host, cancelled.ResourceReferences.Single(r => r.StartsWith("ServiceRequest/", StringComparison.Ordinal)), ct);
+        Assert.Equal("revoked", order["status"]!.GetValue<string>());
+        Assert.True(errors.Count == 0, string.Join(Environment.NewLine, errors));
+
+        var notices = (await host.NotificationQueue.ReceiveMessagesAsync(maxMessages: 32, cancellationToken: ct)).Value
+            .Select(m => GenomicResultAvailable.FromJson(m.Body.ToString())!).ToList();
+        Assert.Equal(["cancelled", "final"], notices.Select(n => n.Status).Order(StringComparer.Ordinal));
+        Assert.Equal(cancelled.WithdrawnReferences, notices.Single(n => n.Status == "cancelled").Withdrawn);
+    }
+
+    private static async Task<LedgerUnit> IngestAsync(PipelineHost host, string relativePath, CancellationToken ct, string labId = LabId)
     {
         var content = await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "TestData", relativePath), ct);
         var name = "corrections/" + Path.GetFileName(relativePath);
-        await host.UploadAsync(LabId, name, content, ct);
-        await host.ArriveAsync(LabId, name, ct);
+        await host.UploadAsync(labId, name, content, ct);
+        await host.ArriveAsync(labId, name, ct);
         await host.DrainWorkQueueAsync(ct);
-        var fileId = LabFileIds.For(LabId, Convert.ToHexStringLower(SHA256.HashData(content)));
+        var fileId = LabFileIds.For(labId, Convert.ToHexStringLower(SHA256.HashData(content)));
         var unit = Assert.Single(await host.Ledger.ListUnitsAsync(fileId, ct));
         Assert.Equal(UnitState.Completed, unit.State);
         return unit;

@@ -57,10 +57,55 @@ public sealed class VcfEndToEndTests(LocalStackFixture stack)
         Assert.True(unit.ResourceReferences.Count > 700);
     }
 
-    private async Task<IReadOnlyList<LedgerUnit>> IngestAsync(string name, byte[] content)
+    /// <summary>
+    /// The same VCF name sent again after re-analysis (the same accession, file:sample) with one variant no longer
+    /// called: the report is amended in place and that variant, with what was derived from it, entered-in-error.
+    /// </summary>
+    [Fact]
+    public async Task ResentVcf_SameAccessionOneVariantFewer_ReportAmendedAndTheVariantWithdrawn()
     {
         var ct = TestContext.Current.CancellationToken;
         await using var host = new PipelineHost(stack.Stack);
+        const string name = "resent/NB6TK328_filtered.vcf";
+        var content = await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "TestData", "vcf/vcf2fhir/NB6TK328_filtered.vcf"), ct);
+        var lines = Encoding.UTF8.GetString(content).Split('\n');
+        var reanalysed = Encoding.UTF8.GetBytes(string.Join('\n', lines.Where(l => !l.StartsWith("chr19\t38499670\t", StringComparison.Ordinal))));
+
+        var first = Assert.Single(await IngestAsync(host, name, content));
+        var second = Assert.Single(await IngestAsync(host, name, reanalysed));
+
+        Assert.Equal(first.ReportReference, second.ReportReference);
+        Assert.Equal(first.ResourceReferences.Except(second.ResourceReferences).Order(), second.WithdrawnReferences.Order());
+        Assert.Contains(second.WithdrawnReferences, r => r.StartsWith("Observation/", StringComparison.Ordinal));
+        foreach (var reference in second.WithdrawnReferences)
+        {
+            var withdrawn = await GetAsync(host, reference);
+            Assert.Equal("entered-in-error", withdrawn["status"]!.GetValue<string>());
+            Assert.Empty(FhirProfileValidator.Shared.Validate(withdrawn.ToJsonString()).Errors);
+        }
+
+        var report = await GetAsync(host, second.ReportReference!);
+        Assert.Equal("amended", report["status"]!.GetValue<string>());
+        Assert.DoesNotContain(report["result"]!.AsArray(), r => second.WithdrawnReferences.Contains(r!["reference"]!.GetValue<string>()));
+        Assert.Equal(first.RecordCounts[VcfRecordOutcome.Reported] - 1, second.RecordCounts[VcfRecordOutcome.Reported]);
+    }
+
+    private async Task<IReadOnlyList<LedgerUnit>> IngestAsync(string name, byte[] content)
+    {
+        await using var host = new PipelineHost(stack.Stack);
+        return await IngestAsync(host, name, content);
+    }
+
+    private static async Task<JsonObject> GetAsync(PipelineHost host, string reference)
+    {
+        using var response = await host.Fhir.GetAsync(reference, TestContext.Current.CancellationToken);
+        Assert.True(response.IsSuccessStatusCode, $"GET {reference}: HTTP {(int)response.StatusCode}");
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!.AsObject();
+    }
+
+    private static async Task<IReadOnlyList<LedgerUnit>> IngestAsync(PipelineHost host, string name, byte[] content)
+    {
+        var ct = TestContext.Current.CancellationToken;
         var fileId = LabFileIds.For(LabId, Convert.ToHexStringLower(SHA256.HashData(content)));
 
         await host.UploadAsync(LabId, name, content, ct);

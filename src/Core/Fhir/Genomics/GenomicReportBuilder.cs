@@ -80,6 +80,7 @@ public static partial class GenomicReportBuilder
             Skipped = [.. report.Skipped, .. context.Skipped],
             KnowledgeVersion = report.KnowledgeVersion,
             RecordCounts = report.RecordCounts,
+            StatusStatedByLab = report.StatusStatedByLab,
         };
     }
 

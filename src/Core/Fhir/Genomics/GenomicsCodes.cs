@@ -16,6 +16,7 @@ public static class GenomicsCodes
     public const string TherapeuticImplicationProfile = ProfileBase + "therapeutic-implication";
     public const string MolecularConsequenceProfile = ProfileBase + "molecular-consequence";
     public const string MedicationRecommendationProfile = ProfileBase + "medication-recommendation";
+    public const string FollowupRecommendationProfile = ProfileBase + "followup-recommendation";
     public const string GenomicDataFileProfile = ProfileBase + "genomic-data-file";
     public const string GenomicStudyProfile = ProfileBase + "genomic-study";
     public const string GenomicStudyAnalysisProfile = ProfileBase + "genomic-study-analysis";

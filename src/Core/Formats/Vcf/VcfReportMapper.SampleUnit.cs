@@ -157,6 +157,7 @@ public sealed partial class VcfReportMapper
                 Accession = AccessionOf(provenance),
                 Patient = new PatientDetails([new PatientIdentifier($"urn:precisionmed:lab:{provenance.LabId}:sample", header.Samples[sample])]),
                 Status = ReportStatus.Final,
+                StatusStatedByLab = false,
                 Effective = effective,
                 GenomeBuild = build?.ToCodedValue(),
                 GenesStudied = [.. _genesSeen.Select(g => new CodedValue([], g))],

@@ -1,0 +1,57 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using PrecisionMed.Core.Fhir;
+
+namespace PrecisionMed.Core.Pipeline;
+
+/// <summary>
+/// Amendments of reports whose format states no status of its own (VCF, DESIGN.md §5): a file sent again for an
+/// accession the FHIR service already holds, with other content, is a re-analysis, so its report is written
+/// <c>amended</c> rather than <c>final</c> (and results it no longer carries are withdrawn by
+/// <see cref="ReportWithdrawals"/>). A lab that states a status (HL7 v2 OBR-25, a FHIR bundle) is taken at its word.
+/// The previous version is known by the report's deterministic Provenance, which names the content hash it came from.
+/// </summary>
+public static class ReportAmendments
+{
+    public const string Amended = "amended";
+
+    /// <summary>Sets the report in <paramref name="transaction"/> to amended when it replaces another version; true when it did.</summary>
+    public static async Task<bool> ApplyAsync(ReportTransaction transaction, string contentHash, IFhirWriter fhir, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        ArgumentNullException.ThrowIfNull(fhir);
+        if (transaction.StatusStatedByLab || transaction.ReportReference is null) return false;
+        if (ReportResourceOf(transaction) is not { } report || StringOf(report["status"]) != "final") return false;
+
+        var provenance = transaction.OwnedReferences.LastOrDefault(r => r.StartsWith("Provenance/", StringComparison.Ordinal));
+        if (provenance is null || await fhir.ReadAsync(provenance, cancellationToken) is not { } previous) return false;
+
+        // Other bytes: a new version. The same bytes again (a redelivery or replay): whatever the first delivery
+        // decided stands, so an amended report is not turned back to final.
+        var amends = !string.Equals(SourceHashOf(previous), contentHash, StringComparison.Ordinal)
+            || StringOf((await fhir.ReadAsync(transaction.ReportReference, cancellationToken))?["status"]) == Amended;
+        if (amends) report["status"] = Amended;
+        return amends;
+    }
+
+    private static JsonObject? ReportResourceOf(ReportTransaction transaction) =>
+        transaction.Bundles.Count == 0
+            ? null
+            : transaction.Bundles[^1]["entry"]?.AsArray()
+                .FirstOrDefault(e => StringOf(e?["request"]?["url"]) == transaction.ReportReference)?["resource"] as JsonObject;
+
+    private static string? SourceHashOf(JsonObject provenance)
+    {
+        if (provenance["entity"] is not JsonArray entities) return null;
+        foreach (var entity in entities)
+        {
+            if (entity?["what"]?["identifier"] is JsonObject identifier && StringOf(identifier["system"]) == ProvenanceResource.ContentHashSystem)
+                return StringOf(identifier["value"]);
+        }
+
+        return null;
+    }
+
+    private static string? StringOf(JsonNode? node) =>
+        node is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : null;
+}
