@@ -17,8 +17,10 @@ public sealed class EmbeddedKnowledgeSeed : IKnowledgeStore
         (KnowledgeSource.PharmCatPhenotype, "pharmcat_phenotype_CYP2C19.json"),
         (KnowledgeSource.PharmCatPhenotype, "pharmcat_phenotype_CYP3A5.json"),
         (KnowledgeSource.PharmCatPhenotype, "pharmcat_phenotype_VKORC1.json"),
+        (KnowledgeSource.PharmCatPhenotype, "pharmcat_phenotype_CYP2C9.json"),
         (KnowledgeSource.PharmCatAlleles, "pharmcat_CYP2C19_translation.json"),
         (KnowledgeSource.PharmCatAlleles, "pharmcat_VKORC1_translation.json"),
+        (KnowledgeSource.PharmCatAlleles, "pharmcat_CYP2C9_translation.json"),
         (KnowledgeSource.CpicRecommendations, "cpic_recommendations.slice.tsv"),
         (KnowledgeSource.LabProfiles, "lab_profiles.json"),
     ];

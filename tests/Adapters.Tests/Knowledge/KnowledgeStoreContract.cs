@@ -113,12 +113,18 @@ public abstract class KnowledgeStoreContract
                 break;
             case KnowledgeSource.PharmCatPhenotype:
                 var phenotype = await lookup.FindPhenotypeAsync("CYP2C19", "*2/*2", ct) ?? await lookup.FindPhenotypeAsync("CYP3A5", "*3/*3", ct)
-                    ?? await lookup.FindPhenotypeAsync("VKORC1", "rs9923231 reference (C)/rs9923231 reference (C)", ct);
+                    ?? await lookup.FindPhenotypeAsync("VKORC1", "rs9923231 reference (C)/rs9923231 reference (C)", ct)
+                    ?? await lookup.FindPhenotypeAsync("CYP2C9", "*2/*3", ct);
                 Assert.NotNull(phenotype);
                 break;
             case KnowledgeSource.PharmCatAlleles:
-                // Each translation file defines one gene: CYP2C19 at 35 positions, VKORC1 at rs9923231 alone.
-                var (gene, positions) = file.Contains("VKORC1", StringComparison.Ordinal) ? ("VKORC1", 1) : ("CYP2C19", 35);
+                // Each translation file defines one gene: CYP2C19 at 35 positions, CYP2C9 at 83, VKORC1 at rs9923231 alone.
+                var (gene, positions) = file switch
+                {
+                    _ when file.Contains("VKORC1", StringComparison.Ordinal) => ("VKORC1", 1),
+                    _ when file.Contains("CYP2C9_", StringComparison.Ordinal) => ("CYP2C9", 83),
+                    _ => ("CYP2C19", 35),
+                };
                 Assert.Equal(positions, (await lookup.FindAlleleDefinitionsAsync(gene, ct))?.Positions.Count);
                 break;
             case KnowledgeSource.CpicRecommendations:

@@ -18,9 +18,10 @@ public sealed record StarAlleleCall(string Gene, string? Diplotype, IReadOnlyLis
 /// <summary>
 /// Calls star alleles for a single gene the way PharmCAT's named-allele matcher does for genes like CYP2C19, from the
 /// allele definitions in the knowledge store: a diplotype matches when, at every defining position the sample has a
-/// genotype for, its two alleles' bases (a base left undefined by an allele matches anything; IUPAC codes match any
-/// base they stand for) are the sample's two bases. Among matching diplotypes the most specific (most defined
-/// positions the sample has) wins; a tie is reported as ambiguous with every candidate, never guessed.
+/// genotype for, its two alleles' bases (a base an allele leaves undefined is the reference named allele's there, as
+/// PharmCAT assumes; IUPAC codes match any base they stand for) are the sample's two bases. Among matching diplotypes
+/// the most specific (most defined positions the sample has) wins; a tie is reported as ambiguous with every
+/// candidate, never guessed.
 /// Unphased genotypes only constrain each position on its own, as PharmCAT does for unphased input.
 /// </summary>
 public static class StarAlleleCaller
@@ -35,12 +36,13 @@ public static class StarAlleleCaller
         if (missing.Count == positions.Count) return new StarAlleleCall(definitions.Gene, null, [], missing);
 
         var alleles = definitions.Alleles;
+        var reference = alleles.FirstOrDefault(a => a.Reference) ?? (alleles.Count > 0 ? alleles[0] : null);
         var matches = new List<(string Diplotype, int Score)>();
         for (var a = 0; a < alleles.Count; a++)
         {
             for (var b = a; b < alleles.Count; b++)
             {
-                if (Matches(alleles[a], alleles[b], positions, genotypes))
+                if (Matches(alleles[a], alleles[b], reference, positions, genotypes))
                     matches.Add((KnowledgeIds.CanonicalDiplotype($"{alleles[a].Name}/{alleles[b].Name}"), Score(alleles[a], positions, genotypes) + Score(alleles[b], positions, genotypes)));
             }
         }
@@ -52,14 +54,14 @@ public static class StarAlleleCaller
     }
 
     private static bool Matches(
-        NamedAlleleDefinition first, NamedAlleleDefinition second, IReadOnlyList<AlleleDefinitionPosition> positions,
-        IReadOnlyDictionary<long, (string First, string Second)> genotypes)
+        NamedAlleleDefinition first, NamedAlleleDefinition second, NamedAlleleDefinition? reference,
+        IReadOnlyList<AlleleDefinitionPosition> positions, IReadOnlyDictionary<long, (string First, string Second)> genotypes)
     {
         for (var i = 0; i < positions.Count; i++)
         {
             if (!genotypes.TryGetValue(positions[i].Position, out var sample)) continue;
-            var x = Base(first, i);
-            var y = Base(second, i);
+            var x = MatchedBase(first, reference, positions[i], i);
+            var y = MatchedBase(second, reference, positions[i], i);
             if (!((Accepts(x, sample.First) && Accepts(y, sample.Second)) || (Accepts(x, sample.Second) && Accepts(y, sample.First)))) return false;
         }
 
@@ -67,6 +69,13 @@ public static class StarAlleleCaller
     }
 
     private static string? Base(NamedAlleleDefinition allele, int index) => index < allele.Bases.Count ? allele.Bases[index] : null;
+
+    /// <summary>
+    /// The base an allele stands for at a position: its own, else the reference named allele's, else the position's
+    /// reference base. Without this an allele defined by one variant would accept any other allele's variant.
+    /// </summary>
+    private static string? MatchedBase(NamedAlleleDefinition allele, NamedAlleleDefinition? reference, AlleleDefinitionPosition position, int index) =>
+        Base(allele, index) ?? (reference is null ? null : Base(reference, index)) ?? (position.Ref.Length > 0 ? position.Ref : null);
 
     /// <summary>How specific an allele's match is: its defined positions the sample has a genotype for.</summary>
     private static int Score(NamedAlleleDefinition allele, IReadOnlyList<AlleleDefinitionPosition> positions, IReadOnlyDictionary<long, (string First, string Second)> genotypes)

@@ -72,6 +72,38 @@ public sealed class VcfPharmacogenomicsTests
     }
 
     [Fact]
+    public async Task AllReferencePositions_Cyp2c9NormalMetabolizer()
+    {
+        var report = await BuildAsync(PositionsFile());
+
+        Assert.Equal("CYP2C9 *1/*1", Assert.Single(report.Genotypes, g => g.Key == "pgx:CYP2C9").Value.Text);
+        var phenotype = Assert.Single(report.TherapeuticImplications, t => t.DerivedFromKeys.Contains("pgx:CYP2C9"));
+        Assert.Contains(phenotype.Implications, i => i.Text == "Normal Metabolizer" || i.Codings.Any(c => c.Display == "Normal Metabolizer"));
+    }
+
+    [Fact]
+    public async Task Cyp2c9Star2Star3_CalledFromItsPositions_PoorMetabolizer()
+    {
+        // rs1799853 (*2) and rs1057910 (*3) heterozygous: activity 0.5 + 0 = 0.5.
+        var report = await BuildAsync(PositionsFile((94942290, "0/1"), (94981296, "0/1")));
+
+        Assert.Equal("CYP2C9 *2/*3", Assert.Single(report.Genotypes, g => g.Key == "pgx:CYP2C9").Value.Text);
+        var phenotype = Assert.Single(report.TherapeuticImplications, t => t.DerivedFromKeys.Contains("pgx:CYP2C9"));
+        Assert.Contains(phenotype.Implications, i => i.Text == "Poor Metabolizer" || i.Codings.Any(c => c.Display == "Poor Metabolizer"));
+    }
+
+    [Fact]
+    public async Task Cyp2c9VariantOfAnAlleleNotDefined_NotCalledNeverStar1()
+    {
+        // rs56165452 (94981297 T>C, CYP2C9*4 in PharmCAT) is a defining position, but the seed defines no allele with it.
+        var report = await BuildAsync(PositionsFile((94981297, "0/1")));
+
+        Assert.DoesNotContain(report.Genotypes, g => g.Key == "pgx:CYP2C9");
+        Assert.DoesNotContain(report.TherapeuticImplications, t => t.DerivedFromKeys.Contains("pgx:CYP2C9"));
+        Assert.Contains(report.Notes, n => n.StartsWith("CYP2C9 was not called", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task FileWithoutPharmacogenePositions_CallsNothing()
     {
         var vcf = "##fileformat=VCFv4.2\n##contig=<ID=chr1,length=248956422>\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\n"
