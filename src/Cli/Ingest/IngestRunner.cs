@@ -8,6 +8,7 @@ using PrecisionMed.Cli.Knowledge;
 using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Formats;
 using PrecisionMed.Core.Pipeline;
+using PrecisionMed.Core.Pipeline.Documents;
 
 namespace PrecisionMed.Cli.Ingest;
 
@@ -74,6 +75,7 @@ internal sealed class IngestRunner(IngestOptions options, TextWriter stdout, Tex
                 var transaction = await intake.BuildUnitAsync(open, provenance, cancellationToken);
                 resources += transaction.ResourceCount;
                 skipped.AddRange(transaction.Skipped.Select(s => plan.UnitCount > 1 ? $"report {unit + 1}: {s}" : s.ToString()));
+                if (writer is not null) await ReportAmendments.ApplyAsync(transaction, plan.ContentHash, writer, cancellationToken);
                 if (writer is not null && await ReportWithdrawals.FindAsync(transaction, writer, cancellationToken) is { } withdrawal)
                 {
                     await writer.WriteTransactionAsync(withdrawal.Bundle, cancellationToken);
@@ -114,7 +116,9 @@ internal sealed class IngestRunner(IngestOptions options, TextWriter stdout, Tex
         var settings = options.Cosmos is null ? [] : CosmosSettings.For(options.Cosmos, options.CosmosKey, options.Database);
         if (options.FhirUrl is not null) settings["Fhir:BaseUrl"] = options.FhirUrl.ToString();
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        var services = new ServiceCollection().AddPrecisionMedPipeline();
+        var services = new ServiceCollection();
+        services.AddSingleton<IReportDocumentStore>(new FolderDocumentStore(options.Output));
+        services.AddPrecisionMedPipeline();
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options.Vcf));
         if (options.FhirUrl is not null) services.AddFhirHttpWriter(configuration);
 

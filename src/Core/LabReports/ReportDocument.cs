@@ -9,4 +9,11 @@ namespace PrecisionMed.Core.LabReports;
 /// <param name="Incomplete">The lab's encoding was cut short: only the part that decodes is carried, and the document says so.</param>
 /// <param name="GenomicDataFile">The lab's data file itself (a VCF): an IG GenomicDataFile, not a presented form of the report.</param>
 public sealed record ReportDocument(
-    string Key, string ContentType, byte[]? Data, Uri? Url, string? Title, CodedValue? Type = null, bool Incomplete = false, bool GenomicDataFile = false);
+    string Key, string ContentType, byte[]? Data, Uri? Url, string? Title, CodedValue? Type = null, bool Incomplete = false, bool GenomicDataFile = false)
+{
+    /// <summary>For a document the pipeline stored aside (too large to inline): its size in bytes.</summary>
+    public long? StoredSize { get; init; }
+
+    /// <summary>For a document the pipeline stored aside: the SHA-1 of its bytes (FHIR Attachment.hash).</summary>
+    public byte[]? StoredSha1 { get; init; }
+}

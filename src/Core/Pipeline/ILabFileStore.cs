@@ -9,6 +9,9 @@ public static class LabFileAreas
 
     /// <summary>Copies of files with a report held for review (patient details disagree), beside each held report's reason.</summary>
     public const string Review = "review";
+
+    /// <summary>Documents too large to carry inline in FHIR (embedded PDFs), referenced from their DocumentReference.</summary>
+    public const string Documents = "documents";
 }
 
 /// <summary>A file in one of the <see cref="LabFileAreas"/>: <c>{area}/{path}</c>.</summary>

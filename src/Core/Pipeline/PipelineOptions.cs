@@ -28,6 +28,14 @@ public sealed class PipelineOptions
     /// </summary>
     public int MaxReplays { get; set; } = 3;
 
+    /// <summary>
+    /// The largest attached document (an HL7 v2 OBX ED PDF) carried inline in the FHIR transaction
+    /// (<c>Pipeline__MaxInlineDocumentBytes</c>); a larger one is stored in the <c>documents</c> area and referenced by
+    /// URL. Inline content travels twice (DocumentReference and the report's presentedForm) and FHIR services bound a
+    /// resource's size, so the default is 1 MiB.
+    /// </summary>
+    public int MaxInlineDocumentBytes { get; set; } = 1024 * 1024;
+
     public static string CurrentVersion { get; } =
         typeof(PipelineOptions).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
         ?? "0.0.0";

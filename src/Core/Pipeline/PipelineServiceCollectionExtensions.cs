@@ -5,6 +5,8 @@ using PrecisionMed.Core.Formats.Hl7v2;
 using PrecisionMed.Core.Formats.Vcf;
 using PrecisionMed.Core.Knowledge;
 using PrecisionMed.Core.Knowledge.Enrichment;
+using Microsoft.Extensions.Options;
+using PrecisionMed.Core.Pipeline.Documents;
 using PrecisionMed.Core.Pipeline.Review;
 
 namespace PrecisionMed.Core.Pipeline;
@@ -25,6 +27,11 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddSingleton<IKnowledgeStore>(EmbeddedKnowledgeSeed.Instance);
         services.TryAddSingleton<KnowledgeLookup>();
         services.TryAddSingleton<ReportEnricher>();
+        // Large documents go to the lab storage's documents/ area; a host without lab storage (pmed ingest) registers
+        // its own IReportDocumentStore, and with neither they stay inline.
+        services.TryAddSingleton(sp => new ReportDocumentOffloader(
+            sp.GetRequiredService<IOptions<PipelineOptions>>(),
+            sp.GetService<IReportDocumentStore>() ?? (sp.GetService<ILabFileStore>() is { } store ? new LabFileDocumentStore(store) : null)));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IReportFormat, FhirBundleFormat>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IReportFormat, Hl7v2Format>());
         services.AddOptions<VcfOptions>();

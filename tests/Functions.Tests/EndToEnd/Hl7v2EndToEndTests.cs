@@ -182,6 +182,32 @@ public sealed class Hl7v2EndToEndTests(LocalStackFixture stack)
         Assert.Equal(cancelled.WithdrawnReferences, notices.Single(n => n.Status == "cancelled").Withdrawn);
     }
 
+    /// <summary>
+    /// A document over Pipeline:MaxInlineDocumentBytes is kept in Azurite's documents container, and the
+    /// DocumentReference (still valid against its profile) and the report's presentedForm reference it.
+    /// </summary>
+    [Fact]
+    public async Task OruWithADocumentOverTheInlineLimit_DocumentStoredInBlobAndReferenced()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var host = new PipelineHost(stack.Stack, new Dictionary<string, string?> { ["Pipeline:MaxInlineDocumentBytes"] = "16" });
+        const string lab = "lab-hl7-documents";
+        var unit = await IngestAsync(host, "hl7v2/authored/germline_from_cgexample.hl7", ct, lab);
+
+        var reference = unit.ResourceReferences.Single(r => r.StartsWith("DocumentReference/", StringComparison.Ordinal));
+        var document = await GetAsync(host, reference, ct);
+        var url = document["content"]![0]!["attachment"]!["url"]!.GetValue<string>();
+        Assert.Null(document["content"]![0]!["attachment"]!["data"]);
+        Assert.Empty(FhirProfileValidator.Shared.Validate(document.ToJsonString()).Errors);
+        var report = await GetAsync(host, unit.ReportReference!, ct);
+        Assert.Equal(url, report["presentedForm"]![0]!["url"]!.GetValue<string>());
+
+        var path = Uri.UnescapeDataString(url["urn:precisionmed:blob:documents/".Length..]);
+        Assert.Equal($"{lab}/{reference["DocumentReference/".Length..]}.txt", path);
+        var stored = await host.ReadBlobAsync(LabFileAreas.Documents, path, ct);
+        Assert.Equal(document["content"]![0]!["attachment"]!["size"]!.GetValue<long>(), stored.Length);
+    }
+
     private static async Task<LedgerUnit> IngestAsync(PipelineHost host, string relativePath, CancellationToken ct, string labId = LabId)
     {
         var content = await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "TestData", relativePath), ct);

@@ -104,6 +104,8 @@ internal static class CodeSettings
         ["Pipeline:UnitClaim"] = new(AzureUse.CodeDefault),
         // The replay bound is the same for the app and for `pmed replay` (which reads no app settings): the code default.
         ["Pipeline:MaxReplays"] = new(AzureUse.CodeDefault),
+        // 1 MiB inline, larger documents to the documents container: an app setting only where a FHIR service's limits differ.
+        ["Pipeline:MaxInlineDocumentBytes"] = new(AzureUse.CodeDefault),
 
         // NotificationOptions: the Service Bus topic; the Storage Queue fallback is for local runs.
         ["Notifications:ServiceBusNamespace"] = new(AzureUse.Set),

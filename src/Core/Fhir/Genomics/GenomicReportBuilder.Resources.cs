@@ -185,6 +185,8 @@ public static partial class GenomicReportBuilder
         }
 
         if (document.Data is { Length: > 0 } bytes) attachment["size"] = bytes.Length;
+        else if (document.StoredSize is { } size) attachment["size"] = size;
+        if (document.StoredSha1 is { Length: > 0 } sha1) attachment["hash"] = Convert.ToBase64String(sha1);
         var title = document.Incomplete ? $"{document.Title ?? "Document"} (incomplete: the lab's copy was cut short)" : document.Title;
         if (!string.IsNullOrWhiteSpace(title)) attachment["title"] = title;
         return attachment;

@@ -4,6 +4,7 @@ using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Fhir.Genomics;
 using PrecisionMed.Core.Knowledge.Enrichment;
 using PrecisionMed.Core.Pipeline;
+using PrecisionMed.Core.Pipeline.Documents;
 
 namespace PrecisionMed.Core.Formats.Hl7v2;
 
@@ -15,6 +16,7 @@ public sealed class Hl7v2Format : IReportFormat
 {
     private readonly ReportEnricher? _enricher;
     private readonly LimitsOptions _limits = new();
+    private readonly ReportDocumentOffloader? _documents;
 
     /// <summary>Maps without enrichment: the lab's content only, under the default limits.</summary>
     public Hl7v2Format()
@@ -28,6 +30,10 @@ public sealed class Hl7v2Format : IReportFormat
 
     public Hl7v2Format(ReportEnricher enricher, IOptions<LimitsOptions> limits)
         : this(enricher) => _limits = limits.Value;
+
+    /// <summary>The pipeline's: enriched, under its limits, large documents stored aside.</summary>
+    public Hl7v2Format(ReportEnricher enricher, IOptions<LimitsOptions> limits, ReportDocumentOffloader documents)
+        : this(enricher, limits) => _documents = documents;
 
     public LabFileFormat Format => LabFileFormat.Hl7v2;
 
@@ -63,6 +69,7 @@ public sealed class Hl7v2Format : IReportFormat
         var localCodes = await _enricher.LabCodesAsync(provenance.LabId, LocalObservationCodes(message), cancellationToken);
         var report = Hl7v2ReportMapper.Map(message, provenance.LabId, localCodes);
         report = await _enricher.EnrichAsync(report, provenance.LabId, cancellationToken);
+        if (_documents is not null) report = await _documents.OffloadAsync(report, provenance, cancellationToken);
         return GenomicReportBuilder.Build(report, provenance);
     }
 
