@@ -45,6 +45,14 @@ public sealed class LabFileIntake
         await using var content = await OpenDecompressedAsync(open, detected, cancellationToken);
         var units = await ReadAsync(() => reader.CountUnitsAsync(content, cancellationToken));
         if (units <= 0) throw new LabFileRejectedException(SourcePosition.None, "the file holds no report");
+        if (units > _limits.MaxMessagesPerFile)
+        {
+            // HL7 v2 is refused earlier, at the MSH that passes the limit; VCF samples and FHIR reports here.
+            throw new LabFileRejectedException(SourcePosition.None, LimitsOptions.Breach(
+                string.Create(CultureInfo.InvariantCulture, $"the file holds {units} report units ({UnitsOf(detected.Format)})"),
+                nameof(LimitsOptions.MaxMessagesPerFile), _limits.MaxMessagesPerFile.ToString(CultureInfo.InvariantCulture)));
+        }
+
         return new IntakePlan(hash, detected, units);
     }
 
@@ -55,6 +63,13 @@ public sealed class LabFileIntake
         await using var content = await OpenDecompressedAsync(open, detected, cancellationToken);
         return await ReadAsync(() => reader.BuildUnitAsync(content, provenance, cancellationToken));
     }
+
+    private static string UnitsOf(LabFileFormat format) => format switch
+    {
+        LabFileFormat.Vcf => "one per sample column",
+        LabFileFormat.Hl7v2 => "one per message",
+        _ => "one per report",
+    };
 
     public static async Task<string> HashAsync(OpenLabFile open, CancellationToken cancellationToken)
     {

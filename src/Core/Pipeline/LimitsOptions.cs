@@ -49,8 +49,10 @@ public sealed class LimitsOptions
     public int MaxLineBytes { get; set; } = VcfReader.DefaultMaxLineBytes;
 
     /// <summary>
-    /// The messages of one HL7 v2 file (one batch, or a file of batches: FHS/BHS). Each becomes a ledger unit and a queue message written by the arrival
-    /// function in one invocation; 5,000 is a large lab's daily batch and fits well within the function timeout.
+    /// The report units of one file: the messages of an HL7 v2 file (one batch, or a file of batches: FHS/BHS), the
+    /// sample columns of a VCF, the reports of a FHIR bundle. Each becomes a ledger unit and a queue message written by
+    /// the arrival function in one invocation (and each VCF sample unit reads the whole file again); 5,000 is a large
+    /// lab's daily batch and fits well within the function timeout.
     /// </summary>
     public int MaxMessagesPerFile { get; set; } = 5_000;
 

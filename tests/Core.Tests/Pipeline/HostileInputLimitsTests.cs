@@ -177,6 +177,34 @@ public sealed class HostileInputLimitsTests
     }
 
     [Fact]
+    public async Task Arrival_VcfWithMoreSamplesThanReportsAllowed_RejectedNothingQueued()
+    {
+        var vcf = Encoding.ASCII.GetBytes("##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\tS2\tS3\n"
+            + "chr1\t100\t.\tA\tG\t50\tPASS\t.\tGT\t0/1\t0/0\t1/1\n");
+        using var harness = new PipelineHarness(limits: l => l.MaxMessagesPerFile = 2);
+
+        Assert.Equal(ArrivalOutcome.Rejected, await harness.DropAsync(vcf));
+
+        var reason = AssertRejectedAndKept(harness, vcf);
+        Assert.Equal(
+            "the file holds 3 report units (one per sample column): the limit is 2 (setting Limits:MaxMessagesPerFile, environment variable Limits__MaxMessagesPerFile)",
+            reason);
+        Assert.Empty(harness.Queue.Items);
+    }
+
+    [Fact]
+    public async Task Arrival_FhirBundleWithMoreReportsThanAllowed_Rejected()
+    {
+        var bundle = Encoding.UTF8.GetBytes(SyntheticBundles.TwoReportsSharingAPatient);
+        using var harness = new PipelineHarness(limits: l => l.MaxMessagesPerFile = 1);
+
+        Assert.Equal(ArrivalOutcome.Rejected, await harness.DropAsync(bundle));
+
+        Assert.Contains("the file holds 2 report units (one per report)", AssertRejectedAndKept(harness, bundle), StringComparison.Ordinal);
+        Assert.Empty(harness.Queue.Items);
+    }
+
+    [Fact]
     public async Task Arrival_BatchAtTheLimit_Queued()
     {
         var batch = TestFiles.Read("hl7v2/authored/batch_three_messages.hl7");
