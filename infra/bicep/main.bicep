@@ -106,6 +106,18 @@ param fhirTotalTimeout string = '00:04:00'
 @maxValue(256)
 param fhirMaxConcurrency int = 16
 
+@description('What the pipeline accepts (Limits__* and Pipeline__MaxInlineDocumentBytes); a file past a limit is rejected naming the setting. The defaults are the code\'s, sized for clinical files.')
+param limits inputLimits = {
+  maxFileBytes: 2147483648
+  maxDecompressedBytes: 17179869184
+  maxDecompressionRatio: '100'
+  maxDocumentBytes: 134217728
+  maxLineBytes: 67108864
+  maxMessagesPerFile: 5000
+  maxJsonDepth: 64
+  maxInlineDocumentBytes: 1048576
+}
+
 @description('Failed function executions in 15 minutes that raise an alert.')
 @minValue(0)
 param functionFailureAlertThreshold int = 0
@@ -284,6 +296,15 @@ var appSettings = {
   Fhir__AttemptTimeout: fhirAttemptTimeout
   Fhir__TotalTimeout: fhirTotalTimeout
   Fhir__MaxConcurrency: string(fhirMaxConcurrency)
+  // Hostile-input limits (LimitsOptions) and the inline document bound (PipelineOptions).
+  Limits__MaxFileBytes: string(limits.maxFileBytes)
+  Limits__MaxDecompressedBytes: string(limits.maxDecompressedBytes)
+  Limits__MaxDecompressionRatio: limits.maxDecompressionRatio
+  Limits__MaxDocumentBytes: string(limits.maxDocumentBytes)
+  Limits__MaxLineBytes: string(limits.maxLineBytes)
+  Limits__MaxMessagesPerFile: string(limits.maxMessagesPerFile)
+  Limits__MaxJsonDepth: string(limits.maxJsonDepth)
+  Pipeline__MaxInlineDocumentBytes: string(limits.maxInlineDocumentBytes)
   // Result notifications (NotificationOptions): GenomicResultAvailable on the Service Bus topic.
   Notifications__ServiceBusNamespace: serviceBus.outputs.fullyQualifiedNamespace
   Notifications__Topic: serviceBus.outputs.resultsTopicName
@@ -366,3 +387,38 @@ output APPLICATION_INSIGHTS_NAME string = monitoring.outputs.appInsightsName
 output MANAGED_IDENTITY_NAME string = identity.outputs.name
 output MANAGED_IDENTITY_CLIENT_ID string = identity.outputs.clientId
 output MANAGED_IDENTITY_PRINCIPAL_ID string = identity.outputs.principalId
+
+@description('The limits of what the pipeline accepts; each maps to one app setting.')
+type inputLimits = {
+  @description('Largest file in bytes, compressed as sent (Limits__MaxFileBytes).')
+  @minValue(1)
+  maxFileBytes: int
+
+  @description('Most bytes a compressed file may inflate to (Limits__MaxDecompressedBytes).')
+  @minValue(1)
+  maxDecompressedBytes: int
+
+  @description('Highest inflated/compressed ratio past the first 16 MiB: gzip bombs (Limits__MaxDecompressionRatio, a number).')
+  maxDecompressionRatio: string
+
+  @description('Largest HL7 v2 or FHIR JSON document held whole, in bytes (Limits__MaxDocumentBytes).')
+  @minValue(1)
+  maxDocumentBytes: int
+
+  @description('Longest VCF line or HL7 v2 segment in bytes (Limits__MaxLineBytes).')
+  @minValue(1024)
+  maxLineBytes: int
+
+  @description('Most report units in one file: HL7 v2 messages, VCF samples, FHIR reports (Limits__MaxMessagesPerFile).')
+  @minValue(1)
+  maxMessagesPerFile: int
+
+  @description('Deepest FHIR JSON nesting (Limits__MaxJsonDepth).')
+  @minValue(16)
+  @maxValue(64)
+  maxJsonDepth: int
+
+  @description('Largest attached document carried inline in FHIR; larger ones go to the documents container (Pipeline__MaxInlineDocumentBytes).')
+  @minValue(1)
+  maxInlineDocumentBytes: int
+}

@@ -56,6 +56,24 @@ public sealed partial class AppSettingsTests(BicepFixture fixture)
         Assert.True(unknown.Count == 0, $"Rules for options the code does not have (renamed? then rename the app setting too): {string.Join(", ", unknown)}.");
     }
 
+    /// <summary>The deployment's default limits are the code's: deploying changes nothing until ops choose a limit.</summary>
+    [Fact]
+    public void LimitsParameter_DefaultsAreTheCodeDefaults()
+    {
+        var defaults = Template.Root["parameters"]!["limits"]!["defaultValue"]!.AsObject();
+        var code = new PrecisionMed.Core.Pipeline.LimitsOptions();
+        var pipeline = new PrecisionMed.Core.Pipeline.PipelineOptions();
+
+        Assert.Equal(code.MaxFileBytes, defaults["maxFileBytes"]!.GetValue<long>());
+        Assert.Equal(code.MaxDecompressedBytes, defaults["maxDecompressedBytes"]!.GetValue<long>());
+        Assert.Equal(code.MaxDecompressionRatio, double.Parse(defaults["maxDecompressionRatio"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(code.MaxDocumentBytes, defaults["maxDocumentBytes"]!.GetValue<long>());
+        Assert.Equal(code.MaxLineBytes, defaults["maxLineBytes"]!.GetValue<int>());
+        Assert.Equal(code.MaxMessagesPerFile, defaults["maxMessagesPerFile"]!.GetValue<int>());
+        Assert.Equal(code.MaxJsonDepth, defaults["maxJsonDepth"]!.GetValue<int>());
+        Assert.Equal(pipeline.MaxInlineDocumentBytes, defaults["maxInlineDocumentBytes"]!.GetValue<int>());
+    }
+
     [Fact]
     public void AppSettings_SetEveryOptionTheDeploymentMustSet()
     {

@@ -104,8 +104,8 @@ internal static class CodeSettings
         ["Pipeline:UnitClaim"] = new(AzureUse.CodeDefault),
         // The replay bound is the same for the app and for `pmed replay` (which reads no app settings): the code default.
         ["Pipeline:MaxReplays"] = new(AzureUse.CodeDefault),
-        // 1 MiB inline, larger documents to the documents container: an app setting only where a FHIR service's limits differ.
-        ["Pipeline:MaxInlineDocumentBytes"] = new(AzureUse.CodeDefault),
+        // With the limits: 1 MiB inline by default, larger documents to the documents container.
+        ["Pipeline:MaxInlineDocumentBytes"] = new(AzureUse.Set),
 
         // NotificationOptions: the Service Bus topic; the Storage Queue fallback is for local runs.
         ["Notifications:ServiceBusNamespace"] = new(AzureUse.Set),
@@ -127,15 +127,15 @@ internal static class CodeSettings
         ["Vcf:MaxReportableVariants"] = new(AzureUse.CodeDefault),
         ["Vcf:HomoplasmicRatio"] = new(AzureUse.CodeDefault),
 
-        // LimitsOptions: hostile-input limits. The defaults are sized for clinical files (comments in LimitsOptions);
-        // a lab that needs more gets a parameter here and in main.bicep rather than a hand-set value.
-        ["Limits:MaxFileBytes"] = new(AzureUse.CodeDefault),
-        ["Limits:MaxDecompressedBytes"] = new(AzureUse.CodeDefault),
-        ["Limits:MaxDecompressionRatio"] = new(AzureUse.CodeDefault),
-        ["Limits:MaxDocumentBytes"] = new(AzureUse.CodeDefault),
-        ["Limits:MaxLineBytes"] = new(AzureUse.CodeDefault),
-        ["Limits:MaxMessagesPerFile"] = new(AzureUse.CodeDefault),
-        ["Limits:MaxJsonDepth"] = new(AzureUse.CodeDefault),
+        // LimitsOptions: hostile-input limits, from main.bicep's `limits` parameter, whose defaults are the code's
+        // (AppSettingsTests checks they agree), so ops change a limit by deployment, never by hand.
+        ["Limits:MaxFileBytes"] = new(AzureUse.Set),
+        ["Limits:MaxDecompressedBytes"] = new(AzureUse.Set),
+        ["Limits:MaxDecompressionRatio"] = new(AzureUse.Set),
+        ["Limits:MaxDocumentBytes"] = new(AzureUse.Set),
+        ["Limits:MaxLineBytes"] = new(AzureUse.Set),
+        ["Limits:MaxMessagesPerFile"] = new(AzureUse.Set),
+        ["Limits:MaxJsonDepth"] = new(AzureUse.Set),
     };
 
     /// <summary>Settings the Functions host and the Application Insights integration read.</summary>
