@@ -33,9 +33,11 @@ param functionFailureThreshold int
 @minValue(0)
 param fhirThrottleThreshold int
 
-// Name of the poison-queue function (src/Functions/Triggers/PoisonReportFunction.cs): each of its
-// executions is one report unit that exhausted its retries.
+// Names of the poison-queue functions (src/Functions/Triggers): each execution of PoisonReportFunction is one
+// report unit that exhausted its retries, of ArrivalPoisonFunction one file whose arrival did (the host's
+// webjobs-blobtrigger-poison queue).
 var poisonFunctionName = 'PoisonReportFunction'
+var arrivalPoisonFunctionName = 'ArrivalPoisonFunction'
 
 var actions = empty(emailAddresses)
   ? []
@@ -69,8 +71,8 @@ resource poisonQueue 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
   location: location
   tags: tags
   properties: {
-    displayName: 'Report units reached the poison queue lab-reports-poison'
-    description: 'A report unit failed after every retry. Look it up with GET /api/files/{fileId} or pmed status; replay it once the cause is fixed.'
+    displayName: 'Lab files or report units reached a poison queue'
+    description: 'A report unit (lab-reports-poison) or a file\'s arrival (webjobs-blobtrigger-poison) failed after every retry; it is Failed in the ledger. Find it with GET /api/files?state=Failed or pmed status; replay it once the cause is fixed.'
     severity: 1
     enabled: true
     scopes: [
@@ -81,7 +83,7 @@ resource poisonQueue 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
     criteria: {
       allOf: [
         {
-          query: 'AppRequests | where Name == "${poisonFunctionName}"'
+          query: 'AppRequests | where Name in ("${poisonFunctionName}", "${arrivalPoisonFunctionName}")'
           timeAggregation: 'Count'
           operator: 'GreaterThan'
           threshold: 0

@@ -80,6 +80,17 @@ resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/con
   }
 }
 
+resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2025-06-01' = {
+  parent: account
+  name: 'default'
+}
+
+// Where the host puts a blob whose trigger failed on every attempt; ArrivalPoisonFunction listens on it.
+resource blobTriggerPoisonQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2025-06-01' = {
+  parent: queueService
+  name: 'webjobs-blobtrigger-poison'
+}
+
 resource appRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
   for roleDefinitionId in appRoleDefinitionIds: {
     name: guid(account.id, appPrincipalId, roleDefinitionId)

@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PrecisionMed.Core.Formats;
 using PrecisionMed.Core.Pipeline.Ledger;
 
 namespace PrecisionMed.Core.Pipeline;
@@ -18,8 +19,11 @@ public sealed class LabFileReplayer(
     IWorkItemQueue queue,
     IOptions<PipelineOptions> options,
     TimeProvider clock,
-    ILogger<LabFileReplayer> logger)
+    ILogger<LabFileReplayer> logger,
+    LabFileArrivalHandler? arrival = null)
 {
+    private const string ArrivalReplayed = "Arrival replayed";
+
     /// <summary>The unit states a replay re-drives (a held unit joins with one more entry here).</summary>
     public static readonly FrozenSet<UnitState> ReplayableStates = FrozenSet.Create(UnitState.Failed, UnitState.Held);
 
@@ -39,7 +43,11 @@ public sealed class LabFileReplayer(
         var file = await ledger.FindFileAsync(fileId, cancellationToken);
         if (file is null) return new FileReplay(fileId, ReplayOutcome.NotFound, [], $"No file with id {fileId} is in the ledger.");
 
-        var candidates = (await ledger.ListUnitsAsync(fileId, cancellationToken)).Where(u => ReplayableStates.Contains(u.State)).ToList();
+        var units = await ledger.ListUnitsAsync(fileId, cancellationToken);
+        // Failed at arrival: its units (if any were recorded) were never queued, so arrival itself runs again.
+        if (file.State == FileState.Failed && file.Problem?.Reason == ArrivalPoisonHandler.Reason) return await ReplayArrivalAsync(file, request, cancellationToken);
+
+        var candidates = units.Where(u => ReplayableStates.Contains(u.State)).ToList();
         if (candidates.Count == 0)
         {
             return new FileReplay(fileId, ReplayOutcome.NothingToReplay, [],
@@ -89,6 +97,56 @@ public sealed class LabFileReplayer(
         var replays = new List<FileReplay>(fileIds.Count);
         foreach (var fileId in fileIds.Distinct(StringComparer.Ordinal)) replays.Add(await ReplayAsync(fileId, request, cancellationToken));
         return replays;
+    }
+
+    /// <summary>
+    /// A file that failed at arrival (<see cref="ArrivalPoisonHandler"/>) has no queued units to re-drive: its arrival runs
+    /// again from Received, as the blob trigger would, bounded like a unit's replays. Needs the lab storage, so it runs in
+    /// the function app (<c>POST /api/files/{fileId}/replay</c>); <c>pmed replay</c> says so.
+    /// </summary>
+    private async Task<FileReplay> ReplayArrivalAsync(LedgerFile file, ReplayRequest request, CancellationToken cancellationToken)
+    {
+        if (arrival is null)
+        {
+            return new FileReplay(file.FileId, ReplayOutcome.Refused, [],
+                $"File {file.FileId} failed at arrival, before it was split: its arrival is replayed by the function app, POST /api/files/{file.FileId}/replay.");
+        }
+
+        var replays = file.History.Count(e => e.What.StartsWith(ArrivalReplayed, StringComparison.Ordinal));
+        if (replays >= MaxReplays)
+        {
+            return new FileReplay(file.FileId, ReplayOutcome.Refused, [],
+                $"File {file.FileId}: its arrival was already replayed {replays} time(s), the most Pipeline:MaxReplays ({MaxReplays}) allows.");
+        }
+
+        var now = clock.GetUtcNow();
+        var what = $"{ArrivalReplayed} ({replays + 1} of {MaxReplays}) by {OneLine(request.RequestedBy, 80)}"
+            + (string.IsNullOrWhiteSpace(request.Reason) ? string.Empty : $" ({OneLine(request.Reason, ReplayRequest.MaxReasonLength)})")
+            + $"; correlation id {request.CorrelationId}";
+        await ledger.SaveFileAsync(
+            file with { State = FileState.Received, Problem = null, UpdatedAt = now, History = [.. file.History, new LedgerEvent(now, what)] },
+            cancellationToken);
+        ArrivalOutcome outcome;
+        try
+        {
+            outcome = await arrival.HandleAsync(file.LabId, file.BlobName, request.CorrelationId, content: null, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Still failing: back to Failed, so the file stays listed and replayable rather than stuck in Received.
+            var latest = await ledger.FindFileAsync(file.FileId, cancellationToken) ?? file;
+            if (latest.State == FileState.Received)
+            {
+                var at = clock.GetUtcNow();
+                await ledger.SaveFileAsync(
+                    latest with { State = FileState.Failed, Problem = new LabFileProblem(SourcePosition.None, ArrivalPoisonHandler.Reason), UpdatedAt = at, History = [.. latest.History, new LedgerEvent(at, "Failed: the replayed arrival failed too")] },
+                    cancellationToken);
+            }
+
+            throw;
+        }
+
+        return new FileReplay(file.FileId, ReplayOutcome.Replayed, [], $"File {file.FileId}: arrival ran again: {outcome}.");
     }
 
     private async Task<(UnitReplay Result, LedgerUnit? Saved)> ResetAsync(LedgerUnit unit, ReplayRequest request, CancellationToken cancellationToken)

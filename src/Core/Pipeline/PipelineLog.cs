@@ -19,6 +19,15 @@ internal static partial class PipelineLog
     [LoggerMessage(1003, LogLevel.Warning, "File {FileId} from lab {LabId} rejected at {Position}")]
     public static partial void FileRejected(ILogger logger, string fileId, string labId, string position);
 
+    [LoggerMessage(1005, LogLevel.Error, "File {FileId} from lab {LabId} failed at arrival on every attempt: recorded as Failed, kept in incoming/ for replay")]
+    public static partial void ArrivalFailed(ILogger logger, string fileId, string labId);
+
+    [LoggerMessage(1006, LogLevel.Error, "A blob-trigger poison message that names no incoming/ blob was dropped ({Length} characters)")]
+    public static partial void MalformedArrivalPoison(ILogger logger, int length);
+
+    [LoggerMessage(1007, LogLevel.Information, "A poisoned arrival of lab {LabId} is no longer in incoming/: nothing to record")]
+    public static partial void ArrivalPoisonGone(ILogger logger, string labId);
+
     [LoggerMessage(1004, LogLevel.Information, "File {FileId} finished as {State}: {Completed} of {UnitCount} unit(s) completed")]
     public static partial void FileFinished(ILogger logger, string fileId, FileState state, int completed, int unitCount);
 

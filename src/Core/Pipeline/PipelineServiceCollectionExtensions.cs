@@ -46,6 +46,7 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddSingleton<ReportReview>();
         services.TryAddSingleton<ReportWorkHandler>();
         services.TryAddSingleton<PoisonWorkHandler>();
+        services.TryAddSingleton<ArrivalPoisonHandler>();
         services.TryAddSingleton<LabFileStatusReader>();
         services.TryAddSingleton<LabFileReplayer>();
         return services;

@@ -50,6 +50,10 @@ public static class PipelineTelemetry
         Files.Add(1, new("precisionmed.lab", labId), new("precisionmed.outcome", name));
     }
 
+    /// <summary>A file the host gave up arriving (the blob trigger's poison queue).</summary>
+    public static void FileFailedAtArrival(string labId) =>
+        Files.Add(1, new("precisionmed.lab", labId), new("precisionmed.outcome", "failed"));
+
     /// <summary>The W3C traceparent to carry in a work item: the current activity's, when one is recorded.</summary>
     public static string? CurrentTraceParent() => Activity.Current?.Id is { } id && Activity.Current.IdFormat == ActivityIdFormat.W3C ? id : null;
 

@@ -9,4 +9,10 @@ internal static class Bindings
     public const string IncomingPath = "incoming/{labId}/{name}";
     public const string WorkQueue = "lab-reports";
     public const string PoisonQueue = "lab-reports-poison";
+
+    /// <summary>The host's own storage (<c>AzureWebJobsStorage__queueServiceUri</c> etc. in Azure).</summary>
+    public const string HostStorage = "AzureWebJobsStorage";
+
+    /// <summary>Where the Functions host puts a blob whose trigger failed on every attempt (in the host's storage).</summary>
+    public const string BlobTriggerPoisonQueue = "webjobs-blobtrigger-poison";
 }

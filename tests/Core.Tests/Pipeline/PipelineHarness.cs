@@ -64,6 +64,8 @@ internal sealed class PipelineHarness : IDisposable
 
     public PoisonWorkHandler Poison => _services.GetRequiredService<PoisonWorkHandler>();
 
+    public ArrivalPoisonHandler ArrivalPoison => _services.GetRequiredService<ArrivalPoisonHandler>();
+
     public LabFileFinisher Finisher => _services.GetRequiredService<LabFileFinisher>();
 
     public LabFileStatusReader StatusReader => _services.GetRequiredService<LabFileStatusReader>();

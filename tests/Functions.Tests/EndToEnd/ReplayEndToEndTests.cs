@@ -116,6 +116,43 @@ public sealed class ReplayEndToEndTests(LocalStackFixture stack)
         return new PipelineHost(stack.Stack, overrides);
     }
 
+    /// <summary>
+    /// The host gave up on a file's arrival (its blob-trigger poison queue): ArrivalPoisonFunction records the file as
+    /// Failed, the listing shows it, and a replay through the HTTP function runs its arrival again to completion.
+    /// </summary>
+    [Fact]
+    public async Task PoisonedArrival_RecordedFailed_ReplayedThroughHttpFunction_Completes()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        const string lab = "lab-arrival-poison";
+        await using var host = new PipelineHost(stack.Stack);
+        var name = "2026/" + Path.GetFileName(SampleBundle);
+        var content = await File.ReadAllBytesAsync(SampleBundle, ct);
+        await host.UploadAsync(lab, name, content, ct);
+        var fileId = LabFileIds.For(lab, Convert.ToHexStringLower(SHA256.HashData(content)));
+
+        var poison = System.Text.Json.JsonSerializer.Serialize(new
+        {
+            Type = "BlobTrigger", FunctionId = "Host.Functions.LabFileArrivedFunction", BlobType = "BlockBlob",
+            ContainerName = "incoming", BlobName = $"{lab}/{name}", ETag = "\"0x8DE0000000000001\"",
+        });
+        await host.Function<ArrivalPoisonFunction>().RunAsync(poison, ct);
+
+        var failed = (await host.Ledger.FindFileAsync(fileId, ct))!;
+        Assert.Equal(FileState.Failed, failed.State);
+        Assert.Equal(ArrivalPoisonHandler.Reason, failed.Problem!.Reason);
+        Assert.True(await host.ExistsAsync(LabFileAreas.Incoming, $"{lab}/{name}", ct));
+
+        var replay = host.Function<FileReplayFunction>();
+        var response = (TestHttpResponse)await replay.RunAsync(
+            new TestHttpRequest(host.Context(nameof(FileReplayFunction)), "POST", new Uri($"http://localhost/api/files/{fileId}/replay?reason=storage%20restored")), fileId, ct);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Single(await host.DrainWorkQueueAsync(ct));
+        Assert.Equal(FileState.Completed, (await host.Ledger.FindFileAsync(fileId, ct))!.State);
+        Assert.Equal(content, await host.ReadBlobAsync(LabFileAreas.Archive, $"{lab}/{name}", ct));
+    }
+
     private static async Task<(string FileId, string Name)> FailOneFileAsync(PipelineHost host, string lab, CancellationToken ct)
     {
         var name = "2026/" + Path.GetFileName(SampleBundle);

@@ -54,12 +54,22 @@ public sealed class FunctionsMetadataTests
     }
 
     [Fact]
-    public void Metadata_HasExactlyTheSevenFunctions()
+    public void ArrivalPoisonFunction_IsAQueueTriggerOnTheHostsBlobTriggerPoisonQueue()
+    {
+        var binding = TriggerOf("ArrivalPoisonFunction");
+
+        Assert.Equal("queueTrigger", binding["type"]!.GetValue<string>());
+        Assert.Equal("webjobs-blobtrigger-poison", binding["queueName"]!.GetValue<string>());
+        Assert.Equal("AzureWebJobsStorage", binding["connection"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Metadata_HasExactlyTheEightFunctions()
     {
         var names = Metadata.Value.Select(f => f!["name"]!.GetValue<string>()).Order(StringComparer.Ordinal);
 
         Assert.Equal(
-            ["FileListFunction", "FileReplayFunction", "FileStatusFunction", "HealthFunction", "LabFileArrivedFunction", "PoisonReportFunction", "ReportQueuedFunction"],
+            ["ArrivalPoisonFunction", "FileListFunction", "FileReplayFunction", "FileStatusFunction", "HealthFunction", "LabFileArrivedFunction", "PoisonReportFunction", "ReportQueuedFunction"],
             names);
     }
 

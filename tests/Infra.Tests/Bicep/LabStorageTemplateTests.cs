@@ -58,12 +58,24 @@ public sealed class LabStorageTemplateTests(BicepFixture fixture)
         var queues = LabStorage.LoopItems(LabStorage.SingleResource($"{StorageAccountType}/queueServices/queues"));
         var containers = LabStorage.LoopItems(LabStorage.SingleResource($"{StorageAccountType}/blobServices/containers"));
 
-        var queueTriggers = FunctionsMetadata.Bindings.Where(binding => binding.Type == "queueTrigger").ToList();
+        var queueTriggers = FunctionsMetadata.Bindings.Where(binding => binding.Type == "queueTrigger" && binding["connection"] == "LabStorage").ToList();
         var blobTriggers = FunctionsMetadata.Bindings.Where(binding => binding.Type == "blobTrigger").ToList();
         Assert.NotEmpty(queueTriggers);
         Assert.NotEmpty(blobTriggers);
         Assert.All(queueTriggers, trigger => Assert.Contains(trigger["queueName"], queues));
         Assert.All(blobTriggers, trigger => Assert.Contains(trigger["path"]!.Split('/')[0], containers));
+    }
+
+    [Fact]
+    public void Build_HostStorageQueueTriggers_ListenOnDeployedQueues()
+    {
+        var host = fixture.Template.Module("hostStorage");
+        var queues = host.ResourcesOfType($"{StorageAccountType}/queueServices/queues").Select(q => CompiledTemplate.Text(q.Resource, "name")).ToList();
+
+        var triggers = FunctionsMetadata.Bindings.Where(binding => binding.Type == "queueTrigger" && binding["connection"] == "AzureWebJobsStorage").ToList();
+
+        Assert.NotEmpty(triggers);
+        Assert.All(triggers, trigger => Assert.Contains(queues, q => q.Contains($"'{trigger["queueName"]}'", StringComparison.Ordinal)));
     }
 
     [Fact]

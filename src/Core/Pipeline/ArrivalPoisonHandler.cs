@@ -1,0 +1,100 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using PrecisionMed.Core.Formats;
+using PrecisionMed.Core.Pipeline.Ledger;
+
+namespace PrecisionMed.Core.Pipeline;
+
+/// <summary>
+/// A lab file whose arrival failed on every attempt the Functions host allows: the host puts the blob on its
+/// <c>webjobs-blobtrigger-poison</c> queue (<c>{FunctionId, BlobType, ContainerName, BlobName, ETag}</c>). Without
+/// this the file would sit in <c>incoming/</c> with nothing in the ledger to say so. The file is recorded as Failed
+/// (its record created if arrival never got that far), so it is listed by <c>GET /api/files?state=Failed</c>, raises
+/// the poison alert, and is re-driven by a replay, which runs arrival again (see <see cref="LabFileReplayer"/>).
+/// </summary>
+public sealed class ArrivalPoisonHandler(
+    ILabFileStore store,
+    ILabFileLedger ledger,
+    TimeProvider clock,
+    ILogger<ArrivalPoisonHandler> logger)
+{
+    /// <summary>The reason a poisoned arrival's file record carries.</summary>
+    public const string Reason =
+        "the arrival function failed on every attempt the Functions host allows (storage, the ledger or the queue was unavailable, "
+        + "or the function crashed); the file is still in incoming/: replay it once the cause is fixed";
+
+    /// <summary>Records the poisoned file as Failed; false when there was nothing to record (gone, already further, not ours).</summary>
+    public async Task<bool> HandleAsync(string message, CancellationToken cancellationToken)
+    {
+        if (BlobOf(message) is not var (labId, blobName))
+        {
+            PipelineLog.MalformedArrivalPoison(logger, message.Length);
+            return false;
+        }
+
+        var incoming = new LabFileLocation(LabFileAreas.Incoming, $"{labId}/{blobName}");
+        string hash;
+        await using (var content = await store.OpenReadAsync(incoming, cancellationToken))
+        {
+            if (content is null)
+            {
+                // Moved on meanwhile (a later attempt or a replay archived it): nothing is lost.
+                PipelineLog.ArrivalPoisonGone(logger, labId);
+                return false;
+            }
+
+            hash = await LabFileIntake.HashAsync(_ => Task.FromResult(content), cancellationToken);
+        }
+
+        var fileId = LabFileIds.For(labId, hash);
+        var existing = await ledger.FindFileAsync(fileId, cancellationToken);
+        // Arrival got past Received (split, or finished as a duplicate or reject) before the host gave up: the
+        // ledger already tells the truth.
+        if (existing is not null && existing.State != FileState.Received) return false;
+
+        var now = clock.GetUtcNow();
+        var file = existing ?? new LedgerFile
+        {
+            FileId = fileId,
+            LabId = labId,
+            BlobName = blobName,
+            ContentHash = hash,
+            State = FileState.Received,
+            ReceivedAt = now,
+            UpdatedAt = now,
+            History = [new LedgerEvent(now, "Received")],
+        };
+        await ledger.SaveFileAsync(
+            file with
+            {
+                State = FileState.Failed,
+                Problem = new LabFileProblem(SourcePosition.None, Reason),
+                UpdatedAt = now,
+                History = [.. file.History, new LedgerEvent(now, "Failed: arrival failed on every attempt")],
+            },
+            cancellationToken);
+        PipelineLog.ArrivalFailed(logger, fileId, labId);
+        PipelineTelemetry.FileFailedAtArrival(labId);
+        return true;
+    }
+
+    /// <summary>The lab and blob name of a poison message about <c>incoming/{labId}/{name}</c>, or null.</summary>
+    internal static (string LabId, string BlobName)? BlobOf(string message)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(message);
+            var root = json.RootElement;
+            if (root.ValueKind != JsonValueKind.Object) return null;
+            var container = root.TryGetProperty("ContainerName", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
+            var name = root.TryGetProperty("BlobName", out var b) && b.ValueKind == JsonValueKind.String ? b.GetString() : null;
+            if (container != LabFileAreas.Incoming || string.IsNullOrEmpty(name)) return null;
+            var slash = name.IndexOf('/', StringComparison.Ordinal);
+            return slash > 0 && slash < name.Length - 1 ? (name[..slash], name[(slash + 1)..]) : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}
