@@ -7,9 +7,10 @@ using PrecisionMed.Core.Pipeline;
 namespace PrecisionMed.Core.Tests.Pipeline;
 
 /// <summary>
-/// No PHI anywhere but FHIR (issue 7, DESIGN.md §6): the whole HL7 v2 and FHIR corpus through the pipeline, with
-/// logging at Trace; no patient name, birth date, identifier value or HGVS string of the inputs may appear in a log
-/// line, a queue message, a notification, an error report's reason, a held report's reason (review/) or the ledger's reasons.
+/// No PHI anywhere but FHIR (issue 7, DESIGN.md §6): the whole HL7 v2, FHIR and (small) VCF corpus through the
+/// pipeline, with logging at Trace; no patient name, birth date, identifier value, VCF sample name or HGVS string of the
+/// inputs may appear in a log line, a metric's or trace's tags, a queue message, a notification, an error report's
+/// reason, a held report's reason (review/) or the ledger's reasons.
 /// </summary>
 public sealed partial class NoPhiInOperationalOutputTests
 {
@@ -17,6 +18,7 @@ public sealed partial class NoPhiInOperationalOutputTests
     public async Task WholeCorpus_LogsQueueMessagesNotificationsAndReasons_HoldNoPhi()
     {
         var ct = TestContext.Current.CancellationToken;
+        using var telemetry = new TelemetryTags();
         using var harness = new PipelineHarness();
         var phi = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var codes = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -25,9 +27,9 @@ public sealed partial class NoPhiInOperationalOutputTests
         {
             // Values shorter than 4 characters (initials, "M") cannot be told apart from ordinary text, nor can the
             // word "Patient" (a test feed's placeholder name) from the field names that carry references.
-            phi.UnionWith((name.EndsWith(".json", StringComparison.Ordinal) ? PhiInBundle(content) : PhiInHl7(content))
+            phi.UnionWith(PhiIn(name, content)
                 .Where(v => v.Trim().Length >= 4 && !v.Equals("Patient", StringComparison.OrdinalIgnoreCase)));
-            if (!name.EndsWith(".json", StringComparison.Ordinal)) codes.UnionWith(ObservationCodes(content));
+            if (IsHl7(name)) codes.UnionWith(ObservationCodes(content));
             await harness.DropAsync(content, name);
         }
 
@@ -51,7 +53,7 @@ public sealed partial class NoPhiInOperationalOutputTests
         // Held reports too: every HL7 v2 file again with its patients born on another day (the PID's birth date is the
         // only change, so the new dates count as PHI as well), each held against the Patient the first pass created.
         var queued = harness.Queue.Messages.Count;
-        foreach (var (name, content) in files.Where(f => !f.Name.EndsWith(".json", StringComparison.Ordinal)))
+        foreach (var (name, content) in files.Where(f => IsHl7(f.Name)))
         {
             var reborn = Hl7Pid.With(content, (7, "19010101"));
             phi.Add("19010101");
@@ -62,12 +64,14 @@ public sealed partial class NoPhiInOperationalOutputTests
         foreach (var message in harness.Queue.Messages.Skip(queued).ToList()) outcomes.Add(await harness.Work.HandleAsync(message, ct));
         Assert.True(outcomes.Count(o => o == WorkOutcome.Held) >= 10, $"only {outcomes.Count(o => o == WorkOutcome.Held)} report(s) held");
 
-        var haystack = new List<string>();
+        var haystack = new List<string>(telemetry.Tags);
         haystack.AddRange(replays.Select(r => JsonSerializer.Serialize(r)));
         var listing = await harness.StatusReader.ListAsync(state: null, LabFileStatusReader.MaxPageSize, continuation: null, ct);
         haystack.AddRange(listing.Files.Select(f => JsonSerializer.Serialize(f)));
         haystack.AddRange(harness.Logs.Messages);
-        haystack.AddRange(harness.Queue.Messages);
+        // The blob path is the claim check's key (DESIGN.md §5): the lab's own name for its file, which labs often build
+        // from a sample id (NB6TK328_filtered.vcf). Like the accession below, it is the lab's choice, not the pipeline's.
+        haystack.AddRange(harness.Queue.Messages.Select(WithoutBlobName));
         // The accession is part of the notification's contract: a lab that builds its order numbers from the MRN
         // (lfh_ORU-multiline-short-mixed: FON_<mrn>) puts it there itself; everything else must be clean.
         haystack.AddRange(harness.Notifier.Published.Select(n => (n with { Accession = string.Empty }).ToJson()));
@@ -82,7 +86,8 @@ public sealed partial class NoPhiInOperationalOutputTests
         {
             haystack.Add(held.Reason);
             haystack.AddRange(held.Fields);
-            haystack.Add(held.Accession is null ? string.Empty : Encoding.UTF8.GetString((held with { Accession = null }).ToUtf8Json()));
+            // Its accession and file path are the lab's own names (see the queue messages above).
+            haystack.Add(Encoding.UTF8.GetString((held with { Accession = null, File = string.Empty }).ToUtf8Json()));
         }
 
         foreach (var file in harness.Ledger.Files)
@@ -97,7 +102,8 @@ public sealed partial class NoPhiInOperationalOutputTests
             }
         }
 
-        Assert.True(files.Count >= 25, $"only {files.Count} corpus files");
+        Assert.True(files.Count >= 40, $"only {files.Count} corpus files");
+        Assert.True(telemetry.Tags.Count > 100, "no metric or trace tags were seen: the listeners are broken");
         Assert.True(phi.Count >= 50, $"only {phi.Count} PHI strings found in the inputs: the extractor is broken");
         Assert.True(haystack.Count > 100, "the pipeline said almost nothing: the test would prove nothing");
         var leaks = (from text in haystack from value in phi where text.Contains(value, StringComparison.OrdinalIgnoreCase) select $"'{value}' in: {text}")
@@ -114,6 +120,92 @@ public sealed partial class NoPhiInOperationalOutputTests
         }
 
         foreach (var name in TestFiles.IgExampleNames) yield return ($"fhir/{name}", TestFiles.IgExample(name));
+
+        // The VCF corpus's small files (the large ones add time, not kinds of output): sample names identify people.
+        foreach (var folder in (string[])["vcf/vcf2fhir", "vcf/edge", "vcf/pgx", "vcf/annotated"])
+        {
+            foreach (var path in Directory.EnumerateFiles(TestFiles.PathOf(folder)).Where(p => p.EndsWith(".vcf", StringComparison.Ordinal) && new FileInfo(p).Length <= 300_000).Order())
+                yield return ($"{folder}/{Path.GetFileName(path)}", File.ReadAllBytes(path));
+        }
+    }
+
+    private static string WithoutBlobName(string message)
+    {
+        var json = JsonNode.Parse(message)!.AsObject();
+        json.Remove("blobName");
+        return json.ToJsonString();
+    }
+
+    private static bool IsHl7(string name) => name.StartsWith("hl7v2/", StringComparison.Ordinal);
+
+    private static IEnumerable<string> PhiIn(string name, byte[] content) =>
+        name.StartsWith("fhir/", StringComparison.Ordinal) ? PhiInBundle(content)
+        : name.StartsWith("vcf/", StringComparison.Ordinal) ? PhiInVcf(content)
+        : PhiInHl7(content);
+
+    /// <summary>The sample names of the #CHROM line, and HGVS expressions (ANN/CSQ).</summary>
+    private static IEnumerable<string> PhiInVcf(byte[] content)
+    {
+        var text = Encoding.UTF8.GetString(content);
+        var header = text.Split('\n').FirstOrDefault(l => l.StartsWith("#CHROM", StringComparison.Ordinal));
+        // Column names (a header cut short or spaced oddly) and the placeholder "Sample" name no one.
+        string[] notNames = ["#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO", "FORMAT", "Sample"];
+        foreach (var sample in header?.TrimEnd('\r').Split('\t', ' ').Skip(9) ?? [])
+        {
+            if (!notNames.Contains(sample, StringComparer.OrdinalIgnoreCase)) yield return sample;
+        }
+
+        foreach (var hgvs in Hgvs(text)) yield return hgvs;
+    }
+
+    /// <summary>Every tag of every PrecisionMed metric measurement and trace activity while the test runs.</summary>
+    private sealed class TelemetryTags : IDisposable
+    {
+        private readonly System.Diagnostics.Metrics.MeterListener _meters = new();
+        private readonly System.Diagnostics.ActivityListener _activities;
+        private readonly List<string> _tags = [];
+
+        public TelemetryTags()
+        {
+            _meters.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name.StartsWith("PrecisionMed", StringComparison.Ordinal)) listener.EnableMeasurementEvents(instrument);
+            };
+            _meters.SetMeasurementEventCallback<long>((instrument, _, tags, _) => Add(instrument.Name, tags));
+            _meters.SetMeasurementEventCallback<double>((instrument, _, tags, _) => Add(instrument.Name, tags));
+            _meters.Start();
+            _activities = new System.Diagnostics.ActivityListener
+            {
+                ShouldListenTo = source => source.Name.StartsWith("PrecisionMed", StringComparison.Ordinal),
+                Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+                ActivityStopped = activity =>
+                {
+                    lock (_tags) _tags.Add($"{activity.OperationName} {activity.StatusDescription}: " + string.Join(", ", activity.TagObjects.Select(t => $"{t.Key}={t.Value}")));
+                },
+            };
+            System.Diagnostics.ActivitySource.AddActivityListener(_activities);
+        }
+
+        public IReadOnlyList<string> Tags
+        {
+            get
+            {
+                lock (_tags) return [.. _tags];
+            }
+        }
+
+        public void Dispose()
+        {
+            _meters.Dispose();
+            _activities.Dispose();
+        }
+
+        private void Add(string instrument, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            var text = new StringBuilder(instrument).Append(':');
+            foreach (var tag in tags) text.Append(' ').Append(tag.Key).Append('=').Append(tag.Value);
+            lock (_tags) _tags.Add(text.ToString());
+        }
     }
 
     /// <summary>PID-2/PID-3 identifier values, PID-5 name parts, PID-7 birth date, and HGVS expressions.</summary>
