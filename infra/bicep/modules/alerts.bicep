@@ -39,6 +39,9 @@ param fhirThrottleThreshold int
 var poisonFunctionName = 'PoisonReportFunction'
 var arrivalPoisonFunctionName = 'ArrivalPoisonFunction'
 
+// The held-report counter (src/Core/Pipeline/Review/PatientSafetyMetrics.cs).
+var heldReportsMetric = 'precisionmed.reports.held'
+
 var actions = empty(emailAddresses)
   ? []
   : [
@@ -84,6 +87,42 @@ resource poisonQueue 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
       allOf: [
         {
           query: 'AppRequests | where Name in ("${poisonFunctionName}", "${arrivalPoisonFunctionName}")'
+          timeAggregation: 'Count'
+          operator: 'GreaterThan'
+          threshold: 0
+          failingPeriods: {
+            numberOfEvaluationPeriods: 1
+            minFailingPeriodsToAlert: 1
+          }
+        }
+      ]
+    }
+    actions: {
+      actionGroups: [for action in actions: action.actionGroupId]
+    }
+  }
+}
+
+// Patient safety: a report whose patient details disagree with the EMR's Patient is held, nothing written, until
+// someone resolves it (pmed review). The metric comes through OpenTelemetry into AppMetrics.
+resource heldReports 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
+  name: 'alert-${namePrefix}-held-reports'
+  location: location
+  tags: tags
+  properties: {
+    displayName: 'Reports held for patient review'
+    description: 'A report names a patient identifier whose EMR Patient has another family name, birth date or sex: nothing was written. pmed review list shows it; check with the lab, then pmed review release or reject.'
+    severity: 1
+    enabled: true
+    scopes: [
+      logAnalyticsWorkspaceId
+    ]
+    evaluationFrequency: 'PT15M'
+    windowSize: 'PT15M'
+    criteria: {
+      allOf: [
+        {
+          query: 'AppMetrics | where Name == "${heldReportsMetric}"'
           timeAggregation: 'Count'
           operator: 'GreaterThan'
           threshold: 0

@@ -78,6 +78,41 @@ public sealed class PatientSafetyEndToEndTests(LocalStackFixture stack)
         Assert.Equal(2, notices.Length);
     }
 
+    /// <summary>The other resolution: the lab confirms the second report names the wrong patient; it is rejected, never written.</summary>
+    [Fact]
+    public async Task SecondOruSameMrnOtherFamilyName_HeldThenRejected_NothingWrittenOriginalInRejected()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var host = new PipelineHost(stack.Stack);
+        var corpus = await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "TestData", "hl7v2/authored/germline_from_cgexample.hl7"), ct);
+        var mrn = "PR" + Guid.NewGuid().ToString("N")[..10].ToUpperInvariant();
+        var first = WithPid(corpus, 3, $"{mrn}^^^SOMELAB&2.16.840.1.113883.19.5.1&ISO^MR");
+        var second = WithPid(first, 5, "OTHERPATIENT^CHARLIE");
+        var firstUnit = await IngestAsync(host, "2026/reject-first.hl7", first, ct);
+        var heldUnit = await IngestAsync(host, "2026/reject-second.hl7", second, ct);
+        Assert.Equal(UnitState.Held, heldUnit.State);
+        Assert.Contains(PatientDemographics.FamilyName, heldUnit.Problem!.Reason, StringComparison.Ordinal);
+
+        var review = host.Services.GetRequiredService<ReportReview>();
+        var rejected = Assert.Single(await review.RejectAsync(heldUnit.FileId, unitIndex: 0, "lab confirmed: wrong patient on the requisition (ticket 17)", ct));
+
+        Assert.Equal(UnitState.Rejected, rejected.State);
+        var unit = (await host.Ledger.FindUnitAsync(heldUnit.FileId, 0, ct))!;
+        Assert.Equal(UnitState.Rejected, unit.State);
+        Assert.Contains("ticket 17", unit.Problem!.Reason, StringComparison.Ordinal);
+        Assert.Empty(unit.ResourceReferences);
+        Assert.Equal(FileState.Rejected, (await host.Ledger.FindFileAsync(heldUnit.FileId, ct))!.State);
+        Assert.Equal(second, await host.ReadBlobAsync(LabFileAreas.Rejected, $"{LabId}/2026/reject-second.hl7", ct));
+        Assert.False(await host.ExistsAsync(LabFileAreas.Incoming, $"{LabId}/2026/reject-second.hl7", ct));
+        Assert.False(await host.ExistsAsync(LabFileAreas.Review, $"{LabId}/2026/reject-second.hl7", ct));
+        Assert.DoesNotContain(await review.ListAsync(ct), h => h.FileId == heldUnit.FileId);
+        // The EMR's Patient is as the first report left it, and only the first report was announced.
+        var patient = Assert.Single(await SearchPatientsAsync(host, mrn, ct));
+        Assert.Equal("TESTPATIENT", patient["name"]![0]!["family"]!.GetValue<string>());
+        Assert.Single((await host.NotificationQueue.ReceiveMessagesAsync(maxMessages: 32, cancellationToken: ct)).Value);
+        Assert.Equal(UnitState.Completed, firstUnit.State);
+    }
+
     private static async Task<LedgerUnit> IngestAsync(PipelineHost host, string name, byte[] content, CancellationToken ct)
     {
         await host.UploadAsync(LabId, name, content, ct);

@@ -168,7 +168,11 @@ public sealed class DeploymentSnapshotTests(BicepFixture fixture)
         var metricAlerts = snapshot.OfType("Microsoft.Insights/metricAlerts")
             .Select(alert => alert["properties"]!["criteria"]!["allOf"]![0]!["metricName"]!.GetValue<string>())
             .Order(StringComparer.Ordinal);
-        var logAlert = snapshot.Single("Microsoft.Insights/scheduledQueryRules")["properties"]!["criteria"]!["allOf"]![0]!;
+        var logAlerts = snapshot.OfType("Microsoft.Insights/scheduledQueryRules").ToList();
+        var logAlert = logAlerts.Single(alert => alert["name"]!.GetValue<string>().EndsWith("poison-queue", StringComparison.Ordinal))["properties"]!["criteria"]!["allOf"]![0]!;
+        var held = logAlerts.Single(alert => alert["name"]!.GetValue<string>().EndsWith("held-reports", StringComparison.Ordinal))["properties"]!["criteria"]!["allOf"]![0]!;
+        Assert.Contains($"\"{PrecisionMed.Core.Pipeline.Review.PatientSafetyMetrics.HeldReports}\"", held["query"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(0, held["threshold"]!.GetValue<int>());
 
         Assert.Equal(["DeadLetteredCount", "TotalErrors", "requests/failed"], metricAlerts);
         var throttling = snapshot.OfType("Microsoft.Insights/metricAlerts").Single(alert => alert["name"]!.GetValue<string>().EndsWith("fhir-throttling", StringComparison.Ordinal));
