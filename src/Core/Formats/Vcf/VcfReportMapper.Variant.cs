@@ -174,7 +174,7 @@ public sealed partial class VcfReportMapper
     /// <summary>Genomic source class, allelic state (germline only), allele frequency and depth for the sample.</summary>
     private void AddSampleFacts(List<ReportComponent> components, VcfRecord record, int sample, string chromosome, int allele, VcfReportablePolicy policy)
     {
-        if (SourceClass() is { } source) components.Add(new(Coding.LoincCode("48002-0", "Genomic source class [Type]"), source));
+        if (SourceClass(policy.SourceClass) is { } source) components.Add(new(Coding.LoincCode("48002-0", "Genomic source class [Type]"), source));
 
         var readDepth = SampleNumber(record, sample, "AD"u8, allele);
         var depth = SampleNumber(record, sample, "DP"u8, 0) ?? SumOf(record, sample, "AD"u8);
@@ -189,7 +189,7 @@ public sealed partial class VcfReportMapper
             components.Add(new(Coding.LoincCode("82121-5", "Allelic read depth"), new QuantityValue(reads, "reads", Coding.Ucum, "1")));
     }
 
-    private CodedValue? SourceClass() => _options.GenomicSourceClass.Trim().ToUpperInvariant() switch
+    private static CodedValue? SourceClass(string sourceClass) => sourceClass.Trim().ToUpperInvariant() switch
     {
         "GERMLINE" => new CodedValue(Coding.LoincCode("LA6683-2", "Germline")),
         "SOMATIC" => new CodedValue(Coding.LoincCode("LA6684-0", "Somatic")),

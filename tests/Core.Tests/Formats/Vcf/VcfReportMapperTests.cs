@@ -216,6 +216,9 @@ public sealed class VcfReportMapperTests
 
         public ValueTask<IReadOnlyList<Core.Knowledge.AlleleDefinitionDocument>> PharmacogeneDefinitionsAsync(string genomeBuild, CancellationToken cancellationToken) =>
             ValueTask.FromResult<IReadOnlyList<Core.Knowledge.AlleleDefinitionDocument>>([]);
+
+        public ValueTask<Core.Knowledge.LabProfileDocument?> LabProfileAsync(string labId, CancellationToken cancellationToken) =>
+            ValueTask.FromResult<Core.Knowledge.LabProfileDocument?>(null);
     }
 
     private static string Vcf(params string[] rows) =>
