@@ -2,8 +2,8 @@ namespace PrecisionMed.Core.Formats.Vcf;
 
 /// <summary>
 /// How VCF files become reports (section <c>Vcf</c>; <c>pmed ingest</c> flags set the same): the genome build
-/// and genomic source class a lab's files do not state (the lab's profile in the knowledge store comes first), and
-/// the reportable-variant policy.
+/// and genomic source class a lab's files do not state (the lab's profile in the knowledge store comes first),, the
+/// sample's sex, and the reportable-variant policy.
 /// </summary>
 public sealed class VcfOptions
 {
@@ -20,6 +20,12 @@ public sealed class VcfOptions
     /// (allelic state is written for germline only).
     /// </summary>
     public string GenomicSourceClass { get; set; } = "germline";
+
+    /// <summary>
+    /// The sample's sex (VCF does not carry it; the order does): for a male, a homozygous ALT call on X or Y outside
+    /// the pseudo-autosomal regions is hemizygous. Per run (<c>pmed ingest --sample-sex</c>).
+    /// </summary>
+    public SampleSex SampleSex { get; set; }
 
     /// <summary>Report only records whose FILTER is PASS or '.'.</summary>
     public bool RequirePassFilter { get; set; } = true;

@@ -16,6 +16,7 @@ public sealed class VcfReportMapperTests
     private const string Hom = "LA6705-3";
     private const string Hemi = "LA6707-9";
     private const string Heteroplasmic = "LA6703-8";
+    private const string Homoplasmic = "LA6704-6";
 
     [Fact]
     public async Task Map_Vcf2fhirExample1_SelectsByTheRules()
@@ -110,6 +111,74 @@ public sealed class VcfReportMapperTests
     {
         var report = await MapFileAsync("edge/bcftools_haploid-diploid.vcf", new VcfOptions { GenomeBuild = "GRCh38" });
         Assert.Contains(Hemi, Calls(report).Select(c => c.State));
+    }
+
+    [Theory]
+    [InlineData("chrX\t5000000", Hemi)] // between the PARs
+    [InlineData("chrX\t10000", Hemi)] // just before GRCh38's PAR1
+    [InlineData("chrX\t10001", Hom)] // PAR1's first base
+    [InlineData("chrX\t2781479", Hom)] // PAR1's last base
+    [InlineData("chrX\t2781480", Hemi)]
+    [InlineData("chrX\t155800000", Hom)] // PAR2
+    [InlineData("X\t156030896", Hemi)] // past PAR2
+    [InlineData("chrY\t2800000", Hemi)]
+    [InlineData("chrY\t1000000", Hom)] // Y's PAR1
+    [InlineData("chrY\t57000000", Hom)] // Y's PAR2 lies elsewhere than X's
+    [InlineData("chr1\t5000000", Hom)] // autosomes are not affected
+    public async Task Map_MaleHomozygousDiploid_HemizygousOutsidePseudoautosomalRegions(string locus, string state)
+    {
+        var report = await MapTextAsync(Vcf($"{locus}\t.\tA\tG\t.\tPASS\t.\tGT\t1/1"), new VcfOptions { SampleSex = SampleSex.Male });
+        Assert.Equal(state, Coded(Assert.Single(report.Variants), "53034-5"));
+    }
+
+    [Theory]
+    [InlineData("GRCh37", 60000, Hemi)] // GRCh37's PAR1 starts at 60,001 on X
+    [InlineData("GRCh37", 60001, Hom)]
+    [InlineData("GRCh37", 155000000, Hom)] // GRCh37's PAR2 (154,931,044-155,260,560)
+    [InlineData("GRCh37", 155700000, Hemi)] // GRCh38's PAR2, not GRCh37's
+    public async Task Map_MaleOnXInGrch37_ItsOwnPseudoautosomalRegions(string build, long position, string state)
+    {
+        var vcf = Vcf($"chrX\t{position}\t.\tA\tG\t.\tPASS\t.\tGT\t1/1").Replace("##contig=<ID=chr1,length=248956422>\n", "", StringComparison.Ordinal);
+        var report = await MapTextAsync(vcf, new VcfOptions { SampleSex = SampleSex.Male, GenomeBuild = build });
+        Assert.Equal(state, Coded(Assert.Single(report.Variants), "53034-5"));
+    }
+
+    [Fact]
+    public async Task Map_MaleWithoutBuild_EitherBuildsPseudoautosomalRegionStaysHomozygous()
+    {
+        // 30,000 is in GRCh38's PAR1 but not GRCh37's: with no build known, the call is not made hemizygous.
+        var vcf = Vcf("chrX\t30000\t.\tA\tG\t.\tPASS\t.\tGT\t1/1", "chrX\t5000000\t.\tA\tG\t.\tPASS\t.\tGT\t1/1")
+            .Replace("##contig=<ID=chr1,length=248956422>\n", "", StringComparison.Ordinal);
+        var report = await MapTextAsync(vcf, new VcfOptions { SampleSex = SampleSex.Male });
+        Assert.Equal([Hom, Hemi], report.Variants.Select(v => Coded(v, "53034-5")));
+    }
+
+    [Theory]
+    [InlineData(SampleSex.Female)]
+    [InlineData(SampleSex.Unknown)]
+    public async Task Map_NotMaleHomozygousOnX_Homozygous(SampleSex sex)
+    {
+        var report = await MapTextAsync(Vcf("chrX\t5000000\t.\tA\tG\t.\tPASS\t.\tGT\t1/1"), new VcfOptions { SampleSex = sex });
+        Assert.Equal(Hom, Coded(Assert.Single(report.Variants), "53034-5"));
+    }
+
+    [Fact]
+    public async Task Map_MaleHeterozygousOnXOutsidePar_StaysHeterozygousAsCalled()
+    {
+        var report = await MapTextAsync(Vcf("chrX\t5000000\t.\tA\tG,T\t.\tPASS\t.\tGT\t1/2", "chrX\t6000000\t.\tA\tG\t.\tPASS\t.\tGT\t0/1"), new VcfOptions { SampleSex = SampleSex.Male });
+        Assert.Equal([Het, Het, Het], report.Variants.Select(v => Coded(v, "53034-5")));
+    }
+
+    [Theory]
+    [InlineData("0,20", "20", Homoplasmic)]
+    [InlineData("1,99", "100", Homoplasmic)] // 0.99: at the ratio
+    [InlineData("2,98", "100", Heteroplasmic)]
+    public async Task Map_MitochondrialByReadRatio_HomoplasmicAtOrAboveTheRatio(string ad, string dp, string state)
+    {
+        var report = await MapTextAsync(Vcf($"chrM\t150\t.\tC\tT\t.\tPASS\t.\tGT:AD:DP\t1:{ad}:{dp}"), new VcfOptions { SampleSex = SampleSex.Male });
+        var variant = Assert.Single(report.Variants);
+        Assert.Equal(state, Coded(variant, "53034-5"));
+        Assert.Equal("NC_012920.1", Coded(variant, "48013-7"));
     }
 
     [Fact]
