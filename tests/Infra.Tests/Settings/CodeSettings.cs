@@ -126,6 +126,8 @@ internal static class CodeSettings
         ["Vcf:OnlyKnownVariants"] = new(AzureUse.CodeDefault),
         ["Vcf:MaxReportableVariants"] = new(AzureUse.CodeDefault),
         ["Vcf:HomoplasmicRatio"] = new(AzureUse.CodeDefault),
+        // The sample's sex is a fact of one order, not of a deployment: unknown (no hemizygous inference) by default.
+        ["Vcf:SampleSex"] = new(AzureUse.CodeDefault),
 
         // LimitsOptions: hostile-input limits. The defaults are sized for clinical files (comments in LimitsOptions);
         // a lab that needs more gets a parameter here and in main.bicep rather than a hand-set value.
