@@ -273,6 +273,39 @@ public sealed class VcfReportMapperTests
         Assert.All(report.MolecularConsequences, c => Assert.Contains(report.Variants, v => v.Key == c.VariantKey));
     }
 
+    [Fact]
+    public async Task Map_VepCsqAnnotation_GeneHgvsAndOneMolecularConsequencePerTranscript()
+    {
+        // BRAF V600E as VEP --vcf writes it: the canonical transcript, a regulatory feature (no transcript) and a
+        // neighbouring gene's transcript the variant is only downstream of.
+        var vcf = "##fileformat=VCFv4.2\n##reference=GRCh38\n"
+            + "##INFO=<ID=CSQ,Number=.,Type=String,Description=\"Consequence annotations from Ensembl VEP. Format: "
+            + "Allele|Consequence|IMPACT|SYMBOL|Gene|Feature_type|Feature|BIOTYPE|EXON|INTRON|HGVSc|HGVSp|cDNA_position\">\n"
+            + "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\n"
+            + "chr7\t140753336\trs113488022\tA\tT\t.\tPASS\tCSQ="
+            + "T|missense_variant|MODERATE|BRAF|ENSG00000157764|Transcript|ENST00000646891.2|protein_coding|15/18||ENST00000646891.2:c.1799T>A|ENSP00000493543.1:p.Val600Glu|1919,"
+            + "T|regulatory_region_variant|MODIFIER|||RegulatoryFeature|ENSR00000218393|promoter_flanking_region||||,"
+            + "T|downstream_gene_variant|MODIFIER|MRPS33|ENSG00000090263|Transcript|ENST00000354161.8|protein_coding|||||"
+            + "\tGT\t0/1\n";
+
+        var report = await MapTextAsync(vcf);
+
+        var variant = Assert.Single(report.Variants);
+        Assert.Equal("BRAF", ((CodedValue)Component(variant, "48018-6")!).Text);
+        Assert.Equal("ENST00000646891.2", Coded(variant, "51958-7"));
+        Assert.Equal("ENST00000646891.2:c.1799T>A", Coded(variant, "48004-6"));
+        Assert.Equal("p.Val600Glu", Coded(variant, "48005-3"));
+        Assert.Equal("NC_000007.14:g.140753336A>T", Coded(variant, "81290-9"));
+
+        var consequence = Assert.Single(report.MolecularConsequences);
+        Assert.Equal(variant.Key, consequence.VariantKey);
+        Assert.Equal(("http://www.ensembl.org", "ENST00000646891.2"), (consequence.Transcript!.Codings[0].System, consequence.Transcript.Codings[0].Code));
+        Assert.Equal("ENST00000646891.2:c.1799T>A", consequence.CodingHgvs!.Codings[0].Code);
+        Assert.Equal("p.Val600Glu", consequence.ProteinHgvs!.Codings[0].Code);
+        var term = Assert.Single(consequence.FeatureConsequences);
+        Assert.Equal(("SO:0001583", "missense_variant"), (term.Codings[0].Code, term.Text));
+    }
+
     private sealed class KnownPositions(params long[] positions) : IVariantKnowledge
     {
         public List<KnownVariantQuery> Asked { get; } = [];
