@@ -6,7 +6,10 @@ namespace PrecisionMed.Cli.Ingest;
 /// <summary><c>pmed ingest PATH... [--out DIR] [--fhir URL] [--lab ID] [--json] [--cosmos URL [--cosmos-key KEY]]</c> and the VCF policy flags.</summary>
 internal static class IngestCommand
 {
-    public static Command Create()
+    public static Command Create() => Create(Console.Out, Console.Error);
+
+    /// <summary>The command writing to the given streams: tests parse real flags without touching the process's console.</summary>
+    internal static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var paths = new Argument<string[]>("path")
         {
@@ -32,11 +35,15 @@ internal static class IngestCommand
         var cosmosKey = new Option<string?>("--cosmos-key") { Description = "The emulator's key (local stacks only). Default: $PMED_COSMOS_KEY." };
         var database = new Option<string>("--database") { Description = "The Cosmos DB database.", DefaultValueFactory = _ => "precisionmed" };
 
-        var build = new Option<string?>("--genome-build") { Description = "VCF: the genome build (GRCh37, GRCh38) when the header names none." };
+        var build = new Option<string?>("--genome-build") { Description = "VCF: the genome build (GRCh37, GRCh38) when neither the header nor the lab's profile names one." };
         var source = new Option<string>("--source-class")
         {
-            Description = "VCF: genomic source class of the variants: germline, somatic or unknown.",
+            Description = "VCF: genomic source class of the variants when the lab's profile states none: germline, somatic or unknown.",
             DefaultValueFactory = _ => "germline",
+        };
+        var sex = new Option<SampleSex>("--sample-sex")
+        {
+            Description = "VCF: the sample's sex (unknown, male, female); a male's homozygous call on X/Y outside the PARs is hemizygous.",
         };
         var regions = new Option<FileInfo?>("--regions") { Description = "VCF: a BED file; only variants overlapping its regions are reported." };
         var genes = new Option<string[]>("--gene") { Description = "VCF: report variants in this gene (repeatable).", AllowMultipleArgumentsPerToken = true };
@@ -50,7 +57,7 @@ internal static class IngestCommand
 
         var command = new Command("ingest", "Ingest lab files end to end with the embedded defaults: detect, split, map, enrich, build FHIR bundles.")
         {
-            paths, output, fhir, lab, json, cosmos, cosmosKey, database, build, source, regions, genes, knownOnly, allFilters, maxVariants,
+            paths, output, fhir, lab, json, cosmos, cosmosKey, database, build, source, sex, regions, genes, knownOnly, allFilters, maxVariants,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -68,6 +75,7 @@ internal static class IngestCommand
                 {
                     GenomeBuild = parse.GetValue(build),
                     GenomicSourceClass = parse.GetValue(source)!,
+                    SampleSex = parse.GetValue(sex),
                     RegionsBed = parse.GetValue(regions)?.FullName,
                     Genes = [.. parse.GetValue(genes) ?? []],
                     OnlyKnownVariants = parse.GetValue(knownOnly),
@@ -75,7 +83,7 @@ internal static class IngestCommand
                     MaxReportableVariants = parse.GetValue(maxVariants),
                 },
             };
-            return new IngestRunner(options, Console.Out, Console.Error).RunAsync(cancellationToken);
+            return new IngestRunner(options, stdout, stderr).RunAsync(cancellationToken);
         });
         return command;
     }

@@ -7,7 +7,8 @@ namespace PrecisionMed.Core.Knowledge;
 /// The VCF path's questions answered by the knowledge store, through the cached <see cref="KnowledgeLookup"/>: a
 /// variant is known when the store has a classification at its build:chrom:pos:ref:alt (any significance: the
 /// reportable set of a large file is what the store can say something about); the pharmacogenes are the
-/// single-position-matcher genes PharmCAT calls this way, of which the store has allele definitions.
+/// single-position-matcher genes PharmCAT calls this way, of which the store has allele definitions; the lab profile
+/// is the one enrichment reads.
 /// </summary>
 public sealed class StoreVariantKnowledge(KnowledgeLookup knowledge) : IVariantKnowledge
 {
@@ -37,5 +38,11 @@ public sealed class StoreVariantKnowledge(KnowledgeLookup knowledge) : IVariantK
         }
 
         return definitions;
+    }
+
+    public async ValueTask<LabProfileDocument?> LabProfileAsync(string labId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(labId);
+        return await knowledge.FindLabProfileAsync(labId, cancellationToken);
     }
 }

@@ -126,6 +126,8 @@ internal static class CodeSettings
         ["Vcf:OnlyKnownVariants"] = new(AzureUse.CodeDefault),
         ["Vcf:MaxReportableVariants"] = new(AzureUse.CodeDefault),
         ["Vcf:HomoplasmicRatio"] = new(AzureUse.CodeDefault),
+        // The sample's sex is a fact of one order, not of a deployment: unknown (no hemizygous inference) by default.
+        ["Vcf:SampleSex"] = new(AzureUse.CodeDefault),
 
         // LimitsOptions: hostile-input limits, from main.bicep's `limits` parameter, whose defaults are the code's
         // (AppSettingsTests checks they agree), so ops change a limit by deployment, never by hand.

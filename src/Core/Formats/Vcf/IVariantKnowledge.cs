@@ -7,7 +7,8 @@ public sealed record KnownVariantQuery(string GenomeBuild, string ChromosomeAcce
 
 /// <summary>
 /// What the VCF path asks the knowledge store: whether it knows a variant (the "only known variants" rule for large
-/// files) and which pharmacogenes' star alleles can be called from genotypes. The knowledge store implements it
+/// files), which pharmacogenes' star alleles can be called from genotypes, and the lab's profile (the genome build
+/// and genomic source class its files do not state). The knowledge store implements it
 /// (<see cref="StoreVariantKnowledge"/>); <see cref="NoVariantKnowledge"/> knows nothing.
 /// </summary>
 public interface IVariantKnowledge
@@ -16,13 +17,21 @@ public interface IVariantKnowledge
 
     /// <summary>The allele definitions of every pharmacogene called from genotypes at its defining positions, on a genome build.</summary>
     ValueTask<IReadOnlyList<AlleleDefinitionDocument>> PharmacogeneDefinitionsAsync(string genomeBuild, CancellationToken cancellationToken);
+
+    /// <summary>The profile of the lab a file comes from, or null when the store has none for it.</summary>
+    ValueTask<LabProfileDocument?> LabProfileAsync(string labId, CancellationToken cancellationToken);
 }
 
-/// <summary>No knowledge: with <see cref="VcfOptions.OnlyKnownVariants"/> only configured genes report, and no star alleles are called.</summary>
+/// <summary>
+/// No knowledge: with <see cref="VcfOptions.OnlyKnownVariants"/> only configured genes report, no star alleles are
+/// called, and no lab has a profile (the <see cref="VcfOptions"/> defaults apply).
+/// </summary>
 public sealed class NoVariantKnowledge : IVariantKnowledge
 {
     public ValueTask<bool> IsKnownAsync(KnownVariantQuery variant, CancellationToken cancellationToken) => ValueTask.FromResult(false);
 
     public ValueTask<IReadOnlyList<AlleleDefinitionDocument>> PharmacogeneDefinitionsAsync(string genomeBuild, CancellationToken cancellationToken) =>
         ValueTask.FromResult<IReadOnlyList<AlleleDefinitionDocument>>([]);
+
+    public ValueTask<LabProfileDocument?> LabProfileAsync(string labId, CancellationToken cancellationToken) => ValueTask.FromResult<LabProfileDocument?>(null);
 }

@@ -10,6 +10,12 @@ public static class RefSeqChromosomes
 {
     private static readonly FrozenDictionary<(string Build, string Chromosome), string> Accessions = Load();
 
+    // GRC's PAR coordinates (the PARs lie at different positions on Y than on X).
+    private static readonly (long Start, long End)[] Grch38X = [(10_001, 2_781_479), (155_701_383, 156_030_895)];
+    private static readonly (long Start, long End)[] Grch38Y = [(10_001, 2_781_479), (56_887_903, 57_217_415)];
+    private static readonly (long Start, long End)[] Grch37X = [(60_001, 2_699_520), (154_931_044, 155_260_560)];
+    private static readonly (long Start, long End)[] Grch37Y = [(10_001, 2_649_520), (59_034_050, 59_363_566)];
+
     /// <summary>The NC_ accession of a VCF chromosome name ("chr1", "1", "chrM", "MT", "X"...) in a build, or null.</summary>
     public static string? Accession(GenomeBuild build, string chromosome)
     {
@@ -35,6 +41,31 @@ public static class RefSeqChromosomes
     public static bool IsMitochondrial(string chromosome) => Normalise(chromosome) == "MT";
 
     public static bool IsSexChromosome(string chromosome) => Normalise(chromosome) is "X" or "Y";
+
+    /// <summary>
+    /// Whether a position on X or Y lies in a pseudo-autosomal region (GRC's PAR1 and PAR2, 1-based inclusive), where
+    /// a male has two copies. Without a build, a position in either build's PARs counts: calling a call hemizygous
+    /// that is not would be the worse mistake.
+    /// </summary>
+    public static bool IsPseudoautosomal(GenomeBuild? build, string chromosome, long position)
+    {
+        var name = Normalise(chromosome);
+        if (name is not ("X" or "Y")) return false;
+        if (build is null) return IsPseudoautosomal(GenomeBuild.Grch37, name, position) || IsPseudoautosomal(GenomeBuild.Grch38, name, position);
+        var regions = (build.Name, name) switch
+        {
+            ("GRCh38", "X") => Grch38X,
+            ("GRCh38", _) => Grch38Y,
+            (_, "X") => Grch37X,
+            _ => Grch37Y,
+        };
+        foreach (var (start, end) in regions)
+        {
+            if (position >= start && position <= end) return true;
+        }
+
+        return false;
+    }
 
     private static FrozenDictionary<(string, string), string> Load()
     {

@@ -8,7 +8,8 @@ public sealed record TranscriptAnnotation(string? Gene, string? Transcript, stri
 /// <summary>
 /// Reads gene and HGVS annotations from INFO, only for records that are reported: snpEff <c>ANN</c>, VEP
 /// <c>CSQ</c> (its field order from the header's "Format:" description), and the plain keys labs use
-/// (<c>GENE</c>/<c>GENEINFO</c>/<c>PX</c>, QIAGEN's <c>HGVS_TRANSCRIPT</c>/<c>HGVS_PROTEIN</c>).
+/// (<c>GENE</c>/<c>GENEINFO</c>/<c>PX</c>, QIAGEN's <c>HGVS_TRANSCRIPT</c>/<c>HGVS_PROTEIN</c>). VEP's entries for
+/// features that are not transcripts (RegulatoryFeature, MotifFeature) are left out: their Feature is no transcript.
 /// </summary>
 public sealed class VcfAnnotationReader
 {
@@ -17,12 +18,12 @@ public sealed class VcfAnnotationReader
     public VcfAnnotationReader(VcfHeader header)
     {
         ArgumentNullException.ThrowIfNull(header);
-        _csq = [-1, -1, -1, -1, -1, -1];
+        _csq = [-1, -1, -1, -1, -1, -1, -1];
         var description = header.Info.GetValueOrDefault("CSQ")?.Description;
         var format = description?.IndexOf("Format:", StringComparison.OrdinalIgnoreCase) ?? -1;
         if (description is null || format < 0) return;
         var fields = description[(format + "Format:".Length)..].Trim().Split('|');
-        _csq = [Find(fields, "Allele"), Find(fields, "SYMBOL"), Find(fields, "Feature"), Find(fields, "HGVSc"), Find(fields, "HGVSp"), Find(fields, "Consequence")];
+        _csq = [Find(fields, "Allele"), Find(fields, "SYMBOL"), Find(fields, "Feature"), Find(fields, "HGVSc"), Find(fields, "HGVSp"), Find(fields, "Consequence"), Find(fields, "Feature_type")];
 
         static int Find(string[] fields, string name) => Array.FindIndex(fields, f => string.Equals(f.Trim(), name, StringComparison.Ordinal));
     }
@@ -31,8 +32,8 @@ public sealed class VcfAnnotationReader
     public List<TranscriptAnnotation> Read(VcfRecord record, ReadOnlySpan<byte> alt)
     {
         var result = new List<TranscriptAnnotation>();
-        if (record.TryGetInfo("ANN"u8, out var ann)) ReadList(ann, alt, result, allele: 0, gene: 3, transcript: 6, c: 9, p: 10, consequence: 1);
-        if (_csq[0] >= 0 && record.TryGetInfo("CSQ"u8, out var csq)) ReadList(csq, alt, result, _csq[0], _csq[1], _csq[2], _csq[3], _csq[4], _csq[5]);
+        if (record.TryGetInfo("ANN"u8, out var ann)) ReadList(ann, alt, result, allele: 0, gene: 3, transcript: 6, c: 9, p: 10, consequence: 1, featureType: -1);
+        if (_csq[0] >= 0 && record.TryGetInfo("CSQ"u8, out var csq)) ReadList(csq, alt, result, _csq[0], _csq[1], _csq[2], _csq[3], _csq[4], _csq[5], _csq[6]);
         if (result.Count > 0) return result;
 
         var gene = Plain(record, "GENE"u8) ?? GeneInfo(record) ?? Plain(record, "PX"u8) ?? Plain(record, "GENE_SYMBOL"u8);
@@ -44,15 +45,21 @@ public sealed class VcfAnnotationReader
         return result;
     }
 
-    private static void ReadList(ReadOnlySpan<byte> list, ReadOnlySpan<byte> alt, List<TranscriptAnnotation> result, int allele, int gene, int transcript, int c, int p, int consequence)
+    private static void ReadList(
+        ReadOnlySpan<byte> list, ReadOnlySpan<byte> alt, List<TranscriptAnnotation> result, int allele, int gene, int transcript, int c, int p, int consequence, int featureType)
     {
         while (!list.IsEmpty)
         {
             var comma = list.IndexOf((byte)',');
             var entry = comma < 0 ? list : list[..comma];
             var entryAllele = VcfRecord.Nth(entry, (byte)'|', allele);
+            var feature = featureType < 0 ? default : VcfRecord.Nth(entry, (byte)'|', featureType);
+            var onTranscript = feature.IsEmpty || feature.SequenceEqual("Transcript"u8);
             // VEP trims the shared first base off indel alleles; snpEff keeps them: a suffix match covers both.
-            if (alt.SequenceEqual(entryAllele) || (entryAllele.Length > 0 && alt.Length > entryAllele.Length && alt.EndsWith(entryAllele)) || (entryAllele.SequenceEqual("-"u8) && alt.Length == 1))
+            var sameAllele = alt.SequenceEqual(entryAllele)
+                || (entryAllele.Length > 0 && alt.Length > entryAllele.Length && alt.EndsWith(entryAllele))
+                || (entryAllele.SequenceEqual("-"u8) && alt.Length == 1);
+            if (onTranscript && sameAllele)
             {
                 var hgvsC = Field(entry, c);
                 var transcriptId = Field(entry, transcript);

@@ -2,7 +2,8 @@ namespace PrecisionMed.Core.Formats.Vcf;
 
 /// <summary>
 /// How VCF files become reports (section <c>Vcf</c>; <c>pmed ingest</c> flags set the same): the genome build
-/// and genomic source class a lab's files do not state, and the reportable-variant policy.
+/// and genomic source class a lab's files do not state (the lab's profile in the knowledge store comes first),, the
+/// sample's sex, and the reportable-variant policy.
 /// </summary>
 public sealed class VcfOptions
 {
@@ -11,11 +12,20 @@ public sealed class VcfOptions
     /// <summary>The Variant observations one sample may produce; a larger reportable set rejects the file (never truncated).</summary>
     public const int DefaultMaxReportableVariants = 10_000;
 
-    /// <summary>Genome build when the header names none: GRCh37 or GRCh38 (the lab profile's default).</summary>
+    /// <summary>Genome build when neither the header nor the lab's profile names one: GRCh37 or GRCh38.</summary>
     public string? GenomeBuild { get; set; }
 
-    /// <summary>germline, somatic or unknown: the genomic source class of every variant (allelic state is written for germline only).</summary>
+    /// <summary>
+    /// germline, somatic or unknown: the genomic source class of every variant when the lab's profile states none
+    /// (allelic state is written for germline only).
+    /// </summary>
     public string GenomicSourceClass { get; set; } = "germline";
+
+    /// <summary>
+    /// The sample's sex (VCF does not carry it; the order does): for a male, a homozygous ALT call on X or Y outside
+    /// the pseudo-autosomal regions is hemizygous. Per run (<c>pmed ingest --sample-sex</c>).
+    /// </summary>
+    public SampleSex SampleSex { get; set; }
 
     /// <summary>Report only records whose FILTER is PASS or '.'.</summary>
     public bool RequirePassFilter { get; set; } = true;

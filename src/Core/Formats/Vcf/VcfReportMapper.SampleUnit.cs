@@ -12,9 +12,10 @@ public sealed partial class VcfReportMapper
         VariantFinding Finding, KnownVariantQuery? Query, string? PhaseSet, int Orientation, long Position, List<MolecularConsequenceFinding> Consequences);
 
     /// <summary>The state of mapping one sample: counts, findings, phase sets, problems.</summary>
-    private sealed class SampleUnit(VcfReportMapper mapper, VcfHeader header, int sample, GenomeBuild? build, BedRegions? regions, PharmacogeneGenotypes pharmacogenes)
+    private sealed class SampleUnit(
+        VcfReportMapper mapper, VcfHeader header, int sample, GenomeBuild? build, VcfReportablePolicy policy, PharmacogeneGenotypes pharmacogenes)
     {
-        private readonly VcfReportablePolicy _policy = new(mapper._options, regions);
+        private readonly VcfReportablePolicy _policy = policy;
         private readonly VcfAnnotationReader _annotations = new(header);
         private readonly HashSet<string> _genes = new(mapper._options.Genes.Where(g => !string.IsNullOrWhiteSpace(g)).Select(g => g.Trim()), StringComparer.OrdinalIgnoreCase);
         private readonly Dictionary<string, long> _counts = new(StringComparer.Ordinal);

@@ -84,7 +84,7 @@ public sealed partial class VcfReportMapper
         else if (gene is not null && build is not null && accession is not null) query = new KnownVariantQuery(build.Name, accession, position, Text(reference), Text(alt), gene);
         AddAnnotation(components, gene, transcripts.FirstOrDefault(t => t.CodingHgvs is not null || t.ProteinHgvs is not null));
         AddVariationCodes(components, record.Id);
-        AddSampleFacts(components, record, sample, chromosome, allele, policy);
+        AddSampleFacts(components, record, sample, (build, chromosome, position), allele, policy);
 
         var (phaseSet, orientation) = Phase(record, sample, allele, policy);
         var finding = new VariantFinding(key, VariantAssessment.Present, components, Structural: isSymbolic);
@@ -172,16 +172,17 @@ public sealed partial class VcfReportMapper
     }
 
     /// <summary>Genomic source class, allelic state (germline only), allele frequency and depth for the sample.</summary>
-    private void AddSampleFacts(List<ReportComponent> components, VcfRecord record, int sample, string chromosome, int allele, VcfReportablePolicy policy)
+    private void AddSampleFacts(
+        List<ReportComponent> components, VcfRecord record, int sample, (GenomeBuild? Build, string Chromosome, long Position) locus, int allele, VcfReportablePolicy policy)
     {
-        if (SourceClass() is { } source) components.Add(new(Coding.LoincCode("48002-0", "Genomic source class [Type]"), source));
+        if (SourceClass(policy.SourceClass) is { } source) components.Add(new(Coding.LoincCode("48002-0", "Genomic source class [Type]"), source));
 
         var readDepth = SampleNumber(record, sample, "AD"u8, allele);
         var depth = SampleNumber(record, sample, "DP"u8, 0) ?? SumOf(record, sample, "AD"u8);
         var frequency = SampleNumber(record, sample, "AF"u8, allele - 1) ?? SampleNumber(record, sample, "VAF"u8, allele - 1)
             ?? (readDepth is { } ad && depth is > 0 ? Math.Round(ad / depth.Value, 4) : null);
 
-        if (policy.IsGermline && AllelicState(chromosome, allele, policy, readDepth, depth) is { } state)
+        if (policy.IsGermline && AllelicState(locus, allele, policy, readDepth, depth) is { } state)
             components.Add(new(Coding.LoincCode("53034-5", "Allelic state"), state));
         if (frequency is { } f && f is >= 0 and <= 1)
             components.Add(new(Coding.LoincCode("81258-6", "Sample variant allelic frequency [NFr]"), new QuantityValue(f, "relative frequency", Coding.Ucum, "1")));
@@ -189,7 +190,7 @@ public sealed partial class VcfReportMapper
             components.Add(new(Coding.LoincCode("82121-5", "Allelic read depth"), new QuantityValue(reads, "reads", Coding.Ucum, "1")));
     }
 
-    private CodedValue? SourceClass() => _options.GenomicSourceClass.Trim().ToUpperInvariant() switch
+    private static CodedValue? SourceClass(string sourceClass) => sourceClass.Trim().ToUpperInvariant() switch
     {
         "GERMLINE" => new CodedValue(Coding.LoincCode("LA6683-2", "Germline")),
         "SOMATIC" => new CodedValue(Coding.LoincCode("LA6684-0", "Somatic")),
@@ -197,10 +198,14 @@ public sealed partial class VcfReportMapper
         _ => null,
     };
 
-    /// <summary>vcf2fhir's rules: chrM by AD/DP (homoplasmic at or above the ratio); haploid hemizygous; else homo/heterozygous.</summary>
-    private CodedValue? AllelicState(string chromosome, int allele, VcfReportablePolicy policy, decimal? readDepth, decimal? depth)
+    /// <summary>
+    /// vcf2fhir's rules: chrM by AD/DP (homoplasmic at or above the ratio); haploid hemizygous; else homo/heterozygous,
+    /// except that a male's homozygous call on X or Y outside the pseudo-autosomal regions is hemizygous (many callers
+    /// write every call diploid; a male has one copy there).
+    /// </summary>
+    private CodedValue? AllelicState((GenomeBuild? Build, string Chromosome, long Position) locus, int allele, VcfReportablePolicy policy, decimal? readDepth, decimal? depth)
     {
-        if (RefSeqChromosomes.IsMitochondrial(chromosome))
+        if (RefSeqChromosomes.IsMitochondrial(locus.Chromosome))
         {
             if (readDepth is not { } ad || depth is not > 0) return null;
             return ad / depth.Value >= _options.HomoplasmicRatio
@@ -211,7 +216,14 @@ public sealed partial class VcfReportMapper
         if (policy.Ploidy == 1) return new CodedValue(Coding.LoincCode("LA6707-9", "Hemizygous"));
         for (var i = 0; i < policy.Ploidy; i++)
         {
+            // A male's 0/1 off the PARs stays heterozygous as called: it questions the call or the stated sex, not ours to settle.
             if (policy.Alleles[i] != allele) return new CodedValue(Coding.LoincCode("LA6706-1", "Heterozygous"));
+        }
+
+        if (_options.SampleSex == SampleSex.Male && RefSeqChromosomes.IsSexChromosome(locus.Chromosome)
+            && !RefSeqChromosomes.IsPseudoautosomal(locus.Build, locus.Chromosome, locus.Position))
+        {
+            return new CodedValue(Coding.LoincCode("LA6707-9", "Hemizygous"));
         }
 
         return new CodedValue(Coding.LoincCode("LA6705-3", "Homozygous"));

@@ -38,15 +38,18 @@ public sealed partial class VcfReportMapper
                 $"the file now has {header.Samples.Count} sample column(s) but sample {sample + 1} was planned"));
         }
 
-        var build = GenomeBuild.FromHeader(header) ?? GenomeBuild.FromName(_options.GenomeBuild);
+        // What the file states wins; the lab's profile says what its files usually leave out; the options are the last resort.
+        var profile = await _knowledge.LabProfileAsync(provenance.LabId, cancellationToken);
+        var build = GenomeBuild.FromHeader(header) ?? GenomeBuild.FromName(profile?.GenomeBuild) ?? GenomeBuild.FromName(_options.GenomeBuild);
+        var sourceClass = string.IsNullOrWhiteSpace(profile?.SourceClass) ? _options.GenomicSourceClass : profile.SourceClass;
         var regions = string.IsNullOrWhiteSpace(_options.RegionsBed) ? null : BedRegions.Load(_options.RegionsBed);
         var pharmacogenes = new PharmacogeneGenotypes(build is null ? [] : await _knowledge.PharmacogeneDefinitionsAsync(build.Name, cancellationToken));
-        var unit = new SampleUnit(this, header, sample, build, regions, pharmacogenes);
+        var unit = new SampleUnit(this, header, sample, build, new VcfReportablePolicy(_options, regions, sourceClass), pharmacogenes);
         if (build is null)
         {
             unit.Problem(new LabFileProblem(SourcePosition.None,
-                "the header names no genome build GRCh37/GRCh38 (##reference, ##contig assembly or length) and option Vcf:GenomeBuild is not set: "
-                + "variants carry no RefSeq chromosome accession nor g.HGVS"));
+                "the header names no genome build GRCh37/GRCh38 (##reference, ##contig assembly or length), the lab's profile names none "
+                + "and option Vcf:GenomeBuild is not set: variants carry no RefSeq chromosome accession nor g.HGVS"));
         }
 
         while (await reader.ReadAsync(cancellationToken))

@@ -5,9 +5,10 @@ namespace PrecisionMed.Core.Formats.Vcf;
 /// <summary>
 /// The cheap, per-record part of the reportable-variant policy, decided on spans before anything is allocated:
 /// gVCF reference blocks, FILTER, the sample's genotype, the regions. Genes and the knowledge store are judged
-/// later, only for the records that pass.
+/// later, only for the records that pass. The genomic source class is the lab profile's when it states one, else
+/// <see cref="VcfOptions.GenomicSourceClass"/>.
 /// </summary>
-public sealed class VcfReportablePolicy(VcfOptions options, BedRegions? regions)
+public sealed class VcfReportablePolicy(VcfOptions options, BedRegions? regions, string? sourceClass = null)
 {
     private byte[] _chromBytes = [];
     private string _chrom = "";
@@ -62,7 +63,10 @@ public sealed class VcfReportablePolicy(VcfOptions options, BedRegions? regions)
         return null;
     }
 
-    public bool IsGermline => string.Equals(options.GenomicSourceClass, "germline", StringComparison.OrdinalIgnoreCase);
+    /// <summary>germline, somatic or unknown (or whatever the lab wrote: an unknown value writes no source class).</summary>
+    public string SourceClass { get; } = string.IsNullOrWhiteSpace(sourceClass) ? options.GenomicSourceClass : sourceClass;
+
+    public bool IsGermline => string.Equals(SourceClass.Trim(), "germline", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The last reference base the record covers: INFO END when given, else POS + len(REF) - 1.</summary>
     public static long End(VcfRecord record) =>

@@ -16,6 +16,7 @@ public sealed class VcfReportMapperTests
     private const string Hom = "LA6705-3";
     private const string Hemi = "LA6707-9";
     private const string Heteroplasmic = "LA6703-8";
+    private const string Homoplasmic = "LA6704-6";
 
     [Fact]
     public async Task Map_Vcf2fhirExample1_SelectsByTheRules()
@@ -112,6 +113,74 @@ public sealed class VcfReportMapperTests
         Assert.Contains(Hemi, Calls(report).Select(c => c.State));
     }
 
+    [Theory]
+    [InlineData("chrX\t5000000", Hemi)] // between the PARs
+    [InlineData("chrX\t10000", Hemi)] // just before GRCh38's PAR1
+    [InlineData("chrX\t10001", Hom)] // PAR1's first base
+    [InlineData("chrX\t2781479", Hom)] // PAR1's last base
+    [InlineData("chrX\t2781480", Hemi)]
+    [InlineData("chrX\t155800000", Hom)] // PAR2
+    [InlineData("X\t156030896", Hemi)] // past PAR2
+    [InlineData("chrY\t2800000", Hemi)]
+    [InlineData("chrY\t1000000", Hom)] // Y's PAR1
+    [InlineData("chrY\t57000000", Hom)] // Y's PAR2 lies elsewhere than X's
+    [InlineData("chr1\t5000000", Hom)] // autosomes are not affected
+    public async Task Map_MaleHomozygousDiploid_HemizygousOutsidePseudoautosomalRegions(string locus, string state)
+    {
+        var report = await MapTextAsync(Vcf($"{locus}\t.\tA\tG\t.\tPASS\t.\tGT\t1/1"), new VcfOptions { SampleSex = SampleSex.Male });
+        Assert.Equal(state, Coded(Assert.Single(report.Variants), "53034-5"));
+    }
+
+    [Theory]
+    [InlineData("GRCh37", 60000, Hemi)] // GRCh37's PAR1 starts at 60,001 on X
+    [InlineData("GRCh37", 60001, Hom)]
+    [InlineData("GRCh37", 155000000, Hom)] // GRCh37's PAR2 (154,931,044-155,260,560)
+    [InlineData("GRCh37", 155700000, Hemi)] // GRCh38's PAR2, not GRCh37's
+    public async Task Map_MaleOnXInGrch37_ItsOwnPseudoautosomalRegions(string build, long position, string state)
+    {
+        var vcf = Vcf($"chrX\t{position}\t.\tA\tG\t.\tPASS\t.\tGT\t1/1").Replace("##contig=<ID=chr1,length=248956422>\n", "", StringComparison.Ordinal);
+        var report = await MapTextAsync(vcf, new VcfOptions { SampleSex = SampleSex.Male, GenomeBuild = build });
+        Assert.Equal(state, Coded(Assert.Single(report.Variants), "53034-5"));
+    }
+
+    [Fact]
+    public async Task Map_MaleWithoutBuild_EitherBuildsPseudoautosomalRegionStaysHomozygous()
+    {
+        // 30,000 is in GRCh38's PAR1 but not GRCh37's: with no build known, the call is not made hemizygous.
+        var vcf = Vcf("chrX\t30000\t.\tA\tG\t.\tPASS\t.\tGT\t1/1", "chrX\t5000000\t.\tA\tG\t.\tPASS\t.\tGT\t1/1")
+            .Replace("##contig=<ID=chr1,length=248956422>\n", "", StringComparison.Ordinal);
+        var report = await MapTextAsync(vcf, new VcfOptions { SampleSex = SampleSex.Male });
+        Assert.Equal([Hom, Hemi], report.Variants.Select(v => Coded(v, "53034-5")));
+    }
+
+    [Theory]
+    [InlineData(SampleSex.Female)]
+    [InlineData(SampleSex.Unknown)]
+    public async Task Map_NotMaleHomozygousOnX_Homozygous(SampleSex sex)
+    {
+        var report = await MapTextAsync(Vcf("chrX\t5000000\t.\tA\tG\t.\tPASS\t.\tGT\t1/1"), new VcfOptions { SampleSex = sex });
+        Assert.Equal(Hom, Coded(Assert.Single(report.Variants), "53034-5"));
+    }
+
+    [Fact]
+    public async Task Map_MaleHeterozygousOnXOutsidePar_StaysHeterozygousAsCalled()
+    {
+        var report = await MapTextAsync(Vcf("chrX\t5000000\t.\tA\tG,T\t.\tPASS\t.\tGT\t1/2", "chrX\t6000000\t.\tA\tG\t.\tPASS\t.\tGT\t0/1"), new VcfOptions { SampleSex = SampleSex.Male });
+        Assert.Equal([Het, Het, Het], report.Variants.Select(v => Coded(v, "53034-5")));
+    }
+
+    [Theory]
+    [InlineData("0,20", "20", Homoplasmic)]
+    [InlineData("1,99", "100", Homoplasmic)] // 0.99: at the ratio
+    [InlineData("2,98", "100", Heteroplasmic)]
+    public async Task Map_MitochondrialByReadRatio_HomoplasmicAtOrAboveTheRatio(string ad, string dp, string state)
+    {
+        var report = await MapTextAsync(Vcf($"chrM\t150\t.\tC\tT\t.\tPASS\t.\tGT:AD:DP\t1:{ad}:{dp}"), new VcfOptions { SampleSex = SampleSex.Male });
+        var variant = Assert.Single(report.Variants);
+        Assert.Equal(state, Coded(variant, "53034-5"));
+        Assert.Equal("NC_012920.1", Coded(variant, "48013-7"));
+    }
+
     [Fact]
     public async Task Map_GvcfBlocksAndFilters_CountedNotReported()
     {
@@ -204,6 +273,39 @@ public sealed class VcfReportMapperTests
         Assert.All(report.MolecularConsequences, c => Assert.Contains(report.Variants, v => v.Key == c.VariantKey));
     }
 
+    [Fact]
+    public async Task Map_VepCsqAnnotation_GeneHgvsAndOneMolecularConsequencePerTranscript()
+    {
+        // BRAF V600E as VEP --vcf writes it: the canonical transcript, a regulatory feature (no transcript) and a
+        // neighbouring gene's transcript the variant is only downstream of.
+        var vcf = "##fileformat=VCFv4.2\n##reference=GRCh38\n"
+            + "##INFO=<ID=CSQ,Number=.,Type=String,Description=\"Consequence annotations from Ensembl VEP. Format: "
+            + "Allele|Consequence|IMPACT|SYMBOL|Gene|Feature_type|Feature|BIOTYPE|EXON|INTRON|HGVSc|HGVSp|cDNA_position\">\n"
+            + "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\n"
+            + "chr7\t140753336\trs113488022\tA\tT\t.\tPASS\tCSQ="
+            + "T|missense_variant|MODERATE|BRAF|ENSG00000157764|Transcript|ENST00000646891.2|protein_coding|15/18||ENST00000646891.2:c.1799T>A|ENSP00000493543.1:p.Val600Glu|1919,"
+            + "T|regulatory_region_variant|MODIFIER|||RegulatoryFeature|ENSR00000218393|promoter_flanking_region||||,"
+            + "T|downstream_gene_variant|MODIFIER|MRPS33|ENSG00000090263|Transcript|ENST00000354161.8|protein_coding|||||"
+            + "\tGT\t0/1\n";
+
+        var report = await MapTextAsync(vcf);
+
+        var variant = Assert.Single(report.Variants);
+        Assert.Equal("BRAF", ((CodedValue)Component(variant, "48018-6")!).Text);
+        Assert.Equal("ENST00000646891.2", Coded(variant, "51958-7"));
+        Assert.Equal("ENST00000646891.2:c.1799T>A", Coded(variant, "48004-6"));
+        Assert.Equal("p.Val600Glu", Coded(variant, "48005-3"));
+        Assert.Equal("NC_000007.14:g.140753336A>T", Coded(variant, "81290-9"));
+
+        var consequence = Assert.Single(report.MolecularConsequences);
+        Assert.Equal(variant.Key, consequence.VariantKey);
+        Assert.Equal(("http://www.ensembl.org", "ENST00000646891.2"), (consequence.Transcript!.Codings[0].System, consequence.Transcript.Codings[0].Code));
+        Assert.Equal("ENST00000646891.2:c.1799T>A", consequence.CodingHgvs!.Codings[0].Code);
+        Assert.Equal("p.Val600Glu", consequence.ProteinHgvs!.Codings[0].Code);
+        var term = Assert.Single(consequence.FeatureConsequences);
+        Assert.Equal(("SO:0001583", "missense_variant"), (term.Codings[0].Code, term.Text));
+    }
+
     private sealed class KnownPositions(params long[] positions) : IVariantKnowledge
     {
         public List<KnownVariantQuery> Asked { get; } = [];
@@ -216,6 +318,9 @@ public sealed class VcfReportMapperTests
 
         public ValueTask<IReadOnlyList<Core.Knowledge.AlleleDefinitionDocument>> PharmacogeneDefinitionsAsync(string genomeBuild, CancellationToken cancellationToken) =>
             ValueTask.FromResult<IReadOnlyList<Core.Knowledge.AlleleDefinitionDocument>>([]);
+
+        public ValueTask<Core.Knowledge.LabProfileDocument?> LabProfileAsync(string labId, CancellationToken cancellationToken) =>
+            ValueTask.FromResult<Core.Knowledge.LabProfileDocument?>(null);
     }
 
     private static string Vcf(params string[] rows) =>
