@@ -163,6 +163,71 @@ public sealed class ReportEnricherTests
     }
 
     [Fact]
+    public async Task Enrich_DistinctKnownAndUnknownVariants_OneStoreReadEachColdNoneWarm()
+    {
+        static (string, ReportedValue) Hgvs(string code, string hgvs) => (code, new CodedValue(new Coding(Coding.Hgvs, hgvs)));
+        static VariantFinding Located(string key, string build, string chromosome, long position, string reference, string alternate, params (string, ReportedValue)[] more) =>
+            Variant(key, [
+                ("62374-4", new CodedValue(Coding.LoincCode(build))),
+                ("48013-7", new CodedValue(new Coding(Coding.RefSeq, chromosome))),
+                ("81254-5", new RangeValue(position, position)),
+                ("69547-8", new TextValue(reference)),
+                ("69551-0", new TextValue(alternate)),
+                .. more]);
+
+        var store = new CountingKnowledgeStore(EmbeddedKnowledgeSeed.Instance);
+        var (enricher, _) = Create(store);
+        var acad9 = Acad9Grch38("2a");
+        VariantFinding[] variants =
+        [
+            // known by location; its HGVS must not cost reads of their own
+            acad9 with
+            {
+                Components =
+                [
+                    .. acad9.Components,
+                    .. Variant("-", Hgvs("48004-6", "NM_014049.4:c.1249C>T"), Hgvs("81290-9", "NC_000003.12:g.128906220C>T")).Components,
+                ],
+            },
+            Located("2b", "LA14029-5", "NC_000011.9", 126145284, "C", "T"),
+            // unknown by location: the HGVS is not tried after the miss
+            Located("2c", "LA26806-2", "NC_000003.12", 128906221, "G", "A", Hgvs("48004-6", "NM_014049.4:c.9999C>T"), Hgvs("81290-9", "NC_000003.12:g.128906221G>A")),
+            Located("2d", "LA26806-2", "NC_000017.11", 43000000, "A", "G"),
+            // no coordinates: known by c. and by g. HGVS (an HL7 report with HGVS only still finds ClinVar's classification)
+            Variant("2e", Hgvs("48004-6", "NM_007294.3:c.5266dupC")),
+            Variant("2f", Hgvs("81290-9", "NC_000015.9:g.85342440G>A")),
+            // no coordinates, unknown: one read for the best HGVS, none for the others
+            Variant("2g", Hgvs("48004-6", "ENST00000000001.1:c.5A>T"), Hgvs("81290-9", "NC_000001.11:g.100A>G"), Hgvs("48004-6", "NM_000000.1:c.1A>G")),
+            Variant("2h", Hgvs("48004-6", "ENST00000000002.1:c.7G>C")),
+            // the same variant as 2a under another key: served by the cache
+            Acad9Grch38("2i"),
+        ];
+        const int distinctVariants = 8;
+        var report = new LabReport
+        {
+            Accession = "A1",
+            Patient = Patient,
+            GenomeBuild = new CodedValue(Coding.LoincCode("LA26806-2", "GRCh38")),
+            Variants = variants,
+            Genotypes = [new GenotypeFinding("4a", new CodedValue([], "CYP2C19 *1/*2"), [Gene("HGNC:2621", "CYP2C19")], [])],
+        };
+        var ct = TestContext.Current.CancellationToken;
+
+        var enriched = await enricher.EnrichAsync(report, "lab-a", ct);
+        var cold = store.Ids;
+        await enricher.EnrichAsync(report, "lab-a", ct);
+
+        const int fixedReads = 5; // version, the genes ACAD9 (2a, 2i) and CYP2C19, its phenotype and its guidance
+        Assert.True(cold.Count <= distinctVariants + fixedReads, $"{cold.Count} cold reads: {string.Join(", ", cold)}");
+        Assert.Equal(distinctVariants, cold.Count(id => id.StartsWith("variant:", StringComparison.Ordinal) || id.StartsWith("hgvs:", StringComparison.Ordinal)));
+        Assert.Contains("hgvs:NM_000000:c.1A>G", cold);
+        Assert.Equal(cold.Count, store.Reads);
+        Assert.Equal(
+            ["2a", "2b", "2e", "2f", "2i"],
+            enriched.DiagnosticImplications.Select(i => Assert.Single(i.DerivedFromKeys)).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task Enrich_ReportWithoutBuild_LabProfilesBuildLocatesTheVariant()
     {
         var (enricher, _) = Create();
