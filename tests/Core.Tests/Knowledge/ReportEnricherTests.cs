@@ -83,6 +83,46 @@ public sealed class ReportEnricherTests
         Assert.Equal("17677", Assert.Single(enriched.DiagnosticImplications).CitationUrl!.Split('/')[^2]);
     }
 
+    [Theory]
+    [InlineData("81290-9", "NC_000007.13:g.140453136A>T")]
+    [InlineData("48004-6", "NM_004333.4:c.1799T>A")]
+    public async Task Enrich_BrafV600eByHgvsOnly_PathogenicFromClinVar13961(string code, string hgvs)
+    {
+        var (enricher, _) = Create();
+        var report = new LabReport { Accession = "A1", Patient = Patient, Variants = [Variant("2a", (code, new CodedValue(new Coding(Coding.Hgvs, hgvs))))] };
+
+        var implication = Assert.Single((await enricher.EnrichAsync(report, "lab-a", TestContext.Current.CancellationToken)).DiagnosticImplications);
+
+        Assert.Equal("LA6668-3", implication.ClinicalSignificance!.Codings[0].Code);
+        Assert.Equal("https://www.ncbi.nlm.nih.gov/clinvar/variation/13961/", implication.CitationUrl);
+    }
+
+    [Fact]
+    public async Task Enrich_BrafV600eByGrch38Location_PathogenicFromClinVar13961()
+    {
+        var (enricher, _) = Create();
+        var report = new LabReport
+        {
+            Accession = "A1",
+            Patient = Patient,
+            Variants =
+            [
+                Variant(
+                    "2a",
+                    ("62374-4", new CodedValue(Coding.LoincCode("LA26806-2", "GRCh38"))),
+                    ("48013-7", new CodedValue(new Coding(Coding.RefSeq, "NC_000007.14"))),
+                    ("81254-5", new RangeValue(140753336, 140753336)),
+                    ("69547-8", new TextValue("A")),
+                    ("69551-0", new TextValue("T"))),
+            ],
+        };
+
+        var implication = Assert.Single((await enricher.EnrichAsync(report, "lab-a", TestContext.Current.CancellationToken)).DiagnosticImplications);
+
+        Assert.Equal("LA6668-3", implication.ClinicalSignificance!.Codings[0].Code);
+        Assert.Contains("variation 13961", implication.Conclusion, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Enrich_GeneByAliasOrUnknown_NormalisedOrKeptWithDiagnostic()
     {
