@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using PrecisionMed.Core.Knowledge;
 using PrecisionMed.Core.Knowledge.Enrichment;
+using PrecisionMed.Core.Knowledge.Import;
 using PrecisionMed.Core.LabReports;
 using PrecisionMed.Core.Tests.Fakes;
 
@@ -161,6 +162,38 @@ public sealed class ReportEnricherTests
         Assert.Equal("LA26421-0", implication.Recommendation!.Codings[0].Code);
         Assert.Equal("https://cpicpgx.org/guidelines/guideline-for-clopidogrel-and-cyp2c19/", implication.GuidelineUrl);
         Assert.Equal("CPIC Moderate", implication.EvidenceLevel!.Text);
+    }
+
+    /// <summary>
+    /// A test-only CPIC-format export (the wording is made up, not CPIC's): CYP2C9 Intermediate Metabolizer guidance
+    /// per activity score, Poor Metabolizer guidance for the phenotype only (activityscore n/a).
+    /// </summary>
+    private const string ScoreKeyedGuidance =
+        "guidelinename\tguidelineurl\tdrugname\trxnormid\tgene\tphenotype\tactivityscore\timplication\tdrugrecommendation\tclassification\tpopulation\n"
+        + "Test guideline\thttps://example.org/test-guideline\ttestdrug\t-\tCYP2C9\tIntermediate Metabolizer\t1.0\tTest implication\tTEST ONLY wording for score 1.0\tModerate\tgeneral\n"
+        + "Test guideline\thttps://example.org/test-guideline\ttestdrug\t-\tCYP2C9\tIntermediate Metabolizer\t1.5\tTest implication\tTEST ONLY wording for score 1.5\tModerate\tgeneral\n"
+        + "Test guideline\thttps://example.org/test-guideline\ttestdrug\t-\tCYP2C9\tPoor Metabolizer\tn/a\tTest implication\tTEST ONLY wording for the phenotype\tStrong\tgeneral\n";
+
+    [Theory]
+    [InlineData("*1/*3", "TEST ONLY wording for score 1.0", "activity score 1.0")] // 1.0 + 0
+    [InlineData("*2/*2", "TEST ONLY wording for score 1.0", "activity score 1.0")] // 0.5 + 0.5
+    [InlineData("*1/*2", "TEST ONLY wording for score 1.5", "activity score 1.5")] // same phenotype, other score
+    [InlineData("*3/*3", "TEST ONLY wording for the phenotype", "(Poor Metabolizer)")] // 0.0 has no scored row: the phenotype's
+    public async Task Enrich_Cyp2c9GuidanceKeyedByActivityScore_ScoreFirstThenPhenotype(string diplotype, string recommendation, string stated)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var store = await EmbeddedKnowledgeSeed.LoadAsync(ct);
+        await using (var tsv = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(ScoreKeyedGuidance)))
+            await new KnowledgeImporter(store, store).ImportAsync(KnowledgeSource.CpicRecommendations, tsv, "test-guidance.tsv", cancellationToken: ct);
+        var (enricher, _) = Create(store);
+        var genotype = new GenotypeFinding("4a", new CodedValue([], "CYP2C9 " + diplotype), [Gene("HGNC:2623", "CYP2C9")], []);
+        var report = new LabReport { Accession = "A1", Patient = Patient, Genotypes = [genotype] };
+
+        var implication = Assert.Single((await enricher.EnrichAsync(report, "lab-a", ct)).TherapeuticImplications);
+
+        Assert.Equal("testdrug", implication.Medication!.Text);
+        Assert.Contains(recommendation, implication.Conclusion, StringComparison.Ordinal);
+        Assert.Contains(stated, implication.Conclusion, StringComparison.Ordinal);
     }
 
     [Fact]
