@@ -8,7 +8,7 @@ namespace PrecisionMed.Bench;
 
 /// <summary>
 /// Generated ClinVar <c>variant_summary.txt</c> rows in the real 43-column layout (the header is the seed slice's),
-/// and a 50-variant report whose variants are those rows: the inputs of the knowledge benchmarks.
+/// and a 50-variant report whose variants are those rows or unknown ones beside them: the inputs of the knowledge benchmarks.
 /// </summary>
 internal static class KnowledgeBenchData
 {
@@ -42,24 +42,36 @@ internal static class KnowledgeBenchData
         return new MemoryStream(Encoding.UTF8.GetBytes(text.ToString()));
     }
 
-    /// <summary>A report of <paramref name="count"/> VCF-style variants (rows 0..count-1) plus a CYP2C19 diplotype.</summary>
-    public static LabReport Report(int count)
+    /// <summary>
+    /// A report of <paramref name="count"/> VCF-style variants plus a CYP2C19 diplotype: the first count - <paramref name="unknown"/>
+    /// are rows 0.. of <see cref="Row"/> (known to the store), the rest lie one base beside them (unknown) and also
+    /// carry c. and g. HGVS the store does not have, as a lab's HL7 v2 variant would: an unknown variant must still
+    /// cost one read, not one per name.
+    /// </summary>
+    public static LabReport Report(int count, int unknown = 0)
     {
         var variants = new List<VariantFinding>();
         for (var i = 0; i < count; i++)
         {
+            var known = i < count - unknown;
             var chromosome = 1 + (i % 22);
-            var position = 1_000_000L + (i * 37L);
-            variants.Add(new VariantFinding(
-                $"v{i}",
-                VariantAssessment.Present,
-                [
-                    new ReportComponent(Coding.LoincCode("48018-6"), new CodedValue(new Coding(Coding.Hgnc, "HGNC:2621", "CYP2C19"))),
-                    new ReportComponent(Coding.LoincCode("48013-7"), new CodedValue(new Coding(Coding.RefSeq, $"NC_0000{chromosome:D2}.11"))),
-                    new ReportComponent(Coding.LoincCode("81254-5"), new RangeValue(position, position)),
-                    new ReportComponent(Coding.LoincCode("69547-8"), new TextValue(Bases[i % 4])),
-                    new ReportComponent(Coding.LoincCode("69551-0"), new TextValue(Bases[(i + 1) % 4])),
-                ]));
+            var position = 1_000_000L + (i * 37L) + (known ? 0 : 1);
+            var (reference, alternate) = (Bases[i % 4], Bases[(i + 1) % 4]);
+            List<ReportComponent> components =
+            [
+                new ReportComponent(Coding.LoincCode("48018-6"), new CodedValue(new Coding(Coding.Hgnc, "HGNC:2621", "CYP2C19"))),
+                new ReportComponent(Coding.LoincCode("48013-7"), new CodedValue(new Coding(Coding.RefSeq, $"NC_0000{chromosome:D2}.11"))),
+                new ReportComponent(Coding.LoincCode("81254-5"), new RangeValue(position, position)),
+                new ReportComponent(Coding.LoincCode("69547-8"), new TextValue(reference)),
+                new ReportComponent(Coding.LoincCode("69551-0"), new TextValue(alternate)),
+            ];
+            if (!known)
+            {
+                components.Add(new ReportComponent(Coding.LoincCode("48004-6"), new CodedValue(new Coding(Coding.Hgvs, string.Create(CultureInfo.InvariantCulture, $"NM_{900000 + i}.1:c.{100 + i}{reference}>{alternate}")))));
+                components.Add(new ReportComponent(Coding.LoincCode("81290-9"), new CodedValue(new Coding(Coding.Hgvs, string.Create(CultureInfo.InvariantCulture, $"NC_0000{chromosome:D2}.11:g.{position}{reference}>{alternate}")))));
+            }
+
+            variants.Add(new VariantFinding($"v{i}", VariantAssessment.Present, components));
         }
 
         return new LabReport

@@ -124,10 +124,13 @@ public sealed record AlleleDefinitionPosition(long Position, string? RsId, strin
 /// <param name="Bases">One entry per position; null where the allele does not define the position (it is the reference there).</param>
 public sealed record NamedAlleleDefinition(string Name, bool Reference, IReadOnlyList<string?> Bases);
 
-/// <summary>The CPIC guidance for one gene's phenotype: one recommendation per drug.</summary>
-public sealed record DrugGuidanceDocument(string Gene, string Phenotype, IReadOnlyList<DrugRecommendation> Drugs) : KnowledgeDocument
+/// <summary>
+/// The CPIC guidance for one gene's phenotype, or for one activity score within it (<see cref="KnowledgeIds.Guidance"/>):
+/// one recommendation per drug.
+/// </summary>
+public sealed record DrugGuidanceDocument(string Gene, string Phenotype, IReadOnlyList<DrugRecommendation> Drugs, string? ActivityScore = null) : KnowledgeDocument
 {
-    public override string Id => KnowledgeIds.Guidance(Gene, Phenotype);
+    public override string Id => KnowledgeIds.Guidance(Gene, Phenotype, ActivityScore);
 }
 
 public sealed record DrugRecommendation(

@@ -32,7 +32,29 @@ public static class KnowledgeIds
 
     public static string AlleleDefinition(string gene) => Make("pgx-definition", gene.Trim().ToUpperInvariant());
 
-    public static string Guidance(string gene, string phenotype) => Make("pgx-guidance", $"{gene.Trim().ToUpperInvariant()}:{phenotype.Trim().ToLowerInvariant()}");
+    /// <summary>
+    /// The guidance for a phenotype, or for one activity score within it: CPIC words some genes' recommendations by
+    /// score, not phenotype (CYP2C9 Intermediate Metabolizers at 1.0 and at 1.5 get different ones). No score, or CPIC's
+    /// <c>n/a</c>, is the phenotype's own id.
+    /// </summary>
+    public static string Guidance(string gene, string phenotype, string? activityScore = null)
+    {
+        var key = $"{gene.Trim().ToUpperInvariant()}:{phenotype.Trim().ToLowerInvariant()}";
+        return Make("pgx-guidance", NormaliseActivityScore(activityScore) is { } score ? $"{key}:{score}" : key);
+    }
+
+    /// <summary>
+    /// One spelling of an activity score (<c>1</c>, <c>1.0</c> and <c>1.00</c> are <c>1.0</c>; PharmCAT writes one
+    /// decimal, CPIC exports sometimes none); text such as <c>≥3.0</c> is kept trimmed; null for none and <c>n/a</c>.
+    /// </summary>
+    public static string? NormaliseActivityScore(string? activityScore)
+    {
+        var text = activityScore?.Trim();
+        if (string.IsNullOrEmpty(text) || text.Equals("n/a", StringComparison.OrdinalIgnoreCase) || text is "-" or "na") return null;
+        return decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var score)
+            ? score.ToString("0.0##", CultureInfo.InvariantCulture)
+            : text;
+    }
 
     /// <summary>By lab and code only: a lab's local codes are unique within it, and HL7 v2 spells the system (L, 99ZZZ, an OID) in many ways.</summary>
     public static string LabCode(string labId, string code) => Make("lab-code", $"{labId.Trim()}:{code.Trim()}");

@@ -91,6 +91,21 @@ public sealed class KnowledgeLookup : IDisposable
     public Task<DrugGuidanceDocument?> FindGuidanceAsync(string gene, string phenotype, CancellationToken cancellationToken) =>
         ReadAsync<DrugGuidanceDocument>(KnowledgeIds.Guidance(gene, phenotype), cancellationToken);
 
+    /// <summary>
+    /// The guidance for the diplotype's activity score within its phenotype when the store has one, else the
+    /// phenotype's: a scored diplotype costs a second read (once, cached) only when the score-keyed document is absent.
+    /// </summary>
+    public async Task<DrugGuidanceDocument?> FindGuidanceAsync(string gene, string phenotype, string? activityScore, CancellationToken cancellationToken)
+    {
+        if (KnowledgeIds.NormaliseActivityScore(activityScore) is not null
+            && await ReadAsync<DrugGuidanceDocument>(KnowledgeIds.Guidance(gene, phenotype, activityScore), cancellationToken) is { } scored)
+        {
+            return scored;
+        }
+
+        return await FindGuidanceAsync(gene, phenotype, cancellationToken);
+    }
+
     public Task<LabCodeDocument?> FindLabCodeAsync(string labId, string code, CancellationToken cancellationToken) =>
         ReadAsync<LabCodeDocument>(KnowledgeIds.LabCode(labId, code), cancellationToken);
 

@@ -18,6 +18,24 @@ public sealed class KnowledgeIdsTests
     public void Diplotype_EitherAlleleOrder_SameId() =>
         Assert.Equal(KnowledgeIds.Diplotype("CYP2C19", "*2/*1"), KnowledgeIds.Diplotype("cyp2c19", "*1/*2"));
 
+    [Theory]
+    [InlineData("1", "1.0")]
+    [InlineData("1.00", "1.0")]
+    [InlineData(" 0.5 ", "0.5")]
+    [InlineData("1.25", "1.25")]
+    public void Guidance_ActivityScoreSpellings_SameId(string spelling, string canonical) =>
+        Assert.Equal(KnowledgeIds.Guidance("CYP2C9", "Intermediate Metabolizer", canonical), KnowledgeIds.Guidance("cyp2c9", "Intermediate Metabolizer", spelling));
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("n/a")]
+    [InlineData("")]
+    public void Guidance_NoActivityScore_ThePhenotypesId(string? score)
+    {
+        Assert.Equal(KnowledgeIds.Guidance("CYP2C9", "Poor Metabolizer"), KnowledgeIds.Guidance("CYP2C9", "Poor Metabolizer", score));
+        Assert.NotEqual(KnowledgeIds.Guidance("CYP2C9", "Poor Metabolizer"), KnowledgeIds.Guidance("CYP2C9", "Poor Metabolizer", "0.0"));
+    }
+
     [Fact]
     public void Variant_ChrPrefixAndBuildSpellings_SameId() =>
         Assert.Equal(

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using PrecisionMed.Core.Knowledge;
 using PrecisionMed.Core.Knowledge.Enrichment;
+using PrecisionMed.Core.Knowledge.Import;
 using PrecisionMed.Core.LabReports;
 using PrecisionMed.Core.Tests.Fakes;
 
@@ -83,6 +84,46 @@ public sealed class ReportEnricherTests
         Assert.Equal("17677", Assert.Single(enriched.DiagnosticImplications).CitationUrl!.Split('/')[^2]);
     }
 
+    [Theory]
+    [InlineData("81290-9", "NC_000007.13:g.140453136A>T")]
+    [InlineData("48004-6", "NM_004333.4:c.1799T>A")]
+    public async Task Enrich_BrafV600eByHgvsOnly_PathogenicFromClinVar13961(string code, string hgvs)
+    {
+        var (enricher, _) = Create();
+        var report = new LabReport { Accession = "A1", Patient = Patient, Variants = [Variant("2a", (code, new CodedValue(new Coding(Coding.Hgvs, hgvs))))] };
+
+        var implication = Assert.Single((await enricher.EnrichAsync(report, "lab-a", TestContext.Current.CancellationToken)).DiagnosticImplications);
+
+        Assert.Equal("LA6668-3", implication.ClinicalSignificance!.Codings[0].Code);
+        Assert.Equal("https://www.ncbi.nlm.nih.gov/clinvar/variation/13961/", implication.CitationUrl);
+    }
+
+    [Fact]
+    public async Task Enrich_BrafV600eByGrch38Location_PathogenicFromClinVar13961()
+    {
+        var (enricher, _) = Create();
+        var report = new LabReport
+        {
+            Accession = "A1",
+            Patient = Patient,
+            Variants =
+            [
+                Variant(
+                    "2a",
+                    ("62374-4", new CodedValue(Coding.LoincCode("LA26806-2", "GRCh38"))),
+                    ("48013-7", new CodedValue(new Coding(Coding.RefSeq, "NC_000007.14"))),
+                    ("81254-5", new RangeValue(140753336, 140753336)),
+                    ("69547-8", new TextValue("A")),
+                    ("69551-0", new TextValue("T"))),
+            ],
+        };
+
+        var implication = Assert.Single((await enricher.EnrichAsync(report, "lab-a", TestContext.Current.CancellationToken)).DiagnosticImplications);
+
+        Assert.Equal("LA6668-3", implication.ClinicalSignificance!.Codings[0].Code);
+        Assert.Contains("variation 13961", implication.Conclusion, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Enrich_GeneByAliasOrUnknown_NormalisedOrKeptWithDiagnostic()
     {
@@ -123,6 +164,38 @@ public sealed class ReportEnricherTests
         Assert.Equal("CPIC Moderate", implication.EvidenceLevel!.Text);
     }
 
+    /// <summary>
+    /// A test-only CPIC-format export (the wording is made up, not CPIC's): CYP2C9 Intermediate Metabolizer guidance
+    /// per activity score, Poor Metabolizer guidance for the phenotype only (activityscore n/a).
+    /// </summary>
+    private const string ScoreKeyedGuidance =
+        "guidelinename\tguidelineurl\tdrugname\trxnormid\tgene\tphenotype\tactivityscore\timplication\tdrugrecommendation\tclassification\tpopulation\n"
+        + "Test guideline\thttps://example.org/test-guideline\ttestdrug\t-\tCYP2C9\tIntermediate Metabolizer\t1.0\tTest implication\tTEST ONLY wording for score 1.0\tModerate\tgeneral\n"
+        + "Test guideline\thttps://example.org/test-guideline\ttestdrug\t-\tCYP2C9\tIntermediate Metabolizer\t1.5\tTest implication\tTEST ONLY wording for score 1.5\tModerate\tgeneral\n"
+        + "Test guideline\thttps://example.org/test-guideline\ttestdrug\t-\tCYP2C9\tPoor Metabolizer\tn/a\tTest implication\tTEST ONLY wording for the phenotype\tStrong\tgeneral\n";
+
+    [Theory]
+    [InlineData("*1/*3", "TEST ONLY wording for score 1.0", "activity score 1.0")] // 1.0 + 0
+    [InlineData("*2/*2", "TEST ONLY wording for score 1.0", "activity score 1.0")] // 0.5 + 0.5
+    [InlineData("*1/*2", "TEST ONLY wording for score 1.5", "activity score 1.5")] // same phenotype, other score
+    [InlineData("*3/*3", "TEST ONLY wording for the phenotype", "(Poor Metabolizer)")] // 0.0 has no scored row: the phenotype's
+    public async Task Enrich_Cyp2c9GuidanceKeyedByActivityScore_ScoreFirstThenPhenotype(string diplotype, string recommendation, string stated)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var store = await EmbeddedKnowledgeSeed.LoadAsync(ct);
+        await using (var tsv = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(ScoreKeyedGuidance)))
+            await new KnowledgeImporter(store, store).ImportAsync(KnowledgeSource.CpicRecommendations, tsv, "test-guidance.tsv", cancellationToken: ct);
+        var (enricher, _) = Create(store);
+        var genotype = new GenotypeFinding("4a", new CodedValue([], "CYP2C9 " + diplotype), [Gene("HGNC:2623", "CYP2C9")], []);
+        var report = new LabReport { Accession = "A1", Patient = Patient, Genotypes = [genotype] };
+
+        var implication = Assert.Single((await enricher.EnrichAsync(report, "lab-a", ct)).TherapeuticImplications);
+
+        Assert.Equal("testdrug", implication.Medication!.Text);
+        Assert.Contains(recommendation, implication.Conclusion, StringComparison.Ordinal);
+        Assert.Contains(stated, implication.Conclusion, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Enrich_LabPhenotypeDiffers_NotedOnTheStoreImplication()
     {
@@ -160,6 +233,71 @@ public sealed class ReportEnricherTests
         // Cold: version, lab profile (no build in the report), 2 genes (ACAD9, CYP2C19), 1 location (the two ACAD9
         // variants share it), 1 unknown HGVS, phenotype, guidance.
         Assert.Equal(8, cold);
+    }
+
+    [Fact]
+    public async Task Enrich_DistinctKnownAndUnknownVariants_OneStoreReadEachColdNoneWarm()
+    {
+        static (string, ReportedValue) Hgvs(string code, string hgvs) => (code, new CodedValue(new Coding(Coding.Hgvs, hgvs)));
+        static VariantFinding Located(string key, string build, string chromosome, long position, string reference, string alternate, params (string, ReportedValue)[] more) =>
+            Variant(key, [
+                ("62374-4", new CodedValue(Coding.LoincCode(build))),
+                ("48013-7", new CodedValue(new Coding(Coding.RefSeq, chromosome))),
+                ("81254-5", new RangeValue(position, position)),
+                ("69547-8", new TextValue(reference)),
+                ("69551-0", new TextValue(alternate)),
+                .. more]);
+
+        var store = new CountingKnowledgeStore(EmbeddedKnowledgeSeed.Instance);
+        var (enricher, _) = Create(store);
+        var acad9 = Acad9Grch38("2a");
+        VariantFinding[] variants =
+        [
+            // known by location; its HGVS must not cost reads of their own
+            acad9 with
+            {
+                Components =
+                [
+                    .. acad9.Components,
+                    .. Variant("-", Hgvs("48004-6", "NM_014049.4:c.1249C>T"), Hgvs("81290-9", "NC_000003.12:g.128906220C>T")).Components,
+                ],
+            },
+            Located("2b", "LA14029-5", "NC_000011.9", 126145284, "C", "T"),
+            // unknown by location: the HGVS is not tried after the miss
+            Located("2c", "LA26806-2", "NC_000003.12", 128906221, "G", "A", Hgvs("48004-6", "NM_014049.4:c.9999C>T"), Hgvs("81290-9", "NC_000003.12:g.128906221G>A")),
+            Located("2d", "LA26806-2", "NC_000017.11", 43000000, "A", "G"),
+            // no coordinates: known by c. and by g. HGVS (an HL7 report with HGVS only still finds ClinVar's classification)
+            Variant("2e", Hgvs("48004-6", "NM_007294.3:c.5266dupC")),
+            Variant("2f", Hgvs("81290-9", "NC_000015.9:g.85342440G>A")),
+            // no coordinates, unknown: one read for the best HGVS, none for the others
+            Variant("2g", Hgvs("48004-6", "ENST00000000001.1:c.5A>T"), Hgvs("81290-9", "NC_000001.11:g.100A>G"), Hgvs("48004-6", "NM_000000.1:c.1A>G")),
+            Variant("2h", Hgvs("48004-6", "ENST00000000002.1:c.7G>C")),
+            // the same variant as 2a under another key: served by the cache
+            Acad9Grch38("2i"),
+        ];
+        const int distinctVariants = 8;
+        var report = new LabReport
+        {
+            Accession = "A1",
+            Patient = Patient,
+            GenomeBuild = new CodedValue(Coding.LoincCode("LA26806-2", "GRCh38")),
+            Variants = variants,
+            Genotypes = [new GenotypeFinding("4a", new CodedValue([], "CYP2C19 *1/*2"), [Gene("HGNC:2621", "CYP2C19")], [])],
+        };
+        var ct = TestContext.Current.CancellationToken;
+
+        var enriched = await enricher.EnrichAsync(report, "lab-a", ct);
+        var cold = store.Ids;
+        await enricher.EnrichAsync(report, "lab-a", ct);
+
+        const int fixedReads = 5; // version, the genes ACAD9 (2a, 2i) and CYP2C19, its phenotype and its guidance
+        Assert.True(cold.Count <= distinctVariants + fixedReads, $"{cold.Count} cold reads: {string.Join(", ", cold)}");
+        Assert.Equal(distinctVariants, cold.Count(id => id.StartsWith("variant:", StringComparison.Ordinal) || id.StartsWith("hgvs:", StringComparison.Ordinal)));
+        Assert.Contains("hgvs:NM_000000:c.1A>G", cold);
+        Assert.Equal(cold.Count, store.Reads);
+        Assert.Equal(
+            ["2a", "2b", "2e", "2f", "2i"],
+            enriched.DiagnosticImplications.Select(i => Assert.Single(i.DerivedFromKeys)).Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -18,6 +18,7 @@ public sealed class Hl7v2RoundTripTests
         { "pgx_cyp2c9_from_pgxexample", "Bundle-bundle-pgxexample.json" },
         { "germline_from_cgexample", "Bundle-bundle-cgexample.json" },
         { "somatic_from_oncologyexamples", "Bundle-bundle-oncology-report-example.json" },
+        { "somatic_braf_from_oncology_diagnostic", "Bundle-bundle-oncology-diagnostic.json" },
         { "compound_het_from_compound_heterozygote", "Bundle-bundle-compound-heterozygote.json" },
     };
 

@@ -29,6 +29,20 @@ public sealed class KnowledgeImplicationTests
     }
 
     [Fact]
+    public async Task OncologyDiagnosticBraf_StoreDiagnosticImplication_HasTheIgExamplesSignificance()
+    {
+        var ours = Implications(await Hl7v2Pipeline.RunAsync("authored/somatic_braf_from_oncology_diagnostic.hl7", TestContext.Current.CancellationToken), ClinVarCitation);
+        var ig = IgExampleResources("Bundle-bundle-oncology-diagnostic.json").Single(r => Profile(r).EndsWith("diagnostic-implication", StringComparison.Ordinal));
+
+        // Found by the g.HGVS alone (the IG's Variant gives no coordinates), as ClinVar's BRAF V600E record.
+        var store = Assert.Single(ours);
+        Assert.Equal(Codes(ig, "53037-8"), Codes(store, "53037-8"));
+        Assert.Contains("LA6668-3", Codes(store, "53037-8"));
+        Assert.Contains(store["extension"]!.AsArray(), e => ((string?)e!["valueRelatedArtifact"]?["url"])?.EndsWith("/variation/13961/", StringComparison.Ordinal) == true);
+        Assert.Null(store["note"]); // the lab's Pathogenic agrees
+    }
+
+    [Fact]
     public async Task CorrectedGermline_LabDisagrees_StoreImplicationNotesIt()
     {
         var ours = Implications(await Hl7v2Pipeline.RunAsync("authored/corrected_germline.hl7", TestContext.Current.CancellationToken), ClinVarCitation);

@@ -26,7 +26,7 @@ public sealed partial class ReportEnricher
         }
 
         var phenotypeValue = KnowledgeCodes.PhenotypeValue(phenotype.Phenotype);
-        var guidance = await knowledge.FindGuidanceAsync(gene, phenotype.Phenotype, cancellationToken);
+        var guidance = await knowledge.FindGuidanceAsync(gene, phenotype.Phenotype, phenotype.ActivityScore, cancellationToken);
         var ownLab = labImplications.Where(i => i.DerivedFromKeys.Contains(genotype.Key)).ToList();
         if (guidance is null || guidance.Drugs.Count == 0)
         {
@@ -52,7 +52,7 @@ public sealed partial class ReportEnricher
                 medication,
                 [phenotypeValue],
                 KnowledgeCodes.Suggestion(drug.Recommendation),
-                Conclusion: $"{gene} {diplotype} ({phenotype.Phenotype}), {drug.Drug}: {drug.Recommendation}."
+                Conclusion: $"{gene} {diplotype} ({phenotype.Phenotype}{(guidance.ActivityScore is { } score ? $", activity score {score}" : string.Empty)}), {drug.Drug}: {drug.Recommendation}."
                     + (details.Length > 0 ? $" {details}." : string.Empty)
                     + $" CPIC; PrecisionMed knowledge store version {run.Version}.",
                 GuidelineUrl: drug.GuidelineUrl,

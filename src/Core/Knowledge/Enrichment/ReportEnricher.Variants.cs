@@ -8,8 +8,8 @@ public sealed partial class ReportEnricher
 {
     /// <summary>
     /// A DiagnosticImplication for a present variant the store knows: looked up by build:chrom:pos:ref:alt when the
-    /// lab gave coordinates on a RefSeq chromosome, else by its c. then g. HGVS. The lab's own implication stays; a
-    /// different classification is written in the new implication's note.
+    /// lab gave coordinates on a RefSeq chromosome, else by its best HGVS (see <see cref="FindClassificationAsync"/>).
+    /// The lab's own implication stays; a different classification is written in the new implication's note.
     /// </summary>
     private async Task InterpretVariantAsync(
         EnrichmentRun run, LabReport report, VariantFinding variant, List<DiagnosticImplicationFinding> implications, CancellationToken cancellationToken)
@@ -42,25 +42,41 @@ public sealed partial class ReportEnricher
             Note: note));
     }
 
+    /// <summary>
+    /// One store read per variant at most (issue 5: at most one request per distinct variant cold, none warm, absences
+    /// cached by <see cref="KnowledgeLookup"/>). Coordinates alone when the lab gave them: the importer keys every
+    /// ClinVar row with a position by its VCF-style location, and trying HGVS after a location miss tripled the cost
+    /// of an unknown variant, which is most variants of a large report. Without coordinates, the one HGVS most likely
+    /// to be a ClinVar key (<see cref="BestHgvs"/>).
+    /// </summary>
     private async Task<VariantClassification?> FindClassificationAsync(
         LabReport report, VariantFinding variant, CodedValue? defaultBuild, CancellationToken cancellationToken)
     {
-        if (LocationOf(report, variant, defaultBuild) is { } location
-            && await knowledge.FindVariantAsync(location, cancellationToken) is { } byLocation)
-        {
-            return byLocation;
-        }
-
-        foreach (var code in (string[])["48004-6", "81290-9"])
-        {
-            foreach (var hgvs in variant.Components.Where(c => c.Code.Code == code).Select(c => HgvsOf(c.Value)).OfType<string>())
-            {
-                if (await knowledge.FindVariantByHgvsAsync(hgvs, cancellationToken) is { } byHgvs) return byHgvs;
-            }
-        }
-
-        return null;
+        if (LocationOf(report, variant, defaultBuild) is { } location) return await knowledge.FindVariantAsync(location, cancellationToken);
+        return BestHgvs(variant) is { } hgvs ? await knowledge.FindVariantByHgvsAsync(hgvs, cancellationToken) : null;
     }
+
+    /// <summary>
+    /// The c. HGVS before the g. (ClinVar names every coding variant by c.; the importer keys g. only for SNVs), and on
+    /// a RefSeq sequence (NM_, NC_: ClinVar's) before one on another (ENST from snpEff), first reported first.
+    /// </summary>
+    internal static string? BestHgvs(VariantFinding variant)
+    {
+        string? best = null;
+        var bestRank = int.MaxValue;
+        foreach (var component in variant.Components)
+        {
+            var kind = component.Code.Code switch { "48004-6" => 0, "81290-9" => 1, _ => -1 };
+            if (kind < 0 || HgvsOf(component.Value) is not { Length: > 0 } hgvs) continue;
+            var rank = (IsRefSeq(hgvs) ? 0 : 2) + kind;
+            if (rank < bestRank) (best, bestRank) = (hgvs, rank);
+        }
+
+        return best;
+    }
+
+    /// <summary>A RefSeq accession: two capital letters and an underscore (NM_, NC_, NG_, NR_).</summary>
+    private static bool IsRefSeq(string hgvs) => hgvs.Length > 3 && char.IsAsciiLetterUpper(hgvs[0]) && char.IsAsciiLetterUpper(hgvs[1]) && hgvs[2] == '_';
 
     /// <summary>build:chrom:pos:ref:alt from the variant's components, when all five are there and the chromosome is an NC_ RefSeq.</summary>
     internal static VariantLocation? LocationOf(LabReport report, VariantFinding variant, CodedValue? defaultBuild = null)

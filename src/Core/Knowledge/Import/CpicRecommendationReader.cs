@@ -4,9 +4,10 @@ namespace PrecisionMed.Core.Knowledge.Import;
 
 /// <summary>
 /// CPIC recommendations as a TSV export (columns by name: gene, phenotype, drugname, rxnormid, drugrecommendation,
-/// implication, classification, guidelinename, guidelineurl, population — the fields of CPIC's recommendation view).
-/// One document per gene × phenotype holds all its drugs, so enrichment needs one read per genotype; rows are grouped
-/// until the end of the file (the whole CPIC export is a few thousand rows).
+/// implication, classification, guidelinename, guidelineurl, population, activityscore — the fields of CPIC's
+/// recommendation view). One document per gene × phenotype (× activity score, for a row that has one other than
+/// <c>n/a</c>) holds all its drugs, so enrichment needs one read per genotype; rows are grouped until the end of the
+/// file (the whole CPIC export is a few thousand rows).
 /// </summary>
 public sealed class CpicRecommendationReader : IKnowledgeSourceReader
 {
@@ -16,7 +17,7 @@ public sealed class CpicRecommendationReader : IKnowledgeSourceReader
         Stream content, ImportDiagnostics diagnostics, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         Dictionary<string, int>? header = null;
-        var groups = new SortedDictionary<(string Gene, string Phenotype), List<DrugRecommendation>>();
+        var groups = new SortedDictionary<(string Gene, string Phenotype, string ActivityScore), List<DrugRecommendation>>();
         var row = new TsvRow();
         await foreach (var (line, number) in SourceLines.ReadAsync(content, cancellationToken))
         {
@@ -45,17 +46,20 @@ public sealed class CpicRecommendationReader : IKnowledgeSourceReader
                 continue;
             }
 
-            var key = (gene.ToUpperInvariant(), phenotype);
+            var key = (gene.ToUpperInvariant(), phenotype, KnowledgeIds.NormaliseActivityScore(Field("activityscore")) ?? string.Empty);
             if (!groups.TryGetValue(key, out var drugs)) groups[key] = drugs = [];
             drugs.Add(new DrugRecommendation(
                 drug, Field("rxnormid"), recommendation, Field("implication"), Field("classification"),
                 Field("guidelinename"), Field("guidelineurl"), Field("population")));
         }
 
-        foreach (var ((gene, phenotype), drugs) in groups)
+        foreach (var ((gene, phenotype, score), drugs) in groups)
         {
             yield return new DrugGuidanceDocument(
-                gene, phenotype, [.. drugs.OrderBy(d => d.Drug, StringComparer.Ordinal).ThenBy(d => d.Population, StringComparer.Ordinal)]);
+                gene,
+                phenotype,
+                [.. drugs.OrderBy(d => d.Drug, StringComparer.Ordinal).ThenBy(d => d.Population, StringComparer.Ordinal)],
+                score.Length > 0 ? score : null);
         }
     }
 }

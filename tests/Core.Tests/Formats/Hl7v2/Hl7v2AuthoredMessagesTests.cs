@@ -13,6 +13,7 @@ public sealed class Hl7v2AuthoredMessagesTests
     [InlineData("pgx_cyp2c9_from_pgxexample")]
     [InlineData("germline_from_cgexample")]
     [InlineData("somatic_from_oncologyexamples")]
+    [InlineData("somatic_braf_from_oncology_diagnostic")]
     [InlineData("compound_het_from_compound_heterozygote")]
     public void Map_AuthoredMessage_CarriesTheExpectedMeaning(string name)
     {
@@ -47,7 +48,7 @@ public sealed class Hl7v2AuthoredMessagesTests
     [Fact]
     public void ExpectedFiles_AreAllTested()
     {
-        Assert.Equal(4, Hl7v2ReportMapperCorpusTests.AuthoredFiles(".expected.json").Count());
+        Assert.Equal(5, Hl7v2ReportMapperCorpusTests.AuthoredFiles(".expected.json").Count());
     }
 
     [Fact]

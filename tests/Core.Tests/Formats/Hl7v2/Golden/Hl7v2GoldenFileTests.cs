@@ -31,6 +31,7 @@ public sealed class Hl7v2GoldenFileTests
         "authored/pgx_cyp2c9_from_pgxexample.hl7",
         "authored/germline_from_cgexample.hl7",
         "authored/somatic_from_oncologyexamples.hl7",
+        "authored/somatic_braf_from_oncology_diagnostic.hl7",
         "authored/compound_het_from_compound_heterozygote.hl7",
         "authored/structural_cnv.hl7",
         "authored/corrected_germline.hl7",
