@@ -57,8 +57,8 @@ public sealed class KnowledgeImportCommandTests(LocalStackFixture stack) : IDisp
         Assert.Equal(KnowledgeImportRunner.ExitOk, exit);
         Assert.Contains("dry run", stdout, StringComparison.Ordinal);
 
-        // 11 rows with a VCF position, 9 of them single-base (g.HGVS too), 7 variants by c.HGVS.
-        Assert.Contains("clinvar clinvar_variant_summary.slice.txt: 27 documents", stdout, StringComparison.Ordinal);
+        // 13 rows with a VCF position, 11 of them single-base (g.HGVS too), 8 variants by c.HGVS (BRAF V600E's two builds included).
+        Assert.Contains("clinvar clinvar_variant_summary.slice.txt: 32 documents", stdout, StringComparison.Ordinal);
     }
 
     private async Task<(int Exit, string Stdout, string Stderr)> ImportAsync(KnowledgeSource source, string file, bool cosmos = true)
