@@ -44,6 +44,6 @@ public sealed class VcfOptions
 
     public int MaxReportableVariants { get; set; } = DefaultMaxReportableVariants;
 
-    /// <summary>On chrM, AD/DP at or above this is homoplasmic, below heteroplasmic (vcf2fhir's default).</summary>
+    /// <summary>On chrM, AD/DP above this is homoplasmic, at or below heteroplasmic (vcf2fhir's rule and default ratio_ad_dp).</summary>
     public decimal HomoplasmicRatio { get; set; } = 0.99m;
 }

@@ -199,7 +199,7 @@ public sealed partial class VcfReportMapper
     };
 
     /// <summary>
-    /// vcf2fhir's rules: chrM by AD/DP (homoplasmic at or above the ratio); haploid hemizygous; else homo/heterozygous,
+    /// vcf2fhir's rules: chrM by AD/DP (homoplasmic above the ratio, its Manual's "> 99%"); haploid hemizygous; else homo/heterozygous,
     /// except that a male's homozygous call on X or Y outside the pseudo-autosomal regions is hemizygous (many callers
     /// write every call diploid; a male has one copy there).
     /// </summary>
@@ -208,7 +208,7 @@ public sealed partial class VcfReportMapper
         if (RefSeqChromosomes.IsMitochondrial(locus.Chromosome))
         {
             if (readDepth is not { } ad || depth is not > 0) return null;
-            return ad / depth.Value >= _options.HomoplasmicRatio
+            return ad / depth.Value > _options.HomoplasmicRatio
                 ? new CodedValue(Coding.LoincCode("LA6704-6", "Homoplasmic"))
                 : new CodedValue(Coding.LoincCode("LA6703-8", "Heteroplasmic"));
         }

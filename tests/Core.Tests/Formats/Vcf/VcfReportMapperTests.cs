@@ -171,9 +171,11 @@ public sealed class VcfReportMapperTests
 
     [Theory]
     [InlineData("0,20", "20", Homoplasmic)]
-    [InlineData("1,99", "100", Homoplasmic)] // 0.99: at the ratio
+    [InlineData("0,100", "100", Homoplasmic)]
+    [InlineData("1,199", "200", Homoplasmic)] // 0.995: above the ratio
+    [InlineData("1,99", "100", Heteroplasmic)] // 0.99: at the ratio is not above it (vcf2fhir's Manual: "> 99% homoplasmic; else heteroplasmic")
     [InlineData("2,98", "100", Heteroplasmic)]
-    public async Task Map_MitochondrialByReadRatio_HomoplasmicAtOrAboveTheRatio(string ad, string dp, string state)
+    public async Task Map_MitochondrialByReadRatio_HomoplasmicOnlyAboveTheRatio(string ad, string dp, string state)
     {
         var report = await MapTextAsync(Vcf($"chrM\t150\t.\tC\tT\t.\tPASS\t.\tGT:AD:DP\t1:{ad}:{dp}"), new VcfOptions { SampleSex = SampleSex.Male });
         var variant = Assert.Single(report.Variants);
