@@ -126,6 +126,8 @@ internal static class CodeSettings
         ["Vcf:OnlyKnownVariants"] = new(AzureUse.CodeDefault),
         ["Vcf:MaxReportableVariants"] = new(AzureUse.CodeDefault),
         ["Vcf:HomoplasmicRatio"] = new(AzureUse.CodeDefault),
+        // Where labs write the diplotypes they called (PGX_DIPLOTYPE); a lab with another key is a code change, like the INFO keys read for genes.
+        ["Vcf:DiplotypeInfoKey"] = new(AzureUse.CodeDefault),
         // The sample's sex is a fact of one order, not of a deployment: unknown (no hemizygous inference) by default.
         ["Vcf:SampleSex"] = new(AzureUse.CodeDefault),
 

@@ -82,6 +82,29 @@ public sealed class VcfOutputValidationTests
         AssertValid("pharmcat positions *2/*2", units.SelectMany(u => u.Bundles));
     }
 
+    /// <summary>
+    /// CYP2C19 *2/*2 reported by the lab in INFO PGX_DIPLOTYPE over a positions file whose genotypes give *38/*38: the
+    /// lab's Genotype, its clopidogrel TherapeuticImplication and Task, and the report with the disagreement note validate.
+    /// </summary>
+    [Fact]
+    public async Task BuildUnit_LabDiplotypeInInfo_GenotypeAndImplicationsValidate()
+    {
+        var text = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "TestData", "knowledge", "pharmcat_positions.vcf"), TestContext.Current.CancellationToken);
+        var lines = text.Split('\n').ToList();
+        var first = lines.FindIndex(l => l.Length > 0 && !l.StartsWith('#'));
+        var fields = lines[first].Split('\t');
+        fields[7] += ";PGX_DIPLOTYPE=CYP2C19:*2/*2";
+        lines[first] = string.Join('\t', fields);
+        lines.Insert(1, "##INFO=<ID=PGX_DIPLOTYPE,Number=.,Type=String,Description=\"Diplotypes called by the lab\">");
+        var units = await VcfPipeline.RunAsync("pgx/lab-diplotype.vcf", System.Text.Encoding.UTF8.GetBytes(string.Join('\n', lines)), TestContext.Current.CancellationToken);
+
+        var resources = units.SelectMany(u => u.Bundles).SelectMany(b => b["entry"]!.AsArray()).Select(e => e!["resource"]!).ToList();
+        Assert.Contains(resources, r => (string?)r["valueCodeableConcept"]?["text"] == "CYP2C19 *2/*2");
+        Assert.DoesNotContain(resources, r => (string?)r["valueCodeableConcept"]?["text"] == "CYP2C19 *38/*38");
+        Assert.Contains(resources, r => (string?)r["resourceType"] == "Task");
+        AssertValid("pharmcat positions, lab *2/*2", units.SelectMany(u => u.Bundles));
+    }
+
     [Theory]
     [MemberData(nameof(SampleFiles))]
     public async Task BuildUnit_VcfFile_EveryReferenceResolvesInItsBundle(string file)

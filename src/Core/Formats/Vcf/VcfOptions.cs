@@ -46,4 +46,11 @@ public sealed class VcfOptions
 
     /// <summary>On chrM, AD/DP above this is homoplasmic, at or below heteroplasmic (vcf2fhir's rule and default ratio_ad_dp).</summary>
     public decimal HomoplasmicRatio { get; set; } = 0.99m;
+
+    /// <summary>
+    /// The INFO key (and <c>##KEY=</c> header line) where a lab writes the diplotypes it called, as
+    /// <c>GENE:*a/*b</c> items separated by ','; the lab's diplotype wins over the one called from the genotypes.
+    /// Empty: not read.
+    /// </summary>
+    public string? DiplotypeInfoKey { get; set; } = "PGX_DIPLOTYPE";
 }

@@ -25,7 +25,11 @@ public sealed partial class VcfReportMapper
         private readonly List<(string PhaseSet, long Position, int Orientation, string Key)> _phased = [];
         private readonly List<LabFileProblem> _problems = [];
         private readonly SortedSet<string> _genesSeen = new(StringComparer.Ordinal);
+        private readonly LabDiplotypes _labDiplotypes = new(mapper._options.DiplotypeInfoKey, header);
+        private Action<LabFileProblem>? _problemSink;
         private long _problemCount;
+
+        private Action<LabFileProblem> ProblemSink => _problemSink ??= Problem;
 
         private bool RestrictsGenesOrKnowledge => _genes.Count > 0 || mapper._options.OnlyKnownVariants;
 
@@ -40,10 +44,17 @@ public sealed partial class VcfReportMapper
             if (_problems.Count < MaxListedProblems) _problems.Add(problem);
         }
 
-        /// <summary>Every record, whatever the policy says of it, may carry a genotype at a pharmacogene's defining position.</summary>
+        /// <summary>The lab's own diplotypes the header states, before any record's.</summary>
+        public void ReadHeaderDiplotypes() => _labDiplotypes.ReadHeader(ProblemSink);
+
+        /// <summary>
+        /// Every record, whatever the policy says of it, may carry a genotype at a pharmacogene's defining position or
+        /// a diplotype the lab called; either leaves the record's count to the policy.
+        /// </summary>
         public void CollectPharmacogenes(VcfRecord record)
         {
             if (!pharmacogenes.IsEmpty) pharmacogenes.Collect(record, _policy.Chromosome(record), sample);
+            _labDiplotypes.Collect(record, ProblemSink);
         }
 
         /// <summary>The variants of the record that pass the cheap rules, or null (the record is then counted).</summary>
@@ -150,6 +161,7 @@ public sealed partial class VcfReportMapper
             var fileDate = header.Meta.GetValueOrDefault("fileDate");
             var effective = fileDate is { Length: 8 } && fileDate.All(char.IsAsciiDigit) ? $"{fileDate[..4]}-{fileDate[4..6]}-{fileDate[6..]}" : null;
             var (genotypes, notes, problems) = pharmacogenes.Call();
+            _labDiplotypes.MergeInto(genotypes, notes, problems);
             foreach (var problem in problems) Problem(problem);
             if (_problemCount > _problems.Count)
                 notes.Add(string.Create(CultureInfo.InvariantCulture, $"{_problemCount - _problems.Count} further positioned problems were counted, not listed"));

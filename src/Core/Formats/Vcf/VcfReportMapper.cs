@@ -52,6 +52,7 @@ public sealed partial class VcfReportMapper
                 + "and option Vcf:GenomeBuild is not set: variants carry no RefSeq chromosome accession nor g.HGVS"));
         }
 
+        unit.ReadHeaderDiplotypes();
         while (await reader.ReadAsync(cancellationToken))
         {
             var record = reader.Current;

@@ -12,7 +12,17 @@ public sealed record StarAlleleCall(string Gene, string? Diplotype, IReadOnlyLis
 
     /// <summary>The call as a Genotype finding (PharmVar-style value, e.g. <c>CYP2C19 *2/*2</c>), or null when nothing was called.</summary>
     public GenotypeFinding? ToGenotype(string key, CodedValue gene) =>
-        Diplotype is null ? null : new GenotypeFinding(key, new CodedValue([new Coding(Coding.PharmVar, $"{Gene} {Diplotype}", $"{Gene} {Diplotype}")], $"{Gene} {Diplotype}"), [gene], []);
+        Diplotype is null ? null : DiplotypeGenotype(key, gene, Gene, Diplotype);
+
+    /// <summary>
+    /// A diplotype as a Genotype finding with a PharmVar-style value (<c>CYP2C19 *2/*2</c>): the one shape for a
+    /// called diplotype and a lab-reported one, so enrichment reads both alike.
+    /// </summary>
+    public static GenotypeFinding DiplotypeGenotype(string key, CodedValue gene, string symbol, string diplotype)
+    {
+        var text = $"{symbol} {diplotype}";
+        return new GenotypeFinding(key, new CodedValue([new Coding(Coding.PharmVar, text, text)], text), [gene], []);
+    }
 }
 
 /// <summary>
