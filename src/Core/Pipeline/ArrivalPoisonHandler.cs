@@ -53,17 +53,7 @@ public sealed class ArrivalPoisonHandler(
         if (existing is not null && existing.State != FileState.Received) return false;
 
         var now = clock.GetUtcNow();
-        var file = existing ?? new LedgerFile
-        {
-            FileId = fileId,
-            LabId = labId,
-            BlobName = blobName,
-            ContentHash = hash,
-            State = FileState.Received,
-            ReceivedAt = now,
-            UpdatedAt = now,
-            History = [new LedgerEvent(now, "Received")],
-        };
+        var file = existing ?? LedgerFile.Received(fileId, labId, blobName, hash, now);
         await ledger.SaveFileAsync(
             file with
             {

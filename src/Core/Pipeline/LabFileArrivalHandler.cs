@@ -74,17 +74,7 @@ public sealed class LabFileArrivalHandler(
         if (existing is not null && existing.State != FileState.Received)
             return await HandleRepeatAsync(existing, blobName, incoming, cancellationToken);
 
-        var file = existing ?? new LedgerFile
-        {
-            FileId = fileId,
-            LabId = labId,
-            BlobName = blobName,
-            ContentHash = hash,
-            State = FileState.Received,
-            ReceivedAt = now,
-            UpdatedAt = now,
-            History = [new LedgerEvent(now, "Received")],
-        };
+        var file = existing ?? LedgerFile.Received(fileId, labId, blobName, hash, now);
 
         IntakePlan plan;
         try
@@ -141,17 +131,7 @@ public sealed class LabFileArrivalHandler(
     private async Task<ArrivalOutcome> RejectPathAsync(
         string labId, string blobName, string fileId, string hash, string reason, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var file = new LedgerFile
-        {
-            FileId = fileId,
-            LabId = labId,
-            BlobName = blobName,
-            ContentHash = hash,
-            State = FileState.Received,
-            ReceivedAt = now,
-            UpdatedAt = now,
-            History = [new LedgerEvent(now, "Received")],
-        };
+        var file = LedgerFile.Received(fileId, labId, blobName, hash, now);
         var problem = new LabFileProblem(SourcePosition.None, "the blob path is not accepted: " + reason);
         var keptAt = new LabFileLocation(LabFileAreas.Rejected, $"{LabFilePath.UnsafePathFolder}/{fileId}");
         await finisher.RejectFileAsync(file, problem, units: null, cancellationToken, rejectedTo: keptAt);

@@ -36,6 +36,19 @@ public enum UnitState
 /// <summary>What happened to one lab file (one record per distinct content per lab).</summary>
 public sealed record LedgerFile
 {
+    /// <summary>The record of a file just seen: state Received, its arrival the one event.</summary>
+    public static LedgerFile Received(string fileId, string labId, string blobName, string contentHash, DateTimeOffset at) => new()
+    {
+        FileId = fileId,
+        LabId = labId,
+        BlobName = blobName,
+        ContentHash = contentHash,
+        State = FileState.Received,
+        ReceivedAt = at,
+        UpdatedAt = at,
+        History = [new LedgerEvent(at, "Received")],
+    };
+
     public required string FileId { get; init; }
     public required string LabId { get; init; }
 
