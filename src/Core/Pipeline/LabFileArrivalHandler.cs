@@ -108,7 +108,10 @@ public sealed class LabFileArrivalHandler(
         for (var unit = 0; unit < plan.UnitCount; unit++)
         {
             var item = new WorkItem(
-                fileId, labId, blobName, hash, plan.Format.Format, unit, plan.UnitCount, correlationId, file.ReceivedAt, PipelineTelemetry.CurrentTraceParent());
+                fileId, labId, hash, plan.Format.Format, unit, plan.UnitCount, correlationId, file.ReceivedAt, PipelineTelemetry.CurrentTraceParent())
+            {
+                BlobName = blobName,
+            };
             await queue.EnqueueAsync(item, cancellationToken);
         }
 

@@ -206,7 +206,10 @@ public sealed class LabFileReplayer(
     private async Task EnqueueAsync(LedgerFile file, LedgerUnit original, LedgerUnit unit, ReplayRequest request, CancellationToken cancellationToken)
     {
         var item = new WorkItem(
-            file.FileId, file.LabId, file.BlobName, file.ContentHash, file.Format, unit.UnitIndex, file.UnitCount, request.CorrelationId, file.ReceivedAt);
+            file.FileId, file.LabId, file.ContentHash, file.Format, unit.UnitIndex, file.UnitCount, request.CorrelationId, file.ReceivedAt)
+        {
+            BlobName = file.BlobName,
+        };
         try
         {
             await queue.EnqueueAsync(item, cancellationToken);

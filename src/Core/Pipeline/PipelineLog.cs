@@ -46,6 +46,9 @@ internal static partial class PipelineLog
     [LoggerMessage(2005, LogLevel.Error, "A queue message that is not a work item was dropped ({Length} characters)")]
     public static partial void MalformedWorkItem(ILogger logger, int length);
 
+    [LoggerMessage(2009, LogLevel.Error, "A work item for unit {UnitIndex} of file {FileId}, which the ledger does not hold, was dropped")]
+    public static partial void WorkItemOfUnknownFile(ILogger logger, int unitIndex, string fileId);
+
     [LoggerMessage(2006, LogLevel.Warning, "The original of file {FileId} is in neither incoming nor archive: cannot process unit {UnitIndex}")]
     public static partial void OriginalMissing(ILogger logger, string fileId, int unitIndex);
 

@@ -16,10 +16,16 @@ public sealed class PoisonWorkHandler(
 {
     public async Task<WorkOutcome> HandleAsync(string message, CancellationToken cancellationToken)
     {
-        var item = WorkItem.TryParse(message);
-        if (item is null)
+        var parsed = WorkItem.TryParse(message);
+        if (parsed is null)
         {
             PipelineLog.MalformedWorkItem(logger, message.Length);
+            return WorkOutcome.Dropped;
+        }
+
+        if (await parsed.WithBlobNameAsync(ledger, cancellationToken) is not { } item)
+        {
+            PipelineLog.WorkItemOfUnknownFile(logger, parsed.UnitIndex, parsed.FileId);
             return WorkOutcome.Dropped;
         }
 

@@ -60,6 +60,13 @@ public sealed class ReportWorkHandler(
     public async Task<WorkOutcome> HandleAsync(WorkItem item, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(item);
+        if (await item.WithBlobNameAsync(ledger, cancellationToken) is not { } named)
+        {
+            PipelineLog.WorkItemOfUnknownFile(logger, item.UnitIndex, item.FileId);
+            return WorkOutcome.Dropped;
+        }
+
+        item = named;
         using var activity = PipelineTelemetry.StartUnit(item);
         try
         {

@@ -1,18 +1,21 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using PrecisionMed.Core.Formats;
+using PrecisionMed.Core.Pipeline.Ledger;
 
 namespace PrecisionMed.Core.Pipeline;
 
 /// <summary>
 /// The claim-check message on the <c>lab-reports</c> queue: which unit of which file to process.
-/// Small and free of PHI by construction: ids, paths, counts and a hash, never content. <see cref="TraceParent"/>
-/// is the W3C trace context of the file's arrival, so a unit's trace continues its file's (absent in older messages).
+/// Small and free of PHI by construction: ids, counts and a hash, never content, and not the blob's name either
+/// (labs name files by sample id, accession or even patient): <see cref="BlobName"/> is read from the file's ledger
+/// record when the message is handled (<see cref="ReportWorkHandler"/>, <see cref="PoisonWorkHandler"/>).
+/// <see cref="TraceParent"/> is the W3C trace context of the file's arrival, so a unit's trace continues its file's
+/// (absent in older messages).
 /// </summary>
 public sealed record WorkItem(
     string FileId,
     string LabId,
-    string BlobName,
     string ContentHash,
     LabFileFormat Format,
     int UnitIndex,
@@ -21,6 +24,10 @@ public sealed record WorkItem(
     DateTimeOffset ReceivedAt,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? TraceParent = null)
 {
+    /// <summary>The file's name under the lab's folder: known to the code that queues the item, never serialised.</summary>
+    [JsonIgnore]
+    public string BlobName { get; init; } = string.Empty;
+
     public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
     {
         Converters = { new JsonStringEnumConverter() },
@@ -37,13 +44,25 @@ public sealed record WorkItem(
 
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
 
+    /// <summary>
+    /// The item with its <see cref="BlobName"/> from the file's ledger record (a message carries none), or null when the
+    /// ledger has no such file of this lab: arrival records the file before it queues a unit, so that message is stale.
+    /// </summary>
+    public async Task<WorkItem?> WithBlobNameAsync(ILabFileLedger ledger, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ledger);
+        if (BlobName.Length > 0) return this;
+        var file = await ledger.FindFileAsync(FileId, cancellationToken);
+        return file is null || file.LabId != LabId || file.BlobName.Length == 0 ? null : this with { BlobName = file.BlobName };
+    }
+
     /// <summary>Reads a queue message; a message that is not a work item yields null.</summary>
     public static WorkItem? TryParse(string message)
     {
         try
         {
             var item = JsonSerializer.Deserialize<WorkItem>(message, JsonOptions);
-            return item is { FileId.Length: > 0, LabId.Length: > 0, BlobName.Length: > 0, ContentHash.Length: > 0, UnitCount: > 0 }
+            return item is { FileId.Length: > 0, LabId.Length: > 0, ContentHash.Length: > 0, UnitCount: > 0 }
                    && item.UnitIndex >= 0 && item.UnitIndex < item.UnitCount ? item : null;
         }
         catch (JsonException)

@@ -37,7 +37,7 @@ public sealed class LabFileArrivalHandlerTests
 
         var item = Assert.Single(harness.Queue.Items);
         Assert.Equal(
-            new WorkItem(file.FileId, PipelineHarness.LabId, PipelineHarness.BlobName, file.ContentHash, LabFileFormat.FhirJson, 0, 1, PipelineHarness.CorrelationId, FixedTimeProvider.DefaultNow),
+            new WorkItem(file.FileId, PipelineHarness.LabId, file.ContentHash, LabFileFormat.FhirJson, 0, 1, PipelineHarness.CorrelationId, FixedTimeProvider.DefaultNow) { BlobName = PipelineHarness.BlobName },
             item);
         Assert.True(harness.Store.Exists(PipelineHarness.Incoming()));
         Assert.Empty(harness.Writer.Written);
@@ -52,7 +52,7 @@ public sealed class LabFileArrivalHandlerTests
 
         var message = JsonNode.Parse(Assert.Single(harness.Queue.Messages))!.AsObject();
         Assert.Equal(
-            ["blobName", "contentHash", "correlationId", "fileId", "format", "labId", "receivedAt", "unitCount", "unitIndex"],
+            ["contentHash", "correlationId", "fileId", "format", "labId", "receivedAt", "unitCount", "unitIndex"],
             message.Select(p => p.Key).Order(StringComparer.Ordinal));
         var bundleText = Encoding.UTF8.GetString(Bundle);
         foreach (var (_, value) in message)

@@ -69,9 +69,9 @@ public sealed partial class NoPhiInOperationalOutputTests
         var listing = await harness.StatusReader.ListAsync(state: null, LabFileStatusReader.MaxPageSize, continuation: null, ct);
         haystack.AddRange(listing.Files.Select(f => JsonSerializer.Serialize(f)));
         haystack.AddRange(harness.Logs.Messages);
-        // The blob path is the claim check's key (DESIGN.md §5): the lab's own name for its file, which labs often build
-        // from a sample id (NB6TK328_filtered.vcf). Like the accession below, it is the lab's choice, not the pipeline's.
-        haystack.AddRange(harness.Queue.Messages.Select(WithoutBlobName));
+        // Queue messages name no file: labs build names from sample ids (NB6TK328_filtered.vcf), so the claim check
+        // carries the file id and the handler reads the name from the ledger.
+        haystack.AddRange(harness.Queue.Messages);
         // The accession is part of the notification's contract: a lab that builds its order numbers from the MRN
         // (lfh_ORU-multiline-short-mixed: FON_<mrn>) puts it there itself; everything else must be clean.
         haystack.AddRange(harness.Notifier.Published.Select(n => (n with { Accession = string.Empty }).ToJson()));
@@ -86,7 +86,7 @@ public sealed partial class NoPhiInOperationalOutputTests
         {
             haystack.Add(held.Reason);
             haystack.AddRange(held.Fields);
-            // Its accession and file path are the lab's own names (see the queue messages above).
+            // Its accession and file path are the lab's own names, kept for the reviewer beside the copy of the file.
             haystack.Add(Encoding.UTF8.GetString((held with { Accession = null, File = string.Empty }).ToUtf8Json()));
         }
 
@@ -127,13 +127,6 @@ public sealed partial class NoPhiInOperationalOutputTests
             foreach (var path in Directory.EnumerateFiles(TestFiles.PathOf(folder)).Where(p => p.EndsWith(".vcf", StringComparison.Ordinal) && new FileInfo(p).Length <= 300_000).Order())
                 yield return ($"{folder}/{Path.GetFileName(path)}", File.ReadAllBytes(path));
         }
-    }
-
-    private static string WithoutBlobName(string message)
-    {
-        var json = JsonNode.Parse(message)!.AsObject();
-        json.Remove("blobName");
-        return json.ToJsonString();
     }
 
     private static bool IsHl7(string name) => name.StartsWith("hl7v2/", StringComparison.Ordinal);

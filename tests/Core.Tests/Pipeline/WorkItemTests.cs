@@ -2,20 +2,47 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using PrecisionMed.Core.Formats;
 using PrecisionMed.Core.Pipeline;
+using PrecisionMed.Core.Tests.Fakes;
 
 namespace PrecisionMed.Core.Tests.Pipeline;
 
 public sealed class WorkItemTests
 {
     private static readonly WorkItem Item = new(
-        "5d0f4c1e-3b1a-8c2d-9e0f-112233445566", "lab-a", "2026/run-7.json",
+        "5d0f4c1e-3b1a-8c2d-9e0f-112233445566", "lab-a",
         "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", LabFileFormat.FhirJson,
-        1, 3, "corr-42", new DateTimeOffset(2026, 3, 14, 9, 26, 53, TimeSpan.Zero));
+        1, 3, "corr-42", new DateTimeOffset(2026, 3, 14, 9, 26, 53, TimeSpan.Zero))
+    {
+        BlobName = "2026/DOE-JANE_run-7.json",
+    };
 
     [Fact]
-    public void TryParse_ToJson_RoundTrips()
+    public void TryParse_ToJson_RoundTripsAllButTheBlobName()
     {
-        Assert.Equal(Item, WorkItem.TryParse(Item.ToJson()));
+        Assert.Equal(Item with { BlobName = string.Empty }, WorkItem.TryParse(Item.ToJson()));
+        Assert.DoesNotContain("DOE-JANE", Item.ToJson(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TryParse_MessageFromBeforeTheBlobNameLeft_StillAWorkItem()
+    {
+        var json = JsonNode.Parse(Item.ToJson())!.AsObject();
+        json["blobName"] = "2026/DOE-JANE_run-7.json";
+
+        Assert.Equal(Item with { BlobName = string.Empty }, WorkItem.TryParse(json.ToJsonString()));
+    }
+
+    [Fact]
+    public async Task WithBlobNameAsync_NameFromTheLedger_OrNullForAnotherLabOrNoFile()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var ledger = new InMemoryLabFileLedger();
+        var parsed = WorkItem.TryParse(Item.ToJson())!;
+        Assert.Null(await parsed.WithBlobNameAsync(ledger, ct));
+
+        await ledger.SaveFileAsync(Core.Pipeline.Ledger.LedgerFile.Received(Item.FileId, "lab-a", "2026/DOE-JANE_run-7.json", Item.ContentHash, DateTimeOffset.UnixEpoch), ct);
+        Assert.Equal(Item, await parsed.WithBlobNameAsync(ledger, ct));
+        Assert.Null(await (parsed with { LabId = "lab-b" }).WithBlobNameAsync(ledger, ct));
     }
 
     [Fact]
@@ -24,7 +51,7 @@ public sealed class WorkItemTests
         var json = JsonNode.Parse(Item.ToJson())!.AsObject();
 
         Assert.Equal(
-            ["blobName", "contentHash", "correlationId", "fileId", "format", "labId", "receivedAt", "unitCount", "unitIndex"],
+            ["contentHash", "correlationId", "fileId", "format", "labId", "receivedAt", "unitCount", "unitIndex"],
             json.Select(p => p.Key).Order(StringComparer.Ordinal));
         Assert.Equal("FhirJson", json["format"]!.GetValue<string>());
         Assert.All(json, p => Assert.NotEqual(JsonValueKind.Object, p.Value!.GetValueKind()));
@@ -36,13 +63,13 @@ public sealed class WorkItemTests
         var json = JsonNode.Parse((Item with { TraceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" }).ToJson())!.AsObject();
         json.Remove("traceParent");
 
-        Assert.Equal(Item with { TraceParent = null }, WorkItem.TryParse(json.ToJsonString()));
+        Assert.Equal(Item with { TraceParent = null, BlobName = string.Empty }, WorkItem.TryParse(json.ToJsonString()));
     }
 
     [Fact]
     public void LabPath_LabAndBlobName()
     {
-        Assert.Equal("lab-a/2026/run-7.json", Item.LabPath);
+        Assert.Equal("lab-a/2026/DOE-JANE_run-7.json", Item.LabPath);
         Assert.DoesNotContain("labPath", Item.ToJson(), StringComparison.Ordinal);
     }
 
@@ -62,7 +89,6 @@ public sealed class WorkItemTests
     [Theory]
     [InlineData("fileId")]
     [InlineData("labId")]
-    [InlineData("blobName")]
     [InlineData("contentHash")]
     [InlineData("format")]
     [InlineData("unitIndex")]
@@ -80,7 +106,6 @@ public sealed class WorkItemTests
     [Theory]
     [InlineData("fileId")]
     [InlineData("labId")]
-    [InlineData("blobName")]
     [InlineData("contentHash")]
     public void TryParse_EmptyOrNullId_Null(string field)
     {

@@ -95,6 +95,9 @@ public sealed class ReportReview(
 
     /// <summary>The unit's work item as the arrival handler queued it; the correlation id says it came from review.</summary>
     private static WorkItem WorkItemOf(LedgerFile file, LedgerUnit unit, string action) => new(
-        file.FileId, file.LabId, file.BlobName, file.ContentHash, file.Format, unit.UnitIndex, file.UnitCount,
-        $"review-{action}:{file.FileId}:{unit.UnitIndex}", file.ReceivedAt);
+        file.FileId, file.LabId, file.ContentHash, file.Format, unit.UnitIndex, file.UnitCount,
+        $"review-{action}:{file.FileId}:{unit.UnitIndex}", file.ReceivedAt)
+    {
+        BlobName = file.BlobName,
+    };
 }
