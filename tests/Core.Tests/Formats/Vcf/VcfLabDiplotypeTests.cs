@@ -1,9 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.Options;
-using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Formats.Vcf;
 using PrecisionMed.Core.Knowledge;
-using PrecisionMed.Core.Knowledge.Enrichment;
 using PrecisionMed.Core.LabReports;
 
 namespace PrecisionMed.Core.Tests.Formats.Vcf;
@@ -196,12 +194,5 @@ public sealed class VcfLabDiplotypeTests
         return Encoding.UTF8.GetBytes(string.Join('\n', lines.Take(1).Append(InfoDefinition.TrimEnd('\n')).Concat(lines.Skip(1))));
     }
 
-    private static async Task<LabReport> BuildAsync(byte[] vcf, VcfOptions? options = null)
-    {
-        var ct = TestContext.Current.CancellationToken;
-        var reader = await VcfReader.OpenAsync(new MemoryStream(vcf), ct);
-        var provenance = new ReportProvenance("lab-a", "incoming/lab-a/pgx.vcf", "hash", "pgx.vcf", 0, 1, DateTimeOffset.UnixEpoch, "test");
-        var report = await new VcfReportMapper(options ?? new VcfOptions(), new StoreVariantKnowledge(Knowledge)).MapAsync(reader, provenance, ct);
-        return await new ReportEnricher(Knowledge).EnrichAsync(report, "lab-a", ct);
-    }
+    private static Task<LabReport> BuildAsync(byte[] vcf, VcfOptions? options = null) => VcfPharmacogenomicsTests.BuildAsync(vcf, options);
 }

@@ -127,7 +127,8 @@ public sealed class VcfPharmacogenomicsTests
         Assert.Contains(report.DiagnosticImplications, d => d.DerivedFromKeys.Contains(variant.Key));
     }
 
-    private static async Task<LabReport> BuildAsync(byte[] vcf, VcfOptions? options = null)
+    /// <summary>Maps the VCF as lab-a's and enriches it from the embedded seed, as the pipeline does.</summary>
+    internal static async Task<LabReport> BuildAsync(byte[] vcf, VcfOptions? options = null)
     {
         var ct = TestContext.Current.CancellationToken;
         var reader = await VcfReader.OpenAsync(new MemoryStream(vcf), ct);
