@@ -210,6 +210,8 @@ public sealed class ReportWorkHandler(
             cancellationToken);
         PipelineLog.UnitCompleted(logger, item.UnitIndex, item.FileId, transaction.ResourceCount, transaction.Bundles.Count);
         await finisher.TryFinishAsync(item.FileId, cancellationToken);
+        // Only a replayed unit can have been held before: the others pay no review/ look-up.
+        if (unit.ReplayCount > 0) await patientSafety.ResolveReplayedAsync(item, cancellationToken);
         return WorkOutcome.Completed;
     }
 
@@ -278,6 +280,7 @@ public sealed class ReportWorkHandler(
             cancellationToken);
         PipelineLog.UnitRejected(logger, item.UnitIndex, item.FileId, problem.Position.ToString());
         await finisher.TryFinishAsync(item.FileId, cancellationToken);
+        if (unit.ReplayCount > 0) await patientSafety.ResolveReplayedAsync(item, cancellationToken);
         return WorkOutcome.Rejected;
     }
 }

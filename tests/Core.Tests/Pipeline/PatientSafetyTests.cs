@@ -195,6 +195,33 @@ public sealed class PatientSafetyTests
         Assert.Contains("rejected in review", Assert.Single(error.Units!).Reason, StringComparison.Ordinal);
     }
 
+    /// <summary>A held unit replayed is checked again: held again while the EMR's Patient still disagrees, written once it agrees.</summary>
+    [Fact]
+    public async Task ReplayAsync_HeldUnit_HeldAgainUntilTheEmrPatientAgreesThenWritten()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var harness = new PipelineHarness();
+        var (second, fileId) = await HoldASecondReportAsync(harness);
+        var request = new ReplayRequest("operator via pmed", "EMR record checked", "corr-replay");
+
+        Assert.Equal(ReplayOutcome.Replayed, (await harness.Replayer.ReplayAsync(fileId, request, ct)).Outcome);
+        Assert.Equal(WorkOutcome.Held, await harness.Work.HandleAsync(harness.Queue.Messages[^1], ct));
+        Assert.Equal(UnitState.Held, (await harness.UnitAsync(second)).State);
+        Assert.Single(harness.Writer.Written);
+
+        // The EMR corrects its Patient's birth date to the one the lab reported.
+        foreach (var patient in harness.Writer.Patients) patient["birthDate"] = "1981-03-03";
+        Assert.Equal(ReplayOutcome.Replayed, (await harness.Replayer.ReplayAsync(fileId, request, ct)).Outcome);
+        Assert.Equal(WorkOutcome.Completed, await harness.Work.HandleAsync(harness.Queue.Messages[^1], ct));
+
+        var unit = await harness.UnitAsync(second);
+        Assert.Equal(UnitState.Completed, unit.State);
+        Assert.Equal(2, unit.ReplayCount);
+        Assert.Equal(FileState.Completed, (await harness.FileAsync(second)).State);
+        Assert.Equal(2, harness.Writer.Written.Count);
+        Assert.DoesNotContain(harness.Store.Locations, l => l.StartsWith("review/", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task ListAsync_HeldUnitsOfABatch_OnlyTheHeldOneListedFileHeldUntilReleased()
     {

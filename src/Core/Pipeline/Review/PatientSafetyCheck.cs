@@ -23,6 +23,19 @@ public sealed class PatientSafetyCheck(
     TimeProvider clock,
     ILogger<PatientSafetyCheck> logger)
 {
+    /// <summary>
+    /// After a replayed unit ended other than held (a held unit is replayable, and the check runs again): its held report
+    /// in <c>review/</c> goes, and the file's copy with the last one, so <c>pmed review list</c> no longer shows it.
+    /// </summary>
+    public async Task ResolveReplayedAsync(WorkItem item, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        var units = await ledger.ListUnitsAsync(item.FileId, cancellationToken);
+        if (units.FirstOrDefault(u => u.UnitIndex == item.UnitIndex) is not { State: not UnitState.Held }) return;
+        await review.ResolveAsync(item.LabId, item.BlobName, item.UnitIndex,
+            units.Any(u => u.State == UnitState.Held), units.Any(u => u.State == UnitState.Rejected), cancellationToken);
+    }
+
     /// <summary>Holds the claimed unit when its patient disagrees with the EMR's; returns whether it did.</summary>
     public async Task<bool> HoldIfPatientDisagreesAsync(
         WorkItem item, LedgerUnit unit, LabFileLocation original, ReportTransaction transaction, CancellationToken cancellationToken)
