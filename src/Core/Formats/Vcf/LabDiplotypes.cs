@@ -35,11 +35,12 @@ internal sealed class LabDiplotypes
         _keyBytes = Encoding.UTF8.GetBytes(_key);
     }
 
-    /// <summary>The header line (the parser keeps the first of a key); its problems have no line, the header keeps none.</summary>
+    /// <summary>Every header line of the key (several genes may come on several lines), each positioned at its line.</summary>
     public void ReadHeader(Action<LabFileProblem> problem)
     {
-        if (_key.Length > 0 && _header.Meta.TryGetValue(_key, out var value))
-            Read(value, new SourcePosition { Field = $"##{_key}" }, $"the ##{_key} header line", problem);
+        if (_key.Length == 0 || !_header.MetaLines.TryGetValue(_key, out var lines)) return;
+        foreach (var (value, line) in lines)
+            Read(value, new SourcePosition { Line = line, Field = $"##{_key}" }, $"the ##{_key} header line", problem);
     }
 
     public void Collect(VcfRecord record, Action<LabFileProblem> problem)

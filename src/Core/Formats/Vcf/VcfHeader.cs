@@ -32,6 +32,10 @@ public sealed class VcfHeader
     /// <summary>Other <c>##key=value</c> lines with a plain value (reference, source, fileDate...), the first of each key.</summary>
     public IReadOnlyDictionary<string, string> Meta { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Every plain <c>##key=value</c> line of a key, with its line number, in file order (a key may repeat).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<(string Value, long Line)>> MetaLines { get; init; } =
+        new Dictionary<string, IReadOnlyList<(string Value, long Line)>>();
+
     /// <summary>Header lines that could not be read (a structured line without its closing <c>&gt;</c>): kept for the report's account.</summary>
     public IReadOnlyList<LabFileProblem> Problems { get; init; } = [];
 

@@ -44,6 +44,7 @@ internal static class VcfHeaderParser
         private readonly Dictionary<string, VcfFieldDefinition> _format = new(StringComparer.Ordinal);
         private readonly HashSet<string> _filters = new(StringComparer.Ordinal);
         private readonly Dictionary<string, string> _meta = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, List<(string Value, long Line)>> _metaLines = new(StringComparer.Ordinal);
         private readonly List<LabFileProblem> _problems = [];
         private string? _fileFormat;
         private int _minor;
@@ -98,6 +99,8 @@ internal static class VcfHeaderParser
             if (!value.StartsWith('<'))
             {
                 _meta.TryAdd(key, value);
+                if (!_metaLines.TryGetValue(key, out var lines)) _metaLines[key] = lines = [];
+                lines.Add((value, number));
                 return;
             }
 
@@ -166,6 +169,7 @@ internal static class VcfHeaderParser
                 Format = _format,
                 Filters = _filters,
                 Meta = _meta,
+                MetaLines = _metaLines.ToDictionary(p => p.Key, p => (IReadOnlyList<(string Value, long Line)>)p.Value, StringComparer.Ordinal),
                 Problems = _problems,
                 HeaderLineCount = number,
             };

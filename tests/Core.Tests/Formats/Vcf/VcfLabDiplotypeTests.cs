@@ -47,6 +47,17 @@ public sealed class VcfLabDiplotypeTests
     }
 
     [Fact]
+    public async Task MapAsync_HeaderLinePerGene_EveryLineRead_AProblemAtItsLine()
+    {
+        var report = await BuildAsync(Synthetic(".", header: "##PGX_DIPLOTYPE=CYP2C19:*1/*17\n##PGX_DIPLOTYPE=CYP2C9:*1/*3\n##PGX_DIPLOTYPE=CYP2D6\n"));
+
+        Assert.Equal(["CYP2C19 *1/*17", "CYP2C9 *1/*3"], report.Genotypes.Select(g => g.Value.Text).Order(StringComparer.Ordinal));
+        var problem = Assert.Single(report.Skipped, p => p.Position.Field == "##PGX_DIPLOTYPE");
+        Assert.NotNull(problem.Position.Line);
+        Assert.True(problem.Position.Line > 1);
+    }
+
+    [Fact]
     public async Task MapAsync_PercentEncodedColonAndLowerCaseGene_Read()
     {
         var report = await BuildAsync(Synthetic("PGX_DIPLOTYPE=cyp2c19%3A*2/*2"));
