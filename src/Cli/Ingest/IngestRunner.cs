@@ -75,8 +75,9 @@ internal sealed class IngestRunner(IngestOptions options, TextWriter stdout, Tex
                 var transaction = await intake.BuildUnitAsync(open, provenance, cancellationToken);
                 resources += transaction.ResourceCount;
                 skipped.AddRange(transaction.Skipped.Select(s => plan.UnitCount > 1 ? $"report {unit + 1}: {s}" : s.ToString()));
-                if (writer is not null) await ReportAmendments.ApplyAsync(transaction, plan.ContentHash, writer, cancellationToken);
-                if (writer is not null && await ReportWithdrawals.FindAsync(transaction, writer, cancellationToken) is { } withdrawal)
+                var previous = writer is null ? null : await ReportWithdrawals.PreviousProvenanceAsync(transaction, writer, cancellationToken);
+                if (writer is not null) await ReportAmendments.ApplyAsync(transaction, plan.ContentHash, previous, writer, cancellationToken);
+                if (writer is not null && await ReportWithdrawals.FindAsync(transaction, previous, writer, cancellationToken) is { } withdrawal)
                 {
                     await writer.WriteTransactionAsync(withdrawal.Bundle, cancellationToken);
                     withdrawn.AddRange(withdrawal.References);

@@ -21,6 +21,21 @@ public sealed record ReportTransaction(
 {
     public int ResourceCount => OwnedReferences.Count + PatientCount;
 
+    /// <summary>The report's resource in the last bundle, where the builders put it; null when there is none.</summary>
+    public JsonObject? ReportResource()
+    {
+        if (ReportReference is null || Bundles.Count == 0 || Bundles[^1]["entry"] is not JsonArray entries) return null;
+        foreach (var entry in entries)
+        {
+            // A lab's value that is not a string (found by the pipeline fuzz) matches nothing rather than throwing.
+            if (entry?["request"]?["url"] is JsonValue url && url.GetValueKind() == System.Text.Json.JsonValueKind.String
+                && url.GetValue<string>() == ReportReference)
+                return entry["resource"] as JsonObject;
+        }
+
+        return null;
+    }
+
     /// <summary>
     /// What the lab sent that is not in the bundles, each with where and why (for the unit's ledger record):
     /// the parser's skipped items and those the FHIR builder could not place (a component the IG profile

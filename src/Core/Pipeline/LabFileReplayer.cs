@@ -120,9 +120,7 @@ public sealed class LabFileReplayer(
         }
 
         var now = clock.GetUtcNow();
-        var what = $"{ArrivalReplayed} ({replays + 1} of {MaxReplays}) by {OneLine(request.RequestedBy, 80)}"
-            + (string.IsNullOrWhiteSpace(request.Reason) ? string.Empty : $" ({OneLine(request.Reason, ReplayRequest.MaxReasonLength)})")
-            + $"; correlation id {request.CorrelationId}";
+        var what = $"{ArrivalReplayed} ({replays + 1} of {MaxReplays}) by {WhoAndWhy(request)}; correlation id {request.CorrelationId}";
         await ledger.SaveFileAsync(
             file with { State = FileState.Received, Problem = null, UpdatedAt = now, History = [.. file.History, new LedgerEvent(now, what)] },
             cancellationToken);
@@ -161,8 +159,7 @@ public sealed class LabFileReplayer(
 
         var now = clock.GetUtcNow();
         var count = unit.ReplayCount + 1;
-        var what = $"Replay {count} of {MaxReplays} requested by {OneLine(request.RequestedBy, 80)}"
-            + (string.IsNullOrWhiteSpace(request.Reason) ? string.Empty : $" ({OneLine(request.Reason, ReplayRequest.MaxReasonLength)})")
+        var what = $"Replay {count} of {MaxReplays} requested by {WhoAndWhy(request)}"
             + $"; was {unit.State}" + (unit.Problem is null ? string.Empty : ": " + unit.Problem.Reason)
             + $"; correlation id {request.CorrelationId}";
         try
@@ -239,6 +236,11 @@ public sealed class LabFileReplayer(
             throw;
         }
     }
+
+    /// <summary>Who asked, and why when they said: one line each, bounded, as the ledger's history keeps them.</summary>
+    private static string WhoAndWhy(ReplayRequest request) =>
+        OneLine(request.RequestedBy, 80)
+        + (string.IsNullOrWhiteSpace(request.Reason) ? string.Empty : $" ({OneLine(request.Reason, ReplayRequest.MaxReasonLength)})");
 
     private static string OneLine(string text, int maxLength)
     {

@@ -15,16 +15,17 @@ public static class ReportAmendments
 {
     public const string Amended = "amended";
 
-    /// <summary>Sets the report in <paramref name="transaction"/> to amended when it replaces another version; true when it did.</summary>
-    public static async Task<bool> ApplyAsync(ReportTransaction transaction, string contentHash, IFhirWriter fhir, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sets the report in <paramref name="transaction"/> to amended when it replaces another version (<paramref name="previous"/>,
+    /// the Provenance that version wrote: <see cref="ReportWithdrawals.PreviousProvenanceAsync"/>); true when it did.
+    /// </summary>
+    public static async Task<bool> ApplyAsync(
+        ReportTransaction transaction, string contentHash, JsonObject? previous, IFhirWriter fhir, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(transaction);
         ArgumentNullException.ThrowIfNull(fhir);
-        if (transaction.StatusStatedByLab || transaction.ReportReference is null) return false;
-        if (ReportResourceOf(transaction) is not { } report || StringOf(report["status"]) != "final") return false;
-
-        var provenance = transaction.OwnedReferences.LastOrDefault(r => r.StartsWith("Provenance/", StringComparison.Ordinal));
-        if (provenance is null || await fhir.ReadAsync(provenance, cancellationToken) is not { } previous) return false;
+        if (previous is null || transaction.StatusStatedByLab || transaction.ReportReference is null) return false;
+        if (transaction.ReportResource() is not { } report || StringOf(report["status"]) != "final") return false;
 
         // Other bytes: a new version. The same bytes again (a redelivery or replay): whatever the first delivery
         // decided stands, so an amended report is not turned back to final.
@@ -33,12 +34,6 @@ public static class ReportAmendments
         if (amends) report["status"] = Amended;
         return amends;
     }
-
-    private static JsonObject? ReportResourceOf(ReportTransaction transaction) =>
-        transaction.Bundles.Count == 0
-            ? null
-            : transaction.Bundles[^1]["entry"]?.AsArray()
-                .FirstOrDefault(e => StringOf(e?["request"]?["url"]) == transaction.ReportReference)?["resource"] as JsonObject;
 
     private static string? SourceHashOf(JsonObject provenance)
     {

@@ -16,18 +16,26 @@ public static class ReportWithdrawals
 {
     public const string EnteredInError = "entered-in-error";
 
-    /// <summary>
-    /// The transaction bundle that withdraws what the previous version of this report wrote and this one does
-    /// not, or null when there is nothing to withdraw (first version, or the same resources again). Resources
-    /// without a status (a Provenance) and Patients (the EMR's) are never withdrawn; a resource already
-    /// entered-in-error is left as it is, so a redelivery writes nothing new.
-    /// </summary>
-    public static async Task<ReportWithdrawal?> FindAsync(ReportTransaction transaction, IFhirWriter fhir, CancellationToken cancellationToken)
+    /// <summary>The Provenance the previous version of this report wrote (its id is per lab and accession), or null for a first version.</summary>
+    public static async Task<JsonObject?> PreviousProvenanceAsync(ReportTransaction transaction, IFhirWriter fhir, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(transaction);
         ArgumentNullException.ThrowIfNull(fhir);
         var provenance = transaction.OwnedReferences.LastOrDefault(r => r.StartsWith("Provenance/", StringComparison.Ordinal));
-        if (provenance is null || await fhir.ReadAsync(provenance, cancellationToken) is not { } previous) return null;
+        return provenance is null ? null : await fhir.ReadAsync(provenance, cancellationToken);
+    }
+
+    /// <summary>
+    /// The transaction bundle that withdraws what the previous version of this report (<paramref name="previous"/>, its
+    /// Provenance) wrote and this one does not, or null when there is nothing to withdraw (first version, or the same
+    /// resources again). Resources without a status (a Provenance) and Patients (the EMR's) are never withdrawn; a
+    /// resource already entered-in-error is left as it is, so a redelivery writes nothing new.
+    /// </summary>
+    public static async Task<ReportWithdrawal?> FindAsync(ReportTransaction transaction, JsonObject? previous, IFhirWriter fhir, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        ArgumentNullException.ThrowIfNull(fhir);
+        if (previous is null) return null;
 
         var current = new HashSet<string>(transaction.OwnedReferences, StringComparer.Ordinal);
         var entries = new JsonArray();

@@ -167,11 +167,13 @@ public sealed class ReportWorkHandler(
         {
             if (await patientSafety.HoldIfPatientDisagreesAsync(item, unit, original, transaction, cancellationToken)) return WorkOutcome.Held;
 
-            await ReportAmendments.ApplyAsync(transaction, item.ContentHash, writer, cancellationToken);
+            // The previous version of this report, read once: it decides an amendment and what is withdrawn.
+            var previous = await ReportWithdrawals.PreviousProvenanceAsync(transaction, writer, cancellationToken);
+            await ReportAmendments.ApplyAsync(transaction, item.ContentHash, previous, writer, cancellationToken);
 
             // Withdrawals first: a retry after a failure in between finds the same previous Provenance and
             // the withdrawn results already entered-in-error, so it writes nothing twice.
-            withdrawal = await ReportWithdrawals.FindAsync(transaction, writer, cancellationToken);
+            withdrawal = await ReportWithdrawals.FindAsync(transaction, previous, writer, cancellationToken);
             if (withdrawal is not null)
             {
                 await writer.WriteTransactionAsync(withdrawal.Bundle, cancellationToken);
@@ -247,14 +249,9 @@ public sealed class ReportWorkHandler(
         return null;
     }
 
-    private static string? ReportStatusOf(ReportTransaction transaction)
-    {
-        if (transaction.ReportReference is null || transaction.Bundles.Count == 0) return null;
-        var report = transaction.Bundles[^1]["entry"]?.AsArray()
-            .FirstOrDefault(e => e?["request"]?["url"]?.GetValue<string>() == transaction.ReportReference);
-        // A lab's status that is not a string (found by the pipeline fuzz) is no status, not an exception after the write.
-        return report?["resource"]?["status"] is JsonValue status && status.GetValueKind() == JsonValueKind.String ? status.GetValue<string>() : null;
-    }
+    // A lab's status that is not a string (found by the pipeline fuzz) is no status, not an exception after the write.
+    private static string? ReportStatusOf(ReportTransaction transaction) =>
+        transaction.ReportResource()?["status"] is JsonValue status && status.GetValueKind() == JsonValueKind.String ? status.GetValue<string>() : null;
 
     private async Task<LabFileLocation> FindOriginalAsync(WorkItem item, CancellationToken cancellationToken)
     {
