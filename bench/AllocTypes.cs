@@ -24,14 +24,25 @@ internal sealed class AllocTypes : EventListener
         lock (Counts) Counts[name] = Counts.GetValueOrDefault(name) + 1;
     }
 
-    public static int Run()
+    /// <summary>args: alloc-types [MESSAGE [map|build]] (default the genomic message's mapping).</summary>
+    public static int Run(string[] args)
     {
         using var l = new AllocTypes();
-        var content = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "hl7v2", "genomic_5variants_pgx.hl7"));
+        var name = args.Length > 1 ? args[1] : "genomic_5variants_pgx.hl7";
+        var build = args.Length > 2 && args[2] == "build";
+        var content = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "hl7v2", name));
         var message = Hl7v2Parser.ParseOruR01(Hl7v2MessageSplitter.Split(content).Messages[0]);
-        for (var i = 0; i < 100; i++) Hl7v2ReportMapper.Map(message, "bench-lab");
+        var report = Hl7v2ReportMapper.Map(message, "bench-lab");
+        var provenance = new Core.Fhir.ReportProvenance("bench-lab", "incoming/bench-lab/" + name, "00", name, 0, 1, DateTimeOffset.UnixEpoch, "bench");
+        void Once()
+        {
+            if (build) Core.Fhir.Genomics.GenomicReportBuilder.Build(report, provenance).Dispose();
+            else Hl7v2ReportMapper.Map(message, "bench-lab");
+        }
+
+        for (var i = 0; i < 100; i++) Once();
         l.On = true;
-        for (var i = 0; i < 3000; i++) Hl7v2ReportMapper.Map(message, "bench-lab");
+        for (var i = 0; i < 20000; i++) Once();
         l.On = false;
         Thread.Sleep(2000);
         foreach (var (k, v) in l.Counts.OrderByDescending(x => x.Value).Take(30)) Console.WriteLine($"{v}\t{k}");

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Fhir.Genomics;
 using PrecisionMed.Core.Formats.Hl7v2;
@@ -25,10 +24,11 @@ internal static class AllocationFigures
         {
             var content = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "hl7v2", name));
             var provenance = new ReportProvenance("bench-lab", "incoming/bench-lab/" + name, "00", name, 0, 1, DateTimeOffset.UnixEpoch, "bench");
-            for (var i = 0; i < 200; i++) _ = Once(content, provenance, buffer, out _);
-            var json = Once(content, provenance, buffer, out var stages).Bundles.Sum(b => (long)Encoding.UTF8.GetByteCount(b.ToJsonString()));
+            for (var i = 0; i < 200; i++) Once(content, provenance, buffer, out _).Dispose();
+            using var measured = Once(content, provenance, buffer, out var stages);
+            var json = measured.Bundles.Sum(b => (long)Encoding.UTF8.GetByteCount(b.ToJsonString()));
             var watch = Stopwatch.StartNew();
-            for (var i = 0; i < iterations; i++) _ = Once(content, provenance, buffer, out _);
+            for (var i = 0; i < iterations; i++) Once(content, provenance, buffer, out _).Dispose();
             var perSecond = iterations / watch.Elapsed.TotalSeconds;
             var total = stages.Sum();
             Console.WriteLine($"{name}\t{content.Length}\t{json}\t{stages[0]}\t{stages[1]}\t{stages[2]}\t{stages[3]}\t{total}\t{(double)total / content.Length:F1}\t{perSecond:F0}");
@@ -47,15 +47,10 @@ internal static class AllocationFigures
         var mapped = GC.GetAllocatedBytesForCurrentThread();
         var transaction = GenomicReportBuilder.Build(report, provenance);
         var built = GC.GetAllocatedBytesForCurrentThread();
-        using (var writer = new Utf8JsonWriter(buffer))
+        for (var bundle = 0; bundle < transaction.BundleCount; bundle++)
         {
-            foreach (var bundle in transaction.Bundles)
-            {
-                buffer.ResetWrittenCount();
-                writer.Reset(buffer);
-                bundle.WriteTo(writer);
-                writer.Flush();
-            }
+            buffer.ResetWrittenCount();
+            transaction.WriteBundle(bundle, buffer);
         }
 
         var written = GC.GetAllocatedBytesForCurrentThread();

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Fhir.Genomics;
@@ -59,7 +58,11 @@ public class Hl7v2PipelineBenchmarks
     public LabReport Map() => Hl7v2ReportMapper.Map(_parsed, LabId);
 
     [Benchmark]
-    public ReportTransaction Build() => GenomicReportBuilder.Build(_report, _provenance);
+    public int Build()
+    {
+        using var transaction = GenomicReportBuilder.Build(_report, _provenance);
+        return transaction.BundleCount;
+    }
 
     [Benchmark]
     public long Serialise() => Write(_transaction);
@@ -69,19 +72,17 @@ public class Hl7v2PipelineBenchmarks
     {
         var message = Hl7v2Parser.ParseOruR01(Hl7v2MessageSplitter.Split(_content).Messages[0]);
         var report = Hl7v2ReportMapper.Map(message, LabId);
-        return Write(GenomicReportBuilder.Build(report, _provenance));
+        using var transaction = GenomicReportBuilder.Build(report, _provenance);
+        return Write(transaction);
     }
 
     private long Write(ReportTransaction transaction)
     {
         long written = 0;
-        using var writer = new Utf8JsonWriter(_buffer);
-        foreach (var bundle in transaction.Bundles)
+        for (var bundle = 0; bundle < transaction.BundleCount; bundle++)
         {
             _buffer.ResetWrittenCount();
-            writer.Reset(_buffer);
-            bundle.WriteTo(writer);
-            writer.Flush();
+            transaction.WriteBundle(bundle, _buffer);
             written += _buffer.WrittenCount;
         }
 

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace PrecisionMed.Core.Fhir;
@@ -13,72 +15,83 @@ internal static class ProvenanceResource
     /// <param name="knowledgeVersion">The knowledge store version the report's implications were derived with, when it was enriched.</param>
     public static JsonObject Create(string id, IEnumerable<string> targets, ReportProvenance source, string? knowledgeVersion = null)
     {
-        var targetArray = new JsonArray();
-        foreach (var target in targets) targetArray.Add(new JsonObject { ["reference"] = target });
-
-        var provenance = new JsonObject
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using (var writer = new Utf8JsonWriter(buffer))
         {
-            ["resourceType"] = "Provenance",
-            ["id"] = id,
-            ["target"] = targetArray,
-            // The arrival time, not "now": writing the same report again yields the same resource.
-            ["recorded"] = source.ReceivedAt.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
-            ["activity"] = new JsonObject
-            {
-                ["coding"] = new JsonArray(new JsonObject
-                {
-                    ["system"] = "http://terminology.hl7.org/CodeSystem/v3-DataOperation",
-                    ["code"] = "UPDATE",
-                    ["display"] = "revise",
-                }),
-            },
-            ["agent"] = new JsonArray(new JsonObject
-            {
-                ["type"] = new JsonObject
-                {
-                    ["coding"] = new JsonArray(new JsonObject
-                    {
-                        ["system"] = "http://terminology.hl7.org/CodeSystem/provenance-participant-type",
-                        ["code"] = "assembler",
-                        ["display"] = "Assembler",
-                    }),
-                },
-                ["who"] = new JsonObject { ["display"] = $"PrecisionMed Serverless {source.PipelineVersion}" },
-            }),
-            ["entity"] = new JsonArray(
-                new JsonObject
-                {
-                    ["role"] = "source",
-                    ["what"] = new JsonObject
-                    {
-                        ["identifier"] = new JsonObject { ["system"] = SourceBlobSystem, ["value"] = source.SourceBlob },
-                        ["display"] = $"lab {source.LabId}, report unit {source.UnitIndex + 1} of {source.UnitCount}",
-                    },
-                },
-                new JsonObject
-                {
-                    ["role"] = "source",
-                    ["what"] = new JsonObject
-                    {
-                        ["identifier"] = new JsonObject { ["system"] = ContentHashSystem, ["value"] = source.ContentHash },
-                        ["display"] = "SHA-256 of the original file",
-                    },
-                }),
-        };
-        if (knowledgeVersion is not null)
-        {
-            // The implications were derived with this knowledge: re-reading the report later must be able to tell which.
-            ((JsonArray)provenance["entity"]!).Add(new JsonObject
-            {
-                ["role"] = "derivation",
-                ["what"] = new JsonObject
-                {
-                    ["identifier"] = new JsonObject { ["system"] = KnowledgeVersionSystem, ["value"] = knowledgeVersion },
-                    ["display"] = "PrecisionMed clinical-genomic knowledge store version",
-                },
-            });
+            writer.WriteStartObject();
+            writer.WriteString("resourceType", "Provenance");
+            writer.WriteString("id", id);
+            WriteBody(writer, targets, source, knowledgeVersion);
+            writer.WriteEndObject();
         }
 
-        return provenance;
+        return JsonNode.Parse(buffer.WrittenSpan)!.AsObject();
+    }
+
+    /// <summary>Every property after <c>resourceType</c> and <c>id</c>, into an open object.</summary>
+    public static void WriteBody(Utf8JsonWriter writer, IEnumerable<string> targets, ReportProvenance source, string? knowledgeVersion)
+    {
+        writer.WriteStartArray("target");
+        foreach (var target in targets)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("reference", target);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+
+        // The arrival time, not "now": writing the same report again yields the same resource.
+        writer.WriteString("recorded", source.ReceivedAt.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+        writer.WriteStartObject("activity");
+        writer.WriteStartArray("coding");
+        WriteCoding(writer, "http://terminology.hl7.org/CodeSystem/v3-DataOperation", "UPDATE", "revise");
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+
+        writer.WriteStartArray("agent");
+        writer.WriteStartObject();
+        writer.WriteStartObject("type");
+        writer.WriteStartArray("coding");
+        WriteCoding(writer, "http://terminology.hl7.org/CodeSystem/provenance-participant-type", "assembler", "Assembler");
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+        writer.WriteStartObject("who");
+        writer.WriteString("display", $"PrecisionMed Serverless {source.PipelineVersion}");
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+        writer.WriteEndArray();
+
+        writer.WriteStartArray("entity");
+        WriteEntity(writer, "source", SourceBlobSystem, source.SourceBlob, $"lab {source.LabId}, report unit {source.UnitIndex + 1} of {source.UnitCount}");
+        WriteEntity(writer, "source", ContentHashSystem, source.ContentHash, "SHA-256 of the original file");
+
+        // The implications were derived with this knowledge: re-reading the report later must be able to tell which.
+        if (knowledgeVersion is not null)
+            WriteEntity(writer, "derivation", KnowledgeVersionSystem, knowledgeVersion, "PrecisionMed clinical-genomic knowledge store version");
+        writer.WriteEndArray();
+    }
+
+    private static void WriteCoding(Utf8JsonWriter writer, string system, string code, string display)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("system", system);
+        writer.WriteString("code", code);
+        writer.WriteString("display", display);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteEntity(Utf8JsonWriter writer, string role, string system, string value, string display)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("role", role);
+        writer.WriteStartObject("what");
+        writer.WriteStartObject("identifier");
+        writer.WriteString("system", system);
+        writer.WriteString("value", value);
+        writer.WriteEndObject();
+        writer.WriteString("display", display);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
     }
 }

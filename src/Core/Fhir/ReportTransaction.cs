@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using PrecisionMed.Core.Formats;
 
@@ -12,14 +14,69 @@ namespace PrecisionMed.Core.Fhir;
 /// <param name="ReportReference"><c>DiagnosticReport/id</c>, or null for a bundle of results without a report.</param>
 /// <param name="OwnedReferences"><c>Type/id</c> of each resource written with PUT.</param>
 /// <param name="PatientCount">Patients found or conditionally created by identifier (never overwritten).</param>
+/// <param name="Bundles">The bundles as nodes.</param>
+/// <remarks>
+/// A builder that writes JSON straight away (<see cref="Genomics.GenomicReportBuilder"/>) hands over UTF-8 bundles:
+/// <see cref="Bundles"/> then parses them on first use, and from then on the nodes are the truth (a caller may edit
+/// them, as <c>ReportAmendments</c> does), so <see cref="WriteBundle"/> writes what the nodes say. Until then it copies
+/// the bytes. Dispose when done to give the UTF-8 buffer back to the pool (optional).
+/// </remarks>
 public sealed record ReportTransaction(
     string Accession,
     string? ReportReference,
     IReadOnlyList<string> OwnedReferences,
     int PatientCount,
-    IReadOnlyList<JsonObject> Bundles)
+    IReadOnlyList<JsonObject> Bundles) : IDisposable
 {
+    private IReadOnlyList<JsonObject>? _bundles = Bundles;
+    private readonly Utf8Bundles? _utf8;
+
+    internal ReportTransaction(string accession, string? reportReference, IReadOnlyList<string> ownedReferences, int patientCount, Utf8Bundles bundles)
+        : this(accession, reportReference, ownedReferences, patientCount, Bundles: null!)
+    {
+        _utf8 = bundles;
+    }
+
+    /// <summary>A copy (<c>with</c>) gets nodes of its own: the UTF-8 buffer has one owner.</summary>
+    private ReportTransaction(ReportTransaction original)
+    {
+        Accession = original.Accession;
+        ReportReference = original.ReportReference;
+        OwnedReferences = original.OwnedReferences;
+        PatientCount = original.PatientCount;
+        _bundles = [.. original.Bundles.Select(b => b.DeepClone().AsObject())];
+        Skipped = original.Skipped;
+        KnowledgeVersion = original.KnowledgeVersion;
+        StatusStatedByLab = original.StatusStatedByLab;
+        RecordCounts = original.RecordCounts;
+    }
+
+    public IReadOnlyList<JsonObject> Bundles
+    {
+        get => _bundles ??= (_utf8 ?? throw new InvalidOperationException("The transaction has no bundles.")).Parse();
+        init => _bundles = value;
+    }
+
+    /// <summary>How many bundles the report takes, without parsing them.</summary>
+    public int BundleCount => _bundles?.Count ?? _utf8?.Count ?? 0;
+
     public int ResourceCount => OwnedReferences.Count + PatientCount;
+
+    /// <summary>Writes bundle <paramref name="index"/> as UTF-8 JSON (the nodes' JSON once <see cref="Bundles"/> was read).</summary>
+    public void WriteBundle(int index, IBufferWriter<byte> output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        if (_bundles is null && _utf8 is not null)
+        {
+            output.Write(_utf8[index]);
+            return;
+        }
+
+        using var writer = new Utf8JsonWriter(output);
+        Bundles[index].WriteTo(writer);
+    }
+
+    public void Dispose() => _utf8?.Dispose();
 
     /// <summary>The report's resource in the last bundle, where the builders put it; null when there is none.</summary>
     public JsonObject? ReportResource()

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using PrecisionMed.Core.LabReports;
 
@@ -51,13 +50,6 @@ internal sealed partial record ComponentSlice(
         return reason is null;
     }
 
-    /// <summary>
-    /// The components, each value already known to <see cref="Fits"/>, as one JSON array: written in one pass and
-    /// parsed once, rather than built node by node (see <see cref="FhirJson"/>).
-    /// </summary>
-    public static JsonArray Write(IReadOnlyList<(ComponentSlice Slice, ReportedValue Value, string? Display)> components) =>
-        FhirJson.WrittenArray(components, WriteArray);
-
     /// <summary>Writes the components, each value already known to <see cref="Fits"/>, as a JSON array.</summary>
     public static void WriteArray(Utf8JsonWriter writer, IReadOnlyList<(ComponentSlice Slice, ReportedValue Value, string? Display)> components)
     {
@@ -96,7 +88,7 @@ internal sealed partial record ComponentSlice(
                     if (writer is not null)
                     {
                         writer.WritePropertyName("valueCodeableConcept");
-                        WriteTextConcept(writer, text.Trim());
+                        WriteTextCoding(writer, text.Trim());
                     }
 
                     return true;
@@ -176,7 +168,7 @@ internal sealed partial record ComponentSlice(
         return null;
     }
 
-    private void WriteTextConcept(Utf8JsonWriter writer, string text)
+    private void WriteTextCoding(Utf8JsonWriter writer, string text)
     {
         switch (TextCoding)
         {

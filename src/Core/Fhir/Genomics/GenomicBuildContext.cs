@@ -1,5 +1,5 @@
+using System.Buffers;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using PrecisionMed.Core.Formats;
 using PrecisionMed.Core.LabReports;
 
@@ -16,23 +16,49 @@ internal enum FindingKind
 }
 
 /// <summary>
-/// What one <see cref="GenomicReportBuilder.Build"/> call accumulates: the ids it hands out, the entries in
-/// write order, the findings by key for derivedFrom, and everything it could not place.
+/// What one <see cref="GenomicReportBuilder.Build"/> call accumulates: the ids it hands out, the entries written so far
+/// (UTF-8 JSON, in write order), the findings by key for derivedFrom, and everything it could not place.
 /// </summary>
+/// <remarks>
+/// Entries are written straight to JSON with one <see cref="Utf8JsonWriter"/> into a buffer the thread keeps between
+/// builds, and the bundles are cut from it at the end (<see cref="Finish"/>): no node per value, so a report costs
+/// little more than its output (issue 3: under 20× the message). The writer validates structure, so a builder bug
+/// fails loudly in tests rather than writing broken JSON. Not re-entrant: one build at a time per thread.
+/// </remarks>
 internal sealed class GenomicBuildContext
 {
     /// <summary>Why a zone-less date-time lost its time of day: no zone is invented.</summary>
     public const string ZonelessDateTime = "the time has no zone: a FHIR dateTime with a time of day needs one, so only the day was written";
 
-    // An Observation's categories, parsed once and shared (see FhirJson).
-    private static readonly JsonElement LaboratoryCategory =
-        FhirJson.Element(new JsonArray(FhirJson.Concept(GenomicsCodes.ObservationCategorySystem, "laboratory", "Laboratory")));
-    private static readonly JsonElement GenomicCategories = FhirJson.Element(new JsonArray(
-        FhirJson.Concept(GenomicsCodes.ObservationCategorySystem, "laboratory", "Laboratory"),
-        FhirJson.Concept(GenomicsCodes.DiagnosticServiceSystem, "GE", "Genetics")));
+    // An Observation's categories, written once (minimal JSON, as the writer writes it).
+    private static readonly byte[] LaboratoryCategory = FhirJson.Utf8(static w =>
+    {
+        w.WriteStartArray();
+        FhirJson.WriteConcept(w, GenomicsCodes.ObservationCategorySystem, "laboratory", "Laboratory");
+        w.WriteEndArray();
+    });
+
+    private static readonly byte[] GenomicCategories = FhirJson.Utf8(static w =>
+    {
+        w.WriteStartArray();
+        FhirJson.WriteConcept(w, GenomicsCodes.ObservationCategorySystem, "laboratory", "Laboratory");
+        FhirJson.WriteConcept(w, GenomicsCodes.DiagnosticServiceSystem, "GE", "Genetics");
+        w.WriteEndArray();
+    });
+
+    private static readonly byte[] BundleStart = "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":["u8.ToArray();
+    private static readonly byte[] BundleEnd = "]}"u8.ToArray();
+
+    [ThreadStatic] private static ArrayBufferWriter<byte>? t_scratch;
+    [ThreadStatic] private static Utf8JsonWriter? t_writer;
 
     private readonly HashSet<string> _usedIds = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<(FindingKind Kind, string Reference)>> _findingsByKey = new(StringComparer.Ordinal);
+    private readonly ArrayBufferWriter<byte> _scratch;
+    private readonly List<(int Start, int End)> _entries = [];
+    private (int Start, int End) _patientEntry;
+    private int _entryStart = -1;
+    private string? _pendingReference;
 
     public GenomicBuildContext(LabReport report, ReportProvenance provenance)
     {
@@ -40,10 +66,13 @@ internal sealed class GenomicBuildContext
         Provenance = provenance;
         // A report that names nobody must not reach the FHIR service (issue 7, patient safety): every format's mapper
         // already rejects it where it can say where (HL7 v2 PID-3, a VCF sample column), so this is the last guard.
-        Patient = report.Patient.Identifiers.FirstOrDefault(i => !string.IsNullOrWhiteSpace(i.Value)) is { } identifier
+        Patient = FirstIdentifier(report.Patient) is { } identifier
             ? PatientIdentity.FromIdentifier(identifier.System, identifier.Value, provenance.LabId)
             : throw new LabFileRejectedException(SourcePosition.None, "the report has no usable patient identifier: it cannot be tied to a patient");
         ReportReference = "DiagnosticReport/" + NewId("DiagnosticReport", "report");
+        _scratch = t_scratch ??= new ArrayBufferWriter<byte>(16 * 1024);
+        _scratch.ResetWrittenCount();
+        Writer = t_writer ??= new Utf8JsonWriter(_scratch);
     }
 
     public LabReport Report { get; }
@@ -56,8 +85,8 @@ internal sealed class GenomicBuildContext
 
     public string? SpecimenReference { get; set; }
 
-    /// <summary>PUT entries in write order: what others reference comes first.</summary>
-    public List<JsonObject> Entries { get; } = [];
+    /// <summary>The writer of the entry being written (between <see cref="BeginResource"/> and <see cref="EndResource"/>).</summary>
+    public Utf8JsonWriter Writer { get; }
 
     public List<string> OwnedReferences { get; } = [];
 
@@ -65,6 +94,19 @@ internal sealed class GenomicBuildContext
     public List<string> Results { get; } = [];
 
     public List<LabFileProblem> Skipped { get; } = [];
+
+    /// <summary>PUT entries written so far.</summary>
+    public int EntryCount => _entries.Count;
+
+    private static PatientIdentifier? FirstIdentifier(PatientDetails patient)
+    {
+        foreach (var identifier in patient.Identifiers)
+        {
+            if (!string.IsNullOrWhiteSpace(identifier.Value)) return identifier;
+        }
+
+        return null;
+    }
 
     /// <summary>
     /// A deterministic id for (kind, key). A key the lab used twice for one kind gets an occurrence suffix, so
@@ -89,16 +131,25 @@ internal sealed class GenomicBuildContext
     }
 
     /// <summary>derivedFrom references for <paramref name="keys"/>; unknown keys or kinds the profile does not allow are skipped.</summary>
-    public JsonArray DerivedFrom(IEnumerable<string> keys, FindingKind allowed, string path)
+    public List<string> DerivedFrom(IReadOnlyList<string> keys, FindingKind allowed, string path)
     {
-        var references = new JsonArray();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var references = new List<string>(keys.Count);
         foreach (var key in keys)
         {
-            var target = _findingsByKey.TryGetValue(key, out var targets)
-                ? targets.FirstOrDefault(t => allowed.HasFlag(t.Kind))
-                : default;
-            if (target.Reference is null)
+            string? reference = null;
+            if (_findingsByKey.TryGetValue(key, out var targets))
+            {
+                foreach (var target in targets)
+                {
+                    if ((allowed & target.Kind) != 0)
+                    {
+                        reference = target.Reference;
+                        break;
+                    }
+                }
+            }
+
+            if (reference is null)
             {
                 Skip(path, "derivedFrom", targets is null
                     ? $"derived from '{key}', which is no finding of this report"
@@ -106,7 +157,7 @@ internal sealed class GenomicBuildContext
                 continue;
             }
 
-            if (seen.Add(target.Reference)) references.Add(FhirJson.Reference(target.Reference));
+            if (!references.Contains(reference)) references.Add(reference);
         }
 
         return references;
@@ -115,82 +166,144 @@ internal sealed class GenomicBuildContext
     public void Skip(string path, string? field, string reason) =>
         Skipped.Add(new LabFileProblem(new SourcePosition { Path = path, Field = field }, reason));
 
-    /// <summary>Adds a resource that carries its id as a PUT entry, and records it as owned.</summary>
-    public string Put(JsonObject resource)
+    /// <summary>Starts a PUT entry and its resource, with its type and id; the caller writes the rest of the resource.</summary>
+    public Utf8JsonWriter BeginResource(string resourceType, string id)
     {
-        var reference = $"{(string)resource["resourceType"]!}/{(string)resource["id"]!}";
-        Entries.Add(ReportTransactionBuilder.Entry(resource, "PUT", reference));
+        if (_pendingReference is not null) throw new InvalidOperationException("An entry is already open.");
+        _pendingReference = $"{resourceType}/{id}";
+        BeginEntry();
+        Writer.WriteStartObject();
+        Writer.WritePropertyName("resource");
+        Writer.WriteStartObject();
+        Writer.WriteString("resourceType", resourceType);
+        Writer.WriteString("id", id);
+        return Writer;
+    }
+
+    /// <summary>Closes the resource <see cref="BeginResource"/> opened, adds its PUT request and records it as owned.</summary>
+    public string EndResource()
+    {
+        var reference = _pendingReference ?? throw new InvalidOperationException("No entry is open.");
+        Writer.WriteEndObject();
+        Writer.WriteStartObject("request");
+        Writer.WriteString("method", "PUT");
+        Writer.WriteString("url", reference);
+        Writer.WriteEndObject();
+        Writer.WriteEndObject();
+        _entries.Add(EndEntry());
+        _pendingReference = null;
         OwnedReferences.Add(reference);
         return reference;
     }
 
-    /// <summary>
-    /// Adds a PUT entry whose resource <paramref name="write"/> writes with the writer (see <see cref="FhirJson"/>: one
-    /// parsed element instead of a node per value), and records it as owned. The entry is the one <see cref="Put"/> makes.
-    /// </summary>
-    public string PutWritten<TState>(string resourceType, string id, TState state, Action<Utf8JsonWriter, TState> write)
+    /// <summary>Starts the Patient entry (a conditional create, repeated in every bundle); <see cref="EndPatientEntry"/> ends it.</summary>
+    public Utf8JsonWriter BeginPatientEntry()
     {
-        var reference = $"{resourceType}/{id}";
-        Entries.Add(FhirJson.Written((reference, state, write), static (writer, s) =>
+        BeginEntry();
+        return Writer;
+    }
+
+    public void EndPatientEntry() => _patientEntry = EndEntry();
+
+    private void BeginEntry()
+    {
+        Writer.Reset(_scratch);
+        _entryStart = _scratch.WrittenCount;
+    }
+
+    private (int Start, int End) EndEntry()
+    {
+        Writer.Flush();
+        var entry = (_entryStart, _scratch.WrittenCount);
+        _entryStart = -1;
+        return entry;
+    }
+
+    /// <summary>
+    /// The bundles: the entries in write order, at most <paramref name="maxEntries"/> to a bundle with the Patient
+    /// entry in each, the first bundle taking the remainder so the last is full and holds the report with its
+    /// Provenance (as <see cref="ReportTransactionBuilder.Chunk"/> lays them out).
+    /// </summary>
+    public Utf8Bundles Finish(int maxEntries)
+    {
+        var room = maxEntries - 1;
+        var count = _entries.Count;
+        var bundleCount = Math.Max(1, (count + room - 1) / room);
+        var patientLength = _patientEntry.End - _patientEntry.Start;
+        var total = 0;
+        foreach (var (start, end) in _entries) total += end - start + 1;
+        total += bundleCount * (BundleStart.Length + BundleEnd.Length + patientLength);
+
+        var buffer = ArrayPool<byte>.Shared.Rent(total);
+        var offsets = new int[bundleCount + 1];
+        var source = _scratch.WrittenSpan;
+        var at = 0;
+        var next = 0;
+        var take = count % room is > 0 and var remainder ? remainder : room;
+        for (var bundle = 0; bundle < bundleCount; bundle++, take = room)
         {
-            writer.WriteStartObject();
-            writer.WritePropertyName("resource");
-            s.write(writer, s.state);
-            writer.WriteStartObject("request");
-            writer.WriteString("method", "PUT");
-            writer.WriteString("url", s.reference);
-            writer.WriteEndObject();
-            writer.WriteEndObject();
-        }));
-        OwnedReferences.Add(reference);
-        return reference;
+            offsets[bundle] = at;
+            at += Copy(BundleStart, buffer, at);
+            at += Copy(source[_patientEntry.Start.._patientEntry.End], buffer, at);
+            for (var i = 0; i < take && next < count; i++, next++)
+            {
+                buffer[at++] = (byte)',';
+                at += Copy(source[_entries[next].Start.._entries[next].End], buffer, at);
+            }
+
+            at += Copy(BundleEnd, buffer, at);
+        }
+
+        offsets[bundleCount] = at;
+        return new Utf8Bundles(buffer, offsets);
+    }
+
+    private static int Copy(ReadOnlySpan<byte> from, byte[] to, int at)
+    {
+        from.CopyTo(to.AsSpan(at));
+        return from.Length;
     }
 
     /// <summary>
-    /// Writes the start of an Observation as <see cref="Observation"/> builds it (same properties, same order) and
-    /// leaves the object open for the caller's own properties.
+    /// Starts an Observation entry as every Observation starts (resourceType, id, meta, status, categories, code,
+    /// subject, times, specimen) and leaves the resource open for the caller's own properties.
     /// </summary>
-    public void WriteObservationStart(Utf8JsonWriter writer, string id, string profile, (string System, string Code, string? Display) code, string status)
+    public Utf8JsonWriter BeginObservation(
+        string id, string? profile, (string System, string Code, string? Display) code, string status, bool genomic, string? effective = null)
     {
-        writer.WriteStartObject();
-        writer.WriteString("resourceType", "Observation");
-        writer.WriteString("id", id);
-        writer.WriteStartObject("meta");
-        writer.WriteStartArray("profile");
-        writer.WriteStringValue(profile);
-        writer.WriteEndArray();
-        writer.WriteEndObject();
-        writer.WriteString("status", status);
-        writer.WritePropertyName("category");
-        GenomicCategories.WriteTo(writer);
+        var writer = BeginObservationHead(id, profile, status, genomic);
         writer.WritePropertyName("code");
         FhirJson.WriteConcept(writer, code.System, code.Code, code.Display);
-        WriteReference(writer, "subject", Patient.FullUrl);
-        if (ValidDateTime(Report.Effective) is { } when) writer.WriteString("effectiveDateTime", when);
-        if (ValidInstant(Report.Issued) is { } issued) writer.WriteString("issued", issued);
-        if (SpecimenReference is not null) WriteReference(writer, "specimen", SpecimenReference);
+        WriteObservationTail(effective);
+        return writer;
     }
 
-    private static void WriteReference(Utf8JsonWriter writer, string name, string reference)
+    /// <summary><see cref="BeginObservation(string, string?, ValueTuple{string, string, string?}, string, bool, string?)"/> with the lab's code (which must have a concept).</summary>
+    public Utf8JsonWriter BeginObservation(string id, string? profile, CodedValue code, string status, bool genomic, string? effective = null)
     {
-        writer.WriteStartObject(name);
-        writer.WriteString("reference", reference);
-        writer.WriteEndObject();
+        var writer = BeginObservationHead(id, profile, status, genomic);
+        writer.WritePropertyName("code");
+        FhirJson.WriteConcept(writer, code);
+        WriteObservationTail(effective);
+        return writer;
     }
 
-    /// <summary>The start of every Observation: status, categories, code, subject, times and specimen.</summary>
-    public JsonObject Observation(string id, string? profile, JsonObject code, string status, bool genomic, string? effective = null)
+    private Utf8JsonWriter BeginObservationHead(string id, string? profile, string status, bool genomic)
     {
-        var observation = new JsonObject { ["resourceType"] = "Observation", ["id"] = id };
-        if (profile is not null) observation["meta"] = FhirJson.Meta(profile);
-        observation["status"] = status;
-        observation["category"] = FhirJson.KnownArray(genomic ? GenomicCategories : LaboratoryCategory);
-        observation["code"] = code;
-        observation["subject"] = FhirJson.Reference(Patient.FullUrl);
-        if (ValidDateTime(effective ?? Report.Effective) is { } when) observation["effectiveDateTime"] = when;
-        if (ValidInstant(Report.Issued) is { } issued) observation["issued"] = issued;
-        if (SpecimenReference is not null) observation["specimen"] = FhirJson.Reference(SpecimenReference);
-        return observation;
+        var writer = BeginResource("Observation", id);
+        if (profile is not null) FhirJson.WriteMeta(writer, profile);
+        writer.WriteString("status", status);
+        writer.WritePropertyName("category");
+        writer.WriteRawValue(genomic ? GenomicCategories : LaboratoryCategory, skipInputValidation: true);
+        return writer;
+    }
+
+    private void WriteObservationTail(string? effective)
+    {
+        FhirJson.WriteReference(Writer, "subject", Patient.FullUrl);
+        if (ValidDateTime(effective ?? Report.Effective) is { } when) Writer.WriteString("effectiveDateTime", when);
+        if (ValidInstant(Report.Issued) is { } issued) Writer.WriteString("issued", issued);
+        if (SpecimenReference is not null) FhirJson.WriteReference(Writer, "specimen", SpecimenReference);
     }
 
     /// <summary>The value as a FHIR dateTime (a zone-less date-time cut to its day), or null; see <see cref="FhirDateTimes.ToDateTime"/>.</summary>

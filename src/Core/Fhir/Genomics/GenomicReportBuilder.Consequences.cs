@@ -15,23 +15,22 @@ public static partial class GenomicReportBuilder
             return;
         }
 
-        var observation = context.Observation(
+        var writer = context.BeginObservation(
             context.NewId("MolecularConsequence", consequence.Key),
             GenomicsCodes.MolecularConsequenceProfile,
-            FhirJson.KnownConcept(GenomicsCodes.TbdCodes, GenomicsCodes.MolecularConsequence, "Molecular Consequence"),
+            (GenomicsCodes.TbdCodes, GenomicsCodes.MolecularConsequence, "Molecular Consequence"),
             context.ObservationStatus(null),
             genomic: true);
-        observation["derivedFrom"] = derivedFrom;
-        AddComponents(
+        WriteDerivedFrom(writer, derivedFrom);
+        WriteComponents(writer, Components(
             context,
-            observation,
             path,
             [
                 (ComponentSlices.CodingHgvs, consequence.CodingHgvs),
                 (ComponentSlices.TranscriptRefSeq, consequence.Transcript),
                 (ComponentSlices.ProteinHgvs, consequence.ProteinHgvs),
                 .. consequence.FeatureConsequences.Select(c => (ComponentSlices.FeatureConsequence, (ReportedValue?)c)),
-            ]);
-        context.Results.Add(context.Put(observation));
+            ]));
+        context.Results.Add(context.EndResource());
     }
 }

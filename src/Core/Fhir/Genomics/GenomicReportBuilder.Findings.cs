@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using PrecisionMed.Core.LabReports;
 
 namespace PrecisionMed.Core.Fhir.Genomics;
@@ -67,35 +67,26 @@ public static partial class GenomicReportBuilder
             components.Add((ComponentSlices.ReferenceSequenceAssembly, build, null));
         }
 
-        var status = context.ObservationStatus(variant.Status);
-        var method = FhirJson.HasConcept(variant.Method) ? variant.Method : null;
-        context.Results.Add(context.PutWritten("Observation", id, (context, id, status, variant.Assessment, method, components), static (writer, v) =>
+        var writer = context.BeginObservation(
+            id, GenomicsCodes.VariantProfile, (Coding.Loinc, GenomicsCodes.GeneticVariantAssessment, "Genetic variant assessment"),
+            context.ObservationStatus(variant.Status), genomic: true);
+        var (answer, display) = variant.Assessment switch
         {
-            v.context.WriteObservationStart(
-                writer, v.id, GenomicsCodes.VariantProfile, (Coding.Loinc, GenomicsCodes.GeneticVariantAssessment, "Genetic variant assessment"), v.status);
-            var (answer, display) = v.Assessment switch
-            {
-                VariantAssessment.Absent => ("LA9634-2", "Absent"),
-                VariantAssessment.NoCall => ("LA18198-4", "No call"),
-                VariantAssessment.Indeterminate => ("LA11884-6", "Indeterminate"),
-                _ => ("LA9633-4", "Present"),
-            };
-            writer.WritePropertyName("valueCodeableConcept");
-            FhirJson.WriteConcept(writer, Coding.Loinc, answer, display);
-            if (v.method is not null)
-            {
-                writer.WritePropertyName("method");
-                FhirJson.WriteConcept(writer, v.method);
-            }
+            VariantAssessment.Absent => ("LA9634-2", "Absent"),
+            VariantAssessment.NoCall => ("LA18198-4", "No call"),
+            VariantAssessment.Indeterminate => ("LA11884-6", "Indeterminate"),
+            _ => ("LA9633-4", "Present"),
+        };
+        writer.WritePropertyName("valueCodeableConcept");
+        FhirJson.WriteConcept(writer, Coding.Loinc, answer, display);
+        FhirJson.TryWriteConcept(writer, "method", variant.Method);
+        if (components.Count > 0)
+        {
+            writer.WritePropertyName("component");
+            ComponentSlice.WriteArray(writer, components);
+        }
 
-            if (v.components.Count > 0)
-            {
-                writer.WritePropertyName("component");
-                ComponentSlice.WriteArray(writer, v.components);
-            }
-
-            writer.WriteEndObject();
-        }));
+        context.Results.Add(context.EndResource());
 
         // The skip path, built only when something is skipped.
         string Path() => $"variant {variant.Key}";
@@ -114,12 +105,12 @@ public static partial class GenomicReportBuilder
         GenomicBuildContext context, string id, string profile, string loincCode, string display, string path,
         CodedValue value, IReadOnlyList<string> derivedFromKeys, IEnumerable<CodedValue?> genes)
     {
-        var observation = context.Observation(
-            id, profile, FhirJson.KnownConcept(Coding.Loinc, loincCode, display), context.ObservationStatus(null), genomic: true);
-        observation["valueCodeableConcept"] = FhirJson.Concept(value);
-        AddDerivedFrom(observation, context.DerivedFrom(derivedFromKeys, VariantOrHaplotype, path));
-        AddComponents(context, observation, path, genes.Select(g => (ComponentSlices.GeneStudied, (ReportedValue?)g)));
-        context.Results.Add(context.Put(observation));
+        var writer = context.BeginObservation(id, profile, (Coding.Loinc, loincCode, display), context.ObservationStatus(null), genomic: true);
+        writer.WritePropertyName("valueCodeableConcept");
+        FhirJson.WriteConcept(writer, value);
+        WriteDerivedFrom(writer, context.DerivedFrom(derivedFromKeys, VariantOrHaplotype, path));
+        WriteComponents(writer, Components(context, path, genes.Select(g => (ComponentSlices.GeneStudied, (ReportedValue?)g))));
+        context.Results.Add(context.EndResource());
     }
 
     private static void AddPhaseRelationship(GenomicBuildContext context, PhaseRelationshipFinding phase)
@@ -139,15 +130,16 @@ public static partial class GenomicReportBuilder
             return;
         }
 
-        var observation = context.Observation(
+        var writer = context.BeginObservation(
             context.NewId("SequencePhaseRelationship", phase.Key),
             GenomicsCodes.SequencePhaseRelationshipProfile,
-            FhirJson.KnownConcept(Coding.Loinc, GenomicsCodes.SequencePhaseRelationship),
+            (Coding.Loinc, GenomicsCodes.SequencePhaseRelationship, null),
             context.ObservationStatus(null),
             genomic: true);
-        observation["valueCodeableConcept"] = FhirJson.KnownConcept(GenomicsCodes.SequencePhaseRelationshipSystem, code, code);
-        AddDerivedFrom(observation, context.DerivedFrom(phase.DerivedFromKeys, VariantOrHaplotype, path));
-        context.Results.Add(context.Put(observation));
+        writer.WritePropertyName("valueCodeableConcept");
+        FhirJson.WriteConcept(writer, GenomicsCodes.SequencePhaseRelationshipSystem, code, code);
+        WriteDerivedFrom(writer, context.DerivedFrom(phase.DerivedFromKeys, VariantOrHaplotype, path));
+        context.Results.Add(context.EndResource());
     }
 
     private static void AddDiagnosticImplication(GenomicBuildContext context, DiagnosticImplicationFinding implication)
@@ -160,18 +152,10 @@ public static partial class GenomicReportBuilder
             return;
         }
 
-        var observation = context.Observation(
-            context.NewId("DiagnosticImplication", implication.Key),
-            GenomicsCodes.DiagnosticImplicationProfile,
-            FhirJson.KnownConcept(GenomicsCodes.TbdCodes, GenomicsCodes.DiagnosticImplication, "Diagnostic Implication"),
-            context.ObservationStatus(null),
-            genomic: true);
-        AddCitation(context, observation, path, implication.CitationUrl);
-        AddNote(observation, implication.Note);
-        observation["derivedFrom"] = derivedFrom;
-        AddComponents(
+        var id = context.NewId("DiagnosticImplication", implication.Key);
+        var citation = Citation(context, path, implication.CitationUrl);
+        var components = Components(
             context,
-            observation,
             path,
             [
                 (ComponentSlices.ClinicalSignificance, implication.ClinicalSignificance),
@@ -180,7 +164,17 @@ public static partial class GenomicReportBuilder
                 (ComponentSlices.ModeOfInheritance, implication.ModeOfInheritance),
                 (ComponentSlices.ConclusionString, Text(implication.Conclusion)),
             ]);
-        context.Results.Add(context.Put(observation));
+        var writer = context.BeginObservation(
+            id,
+            GenomicsCodes.DiagnosticImplicationProfile,
+            (GenomicsCodes.TbdCodes, GenomicsCodes.DiagnosticImplication, "Diagnostic Implication"),
+            context.ObservationStatus(null),
+            genomic: true);
+        WriteCitation(writer, citation);
+        WriteNote(writer, implication.Note);
+        WriteDerivedFrom(writer, derivedFrom);
+        WriteComponents(writer, components);
+        context.Results.Add(context.EndResource());
     }
 
     private static string? AddTherapeuticImplication(GenomicBuildContext context, TherapeuticImplicationFinding implication)
@@ -194,18 +188,9 @@ public static partial class GenomicReportBuilder
         }
 
         var id = context.NewId("TherapeuticImplication", implication.Key);
-        var observation = context.Observation(
-            id,
-            GenomicsCodes.TherapeuticImplicationProfile,
-            FhirJson.KnownConcept(GenomicsCodes.TbdCodes, GenomicsCodes.TherapeuticImplication, "Therapeutic Implication"),
-            context.ObservationStatus(null),
-            genomic: true);
-        AddCitation(context, observation, path, implication.GuidelineUrl);
-        AddNote(observation, implication.Note);
-        observation["derivedFrom"] = derivedFrom;
-        AddComponents(
+        var citation = Citation(context, path, implication.GuidelineUrl);
+        var components = Components(
             context,
-            observation,
             path,
             [
                 (ComponentSlices.EvidenceLevel, implication.EvidenceLevel),
@@ -213,7 +198,17 @@ public static partial class GenomicReportBuilder
                 .. implication.Implications.Select(i => (ComponentSlices.TherapeuticImplication, (ReportedValue?)i)),
                 (ComponentSlices.ConclusionString, Text(implication.Conclusion)),
             ]);
-        var reference = context.Put(observation);
+        var writer = context.BeginObservation(
+            id,
+            GenomicsCodes.TherapeuticImplicationProfile,
+            (GenomicsCodes.TbdCodes, GenomicsCodes.TherapeuticImplication, "Therapeutic Implication"),
+            context.ObservationStatus(null),
+            genomic: true);
+        WriteCitation(writer, citation);
+        WriteNote(writer, implication.Note);
+        WriteDerivedFrom(writer, derivedFrom);
+        WriteComponents(writer, components);
+        var reference = context.EndResource();
         context.Results.Add(reference);
         return reference;
     }
@@ -221,51 +216,57 @@ public static partial class GenomicReportBuilder
     /// <summary>The recommendation as a MedicationRecommendation Task, proposed to the patient's clinicians.</summary>
     private static string? AddRecommendation(GenomicBuildContext context, TherapeuticImplicationFinding implication, string implicationReference)
     {
-        if (FhirJson.Concept(implication.Recommendation) is not { } code) return null;
-        var task = new JsonObject
-        {
-            ["resourceType"] = "Task",
-            ["id"] = context.NewId("MedicationRecommendation", implication.Key),
-            ["meta"] = FhirJson.Meta(GenomicsCodes.MedicationRecommendationProfile),
-            ["status"] = "requested",
-            ["intent"] = "proposal",
-            ["code"] = code,
-        };
-        if (implication.Recommendation?.Text is { Length: > 0 } text) task["description"] = text;
-        task["for"] = FhirJson.Reference(context.Patient.FullUrl);
-        task["reasonReference"] = FhirJson.Reference(implicationReference);
-        return context.Put(task);
+        if (!FhirJson.HasConcept(implication.Recommendation)) return null;
+        var writer = context.BeginResource("Task", context.NewId("MedicationRecommendation", implication.Key));
+        FhirJson.WriteMeta(writer, GenomicsCodes.MedicationRecommendationProfile);
+        writer.WriteString("status", "requested");
+        writer.WriteString("intent", "proposal");
+        FhirJson.TryWriteConcept(writer, "code", implication.Recommendation);
+        if (implication.Recommendation?.Text is { Length: > 0 } text) writer.WriteString("description", text);
+        FhirJson.WriteReference(writer, "for", context.Patient.FullUrl);
+        FhirJson.WriteReference(writer, "reasonReference", implicationReference);
+        return context.EndResource();
     }
 
-    /// <summary>The source of an implication (a CPIC guideline, a ClinVar record) as the IG's workflow-relatedArtifact citation.</summary>
-    private static void AddCitation(GenomicBuildContext context, JsonObject observation, string path, string? url)
+    /// <summary>The source of an implication (a CPIC guideline, a ClinVar record), or null (skipped when it is not a URL).</summary>
+    private static string? Citation(GenomicBuildContext context, string path, string? url)
     {
-        if (Uri.TryCreate(url, UriKind.Absolute, out var citation))
-        {
-            observation["extension"] = new JsonArray(new JsonObject
-            {
-                ["url"] = GenomicsCodes.RelatedArtifactExtension,
-                ["valueRelatedArtifact"] = new JsonObject { ["type"] = "citation", ["url"] = citation.OriginalString },
-            });
-        }
-        else if (!string.IsNullOrWhiteSpace(url))
-        {
-            context.Skip(path, "guideline", "the guideline is not an absolute URL");
-        }
+        if (Uri.TryCreate(url, UriKind.Absolute, out var citation)) return citation.OriginalString;
+        if (!string.IsNullOrWhiteSpace(url)) context.Skip(path, "guideline", "the guideline is not an absolute URL");
+        return null;
     }
 
-    private static void AddNote(JsonObject observation, string? note)
+    /// <summary>The citation as the IG's workflow-relatedArtifact extension.</summary>
+    private static void WriteCitation(Utf8JsonWriter writer, string? citation)
     {
-        if (!string.IsNullOrWhiteSpace(note)) observation["note"] = new JsonArray(new JsonObject { ["text"] = note });
+        if (citation is null) return;
+        writer.WriteStartArray("extension");
+        writer.WriteStartObject();
+        writer.WriteString("url", GenomicsCodes.RelatedArtifactExtension);
+        writer.WriteStartObject("valueRelatedArtifact");
+        writer.WriteString("type", "citation");
+        writer.WriteString("url", citation);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+        writer.WriteEndArray();
     }
 
-    private static void AddDerivedFrom(JsonObject observation, JsonArray derivedFrom)
+    private static void WriteNote(Utf8JsonWriter writer, string? note)
     {
-        if (derivedFrom.Count > 0) observation["derivedFrom"] = derivedFrom;
+        if (!string.IsNullOrWhiteSpace(note)) WriteNotes(writer, [note]);
     }
 
-    private static void AddComponents(
-        GenomicBuildContext context, JsonObject observation, string path, params IEnumerable<(ComponentSlice Slice, ReportedValue? Value)> values)
+    private static void WriteDerivedFrom(Utf8JsonWriter writer, List<string> derivedFrom)
+    {
+        if (derivedFrom.Count == 0) return;
+        writer.WriteStartArray("derivedFrom");
+        foreach (var reference in derivedFrom) FhirJson.WriteReference(writer, reference);
+        writer.WriteEndArray();
+    }
+
+    /// <summary>The values that fit their slice; those that do not are skipped with the reason.</summary>
+    private static List<(ComponentSlice, ReportedValue, string?)> Components(
+        GenomicBuildContext context, string path, params IEnumerable<(ComponentSlice Slice, ReportedValue? Value)> values)
     {
         var components = new List<(ComponentSlice, ReportedValue, string?)>();
         foreach (var (slice, value) in values)
@@ -275,7 +276,14 @@ public static partial class GenomicReportBuilder
             else context.Skip(path, slice.Code, reason!);
         }
 
-        if (components.Count > 0) observation["component"] = ComponentSlice.Write(components);
+        return components;
+    }
+
+    private static void WriteComponents(Utf8JsonWriter writer, List<(ComponentSlice, ReportedValue, string?)> components)
+    {
+        if (components.Count == 0) return;
+        writer.WritePropertyName("component");
+        ComponentSlice.WriteArray(writer, components);
     }
 
     private static TextValue? Text(string? text) => string.IsNullOrWhiteSpace(text) ? null : new TextValue(text);

@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using PrecisionMed.Core.LabReports;
 
 namespace PrecisionMed.Core.Fhir.Genomics;
@@ -8,48 +8,99 @@ public static partial class GenomicReportBuilder
     private const string PatientPath = "patient";
 
     /// <summary>The Patient, conditionally created by its first identifier: the EMR's own is never overwritten.</summary>
-    private static JsonObject PatientEntry(GenomicBuildContext context)
+    private static void WritePatientEntry(GenomicBuildContext context)
     {
         var details = context.Report.Patient;
-        var patient = new JsonObject { ["resourceType"] = "Patient" };
-        var identifiers = new JsonArray();
-        foreach (var identifier in details.Identifiers.Where(i => !string.IsNullOrWhiteSpace(i.Value)))
+        var identity = context.Patient;
+        var writer = context.BeginPatientEntry();
+        writer.WriteStartObject();
+        writer.WriteString("fullUrl", identity.FullUrl);
+        writer.WriteStartObject("resource");
+        writer.WriteString("resourceType", "Patient");
+        writer.WriteStartArray("identifier");
+
+        // The identifier the conditional create searches by must be on the resource (PatientIdentity.EnsureOn's rule:
+        // the first identifier with its value and system, or with its value and no system, which then gets the system).
+        var searchable = false;
+        foreach (var identifier in details.Identifiers)
         {
-            var json = new JsonObject();
+            if (string.IsNullOrWhiteSpace(identifier.Value)) continue;
+            writer.WriteStartObject();
             if (!string.IsNullOrWhiteSpace(identifier.TypeCode))
-                json["type"] = FhirJson.Concept(GenomicsCodes.IdentifierTypeSystem, identifier.TypeCode);
-            if (!string.IsNullOrWhiteSpace(identifier.System)) json["system"] = identifier.System;
-            json["value"] = identifier.Value;
-            identifiers.Add(json);
+            {
+                writer.WritePropertyName("type");
+                FhirJson.WriteConcept(writer, GenomicsCodes.IdentifierTypeSystem, identifier.TypeCode, null);
+            }
+
+            var system = string.IsNullOrWhiteSpace(identifier.System) ? null : identifier.System;
+            if (system is not null) writer.WriteString("system", system);
+            writer.WriteString("value", identifier.Value);
+            if (!searchable && identifier.Value == identity.Value)
+            {
+                if (system == identity.System) searchable = true;
+                else if (system is null)
+                {
+                    writer.WriteString("system", identity.System);
+                    searchable = true;
+                }
+            }
+
+            writer.WriteEndObject();
         }
 
-        patient["identifier"] = identifiers;
-        context.Patient.EnsureOn(patient);
+        if (!searchable)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("system", identity.System);
+            writer.WriteString("value", identity.Value);
+            writer.WriteEndObject();
+        }
 
-        var name = new JsonObject();
-        if (!string.IsNullOrWhiteSpace(details.FamilyName)) name["family"] = details.FamilyName;
-        var given = details.GivenNames?.Where(g => !string.IsNullOrWhiteSpace(g)).ToList() ?? [];
-        if (given.Count > 0) name["given"] = new JsonArray([.. given.Select(g => JsonValue.Create(g))]);
-        if (name.Count > 0) patient["name"] = new JsonArray(name);
+        writer.WriteEndArray();
+
+        var family = string.IsNullOrWhiteSpace(details.FamilyName) ? null : details.FamilyName;
+        var given = false;
+        foreach (var name in details.GivenNames ?? []) given |= !string.IsNullOrWhiteSpace(name);
+        if (family is not null || given)
+        {
+            writer.WriteStartArray("name");
+            writer.WriteStartObject();
+            if (family is not null) writer.WriteString("family", family);
+            if (given)
+            {
+                writer.WriteStartArray("given");
+                foreach (var name in details.GivenNames!)
+                {
+                    if (!string.IsNullOrWhiteSpace(name)) writer.WriteStringValue(name);
+                }
+
+                writer.WriteEndArray();
+            }
+
+            writer.WriteEndObject();
+            writer.WriteEndArray();
+        }
 
         if (details.Gender is { } gender)
         {
-            if (AdministrativeGender(gender) is { } code) patient["gender"] = code;
+            if (AdministrativeGender(gender) is { } code) writer.WriteString("gender", code);
             else context.Skip(PatientPath, "gender", "not a FHIR administrative gender or HL7 v2 sex code");
         }
 
         if (details.BirthDate is { } birthDate)
         {
-            if (FhirDate(birthDate) is { } date) patient["birthDate"] = date;
+            if (FhirDate(birthDate) is { } date) writer.WriteString("birthDate", date);
             else context.Skip(PatientPath, "birthDate", "not a FHIR date");
         }
 
-        return new JsonObject
-        {
-            ["fullUrl"] = context.Patient.FullUrl,
-            ["resource"] = patient,
-            ["request"] = new JsonObject { ["method"] = "POST", ["url"] = "Patient", ["ifNoneExist"] = context.Patient.SearchCondition },
-        };
+        writer.WriteEndObject();
+        writer.WriteStartObject("request");
+        writer.WriteString("method", "POST");
+        writer.WriteString("url", "Patient");
+        writer.WriteString("ifNoneExist", identity.SearchCondition);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+        context.EndPatientEntry();
     }
 
     private static string? AdministrativeGender(string gender) => gender.Trim().ToUpperInvariant() switch
@@ -79,136 +130,196 @@ public static partial class GenomicReportBuilder
     private static string? AddServiceRequest(GenomicBuildContext context)
     {
         if (context.Report.Order is not { } order) return null;
-        var identifiers = new JsonArray();
-        AddOrderIdentifier(identifiers, "PLAC", "Placer Identifier", order.PlacerSystem, order.PlacerNumber);
-        AddOrderIdentifier(identifiers, "FILL", "Filler Identifier", order.FillerSystem, order.FillerNumber);
-        if (identifiers.Count == 0) return null;
+        if (string.IsNullOrWhiteSpace(order.PlacerNumber) && string.IsNullOrWhiteSpace(order.FillerNumber)) return null;
 
-        var resource = new JsonObject
+        var writer = context.BeginResource("ServiceRequest", context.NewId("ServiceRequest", "order"));
+        writer.WriteStartArray("identifier");
+        WriteOrderIdentifier(writer, "PLAC", "Placer Identifier", order.PlacerSystem, order.PlacerNumber);
+        WriteOrderIdentifier(writer, "FILL", "Filler Identifier", order.FillerSystem, order.FillerNumber);
+        writer.WriteEndArray();
+        writer.WriteString("status", context.Report.Status switch
         {
-            ["resourceType"] = "ServiceRequest",
-            ["id"] = context.NewId("ServiceRequest", "order"),
-            ["identifier"] = identifiers,
-            ["status"] = context.Report.Status switch
-            {
-                ReportStatus.Preliminary => "active",
-                ReportStatus.Cancelled => "revoked",
-                _ => "completed",
-            },
-            ["intent"] = "order",
-        };
-        if (FhirJson.Concept(order.Code ?? context.Report.TestCode) is { } code) resource["code"] = code;
-        resource["subject"] = FhirJson.Reference(context.Patient.FullUrl);
-        return context.Put(resource);
+            ReportStatus.Preliminary => "active",
+            ReportStatus.Cancelled => "revoked",
+            _ => "completed",
+        });
+        writer.WriteString("intent", "order");
+        FhirJson.TryWriteConcept(writer, "code", order.Code ?? context.Report.TestCode);
+        FhirJson.WriteReference(writer, "subject", context.Patient.FullUrl);
+        return context.EndResource();
     }
 
-    private static void AddOrderIdentifier(JsonArray identifiers, string type, string display, string? system, string? value)
+    private static void WriteOrderIdentifier(Utf8JsonWriter writer, string type, string display, string? system, string? value)
     {
         if (string.IsNullOrWhiteSpace(value)) return;
-        var identifier = new JsonObject { ["type"] = FhirJson.Concept(GenomicsCodes.IdentifierTypeSystem, type, display) };
-        if (!string.IsNullOrWhiteSpace(system)) identifier["system"] = system;
-        identifier["value"] = value;
-        identifiers.Add(identifier);
+        writer.WriteStartObject();
+        writer.WritePropertyName("type");
+        FhirJson.WriteConcept(writer, GenomicsCodes.IdentifierTypeSystem, type, display);
+        if (!string.IsNullOrWhiteSpace(system)) writer.WriteString("system", system);
+        writer.WriteString("value", value);
+        writer.WriteEndObject();
     }
 
     private static void AddSpecimen(GenomicBuildContext context)
     {
         if (context.Report.Specimen is not { } specimen) return;
         var path = $"specimen {specimen.Key}";
-        var resource = new JsonObject { ["resourceType"] = "Specimen", ["id"] = context.NewId("Specimen", specimen.Key) };
-        if (!string.IsNullOrWhiteSpace(specimen.Identifier)) resource["identifier"] = new JsonArray(new JsonObject { ["value"] = specimen.Identifier });
-        if (FhirJson.Concept(specimen.Type) is { } type) resource["type"] = type;
-        resource["subject"] = FhirJson.Reference(context.Patient.FullUrl);
-        if (context.DateTime(specimen.Received, path, "received") is { } received) resource["receivedTime"] = received;
-        if (context.DateTime(specimen.Collected, path, "collected") is { } collected) resource["collection"] = new JsonObject { ["collectedDateTime"] = collected };
+        var writer = context.BeginResource("Specimen", context.NewId("Specimen", specimen.Key));
+        if (!string.IsNullOrWhiteSpace(specimen.Identifier))
+        {
+            writer.WriteStartArray("identifier");
+            writer.WriteStartObject();
+            writer.WriteString("value", specimen.Identifier);
+            writer.WriteEndObject();
+            writer.WriteEndArray();
+        }
 
-        context.SpecimenReference = context.Put(resource);
+        FhirJson.TryWriteConcept(writer, "type", specimen.Type);
+        FhirJson.WriteReference(writer, "subject", context.Patient.FullUrl);
+        if (context.DateTime(specimen.Received, path, "received") is { } received) writer.WriteString("receivedTime", received);
+        if (context.DateTime(specimen.Collected, path, "collected") is { } collected)
+        {
+            writer.WriteStartObject("collection");
+            writer.WriteString("collectedDateTime", collected);
+            writer.WriteEndObject();
+        }
+
+        context.SpecimenReference = context.EndResource();
     }
 
     /// <summary>A general laboratory result as a plain Observation (no genomic profile).</summary>
     private static void AddLabResult(GenomicBuildContext context, LabResult result)
     {
-        var path = $"lab result {result.Key}";
-        if (FhirJson.Concept(result.Code) is not { } code)
+        if (!FhirJson.HasConcept(result.Code))
         {
-            context.Skip(path, "code", "the result has no code");
+            context.Skip(Path(), "code", "the result has no code");
             return;
         }
 
-        var effective = context.DateTime(result.Effective, path, "effective");
-        var observation = context.Observation(
-            context.NewId("LabResult", result.Key), profile: null, code, context.ObservationStatus(result.Status), genomic: false, effective);
+        var effective = context.DateTime(result.Effective, Path(), "effective");
+        var writer = context.BeginObservation(
+            context.NewId("LabResult", result.Key), profile: null, result.Code!, context.ObservationStatus(result.Status), genomic: false, effective);
 
         switch (result.Value)
         {
-            case CodedValue coded when FhirJson.Concept(coded) is { } concept:
-                observation["valueCodeableConcept"] = concept;
+            case CodedValue coded when FhirJson.HasConcept(coded):
+                writer.WritePropertyName("valueCodeableConcept");
+                FhirJson.WriteConcept(writer, coded);
                 break;
             case QuantityValue quantity:
-                observation["valueQuantity"] = FhirJson.Quantity(quantity);
+                writer.WritePropertyName("valueQuantity");
+                FhirJson.WriteQuantity(writer, quantity);
                 break;
-            case RangeValue range when FhirJson.Range(range.Low, range.High, range.Unit) is { } json:
-                observation["valueRange"] = json;
+            case RangeValue range when range.Low is not null || range.High is not null:
+                writer.WritePropertyName("valueRange");
+                FhirJson.WriteRange(writer, range.Low, range.High, range.Unit);
                 break;
             case TextValue { Text: var text } when !string.IsNullOrWhiteSpace(text):
-                observation["valueString"] = text;
+                writer.WriteString("valueString", text);
                 break;
             case DateTimeValue { FhirDateTime: var when } when GenomicBuildContext.ValidDateTime(when) is not null:
-                observation["valueDateTime"] = context.DateTime(when, path, "value");
+                writer.WriteString("valueDateTime", context.DateTime(when, Path(), "value"));
                 break;
             case null:
                 break;
             default:
-                context.Skip(path, "value", "the value is empty or not a FHIR dateTime");
+                context.Skip(Path(), "value", "the value is empty or not a FHIR dateTime");
                 break;
         }
 
-        if (result.Interpretations?.Select(FhirJson.Concept).OfType<JsonObject>().ToList() is { Count: > 0 } interpretations)
-            observation["interpretation"] = new JsonArray([.. interpretations]);
-        if (result.Notes?.Where(n => !string.IsNullOrWhiteSpace(n)).ToList() is { Count: > 0 } notes)
-            observation["note"] = new JsonArray([.. notes.Select(n => new JsonObject { ["text"] = n })]);
-        if (!string.IsNullOrWhiteSpace(result.ReferenceRange))
-            observation["referenceRange"] = new JsonArray(new JsonObject { ["text"] = result.ReferenceRange });
-        context.Results.Add(context.Put(observation));
-    }
-
-    /// <summary>The document as an Attachment: inline bytes, or a URL where it is stored.</summary>
-    private static JsonObject? Attachment(GenomicBuildContext context, ReportDocument document)
-    {
-        var attachment = new JsonObject { ["contentType"] = document.ContentType };
-        if (document.Data is { Length: > 0 } data) attachment["data"] = Convert.ToBase64String(data);
-        else if (document.Url is { IsAbsoluteUri: true } url) attachment["url"] = url.AbsoluteUri;
-        else
+        if (result.Interpretations is { } interpretations && interpretations.Any(FhirJson.HasConcept))
         {
-            context.Skip($"document {document.Key}", "content", "the document has neither content nor an absolute URL");
-            return null;
+            writer.WriteStartArray("interpretation");
+            foreach (var interpretation in interpretations)
+            {
+                if (FhirJson.HasConcept(interpretation)) FhirJson.WriteConcept(writer, interpretation);
+            }
+
+            writer.WriteEndArray();
         }
 
-        if (document.Data is { Length: > 0 } bytes) attachment["size"] = bytes.Length;
-        else if (document.StoredSize is { } size) attachment["size"] = size;
-        if (document.StoredSha1 is { Length: > 0 } sha1) attachment["hash"] = Convert.ToBase64String(sha1);
-        var title = document.Incomplete ? $"{document.Title ?? "Document"} (incomplete: the lab's copy was cut short)" : document.Title;
-        if (!string.IsNullOrWhiteSpace(title)) attachment["title"] = title;
-        return attachment;
+        if (result.Notes is { } notes && notes.Any(n => !string.IsNullOrWhiteSpace(n))) WriteNotes(writer, notes);
+        if (!string.IsNullOrWhiteSpace(result.ReferenceRange))
+        {
+            writer.WriteStartArray("referenceRange");
+            writer.WriteStartObject();
+            writer.WriteString("text", result.ReferenceRange);
+            writer.WriteEndObject();
+            writer.WriteEndArray();
+        }
+
+        context.Results.Add(context.EndResource());
+
+        // The skip path, built only when something is skipped.
+        string Path() => $"lab result {result.Key}";
     }
 
-    private static void AddDocumentReference(GenomicBuildContext context, ReportDocument document, JsonObject attachment)
+    /// <summary>The notes that have text, as Annotations.</summary>
+    private static void WriteNotes(Utf8JsonWriter writer, IEnumerable<string?> notes)
     {
-        var resource = new JsonObject
+        writer.WriteStartArray("note");
+        foreach (var note in notes)
         {
-            ["resourceType"] = "DocumentReference",
-            ["id"] = context.NewId("DocumentReference", document.Key),
-        };
-        if (document.GenomicDataFile) resource["meta"] = FhirJson.Meta(GenomicsCodes.GenomicDataFileProfile);
-        resource["status"] = "current";
+            if (string.IsNullOrWhiteSpace(note)) continue;
+            writer.WriteStartObject();
+            writer.WriteString("text", note);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+    }
+
+    /// <summary>True when the document can be an Attachment (inline bytes, or a URL where it is stored); else skipped.</summary>
+    private static bool HasAttachment(GenomicBuildContext context, ReportDocument document)
+    {
+        if (document.Data is { Length: > 0 } || document.Url is { IsAbsoluteUri: true }) return true;
+        context.Skip($"document {document.Key}", "content", "the document has neither content nor an absolute URL");
+        return false;
+    }
+
+    private static string? AttachmentTitle(ReportDocument document)
+    {
+        var title = document.Incomplete ? $"{document.Title ?? "Document"} (incomplete: the lab's copy was cut short)" : document.Title;
+        return string.IsNullOrWhiteSpace(title) ? null : title;
+    }
+
+    /// <summary>The document as an Attachment (the caller makes sure it <see cref="HasAttachment"/>).</summary>
+    private static void WriteAttachment(Utf8JsonWriter writer, ReportDocument document)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("contentType", document.ContentType);
+        if (document.Data is { Length: > 0 } data) writer.WriteBase64String("data", data);
+        else writer.WriteString("url", document.Url!.AbsoluteUri);
+
+        if (document.Data is { Length: > 0 } bytes) writer.WriteNumber("size", bytes.Length);
+        else if (document.StoredSize is { } size) writer.WriteNumber("size", size);
+        if (document.StoredSha1 is { Length: > 0 } sha1) writer.WriteBase64String("hash", sha1);
+        if (AttachmentTitle(document) is { } title) writer.WriteString("title", title);
+        writer.WriteEndObject();
+    }
+
+    private static void AddDocumentReference(GenomicBuildContext context, ReportDocument document)
+    {
+        var writer = context.BeginResource("DocumentReference", context.NewId("DocumentReference", document.Key));
+        if (document.GenomicDataFile) FhirJson.WriteMeta(writer, GenomicsCodes.GenomicDataFileProfile);
+        writer.WriteString("status", "current");
 
         // The clinician must see that this is not the whole document the lab meant to send.
-        if (document.Incomplete) resource["docStatus"] = "preliminary";
-        if (FhirJson.Concept(document.Type) is { } type) resource["type"] = type;
-        resource["subject"] = FhirJson.Reference(context.Patient.FullUrl);
-        if (attachment["title"] is JsonValue description) resource["description"] = description.DeepClone();
-        resource["content"] = new JsonArray(new JsonObject { ["attachment"] = attachment.DeepClone() });
-        resource["context"] = new JsonObject { ["related"] = new JsonArray(FhirJson.Reference(context.ReportReference)) };
-        context.Put(resource);
+        if (document.Incomplete) writer.WriteString("docStatus", "preliminary");
+        FhirJson.TryWriteConcept(writer, "type", document.Type);
+        FhirJson.WriteReference(writer, "subject", context.Patient.FullUrl);
+        if (AttachmentTitle(document) is { } description) writer.WriteString("description", description);
+        writer.WriteStartArray("content");
+        writer.WriteStartObject();
+        writer.WritePropertyName("attachment");
+        WriteAttachment(writer, document);
+        writer.WriteEndObject();
+        writer.WriteEndArray();
+        writer.WriteStartObject("context");
+        writer.WriteStartArray("related");
+        FhirJson.WriteReference(writer, context.ReportReference);
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+        context.EndResource();
     }
 }

@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using PrecisionMed.Core.LabReports;
 
 namespace PrecisionMed.Core.Fhir.Genomics;
@@ -14,72 +14,101 @@ public static partial class GenomicReportBuilder
     private static string? AddGenomicStudy(GenomicBuildContext context, string? serviceRequest)
     {
         var report = context.Report;
-        var build = GenomeBuild(report.GenomeBuild);
-        var genes = report.GenesStudied.Select(FhirJson.Concept).OfType<JsonObject>().ToList();
+        var build = FhirJson.HasConcept(report.GenomeBuild) ? report.GenomeBuild : null;
+        var genes = 0;
+        foreach (var gene in report.GenesStudied) genes += FhirJson.HasConcept(gene) ? 1 : 0;
         var regions = report.RegionsStudied.Where(r => !string.IsNullOrWhiteSpace(r)).Select(r => r.Trim()).ToList();
-        if (report.GenesStudied.Count > genes.Count)
-            context.Skip(ReportPath, "genes studied", $"{report.GenesStudied.Count - genes.Count} genes studied have neither a coding nor text");
-        if (build is null && genes.Count == 0 && regions.Count == 0) return null;
+        if (report.GenesStudied.Count > genes)
+            context.Skip(ReportPath, "genes studied", $"{report.GenesStudied.Count - genes} genes studied have neither a coding nor text");
+        if (build is null && genes == 0 && regions.Count == 0) return null;
 
         var performed = GenomicBuildContext.ValidDateTime(report.Effective);
-        var extensions = new JsonArray();
-        if (build is not null) extensions.Add(new JsonObject { ["url"] = GenomicsCodes.GenomeBuildExtension, ["valueCodeableConcept"] = build });
-        if (context.SpecimenReference is not null)
-        {
-            extensions.Add(new JsonObject
-            {
-                ["url"] = GenomicsCodes.AnalysisSpecimenExtension,
-                ["valueReference"] = FhirJson.Reference(context.SpecimenReference),
-            });
-        }
-
-        if (genes.Count > 0 || regions.Count > 0)
-        {
-            // The description is 0..1: several textual regions share it, one per line.
-            var parts = new JsonArray();
-            if (regions.Count > 0) parts.Add(new JsonObject { ["url"] = "description", ["valueString"] = string.Join("\n", regions) });
-            foreach (var gene in genes) parts.Add(new JsonObject { ["url"] = "studied", ["valueCodeableConcept"] = gene });
-            extensions.Add(new JsonObject { ["extension"] = parts, ["url"] = GenomicsCodes.RegionsExtension });
-        }
 
         // The analysis's status is fixed to completed by the profile, whatever the report's status.
-        var analysis = context.Put(Procedure(
-            context, context.NewId("GenomicStudyAnalysis", "analysis"), GenomicsCodes.GenomicStudyAnalysisProfile, extensions, null, "completed", null, performed));
+        var writer = BeginProcedure(context, context.NewId("GenomicStudyAnalysis", "analysis"), GenomicsCodes.GenomicStudyAnalysisProfile);
+        writer.WriteStartArray("extension");
+        if (build is not null)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("url", GenomicsCodes.GenomeBuildExtension);
+            writer.WritePropertyName("valueCodeableConcept");
+            WriteGenomeBuild(writer, build);
+            writer.WriteEndObject();
+        }
 
-        var link = new JsonObject { ["url"] = GenomicsCodes.GenomicStudyAnalysisExtension, ["valueReference"] = FhirJson.Reference(analysis) };
-        return context.Put(Procedure(
-            context,
-            context.NewId("GenomicStudy", "study"),
-            GenomicsCodes.GenomicStudyProfile,
-            [link],
-            serviceRequest,
-            StudyStatus(report.Status),
-            FhirJson.Concept(report.Order?.Code ?? report.TestCode),
-            performed));
+        if (context.SpecimenReference is not null) WriteReferenceExtension(writer, GenomicsCodes.AnalysisSpecimenExtension, context.SpecimenReference);
+        if (genes > 0 || regions.Count > 0)
+        {
+            // The description is 0..1: several textual regions share it, one per line.
+            writer.WriteStartObject();
+            writer.WriteStartArray("extension");
+            if (regions.Count > 0)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("url", "description");
+                writer.WriteString("valueString", string.Join("\n", regions));
+                writer.WriteEndObject();
+            }
+
+            foreach (var gene in report.GenesStudied)
+            {
+                if (!FhirJson.HasConcept(gene)) continue;
+                writer.WriteStartObject();
+                writer.WriteString("url", "studied");
+                writer.WritePropertyName("valueCodeableConcept");
+                FhirJson.WriteConcept(writer, gene);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteString("url", GenomicsCodes.RegionsExtension);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        EndProcedure(context, "completed", null, performed);
+        var analysis = context.EndResource();
+
+        writer = BeginProcedure(context, context.NewId("GenomicStudy", "study"), GenomicsCodes.GenomicStudyProfile);
+        writer.WriteStartArray("extension");
+        WriteReferenceExtension(writer, GenomicsCodes.GenomicStudyAnalysisExtension, analysis);
+        writer.WriteEndArray();
+        if (serviceRequest is not null)
+        {
+            writer.WriteStartArray("basedOn");
+            FhirJson.WriteReference(writer, serviceRequest);
+            writer.WriteEndArray();
+        }
+
+        EndProcedure(context, StudyStatus(report.Status), report.Order?.Code ?? report.TestCode, performed);
+        return context.EndResource();
     }
 
     /// <summary>
-    /// The lab's genome build, with the LOINC LL1040-6 answer added when the lab named GRCh37 or GRCh38 only in
-    /// its own words (a patch suffix such as ".p14" does not change the assembly).
+    /// The lab's genome build, with the LOINC LL1040-6 answer first when the lab named GRCh37 or GRCh38 only in its
+    /// own words (a patch suffix such as ".p14" does not change the assembly). The build must have a concept.
     /// </summary>
-    private static JsonObject? GenomeBuild(CodedValue? build)
+    private static void WriteGenomeBuild(Utf8JsonWriter writer, CodedValue build)
     {
-        if (FhirJson.Concept(build) is not { } concept) return null;
-        var names = build!.Codings.SelectMany(c => new[] { c.Code, c.Display }).Append(build.Text);
         var hasLoinc = build.Codings.Any(c => c.System == Coding.Loinc && c.Code is GenomicsCodes.Grch37 or GenomicsCodes.Grch38);
-        var answer = hasLoinc ? null : names.Select(AssemblyAnswer).FirstOrDefault(a => a is not null);
-        if (answer is { } la)
+        var answer = hasLoinc ? null : build.Codings.SelectMany(c => new[] { c.Code, c.Display }).Append(build.Text).Select(AssemblyAnswer).FirstOrDefault(a => a is not null);
+        if (answer is not { } la)
         {
-            var codings = concept["coding"] as JsonArray ?? [];
-            concept.Remove("coding");
-            var text = concept["text"]?.DeepClone();
-            concept.Remove("text");
-            codings.Insert(0, FhirJson.Coding(Coding.Loinc, la.Code, la.Display));
-            concept["coding"] = codings;
-            if (text is not null) concept["text"] = text;
+            FhirJson.WriteConcept(writer, build);
+            return;
         }
 
-        return concept;
+        writer.WriteStartObject();
+        writer.WriteStartArray("coding");
+        FhirJson.WriteCoding(writer, Coding.Loinc, la.Code, la.Display);
+        foreach (var coding in build.Codings)
+        {
+            if (FhirJson.IsUsable(coding)) FhirJson.WriteCoding(writer, coding);
+        }
+
+        writer.WriteEndArray();
+        if (!string.IsNullOrWhiteSpace(build.Text)) writer.WriteString("text", build.Text);
+        writer.WriteEndObject();
     }
 
     private static (string Code, string Display)? AssemblyAnswer(string? name)
@@ -103,18 +132,23 @@ public static partial class GenomicReportBuilder
         _ => "completed",
     };
 
-    /// <summary>A GenomicStudy or GenomicStudyAnalysis Procedure: both carry the laboratory category and the patient.</summary>
-    private static JsonObject Procedure(
-        GenomicBuildContext context, string id, string profile, JsonArray extensions, string? basedOn, string status, JsonObject? code, string? performed)
+    /// <summary>A GenomicStudy or GenomicStudyAnalysis Procedure up to its extensions (and basedOn), which the caller writes.</summary>
+    private static Utf8JsonWriter BeginProcedure(GenomicBuildContext context, string id, string profile)
     {
-        var procedure = new JsonObject { ["resourceType"] = "Procedure", ["id"] = id, ["meta"] = FhirJson.Meta(profile) };
-        if (extensions.Count > 0) procedure["extension"] = extensions;
-        if (basedOn is not null) procedure["basedOn"] = new JsonArray(FhirJson.Reference(basedOn));
-        procedure["status"] = status;
-        procedure["category"] = FhirJson.KnownConcept(GenomicsCodes.ObservationCategorySystem, "laboratory", "Laboratory");
-        if (code is not null) procedure["code"] = code;
-        procedure["subject"] = FhirJson.Reference(context.Patient.FullUrl);
-        if (performed is not null) procedure["performedDateTime"] = performed;
-        return procedure;
+        var writer = context.BeginResource("Procedure", id);
+        FhirJson.WriteMeta(writer, profile);
+        return writer;
+    }
+
+    /// <summary>The rest of the Procedure: both carry the laboratory category and the patient.</summary>
+    private static void EndProcedure(GenomicBuildContext context, string status, CodedValue? code, string? performed)
+    {
+        var writer = context.Writer;
+        writer.WriteString("status", status);
+        writer.WritePropertyName("category");
+        FhirJson.WriteConcept(writer, GenomicsCodes.ObservationCategorySystem, "laboratory", "Laboratory");
+        FhirJson.TryWriteConcept(writer, "code", code);
+        FhirJson.WriteReference(writer, "subject", context.Patient.FullUrl);
+        if (performed is not null) writer.WriteString("performedDateTime", performed);
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using PrecisionMed.Core.LabReports;
 
 namespace PrecisionMed.Core.Fhir.Genomics;
@@ -24,7 +23,7 @@ public static partial class GenomicReportBuilder
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxEntriesPerBundle, 3);
         var context = new GenomicBuildContext(report, provenance);
-        var patientEntry = PatientEntry(context);
+        WritePatientEntry(context);
         var serviceRequest = AddServiceRequest(context);
         AddSpecimen(context);
         var study = AddGenomicStudy(context, serviceRequest);
@@ -57,13 +56,13 @@ public static partial class GenomicReportBuilder
         foreach (var result in report.LabResults) AddLabResult(context, result);
 
         // DocumentReferences point at the report, so they go right before it: in the last bundle when they fit.
-        var presentedForms = new JsonArray();
+        var presentedForms = new List<ReportDocument>();
         foreach (var document in report.Documents)
         {
-            if (Attachment(context, document) is { } attachment)
+            if (HasAttachment(context, document))
             {
-                AddDocumentReference(context, document, attachment);
-                if (!document.GenomicDataFile) presentedForms.Add(attachment.DeepClone());
+                AddDocumentReference(context, document);
+                if (!document.GenomicDataFile) presentedForms.Add(document);
             }
         }
 
@@ -71,13 +70,18 @@ public static partial class GenomicReportBuilder
         NoteUnwritten(context);
 
         var provenanceId = DeterministicIds.ForReportResource(provenance.LabId, report.Accession, "Provenance", "unit");
-        var targets = context.OwnedReferences.Append(context.Patient.FullUrl).ToList();
-        context.Put(ProvenanceResource.Create(provenanceId, targets, provenance, report.KnowledgeVersion));
+        var targets = new List<string>(context.OwnedReferences.Count + 1);
+        targets.AddRange(context.OwnedReferences);
+        targets.Add(context.Patient.FullUrl);
+        var writer = context.BeginResource("Provenance", provenanceId);
+        ProvenanceResource.WriteBody(writer, targets, provenance, report.KnowledgeVersion);
+        context.EndResource();
 
-        var bundles = ReportTransactionBuilder.Chunk([patientEntry], context.Entries, maxEntriesPerBundle);
+        var bundles = context.Finish(maxEntriesPerBundle);
+        List<Formats.LabFileProblem> skipped = [.. report.Skipped, .. context.Skipped];
         return new ReportTransaction(report.Accession, context.ReportReference, context.OwnedReferences, 1, bundles)
         {
-            Skipped = [.. report.Skipped, .. context.Skipped],
+            Skipped = skipped,
             KnowledgeVersion = report.KnowledgeVersion,
             RecordCounts = report.RecordCounts,
             StatusStatedByLab = report.StatusStatedByLab,
@@ -92,81 +96,139 @@ public static partial class GenomicReportBuilder
         || report.GenesStudied.Count > 0 || report.GenomeBuild is not null || report.RegionsStudied.Count > 0;
 
     private static void AddReport(
-        GenomicBuildContext context, string? serviceRequest, string? study, List<string> recommendations, JsonArray presentedForms)
+        GenomicBuildContext context, string? serviceRequest, string? study, List<string> recommendations, List<ReportDocument> presentedForms)
     {
         var report = context.Report;
         var genomic = IsGenomic(report);
-        var resource = new JsonObject
-        {
-            ["resourceType"] = "DiagnosticReport",
-            ["id"] = context.ReportReference["DiagnosticReport/".Length..],
-        };
-        if (genomic) resource["meta"] = FhirJson.Meta(GenomicsCodes.GenomicReportProfile);
-
-        var extensions = new JsonArray();
-        foreach (var task in recommendations)
-        {
-            extensions.Add(new JsonObject { ["url"] = GenomicsCodes.RecommendedActionExtension, ["valueReference"] = FhirJson.Reference(task) });
-        }
+        var writer = context.BeginResource("DiagnosticReport", context.ReportReference["DiagnosticReport/".Length..]);
+        if (genomic) FhirJson.WriteMeta(writer, GenomicsCodes.GenomicReportProfile);
 
         // R4 DiagnosticReport has no note: the IG's genomic-report-note extension carries the lab's comments.
-        foreach (var note in report.Notes.Where(n => !string.IsNullOrWhiteSpace(n)))
+        // In the profile's slice order: recommended-action, coded-note, then genomic-study.
+        var notes = false;
+        foreach (var note in report.Notes) notes |= !string.IsNullOrWhiteSpace(note);
+        if (recommendations.Count > 0 || notes || study is not null)
         {
-            extensions.Add(new JsonObject { ["url"] = GenomicsCodes.ReportNoteExtension, ["valueAnnotation"] = new JsonObject { ["text"] = note } });
+            writer.WriteStartArray("extension");
+            foreach (var task in recommendations) WriteReferenceExtension(writer, GenomicsCodes.RecommendedActionExtension, task);
+            foreach (var note in report.Notes)
+            {
+                if (string.IsNullOrWhiteSpace(note)) continue;
+                writer.WriteStartObject();
+                writer.WriteString("url", GenomicsCodes.ReportNoteExtension);
+                writer.WriteStartObject("valueAnnotation");
+                writer.WriteString("text", note);
+                writer.WriteEndObject();
+                writer.WriteEndObject();
+            }
+
+            if (study is not null) WriteReferenceExtension(writer, GenomicsCodes.GenomicStudyReferenceExtension, study);
+            writer.WriteEndArray();
         }
 
-        // In the profile's slice order: recommended-action, coded-note, then genomic-study.
-        if (study is not null)
-            extensions.Add(new JsonObject { ["url"] = GenomicsCodes.GenomicStudyReferenceExtension, ["valueReference"] = FhirJson.Reference(study) });
-        if (extensions.Count > 0) resource["extension"] = extensions;
         var filler = report.Order is { FillerNumber: var number, FillerSystem: { Length: > 0 } system } && number == report.Accession ? system : null;
-        resource["identifier"] = new JsonArray(new JsonObject
+        writer.WriteStartArray("identifier");
+        writer.WriteStartObject();
+        writer.WriteString("system", filler ?? $"urn:precisionmed:lab:{context.Provenance.LabId}:accession");
+        writer.WriteString("value", report.Accession);
+        writer.WriteEndObject();
+        writer.WriteEndArray();
+        if (serviceRequest is not null)
         {
-            ["system"] = filler ?? $"urn:precisionmed:lab:{context.Provenance.LabId}:accession",
-            ["value"] = report.Accession,
-        });
-        if (serviceRequest is not null) resource["basedOn"] = new JsonArray(FhirJson.Reference(serviceRequest));
-        resource["status"] = report.Status switch
+            writer.WriteStartArray("basedOn");
+            FhirJson.WriteReference(writer, serviceRequest);
+            writer.WriteEndArray();
+        }
+
+        writer.WriteString("status", report.Status switch
         {
             ReportStatus.Preliminary => "preliminary",
             ReportStatus.Corrected => "corrected",
             ReportStatus.Amended => "amended",
             ReportStatus.Cancelled => "cancelled",
             _ => "final",
-        };
-        resource["category"] = new JsonArray(genomic
-            ? FhirJson.KnownConcept(GenomicsCodes.DiagnosticServiceSystem, "GE", "Genetics")
-            : FhirJson.KnownConcept(GenomicsCodes.DiagnosticServiceSystem, "LAB", "Laboratory"));
-        resource["code"] = ReportCode(report, genomic);
-        resource["subject"] = FhirJson.Reference(context.Patient.FullUrl);
-        if (GenomicBuildContext.ValidDateTime(report.Effective) is { } effective) resource["effectiveDateTime"] = effective;
-        if (GenomicBuildContext.ValidInstant(report.Issued) is { } issued) resource["issued"] = issued;
-        if (context.SpecimenReference is not null) resource["specimen"] = new JsonArray(FhirJson.Reference(context.SpecimenReference));
-        if (context.Results.Count > 0) resource["result"] = new JsonArray([.. context.Results.Select(r => FhirJson.Reference(r))]);
-        if (!string.IsNullOrWhiteSpace(report.Conclusion)) resource["conclusion"] = report.Conclusion;
-        if (FhirJson.Concept(report.ConclusionCode) is { } conclusionCode) resource["conclusionCode"] = new JsonArray(conclusionCode);
-        if (presentedForms.Count > 0) resource["presentedForm"] = presentedForms;
-        context.Put(resource);
+        });
+        writer.WriteStartArray("category");
+        if (genomic) FhirJson.WriteConcept(writer, GenomicsCodes.DiagnosticServiceSystem, "GE", "Genetics");
+        else FhirJson.WriteConcept(writer, GenomicsCodes.DiagnosticServiceSystem, "LAB", "Laboratory");
+        writer.WriteEndArray();
+        writer.WritePropertyName("code");
+        WriteReportCode(writer, report, genomic);
+        FhirJson.WriteReference(writer, "subject", context.Patient.FullUrl);
+        if (GenomicBuildContext.ValidDateTime(report.Effective) is { } effective) writer.WriteString("effectiveDateTime", effective);
+        if (GenomicBuildContext.ValidInstant(report.Issued) is { } issued) writer.WriteString("issued", issued);
+        if (context.SpecimenReference is not null)
+        {
+            writer.WriteStartArray("specimen");
+            FhirJson.WriteReference(writer, context.SpecimenReference);
+            writer.WriteEndArray();
+        }
+
+        if (context.Results.Count > 0)
+        {
+            writer.WriteStartArray("result");
+            foreach (var result in context.Results) FhirJson.WriteReference(writer, result);
+            writer.WriteEndArray();
+        }
+
+        if (!string.IsNullOrWhiteSpace(report.Conclusion)) writer.WriteString("conclusion", report.Conclusion);
+        if (FhirJson.HasConcept(report.ConclusionCode))
+        {
+            writer.WriteStartArray("conclusionCode");
+            FhirJson.WriteConcept(writer, report.ConclusionCode!);
+            writer.WriteEndArray();
+        }
+
+        if (presentedForms.Count > 0)
+        {
+            writer.WriteStartArray("presentedForm");
+            foreach (var document in presentedForms) WriteAttachment(writer, document);
+            writer.WriteEndArray();
+        }
+
+        context.EndResource();
+    }
+
+    private static void WriteReferenceExtension(System.Text.Json.Utf8JsonWriter writer, string url, string reference)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("url", url);
+        FhirJson.WriteReference(writer, "valueReference", reference);
+        writer.WriteEndObject();
     }
 
     /// <summary>LOINC 51969-4 for a genomic report, with the lab's own test code kept beside it.</summary>
-    private static JsonObject ReportCode(LabReport report, bool genomic)
+    private static void WriteReportCode(System.Text.Json.Utf8JsonWriter writer, LabReport report, bool genomic)
     {
-        var lab = FhirJson.Concept(report.TestCode);
-        var codings = new JsonArray();
-        if (genomic) codings.Add(FhirJson.Coding(Coding.Loinc, GenomicsCodes.GeneticAnalysisReport, "Genetic analysis report"));
-        foreach (var coding in (lab?["coding"] as JsonArray ?? []).OfType<JsonObject>())
+        var lab = FhirJson.HasConcept(report.TestCode) ? report.TestCode : null;
+        var text = string.IsNullOrWhiteSpace(lab?.Text) ? null : lab.Text;
+        var codings = genomic ? 1 : 0;
+        foreach (var coding in lab?.Codings ?? [])
         {
-            var duplicate = genomic && (string?)coding["system"] == Coding.Loinc && (string?)coding["code"] == GenomicsCodes.GeneticAnalysisReport;
-            if (!duplicate) codings.Add(coding.DeepClone());
+            if (FhirJson.IsUsable(coding) && !IsGeneticAnalysisReport(coding, genomic)) codings++;
         }
 
-        if (codings.Count == 0 && lab?["text"] is null) codings.Add(FhirJson.Coding(Coding.Loinc, "11502-2", "Laboratory report"));
-        var code = new JsonObject();
-        if (codings.Count > 0) code["coding"] = codings;
-        if (lab?["text"] is { } text) code["text"] = text.DeepClone();
-        return code;
+        writer.WriteStartObject();
+        if (codings > 0 || text is null)
+        {
+            writer.WriteStartArray("coding");
+            if (genomic) FhirJson.WriteCoding(writer, Coding.Loinc, GenomicsCodes.GeneticAnalysisReport, "Genetic analysis report");
+            foreach (var coding in lab?.Codings ?? [])
+            {
+                if (FhirJson.IsUsable(coding) && !IsGeneticAnalysisReport(coding, genomic)) FhirJson.WriteCoding(writer, coding);
+            }
+
+            if (codings == 0) FhirJson.WriteCoding(writer, Coding.Loinc, "11502-2", "Laboratory report");
+            writer.WriteEndArray();
+        }
+
+        if (text is not null) writer.WriteString("text", text);
+        writer.WriteEndObject();
     }
+
+    /// <summary>The lab's own 51969-4 coding on a genomic report, which already carries it first.</summary>
+    private static bool IsGeneticAnalysisReport(Coding coding, bool genomic) =>
+        genomic && coding.System == Coding.Loinc && coding.Code == GenomicsCodes.GeneticAnalysisReport;
 
     /// <summary>Report times that could not be written as sent: accounted for rather than dropped or altered silently.</summary>
     private static void NoteUnwritten(GenomicBuildContext context)
