@@ -25,8 +25,15 @@ public static class DeterministicIds
     public static string ForLabResource(string labId, string resourceType, string naturalKey) =>
         Create("lab-resource", labId, resourceType, naturalKey);
 
+    /// <summary><see cref="ForReportResource"/> as a <see cref="Guid"/>, for a writer that formats it without a string.</summary>
+    public static Guid ForReportResourceGuid(string labId, string accession, string resourceType, string naturalKey) =>
+        CreateGuid("report-resource", labId, accession, resourceType, naturalKey);
+
     /// <summary>A stable UUID for any ordered list of parts.</summary>
-    public static string Create(params ReadOnlySpan<string> parts)
+    public static string Create(params ReadOnlySpan<string> parts) => CreateGuid(parts).ToString("D");
+
+    /// <summary><see cref="Create"/> as a <see cref="Guid"/>.</summary>
+    public static Guid CreateGuid(params ReadOnlySpan<string> parts)
     {
         // Hashes the UTF-8 of "len:part|len:part|..." (len in UTF-16 code units, as the ids have always been made).
         var max = 0;
@@ -56,6 +63,6 @@ public static class DeterministicIds
         var bytes = hash[..16];
         bytes[6] = (byte)((bytes[6] & 0x0F) | 0x80);
         bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
-        return new Guid(bytes, bigEndian: true).ToString("D");
+        return new Guid(bytes, bigEndian: true);
     }
 }

@@ -13,7 +13,7 @@ internal static class ProvenanceResource
     public const string KnowledgeVersionSystem = "urn:precisionmed:knowledge-version";
 
     /// <param name="knowledgeVersion">The knowledge store version the report's implications were derived with, when it was enriched.</param>
-    public static JsonObject Create(string id, IEnumerable<string> targets, ReportProvenance source, string? knowledgeVersion = null)
+    public static JsonObject Create(string id, IReadOnlyList<string> targets, ReportProvenance source, string? knowledgeVersion = null)
     {
         var buffer = new ArrayBufferWriter<byte>(1024);
         using (var writer = new Utf8JsonWriter(buffer))
@@ -29,15 +29,13 @@ internal static class ProvenanceResource
     }
 
     /// <summary>Every property after <c>resourceType</c> and <c>id</c>, into an open object.</summary>
-    public static void WriteBody(Utf8JsonWriter writer, IEnumerable<string> targets, ReportProvenance source, string? knowledgeVersion)
+    /// <param name="lastTarget">One more target after <paramref name="targets"/> (the Patient), or null.</param>
+    public static void WriteBody(
+        Utf8JsonWriter writer, IReadOnlyList<string> targets, ReportProvenance source, string? knowledgeVersion, string? lastTarget = null)
     {
         writer.WriteStartArray("target");
-        foreach (var target in targets)
-        {
-            writer.WriteStartObject();
-            writer.WriteString("reference", target);
-            writer.WriteEndObject();
-        }
+        for (var i = 0; i < targets.Count; i++) WriteTarget(writer, targets[i]);
+        if (lastTarget is not null) WriteTarget(writer, lastTarget);
 
         writer.WriteEndArray();
 
@@ -70,6 +68,13 @@ internal static class ProvenanceResource
         if (knowledgeVersion is not null)
             WriteEntity(writer, "derivation", KnowledgeVersionSystem, knowledgeVersion, "PrecisionMed clinical-genomic knowledge store version");
         writer.WriteEndArray();
+    }
+
+    private static void WriteTarget(Utf8JsonWriter writer, string reference)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("reference", reference);
+        writer.WriteEndObject();
     }
 
     private static void WriteCoding(Utf8JsonWriter writer, string system, string code, string display)

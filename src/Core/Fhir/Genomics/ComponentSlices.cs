@@ -70,5 +70,13 @@ internal static class ComponentSlices
     ];
 
     /// <summary>The variant slice for a lab's component code, or null when the profile has none.</summary>
-    public static ComponentSlice? FindVariantSlice(LabReports.Coding code) => Variant.FirstOrDefault(s => s.Matches(code));
+    public static ComponentSlice? FindVariantSlice(LabReports.Coding code)
+    {
+        for (var i = 0; i < Variant.Count; i++)
+        {
+            if (Variant[i].Matches(code)) return Variant[i];
+        }
+
+        return null;
+    }
 }

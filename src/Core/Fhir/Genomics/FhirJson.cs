@@ -70,9 +70,12 @@ internal static class FhirJson
     {
         if (value is null) return false;
         if (!string.IsNullOrWhiteSpace(value.Text)) return true;
-        foreach (var coding in value.Codings)
+
+        // Indexed loops over the lists: an interface foreach boxes its enumerator, and this runs for every concept.
+        var codings = value.Codings;
+        for (var i = 0; i < codings.Count; i++)
         {
-            if (IsUsable(coding)) return true;
+            if (IsUsable(codings[i])) return true;
         }
 
         return false;
@@ -149,8 +152,10 @@ internal static class FhirJson
     {
         writer.WriteStartObject();
         var codings = false;
-        foreach (var coding in value.Codings)
+        var list = value.Codings;
+        for (var i = 0; i < list.Count; i++)
         {
+            var coding = list[i];
             if (!IsUsable(coding)) continue;
             if (!codings)
             {

@@ -52,7 +52,7 @@ internal sealed class GenomicBuildContext
     [ThreadStatic] private static ArrayBufferWriter<byte>? t_scratch;
     [ThreadStatic] private static Utf8JsonWriter? t_writer;
 
-    private readonly HashSet<string> _usedIds = new(StringComparer.Ordinal);
+    private readonly HashSet<Guid> _usedIds = [];
     private readonly Dictionary<string, List<(FindingKind Kind, string Reference)>> _findingsByKey = new(StringComparer.Ordinal);
     private readonly ArrayBufferWriter<byte> _scratch;
     private readonly List<(int Start, int End)> _entries = [];
@@ -69,7 +69,8 @@ internal sealed class GenomicBuildContext
         Patient = FirstIdentifier(report.Patient) is { } identifier
             ? PatientIdentity.FromIdentifier(identifier.System, identifier.Value, provenance.LabId)
             : throw new LabFileRejectedException(SourcePosition.None, "the report has no usable patient identifier: it cannot be tied to a patient");
-        ReportReference = "DiagnosticReport/" + NewId("DiagnosticReport", "report");
+        ReportId = NewId("DiagnosticReport", "report");
+        ReportReference = Reference("DiagnosticReport", ReportId);
         _scratch = t_scratch ??= new ArrayBufferWriter<byte>(16 * 1024);
         _scratch.ResetWrittenCount();
         Writer = t_writer ??= new Utf8JsonWriter(_scratch);
@@ -80,6 +81,8 @@ internal sealed class GenomicBuildContext
     public ReportProvenance Provenance { get; }
 
     public PatientIdentity Patient { get; }
+
+    public Guid ReportId { get; }
 
     public string ReportReference { get; }
 
@@ -112,16 +115,26 @@ internal sealed class GenomicBuildContext
     /// A deterministic id for (kind, key). A key the lab used twice for one kind gets an occurrence suffix, so
     /// both resources are kept and the ids stay stable for the same input.
     /// </summary>
-    public string NewId(string kind, string key)
+    /// <remarks>Ids stay <see cref="Guid"/>s: the writer formats them, and only references become strings.</remarks>
+    public Guid NewId(string kind, string key)
     {
-        var id = DeterministicIds.ForReportResource(Provenance.LabId, Report.Accession, kind, key);
+        var id = DeterministicIds.ForReportResourceGuid(Provenance.LabId, Report.Accession, kind, key);
         for (var occurrence = 2; !_usedIds.Add(id); occurrence++)
         {
-            id = DeterministicIds.ForReportResource(Provenance.LabId, Report.Accession, kind, $"{key}#{occurrence}");
+            id = DeterministicIds.ForReportResourceGuid(Provenance.LabId, Report.Accession, kind, $"{key}#{occurrence}");
         }
 
         return id;
     }
+
+    /// <summary><c>Type/id</c>, made in one string.</summary>
+    public static string Reference(string resourceType, Guid id) =>
+        string.Create(resourceType.Length + 37, (resourceType, id), static (chars, state) =>
+        {
+            state.resourceType.CopyTo(chars);
+            chars[state.resourceType.Length] = '/';
+            state.id.TryFormat(chars[(state.resourceType.Length + 1)..], out _, "D");
+        });
 
     /// <summary>Makes a finding reachable from derivedFrom by its key (the first finding with a key wins).</summary>
     public void RegisterFinding(string key, FindingKind kind, string reference)
@@ -167,10 +180,10 @@ internal sealed class GenomicBuildContext
         Skipped.Add(new LabFileProblem(new SourcePosition { Path = path, Field = field }, reason));
 
     /// <summary>Starts a PUT entry and its resource, with its type and id; the caller writes the rest of the resource.</summary>
-    public Utf8JsonWriter BeginResource(string resourceType, string id)
+    public Utf8JsonWriter BeginResource(string resourceType, Guid id)
     {
         if (_pendingReference is not null) throw new InvalidOperationException("An entry is already open.");
-        _pendingReference = $"{resourceType}/{id}";
+        _pendingReference = Reference(resourceType, id);
         BeginEntry();
         Writer.WriteStartObject();
         Writer.WritePropertyName("resource");
@@ -269,7 +282,7 @@ internal sealed class GenomicBuildContext
     /// subject, times, specimen) and leaves the resource open for the caller's own properties.
     /// </summary>
     public Utf8JsonWriter BeginObservation(
-        string id, string? profile, (string System, string Code, string? Display) code, string status, bool genomic, string? effective = null)
+        Guid id, string? profile, (string System, string Code, string? Display) code, string status, bool genomic, string? effective = null)
     {
         var writer = BeginObservationHead(id, profile, status, genomic);
         writer.WritePropertyName("code");
@@ -278,8 +291,8 @@ internal sealed class GenomicBuildContext
         return writer;
     }
 
-    /// <summary><see cref="BeginObservation(string, string?, ValueTuple{string, string, string?}, string, bool, string?)"/> with the lab's code (which must have a concept).</summary>
-    public Utf8JsonWriter BeginObservation(string id, string? profile, CodedValue code, string status, bool genomic, string? effective = null)
+    /// <summary><see cref="BeginObservation(Guid, string?, ValueTuple{string, string, string?}, string, bool, string?)"/> with the lab's code (which must have a concept).</summary>
+    public Utf8JsonWriter BeginObservation(Guid id, string? profile, CodedValue code, string status, bool genomic, string? effective = null)
     {
         var writer = BeginObservationHead(id, profile, status, genomic);
         writer.WritePropertyName("code");
@@ -288,7 +301,7 @@ internal sealed class GenomicBuildContext
         return writer;
     }
 
-    private Utf8JsonWriter BeginObservationHead(string id, string? profile, string status, bool genomic)
+    private Utf8JsonWriter BeginObservationHead(Guid id, string? profile, string status, bool genomic)
     {
         var writer = BeginResource("Observation", id);
         if (profile is not null) FhirJson.WriteMeta(writer, profile);

@@ -9,37 +9,47 @@ public static partial class GenomicReportBuilder
     private const FindingKind AnyFinding = FindingKind.Variant | FindingKind.Haplotype | FindingKind.Genotype;
 
     /// <summary>Ids for every finding that can be derived from, before any resource refers to them.</summary>
-    private static (string[] Variants, string?[] Haplotypes, string?[] Genotypes) RegisterFindings(GenomicBuildContext context)
+    private static (Guid[] Variants, Guid?[] Haplotypes, Guid?[] Genotypes) RegisterFindings(GenomicBuildContext context)
     {
         var report = context.Report;
-        var variants = report.Variants.Select(v => Register(context, "Variant", v.Key, FindingKind.Variant)).ToArray();
-        var haplotypes = report.Haplotypes
-            .Select(h => !FhirJson.HasConcept(h.Value) ? Unusable(context, "haplotype", h.Key) : Register(context, "Haplotype", h.Key, FindingKind.Haplotype))
-            .ToArray();
-        var genotypes = report.Genotypes
-            .Select(g => !FhirJson.HasConcept(g.Value) ? Unusable(context, "genotype", g.Key) : Register(context, "Genotype", g.Key, FindingKind.Genotype))
-            .ToArray();
+        var variants = new Guid[report.Variants.Count];
+        for (var i = 0; i < variants.Length; i++) variants[i] = Register(context, "Variant", report.Variants[i].Key, FindingKind.Variant);
+        var haplotypes = new Guid?[report.Haplotypes.Count];
+        for (var i = 0; i < haplotypes.Length; i++)
+        {
+            var h = report.Haplotypes[i];
+            haplotypes[i] = !FhirJson.HasConcept(h.Value) ? Unusable(context, "haplotype", h.Key) : Register(context, "Haplotype", h.Key, FindingKind.Haplotype);
+        }
+
+        var genotypes = new Guid?[report.Genotypes.Count];
+        for (var i = 0; i < genotypes.Length; i++)
+        {
+            var g = report.Genotypes[i];
+            genotypes[i] = !FhirJson.HasConcept(g.Value) ? Unusable(context, "genotype", g.Key) : Register(context, "Genotype", g.Key, FindingKind.Genotype);
+        }
         return (variants, haplotypes, genotypes);
     }
 
-    private static string Register(GenomicBuildContext context, string kind, string key, FindingKind findingKind)
+    private static Guid Register(GenomicBuildContext context, string kind, string key, FindingKind findingKind)
     {
         var id = context.NewId(kind, key);
-        context.RegisterFinding(key, findingKind, "Observation/" + id);
+        context.RegisterFinding(key, findingKind, GenomicBuildContext.Reference("Observation", id));
         return id;
     }
 
-    private static string? Unusable(GenomicBuildContext context, string kind, string key)
+    private static Guid? Unusable(GenomicBuildContext context, string kind, string key)
     {
         context.Skip($"{kind} {key}", "value", $"the {kind} has no value (the IG requires one)");
         return null;
     }
 
-    private static void AddVariant(GenomicBuildContext context, VariantFinding variant, string id)
+    private static void AddVariant(GenomicBuildContext context, VariantFinding variant, Guid id)
     {
         // Variants are most of a genomic report: written straight to JSON (see FhirJson), as Observation() would build them.
         var components = new List<(ComponentSlice, ReportedValue, string?)>(variant.Components.Count + 1);
-        var used = new HashSet<ComponentSlice>();
+        // The non-repeating slices already used: a variant has a dozen components, so a list beats a set here.
+        var used = new List<ComponentSlice>(variant.Components.Count);
+        var ownAssembly = false;
         foreach (var component in variant.Components)
         {
             var code = component.Code.Code ?? "(no code)";
@@ -49,18 +59,25 @@ public static partial class GenomicReportBuilder
                 continue;
             }
 
-            if (!slice.Repeats && !used.Add(slice))
+            if (!slice.Repeats && !AddOnce(used, slice))
             {
                 context.Skip(Path(), code, $"the IG variant profile allows one '{slice.Name}' component; a repeat was not written");
                 continue;
             }
 
-            if (slice.Fits(component.Value, out var reason)) components.Add((slice, component.Value, component.Code.Display));
-            else context.Skip(Path(), code, reason!);
+            if (slice.Fits(component.Value, out var reason))
+            {
+                components.Add((slice, component.Value, component.Code.Display));
+                ownAssembly |= ReferenceEquals(slice, ComponentSlices.ReferenceSequenceAssembly);
+            }
+            else
+            {
+                context.Skip(Path(), code, reason!);
+            }
         }
 
         // The report's genome build describes every variant's coordinates: the variant carries it unless it says otherwise.
-        if (!used.Contains(ComponentSlices.ReferenceSequenceAssembly)
+        if (!ownAssembly
             && context.Report.GenomeBuild is { } build
             && ComponentSlices.ReferenceSequenceAssembly.Fits(build, out _))
         {
@@ -92,17 +109,28 @@ public static partial class GenomicReportBuilder
         string Path() => $"variant {variant.Key}";
     }
 
-    private static void AddHaplotype(GenomicBuildContext context, HaplotypeFinding haplotype, string id) =>
+    private static bool AddOnce(List<ComponentSlice> used, ComponentSlice slice)
+    {
+        foreach (var known in used)
+        {
+            if (ReferenceEquals(known, slice)) return false;
+        }
+
+        used.Add(slice);
+        return true;
+    }
+
+    private static void AddHaplotype(GenomicBuildContext context, HaplotypeFinding haplotype, Guid id) =>
         AddCalledValue(context, id, GenomicsCodes.HaplotypeProfile, GenomicsCodes.Haplotype, "Haplotype name",
             $"haplotype {haplotype.Key}", haplotype.Value, haplotype.DerivedFromKeys, [haplotype.Gene]);
 
-    private static void AddGenotype(GenomicBuildContext context, GenotypeFinding genotype, string id) =>
+    private static void AddGenotype(GenomicBuildContext context, GenotypeFinding genotype, Guid id) =>
         AddCalledValue(context, id, GenomicsCodes.GenotypeProfile, GenomicsCodes.Genotype, "Genotype display name",
             $"genotype {genotype.Key}", genotype.Value, genotype.DerivedFromKeys, genotype.Genes);
 
     /// <summary>A Haplotype or Genotype: a called value derived from variants or haplotypes, with its genes.</summary>
     private static void AddCalledValue(
-        GenomicBuildContext context, string id, string profile, string loincCode, string display, string path,
+        GenomicBuildContext context, Guid id, string profile, string loincCode, string display, string path,
         CodedValue value, IReadOnlyList<string> derivedFromKeys, IEnumerable<CodedValue?> genes)
     {
         var writer = context.BeginObservation(id, profile, (Coding.Loinc, loincCode, display), context.ObservationStatus(null), genomic: true);

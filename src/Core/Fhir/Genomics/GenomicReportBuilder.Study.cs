@@ -133,7 +133,7 @@ public static partial class GenomicReportBuilder
     };
 
     /// <summary>A GenomicStudy or GenomicStudyAnalysis Procedure up to its extensions (and basedOn), which the caller writes.</summary>
-    private static Utf8JsonWriter BeginProcedure(GenomicBuildContext context, string id, string profile)
+    private static Utf8JsonWriter BeginProcedure(GenomicBuildContext context, Guid id, string profile)
     {
         var writer = context.BeginResource("Procedure", id);
         FhirJson.WriteMeta(writer, profile);

@@ -69,16 +69,13 @@ public static partial class GenomicReportBuilder
         AddReport(context, serviceRequest, study, recommendations, presentedForms);
         NoteUnwritten(context);
 
-        var provenanceId = DeterministicIds.ForReportResource(provenance.LabId, report.Accession, "Provenance", "unit");
-        var targets = new List<string>(context.OwnedReferences.Count + 1);
-        targets.AddRange(context.OwnedReferences);
-        targets.Add(context.Patient.FullUrl);
+        var provenanceId = DeterministicIds.ForReportResourceGuid(provenance.LabId, report.Accession, "Provenance", "unit");
         var writer = context.BeginResource("Provenance", provenanceId);
-        ProvenanceResource.WriteBody(writer, targets, provenance, report.KnowledgeVersion);
+        ProvenanceResource.WriteBody(writer, context.OwnedReferences, provenance, report.KnowledgeVersion, context.Patient.FullUrl);
         context.EndResource();
 
         var bundles = context.Finish(maxEntriesPerBundle);
-        List<Formats.LabFileProblem> skipped = [.. report.Skipped, .. context.Skipped];
+        IReadOnlyList<Formats.LabFileProblem> skipped = context.Skipped.Count == 0 ? report.Skipped : [.. report.Skipped, .. context.Skipped];
         return new ReportTransaction(report.Accession, context.ReportReference, context.OwnedReferences, 1, bundles)
         {
             Skipped = skipped,
@@ -100,7 +97,7 @@ public static partial class GenomicReportBuilder
     {
         var report = context.Report;
         var genomic = IsGenomic(report);
-        var writer = context.BeginResource("DiagnosticReport", context.ReportReference["DiagnosticReport/".Length..]);
+        var writer = context.BeginResource("DiagnosticReport", context.ReportId);
         if (genomic) FhirJson.WriteMeta(writer, GenomicsCodes.GenomicReportProfile);
 
         // R4 DiagnosticReport has no note: the IG's genomic-report-note extension carries the lab's comments.

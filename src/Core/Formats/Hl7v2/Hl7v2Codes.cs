@@ -45,8 +45,20 @@ internal static partial class Hl7v2Codes
         if (KnownSystemOf(id) is { } known) return known;
         if (Oid().IsMatch(id)) return "urn:oid:" + id;
         if (IsHl7Table(id)) return "http://terminology.hl7.org/CodeSystem/v2-" + id[3..];
-        return $"urn:precisionmed:lab:{labId}:codes:{Uri.EscapeDataString(id)}";
+        return LabScoped(labId, id);
     }
+
+    /// <summary>A lab's own code system as a URI. A lab uses few: they are made once and shared (bounded, a safety net).</summary>
+    private static string LabScoped(string labId, string id)
+    {
+        if (LabScopedSystems.TryGetValue((labId, id), out var system)) return system;
+        system = $"urn:precisionmed:lab:{labId}:codes:{Uri.EscapeDataString(id)}";
+        if (LabScopedSystems.Count < MaxLabScopedSystems) LabScopedSystems.TryAdd((labId, id), system);
+        return system;
+    }
+
+    private const int MaxLabScopedSystems = 4096;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string LabId, string Id), string> LabScopedSystems = new();
 
     /// <summary>
     /// Whether <see cref="SystemOf"/> gives LOINC or a lab-scoped (<c>urn:precisionmed:</c>) system for a

@@ -60,43 +60,116 @@ public sealed partial class Hl7v2ReportMapper
 
     private void MapGenomicGroups(List<ObxRow> rows)
     {
-        var groups = rows.GroupBy(r => r.GroupKey, StringComparer.Ordinal)
-            .Select(g => new Group(g.Key, g.First().SubId, [.. g]))
-            .ToList();
-        var overall = groups.Where(IsOverall).ToList();
-        var rest = groups.Except(overall).ToList();
-        var complex = rest.Where(g => g.Has(ComplexHgvs) || g.Has(ComplexType)
-            || (!g.HasAny(VariantDefining) && !g.HasAny(PharmacogenomicItems) && !g.Has(Haplotype)
-                && (g.Has(ComplexId) || rest.Any(c => c.IsChildOf(g) && c.HasAny(VariantDefining))))).ToList();
-        var variants = rest.Except(complex).Where(g => g.HasAny(VariantDefining)).ToList();
-        var pharmacogenomic = rest.Except(complex).Except(variants).Where(g => g.HasAny(PharmacogenomicItems)).ToList();
-        var haplotypeDefinitions = rest.Except(complex).Except(variants).Except(pharmacogenomic).Where(g => g.Has(Haplotype)).ToList();
+        if (rows.Count == 0) return;
+
+        // Plain loops and lists rather than GroupBy/Except chains: this runs for every message, general lab ones too,
+        // and its iterators and sets were a third of a small message's mapping cost (issue 3's allocation target).
+        var groups = GroupByKey(rows);
+        List<Group> overall = [], complex = [], variants = [], pharmacogenomic = [], haplotypeDefinitions = [];
+        var rest = new List<Group>(groups.Count);
+        foreach (var group in groups) (IsOverall(group) ? overall : rest).Add(group);
+        foreach (var group in rest)
+        {
+            if (IsComplex(group, rest)) complex.Add(group);
+            else if (group.HasAny(VariantDefining)) variants.Add(group);
+            else if (group.HasAny(PharmacogenomicItems)) pharmacogenomic.Add(group);
+            else if (group.Has(Haplotype)) haplotypeDefinitions.Add(group);
+        }
 
         foreach (var group in variants) MapVariant(group);
         foreach (var group in complex) MapComplex(group, variants);
         foreach (var group in haplotypeDefinitions) MapHaplotypeDefinition(group, variants);
 
-        var medicationGroups = new HashSet<Group>();
-        foreach (var group in pharmacogenomic.Where(g => g.Has(Genotype) || g.HasAny(TherapeuticImplicationItems)))
-            MapPharmacogenomic(group, pharmacogenomic, medicationGroups);
-        foreach (var group in pharmacogenomic.Where(g => !medicationGroups.Contains(g) && !g.Has(Genotype) && !g.HasAny(TherapeuticImplicationItems)))
-            MapPharmacogenomic(group, pharmacogenomic, medicationGroups);
+        if (pharmacogenomic.Count > 0)
+        {
+            var medicationGroups = new HashSet<Group>();
+            foreach (var group in pharmacogenomic)
+            {
+                if (group.Has(Genotype) || group.HasAny(TherapeuticImplicationItems)) MapPharmacogenomic(group, pharmacogenomic, medicationGroups);
+            }
+
+            foreach (var group in pharmacogenomic)
+            {
+                if (!medicationGroups.Contains(group) && !group.Has(Genotype) && !group.HasAny(TherapeuticImplicationItems))
+                    MapPharmacogenomic(group, pharmacogenomic, medicationGroups);
+            }
+        }
 
         MapOverall(overall);
         MapPhaseRelationships();
 
         // What no finding took: study-level items are report fields, anything else a plain result.
-        foreach (var row in rows.Where(r => !_mapped.Contains(r.Occurrence) && !r.Skipped))
+        foreach (var row in rows)
         {
-            if (!MapOverallRow(row, refSeq: null)) MapLabResult(row);
+            if (!_mapped.Contains(row.Occurrence) && !row.Skipped && !MapOverallRow(row, refSeq: null)) MapLabResult(row);
         }
+    }
+
+    /// <summary>The rows by OBX-4 group key, groups in order of first appearance and rows in message order.</summary>
+    private static List<Group> GroupByKey(List<ObxRow> rows)
+    {
+        var groups = new List<Group>();
+        Dictionary<string, Group>? byKey = null;
+        foreach (var row in rows)
+        {
+            var key = row.GroupKey;
+            Group? group = null;
+            if (byKey is not null) byKey.TryGetValue(key, out group);
+            else
+            {
+                // Most messages have few groups: a scan beats a dictionary until there are many.
+                foreach (var candidate in groups)
+                {
+                    if (candidate.Key == key)
+                    {
+                        group = candidate;
+                        break;
+                    }
+                }
+            }
+
+            if (group is null)
+            {
+                group = new Group(key, row.SubId, []);
+                groups.Add(group);
+                if (byKey is null && groups.Count > 16)
+                {
+                    byKey = new Dictionary<string, Group>(StringComparer.Ordinal);
+                    foreach (var known in groups) byKey[known.Key] = known;
+                }
+                else byKey?.Add(key, group);
+            }
+
+            group.Rows.Add(row);
+        }
+
+        return groups;
+    }
+
+    /// <summary>A complex variant (compound heterozygote and the like): named as such, or holding nothing else and parent of variants.</summary>
+    private static bool IsComplex(Group group, List<Group> rest)
+    {
+        if (group.Has(ComplexHgvs) || group.Has(ComplexType)) return true;
+        if (group.HasAny(VariantDefining) || group.HasAny(PharmacogenomicItems) || group.Has(Haplotype)) return false;
+        if (group.Has(ComplexId)) return true;
+        foreach (var candidate in rest)
+        {
+            if (candidate.IsChildOf(group) && candidate.HasAny(VariantDefining)) return true;
+        }
+
+        return false;
     }
 
     private static bool IsOverall(Group group)
     {
         var sub = group.SubId;
         if (sub == "1" || (sub.Length > 1 && sub[0] == '1' && !char.IsAsciiDigit(sub[1]))) return true;
-        return group.Rows.All(r => OverallItems.Contains(r.Code) && r.Code != GenomicRefSeq);
+        foreach (var row in group.Rows)
+        {
+            if (!OverallItems.Contains(row.Code) || row.Code == GenomicRefSeq) return false;
+        }
+
+        return true;
     }
 
     private void MapVariant(Group group)
@@ -344,6 +417,7 @@ public sealed partial class Hl7v2ReportMapper
 
     private void MapOverall(List<Group> overall)
     {
+        if (overall.Count == 0) return;
         var refSeqs = overall.ToDictionary(g => g.Key, g => g.Of(GenomicRefSeq).FirstOrDefault(), StringComparer.Ordinal);
         foreach (var group in overall)
         {
@@ -405,6 +479,7 @@ public sealed partial class Hl7v2ReportMapper
 
     private void MapPhaseRelationships()
     {
+        if (_phaseRows.Count == 0) return;
         foreach (var set in _phaseRows.GroupBy(p => (p.Answer, p.Relationship)))
         {
             var variants = set.Select(p => p.VariantKey).Distinct(StringComparer.Ordinal).ToList();

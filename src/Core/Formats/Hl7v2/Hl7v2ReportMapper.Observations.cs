@@ -30,8 +30,10 @@ public sealed partial class Hl7v2ReportMapper
         MapGenomicGroups(genomic);
 
         // Notes under rows that did not become lab results still belong to the report.
-        foreach (var row in _rows.Where(r => r.Notes.Count > 0 && !_labResultRows.Contains(r.Occurrence)))
-            _notes.AddRange(row.Notes);
+        foreach (var row in _rows)
+        {
+            if (row.Notes.Count > 0 && !_labResultRows.Contains(row.Occurrence)) _notes.AddRange(row.Notes);
+        }
     }
 
     private static bool IsDocument(ObxRow row)

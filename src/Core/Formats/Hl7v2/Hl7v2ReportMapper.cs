@@ -67,16 +67,25 @@ public sealed partial class Hl7v2ReportMapper
 
         if (status == ReportStatus.Final)
         {
-            if (_rows.Any(r => r.Status == "C")) status = ReportStatus.Corrected;
-            else if (_rows.Any(r => r.Status == "A")) status = ReportStatus.Amended;
+            var corrected = false;
+            var amended = false;
+            foreach (var row in _rows)
+            {
+                corrected |= row.Status == "C";
+                amended |= row.Status == "A";
+            }
+
+            if (corrected) status = ReportStatus.Corrected;
+            else if (amended) status = ReportStatus.Amended;
         }
 
-        foreach (var row in _rows.Where(r => !_mapped.Contains(r.Occurrence) && !r.Skipped))
+        foreach (var row in _rows)
         {
             // A gap in the mapper, never silent.
-            Skip(row, null, "the observation was not mapped by any rule");
+            if (!_mapped.Contains(row.Occurrence) && !row.Skipped) Skip(row, null, "the observation was not mapped by any rule");
         }
 
+        // The mapper's own lists are handed over: it is discarded once the report is built.
         return new LabReport
         {
             Accession = AccessionOf(obr, orc),
@@ -89,19 +98,19 @@ public sealed partial class Hl7v2ReportMapper
             Specimen = SpecimenOf(),
             Conclusion = _conclusion.Count > 0 ? string.Join("\n", _conclusion) : null,
             ConclusionCode = _conclusionCode,
-            GenesStudied = [.. _genes],
+            GenesStudied = _genes,
             GenomeBuild = _genomeBuild,
-            RegionsStudied = [.. _regions],
-            Variants = [.. _variants],
-            DiagnosticImplications = [.. _implications],
-            Haplotypes = [.. _haplotypes],
-            Genotypes = [.. _genotypes],
-            TherapeuticImplications = [.. _therapeutic],
-            PhaseRelationships = [.. _phases],
-            LabResults = [.. _labResults],
-            Documents = [.. _documents],
-            Notes = [.. _notes],
-            Skipped = [.. _skipped],
+            RegionsStudied = _regions,
+            Variants = _variants,
+            DiagnosticImplications = _implications,
+            Haplotypes = _haplotypes,
+            Genotypes = _genotypes,
+            TherapeuticImplications = _therapeutic,
+            PhaseRelationships = _phases,
+            LabResults = _labResults,
+            Documents = _documents,
+            Notes = _notes,
+            Skipped = _skipped,
         };
     }
 
@@ -138,7 +147,9 @@ public sealed partial class Hl7v2ReportMapper
 
         var name = pid.Field(5);
         var family = name.Component(1).Subcomponent(1).Value;
-        var given = new[] { name.Component(2).Value, name.Component(3).Value }.Where(g => g.Length > 0).ToList();
+        var given = new List<string>(2);
+        if (name.Component(2).Value is { Length: > 0 } first) given.Add(first);
+        if (name.Component(3).Value is { Length: > 0 } middle) given.Add(middle);
         var gender = pid.Field(8).Component(1).Value.ToUpperInvariant() switch
         {
             "M" => "male",
