@@ -16,35 +16,60 @@ internal static class Hl7v2Values
     /// </summary>
     public static string? ToFhirDateTime(string ts)
     {
-        ts = ts.Trim();
-        if (ts.Length == 0) return null;
-        var zoneAt = ts.Length > 4 ? ts.IndexOfAny(['+', '-'], 4) : -1; // shorter than YYYY: not a date, rejected below
-        var local = zoneAt < 0 ? ts : ts[..zoneAt];
-        var zone = zoneAt < 0 ? string.Empty : ts[zoneAt..];
-        var dot = local.IndexOf('.', StringComparison.Ordinal);
-        var fraction = dot < 0 ? string.Empty : local[dot..];
+        // Spans throughout and one string at the end: every OBX, OBR and SPM time passes here (issue 3's allocation target).
+        var span = ts.AsSpan().Trim();
+        if (span.Length == 0) return null;
+        var zoneAt = span.Length > 4 ? span[4..].IndexOfAny('+', '-') : -1; // shorter than YYYY: not a date, rejected below
+        if (zoneAt >= 0) zoneAt += 4;
+        var local = zoneAt < 0 ? span : span[..zoneAt];
+        var zone = zoneAt < 0 ? default : span[zoneAt..];
+        var dot = local.IndexOf('.');
+        var fraction = dot < 0 ? default : local[dot..];
         var digits = dot < 0 ? local : local[..dot];
-        if (digits.Length is not (4 or 6 or 8 or 10 or 12 or 14) || !digits.All(char.IsAsciiDigit)) return null;
-        if (fraction.Length > 0 && (digits.Length != 14 || fraction.Length < 2 || !fraction[1..].All(char.IsAsciiDigit))) return null;
-        if (zone.Length > 0 && (zone.Length != 5 || !zone[1..].All(char.IsAsciiDigit))) return null;
+        if (digits.Length is not (4 or 6 or 8 or 10 or 12 or 14) || digits.ContainsAnyExceptInRange('0', '9')) return null;
+        if (fraction.Length > 0 && (digits.Length != 14 || fraction.Length < 2 || fraction[1..].ContainsAnyExceptInRange('0', '9'))) return null;
+        if (zone.Length > 0 && (zone.Length != 5 || zone[1..].ContainsAnyExceptInRange('0', '9'))) return null;
         if (!IsValidDate(digits)) return null;
-
-        var date = digits.Length switch
-        {
-            4 => digits,
-            6 => $"{digits[..4]}-{digits[4..6]}",
-            _ => $"{digits[..4]}-{digits[4..6]}-{digits[6..8]}",
-        };
-        if (digits.Length <= 8) return date;
-
-        var minutes = digits.Length >= 12 ? digits[10..12] : "00";
-        var seconds = digits.Length >= 14 ? digits[12..14] : "00";
-        if (int.Parse(digits[8..10], CultureInfo.InvariantCulture) > 23 || int.Parse(minutes, CultureInfo.InvariantCulture) > 59
-            || int.Parse(seconds, CultureInfo.InvariantCulture) > 60)
+        if (digits.Length == 4) return digits.Length == ts.Length ? ts : digits.ToString();
+        if (digits.Length > 8 && (TwoDigits(digits, 8) > 23 || (digits.Length >= 12 && TwoDigits(digits, 10) > 59) || (digits.Length >= 14 && TwoDigits(digits, 12) > 60)))
             return null;
-        var offset = zone.Length == 0 ? string.Empty : $"{zone[..3]}:{zone[3..]}";
-        return $"{date}T{digits[8..10]}:{minutes}:{seconds}{fraction}{offset}";
+
+        var length = digits.Length == 6 ? 7 : 10;
+        if (digits.Length > 8) length += 9 + fraction.Length + (zone.Length > 0 ? 6 : 0);
+        var chars = length <= 128 ? stackalloc char[length] : new char[length];
+        digits[..4].CopyTo(chars);
+        chars[4] = '-';
+        digits[4..6].CopyTo(chars[5..]);
+        if (digits.Length >= 8)
+        {
+            chars[7] = '-';
+            digits[6..8].CopyTo(chars[8..]);
+        }
+
+        if (digits.Length > 8)
+        {
+            chars[10] = 'T';
+            digits[8..10].CopyTo(chars[11..]);
+            chars[13] = ':';
+            if (digits.Length >= 12) digits[10..12].CopyTo(chars[14..]);
+            else "00".CopyTo(chars[14..]);
+            chars[16] = ':';
+            if (digits.Length >= 14) digits[12..14].CopyTo(chars[17..]);
+            else "00".CopyTo(chars[17..]);
+            fraction.CopyTo(chars[19..]);
+            if (zone.Length > 0)
+            {
+                var at = 19 + fraction.Length;
+                zone[..3].CopyTo(chars[at..]);
+                chars[at + 3] = ':';
+                zone[3..].CopyTo(chars[(at + 4)..]);
+            }
+        }
+
+        return new string(chars);
     }
+
+    private static int TwoDigits(ReadOnlySpan<char> digits, int at) => ((digits[at] - '0') * 10) + digits[at + 1] - '0';
 
     /// <summary>A birth date (PID-7) as a FHIR date: the time part, if any, is dropped.</summary>
     public static string? ToFhirDate(string ts)
@@ -131,14 +156,14 @@ internal static class Hl7v2Values
         return new TextValue(value.Value);
     }
 
-    private static bool IsValidDate(string digits)
+    private static bool IsValidDate(ReadOnlySpan<char> digits)
     {
         if (digits.Length < 6) return true;
-        var month = int.Parse(digits[4..6], CultureInfo.InvariantCulture);
+        var month = TwoDigits(digits, 4);
         if (month is < 1 or > 12) return false;
         if (digits.Length < 8) return true;
-        var day = int.Parse(digits[6..8], CultureInfo.InvariantCulture);
-        var year = int.Parse(digits[..4], CultureInfo.InvariantCulture);
+        var day = TwoDigits(digits, 6);
+        var year = (TwoDigits(digits, 0) * 100) + TwoDigits(digits, 2);
         return year >= 1 && day >= 1 && day <= DateTime.DaysInMonth(year, month);
     }
 }
