@@ -72,7 +72,7 @@ internal sealed class IngestRunner(IngestOptions options, TextWriter stdout, Tex
                 var provenance = new ReportProvenance(
                     options.LabId, Path.GetFullPath(path), plan.ContentHash, name, unit, plan.UnitCount,
                     File.GetLastWriteTimeUtc(path), PipelineOptions.CurrentVersion);
-                var transaction = await intake.BuildUnitAsync(open, provenance, cancellationToken);
+                using var transaction = await intake.BuildUnitAsync(open, provenance, cancellationToken);
                 resources += transaction.ResourceCount;
                 skipped.AddRange(transaction.Skipped.Select(s => plan.UnitCount > 1 ? $"report {unit + 1}: {s}" : s.ToString()));
                 var previous = writer is null ? null : await ReportWithdrawals.PreviousProvenanceAsync(transaction, writer, cancellationToken);

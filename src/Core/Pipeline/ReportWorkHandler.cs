@@ -161,6 +161,8 @@ public sealed class ReportWorkHandler(
             return await RejectAsync(item, unit, ex.Problem, cancellationToken);
         }
 
+        // Gives the builder's UTF-8 buffer back to the pool when the unit is done, whichever way it ends.
+        using var built = transaction;
         ReportWithdrawal? withdrawal;
         FhirWriteResult? written = null;
         try

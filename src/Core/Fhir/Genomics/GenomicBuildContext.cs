@@ -49,6 +49,9 @@ internal sealed class GenomicBuildContext
     private static readonly byte[] BundleStart = "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":["u8.ToArray();
     private static readonly byte[] BundleEnd = "]}"u8.ToArray();
 
+    /// <summary>The most a thread keeps of its write buffer between builds (an HL7 v2 report takes tens of KB).</summary>
+    private const int MaxKeptScratchBytes = 1024 * 1024;
+
     [ThreadStatic] private static ArrayBufferWriter<byte>? t_scratch;
     [ThreadStatic] private static Utf8JsonWriter? t_writer;
 
@@ -268,6 +271,14 @@ internal sealed class GenomicBuildContext
         }
 
         offsets[bundleCount] = at;
+
+        // A VCF report of thousands of variants grows the buffer to megabytes: the thread does not keep that much.
+        if (_scratch.Capacity > MaxKeptScratchBytes)
+        {
+            t_scratch = null;
+            t_writer = null;
+        }
+
         return new Utf8Bundles(buffer, offsets);
     }
 

@@ -192,17 +192,9 @@ public static partial class GenomicReportBuilder
                 (ComponentSlices.ModeOfInheritance, implication.ModeOfInheritance),
                 (ComponentSlices.ConclusionString, Text(implication.Conclusion)),
             ]);
-        var writer = context.BeginObservation(
-            id,
-            GenomicsCodes.DiagnosticImplicationProfile,
-            (GenomicsCodes.TbdCodes, GenomicsCodes.DiagnosticImplication, "Diagnostic Implication"),
-            context.ObservationStatus(null),
-            genomic: true);
-        WriteCitation(writer, citation);
-        WriteNote(writer, implication.Note);
-        WriteDerivedFrom(writer, derivedFrom);
-        WriteComponents(writer, components);
-        context.Results.Add(context.EndResource());
+        WriteImplication(
+            context, id, GenomicsCodes.DiagnosticImplicationProfile,
+            (GenomicsCodes.TbdCodes, GenomicsCodes.DiagnosticImplication, "Diagnostic Implication"), citation, implication.Note, derivedFrom, components);
     }
 
     private static string? AddTherapeuticImplication(GenomicBuildContext context, TherapeuticImplicationFinding implication)
@@ -226,14 +218,19 @@ public static partial class GenomicReportBuilder
                 .. implication.Implications.Select(i => (ComponentSlices.TherapeuticImplication, (ReportedValue?)i)),
                 (ComponentSlices.ConclusionString, Text(implication.Conclusion)),
             ]);
-        var writer = context.BeginObservation(
-            id,
-            GenomicsCodes.TherapeuticImplicationProfile,
-            (GenomicsCodes.TbdCodes, GenomicsCodes.TherapeuticImplication, "Therapeutic Implication"),
-            context.ObservationStatus(null),
-            genomic: true);
+        return WriteImplication(
+            context, id, GenomicsCodes.TherapeuticImplicationProfile,
+            (GenomicsCodes.TbdCodes, GenomicsCodes.TherapeuticImplication, "Therapeutic Implication"), citation, implication.Note, derivedFrom, components);
+    }
+
+    /// <summary>A Diagnostic or Therapeutic implication Observation: what the two share, in the profiles' order.</summary>
+    private static string WriteImplication(
+        GenomicBuildContext context, Guid id, string profile, (string System, string Code, string Display) code, string? citation, string? note,
+        List<string> derivedFrom, List<(ComponentSlice, ReportedValue, string?)> components)
+    {
+        var writer = context.BeginObservation(id, profile, code, context.ObservationStatus(null), genomic: true);
         WriteCitation(writer, citation);
-        WriteNote(writer, implication.Note);
+        WriteNote(writer, note);
         WriteDerivedFrom(writer, derivedFrom);
         WriteComponents(writer, components);
         var reference = context.EndResource();

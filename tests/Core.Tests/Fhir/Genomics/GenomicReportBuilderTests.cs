@@ -169,6 +169,75 @@ public sealed class GenomicReportBuilderTests
         Assert.Equal(first.Bundles.Select(b => b.ToJsonString()), second.Bundles.Select(b => b.ToJsonString()));
     }
 
+    [Theory]
+    [InlineData(ReportTransactionBuilder.MaxEntriesPerBundle)]
+    [InlineData(4)]
+    public void Build_WrittenBundles_AreTheBundlesAsParsed(int maxEntriesPerBundle)
+    {
+        using var transaction = GenomicReportBuilder.Build(RichReport(), Provenance, maxEntriesPerBundle);
+
+        // Written before anyone reads Bundles: the builder's own UTF-8, which must be the same JSON the nodes give.
+        var written = Enumerable.Range(0, transaction.BundleCount).Select(i => Utf8(transaction, i)).ToList();
+
+        Assert.Equal(transaction.Bundles.Count, transaction.BundleCount);
+        Assert.Equal(transaction.Bundles.Select(b => b.ToJsonString()), written);
+    }
+
+    [Fact]
+    public void Build_BundlesEdited_WriteBundleWritesTheEdit()
+    {
+        // ReportAmendments edits the report's status in the nodes: what is written must follow.
+        using var transaction = GenomicReportBuilder.Build(RichReport(), Provenance);
+        var report = transaction.ReportResource()!;
+        report["status"] = "amended";
+
+        Assert.Contains("\"status\":\"amended\"", Utf8(transaction, transaction.BundleCount - 1), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Build_DisposedBeforeBundlesWereRead_SaysSoRatherThanReadingAReturnedBuffer()
+    {
+        var transaction = GenomicReportBuilder.Build(RichReport(), Provenance);
+        transaction.Dispose();
+
+        Assert.Throws<ObjectDisposedException>(() => transaction.Bundles);
+    }
+
+    [Fact]
+    public void Build_Copied_TheCopyHasBundlesOfItsOwn()
+    {
+        var transaction = GenomicReportBuilder.Build(RichReport(), Provenance);
+        var copy = transaction with { KnowledgeVersion = "v2" };
+        var json = copy.Bundles.Select(b => b.ToJsonString()).ToList();
+        transaction.Dispose();
+
+        Assert.Equal(json, copy.Bundles.Select(b => b.ToJsonString()));
+    }
+
+    [Fact]
+    public void Build_AfterAReportOfMegabytes_TheNextReportIsWrittenTheSame()
+    {
+        // A large VCF report makes the thread drop its grown write buffer: the next build must not notice.
+        var expected = GenomicReportBuilder.Build(RichReport(), Provenance).Bundles.Select(b => b.ToJsonString()).ToList();
+        var variants = Enumerable.Range(0, 3000).Select(i => new VariantFinding(
+            $"v{i}", VariantAssessment.Present, [new ReportComponent(Coding.LoincCode("81290-9"), new TextValue($"NC_000001.11:g.{1000 + i}A>G"))])).ToList();
+
+        using (var large = GenomicReportBuilder.Build(RichReport() with { Variants = variants }, Provenance))
+        {
+            Assert.True(Enumerable.Range(0, large.BundleCount).Sum(i => Utf8(large, i).Length) > 1024 * 1024);
+            Assert.True(large.OwnedReferences.Count > 3000);
+        }
+
+        Assert.Equal(expected, GenomicReportBuilder.Build(RichReport(), Provenance).Bundles.Select(b => b.ToJsonString()));
+    }
+
+    private static string Utf8(ReportTransaction transaction, int bundle)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        transaction.WriteBundle(bundle, buffer);
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
     [Fact]
     public void Build_VariantsWithDifferentOrRepeatedKeys_NeverCollapse()
     {
