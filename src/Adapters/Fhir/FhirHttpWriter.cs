@@ -1,6 +1,6 @@
+using System.Buffers;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Polly.CircuitBreaker;
@@ -22,7 +22,10 @@ internal sealed class FhirHttpWriter(HttpClient http) : IFhirWriter
 
     public async Task<FhirWriteResult> WriteTransactionAsync(JsonObject bundle, CancellationToken cancellationToken)
     {
-        using var content = new ByteArrayContent(Encoding.UTF8.GetBytes(bundle.ToJsonString()));
+        // Straight to UTF-8 (a bundle of a large VCF report is megabytes: no string of it on the way).
+        var utf8 = new ArrayBufferWriter<byte>(16 * 1024);
+        using (var json = new Utf8JsonWriter(utf8)) bundle.WriteTo(json);
+        using var content = new ReadOnlyMemoryContent(utf8.WrittenMemory);
         content.Headers.ContentType = FhirJson;
         using var request = new HttpRequestMessage(HttpMethod.Post, string.Empty) { Content = content };
         var body = await SendAsync(request, notFoundIsNull: false, cancellationToken);
