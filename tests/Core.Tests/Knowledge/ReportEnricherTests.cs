@@ -35,6 +35,25 @@ public sealed class ReportEnricherTests
         ("69547-8", new TextValue("C")),
         ("69551-0", new TextValue("T")));
 
+    [Theory]
+    [InlineData("96527334999999999999999")] // past long: the cast threw an OverflowException out of the pipeline (found by the HL7 v2 fuzz test)
+    [InlineData("128906220.5")]
+    [InlineData("0")]
+    public async Task Enrich_StartThatIsNoChromosomePosition_NoLocationAndNoException(string start)
+    {
+        var (enricher, _) = Create();
+        var position = decimal.Parse(start, System.Globalization.CultureInfo.InvariantCulture);
+        var variant = Acad9Grch38() with
+        {
+            Components = [.. Acad9Grch38().Components.Select(c => c.Code.Code == "81254-5" ? c with { Value = new RangeValue(position, null) } : c)],
+        };
+        var report = new LabReport { Accession = "A1", Patient = Patient, Variants = [variant] };
+
+        Assert.Null(ReportEnricher.LocationOf(report, variant));
+        var enriched = await enricher.EnrichAsync(report, "lab-a", TestContext.Current.CancellationToken);
+        Assert.Single(enriched.Variants);
+    }
+
     [Fact]
     public async Task Enrich_KnownVariantByLocation_AddsClinVarDiagnosticImplicationAndVersion()
     {

@@ -20,6 +20,7 @@ public sealed class Hl7v2RoundTripTests
         { "somatic_from_oncologyexamples", "Bundle-bundle-oncology-report-example.json" },
         { "somatic_braf_from_oncology_diagnostic", "Bundle-bundle-oncology-diagnostic.json" },
         { "compound_het_from_compound_heterozygote", "Bundle-bundle-compound-heterozygote.json" },
+        { "phase_cis_from_sequence_phase_relation", "Bundle-bundle-sequence-phase-relation-CYP2C19.json" },
     };
 
     /// <summary>

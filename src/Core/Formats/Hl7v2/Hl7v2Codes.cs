@@ -109,15 +109,33 @@ internal static partial class Hl7v2Codes
         return (value, AuthoritySystem(ei.Component(2).Value, ei.Component(3).Value, ei.Component(4).Value, labId));
     }
 
-    /// <summary>The system for an assigning authority: its OID when it has one, else a lab-scoped name.</summary>
+    /// <summary>
+    /// The system for an assigning authority: the one its universal id names (<see cref="UniversalIdSystem"/>), else a
+    /// lab-scoped name for its namespace id.
+    /// </summary>
     public static string? AuthoritySystem(string namespaceId, string universalId, string universalIdType, string labId)
     {
-        if (universalId.Length > 0 && Oid().IsMatch(universalId)
-            && (universalIdType.Length == 0 || universalIdType.Equals("ISO", StringComparison.OrdinalIgnoreCase)))
-            return "urn:oid:" + universalId;
+        if (UniversalIdSystem(universalId, universalIdType) is { } universal) return universal;
         if (namespaceId.Length > 0) return $"urn:precisionmed:lab:{labId}:assigner:{Uri.EscapeDataString(namespaceId)}";
-        if (universalId.Length > 0 && Uri.TryCreate(universalId, UriKind.Absolute, out _)) return universalId;
         return null;
+    }
+
+    /// <summary>
+    /// The system an assigning authority's universal id (HD-2, HD-3) names on its own, anywhere: an ISO OID as
+    /// <c>urn:oid:</c>, a URI as itself; null when it names none. Untyped, only an OID or an http(s)/urn URI counts
+    /// ("HOSP:12" parses as a URI but is a local name).
+    /// </summary>
+    public static string? UniversalIdSystem(string universalId, string universalIdType)
+    {
+        if (universalId.Length == 0) return null;
+        var untyped = universalIdType.Length == 0;
+        if (Oid().IsMatch(universalId) && (untyped || universalIdType.Equals("ISO", StringComparison.OrdinalIgnoreCase)))
+            return "urn:oid:" + universalId;
+        if (!Uri.TryCreate(universalId, UriKind.Absolute, out var uri)) return null;
+        return universalIdType.Equals("URI", StringComparison.OrdinalIgnoreCase)
+            || (untyped && uri.Scheme is "http" or "https" or "urn")
+            ? universalId
+            : null;
     }
 
     /// <summary>An interpretation flag (OBX-8, table 0078): the v3 ObservationInterpretation code it equals.</summary>

@@ -65,9 +65,11 @@ public sealed class Hl7v2Format : IReportFormat
         var message = Hl7v2Parser.ParseOruR01(messages[provenance.UnitIndex]);
         if (_enricher is null) return GenomicReportBuilder.Build(Hl7v2ReportMapper.Map(message, provenance.LabId), provenance);
 
-        // Local OBX-3 codes are read as LOINC before mapping, so the lab's panel items group like LOINC-coded ones.
+        // Local OBX-3 codes are read as LOINC before mapping, so the lab's panel items group like LOINC-coded ones;
+        // the lab profile's patient identifier system names the patient numbers the lab sends without an OID.
         var localCodes = await _enricher.LabCodesAsync(provenance.LabId, LocalObservationCodes(message), cancellationToken);
-        var report = Hl7v2ReportMapper.Map(message, provenance.LabId, localCodes);
+        var patientSystem = await _enricher.LabPatientIdentifierSystemAsync(provenance.LabId, cancellationToken);
+        var report = Hl7v2ReportMapper.Map(message, provenance.LabId, new Hl7v2LabConventions(localCodes, patientSystem));
         report = await _enricher.EnrichAsync(report, provenance.LabId, cancellationToken);
         if (_documents is not null) report = await _documents.OffloadAsync(report, provenance, cancellationToken);
         return GenomicReportBuilder.Build(report, provenance);

@@ -103,9 +103,14 @@ public sealed partial class Hl7v2ReportMapper
             }
         }
 
-        public string FhirStatus => Status switch
+        /// <summary>
+        /// The row's OBX-11 as a FHIR Observation status; null when OBX-11 is empty (the wrapped vcf2hl7v2 fragments
+        /// send none), so the row takes the report's OBR-25 status rather than claiming final under a preliminary report.
+        /// </summary>
+        public string? FhirStatus => Status switch
         {
-            "" or "F" or "U" => "final",
+            "" => null,
+            "F" or "U" => "final",
             "C" => "corrected",
             "A" => "amended",
             "P" or "R" or "S" => "preliminary",

@@ -22,12 +22,14 @@ public sealed partial class Hl7v2ReportMapper
     private readonly HashSet<int> _mapped = [];
 
     private readonly IReadOnlyDictionary<string, string>? _localCodes;
+    private readonly string? _labPatientSystem;
 
-    private Hl7v2ReportMapper(Hl7v2Message message, string labId, IReadOnlyDictionary<string, string>? localCodes)
+    private Hl7v2ReportMapper(Hl7v2Message message, string labId, Hl7v2LabConventions? conventions)
     {
         _message = message;
         _labId = labId;
-        _localCodes = localCodes;
+        _localCodes = conventions?.LocalCodes;
+        _labPatientSystem = conventions?.PatientIdentifierSystem?.Trim();
     }
 
     /// <summary>Maps a parsed ORU^R01 message from the lab <paramref name="labId"/>.</summary>
@@ -35,19 +37,20 @@ public sealed partial class Hl7v2ReportMapper
     public static LabReport Map(Hl7v2Message message, string labId) => Map(message, labId, out _);
 
     /// <summary>
-    /// As <see cref="Map(Hl7v2Message, string)"/>, with the lab's local OBX-3 codes read as the LOINC codes its code map
-    /// gives them (<paramref name="localCodes"/>: local code → LOINC), so a lab that codes panel items locally is grouped
-    /// and mapped like one that sends LOINC. The local coding is kept beside the LOINC one.
+    /// As <see cref="Map(Hl7v2Message, string)"/>, under the lab's conventions: its local OBX-3 codes are read as the
+    /// LOINC codes its code map gives them, so a lab that codes panel items locally is grouped and mapped like one that
+    /// sends LOINC (the local coding is kept beside the LOINC one); its patient numbers sent without an OID or URI take
+    /// its profile's patient identifier system.
     /// </summary>
-    public static LabReport Map(Hl7v2Message message, string labId, IReadOnlyDictionary<string, string>? localCodes) =>
-        Map(message, labId, out _, localCodes);
+    public static LabReport Map(Hl7v2Message message, string labId, Hl7v2LabConventions? conventions) =>
+        Map(message, labId, out _, conventions);
 
     /// <summary>As <see cref="Map(Hl7v2Message, string)"/>, also giving how many OBX rows were mapped (for the loss account).</summary>
-    internal static LabReport Map(Hl7v2Message message, string labId, out int mappedObservations, IReadOnlyDictionary<string, string>? localCodes = null)
+    internal static LabReport Map(Hl7v2Message message, string labId, out int mappedObservations, Hl7v2LabConventions? conventions = null)
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentException.ThrowIfNullOrEmpty(labId);
-        var mapper = new Hl7v2ReportMapper(message, labId, localCodes);
+        var mapper = new Hl7v2ReportMapper(message, labId, conventions);
         var report = mapper.Build();
         mappedObservations = mapper._mapped.Count;
         return report;
@@ -133,14 +136,10 @@ public sealed partial class Hl7v2ReportMapper
 
         var identifiers = new List<PatientIdentifier>();
         var pid3 = pid.Field(3);
-        for (var i = 1; i <= pid3.RepetitionCount; i++) AddIdentifier(pid3.Repetition(i), identifiers);
+        AddIdentifiers(pid3, identifiers);
 
         // PID-2 (external id, 2.3 and 2.4) is used only when PID-3 holds no identifier: the NWGMSA feed sends the NHS number there.
-        if (identifiers.Count == 0)
-        {
-            var pid2 = pid.Field(2);
-            for (var i = 1; i <= pid2.RepetitionCount; i++) AddIdentifier(pid2.Repetition(i), identifiers);
-        }
+        if (identifiers.Count == 0) AddIdentifiers(pid.Field(2), identifiers);
 
         if (identifiers.Count == 0)
             throw new LabFileRejectedException(pid3.Position, "PID-3 (patient identifier list) holds no identifier with a value: the report cannot be tied to a patient");
@@ -162,16 +161,72 @@ public sealed partial class Hl7v2ReportMapper
             Hl7v2Values.ToFhirDate(pid.Field(7).Component(1).Value), gender);
     }
 
-    private void AddIdentifier(Hl7v2Element cx, List<PatientIdentifier> identifiers)
+    /// <summary>
+    /// The identifiers of a CX list. A system comes from, in order: the assigning authority's OID or URI (CX-4.2/4.3,
+    /// the same anywhere); the lab profile's patient identifier system, for the lab's own patient numbers (see
+    /// <see cref="LabPatientSystemFor"/>); a lab-scoped name for the authority's namespace (CX-4.1); a lab-scoped default.
+    /// </summary>
+    private void AddIdentifiers(Hl7v2Element list, List<PatientIdentifier> identifiers)
     {
-        var value = cx.Component(1).Value.Trim();
-        if (value.Length == 0) return;
-        var authority = cx.Component(4);
-        var system = Hl7v2Codes.AuthoritySystem(authority.Subcomponent(1).Value, authority.Subcomponent(2).Value,
-            authority.Subcomponent(3).Value, _labId) ?? $"urn:precisionmed:lab:{_labId}:patient-id";
-        var type = cx.Component(5).Value;
-        identifiers.Add(new PatientIdentifier(system, value, type.Length > 0 ? type : null));
+        var labSystem = LabPatientSystemFor(list);
+        for (var i = 1; i <= list.RepetitionCount; i++)
+        {
+            var cx = list.Repetition(i);
+            var value = cx.Component(1).Value.Trim();
+            if (value.Length == 0) continue;
+            var authority = cx.Component(4);
+            var type = cx.Component(5).Value.Trim();
+            var system = Hl7v2Codes.UniversalIdSystem(authority.Subcomponent(2).Value.Trim(), authority.Subcomponent(3).Value.Trim())
+                ?? (labSystem is not null && IsLabPatientNumber(type) ? labSystem : null)
+                ?? Hl7v2Codes.AuthoritySystem(authority.Subcomponent(1).Value, string.Empty, string.Empty, _labId)
+                ?? $"urn:precisionmed:lab:{_labId}:patient-id";
+            identifiers.Add(new PatientIdentifier(system, value, type.Length > 0 ? type : null));
+        }
     }
+
+    /// <summary>
+    /// The lab profile's patient identifier system, when it can name the list's patient numbers without an OID or URI.
+    /// It is the system of the lab's own numbers, so it is not given to another kind of id sent beside them (a national
+    /// number, type NH, SS...), nor when those numbers come from more than one assigning authority: giving two
+    /// authorities' numbers one system could match another patient's record, so the lab-scoped names are kept and the
+    /// ambiguity is reported. A profile system that is not an absolute URI is not used either (reported too).
+    /// </summary>
+    private string? LabPatientSystemFor(Hl7v2Element list)
+    {
+        if (string.IsNullOrEmpty(_labPatientSystem)) return null;
+        if (!Uri.TryCreate(_labPatientSystem, UriKind.Absolute, out _))
+        {
+            _skipped.Add(new LabFileProblem(list.Position,
+                "the lab profile's patientIdentifierSystem is not an absolute URI: it is not used, the patient identifiers keep lab-scoped systems"));
+            return null;
+        }
+
+        string? authorityName = null;
+        for (var i = 1; i <= list.RepetitionCount; i++)
+        {
+            var cx = list.Repetition(i);
+            var authority = cx.Component(4);
+            if (cx.Component(1).Value.Trim().Length == 0 || !IsLabPatientNumber(cx.Component(5).Value.Trim())
+                || Hl7v2Codes.UniversalIdSystem(authority.Subcomponent(2).Value.Trim(), authority.Subcomponent(3).Value.Trim()) is not null)
+                continue;
+
+            var name = authority.Subcomponent(1).Value.Trim();
+            authorityName ??= name;
+            if (!authorityName.Equals(name, StringComparison.OrdinalIgnoreCase))
+            {
+                _skipped.Add(new LabFileProblem(list.Position,
+                    "patient numbers of more than one assigning authority without an OID or URI: the lab profile's patientIdentifierSystem "
+                    + "could name either, so it is not used and they keep lab-scoped systems"));
+                return null;
+            }
+        }
+
+        return _labPatientSystem;
+    }
+
+    /// <summary>An identifier the lab profile's system may name: untyped, a medical record number or a patient internal id.</summary>
+    private static bool IsLabPatientNumber(string type) =>
+        type.Length == 0 || type.Equals("MR", StringComparison.OrdinalIgnoreCase) || type.Equals("PI", StringComparison.OrdinalIgnoreCase);
 
     private static ReportStatus ReportStatusOf(Hl7v2Segment obr)
     {

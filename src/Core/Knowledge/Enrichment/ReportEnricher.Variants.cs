@@ -91,8 +91,12 @@ public sealed partial class ReportEnricher
         var position = (Component("81254-5") as RangeValue)?.Low;
         var reference = (Component("69547-8") as TextValue)?.Text;
         var alternate = (Component("69551-0") as TextValue)?.Text;
-        if (build is null || chromosome is null || position is not > 0 || string.IsNullOrWhiteSpace(reference) || string.IsNullOrWhiteSpace(alternate)) return null;
-        return new VariantLocation(build, chromosome, (long)position.Value, reference, alternate);
+        if (build is null || chromosome is null || string.IsNullOrWhiteSpace(reference) || string.IsNullOrWhiteSpace(alternate)) return null;
+
+        // A start is a whole number a chromosome can have: a lab's (or a damaged file's) 1e30 or 12.5 locates nothing,
+        // and the cast below would throw on the first.
+        if (position is not { } start || start <= 0 || start > long.MaxValue || decimal.Truncate(start) != start) return null;
+        return new VariantLocation(build, chromosome, (long)start, reference, alternate);
     }
 
     /// <summary>1..22, X, Y, MT from a RefSeq chromosome accession (NC_000003.12 → 3); null for anything else (NG_, NM_).</summary>

@@ -75,6 +75,12 @@ public sealed partial class ReportEnricher(KnowledgeLookup knowledge)
         return mapped;
     }
 
+    /// <summary>The system the lab's profile gives its patient numbers, if its profile names one (a cached point read).</summary>
+    public async Task<string?> LabPatientIdentifierSystemAsync(string labId, CancellationToken cancellationToken) =>
+        await knowledge.FindLabProfileAsync(labId, cancellationToken) is { PatientIdentifierSystem: { } system } && !string.IsNullOrWhiteSpace(system)
+            ? system.Trim()
+            : null;
+
     /// <summary>A lab-local code (OBR-4, a general OBX-3) gains the LOINC code the lab's code map gives it; a LOINC-coded value is left alone.</summary>
     private async Task<CodedValue?> NormaliseLabCodeAsync(string labId, CodedValue? code, CancellationToken cancellationToken)
     {

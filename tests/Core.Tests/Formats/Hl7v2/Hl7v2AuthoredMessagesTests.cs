@@ -5,7 +5,7 @@ namespace PrecisionMed.Core.Tests.Formats.Hl7v2;
 
 /// <summary>
 /// The authored messages that encode IG example bundles: the LabReport carries every gene, HGVS,
-/// zygosity, source class, significance, genotype, haplotype and medication implication of the example.
+/// zygosity, source class, significance, genotype, haplotype, medication implication and phase of the example.
 /// </summary>
 public sealed class Hl7v2AuthoredMessagesTests
 {
@@ -15,6 +15,7 @@ public sealed class Hl7v2AuthoredMessagesTests
     [InlineData("somatic_from_oncologyexamples")]
     [InlineData("somatic_braf_from_oncology_diagnostic")]
     [InlineData("compound_het_from_compound_heterozygote")]
+    [InlineData("phase_cis_from_sequence_phase_relation")]
     public void Map_AuthoredMessage_CarriesTheExpectedMeaning(string name)
     {
         using var expected = JsonDocument.Parse(Hl7v2TestMessages.Corpus($"authored/{name}.expected.json"));
@@ -30,6 +31,7 @@ public sealed class Hl7v2AuthoredMessagesTests
         CheckAll(root, "significance", report.DiagnosticImplications.Select(d => d.ClinicalSignificance).OfType<CodedValue>());
         CheckAll(root, "genotypes", report.Genotypes.Select(g => g.Value));
         CheckAll(root, "haplotypes", report.Haplotypes.Select(h => h.Value));
+        CheckAll(root, "phase", report.PhaseRelationships.Select(p => new CodedValue([], p.Relationship)));
 
         if (root.TryGetProperty("medications", out var medications))
         {
@@ -48,7 +50,7 @@ public sealed class Hl7v2AuthoredMessagesTests
     [Fact]
     public void ExpectedFiles_AreAllTested()
     {
-        Assert.Equal(5, Hl7v2ReportMapperCorpusTests.AuthoredFiles(".expected.json").Count());
+        Assert.Equal(6, Hl7v2ReportMapperCorpusTests.AuthoredFiles(".expected.json").Count());
     }
 
     [Fact]

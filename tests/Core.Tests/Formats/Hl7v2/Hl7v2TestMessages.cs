@@ -1,5 +1,8 @@
 using System.Text;
+using System.Text.Json.Nodes;
+using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Formats.Hl7v2;
+using PrecisionMed.Core.Knowledge.Enrichment;
 
 namespace PrecisionMed.Core.Tests.Formats.Hl7v2;
 
@@ -20,6 +23,25 @@ internal static class Hl7v2TestMessages
     public static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
 
     public static Hl7v2Message Parse(string text) => Hl7v2Parser.Parse(Bytes(text));
+
+    /// <summary>The first message of <paramref name="content"/> as the pipeline builds it: mapped, enriched from the embedded seed, built.</summary>
+    public static Task<ReportTransaction> BuildAsync(byte[] content, string labId = "lab-a") =>
+        new Hl7v2Format(ReportEnricher.WithEmbeddedSeed()).BuildUnitAsync(
+            new MemoryStream(content, writable: false),
+            new ReportProvenance(labId, $"incoming/{labId}/m.hl7", new string('0', 64), "m.hl7", 0, 1, new DateTimeOffset(2026, 3, 14, 9, 30, 0, TimeSpan.Zero), "test"),
+            TestContext.Current.CancellationToken);
+
+    /// <summary>Every resource of every bundle of the transaction, in bundle order.</summary>
+    public static List<JsonObject> Resources(ReportTransaction transaction) =>
+        [.. transaction.Bundles.SelectMany(b => b["entry"]!.AsArray()).Select(e => e!["resource"]!.AsObject())];
+
+    /// <summary>The Observations of one Genomics IG profile (its last URL segment, e.g. <c>variant</c>).</summary>
+    public static List<JsonObject> ObservationsOf(ReportTransaction transaction, string profile) =>
+        [.. Resources(transaction).Where(r => (string?)r["resourceType"] == "Observation"
+            && r["meta"]?["profile"]?.AsArray().Any(p => ((string?)p)?.EndsWith("/StructureDefinition/" + profile, StringComparison.Ordinal) == true) == true)];
+
+    /// <summary><c>Type/id</c> of a resource, as the bundle's references name it.</summary>
+    public static string ReferenceTo(JsonObject resource) => $"{(string?)resource["resourceType"]}/{(string?)resource["id"]}";
 
     public static string CorpusRoot => TestFiles.PathOf("hl7v2");
 

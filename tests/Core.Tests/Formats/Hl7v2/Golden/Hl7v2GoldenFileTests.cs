@@ -33,6 +33,7 @@ public sealed class Hl7v2GoldenFileTests
         "authored/somatic_from_oncologyexamples.hl7",
         "authored/somatic_braf_from_oncology_diagnostic.hl7",
         "authored/compound_het_from_compound_heterozygote.hl7",
+        "authored/phase_cis_from_sequence_phase_relation.hl7",
         "authored/structural_cnv.hl7",
         "authored/corrected_germline.hl7",
         "authored/batch_three_messages.hl7",
