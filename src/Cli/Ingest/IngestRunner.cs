@@ -67,6 +67,7 @@ internal sealed class IngestRunner(IngestOptions options, TextWriter stdout, Tex
             var bundleFiles = new List<string>();
             var skipped = new List<string>();
             var withdrawn = new List<string>();
+            var recordCounts = new SortedDictionary<string, long>(StringComparer.Ordinal);
             for (var unit = 0; unit < plan.UnitCount; unit++)
             {
                 var provenance = new ReportProvenance(
@@ -75,6 +76,7 @@ internal sealed class IngestRunner(IngestOptions options, TextWriter stdout, Tex
                 using var transaction = await intake.BuildUnitAsync(open, provenance, cancellationToken);
                 resources += transaction.ResourceCount;
                 skipped.AddRange(transaction.Skipped.Select(s => plan.UnitCount > 1 ? $"report {unit + 1}: {s}" : s.ToString()));
+                foreach (var (outcome, count) in transaction.RecordCounts) recordCounts[outcome] = recordCounts.GetValueOrDefault(outcome) + count;
                 var previous = writer is null ? null : await ReportWithdrawals.PreviousProvenanceAsync(transaction, writer, cancellationToken);
                 if (writer is not null) await ReportAmendments.ApplyAsync(transaction, plan.ContentHash, previous, writer, cancellationToken);
                 if (writer is not null && await ReportWithdrawals.FindAsync(transaction, previous, writer, cancellationToken) is { } withdrawal)
@@ -96,6 +98,7 @@ internal sealed class IngestRunner(IngestOptions options, TextWriter stdout, Tex
             return new IngestResult(path, Describe(plan.Format), plan.UnitCount, resources, "ingested", null, bundleFiles, skipped)
             {
                 Withdrawn = withdrawn,
+                RecordCounts = recordCounts.Count > 0 ? recordCounts : null,
             };
         }
         catch (LabFileRejectedException ex)
@@ -175,4 +178,7 @@ internal sealed record IngestResult(
 {
     /// <summary>With <c>--fhir</c>: results an earlier version of a report wrote that this one no longer carries, now entered-in-error.</summary>
     public IReadOnlyList<string> Withdrawn { get; init; } = [];
+
+    /// <summary>VCF: the data records by outcome (reported, outside-regions, ...) summed over the file's samples; null for other formats.</summary>
+    public IReadOnlyDictionary<string, long>? RecordCounts { get; init; }
 }

@@ -54,6 +54,21 @@ public sealed class IngestVcfFlagsTests : IDisposable
         Assert.Contains("chr11:64802514-64812294", Bundle().ToJsonString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Ingest_RegionsWithJson_PrintsTheRecordCountsByOutcome()
+    {
+        var bed = Path.Combine(_output.FullName, "men1.bed");
+        await File.WriteAllTextAsync(bed, "chr11\t64802513\t64812294\n", TestContext.Current.CancellationToken);
+
+        var exit = await InvokeAsync("ingest", PanelVcf, "--out", Out, "--regions", bed, "--json");
+
+        Assert.Equal(IngestRunner.ExitOk, exit);
+        var counts = JsonNode.Parse(_stdout.ToString())![0]!["recordCounts"]!.AsObject();
+        Assert.Equal(1, (long)counts["reported"]!);
+        Assert.Equal(4, (long)counts["outside-regions"]!);
+        Assert.Equal(5, counts.Sum(c => (long)c.Value!));
+    }
+
     [Theory]
     [InlineData("male", "LA6707-9")] // hemizygous: chrX 5,000,000 is outside the PARs
     [InlineData("female", "LA6705-3")]

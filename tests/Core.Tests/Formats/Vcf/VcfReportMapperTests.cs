@@ -1,5 +1,6 @@
 using System.Text;
 using PrecisionMed.Core.Fhir;
+using PrecisionMed.Core.Fhir.Genomics;
 using PrecisionMed.Core.Formats;
 using PrecisionMed.Core.Formats.Vcf;
 using PrecisionMed.Core.LabReports;
@@ -59,6 +60,33 @@ public sealed class VcfReportMapperTests
         Assert.Equal("NC_012920.1", Coded(mito, "48013-7"));
         Assert.Equal("NC_012920.1:g.60018A>C", Coded(mito, "81290-9"));
         Assert.Equal(0.2m, ((QuantityValue)Component(mito, "81258-6")!).Value);
+    }
+
+    [Theory]
+    [InlineData("vcf2fhir/vcf_example1.vcf", "GRCh37", "Trans", new[] { "NC_000001.10:g.500A>G NC_000001.10:g.600A>G" })]
+    [InlineData("vcf2fhir/vcf_example4.vcf", "GRCh38", "Cis", new[] { "NC_000023.11:g.60579G>A NC_000023.11:g.60583G>C", "NC_000023.11:g.60583G>C NC_000023.11:g.60593A>T" })]
+    public async Task Build_PhasedCallsInOneSet_SequencePhaseRelationshipDerivedFromBothVariants(string file, string build, string relationship, string[] pairs)
+    {
+        var report = await MapFileAsync(file, new VcfOptions { GenomeBuild = build });
+        using var transaction = GenomicReportBuilder.Build(report, ProvenanceOf(Path.GetFileName(file)));
+
+        var resources = transaction.Bundles.SelectMany(b => b["entry"]!.AsArray()).Select(e => e!["resource"]!.AsObject()).ToList();
+        var variantIds = resources.Where(r => HasProfile(r, GenomicsCodes.VariantProfile))
+            .ToDictionary(r => (string)r["component"]!.AsArray().Single(c => (string?)c!["code"]!["coding"]![0]!["code"] == "81290-9")!["valueCodeableConcept"]!["coding"]![0]!["code"]!, r => (string)r["id"]!);
+        var phases = resources.Where(r => HasProfile(r, GenomicsCodes.SequencePhaseRelationshipProfile)).ToList();
+
+        Assert.Equal(pairs.Length, phases.Count);
+        Assert.All(phases, phase =>
+        {
+            Assert.Equal("Observation", (string?)phase["resourceType"]);
+            Assert.Equal(GenomicsCodes.SequencePhaseRelationship, (string?)phase["code"]!["coding"]![0]!["code"]);
+            var value = phase["valueCodeableConcept"]!["coding"]![0]!;
+            Assert.Equal(GenomicsCodes.SequencePhaseRelationshipSystem, (string?)value["system"]);
+            Assert.Equal(relationship, (string?)value["code"]);
+        });
+        Assert.Equal(
+            pairs.Select(pair => pair.Split(' ').Select(hgvs => "Observation/" + variantIds[hgvs]).ToList()),
+            phases.Select(phase => phase["derivedFrom"]!.AsArray().Select(d => (string)d!["reference"]!).ToList()));
     }
 
     [Fact]
@@ -189,6 +217,50 @@ public sealed class VcfReportMapperTests
         var report = await MapFileAsync("edge/bcftools_convert.gvcf.vcf", new VcfOptions());
         Assert.True(report.RecordCounts[VcfRecordOutcome.ReferenceBlock] > 0);
         Assert.Equal(31, report.RecordCounts.Values.Sum());
+    }
+
+    [Fact]
+    public async Task Map_GvcfReferenceBlocksWithOtherRulesRelaxed_NoVariant()
+    {
+        // FILTER and genotype rules off: the reference-block rule alone keeps the 30 blocks out; only 22:86 G>C is a variant.
+        var report = await MapFileAsync("edge/bcftools_convert.gvcf.vcf", new VcfOptions { RequirePassFilter = false, RequireNonReferenceGenotype = false });
+
+        Assert.Equal([("22", 86, Het)], Calls(report));
+        Assert.Equal(30, report.RecordCounts[VcfRecordOutcome.ReferenceBlock]);
+        Assert.Equal(1, report.RecordCounts[VcfRecordOutcome.Reported]);
+    }
+
+    [Fact]
+    public async Task Map_GatkStyleReferenceBlocks_NoVariantEvenWithANonReferenceGenotype()
+    {
+        var report = await MapTextAsync(Vcf(
+            "chr1\t100\t.\tA\t<NON_REF>\t.\t.\tEND=150\tGT:DP:GQ\t0/1:30:99",
+            "chr1\t151\t.\tC\tG,<NON_REF>\t50\tPASS\t.\tGT:AD:DP\t0/1:10,10,0:20",
+            "chr1\t152\t.\tT\t<*>\t.\tPASS\tEND=200\tGT:DP\t1/1:25",
+            "chr1\t201\t.\tG\t<*>,<NON_REF>\t.\tPASS\tEND=260\tGT:DP\t0/0:25"));
+
+        Assert.Equal(["GRCh38:1:151:C:G"], report.Variants.Select(v => v.Key));
+        Assert.Equal(3, report.RecordCounts[VcfRecordOutcome.ReferenceBlock]);
+        Assert.Equal(1, report.RecordCounts[VcfRecordOutcome.Reported]);
+    }
+
+    [Fact]
+    public void Options_Default_MaxReportableVariantsIsTenThousand()
+    {
+        Assert.Equal(10_000, VcfOptions.DefaultMaxReportableVariants);
+        Assert.Equal(10_000, new VcfOptions().MaxReportableVariants);
+    }
+
+    [Fact]
+    public async Task Map_DefaultMaximum_TenThousandReportedOneMoreRejected()
+    {
+        static string Rows(int count) => Vcf([.. Enumerable.Range(1, count).Select(i => $"chr1\t{i * 10}\t.\tA\tG\t.\tPASS\t.\tGT\t0/1")]);
+
+        var report = await MapTextAsync(Rows(10_000));
+        Assert.Equal(10_000, report.Variants.Count);
+
+        var ex = await Assert.ThrowsAsync<LabFileRejectedException>(() => MapTextAsync(Rows(10_001)));
+        Assert.Contains("more than 10,000 reportable variants", ex.Problem.Reason, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -341,9 +413,14 @@ public sealed class VcfReportMapperTests
     private static async Task<LabReport> MapAsync(Stream stream, string name, VcfOptions options, IVariantKnowledge? knowledge)
     {
         var reader = await VcfReader.OpenAsync(stream, TestContext.Current.CancellationToken);
-        var provenance = new ReportProvenance("lab", "incoming/lab/" + name, "hash", name, 0, 1, DateTimeOffset.UnixEpoch, "test");
-        return await new VcfReportMapper(options, knowledge ?? new NoVariantKnowledge()).MapAsync(reader, provenance, TestContext.Current.CancellationToken);
+        return await new VcfReportMapper(options, knowledge ?? new NoVariantKnowledge()).MapAsync(reader, ProvenanceOf(name), TestContext.Current.CancellationToken);
     }
+
+    private static ReportProvenance ProvenanceOf(string name) =>
+        new("lab", "incoming/lab/" + name, "hash", name, 0, 1, DateTimeOffset.UnixEpoch, "test");
+
+    private static bool HasProfile(System.Text.Json.Nodes.JsonObject resource, string profile) =>
+        resource["meta"]?["profile"]?.AsArray().Any(p => (string?)p == profile) == true;
 
     private static List<(string Chrom, long Pos, string? State)> Calls(LabReport report) =>
         [.. report.Variants.Select(v =>
