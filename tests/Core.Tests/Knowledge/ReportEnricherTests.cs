@@ -146,6 +146,45 @@ public sealed class ReportEnricherTests
         Assert.Contains("NOTAGENE1", problem.Reason, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("NC_000011.10", 126275389, "C", "T", "5", "2-star", "2 star", "criteria provided, multiple submitters, no conflicts", ", last evaluated Aug 17, 2025")]
+    [InlineData("NC_000014.9", 31562125, "G", "A", "214885", "1-star", "1 star", "criteria provided, conflicting classifications", ", last evaluated Apr 08, 2025")]
+    [InlineData("NC_000007.14", 4787729, "GCTGCTGGACCTGCC", "G", "3", "no-star", "no star", "no assertion criteria provided", ", last evaluated Jun 29, 2010")]
+    public async Task Enrich_StoreVariantWithReviewStatus_EvidenceLevelIsClinVarsStarsAndConclusionHasLastEvaluated(
+        string chromosome, long position, string reference, string alternate, string variationId, string stars, string display, string reviewStatus, string evaluated)
+    {
+        var (enricher, _) = Create();
+        var variant = Variant(
+            "2a",
+            ("62374-4", new CodedValue(Coding.LoincCode("LA26806-2", "GRCh38"))),
+            ("48013-7", new CodedValue(new Coding(Coding.RefSeq, chromosome))),
+            ("81254-5", new RangeValue(position, position)),
+            ("69547-8", new TextValue(reference)),
+            ("69551-0", new TextValue(alternate)));
+        var report = new LabReport { Accession = "A1", Patient = Patient, Variants = [variant] };
+
+        var implication = Assert.Single((await enricher.EnrichAsync(report, "lab-a", TestContext.Current.CancellationToken)).DiagnosticImplications);
+
+        Assert.Equal(new Coding(KnowledgeCodes.ClinVarEvidenceLevelSystem, stars, display), Assert.Single(implication.EvidenceLevel!.Codings));
+        Assert.Equal($"ClinVar review status: {reviewStatus}", implication.EvidenceLevel.Text);
+        Assert.StartsWith($"ClinVar: ", implication.Conclusion, StringComparison.Ordinal);
+        Assert.Contains($"{evaluated} (variation {variationId};", implication.Conclusion, StringComparison.Ordinal);
+        Assert.Equal($"https://www.ncbi.nlm.nih.gov/clinvar/variation/{variationId}/", implication.CitationUrl);
+    }
+
+    [Fact]
+    public async Task Enrich_StoreVariantWithoutReviewStatusOrDate_NoEvidenceLevelNoDate()
+    {
+        var (enricher, _) = Create();
+        var report = new LabReport { Accession = "A1", Patient = Patient, Variants = [Acad9Grch38()] };
+
+        var implication = Assert.Single((await enricher.EnrichAsync(report, "lab-a", TestContext.Current.CancellationToken)).DiagnosticImplications);
+
+        // The seed's ACAD9 row has ClinVar's missing markers for both: nothing is made up.
+        Assert.Null(implication.EvidenceLevel);
+        Assert.DoesNotContain("last evaluated", implication.Conclusion, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Enrich_Cyp2c19Diplotype_ClopidogrelImplicationWithRecommendationTask()
     {

@@ -1,4 +1,9 @@
 using System.Text.Json.Nodes;
+using PrecisionMed.Core.Fhir.Genomics;
+using PrecisionMed.Core.Knowledge.Enrichment;
+using PrecisionMed.Core.LabReports;
+using PrecisionMed.Testing.Validation;
+using PrecisionMed.Validation.Tests.Genomics;
 using PrecisionMed.Validation.Tests.Hl7v2;
 using Xunit;
 
@@ -61,6 +66,56 @@ public sealed class KnowledgeImplicationTests
         var provenance = units[2].Bundles[^1]["entry"]!.AsArray().Select(e => e!["resource"]!).Single(r => (string?)r["resourceType"] == "Provenance");
         Assert.Contains(provenance["entity"]!.AsArray(), e => (string?)e!["what"]!["identifier"]!["system"] == "urn:precisionmed:knowledge-version");
     }
+
+    [Fact]
+    public async Task BatchBrca1_StoreDiagnosticImplication_ReviewStatusAsClinVarStarsWithCitation()
+    {
+        var units = await Hl7v2Pipeline.RunAsync("authored/batch_three_messages.hl7", TestContext.Current.CancellationToken);
+        var store = Assert.Single(Implications([units[0]], ClinVarCitation));
+
+        // ClinVar "reviewed by expert panel" is its 3-star rating, in the IG's ClinVar evidence-level code system.
+        var evidence = Component(store, "93044-6")!;
+        Assert.Equal("ClinVar review status: reviewed by expert panel", (string?)evidence["valueCodeableConcept"]!["text"]);
+        Assert.Equal(["3-star"], Codes(store, "93044-6"));
+        Assert.Equal(EvidenceLevelSystem, (string?)evidence["valueCodeableConcept"]!["coding"]![0]!["system"]);
+        Assert.Contains(store["extension"]!.AsArray(), e => (string?)e!["valueRelatedArtifact"]?["url"] == "https://www.ncbi.nlm.nih.gov/clinvar/variation/17677/");
+        Assert.Empty(Errors(store));
+    }
+
+    [Fact]
+    public async Task StoreVariantWithLastEvaluated_DiagnosticImplicationStatesStarsDateAndCitation_Validates()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var sample = SampleLabReports.All["germline"];
+        VariantFinding foxred1 = new(
+            "2.2",
+            VariantAssessment.Present,
+            [
+                new(Coding.LoincCode("48013-7"), new TextValue("NC_000011.10")),
+                new(Coding.LoincCode("81254-5"), new RangeValue(126275389, 126275389)),
+                new(Coding.LoincCode("69547-8"), new TextValue("C")),
+                new(Coding.LoincCode("69551-0"), new TextValue("T")),
+            ]);
+        var report = await ReportEnricher.WithEmbeddedSeed().EnrichAsync(sample with { Variants = [.. sample.Variants, foxred1] }, "lab-a", ct);
+
+        using var transaction = GenomicReportBuilder.Build(report, SampleLabReports.Provenance);
+        var store = Assert.Single(Implications([transaction], ClinVarCitation));
+
+        // The seed's FOXRED1 c.694C>T row: "criteria provided, multiple submitters, no conflicts" (2 stars), last evaluated Aug 17, 2025.
+        Assert.Equal(["2-star"], Codes(store, "93044-6"));
+        Assert.Equal(["LA6668-3"], Codes(store, "53037-8"));
+        Assert.Contains(", last evaluated Aug 17, 2025 (variation 5;", (string?)Component(store, "conclusion-string")!["valueString"], StringComparison.Ordinal);
+        Assert.Contains(store["extension"]!.AsArray(), e => (string?)e!["valueRelatedArtifact"]?["url"] == "https://www.ncbi.nlm.nih.gov/clinvar/variation/5/");
+        Assert.Empty(Errors(store));
+    }
+
+    private const string EvidenceLevelSystem = "http://hl7.org/fhir/uv/genomics-reporting/CodeSystem/clinvar-evidence-level-custom-cs";
+
+    private static List<string> Errors(JsonObject resource) => [.. FhirProfileValidator.Shared.Validate(resource.ToJsonString()).Errors];
+
+    private static JsonObject? Component(JsonObject observation, string componentCode) =>
+        (observation["component"]?.AsArray() ?? []).Select(c => c!.AsObject())
+            .FirstOrDefault(c => c["code"]!["coding"]!.AsArray().Any(x => (string?)x!["code"] == componentCode));
 
     private static List<JsonObject> Implications(IEnumerable<Core.Fhir.ReportTransaction> units, string citation) =>
         units.SelectMany(u => u.Bundles).SelectMany(Hl7v2Pipeline.Resources)
