@@ -146,6 +146,50 @@ public sealed class ReportEnricherTests
         Assert.Contains("NOTAGENE1", problem.Reason, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Enrich_HaplotypeAndGenotypeGenesByAliasPreviousOrUnknown_NormalisedOrKeptWithDiagnostic()
+    {
+        var (enricher, _) = Create();
+        var report = new LabReport
+        {
+            Accession = "A1",
+            Patient = Patient,
+            Haplotypes =
+            [
+                new HaplotypeFinding("3a", new CodedValue([], "*2"), Gene(null, "CPCJ"), []), // alias of CYP2C19
+                new HaplotypeFinding("3b", new CodedValue([], "*1"), Gene(null, "FANCD1"), []), // previous symbol of BRCA2
+                new HaplotypeFinding("3c", new CodedValue([], "*1"), Gene("HGNC:7133", "MLL2"), []), // HGNC id with its previous symbol
+                new HaplotypeFinding("3d", new CodedValue([], "*1"), Gene(null, "NOTAGENE2"), []),
+            ],
+            Genotypes =
+            [
+                new GenotypeFinding("4a", new CodedValue([], "*2/*2"), [Gene(null, "CPCJ")], ["3a"]),
+                new GenotypeFinding("4b", new CodedValue([], "see report"), [Gene(null, "CYP2C9"), Gene(null, "VKOR")], []),
+                new GenotypeFinding("4c", new CodedValue([], "see report"), [Gene(null, "NOTAGENE3")], []),
+            ],
+        };
+
+        var enriched = await enricher.EnrichAsync(report, "lab-a", TestContext.Current.CancellationToken);
+
+        Assert.Equal(
+            [new Coding(Coding.Hgnc, "HGNC:2621", "CYP2C19"), new Coding(Coding.Hgnc, "HGNC:1101", "BRCA2"), new Coding(Coding.Hgnc, "HGNC:7133", "KMT2D"), null],
+            enriched.Haplotypes.Select(h => h.Gene!.Codings.Count > 0 ? h.Gene.Codings[0] : null));
+        Assert.Equal("CPCJ", enriched.Haplotypes[0].Gene!.Text); // the lab's words stay as text
+        Assert.Equal("NOTAGENE2", enriched.Haplotypes[3].Gene!.Text);
+        Assert.Equal([("HGNC:2621", "CYP2C19")], enriched.Genotypes[0].Genes.Select(g => (g.Codings[0].Code, g.Codings[0].Display)));
+        Assert.Equal(
+            [("HGNC:2623", "CYP2C9"), ("HGNC:23663", "VKORC1")],
+            enriched.Genotypes[1].Genes.Select(g => (g.Codings[0].Code, g.Codings[0].Display)));
+        Assert.Equal("NOTAGENE3", Assert.Single(enriched.Genotypes[2].Genes).Text);
+        Assert.Empty(enriched.Genotypes[2].Genes[0].Codings);
+
+        // The diplotype was read with the approved symbol the alias resolved to.
+        Assert.Equal("LA9657-3", Assert.Single(enriched.TherapeuticImplications).Implications[0].Codings[0].Code);
+        Assert.Equal(
+            [("haplotype 3d", "NOTAGENE2"), ("genotype 4c", "NOTAGENE3")],
+            enriched.Skipped.Where(p => p.Position.Field == "48018-6").Select(p => (p.Position.Path!, p.Reason.Split('\'')[1])));
+    }
+
     [Theory]
     [InlineData("NC_000011.10", 126275389, "C", "T", "5", "2-star", "2 star", "criteria provided, multiple submitters, no conflicts", ", last evaluated Aug 17, 2025")]
     [InlineData("NC_000014.9", 31562125, "G", "A", "214885", "1-star", "1 star", "criteria provided, conflicting classifications", ", last evaluated Apr 08, 2025")]
