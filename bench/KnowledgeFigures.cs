@@ -76,11 +76,21 @@ internal static class KnowledgeFigures
         clock.Restart();
         var enriched = await enricher.EnrichAsync(report, "bench-lab", CancellationToken.None);
         var warmTime = clock.Elapsed;
+        var (warmRequests, warmVariantRequests) = (counting.Reads - coldRequests, counting.VariantReads - coldVariantRequests);
+
+        // Every variant of the generated report is a distinct build:chrom:pos:ref:alt. Issue 5's target: at most one
+        // request per distinct variant with a cold cache, none at all (variants or anything else) with a warm one.
+        var cold = (double)coldVariantRequests / variants;
+        var warm = (double)warmVariantRequests / variants;
+        var met = cold <= 1 && warmRequests == 0;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{name}: {variants}-variant report ({variants - unknown} known, {unknown} unknown with c./g. HGVS; 1 gene, 1 diplotype): {coldLookups} lookups; "
-            + $"store requests cold {coldRequests} ({coldVariantRequests} for variants = {(double)coldVariantRequests / variants:F2} per distinct variant; {coldTime.TotalMilliseconds:F1} ms), "
-            + $"warm {counting.Reads - coldRequests} ({warmTime.TotalMilliseconds:F2} ms); "
+            + $"store requests cold {coldRequests} ({coldVariantRequests} for variants; {coldTime.TotalMilliseconds:F1} ms), "
+            + $"warm {warmRequests} ({warmTime.TotalMilliseconds:F2} ms); "
             + $"{enriched.DiagnosticImplications.Count} diagnostic + {enriched.TherapeuticImplications.Count} therapeutic implications"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{name}: requests_per_distinct_variant_cold={cold:F2} warm={warm:F2} warm_requests_total={warmRequests} "
+            + $"(target cold <= 1, warm 0: {(met ? "met" : "MISSED")})"));
     }
 
     private static async Task ImportThroughputAsync(int rows)
@@ -100,10 +110,17 @@ internal static class KnowledgeFigures
         {
             var result = await new KnowledgeImporter(sink, sink).ImportAsync(KnowledgeSource.ClinVar, file, Path.GetFileName(path), maxConcurrency: 4);
             clock.Stop();
+
+            // The process's peak working set (VmHWM on Linux): an upper bound of the import's, since it also covers the
+            // embedded seed and the report runs above. Issue 5's target is under 300 MB for 1,000,000 rows.
+            using var process = Process.GetCurrentProcess();
+            var peakMb = process.PeakWorkingSet64 / 1048576.0;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"import throughput: {rows:N0}-row ClinVar-format file ({new FileInfo(path).Length / 1048576.0:F0} MB), {result.Documents:N0} documents serialised and hashed "
-                + $"in {clock.Elapsed.TotalSeconds:F1} s = {rows / clock.Elapsed.TotalSeconds:N0} rows/s; "
-                + $"peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MB"));
+                + $"in {clock.Elapsed.TotalSeconds:F1} s = {rows / clock.Elapsed.TotalSeconds:N0} rows/s"));
+            var scope = rows == 1_000_000 ? string.Empty : "; the target is for 1,000,000 rows";
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"import_rows={rows} import_rows_per_s={rows / clock.Elapsed.TotalSeconds:F0} import_peak_mb={peakMb:F0} (target < 300: {(peakMb < 300 ? "met" : "MISSED")}{scope})"));
         }
 
         File.Delete(path);

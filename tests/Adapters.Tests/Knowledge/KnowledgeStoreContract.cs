@@ -94,6 +94,8 @@ public abstract class KnowledgeStoreContract
         await AssertLookupAsync(store, source, file, ct);
     }
 
+    private sealed record PhenotypeFacts(string Gene, string Diplotype, string Phenotype, string? Score, string Allele, string Function, string? Activity);
+
     public static TheoryData<string> SeedFiles => new(EmbeddedKnowledgeSeed.Files.Select(f => f.File));
 
     /// <summary>One fact each slice states, read back through the cached lookup enrichment uses.</summary>
@@ -112,10 +114,22 @@ public abstract class KnowledgeStoreContract
                 Assert.Equal("Uncertain significance", (await lookup.FindVariantByHgvsAsync("NM_014630.3:c.3136G>A", ct))?.Significance);
                 break;
             case KnowledgeSource.PharmCatPhenotype:
-                var phenotype = await lookup.FindPhenotypeAsync("CYP2C19", "*2/*2", ct) ?? await lookup.FindPhenotypeAsync("CYP3A5", "*3/*3", ct)
-                    ?? await lookup.FindPhenotypeAsync("VKORC1", "rs9923231 reference (C)/rs9923231 reference (C)", ct)
-                    ?? await lookup.FindPhenotypeAsync("CYP2C9", "*2/*3", ct);
-                Assert.NotNull(phenotype);
+                // Each phenotype file's gene: one diplotype (written in the other order, as labs do) with the phenotype
+                // and activity score the file gives it, one named allele with its function and activity value.
+                PhenotypeFacts expected = file switch
+                {
+                    _ when file.Contains("CYP2C19", StringComparison.Ordinal) =>
+                        new("CYP2C19", "*17/*2", "Intermediate Metabolizer", null, "*17", "Increased function", null),
+                    _ when file.Contains("CYP3A5", StringComparison.Ordinal) => new("CYP3A5", "*3/*3", "Poor Metabolizer", null, "*3", "No function", null),
+                    _ when file.Contains("VKORC1", StringComparison.Ordinal) =>
+                        new("VKORC1", "rs9923231 variant (T)/rs9923231 reference (C)", "-1639 AG", null, "rs9923231 variant (T)", "Higher coumarin sensitivity", null),
+                    _ when file.Contains("CYP2C9", StringComparison.Ordinal) => new("CYP2C9", "*5/*2", "Intermediate Metabolizer", "1.0", "*5", "Decreased function", "0.5"),
+                    _ => throw new InvalidOperationException($"no lookup check for {file}"),
+                };
+                var diplotype = await lookup.FindPhenotypeAsync(expected.Gene, expected.Diplotype, ct);
+                Assert.Equal((expected.Phenotype, expected.Score), (diplotype?.Phenotype, diplotype?.ActivityScore));
+                var allele = await lookup.FindAlleleFunctionAsync(expected.Gene, expected.Allele, ct);
+                Assert.Equal((expected.Function, expected.Activity), (allele?.Function, allele?.ActivityValue));
                 break;
             case KnowledgeSource.PharmCatAlleles:
                 // Each translation file defines one gene: CYP2C19 at 35 positions, CYP2C9 at 83, VKORC1 at rs9923231 alone.

@@ -166,6 +166,89 @@ public sealed class ReportEnricherTests
     }
 
     [Fact]
+    public async Task Enrich_HaplotypeAndGenotypeGenesByAliasPreviousOrUnknown_NormalisedOrKeptWithDiagnostic()
+    {
+        var (enricher, _) = Create();
+        var report = new LabReport
+        {
+            Accession = "A1",
+            Patient = Patient,
+            Haplotypes =
+            [
+                new HaplotypeFinding("3a", new CodedValue([], "*2"), Gene(null, "CPCJ"), []), // alias of CYP2C19
+                new HaplotypeFinding("3b", new CodedValue([], "*1"), Gene(null, "FANCD1"), []), // previous symbol of BRCA2
+                new HaplotypeFinding("3c", new CodedValue([], "*1"), Gene("HGNC:7133", "MLL2"), []), // HGNC id with its previous symbol
+                new HaplotypeFinding("3d", new CodedValue([], "*1"), Gene(null, "NOTAGENE2"), []),
+            ],
+            Genotypes =
+            [
+                new GenotypeFinding("4a", new CodedValue([], "*2/*2"), [Gene(null, "CPCJ")], ["3a"]),
+                new GenotypeFinding("4b", new CodedValue([], "see report"), [Gene(null, "CYP2C9"), Gene(null, "VKOR")], []),
+                new GenotypeFinding("4c", new CodedValue([], "see report"), [Gene(null, "NOTAGENE3")], []),
+            ],
+        };
+
+        var enriched = await enricher.EnrichAsync(report, "lab-a", TestContext.Current.CancellationToken);
+
+        Assert.Equal(
+            [new Coding(Coding.Hgnc, "HGNC:2621", "CYP2C19"), new Coding(Coding.Hgnc, "HGNC:1101", "BRCA2"), new Coding(Coding.Hgnc, "HGNC:7133", "KMT2D"), null],
+            enriched.Haplotypes.Select(h => h.Gene!.Codings.Count > 0 ? h.Gene.Codings[0] : null));
+        Assert.Equal("CPCJ", enriched.Haplotypes[0].Gene!.Text); // the lab's words stay as text
+        Assert.Equal("NOTAGENE2", enriched.Haplotypes[3].Gene!.Text);
+        Assert.Equal([("HGNC:2621", "CYP2C19")], enriched.Genotypes[0].Genes.Select(g => (g.Codings[0].Code, g.Codings[0].Display)));
+        Assert.Equal(
+            [("HGNC:2623", "CYP2C9"), ("HGNC:23663", "VKORC1")],
+            enriched.Genotypes[1].Genes.Select(g => (g.Codings[0].Code, g.Codings[0].Display)));
+        Assert.Equal("NOTAGENE3", Assert.Single(enriched.Genotypes[2].Genes).Text);
+        Assert.Empty(enriched.Genotypes[2].Genes[0].Codings);
+
+        // The diplotype was read with the approved symbol the alias resolved to.
+        Assert.Equal("LA9657-3", Assert.Single(enriched.TherapeuticImplications).Implications[0].Codings[0].Code);
+        Assert.Equal(
+            [("haplotype 3d", "NOTAGENE2"), ("genotype 4c", "NOTAGENE3")],
+            enriched.Skipped.Where(p => p.Position.Field == "48018-6").Select(p => (p.Position.Path!, p.Reason.Split('\'')[1])));
+    }
+
+    [Theory]
+    [InlineData("NC_000011.10", 126275389, "C", "T", "5", "2-star", "2 star", "criteria provided, multiple submitters, no conflicts", ", last evaluated Aug 17, 2025")]
+    [InlineData("NC_000014.9", 31562125, "G", "A", "214885", "1-star", "1 star", "criteria provided, conflicting classifications", ", last evaluated Apr 08, 2025")]
+    [InlineData("NC_000007.14", 4787729, "GCTGCTGGACCTGCC", "G", "3", "no-star", "no star", "no assertion criteria provided", ", last evaluated Jun 29, 2010")]
+    public async Task Enrich_StoreVariantWithReviewStatus_EvidenceLevelIsClinVarsStarsAndConclusionHasLastEvaluated(
+        string chromosome, long position, string reference, string alternate, string variationId, string stars, string display, string reviewStatus, string evaluated)
+    {
+        var (enricher, _) = Create();
+        var variant = Variant(
+            "2a",
+            ("62374-4", new CodedValue(Coding.LoincCode("LA26806-2", "GRCh38"))),
+            ("48013-7", new CodedValue(new Coding(Coding.RefSeq, chromosome))),
+            ("81254-5", new RangeValue(position, position)),
+            ("69547-8", new TextValue(reference)),
+            ("69551-0", new TextValue(alternate)));
+        var report = new LabReport { Accession = "A1", Patient = Patient, Variants = [variant] };
+
+        var implication = Assert.Single((await enricher.EnrichAsync(report, "lab-a", TestContext.Current.CancellationToken)).DiagnosticImplications);
+
+        Assert.Equal(new Coding(KnowledgeCodes.ClinVarEvidenceLevelSystem, stars, display), Assert.Single(implication.EvidenceLevel!.Codings));
+        Assert.Equal($"ClinVar review status: {reviewStatus}", implication.EvidenceLevel.Text);
+        Assert.StartsWith($"ClinVar: ", implication.Conclusion, StringComparison.Ordinal);
+        Assert.Contains($"{evaluated} (variation {variationId};", implication.Conclusion, StringComparison.Ordinal);
+        Assert.Equal($"https://www.ncbi.nlm.nih.gov/clinvar/variation/{variationId}/", implication.CitationUrl);
+    }
+
+    [Fact]
+    public async Task Enrich_StoreVariantWithoutReviewStatusOrDate_NoEvidenceLevelNoDate()
+    {
+        var (enricher, _) = Create();
+        var report = new LabReport { Accession = "A1", Patient = Patient, Variants = [Acad9Grch38()] };
+
+        var implication = Assert.Single((await enricher.EnrichAsync(report, "lab-a", TestContext.Current.CancellationToken)).DiagnosticImplications);
+
+        // The seed's ACAD9 row has ClinVar's missing markers for both: nothing is made up.
+        Assert.Null(implication.EvidenceLevel);
+        Assert.DoesNotContain("last evaluated", implication.Conclusion, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Enrich_Cyp2c19Diplotype_ClopidogrelImplicationWithRecommendationTask()
     {
         var (enricher, _) = Create();

@@ -1,4 +1,9 @@
 using System.Text.Json.Nodes;
+using PrecisionMed.Core.Fhir.Genomics;
+using PrecisionMed.Core.Knowledge.Enrichment;
+using PrecisionMed.Core.LabReports;
+using PrecisionMed.Testing.Validation;
+using PrecisionMed.Validation.Tests.Genomics;
 using PrecisionMed.Validation.Tests.Hl7v2;
 using Xunit;
 
@@ -61,6 +66,123 @@ public sealed class KnowledgeImplicationTests
         var provenance = units[2].Bundles[^1]["entry"]!.AsArray().Select(e => e!["resource"]!).Single(r => (string?)r["resourceType"] == "Provenance");
         Assert.Contains(provenance["entity"]!.AsArray(), e => (string?)e!["what"]!["identifier"]!["system"] == "urn:precisionmed:knowledge-version");
     }
+
+    [Fact]
+    public async Task BatchBrca1_StoreDiagnosticImplication_ReviewStatusAsClinVarStarsWithCitation()
+    {
+        var units = await Hl7v2Pipeline.RunAsync("authored/batch_three_messages.hl7", TestContext.Current.CancellationToken);
+        var store = Assert.Single(Implications([units[0]], ClinVarCitation));
+
+        // ClinVar "reviewed by expert panel" is its 3-star rating, in the IG's ClinVar evidence-level code system.
+        var evidence = Component(store, "93044-6")!;
+        Assert.Equal("ClinVar review status: reviewed by expert panel", (string?)evidence["valueCodeableConcept"]!["text"]);
+        Assert.Equal(["3-star"], Codes(store, "93044-6"));
+        Assert.Equal(EvidenceLevelSystem, (string?)evidence["valueCodeableConcept"]!["coding"]![0]!["system"]);
+        Assert.Contains(store["extension"]!.AsArray(), e => (string?)e!["valueRelatedArtifact"]?["url"] == "https://www.ncbi.nlm.nih.gov/clinvar/variation/17677/");
+        Assert.Empty(Errors(store));
+    }
+
+    [Fact]
+    public async Task StoreVariantWithLastEvaluated_DiagnosticImplicationStatesStarsDateAndCitation_Validates()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var sample = SampleLabReports.All["germline"];
+        VariantFinding foxred1 = new(
+            "2.2",
+            VariantAssessment.Present,
+            [
+                new(Coding.LoincCode("48013-7"), new TextValue("NC_000011.10")),
+                new(Coding.LoincCode("81254-5"), new RangeValue(126275389, 126275389)),
+                new(Coding.LoincCode("69547-8"), new TextValue("C")),
+                new(Coding.LoincCode("69551-0"), new TextValue("T")),
+            ]);
+        var report = await ReportEnricher.WithEmbeddedSeed().EnrichAsync(sample with { Variants = [.. sample.Variants, foxred1] }, "lab-a", ct);
+
+        using var transaction = GenomicReportBuilder.Build(report, SampleLabReports.Provenance);
+        var store = Assert.Single(Implications([transaction], ClinVarCitation));
+
+        // The seed's FOXRED1 c.694C>T row: "criteria provided, multiple submitters, no conflicts" (2 stars), last evaluated Aug 17, 2025.
+        Assert.Equal(["2-star"], Codes(store, "93044-6"));
+        Assert.Equal(["LA6668-3"], Codes(store, "53037-8"));
+        Assert.Contains(", last evaluated Aug 17, 2025 (variation 5;", (string?)Component(store, "conclusion-string")!["valueString"], StringComparison.Ordinal);
+        Assert.Contains(store["extension"]!.AsArray(), e => (string?)e!["valueRelatedArtifact"]?["url"] == "https://www.ncbi.nlm.nih.gov/clinvar/variation/5/");
+        Assert.Empty(Errors(store));
+    }
+
+    /// <summary>
+    /// The IG's two PGx examples are illustrative, and clinically wrong by CPIC. CPIC has no "rapid metabolizer" for
+    /// CYP2C9 at all (Normal, Intermediate, Poor only). In cgexample, CYP2C9 *2/*5 is two decreased-function alleles
+    /// of activity value 0.5 each: activity score 1.0, which CPIC calls an Intermediate Metabolizer (0 and 0.5 are Poor,
+    /// 1.0 and 1.5 Intermediate, 2.0 Normal), while the IG says "Rapid metabolizer" (and warfarin "Resistant", "Low
+    /// risk", "Increase dose"). So the pipeline keeps the lab's implication exactly as the lab sent it, adds the store's
+    /// own (CPIC's Intermediate Metabolizer, with the disagreement in its note) and copies nothing of the IG's. The seed
+    /// has no CYP2C9 recommendation, so the store's implication states the phenotype and names no drug.
+    /// </summary>
+    [Fact]
+    public async Task Cgexample_Cyp2c9Star2Star5_LabsRapidMetabolizerKept_StoreSaysCpicIntermediateAndNotesTheDisagreement()
+    {
+        var units = await Hl7v2Pipeline.RunAsync("authored/germline_from_cgexample.hl7", TestContext.Current.CancellationToken);
+        var resources = units.SelectMany(u => u.Bundles).SelectMany(Hl7v2Pipeline.Resources).ToList();
+        var therapeutic = resources.Where(r => Profile(r).EndsWith("therapeutic-implication", StringComparison.Ordinal)).ToList();
+        var store = therapeutic.Where(FromTheStore).ToList();
+        var lab = therapeutic.Except(store).ToList();
+        var ig = IgExampleResources("Bundle-bundle-cgexample.json").Where(r => Profile(r).EndsWith("therapeutic-implication", StringComparison.Ordinal)).ToList();
+
+        // The lab's: the IG example's codes, as sent (warfarin; rapid metabolizer, resistant, low risk).
+        Assert.Equal(Union(ig, "51963-7"), Union(lab, "51963-7"));
+        Assert.Equal(Union(ig, "therapeutic-implication"), Union(lab, "therapeutic-implication"));
+
+        // The store's: CPIC's phenotype for *2/*5 (activity score 1.0), derived from the CYP2C9 genotype; none for VKORC1
+        // (the report has no VKORC1 genotype), and no drug (no CYP2C9 guidance in the seed; warfarin is not copied from the lab).
+        var genotype = resources.Single(r => Profile(r).EndsWith("/genotype", StringComparison.Ordinal) && (string?)r["valueCodeableConcept"]?["text"] == "CYP2C9 *2/*5");
+        var cpic = Assert.Single(store);
+        Assert.Equal([$"Observation/{genotype["id"]}"], cpic["derivedFrom"]!.AsArray().Select(d => (string?)d!["reference"]));
+        Assert.Equal(["LA10317-8"], Codes(cpic, "therapeutic-implication")); // Intermediate metabolizer, not LA25390-8
+        Assert.Empty(Codes(cpic, "51963-7"));
+        Assert.StartsWith("CYP2C9 *2/*5: Intermediate Metabolizer (CPIC", (string?)Component(cpic, "conclusion-string")!["valueString"], StringComparison.Ordinal);
+        var note = (string?)cpic["note"]?[0]?["text"];
+        Assert.Contains("the lab reported 'Rapid metabolizer'", note, StringComparison.Ordinal);
+        Assert.Contains("CPIC gives 'Intermediate Metabolizer'", note, StringComparison.Ordinal);
+        Assert.All(therapeutic, t => Assert.Empty(Errors(t)));
+    }
+
+    /// <summary>
+    /// pgxexample's CYP2C9 *4/*35B: the seed (CPIC's *1, *2, *3, *5, *6, *8, *11) defines neither allele, so the store
+    /// gives no phenotype and no implication, and says so; the lab's "Rapid metabolizer" for mercaptopurine (a TPMT and
+    /// NUDT15 drug in CPIC, not a CYP2C9 one) is kept as the lab's, and nothing is guessed from it.
+    /// </summary>
+    [Fact]
+    public async Task Pgxexample_Cyp2c9Star4Star35B_AllelesTheSeedDoesNotDefine_NoStoreImplicationLabsKept()
+    {
+        var units = await Hl7v2Pipeline.RunAsync("authored/pgx_cyp2c9_from_pgxexample.hl7", TestContext.Current.CancellationToken);
+        var resources = units.SelectMany(u => u.Bundles).SelectMany(Hl7v2Pipeline.Resources).ToList();
+        var implications = resources.Where(r => Profile(r).EndsWith("implication", StringComparison.Ordinal)).ToList();
+        var ig = IgExampleResources("Bundle-bundle-pgxexample.json").Single(r => Profile(r).EndsWith("therapeutic-implication", StringComparison.Ordinal));
+
+        Assert.DoesNotContain(implications, FromTheStore);
+        var lab = Assert.Single(implications);
+        Assert.Equal(Codes(ig, "51963-7"), Codes(lab, "51963-7"));
+        Assert.Equal(Codes(ig, "therapeutic-implication"), Codes(lab, "therapeutic-implication"));
+        Assert.Null(lab["note"]);
+        var skipped = Assert.Single(units[0].Skipped, s => s.Position.Field == "84413-4");
+        Assert.Equal("genotype 4a", skipped.Position.Path);
+        Assert.Contains("no CPIC phenotype for CYP2C9 *35B/*4", skipped.Reason, StringComparison.Ordinal);
+    }
+
+    private const string EvidenceLevelSystem = "http://hl7.org/fhir/uv/genomics-reporting/CodeSystem/clinvar-evidence-level-custom-cs";
+
+    /// <summary>An implication the pipeline derived from the knowledge store (its conclusion names the store's version).</summary>
+    private static bool FromTheStore(JsonObject implication) =>
+        ((string?)Component(implication, "conclusion-string")?["valueString"])?.Contains("PrecisionMed knowledge store version", StringComparison.Ordinal) == true;
+
+    private static List<string> Errors(JsonObject resource) => [.. FhirProfileValidator.Shared.Validate(resource.ToJsonString()).Errors];
+
+    private static JsonObject? Component(JsonObject observation, string componentCode) =>
+        (observation["component"]?.AsArray() ?? []).Select(c => c!.AsObject())
+            .FirstOrDefault(c => c["code"]!["coding"]!.AsArray().Any(x => (string?)x!["code"] == componentCode));
+
+    private static SortedSet<string> Union(IEnumerable<JsonObject> observations, string componentCode) =>
+        new(observations.SelectMany(o => Codes(o, componentCode)), StringComparer.Ordinal);
 
     private static List<JsonObject> Implications(IEnumerable<Core.Fhir.ReportTransaction> units, string citation) =>
         units.SelectMany(u => u.Bundles).SelectMany(Hl7v2Pipeline.Resources)

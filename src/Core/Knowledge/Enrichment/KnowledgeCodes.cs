@@ -12,6 +12,28 @@ internal static class KnowledgeCodes
 {
     public const string MondoSystem = "http://purl.obolibrary.org/obo/mondo.owl";
     public const string MedGenSystem = "http://www.ncbi.nlm.nih.gov/medgen";
+    public const string ClinVarEvidenceLevelSystem = "http://hl7.org/fhir/uv/genomics-reporting/CodeSystem/clinvar-evidence-level-custom-cs";
+
+    /// <summary>
+    /// ClinVar's review status as the star rating ClinVar gives it, in the codes and displays of the IG's
+    /// clinvar-evidence-level-custom-cs (the evidence-level component's example value set). Current wordings and the
+    /// older ones a file from before ClinVar's 2024 renaming still carries.
+    /// </summary>
+    private static readonly Dictionary<string, (string Code, string Display)> ReviewStars = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["practice guideline"] = ("4-star", "4 star"),
+        ["reviewed by expert panel"] = ("3-star", "3 star"),
+        ["criteria provided, multiple submitters, no conflicts"] = ("2-star", "2 star"),
+        ["criteria provided, multiple submitters"] = ("2-star", "2 star"),
+        ["criteria provided, single submitter"] = ("1-star", "1 star"),
+        ["criteria provided, conflicting classifications"] = ("1-star", "1 star"),
+        ["criteria provided, conflicting interpretations"] = ("1-star", "1 star"),
+        ["no assertion criteria provided"] = ("no-star", "no star"),
+        ["no assertion provided"] = ("no-star", "no star"),
+        ["no classification provided"] = ("no-star", "no star"),
+        ["no interpretation for the single variant"] = ("no-star", "no star"),
+        ["no classification for the individual variant"] = ("no-star", "no star"),
+    };
 
     private static readonly Dictionary<string, (string Code, string Display)> Significance = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -43,6 +65,15 @@ internal static class KnowledgeCodes
         Phenotype.TryGetValue(phenotype.Trim(), out var answer)
             ? new CodedValue([Coding.LoincCode(answer.Code, answer.Display)], phenotype)
             : new CodedValue([], phenotype);
+
+    /// <summary>A review status as the evidence level: ClinVar's star rating when the source is ClinVar and the wording is one it rates, with the source's words as text.</summary>
+    public static CodedValue EvidenceLevel(string source, string reviewStatus)
+    {
+        var text = $"{source} review status: {reviewStatus}";
+        return source == "ClinVar" && ReviewStars.TryGetValue(reviewStatus.Trim(), out var stars)
+            ? new CodedValue([new Coding(ClinVarEvidenceLevelSystem, stars.Code, stars.Display)], text)
+            : new CodedValue([], text);
+    }
 
     /// <summary>The LL4049-4 suggestion a CPIC recommendation amounts to; null when it asks for nothing different (no Task).</summary>
     public static CodedValue? Suggestion(string recommendation)

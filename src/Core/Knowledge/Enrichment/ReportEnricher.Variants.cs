@@ -19,7 +19,7 @@ public sealed partial class ReportEnricher
         if (classification is null) return;
 
         var significance = KnowledgeCodes.ClinicalSignificance(classification.Significance);
-        var review = classification.ReviewStatus is { } status ? new CodedValue([], $"{classification.Source} review status: {status}") : null;
+        var review = classification.ReviewStatus is { } status ? KnowledgeCodes.EvidenceLevel(classification.Source, status) : null;
         var evaluated = classification.LastEvaluated is { } date ? $", last evaluated {date}" : string.Empty;
         var lab = implications.FirstOrDefault(i => i.DerivedFromKeys.Contains(variant.Key) && i.ClinicalSignificance is not null);
         string? note = null;
