@@ -6,7 +6,8 @@
 #   3. builds the solution once (Release),
 #   4. runs every test project with `dotnet test --no-build` (VSTest, TRX logger; each project
 #      writes tests/<Project>/TestResults/*.trx; the test projects start their own emulators),
-#   5. adds up the TRX counters and prints one closing line: `N passed, N failed[, N skipped]`.
+#   5. prints the emulator readiness and fault-injection figures (stderr), adds up the TRX counters
+#      and prints one closing line: `N passed, N failed[, N skipped]`.
 # Exits non-zero when the build fails, a test fails, a test run breaks, or no test ran.
 # Extra arguments go to `dotnet test`, e.g. ./test.sh --filter "FullyQualifiedName~Infra".
 set -euo pipefail
@@ -75,8 +76,12 @@ fi
 rm -f "$node_report"
 
 export PMED_STACK_REPORT="$PWD/TestResults/stack-readiness.log"
+# The fault-injection tests append one line a scenario: faults by kind, writer retries by reason, 429s,
+# circuit-breaker opens, queue redeliveries (the retries a CI run observed).
+export PMED_FAULT_REPORT="$PWD/TestResults/fault-injection.log"
 mkdir -p TestResults
 : >"$PMED_STACK_REPORT"
+: >"$PMED_FAULT_REPORT"
 
 # --blame-hang-timeout turns a hung test (e.g. a stuck emulator) into a failed run with the name
 # of the test instead of a run that never ends.
@@ -114,6 +119,12 @@ fi
 
 echo "test.sh: emulator readiness (spawn to first good answer):" >&2
 sed 's/^/  /' "$PMED_STACK_REPORT" >&2
+echo "test.sh: fault injection (retries observed):" >&2
+if [[ -s "$PMED_FAULT_REPORT" ]]; then
+  sed 's/^/  /' "$PMED_FAULT_REPORT" >&2
+else
+  echo "  (no fault-injection test ran)" >&2
+fi
 echo "test.sh: ${#trx_files[@]} test projects and the FHIR dev server's node tests reported, finished in ${SECONDS}s." >&2
 summary="$passed passed, $failed failed"
 if ((skipped > 0)); then

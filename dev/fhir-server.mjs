@@ -2,9 +2,12 @@
 // FHIR R4 dev/test server for PrecisionMed Serverless.
 //
 // A thin node:http wrapper around Medplum's FHIR engine (@medplum/fhir-router FhirRouter +
-// MemoryRepository). Everything is in memory and lost on exit. Loopback use only.
+// MemoryRepository). Everything is in memory and lost on exit, unless --snapshot names a file: then
+// the server loads it at start and, on SIGTERM/SIGINT, writes every resource version to it once the
+// requests already taken are done (a stopped server keeps its data, as a real one does; a SIGKILL
+// still loses what was written since the start). Loopback use only.
 //
-//   node --experimental-websocket dev/fhir-server.mjs --host 127.0.0.1 --port 0 [--log]
+//   node --experimental-websocket dev/fhir-server.mjs --host 127.0.0.1 --port 0 [--log] [--snapshot FILE]
 //
 // Prints exactly one line to stdout once it is ready:
 //   FHIR dev server listening on http://127.0.0.1:<port>/
@@ -21,6 +24,7 @@
 //
 // Node 20: run with --experimental-websocket (as the tests do); without it a WebSocket stub is used.
 
+import fs from 'node:fs';
 import http from 'node:http';
 import process from 'node:process';
 
@@ -67,7 +71,7 @@ const SOFTWARE_VERSION = '1.0.0';
 // ---------------------------------------------------------------------------------------------
 
 function parseArgs(argv) {
-  const opts = { host: '127.0.0.1', port: 8080, log: false };
+  const opts = { host: '127.0.0.1', port: 8080, log: false, snapshot: undefined };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const next = () => {
@@ -77,6 +81,7 @@ function parseArgs(argv) {
     if (arg === '--host') opts.host = next();
     else if (arg === '--port' || arg === '-p') opts.port = Number.parseInt(next(), 10);
     else if (arg === '--log') opts.log = true;
+    else if (arg === '--snapshot') opts.snapshot = next();
     else if (arg === '--help' || arg === '-h') usage();
     else usage(`unknown argument ${arg}`);
   }
@@ -86,9 +91,10 @@ function parseArgs(argv) {
 
 function usage(error) {
   const text =
-    'usage: node --experimental-websocket fhir-server.mjs [--host 127.0.0.1] [--port 8080|0] [--log]\n' +
+    'usage: node --experimental-websocket fhir-server.mjs [--host 127.0.0.1] [--port 8080|0] [--log] [--snapshot FILE]\n' +
     '  --port 0 picks a free port; the chosen URL is printed on stdout when ready.\n' +
-    '  --log    log method, path and status of each request to stderr (never query strings or bodies).\n';
+    '  --log    log method, path and status of each request to stderr (never query strings or bodies).\n' +
+    '  --snapshot FILE  load the resources from FILE at start (if it exists); write them to it on SIGTERM/SIGINT.\n';
   if (error) {
     process.stderr.write(`fhir-server: ${error}\n${text}`);
     process.exit(2);
@@ -308,8 +314,45 @@ function historyBundle(entries, offset, limit) {
   return { resourceType: 'Bundle', type: 'history', total: entries.length, ...(page.length ? { entry: page } : {}) };
 }
 
+const SNAPSHOT_FORMAT = 'precisionmed-fhir-dev-server-snapshot/1';
+
+/** Every version of every resource (tombstones included); the current ones are the last of each. */
+function writeSnapshot(file) {
+  const history = {};
+  for (const [type, byId] of repo.history) {
+    history[type] = Object.fromEntries(byId);
+  }
+  // Written beside and renamed over: a stop cut short leaves the previous snapshot, never half of one.
+  fs.writeFileSync(`${file}.tmp`, JSON.stringify({ format: SNAPSHOT_FORMAT, history }));
+  fs.renameSync(`${file}.tmp`, file);
+}
+
+function loadSnapshot(file) {
+  if (!fs.existsSync(file)) return;
+  const snapshot = JSON.parse(fs.readFileSync(file, 'utf8'));
+  if (snapshot?.format !== SNAPSHOT_FORMAT) throw new Error(`${file} is not a FHIR dev server snapshot`);
+  for (const [type, byId] of Object.entries(snapshot.history)) {
+    const history = new Map();
+    const current = new Map();
+    for (const [id, versions] of Object.entries(byId)) {
+      history.set(id, versions);
+      if (!versions.at(-1)[DELETED]) current.set(id, versions.at(-1));
+    }
+    repo.history.set(type, history);
+    repo.resources.set(type, current);
+  }
+}
+
 const repo = new DevRepository();
 const router = new FhirRouter();
+if (opts.snapshot) {
+  try {
+    loadSnapshot(opts.snapshot);
+  } catch (err) {
+    process.stderr.write(`fhir-server: cannot load --snapshot ${opts.snapshot}: ${err.message}\n`);
+    process.exit(1);
+  }
+}
 
 // Update-as-create should answer 201 Created (the engine answers 200). This handler is also the
 // one the engine's batch processor uses for PUT entries, so transaction responses get "201" too.
@@ -329,7 +372,10 @@ for (const route of router.router.routes) {
 
 // One request at a time: the repository is in memory and a transaction must be isolated.
 let queue = Promise.resolve();
+let stopping = false;
 function serialized(fn) {
+  // Once stopping, nothing more is taken: the snapshot holds what was taken before.
+  if (stopping) return Promise.reject(new Error('the server is stopping'));
   const run = queue.then(fn, fn);
   queue = run.catch(() => undefined);
   return run;
@@ -860,9 +906,28 @@ server.listen(opts.port, opts.host, () => {
 });
 
 function shutdown() {
-  server.close(() => process.exit(0));
+  if (stopping) return;
+  server.close(() => {
+    if (!opts.snapshot) process.exit(0);
+  });
   server.closeAllConnections();
-  setTimeout(() => process.exit(0), 2000).unref();
+  if (!opts.snapshot) {
+    setTimeout(() => process.exit(0), 2000).unref();
+    return;
+  }
+  // After the requests already queued (a transaction under way commits, its connection is cut): the
+  // snapshot never holds half a transaction.
+  const last = queue;
+  stopping = true;
+  last.then(() => {
+    try {
+      writeSnapshot(opts.snapshot);
+      process.exit(0);
+    } catch (err) {
+      process.stderr.write(`fhir-server: cannot write --snapshot ${opts.snapshot}: ${err.message}\n`);
+      process.exit(1);
+    }
+  });
 }
 process.on('SIGTERM', shutdown);
 process.on('SIGINT', shutdown);

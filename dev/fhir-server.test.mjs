@@ -3,6 +3,8 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,15 +14,16 @@ const here = dirname(fileURLToPath(import.meta.url));
 let child;
 let base;
 
-before(async () => {
-  child = spawn(process.execPath, ['--experimental-websocket', join(here, 'fhir-server.mjs'), '--host', '127.0.0.1', '--port', '0'], {
+/** Starts a server with the given extra arguments; resolves once it printed its URL. */
+async function startServer(args = [], port = '0') {
+  const server = spawn(process.execPath, ['--experimental-websocket', join(here, 'fhir-server.mjs'), '--host', '127.0.0.1', '--port', port, ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
-  child.stdout.setEncoding('utf8');
-  base = await new Promise((resolve, reject) => {
+  server.stdout.setEncoding('utf8');
+  const url = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('server did not start: ' + out)), 60_000);
-    child.stdout.on('data', (chunk) => {
+    server.stdout.on('data', (chunk) => {
       out += chunk;
       const m = /^FHIR dev server listening on (http:\/\/127\.0\.0\.1:\d+\/)$/m.exec(out);
       if (m) {
@@ -28,8 +31,13 @@ before(async () => {
         resolve(m[1]);
       }
     });
-    child.on('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
+    server.on('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
   });
+  return { server, url };
+}
+
+before(async () => {
+  ({ server: child, url: base } = await startServer());
 });
 
 after(async () => {
@@ -40,8 +48,8 @@ after(async () => {
   }
 });
 
-async function call(method, path, body, headers = {}) {
-  const res = await fetch(base + path, {
+async function call(method, path, body, headers = {}, at = base) {
+  const res = await fetch(at + path, {
     method,
     headers: body === undefined ? headers : { 'content-type': 'application/fhir+json', ...headers },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
@@ -229,5 +237,64 @@ describe('fhir dev server', () => {
     assert.equal(r.status, 201);
     assert.equal(r.text, '');
     assert.equal(r.headers.get('etag'), 'W/"1"');
+  });
+});
+
+describe('fhir dev server with --snapshot', () => {
+  test('keeps every resource and version across a SIGTERM and a restart on the same port', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'fhir-snapshot-'));
+    const file = join(folder, 'snapshot.json');
+    try {
+      let { server, url } = await startServer(['--snapshot', file]);
+      const at = (method, path, body, headers) => call(method, path, body, headers, url);
+      const pat = urn();
+      let r = await at('POST', '', {
+        resourceType: 'Bundle',
+        type: 'transaction',
+        entry: [
+          {
+            fullUrl: pat,
+            resource: { resourceType: 'Patient', identifier: [{ system: 'urn:mrn', value: 'SNAP-1' }] },
+            request: { method: 'POST', url: 'Patient', ifNoneExist: 'identifier=urn:mrn|SNAP-1' },
+          },
+          {
+            resource: { resourceType: 'Observation', id: 'snap-obs', status: 'final', code: { text: 'x' }, subject: { reference: pat } },
+            request: { method: 'PUT', url: 'Observation/snap-obs' },
+          },
+        ],
+      });
+      assert.equal(r.status, 200);
+      const patientId = r.body.entry[0].resource.id;
+      assert.equal((await at('PUT', 'Observation/snap-obs', { resourceType: 'Observation', id: 'snap-obs', status: 'amended', code: { text: 'x' } })).status, 200);
+      assert.equal((await at('PUT', 'Observation/snap-gone', { resourceType: 'Observation', id: 'snap-gone', status: 'final', code: { text: 'y' } })).status, 201);
+      assert.equal((await at('DELETE', 'Observation/snap-gone')).status, 204);
+
+      server.kill('SIGTERM');
+      assert.equal((await once(server, 'exit'))[0], 0, 'exits 0 once the snapshot is written');
+      assert.equal(JSON.parse(readFileSync(file, 'utf8')).format, 'precisionmed-fhir-dev-server-snapshot/1');
+
+      const port = new URL(url).port;
+      ({ server, url } = await startServer(['--snapshot', file], port));
+      try {
+        r = await at('GET', 'Observation/snap-obs');
+        assert.equal(r.status, 200);
+        assert.equal(r.body.status, 'amended');
+        assert.equal(r.body.meta.versionId, '2');
+        assert.equal(r.body.subject, undefined);
+        assert.equal((await at('GET', 'Observation/snap-obs/_history/1')).body.status, 'final');
+        assert.equal((await at('GET', 'Observation/snap-gone')).status, 410, 'a deletion survives too');
+        r = await at('GET', 'Patient?identifier=urn:mrn|SNAP-1');
+        assert.deepEqual(r.body.entry.map((e) => e.resource.id), [patientId], 'search sees the loaded resources');
+        r = await at('POST', 'Patient', { resourceType: 'Patient', identifier: [{ system: 'urn:mrn', value: 'SNAP-1' }] }, { 'if-none-exist': 'identifier=urn:mrn|SNAP-1' });
+        assert.equal(r.status, 200, 'conditional create finds the loaded patient');
+        r = await at('PUT', 'Observation/snap-obs', { resourceType: 'Observation', id: 'snap-obs', status: 'final', code: { text: 'x' } });
+        assert.equal(r.body.meta.versionId, '3', 'versions go on from the loaded ones');
+      } finally {
+        server.kill('SIGTERM');
+        await once(server, 'exit');
+      }
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 using PrecisionMed.Core.Pipeline;
 using PrecisionMed.Core.Pipeline.Ledger;
 using PrecisionMed.Core.Pipeline.Review;
-using PrecisionMed.Core.Tests.Fuzzing;
+using PrecisionMed.Testing.Fuzzing;
 
 namespace PrecisionMed.Core.Tests.Pipeline;
 

@@ -14,8 +14,9 @@ namespace PrecisionMed.Functions.Tests.EndToEnd;
 
 /// <summary>
 /// The FHIR service misbehaving under a real load, through the functions and the real emulators: a proxy in
-/// front of the FHIR dev server throttles, fails and drops connections, or goes away altogether; the queue
-/// redelivers what failed. Every report must land exactly once, counted on the FHIR server itself.
+/// front of the FHIR dev server throttles, fails and drops connections, or the server process itself stops and
+/// starts again; the queue redelivers what failed. Every report must land exactly once, counted on the FHIR
+/// server itself.
 /// </summary>
 public sealed class FhirFaultsEndToEndTests(LocalStackFixture stack)
 {
@@ -27,7 +28,7 @@ public sealed class FhirFaultsEndToEndTests(LocalStackFixture stack)
         var ct = TestContext.Current.CancellationToken;
         const string lab = "lab-faults";
         await using var proxy = await FaultInjectingProxy.StartAsync(stack.Stack.FhirBaseUrl, new FaultPlan(Share: 0.3, Seed: 20261128), ct);
-        await using var host = new PipelineHost(stack.Stack, Settings(proxy));
+        await using var host = new PipelineHost(stack.Stack, Settings(proxy.BaseUrl));
         using var meter = new FhirMeterReading(host.Services);
         var (reports, files) = ReportBatches.Generate("FI", 200, ReportsPerFile);
 
@@ -37,48 +38,61 @@ public sealed class FhirFaultsEndToEndTests(LocalStackFixture stack)
         var started = Stopwatch.StartNew();
         var drained = await host.DrainWithRedeliveryAsync(batchSize: 16, TimeSpan.FromMilliseconds(200), maxDequeueCount: 5, ct);
 
-        Report("fault injection", started.Elapsed, proxy, meter, drained);
+        Report("fault injection (200 reports, 30% of requests)", started.Elapsed, proxy, meter, drained);
         Assert.Equal(0, drained.Poisoned);
         Assert.True(proxy.Faults > 100, $"only {proxy.Faults} faults injected");
         Assert.True(meter.Retries > 0);
         var checking = Stopwatch.StartNew();
-        await AssertEachLandedOnceAsync(host, fileIds, reports, ct);
+        await AssertEachLandedOnceAsync(host, host.Fhir, fileIds, reports, ct);
         TestContext.Current.TestOutputHelper?.WriteLine($"counted on the FHIR server in {checking.Elapsed.TotalSeconds:F1} s");
     }
 
+    /// <summary>
+    /// The FHIR server process (one of this test's own, not the shared stack's) is stopped with SIGTERM mid-run,
+    /// cutting the requests in flight, and started again on its port 2 s after it exited; its <c>--snapshot</c>
+    /// keeps what it had stored, as a durable FHIR service does. Writes fail with connection refused meanwhile.
+    /// </summary>
     [Fact]
-    public async Task FhirServerGoesDownMidRun_UnitsCompleteAfterQueueRetries_NothingLostOrDoubled()
+    public async Task FhirServerProcessStoppedMidRun_UnitsCompleteAfterQueueRetries_NothingLostOrDoubled()
     {
         var ct = TestContext.Current.CancellationToken;
         const string lab = "lab-killed";
-        await using var proxy = await FaultInjectingProxy.StartAsync(stack.Stack.FhirBaseUrl, FaultPlan.None, ct);
-        await using var host = new PipelineHost(stack.Stack, Settings(proxy));
+        await using var server = await FhirDevServer.StartAsync(ct);
+        using var fhir = new HttpClient { BaseAddress = server.BaseUrl };
+        await using var host = new PipelineHost(stack.Stack, Settings(server.BaseUrl));
         using var meter = new FhirMeterReading(host.Services);
         var (reports, files) = ReportBatches.Generate("KR", 50, ReportsPerFile);
         var fileIds = await ArriveAsync(host, lab, files, ct);
 
-        // Down once a good part of the writes went through, cutting the requests in flight; up again 2 s later.
+        // Down once a good part of the resources are stored (every version counts; a report writes about 30).
         using var outage = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var downAt = -1;
+        var (storedAtStop, stopping, down, starting) = (0, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero);
         var killer = Task.Run(
             async () =>
             {
-                while (proxy.Forwarded < 50) await Task.Delay(5, outage.Token);
-                downAt = proxy.Forwarded;
-                await proxy.StopAsync(outage.Token);
+                while ((storedAtStop = await VersionsStoredAsync(fhir, outage.Token)) < 400) await Task.Delay(20, outage.Token);
+                var clock = Stopwatch.StartNew();
+                await server.StopAsync(outage.Token);
+                stopping = clock.Elapsed;
                 await Task.Delay(TimeSpan.FromSeconds(2), outage.Token);
-                await proxy.StartAgainAsync(outage.Token);
+                await server.StartAgainAsync(outage.Token);
+                (down, starting) = (clock.Elapsed, server.Ready);
             },
             outage.Token);
         var started = Stopwatch.StartNew();
-        var drained = await host.DrainWithRedeliveryAsync(batchSize: 16, TimeSpan.FromSeconds(1), maxDequeueCount: 5, ct);
+        // Redelivery every 2 s, up to 30 deliveries: a minute, the start timeout of a node service (the server's
+        // start took 15 s on a loaded 2-core machine).
+        var drained = await host.DrainWithRedeliveryAsync(batchSize: 16, TimeSpan.FromSeconds(2), maxDequeueCount: 30, ct);
         await killer;
 
-        Report($"kill and resume (down after {downAt} forwarded requests, for 2 s)", started.Elapsed, proxy, meter, drained);
+        Report(string.Create(CultureInfo.InvariantCulture,
+                $"kill and resume (server process stopped with SIGTERM after {storedAtStop} resource versions stored, stop and snapshot {stopping.TotalSeconds:F1} s, " +
+                $"down {down.TotalSeconds:F1} s, of which start {starting.TotalSeconds:F1} s)"),
+            started.Elapsed, proxy: null, meter, drained);
         Assert.True(drained.Failures > 0, "the outage failed no delivery: it came too late to prove anything");
         Assert.Equal(0, drained.Poisoned);
         var checking = Stopwatch.StartNew();
-        await AssertEachLandedOnceAsync(host, fileIds, reports, ct);
+        await AssertEachLandedOnceAsync(host, fhir, fileIds, reports, ct);
         TestContext.Current.TestOutputHelper?.WriteLine($"counted on the FHIR server in {checking.Elapsed.TotalSeconds:F1} s");
     }
 
@@ -89,7 +103,7 @@ public sealed class FhirFaultsEndToEndTests(LocalStackFixture stack)
         const string lab = "lab-refused";
         const string name = "2026/refused.hl7";
         await using var proxy = await FaultInjectingProxy.StartAsync(stack.Stack.FhirBaseUrl, FaultPlan.None with { RejectWrites = true }, ct);
-        await using var host = new PipelineHost(stack.Stack, Settings(proxy));
+        await using var host = new PipelineHost(stack.Stack, Settings(proxy.BaseUrl));
         var (_, files) = ReportBatches.Generate("RJ", 1, ReportsPerFile);
         var fileId = (await ArriveAsync(host, lab, files, ct, name))[0];
 
@@ -107,9 +121,9 @@ public sealed class FhirFaultsEndToEndTests(LocalStackFixture stack)
         Assert.Contains("unknown code (refusal injected)", report.Detail, StringComparison.Ordinal);
     }
 
-    private static Dictionary<string, string?> Settings(FaultInjectingProxy proxy) => new()
+    private static Dictionary<string, string?> Settings(Uri fhirBaseUrl) => new()
     {
-        ["Fhir:BaseUrl"] = proxy.BaseUrl.ToString(),
+        ["Fhir:BaseUrl"] = fhirBaseUrl.ToString(),
         ["Fhir:MaxRetries"] = "3",
         ["Fhir:RetryBaseDelay"] = "00:00:00.020",
         ["Fhir:AttemptTimeout"] = "00:00:10",
@@ -134,12 +148,12 @@ public sealed class FhirFaultsEndToEndTests(LocalStackFixture stack)
     }
 
     /// <summary>
-    /// The ledger says Completed for every unit and file; on the FHIR server (asked directly, not through the
-    /// proxy) each accession has one DiagnosticReport, each MRN one Patient, and that patient exactly the
-    /// Observations the ledger recorded: none missing, none twice.
+    /// The ledger says Completed for every unit and file; on the FHIR server (<paramref name="fhir"/>, asked
+    /// directly, not through the proxy) each accession has one DiagnosticReport, each MRN one Patient, and that
+    /// patient exactly the Observations the ledger recorded: none missing, none twice.
     /// </summary>
     private static async Task AssertEachLandedOnceAsync(
-        PipelineHost host, IReadOnlyList<string> fileIds, IReadOnlyList<GeneratedReport> reports, CancellationToken ct)
+        PipelineHost host, HttpClient fhir, IReadOnlyList<string> fileIds, IReadOnlyList<GeneratedReport> reports, CancellationToken ct)
     {
         var units = new List<LedgerUnit>();
         foreach (var fileId in fileIds)
@@ -153,10 +167,10 @@ public sealed class FhirFaultsEndToEndTests(LocalStackFixture stack)
         var unitOf = units.ToDictionary(u => u.Accession!);
 
         // A few searches for all reports at once (OR lists): the dev server scans linearly, one search a report is slow.
-        var reportsByAccession = await SearchByAsync(host, "DiagnosticReport", "identifier", [.. reports.Select(r => r.Accession)], IdentifierValues, ct);
-        var patientsByMrn = await SearchByAsync(host, "Patient", "identifier", [.. reports.Select(r => r.Mrn)], IdentifierValues, ct);
+        var reportsByAccession = await SearchByAsync(fhir, "DiagnosticReport", "identifier", [.. reports.Select(r => r.Accession)], IdentifierValues, ct);
+        var patientsByMrn = await SearchByAsync(fhir, "Patient", "identifier", [.. reports.Select(r => r.Mrn)], IdentifierValues, ct);
         var patientIds = patientsByMrn.Values.Where(p => p.Count == 1).Select(p => "Patient/" + p[0]).ToList();
-        var observationsBySubject = await SearchByAsync(host, "Observation", "subject", patientIds, SubjectReference, ct);
+        var observationsBySubject = await SearchByAsync(fhir, "Observation", "subject", patientIds, SubjectReference, ct);
 
         var problems = new List<string>();
         foreach (var report in reports)
@@ -183,7 +197,7 @@ public sealed class FhirFaultsEndToEndTests(LocalStackFixture stack)
     /// they matched (<paramref name="keysOf"/> reads it back from the resource); every page followed.
     /// </summary>
     private static async Task<Dictionary<string, List<string>>> SearchByAsync(
-        PipelineHost host, string type, string parameter, IReadOnlyList<string> values, Func<JsonNode, IEnumerable<string>> keysOf, CancellationToken ct)
+        HttpClient fhir, string type, string parameter, IReadOnlyList<string> values, Func<JsonNode, IEnumerable<string>> keysOf, CancellationToken ct)
     {
         var wanted = values.ToHashSet(StringComparer.Ordinal);
         var found = new Dictionary<string, List<string>>(StringComparer.Ordinal);
@@ -192,7 +206,7 @@ public sealed class FhirFaultsEndToEndTests(LocalStackFixture stack)
             var next = $"{type}?{parameter}={string.Join(',', chunk.Select(Uri.EscapeDataString))}&_count=1000";
             while (next is not null)
             {
-                using var response = await host.Fhir.GetAsync(next, ct);
+                using var response = await fhir.GetAsync(next, ct);
                 Assert.True(response.IsSuccessStatusCode, $"GET {type}?{parameter}=...: HTTP {(int)response.StatusCode}");
                 var bundle = JsonNode.Parse(await response.Content.ReadAsStringAsync(ct))!;
                 foreach (var entry in (bundle["entry"] as JsonArray ?? []).Where(e => e?["search"]?["mode"]?.GetValue<string>() is null or "match"))
@@ -212,19 +226,29 @@ public sealed class FhirFaultsEndToEndTests(LocalStackFixture stack)
         return found;
     }
 
+    /// <summary>Resource versions the server holds (tombstones included): its system history's total.</summary>
+    private static async Task<int> VersionsStoredAsync(HttpClient fhir, CancellationToken ct)
+    {
+        using var response = await fhir.GetAsync("_history?_count=0", ct);
+        response.EnsureSuccessStatusCode();
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync(ct))!["total"]!.GetValue<int>();
+    }
+
     private static IEnumerable<string> IdentifierValues(JsonNode resource) =>
         (resource["identifier"] as JsonArray ?? []).Select(i => i?["value"]?.GetValue<string>()).OfType<string>();
 
     private static IEnumerable<string> SubjectReference(JsonNode resource) =>
         resource["subject"]?["reference"]?.GetValue<string>() is { } reference ? [reference] : [];
 
-    private static void Report(string scenario, TimeSpan took, FaultInjectingProxy proxy, FhirMeterReading meter, RedeliveryReport drained)
+    /// <summary>The run's figures, to the test output and (test.sh sets PMED_FAULT_REPORT) to the file CI prints.</summary>
+    private static void Report(string scenario, TimeSpan took, FaultInjectingProxy? proxy, FhirMeterReading meter, RedeliveryReport drained)
     {
-        var line = string.Create(CultureInfo.InvariantCulture,
-            $"{scenario}: proxy {proxy.Requests} requests, {proxy.Forwarded} forwarded (server time {proxy.UpstreamTime.TotalSeconds:F1} s), faults {proxy.Faults} " +
+        var faults = proxy is null ? string.Empty : string.Create(CultureInfo.InvariantCulture,
+            $"proxy {proxy.Requests} requests, {proxy.Forwarded} forwarded (server time {proxy.UpstreamTime.TotalSeconds:F1} s), faults {proxy.Faults} " +
             $"(429 {proxy.FaultsOf(FaultKind.Throttled)}, 503 {proxy.FaultsOf(FaultKind.Unavailable)}, " +
-            $"dropped before {proxy.FaultsOf(FaultKind.DroppedBeforeForwarding)}, dropped after {proxy.FaultsOf(FaultKind.DroppedAfterForwarding)}); " +
-            $"writer retries {meter.Retries} ({meter.RetriesByReason}), 429s seen {meter.Throttled}, circuit opened {meter.CircuitOpened}; " +
+            $"dropped before {proxy.FaultsOf(FaultKind.DroppedBeforeForwarding)}, dropped after {proxy.FaultsOf(FaultKind.DroppedAfterForwarding)}); ");
+        var line = string.Create(CultureInfo.InvariantCulture,
+            $"{scenario}: {faults}writer retries {meter.Retries} ({meter.RetriesByReason}), 429s seen {meter.Throttled}, circuit opened {meter.CircuitOpened}; " +
             $"queue deliveries {drained.Deliveries}, failed {drained.Failures} ({string.Join(", ", drained.FailuresByType.Select(f => $"{f.Key} {f.Value}"))}), poisoned {drained.Poisoned}; drained in {took.TotalSeconds:F1} s");
         TestContext.Current.TestOutputHelper?.WriteLine(line);
         if (Environment.GetEnvironmentVariable("PMED_FAULT_REPORT") is { Length: > 0 } file) File.AppendAllText(file, line + Environment.NewLine);

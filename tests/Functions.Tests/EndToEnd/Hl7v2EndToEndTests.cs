@@ -1,9 +1,11 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using PrecisionMed.Core.Pipeline;
 using PrecisionMed.Core.Pipeline.Ledger;
 using PrecisionMed.Core.Pipeline.Notifications;
 using PrecisionMed.Functions.Tests.Hosting;
+using PrecisionMed.Testing.Faults;
 using PrecisionMed.Testing.Stack;
 using PrecisionMed.Testing.Validation;
 
@@ -105,41 +107,88 @@ public sealed class Hl7v2EndToEndTests(LocalStackFixture stack)
         Assert.Equal(corrected.WithdrawnReferences, notices.Single(n => n.Status == "corrected").Withdrawn);
     }
 
-    /// <summary>Every work item delivered twice at once (issue 7): each report is written, and announced, once.</summary>
+    /// <summary>
+    /// Every work item of 40 reports (4 batch files of 10) delivered twice at once, 80 deliveries in flight (issue 7):
+    /// each report is written once, counted on the FHIR server: one transaction per report reached it (through a
+    /// counting proxy), every resource a report produced is at version 1 (a second write of a changed resource would
+    /// be version 2), each accession has one DiagnosticReport; and each report is announced once.
+    /// </summary>
     [Fact]
-    public async Task EveryWorkItemDeliveredTwiceConcurrently_EachReportProcessedOnce()
+    public async Task EveryWorkItemDeliveredTwiceConcurrently_EachReportWrittenOnce()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var host = new PipelineHost(stack.Stack);
-        var content = await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "TestData", "hl7v2/authored/batch_three_messages.hl7"), ct);
-        const string name = "twice/batch_three_messages.hl7";
-        await host.UploadAsync(LabId, name, content, ct);
-        await host.ArriveAsync(LabId, name, ct);
+        const string lab = "lab-hl7-twice";
+        await using var proxy = await FaultInjectingProxy.StartAsync(stack.Stack.FhirBaseUrl, FaultPlan.None, ct);
+        await using var host = new PipelineHost(stack.Stack, new Dictionary<string, string?> { ["Fhir:BaseUrl"] = proxy.BaseUrl.ToString() });
+        var (reports, files) = ReportBatches.Generate("TW", 40, 10);
+        var fileIds = new List<string>();
+        for (var i = 0; i < files.Count; i++)
+        {
+            var name = string.Create(CultureInfo.InvariantCulture, $"twice/batch-{i + 1}.hl7");
+            await host.UploadAsync(lab, name, files[i], ct);
+            await host.ArriveAsync(lab, name, ct);
+            fileIds.Add(LabFileIds.For(lab, Convert.ToHexStringLower(SHA256.HashData(files[i]))));
+        }
 
         var function = host.Function<Triggers.ReportQueuedFunction>();
-        var messages = (await host.WorkQueue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(1), ct)).Value;
-        Assert.Equal(3, messages.Length);
-        var deliveries = messages.SelectMany(m => new[] { m.MessageText, m.MessageText }).ToList();
-        var failed = await Task.WhenAll(deliveries.Select(async text =>
+        var messages = new List<string>();
+        while (messages.Count < reports.Count)
         {
-            try
+            var received = (await host.WorkQueue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(5), ct)).Value;
+            Assert.NotEmpty(received);
+            messages.AddRange(received.Select(m => m.MessageText));
+        }
+
+        var deliveries = messages.SelectMany(text => new[] { text, text }).ToList();
+        var failed = await Task.WhenAll(deliveries.Select(text => Task.Run(
+            async () =>
             {
-                await function.RunAsync(text, ct);
-                return null;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                return text; // a race lost in storage: the queue redelivers it, as below
-            }
-        }));
+                try
+                {
+                    await function.RunAsync(text, ct);
+                    return null;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    return text; // a race lost in storage: the queue redelivers it, as below
+                }
+            },
+            ct)));
         foreach (var text in failed.OfType<string>()) await function.RunAsync(text, ct);
 
-        var fileId = LabFileIds.For(LabId, Convert.ToHexStringLower(SHA256.HashData(content)));
-        Assert.Equal(FileState.Completed, (await host.Ledger.FindFileAsync(fileId, ct))!.State);
-        Assert.All(await host.Ledger.ListUnitsAsync(fileId, ct), u => Assert.Equal(UnitState.Completed, u.State));
-        var notices = (await host.NotificationQueue.ReceiveMessagesAsync(maxMessages: 32, cancellationToken: ct)).Value
-            .Select(m => GenomicResultAvailable.FromJson(m.Body.ToString())!).ToList();
-        Assert.Equal([0, 1, 2], notices.Select(n => n.UnitIndex).Order());
+        var units = new List<LedgerUnit>();
+        foreach (var fileId in fileIds)
+        {
+            Assert.Equal(FileState.Completed, (await host.Ledger.FindFileAsync(fileId, ct))!.State);
+            units.AddRange(await host.Ledger.ListUnitsAsync(fileId, ct));
+        }
+
+        Assert.All(units, u => Assert.Equal(UnitState.Completed, u.State));
+        Assert.Equal(reports.Count, proxy.ForwardedOf("POST")); // one transaction a report, none from the second deliveries
+        var problems = new List<string>();
+        foreach (var unit in units)
+        {
+            foreach (var reference in unit.ResourceReferences)
+            {
+                var version = (await GetAsync(host, reference, ct))["meta"]!["versionId"]!.GetValue<string>();
+                if (version != "1") problems.Add($"{unit.Accession}: {reference} at version {version}");
+            }
+
+            var found = await GetAsync(host, "DiagnosticReport?identifier=" + Uri.EscapeDataString(unit.Accession!), ct);
+            var ids = (found["entry"] as JsonArray ?? []).Select(e => "DiagnosticReport/" + e!["resource"]!["id"]!.GetValue<string>()).ToList();
+            if (ids.Count != 1 || ids[0] != unit.ReportReference) problems.Add($"{unit.Accession}: {ids.Count} DiagnosticReport(s)");
+        }
+
+        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+        Assert.Equal(reports.Select(r => r.Accession).Order(), units.Select(u => u.Accession!).Order());
+        TestContext.Current.TestOutputHelper?.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{deliveries.Count} deliveries of {messages.Count} work items, {failed.Count(f => f is not null)} redelivered; FHIR requests {proxy.Forwarded} ({proxy.ForwardedOf("POST")} transactions); " +
+            $"{units.Sum(u => u.ResourceReferences.Count)} resources, all at version 1"));
+
+        var notices = new List<GenomicResultAvailable>();
+        while ((await host.NotificationQueue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(5), ct)).Value is { Length: > 0 } received)
+            notices.AddRange(received.Select(m => GenomicResultAvailable.FromJson(m.Body.ToString())!));
+        Assert.Equal(reports.Select(r => r.Accession).Order(), notices.Select(n => n.Accession).Order());
     }
 
     /// <summary>

@@ -22,6 +22,7 @@ public sealed class FaultInjectingProxy : IAsyncDisposable
     private readonly ConcurrentDictionary<HttpContext, byte> _inFlight = new();
     private readonly Lock _drawLock = new();
     private readonly ConcurrentDictionary<FaultKind, int> _faults = new();
+    private readonly ConcurrentDictionary<string, int> _forwardedByMethod = new(StringComparer.Ordinal);
     private FaultPlan _plan;
     private Random _random;
     private WebApplication? _app;
@@ -50,6 +51,9 @@ public sealed class FaultInjectingProxy : IAsyncDisposable
     public TimeSpan UpstreamTime => TimeSpan.FromTicks(Interlocked.Read(ref _upstreamTicks));
 
     public int FaultsOf(FaultKind kind) => _faults.GetValueOrDefault(kind);
+
+    /// <summary>Requests of one HTTP method passed on to the server: <c>POST</c> are the writer's transactions.</summary>
+    public int ForwardedOf(string method) => _forwardedByMethod.GetValueOrDefault(method);
 
     public int Faults => _faults.Values.Sum();
 
@@ -150,6 +154,7 @@ public sealed class FaultInjectingProxy : IAsyncDisposable
 
             using var request = await UpstreamRequestAsync(context);
             Interlocked.Increment(ref _forwarded);
+            _forwardedByMethod.AddOrUpdate(context.Request.Method, 1, (_, n) => n + 1);
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseContentRead, context.RequestAborted);
             Interlocked.Add(ref _upstreamTicks, System.Diagnostics.Stopwatch.GetElapsedTime(started).Ticks);

@@ -84,7 +84,7 @@ public sealed class LocalStack : IAsyncDisposable
         var devFolder = FindDevFolder();
         var nodePath = FindOnPath("node");
         var ports = Ports.Reserve();
-        NodeServiceLaunch[] launches = [AzuriteLaunch(devFolder, ports), CosmosLaunch(devFolder, ports), FhirLaunch(devFolder, ports)];
+        NodeServiceLaunch[] launches = [AzuriteLaunch(devFolder, ports), CosmosLaunch(devFolder, ports), FhirLaunch(devFolder, ports.Fhir)];
 
         using var probeClient = new HttpClient(new SocketsHttpHandler { UseProxy = false });
         var starts = launches
@@ -147,7 +147,7 @@ public sealed class LocalStack : IAsyncDisposable
 
     private static Uri AzuriteUri(int port) => LoopbackUri(port, "/" + AzuriteAccountName);
 
-    private static Uri LoopbackUri(int port, string path) =>
+    internal static Uri LoopbackUri(int port, string path) =>
         new(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}{path}"));
 
     private static NodeServiceLaunch AzuriteLaunch(string devFolder, Ports ports)
@@ -185,17 +185,19 @@ public sealed class LocalStack : IAsyncDisposable
         return new NodeServiceLaunch("cosmosdb-server", arguments, [script], [LoopbackUri(ports.Cosmos, "/")], ProbeNeedsSuccess: false);
     }
 
-    private static NodeServiceLaunch FhirLaunch(string devFolder, Ports ports)
+    /// <param name="snapshotFile">Passed as <c>--snapshot</c>: the server loads it at start and writes it when stopped.</param>
+    internal static NodeServiceLaunch FhirLaunch(string devFolder, int port, string? snapshotFile = null)
     {
         var script = Path.Combine(devFolder, "fhir-server.mjs");
         var engine = Path.Combine(devFolder, "node_modules", "@medplum", "fhir-router", "package.json");
-        string[] arguments = ["--experimental-websocket", script, "--host", "127.0.0.1", "--port", Invariant(ports.Fhir)];
-        return new NodeServiceLaunch("FHIR dev server", arguments, [script, engine], [LoopbackUri(ports.Fhir, "/metadata")], ProbeNeedsSuccess: true);
+        string[] arguments = ["--experimental-websocket", script, "--host", "127.0.0.1", "--port", Invariant(port)];
+        if (snapshotFile is not null) arguments = [.. arguments, "--snapshot", snapshotFile];
+        return new NodeServiceLaunch("FHIR dev server", arguments, [script, engine], [LoopbackUri(port, "/metadata")], ProbeNeedsSuccess: true);
     }
 
     private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private static string FindDevFolder()
+    internal static string FindDevFolder()
     {
         for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
         {
@@ -210,7 +212,7 @@ public sealed class LocalStack : IAsyncDisposable
             "so dev/ (with the node services) cannot be found.");
     }
 
-    private static string? FindOnPath(string program)
+    internal static string? FindOnPath(string program)
     {
         var names = OperatingSystem.IsWindows() ? [program + ".exe", program + ".cmd"] : new[] { program };
         var path = Environment.GetEnvironmentVariable("PATH") ?? string.Empty;

@@ -102,6 +102,34 @@ internal sealed class NodeService : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Asks the process to stop as a service manager does (SIGTERM, through <c>kill</c>: Linux and macOS) and
+    /// waits until it exited; returns its exit code.
+    /// </summary>
+    public async Task<int> TerminateAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var signal = new ProcessStartInfo("kill") { UseShellExecute = false };
+        signal.ArgumentList.Add("-TERM");
+        signal.ArgumentList.Add(_process.Id.ToString(CultureInfo.InvariantCulture));
+        using (var kill = Process.Start(signal)!)
+        {
+            await kill.WaitForExitAsync(cancellationToken);
+        }
+
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        wait.CancelAfter(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(wait.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw Failure($"the process did not exit within {timeout.TotalSeconds} s of SIGTERM");
+        }
+
+        return _process.ExitCode;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1)

@@ -1,13 +1,13 @@
 using System.IO.Compression;
 using System.Text;
 
-namespace PrecisionMed.Core.Tests.Fuzzing;
+namespace PrecisionMed.Testing.Fuzzing;
 
 /// <summary>What a format's text is made of, so mutations hit the bytes its parser splits on.</summary>
 /// <param name="Name">For messages.</param>
 /// <param name="Delimiters">Bytes the format gives meaning to (HL7 v2 separators, VCF tabs and INFO punctuation, JSON structure).</param>
 /// <param name="Json">Whether deep nesting and JSON literals are worth injecting.</param>
-internal sealed record LabFileSyntax(string Name, byte[] Delimiters, bool Json)
+public sealed record LabFileSyntax(string Name, byte[] Delimiters, bool Json)
 {
     public static LabFileSyntax Hl7v2 { get; } = new("HL7 v2", "|^~\\&\r\n"u8.ToArray(), Json: false);
 
@@ -20,9 +20,10 @@ internal sealed record LabFileSyntax(string Name, byte[] Delimiters, bool Json)
 /// Fixed-seed mutations of lab files, shared by the fuzz tests: byte flips, insertions, deletions, truncation,
 /// duplicated and dropped lines (segments, records), delimiter injection, huge and odd numbers, invalid UTF-8, deep
 /// JSON nesting, and, now and then, the result gzip-compressed (or its compressed bytes damaged) so intake's
-/// decompression is fuzzed too. Same seed, same files: a failure names its case number and reproduces.
+/// decompression is fuzzed too. Same seed, same files: a failure names its case number and reproduces. Also compiled
+/// into Core.Tests (the in-memory fuzz), which does not reference this project.
 /// </summary>
-internal sealed class LabFileMutator(int seed, LabFileSyntax syntax)
+public sealed class LabFileMutator(int seed, LabFileSyntax syntax)
 {
     private static readonly byte[][] Numbers =
     [
