@@ -8,7 +8,8 @@
 # /usr/bin/time -v for each form and prints the records counted and reported, the elapsed time, and
 #   peak_rss_mb_plain=N   peak_rss_mb_bgzf=N   (maximum resident set size, MB = 10^6 bytes)
 # It exits 1 when either is >= ${MAX_RSS_MB:-300} MB. BED defaults to bench/data/panel-grch38.bed: 46 gene spans
-# of a hereditary-cancer, cardio and pharmacogene panel (about 4.6 Mb; about 3,100 records of the 2M-record file,
+# of a hereditary-cancer, cardio and pharmacogene panel (approximate GRCh38 gene spans: a benchmark's region set,
+# not a clinical panel definition; about 4.6 Mb; about 3,100 records of the 2M-record file,
 # of which about 2,700 PASS non-reference, under the 10,000 --max-variants default). Needs bgzip (Debian tabix).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

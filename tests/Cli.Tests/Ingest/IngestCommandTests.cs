@@ -13,7 +13,7 @@ public sealed class IngestCommandTests(LocalStackFixture stack) : IDisposable
     private readonly StringWriter _stdout = new();
     private readonly StringWriter _stderr = new();
 
-    private static string Samples => Path.Combine(RepositoryRoot(), "samples");
+    private static string Samples => Path.Combine(RepositoryPaths.Root, "samples");
 
     [Fact]
     public async Task Ingest_Samples_WritesOneResolvableBundlePerReportAndExitsZero()
@@ -105,14 +105,4 @@ public sealed class IngestCommandTests(LocalStackFixture stack) : IDisposable
 
     private Task<int> RunAsync(IngestOptions options) =>
         new IngestRunner(options, _stdout, _stderr).RunAsync(TestContext.Current.CancellationToken);
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "PrecisionMed.Serverless.sln"))) return dir.FullName;
-        }
-
-        throw new InvalidOperationException("Cannot find the repository root above " + AppContext.BaseDirectory);
-    }
 }

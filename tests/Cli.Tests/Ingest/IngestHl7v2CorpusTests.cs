@@ -16,7 +16,7 @@ public sealed class IngestHl7v2CorpusTests : IDisposable
     private readonly StringWriter _stdout = new();
     private readonly StringWriter _stderr = new();
 
-    private static string Hl7v2Data => Path.Combine(RepositoryRoot(), "tests", "TestData", "hl7v2");
+    private static string Hl7v2Data => Path.Combine(RepositoryPaths.Root, "tests", "TestData", "hl7v2");
 
     /// <summary>The corpus's ORU^R01 results (general lab and genomic) and every authored message.</summary>
     private static List<string> OruFiles() =>
@@ -71,14 +71,4 @@ public sealed class IngestHl7v2CorpusTests : IDisposable
 
     private Task<int> InvokeAsync(string[] args) =>
         new RootCommand { IngestCommand.Create(_stdout, _stderr) }.Parse(args).InvokeAsync(cancellationToken: TestContext.Current.CancellationToken);
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "PrecisionMed.Serverless.sln"))) return dir.FullName;
-        }
-
-        throw new InvalidOperationException("Cannot find the repository root above " + AppContext.BaseDirectory);
-    }
 }

@@ -15,7 +15,7 @@ public sealed class IngestVcfFlagsTests : IDisposable
     private readonly StringWriter _stdout = new();
     private readonly StringWriter _stderr = new();
 
-    private static string PanelVcf => Path.Combine(RepositoryRoot(), "samples", "NB6TK328_filtered.vcf");
+    private static string PanelVcf => Path.Combine(RepositoryPaths.Root, "samples", "NB6TK328_filtered.vcf");
 
     private string Out => Path.Combine(_output.FullName, "out");
 
@@ -108,14 +108,4 @@ public sealed class IngestVcfFlagsTests : IDisposable
 
     private static string? ComponentCode(JsonNode observation, string loinc) =>
         (string?)observation["component"]!.AsArray().FirstOrDefault(c => (string?)c!["code"]!["coding"]![0]!["code"] == loinc)?["valueCodeableConcept"]?["coding"]?[0]?["code"];
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "PrecisionMed.Serverless.sln"))) return dir.FullName;
-        }
-
-        throw new InvalidOperationException("Cannot find the repository root above " + AppContext.BaseDirectory);
-    }
 }

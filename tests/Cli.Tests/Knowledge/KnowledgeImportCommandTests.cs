@@ -13,7 +13,7 @@ public sealed class KnowledgeImportCommandTests(LocalStackFixture stack) : IDisp
     private readonly DirectoryInfo _work = Directory.CreateTempSubdirectory("pmed-knowledge-");
     private readonly string _database = "pmed-cli-knowledge-" + Guid.NewGuid().ToString("N")[..10];
 
-    private static string Seed(string file) => Path.Combine(RepositoryRoot(), "src", "Core", "Knowledge", "Seed", file);
+    private static string Seed(string file) => Path.Combine(RepositoryPaths.Root, "src", "Core", "Knowledge", "Seed", file);
 
     [Fact]
     public async Task Import_EverySeedFileTwice_SecondWritesNothing_ThenIngestEnrichesFromCosmos()
@@ -34,7 +34,7 @@ public sealed class KnowledgeImportCommandTests(LocalStackFixture stack) : IDisp
         var output = new DirectoryInfo(Path.Combine(_work.FullName, "out"));
         using var stdoutIngest = new StringWriter();
         using var stderrIngest = new StringWriter();
-        var ingest = new IngestOptions([Path.Combine(RepositoryRoot(), "samples", "batch_three_messages.hl7")], output, null, "local", Json: false)
+        var ingest = new IngestOptions([Path.Combine(RepositoryPaths.Root, "samples", "batch_three_messages.hl7")], output, null, "local", Json: false)
         {
             Cosmos = stack.Stack.CosmosEndpoint,
             CosmosKey = stack.Stack.CosmosKey,
@@ -69,16 +69,6 @@ public sealed class KnowledgeImportCommandTests(LocalStackFixture stack) : IDisp
             source, new FileInfo(Seed(file)), cosmos ? stack.Stack.CosmosEndpoint : null, stack.Stack.CosmosKey, _database, Concurrency: 8);
         var exit = await new KnowledgeImportRunner(options, stdout, stderr).RunAsync(TestContext.Current.CancellationToken);
         return (exit, stdout.ToString(), stderr.ToString());
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "PrecisionMed.Serverless.sln"))) return dir.FullName;
-        }
-
-        throw new DirectoryNotFoundException("The repository root was not found above the test output.");
     }
 
     public void Dispose() => _work.Delete(recursive: true);
