@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -80,7 +79,7 @@ public sealed class FhirHttpWriterTests(LocalStackFixture stack)
     [Fact]
     public async Task WriteTransaction_NobodyListening_ThrowsTransient()
     {
-        using var services = Services($"http://127.0.0.1:{ClosedPort()}/", maxRetries: 1, handler: null);
+        using var services = Services($"http://127.0.0.1:{LoopbackPorts.Unused()}/", maxRetries: 1, handler: null);
 
         await Assert.ThrowsAsync<FhirTransientException>(
             () => services.GetRequiredService<IFhirWriter>().WriteTransactionAsync(EmptyTransaction, TestContext.Current.CancellationToken));
@@ -197,12 +196,5 @@ public sealed class FhirHttpWriterTests(LocalStackFixture stack)
         var services = new ServiceCollection().AddFhirHttpWriter(configuration);
         if (handler is not null) services.ConfigureHttpClientDefaults(http => http.ConfigurePrimaryHttpMessageHandler(() => handler));
         return services.BuildServiceProvider();
-    }
-
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -87,7 +86,7 @@ public sealed class LabFileFailureEndToEndTests(LocalStackFixture stack)
         var ct = TestContext.Current.CancellationToken;
         await using var host = new PipelineHost(stack.Stack, new Dictionary<string, string?>
         {
-            ["Fhir:BaseUrl"] = $"http://127.0.0.1:{ClosedPort()}/",
+            ["Fhir:BaseUrl"] = $"http://127.0.0.1:{LoopbackPorts.Unused()}/",
             ["Fhir:MaxRetries"] = "1",
         });
         const string lab = "lab-fhirdown";
@@ -167,11 +166,4 @@ public sealed class LabFileFailureEndToEndTests(LocalStackFixture stack)
     }
 
     private static string FileIdOf(string lab, byte[] content) => LabFileIds.For(lab, Convert.ToHexStringLower(SHA256.HashData(content)));
-
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using PrecisionMed.Cli.Ledger;
@@ -111,7 +110,7 @@ public sealed class ReplayEndToEndTests(LocalStackFixture stack)
     /// <summary>The app with its FHIR URL on a closed port: every write fails as transient.</summary>
     private PipelineHost BrokenHost(IReadOnlyDictionary<string, string?>? more = null)
     {
-        var overrides = new Dictionary<string, string?> { ["Fhir:BaseUrl"] = $"http://127.0.0.1:{ClosedPort()}/", ["Fhir:MaxRetries"] = "1" };
+        var overrides = new Dictionary<string, string?> { ["Fhir:BaseUrl"] = $"http://127.0.0.1:{LoopbackPorts.Unused()}/", ["Fhir:MaxRetries"] = "1" };
         foreach (var (key, value) in more ?? new Dictionary<string, string?>()) overrides[key] = value;
         return new PipelineHost(stack.Stack, overrides);
     }
@@ -209,12 +208,5 @@ public sealed class ReplayEndToEndTests(LocalStackFixture stack)
         var exit = await run(stdout, stderr);
         Assert.True(exit == 0, stderr.ToString());
         return (exit, stdout.ToString());
-    }
-
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

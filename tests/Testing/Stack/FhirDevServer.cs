@@ -1,6 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
-
 namespace PrecisionMed.Testing.Stack;
 
 /// <summary>
@@ -38,7 +35,7 @@ public sealed class FhirDevServer : IAsyncDisposable
 
     public static async Task<FhirDevServer> StartAsync(CancellationToken cancellationToken)
     {
-        var server = new FhirDevServer(LocalStack.FindDevFolder(), LocalStack.FindOnPath("node"), FreePort());
+        var server = new FhirDevServer(LocalStack.FindDevFolder(), LocalStack.FindOnPath("node"), LoopbackPorts.Unused());
         try
         {
             await server.StartAgainAsync(cancellationToken);
@@ -79,12 +76,5 @@ public sealed class FhirDevServer : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _process, null) is { } process) await process.DisposeAsync();
         Directory.Delete(_snapshotFolder, recursive: true);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

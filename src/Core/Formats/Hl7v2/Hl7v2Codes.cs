@@ -115,10 +115,12 @@ internal static partial class Hl7v2Codes
     /// </summary>
     public static string? AuthoritySystem(string namespaceId, string universalId, string universalIdType, string labId)
     {
-        if (UniversalIdSystem(universalId, universalIdType) is { } universal) return universal;
-        if (namespaceId.Length > 0) return $"urn:precisionmed:lab:{labId}:assigner:{Uri.EscapeDataString(namespaceId)}";
-        return null;
+        return UniversalIdSystem(universalId, universalIdType) ?? NamespaceSystem(namespaceId, labId);
     }
+
+    /// <summary>The lab-scoped system for an assigning authority known only by its namespace id (HD-1); null without one.</summary>
+    public static string? NamespaceSystem(string namespaceId, string labId) =>
+        namespaceId.Length > 0 ? $"urn:precisionmed:lab:{labId}:assigner:{Uri.EscapeDataString(namespaceId)}" : null;
 
     /// <summary>
     /// The system an assigning authority's universal id (HD-2, HD-3) names on its own, anywhere: an ISO OID as

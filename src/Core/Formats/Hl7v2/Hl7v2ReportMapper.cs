@@ -178,7 +178,7 @@ public sealed partial class Hl7v2ReportMapper
             var type = cx.Component(5).Value.Trim();
             var system = Hl7v2Codes.UniversalIdSystem(authority.Subcomponent(2).Value.Trim(), authority.Subcomponent(3).Value.Trim())
                 ?? (labSystem is not null && IsLabPatientNumber(type) ? labSystem : null)
-                ?? Hl7v2Codes.AuthoritySystem(authority.Subcomponent(1).Value, string.Empty, string.Empty, _labId)
+                ?? Hl7v2Codes.NamespaceSystem(authority.Subcomponent(1).Value, _labId)
                 ?? $"urn:precisionmed:lab:{_labId}:patient-id";
             identifiers.Add(new PatientIdentifier(system, value, type.Length > 0 ? type : null));
         }

@@ -75,11 +75,12 @@ public sealed partial class ReportEnricher(KnowledgeLookup knowledge)
         return mapped;
     }
 
-    /// <summary>The system the lab's profile gives its patient numbers, if its profile names one (a cached point read).</summary>
+    /// <summary>
+    /// The system the lab's profile gives its patient numbers, as the profile states it (a cached point read); the
+    /// HL7 v2 mapper decides whether it can be used.
+    /// </summary>
     public async Task<string?> LabPatientIdentifierSystemAsync(string labId, CancellationToken cancellationToken) =>
-        await knowledge.FindLabProfileAsync(labId, cancellationToken) is { PatientIdentifierSystem: { } system } && !string.IsNullOrWhiteSpace(system)
-            ? system.Trim()
-            : null;
+        (await knowledge.FindLabProfileAsync(labId, cancellationToken))?.PatientIdentifierSystem;
 
     /// <summary>A lab-local code (OBR-4, a general OBX-3) gains the LOINC code the lab's code map gives it; a LOINC-coded value is left alone.</summary>
     private async Task<CodedValue?> NormaliseLabCodeAsync(string labId, CodedValue? code, CancellationToken cancellationToken)
