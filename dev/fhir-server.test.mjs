@@ -298,3 +298,102 @@ describe('fhir dev server with --snapshot', () => {
     }
   });
 });
+
+describe('fhir dev server: conditional creates under concurrency (as the Azure FHIR service)', () => {
+  /** A transaction that conditionally creates the Patient with this MRN and puts one Observation about it. */
+  const reportFor = (mrn, observationId) => {
+    const pat = urn();
+    return {
+      resourceType: 'Bundle',
+      type: 'transaction',
+      entry: [
+        {
+          fullUrl: pat,
+          resource: { resourceType: 'Patient', identifier: [{ system: 'urn:mrn', value: mrn }] },
+          request: { method: 'POST', url: 'Patient', ifNoneExist: `identifier=urn:mrn|${mrn}` },
+        },
+        {
+          resource: { resourceType: 'Observation', id: observationId, status: 'final', code: { text: 'x' }, subject: { reference: pat } },
+          request: { method: 'PUT', url: `Observation/${observationId}` },
+        },
+      ],
+    };
+  };
+  const patientsOf = async (mrn, at) => (await call('GET', `Patient?identifier=urn:mrn|${mrn}`, undefined, {}, at)).body.entry ?? [];
+
+  async function withServer(args, run) {
+    const { server, url } = await startServer(args);
+    try {
+      await run(url);
+    } finally {
+      server.kill('SIGTERM');
+      await once(server, 'exit');
+    }
+  }
+
+  test('without options, concurrent conditional creates for one identifier make one Patient (requests run one at a time)', async () => {
+    const mrn = `SER-${randomUUID()}`;
+    const answers = await Promise.all([1, 2, 3].map((i) => call('POST', '', reportFor(mrn, `ser-${mrn}-${i}`))));
+    assert.deepEqual(answers.map((r) => r.status), [200, 200, 200]);
+    assert.deepEqual(answers.map((r) => r.body.entry[0].response.status).sort(), ['200', '200', '201']);
+    assert.equal((await patientsOf(mrn, base)).length, 1);
+  });
+
+  test('transaction whose conditional create matches several Patients: 412 and nothing written', async () => {
+    const mrn = `DUP-${randomUUID()}`;
+    for (let i = 0; i < 2; i++) {
+      assert.equal((await call('POST', 'Patient', { resourceType: 'Patient', identifier: [{ system: 'urn:mrn', value: mrn }] })).status, 201);
+    }
+    const r = await call('POST', '', reportFor(mrn, `dup-${mrn}`));
+    assert.equal(r.status, 412);
+    assert.equal(r.body.resourceType, 'OperationOutcome');
+    assert.equal((await call('GET', `Observation/dup-${mrn}`)).status, 404, 'rolled back');
+    assert.equal((await patientsOf(mrn, base)).length, 2);
+  });
+
+  test('--race-conditional-creates 2: two concurrent transactions both see no match and both create; the next one gets 412', async () => {
+    await withServer(['--race-conditional-creates', '2'], async (url) => {
+      const mrn = `RACE-${randomUUID()}`;
+      const answers = await Promise.all([1, 2].map((i) => call('POST', '', reportFor(mrn, `race-${i}`), {}, url)));
+      assert.deepEqual(answers.map((r) => r.status), [200, 200]);
+      assert.deepEqual(answers.map((r) => r.body.entry[0].response.status), ['201', '201']);
+      const patients = await patientsOf(mrn, url);
+      assert.equal(patients.length, 2, 'the race made two Patients for one identifier');
+      const subjects = await Promise.all([1, 2].map(async (i) => (await call('GET', `Observation/race-${i}`, undefined, {}, url)).body.subject.reference));
+      assert.deepEqual(subjects.sort(), patients.map((e) => `Patient/${e.resource.id}`).sort(), 'each report points at the Patient it created');
+
+      const next = await call('POST', '', reportFor(mrn, 'race-3'), {}, url);
+      assert.equal(next.status, 412, 'a conditional create now matches several');
+      const plain = await call('POST', 'Patient', { resourceType: 'Patient', identifier: [{ system: 'urn:mrn', value: mrn }] }, { 'if-none-exist': `identifier=urn:mrn|${mrn}` }, url);
+      assert.equal(plain.status, 412, 'the race is over: later conditional creates behave normally');
+    });
+  });
+
+  test('--race-conditional-creates 2: a racer whose identifier already has a Patient uses it (the race only affects no-match creates)', async () => {
+    await withServer(['--race-conditional-creates', '2'], async (url) => {
+      const mrn = `KNOWN-${randomUUID()}`;
+      assert.equal((await call('POST', 'Patient', { resourceType: 'Patient', identifier: [{ system: 'urn:mrn', value: mrn }] }, {}, url)).status, 201);
+      const answers = await Promise.all([1, 2].map((i) => call('POST', '', reportFor(mrn, `known-${i}`), {}, url)));
+      assert.deepEqual(answers.map((r) => r.body.entry[0].response.status), ['200', '200']);
+      assert.equal((await patientsOf(mrn, url)).length, 1);
+    });
+  });
+
+  test('--fail-conditional-creates 1: the first conditional create gets 412 with nothing written, the retry succeeds', async () => {
+    await withServer(['--fail-conditional-creates', '1'], async (url) => {
+      const mrn = `FAIL-${randomUUID()}`;
+      const unconditional = await call('PUT', 'Observation/not-conditional', { resourceType: 'Observation', id: 'not-conditional', status: 'final', code: { text: 'x' } }, {}, url);
+      assert.equal(unconditional.status, 201, 'requests without a conditional create are not affected');
+      let r = await call('POST', '', reportFor(mrn, 'fail-1'), {}, url);
+      assert.equal(r.status, 412);
+      assert.equal(r.body.issue[0].code, 'required');
+      assert.match(r.body.issue[0].details.text, /not selective enough/);
+      assert.equal((await call('GET', 'Observation/fail-1', undefined, {}, url)).status, 404);
+      assert.equal((await patientsOf(mrn, url)).length, 0);
+      r = await call('POST', '', reportFor(mrn, 'fail-1'), {}, url);
+      assert.equal(r.status, 200);
+      assert.equal(r.body.entry[0].response.status, '201');
+      assert.equal((await patientsOf(mrn, url)).length, 1);
+    });
+  });
+});
