@@ -182,7 +182,13 @@ public sealed class ReportWorkHandler(
                 PipelineLog.ResultsWithdrawn(logger, item.UnitIndex, item.FileId, withdrawal.References.Count);
             }
 
-            foreach (var bundle in transaction.Bundles) written = await writer.WriteTransactionAsync(bundle, cancellationToken);
+            foreach (var bundle in transaction.Bundles)
+            {
+                // A 412 to the Patient's conditional create is settled there: written again, or held when ambiguous.
+                written = await patientSafety.WriteOrHoldAsync(item, unit, original, transaction, bundle, cancellationToken);
+                if (written is null) return WorkOutcome.Held;
+            }
+
             PipelineTelemetry.Written(item, transaction.ResourceCount);
         }
         catch (FhirRejectedException ex)

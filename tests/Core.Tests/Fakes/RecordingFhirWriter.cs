@@ -29,10 +29,17 @@ internal sealed class RecordingFhirWriter : IFhirWriter
     /// <summary>When set, every write throws it (e.g. <see cref="FhirTransientException"/> or <see cref="FhirRejectedException"/>).</summary>
     public Exception? FailWith { get; set; }
 
+    /// <summary>
+    /// When set, called with each transaction before it is applied; what it returns is thrown instead (e.g. a 412 after it
+    /// added a Patient, as a concurrent report's conditional create would have). Null applies the transaction.
+    /// </summary>
+    public Func<JsonObject, Exception?>? BeforeWrite { get; set; }
+
     public Task<FhirWriteResult> WriteTransactionAsync(JsonObject bundle, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         if (FailWith is { } failure) throw failure;
+        if (BeforeWrite?.Invoke(bundle) is { } refusal) throw refusal;
 
         if (KeepsWritten) _written.Add((JsonObject)bundle.DeepClone());
         foreach (var entry in bundle["entry"]!.AsArray())

@@ -23,7 +23,10 @@ public sealed record HeldReport
     public int UnitIndex { get; init; }
     public string? Accession { get; init; }
 
-    /// <summary>The FHIR Patient elements that disagree, e.g. <c>birthDate</c>, <c>gender</c>, <c>name.family</c>.</summary>
+    /// <summary>
+    /// The FHIR Patient elements that disagree, e.g. <c>birthDate</c>, <c>gender</c>, <c>name.family</c>; or
+    /// <see cref="IdentifierField"/> alone when the identifier matches several Patients.
+    /// </summary>
     public required IReadOnlyList<string> Fields { get; init; }
     public required string Reason { get; init; }
     public DateTimeOffset At { get; init; }
@@ -32,6 +35,14 @@ public sealed record HeldReport
     public byte[] ToUtf8Json() => JsonSerializer.SerializeToUtf8Bytes(this, JsonOptions);
 
     public static HeldReport? Parse(ReadOnlySpan<byte> json) => JsonSerializer.Deserialize<HeldReport>(json, JsonOptions);
+
+    /// <summary>The element a multiple-match hold names: the patient identifier finds more than one Patient.</summary>
+    public const string IdentifierField = "identifier";
+
+    /// <summary>The multiple-match check's reason: how many Patients, never which.</summary>
+    public static string ReasonForMultipleMatches(int patients) =>
+        $"held for review by the patient multiple-match check: the patient identifier matches {patients} Patients in the FHIR service "
+        + "(concurrent first reports can each create one), so the report cannot be tied to one; merge them in the EMR, then release";
 
     /// <summary>The ledger's and the report's reason: the fields by name, never what either side holds.</summary>
     public static string ReasonFor(IReadOnlyList<string> fields) =>

@@ -12,7 +12,9 @@ namespace PrecisionMed.Core.Pipeline.Review;
 /// in the FHIR service whose family name, birth date or sex disagrees with the report, the report may belong to
 /// someone else (a mistyped MRN, a swapped sample). It is then held: nothing is written, the unit is
 /// <see cref="UnitState.Held"/>, the file is copied to <c>review/</c> with the reason (field names only), an alert
-/// metric and a warning are emitted, and <c>pmed review release|reject</c> resolves it.
+/// metric and a warning are emitted, and <c>pmed review release|reject</c> resolves it. A report whose identifier
+/// finds several Patients is held the same way (the multiple-match check): before the write, or when the write's
+/// conditional create is refused with 412 because concurrent first reports each created one (<see cref="WriteOrHoldAsync"/>).
 /// </summary>
 public sealed class PatientSafetyCheck(
     IFhirWriter fhir,
@@ -36,16 +38,120 @@ public sealed class PatientSafetyCheck(
             units.Any(u => u.State == UnitState.Held), units.Any(u => u.State == UnitState.Rejected), cancellationToken);
     }
 
-    /// <summary>Holds the claimed unit when its patient disagrees with the EMR's; returns whether it did.</summary>
+    /// <summary>
+    /// Holds the claimed unit when its patient identifier finds several Patients in the FHIR service (the report cannot
+    /// be tied to one: the multiple-match check, run even for released content) or a Patient whose details disagree with
+    /// the report's (waived once a reviewer released this content); returns whether it did.
+    /// </summary>
     public async Task<bool> HoldIfPatientDisagreesAsync(
         WorkItem item, LedgerUnit unit, LabFileLocation original, ReportTransaction transaction, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(transaction);
+        if (transaction.Bundles.Count == 0) return false;
+
+        // Every chunk of a report carries the same Patient entries: the first one has them all.
+        var matches = await FindMatchesAsync(transaction.Bundles[0], cancellationToken);
+        if (MostMatches(matches) is var most and > 1)
+        {
+            await HoldForMultipleMatchesAsync(item, unit, original, transaction, most, cancellationToken);
+            return true;
+        }
+
         if (unit.ReleasedAt is not null) return false; // a reviewer has accepted this very content
 
-        var fields = await FindDisagreementsAsync(transaction, cancellationToken);
+        var fields = Disagreements(matches);
         if (fields.Count == 0) return false;
 
-        var reason = HeldReport.ReasonFor(fields);
+        await HoldAsync(item, unit, original, transaction, fields, HeldReport.ReasonFor(fields), cancellationToken);
+        ReviewLog.UnitHeld(logger, item.UnitIndex, item.FileId, item.LabId, string.Join(", ", fields));
+        return true;
+    }
+
+    /// <summary>
+    /// Writes one of the report's transaction bundles. A 412 to a bundle that conditionally creates Patients means the
+    /// FHIR service found several Patients for an identifier when it ran the create: two first reports for one patient
+    /// can each create one, as the service takes no lock between its match search and its create. The identifiers are
+    /// searched again: several Patients hold the unit for review (returns null: the report is not completed); one or
+    /// none write the bundle again, whose conditional create then finds that one. A 412 that stays while no identifier
+    /// matches several Patients throws <see cref="FhirTransientException"/>: the queue retries, the report is never
+    /// rejected for it.
+    /// </summary>
+    public async Task<FhirWriteResult?> WriteOrHoldAsync(
+        WorkItem item, LedgerUnit unit, LabFileLocation original, ReportTransaction transaction, JsonObject bundle, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await fhir.WriteTransactionAsync(bundle, cancellationToken);
+            }
+            catch (FhirRejectedException ex) when (ex.StatusCode == PreconditionFailed && PatientsOf(bundle).Any())
+            {
+                var most = MostMatches(await FindMatchesAsync(bundle, cancellationToken));
+                if (most > 1)
+                {
+                    await HoldForMultipleMatchesAsync(item, unit, original, transaction, most, cancellationToken);
+                    return null;
+                }
+
+                if (attempt == MaxConditionalCreateAttempts)
+                {
+                    throw new FhirTransientException(
+                        $"The FHIR service answered HTTP 412 to the Patient's conditional create {attempt} times, though its identifier matches {most} Patient(s).", ex);
+                }
+
+                ReviewLog.ConditionalCreateRefused(logger, item.UnitIndex, item.FileId, most, attempt);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The Patient fields that disagree between the report and the FHIR service, over every Patient the report
+    /// conditionally creates (one per report in practice) and every Patient its identifier finds.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> FindDisagreementsAsync(ReportTransaction transaction, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        if (transaction.Bundles.Count == 0) return [];
+        return Disagreements(await FindMatchesAsync(transaction.Bundles[0], cancellationToken));
+    }
+
+    /// <summary>Each Patient the bundle conditionally creates, with the Patients its identifier finds in the FHIR service.</summary>
+    private async Task<List<(JsonObject Patient, IReadOnlyList<JsonObject> Existing)>> FindMatchesAsync(JsonObject bundle, CancellationToken cancellationToken)
+    {
+        var matches = new List<(JsonObject, IReadOnlyList<JsonObject>)>();
+        foreach (var (patient, system, value) in PatientsOf(bundle))
+            matches.Add((patient, await fhir.FindPatientsAsync(system, value, cancellationToken)));
+        return matches;
+    }
+
+    private static int MostMatches(List<(JsonObject Patient, IReadOnlyList<JsonObject> Existing)> matches) =>
+        matches.Count == 0 ? 0 : matches.Max(m => m.Existing.Count);
+
+    private static List<string> Disagreements(List<(JsonObject Patient, IReadOnlyList<JsonObject> Existing)> matches)
+    {
+        var fields = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var (patient, existing) in matches)
+        {
+            foreach (var match in existing) fields.UnionWith(PatientDemographics.Disagreements(patient, match));
+        }
+
+        return [.. fields];
+    }
+
+    private async Task HoldForMultipleMatchesAsync(
+        WorkItem item, LedgerUnit unit, LabFileLocation original, ReportTransaction transaction, int matches, CancellationToken cancellationToken)
+    {
+        await HoldAsync(item, unit, original, transaction, [HeldReport.IdentifierField], HeldReport.ReasonForMultipleMatches(matches), cancellationToken);
+        ReviewLog.UnitHeldForMultipleMatches(logger, item.UnitIndex, item.FileId, item.LabId, matches);
+    }
+
+    /// <summary>Nothing more is written: the unit is Held, the file copied to <c>review/</c> with the reason, the alert counted.</summary>
+    private async Task HoldAsync(
+        WorkItem item, LedgerUnit unit, LabFileLocation original, ReportTransaction transaction, IReadOnlyList<string> fields, string reason,
+        CancellationToken cancellationToken)
+    {
         var now = clock.GetUtcNow();
         await review.HoldAsync(
             original,
@@ -75,28 +181,7 @@ public sealed class PatientSafetyCheck(
             },
             cancellationToken);
         PatientSafetyMetrics.ReportHeld(item.LabId);
-        ReviewLog.UnitHeld(logger, item.UnitIndex, item.FileId, item.LabId, string.Join(", ", fields));
         await finisher.TryFinishAsync(item.FileId, cancellationToken);
-        return true;
-    }
-
-    /// <summary>
-    /// The Patient fields that disagree between the report and the FHIR service, over every Patient the report
-    /// conditionally creates (one per report in practice) and every Patient its identifier finds.
-    /// </summary>
-    public async Task<IReadOnlyList<string>> FindDisagreementsAsync(ReportTransaction transaction, CancellationToken cancellationToken)
-    {
-        var fields = new SortedSet<string>(StringComparer.Ordinal);
-        if (transaction.Bundles.Count == 0) return [];
-
-        // Every chunk of a report carries the same Patient entries: the first one has them all.
-        foreach (var (patient, system, value) in PatientsOf(transaction.Bundles[0]))
-        {
-            foreach (var existing in await fhir.FindPatientsAsync(system, value, cancellationToken))
-                fields.UnionWith(PatientDemographics.Disagreements(patient, existing));
-        }
-
-        return [.. fields];
     }
 
     /// <summary>The Patient entries (conditional creates) with the identifier their <c>ifNoneExist</c> searches by.</summary>
@@ -115,4 +200,8 @@ public sealed class PatientSafetyCheck(
     }
 
     private const string IdentifierParameter = "identifier=";
+    private const int PreconditionFailed = 412;
+
+    /// <summary>A first write and two more: enough for a race that one search and retry settles, few enough to stay quick.</summary>
+    private const int MaxConditionalCreateAttempts = 3;
 }

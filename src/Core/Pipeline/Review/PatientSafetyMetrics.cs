@@ -14,7 +14,7 @@ public static class PatientSafetyMetrics
     private static readonly Meter Meter = new(MeterName);
 
     private static readonly Counter<long> Held = Meter.CreateCounter<long>(
-        HeldReports, "{report}", "Reports held for review because their patient details disagree with the EMR's Patient.");
+        HeldReports, "{report}", "Reports held for review because their patient details disagree with the EMR's Patient or their identifier matches several.");
 
     internal static void ReportHeld(string labId) => Held.Add(1, new KeyValuePair<string, object?>("lab.id", labId));
 }

@@ -8,6 +8,12 @@ internal static partial class ReviewLog
     [LoggerMessage(7001, LogLevel.Warning, "Unit {UnitIndex} of file {FileId} from lab {LabId} held for review: patient {Fields} disagree with the existing Patient; nothing written")]
     public static partial void UnitHeld(ILogger logger, int unitIndex, string fileId, string labId, string fields);
 
+    [LoggerMessage(7010, LogLevel.Warning, "Unit {UnitIndex} of file {FileId} from lab {LabId} held for review: the patient identifier matches {Patients} Patients; report not completed")]
+    public static partial void UnitHeldForMultipleMatches(ILogger logger, int unitIndex, string fileId, string labId, int patients);
+
+    [LoggerMessage(7011, LogLevel.Information, "Unit {UnitIndex} of file {FileId}: the Patient's conditional create was refused with HTTP 412 (attempt {Attempt}); the identifier now matches {Patients} Patient(s): writing again")]
+    public static partial void ConditionalCreateRefused(ILogger logger, int unitIndex, string fileId, int patients, int attempt);
+
     [LoggerMessage(7002, LogLevel.Information, "Held unit {UnitIndex} of file {FileId} released by review: {Outcome}")]
     public static partial void UnitReleased(ILogger logger, int unitIndex, string fileId, WorkOutcome outcome);
 
