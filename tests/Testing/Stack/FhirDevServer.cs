@@ -17,11 +17,14 @@ public sealed class FhirDevServer : IAsyncDisposable
     private readonly int _port;
     private NodeService? _process;
 
-    private FhirDevServer(string devFolder, string? nodePath, int port)
+    private readonly IReadOnlyList<string> _options;
+
+    private FhirDevServer(string devFolder, string? nodePath, int port, IReadOnlyList<string> options)
     {
         _devFolder = devFolder;
         _nodePath = nodePath;
         _port = port;
+        _options = options;
         _snapshotFolder = Directory.CreateTempSubdirectory("pmed-fhir-snapshot-").FullName;
     }
 
@@ -33,9 +36,13 @@ public sealed class FhirDevServer : IAsyncDisposable
 
     public bool IsUp => _process is not null;
 
-    public static async Task<FhirDevServer> StartAsync(CancellationToken cancellationToken)
+    public static Task<FhirDevServer> StartAsync(CancellationToken cancellationToken) => StartAsync([], cancellationToken);
+
+    /// <param name="options">More of the server's options, e.g. its test-only <c>--race-conditional-creates 2</c>.</param>
+    /// <param name="cancellationToken">Stops waiting for the start.</param>
+    public static async Task<FhirDevServer> StartAsync(IReadOnlyList<string> options, CancellationToken cancellationToken)
     {
-        var server = new FhirDevServer(LocalStack.FindDevFolder(), LocalStack.FindOnPath("node"), LoopbackPorts.Unused());
+        var server = new FhirDevServer(LocalStack.FindDevFolder(), LocalStack.FindOnPath("node"), LoopbackPorts.Unused(), options);
         try
         {
             await server.StartAgainAsync(cancellationToken);
@@ -68,7 +75,7 @@ public sealed class FhirDevServer : IAsyncDisposable
     {
         if (_process is not null) return;
         using var probeClient = new HttpClient(new SocketsHttpHandler { UseProxy = false });
-        var launch = LocalStack.FhirLaunch(_devFolder, _port, Path.Combine(_snapshotFolder, "snapshot.json"));
+        var launch = LocalStack.FhirLaunch(_devFolder, _port, Path.Combine(_snapshotFolder, "snapshot.json"), _options);
         _process = await NodeService.StartAsync(launch, _nodePath, _devFolder, probeClient, StartTimeout, cancellationToken);
     }
 

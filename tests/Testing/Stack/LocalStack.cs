@@ -186,12 +186,14 @@ public sealed class LocalStack : IAsyncDisposable
     }
 
     /// <param name="snapshotFile">Passed as <c>--snapshot</c>: the server loads it at start and writes it when stopped.</param>
-    internal static NodeServiceLaunch FhirLaunch(string devFolder, int port, string? snapshotFile = null)
+    /// <param name="options">More of the server's options, passed as given.</param>
+    internal static NodeServiceLaunch FhirLaunch(string devFolder, int port, string? snapshotFile = null, IReadOnlyList<string>? options = null)
     {
         var script = Path.Combine(devFolder, "fhir-server.mjs");
         var engine = Path.Combine(devFolder, "node_modules", "@medplum", "fhir-router", "package.json");
         string[] arguments = ["--experimental-websocket", script, "--host", "127.0.0.1", "--port", Invariant(port)];
         if (snapshotFile is not null) arguments = [.. arguments, "--snapshot", snapshotFile];
+        if (options is not null) arguments = [.. arguments, .. options];
         return new NodeServiceLaunch("FHIR dev server", arguments, [script, engine], [LoopbackUri(port, "/metadata")], ProbeNeedsSuccess: true);
     }
 
