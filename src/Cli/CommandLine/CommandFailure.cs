@@ -30,8 +30,8 @@ internal sealed partial record CommandFailure(int ExitCode, string Message)
 
         return chain[0] switch
         {
-            FormatException or InvalidDataException or JsonException or IOException or UnauthorizedAccessException
-                => new(ExitCodes.Rejected, chain[0].Message),
+            FormatException or InvalidDataException or JsonException or UnauthorizedAccessException => new(ExitCodes.Rejected, chain[0].Message),
+            IOException io when !IsAssemblyLoad(io) => new(ExitCodes.Rejected, io.Message),
             _ => new(ExitCodes.Unexpected, $"unexpected {chain[0].GetType().Name}: {chain[0].Message} (--verbose shows where)"),
         };
     }
@@ -78,6 +78,10 @@ internal sealed partial record CommandFailure(int ExitCode, string Message)
 
         return chain.Any(IsNetworkError) ? "connection failed" : null;
     }
+
+    /// <summary>A missing or broken assembly of pmed itself (an installation problem), not a file the user named.</summary>
+    private static bool IsAssemblyLoad(IOException exception) =>
+        exception is FileLoadException || (exception is FileNotFoundException && exception.Message.StartsWith("Could not load file or assembly", StringComparison.Ordinal));
 
     private static string Http(int status, string what) => $"HTTP {status} ({what})";
 

@@ -14,6 +14,7 @@ internal static class IngestCommand
             Description = "Lab files or folders of them (searched recursively).",
             Arity = ArgumentArity.OneOrMore,
         };
+        UnknownOptions.RefuseIn(paths);
         var output = new Option<DirectoryInfo>("--out")
         {
             Description = "Where to write one FHIR transaction Bundle JSON per report.",

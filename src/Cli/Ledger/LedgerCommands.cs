@@ -14,6 +14,7 @@ internal static class LedgerCommands
     public static Command Status(TextWriter stdout, TextWriter stderr)
     {
         var fileId = new Argument<string?>("file-id") { Description = "One file's ledger record and units. Without it: the files, a page at a time.", Arity = ArgumentArity.ZeroOrOne };
+        UnknownOptions.RefuseIn(fileId);
         var state = ChoiceOption.CreateOptional<FileState>("--state", "Only files in this state: " + string.Join(", ", Enum.GetNames<FileState>()) + ".");
         var pageSize = new Option<int>("--page-size") { Description = "Files per page.", DefaultValueFactory = _ => LabFileStatusReader.DefaultPageSize };
         var continuation = new Option<string?>("--continuation") { Description = "Where the next page starts (printed after a page)." };
@@ -38,6 +39,7 @@ internal static class LedgerCommands
     public static Command Replay(TextWriter stdout, TextWriter stderr)
     {
         var fileId = new Argument<string?>("file-id") { Description = "The file whose failed units to re-drive.", Arity = ArgumentArity.ZeroOrOne };
+        UnknownOptions.RefuseIn(fileId);
         var failed = new Option<bool>("--failed") { Description = "Every file with a failed unit." };
         var reason = new Option<string?>("--reason") { Description = "Why, kept in each unit's history (e.g. a ticket number; never PHI)." };
         var json = new Option<bool>("--json") { Description = "Machine-readable output." };

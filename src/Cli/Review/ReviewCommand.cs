@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Globalization;
+using PrecisionMed.Cli.CommandLine;
 
 namespace PrecisionMed.Cli.Review;
 
@@ -45,17 +47,24 @@ internal static class ReviewCommand
         };
     }
 
-    private static Argument<string> FileIdArgument() => new("file-id") { Description = "The file's id in the ledger (as `pmed review list` shows)." };
-
-    private static Option<int?> UnitOption()
+    private static Argument<string> FileIdArgument()
     {
-        var unit = new Option<int?>("--unit") { Description = "Only this report unit of the file (1 = the first), not every held one." };
-        unit.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int?>() is < 1) result.AddError("--unit counts from 1.");
-        });
-        return unit;
+        var fileId = new Argument<string>("file-id") { Description = "The file's id in the ledger (as `pmed review list` shows)." };
+        UnknownOptions.RefuseIn(fileId);
+        return fileId;
     }
+
+    private static Option<int?> UnitOption() => new("--unit")
+    {
+        Description = "Only this report unit of the file (1 = the first), not every held one.",
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Empty;
+            if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var unit) && unit >= 1) return unit;
+            result.AddError($"--unit: '{text}' is not a unit number (they count from 1)");
+            return null;
+        },
+    };
 
     private static async Task<int> RunAsync(TextWriter stdout, TextWriter stderr, Func<ReviewRunner, Task<int>> run)
     {
