@@ -49,7 +49,7 @@ internal sealed partial record CommandFailure(int ExitCode, string Message)
                     return Http((int)status, status.ToString());
                 case RequestFailedException { Status: > 0 } failed:
                     return Http(failed.Status, failed.ErrorCode ?? ((HttpStatusCode)failed.Status).ToString());
-                case FhirTransientException transient when !chain.Any(IsNetworkError):
+                case FhirTransientException transient when !chain.Any(e => IsNetworkError(e) || IsTimeout(e) || e is BrokenCircuitException):
                     return FhirStatus().Match(transient.Message) is { Success: true } match ? $"HTTP {match.Groups[1].Value} after retries" : "no answer after retries";
                 case FhirRejectedException rejected:
                     return Http(rejected.StatusCode, "rejected");
@@ -67,7 +67,7 @@ internal sealed partial record CommandFailure(int ExitCode, string Message)
                         SocketError.TimedOut => "timed out",
                         var other => $"network error ({other})",
                     };
-                case TimeoutException or TimeoutRejectedException or TaskCanceledException:
+                case var timeout when IsTimeout(timeout):
                     return "timed out";
                 case BrokenCircuitException:
                     return "failing repeatedly (circuit open)";
@@ -86,6 +86,8 @@ internal sealed partial record CommandFailure(int ExitCode, string Message)
     private static string Http(int status, string what) => $"HTTP {status} ({what})";
 
     private static bool IsConnectionStatus(HttpStatusCode status) => status is HttpStatusCode.ServiceUnavailable or HttpStatusCode.RequestTimeout;
+
+    private static bool IsTimeout(Exception exception) => exception is TimeoutException or TimeoutRejectedException or TaskCanceledException;
 
     private static bool IsNetworkError(Exception exception) => exception is HttpRequestException or SocketException;
 

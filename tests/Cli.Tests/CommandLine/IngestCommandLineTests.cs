@@ -68,6 +68,20 @@ public sealed class IngestCommandLineTests(LocalStackFixture stack) : IDisposabl
     }
 
     [Fact]
+    public async Task Ingest_OutIsAFile_ExitsTwoWithOneLine()
+    {
+        var file = Path.Combine(_work.FullName, "a-file");
+        await File.WriteAllTextAsync(file, "x", TestContext.Current.CancellationToken);
+
+        var run = await Pmed.RunAsync("ingest", Sample("Bundle-bundle-cgexample.json"), "--out", file);
+
+        Assert.Equal(ExitCodes.Rejected, run.Exit);
+        Assert.Single(run.StderrLines);
+        Assert.Contains(file, run.Stderr, StringComparison.Ordinal);
+        CommandLineParsingTests.AssertNoStack(run);
+    }
+
+    [Fact]
     public async Task Ingest_FhirServerUnreachable_ExitsThreeWithOneLineNamingServerAndUrl()
     {
         var closed = $"http://127.0.0.1:{LoopbackPorts.Unused()}/";
