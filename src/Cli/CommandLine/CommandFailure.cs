@@ -89,7 +89,7 @@ internal sealed partial record CommandFailure(int ExitCode, string Message)
 
     private static bool IsTimeout(Exception exception) => exception is TimeoutException or TimeoutRejectedException or TaskCanceledException;
 
-    private static bool IsNetworkError(Exception exception) => exception is HttpRequestException or SocketException;
+    private static bool IsNetworkError(Exception exception) => exception is HttpRequestException or HttpIOException or SocketException;
 
     /// <summary>The endpoint the failure is about: by the service that threw, else by the host and port in the message, else the only one.</summary>
     private static ServiceEndpoint? Endpoint(List<Exception> chain, IReadOnlyList<ServiceEndpoint> endpoints)
