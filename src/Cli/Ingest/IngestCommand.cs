@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PrecisionMed.Cli.CommandLine;
 using PrecisionMed.Core.Formats.Vcf;
 
 namespace PrecisionMed.Cli.Ingest;
@@ -6,32 +7,27 @@ namespace PrecisionMed.Cli.Ingest;
 /// <summary><c>pmed ingest PATH... [--out DIR] [--fhir URL] [--lab ID] [--json] [--cosmos URL [--cosmos-key KEY]]</c> and the VCF policy flags.</summary>
 internal static class IngestCommand
 {
-    public static Command Create() => Create(Console.Out, Console.Error);
-
-    /// <summary>The command writing to the given streams: tests parse real flags without touching the process's console.</summary>
-    internal static Command Create(TextWriter stdout, TextWriter stderr)
+    public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var paths = new Argument<string[]>("path")
         {
             Description = "Lab files or folders of them (searched recursively).",
             Arity = ArgumentArity.OneOrMore,
         };
+        UnknownOptions.RefuseIn(paths);
         var output = new Option<DirectoryInfo>("--out")
         {
             Description = "Where to write one FHIR transaction Bundle JSON per report.",
             DefaultValueFactory = _ => new DirectoryInfo("out"),
         };
-        var fhir = new Option<Uri?>("--fhir") { Description = "Also post each bundle to this FHIR R4 server (base URL)." };
+        var fhir = new UrlOption("--fhir", ServiceEndpoint.Fhir, "Also post each bundle to this FHIR R4 server (base URL).");
         var lab = new Option<string>("--lab")
         {
             Description = "The lab the files come from (in Azure it is the blob folder).",
             DefaultValueFactory = _ => "local",
         };
         var json = new Option<bool>("--json") { Description = "Print the results as JSON instead of a table." };
-        var cosmos = new Option<Uri?>("--cosmos")
-        {
-            Description = "Enrich from the knowledge store in this Cosmos DB account instead of the embedded seed.",
-        };
+        var cosmos = new UrlOption("--cosmos", ServiceEndpoint.Cosmos, "Enrich from the knowledge store in this Cosmos DB account instead of the embedded seed.");
         var cosmosKey = new Option<string?>("--cosmos-key") { Description = "The emulator's key (local stacks only). Default: $PMED_COSMOS_KEY." };
         var database = new Option<string>("--database") { Description = "The Cosmos DB database.", DefaultValueFactory = _ => "precisionmed" };
 
@@ -41,11 +37,10 @@ internal static class IngestCommand
             Description = "VCF: genomic source class of the variants when the lab's profile states none: germline, somatic or unknown.",
             DefaultValueFactory = _ => "germline",
         };
-        var sex = new Option<SampleSex>("--sample-sex")
-        {
-            Description = "VCF: the sample's sex (unknown, male, female); a male's homozygous call on X/Y outside the PARs is hemizygous.",
-        };
-        var regions = new Option<FileInfo?>("--regions") { Description = "VCF: a BED file; only variants overlapping its regions are reported." };
+        var sex = ChoiceOption.Create<SampleSex>(
+            "--sample-sex", "VCF: the sample's sex (unknown, male, female); a male's homozygous call on X/Y outside the PARs is hemizygous.");
+        var regions = new Option<FileInfo>("--regions") { Description = "VCF: a BED file; only variants overlapping its regions are reported.", HelpName = "BED" };
+        regions.AcceptExistingOnly();
         var genes = new Option<string[]>("--gene") { Description = "VCF: report variants in this gene (repeatable).", AllowMultipleArgumentsPerToken = true };
         var knownOnly = new Option<bool>("--known-only") { Description = "VCF: report only variants the knowledge store knows (or in --gene)." };
         var allFilters = new Option<bool>("--all-filters") { Description = "VCF: report records whatever their FILTER (default: PASS or '.' only)." };

@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using PrecisionMed.Adapters;
+using PrecisionMed.Cli.CommandLine;
 using PrecisionMed.Cli.Knowledge;
 using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Formats;
@@ -18,9 +19,9 @@ namespace PrecisionMed.Cli.Ingest;
 /// </summary>
 internal sealed class IngestRunner(IngestOptions options, TextWriter stdout, TextWriter stderr)
 {
-    public const int ExitOk = 0;
-    public const int ExitUsage = 1;
-    public const int ExitRejected = 2;
+    public const int ExitOk = ExitCodes.Ok;
+    public const int ExitUsage = ExitCodes.Usage;
+    public const int ExitRejected = ExitCodes.Rejected;
 
     private static readonly JsonSerializerOptions BundleJson = new() { WriteIndented = true };
 
@@ -40,7 +41,7 @@ internal sealed class IngestRunner(IngestOptions options, TextWriter stdout, Tex
         options.Output.Create();
 
         var results = new List<IngestResult>();
-        var showProgress = !options.Json && files.Count > 1 && !Console.IsErrorRedirected;
+        var showProgress = !options.Json && files.Count > 1 && Terminal.IsInteractive(stderr);
         for (var i = 0; i < files.Count; i++)
         {
             if (showProgress) await stderr.WriteAsync($"\r[{i + 1}/{files.Count}] {Path.GetFileName(files[i])}".PadRight(60));
@@ -105,7 +106,7 @@ internal sealed class IngestRunner(IngestOptions options, TextWriter stdout, Tex
         {
             return new IngestResult(path, null, 0, 0, "rejected", ex.Problem.ToString(), [], []);
         }
-        catch (Exception ex) when (ex is FhirRejectedException or FhirTransientException)
+        catch (FhirRejectedException ex) // a refusal of this file's content; an unreachable server stops the run (exit 3)
         {
             return new IngestResult(path, null, 0, 0, "fhir-error", ex.Message, [], []);
         }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PrecisionMed.Cli.CommandLine;
 using PrecisionMed.Core.Knowledge.Import;
 
 namespace PrecisionMed.Cli.Knowledge;
@@ -6,7 +7,7 @@ namespace PrecisionMed.Cli.Knowledge;
 /// <summary><c>pmed knowledge import SOURCE FILE [--cosmos URL] [--cosmos-key KEY] [--database NAME] [--concurrency N]</c>.</summary>
 internal static class KnowledgeCommand
 {
-    public static Command Create()
+    public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var source = new Argument<string>("source")
         {
@@ -14,10 +15,8 @@ internal static class KnowledgeCommand
         };
         source.AcceptOnlyFromAmong([.. KnowledgeSources.ByName.Keys]);
         var file = new Argument<FileInfo>("file") { Description = "The source file (plain or gzip), read as a stream." };
-        var cosmos = new Option<Uri?>("--cosmos")
-        {
-            Description = "The Cosmos DB account endpoint to import into. Without it the file is read and counted only (a dry run).",
-        };
+        var cosmos = new UrlOption(
+            "--cosmos", ServiceEndpoint.Cosmos, "The Cosmos DB account endpoint to import into. Without it the file is read and counted only (a dry run).");
         var key = new Option<string?>("--cosmos-key")
         {
             Description = "The emulator's key (local stacks only; in Azure the signed-in identity is used). Default: $PMED_COSMOS_KEY.",
@@ -38,7 +37,7 @@ internal static class KnowledgeCommand
                 parse.GetValue(key) ?? Environment.GetEnvironmentVariable("PMED_COSMOS_KEY"),
                 parse.GetValue(database)!,
                 parse.GetValue(concurrency));
-            return new KnowledgeImportRunner(options, Console.Out, Console.Error).RunAsync(cancellationToken);
+            return new KnowledgeImportRunner(options, stdout, stderr).RunAsync(cancellationToken);
         });
 
         return new Command("knowledge", "The clinical-genomic knowledge store.") { import };

@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using PrecisionMed.Adapters;
+using PrecisionMed.Cli.CommandLine;
 using PrecisionMed.Core.Knowledge;
 using PrecisionMed.Core.Knowledge.Import;
 
@@ -11,9 +12,9 @@ namespace PrecisionMed.Cli.Knowledge;
 /// <summary>Runs one import: into Cosmos DB when an endpoint is given, else into memory as a dry run that checks and counts.</summary>
 internal sealed class KnowledgeImportRunner(KnowledgeImportOptions options, TextWriter stdout, TextWriter stderr)
 {
-    public const int ExitOk = 0;
-    public const int ExitUsage = 1;
-    public const int ExitDiagnostics = 2;
+    public const int ExitOk = ExitCodes.Ok;
+    public const int ExitUsage = ExitCodes.Usage;
+    public const int ExitDiagnostics = ExitCodes.Rejected;
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
@@ -34,7 +35,7 @@ internal sealed class KnowledgeImportRunner(KnowledgeImportOptions options, Text
         var writer = services.GetRequiredService<IKnowledgeWriter>();
         var importer = new KnowledgeImporter(store, writer);
         var clock = Stopwatch.StartNew();
-        var showProgress = !Console.IsErrorRedirected;
+        var showProgress = Terminal.IsInteractive(stderr);
         var progress = new Progress<ImportProgress>(p =>
         {
             if (showProgress) stderr.Write(string.Create(CultureInfo.InvariantCulture, $"\r{p.Documents:N0} documents, {p.Written:N0} written ({p.Documents / Math.Max(clock.Elapsed.TotalSeconds, 0.001):N0}/s)   "));

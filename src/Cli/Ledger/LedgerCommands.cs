@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PrecisionMed.Cli.CommandLine;
 using PrecisionMed.Core.Pipeline;
 using PrecisionMed.Core.Pipeline.Ledger;
 
@@ -10,10 +11,11 @@ namespace PrecisionMed.Cli.Ledger;
 /// </summary>
 internal static class LedgerCommands
 {
-    public static Command Status()
+    public static Command Status(TextWriter stdout, TextWriter stderr)
     {
         var fileId = new Argument<string?>("file-id") { Description = "One file's ledger record and units. Without it: the files, a page at a time.", Arity = ArgumentArity.ZeroOrOne };
-        var state = new Option<FileState?>("--state") { Description = "Only files in this state: " + string.Join(", ", Enum.GetNames<FileState>()) + "." };
+        UnknownOptions.RefuseIn(fileId);
+        var state = ChoiceOption.CreateOptional<FileState>("--state", "Only files in this state: " + string.Join(", ", Enum.GetNames<FileState>()) + ".");
         var pageSize = new Option<int>("--page-size") { Description = "Files per page.", DefaultValueFactory = _ => LabFileStatusReader.DefaultPageSize };
         var continuation = new Option<string?>("--continuation") { Description = "Where the next page starts (printed after a page)." };
         var all = new Option<bool>("--all") { Description = "Every page, not just the first." };
@@ -29,14 +31,15 @@ internal static class LedgerCommands
             var options = new StatusOptions(
                 connection.Read(parse), parse.GetValue(fileId), parse.GetValue(state), parse.GetValue(pageSize), parse.GetValue(continuation),
                 parse.GetValue(all), parse.GetValue(json));
-            return new StatusRunner(options, Console.Out, Console.Error).RunAsync(cancellationToken);
+            return new StatusRunner(options, stdout, stderr).RunAsync(cancellationToken);
         });
         return command;
     }
 
-    public static Command Replay()
+    public static Command Replay(TextWriter stdout, TextWriter stderr)
     {
         var fileId = new Argument<string?>("file-id") { Description = "The file whose failed units to re-drive.", Arity = ArgumentArity.ZeroOrOne };
+        UnknownOptions.RefuseIn(fileId);
         var failed = new Option<bool>("--failed") { Description = "Every file with a failed unit." };
         var reason = new Option<string?>("--reason") { Description = "Why, kept in each unit's history (e.g. a ticket number; never PHI)." };
         var json = new Option<bool>("--json") { Description = "Machine-readable output." };
@@ -51,16 +54,16 @@ internal static class LedgerCommands
         command.SetAction((parse, cancellationToken) =>
         {
             var options = new ReplayOptions(connection.Read(parse), parse.GetValue(fileId), parse.GetValue(failed), parse.GetValue(reason), parse.GetValue(json));
-            return new ReplayRunner(options, Console.Out, Console.Error).RunAsync(cancellationToken);
+            return new ReplayRunner(options, stdout, stderr).RunAsync(cancellationToken);
         });
         return command;
     }
 
     /// <summary>The connection options both commands share.</summary>
-    private sealed record ConnectionOptions(Option<Uri> Cosmos, Option<string?> Key, Option<string> Database, Option<string?>? Storage, Option<string>? Queue)
+    private sealed record ConnectionOptions(UrlOption Cosmos, Option<string?> Key, Option<string> Database, Option<string?>? Storage, Option<string>? Queue)
     {
         public static ConnectionOptions Create(bool withStorage) => new(
-            new Option<Uri>("--cosmos") { Description = "The Cosmos DB account endpoint holding the ledger.", Required = true },
+            new UrlOption("--cosmos", ServiceEndpoint.Cosmos, "The Cosmos DB account endpoint holding the ledger.") { Required = true },
             new Option<string?>("--cosmos-key") { Description = "The emulator's key (local stacks only; in Azure the signed-in identity is used). Default: $PMED_COSMOS_KEY." },
             new Option<string>("--database") { Description = "The database.", DefaultValueFactory = _ => "precisionmed" },
             withStorage

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using PrecisionMed.Cli.CommandLine;
 using PrecisionMed.Core.Pipeline;
 
 namespace PrecisionMed.Cli.Ledger;
@@ -7,11 +8,11 @@ namespace PrecisionMed.Cli.Ledger;
 /// <summary>Runs <c>pmed replay</c>: one file's failed units, or every failed file's with <c>--failed</c>.</summary>
 internal sealed class ReplayRunner(ReplayOptions options, TextWriter stdout, TextWriter stderr)
 {
-    public const int ExitOk = 0;
-    public const int ExitUsage = 1;
+    public const int ExitOk = ExitCodes.Ok;
+    public const int ExitUsage = ExitCodes.Usage;
 
     /// <summary>Some file was not found, had nothing to replay, or was refused (the replay bound, or another replay won).</summary>
-    public const int ExitNotReplayed = 2;
+    public const int ExitNotReplayed = ExitCodes.Rejected;
 
     public const string RequestedBy = "operator via pmed";
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using PrecisionMed.Cli.CommandLine;
 using PrecisionMed.Core.Pipeline;
 
 namespace PrecisionMed.Cli.Ledger;
@@ -7,9 +8,9 @@ namespace PrecisionMed.Cli.Ledger;
 /// <summary>Runs <c>pmed status</c>: one file, or a listing (one page, or <c>--all</c>).</summary>
 internal sealed class StatusRunner(StatusOptions options, TextWriter stdout, TextWriter stderr)
 {
-    public const int ExitOk = 0;
-    public const int ExitUsage = 1;
-    public const int ExitNotFound = 2;
+    public const int ExitOk = ExitCodes.Ok;
+    public const int ExitUsage = ExitCodes.Usage;
+    public const int ExitNotFound = ExitCodes.Rejected;
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {

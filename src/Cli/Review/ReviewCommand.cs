@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Globalization;
+using PrecisionMed.Cli.CommandLine;
 
 namespace PrecisionMed.Cli.Review;
 
@@ -10,17 +12,19 @@ namespace PrecisionMed.Cli.Review;
 /// </summary>
 internal static class ReviewCommand
 {
-    public static Command Create()
+    public const string Name = "review";
+
+    public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var list = new Command("list", "Held report units waiting for review: file id, unit, lab, when and which patient fields disagree (never values).");
-        list.SetAction((_, cancellationToken) => RunAsync(runner => runner.ListAsync(cancellationToken)));
+        list.SetAction((_, cancellationToken) => RunAsync(stdout, stderr, runner => runner.ListAsync(cancellationToken)));
 
         var release = new Command("release", "Write the held report(s) of a file as the pipeline would have, and mark them Completed.");
         var releaseFile = FileIdArgument();
         var releaseUnit = UnitOption();
         release.Add(releaseFile);
         release.Add(releaseUnit);
-        release.SetAction((parse, cancellationToken) => RunAsync(runner =>
+        release.SetAction((parse, cancellationToken) => RunAsync(stdout, stderr, runner =>
             runner.ReleaseAsync(parse.GetValue(releaseFile)!, parse.GetValue(releaseUnit), cancellationToken)));
 
         var reject = new Command("reject", "Reject the held report(s) of a file: nothing is written, the file goes to rejected/ with the reason.");
@@ -34,30 +38,37 @@ internal static class ReviewCommand
         reject.Add(rejectFile);
         reject.Add(rejectUnit);
         reject.Add(reason);
-        reject.SetAction((parse, cancellationToken) => RunAsync(runner =>
+        reject.SetAction((parse, cancellationToken) => RunAsync(stdout, stderr, runner =>
             runner.RejectAsync(parse.GetValue(rejectFile)!, parse.GetValue(rejectUnit), parse.GetValue(reason)!, cancellationToken)));
 
-        return new Command("review", "Reports held for review because their patient details disagree with the EMR's Patient of the same identifier.")
+        return new Command(Name, "Reports held for review because their patient details disagree with the EMR's Patient of the same identifier.")
         {
             list, release, reject,
         };
     }
 
-    private static Argument<string> FileIdArgument() => new("file-id") { Description = "The file's id in the ledger (as `pmed review list` shows)." };
-
-    private static Option<int?> UnitOption()
+    private static Argument<string> FileIdArgument()
     {
-        var unit = new Option<int?>("--unit") { Description = "Only this report unit of the file (1 = the first), not every held one." };
-        unit.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int?>() is < 1) result.AddError("--unit counts from 1.");
-        });
-        return unit;
+        var fileId = new Argument<string>("file-id") { Description = "The file's id in the ledger (as `pmed review list` shows)." };
+        UnknownOptions.RefuseIn(fileId);
+        return fileId;
     }
 
-    private static async Task<int> RunAsync(Func<ReviewRunner, Task<int>> run)
+    private static Option<int?> UnitOption() => new("--unit")
+    {
+        Description = "Only this report unit of the file (1 = the first), not every held one.",
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Empty;
+            if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var unit) && unit >= 1) return unit;
+            result.AddError($"--unit: '{text}' is not a unit number (they count from 1)");
+            return null;
+        },
+    };
+
+    private static async Task<int> RunAsync(TextWriter stdout, TextWriter stderr, Func<ReviewRunner, Task<int>> run)
     {
         await using var services = ReviewRunner.BuildServices(ReviewRunner.SettingsFromEnvironment());
-        return await run(new ReviewRunner(services, Console.Out, Console.Error));
+        return await run(new ReviewRunner(services, stdout, stderr));
     }
 }

@@ -2,6 +2,7 @@ using System.Collections;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using PrecisionMed.Cli.CommandLine;
 using PrecisionMed.Adapters;
 using PrecisionMed.Core.Pipeline;
 using PrecisionMed.Core.Pipeline.Review;
@@ -14,9 +15,9 @@ namespace PrecisionMed.Cli.Review;
 /// </summary>
 internal sealed class ReviewRunner(IServiceProvider services, TextWriter stdout, TextWriter stderr)
 {
-    public const int ExitOk = 0;
-    public const int ExitNotFound = 1;
-    public const int ExitNotConfigured = 2;
+    public const int ExitOk = ExitCodes.Ok;
+    public const int ExitNotFound = ExitCodes.Rejected;
+    public const int ExitNotConfigured = ExitCodes.Usage;
 
     /// <summary>The pipeline and its Azure (or local-stack) adapters, configured as the function app is.</summary>
     public static ServiceProvider BuildServices(IReadOnlyDictionary<string, string?> settings)

@@ -1,5 +1,5 @@
-using System.CommandLine;
 using System.Text.Json.Nodes;
+using PrecisionMed.Cli.CommandLine;
 using PrecisionMed.Cli.Ingest;
 using Xunit;
 
@@ -70,5 +70,5 @@ public sealed class IngestHl7v2CorpusTests : IDisposable
     }
 
     private Task<int> InvokeAsync(string[] args) =>
-        new RootCommand { IngestCommand.Create(_stdout, _stderr) }.Parse(args).InvokeAsync(cancellationToken: TestContext.Current.CancellationToken);
+        PmedCommandLine.RunAsync(args, _stdout, _stderr, TestContext.Current.CancellationToken);
 }

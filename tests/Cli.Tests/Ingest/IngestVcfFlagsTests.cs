@@ -1,5 +1,5 @@
-using System.CommandLine;
 using System.Text.Json.Nodes;
+using PrecisionMed.Cli.CommandLine;
 using PrecisionMed.Cli.Ingest;
 using Xunit;
 
@@ -94,7 +94,7 @@ public sealed class IngestVcfFlagsTests : IDisposable
     }
 
     private Task<int> InvokeAsync(params string[] args) =>
-        new RootCommand { IngestCommand.Create(_stdout, _stderr) }.Parse(args).InvokeAsync(cancellationToken: TestContext.Current.CancellationToken);
+        PmedCommandLine.RunAsync(args, _stdout, _stderr, TestContext.Current.CancellationToken);
 
     private JsonNode Bundle() => JsonNode.Parse(File.ReadAllText(Assert.Single(Directory.GetFiles(Out, "*.transaction.json"))))!;
 

@@ -25,7 +25,7 @@ public sealed class ReviewCommandTests(LocalStackFixture stack) : IDisposable
     }
 
     [Fact]
-    public async Task Release_FileNotInTheLedger_ExitsOneNamingTheFile()
+    public async Task Release_FileNotInTheLedger_ExitsTwoNamingTheFile()
     {
         await using var services = ReviewRunner.BuildServices(Settings());
 
@@ -36,7 +36,7 @@ public sealed class ReviewCommandTests(LocalStackFixture stack) : IDisposable
     }
 
     [Fact]
-    public async Task Reject_NoSettings_ExitsTwoNamingTheSettingToAdd()
+    public async Task Reject_NoSettings_ExitsOneNamingTheSettingToAdd()
     {
         await using var services = ReviewRunner.BuildServices(new Dictionary<string, string?>());
 

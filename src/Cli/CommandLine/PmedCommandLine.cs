@@ -1,0 +1,74 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
+using PrecisionMed.Cli.Ingest;
+using PrecisionMed.Cli.Knowledge;
+using PrecisionMed.Cli.Ledger;
+using PrecisionMed.Cli.Review;
+
+namespace PrecisionMed.Cli.CommandLine;
+
+/// <summary>
+/// <c>pmed</c> as a shell reaches it: the root command with every command, writing to the given streams, and the
+/// one place where what escapes a command becomes one line and an exit code (<see cref="ExitCodes"/>).
+/// <c>Program.cs</c> calls <see cref="RunAsync"/> with the console; tests call it with string writers.
+/// </summary>
+internal static class PmedCommandLine
+{
+    public const string Name = "pmed";
+
+    private const string VerboseName = "--verbose";
+
+    /// <summary>Every command, each writing to <paramref name="stdout"/> and <paramref name="stderr"/>. New commands are added here.</summary>
+    public static Command CreateRoot(TextWriter stdout, TextWriter stderr)
+    {
+        // A plain command named pmed rather than RootCommand, whose name is the host executable's (testhost, dotnet).
+        var root = new Command(Name, "PrecisionMed Serverless from the command line. Lab files in, Genomics IG FHIR out. " + ExitCodes.Summary)
+        {
+            new HelpOption(),
+            new VersionOption(),
+            new Option<bool>(VerboseName) { Description = "On a failure, also print the exception's type and stack.", Recursive = true },
+            IngestCommand.Create(stdout, stderr),
+            KnowledgeCommand.Create(stdout, stderr),
+            LedgerCommands.Status(stdout, stderr),
+            LedgerCommands.Replay(stdout, stderr),
+            ReviewCommand.Create(stdout, stderr),
+        };
+        return root;
+    }
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        var parse = CreateRoot(stdout, stderr).Parse(args);
+        if (parse.Action is ParseErrorAction) return await UsageErrorAsync(parse, stderr);
+
+        var invocation = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
+        try
+        {
+            return await parse.InvokeAsync(invocation, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await stderr.WriteLineAsync($"{Name}: cancelled");
+            return ExitCodes.Cancelled;
+        }
+        catch (Exception ex)
+        {
+            var failure = CommandFailure.Of(ex, ServiceEndpoint.Of(parse));
+            await stderr.WriteLineAsync($"{Name}: {failure.Message}");
+            if (parse.GetValue<bool>(VerboseName)) await stderr.WriteLineAsync(ex.ToString());
+            return failure.ExitCode;
+        }
+    }
+
+    private static async Task<int> UsageErrorAsync(ParseResult parse, TextWriter stderr)
+    {
+        foreach (var error in parse.Errors) await stderr.WriteLineAsync($"{Name}: {error.Message}");
+        await stderr.WriteLineAsync($"See '{CommandPath(parse.CommandResult)} --help'.");
+        return ExitCodes.Usage;
+    }
+
+    private static string CommandPath(CommandResult command) =>
+        command.Parent is CommandResult parent ? $"{CommandPath(parent)} {command.Command.Name}" : command.Command.Name;
+}
