@@ -1,4 +1,3 @@
-using PrecisionMed.Core.Formats;
 using PrecisionMed.Core.Pipeline.Ledger;
 
 namespace PrecisionMed.Core.Pipeline;
@@ -18,28 +17,4 @@ public sealed record LabFileStatusAnswer(LabFileDetail File, IReadOnlyList<Ledge
             LabFileDetail.Of(file, blobName: null, storedAt: null, FileNames.Withhold(file.Problem, file.BlobName), FileNames.Withhold(file.History, file.BlobName)),
             [.. status.Units.Select(u => FileNames.Withhold(u, file.BlobName))]);
     }
-}
-
-/// <summary>
-/// A ledger file record as answered: <see cref="BlobName"/> and <see cref="StoredAt"/> (a path that contains the name)
-/// are null when the name is withheld.
-/// </summary>
-public sealed record LabFileDetail(
-    string FileId,
-    string LabId,
-    string? BlobName,
-    string ContentHash,
-    LabFileFormat Format,
-    FileState State,
-    int UnitCount,
-    DateTimeOffset ReceivedAt,
-    DateTimeOffset UpdatedAt,
-    LabFileProblem? Problem,
-    string? StoredAt,
-    int DuplicateCount,
-    IReadOnlyList<LedgerEvent> History)
-{
-    internal static LabFileDetail Of(LedgerFile file, string? blobName, string? storedAt, LabFileProblem? problem, IReadOnlyList<LedgerEvent> history) => new(
-        file.FileId, file.LabId, blobName, file.ContentHash, file.Format, file.State, file.UnitCount, file.ReceivedAt, file.UpdatedAt,
-        problem, storedAt, file.DuplicateCount, history);
 }

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.Azure.Functions.Worker.Http;
@@ -26,14 +27,14 @@ internal static class FileNameAccess
         if (request.Query["include"] is not { Length: > 0 } include) return (FileNameDisclosure.Withheld, null);
         var asked = include.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (asked.Any(a => !a.Equals(FileNameInclude, StringComparison.OrdinalIgnoreCase)))
-            return (FileNameDisclosure.Withheld, new(System.Net.HttpStatusCode.BadRequest, $"include accepts only {FileNameInclude}."));
+            return (FileNameDisclosure.Withheld, new(HttpStatusCode.BadRequest, $"include accepts only {FileNameInclude}."));
 
         if (!string.Equals(configuration[AuthEnabledSetting], "true", StringComparison.OrdinalIgnoreCase))
-            return (FileNameDisclosure.Withheld, new(System.Net.HttpStatusCode.Forbidden,
+            return (FileNameDisclosure.Withheld, new(HttpStatusCode.Forbidden,
                 $"include={FileNameInclude} needs a caller with the {OperatorRole} app role, and App Service authentication is not enabled on this app, so no role can be checked. File names are withheld: labs often name files after patients."));
 
         if (!RolesOf(request).Contains(OperatorRole))
-            return (FileNameDisclosure.Withheld, new(System.Net.HttpStatusCode.Forbidden,
+            return (FileNameDisclosure.Withheld, new(HttpStatusCode.Forbidden,
                 $"include={FileNameInclude} needs a caller with the {OperatorRole} app role; this caller has not got it. File names are withheld: labs often name files after patients."));
 
         return (FileNameDisclosure.Shown, null);
@@ -71,4 +72,4 @@ internal static class FileNameAccess
 }
 
 /// <summary>An HTTP refusal: its status and the message the caller reads.</summary>
-internal sealed record HttpRefusal(System.Net.HttpStatusCode Status, string Message);
+internal sealed record HttpRefusal(HttpStatusCode Status, string Message);
