@@ -35,7 +35,7 @@ param fhirThrottleThreshold int
 
 // Names of the poison-queue functions (src/Functions/Triggers): each execution of PoisonReportFunction is one
 // report unit that exhausted its retries, of ArrivalPoisonFunction one file whose arrival did (the host's
-// webjobs-blobtrigger-poison queue).
+// webjobs-blobtrigger-poison queue, in the lab data account).
 var poisonFunctionName = 'PoisonReportFunction'
 var arrivalPoisonFunctionName = 'ArrivalPoisonFunction'
 

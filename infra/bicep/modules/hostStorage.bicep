@@ -1,5 +1,5 @@
 // The function app's own storage: the Functions host's state (AzureWebJobsStorage: locks, blob
-// trigger receipts and poison queue, keys) and the Flex Consumption deployment package container.
+// trigger receipts, the blob trigger's work queue azure-webjobs-blobtrigger-{hostId}, keys) and the Flex Consumption deployment package container.
 // Same hardening as the lab data account: identity and RBAC only.
 @description('Azure region of the account.')
 param location string
@@ -31,7 +31,8 @@ param privateDnsZoneIds object
 var deploymentContainerName = 'app-package'
 
 // The Functions host needs Blob Data Owner on its storage (leases, keys, receipts) and Queue Data
-// Contributor (the blob trigger's poison queue webjobs-blobtrigger-poison lives here).
+// Contributor (the Event Grid blob trigger queues each event on azure-webjobs-blobtrigger-{hostId}
+// here; the extension creates that queue itself). Its poison queue is in the lab data account.
 var appRoleDefinitionIds = [
   'b7e6dc6d-f1e8-4753-8033-0f276bb0955b' // Storage Blob Data Owner
   '974c5e8b-45b9-4653-ba55-5f855dd0fb88' // Storage Queue Data Contributor
@@ -83,12 +84,6 @@ resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/con
 resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2025-06-01' = {
   parent: account
   name: 'default'
-}
-
-// Where the host puts a blob whose trigger failed on every attempt; ArrivalPoisonFunction listens on it.
-resource blobTriggerPoisonQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2025-06-01' = {
-  parent: queueService
-  name: 'webjobs-blobtrigger-poison'
 }
 
 resource appRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [

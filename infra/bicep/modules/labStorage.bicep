@@ -1,6 +1,7 @@
 // The lab data account: labs drop files into incoming/{labId}/, the pipeline moves them to
 // archive/ or rejected/ (copying them to review/ while a report is held for review), keeps
-// original documents in documents/, and queues report units on lab-reports. Access by managed identity and RBAC only (no account keys, no SAS, no anonymous
+// original documents in documents/, and queues report units on lab-reports; the blob trigger's poison
+// queue is here too. Access by managed identity and RBAC only (no account keys, no SAS, no anonymous
 // reads); soft delete and versioning keep an overwritten or deleted file recoverable.
 @description('Azure region of the account.')
 param location string
@@ -54,10 +55,14 @@ var containers = [
   'intake-deadletter'
 ]
 
-// Work queue of the report processor and its poison queue.
+// Work queue of the report processor and its poison queue, then the blob trigger's poison queue: the
+// blob extension moves a blob whose trigger failed on every attempt to webjobs-blobtrigger-poison in the
+// account of the trigger's connection (LabStorage), not the host's; ArrivalPoisonFunction listens on it.
+// The app's Queue Data Contributor role below lets the extension write it and the function read it.
 var queues = [
   'lab-reports'
   'lab-reports-poison'
+  'webjobs-blobtrigger-poison'
 ]
 
 // Built-in roles (the same GUIDs in every tenant) of the function app's identity on this account:

@@ -6,11 +6,13 @@ using PrecisionMed.Core.Pipeline.Ledger;
 namespace PrecisionMed.Core.Pipeline;
 
 /// <summary>
-/// A lab file whose arrival failed on every attempt the Functions host allows: the host puts the blob on its
-/// <c>webjobs-blobtrigger-poison</c> queue (<c>{FunctionId, BlobType, ContainerName, BlobName, ETag}</c>). Without
-/// this the file would sit in <c>incoming/</c> with nothing in the ledger to say so. The file is recorded as Failed
-/// (its record created if arrival never got that far), so it is listed by <c>GET /api/files?state=Failed</c>, raises
-/// the poison alert, and is re-driven by a replay, which runs arrival again (see <see cref="LabFileReplayer"/>).
+/// A lab file whose arrival failed on every attempt the Functions host allows (<c>extensions.blobs.poisonBlobThreshold</c>,
+/// 5 by default): the blob extension moves its trigger message to the <c>webjobs-blobtrigger-poison</c> queue of the
+/// account the blob trigger's connection names (the lab data account), Base64-encoded, as indented JSON
+/// <c>{"Type":"BlobTrigger","FunctionId":…,"BlobType":"BlockBlob","ContainerName":…,"BlobName":…,"ETag":…}</c>.
+/// Without this the file would sit in <c>incoming/</c> with nothing in the ledger to say so. The file is recorded as
+/// Failed (its record created if arrival never got that far), so it is listed by <c>GET /api/files?state=Failed</c>,
+/// raises the poison alert, and is re-driven by a replay, which runs arrival again (see <see cref="LabFileReplayer"/>).
 /// </summary>
 public sealed class ArrivalPoisonHandler(
     ILabFileStore store,
@@ -68,13 +70,18 @@ public sealed class ArrivalPoisonHandler(
         return true;
     }
 
-    /// <summary>The lab and blob name of a poison message about <c>incoming/{labId}/{name}</c>, or null.</summary>
+    /// <summary>
+    /// The lab and blob name of a poison message about <c>incoming/{labId}/{name}</c>, or null. The message is read
+    /// as it arrives in either encoding: Base64 as the blob extension writes it (a queue trigger that decodes hands over
+    /// the JSON) or the JSON itself (one that does not, as host.json's <c>messageEncoding: none</c> sets for every queue).
+    /// </summary>
     internal static (string LabId, string BlobName)? BlobOf(string message)
     {
+        if (JsonOf(message) is not { } json) return null;
         try
         {
-            using var json = JsonDocument.Parse(message);
-            var root = json.RootElement;
+            using var document = JsonDocument.Parse(json);
+            var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object) return null;
             var container = root.TryGetProperty("ContainerName", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
             var name = root.TryGetProperty("BlobName", out var b) && b.ValueKind == JsonValueKind.String ? b.GetString() : null;
@@ -86,5 +93,15 @@ public sealed class ArrivalPoisonHandler(
         {
             return null;
         }
+    }
+
+    /// <summary>The message's JSON: itself when it is an object already, else its Base64 decoding; null when neither.</summary>
+    private static byte[]? JsonOf(string message)
+    {
+        var text = message.AsSpan().Trim();
+        if (text.IsEmpty) return null;
+        if (text[0] == '{') return System.Text.Encoding.UTF8.GetBytes(text.ToString());
+        var decoded = new byte[text.Length * 3 / 4];
+        return Convert.TryFromBase64Chars(text, decoded, out var written) ? decoded[..written] : null;
     }
 }

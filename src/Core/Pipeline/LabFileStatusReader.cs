@@ -7,8 +7,8 @@ namespace PrecisionMed.Core.Pipeline;
 public sealed record LabFileStatus(LedgerFile File, IReadOnlyList<LedgerUnit> Units);
 
 /// <summary>
-/// One line of a ledger listing: the file, its units counted by state, the last problem and when. No blob name: labs
-/// put patient names in file names.
+/// One line of a ledger listing: the file, its units counted by state, the last problem and when. No blob name unless
+/// an operator asked (<see cref="FileNameDisclosure"/>): labs put patient names in file names.
 /// </summary>
 public sealed record LabFileSummary(
     string FileId,
@@ -21,6 +21,9 @@ public sealed record LabFileSummary(
     DateTimeOffset ReceivedAt,
     DateTimeOffset UpdatedAt)
 {
+    /// <summary>The lab's file name: only when shown to an operator, else null (and left out of the JSON answer).</summary>
+    public string? BlobName { get; init; }
+
     public static LabFileSummary Of(LedgerFile file, IReadOnlyList<LedgerUnit> units)
     {
         var counts = units.GroupBy(u => u.State).OrderBy(g => g.Key).ToDictionary(g => g.Key, g => g.Count());
@@ -47,15 +50,23 @@ public sealed class LabFileStatusReader(ILabFileLedger ledger)
         return file is null ? null : new LabFileStatus(file, await ledger.ListUnitsAsync(fileId, cancellationToken));
     }
 
+    /// <summary>A file's status as the status API answers it: without the lab's file name unless <paramref name="names"/> shows it.</summary>
+    public async Task<LabFileStatusAnswer?> ReadAsync(string fileId, FileNameDisclosure names, CancellationToken cancellationToken) =>
+        await ReadAsync(fileId, cancellationToken) is { } status ? LabFileStatusAnswer.Of(status, names) : null;
+
     /// <summary>
     /// One page of files, optionally only those in <paramref name="state"/>, each with its units counted (one
     /// single-partition query per file). <paramref name="pageSize"/> is kept within 1..<see cref="MaxPageSize"/>.
     /// </summary>
-    public async Task<LabFileStatusPage> ListAsync(FileState? state, int pageSize, string? continuation, CancellationToken cancellationToken)
+    public Task<LabFileStatusPage> ListAsync(FileState? state, int pageSize, string? continuation, CancellationToken cancellationToken) =>
+        ListAsync(state, pageSize, continuation, FileNameDisclosure.Withheld, cancellationToken);
+
+    /// <summary>As <see cref="ListAsync(FileState?, int, string?, CancellationToken)"/>, each file's name shown when <paramref name="names"/> says so.</summary>
+    public async Task<LabFileStatusPage> ListAsync(FileState? state, int pageSize, string? continuation, FileNameDisclosure names, CancellationToken cancellationToken)
     {
         var page = await ledger.ListFilesAsync(state, Math.Clamp(pageSize, 1, MaxPageSize), continuation, cancellationToken);
         var files = new List<LabFileSummary>(page.Files.Count);
-        foreach (var file in page.Files) files.Add(LabFileSummary.Of(file, await ledger.ListUnitsAsync(file.FileId, cancellationToken)));
+        foreach (var file in page.Files) files.Add(FileNames.Summary(file, await ledger.ListUnitsAsync(file.FileId, cancellationToken), names));
         return new LabFileStatusPage(files, page.Continuation);
     }
 }

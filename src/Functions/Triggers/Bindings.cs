@@ -10,9 +10,9 @@ internal static class Bindings
     public const string WorkQueue = "lab-reports";
     public const string PoisonQueue = "lab-reports-poison";
 
-    /// <summary>The host's own storage (<c>AzureWebJobsStorage__queueServiceUri</c> etc. in Azure).</summary>
-    public const string HostStorage = "AzureWebJobsStorage";
-
-    /// <summary>Where the Functions host puts a blob whose trigger failed on every attempt (in the host's storage).</summary>
+    /// <summary>
+    /// Where the blob extension puts a blob whose trigger failed on every attempt: in the account of the blob trigger's own
+    /// connection (<see cref="LabStorage"/>), not the host's AzureWebJobsStorage, for the Event Grid source as for polling.
+    /// </summary>
     public const string BlobTriggerPoisonQueue = "webjobs-blobtrigger-poison";
 }

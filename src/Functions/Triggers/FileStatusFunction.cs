@@ -3,12 +3,16 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
+using Microsoft.Extensions.Configuration;
 using PrecisionMed.Core.Pipeline;
 
 namespace PrecisionMed.Functions.Triggers;
 
-/// <summary><c>GET /api/files/{fileId}</c>: a file's ledger record and its units.</summary>
-public sealed class FileStatusFunction(LabFileStatusReader reader)
+/// <summary>
+/// <c>GET /api/files/{fileId}[?include=fileName]</c>: a file's ledger record and its units, without the lab's file name
+/// (nor any path or text quoting it) unless an operator asks for it (see <see cref="FileNameAccess"/>).
+/// </summary>
+public sealed class FileStatusFunction(LabFileStatusReader reader, IConfiguration configuration)
 {
     internal static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
     {
@@ -23,11 +27,11 @@ public sealed class FileStatusFunction(LabFileStatusReader reader)
         string fileId,
         CancellationToken cancellationToken)
     {
-        var status = await reader.ReadAsync(fileId, cancellationToken);
-        var response = request.CreateResponse(status is null ? HttpStatusCode.NotFound : HttpStatusCode.OK);
-        response.Headers.Add("Content-Type", "application/json; charset=utf-8");
+        var (names, refusal) = FileNameAccess.Of(request, configuration);
+        if (refusal is not null) return await FileListFunction.JsonAsync(request, refusal.Status, new { error = refusal.Message }, cancellationToken);
+
+        var status = await reader.ReadAsync(fileId, names, cancellationToken);
         object body = status is null ? new { error = $"No file with id {fileId} is in the ledger." } : status;
-        await response.WriteStringAsync(JsonSerializer.Serialize(body, JsonOptions), cancellationToken);
-        return response;
+        return await FileListFunction.JsonAsync(request, status is null ? HttpStatusCode.NotFound : HttpStatusCode.OK, body, cancellationToken);
     }
 }

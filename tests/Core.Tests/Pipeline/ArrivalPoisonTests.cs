@@ -11,6 +11,7 @@ namespace PrecisionMed.Core.Tests.Pipeline;
 public sealed class ArrivalPoisonTests
 {
     private static readonly byte[] Bundle = TestFiles.Read("fhir/ig-examples/Bundle-bundle-cgexample.json");
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
     private static readonly ReplayRequest ByOperator = new("operator via HTTP", "queue restored", "corr-replay");
 
     [Fact]
@@ -66,8 +67,28 @@ public sealed class ArrivalPoisonTests
         Assert.Equal(FileState.Split, (await harness.FileAsync(Bundle)).State);
     }
 
+    /// <summary>
+    /// The blob extension queues its poison message Base64-encoded; host.json's <c>messageEncoding: none</c> hands the
+    /// function that text as stored.
+    /// </summary>
+    [Fact]
+    public async Task PoisonedArrival_Base64AsTheExtensionStoresIt_RecordedFailed()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var harness = new PipelineHarness();
+        harness.Queue.OnEnqueued = (_, _) => throw new IOException("queue down");
+        await Assert.ThrowsAsync<IOException>(() => harness.DropAsync(Bundle));
+
+        var stored = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(PoisonMessage(PipelineHarness.BlobName)));
+        Assert.True(await harness.ArrivalPoison.HandleAsync(stored, ct));
+
+        Assert.Equal(FileState.Failed, (await harness.FileAsync(Bundle)).State);
+    }
+
     [Theory]
     [InlineData("not json")]
+    [InlineData("bm90IGpzb24=")] // "not json", Base64-encoded
+    [InlineData("")]
     [InlineData("""{"ContainerName":"archive","BlobName":"lab-a/x.json"}""")]
     [InlineData("""{"ContainerName":"incoming","BlobName":"no-lab-folder"}""")]
     [InlineData("""{"ContainerName":"incoming","BlobName":"lab-a/gone.json"}""")]
@@ -79,7 +100,7 @@ public sealed class ArrivalPoisonTests
         Assert.Empty(harness.Ledger.Files);
     }
 
-    /// <summary>The Functions host's poison message for a blob in incoming/.</summary>
+    /// <summary>The Functions host's poison message for a blob in incoming/ (indented, as the extension serialises it), decoded.</summary>
     private static string PoisonMessage(string blobName) => JsonSerializer.Serialize(new
     {
         Type = "BlobTrigger",
@@ -88,5 +109,5 @@ public sealed class ArrivalPoisonTests
         ContainerName = "incoming",
         BlobName = $"{PipelineHarness.LabId}/{blobName}",
         ETag = "\"0x8DE0000000000000\"",
-    });
+    }, Indented);
 }

@@ -116,8 +116,8 @@ public sealed class ReplayEndToEndTests(LocalStackFixture stack)
     }
 
     /// <summary>
-    /// The host gave up on a file's arrival (its blob-trigger poison queue): ArrivalPoisonFunction records the file as
-    /// Failed, the listing shows it, and a replay through the HTTP function runs its arrival again to completion.
+    /// The host gave up on a file's arrival (the blob extension's poison message, as it writes it): ArrivalPoisonFunction
+    /// records the file as Failed, and a replay through the HTTP function runs its arrival again to completion.
     /// </summary>
     [Fact]
     public async Task PoisonedArrival_RecordedFailed_ReplayedThroughHttpFunction_Completes()
@@ -130,11 +130,8 @@ public sealed class ReplayEndToEndTests(LocalStackFixture stack)
         await host.UploadAsync(lab, name, content, ct);
         var fileId = LabFileIds.For(lab, Convert.ToHexStringLower(SHA256.HashData(content)));
 
-        var poison = System.Text.Json.JsonSerializer.Serialize(new
-        {
-            Type = "BlobTrigger", FunctionId = "Host.Functions.LabFileArrivedFunction", BlobType = "BlockBlob",
-            ContainerName = "incoming", BlobName = $"{lab}/{name}", ETag = "\"0x8DE0000000000001\"",
-        });
+        await ArrivalPoisoning.PoisonAsync(stack.Stack, host, lab, name, ct);
+        var poison = Assert.Single(await ArrivalPoisoning.ReceiveAsync(stack.Stack, lab, ct));
         await host.Function<ArrivalPoisonFunction>().RunAsync(poison, ct);
 
         var failed = (await host.Ledger.FindFileAsync(fileId, ct))!;

@@ -49,6 +49,7 @@ internal sealed class PipelineHost : IAsyncDisposable
         }).AddInMemoryCollection(overrides ?? new Dictionary<string, string?>()).Build();
 
         var services = new ServiceCollection()
+            .AddSingleton<IConfiguration>(configuration)
             .AddLogging()
             .AddPrecisionMedPipeline()
             .AddPrecisionMedAdapters(configuration)

@@ -54,13 +54,13 @@ public sealed class FunctionsMetadataTests
     }
 
     [Fact]
-    public void ArrivalPoisonFunction_IsAQueueTriggerOnTheHostsBlobTriggerPoisonQueue()
+    public void ArrivalPoisonFunction_IsAQueueTriggerOnTheBlobTriggersPoisonQueueInTheBlobTriggersAccount()
     {
         var binding = TriggerOf("ArrivalPoisonFunction");
 
         Assert.Equal("queueTrigger", binding["type"]!.GetValue<string>());
         Assert.Equal("webjobs-blobtrigger-poison", binding["queueName"]!.GetValue<string>());
-        Assert.Equal("AzureWebJobsStorage", binding["connection"]!.GetValue<string>());
+        Assert.Equal(TriggerOf("LabFileArrivedFunction")["connection"]!.GetValue<string>(), binding["connection"]!.GetValue<string>());
     }
 
     [Fact]

@@ -121,7 +121,7 @@ public sealed partial class AppSettingsTests(BicepFixture fixture)
             AssertIdentityConnection(connection, service, $"{binding.Function} ({binding.Type})");
         }
 
-        // The host's own storage, which the blob trigger also uses for receipts and its poison queue.
+        // The host's own storage, which the blob trigger also uses for receipts and its work queue.
         AssertIdentityConnection("AzureWebJobsStorage", "blobServiceUri", "the Functions host");
         AssertIdentityConnection("AzureWebJobsStorage", "queueServiceUri", "the Functions host");
     }

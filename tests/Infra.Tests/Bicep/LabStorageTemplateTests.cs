@@ -44,11 +44,11 @@ public sealed class LabStorageTemplateTests(BicepFixture fixture)
     }
 
     [Fact]
-    public void Build_LabDataQueues_AreLabReportsAndItsPoisonQueue()
+    public void Build_LabDataQueues_AreLabReportsItsPoisonQueueAndTheBlobTriggersPoisonQueue()
     {
         var queues = LabStorage.SingleResource($"{StorageAccountType}/queueServices/queues");
 
-        Assert.Equal(["lab-reports", "lab-reports-poison"], LabStorage.LoopItems(queues));
+        Assert.Equal(["lab-reports", "lab-reports-poison", "webjobs-blobtrigger-poison"], LabStorage.LoopItems(queues));
         Assert.StartsWith(ChildNamePrefix(), CompiledTemplate.Text(queues, "name"), StringComparison.Ordinal);
     }
 
@@ -66,6 +66,29 @@ public sealed class LabStorageTemplateTests(BicepFixture fixture)
         Assert.All(blobTriggers, trigger => Assert.Contains(trigger["path"]!.Split('/')[0], containers));
     }
 
+    /// <summary>
+    /// The blob extension moves a blob whose trigger failed on every attempt to <c>webjobs-blobtrigger-poison</c> in the
+    /// account of the blob trigger's connection (the lab data account), not the host's: the queue and the function
+    /// listening on it are there.
+    /// </summary>
+    [Fact]
+    public void Build_BlobTriggerPoisonQueue_IsInTheBlobTriggersAccountWhereItsFunctionListens()
+    {
+        const string poisonQueue = "webjobs-blobtrigger-poison";
+        var labQueues = LabStorage.LoopItems(LabStorage.SingleResource($"{StorageAccountType}/queueServices/queues"));
+        var hostQueues = fixture.Template.Module("hostStorage").ResourcesOfType($"{StorageAccountType}/queueServices/queues")
+            .Select(q => CompiledTemplate.Text(q.Resource, "name")).ToList();
+
+        var blobTriggers = FunctionsMetadata.Bindings.Where(binding => binding.Type == "blobTrigger").ToList();
+        var poisonTrigger = Assert.Single(FunctionsMetadata.Bindings, binding => binding.Type == "queueTrigger" && binding["queueName"] == poisonQueue);
+
+        Assert.NotEmpty(blobTriggers);
+        Assert.All(blobTriggers, trigger => Assert.Equal("LabStorage", trigger["connection"]));
+        Assert.Equal("LabStorage", poisonTrigger["connection"]);
+        Assert.Contains(poisonQueue, labQueues);
+        Assert.DoesNotContain(hostQueues, q => q.Contains($"'{poisonQueue}'", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Build_HostStorageQueueTriggers_ListenOnDeployedQueues()
     {
@@ -74,7 +97,6 @@ public sealed class LabStorageTemplateTests(BicepFixture fixture)
 
         var triggers = FunctionsMetadata.Bindings.Where(binding => binding.Type == "queueTrigger" && binding["connection"] == "AzureWebJobsStorage").ToList();
 
-        Assert.NotEmpty(triggers);
         Assert.All(triggers, trigger => Assert.Contains(queues, q => q.Contains($"'{trigger["queueName"]}'", StringComparison.Ordinal)));
     }
 

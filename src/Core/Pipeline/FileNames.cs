@@ -1,0 +1,40 @@
+using PrecisionMed.Core.Formats;
+using PrecisionMed.Core.Pipeline.Ledger;
+
+namespace PrecisionMed.Core.Pipeline;
+
+/// <summary>Takes a lab's file name out of what the status API answers (see <see cref="FileNameDisclosure"/>).</summary>
+public static class FileNames
+{
+    /// <summary>What stands where a text quoted the withheld file name.</summary>
+    public const string Placeholder = "(file name withheld)";
+
+    /// <summary>The listing line of <paramref name="file"/>, with its name only when <paramref name="names"/> shows it.</summary>
+    public static LabFileSummary Summary(LedgerFile file, IReadOnlyList<LedgerUnit> units, FileNameDisclosure names)
+    {
+        var summary = LabFileSummary.Of(file, units);
+        return names == FileNameDisclosure.Shown
+            ? summary with { BlobName = file.BlobName }
+            : summary with { LastProblem = Withhold(summary.LastProblem, file.BlobName) };
+    }
+
+    /// <summary><paramref name="problem"/> with any quote of <paramref name="blobName"/> replaced.</summary>
+    public static LabFileProblem? Withhold(LabFileProblem? problem, string blobName) =>
+        problem is null ? null : problem with { Reason = Withhold(problem.Reason, blobName) };
+
+    /// <summary><paramref name="text"/> with any quote of <paramref name="blobName"/> replaced.</summary>
+    public static string Withhold(string text, string blobName) =>
+        blobName.Length == 0 ? text : text.Replace(blobName, Placeholder, StringComparison.Ordinal);
+
+    /// <summary>The events with any quote of <paramref name="blobName"/> replaced.</summary>
+    public static IReadOnlyList<LedgerEvent> Withhold(IReadOnlyList<LedgerEvent> history, string blobName) =>
+        [.. history.Select(e => e with { What = Withhold(e.What, blobName) })];
+
+    /// <summary>The unit with any quote of <paramref name="blobName"/> in its problems and history replaced.</summary>
+    public static LedgerUnit Withhold(LedgerUnit unit, string blobName) => unit with
+    {
+        Problem = Withhold(unit.Problem, blobName),
+        Skipped = [.. unit.Skipped.Select(p => Withhold(p, blobName)!)],
+        History = Withhold(unit.History, blobName),
+    };
+}
