@@ -54,6 +54,7 @@ public sealed class EventGridTests(BicepFixture fixture)
         Assert.Equal("StorageBlob", deadLetter["deadLetterDestination"]!["endpointType"]!.GetValue<string>());
         Assert.Equal(labAccount["id"]!.GetValue<string>(), deadLetter["deadLetterDestination"]!["properties"]!["resourceId"]!.GetValue<string>());
         var container = deadLetter["deadLetterDestination"]!["properties"]!["blobContainerName"]!.GetValue<string>();
+        Assert.Equal("intake-deadletter", container); // the container the README and the dead-letter alert name, not another intake folder
         Assert.Contains(
             snapshot.OfType("Microsoft.Storage/storageAccounts/blobServices/containers"),
             deployed => deployed["name"]!.GetValue<string>() == $"{labAccount["name"]!.GetValue<string>()}/default/{container}");
