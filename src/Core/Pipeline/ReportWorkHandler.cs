@@ -203,16 +203,12 @@ public sealed class ReportWorkHandler(
         await notifier.PublishAsync(NotificationOf(item, transaction, written, withdrawal), cancellationToken);
 
         await ledger.SaveUnitAsync(
-            unit with
+            unit.WithReferences(transaction.OwnedReferences, withdrawal?.References ?? []) with
             {
                 State = UnitState.Completed,
                 ContentHash = item.ContentHash,
                 Accession = transaction.Accession,
                 ReportReference = transaction.ReportReference,
-                ResourceReferences = [.. transaction.OwnedReferences.Take(LedgerUnit.MaxReferencesListed)],
-                ResourceCount = transaction.OwnedReferences.Count,
-                WithdrawnReferences = [.. (withdrawal?.References ?? []).Take(LedgerUnit.MaxReferencesListed)],
-                WithdrawnCount = withdrawal?.References.Count ?? 0,
                 Skipped = [.. transaction.Skipped.Take(LedgerUnit.MaxSkippedListed)],
                 SkippedCount = transaction.Skipped.Count,
                 RecordCounts = transaction.RecordCounts,

@@ -143,6 +143,15 @@ public sealed record LedgerUnit
 
     public const int MaxSkippedListed = 500;
 
+    /// <summary>The record with what the unit wrote and withdrew: counted exactly, listed up to <see cref="MaxReferencesListed"/> each.</summary>
+    public LedgerUnit WithReferences(IReadOnlyList<string> written, IReadOnlyList<string> withdrawn) => this with
+    {
+        ResourceReferences = [.. written.Take(MaxReferencesListed)],
+        ResourceCount = written.Count,
+        WithdrawnReferences = [.. withdrawn.Take(MaxReferencesListed)],
+        WithdrawnCount = withdrawn.Count,
+    };
+
     /// <summary>About 50 KB of references at most in a record, whatever the report's size.</summary>
     public const int MaxReferencesListed = 1_000;
 }
