@@ -22,11 +22,17 @@ public sealed class OverwrittenFileHandler(
         "the file was overwritten after it arrived: the content this unit was split from is no longer stored, so nothing "
         + "was written for it; the new content is processed as a new arrival under its own hash";
 
-    public async Task<WorkOutcome> EndUnitAsync(WorkItem item, LedgerUnit claimed, CancellationToken cancellationToken)
+    /// <param name="item">The unit.</param>
+    /// <param name="claimed">Its ledger record, claimed by this delivery.</param>
+    /// <param name="changedArea">Where other content was found: only new content in <c>incoming/</c> is an arrival.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    public async Task<WorkOutcome> EndUnitAsync(WorkItem item, LedgerUnit claimed, string changedArea, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(item);
         ArgumentNullException.ThrowIfNull(claimed);
-        var arrived = await arrival.HandleAsync(item.LabId, item.BlobName, item.CorrelationId, content: null, cancellationToken);
+        var arrived = changedArea == LabFileAreas.Incoming
+            ? await arrival.HandleAsync(item.LabId, item.BlobName, item.CorrelationId, content: null, cancellationToken)
+            : ArrivalOutcome.Duplicate; // archive/ holds what a later file of the same name left there: already handled
 
         var now = clock.GetUtcNow();
         await ledger.SaveUnitAsync(

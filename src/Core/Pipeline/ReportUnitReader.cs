@@ -17,7 +17,7 @@ public sealed class ReportUnitReader(LabFileIntake intake, ILabFileStore store)
 {
     /// <summary>
     /// The original: normally still in <c>incoming/</c>; after a replay of a finished file, in <c>archive/</c>.
-    /// Throws <see cref="LabFileChangedException"/> when <c>incoming/</c> holds other content than arrived.
+    /// Throws <see cref="LabFileChangedException"/> when the blob found holds other content than arrived.
     /// </summary>
     public async Task<ReportUnitSource?> FindAsync(WorkItem item, CancellationToken cancellationToken)
     {
@@ -29,8 +29,14 @@ public sealed class ReportUnitReader(LabFileIntake intake, ILabFileStore store)
             return new ReportUnitSource(incoming, version);
         }
 
+        // A replay of a finished file. The archive's copy is another blob with its own ETag, and a later file of the same
+        // name may have been archived over it: only its hash can say it is this file's content (replays are rare).
         var archive = new LabFileLocation(LabFileAreas.Archive, item.LabPath);
-        return await store.FindVersionAsync(archive, cancellationToken) is { } archived ? new ReportUnitSource(archive, archived) : null;
+        if (await store.FindVersionAsync(archive, cancellationToken) is not { } archived) return null;
+        var source = new ReportUnitSource(archive, archived);
+        if (await LabFileIntake.HashAsync(ct => OpenAsync(source, 0, null, ct), cancellationToken) != item.ContentHash)
+            throw new LabFileChangedException(LabFileAreas.Archive);
+        return source;
     }
 
     /// <summary>Builds the unit's FHIR from its range when it has one in the file that arrived, else from the whole file.</summary>

@@ -163,9 +163,9 @@ public sealed class ReportWorkHandler(
         {
             return await RejectAsync(item, unit, ex.Problem, cancellationToken);
         }
-        catch (LabFileChangedException)
+        catch (LabFileChangedException ex)
         {
-            return await overwritten.EndUnitAsync(item, unit, cancellationToken);
+            return await overwritten.EndUnitAsync(item, unit, ex.Area, cancellationToken);
         }
 
         // Gives the builder's UTF-8 buffer back to the pool when the unit is done, whichever way it ends.

@@ -229,6 +229,25 @@ public sealed class ReportWorkHandlerTests
     }
 
     [Fact]
+    public async Task HandleAsync_ReplayedFromAnArchiveCopyOfOtherContent_NothingWrittenUnderTheOldHash()
+    {
+        using var harness = new PipelineHarness();
+        var ct = TestContext.Current.CancellationToken;
+        await harness.DropAsync(Bundle);
+        Assert.Equal(WorkOutcome.Completed, await harness.Work.HandleAsync(harness.Queue.Messages[0], ct));
+        // A later file of the same name was archived over this one; then this file's unit is replayed.
+        harness.Store.Put(PipelineHarness.Archive(), TwoReports);
+        await harness.Ledger.SaveUnitAsync(await harness.UnitAsync(Bundle) with { State = UnitState.Pending }, ct);
+        var written = harness.Writer.Written.Count;
+
+        Assert.Equal(WorkOutcome.Superseded, await harness.Work.HandleAsync(harness.Queue.Messages[0], ct));
+
+        Assert.Equal(written, harness.Writer.Written.Count);
+        Assert.Equal(UnitState.Failed, (await harness.UnitAsync(Bundle)).State);
+        Assert.Equal(TwoReports, harness.Store.Get(PipelineHarness.Archive()));
+    }
+
+    [Fact]
     public async Task HandleAsync_OriginalInNeitherIncomingNorArchive_ThrowsForTheRetry()
     {
         using var harness = new PipelineHarness();
