@@ -72,6 +72,28 @@ internal sealed class CosmosLabFileLedger(CosmosContainerProvider containers, Co
         return [.. units.OrderBy(u => u.UnitIndex)];
     }
 
+    /// <summary>TOP 1 over the file's partition (no COUNT: the emulator server has none, and counting would read every unit).</summary>
+    public async Task<bool> HasUnfinishedUnitsAsync(string fileId, CancellationToken cancellationToken)
+    {
+        var container = await containers.LedgerAsync(cancellationToken);
+        var query = new QueryDefinition(
+                "SELECT TOP 1 c.unitIndex FROM c WHERE c.fileId = @fileId AND c.kind = 'unit' AND (c.state = @pending OR c.state = @processing)")
+            .WithParameter("@fileId", fileId)
+            .WithParameter("@pending", nameof(UnitState.Pending))
+            .WithParameter("@processing", nameof(UnitState.Processing));
+        using var iterator = container.GetItemQueryStreamIterator(
+            query, requestOptions: new QueryRequestOptions { PartitionKey = new PartitionKey(fileId), MaxItemCount = 1 });
+        while (iterator.HasMoreResults)
+        {
+            using var response = await iterator.ReadNextAsync(cancellationToken);
+            response.EnsureSuccessStatusCode();
+            using var page = await JsonDocument.ParseAsync(response.Content, cancellationToken: cancellationToken);
+            if (page.RootElement.GetProperty("Documents").GetArrayLength() > 0) return true;
+        }
+
+        return false;
+    }
+
     /// <summary>
     /// The one cross-partition query (every file is its own partition): ops listings, not the pipeline's path. Cosmos
     /// may answer with a short or empty page and a continuation; empty ones are skipped so a caller sees progress.

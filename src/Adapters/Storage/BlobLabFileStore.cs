@@ -23,6 +23,42 @@ internal sealed class BlobLabFileStore(BlobServiceClient service, LabStorageOpti
         }
     }
 
+    public async Task<string?> FindVersionAsync(LabFileLocation location, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await Blob(location).GetPropertiesAsync(cancellationToken: cancellationToken)).Value.ETag.ToString();
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>One GET with a Range and an If-Match header: only the bytes asked for, and only of that version.</summary>
+    public async Task<Stream?> OpenReadAsync(LabFileLocation location, string version, long offset, long? length, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var download = await Blob(location).DownloadStreamingAsync(
+                new BlobDownloadOptions
+                {
+                    Range = offset == 0 && length is null ? default : new HttpRange(offset, length),
+                    Conditions = new BlobRequestConditions { IfMatch = new ETag(version) },
+                },
+                cancellationToken);
+            return download.Value.Content;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return null;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 412)
+        {
+            throw new LabFileChangedException(location.Area);
+        }
+    }
+
     public async Task CopyAsync(LabFileLocation from, LabFileLocation to, CancellationToken cancellationToken)
     {
         var source = Blob(from);

@@ -26,6 +26,16 @@ public interface ILabFileStore
     /// <summary>Opens a file for reading, or returns null when it does not exist.</summary>
     Task<Stream?> OpenReadAsync(LabFileLocation location, CancellationToken cancellationToken);
 
+    /// <summary>The file's current version (its ETag), or null when it does not exist: a metadata request, no content.</summary>
+    Task<string?> FindVersionAsync(LabFileLocation location, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Opens the file, or only <paramref name="length"/> bytes of it from <paramref name="offset"/>, provided it is still
+    /// <paramref name="version"/>; null when it does not exist. Throws <see cref="LabFileChangedException"/> when it was
+    /// overwritten since that version was taken (on Blob Storage, an If-Match condition on the read itself).
+    /// </summary>
+    Task<Stream?> OpenReadAsync(LabFileLocation location, string version, long offset, long? length, CancellationToken cancellationToken);
+
     /// <summary>
     /// Copies a file and returns once the copy is complete and verified. When the source is gone but
     /// the target exists (an earlier attempt got this far), it returns as done.

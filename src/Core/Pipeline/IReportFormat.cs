@@ -17,3 +17,16 @@ public interface IReportFormat
     /// <summary>Builds the transaction bundle(s) for unit <see cref="ReportProvenance.UnitIndex"/>.</summary>
     Task<ReportTransaction> BuildUnitAsync(Stream content, ReportProvenance provenance, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// A format whose report units are contiguous byte ranges of the file (HL7 v2: one message each). Intake records every
+/// unit's range, so that a worker reads only its own unit's bytes instead of the whole file once per unit.
+/// </summary>
+public interface IRangedReportFormat : IReportFormat
+{
+    /// <summary>Reads the (uncompressed) file once and returns where each report unit lies, in unit order.</summary>
+    Task<IReadOnlyList<ReportUnitRange>> LocateUnitsAsync(Stream content, CancellationToken cancellationToken);
+
+    /// <summary>Builds the transaction bundle(s) of one unit from its own bytes, as <see cref="LocateUnitsAsync"/> found them.</summary>
+    Task<ReportTransaction> BuildUnitAsync(ReadOnlyMemory<byte> unit, ReportUnitRange range, ReportProvenance provenance, CancellationToken cancellationToken);
+}

@@ -61,10 +61,14 @@ public sealed class LabFileArrivalHandler(
         string labId, string blobName, string correlationId, Stream? content, CancellationToken cancellationToken)
     {
         var incoming = new LabFileLocation(LabFileAreas.Incoming, $"{labId}/{blobName}");
-        OpenLabFile open = async ct => await store.OpenReadAsync(incoming, ct)
+        // Every pass reads the one version taken here, and the workers read only it too: content written over the file
+        // later is a new arrival, never split or built under this hash. That is also why the hash is taken from this
+        // version rather than from the trigger's stream, which may be of an earlier one.
+        var version = await store.FindVersionAsync(incoming, cancellationToken);
+        OpenLabFile open = async ct => (version is null ? await store.OpenReadAsync(incoming, ct) : await store.OpenReadAsync(incoming, version, 0, null, ct))
             ?? throw new FileNotFoundException($"The blob {LabFileAreas.Incoming}/{{labId}}/{{name}} of lab {labId} no longer exists.");
 
-        var hash = await LabFileIntake.HashAsync(content is null ? open : _ => Task.FromResult(content), cancellationToken);
+        var hash = await LabFileIntake.HashAsync(content is not null && version is null ? _ => Task.FromResult(content) : open, cancellationToken);
         var fileId = LabFileIds.For(labId, hash);
         var now = clock.GetUtcNow();
         if (LabFilePath.Problem(labId, blobName, [.. options.Value.KnownLabs]) is { } pathProblem)
@@ -89,7 +93,7 @@ public sealed class LabFileArrivalHandler(
             return ArrivalOutcome.Rejected;
         }
 
-        file = file with { Format = plan.Format.Format, UnitCount = plan.UnitCount };
+        file = file with { Format = plan.Format.Format, UnitCount = plan.UnitCount, SourceETag = version };
         await ledger.SaveFileAsync(file, cancellationToken);
 
         // Units first, then messages, then the file's Split state: a crash in between leaves the file
@@ -100,7 +104,7 @@ public sealed class LabFileArrivalHandler(
             if (recorded is null)
             {
                 await ledger.SaveUnitAsync(
-                    new LedgerUnit { FileId = fileId, UnitIndex = unit, ContentHash = hash, State = UnitState.Pending, UpdatedAt = now },
+                    new LedgerUnit { FileId = fileId, UnitIndex = unit, ContentHash = hash, Range = plan.Ranges?[unit], State = UnitState.Pending, UpdatedAt = now },
                     cancellationToken);
             }
         }

@@ -85,6 +85,9 @@ public sealed class LabFileFinisher(
         var file = await ledger.FindFileAsync(fileId, cancellationToken);
         if (file is null || file.State is FileState.Completed or FileState.Rejected) return;
 
+        // Every unit asks when it ends; while any is still to run, one record read answers, not a listing of all N
+        // (that made finishing a file of N units cost N listings). Only the last unit(s) to end list them all.
+        if (await ledger.HasUnfinishedUnitsAsync(fileId, cancellationToken)) return;
         var units = await ledger.ListUnitsAsync(fileId, cancellationToken);
         if (units.Count < file.UnitCount || units.Any(u => u.State is UnitState.Pending or UnitState.Processing)) return;
 

@@ -10,8 +10,11 @@ namespace PrecisionMed.Core.Pipeline;
 /// <summary>Opens a lab file from the start; called once per pass over it.</summary>
 public delegate Task<Stream> OpenLabFile(CancellationToken cancellationToken);
 
-/// <summary>What intake learned about a file: its hash, its format and how many report units it holds.</summary>
-public sealed record IntakePlan(string ContentHash, DetectedFormat Format, int UnitCount);
+/// <summary>
+/// What intake learned about a file: its hash, its format, how many report units it holds and, where units are contiguous
+/// bytes of an uncompressed file, each unit's range (null otherwise: a worker then reads the whole file).
+/// </summary>
+public sealed record IntakePlan(string ContentHash, DetectedFormat Format, int UnitCount, IReadOnlyList<ReportUnitRange>? Ranges = null);
 
 /// <summary>
 /// The format-independent front of the pipeline, shared by the functions and <c>pmed ingest</c>:
@@ -43,7 +46,11 @@ public sealed class LabFileIntake
         var hash = await HashAsync(async ct => Limited(await open(ct)), cancellationToken);
         var (detected, reader) = await DetectAsync(open, cancellationToken);
         await using var content = await OpenDecompressedAsync(open, detected, cancellationToken);
-        var units = await ReadAsync(() => reader.CountUnitsAsync(content, cancellationToken));
+        // A range of compressed bytes is no unit: compressed files are read whole by each unit's worker.
+        var ranges = reader is IRangedReportFormat ranged && detected.Compression == LabFileCompression.None
+            ? await ReadAsync(() => ranged.LocateUnitsAsync(content, cancellationToken))
+            : null;
+        var units = ranges?.Count ?? await ReadAsync(() => reader.CountUnitsAsync(content, cancellationToken));
         if (units <= 0) throw new LabFileRejectedException(SourcePosition.None, "the file holds no report");
         if (units > _limits.MaxMessagesPerFile)
         {
@@ -53,7 +60,7 @@ public sealed class LabFileIntake
                 nameof(LimitsOptions.MaxMessagesPerFile), _limits.MaxMessagesPerFile.ToString(CultureInfo.InvariantCulture)));
         }
 
-        return new IntakePlan(hash, detected, units);
+        return new IntakePlan(hash, detected, units, ranges);
     }
 
     /// <summary>Builds the FHIR for one report unit of a file.</summary>
@@ -62,6 +69,35 @@ public sealed class LabFileIntake
         var (detected, reader) = await DetectAsync(open, cancellationToken);
         await using var content = await OpenDecompressedAsync(open, detected, cancellationToken);
         return await ReadAsync(() => reader.BuildUnitAsync(content, provenance, cancellationToken));
+    }
+
+    /// <summary>Whether units of this format can be built from their own byte range (<see cref="IRangedReportFormat"/>).</summary>
+    public bool BuildsUnitsFromRanges(LabFileFormat format) => _formats.GetValueOrDefault(format) is IRangedReportFormat;
+
+    /// <summary>Builds the FHIR for one report unit from only its own bytes, read by <paramref name="read"/>.</summary>
+    /// <param name="format">The file's format: one <see cref="BuildsUnitsFromRanges"/> says yes to.</param>
+    /// <param name="range">Where intake found the unit.</param>
+    /// <param name="read">Opens the file's bytes of <paramref name="range"/>.</param>
+    /// <param name="provenance">The unit's provenance.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    public async Task<ReportTransaction> BuildUnitAsync(
+        LabFileFormat format, ReportUnitRange range, OpenLabFile read, ReportProvenance provenance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(range);
+        if (_formats.GetValueOrDefault(format) is not IRangedReportFormat reader)
+            throw new InvalidOperationException($"{format} units are not read by byte range.");
+        if (range.Length > _limits.MaxDocumentBytes || range.Offset < 0 || range.Length <= 0)
+            throw new LabFileRejectedException(SourcePosition.None, "the unit's recorded byte range is not one intake could have recorded");
+
+        var bytes = new byte[range.Length];
+        await using (var stream = await read(cancellationToken))
+        {
+            var filled = await stream.ReadAtLeastAsync(bytes, bytes.Length, throwOnEndOfStream: false, cancellationToken);
+            if (filled < bytes.Length)
+                throw new LabFileRejectedException(SourcePosition.None, "the file ends before the unit's recorded byte range does: its content changed");
+        }
+
+        return await reader.BuildUnitAsync(bytes, range, provenance, cancellationToken);
     }
 
     private static string UnitsOf(LabFileFormat format) => format switch

@@ -57,4 +57,7 @@ internal static partial class PipelineLog
 
     [LoggerMessage(2008, LogLevel.Information, "Unit {UnitIndex} of file {FileId} is held by another delivery of its work item: this one wrote nothing")]
     public static partial void UnitClaimedElsewhere(ILogger logger, int unitIndex, string fileId);
+
+    [LoggerMessage(2030, LogLevel.Warning, "Unit {UnitIndex} of file {FileId} ended: the file was overwritten after it arrived; its new content: {Arrival}")]
+    public static partial void UnitOfOverwrittenFile(ILogger logger, int unitIndex, string fileId, ArrivalOutcome arrival);
 }

@@ -44,6 +44,8 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddSingleton<ReviewArea>();
         services.TryAddSingleton<PatientSafetyCheck>();
         services.TryAddSingleton<ReportReview>();
+        services.TryAddSingleton<ReportUnitReader>();
+        services.TryAddSingleton<OverwrittenFileHandler>();
         services.TryAddSingleton<ReportWorkHandler>();
         services.TryAddSingleton<PoisonWorkHandler>();
         services.TryAddSingleton<ArrivalPoisonHandler>();

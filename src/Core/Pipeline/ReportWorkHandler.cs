@@ -25,6 +25,9 @@ public enum WorkOutcome
 
     /// <summary>The report's patient details disagree with the EMR's Patient: nothing written, held for review.</summary>
     Held,
+
+    /// <summary>The file was overwritten after it arrived: nothing written for this unit; the new content arrives as a new file.</summary>
+    Superseded,
 }
 
 /// <summary>
@@ -33,8 +36,8 @@ public enum WorkOutcome
 /// stays unavailable throws, so the queue retries and eventually dead-letters the message.
 /// </summary>
 public sealed class ReportWorkHandler(
-    LabFileIntake intake,
-    ILabFileStore store,
+    ReportUnitReader unitReader,
+    OverwrittenFileHandler overwritten,
     ILabFileLedger ledger,
     IFhirWriter writer,
     IResultNotifier notifier,
@@ -144,21 +147,25 @@ public sealed class ReportWorkHandler(
 
     private async Task<WorkOutcome> ProcessClaimedAsync(WorkItem item, LedgerUnit unit, CancellationToken cancellationToken)
     {
-        var original = await FindOriginalAsync(item, cancellationToken);
         var provenance = new ReportProvenance(
             item.LabId, $"{LabFileAreas.Incoming}/{item.LabPath}", item.ContentHash, item.BlobName,
             item.UnitIndex, item.UnitCount, item.ReceivedAt, options.Value.PipelineVersion);
 
+        LabFileLocation original;
         ReportTransaction transaction;
         try
         {
-            transaction = await intake.BuildUnitAsync(
-                async ct => await store.OpenReadAsync(original, ct) ?? throw new FileNotFoundException("The original vanished while being read."),
-                provenance, cancellationToken);
+            var source = await FindOriginalAsync(item, cancellationToken);
+            original = source.Location;
+            transaction = await unitReader.BuildAsync(item, unit, source, provenance, cancellationToken);
         }
         catch (LabFileRejectedException ex)
         {
             return await RejectAsync(item, unit, ex.Problem, cancellationToken);
+        }
+        catch (LabFileChangedException ex)
+        {
+            return await overwritten.EndUnitAsync(item, unit, ex.Area, cancellationToken);
         }
 
         // Gives the builder's UTF-8 buffer back to the pool when the unit is done, whichever way it ends.
@@ -202,14 +209,12 @@ public sealed class ReportWorkHandler(
         await notifier.PublishAsync(NotificationOf(item, transaction, written, withdrawal), cancellationToken);
 
         await ledger.SaveUnitAsync(
-            unit with
+            unit.WithReferences(transaction.OwnedReferences, withdrawal?.References ?? []) with
             {
                 State = UnitState.Completed,
                 ContentHash = item.ContentHash,
                 Accession = transaction.Accession,
                 ReportReference = transaction.ReportReference,
-                ResourceReferences = transaction.OwnedReferences,
-                WithdrawnReferences = withdrawal?.References ?? [],
                 Skipped = [.. transaction.Skipped.Take(LedgerUnit.MaxSkippedListed)],
                 SkippedCount = transaction.Skipped.Count,
                 RecordCounts = transaction.RecordCounts,
@@ -261,16 +266,9 @@ public sealed class ReportWorkHandler(
     private static string? ReportStatusOf(ReportTransaction transaction) =>
         transaction.ReportResource()?["status"] is JsonValue status && status.GetValueKind() == JsonValueKind.String ? status.GetValue<string>() : null;
 
-    private async Task<LabFileLocation> FindOriginalAsync(WorkItem item, CancellationToken cancellationToken)
+    private async Task<ReportUnitSource> FindOriginalAsync(WorkItem item, CancellationToken cancellationToken)
     {
-        // Normally still in incoming/; after a replay of a finished file, in archive/.
-        foreach (var area in (string[])[LabFileAreas.Incoming, LabFileAreas.Archive])
-        {
-            var location = new LabFileLocation(area, item.LabPath);
-            await using var probe = await store.OpenReadAsync(location, cancellationToken);
-            if (probe is not null) return location;
-        }
-
+        if (await unitReader.FindAsync(item, cancellationToken) is { } source) return source;
         PipelineLog.OriginalMissing(logger, item.FileId, item.UnitIndex);
         throw new FileNotFoundException($"The original of file {item.FileId} is in neither incoming nor archive.");
     }

@@ -38,6 +38,10 @@ public sealed record WorkItem(
         RespectNullableAnnotations = true,
     };
 
+    /// <summary>The version of the blob that arrived, from the file's ledger record like <see cref="BlobName"/>; null for files recorded without one.</summary>
+    [JsonIgnore]
+    public string? SourceETag { get; init; }
+
     /// <summary>The blob's path inside its container: <c>{labId}/{name}</c>.</summary>
     [JsonIgnore]
     public string LabPath => $"{LabId}/{BlobName}";
@@ -45,15 +49,17 @@ public sealed record WorkItem(
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
 
     /// <summary>
-    /// The item with its <see cref="BlobName"/> from the file's ledger record (a message carries none), or null when the
+    /// The item with its <see cref="BlobName"/> and <see cref="SourceETag"/> from the file's ledger record (a message carries none), or null when the
     /// ledger has no such file of this lab: arrival records the file before it queues a unit, so that message is stale.
     /// </summary>
     public async Task<WorkItem?> WithBlobNameAsync(ILabFileLedger ledger, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ledger);
-        if (BlobName.Length > 0) return this;
+        if (BlobName.Length > 0 && SourceETag is not null) return this;
         var file = await ledger.FindFileAsync(FileId, cancellationToken);
-        return file is null || file.LabId != LabId || file.BlobName.Length == 0 ? null : this with { BlobName = file.BlobName };
+        return file is null || file.LabId != LabId || file.BlobName.Length == 0
+            ? null
+            : this with { BlobName = file.BlobName, SourceETag = file.ContentHash == ContentHash ? file.SourceETag : null };
     }
 
     /// <summary>Reads a queue message; a message that is not a work item yields null.</summary>

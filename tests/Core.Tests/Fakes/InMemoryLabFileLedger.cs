@@ -15,17 +15,36 @@ internal sealed class InMemoryLabFileLedger : ILabFileLedger
 
     public int SaveCount { get; private set; }
 
+    /// <summary>Requests as Cosmos DB would count them: a point read or write each, a query one per call (a page).</summary>
+    public int Requests => _requests;
+
+    /// <summary>Unit records returned by queries: what a listing costs beyond its request.</summary>
+    public long UnitRecordsQueried => Interlocked.Read(ref _unitRecordsQueried);
+
+    private int _requests;
+    private long _unitRecordsQueried;
+
+    public void ResetRequestCounts()
+    {
+        _requests = 0;
+        _unitRecordsQueried = 0;
+    }
+
+    private void Count() => Interlocked.Increment(ref _requests);
+
     public IReadOnlyCollection<LedgerFile> Files => _files.Values;
 
     public Task<LedgerFile?> FindFileAsync(string fileId, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        Count();
         return Task.FromResult(_files.GetValueOrDefault(fileId));
     }
 
     public Task SaveFileAsync(LedgerFile file, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        Count();
         _files[file.FileId] = file;
         SaveCount++;
         return Task.CompletedTask;
@@ -34,6 +53,7 @@ internal sealed class InMemoryLabFileLedger : ILabFileLedger
     public Task<LedgerUnit?> FindUnitAsync(string fileId, int unitIndex, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        Count();
         return Task.FromResult(_units.GetValueOrDefault((fileId, unitIndex)));
     }
 
@@ -41,6 +61,7 @@ internal sealed class InMemoryLabFileLedger : ILabFileLedger
     public Task<LedgerUnit> SaveUnitAsync(LedgerUnit unit, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        Count();
         lock (_units)
         {
             var stored = _units.GetValueOrDefault((unit.FileId, unit.UnitIndex));
@@ -68,10 +89,25 @@ internal sealed class InMemoryLabFileLedger : ILabFileLedger
     public Task<IReadOnlyList<LedgerUnit>> ListUnitsAsync(string fileId, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        Count();
         lock (_units)
         {
             IReadOnlyList<LedgerUnit> units = _unitsByFile.TryGetValue(fileId, out var ofFile) ? [.. ofFile.Values] : [];
+            Interlocked.Add(ref _unitRecordsQueried, units.Count);
             return Task.FromResult(units);
+        }
+    }
+
+    public Task<bool> HasUnfinishedUnitsAsync(string fileId, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        Count();
+        lock (_units)
+        {
+            var unfinished = _unitsByFile.TryGetValue(fileId, out var ofFile)
+                && ofFile.Values.Any(u => u.State is UnitState.Pending or UnitState.Processing);
+            if (unfinished) Interlocked.Increment(ref _unitRecordsQueried);
+            return Task.FromResult(unfinished);
         }
     }
 }

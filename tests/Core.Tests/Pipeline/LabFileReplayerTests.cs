@@ -175,6 +175,8 @@ public sealed class LabFileReplayerTests
 
         public Task<LedgerFile?> FindFileAsync(string fileId, CancellationToken cancellationToken) => inner.FindFileAsync(fileId, cancellationToken);
 
+        public Task<bool> HasUnfinishedUnitsAsync(string fileId, CancellationToken cancellationToken) => inner.HasUnfinishedUnitsAsync(fileId, cancellationToken);
+
         public Task SaveFileAsync(LedgerFile file, CancellationToken cancellationToken) => inner.SaveFileAsync(file, cancellationToken);
 
         public Task<LedgerUnit?> FindUnitAsync(string fileId, int unitIndex, CancellationToken cancellationToken) =>

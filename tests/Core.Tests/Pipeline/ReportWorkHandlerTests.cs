@@ -193,18 +193,58 @@ public sealed class ReportWorkHandlerTests
     }
 
     [Fact]
-    public async Task HandleAsync_ContentChangedUnderTheSameName_UnitRejected()
+    public async Task HandleAsync_ContentChangedUnderTheSameName_UnitEndedAndNewContentArrivesAsItsOwnFile()
     {
         using var harness = new PipelineHarness();
+        var ct = TestContext.Current.CancellationToken;
         await harness.DropAsync(TwoReports);
         // The lab overwrote the blob with a one-report bundle before unit 2 was processed.
         harness.Store.Put(PipelineHarness.Incoming(), Bundle);
 
-        var outcome = await harness.Work.HandleAsync(harness.Queue.Messages[1], TestContext.Current.CancellationToken);
+        var outcome = await harness.Work.HandleAsync(harness.Queue.Messages[1], ct);
 
-        Assert.Equal(WorkOutcome.Rejected, outcome);
-        Assert.Contains("unit 2 was planned", (await harness.UnitAsync(TwoReports, 1)).Problem?.Reason, StringComparison.Ordinal);
+        Assert.Equal(WorkOutcome.Superseded, outcome);
+        var ended = await harness.UnitAsync(TwoReports, 1);
+        Assert.Equal(UnitState.Failed, ended.State);
+        Assert.Equal(OverwrittenFileHandler.Reason, ended.Problem?.Reason);
         Assert.Empty(harness.Writer.Written);
+
+        // The new content is a file of its own, queued under its own hash; the blob stays where the lab put it.
+        var arrived = await harness.FileAsync(Bundle);
+        Assert.Equal(FileState.Split, arrived.State);
+        Assert.Equal(PipelineHarness.HashOf(Bundle), harness.Queue.Items[^1].ContentHash);
+        Assert.Equal(arrived.FileId, harness.Queue.Items[^1].FileId);
+        Assert.Equal(Bundle, harness.Store.Get(PipelineHarness.Incoming()));
+
+        // Unit 1 of the old file meets the same end; the old file never moves the new content.
+        Assert.Equal(WorkOutcome.Superseded, await harness.Work.HandleAsync(harness.Queue.Messages[0], ct));
+        Assert.Equal(FileState.Failed, (await harness.FileAsync(TwoReports)).State);
+        Assert.Equal(Bundle, harness.Store.Get(PipelineHarness.Incoming()));
+
+        Assert.Equal(WorkOutcome.Completed, await harness.Work.HandleAsync(harness.Queue.Messages[^1], ct));
+        Assert.Equal(FileState.Completed, (await harness.FileAsync(Bundle)).State);
+        var written = Assert.Single(harness.Writer.Written).ToJsonString();
+        Assert.Contains(PipelineHarness.HashOf(Bundle), written, StringComparison.Ordinal);
+        Assert.DoesNotContain(PipelineHarness.HashOf(TwoReports), written, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HandleAsync_ReplayedFromAnArchiveCopyOfOtherContent_NothingWrittenUnderTheOldHash()
+    {
+        using var harness = new PipelineHarness();
+        var ct = TestContext.Current.CancellationToken;
+        await harness.DropAsync(Bundle);
+        Assert.Equal(WorkOutcome.Completed, await harness.Work.HandleAsync(harness.Queue.Messages[0], ct));
+        // A later file of the same name was archived over this one; then this file's unit is replayed.
+        harness.Store.Put(PipelineHarness.Archive(), TwoReports);
+        await harness.Ledger.SaveUnitAsync(await harness.UnitAsync(Bundle) with { State = UnitState.Pending }, ct);
+        var written = harness.Writer.Written.Count;
+
+        Assert.Equal(WorkOutcome.Superseded, await harness.Work.HandleAsync(harness.Queue.Messages[0], ct));
+
+        Assert.Equal(written, harness.Writer.Written.Count);
+        Assert.Equal(UnitState.Failed, (await harness.UnitAsync(Bundle)).State);
+        Assert.Equal(TwoReports, harness.Store.Get(PipelineHarness.Archive()));
     }
 
     [Fact]

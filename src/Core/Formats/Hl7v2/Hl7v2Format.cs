@@ -12,7 +12,7 @@ namespace PrecisionMed.Core.Formats.Hl7v2;
 /// HL7 v2 files: one report unit per ORU^R01 message (batches included), mapped to the canonical report, enriched
 /// from the knowledge store (when given an enricher, as the pipeline's DI does) and built as a GenomicReport transaction.
 /// </summary>
-public sealed class Hl7v2Format : IReportFormat
+public sealed class Hl7v2Format : IRangedReportFormat
 {
     private readonly ReportEnricher? _enricher;
     private readonly LimitsOptions _limits = new();
@@ -37,7 +37,10 @@ public sealed class Hl7v2Format : IReportFormat
 
     public LabFileFormat Format => LabFileFormat.Hl7v2;
 
-    public async Task<int> CountUnitsAsync(Stream content, CancellationToken cancellationToken)
+    public async Task<int> CountUnitsAsync(Stream content, CancellationToken cancellationToken) =>
+        (await LocateUnitsAsync(content, cancellationToken)).Count;
+
+    public async Task<IReadOnlyList<ReportUnitRange>> LocateUnitsAsync(Stream content, CancellationToken cancellationToken)
     {
         var messages = Split(await ReadAllAsync(content, cancellationToken));
         if (messages.Count > _limits.MaxMessagesPerFile)
@@ -48,7 +51,7 @@ public sealed class Hl7v2Format : IReportFormat
                 nameof(LimitsOptions.MaxMessagesPerFile), _limits.MaxMessagesPerFile.ToString(CultureInfo.InvariantCulture)));
         }
 
-        return messages.Count;
+        return [.. messages.Select(m => new ReportUnitRange(m.ByteOffset, m.Content.Length, m.Line, m.SegmentOffset))];
     }
 
     public async Task<ReportTransaction> BuildUnitAsync(Stream content, ReportProvenance provenance, CancellationToken cancellationToken)
@@ -62,7 +65,27 @@ public sealed class Hl7v2Format : IReportFormat
                 $"the file now has {messages.Count} message(s) but message {provenance.UnitIndex + 1} was planned"));
         }
 
-        var message = Hl7v2Parser.ParseOruR01(messages[provenance.UnitIndex]);
+        return await BuildMessageAsync(messages[provenance.UnitIndex], provenance, cancellationToken);
+    }
+
+    public Task<ReportTransaction> BuildUnitAsync(ReadOnlyMemory<byte> unit, ReportUnitRange range, ReportProvenance provenance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(range);
+        ArgumentNullException.ThrowIfNull(provenance);
+        if (unit.Length != range.Length || !unit.Span.StartsWith("MSH"u8))
+        {
+            throw new LabFileRejectedException(Hl7v2Problems.InFile(range.Line, range.Segment, "MSH", null),
+                "the bytes recorded for this message at intake no longer start an MSH segment: the file's content changed");
+        }
+
+        // The slice as the splitter made it, positions in the whole file, so parse problems name the file's lines.
+        var slice = new Hl7v2MessageSlice(unit, provenance.UnitIndex, range.Line, range.Segment, checked((int)range.Offset));
+        return BuildMessageAsync(slice, provenance, cancellationToken);
+    }
+
+    private async Task<ReportTransaction> BuildMessageAsync(Hl7v2MessageSlice slice, ReportProvenance provenance, CancellationToken cancellationToken)
+    {
+        var message = Hl7v2Parser.ParseOruR01(slice);
         if (_enricher is null) return GenomicReportBuilder.Build(Hl7v2ReportMapper.Map(message, provenance.LabId), provenance);
 
         // Local OBX-3 codes are read as LOINC before mapping, so the lab's panel items group like LOINC-coded ones;

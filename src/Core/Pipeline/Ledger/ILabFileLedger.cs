@@ -22,6 +22,12 @@ public interface ILabFileLedger
     Task<IReadOnlyList<LedgerUnit>> ListUnitsAsync(string fileId, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Whether any unit record of the file is still <see cref="UnitState.Pending"/> or <see cref="UnitState.Processing"/>.
+    /// Reads at most one record (not the file's N), so every unit of a file asking once as it ends costs O(N) in all.
+    /// </summary>
+    Task<bool> HasUnfinishedUnitsAsync(string fileId, CancellationToken cancellationToken);
+
+    /// <summary>
     /// One page of file records, optionally only those in <paramref name="state"/>, in no particular order: the one
     /// query that spans files (ops asking "what failed?"). Pass the page's <see cref="LedgerFilePage.Continuation"/>
     /// back for the next page; null means there is none.

@@ -55,6 +55,12 @@ public sealed record LedgerFile
     /// <summary>The file's name under the lab's folder, as first received.</summary>
     public required string BlobName { get; init; }
     public required string ContentHash { get; init; }
+
+    /// <summary>
+    /// The version (blob ETag) of <c>incoming/</c> whose bytes were hashed and split: a worker reads only that version, so
+    /// content written over the file later is never built under this record's hash. Null in records from before it was kept.
+    /// </summary>
+    public string? SourceETag { get; init; }
     public LabFileFormat Format { get; init; }
     public FileState State { get; init; }
     public int UnitCount { get; init; }
@@ -79,13 +85,29 @@ public sealed record LedgerUnit
     public required string FileId { get; init; }
     public int UnitIndex { get; init; }
     public required string ContentHash { get; init; }
+
+    /// <summary>Where the unit lies in its uncompressed file, when its format's units are byte ranges (HL7 v2): its worker reads only these bytes.</summary>
+    public ReportUnitRange? Range { get; init; }
     public UnitState State { get; init; }
     public string? Accession { get; init; }
     public string? ReportReference { get; init; }
+    /// <summary>
+    /// <c>Type/id</c> of the resources the unit wrote, the first <see cref="MaxReferencesListed"/> of them: a 10,000-variant
+    /// report writes over 10,000, half a megabyte listed whole, and a Cosmos DB item may not pass 2 MB. The complete list is
+    /// the targets of the report's Provenance in the FHIR service, which is what amendments read; <see cref="ResourceCount"/> is exact.
+    /// </summary>
     public IReadOnlyList<string> ResourceReferences { get; init; } = [];
 
-    /// <summary>Results an earlier version of the report wrote that this one no longer carries: set to entered-in-error.</summary>
+    /// <summary>How many resources the unit wrote (<see cref="ResourceReferences"/> lists at most <see cref="MaxReferencesListed"/>).</summary>
+    public int ResourceCount { get; init; }
+
+    /// <summary>
+    /// Results an earlier version of the report wrote that this one no longer carries, set to entered-in-error: the first
+    /// <see cref="MaxReferencesListed"/>, as for <see cref="ResourceReferences"/>; <see cref="WithdrawnCount"/> is exact.
+    /// </summary>
     public IReadOnlyList<string> WithdrawnReferences { get; init; } = [];
+
+    public int WithdrawnCount { get; init; }
 
     public LabFileProblem? Problem { get; init; }
 
@@ -120,6 +142,18 @@ public sealed record LedgerUnit
     public string? ETag { get; init; }
 
     public const int MaxSkippedListed = 500;
+
+    /// <summary>The record with what the unit wrote and withdrew: counted exactly, listed up to <see cref="MaxReferencesListed"/> each.</summary>
+    public LedgerUnit WithReferences(IReadOnlyList<string> written, IReadOnlyList<string> withdrawn) => this with
+    {
+        ResourceReferences = [.. written.Take(MaxReferencesListed)],
+        ResourceCount = written.Count,
+        WithdrawnReferences = [.. withdrawn.Take(MaxReferencesListed)],
+        WithdrawnCount = withdrawn.Count,
+    };
+
+    /// <summary>About 50 KB of references at most in a record, whatever the report's size.</summary>
+    public const int MaxReferencesListed = 1_000;
 }
 
 /// <summary>A state change, kept on the file record so ops can read a file's story in one place.</summary>

@@ -1,0 +1,63 @@
+using PrecisionMed.Core.Fhir;
+using PrecisionMed.Core.Pipeline.Ledger;
+
+namespace PrecisionMed.Core.Pipeline;
+
+/// <summary>The stored file a unit is read from, and the version of it every read holds to.</summary>
+public sealed record ReportUnitSource(LabFileLocation Location, string Version);
+
+/// <summary>
+/// Finds and reads one report unit's bytes for <see cref="ReportWorkHandler"/>. Only the unit's own byte range is read
+/// when intake recorded one (HL7 v2 messages of an uncompressed file), so a file of N messages is read about once in all,
+/// not N times; otherwise (VCF sample columns, FHIR reports gathered from across a bundle, compressed files) the whole
+/// file. Every read holds to one version of the blob: the one that arrived, for <c>incoming/</c>; content written over
+/// the file since raises <see cref="LabFileChangedException"/> rather than being built under the arrived file's hash.
+/// </summary>
+public sealed class ReportUnitReader(LabFileIntake intake, ILabFileStore store)
+{
+    /// <summary>
+    /// The original: normally still in <c>incoming/</c>; after a replay of a finished file, in <c>archive/</c>.
+    /// Throws <see cref="LabFileChangedException"/> when the blob found holds other content than arrived.
+    /// </summary>
+    public async Task<ReportUnitSource?> FindAsync(WorkItem item, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        var incoming = new LabFileLocation(LabFileAreas.Incoming, item.LabPath);
+        if (await store.FindVersionAsync(incoming, cancellationToken) is { } version)
+        {
+            if (item.SourceETag is not null && version != item.SourceETag) throw new LabFileChangedException(LabFileAreas.Incoming);
+            return new ReportUnitSource(incoming, version);
+        }
+
+        // A replay of a finished file. The archive's copy is another blob with its own ETag, and a later file of the same
+        // name may have been archived over it: only its hash can say it is this file's content (replays are rare).
+        var archive = new LabFileLocation(LabFileAreas.Archive, item.LabPath);
+        if (await store.FindVersionAsync(archive, cancellationToken) is not { } archived) return null;
+        var source = new ReportUnitSource(archive, archived);
+        if (await LabFileIntake.HashAsync(ct => OpenAsync(source, 0, null, ct), cancellationToken) != item.ContentHash)
+            throw new LabFileChangedException(LabFileAreas.Archive);
+        return source;
+    }
+
+    /// <summary>Builds the unit's FHIR from its range when it has one in the file that arrived, else from the whole file.</summary>
+    public Task<ReportTransaction> BuildAsync(
+        WorkItem item, LedgerUnit unit, ReportUnitSource source, ReportProvenance provenance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        ArgumentNullException.ThrowIfNull(unit);
+        ArgumentNullException.ThrowIfNull(source);
+
+        // A range holds only for the very version it was found in: the archive's copy is another blob, read whole.
+        if (unit.Range is { } range && item.SourceETag == source.Version && intake.BuildsUnitsFromRanges(item.Format))
+        {
+            return intake.BuildUnitAsync(item.Format, range,
+                ct => OpenAsync(source, range.Offset, range.Length, ct), provenance, cancellationToken);
+        }
+
+        return intake.BuildUnitAsync(ct => OpenAsync(source, 0, null, ct), provenance, cancellationToken);
+    }
+
+    private async Task<Stream> OpenAsync(ReportUnitSource source, long offset, long? length, CancellationToken cancellationToken) =>
+        await store.OpenReadAsync(source.Location, source.Version, offset, length, cancellationToken)
+        ?? throw new FileNotFoundException("The original vanished while being read.");
+}
