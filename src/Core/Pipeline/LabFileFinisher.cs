@@ -78,7 +78,8 @@ public sealed class LabFileFinisher(
 
     /// <summary>
     /// When every unit of a file has reached an end state, moves the original: all completed to
-    /// <c>archive/</c>, any rejected to <c>rejected/</c>. A failed or held unit keeps it in <c>incoming/</c> for replay.
+    /// <c>archive/</c>, any rejected to <c>rejected/</c>. A failed or held unit keeps it in <c>incoming/</c> for replay;
+    /// a waiting unit is not finished (its work item is queued again).
     /// </summary>
     public async Task TryFinishAsync(string fileId, CancellationToken cancellationToken)
     {
@@ -86,7 +87,7 @@ public sealed class LabFileFinisher(
         if (file is null || file.State is FileState.Completed or FileState.Rejected) return;
 
         var units = await ledger.ListUnitsAsync(fileId, cancellationToken);
-        if (units.Count < file.UnitCount || units.Any(u => u.State is UnitState.Pending or UnitState.Processing)) return;
+        if (units.Count < file.UnitCount || units.Any(u => u.State is UnitState.Pending or UnitState.Processing or UnitState.Waiting)) return;
 
         var completed = units.Count(u => u.State == UnitState.Completed);
         if (units.Any(u => u.State is UnitState.Failed or UnitState.Held))

@@ -109,16 +109,17 @@ public sealed class ReportWorkHandlerTests
     }
 
     [Fact]
-    public async Task HandleAsync_FhirServiceUnavailable_ThrowsAndLeavesEverythingForTheRetry()
+    public async Task HandleAsync_FhirServiceUnavailable_UnitWaitsAndEverythingIsLeftForTheRetry()
     {
         using var harness = new PipelineHarness();
         await harness.DropAsync(Bundle);
-        harness.Writer.FailWith = new FhirTransientException("HTTP 503 after 4 attempts");
+        harness.Writer.FailWith = new FhirTransientException("HTTP 503 after 4 attempts", statusCode: 503);
         var locationsBefore = harness.Store.Locations;
 
-        await Assert.ThrowsAsync<FhirTransientException>(() => harness.Work.HandleAsync(harness.Queue.Messages[0], TestContext.Current.CancellationToken));
+        var outcome = await harness.Work.HandleAsync(harness.Queue.Messages[0], TestContext.Current.CancellationToken);
 
-        Assert.Equal(UnitState.Pending, (await harness.UnitAsync(Bundle)).State);
+        Assert.Equal(WorkOutcome.Waiting, outcome);
+        Assert.Equal(UnitState.Waiting, (await harness.UnitAsync(Bundle)).State);
         Assert.Equal(FileState.Split, (await harness.FileAsync(Bundle)).State);
         Assert.Equal(locationsBefore, harness.Store.Locations);
         Assert.Equal(Bundle, harness.Store.Get(PipelineHarness.Incoming()));
@@ -129,11 +130,11 @@ public sealed class ReportWorkHandlerTests
     {
         using var harness = new PipelineHarness();
         await harness.DropAsync(Bundle);
-        harness.Writer.FailWith = new FhirTransientException("HTTP 429");
-        await Assert.ThrowsAsync<FhirTransientException>(() => harness.Work.HandleAsync(harness.Queue.Messages[0], TestContext.Current.CancellationToken));
+        harness.Writer.FailWith = new FhirTransientException("HTTP 429", statusCode: 429);
+        Assert.Equal(WorkOutcome.Waiting, await harness.Work.HandleAsync(harness.Queue.Messages[0], TestContext.Current.CancellationToken));
         harness.Writer.FailWith = null;
 
-        var outcome = await harness.Work.HandleAsync(harness.Queue.Messages[0], TestContext.Current.CancellationToken);
+        var outcome = await harness.Work.HandleAsync(harness.Queue.Messages[1], TestContext.Current.CancellationToken);
 
         Assert.Equal(WorkOutcome.Completed, outcome);
         Assert.Equal(FileState.Completed, (await harness.FileAsync(Bundle)).State);
