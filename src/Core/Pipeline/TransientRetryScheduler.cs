@@ -82,6 +82,8 @@ public sealed class TransientRetryScheduler(
     public static string ReasonOf(FhirTransientException failure)
     {
         ArgumentNullException.ThrowIfNull(failure);
-        return failure.StatusCode is { } status ? $"the FHIR service answered HTTP {status}" : "the FHIR service could not be reached";
+        // A refusal that keeps coming (e.g. 412s to a conditional create that a race will settle) carries its status inside.
+        var status = failure.StatusCode ?? (failure.InnerException as FhirRejectedException)?.StatusCode;
+        return status is { } code ? $"the FHIR service answered HTTP {code}" : "the FHIR service could not be reached";
     }
 }

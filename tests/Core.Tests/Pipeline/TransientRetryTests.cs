@@ -282,6 +282,15 @@ public sealed class TransientRetryTests
         Assert.Null(WorkItem.TryParse(older.Replace("\"unitIndex\"", "\"attempt\":-1,\"unitIndex\"", StringComparison.Ordinal)));
     }
 
+    [Fact]
+    public void ReasonOf_StatusOrInnerRefusalOrNone_NamesTheCategoryOnly()
+    {
+        Assert.Equal("the FHIR service answered HTTP 503", TransientRetryScheduler.ReasonOf(Unavailable));
+        Assert.Equal("the FHIR service answered HTTP 412", TransientRetryScheduler.ReasonOf(
+            new FhirTransientException("412 three times", new FhirRejectedException(412, "error conflict", "error conflict: Patient DOE"))));
+        Assert.Equal("the FHIR service could not be reached", TransientRetryScheduler.ReasonOf(new FhirTransientException("refused", new HttpRequestException("x"))));
+    }
+
     [Theory]
     [InlineData(1, 0.0, 15)]
     [InlineData(1, 0.999, 29.985)]
