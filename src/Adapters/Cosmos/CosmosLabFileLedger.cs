@@ -76,11 +76,13 @@ internal sealed class CosmosLabFileLedger(CosmosContainerProvider containers, Co
     public async Task<bool> HasUnfinishedUnitsAsync(string fileId, CancellationToken cancellationToken)
     {
         var container = await containers.LedgerAsync(cancellationToken);
+        // OR over parameters rather than IN or ARRAY_CONTAINS: the plainest SQL, which the emulator server runs too.
+        var states = UnitStates.Unfinished;
         var query = new QueryDefinition(
-                "SELECT TOP 1 c.unitIndex FROM c WHERE c.fileId = @fileId AND c.kind = 'unit' AND (c.state = @pending OR c.state = @processing)")
-            .WithParameter("@fileId", fileId)
-            .WithParameter("@pending", nameof(UnitState.Pending))
-            .WithParameter("@processing", nameof(UnitState.Processing));
+                "SELECT TOP 1 c.unitIndex FROM c WHERE c.fileId = @fileId AND c.kind = 'unit' AND ("
+                + string.Join(" OR ", states.Select((_, i) => $"c.state = @state{i}")) + ")")
+            .WithParameter("@fileId", fileId);
+        for (var i = 0; i < states.Count; i++) query = query.WithParameter($"@state{i}", states[i].ToString());
         using var iterator = container.GetItemQueryStreamIterator(
             query, requestOptions: new QueryRequestOptions { PartitionKey = new PartitionKey(fileId), MaxItemCount = 1 });
         while (iterator.HasMoreResults)

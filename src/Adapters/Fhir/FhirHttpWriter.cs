@@ -81,7 +81,7 @@ internal sealed class FhirHttpWriter(HttpClient http) : IFhirWriter
 
             var status = (int)response.StatusCode;
             if (IsTransient(response.StatusCode))
-                throw new FhirTransientException($"The FHIR service answered HTTP {status} after retries.");
+                throw new FhirTransientException($"The FHIR service answered HTTP {status} after retries.", statusCode: status);
             throw new FhirRejectedException(status, OutcomeSummary(body, withDiagnostics: false), OutcomeSummary(body, withDiagnostics: true));
         }
     }

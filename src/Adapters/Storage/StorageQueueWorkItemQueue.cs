@@ -11,10 +11,16 @@ internal sealed class StorageQueueWorkItemQueue(QueueClient queue, LabStorageOpt
 {
     private int _created;
 
-    public async Task EnqueueAsync(WorkItem item, CancellationToken cancellationToken)
+    public Task EnqueueAsync(WorkItem item, CancellationToken cancellationToken) => EnqueueAsync(item, TimeSpan.Zero, cancellationToken);
+
+    public async Task EnqueueAsync(WorkItem item, TimeSpan delay, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(item);
+        ArgumentOutOfRangeException.ThrowIfLessThan(delay, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(delay, PipelineOptions.MaxQueueDelay);
         if (options.CreateIfMissing && Interlocked.Exchange(ref _created, 1) == 0)
             await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-        await queue.SendMessageAsync(item.ToJson(), cancellationToken);
+        // The service keeps the message hidden for the delay; the trigger sees it only then.
+        await queue.SendMessageAsync(item.ToJson(), visibilityTimeout: delay > TimeSpan.Zero ? delay : null, cancellationToken: cancellationToken);
     }
 }

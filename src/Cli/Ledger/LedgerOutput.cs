@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using PrecisionMed.Core.Pipeline;
+using PrecisionMed.Core.Pipeline.Ledger;
 
 namespace PrecisionMed.Cli.Ledger;
 
@@ -29,11 +30,11 @@ internal static class LedgerOutput
     public static string File(LabFileStatus status)
     {
         var text = new StringBuilder(Files([LabFileSummary.Of(status.File, status.Units)])).AppendLine();
-        string[] header = ["unit", "state", "replays", "updated", "problem"];
+        string[] header = ["unit", "state", "replays", "updated", "next attempt", "problem"];
         var rows = status.Units.Select(u => new[]
         {
             u.UnitIndex.ToString(CultureInfo.InvariantCulture), u.State.ToString(), u.ReplayCount.ToString(CultureInfo.InvariantCulture), Time(u.UpdatedAt),
-            u.Problem?.ToString() ?? "-",
+            u.NextAttemptAt is { } next ? Time(next) : "-", u.Problem?.ToString() ?? Waiting(u) ?? "-",
         }).ToList();
         text.Append(Table(header, rows)).AppendLine().AppendLine("history:");
         var events = status.File.History.Select(e => (e.At, What: "file: " + e.What))
@@ -42,6 +43,12 @@ internal static class LedgerOutput
         foreach (var (at, what) in events) text.Append(CultureInfo.InvariantCulture, $"  {Time(at)}  {what}").AppendLine();
         return text.ToString();
     }
+
+    /// <summary>Why a waiting unit waits and since when: its attempt number counts the tries so far.</summary>
+    private static string? Waiting(LedgerUnit unit) =>
+        unit is { State: UnitState.Waiting, WaitingReason: { } reason }
+            ? string.Create(CultureInfo.InvariantCulture, $"{reason} (attempt {unit.Attempt}, failing since {(unit.FailingSince is { } since ? Time(since) : "-")})")
+            : null;
 
     private static string UnitCounts(LabFileSummary file) =>
         file.Units.Count == 0 ? "-" : string.Join(", ", file.Units.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Value} {c.Key}")));

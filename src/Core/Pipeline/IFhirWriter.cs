@@ -31,7 +31,13 @@ public interface IFhirWriter
 public sealed record FhirWriteResult(IReadOnlyList<string> Locations);
 
 /// <summary>The FHIR service failed in a way that may pass (429, 5xx, timeout) and retries ran out.</summary>
-public sealed class FhirTransientException(string message, Exception? inner = null) : Exception(message, inner);
+/// <param name="message">What failed, without content.</param>
+/// <param name="inner">The connection or timeout failure, if it was one.</param>
+/// <param name="statusCode">The HTTP status the service answered with; null when it could not be reached.</param>
+public sealed class FhirTransientException(string message, Exception? inner = null, int? statusCode = null) : Exception(message, inner)
+{
+    public int? StatusCode { get; } = statusCode;
+}
 
 /// <summary>The FHIR service refused the content (400/404/409/412/422): retrying will not help.</summary>
 /// <param name="statusCode">The HTTP status.</param>

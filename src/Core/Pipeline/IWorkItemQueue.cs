@@ -4,4 +4,7 @@ namespace PrecisionMed.Core.Pipeline;
 public interface IWorkItemQueue
 {
     Task EnqueueAsync(WorkItem item, CancellationToken cancellationToken);
+
+    /// <summary>Queues <paramref name="item"/> invisible until <paramref name="delay"/> has passed (at most 7 days).</summary>
+    Task EnqueueAsync(WorkItem item, TimeSpan delay, CancellationToken cancellationToken);
 }

@@ -78,7 +78,8 @@ public sealed class LabFileFinisher(
 
     /// <summary>
     /// When every unit of a file has reached an end state, moves the original: all completed to
-    /// <c>archive/</c>, any rejected to <c>rejected/</c>. A failed or held unit keeps it in <c>incoming/</c> for replay.
+    /// <c>archive/</c>, any rejected to <c>rejected/</c>. A failed or held unit keeps it in <c>incoming/</c> for replay;
+    /// a waiting unit is not finished (its work item is queued again).
     /// </summary>
     public async Task TryFinishAsync(string fileId, CancellationToken cancellationToken)
     {
@@ -89,7 +90,7 @@ public sealed class LabFileFinisher(
         // (that made finishing a file of N units cost N listings). Only the last unit(s) to end list them all.
         if (await ledger.HasUnfinishedUnitsAsync(fileId, cancellationToken)) return;
         var units = await ledger.ListUnitsAsync(fileId, cancellationToken);
-        if (units.Count < file.UnitCount || units.Any(u => u.State is UnitState.Pending or UnitState.Processing)) return;
+        if (units.Count < file.UnitCount || units.Any(u => u.State.IsUnfinished())) return;
 
         var completed = units.Count(u => u.State == UnitState.Completed);
         if (units.Any(u => u.State is UnitState.Failed or UnitState.Held))

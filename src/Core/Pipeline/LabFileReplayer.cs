@@ -24,13 +24,16 @@ public sealed class LabFileReplayer(
 {
     private const string ArrivalReplayed = "Arrival replayed";
 
-    /// <summary>The unit states a replay re-drives (a held unit joins with one more entry here).</summary>
-    public static readonly FrozenSet<UnitState> ReplayableStates = FrozenSet.Create(UnitState.Failed, UnitState.Held);
+    /// <summary>
+    /// The unit states a replay re-drives. A waiting unit replayed is tried now rather than at its next attempt, with a
+    /// fresh retry budget; its delayed message, older than the replay's, then does nothing.
+    /// </summary>
+    public static readonly FrozenSet<UnitState> ReplayableStates = FrozenSet.Create(UnitState.Failed, UnitState.Held, UnitState.Waiting);
 
     // A held unit replayed runs the patient check again: written only if the EMR's Patient now agrees, else held again.
     /// <summary>The file states whose files <see cref="ReplayAllAsync"/> visits: those a replayable unit leaves a file in.</summary>
     public static IEnumerable<FileState> ReplayableFileStates =>
-        ReplayableStates.Select(s => s switch
+        ReplayableStates.Where(s => s != UnitState.Waiting).Select(s => s switch // a waiting unit's file is still in flight (Split)
         {
             UnitState.Held => FileState.Held,
             _ => FileState.Failed,
@@ -170,6 +173,10 @@ public sealed class LabFileReplayer(
                     State = UnitState.Pending,
                     Problem = null,
                     ClaimedUntil = null,
+                    Attempt = unit.Attempt + 1, // the replay's message is newer than any copy still queued for the unit
+                    NextAttemptAt = null,
+                    FailingSince = null,
+                    WaitingReason = null,
                     ReplayCount = count,
                     UpdatedAt = now,
                     History = [.. unit.History, new LedgerEvent(now, what)],
@@ -203,7 +210,8 @@ public sealed class LabFileReplayer(
     private async Task EnqueueAsync(LedgerFile file, LedgerUnit original, LedgerUnit unit, ReplayRequest request, CancellationToken cancellationToken)
     {
         var item = new WorkItem(
-            file.FileId, file.LabId, file.ContentHash, file.Format, unit.UnitIndex, file.UnitCount, request.CorrelationId, file.ReceivedAt)
+            file.FileId, file.LabId, file.ContentHash, file.Format, unit.UnitIndex, file.UnitCount, request.CorrelationId, file.ReceivedAt,
+            Attempt: unit.Attempt)
         {
             BlobName = file.BlobName,
         };

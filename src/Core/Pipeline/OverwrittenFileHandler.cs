@@ -47,6 +47,6 @@ public sealed class OverwrittenFileHandler(
             cancellationToken);
         PipelineLog.UnitOfOverwrittenFile(logger, item.UnitIndex, item.FileId, arrived);
         await finisher.TryFinishAsync(item.FileId, cancellationToken);
-        return WorkOutcome.Superseded;
+        return WorkOutcome.Overwritten;
     }
 }

@@ -60,4 +60,13 @@ internal static partial class PipelineLog
 
     [LoggerMessage(2030, LogLevel.Warning, "Unit {UnitIndex} of file {FileId} ended: the file was overwritten after it arrived; its new content: {Arrival}")]
     public static partial void UnitOfOverwrittenFile(ILogger logger, int unitIndex, string fileId, ArrivalOutcome arrival);
+
+    [LoggerMessage(2010, LogLevel.Warning, "Unit {UnitIndex} of file {FileId} waits: {Reason}; attempt {Attempt} in {DelaySeconds:F1} s, failing for {FailingSeconds:F0} s")]
+    public static partial void UnitWaiting(ILogger logger, int unitIndex, string fileId, string reason, int attempt, double delaySeconds, double failingSeconds);
+
+    [LoggerMessage(2011, LogLevel.Information, "A stale copy (attempt {Attempt}) of the work item of unit {UnitIndex} of file {FileId} was dropped: attempt {Current} is queued")]
+    public static partial void StaleWorkItem(ILogger logger, int unitIndex, string fileId, int attempt, int current);
+
+    [LoggerMessage(2012, LogLevel.Error, "Unit {UnitIndex} of file {FileId} failed: {Reason} for longer than the retry budget; correlation {CorrelationId}")]
+    public static partial void RetryBudgetExhausted(ILogger logger, int unitIndex, string fileId, string reason, string correlationId);
 }

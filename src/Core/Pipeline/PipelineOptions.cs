@@ -36,6 +36,37 @@ public sealed class PipelineOptions
     /// </summary>
     public int MaxInlineDocumentBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>
+    /// The first delay before a unit the FHIR service failed transiently is tried again (<c>Pipeline__TransientRetryBaseDelay</c>):
+    /// each later one doubles, with jitter, up to <see cref="TransientRetryMaxDelay"/>.
+    /// </summary>
+    public TimeSpan TransientRetryBaseDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The longest delay between two attempts of a waiting unit (<c>Pipeline__TransientRetryMaxDelay</c>); at most 7 days, a queue message's longest invisibility.</summary>
+    public TimeSpan TransientRetryMaxDelay { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// How long a unit keeps being put back while the FHIR service fails transiently (<c>Pipeline__TransientRetryBudget</c>),
+    /// counted from its first such failure: past it the unit is Failed, kept for replay. Zero fails it at the first one.
+    /// </summary>
+    public TimeSpan TransientRetryBudget { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>The longest a Storage Queue message can stay invisible.</summary>
+    public static readonly TimeSpan MaxQueueDelay = TimeSpan.FromDays(7);
+
+    /// <summary>What is wrong with these settings, one line a setting; empty when nothing is.</summary>
+    public IReadOnlyList<string> Problems()
+    {
+        var problems = new List<string>();
+        if (TransientRetryBaseDelay <= TimeSpan.Zero) problems.Add($"{SectionName}:{nameof(TransientRetryBaseDelay)} must be positive (is {TransientRetryBaseDelay}).");
+        if (TransientRetryMaxDelay < TransientRetryBaseDelay || TransientRetryMaxDelay > MaxQueueDelay)
+            problems.Add($"{SectionName}:{nameof(TransientRetryMaxDelay)} must be between {nameof(TransientRetryBaseDelay)} and {MaxQueueDelay.TotalDays:0} days (is {TransientRetryMaxDelay}).");
+        if (TransientRetryBudget < TimeSpan.Zero) problems.Add($"{SectionName}:{nameof(TransientRetryBudget)} must not be negative (is {TransientRetryBudget}).");
+        if (UnitClaim <= TimeSpan.Zero) problems.Add($"{SectionName}:{nameof(UnitClaim)} must be positive (is {UnitClaim}).");
+        if (MaxReplays < 0) problems.Add($"{SectionName}:{nameof(MaxReplays)} must not be negative (is {MaxReplays}).");
+        return problems;
+    }
+
     public static string CurrentVersion { get; } =
         typeof(PipelineOptions).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
         ?? "0.0.0";

@@ -20,7 +20,9 @@ public static class PipelineServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddPrecisionMedPipeline(this IServiceCollection services)
     {
+        // Checked when first read (Program.cs may check at start): a wrong setting names itself, not a later symptom.
         services.AddOptions<PipelineOptions>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PipelineOptions>, PipelineOptionsValidation>());
         services.AddOptions<LimitsOptions>();
         services.AddOptions<KnowledgeOptions>();
         services.TryAddSingleton(TimeProvider.System);
@@ -48,6 +50,7 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddSingleton<OverwrittenFileHandler>();
         services.TryAddSingleton<ReportWorkHandler>();
         services.TryAddSingleton<PoisonWorkHandler>();
+        services.TryAddSingleton<TransientRetryScheduler>();
         services.TryAddSingleton<ArrivalPoisonHandler>();
         services.TryAddSingleton<LabFileStatusReader>();
         services.TryAddSingleton<LabFileReplayer>();

@@ -34,15 +34,46 @@ public sealed class PoisonWorkHandler(
         // A held unit waits for review: a stale poison copy of its message must not turn it into Failed.
         if (unit.State is UnitState.Completed or UnitState.Rejected or UnitState.Held) return WorkOutcome.AlreadyCompleted;
 
+        // A newer message of the unit is queued (a deferral or a replay): it, not this old copy, decides the unit's fate.
+        if (item.Attempt < unit.Attempt)
+        {
+            PipelineLog.StaleWorkItem(logger, item.UnitIndex, item.FileId, item.Attempt, unit.Attempt);
+            return WorkOutcome.Superseded;
+        }
+
         var problem = new LabFileProblem(SourcePosition.None,
             "processing failed on every delivery attempt the queue allows; the FHIR service or storage was "
             + $"unavailable or the unit could not be read. Correlation id {item.CorrelationId}; replay once the cause is fixed");
+        PipelineLog.UnitFailed(logger, item.UnitIndex, item.FileId, item.CorrelationId);
+        return await FailAsync(item, unit, problem, "Failed on every delivery attempt", cancellationToken);
+    }
+
+    /// <summary>
+    /// Gives the unit up: its error report beside the original, Failed in the ledger with <paramref name="problem"/>, and
+    /// the file finished if this was its last open unit. The original stays in <c>incoming/</c> for a replay.
+    /// </summary>
+    /// <param name="item">The unit's work item.</param>
+    /// <param name="unit">The unit as last read (its ETag guards the save).</param>
+    /// <param name="problem">Why, without PHI: in the ledger and the error report.</param>
+    /// <param name="what">The event recorded in the unit's history.</param>
+    /// <param name="cancellationToken">Cancels the writes.</param>
+    public async Task<WorkOutcome> FailAsync(WorkItem item, LedgerUnit unit, LabFileProblem problem, string what, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        ArgumentNullException.ThrowIfNull(unit);
         await finisher.WriteUnitErrorAsync(item, problem, cancellationToken);
         var now = clock.GetUtcNow();
         await ledger.SaveUnitAsync(
-            unit with { State = UnitState.Failed, Problem = problem, UpdatedAt = now, History = [.. unit.History, new LedgerEvent(now, "Failed on every delivery attempt")] },
+            unit with
+            {
+                State = UnitState.Failed,
+                Problem = problem,
+                ClaimedUntil = null,
+                NextAttemptAt = null,
+                UpdatedAt = now,
+                History = [.. unit.History, new LedgerEvent(now, what)],
+            },
             cancellationToken);
-        PipelineLog.UnitFailed(logger, item.UnitIndex, item.FileId, item.CorrelationId);
         await finisher.TryFinishAsync(item.FileId, cancellationToken);
         return WorkOutcome.Failed;
     }

@@ -27,13 +27,20 @@ public enum WorkOutcome
     Held,
 
     /// <summary>The file was overwritten after it arrived: nothing written for this unit; the new content arrives as a new file.</summary>
+    Overwritten,
+
+    /// <summary>The FHIR service failed transiently: the work item is queued again with a delay, the unit is Waiting.</summary>
+    Waiting,
+
+    /// <summary>A newer message of the unit is queued (a deferral or a replay): this stale copy did nothing.</summary>
     Superseded,
 }
 
 /// <summary>
 /// Processes one report unit from the <c>lab-reports</c> queue (DESIGN.md §4, second stage): build its
-/// FHIR, write it, record it. Bad content rejects the unit (never retried); a FHIR service that
-/// stays unavailable throws, so the queue retries and eventually dead-letters the message.
+/// FHIR, write it, record it. Bad content rejects the unit (never retried); a FHIR service that stays unavailable
+/// puts the unit back with a growing delay (<see cref="TransientRetryScheduler"/>) until it is back or the retry
+/// budget is spent; any other failure throws, so the queue retries and eventually dead-letters the message.
 /// </summary>
 public sealed class ReportWorkHandler(
     ReportUnitReader unitReader,
@@ -43,6 +50,7 @@ public sealed class ReportWorkHandler(
     IResultNotifier notifier,
     LabFileFinisher finisher,
     PatientSafetyCheck patientSafety,
+    TransientRetryScheduler retries,
     IOptions<PipelineOptions> options,
     TimeProvider clock,
     ILogger<ReportWorkHandler> logger)
@@ -95,9 +103,17 @@ public sealed class ReportWorkHandler(
             return WorkOutcome.AlreadyCompleted;
         }
 
-        // Claim the unit (ETag compare-and-swap): of two concurrent deliveries only one goes on to write.
+        // A deferral or a replay queued a newer message of this unit: this is a stale copy (a redelivery or a duplicate).
+        if (item.Attempt < unit.Attempt)
+        {
+            PipelineLog.StaleWorkItem(logger, item.UnitIndex, item.FileId, item.Attempt, unit.Attempt);
+            return WorkOutcome.Superseded;
+        }
+
+        // Claim the unit (ETag compare-and-swap): of two concurrent deliveries only one goes on to write. A newer message
+        // than the claim's may take it over at once: the delivery that queued it was done with the unit.
         var now = clock.GetUtcNow();
-        if (unit.State == UnitState.Processing && unit.ClaimedUntil > now)
+        if (unit.State == UnitState.Processing && unit.ClaimedUntil > now && item.Attempt <= unit.Attempt)
         {
             PipelineLog.UnitClaimedElsewhere(logger, item.UnitIndex, item.FileId);
             return WorkOutcome.InProgress;
@@ -106,7 +122,17 @@ public sealed class ReportWorkHandler(
         try
         {
             unit = await ledger.SaveUnitAsync(
-                unit with { State = UnitState.Processing, ContentHash = item.ContentHash, ClaimedUntil = now + options.Value.UnitClaim, UpdatedAt = now },
+                unit with
+                {
+                    State = UnitState.Processing,
+                    ContentHash = item.ContentHash,
+                    ClaimedUntil = now + options.Value.UnitClaim,
+                    Attempt = item.Attempt,
+                    NextAttemptAt = null,
+                    FailingSince = null,
+                    WaitingReason = null,
+                    UpdatedAt = now,
+                },
                 cancellationToken);
         }
         catch (LedgerConflictException)
@@ -125,10 +151,28 @@ public sealed class ReportWorkHandler(
             PipelineLog.UnitClaimedElsewhere(logger, item.UnitIndex, item.FileId);
             return WorkOutcome.InProgress;
         }
+        catch (FhirTransientException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            return await DeferAsync(item, unit, ex, cancellationToken);
+        }
         catch (Exception) when (!cancellationToken.IsCancellationRequested)
         {
             // Release the claim so that the queue's retry of this message can take the unit at once.
             await TryReleaseAsync(unit, cancellationToken);
+            throw;
+        }
+    }
+
+    /// <summary>Puts the unit back with a delay; should that fail too, releases it so that the queue's retry of this message can take it.</summary>
+    private async Task<WorkOutcome> DeferAsync(WorkItem item, LedgerUnit claimed, FhirTransientException failure, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await retries.DeferAsync(item, claimed, failure, cancellationToken);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            await TryReleaseAsync(claimed, cancellationToken);
             throw;
         }
     }

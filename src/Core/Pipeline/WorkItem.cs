@@ -11,7 +11,9 @@ namespace PrecisionMed.Core.Pipeline;
 /// (labs name files by sample id, accession or even patient): <see cref="BlobName"/> is read from the file's ledger
 /// record when the message is handled (<see cref="ReportWorkHandler"/>, <see cref="PoisonWorkHandler"/>).
 /// <see cref="TraceParent"/> is the W3C trace context of the file's arrival, so a unit's trace continues its file's
-/// (absent in older messages).
+/// (absent in older messages). <see cref="Attempt"/> and <see cref="FailingSince"/> are set on the copies a transient
+/// failure puts back with a delay (<see cref="TransientRetryScheduler"/>); absent, as in older messages, they mean a
+/// first attempt.
 /// </summary>
 public sealed record WorkItem(
     string FileId,
@@ -22,8 +24,14 @@ public sealed record WorkItem(
     int UnitCount,
     string CorrelationId,
     DateTimeOffset ReceivedAt,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? TraceParent = null)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? TraceParent = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] int Attempt = 0,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? FailingSince = null)
 {
+    // Attempt: the number of this message in the unit's chain. Every deferral and every replay queues the next number
+    // and records it on the unit (LedgerUnit.Attempt); a message older than the unit's number is a stale copy.
+    // FailingSince: when the unit's current run of transient failures began; the retry budget counts from it.
+
     /// <summary>The file's name under the lab's folder: known to the code that queues the item, never serialised.</summary>
     [JsonIgnore]
     public string BlobName { get; init; } = string.Empty;
@@ -68,7 +76,7 @@ public sealed record WorkItem(
         try
         {
             var item = JsonSerializer.Deserialize<WorkItem>(message, JsonOptions);
-            return item is { FileId.Length: > 0, LabId.Length: > 0, ContentHash.Length: > 0, UnitCount: > 0 }
+            return item is { FileId.Length: > 0, LabId.Length: > 0, ContentHash.Length: > 0, UnitCount: > 0, Attempt: >= 0 }
                    && item.UnitIndex >= 0 && item.UnitIndex < item.UnitCount ? item : null;
         }
         catch (JsonException)

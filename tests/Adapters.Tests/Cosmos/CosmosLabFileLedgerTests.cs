@@ -137,6 +137,26 @@ public sealed class CosmosLabFileLedgerTests(LocalStackFixture stack)
     }
 
     [Fact]
+    public async Task SaveUnit_WaitingWithItsNextAttempt_RoundTrips()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var ledger = Ledger();
+        var fileId = Guid.NewGuid().ToString();
+        var at = new DateTimeOffset(2026, 11, 27, 10, 0, 0, TimeSpan.Zero);
+        var waiting = new LedgerUnit
+        {
+            FileId = fileId, UnitIndex = 0, ContentHash = "h", State = UnitState.Waiting, Attempt = 7,
+            NextAttemptAt = at.AddMinutes(15), FailingSince = at.AddHours(-1), WaitingReason = "the FHIR service answered HTTP 503", UpdatedAt = at,
+        };
+
+        await ledger.SaveUnitAsync(waiting, ct);
+
+        var found = (await ledger.FindUnitAsync(fileId, 0, ct))!;
+        Assert.Equal((UnitState.Waiting, 7, at.AddMinutes(15), at.AddHours(-1)), (found.State, found.Attempt, found.NextAttemptAt, found.FailingSince));
+        Assert.Equal("the FHIR service answered HTTP 503", found.WaitingReason);
+    }
+
+    [Fact]
     public async Task Find_Missing_ReturnsNull()
     {
         var ct = TestContext.Current.CancellationToken;

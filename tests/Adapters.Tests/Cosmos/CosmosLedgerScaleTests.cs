@@ -21,7 +21,7 @@ public sealed class CosmosLedgerScaleTests(LocalStackFixture stack)
     private const int SizeBound = 128 * 1024;
 
     [Fact]
-    public async Task HasUnfinishedUnits_AnswersFromOneRecordAndOnlyForPendingOrProcessing()
+    public async Task HasUnfinishedUnits_AnswersFromOneRecordAndOnlyForPendingProcessingOrWaiting()
     {
         var ct = TestContext.Current.CancellationToken;
         var ledger = Ledger();
@@ -36,6 +36,12 @@ public sealed class CosmosLedgerScaleTests(LocalStackFixture stack)
         var processing = await ledger.SaveUnitAsync(new LedgerUnit { FileId = fileId, UnitIndex = 4, ContentHash = "h", State = UnitState.Processing }, ct);
         Assert.True(await ledger.HasUnfinishedUnitsAsync(fileId, ct));
         await ledger.SaveUnitAsync(processing with { State = UnitState.Completed }, ct);
+        Assert.False(await ledger.HasUnfinishedUnitsAsync(fileId, ct));
+
+        // A unit waiting out a FHIR outage is not finished either: its delayed work item is still to come.
+        var waiting = await ledger.SaveUnitAsync(new LedgerUnit { FileId = fileId, UnitIndex = 5, ContentHash = "h", State = UnitState.Waiting }, ct);
+        Assert.True(await ledger.HasUnfinishedUnitsAsync(fileId, ct));
+        await ledger.SaveUnitAsync(waiting with { State = UnitState.Completed }, ct);
         Assert.False(await ledger.HasUnfinishedUnitsAsync(fileId, ct));
         Assert.True(await ledger.HasUnfinishedUnitsAsync(other, ct));
     }

@@ -56,9 +56,11 @@ public sealed class FhirHttpWriterTests(LocalStackFixture stack)
     {
         var handler = new StubHandler(() => StubHandler.Status(HttpStatusCode.ServiceUnavailable));
 
-        await Assert.ThrowsAsync<FhirTransientException>(
+        var error = await Assert.ThrowsAsync<FhirTransientException>(
             () => Writer(handler, maxRetries: 2).WriteTransactionAsync(EmptyTransaction, TestContext.Current.CancellationToken));
         Assert.Equal(3, handler.Requests.Count);
+        Assert.Equal(503, error.StatusCode); // the category a waiting unit records
+        Assert.Equal("the FHIR service answered HTTP 503", TransientRetryScheduler.ReasonOf(error));
     }
 
     [Fact]
@@ -81,8 +83,9 @@ public sealed class FhirHttpWriterTests(LocalStackFixture stack)
     {
         using var services = Services($"http://127.0.0.1:{LoopbackPorts.Unused()}/", maxRetries: 1, handler: null);
 
-        await Assert.ThrowsAsync<FhirTransientException>(
+        var error = await Assert.ThrowsAsync<FhirTransientException>(
             () => services.GetRequiredService<IFhirWriter>().WriteTransactionAsync(EmptyTransaction, TestContext.Current.CancellationToken));
+        Assert.Null(error.StatusCode);
     }
 
     [Fact]

@@ -105,7 +105,7 @@ internal sealed class InMemoryLabFileLedger : ILabFileLedger
         lock (_units)
         {
             var unfinished = _unitsByFile.TryGetValue(fileId, out var ofFile)
-                && ofFile.Values.Any(u => u.State is UnitState.Pending or UnitState.Processing);
+                && ofFile.Values.Any(u => u.State.IsUnfinished());
             if (unfinished) Interlocked.Increment(ref _unitRecordsQueried);
             return Task.FromResult(unfinished);
         }

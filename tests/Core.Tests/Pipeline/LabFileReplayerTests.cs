@@ -31,7 +31,7 @@ public sealed class LabFileReplayerTests
         Assert.Contains("requested by operator via pmed (ticket OPS-7: FHIR service restored); was Failed: processing failed", replayed.What, StringComparison.Ordinal);
         Assert.Equal(FileState.Split, (await harness.FileAsync(Bundle)).State);
         Assert.Equal(2, harness.Queue.Items.Count);
-        Assert.Equal(harness.Queue.Items[0] with { CorrelationId = "corr-replay" }, harness.Queue.Items[1]);
+        Assert.Equal(harness.Queue.Items[0] with { CorrelationId = "corr-replay", Attempt = 1 }, harness.Queue.Items[1]);
 
         Assert.Equal(WorkOutcome.Completed, await harness.Work.HandleAsync(harness.Queue.Messages[1], ct));
         Assert.Equal(UnitState.Completed, (await harness.UnitAsync(Bundle)).State);
@@ -107,7 +107,7 @@ public sealed class LabFileReplayerTests
         var unknown = await harness.Replayer.ReplayAsync("no-such-file", ByOperator, ct);
 
         Assert.Equal(ReplayOutcome.NothingToReplay, completed.Outcome);
-        Assert.Contains("is Completed: no unit is Held or Failed", completed.Message, StringComparison.Ordinal);
+        Assert.Contains("is Completed: no unit is Waiting or Held or Failed", completed.Message, StringComparison.Ordinal);
         Assert.Equal(ReplayOutcome.NotFound, unknown.Outcome);
         Assert.Single(harness.Queue.Items);
     }
@@ -147,9 +147,9 @@ public sealed class LabFileReplayerTests
     }
 
     [Fact]
-    public void ReplayableStates_AreTheFailedAndHeldOnes()
+    public void ReplayableStates_AreTheFailedHeldAndWaitingOnes()
     {
-        Assert.Equal([UnitState.Held, UnitState.Failed], LabFileReplayer.ReplayableStates.Order());
+        Assert.Equal([UnitState.Waiting, UnitState.Held, UnitState.Failed], LabFileReplayer.ReplayableStates.Order());
         Assert.Equal([FileState.Held, FileState.Failed], LabFileReplayer.ReplayableFileStates);
     }
 

@@ -98,9 +98,12 @@ public sealed class PatientMultipleMatchTests
         Assert.Contains(harness.Logs.Messages, m => m.Contains("refused with HTTP 412 (attempt 1)", StringComparison.Ordinal));
     }
 
-    /// <summary>A 412 the identifier does not explain (no Patient twice) is no reason to reject the lab's report: the queue retries.</summary>
+    /// <summary>
+    /// A 412 the identifier does not explain (no Patient twice) is no reason to reject the lab's report: it is transient,
+    /// so the unit waits and its work item is queued again with a delay, like any other transient FHIR failure.
+    /// </summary>
     [Fact]
-    public async Task HandleAsync_412KeepsComingWithOnePatient_TransientForTheQueueNeverRejected()
+    public async Task HandleAsync_412KeepsComingWithOnePatient_WaitingForTheNextAttemptNeverRejected()
     {
         using var harness = new PipelineHarness();
         harness.Writer.AddPatient(EmrPatient());
@@ -111,12 +114,13 @@ public sealed class PatientMultipleMatchTests
             return PreconditionFailed();
         };
 
-        var failure = await Assert.ThrowsAsync<FhirTransientException>(() => IngestAsync(harness));
+        Assert.Equal(WorkOutcome.Waiting, await IngestAsync(harness));
 
-        Assert.Contains("412", failure.Message, StringComparison.Ordinal);
         Assert.Equal(3, refusals);
         var unit = await harness.UnitAsync(Original);
-        Assert.Equal(UnitState.Pending, unit.State); // released for the queue's next delivery
+        Assert.Equal(UnitState.Waiting, unit.State);
+        Assert.Equal("the FHIR service answered HTTP 412", unit.WaitingReason);
+        Assert.Equal(2, harness.Queue.Messages.Count); // the first delivery's item and its delayed copy
         Assert.DoesNotContain(harness.Store.Locations, l => l.StartsWith("rejected/", StringComparison.Ordinal));
     }
 

@@ -109,16 +109,17 @@ public sealed class ReportWorkHandlerTests
     }
 
     [Fact]
-    public async Task HandleAsync_FhirServiceUnavailable_ThrowsAndLeavesEverythingForTheRetry()
+    public async Task HandleAsync_FhirServiceUnavailable_UnitWaitsAndEverythingIsLeftForTheRetry()
     {
         using var harness = new PipelineHarness();
         await harness.DropAsync(Bundle);
-        harness.Writer.FailWith = new FhirTransientException("HTTP 503 after 4 attempts");
+        harness.Writer.FailWith = new FhirTransientException("HTTP 503 after 4 attempts", statusCode: 503);
         var locationsBefore = harness.Store.Locations;
 
-        await Assert.ThrowsAsync<FhirTransientException>(() => harness.Work.HandleAsync(harness.Queue.Messages[0], TestContext.Current.CancellationToken));
+        var outcome = await harness.Work.HandleAsync(harness.Queue.Messages[0], TestContext.Current.CancellationToken);
 
-        Assert.Equal(UnitState.Pending, (await harness.UnitAsync(Bundle)).State);
+        Assert.Equal(WorkOutcome.Waiting, outcome);
+        Assert.Equal(UnitState.Waiting, (await harness.UnitAsync(Bundle)).State);
         Assert.Equal(FileState.Split, (await harness.FileAsync(Bundle)).State);
         Assert.Equal(locationsBefore, harness.Store.Locations);
         Assert.Equal(Bundle, harness.Store.Get(PipelineHarness.Incoming()));
@@ -129,11 +130,11 @@ public sealed class ReportWorkHandlerTests
     {
         using var harness = new PipelineHarness();
         await harness.DropAsync(Bundle);
-        harness.Writer.FailWith = new FhirTransientException("HTTP 429");
-        await Assert.ThrowsAsync<FhirTransientException>(() => harness.Work.HandleAsync(harness.Queue.Messages[0], TestContext.Current.CancellationToken));
+        harness.Writer.FailWith = new FhirTransientException("HTTP 429", statusCode: 429);
+        Assert.Equal(WorkOutcome.Waiting, await harness.Work.HandleAsync(harness.Queue.Messages[0], TestContext.Current.CancellationToken));
         harness.Writer.FailWith = null;
 
-        var outcome = await harness.Work.HandleAsync(harness.Queue.Messages[0], TestContext.Current.CancellationToken);
+        var outcome = await harness.Work.HandleAsync(harness.Queue.Messages[1], TestContext.Current.CancellationToken);
 
         Assert.Equal(WorkOutcome.Completed, outcome);
         Assert.Equal(FileState.Completed, (await harness.FileAsync(Bundle)).State);
@@ -203,7 +204,7 @@ public sealed class ReportWorkHandlerTests
 
         var outcome = await harness.Work.HandleAsync(harness.Queue.Messages[1], ct);
 
-        Assert.Equal(WorkOutcome.Superseded, outcome);
+        Assert.Equal(WorkOutcome.Overwritten, outcome);
         var ended = await harness.UnitAsync(TwoReports, 1);
         Assert.Equal(UnitState.Failed, ended.State);
         Assert.Equal(OverwrittenFileHandler.Reason, ended.Problem?.Reason);
@@ -217,7 +218,7 @@ public sealed class ReportWorkHandlerTests
         Assert.Equal(Bundle, harness.Store.Get(PipelineHarness.Incoming()));
 
         // Unit 1 of the old file meets the same end; the old file never moves the new content.
-        Assert.Equal(WorkOutcome.Superseded, await harness.Work.HandleAsync(harness.Queue.Messages[0], ct));
+        Assert.Equal(WorkOutcome.Overwritten, await harness.Work.HandleAsync(harness.Queue.Messages[0], ct));
         Assert.Equal(FileState.Failed, (await harness.FileAsync(TwoReports)).State);
         Assert.Equal(Bundle, harness.Store.Get(PipelineHarness.Incoming()));
 
@@ -240,7 +241,7 @@ public sealed class ReportWorkHandlerTests
         await harness.Ledger.SaveUnitAsync(await harness.UnitAsync(Bundle) with { State = UnitState.Pending }, ct);
         var written = harness.Writer.Written.Count;
 
-        Assert.Equal(WorkOutcome.Superseded, await harness.Work.HandleAsync(harness.Queue.Messages[0], ct));
+        Assert.Equal(WorkOutcome.Overwritten, await harness.Work.HandleAsync(harness.Queue.Messages[0], ct));
 
         Assert.Equal(written, harness.Writer.Written.Count);
         Assert.Equal(UnitState.Failed, (await harness.UnitAsync(Bundle)).State);

@@ -81,7 +81,7 @@ public sealed class LabFileFailureEndToEndTests(LocalStackFixture stack)
     }
 
     [Fact]
-    public async Task FhirServiceDown_UnitIsRetriedByTheQueueAndOriginalKept()
+    public async Task FhirServiceDown_UnitWaitsItsItemQueuedAgainHiddenForTheDelayOriginalKept()
     {
         var ct = TestContext.Current.CancellationToken;
         await using var host = new PipelineHost(stack.Stack, new Dictionary<string, string?>
@@ -97,11 +97,17 @@ public sealed class LabFileFailureEndToEndTests(LocalStackFixture stack)
         await host.ArriveAsync(lab, name, ct);
         var message = (await host.WorkQueue.ReceiveMessageAsync(cancellationToken: ct)).Value;
 
-        await Assert.ThrowsAsync<FhirTransientException>(() => host.Function<ReportQueuedFunction>().RunAsync(message.MessageText, ct));
+        await host.Function<ReportQueuedFunction>().RunAsync(message.MessageText, ct);
+        await host.WorkQueue.DeleteMessageAsync(message.MessageId, message.PopReceipt, ct); // as the host does when a function returns
 
         var unit = await host.Ledger.FindUnitAsync(FileIdOf(lab, content), 0, ct);
-        Assert.Equal(UnitState.Pending, unit!.State);
+        Assert.Equal((UnitState.Waiting, 1), (unit!.State, unit.Attempt));
+        Assert.Equal("the FHIR service could not be reached", unit.WaitingReason);
+        Assert.InRange(unit.NextAttemptAt!.Value - unit.UpdatedAt, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(30)); // the default first delay, jittered
         Assert.True(await host.ExistsAsync(LabFileAreas.Incoming, $"{lab}/{name}", ct));
+        // The next attempt is on the queue, hidden until its time: nothing to receive now.
+        Assert.Equal(1, (await host.WorkQueue.GetPropertiesAsync(ct)).Value.ApproximateMessagesCount);
+        Assert.Null((await host.WorkQueue.ReceiveMessageAsync(cancellationToken: ct)).Value);
     }
 
     [Fact]

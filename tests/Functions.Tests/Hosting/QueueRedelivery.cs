@@ -13,7 +13,9 @@ internal sealed record RedeliveryReport(int Deliveries, int Failures, int Poison
 /// Drains the work queue the way the Functions host does when deliveries fail: up to <c>batchSize</c> messages
 /// in flight at once; a delivery that throws leaves its message in the queue, invisible for the redelivery
 /// delay (host.json's visibilityTimeout), then delivered again; after <c>maxDequeueCount</c> deliveries it
-/// goes to the poison function. Ends when the queue is empty and nothing is in flight.
+/// goes to the poison function. A delivery that returns deletes its message, as the host does; a message the
+/// function queued with a visibility delay (a unit put back to wait) is received only once Azurite shows it again.
+/// Ends when the queue holds no message, visible or hidden (Azurite's count includes hidden ones), and nothing is in flight.
 /// </summary>
 internal static class QueueRedelivery
 {

@@ -106,6 +106,11 @@ internal static class CodeSettings
         ["Pipeline:MaxReplays"] = new(AzureUse.CodeDefault),
         // With the limits: 1 MiB inline by default, larger documents to the documents container.
         ["Pipeline:MaxInlineDocumentBytes"] = new(AzureUse.Set),
+        // A unit the FHIR service fails transiently waits 30 s doubling to 15 min, for up to 24 h: the code defaults
+        // (tests scale them down; an operator may lengthen the budget for a planned FHIR maintenance).
+        ["Pipeline:TransientRetryBaseDelay"] = new(AzureUse.CodeDefault),
+        ["Pipeline:TransientRetryMaxDelay"] = new(AzureUse.CodeDefault),
+        ["Pipeline:TransientRetryBudget"] = new(AzureUse.CodeDefault),
 
         // NotificationOptions: the Service Bus topic; the Storage Queue fallback is for local runs.
         ["Notifications:ServiceBusNamespace"] = new(AzureUse.Set),

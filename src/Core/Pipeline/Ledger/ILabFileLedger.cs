@@ -22,7 +22,7 @@ public interface ILabFileLedger
     Task<IReadOnlyList<LedgerUnit>> ListUnitsAsync(string fileId, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Whether any unit record of the file is still <see cref="UnitState.Pending"/> or <see cref="UnitState.Processing"/>.
+    /// Whether any unit record of the file is still unfinished (<see cref="UnitStates.Unfinished"/>: pending, processing or waiting).
     /// Reads at most one record (not the file's N), so every unit of a file asking once as it ends costs O(N) in all.
     /// </summary>
     Task<bool> HasUnfinishedUnitsAsync(string fileId, CancellationToken cancellationToken);

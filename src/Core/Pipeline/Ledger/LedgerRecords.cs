@@ -14,6 +14,15 @@ public enum FileState
     Failed,
 }
 
+/// <summary>Which unit states a file's finisher waits for: the one list the ledger's queries and the finisher share.</summary>
+public static class UnitStates
+{
+    /// <summary>Not an end state: the unit will still be written, rejected, held or failed by a delivery to come.</summary>
+    public static IReadOnlyList<UnitState> Unfinished { get; } = [UnitState.Pending, UnitState.Processing, UnitState.Waiting];
+
+    public static bool IsUnfinished(this UnitState state) => state is UnitState.Pending or UnitState.Processing or UnitState.Waiting;
+}
+
 [JsonConverter(typeof(JsonStringEnumConverter<UnitState>))]
 public enum UnitState
 {
@@ -21,6 +30,13 @@ public enum UnitState
 
     /// <summary>Claimed by one delivery of its work item until <see cref="LedgerUnit.ClaimedUntil"/>; others leave it be.</summary>
     Processing,
+
+    /// <summary>
+    /// The FHIR service failed transiently: the unit's work item is queued again to be delivered at
+    /// <see cref="LedgerUnit.NextAttemptAt"/> (a growing delay, within <see cref="PipelineOptions.TransientRetryBudget"/>).
+    /// Not an end state: the file's finisher waits for it, and it completes by itself once the service is back.
+    /// </summary>
+    Waiting,
     Completed,
     Rejected,
 
@@ -127,6 +143,22 @@ public sealed record LedgerUnit
 
     /// <summary>While <see cref="UnitState.Processing"/>: when the claim lapses (a worker that died releases it this way).</summary>
     public DateTimeOffset? ClaimedUntil { get; init; }
+
+    /// <summary>
+    /// The number of the work item message that may process this unit (0 for the first): each deferral and each replay
+    /// queues the next number and records it here, so a delivery of an older copy does nothing. Also how many times
+    /// the unit was put back after a transient failure (plus its replays).
+    /// </summary>
+    public int Attempt { get; init; }
+
+    /// <summary>While <see cref="UnitState.Waiting"/>: when the queued work item becomes visible again.</summary>
+    public DateTimeOffset? NextAttemptAt { get; init; }
+
+    /// <summary>While <see cref="UnitState.Waiting"/>: when its current run of transient failures began (the retry budget counts from it).</summary>
+    public DateTimeOffset? FailingSince { get; init; }
+
+    /// <summary>While <see cref="UnitState.Waiting"/>: the category of the last transient failure (service and HTTP status), no content.</summary>
+    public string? WaitingReason { get; init; }
 
     /// <summary>How many times an operator or the API re-drove this unit (bounded by <see cref="PipelineOptions.MaxReplays"/>).</summary>
     public int ReplayCount { get; init; }
