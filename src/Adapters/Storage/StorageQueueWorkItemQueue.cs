@@ -9,12 +9,12 @@ namespace PrecisionMed.Adapters.Storage;
 /// </summary>
 internal sealed class StorageQueueWorkItemQueue(QueueClient queue, LabStorageOptions options) : IWorkItemQueue
 {
-    private int _created;
+    private readonly CreateOnce _creation = new(() => queue.CreateIfNotExistsAsync());
 
     public async Task EnqueueAsync(WorkItem item, CancellationToken cancellationToken)
     {
-        if (options.CreateIfMissing && Interlocked.Exchange(ref _created, 1) == 0)
-            await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        // Arrivals run in parallel: every one of them waits for the queue, not only the first.
+        if (options.CreateIfMissing) await _creation.WaitAsync(cancellationToken);
         await queue.SendMessageAsync(item.ToJson(), cancellationToken);
     }
 }
