@@ -79,7 +79,7 @@ public sealed class FhirHttpWriterTests(LocalStackFixture stack)
     [Fact]
     public async Task WriteTransaction_NobodyListening_ThrowsTransient()
     {
-        using var services = Services($"http://127.0.0.1:{LoopbackPorts.Unused()}/", maxRetries: 1, handler: null);
+        using var services = Services($"http://127.0.0.1:{LoopbackPorts.Closed}/", maxRetries: 1, handler: null);
 
         await Assert.ThrowsAsync<FhirTransientException>(
             () => services.GetRequiredService<IFhirWriter>().WriteTransactionAsync(EmptyTransaction, TestContext.Current.CancellationToken));

@@ -86,7 +86,7 @@ public sealed class LabFileFailureEndToEndTests(LocalStackFixture stack)
         var ct = TestContext.Current.CancellationToken;
         await using var host = new PipelineHost(stack.Stack, new Dictionary<string, string?>
         {
-            ["Fhir:BaseUrl"] = $"http://127.0.0.1:{LoopbackPorts.Unused()}/",
+            ["Fhir:BaseUrl"] = $"http://127.0.0.1:{LoopbackPorts.Closed}/",
             ["Fhir:MaxRetries"] = "1",
         });
         const string lab = "lab-fhirdown";

@@ -110,7 +110,7 @@ public sealed class ReplayEndToEndTests(LocalStackFixture stack)
     /// <summary>The app with its FHIR URL on a closed port: every write fails as transient.</summary>
     private PipelineHost BrokenHost(IReadOnlyDictionary<string, string?>? more = null)
     {
-        var overrides = new Dictionary<string, string?> { ["Fhir:BaseUrl"] = $"http://127.0.0.1:{LoopbackPorts.Unused()}/", ["Fhir:MaxRetries"] = "1" };
+        var overrides = new Dictionary<string, string?> { ["Fhir:BaseUrl"] = $"http://127.0.0.1:{LoopbackPorts.Closed}/", ["Fhir:MaxRetries"] = "1" };
         foreach (var (key, value) in more ?? new Dictionary<string, string?>()) overrides[key] = value;
         return new PipelineHost(stack.Stack, overrides);
     }

@@ -3,7 +3,8 @@ namespace PrecisionMed.Testing.Stack;
 /// <summary>
 /// A FHIR dev server process of one test's own (not the shared stack's), run with <c>--snapshot</c>: it can be
 /// stopped as a service is (SIGTERM; it writes its resources to the snapshot file and exits) and started again on
-/// the same port, where it loads them back. So a test can take the real server process down mid-run without
+/// the same port, where it loads them back. Its first start listens on port 0 (the system's pick, read from its
+/// output); later starts ask for the port that one reported. So a test can take the real server process down mid-run without
 /// losing what it had stored, as a durable FHIR service would not.
 /// </summary>
 public sealed class FhirDevServer : IAsyncDisposable
@@ -14,14 +15,13 @@ public sealed class FhirDevServer : IAsyncDisposable
     private readonly string _devFolder;
     private readonly string? _nodePath;
     private readonly string _snapshotFolder;
-    private readonly int _port;
+    private int _port;
     private NodeService? _process;
 
-    private FhirDevServer(string devFolder, string? nodePath, int port)
+    private FhirDevServer(string devFolder, string? nodePath)
     {
         _devFolder = devFolder;
         _nodePath = nodePath;
-        _port = port;
         _snapshotFolder = Directory.CreateTempSubdirectory("pmed-fhir-snapshot-").FullName;
     }
 
@@ -35,7 +35,7 @@ public sealed class FhirDevServer : IAsyncDisposable
 
     public static async Task<FhirDevServer> StartAsync(CancellationToken cancellationToken)
     {
-        var server = new FhirDevServer(LocalStack.FindDevFolder(), LocalStack.FindOnPath("node"), LoopbackPorts.Unused());
+        var server = new FhirDevServer(LocalStack.FindDevFolder(), LocalStack.FindOnPath("node"));
         try
         {
             await server.StartAgainAsync(cancellationToken);
@@ -70,6 +70,7 @@ public sealed class FhirDevServer : IAsyncDisposable
         using var probeClient = new HttpClient(new SocketsHttpHandler { UseProxy = false });
         var launch = LocalStack.FhirLaunch(_devFolder, _port, Path.Combine(_snapshotFolder, "snapshot.json"));
         _process = await NodeService.StartAsync(launch, _nodePath, _devFolder, probeClient, StartTimeout, cancellationToken);
+        _port = _process.Ports[0];
     }
 
     public async ValueTask DisposeAsync()
