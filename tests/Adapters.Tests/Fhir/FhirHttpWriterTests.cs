@@ -13,6 +13,7 @@ namespace PrecisionMed.Adapters.Tests.Fhir;
 /// how long it waits, and what it gives up with. Scripted HTTP answers stand in for a throttling
 /// server, which the FHIR dev server cannot be; the real round trip is tested against it too.
 /// </summary>
+[Trait("Tier", "Stack")]
 public sealed class FhirHttpWriterTests(LocalStackFixture stack)
 {
     private static readonly JsonObject EmptyTransaction = new() { ["resourceType"] = "Bundle", ["type"] = "transaction", ["entry"] = new JsonArray() };

@@ -12,6 +12,7 @@ using PrecisionMed.Testing.Stack;
 namespace PrecisionMed.Functions.Tests.EndToEnd;
 
 /// <summary>What happens to bad files, dead FHIR services and poison messages, through the real emulators.</summary>
+[Trait("Tier", "Stack")]
 public sealed class LabFileFailureEndToEndTests(LocalStackFixture stack)
 {
     private static readonly string SampleBundle = Path.Combine(AppContext.BaseDirectory, "TestData", "fhir", "ig-examples", "Bundle-bundle-pgxexample.json");
