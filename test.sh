@@ -10,13 +10,41 @@
 #      and prints one closing line: `N passed, N failed[, N skipped]`.
 # Exits non-zero when the build fails, a test fails, a test run breaks, or no test ran.
 # Extra arguments go to `dotnet test`, e.g. ./test.sh --filter "FullyQualifiedName~Infra".
+#
+# ./test.sh --fast runs the Fast tier only: the tests marked [Trait("Tier", "Fast")], which need no emulator,
+# server or child process (every test class is in exactly one tier, Fast or Stack; each test project checks it).
+# It skips what only the Stack tier needs: dev/'s npm packages (the emulators), the Bicep CLI and the FHIR dev
+# server's node tests. A --filter given with --fast is narrowed to the Fast tier.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
 readonly configuration=Release
 readonly solution=PrecisionMed.Serverless.sln
-readonly npm_folders=(dev tests/fhir-packages)
+
+fast=false
+test_arguments=()
+while (($# > 0)); do
+  case $1 in
+    --fast) fast=true ;;
+    *) test_arguments+=("$1") ;;
+  esac
+  shift
+done
+if $fast; then
+  # The Fast tier's validation tests read the FHIR packages; the emulators in dev/ are not started.
+  readonly npm_folders=(tests/fhir-packages)
+  narrowed=false
+  for i in "${!test_arguments[@]}"; do
+    if [[ ${test_arguments[i]} == --filter && $((i + 1)) -lt ${#test_arguments[@]} ]]; then
+      test_arguments[i + 1]="(${test_arguments[i + 1]})&Tier=Fast"
+      narrowed=true
+    fi
+  done
+  $narrowed || test_arguments+=(--filter "Tier=Fast")
+else
+  readonly npm_folders=(dev tests/fhir-packages)
+fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1
 export DOTNET_NOLOGO=1
@@ -54,7 +82,9 @@ for folder in "${npm_folders[@]}"; do
   install_npm_packages "$folder"
 done
 
-infra/bicep.sh --restore-only >/dev/null || fail "the Bicep CLI could not be restored (infra/bicep.sh)."
+if ! $fast; then
+  infra/bicep.sh --restore-only >/dev/null || fail "the Bicep CLI could not be restored (infra/bicep.sh)."
+fi
 
 if ! dotnet build "$solution" -c "$configuration" --nologo; then
   fail "the build of $solution failed; no test ran."
@@ -63,17 +93,23 @@ fi
 # Results of an earlier run would be counted again.
 find tests src -type d -name TestResults -prune -exec rm -rf {} +
 
-# The FHIR dev server's own behaviour tests (node's test runner), counted with the rest.
-node_report=$(mktemp)
+# The FHIR dev server's own behaviour tests (node's test runner), counted with the rest; they start the server,
+# so they belong to the Stack tier.
 node_status=0
-node --test --test-reporter=tap dev/fhir-server.test.mjs >"$node_report" 2>&1 || node_status=$?
-node_passed=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$node_report" | tail -n 1)
-node_failed=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$node_report" | tail -n 1)
-if ((node_status != 0)) || [[ -z "$node_passed" ]]; then
-  cat "$node_report" >&2
-  echo "test.sh: node --test dev/fhir-server.test.mjs exited with $node_status." >&2
+if $fast; then
+  node_passed=0
+  node_failed=0
+else
+  node_report=$(mktemp)
+  node --test --test-reporter=tap dev/fhir-server.test.mjs >"$node_report" 2>&1 || node_status=$?
+  node_passed=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$node_report" | tail -n 1)
+  node_failed=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$node_report" | tail -n 1)
+  if ((node_status != 0)) || [[ -z "$node_passed" ]]; then
+    cat "$node_report" >&2
+    echo "test.sh: node --test dev/fhir-server.test.mjs exited with $node_status." >&2
+  fi
+  rm -f "$node_report"
 fi
-rm -f "$node_report"
 
 export PMED_STACK_REPORT="$PWD/TestResults/stack-readiness.log"
 # The fault-injection tests append one line a scenario: faults by kind, writer retries by reason, 429s,
@@ -87,7 +123,7 @@ mkdir -p TestResults
 # of the test instead of a run that never ends.
 test_status=0
 dotnet test "$solution" -c "$configuration" --no-build --nologo \
-  --logger trx --blame-hang-timeout 15m --blame-hang-dump-type none "$@" || test_status=$?
+  --logger trx --blame-hang-timeout 15m --blame-hang-dump-type none ${test_arguments[@]+"${test_arguments[@]}"} || test_status=$?
 
 mapfile -t trx_files < <(find tests src -path '*/TestResults/*.trx' -type f | sort)
 if ((${#trx_files[@]} == 0)); then
@@ -118,14 +154,22 @@ if ((executed == 0)); then
 fi
 
 echo "test.sh: emulator readiness (spawn to first good answer):" >&2
-sed 's/^/  /' "$PMED_STACK_REPORT" >&2
+if [[ -s "$PMED_STACK_REPORT" ]]; then
+  sed 's/^/  /' "$PMED_STACK_REPORT" >&2
+else
+  echo "  (no local stack started)" >&2
+fi
 echo "test.sh: fault injection (retries observed):" >&2
 if [[ -s "$PMED_FAULT_REPORT" ]]; then
   sed 's/^/  /' "$PMED_FAULT_REPORT" >&2
 else
   echo "  (no fault-injection test ran)" >&2
 fi
-echo "test.sh: ${#trx_files[@]} test projects and the FHIR dev server's node tests reported, finished in ${SECONDS}s." >&2
+if $fast; then
+  echo "test.sh: Fast tier: ${#trx_files[@]} test projects reported, finished in ${SECONDS}s." >&2
+else
+  echo "test.sh: ${#trx_files[@]} test projects and the FHIR dev server's node tests reported, finished in ${SECONDS}s." >&2
+fi
 summary="$passed passed, $failed failed"
 if ((skipped > 0)); then
   summary+=", $skipped skipped"

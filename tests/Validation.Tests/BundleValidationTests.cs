@@ -3,6 +3,7 @@ using Xunit;
 
 namespace PrecisionMed.Validation.Tests;
 
+[Trait("Tier", "Fast")]
 public sealed class BundleValidationTests
 {
     private const string Bundle = """

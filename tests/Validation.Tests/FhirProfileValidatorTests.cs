@@ -3,6 +3,7 @@ using Xunit;
 
 namespace PrecisionMed.Validation.Tests;
 
+[Trait("Tier", "Fast")]
 public sealed class FhirProfileValidatorTests
 {
     private const string VariantProfile = "http://hl7.org/fhir/uv/genomics-reporting/StructureDefinition/variant";

@@ -4,6 +4,7 @@ using Xunit;
 namespace PrecisionMed.Validation.Tests;
 
 /// <summary>The Genomics Reporting IG 3.0.0 example bundles, validated entry by entry.</summary>
+[Trait("Tier", "Fast")]
 public sealed class IgExampleValidationTests
 {
     private const string ExampleFolder = "TestData/fhir/ig-examples";

@@ -14,6 +14,7 @@ public sealed class ValidatorTimingCollection;
 /// tests, so the warm numbers are not shared with other test classes (see the test output).
 /// </summary>
 [Collection(nameof(ValidatorTimingTests))]
+[Trait("Tier", "Fast")]
 public sealed class ValidatorTimingTests
 {
     [Fact]

@@ -1,4 +1,5 @@
 using Azure.Storage.Queues;
+using PrecisionMed.Adapters.Storage;
 using PrecisionMed.Core.Pipeline.Notifications;
 
 namespace PrecisionMed.Adapters.Notifications;
@@ -9,12 +10,11 @@ namespace PrecisionMed.Adapters.Notifications;
 /// </summary>
 internal sealed class StorageQueueResultNotifier(QueueClient queue, bool createIfMissing) : IResultNotifier
 {
-    private int _created;
+    private readonly CreateOnce _creation = new(() => queue.CreateIfNotExistsAsync());
 
     public async Task PublishAsync(GenomicResultAvailable notification, CancellationToken cancellationToken)
     {
-        if (createIfMissing && Interlocked.Exchange(ref _created, 1) == 0)
-            await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        if (createIfMissing) await _creation.WaitAsync(cancellationToken);
         await queue.SendMessageAsync(notification.ToJson(), cancellationToken);
     }
 }

@@ -9,7 +9,7 @@ namespace PrecisionMed.Adapters.Storage;
 /// <summary>Lab files in Blob Storage: one container per area (<c>incoming</c>, <c>archive</c>, <c>rejected</c>, <c>review</c>).</summary>
 internal sealed class BlobLabFileStore(BlobServiceClient service, LabStorageOptions options) : ILabFileStore
 {
-    private readonly ConcurrentDictionary<string, Lazy<Task>> _created = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, CreateOnce> _containers = new(StringComparer.Ordinal);
 
     public async Task<Stream?> OpenReadAsync(LabFileLocation location, CancellationToken cancellationToken)
     {
@@ -152,8 +152,7 @@ internal sealed class BlobLabFileStore(BlobServiceClient service, LabStorageOpti
     private Task EnsureContainerAsync(string area, CancellationToken cancellationToken)
     {
         if (!options.CreateIfMissing) return Task.CompletedTask;
-        var creation = _created.GetOrAdd(area, name => new Lazy<Task>(
-            () => service.GetBlobContainerClient(name).CreateIfNotExistsAsync(cancellationToken: CancellationToken.None)));
-        return creation.Value.WaitAsync(cancellationToken);
+        var container = _containers.GetOrAdd(area, name => new CreateOnce(() => service.GetBlobContainerClient(name).CreateIfNotExistsAsync()));
+        return container.WaitAsync(cancellationToken);
     }
 }

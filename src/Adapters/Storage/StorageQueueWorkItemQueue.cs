@@ -9,7 +9,7 @@ namespace PrecisionMed.Adapters.Storage;
 /// </summary>
 internal sealed class StorageQueueWorkItemQueue(QueueClient queue, LabStorageOptions options) : IWorkItemQueue
 {
-    private int _created;
+    private readonly CreateOnce _creation = new(() => queue.CreateIfNotExistsAsync());
 
     public Task EnqueueAsync(WorkItem item, CancellationToken cancellationToken) => EnqueueAsync(item, TimeSpan.Zero, cancellationToken);
 
@@ -18,8 +18,8 @@ internal sealed class StorageQueueWorkItemQueue(QueueClient queue, LabStorageOpt
         ArgumentNullException.ThrowIfNull(item);
         ArgumentOutOfRangeException.ThrowIfLessThan(delay, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(delay, PipelineOptions.MaxQueueDelay);
-        if (options.CreateIfMissing && Interlocked.Exchange(ref _created, 1) == 0)
-            await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        // Arrivals run in parallel: every one of them waits for the queue, not only the first.
+        if (options.CreateIfMissing) await _creation.WaitAsync(cancellationToken);
         // The service keeps the message hidden for the delay; the trigger sees it only then.
         await queue.SendMessageAsync(item.ToJson(), visibilityTimeout: delay > TimeSpan.Zero ? delay : null, cancellationToken: cancellationToken);
     }

@@ -8,6 +8,7 @@ using Xunit;
 namespace PrecisionMed.Adapters.Tests.Cosmos;
 
 /// <summary>The ledger on the Cosmos DB emulator server: records round-trip whole, missing ones are null.</summary>
+[Trait("Tier", "Stack")]
 public sealed class CosmosLabFileLedgerTests(LocalStackFixture stack)
 {
     [Fact]

@@ -3,6 +3,7 @@ using Xunit;
 
 namespace PrecisionMed.Adapters.Tests.Fhir;
 
+[Trait("Tier", "Fast")]
 public sealed class AdaptiveConcurrencyLimiterTests
 {
     [Fact]

@@ -6,6 +6,7 @@ using Xunit;
 namespace PrecisionMed.Adapters.Tests.Fhir;
 
 /// <summary>The FHIR writer's Entra ID token (issue 7): asked for the service's <c>/.default</c> scope, sent as a bearer, cached until near expiry.</summary>
+[Trait("Tier", "Fast")]
 public sealed class EntraTokenHandlerTests
 {
     private const string Scope = "https://ws-pmed-fhir.fhir.azurehealthcareapis.com/.default";

@@ -13,6 +13,7 @@ namespace PrecisionMed.Adapters.Tests.Fhir;
 /// how long it waits, and what it gives up with. Scripted HTTP answers stand in for a throttling
 /// server, which the FHIR dev server cannot be; the real round trip is tested against it too.
 /// </summary>
+[Trait("Tier", "Stack")]
 public sealed class FhirHttpWriterTests(LocalStackFixture stack)
 {
     private static readonly JsonObject EmptyTransaction = new() { ["resourceType"] = "Bundle", ["type"] = "transaction", ["entry"] = new JsonArray() };
@@ -81,7 +82,7 @@ public sealed class FhirHttpWriterTests(LocalStackFixture stack)
     [Fact]
     public async Task WriteTransaction_NobodyListening_ThrowsTransient()
     {
-        using var services = Services($"http://127.0.0.1:{LoopbackPorts.Unused()}/", maxRetries: 1, handler: null);
+        using var services = Services($"http://127.0.0.1:{LoopbackPorts.Closed}/", maxRetries: 1, handler: null);
 
         var error = await Assert.ThrowsAsync<FhirTransientException>(
             () => services.GetRequiredService<IFhirWriter>().WriteTransactionAsync(EmptyTransaction, TestContext.Current.CancellationToken));

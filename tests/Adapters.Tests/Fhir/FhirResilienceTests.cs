@@ -13,6 +13,7 @@ namespace PrecisionMed.Adapters.Tests.Fhir;
 /// The FHIR client's resilience pipeline as the app registers it, against scripted answers: which statuses
 /// it retries, whose wait it honours, its total budget, its circuit breaker, its concurrency bound and its meters.
 /// </summary>
+[Trait("Tier", "Fast")]
 public sealed class FhirResilienceTests
 {
     private static readonly JsonObject EmptyTransaction = new() { ["resourceType"] = "Bundle", ["type"] = "transaction", ["entry"] = new JsonArray() };

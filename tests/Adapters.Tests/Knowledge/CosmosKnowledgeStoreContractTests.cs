@@ -8,6 +8,7 @@ using Xunit;
 namespace PrecisionMed.Adapters.Tests.Knowledge;
 
 /// <summary>The contract on Cosmos DB (the emulator server from the local stack), one database per test.</summary>
+[Trait("Tier", "Stack")]
 public sealed class CosmosKnowledgeStoreContractTests(LocalStackFixture stack) : KnowledgeStoreContract
 {
     protected override Task<(IKnowledgeStore Store, IKnowledgeWriter Writer)> CreateAsync(CancellationToken cancellationToken)

@@ -156,6 +156,7 @@ public abstract class KnowledgeStoreContract
 }
 
 /// <summary>The contract on the in-process store (what the embedded seed is loaded into).</summary>
+[Trait("Tier", "Fast")]
 public sealed class InMemoryKnowledgeStoreContractTests : KnowledgeStoreContract
 {
     protected override Task<(IKnowledgeStore Store, IKnowledgeWriter Writer)> CreateAsync(CancellationToken cancellationToken)

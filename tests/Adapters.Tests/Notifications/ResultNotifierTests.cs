@@ -12,6 +12,7 @@ namespace PrecisionMed.Adapters.Tests.Notifications;
 /// GenomicResultAvailable on its two transports: the Service Bus message's shape (no emulator exists: the SDK's
 /// model factory plays the receiving side) and the Storage Queue on Azurite.
 /// </summary>
+[Trait("Tier", "Stack")]
 public sealed class ResultNotifierTests(LocalStackFixture stack)
 {
     private static readonly GenomicResultAvailable Notification = new(

@@ -8,6 +8,7 @@ using Xunit;
 namespace PrecisionMed.Adapters.Tests.Stack;
 
 /// <summary>The local stack's services behave the way the adapters rely on.</summary>
+[Trait("Tier", "Stack")]
 public sealed class LocalStackTests(LocalStackFixture fixture)
 {
     private const string FhirJson = "application/fhir+json";

@@ -8,6 +8,7 @@ using Xunit;
 namespace PrecisionMed.Adapters.Tests.Storage;
 
 /// <summary>The blob store's contract on Azurite: copies are complete, repeats are harmless, missing files are null.</summary>
+[Trait("Tier", "Stack")]
 public sealed class BlobLabFileStoreTests(LocalStackFixture stack)
 {
     [Fact]

@@ -84,7 +84,7 @@ public sealed class IngestCommandLineTests(LocalStackFixture stack) : IDisposabl
     [Fact]
     public async Task Ingest_FhirServerUnreachable_ExitsThreeWithOneLineNamingServerAndUrl()
     {
-        var closed = $"http://127.0.0.1:{LoopbackPorts.Unused()}/";
+        var closed = $"http://127.0.0.1:{LoopbackPorts.Closed}/";
 
         var run = await Pmed.RunAsync("ingest", Sample("Bundle-bundle-cgexample.json"), "--out", Out, "--fhir", closed + "?_format=json");
 
@@ -96,7 +96,7 @@ public sealed class IngestCommandLineTests(LocalStackFixture stack) : IDisposabl
     [Fact]
     public async Task Ingest_CosmosUnreachable_ExitsThreeWithOneLine_VerboseAddsTheStack()
     {
-        var closed = $"http://127.0.0.1:{LoopbackPorts.Unused()}/";
+        var closed = $"http://127.0.0.1:{LoopbackPorts.Closed}/";
         string[] args = ["ingest", Sample("batch_three_messages.hl7"), "--out", Out, "--cosmos", closed, "--cosmos-key", stack.Stack.CosmosKey];
 
         var run = await Pmed.RunAsync(args);

@@ -66,7 +66,7 @@ public sealed class KnowledgeCommandLineTests(LocalStackFixture stack) : IDispos
     [Fact]
     public async Task Import_CosmosUnreachable_ExitsThreeWithOneLine()
     {
-        var closed = $"http://127.0.0.1:{LoopbackPorts.Unused()}/";
+        var closed = $"http://127.0.0.1:{LoopbackPorts.Closed}/";
 
         var run = await Pmed.RunAsync("knowledge", "import", "clinvar", ClinVarSlice, "--cosmos", closed, "--cosmos-key", stack.Stack.CosmosKey);
 

@@ -49,7 +49,7 @@ public sealed class LedgerCommandLineTests(LocalStackFixture stack)
     [Fact]
     public async Task Status_CosmosUnreachable_ExitsThreeWithOneLine()
     {
-        var closed = $"http://127.0.0.1:{LoopbackPorts.Unused()}/";
+        var closed = $"http://127.0.0.1:{LoopbackPorts.Closed}/";
 
         var run = await Pmed.RunAsync("status", "--cosmos", closed, "--cosmos-key", stack.Stack.CosmosKey);
 

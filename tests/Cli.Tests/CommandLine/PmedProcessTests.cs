@@ -40,7 +40,7 @@ public sealed class PmedProcessTests(LocalStackFixture stack) : IDisposable
     [Fact]
     public async Task StatusWithCosmosUnreachable_ExitsThreeWithOneLineAndNoStack()
     {
-        var closed = $"http://127.0.0.1:{LoopbackPorts.Unused()}/";
+        var closed = $"http://127.0.0.1:{LoopbackPorts.Closed}/";
 
         var run = await Pmed.RunProcessAsync(null, "status", "--cosmos", closed, "--cosmos-key", stack.Stack.CosmosKey);
 

@@ -59,7 +59,7 @@ public sealed class ReviewCommandLineTests(LocalStackFixture stack)
     [Fact]
     public async Task List_StorageUnreachable_ExitsThreeWithOneLine()
     {
-        var closed = $"http://127.0.0.1:{LoopbackPorts.Unused()}/{LocalStack.AzuriteAccountName}";
+        var closed = $"http://127.0.0.1:{LoopbackPorts.Closed}/{LocalStack.AzuriteAccountName}";
         var settings = LocalSettings(stack.Stack);
         settings["LabStorage"] = $"DefaultEndpointsProtocol=http;AccountName={LocalStack.AzuriteAccountName};AccountKey={LocalStack.AzuriteAccountKey};"
                                  + $"BlobEndpoint={closed};QueueEndpoint={closed};";

@@ -7,6 +7,7 @@ using Xunit;
 namespace PrecisionMed.Cli.Tests.Ingest;
 
 /// <summary>The README's main job, <c>pmed ingest samples</c>, and its failure modes.</summary>
+[Trait("Tier", "Stack")]
 public sealed class IngestCommandTests(LocalStackFixture stack) : IDisposable
 {
     private readonly DirectoryInfo _output = Directory.CreateTempSubdirectory("pmed-ingest-");

@@ -10,6 +10,7 @@ namespace PrecisionMed.Cli.Tests.Ingest;
 /// through <c>pmed ingest</c> as a user types it, and the corpus files that are not ORU^R01 results are refused with a
 /// positioned reason. (What the resources say and that they validate is proved in Validation.Tests.)
 /// </summary>
+[Trait("Tier", "Fast")]
 public sealed class IngestHl7v2CorpusTests : IDisposable
 {
     private readonly DirectoryInfo _output = Directory.CreateTempSubdirectory("pmed-ingest-hl7-");

@@ -9,6 +9,7 @@ namespace PrecisionMed.Cli.Tests.Ingest;
 /// <c>pmed ingest</c>'s VCF policy flags, parsed as a user types them, on the demo panel VCF (five PASS variants:
 /// APC, MYBPC3, MEN1, BRCA2, RYR1).
 /// </summary>
+[Trait("Tier", "Fast")]
 public sealed class IngestVcfFlagsTests : IDisposable
 {
     private readonly DirectoryInfo _output = Directory.CreateTempSubdirectory("pmed-ingest-vcf-");

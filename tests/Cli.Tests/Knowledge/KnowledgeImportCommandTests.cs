@@ -8,6 +8,7 @@ using Xunit;
 namespace PrecisionMed.Cli.Tests.Knowledge;
 
 /// <summary><c>pmed knowledge import</c> into the emulator server, then <c>pmed ingest --cosmos</c> enriching from it.</summary>
+[Trait("Tier", "Stack")]
 public sealed class KnowledgeImportCommandTests(LocalStackFixture stack) : IDisposable
 {
     private readonly DirectoryInfo _work = Directory.CreateTempSubdirectory("pmed-knowledge-");

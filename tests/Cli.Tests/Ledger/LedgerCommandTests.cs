@@ -8,6 +8,7 @@ namespace PrecisionMed.Cli.Tests.Ledger;
 /// <c>pmed status</c> and <c>pmed replay</c> on the emulators: usage errors and an empty or unknown ledger. The
 /// failed-unit-to-completed story runs end to end in Functions.Tests (ReplayEndToEndTests).
 /// </summary>
+[Trait("Tier", "Stack")]
 public sealed class LedgerCommandTests(LocalStackFixture stack)
 {
     private readonly string _database = "pmed-cli-ledger-" + Guid.NewGuid().ToString("N")[..10];

@@ -8,6 +8,7 @@ namespace PrecisionMed.Cli.Tests.Review;
 /// <c>pmed review</c> wired to the real adapters on the local stack (the hold-and-release path itself is tested end to
 /// end in Functions.Tests through the same <c>ReportReview</c>).
 /// </summary>
+[Trait("Tier", "Stack")]
 public sealed class ReviewCommandTests(LocalStackFixture stack) : IDisposable
 {
     private readonly StringWriter _stdout = new();

@@ -3,6 +3,7 @@ using PrecisionMed.Core.Fhir;
 
 namespace PrecisionMed.Core.Tests.Fhir;
 
+[Trait("Tier", "Fast")]
 public sealed partial class DeterministicIdsTests
 {
     [Fact]

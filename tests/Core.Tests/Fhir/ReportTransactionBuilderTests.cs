@@ -6,6 +6,7 @@ using PrecisionMed.Core.Tests.Formats.Fhir;
 
 namespace PrecisionMed.Core.Tests.Fhir;
 
+[Trait("Tier", "Fast")]
 public sealed class ReportTransactionBuilderTests
 {
     private const string ContentHash = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";

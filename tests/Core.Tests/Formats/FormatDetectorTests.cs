@@ -4,6 +4,7 @@ using PrecisionMed.Core.Formats;
 
 namespace PrecisionMed.Core.Tests.Formats;
 
+[Trait("Tier", "Fast")]
 public sealed class FormatDetectorTests
 {
     [Theory]

@@ -2,6 +2,7 @@ using PrecisionMed.Core.Knowledge;
 
 namespace PrecisionMed.Core.Tests.Knowledge;
 
+[Trait("Tier", "Fast")]
 public sealed class KnowledgeIdsTests
 {
     [Theory]

@@ -5,6 +5,7 @@ using PrecisionMed.Core.Knowledge.Import;
 namespace PrecisionMed.Core.Tests.Knowledge;
 
 /// <summary>The importers over the seed's real-format slices, into the in-process store.</summary>
+[Trait("Tier", "Fast")]
 public sealed class KnowledgeImporterTests
 {
     private static async Task<ImportResult> ImportAsync(InMemoryKnowledgeStore store, KnowledgeSource source, string file, Stream? content = null)

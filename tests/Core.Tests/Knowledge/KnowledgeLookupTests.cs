@@ -4,6 +4,7 @@ using PrecisionMed.Core.Tests.Fakes;
 
 namespace PrecisionMed.Core.Tests.Knowledge;
 
+[Trait("Tier", "Fast")]
 public sealed class KnowledgeLookupTests
 {
     private static GeneDocument Gene(string id, string symbol) => new(id, symbol, symbol, null, null, [], [], null, null, []);

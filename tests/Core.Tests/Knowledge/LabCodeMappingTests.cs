@@ -6,6 +6,7 @@ using PrecisionMed.Core.Knowledge.Enrichment;
 namespace PrecisionMed.Core.Tests.Knowledge;
 
 /// <summary>A lab that codes its variant panel items locally (the seed's example-lab maps GENE → 48018-6, CHG → 48004-6).</summary>
+[Trait("Tier", "Fast")]
 public sealed class LabCodeMappingTests
 {
     private const string Message =

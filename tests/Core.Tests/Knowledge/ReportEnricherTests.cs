@@ -7,6 +7,7 @@ using PrecisionMed.Core.Tests.Fakes;
 
 namespace PrecisionMed.Core.Tests.Knowledge;
 
+[Trait("Tier", "Fast")]
 public sealed class ReportEnricherTests
 {
     private static readonly PatientDetails Patient = new([new PatientIdentifier("urn:test", "1")]);

@@ -10,6 +10,7 @@ namespace PrecisionMed.Core.Tests.Knowledge;
 /// position, GT 0/0, to which a test sets the sample's genotypes), against the PharmCAT definitions in the store.
 /// The corpus pgx VCFs hold no CYP2C19 position, so the positions file is the input.
 /// </summary>
+[Trait("Tier", "Fast")]
 public sealed class StarAlleleCallerTests
 {
     private static readonly CodedValue Cyp2c19 = new(new Coding(Coding.Hgnc, "HGNC:2621", "CYP2C19"));

@@ -8,6 +8,7 @@ namespace PrecisionMed.Core.Tests.Pipeline;
 /// A file whose arrival failed on every attempt (the host's blob-trigger poison queue) is not lost: it is recorded as
 /// Failed, stays in incoming/, and a replay runs its arrival again.
 /// </summary>
+[Trait("Tier", "Fast")]
 public sealed class ArrivalPoisonTests
 {
     private static readonly byte[] Bundle = TestFiles.Read("fhir/ig-examples/Bundle-bundle-cgexample.json");

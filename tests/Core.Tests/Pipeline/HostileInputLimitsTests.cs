@@ -13,6 +13,7 @@ namespace PrecisionMed.Core.Tests.Pipeline;
 /// with its error report and the original kept, the reason naming the limit, its value and the setting; the reading
 /// stops at the limit.
 /// </summary>
+[Trait("Tier", "Fast")]
 public sealed class HostileInputLimitsTests
 {
     private static readonly Lazy<byte[]> GzipBomb = new(GzipBombs.OneGibibyteOfZerosAfterAVcfHeader);

@@ -9,6 +9,7 @@ using PrecisionMed.Core.Tests.Formats;
 
 namespace PrecisionMed.Core.Tests.Pipeline;
 
+[Trait("Tier", "Fast")]
 public sealed class LabFileArrivalHandlerTests
 {
     private static readonly byte[] Bundle = TestFiles.IgExample("Bundle-bundle-oncology-diagnostic.json");

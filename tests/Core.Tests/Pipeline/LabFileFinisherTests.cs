@@ -3,6 +3,7 @@ using PrecisionMed.Core.Pipeline.Ledger;
 
 namespace PrecisionMed.Core.Tests.Pipeline;
 
+[Trait("Tier", "Fast")]
 public sealed class LabFileFinisherTests
 {
     private const string FileId = "file-1";

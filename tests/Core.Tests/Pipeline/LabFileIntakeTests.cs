@@ -6,6 +6,7 @@ using PrecisionMed.Core.Tests.Formats;
 
 namespace PrecisionMed.Core.Tests.Pipeline;
 
+[Trait("Tier", "Fast")]
 public sealed class LabFileIntakeTests
 {
     private static readonly byte[] Bundle = TestFiles.IgExample("Bundle-bundle-cgexample.json");

@@ -4,6 +4,7 @@ using PrecisionMed.Core.Pipeline.Ledger;
 namespace PrecisionMed.Core.Tests.Pipeline;
 
 /// <summary>Lab identity only from the blob path (issue 7): hostile or unknown paths are refused before anything is read.</summary>
+[Trait("Tier", "Fast")]
 public sealed class LabFilePathTests
 {
     private static readonly byte[] Content = TestFiles.Read("hl7v2/authored/structural_cnv.hl7");

@@ -4,6 +4,7 @@ using PrecisionMed.Core.Tests.Fakes;
 
 namespace PrecisionMed.Core.Tests.Pipeline;
 
+[Trait("Tier", "Fast")]
 public sealed class LabFileStatusReaderTests
 {
     private static readonly byte[] Bundle = TestFiles.IgExample("Bundle-bundle-oncology-diagnostic.json");

@@ -10,6 +10,7 @@ namespace PrecisionMed.Core.Tests.Pipeline;
 /// documents/ area and its DocumentReference and the report's presentedForm point to it, with size and hash. Input: the
 /// authored germline message, whose ED is a short text/plain report (63 bytes decoded).
 /// </summary>
+[Trait("Tier", "Fast")]
 public sealed class LargeDocumentTests
 {
     private static readonly byte[] Germline = TestFiles.Read("hl7v2/authored/germline_from_cgexample.hl7");

@@ -12,6 +12,7 @@ namespace PrecisionMed.Core.Tests.Pipeline;
 /// inputs may appear in a log line, a metric's or trace's tags, a queue message, a notification, an error report's
 /// reason, a held report's reason (review/) or the ledger's reasons.
 /// </summary>
+[Trait("Tier", "Fast")]
 public sealed partial class NoPhiInOperationalOutputTests
 {
     [Fact]

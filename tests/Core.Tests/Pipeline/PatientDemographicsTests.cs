@@ -3,6 +3,7 @@ using PrecisionMed.Core.Pipeline.Review;
 
 namespace PrecisionMed.Core.Tests.Pipeline;
 
+[Trait("Tier", "Fast")]
 public sealed class PatientDemographicsTests
 {
     [Theory]

@@ -12,6 +12,7 @@ namespace PrecisionMed.Core.Tests.Pipeline;
 /// disagrees with the Patient already in the FHIR service is held for review, written only when released.
 /// The corpus message's PID reads SL100002 (SOMELAB's OID) ^ TESTPATIENT^BRAVO ^ 19800202 ^ U.
 /// </summary>
+[Trait("Tier", "Fast")]
 public sealed class PatientSafetyTests
 {
     private const string FirstName = "2026/first.hl7";

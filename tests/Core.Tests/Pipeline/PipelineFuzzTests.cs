@@ -18,6 +18,7 @@ namespace PrecisionMed.Core.Tests.Pipeline;
 /// for review, as it must be: then the file is Held, each held unit says why, the original stays in incoming/ and its
 /// copy is in review/.
 /// </summary>
+[Trait("Tier", "Fast")]
 public sealed class PipelineFuzzTests
 {
     private const int Cases = 10_000;

@@ -14,6 +14,7 @@ public sealed class TelemetryCollection;
 /// written, end-to-end latency. Tags carry ids and categories only.
 /// </summary>
 [Collection(nameof(PipelineTelemetryTests))]
+[Trait("Tier", "Fast")]
 public sealed class PipelineTelemetryTests : IDisposable
 {
     private readonly List<Activity> _activities = [];

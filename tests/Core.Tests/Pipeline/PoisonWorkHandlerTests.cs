@@ -4,6 +4,7 @@ using PrecisionMed.Core.Pipeline.Ledger;
 
 namespace PrecisionMed.Core.Tests.Pipeline;
 
+[Trait("Tier", "Fast")]
 public sealed class PoisonWorkHandlerTests
 {
     private static readonly byte[] Bundle = TestFiles.IgExample("Bundle-bundle-pgxexample.json");

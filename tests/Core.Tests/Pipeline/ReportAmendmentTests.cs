@@ -9,6 +9,7 @@ namespace PrecisionMed.Core.Tests.Pipeline;
 /// DESIGN.md §5 amendments that are not HL7 corrections: a VCF sent again under the same name (the same accession,
 /// file:sample) after re-analysis, and an HL7 v2 cancellation (OBR-25 X) of a report already written.
 /// </summary>
+[Trait("Tier", "Fast")]
 public sealed class ReportAmendmentTests
 {
     private const string VcfName = "runs/NB6TK328_filtered.vcf";

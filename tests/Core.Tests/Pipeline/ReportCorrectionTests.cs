@@ -8,6 +8,7 @@ namespace PrecisionMed.Core.Tests.Pipeline;
 /// DESIGN.md §5 amendments on the authored pair germline_from_cgexample.hl7 and its correction
 /// corrected_germline.hl7 (same accession, OBR-25 C, the complex-variant groups 5a, 5a.1, 5a.2 dropped).
 /// </summary>
+[Trait("Tier", "Fast")]
 public sealed class ReportCorrectionTests
 {
     private static readonly byte[] Original = TestFiles.Read("hl7v2/authored/germline_from_cgexample.hl7");

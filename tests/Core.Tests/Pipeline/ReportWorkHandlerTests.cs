@@ -6,6 +6,7 @@ using PrecisionMed.Core.Pipeline.Ledger;
 
 namespace PrecisionMed.Core.Tests.Pipeline;
 
+[Trait("Tier", "Fast")]
 public sealed class ReportWorkHandlerTests
 {
     private static readonly byte[] Bundle = TestFiles.IgExample("Bundle-bundle-oncology-diagnostic.json");
@@ -291,6 +292,7 @@ public sealed class ReportWorkHandlerTests
 }
 
 /// <summary>Exactly-once effect (issue 7): the ledger's ETag compare-and-swap lets one delivery of a work item write.</summary>
+[Trait("Tier", "Fast")]
 public sealed class ReportWorkClaimTests
 {
     private static readonly byte[] Bundle = TestFiles.IgExample("Bundle-bundle-oncology-diagnostic.json");

@@ -6,6 +6,7 @@ using PrecisionMed.Core.Pipeline.Notifications;
 namespace PrecisionMed.Core.Tests.Pipeline;
 
 /// <summary>GenomicResultAvailable after each written report (issue 7): its content, its id, and that it is never lost.</summary>
+[Trait("Tier", "Fast")]
 public sealed class ResultNotificationTests
 {
     private static readonly byte[] Germline = TestFiles.Read("hl7v2/authored/germline_from_cgexample.hl7");

@@ -6,6 +6,7 @@ using PrecisionMed.Core.Tests.Fakes;
 
 namespace PrecisionMed.Core.Tests.Pipeline;
 
+[Trait("Tier", "Fast")]
 public sealed class WorkItemTests
 {
     private static readonly WorkItem Item = new(

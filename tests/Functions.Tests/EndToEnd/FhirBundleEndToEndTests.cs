@@ -13,6 +13,7 @@ namespace PrecisionMed.Functions.Tests.EndToEnd;
 /// Cosmos DB emulator server and the FHIR dev server: blob arrives, units queued, units processed,
 /// FHIR written, ledger Completed, original archived; dropped again, nothing changes.
 /// </summary>
+[Trait("Tier", "Stack")]
 public sealed class FhirBundleEndToEndTests(LocalStackFixture stack)
 {
     private const string LabId = "lab-a";

@@ -18,6 +18,7 @@ namespace PrecisionMed.Functions.Tests.EndToEnd;
 /// starts again; the queue redelivers what failed. Every report must land exactly once, counted on the FHIR
 /// server itself.
 /// </summary>
+[Trait("Tier", "Stack")]
 public sealed class FhirFaultsEndToEndTests(LocalStackFixture stack)
 {
     private const int ReportsPerFile = 50;

@@ -12,6 +12,7 @@ using PrecisionMed.Testing.Validation;
 namespace PrecisionMed.Functions.Tests.EndToEnd;
 
 /// <summary>HL7 v2 ORU^R01 files through the functions and the real emulators into Genomics IG FHIR.</summary>
+[Trait("Tier", "Stack")]
 public sealed class Hl7v2EndToEndTests(LocalStackFixture stack)
 {
     private const string LabId = "lab-hl7";

@@ -12,6 +12,7 @@ using PrecisionMed.Testing.Stack;
 namespace PrecisionMed.Functions.Tests.EndToEnd;
 
 /// <summary>What happens to bad files, dead FHIR services and poison messages, through the real emulators.</summary>
+[Trait("Tier", "Stack")]
 public sealed class LabFileFailureEndToEndTests(LocalStackFixture stack)
 {
     private static readonly string SampleBundle = Path.Combine(AppContext.BaseDirectory, "TestData", "fhir", "ig-examples", "Bundle-bundle-pgxexample.json");
@@ -86,7 +87,7 @@ public sealed class LabFileFailureEndToEndTests(LocalStackFixture stack)
         var ct = TestContext.Current.CancellationToken;
         await using var host = new PipelineHost(stack.Stack, new Dictionary<string, string?>
         {
-            ["Fhir:BaseUrl"] = $"http://127.0.0.1:{LoopbackPorts.Unused()}/",
+            ["Fhir:BaseUrl"] = $"http://127.0.0.1:{LoopbackPorts.Closed}/",
             ["Fhir:MaxRetries"] = "1",
         });
         const string lab = "lab-fhirdown";

@@ -15,6 +15,7 @@ namespace PrecisionMed.Functions.Tests.EndToEnd;
 /// check names an identifier in its query), the Cosmos and Storage calls. Inputs: an HL7 v2 report, a second one for
 /// the same patient with another birth date (held after a FHIR search), and a VCF.
 /// </summary>
+[Trait("Tier", "Stack")]
 public sealed class NoPhiEndToEndTests(LocalStackFixture stack)
 {
     private const string LabId = "lab-no-phi";

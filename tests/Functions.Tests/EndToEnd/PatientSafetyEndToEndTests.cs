@@ -14,6 +14,7 @@ namespace PrecisionMed.Functions.Tests.EndToEnd;
 /// Issue 7, patient safety, through the functions and the real emulators: a second ORU for the same MRN with another
 /// birth date is held (nothing written, copy in review/), then released by the code <c>pmed review release</c> runs.
 /// </summary>
+[Trait("Tier", "Stack")]
 public sealed class PatientSafetyEndToEndTests(LocalStackFixture stack)
 {
     private const string LabId = "lab-safety";

@@ -19,6 +19,7 @@ namespace PrecisionMed.Functions.Tests.EndToEnd;
 /// Held (original kept in incoming/, copy and each held unit's reason in review/), or Failed (original kept in
 /// incoming/ for replay).
 /// </summary>
+[Trait("Tier", "Stack")]
 public sealed class RealStackFuzzTests(LocalStackFixture stack)
 {
     private const int Cases = 100;

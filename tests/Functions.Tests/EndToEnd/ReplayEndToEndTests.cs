@@ -14,6 +14,7 @@ namespace PrecisionMed.Functions.Tests.EndToEnd;
 /// A unit fails for good while the FHIR service is unreachable (queue retries, then the poison path), shows up in the
 /// ledger listing, and a replay through the HTTP function or <c>pmed replay</c> completes it once the service is back.
 /// </summary>
+[Trait("Tier", "Stack")]
 public sealed class ReplayEndToEndTests(LocalStackFixture stack)
 {
     private static readonly string SampleBundle = Path.Combine(AppContext.BaseDirectory, "TestData", "fhir", "ig-examples", "Bundle-bundle-pgxexample.json");
@@ -115,7 +116,7 @@ public sealed class ReplayEndToEndTests(LocalStackFixture stack)
     {
         var overrides = new Dictionary<string, string?>
         {
-            ["Fhir:BaseUrl"] = $"http://127.0.0.1:{LoopbackPorts.Unused()}/",
+            ["Fhir:BaseUrl"] = $"http://127.0.0.1:{LoopbackPorts.Closed}/",
             ["Fhir:MaxRetries"] = "1",
             ["Pipeline:TransientRetryBudget"] = "00:00:00",
         };

@@ -12,6 +12,7 @@ namespace PrecisionMed.Functions.Tests.EndToEnd;
 /// OpenTelemetry as the function app registers it (Program.cs: <c>AddPrecisionMedTelemetry</c>), exported in memory:
 /// one trace from the blob's arrival through each queued unit to the FHIR service's HTTP calls, against the real stack.
 /// </summary>
+[Trait("Tier", "Stack")]
 public sealed class TelemetryEndToEndTests(LocalStackFixture stack)
 {
     private const string LabId = "lab-otel";

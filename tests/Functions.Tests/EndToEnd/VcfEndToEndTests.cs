@@ -13,6 +13,7 @@ using PrecisionMed.Testing.Validation;
 namespace PrecisionMed.Functions.Tests.EndToEnd;
 
 /// <summary>VCF files (plain, BGZF, multi-sample) through the functions and the real emulators into Genomics IG FHIR.</summary>
+[Trait("Tier", "Stack")]
 public sealed class VcfEndToEndTests(LocalStackFixture stack)
 {
     private const string LabId = "lab-vcf";

@@ -33,7 +33,7 @@ internal static class ArrivalPoisoning
         var extensionQueues = new QueueClientOptions { MessageEncoding = BlobTriggerExtension.MessageEncoding };
         var hostQueue = new QueueServiceClient(stack.AzuriteConnectionString, extensionQueues).GetQueueClient("azure-webjobs-blobtrigger-" + Guid.NewGuid().ToString("N")[..16]);
         var elsewhere = new QueueServiceClient(
-            new Uri($"http://127.0.0.1:{LoopbackPorts.Unused()}/{LocalStack.AzuriteAccountName}"),
+            new Uri($"http://127.0.0.1:{LoopbackPorts.Closed}/{LocalStack.AzuriteAccountName}"),
             new Azure.Storage.StorageSharedKeyCredential(LocalStack.AzuriteAccountName, LocalStack.AzuriteAccountKey),
             new QueueClientOptions { MessageEncoding = BlobTriggerExtension.MessageEncoding, Retry = { MaxRetries = 0, NetworkTimeout = TimeSpan.FromSeconds(5) } });
         var labQueues = new QueueServiceClient(stack.AzuriteConnectionString, extensionQueues);

@@ -9,6 +9,7 @@ namespace PrecisionMed.Infra.Tests.Bicep;
 /// role that works; key-based access is off on every service; no key, connection string or SAS
 /// is read anywhere but the one webhook URL Event Grid needs.
 /// </summary>
+[Trait("Tier", "Stack")]
 public sealed partial class AccessTests(BicepFixture fixture)
 {
     private const string RoleAssignmentType = "Microsoft.Authorization/roleAssignments";

@@ -11,6 +11,7 @@ namespace PrecisionMed.Infra.Tests.Bicep;
 /// functions.metadata. Every needed setting is there with the right value, none is a secret, none is
 /// a local-only setting, and none is unknown to the code.
 /// </summary>
+[Trait("Tier", "Stack")]
 public sealed partial class AppSettingsTests(BicepFixture fixture)
 {
     private const string IdentityClientId = "[reference('identity').outputs.clientId.value]";

@@ -6,6 +6,7 @@ namespace PrecisionMed.Infra.Tests.Bicep;
 /// Every Bicep file compiles without a diagnostic, every parameters file compiles against
 /// main.bicep, and the linter (rules in infra/bicep/bicepconfig.json) has nothing to say about any.
 /// </summary>
+[Trait("Tier", "Stack")]
 public sealed class BicepFilesTests(BicepFixture fixture)
 {
     public static TheoryData<string> BicepFiles => Files("*.bicep");

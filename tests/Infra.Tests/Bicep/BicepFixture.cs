@@ -10,7 +10,9 @@ namespace PrecisionMed.Infra.Tests.Bicep;
 /// .bicep file, `build-params` of every .bicepparam file, `lint` of both, each over a glob in one
 /// process, and `snapshot` of the dev and prod parameters, which evaluates the template offline
 /// into the resources a deployment would create. Outputs go to a temporary folder, never into the
-/// repository.
+/// repository. The CLI runs when a test first asks for a result, not with the assembly: xUnit creates assembly
+/// fixtures whenever any test of the assembly runs, and a run of the Fast tier alone (<c>./test.sh --fast</c>)
+/// must not start the CLI.
 /// </summary>
 public sealed class BicepFixture : IAsyncLifetime
 {
@@ -25,39 +27,57 @@ public sealed class BicepFixture : IAsyncLifetime
     private readonly string workFolder = Path.Combine(Path.GetTempPath(), $"pmed-infra-tests-{Environment.ProcessId}-{Guid.NewGuid():N}");
     private readonly Dictionary<string, Snapshot> snapshots = new(StringComparer.Ordinal);
     private CompiledTemplate? template;
+    private BicepRun build = new(-1, string.Empty, string.Empty);
+    private BicepRun buildParams = new(-1, string.Empty, string.Empty);
+    private BicepRun lint = new(-1, string.Empty, string.Empty);
+    private Lazy<Task>? runs;
 
-    internal BicepRun Build { get; private set; } = new(-1, string.Empty, string.Empty);
+    internal BicepRun Build => Ran().build;
 
-    internal BicepRun BuildParams { get; private set; } = new(-1, string.Empty, string.Empty);
+    internal BicepRun BuildParams => Ran().buildParams;
 
-    internal BicepRun Lint { get; private set; } = new(-1, string.Empty, string.Empty);
+    internal BicepRun Lint => Ran().lint;
 
     internal string BuildOutput => Path.Combine(workFolder, "build");
 
     internal string BuildParamsOutput => Path.Combine(workFolder, "build-params");
 
     /// <summary>main.bicep compiled to ARM JSON.</summary>
-    internal CompiledTemplate Template => template ?? throw new InvalidOperationException(
+    internal CompiledTemplate Template => Ran().template ?? throw new InvalidOperationException(
         $"bicep build gave no template for main.bicep: {Build.Describe()}");
 
     /// <summary>The resources a deployment with params/{environment}.bicepparam would create.</summary>
-    internal Snapshot Snapshot(string environment) => snapshots.TryGetValue(environment, out var snapshot)
+    internal Snapshot Snapshot(string environment) => Ran().snapshots.TryGetValue(environment, out var snapshot)
         ? snapshot
         : throw new InvalidOperationException($"No snapshot of params/{environment}.bicepparam was made.");
 
-    public async ValueTask InitializeAsync()
+    public ValueTask InitializeAsync()
     {
+        // The run's token, not the first test's: a test that times out must not cancel the runs the others share.
         var cancellationToken = TestContext.Current.CancellationToken;
+        runs = new Lazy<Task>(() => RunAsync(cancellationToken), LazyThreadSafetyMode.ExecutionAndPublication);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>This fixture once the CLI ran (the first caller starts the runs, the others wait for them).</summary>
+    private BicepFixture Ran()
+    {
+        (runs ?? throw new InvalidOperationException("The fixture has not been initialized.")).Value.GetAwaiter().GetResult();
+        return this;
+    }
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
         Directory.CreateDirectory(workFolder);
         var pattern = BicepFolder.Replace('\\', '/');
 
         // Two at a time: the machine is shared, and each run is mostly one core's work.
-        var build = BicepCli.RunAsync(["build", "--pattern", $"{pattern}/**/*.bicep", "--outdir", BuildOutput], cancellationToken);
+        var building = BicepCli.RunAsync(["build", "--pattern", $"{pattern}/**/*.bicep", "--outdir", BuildOutput], cancellationToken);
         var dev = SnapshotAsync("dev", cancellationToken);
-        Build = await build;
-        BuildParams = await BicepCli.RunAsync(["build-params", "--pattern", $"{pattern}/**/*.bicepparam", "--outdir", BuildParamsOutput], cancellationToken);
+        build = await building;
+        buildParams = await BicepCli.RunAsync(["build-params", "--pattern", $"{pattern}/**/*.bicepparam", "--outdir", BuildParamsOutput], cancellationToken);
         var prod = SnapshotAsync("prod", cancellationToken);
-        Lint = await BicepCli.RunAsync(["lint", "--pattern", $"{pattern}/**/*.bicep*"], cancellationToken);
+        lint = await BicepCli.RunAsync(["lint", "--pattern", $"{pattern}/**/*.bicep*"], cancellationToken);
         snapshots["dev"] = await dev;
         snapshots["prod"] = await prod;
 

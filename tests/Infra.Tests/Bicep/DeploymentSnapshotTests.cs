@@ -4,6 +4,7 @@ using Xunit;
 namespace PrecisionMed.Infra.Tests.Bicep;
 
 /// <summary>What dev and prod would deploy, evaluated offline by `bicep snapshot`.</summary>
+[Trait("Tier", "Stack")]
 public sealed class DeploymentSnapshotTests(BicepFixture fixture)
 {
     private const string ResourceGroupId = $"/subscriptions/{BicepFixture.SubscriptionId}/resourceGroups/{BicepFixture.ResourceGroup}";

@@ -7,6 +7,7 @@ namespace PrecisionMed.Infra.Tests.Bicep;
 /// The two Event Grid flows: new lab files to the blob trigger (API filter, retries, dead-letter
 /// container) and FHIR change events to the Service Bus topic EMRs subscribe to.
 /// </summary>
+[Trait("Tier", "Stack")]
 public sealed class EventGridTests(BicepFixture fixture)
 {
     private static readonly string[] CompletedWriteApis = ["CopyBlob", "FlushWithClose", "PutBlob", "PutBlockList"];

@@ -4,6 +4,7 @@ using Xunit;
 
 namespace PrecisionMed.Infra.Tests.Bicep;
 
+[Trait("Tier", "Stack")]
 public sealed class LabStorageTemplateTests(BicepFixture fixture)
 {
     private const string StorageAccountType = "Microsoft.Storage/storageAccounts";

@@ -7,6 +7,7 @@ namespace PrecisionMed.Infra.Tests.Bicep;
 /// access off on every data service, private endpoints and DNS zones, the function app in the
 /// VNet), dev leaves it off (no network resources at all).
 /// </summary>
+[Trait("Tier", "Stack")]
 public sealed class PrivateNetworkingTests(BicepFixture fixture)
 {
     // Every data service the pipeline talks to, and the private endpoint group ids that reach it.

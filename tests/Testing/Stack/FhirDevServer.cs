@@ -3,7 +3,8 @@ namespace PrecisionMed.Testing.Stack;
 /// <summary>
 /// A FHIR dev server process of one test's own (not the shared stack's), run with <c>--snapshot</c>: it can be
 /// stopped as a service is (SIGTERM; it writes its resources to the snapshot file and exits) and started again on
-/// the same port, where it loads them back. So a test can take the real server process down mid-run without
+/// the same port, where it loads them back. Its first start listens on port 0 (the system's pick, read from its
+/// output); later starts ask for the port that one reported. So a test can take the real server process down mid-run without
 /// losing what it had stored, as a durable FHIR service would not.
 /// </summary>
 public sealed class FhirDevServer : IAsyncDisposable
@@ -14,16 +15,15 @@ public sealed class FhirDevServer : IAsyncDisposable
     private readonly string _devFolder;
     private readonly string? _nodePath;
     private readonly string _snapshotFolder;
-    private readonly int _port;
+    private int _port;
     private NodeService? _process;
 
     private readonly IReadOnlyList<string> _options;
 
-    private FhirDevServer(string devFolder, string? nodePath, int port, IReadOnlyList<string> options)
+    private FhirDevServer(string devFolder, string? nodePath, IReadOnlyList<string> options)
     {
         _devFolder = devFolder;
         _nodePath = nodePath;
-        _port = port;
         _options = options;
         _snapshotFolder = Directory.CreateTempSubdirectory("pmed-fhir-snapshot-").FullName;
     }
@@ -42,7 +42,7 @@ public sealed class FhirDevServer : IAsyncDisposable
     /// <param name="cancellationToken">Stops waiting for the start.</param>
     public static async Task<FhirDevServer> StartAsync(IReadOnlyList<string> options, CancellationToken cancellationToken)
     {
-        var server = new FhirDevServer(LocalStack.FindDevFolder(), LocalStack.FindOnPath("node"), LoopbackPorts.Unused(), options);
+        var server = new FhirDevServer(LocalStack.FindDevFolder(), LocalStack.FindOnPath("node"), options);
         try
         {
             await server.StartAgainAsync(cancellationToken);
@@ -77,6 +77,7 @@ public sealed class FhirDevServer : IAsyncDisposable
         using var probeClient = new HttpClient(new SocketsHttpHandler { UseProxy = false });
         var launch = LocalStack.FhirLaunch(_devFolder, _port, Path.Combine(_snapshotFolder, "snapshot.json"), _options);
         _process = await NodeService.StartAsync(launch, _nodePath, _devFolder, probeClient, StartTimeout, cancellationToken);
+        _port = _process.Ports[0];
     }
 
     public async ValueTask DisposeAsync()

@@ -1,7 +1,6 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using Microsoft.Azure.Cosmos;
@@ -10,9 +9,10 @@ namespace PrecisionMed.Testing.Stack;
 
 /// <summary>
 /// The real local stack on loopback: Azurite (Blob, Queue, Table), cosmosdb-server and the FHIR dev server,
-/// each a node child process run from the repository's dev/ folder on ports chosen here.
+/// each a node child process run from the repository's dev/ folder. Each listens on port 0, so the system picks a
+/// free port as it binds, and tells it on its output; nothing picks a port first for a process to bind later.
 /// </summary>
-public sealed class LocalStack : IAsyncDisposable
+public sealed partial class LocalStack : IAsyncDisposable
 {
     /// <summary>Azurite's well-known development account; the key is public, not a secret.</summary>
     public const string AzuriteAccountName = "devstoreaccount1";
@@ -32,19 +32,19 @@ public sealed class LocalStack : IAsyncDisposable
     private readonly NodeService _cosmos;
     private readonly NodeService _fhir;
 
-    private LocalStack(NodeService azurite, NodeService cosmos, NodeService fhir, Ports ports)
+    private LocalStack(NodeService azurite, NodeService cosmos, NodeService fhir)
     {
         _azurite = azurite;
         _cosmos = cosmos;
         _fhir = fhir;
-        BlobServiceUri = AzuriteUri(ports.Blob);
-        QueueServiceUri = AzuriteUri(ports.Queue);
-        TableServiceUri = AzuriteUri(ports.Table);
+        BlobServiceUri = AzuriteUri(azurite.Ports[0]);
+        QueueServiceUri = AzuriteUri(azurite.Ports[1]);
+        TableServiceUri = AzuriteUri(azurite.Ports[2]);
         AzuriteConnectionString =
             $"DefaultEndpointsProtocol=http;AccountName={AzuriteAccountName};AccountKey={AzuriteAccountKey};" +
             $"BlobEndpoint={BlobServiceUri};QueueEndpoint={QueueServiceUri};TableEndpoint={TableServiceUri};";
-        CosmosEndpoint = LoopbackUri(ports.Cosmos, "/");
-        FhirBaseUrl = LoopbackUri(ports.Fhir, "/");
+        CosmosEndpoint = LoopbackUri(cosmos.Ports[0], "/");
+        FhirBaseUrl = LoopbackUri(fhir.Ports[0], "/");
     }
 
     /// <summary>Full development-account connection string with this stack's Blob, Queue and Table endpoints.</summary>
@@ -83,8 +83,7 @@ public sealed class LocalStack : IAsyncDisposable
     {
         var devFolder = FindDevFolder();
         var nodePath = FindOnPath("node");
-        var ports = Ports.Reserve();
-        NodeServiceLaunch[] launches = [AzuriteLaunch(devFolder, ports), CosmosLaunch(devFolder, ports), FhirLaunch(devFolder, ports.Fhir)];
+        NodeServiceLaunch[] launches = [AzuriteLaunch(devFolder), CosmosLaunch(devFolder), FhirLaunch(devFolder, port: 0)];
 
         using var probeClient = new HttpClient(new SocketsHttpHandler { UseProxy = false });
         var starts = launches
@@ -115,7 +114,7 @@ public sealed class LocalStack : IAsyncDisposable
                 string.Join(Environment.NewLine + Environment.NewLine, failures.Select(failure => failure.Message)));
         }
 
-        return new LocalStack(starts[0].Result, starts[1].Result, starts[2].Result, ports);
+        return new LocalStack(starts[0].Result, starts[1].Result, starts[2].Result);
     }
 
     public BlobServiceClient CreateBlobServiceClient() => new(AzuriteConnectionString);
@@ -150,7 +149,7 @@ public sealed class LocalStack : IAsyncDisposable
     internal static Uri LoopbackUri(int port, string path) =>
         new(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}{path}"));
 
-    private static NodeServiceLaunch AzuriteLaunch(string devFolder, Ports ports)
+    private static NodeServiceLaunch AzuriteLaunch(string devFolder)
     {
         var script = Path.Combine(devFolder, "node_modules", "azurite", "dist", "src", "azurite.js");
         string[] arguments =
@@ -163,28 +162,45 @@ public sealed class LocalStack : IAsyncDisposable
             "--silent",
             // Otherwise Azurite sends usage telemetry over the network.
             "--disableTelemetry",
-            "--blobHost", "127.0.0.1", "--blobPort", Invariant(ports.Blob),
-            "--queueHost", "127.0.0.1", "--queuePort", Invariant(ports.Queue),
-            "--tableHost", "127.0.0.1", "--tablePort", Invariant(ports.Table),
+            "--blobHost", "127.0.0.1", "--blobPort", "0",
+            "--queueHost", "127.0.0.1", "--queuePort", "0",
+            "--tableHost", "127.0.0.1", "--tablePort", "0",
         ];
 
-        // The three services listen one after another: ready means all three answer (any status).
-        Uri[] probes =
-        [
-            LoopbackUri(ports.Blob, $"/{AzuriteAccountName}?comp=list"),
-            LoopbackUri(ports.Queue, $"/{AzuriteAccountName}?comp=list"),
-            LoopbackUri(ports.Table, $"/{AzuriteAccountName}/Tables"),
-        ];
-        return new NodeServiceLaunch("Azurite", arguments, [script], probes, ProbeNeedsSuccess: false);
+        // Ports in the order Blob, Queue, Table. The three services listen one after another: ready means all three
+        // answer (any status).
+        return new NodeServiceLaunch(
+            "Azurite",
+            arguments,
+            [script],
+            [AzuriteListening("Blob"), AzuriteListening("Queue"), AzuriteListening("Table")],
+            ports =>
+            [
+                LoopbackUri(ports[0], $"/{AzuriteAccountName}?comp=list"),
+                LoopbackUri(ports[1], $"/{AzuriteAccountName}?comp=list"),
+                LoopbackUri(ports[2], $"/{AzuriteAccountName}/Tables"),
+            ],
+            ProbeNeedsSuccess: false);
     }
 
-    private static NodeServiceLaunch CosmosLaunch(string devFolder, Ports ports)
+    /// <summary>Azurite 3.x, once a service listens: <c>Azurite Blob service is successfully listening at http://127.0.0.1:PORT</c>.</summary>
+    private static Regex AzuriteListening(string service) =>
+        new($"^Azurite {service} service is successfully listening at http://127\\.0\\.0\\.1:(?<port>\\d+)", RegexOptions.CultureInvariant);
+
+    private static NodeServiceLaunch CosmosLaunch(string devFolder)
     {
         var script = Path.Combine(devFolder, "node_modules", "@vercel", "cosmosdb-server", "lib", "cli.js");
-        string[] arguments = [script, "--host", "127.0.0.1", "-p", Invariant(ports.Cosmos), "--no-ssl"];
-        return new NodeServiceLaunch("cosmosdb-server", arguments, [script], [LoopbackUri(ports.Cosmos, "/")], ProbeNeedsSuccess: false);
+        string[] arguments = [script, "--host", "127.0.0.1", "-p", "0", "--no-ssl"];
+        return new NodeServiceLaunch(
+            "cosmosdb-server", arguments, [script], [CosmosListening()], ports => [LoopbackUri(ports[0], "/")], ProbeNeedsSuccess: false);
     }
 
+    /// <summary>cosmosdb-server's cli.js, from its listen callback: <c>Ready to accept HTTP connections at 127.0.0.1:PORT</c>.</summary>
+    [GeneratedRegex(@"^Ready to accept HTTP connections at 127\.0\.0\.1:(?<port>\d+)", RegexOptions.CultureInvariant)]
+    private static partial Regex CosmosListening();
+
+    /// <param name="devFolder">The repository's dev/ folder.</param>
+    /// <param name="port">0 for the system's pick; a restart passes the port the first start reported.</param>
     /// <param name="snapshotFile">Passed as <c>--snapshot</c>: the server loads it at start and writes it when stopped.</param>
     /// <param name="options">More of the server's options, passed as given.</param>
     internal static NodeServiceLaunch FhirLaunch(string devFolder, int port, string? snapshotFile = null, IReadOnlyList<string>? options = null)
@@ -194,8 +210,13 @@ public sealed class LocalStack : IAsyncDisposable
         string[] arguments = ["--experimental-websocket", script, "--host", "127.0.0.1", "--port", Invariant(port)];
         if (snapshotFile is not null) arguments = [.. arguments, "--snapshot", snapshotFile];
         if (options is not null) arguments = [.. arguments, .. options];
-        return new NodeServiceLaunch("FHIR dev server", arguments, [script, engine], [LoopbackUri(port, "/metadata")], ProbeNeedsSuccess: true);
+        return new NodeServiceLaunch(
+            "FHIR dev server", arguments, [script, engine], [FhirListening()], ports => [LoopbackUri(ports[0], "/metadata")], ProbeNeedsSuccess: true);
     }
+
+    /// <summary>dev/fhir-server.mjs prints this one line on stdout once it is ready: <c>FHIR dev server listening on http://127.0.0.1:PORT/</c>.</summary>
+    [GeneratedRegex(@"^FHIR dev server listening on http://127\.0\.0\.1:(?<port>\d+)/$", RegexOptions.CultureInvariant)]
+    private static partial Regex FhirListening();
 
     private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
 
@@ -222,32 +243,5 @@ public sealed class LocalStack : IAsyncDisposable
             .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .SelectMany(folder => names.Select(name => Path.Combine(folder, name)))
             .FirstOrDefault(File.Exists);
-    }
-
-    /// <summary>Free loopback ports, held open together while chosen so that all five differ.</summary>
-    private sealed record Ports(int Blob, int Queue, int Table, int Cosmos, int Fhir)
-    {
-        public static Ports Reserve()
-        {
-            var listeners = Enumerable.Range(0, 5).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToArray();
-            try
-            {
-                foreach (var listener in listeners)
-                {
-                    listener.Start();
-                }
-
-                var ports = listeners.Select(listener => ((IPEndPoint)listener.LocalEndpoint).Port).ToArray();
-                return new Ports(ports[0], ports[1], ports[2], ports[3], ports[4]);
-            }
-            finally
-            {
-                foreach (var listener in listeners)
-                {
-                    listener.Stop();
-                    listener.Dispose();
-                }
-            }
-        }
     }
 }

@@ -5,7 +5,7 @@ using System.Net.Sockets;
 
 namespace PrecisionMed.Testing.Stack;
 
-/// <summary>One running node child process: its output tail, its readiness time, and its tree to kill.</summary>
+/// <summary>One running node child process: the ports it reported, its output tail, its readiness time, and its tree to kill.</summary>
 internal sealed class NodeService : IAsyncDisposable
 {
     private const string InstallHint = "run: npm ci --prefix dev";
@@ -17,21 +17,27 @@ internal sealed class NodeService : IAsyncDisposable
     private readonly NodeServiceLaunch _launch;
     private readonly Process _process;
     private readonly OutputTail _output;
+    private readonly PortAnnouncements _announcements;
     private readonly string _commandLine;
     private readonly string _workingDirectory;
     private int _disposed;
 
-    private NodeService(NodeServiceLaunch launch, Process process, OutputTail output, string commandLine, string workingDirectory)
+    private NodeService(
+        NodeServiceLaunch launch, Process process, OutputTail output, PortAnnouncements announcements, string commandLine, string workingDirectory)
     {
         _launch = launch;
         _process = process;
         _output = output;
+        _announcements = announcements;
         _commandLine = commandLine;
         _workingDirectory = workingDirectory;
     }
 
     /// <summary>Time from process start until every probe answered.</summary>
     public TimeSpan Ready { get; private set; }
+
+    /// <summary>The ports the process reported it listens on, in the order of <see cref="NodeServiceLaunch.PortAnnouncements"/>.</summary>
+    public IReadOnlyList<int> Ports { get; private set; } = [];
 
     public static async Task<NodeService> StartAsync(
         NodeServiceLaunch launch,
@@ -68,8 +74,13 @@ internal sealed class NodeService : IAsyncDisposable
         }
 
         var output = new OutputTail(OutputLines);
+        var announcements = new PortAnnouncements(launch.PortAnnouncements);
         var process = new Process { StartInfo = startInfo };
-        process.OutputDataReceived += (_, e) => output.Add(e.Data);
+        process.OutputDataReceived += (_, e) =>
+        {
+            output.Add(e.Data);
+            announcements.Read(e.Data);
+        };
         process.ErrorDataReceived += (_, e) => output.Add(e.Data);
 
         var stopwatch = Stopwatch.StartNew();
@@ -88,7 +99,7 @@ internal sealed class NodeService : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        var service = new NodeService(launch, process, output, commandLine, workingDirectory);
+        var service = new NodeService(launch, process, output, announcements, commandLine, workingDirectory);
         try
         {
             await service.WaitUntilReadyAsync(probeClient, timeout, cancellationToken);
@@ -158,19 +169,22 @@ internal sealed class NodeService : IAsyncDisposable
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
-        var pending = new List<Uri>(_launch.Probes);
+        try
+        {
+            Ports = await WaitForPortsAsync(deadline.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw Failure($"it did not report its port within {timeout.TotalSeconds} s (no line matched {_announcements.Missing()})");
+        }
+
+        var pending = new List<Uri>(_launch.Probes(Ports));
         var lastAnswer = "no probe sent yet";
         try
         {
             while (true)
             {
-                if (_process.HasExited)
-                {
-                    // Let the output readers drain so the tail holds the process's last words.
-                    await _process.WaitForExitAsync(deadline.Token);
-                    throw Failure($"the process exited with code {_process.ExitCode} before it answered");
-                }
-
+                await ThrowIfExitedAsync("answered", deadline.Token);
                 for (var i = pending.Count - 1; i >= 0; i--)
                 {
                     (var answered, lastAnswer) = await ProbeAsync(probeClient, pending[i], deadline.Token);
@@ -192,6 +206,27 @@ internal sealed class NodeService : IAsyncDisposable
         {
             throw Failure($"{pending[0]} did not answer within {timeout.TotalSeconds} s (last probe: {lastAnswer})");
         }
+    }
+
+    private async Task<IReadOnlyList<int>> WaitForPortsAsync(CancellationToken cancellationToken)
+    {
+        while (!_announcements.All.IsCompleted)
+        {
+            await ThrowIfExitedAsync("reported its port", cancellationToken);
+            await Task.WhenAny(_announcements.All, Task.Delay(PollInterval, cancellationToken));
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        return await _announcements.All;
+    }
+
+    private async Task ThrowIfExitedAsync(string before, CancellationToken cancellationToken)
+    {
+        if (!_process.HasExited) return;
+
+        // Let the output readers drain so the tail holds the process's last words.
+        await _process.WaitForExitAsync(cancellationToken);
+        throw Failure($"the process exited with code {_process.ExitCode} before it {before}");
     }
 
     private async Task<(bool Answered, string Description)> ProbeAsync(HttpClient probeClient, Uri uri, CancellationToken cancellationToken)

@@ -6,6 +6,7 @@ using Xunit;
 namespace PrecisionMed.Validation.Tests.Genomics;
 
 /// <summary>Every resource the GenomicReportBuilder writes, validated offline against R4 and the IG 3.0.0 profiles.</summary>
+[Trait("Tier", "Fast")]
 public sealed class GenomicReportBuilderValidationTests
 {
     public static TheoryData<string> Reports => SampleLabReports.Names;

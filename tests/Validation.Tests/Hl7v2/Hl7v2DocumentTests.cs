@@ -5,6 +5,7 @@ using Xunit;
 namespace PrecisionMed.Validation.Tests.Hl7v2;
 
 /// <summary>The two real genomic ORU messages carry their PDF report: attached to the GenomicReport, valid.</summary>
+[Trait("Tier", "Fast")]
 public sealed class Hl7v2DocumentTests
 {
     [Theory]

@@ -8,6 +8,7 @@ namespace PrecisionMed.Validation.Tests.Hl7v2;
 /// Every ORU^R01 of the corpus copies and every authored message, through the real intake path: each resource of
 /// each bundle validates against R4 and its Genomics Reporting IG 3.0.0 profile, and each bundle's references resolve.
 /// </summary>
+[Trait("Tier", "Fast")]
 public sealed class Hl7v2OutputValidationTests
 {
     /// <summary>Files the HL7 v2 format does not accept as report units: orders and OBX-only fragments.</summary>

@@ -10,6 +10,7 @@ namespace PrecisionMed.Validation.Tests.Hl7v2;
 /// genotype/haplotype values, medication implications and phase as the IG example itself. Both sides are read
 /// with the same <see cref="GenomicMeaning"/> extractor.
 /// </summary>
+[Trait("Tier", "Fast")]
 public sealed class Hl7v2RoundTripTests
 {
     /// <summary>Authored message → the IG example bundle it encodes (authored/README.md).</summary>

@@ -14,6 +14,7 @@ namespace PrecisionMed.Validation.Tests.Knowledge;
 /// content encoded as HL7 v2: they carry the IG example's significance, phenotype and medication codes. (That every
 /// produced resource validates is <see cref="Hl7v2OutputValidationTests"/>, which runs the enriched pipeline.)
 /// </summary>
+[Trait("Tier", "Fast")]
 public sealed class KnowledgeImplicationTests
 {
     private const string ClinVarCitation = "https://www.ncbi.nlm.nih.gov/clinvar/";

@@ -11,6 +11,7 @@ namespace PrecisionMed.Validation.Tests.Vcf;
 /// Genomics Reporting IG 3.0.0 profile with no errors, references resolve in their bundle, and sites-only files are
 /// rejected with a positioned reason.
 /// </summary>
+[Trait("Tier", "Fast")]
 public sealed class VcfOutputValidationTests
 {
     /// <summary>Files with no sample column: nobody to report on.</summary>

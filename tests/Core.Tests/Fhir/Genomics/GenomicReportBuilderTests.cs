@@ -6,6 +6,7 @@ using PrecisionMed.Core.LabReports;
 
 namespace PrecisionMed.Core.Tests.Fhir.Genomics;
 
+[Trait("Tier", "Fast")]
 public sealed class GenomicReportBuilderTests
 {
     private const string LabId = "lab-a";

@@ -10,6 +10,7 @@ namespace PrecisionMed.Core.Tests.Formats.Fhir;
 /// Fixed-seed fuzzing of the FHIR front door: whatever bytes a lab sends, detection answers and
 /// reading either succeeds or throws <see cref="LabFileRejectedException"/>, never anything else.
 /// </summary>
+[Trait("Tier", "Fast")]
 public sealed class FhirBundleFuzzTests
 {
     private const int Cases = 600;

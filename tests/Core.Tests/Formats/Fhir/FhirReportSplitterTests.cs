@@ -2,6 +2,7 @@ using PrecisionMed.Core.Formats.Fhir;
 
 namespace PrecisionMed.Core.Tests.Formats.Fhir;
 
+[Trait("Tier", "Fast")]
 public sealed class FhirReportSplitterTests
 {
     [Theory]

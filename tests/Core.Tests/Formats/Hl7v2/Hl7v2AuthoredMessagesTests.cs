@@ -7,6 +7,7 @@ namespace PrecisionMed.Core.Tests.Formats.Hl7v2;
 /// The authored messages that encode IG example bundles: the LabReport carries every gene, HGVS,
 /// zygosity, source class, significance, genotype, haplotype, medication implication and phase of the example.
 /// </summary>
+[Trait("Tier", "Fast")]
 public sealed class Hl7v2AuthoredMessagesTests
 {
     [Theory]

@@ -5,6 +5,7 @@ using static PrecisionMed.Core.Tests.Formats.Hl7v2.Hl7v2TestMessages;
 namespace PrecisionMed.Core.Tests.Formats.Hl7v2;
 
 /// <summary>Every file of the HL7 v2 corpus either parses as an ORU^R01 or is rejected for the reason it deserves.</summary>
+[Trait("Tier", "Fast")]
 public sealed class Hl7v2CorpusTests
 {
     private const string NoMsh = "no MSH segment";

@@ -4,6 +4,7 @@ using static PrecisionMed.Core.Tests.Formats.Hl7v2.Hl7v2TestMessages;
 namespace PrecisionMed.Core.Tests.Formats.Hl7v2;
 
 /// <summary>Reading values: repetitions, components, subcomponents, escape sequences, positions.</summary>
+[Trait("Tier", "Fast")]
 public sealed class Hl7v2ElementTests
 {
     [Theory]

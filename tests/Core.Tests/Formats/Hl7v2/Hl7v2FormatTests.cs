@@ -3,6 +3,7 @@ using PrecisionMed.Core.Formats.Hl7v2;
 
 namespace PrecisionMed.Core.Tests.Formats.Hl7v2;
 
+[Trait("Tier", "Fast")]
 public sealed class Hl7v2FormatTests
 {
     [Fact]

@@ -4,6 +4,7 @@ using static PrecisionMed.Core.Tests.Formats.Hl7v2.Hl7v2TestMessages;
 
 namespace PrecisionMed.Core.Tests.Formats.Hl7v2;
 
+[Trait("Tier", "Fast")]
 public sealed class Hl7v2MessageSplitterTests
 {
     private static string Message(int n) =>

@@ -5,6 +5,7 @@ using static PrecisionMed.Core.Tests.Formats.Hl7v2.Hl7v2TestMessages;
 namespace PrecisionMed.Core.Tests.Formats.Hl7v2;
 
 /// <summary>The header check: ORU^R01 only, versions 2.3 to 2.8, with reasons naming what was found.</summary>
+[Trait("Tier", "Fast")]
 public sealed class Hl7v2OruHeaderTests
 {
     [Theory]

@@ -9,6 +9,7 @@ namespace PrecisionMed.Core.Tests.Formats.Hl7v2;
 /// either succeed (and every value of what parsed can be read) or throw
 /// <see cref="LabFileRejectedException"/> with a position, never anything else.
 /// </summary>
+[Trait("Tier", "Fast")]
 public sealed class Hl7v2ParserFuzzTests
 {
     private const int Cases = 10_000;

@@ -5,6 +5,7 @@ using static PrecisionMed.Core.Tests.Formats.Hl7v2.Hl7v2TestMessages;
 namespace PrecisionMed.Core.Tests.Formats.Hl7v2;
 
 /// <summary>Message structure: terminators, framing, delimiters from MSH, segments, and what is rejected.</summary>
+[Trait("Tier", "Fast")]
 public sealed class Hl7v2ParserTests
 {
     [Fact]

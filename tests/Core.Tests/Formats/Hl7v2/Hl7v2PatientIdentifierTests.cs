@@ -8,6 +8,7 @@ namespace PrecisionMed.Core.Tests.Formats.Hl7v2;
 /// PID-3 identifier systems (issue 3, "assigning authority as system via the lab profile"): the authority's OID or URI,
 /// else the lab profile's patientIdentifierSystem for the lab's own patient numbers, else a lab-scoped name.
 /// </summary>
+[Trait("Tier", "Fast")]
 public sealed class Hl7v2PatientIdentifierTests
 {
     private const string LabId = "lab-a";

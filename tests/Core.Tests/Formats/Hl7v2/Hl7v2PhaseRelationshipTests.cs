@@ -9,6 +9,7 @@ namespace PrecisionMed.Core.Tests.Formats.Hl7v2;
 /// 82120-7 (allelic phase) rows, an item of each variant group: variants that share an answer ("1st set of variants
 /// in cis", ...) become one SequencePhaseRelationship derived from all of them; a variant alone in its set relates to nothing.
 /// </summary>
+[Trait("Tier", "Fast")]
 public sealed class Hl7v2PhaseRelationshipTests
 {
     private const string LabId = "lab-a";

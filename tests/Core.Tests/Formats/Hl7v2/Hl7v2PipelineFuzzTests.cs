@@ -12,6 +12,7 @@ namespace PrecisionMed.Core.Tests.Formats.Hl7v2;
 /// every mutated file is either ingested, unit by unit, or rejected with a positioned
 /// <see cref="LabFileRejectedException"/>; no other exception escapes.
 /// </summary>
+[Trait("Tier", "Fast")]
 public sealed class Hl7v2PipelineFuzzTests
 {
     private const int Cases = 10_000;

@@ -5,6 +5,7 @@ using static PrecisionMed.Core.Tests.Formats.Hl7v2.Hl7v2TestMessages;
 namespace PrecisionMed.Core.Tests.Formats.Hl7v2;
 
 /// <summary>Every ORU^R01 of the corpus (and every authored one) maps, and every OBX is mapped or skipped with a reason.</summary>
+[Trait("Tier", "Fast")]
 public sealed class Hl7v2ReportMapperCorpusTests
 {
     private const string LabId = "lab-a";

@@ -9,6 +9,7 @@ namespace PrecisionMed.Core.Tests.Formats.Hl7v2;
 /// Result status (issue 3): OBR-25 gives the report's status, an OBX-11 correction or amendment under a final OBR
 /// makes the report corrected or amended, and each variant keeps its own OBX-11 — in the LabReport and in the FHIR.
 /// </summary>
+[Trait("Tier", "Fast")]
 public sealed class Hl7v2ReportStatusTests
 {
     private const string LabId = "lab-a";

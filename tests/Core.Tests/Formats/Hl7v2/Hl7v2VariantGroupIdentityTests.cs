@@ -8,6 +8,7 @@ namespace PrecisionMed.Core.Tests.Formats.Hl7v2;
 /// Issue 3: deterministic ids include the OBX-4 group, so two variant groups carrying the same OBX-3 codes never
 /// collapse into one resource, and a group keeps its id whatever the order of the rows.
 /// </summary>
+[Trait("Tier", "Fast")]
 public sealed class Hl7v2VariantGroupIdentityTests
 {
     private const string LabId = "lab-a";

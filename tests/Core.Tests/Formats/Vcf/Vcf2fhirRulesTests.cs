@@ -11,6 +11,7 @@ namespace PrecisionMed.Core.Tests.Formats.Vcf;
 /// rules (docs/genomics-domain.md §3), row for row. Where we deliberately differ, the difference is listed in
 /// <see cref="Deviations"/> by file and row, with the reason; nothing else is allowed to differ.
 /// </summary>
+[Trait("Tier", "Fast")]
 public sealed class Vcf2fhirRulesTests
 {
     /// <summary>How one expected row becomes ours, for a row we deliberately report differently from vcf2fhir.</summary>

@@ -8,6 +8,7 @@ namespace PrecisionMed.Core.Tests.Formats.Vcf;
 /// Flat memory: records the policy skips cost no allocation, so a genome-sized file with a region filter streams in
 /// bounded memory (the 2,000,000-record figure is in bench/, measured with pmed ingest; see the issue 4 note).
 /// </summary>
+[Trait("Tier", "Fast")]
 public sealed class VcfAllocationTests
 {
     private const int Records = 100_000;

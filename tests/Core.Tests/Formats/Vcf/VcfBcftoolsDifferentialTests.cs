@@ -10,6 +10,7 @@ namespace PrecisionMed.Core.Tests.Formats.Vcf;
 /// equal <c>bcftools query</c>'s output row for row. bcftools must be installed (.ci/run installs it):
 /// a missing oracle fails, it does not skip.
 /// </summary>
+[Trait("Tier", "Stack")]
 public sealed class VcfBcftoolsDifferentialTests
 {
     private const string HtslibTestFolder = "/usr/share/htslib-test";

@@ -11,6 +11,7 @@ namespace PrecisionMed.Core.Tests.Formats.Vcf;
 /// header line, option Vcf:DiplotypeInfoKey) is enriched like an HL7 84413-4 one, and wins over the diplotype called
 /// from the genotypes. Inputs are synthetic, or the corpus PharmCAT positions file with the INFO field added.
 /// </summary>
+[Trait("Tier", "Fast")]
 public sealed class VcfLabDiplotypeTests
 {
     private static readonly KnowledgeLookup Knowledge =

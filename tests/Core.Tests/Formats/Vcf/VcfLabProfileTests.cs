@@ -14,6 +14,7 @@ namespace PrecisionMed.Core.Tests.Formats.Vcf;
 /// The lab's profile in the knowledge store fills what its VCF files leave out: the genome build when the header
 /// names none (before option Vcf:GenomeBuild), and the genomic source class (before Vcf:GenomicSourceClass).
 /// </summary>
+[Trait("Tier", "Fast")]
 public sealed class VcfLabProfileTests
 {
     private const string ExampleLab = "example-lab";

@@ -14,6 +14,7 @@ namespace PrecisionMed.Core.Tests.Formats.Vcf;
 /// the corpus <c>pharmcat_positions.vcf</c> (every PGx position, GT 0/0, GRCh38 contigs), with some genotypes set per
 /// test, because the corpus pgx VCFs hold no CYP2C19 position.
 /// </summary>
+[Trait("Tier", "Fast")]
 public sealed class VcfPharmacogenomicsTests
 {
     private static readonly KnowledgeLookup Knowledge =

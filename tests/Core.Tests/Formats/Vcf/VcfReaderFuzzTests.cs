@@ -4,6 +4,7 @@ using PrecisionMed.Core.Formats.Vcf;
 namespace PrecisionMed.Core.Tests.Formats.Vcf;
 
 /// <summary>Fixed-seed fuzz: corpus VCFs with bytes flipped, cut, duplicated; the reader never throws anything but a rejection.</summary>
+[Trait("Tier", "Fast")]
 public sealed class VcfReaderFuzzTests
 {
     private const int Seed = 20261128;

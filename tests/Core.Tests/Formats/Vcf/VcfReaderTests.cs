@@ -5,6 +5,7 @@ using PrecisionMed.Core.Formats.Vcf;
 
 namespace PrecisionMed.Core.Tests.Formats.Vcf;
 
+[Trait("Tier", "Fast")]
 public sealed class VcfReaderTests
 {
     private const string Header = "##fileformat=VCFv4.2\n##contig=<ID=chr1,length=248956422,assembly=GRCh38>\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\n";

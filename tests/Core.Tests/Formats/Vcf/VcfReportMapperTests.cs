@@ -11,6 +11,7 @@ namespace PrecisionMed.Core.Tests.Formats.Vcf;
 /// Records to the canonical model. For vcf2fhir's test VCFs the expectations are written from vcf2fhir's documented
 /// rules (docs/genomics-domain.md §3): which rows become Variants, their zygosity, their phase relationships.
 /// </summary>
+[Trait("Tier", "Fast")]
 public sealed class VcfReportMapperTests
 {
     private const string Het = "LA6706-1";

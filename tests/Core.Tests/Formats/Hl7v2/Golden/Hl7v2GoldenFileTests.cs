@@ -14,6 +14,7 @@ namespace PrecisionMed.Core.Tests.Formats.Hl7v2.Golden;
 /// After an intended change of the output, rewrite them with <c>PMED_UPDATE_GOLDEN=1 dotnet test tests/Core.Tests</c>
 /// and review the diff.
 /// </summary>
+[Trait("Tier", "Fast")]
 public sealed class Hl7v2GoldenFileTests
 {
     private const string UpdateVariable = "PMED_UPDATE_GOLDEN";
