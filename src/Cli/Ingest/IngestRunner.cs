@@ -48,9 +48,10 @@ internal sealed class IngestRunner(IngestOptions options, TextWriter stdout, Tex
                 return ExitUsage;
             }
 
+            var packageRoot = ValidatorSetup.PackageRoot(options.Packages);
             try
             {
-                validator = await ValidatorSetup.CreateAsync(ValidatorSetup.PackageRoot(options.Packages), registry, stderr, cancellationToken);
+                validator = await ValidatorSetup.CreateAsync(packageRoot, registry, stderr, cancellationToken);
             }
             catch (FhirPackageInstallException ex)
             {
@@ -59,7 +60,7 @@ internal sealed class IngestRunner(IngestOptions options, TextWriter stdout, Tex
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                await stderr.WriteLineAsync($"pmed ingest: cannot use the package folder {ValidatorSetup.PackageRoot(options.Packages)}: {ex.Message}");
+                await stderr.WriteLineAsync($"pmed ingest: cannot use the package folder {packageRoot}: {ex.Message}");
                 return ExitUsage;
             }
         }

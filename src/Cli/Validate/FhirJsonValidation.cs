@@ -10,35 +10,31 @@ namespace PrecisionMed.Cli.Validate;
 /// </summary>
 internal static class FhirJsonValidation
 {
-    private const string FileKey = "(file)";
-
     public static IReadOnlyList<ResourceFindings> Validate(string json, FhirProfileValidator validator)
     {
-        string resourceType;
+        string? resourceType;
+        string? id;
         try
         {
             using var document = JsonDocument.Parse(json);
-            resourceType = document.RootElement.ValueKind == JsonValueKind.Object
-                && document.RootElement.TryGetProperty("resourceType", out var type)
-                && type.ValueKind == JsonValueKind.String
-                    ? type.GetString()!
-                    : string.Empty;
+            resourceType = StringProperty(document.RootElement, "resourceType");
+            id = StringProperty(document.RootElement, "id");
         }
         catch (JsonException ex)
         {
             return [FileProblem($"(json) line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}", ex.Message)];
         }
 
-        if (resourceType.Length == 0) return [FileProblem("(json)", "not a FHIR resource: expected an object with a string 'resourceType'")];
-        return resourceType == "Bundle" ? ValidateBundle(json, validator) : [ValidateResource(json, resourceType, validator)];
+        if (string.IsNullOrEmpty(resourceType)) return [FileProblem("(json)", "not a FHIR resource: expected an object with a string 'resourceType'")];
+        return resourceType == "Bundle"
+            ? ValidateBundle(json, validator)
+            : [new ResourceFindings(null, $"{resourceType}/{id ?? "(no id)"}", null, validator.Validate(json).Issues)];
     }
 
-    private static ResourceFindings ValidateResource(string json, string resourceType, FhirProfileValidator validator)
-    {
-        using var document = JsonDocument.Parse(json);
-        var id = document.RootElement.TryGetProperty("id", out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-        return new ResourceFindings(null, $"{resourceType}/{id ?? "(no id)"}", null, validator.Validate(json).Issues);
-    }
+    private static string? StringProperty(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
 
     private static List<ResourceFindings> ValidateBundle(string json, FhirProfileValidator validator)
     {
@@ -46,7 +42,7 @@ internal static class FhirJsonValidation
         var findings = new List<ResourceFindings>();
         if (report.BundleErrors.Count > 0)
         {
-            findings.Add(new ResourceFindings(null, FileKey, null, [.. report.BundleErrors.Select(e => new ValidationIssue(ValidationSeverity.Error, "Bundle", e, null))]));
+            findings.Add(new ResourceFindings(null, ResourceFindings.FileKey, null, [.. report.BundleErrors.Select(e => new ValidationIssue(ValidationSeverity.Error, "Bundle", e, null))]));
         }
 
         var references = report.UnresolvedReferences.ToLookup(r => r.EntryIndex);
@@ -66,5 +62,5 @@ internal static class FhirJsonValidation
         "bundle-reference");
 
     private static ResourceFindings FileProblem(string location, string message) =>
-        new(null, FileKey, null, [new ValidationIssue(ValidationSeverity.Error, location, message, null)]);
+        new(null, ResourceFindings.FileKey, null, [new ValidationIssue(ValidationSeverity.Error, location, message, null)]);
 }

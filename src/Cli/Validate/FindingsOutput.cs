@@ -29,7 +29,7 @@ internal static class FindingsOutput
         var hint = warnings > 0 && !warningsListed ? " (--warnings lists them)" : string.Empty;
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"{files.Count} file(s), {files.Sum(f => f.Resources.Count(r => r.Resource != "(file)"))} resource(s): {files.Sum(f => f.Errors)} error(s), {warnings} warning(s){hint}");
+            $"{files.Count} file(s), {files.Sum(f => f.ResourceCount)} resource(s): {files.Sum(f => f.Errors)} error(s), {warnings} warning(s){hint}");
     }
 
     /// <summary>Totals and a flat list of every issue (warnings included), for scripts.</summary>
@@ -42,7 +42,7 @@ internal static class FindingsOutput
         var summary = new JsonSummary(
             files.All(f => f.Errors == 0),
             files.Count,
-            files.Sum(f => f.Resources.Count(r => r.Resource != "(file)")),
+            files.Sum(f => f.ResourceCount),
             files.Sum(f => f.Errors),
             files.Sum(f => f.Warnings),
             findings);

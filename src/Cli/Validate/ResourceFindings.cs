@@ -7,6 +7,11 @@ namespace PrecisionMed.Cli.Validate;
 /// <param name="Resource">"ResourceType/id"; "(file)" for problems with the file's JSON or the Bundle around the entries.</param>
 internal sealed record ResourceFindings(int? Entry, string Resource, string? FullUrl, IReadOnlyList<ValidationIssue> Issues)
 {
+    public const string FileKey = "(file)";
+
+    /// <summary>False for the findings about the file itself.</summary>
+    public bool IsResource => Resource != FileKey;
+
     public int Errors => Issues.Count(i => i.Severity == ValidationSeverity.Error);
 
     public int Warnings => Issues.Count(i => i.Severity == ValidationSeverity.Warning);
@@ -21,4 +26,6 @@ internal sealed record FileFindings(string File, IReadOnlyList<ResourceFindings>
     public int Errors => Resources.Sum(r => r.Errors);
 
     public int Warnings => Resources.Sum(r => r.Warnings);
+
+    public int ResourceCount => Resources.Count(r => r.IsResource);
 }

@@ -62,7 +62,7 @@ internal sealed class ValidateRunner(ValidateOptions options, TextWriter stdout,
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return [new ResourceFindings(null, "(file)", null, [new ValidationIssue(ValidationSeverity.Error, "(file)", $"cannot be read: {ex.Message}", null)])];
+            return [new ResourceFindings(null, ResourceFindings.FileKey, null, [new ValidationIssue(ValidationSeverity.Error, "(file)", $"cannot be read: {ex.Message}", null)])];
         }
 
         return FhirJsonValidation.Validate(json, validator);

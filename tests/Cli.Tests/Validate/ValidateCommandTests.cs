@@ -23,14 +23,16 @@ public sealed class ValidateCommandTests : IDisposable
     private static string ClosedRegistry { get; } = $"http://127.0.0.1:{LoopbackPorts.Unused()}/";
 
     [Fact]
-    public async Task Validate_BrokenVariantAndGarbage_ExitsTwoNamingFileResourceAndRule()
+    public async Task Validate_BrokenVariantLoneResourceAndGarbage_ExitsTwoNamingFileResourceAndRule()
     {
         var ct = TestContext.Current.CancellationToken;
         var broken = await BrokenBundles.WriteVariantWithWrongCodeAsync(Path.Combine(_work.FullName, "broken.json"), ct);
         var garbage = Path.Combine(_work.FullName, "garbage.json");
         await File.WriteAllTextAsync(garbage, "{\"resourceType\": ", ct);
+        var lone = Path.Combine(_work.FullName, "observation.json");
+        await File.WriteAllTextAsync(lone, """{"resourceType":"Observation","id":"no-status","code":{"text":"x"}}""", ct);
 
-        var exit = await ValidateAsync(broken, garbage);
+        var exit = await ValidateAsync(broken, garbage, lone);
 
         Assert.Equal(ValidateRunner.ExitInvalid, exit);
         var lines = _stdout.ToString().Split(Environment.NewLine);
@@ -39,8 +41,9 @@ public sealed class ValidateCommandTests : IDisposable
         Assert.Contains("does not match pattern", variant, StringComparison.Ordinal);
         Assert.Contains("69548-6", variant, StringComparison.Ordinal);
         Assert.Contains(lines, l => l.StartsWith($"{garbage}: (file): error: (json) line ", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith($"{lone}: Observation/no-status: error: ", StringComparison.Ordinal) && l.Contains("status", StringComparison.Ordinal));
         Assert.DoesNotContain(lines, l => l.Contains(": warning: ", StringComparison.Ordinal));
-        Assert.Contains("pmed validate: 2 file(s), 6 resource(s): 2 error(s), ", _stdout.ToString(), StringComparison.Ordinal);
+        Assert.Contains("pmed validate: 3 file(s), 7 resource(s): ", _stdout.ToString(), StringComparison.Ordinal);
         Assert.Empty(_stderr.ToString());
     }
 
