@@ -36,7 +36,7 @@ public sealed class BundleValidationTests
                 "Observation/o1 Observation.hasMember[1].reference: 'urn:uuid:0b5a5b3e-0000-4000-8000-00000000dead' matches no entry's fullUrl",
                 "Observation/o1 Observation.derivedFrom[0].reference: '#nothing-contained-here' matches no contained resource",
             ],
-            report.UnresolvedReferences);
+            report.UnresolvedReferences.Select(r => r.ToString()));
         Assert.False(report.IsValid);
     }
 
@@ -50,7 +50,7 @@ public sealed class BundleValidationTests
                 "Observation/o1 Observation.hasMember[2].reference: 'http://other.example.org/fhir/Observation/elsewhere'",
                 "Observation/o1 Observation.derivedFrom[1].reference: 'Observation?identifier=abc'",
             ],
-            report.ExternalReferences);
+            report.ExternalReferences.Select(r => r.ToString()));
     }
 
     [Fact]

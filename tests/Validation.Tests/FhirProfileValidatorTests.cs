@@ -93,14 +93,15 @@ public sealed class FhirProfileValidatorTests
     }
 
     [Fact]
-    public void EnsureInstalled_EmptyFolder_ThrowsWithTheInstallHint()
+    public void Create_EmptyFolder_ThrowsNamingEachMissingPackage()
     {
         var folder = Directory.CreateTempSubdirectory("fhir-packages-").FullName;
         try
         {
-            var ex = Assert.Throws<FhirPackagesMissingException>(() => FhirPackageFolders.EnsureInstalled(folder));
+            var ex = Assert.Throws<FhirPackagesMissingException>(() => FhirProfileValidator.Create(folder));
 
-            Assert.Contains("run `npm ci` in tests/fhir-packages", ex.Message, StringComparison.Ordinal);
+            Assert.Contains(folder, ex.Message, StringComparison.Ordinal);
+            Assert.Contains("hl7.fhir.uv.genomics-reporting@3.0.0, hl7.fhir.uv.extensions.r4@5.3.0-ballot-tc1, hl7.terminology.r4@7.0.1", ex.Message, StringComparison.Ordinal);
         }
         finally
         {

@@ -61,7 +61,7 @@ public sealed class IgExampleValidationTests
         Assert.Empty(report.BundleErrors);
         Assert.NotEmpty(report.Entries);
         Assert.Equal(KnownEntryErrors.GetValueOrDefault(fileName, []), report.EntryErrors);
-        Assert.Equal(KnownUnresolvedReferences.GetValueOrDefault(fileName, []), report.UnresolvedReferences);
+        Assert.Equal(KnownUnresolvedReferences.GetValueOrDefault(fileName, []), report.UnresolvedReferences.Select(r => r.ToString()));
         Assert.Empty(report.ExternalReferences);
     }
 

@@ -10,6 +10,7 @@ internal sealed record ServiceEndpoint(string Service, Uri Url)
     public const string Fhir = "FHIR server";
     public const string Cosmos = "Cosmos DB";
     public const string Storage = "Storage";
+    public const string NpmRegistry = "npm registry";
 
     /// <summary>The URL as it may be shown: scheme, host, port and path; never a query (a SAS) or user info.</summary>
     public string SafeUrl => Url.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped);

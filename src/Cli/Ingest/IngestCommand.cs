@@ -1,10 +1,11 @@
 using System.CommandLine;
 using PrecisionMed.Cli.CommandLine;
+using PrecisionMed.Cli.Validate;
 using PrecisionMed.Core.Formats.Vcf;
 
 namespace PrecisionMed.Cli.Ingest;
 
-/// <summary><c>pmed ingest PATH... [--out DIR] [--fhir URL] [--lab ID] [--json] [--cosmos URL [--cosmos-key KEY]]</c> and the VCF policy flags.</summary>
+/// <summary><c>pmed ingest PATH... [--out DIR] [--fhir URL] [--lab ID] [--json] [--cosmos URL [--cosmos-key KEY]] [--validate [--packages DIR]]</c> and the VCF policy flags.</summary>
 internal static class IngestCommand
 {
     public static Command Create(TextWriter stdout, TextWriter stderr)
@@ -50,9 +51,17 @@ internal static class IngestCommand
             DefaultValueFactory = _ => VcfOptions.DefaultMaxReportableVariants,
         };
 
+        var validate = new Option<bool>("--validate")
+        {
+            Description = "Validate each bundle against FHIR R4 and the Genomics IG (as `pmed validate`) before it is posted; a file with an invalid bundle is not posted to --fhir and exits 2.",
+        };
+        var packages = ValidateCommand.PackagesOption();
+        var registry = ValidateCommand.RegistryOption();
+
         var command = new Command("ingest", "Ingest lab files end to end with the embedded defaults: detect, split, map, enrich, build FHIR bundles.")
         {
             paths, output, fhir, lab, json, cosmos, cosmosKey, database, build, source, sex, regions, genes, knownOnly, allFilters, maxVariants,
+            validate, packages, registry,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -66,6 +75,9 @@ internal static class IngestCommand
                 Cosmos = parse.GetValue(cosmos),
                 CosmosKey = parse.GetValue(cosmosKey) ?? Environment.GetEnvironmentVariable("PMED_COSMOS_KEY"),
                 Database = parse.GetValue(database)!,
+                Validate = parse.GetValue(validate),
+                Packages = parse.GetValue(packages),
+                Registry = parse.GetValue(registry)?.ToString(),
                 Vcf = new VcfOptions
                 {
                     GenomeBuild = parse.GetValue(build),
@@ -92,6 +104,13 @@ internal sealed record IngestOptions(IReadOnlyList<string> Paths, DirectoryInfo 
     public string? CosmosKey { get; init; }
 
     public string Database { get; init; } = "precisionmed";
+
+    /// <summary>Validate each bundle before it is written to FHIR (<c>--validate</c>); with the package folder and registry of <c>pmed validate</c>.</summary>
+    public bool Validate { get; init; }
+
+    public string? Packages { get; init; }
+
+    public string? Registry { get; init; }
 
     /// <summary>How VCF files are read and which of their variants are reported.</summary>
     public VcfOptions Vcf { get; init; } = new();

@@ -6,10 +6,13 @@ using Microsoft.Extensions.DependencyInjection;
 using PrecisionMed.Adapters;
 using PrecisionMed.Cli.CommandLine;
 using PrecisionMed.Cli.Knowledge;
+using PrecisionMed.Cli.Validate;
 using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Formats;
 using PrecisionMed.Core.Pipeline;
 using PrecisionMed.Core.Pipeline.Documents;
+using PrecisionMed.Validation;
+using PrecisionMed.Validation.Packages;
 
 namespace PrecisionMed.Cli.Ingest;
 
@@ -22,6 +25,7 @@ internal sealed class IngestRunner(IngestOptions options, TextWriter stdout, Tex
     public const int ExitOk = ExitCodes.Ok;
     public const int ExitUsage = ExitCodes.Usage;
     public const int ExitRejected = ExitCodes.Rejected;
+    public const int ExitUnreachable = ExitCodes.ServiceFailed;
 
     private static readonly JsonSerializerOptions BundleJson = new() { WriteIndented = true };
 
@@ -35,6 +39,33 @@ internal sealed class IngestRunner(IngestOptions options, TextWriter stdout, Tex
             return ExitUsage;
         }
 
+        FhirProfileValidator? validator = null;
+        if (options.Validate)
+        {
+            // Built before the first file: an install failure stops the run before anything is written.
+            if (ValidatorSetup.Registry(options.Registry, out var registryError) is not { } registry)
+            {
+                await stderr.WriteLineAsync($"pmed ingest: {registryError}");
+                return ExitUsage;
+            }
+
+            var packageRoot = ValidatorSetup.PackageRoot(options.Packages);
+            try
+            {
+                validator = await ValidatorSetup.CreateAsync(packageRoot, registry, stderr, cancellationToken);
+            }
+            catch (FhirPackageInstallException ex)
+            {
+                await stderr.WriteLineAsync($"pmed ingest: {ex.Message}");
+                return ExitUnreachable;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                await stderr.WriteLineAsync($"pmed ingest: cannot use the package folder {packageRoot}: {ex.Message}");
+                return ExitUsage;
+            }
+        }
+
         await using var services = BuildServices();
         var intake = services.GetRequiredService<LabFileIntake>();
         var writer = options.FhirUrl is null ? null : services.GetRequiredService<IFhirWriter>();
@@ -45,7 +76,7 @@ internal sealed class IngestRunner(IngestOptions options, TextWriter stdout, Tex
         for (var i = 0; i < files.Count; i++)
         {
             if (showProgress) await stderr.WriteAsync($"\r[{i + 1}/{files.Count}] {Path.GetFileName(files[i])}".PadRight(60));
-            results.Add(await IngestFileAsync(files[i], intake, writer, cancellationToken));
+            results.Add(await IngestFileAsync(files[i], intake, writer, validator, cancellationToken));
         }
 
         if (showProgress) await stderr.WriteLineAsync();
@@ -57,7 +88,8 @@ internal sealed class IngestRunner(IngestOptions options, TextWriter stdout, Tex
         return results.All(r => r.Status == "ingested") ? ExitOk : missing.Count > 0 ? ExitUsage : ExitRejected;
     }
 
-    private async Task<IngestResult> IngestFileAsync(string path, LabFileIntake intake, IFhirWriter? writer, CancellationToken cancellationToken)
+    private async Task<IngestResult> IngestFileAsync(
+        string path, LabFileIntake intake, IFhirWriter? writer, FhirProfileValidator? validator, CancellationToken cancellationToken)
     {
         OpenLabFile open = ct => Task.FromResult<Stream>(File.OpenRead(path));
         var name = Path.GetFileName(path);
@@ -69,6 +101,8 @@ internal sealed class IngestRunner(IngestOptions options, TextWriter stdout, Tex
             var skipped = new List<string>();
             var withdrawn = new List<string>();
             var recordCounts = new SortedDictionary<string, long>(StringComparer.Ordinal);
+            var invalidBundles = new List<string>();
+            var validationErrors = 0;
             for (var unit = 0; unit < plan.UnitCount; unit++)
             {
                 var provenance = new ReportProvenance(
@@ -76,30 +110,48 @@ internal sealed class IngestRunner(IngestOptions options, TextWriter stdout, Tex
                     File.GetLastWriteTimeUtc(path), PipelineOptions.CurrentVersion);
                 using var transaction = await intake.BuildUnitAsync(open, provenance, cancellationToken);
                 resources += transaction.ResourceCount;
+                var targets = transaction.Bundles
+                    .Select((_, part) => Path.Combine(options.Output.FullName, BundleFileName(name, unit, plan.UnitCount, part, transaction.Bundles.Count)))
+                    .ToList();
+                var bundleJson = transaction.Bundles.Select(b => b.ToJsonString(BundleJson)).ToList();
+                var unitWriter = writer;
+                if (validator is not null)
+                {
+                    var errors = await ValidateBundlesAsync(targets, bundleJson, validator);
+                    validationErrors += errors.Sum(e => e.Errors);
+                    invalidBundles.AddRange(errors.Where(e => e.Errors > 0).Select(e => Path.GetFileName(e.File)));
+
+                    // An invalid unit is written to --out for inspection but nothing of it reaches the FHIR server.
+                    if (errors.Any(e => e.Errors > 0)) unitWriter = null;
+                }
+
                 skipped.AddRange(transaction.Skipped.Select(s => plan.UnitCount > 1 ? $"report {unit + 1}: {s}" : s.ToString()));
                 foreach (var (outcome, count) in transaction.RecordCounts) recordCounts[outcome] = recordCounts.GetValueOrDefault(outcome) + count;
-                var previous = writer is null ? null : await ReportWithdrawals.PreviousProvenanceAsync(transaction, writer, cancellationToken);
-                if (writer is not null) await ReportAmendments.ApplyAsync(transaction, plan.ContentHash, previous, writer, cancellationToken);
-                if (writer is not null && await ReportWithdrawals.FindAsync(transaction, previous, writer, cancellationToken) is { } withdrawal)
+                var previous = unitWriter is null ? null : await ReportWithdrawals.PreviousProvenanceAsync(transaction, unitWriter, cancellationToken);
+                if (unitWriter is not null) await ReportAmendments.ApplyAsync(transaction, plan.ContentHash, previous, unitWriter, cancellationToken);
+                if (unitWriter is not null && await ReportWithdrawals.FindAsync(transaction, previous, unitWriter, cancellationToken) is { } withdrawal)
                 {
-                    await writer.WriteTransactionAsync(withdrawal.Bundle, cancellationToken);
+                    await unitWriter.WriteTransactionAsync(withdrawal.Bundle, cancellationToken);
                     withdrawn.AddRange(withdrawal.References);
                 }
 
                 for (var part = 0; part < transaction.Bundles.Count; part++)
                 {
-                    var bundle = transaction.Bundles[part];
-                    var target = Path.Combine(options.Output.FullName, BundleFileName(name, unit, plan.UnitCount, part, transaction.Bundles.Count));
-                    await File.WriteAllTextAsync(target, bundle.ToJsonString(BundleJson), cancellationToken);
-                    bundleFiles.Add(target);
-                    if (writer is not null) await writer.WriteTransactionAsync(bundle, cancellationToken);
+                    await File.WriteAllTextAsync(targets[part], bundleJson[part], cancellationToken);
+                    bundleFiles.Add(targets[part]);
+                    if (unitWriter is not null) await unitWriter.WriteTransactionAsync(transaction.Bundles[part], cancellationToken);
                 }
             }
 
-            return new IngestResult(path, Describe(plan.Format), plan.UnitCount, resources, "ingested", null, bundleFiles, skipped)
+            var invalid = invalidBundles.Count > 0;
+            return new IngestResult(
+                path, Describe(plan.Format), plan.UnitCount, resources, invalid ? "invalid" : "ingested",
+                invalid ? string.Create(CultureInfo.InvariantCulture, $"{validationErrors} validation error(s) in {string.Join(", ", invalidBundles)}") : null,
+                bundleFiles, skipped)
             {
                 Withdrawn = withdrawn,
                 RecordCounts = recordCounts.Count > 0 ? recordCounts : null,
+                ValidationErrors = validator is null ? null : validationErrors,
             };
         }
         catch (LabFileRejectedException ex)
@@ -114,6 +166,13 @@ internal sealed class IngestRunner(IngestOptions options, TextWriter stdout, Tex
         {
             return new IngestResult(path, null, 0, 0, "unreadable", ex.Message, [], []);
         }
+    }
+
+    private async Task<List<FileFindings>> ValidateBundlesAsync(List<string> targets, List<string> bundleJson, FhirProfileValidator validator)
+    {
+        var findings = targets.Select((target, part) => new FileFindings(target, FhirJsonValidation.Validate(bundleJson[part], validator))).ToList();
+        foreach (var line in findings.SelectMany(f => FindingsOutput.Lines(f, withWarnings: false))) await stderr.WriteLineAsync($"pmed ingest: {line}");
+        return findings;
     }
 
     private ServiceProvider BuildServices()
@@ -182,4 +241,7 @@ internal sealed record IngestResult(
 
     /// <summary>VCF: the data records by outcome (reported, outside-regions, ...) summed over the file's samples; null for other formats.</summary>
     public IReadOnlyDictionary<string, long>? RecordCounts { get; init; }
+
+    /// <summary>With <c>--validate</c>: the errors the validator found in the file's bundles; null without it.</summary>
+    public int? ValidationErrors { get; init; }
 }

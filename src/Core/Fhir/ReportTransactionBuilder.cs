@@ -168,6 +168,7 @@ public static class ReportTransactionBuilder
         var patient = (JsonObject)entry.Resource.DeepClone();
         patient.Remove("id"); // the EMR's Patient has its own id: found by identifier, not by ours
         StripServerMeta(patient);
+        DropGeneratedNarrative(patient);
         identity.EnsureOn(patient);
         return new JsonObject
         {
@@ -187,6 +188,7 @@ public static class ReportTransactionBuilder
         var resource = (JsonObject)entry.Resource.DeepClone();
         resource["id"] = id;
         StripServerMeta(resource);
+        DropGeneratedNarrative(resource);
         RewriteReferences(resource, index, newReferences);
         return Entry(resource, "PUT", $"{entry.ResourceType}/{id}");
     }
@@ -212,6 +214,15 @@ public static class ReportTransactionBuilder
         meta.Remove("versionId");
         meta.Remove("lastUpdated");
         if (meta.Count == 0) resource.Remove("meta");
+    }
+
+    // A generated narrative only renders the resource's data, and it names the lab's ids, which this copy no
+    // longer carries (the IG's own examples' generated tables are not even valid XHTML). Readers regenerate it;
+    // a narrative the lab wrote itself (status additional or extensions) is kept.
+    private static void DropGeneratedNarrative(JsonObject resource)
+    {
+        if (resource["text"] is JsonObject text && text["status"] is JsonValue status && status.TryGetValue<string>(out var value) && value == "generated")
+            resource.Remove("text");
     }
 
     internal static List<JsonObject> Chunk(List<JsonObject> patientEntries, List<JsonObject> putEntries, int maxEntries)

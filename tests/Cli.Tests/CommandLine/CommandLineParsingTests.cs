@@ -23,7 +23,8 @@ public sealed class CommandLineParsingTests
     [
         ["ingest", "samples", "more-samples", "--out", "out", "--fhir", "http://127.0.0.1:8080/", "--lab", "lab-a", "--json", "--cosmos", Url,
             "--cosmos-key", "KEY", "--database", "db", "--genome-build", "GRCh37", "--source-class", "somatic", "--sample-sex", "Male",
-            "--regions", Bed, "--gene", "BRCA2", "--gene", "APC", "--known-only", "--all-filters", "--max-variants", "50", "--verbose"],
+            "--regions", Bed, "--gene", "BRCA2", "--gene", "APC", "--known-only", "--all-filters", "--max-variants", "50", "--verbose",
+            "--validate", "--packages", "packages", "--registry", "http://127.0.0.1:4873/"],
         ["knowledge", "import", "clinvar", "variant_summary.txt.gz", "--cosmos", Url, "--cosmos-key", "KEY", "--database", "db", "--concurrency", "4"],
         ["status", "file-1", "--state", "failed", "--page-size", "10", "--continuation", "token", "--all", "--json", "--cosmos", Url,
             "--cosmos-key", "KEY", "--database", "db"],
@@ -33,6 +34,8 @@ public sealed class CommandLineParsingTests
         ["review", "list"],
         ["review", "release", "file-1", "--unit", "2"],
         ["review", "reject", "file-1", "--unit", "1", "--reason", "MRN belongs to another patient"],
+        ["validate", "out", "more-out", "--packages", "packages", "--registry", "http://127.0.0.1:4873/", "--warnings", "--json"],
+        ["validate", "out", "--quiet"],
     ];
 
     public static TheoryData<string[]> EveryOptionOfEveryCommand() => new(Examples);

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using PrecisionMed.Cli.Ingest;
 using PrecisionMed.Testing.Stack;
-using PrecisionMed.Testing.Validation;
+using PrecisionMed.Validation;
 using Xunit;
 
 namespace PrecisionMed.Cli.Tests.Ingest;
@@ -39,7 +39,7 @@ public sealed class IngestCommandTests(LocalStackFixture stack) : IDisposable
             // Every reference resolves inside the bundle, except a lab's own references to resources it
             // did not send (cgexample's Task.focus -> MedicationStatement), which are passed on as sent.
             var unresolved = BundleValidation.CheckReferences(json).UnresolvedReferences
-                .Where(u => !inputs.Contains('"' + u.Split('\'')[1] + '"', StringComparison.Ordinal)).ToList();
+                .Where(u => !inputs.Contains('"' + u.Reference + '"', StringComparison.Ordinal)).ToList();
             Assert.True(unresolved.Count == 0, $"{bundle.Name}: {string.Join("; ", unresolved)}");
         }
     }

@@ -56,6 +56,18 @@ public sealed class ReportTransactionBuilderTests
 
     [Theory]
     [MemberData(nameof(TestFiles.IgExamples), MemberType = typeof(TestFiles))]
+    public async Task Build_IgExample_GeneratedNarrativeDropped(string name)
+    {
+        var (bundle, unit) = await LoadAsync(name);
+        Assert.Contains(bundle.Entries, e => e.Resource["text"]?["status"]?.GetValue<string>() == "generated");
+
+        var transaction = ReportTransactionBuilder.Build(bundle, unit, Provenance());
+
+        Assert.DoesNotContain(transaction.Bundles.SelectMany(Entries), e => e["resource"]!["text"]?["status"]?.GetValue<string>() == "generated");
+    }
+
+    [Theory]
+    [MemberData(nameof(TestFiles.IgExamples), MemberType = typeof(TestFiles))]
     public async Task Build_IgExample_EveryReferenceToAnEntryPointsAtItsNewIdentity(string name)
     {
         var (bundle, unit) = await LoadAsync(name);

@@ -8,6 +8,7 @@ using PrecisionMed.Functions.Tests.Hosting;
 using PrecisionMed.Testing.Faults;
 using PrecisionMed.Testing.Stack;
 using PrecisionMed.Testing.Validation;
+using PrecisionMed.Validation;
 
 namespace PrecisionMed.Functions.Tests.EndToEnd;
 

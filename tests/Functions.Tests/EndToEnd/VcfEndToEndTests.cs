@@ -9,6 +9,7 @@ using PrecisionMed.Core.Pipeline.Ledger;
 using PrecisionMed.Functions.Tests.Hosting;
 using PrecisionMed.Testing.Stack;
 using PrecisionMed.Testing.Validation;
+using PrecisionMed.Validation;
 
 namespace PrecisionMed.Functions.Tests.EndToEnd;
 

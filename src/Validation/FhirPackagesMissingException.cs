@@ -1,6 +1,6 @@
-namespace PrecisionMed.Testing.Validation;
+namespace PrecisionMed.Validation;
 
-/// <summary>The npm FHIR packages the offline validator reads are not installed.</summary>
+/// <summary>The npm FHIR packages the offline validator reads are not in the folder it was given.</summary>
 public sealed class FhirPackagesMissingException : Exception
 {
     public FhirPackagesMissingException()

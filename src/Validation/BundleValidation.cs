@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace PrecisionMed.Testing.Validation;
+namespace PrecisionMed.Validation;
 
 /// <summary>
 /// Validates a bundle the way the offline validator can: each entry's resource on its own, and the bundle's
@@ -9,12 +9,12 @@ namespace PrecisionMed.Testing.Validation;
 /// </summary>
 public static class BundleValidation
 {
-    /// <summary>Validates every entry with <see cref="FhirProfileValidator.Shared"/> and checks references.</summary>
-    public static BundleValidationReport Validate(string bundleJson) => Validate(bundleJson, FhirProfileValidator.Shared);
-
     /// <summary>Validates every entry with <paramref name="validator"/> and checks references.</summary>
-    public static BundleValidationReport Validate(string bundleJson, FhirProfileValidator validator) =>
-        Run(bundleJson, validator);
+    public static BundleValidationReport Validate(string bundleJson, FhirProfileValidator validator)
+    {
+        ArgumentNullException.ThrowIfNull(validator);
+        return Run(bundleJson, validator);
+    }
 
     /// <summary>Checks the bundle's references only; <see cref="BundleValidationReport.Entries"/> stays empty.</summary>
     public static BundleValidationReport CheckReferences(string bundleJson) => Run(bundleJson, validator: null);
@@ -22,8 +22,8 @@ public static class BundleValidation
     private static BundleValidationReport Run(string bundleJson, FhirProfileValidator? validator)
     {
         var bundleErrors = new List<string>();
-        var unresolved = new List<string>();
-        var external = new List<string>();
+        var unresolved = new List<BundleReference>();
+        var external = new List<BundleReference>();
         var reports = new List<BundleEntryReport>();
 
         JsonDocument document;

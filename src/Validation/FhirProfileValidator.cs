@@ -6,13 +6,15 @@ using Hl7.Fhir.Serialization;
 using Hl7.Fhir.Specification.Source;
 using Hl7.Fhir.Specification.Terminology;
 using Hl7.Fhir.Utility;
+using PrecisionMed.Validation.Packages;
 
-namespace PrecisionMed.Testing.Validation;
+namespace PrecisionMed.Validation;
 
 /// <summary>
 /// Validates single FHIR R4 resources offline against their core type and the Genomics Reporting IG
-/// profiles, using the npm packages in tests/fhir-packages and the SDK's core specification zip.
-/// Build it once per test run (<see cref="Shared"/>): the first validations compile and cache schemas.
+/// profiles, using the IG's npm packages (<see cref="GenomicsIgPackages"/>) and the SDK's core specification zip.
+/// Build it once per run and reuse it: creating it indexes the packages (seconds), and the first validations
+/// compile and cache schemas.
 /// </summary>
 /// <remarks>
 /// Severity policy: Firely's errors and fatals are errors, its warnings are warnings, information is dropped.
@@ -30,9 +32,6 @@ public sealed class FhirProfileValidator
     private static readonly string[] IndexedFileMasks =
         ["StructureDefinition-*.json", "ValueSet-*.json", "CodeSystem-*.json", "NamingSystem-*.json"];
 
-    private static readonly Lazy<FhirProfileValidator> SharedInstance =
-        new(() => Create(FhirPackageFolders.FindNodeModules()), LazyThreadSafetyMode.ExecutionAndPublication);
-
     private readonly Validator _validator;
     private readonly FhirJsonDeserializer _deserializer = new(new DeserializerSettings());
 
@@ -42,24 +41,27 @@ public sealed class FhirProfileValidator
         CreationTime = creationTime;
     }
 
-    /// <summary>The instance for this test run, built on first use from tests/fhir-packages/node_modules.</summary>
-    public static FhirProfileValidator Shared => SharedInstance.Value;
-
     /// <summary>How long building the resolver and validator took (indexing of the packages and core zip included).</summary>
     public TimeSpan CreationTime { get; }
 
-    /// <summary>Builds a validator over the packages unpacked in <paramref name="nodeModules"/>.</summary>
-    public static FhirProfileValidator Create(string nodeModules)
+    /// <summary>
+    /// Builds a validator over the IG packages found in <paramref name="packageRoot"/> (see <see cref="FhirPackageFolder"/>);
+    /// throws <see cref="FhirPackagesMissingException"/> naming each package that is not there.
+    /// </summary>
+    public static FhirProfileValidator Create(string packageRoot) => Create(new FhirPackageFolder(packageRoot).FindAll(GenomicsIgPackages.All));
+
+    /// <summary>Builds a validator over unpacked packages, one folder each (holding package.json), in resolution order.</summary>
+    public static FhirProfileValidator Create(IReadOnlyList<string> packageFolders)
     {
-        FhirPackageFolders.EnsureInstalled(nodeModules);
+        ArgumentNullException.ThrowIfNull(packageFolders);
         var stopwatch = Stopwatch.StartNew();
 
         // No SnapshotSource: every StructureDefinition in the three packages ships with its snapshot, and
         // the core zip has them too. The IG packages come first, as for the IG publisher: the extensions and
         // terminology packages carry newer versions of some canonicals that R4 core also defines.
-        var packageSources = FhirPackageFolders.PackageNames
-            .Select(package => new DirectorySource(
-                Path.Combine(nodeModules, package),
+        var packageSources = packageFolders
+            .Select(folder => new DirectorySource(
+                folder,
                 new DirectorySourceSettings { IncludeSubDirectories = false, Masks = IndexedFileMasks }))
             .ToArray();
         var multi = new MultiResolver(packageSources);
@@ -84,27 +86,26 @@ public sealed class FhirProfileValidator
     /// </summary>
     public ValidationReport Validate(string resourceJson, string? profileUrl)
     {
-        var errors = new List<string>();
-        var warnings = new List<string>();
+        var issues = new List<ValidationIssue>();
 
-        var resource = Parse(resourceJson, errors, warnings);
+        var resource = Parse(resourceJson, issues);
         if (resource is null)
         {
-            return new ValidationReport(errors, warnings);
+            return new ValidationReport(issues);
         }
 
         var outcome = _validator.Validate(resource, profileUrl);
         foreach (var issue in outcome.Issue)
         {
-            AddValidationIssue(issue, errors, warnings);
+            AddValidationIssue(issue, issues);
         }
 
-        return new ValidationReport(errors, warnings);
+        return new ValidationReport(issues);
     }
 
     // Parse problems become errors (never exceptions); a resource that parsed with problems is still
     // validated, so profile errors are not hidden behind a structural one (some issues then show twice).
-    private Resource? Parse(string resourceJson, List<string> errors, List<string> warnings)
+    private Resource? Parse(string resourceJson, List<ValidationIssue> issues)
     {
         try
         {
@@ -114,7 +115,7 @@ public sealed class FhirProfileValidator
                     || !document.RootElement.TryGetProperty("resourceType", out var type)
                     || type.ValueKind != JsonValueKind.String)
                 {
-                    errors.Add("(json): not a FHIR resource: expected an object with a string 'resourceType'");
+                    issues.Add(JsonError("not a FHIR resource: expected an object with a string 'resourceType'"));
                     return null;
                 }
             }
@@ -122,44 +123,48 @@ public sealed class FhirProfileValidator
             _deserializer.TryDeserializeResource(resourceJson, out var resource, out var parseIssues);
             foreach (var issue in parseIssues)
             {
-                AddParseIssue(issue, errors, warnings);
+                AddParseIssue(issue, issues);
             }
 
-            if (resource is null && errors.Count == 0)
+            if (resource is null && !issues.Any(i => i.Severity == ValidationSeverity.Error))
             {
-                errors.Add("(json): the resource could not be read");
+                issues.Add(JsonError("the resource could not be read"));
             }
 
             return resource;
         }
         catch (JsonException ex)
         {
-            errors.Add($"(json) line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}: {ex.Message}");
+            issues.Add(new ValidationIssue(ValidationSeverity.Error, $"(json) line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}", ex.Message, null));
         }
         catch (InvalidOperationException ex)
         {
             // The SDK's reader throws this for shapes it does not expect (e.g. an array where an object belongs).
-            errors.Add($"(json): {ex.Message}");
+            issues.Add(JsonError(ex.Message));
         }
 
         return null;
     }
 
-    private static void AddParseIssue(CodedException issue, List<string> errors, List<string> warnings)
+    private static ValidationIssue JsonError(string message) => new(ValidationSeverity.Error, "(json)", message, null);
+
+    private static void AddParseIssue(CodedException issue, List<ValidationIssue> issues)
     {
         var (location, message, severity) = issue is ExtendedCodedException extended
             ? (Describe(extended), extended.BaseErrorMessage, extended.IssueSeverity)
             : ("(json)", issue.Message, OperationOutcome.IssueSeverity.Error);
-        var text = $"{location}: {message} [{issue.ErrorCode}]";
-        if (severity is OperationOutcome.IssueSeverity.Error or OperationOutcome.IssueSeverity.Fatal)
+        if (Severity(severity) is { } kept)
         {
-            errors.Add(text);
-        }
-        else if (severity is OperationOutcome.IssueSeverity.Warning)
-        {
-            warnings.Add(text);
+            issues.Add(new ValidationIssue(kept, location, message, issue.ErrorCode));
         }
     }
+
+    private static ValidationSeverity? Severity(OperationOutcome.IssueSeverity? severity) => severity switch
+    {
+        OperationOutcome.IssueSeverity.Fatal or OperationOutcome.IssueSeverity.Error => ValidationSeverity.Error,
+        OperationOutcome.IssueSeverity.Warning => ValidationSeverity.Warning,
+        _ => null,
+    };
 
     private static string Describe(ExtendedCodedException issue)
     {
@@ -167,22 +172,16 @@ public sealed class FhirProfileValidator
         return issue.LineNumber is { } line ? $"{path} (line {line}, column {issue.Position})" : path;
     }
 
-    private static void AddValidationIssue(OperationOutcome.IssueComponent issue, List<string> errors, List<string> warnings)
+    private static void AddValidationIssue(OperationOutcome.IssueComponent issue, List<ValidationIssue> issues)
     {
+        if (Severity(issue.Severity) is not { } severity)
+        {
+            return;
+        }
+
         var location = issue.Expression.FirstOrDefault() ?? issue.Location.FirstOrDefault() ?? "(resource)";
         var code = issue.Details?.Coding.FirstOrDefault()?.Code;
         var message = issue.Details?.Text ?? issue.Diagnostics ?? "(no message)";
-        var text = $"{location}: {message} [{code}]";
-        switch (issue.Severity)
-        {
-            case OperationOutcome.IssueSeverity.Fatal or OperationOutcome.IssueSeverity.Error:
-                errors.Add(text);
-                break;
-            case OperationOutcome.IssueSeverity.Warning:
-                warnings.Add(text);
-                break;
-            default:
-                break;
-        }
+        issues.Add(new ValidationIssue(severity, location, message, code));
     }
 }

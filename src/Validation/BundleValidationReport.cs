@@ -1,4 +1,4 @@
-namespace PrecisionMed.Testing.Validation;
+namespace PrecisionMed.Validation;
 
 /// <summary>The report for one bundle entry's resource, validated on its own.</summary>
 /// <param name="Index">The entry's position in Bundle.entry.</param>
@@ -7,23 +7,21 @@ namespace PrecisionMed.Testing.Validation;
 public sealed record BundleEntryReport(int Index, string Key, string? FullUrl, ValidationReport Report);
 
 /// <summary>
-/// The outcome of <see cref="BundleValidation.Validate(string)"/>: one report per entry, problems with the bundle's
+/// The outcome of <see cref="BundleValidation.Validate(string, FhirProfileValidator)"/>: one report per entry, problems with the bundle's
 /// own JSON, references that should resolve inside the bundle but do not, and references that point outside it.
 /// </summary>
 /// <param name="Entries">One report per entry that holds a resource, in entry order.</param>
 /// <param name="BundleErrors">Problems with the bundle itself (unreadable JSON, not a Bundle, an entry that is not an object).</param>
-/// <param name="UnresolvedReferences">
-/// "Key path: 'reference' ..." for each relative, urn:uuid:/urn:oid: or #contained reference with no target.
-/// </param>
+/// <param name="UnresolvedReferences">Each relative, urn:uuid:/urn:oid: or #contained reference with no target.</param>
 /// <param name="ExternalReferences">
-/// "Key path: 'reference'" for each absolute or conditional reference that matches no entry's fullUrl: not an
-/// error here, since whether a reference may leave the bundle is the caller's decision.
+/// Each absolute or conditional reference that matches no entry's fullUrl: not an error here, since whether a
+/// reference may leave the bundle is the caller's decision.
 /// </param>
 public sealed record BundleValidationReport(
     IReadOnlyList<BundleEntryReport> Entries,
     IReadOnlyList<string> BundleErrors,
-    IReadOnlyList<string> UnresolvedReferences,
-    IReadOnlyList<string> ExternalReferences)
+    IReadOnlyList<BundleReference> UnresolvedReferences,
+    IReadOnlyList<BundleReference> ExternalReferences)
 {
     /// <summary>True when the bundle reads, every entry is valid and every in-bundle reference resolves.</summary>
     public bool IsValid => BundleErrors.Count == 0 && UnresolvedReferences.Count == 0 && Entries.All(e => e.Report.IsValid);

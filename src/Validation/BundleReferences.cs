@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace PrecisionMed.Testing.Validation;
+namespace PrecisionMed.Validation;
 
 /// <summary>
 /// Resolves every Reference.reference string of a bundle's entries against the bundle itself:
@@ -11,7 +11,7 @@ internal static class BundleReferences
 {
     private const string HistorySegment = "/_history/";
 
-    public static void Check(IReadOnlyList<BundleEntry> entries, List<string> unresolved, List<string> external)
+    public static void Check(IReadOnlyList<BundleEntry> entries, List<BundleReference> unresolved, List<BundleReference> external)
     {
         var fullUrls = entries.Select(e => e.FullUrl).OfType<string>().ToHashSet(StringComparer.Ordinal);
         var typeAndIds = entries
@@ -25,58 +25,40 @@ internal static class BundleReferences
             foreach (var (path, reference) in References(entry.Resource, entry.ResourceType ?? "(resource)"))
             {
                 var outcome = Resolve(reference, fullUrls, typeAndIds, containedIds);
-                if (outcome is Outcome.External)
+                if (outcome is ReferenceOutcome.External)
                 {
-                    external.Add($"{entry.Key} {path}: '{reference}'");
+                    external.Add(new BundleReference(entry.Index, entry.Key, path, reference, outcome));
                 }
-                else if (outcome is not Outcome.Resolved)
+                else if (outcome is not ReferenceOutcome.Resolved)
                 {
-                    unresolved.Add($"{entry.Key} {path}: '{reference}' {Describe(outcome)}");
+                    unresolved.Add(new BundleReference(entry.Index, entry.Key, path, reference, outcome));
                 }
             }
         }
     }
 
-    private enum Outcome
-    {
-        Resolved,
-        External,
-        NoContained,
-        NoFullUrl,
-        NoEntry,
-        Malformed,
-    }
-
-    private static string Describe(Outcome outcome) => outcome switch
-    {
-        Outcome.NoContained => "matches no contained resource",
-        Outcome.NoFullUrl => "matches no entry's fullUrl",
-        Outcome.NoEntry => "matches no entry's resource type and id",
-        _ => "is not a resolvable reference (expected #id, urn:uuid:, an absolute URL or Type/id)",
-    };
-
-    private static Outcome Resolve(string reference, HashSet<string> fullUrls, HashSet<string> typeAndIds, HashSet<string> containedIds)
+    private static ReferenceOutcome Resolve(string reference, HashSet<string> fullUrls, HashSet<string> typeAndIds, HashSet<string> containedIds)
     {
         if (reference.StartsWith('#'))
         {
             // "#" alone points at the container resource itself (from inside a contained resource).
-            return reference.Length == 1 || containedIds.Contains(reference[1..]) ? Outcome.Resolved : Outcome.NoContained;
+            return reference.Length == 1 || containedIds.Contains(reference[1..]) ? ReferenceOutcome.Resolved : ReferenceOutcome.NoContained;
         }
 
         if (reference.StartsWith("urn:uuid:", StringComparison.Ordinal) || reference.StartsWith("urn:oid:", StringComparison.Ordinal))
         {
-            return fullUrls.Contains(reference) ? Outcome.Resolved : Outcome.NoFullUrl;
+            return fullUrls.Contains(reference) ? ReferenceOutcome.Resolved : ReferenceOutcome.NoFullUrl;
         }
 
         if (fullUrls.Contains(reference))
         {
-            return Outcome.Resolved;
+            return ReferenceOutcome.Resolved;
         }
 
         if (Uri.TryCreate(reference, UriKind.Absolute, out _) || reference.Contains('?', StringComparison.Ordinal))
         {
             // Another server's resource, or a conditional reference that a transaction resolves: callers decide.
-            return Outcome.External;
+            return ReferenceOutcome.External;
         }
 
         var history = reference.IndexOf(HistorySegment, StringComparison.Ordinal);
@@ -84,10 +66,10 @@ internal static class BundleReferences
         var slash = typeAndId.IndexOf('/', StringComparison.Ordinal);
         if (slash <= 0 || slash == typeAndId.Length - 1 || typeAndId.IndexOf('/', slash + 1) >= 0 || !char.IsUpper(typeAndId[0]))
         {
-            return Outcome.Malformed;
+            return ReferenceOutcome.Malformed;
         }
 
-        return typeAndIds.Contains(typeAndId) ? Outcome.Resolved : Outcome.NoEntry;
+        return typeAndIds.Contains(typeAndId) ? ReferenceOutcome.Resolved : ReferenceOutcome.NoEntry;
     }
 
     private static HashSet<string> ContainedIds(JsonElement resource)

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace PrecisionMed.Testing.Validation;
+namespace PrecisionMed.Validation;
 
 /// <summary>One Bundle.entry that holds a resource, as read from the bundle's JSON.</summary>
 internal sealed record BundleEntry(int Index, string? FullUrl, string? ResourceType, string? Id, JsonElement Resource)
