@@ -49,8 +49,8 @@ public static class AdaptersServiceCollectionExtensions
         {
             services.AddSingleton(sp =>
             {
-                var topic = Settings<NotificationOptions>(sp);
-                return new ServiceBusClient(topic.ServiceBusNamespace, AzureCredentials.For(topic.ClientId));
+                var notifications = Settings<NotificationOptions>(sp);
+                return new ServiceBusClient(notifications.ServiceBusNamespace, AzureCredentials.For(notifications.ClientId));
             });
             services.AddSingleton<IResultNotifier>(sp =>
                 new ServiceBusResultNotifier(sp.GetRequiredService<ServiceBusClient>().CreateSender(Settings<NotificationOptions>(sp).Topic)));

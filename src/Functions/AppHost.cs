@@ -8,16 +8,14 @@ namespace PrecisionMed.Functions;
 
 /// <summary>
 /// The function app's composition, the one code path from <c>Program.cs</c>: the pipeline with every setting bound and
-/// checked at start, and OpenTelemetry. Tests build the worker host through it too.
+/// checked at start, and OpenTelemetry. Tests build the worker host through it too, with the container checking every
+/// registration and scope (<c>ValidateOnBuild</c>, <c>ValidateScopes</c>), which the app leaves at the host's defaults.
 /// </summary>
 public static class AppHost
 {
     public static void Configure(FunctionsApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-
-        // A registration that cannot be constructed stops the app at start, not at the first message that needs it.
-        builder.ConfigureContainer(new DefaultServiceProviderFactory(new ServiceProviderOptions { ValidateOnBuild = true }));
         builder.Services.AddPrecisionMedApp(builder.Configuration);
         builder.Services.AddOpenTelemetry()
             .UseFunctionsWorkerDefaults()

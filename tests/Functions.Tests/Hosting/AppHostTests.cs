@@ -126,8 +126,7 @@ public sealed class AppHostTests(LocalStackFixture stack)
         var settingsClasses = new[] { typeof(PipelineOptions).Assembly, typeof(AppConnections).Assembly }
             .SelectMany(a => a.GetExportedTypes())
             .Where(t => t.Name.EndsWith("Options", StringComparison.Ordinal)
-                        && t.GetField("SectionName", BindingFlags.Public | BindingFlags.Static) is not null
-                        || t.GetField("ConnectionName", BindingFlags.Public | BindingFlags.Static) is not null)
+                        && (t.GetField("SectionName", BindingFlags.Public | BindingFlags.Static) ?? t.GetField("ConnectionName", BindingFlags.Public | BindingFlags.Static)) is not null)
             .ToList();
 
         Assert.True(settingsClasses.Count >= 8, string.Join(", ", settingsClasses.Select(t => t.Name)));
