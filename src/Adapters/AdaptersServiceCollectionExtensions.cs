@@ -5,9 +5,11 @@ using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using PrecisionMed.Adapters.Cosmos;
 using PrecisionMed.Adapters.Fhir;
 using PrecisionMed.Adapters.Notifications;
+using PrecisionMed.Adapters.Settings;
 using PrecisionMed.Adapters.Storage;
 using PrecisionMed.Core.Knowledge;
 using PrecisionMed.Core.Pipeline;
@@ -20,16 +22,16 @@ public static class AdaptersServiceCollectionExtensions
 {
     /// <summary>
     /// The Azure adapters for the pipeline's ports: Blob Storage, Storage Queue, Cosmos DB ledger and
-    /// the FHIR service. Settings are read when a client is first needed, and a missing one fails
-    /// with the name of the setting to add.
+    /// the FHIR service, their settings bound and checked at start. A client is created when first needed; one whose
+    /// setting is missing fails then with the name of the setting to add (hosts require theirs at start instead:
+    /// <see cref="AppServiceCollectionExtensions.AddPrecisionMedApp"/>).
     /// </summary>
     public static IServiceCollection AddPrecisionMedAdapters(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddLabStorage(configuration);
         services.AddCosmosLedger(configuration);
-        var knowledgeSection = configuration.GetSection(KnowledgeOptions.SectionName);
-        services.Configure<KnowledgeOptions>(knowledgeSection);
-        if ((knowledgeSection.Get<KnowledgeOptions>() ?? new KnowledgeOptions()).UsesCosmos) services.AddCosmosKnowledgeStore(configuration);
+        services.AddSettings<KnowledgeOptions>(configuration.GetSection(KnowledgeOptions.SectionName));
+        if (AppServiceCollectionExtensions.UsesCosmosKnowledgeStore(configuration)) services.AddCosmosKnowledgeStore(configuration);
         services.AddFhirHttpWriter(configuration);
         services.AddResultNotifier(configuration);
         return services;
@@ -41,17 +43,23 @@ public static class AdaptersServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddResultNotifier(this IServiceCollection services, IConfiguration configuration)
     {
-        var options = configuration.GetSection(NotificationOptions.SectionName).Get<NotificationOptions>() ?? new NotificationOptions();
-        if (options.ServiceBusNamespace is { Length: > 0 } fullyQualifiedNamespace)
+        services.AddSettings<NotificationOptions>(configuration.GetSection(NotificationOptions.SectionName));
+        // Which notifier is registered depends on this one setting, so it is read before the options are bound.
+        if (!string.IsNullOrWhiteSpace(configuration[$"{NotificationOptions.SectionName}:{nameof(NotificationOptions.ServiceBusNamespace)}"]))
         {
-            services.AddSingleton(_ => new ServiceBusClient(fullyQualifiedNamespace, AzureCredentials.For(options.ClientId)));
+            services.AddSingleton(sp =>
+            {
+                var notifications = Settings<NotificationOptions>(sp);
+                return new ServiceBusClient(notifications.ServiceBusNamespace, AzureCredentials.For(notifications.ClientId));
+            });
             services.AddSingleton<IResultNotifier>(sp =>
-                new ServiceBusResultNotifier(sp.GetRequiredService<ServiceBusClient>().CreateSender(options.Topic)));
+                new ServiceBusResultNotifier(sp.GetRequiredService<ServiceBusClient>().CreateSender(Settings<NotificationOptions>(sp).Topic)));
             return services;
         }
 
         services.AddSingleton<IResultNotifier>(sp =>
         {
+            var options = Settings<NotificationOptions>(sp);
             var storage = sp.GetRequiredService<LabStorageOptions>();
             var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None };
             var queue = storage.ConnectionString is { Length: > 0 } connection
@@ -66,7 +74,13 @@ public static class AdaptersServiceCollectionExtensions
 
     public static IServiceCollection AddLabStorage(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton(_ => ReadLabStorageOptions(configuration));
+        var section = configuration.GetSection(LabStorageOptions.ConnectionName);
+        // "LabStorage" itself holds the connection string (the Functions host's convention), which binding does not read.
+        services.AddSettings<LabStorageOptions>(section, options =>
+        {
+            if (section.Value is { Length: > 0 } connectionString) options.ConnectionString = connectionString;
+        });
+        services.TryAddSingleton(Settings<LabStorageOptions>);
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<LabStorageOptions>();
@@ -111,7 +125,8 @@ public static class AdaptersServiceCollectionExtensions
 
     private static void AddCosmosClient(this IServiceCollection services, IConfiguration configuration)
     {
-        services.TryAddSingleton(_ => configuration.GetSection(CosmosOptions.SectionName).Get<CosmosOptions>() ?? new CosmosOptions());
+        services.AddSettings<CosmosOptions>(configuration.GetSection(CosmosOptions.SectionName));
+        services.TryAddSingleton(Settings<CosmosOptions>);
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<CosmosOptions>();
@@ -130,39 +145,41 @@ public static class AdaptersServiceCollectionExtensions
 
     public static IServiceCollection AddFhirHttpWriter(this IServiceCollection services, IConfiguration configuration)
     {
-        var options = configuration.GetSection(FhirOptions.SectionName).Get<FhirOptions>() ?? new FhirOptions();
-        services.AddSingleton(options);
-        var client = services.AddHttpClient<IFhirWriter, FhirHttpWriter>(http =>
+        services.AddSettings<FhirOptions>(configuration.GetSection(FhirOptions.SectionName));
+        services.TryAddSingleton(Settings<FhirOptions>);
+        var client = services.AddHttpClient<IFhirWriter, FhirHttpWriter>((sp, http) =>
         {
-            var baseUrl = Required(options.BaseUrl, "Fhir__BaseUrl").ToString();
+            var baseUrl = Required(sp.GetRequiredService<FhirOptions>().BaseUrl, "Fhir__BaseUrl").ToString();
             http.BaseAddress = new Uri(baseUrl.EndsWith('/') ? baseUrl : baseUrl + "/");
             http.Timeout = Timeout.InfiniteTimeSpan; // the resilience pipeline owns timeouts
         });
-        if (options.UseManagedIdentity)
+        // Whether the token handler is in the pipeline at all is decided here, before the options are bound.
+        if (bool.TryParse(configuration[$"{FhirOptions.SectionName}:{nameof(FhirOptions.UseManagedIdentity)}"], out var managedIdentity) && managedIdentity)
         {
-            client.AddHttpMessageHandler(() => new EntraTokenHandler(
-                AzureCredentials.For(options.ClientId),
-                Required(options.BaseUrl, "Fhir__BaseUrl").ToString().TrimEnd('/') + "/.default"));
+            client.AddHttpMessageHandler(sp =>
+            {
+                var options = sp.GetRequiredService<FhirOptions>();
+                return new EntraTokenHandler(AzureCredentials.For(options.ClientId), Required(options.BaseUrl, "Fhir__BaseUrl").ToString().TrimEnd('/') + "/.default");
+            });
         }
 
         // One limiter and meter per app: every FHIR request of the instance shares the concurrency budget.
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => new AdaptiveConcurrencyLimiter(Math.Max(options.MaxConcurrency, 1), queueLimit: 1000, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new AdaptiveConcurrencyLimiter(sp.GetRequiredService<FhirOptions>().MaxConcurrency, queueLimit: 1000, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<FhirMetrics>();
         client.AddResilienceHandler("fhir", (pipeline, context) => FhirResilience.Configure(
-            pipeline, options, context.ServiceProvider.GetRequiredService<AdaptiveConcurrencyLimiter>(), context.ServiceProvider.GetRequiredService<FhirMetrics>()));
+            pipeline,
+            context.ServiceProvider.GetRequiredService<FhirOptions>(),
+            context.ServiceProvider.GetRequiredService<AdaptiveConcurrencyLimiter>(),
+            context.ServiceProvider.GetRequiredService<FhirMetrics>()));
         client.AddHttpMessageHandler(sp => new FhirAttemptObserver(sp.GetRequiredService<AdaptiveConcurrencyLimiter>(), sp.GetRequiredService<FhirMetrics>()));
         return services;
     }
 
-    private static LabStorageOptions ReadLabStorageOptions(IConfiguration configuration)
-    {
-        var section = configuration.GetSection(LabStorageOptions.ConnectionName);
-        var options = section.Get<LabStorageOptions>() ?? new LabStorageOptions();
-        if (section.Value is { Length: > 0 } connectionString) options.ConnectionString = connectionString;
-        return options;
-    }
+    /// <summary>The bound settings, checked (a malformed one throws here with its name if the host did not check at start).</summary>
+    private static TOptions Settings<TOptions>(IServiceProvider services) where TOptions : class =>
+        services.GetRequiredService<IOptions<TOptions>>().Value;
 
     private static Uri Required(Uri? value, string setting) =>
         value ?? throw new InvalidOperationException($"The app setting {setting} is not set.");

@@ -1,3 +1,6 @@
+using System.ComponentModel.DataAnnotations;
+using PrecisionMed.Adapters.Settings;
+
 namespace PrecisionMed.Adapters.Cosmos;
 
 /// <summary>Cosmos DB (section <c>Cosmos</c>): the ledger and the knowledge store.</summary>
@@ -5,9 +8,16 @@ public sealed class CosmosOptions
 {
     public const string SectionName = "Cosmos";
 
+    [HttpUrl]
     public Uri? Endpoint { get; set; }
+
+    [Required]
     public string Database { get; set; } = "precisionmed";
+
+    [Required]
     public string LedgerContainer { get; set; } = "ledger";
+
+    [Required]
     public string KnowledgeContainer { get; set; } = "knowledge";
 
     /// <summary>The user-assigned managed identity's client id (Azure). Cosmos local auth is off there.</summary>

@@ -1,3 +1,6 @@
+using System.ComponentModel.DataAnnotations;
+using PrecisionMed.Adapters.Settings;
+
 namespace PrecisionMed.Adapters.Notifications;
 
 /// <summary>
@@ -10,10 +13,14 @@ public sealed class NotificationOptions
     public const string SectionName = "Notifications";
 
     /// <summary>The namespace's host name, e.g. <c>pmed-sb.servicebus.windows.net</c>.</summary>
+    [RegularExpression(@"^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$",
+        ErrorMessage = "{0} must be the namespace's host name, e.g. pmed-sb.servicebus.windows.net (no scheme, no path)")]
     public string? ServiceBusNamespace { get; set; }
 
+    [Required]
     public string Topic { get; set; } = "genomic-results";
 
+    [QueueName]
     public string QueueName { get; set; } = "genomic-results";
 
     /// <summary>The user-assigned managed identity's client id for Service Bus (Azure Service Bus Data Sender on the topic).</summary>

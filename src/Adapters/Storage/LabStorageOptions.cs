@@ -1,3 +1,5 @@
+using PrecisionMed.Adapters.Settings;
+
 namespace PrecisionMed.Adapters.Storage;
 
 /// <summary>
@@ -11,11 +13,15 @@ public sealed class LabStorageOptions
     public const string ConnectionName = "LabStorage";
 
     public string? ConnectionString { get; set; }
+    [HttpUrl]
     public Uri? BlobServiceUri { get; set; }
+
+    [HttpUrl]
     public Uri? QueueServiceUri { get; set; }
     public string? ClientId { get; set; }
 
     /// <summary>The work queue (<c>lab-reports</c>); its poison queue is the same name + <c>-poison</c>.</summary>
+    [QueueName]
     public string WorkQueueName { get; set; } = "lab-reports";
 
     /// <summary>Create containers and queues when missing: for local stacks; in Azure the Bicep does it.</summary>

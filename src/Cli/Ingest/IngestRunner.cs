@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using PrecisionMed.Adapters;
 using PrecisionMed.Cli.CommandLine;
@@ -9,6 +8,7 @@ using PrecisionMed.Cli.Knowledge;
 using PrecisionMed.Cli.Validate;
 using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Formats;
+using PrecisionMed.Core.Formats.Vcf;
 using PrecisionMed.Core.Pipeline;
 using PrecisionMed.Core.Pipeline.Documents;
 using PrecisionMed.Validation;
@@ -67,6 +67,12 @@ internal sealed class IngestRunner(IngestOptions options, TextWriter stdout, Tex
         }
 
         await using var services = BuildServices();
+        if (AppServices.SettingsProblem(services) is { } problem)
+        {
+            await stderr.WriteLineAsync($"pmed ingest: {problem}");
+            return ExitUsage;
+        }
+
         var intake = services.GetRequiredService<LabFileIntake>();
         var writer = options.FhirUrl is null ? null : services.GetRequiredService<IFhirWriter>();
         options.Output.Create();
@@ -175,20 +181,34 @@ internal sealed class IngestRunner(IngestOptions options, TextWriter stdout, Tex
         return findings;
     }
 
-    private ServiceProvider BuildServices()
-    {
-        var settings = options.Cosmos is null ? [] : CosmosSettings.For(options.Cosmos, options.CosmosKey, options.Database);
-        if (options.FhirUrl is not null) settings["Fhir:BaseUrl"] = options.FhirUrl.ToString();
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        var services = new ServiceCollection();
-        services.AddSingleton<IReportDocumentStore>(new FolderDocumentStore(options.Output));
-        services.AddPrecisionMedPipeline();
-        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options.Vcf));
-        if (options.FhirUrl is not null) services.AddFhirHttpWriter(configuration);
+    /// <summary>The function app's services; documents too large to inline go to the output folder, not to lab storage.</summary>
+    private ServiceProvider BuildServices() =>
+        AppServices.Build(Settings(), AppConnections.None, services => services.AddSingleton<IReportDocumentStore>(new FolderDocumentStore(options.Output)));
 
-        // The embedded seed unless a Cosmos DB account is given.
-        if (options.Cosmos is not null) services.AddCosmosKnowledgeStore(configuration);
-        return services.BuildServiceProvider();
+    /// <summary>The flags as the app's settings. The embedded knowledge seed unless a Cosmos DB account is given.</summary>
+    private Dictionary<string, string?> Settings()
+    {
+        var settings = options.Cosmos is null
+            ? new Dictionary<string, string?> { ["Knowledge:Store"] = "Embedded" }
+            : CosmosSettings.For(options.Cosmos, options.CosmosKey, options.Database);
+        if (options.FhirUrl is not null) settings["Fhir:BaseUrl"] = options.FhirUrl.ToString();
+        foreach (var (key, value) in VcfSettings(options.Vcf)) settings[key] = value;
+        return settings;
+    }
+
+    /// <summary>The VCF flags as <c>Vcf:*</c> settings; those a flag leaves unset (build, regions, genes) the environment may give.</summary>
+    private static IEnumerable<KeyValuePair<string, string?>> VcfSettings(VcfOptions vcf)
+    {
+        const string Vcf = VcfOptions.SectionName + ":";
+        if (vcf.GenomeBuild is { } build) yield return new(Vcf + nameof(VcfOptions.GenomeBuild), build);
+        if (vcf.RegionsBed is { } regions) yield return new(Vcf + nameof(VcfOptions.RegionsBed), regions);
+        for (var i = 0; i < vcf.Genes.Count; i++)
+            yield return new(string.Create(CultureInfo.InvariantCulture, $"{Vcf}{nameof(VcfOptions.Genes)}:{i}"), vcf.Genes[i]);
+        yield return new(Vcf + nameof(VcfOptions.GenomicSourceClass), vcf.GenomicSourceClass);
+        yield return new(Vcf + nameof(VcfOptions.SampleSex), vcf.SampleSex.ToString());
+        yield return new(Vcf + nameof(VcfOptions.OnlyKnownVariants), vcf.OnlyKnownVariants.ToString());
+        yield return new(Vcf + nameof(VcfOptions.RequirePassFilter), vcf.RequirePassFilter.ToString());
+        yield return new(Vcf + nameof(VcfOptions.MaxReportableVariants), vcf.MaxReportableVariants.ToString(CultureInfo.InvariantCulture));
     }
 
     private static List<string> ExpandPaths(IReadOnlyList<string> paths, out List<string> missing)

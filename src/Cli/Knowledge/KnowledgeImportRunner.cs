@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using PrecisionMed.Adapters;
 using PrecisionMed.Cli.CommandLine;
@@ -31,6 +30,12 @@ internal sealed class KnowledgeImportRunner(KnowledgeImportOptions options, Text
         }
 
         await using var services = BuildServices();
+        if (AppServices.SettingsProblem(services) is { } settingsProblem)
+        {
+            await stderr.WriteLineAsync($"pmed knowledge import: {settingsProblem}");
+            return ExitUsage;
+        }
+
         var store = services.GetRequiredService<IKnowledgeStore>();
         var writer = services.GetRequiredService<IKnowledgeWriter>();
         var importer = new KnowledgeImporter(store, writer);
@@ -56,18 +61,18 @@ internal sealed class KnowledgeImportRunner(KnowledgeImportOptions options, Text
         return result.Diagnostics.Count > 0 ? ExitDiagnostics : ExitOk;
     }
 
+    /// <summary>The function app's services with its knowledge store: on Cosmos DB, or for a dry run in memory.</summary>
     private ServiceProvider BuildServices()
     {
-        var services = new ServiceCollection();
-        if (options.Cosmos is null)
-        {
-            var memory = new InMemoryKnowledgeStore();
-            services.AddSingleton<IKnowledgeStore>(memory).AddSingleton<IKnowledgeWriter>(memory);
-            return services.BuildServiceProvider();
-        }
+        if (options.Cosmos is not null)
+            return AppServices.Build(CosmosSettings.For(options.Cosmos, options.CosmosKey, options.Database), AppConnections.Cosmos);
 
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(CosmosSettings.For(options.Cosmos, options.CosmosKey, options.Database)).Build();
-        return services.AddCosmosKnowledgeStore(configuration).BuildServiceProvider();
+        // Embedded, whatever the environment says: a dry run must not write to a store the environment points at.
+        var memory = new InMemoryKnowledgeStore();
+        return AppServices.Build(
+            new Dictionary<string, string?> { ["Knowledge:Store"] = "Embedded" },
+            AppConnections.None,
+            services => services.AddSingleton<IKnowledgeStore>(memory).AddSingleton<IKnowledgeWriter>(memory));
     }
 }
 

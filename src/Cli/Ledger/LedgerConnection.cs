@@ -1,10 +1,6 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using PrecisionMed.Adapters;
 using PrecisionMed.Cli.Knowledge;
-using PrecisionMed.Core.Pipeline;
 
 namespace PrecisionMed.Cli.Ledger;
 
@@ -12,6 +8,7 @@ namespace PrecisionMed.Cli.Ledger;
 /// Where <c>pmed status</c> and <c>pmed replay</c> find the app's ledger and work queue, in the same shape as
 /// <c>pmed knowledge import</c>: <c>--cosmos URL</c> with <c>--cosmos-key</c> for an emulator (without a key, the
 /// signed-in identity); <c>--storage</c> an emulator connection string or the lab account's queue service URL (identity).
+/// The function app's other settings (<c>Pipeline__MaxReplays</c>, ...) come from the environment (<see cref="AppServices"/>).
 /// </summary>
 internal sealed record LedgerConnection(Uri Cosmos, string? CosmosKey, string Database, string? Storage, string Queue)
 {
@@ -29,12 +26,6 @@ internal sealed record LedgerConnection(Uri Cosmos, string? CosmosKey, string Da
             settings["LabStorage:CreateIfMissing"] = "true"; // a connection string is a local emulator: Azure has shared keys off
         }
 
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        var services = new ServiceCollection()
-            .AddSingleton(typeof(ILogger<>), typeof(NullLogger<>)) // operators read the command's output; the app logs
-            .AddPrecisionMedPipeline()
-            .AddCosmosLedger(configuration);
-        if (Storage is not null) services.AddLabStorage(configuration);
-        return services.BuildServiceProvider();
+        return AppServices.Build(settings, Storage is null ? AppConnections.Cosmos : AppConnections.Cosmos | AppConnections.LabStorage);
     }
 }

@@ -31,6 +31,12 @@ internal sealed class ReplayRunner(ReplayOptions options, TextWriter stdout, Tex
         }
 
         await using var services = options.Connection.BuildServices();
+        if (AppServices.SettingsProblem(services) is { } problem)
+        {
+            await stderr.WriteLineAsync($"pmed replay: {problem}");
+            return ExitUsage;
+        }
+
         var replayer = services.GetRequiredService<LabFileReplayer>();
 
         // The CLI is the edge: a fresh id here ties the replay's history entries, messages and logs together.

@@ -21,6 +21,12 @@ internal sealed class StatusRunner(StatusOptions options, TextWriter stdout, Tex
         }
 
         await using var services = options.Connection.BuildServices();
+        if (AppServices.SettingsProblem(services) is { } problem)
+        {
+            await stderr.WriteLineAsync($"pmed status: {problem}");
+            return ExitUsage;
+        }
+
         var reader = services.GetRequiredService<LabFileStatusReader>();
         if (options.FileId is { } fileId)
         {

@@ -1,6 +1,5 @@
 using System.Collections;
 using System.Globalization;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using PrecisionMed.Cli.CommandLine;
 using PrecisionMed.Adapters;
@@ -19,16 +18,12 @@ internal sealed class ReviewRunner(IServiceProvider services, TextWriter stdout,
     public const int ExitNotFound = ExitCodes.Rejected;
     public const int ExitNotConfigured = ExitCodes.Usage;
 
-    /// <summary>The pipeline and its Azure (or local-stack) adapters, configured as the function app is.</summary>
-    public static ServiceProvider BuildServices(IReadOnlyDictionary<string, string?> settings)
-    {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        return new ServiceCollection()
-            .AddLogging()
-            .AddPrecisionMedPipeline()
-            .AddPrecisionMedAdapters(configuration)
-            .BuildServiceProvider();
-    }
+    /// <summary>
+    /// The pipeline and its Azure (or local-stack) adapters, configured as the function app is and needing what it needs
+    /// (a release writes to the FHIR service, moves files in lab storage and updates the ledger).
+    /// </summary>
+    public static ServiceProvider BuildServices(IReadOnlyDictionary<string, string?> settings) =>
+        AppServices.Build(settings, AppConnections.All);
 
     /// <summary>App settings from environment variables, <c>Section__Key</c> read as <c>Section:Key</c> as the host reads them.</summary>
     public static Dictionary<string, string?> SettingsFromEnvironment()
@@ -68,18 +63,16 @@ internal sealed class ReviewRunner(IServiceProvider services, TextWriter stdout,
     public Task<int> RejectAsync(string fileId, int? unit, string reason, CancellationToken cancellationToken) =>
         ReportAsync(review => review.RejectAsync(fileId, unit - 1, reason, cancellationToken), fileId, "rejected");
 
-    /// <summary>The review service, or null (with the setting to add on stderr) when the app settings are incomplete.</summary>
+    /// <summary>The review service, or null (with the settings to add or mend on stderr) when the app settings would not start the app.</summary>
     private async Task<ReportReview?> ReviewOrNullAsync()
     {
-        try
+        if (AppServices.SettingsProblem(services) is { } problem)
         {
-            return services.GetRequiredService<ReportReview>();
-        }
-        catch (InvalidOperationException ex) when (ex.Message.StartsWith("The app setting", StringComparison.Ordinal))
-        {
-            await stderr.WriteLineAsync($"pmed review: {ex.Message} Set the function app's settings as environment variables.");
+            await stderr.WriteLineAsync($"pmed review: {problem} Set the function app's settings as environment variables.");
             return null;
         }
+
+        return services.GetRequiredService<ReportReview>();
     }
 
     private async Task<int> ReportAsync(Func<ReportReview, Task<IReadOnlyList<ReviewedUnit>>> run, string fileId, string verb)

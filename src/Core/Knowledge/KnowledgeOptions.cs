@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace PrecisionMed.Core.Knowledge;
 
 /// <summary>Settings of the knowledge store and its cache (section <c>Knowledge</c>).</summary>
@@ -5,13 +7,18 @@ public sealed class KnowledgeOptions
 {
     public const string SectionName = "Knowledge";
 
+    private const string AtLeast = "{0} must be at least {1}";
+
     /// <summary><c>Embedded</c> (the seed in the assembly, the default) or <c>Cosmos</c> (the adapter, with the <c>Cosmos</c> section).</summary>
+    [RegularExpression("(?i)^(embedded|cosmos)$", ErrorMessage = "{0} must be Embedded or Cosmos")]
     public string Store { get; set; } = "Embedded";
 
     /// <summary>The most documents (and known absences) the in-process cache holds; the least recently used go first.</summary>
+    [Range(0, int.MaxValue, ErrorMessage = AtLeast)]
     public int CacheEntries { get; set; } = 50_000;
 
     /// <summary>How long the store's version is trusted before it is read again; a new version empties the cache.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan VersionRefresh { get; set; } = TimeSpan.FromMinutes(1);
 
     public bool UsesCosmos => string.Equals(Store, "Cosmos", StringComparison.OrdinalIgnoreCase);

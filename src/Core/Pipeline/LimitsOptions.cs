@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using PrecisionMed.Core.Formats.Fhir;
 using PrecisionMed.Core.Formats.Vcf;
@@ -14,6 +15,8 @@ public sealed class LimitsOptions
 {
     public const string SectionName = "Limits";
 
+    private const string AtLeast = "{0} must be at least {1}";
+
     private const long MiB = 1024 * 1024;
     private const long GiB = 1024 * MiB;
 
@@ -21,12 +24,14 @@ public sealed class LimitsOptions
     /// The stored file, as it arrived (compressed or not). 2 GiB holds a single-sample whole-genome VCF.gz (about
     /// 1 GiB) and any exome or panel with room to spare; gVCFs and multi-sample cohorts are not results for one patient.
     /// </summary>
+    [Range(typeof(long), "1", "9223372036854775807", ErrorMessage = AtLeast)]
     public long MaxFileBytes { get; set; } = 2 * GiB;
 
     /// <summary>
     /// The content after decompression. VCF text gzips 4-8 to 1, so a file at <see cref="MaxFileBytes"/> inflates to
     /// at most about 16 GiB; VCF streams, so this bounds time, not memory.
     /// </summary>
+    [Range(typeof(long), "1", "9223372036854775807", ErrorMessage = AtLeast)]
     public long MaxDecompressedBytes { get; set; } = 16 * GiB;
 
     /// <summary>
@@ -34,18 +39,21 @@ public sealed class LimitsOptions
     /// and FHIR JSON compress 4 to 20 times, a repetitive VCF (many identical INFO columns) up to about 30; 100 leaves
     /// them room. Checked once <see cref="RatioCheckedAfterBytes"/> have been inflated: small files may compress better.
     /// </summary>
+    [Range(1.0, double.MaxValue, ErrorMessage = AtLeast)]
     public double MaxDecompressionRatio { get; set; } = 100;
 
     /// <summary>
     /// HL7 v2 and FHIR JSON files are read whole into memory (a JSON document takes several times its size as nodes).
     /// A genomic report is kilobytes, one with an embedded PDF a few megabytes; 128 MiB holds a large batch of them.
     /// </summary>
+    [Range(typeof(long), "1", "9223372036854775807", ErrorMessage = AtLeast)]
     public long MaxDocumentBytes { get; set; } = 128 * MiB;
 
     /// <summary>
     /// The longest VCF line or HL7 v2 segment. VCF lines grow with samples and annotation (a cohort line can pass
     /// 10 MiB), an HL7 OBX-5 with a base64 PDF can be tens of megabytes; the buffer grows to this and no further.
     /// </summary>
+    [Range(1, int.MaxValue, ErrorMessage = AtLeast)]
     public int MaxLineBytes { get; set; } = VcfReader.DefaultMaxLineBytes;
 
     /// <summary>
@@ -54,12 +62,14 @@ public sealed class LimitsOptions
     /// the arrival function in one invocation (and each VCF sample unit reads the whole file again); 5,000 is a large
     /// lab's daily batch and fits well within the function timeout.
     /// </summary>
+    [Range(1, int.MaxValue, ErrorMessage = AtLeast)]
     public int MaxMessagesPerFile { get; set; } = 5_000;
 
     /// <summary>
     /// How deep FHIR JSON may nest. Genomics IG resources nest about 12 deep (entry, resource, component, value,
     /// coding); 64 is also System.Text.Json's serialisation depth, so whatever is accepted can be written on.
     /// </summary>
+    [Range(1, int.MaxValue, ErrorMessage = AtLeast)]
     public int MaxJsonDepth { get; set; } = FhirBundleReader.DefaultMaxDepth;
 
     /// <summary>Below this many inflated bytes the ratio is not checked: a 1 KiB member that inflates to 200 KiB is harmless.</summary>

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Reflection;
 
 namespace PrecisionMed.Core.Pipeline;
@@ -7,7 +8,10 @@ public sealed class PipelineOptions
 {
     public const string SectionName = "Pipeline";
 
+    private const string AtLeast = "{0} must be at least {1}";
+
     /// <summary>Recorded in every Provenance and error report.</summary>
+    [Required]
     public string PipelineVersion { get; set; } = CurrentVersion;
 
     /// <summary>
@@ -20,12 +24,14 @@ public sealed class PipelineOptions
     /// How long one delivery of a work item holds its unit (<c>Pipeline__UnitClaim</c>): a concurrent delivery leaves
     /// it alone meanwhile; a worker that died releases it when this lapses. Longer than the slowest unit takes.
     /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan UnitClaim { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>
     /// How often one unit may be replayed (<c>Pipeline__MaxReplays</c>): a unit that keeps failing reaches the poison queue
     /// at most this many more times, then replay refuses it, so a poison message never loops.
     /// </summary>
+    [Range(0, 100)]
     public int MaxReplays { get; set; } = 3;
 
     /// <summary>
@@ -34,6 +40,7 @@ public sealed class PipelineOptions
     /// URL. Inline content travels twice (DocumentReference and the report's presentedForm) and FHIR services bound a
     /// resource's size, so the default is 1 MiB.
     /// </summary>
+    [Range(0, int.MaxValue, ErrorMessage = AtLeast)]
     public int MaxInlineDocumentBytes { get; set; } = 1024 * 1024;
 
     /// <summary>

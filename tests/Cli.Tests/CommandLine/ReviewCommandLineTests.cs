@@ -46,14 +46,19 @@ public sealed class ReviewCommandLineTests(LocalStackFixture stack)
     }
 
     [Fact]
-    public async Task List_NoSettings_ExitsOneNamingTheSettingToAdd()
+    public async Task List_NoSettings_ExitsOneNamingEverySettingToAdd()
     {
         using var _ = ProcessEnvironment.Set(LocalSettings(stack.Stack).ToDictionary(s => s.Key, _ => (string?)null));
 
         var run = await Pmed.RunAsync("review", "list");
 
         Assert.Equal(ExitCodes.Usage, run.Exit);
-        Assert.Matches(@"^pmed review: The app setting \w+ is not set\. Set the function app's settings as environment variables\.$", run.StderrLines.Single());
+        var line = run.StderrLines.Single();
+        Assert.StartsWith("pmed review: ", line, StringComparison.Ordinal);
+        Assert.Contains("The lab storage account is not set: LabStorage", line, StringComparison.Ordinal);
+        Assert.Contains("The app setting Cosmos:Endpoint is not set (environment variable Cosmos__Endpoint).", line, StringComparison.Ordinal);
+        Assert.Contains("The app setting Fhir:BaseUrl is not set (environment variable Fhir__BaseUrl).", line, StringComparison.Ordinal);
+        Assert.EndsWith("Set the function app's settings as environment variables.", line, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using PrecisionMed.Adapters;
 using PrecisionMed.Core.Pipeline;
 using PrecisionMed.Core.Pipeline.Ledger;
@@ -11,7 +12,8 @@ using PrecisionMed.Testing.Stack;
 namespace PrecisionMed.Functions.Tests.Hosting;
 
 /// <summary>
-/// The function app's services wired exactly as Program.cs wires them, pointed at the local stack.
+/// The function app's services wired by the registration Program.cs uses (AddPrecisionMedApp), pointed at the local
+/// stack, built with the container's checks on and the settings checked as the host checks them at start.
 /// Each host gets its own work queue and Cosmos database so tests do not see each other's messages
 /// or ledger records; blobs and FHIR resources are kept apart by lab id.
 /// </summary>
@@ -50,12 +52,10 @@ internal sealed class PipelineHost : IAsyncDisposable
 
         var services = new ServiceCollection()
             .AddSingleton<IConfiguration>(configuration)
-            .AddLogging()
-            .AddPrecisionMedPipeline()
-            .AddPrecisionMedAdapters(configuration)
-            .Configure<PipelineOptions>(configuration.GetSection(PipelineOptions.SectionName));
+            .AddPrecisionMedApp(configuration);
         configureServices?.Invoke(services, configuration);
-        _services = services.BuildServiceProvider();
+        _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+        _services.GetRequiredService<IStartupValidator>().Validate();
         Blobs = stack.CreateBlobServiceClient();
         WorkQueue = new QueueClient(stack.AzuriteConnectionString, WorkQueueName, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
         NotificationQueue = new QueueClient(stack.AzuriteConnectionString, NotificationQueueName, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace PrecisionMed.Core.Formats.Vcf;
 
 /// <summary>
@@ -5,9 +7,11 @@ namespace PrecisionMed.Core.Formats.Vcf;
 /// and genomic source class a lab's files do not state (the lab's profile in the knowledge store comes first),, the
 /// sample's sex, and the reportable-variant policy.
 /// </summary>
-public sealed class VcfOptions
+public sealed class VcfOptions : IValidatableObject
 {
     public const string SectionName = "Vcf";
+
+    private const string AtLeast = "{0} must be at least {1}";
 
     /// <summary>The Variant observations one sample may produce; a larger reportable set rejects the file (never truncated).</summary>
     public const int DefaultMaxReportableVariants = 10_000;
@@ -19,6 +23,8 @@ public sealed class VcfOptions
     /// germline, somatic or unknown: the genomic source class of every variant when the lab's profile states none
     /// (allelic state is written for germline only).
     /// </summary>
+    [Required]
+    [RegularExpression("(?i)^(germline|somatic|unknown)$", ErrorMessage = "{0} must be germline, somatic or unknown")]
     public string GenomicSourceClass { get; set; } = "germline";
 
     /// <summary>
@@ -42,9 +48,11 @@ public sealed class VcfOptions
     /// <summary>Report only variants the knowledge store knows (or in <see cref="Genes"/>): the policy for exome and genome files.</summary>
     public bool OnlyKnownVariants { get; set; }
 
+    [Range(1, int.MaxValue, ErrorMessage = AtLeast)]
     public int MaxReportableVariants { get; set; } = DefaultMaxReportableVariants;
 
     /// <summary>On chrM, AD/DP above this is homoplasmic, at or below heteroplasmic (vcf2fhir's rule and default ratio_ad_dp).</summary>
+    [Range(0.0, 1.0, MinimumIsExclusive = true)]
     public decimal HomoplasmicRatio { get; set; } = 0.99m;
 
     /// <summary>
@@ -52,5 +60,17 @@ public sealed class VcfOptions
     /// <c>GENE:*a/*b</c> items separated by ','; the lab's diplotype wins over the one called from the genotypes.
     /// Empty: not read.
     /// </summary>
+    [RegularExpression("^[A-Za-z_][0-9A-Za-z_.]*$", ErrorMessage = "{0} must be a VCF INFO key: a letter or '_', then letters, digits, '_' or '.'")]
     public string? DiplotypeInfoKey { get; set; } = "PGX_DIPLOTYPE";
+
+    /// <summary>A genome build the pipeline cannot map would silently leave every variant without its RefSeq accession.</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!string.IsNullOrWhiteSpace(GenomeBuild) && Vcf.GenomeBuild.FromName(GenomeBuild) is null)
+        {
+            yield return new ValidationResult(
+                $"{SectionName}:{nameof(GenomeBuild)} names no build the pipeline maps: GRCh37 or GRCh38 (hg19, b37, hg38 ... are read too)",
+                [nameof(GenomeBuild)]);
+        }
+    }
 }

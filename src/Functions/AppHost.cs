@@ -1,0 +1,24 @@
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Azure.Functions.Worker.OpenTelemetry;
+using Microsoft.Extensions.DependencyInjection;
+using PrecisionMed.Adapters;
+using PrecisionMed.Adapters.Telemetry;
+
+namespace PrecisionMed.Functions;
+
+/// <summary>
+/// The function app's composition, the one code path from <c>Program.cs</c>: the pipeline with every setting bound and
+/// checked at start, and OpenTelemetry. Tests build the worker host through it too, with the container checking every
+/// registration and scope (<c>ValidateOnBuild</c>, <c>ValidateScopes</c>), which the app leaves at the host's defaults.
+/// </summary>
+public static class AppHost
+{
+    public static void Configure(FunctionsApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddPrecisionMedApp(builder.Configuration);
+        builder.Services.AddOpenTelemetry()
+            .UseFunctionsWorkerDefaults()
+            .AddPrecisionMedTelemetry(builder.Configuration);
+    }
+}
