@@ -91,7 +91,7 @@ public sealed class FhirPackageInstallTests : IAsyncLifetime
     [Fact]
     public async Task Validate_RegistryUnreachable_ExitsThreeNamingTheUrl()
     {
-        var closed = new Uri($"http://127.0.0.1:{LoopbackPorts.Unused()}/");
+        var closed = new Uri($"http://127.0.0.1:{LoopbackPorts.Closed}/");
 
         var exit = await ValidateAsync(Sample, "--packages", Cache, "--registry", closed.ToString());
 

@@ -20,7 +20,7 @@ public sealed class ValidateCommandTests : IDisposable
 
     private static string NodeModules => Path.Combine(RepositoryPaths.Root, "tests", "fhir-packages", "node_modules");
 
-    private static string ClosedRegistry { get; } = $"http://127.0.0.1:{LoopbackPorts.Unused()}/";
+    private static string ClosedRegistry { get; } = $"http://127.0.0.1:{LoopbackPorts.Closed}/";
 
     [Fact]
     public async Task Validate_BrokenVariantLoneResourceAndGarbage_ExitsTwoNamingFileResourceAndRule()

@@ -61,7 +61,7 @@ internal static class WorkerHost
         // The host passes these on the worker's command line; the worker connects to them only when run.
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Functions:Worker:HostEndpoint"] = $"http://127.0.0.1:{LoopbackPorts.Unused()}/",
+            ["Functions:Worker:HostEndpoint"] = $"http://127.0.0.1:{LoopbackPorts.Closed}/",
             ["Functions:Worker:WorkerId"] = Guid.NewGuid().ToString(),
             ["Functions:Worker:RequestId"] = Guid.NewGuid().ToString(),
             ["Functions:Worker:GrpcMaxMessageLength"] = "2147483647",
