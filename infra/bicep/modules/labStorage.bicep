@@ -46,15 +46,13 @@ param privateDnsZoneIds object
 // cannot be processed are kept in rejected, files with a report held for patient-safety review are
 // copied to review, original documents (PDFs) are kept in documents.
 // Events Event Grid could not deliver to the blob trigger are written to intake-deadletter.
-// Event Grid dead-letters undeliverable arrival events here (output deadLetterContainerName).
-var deadLetterContainer = 'intake-deadletter'
 var containers = [
   'incoming'
   'archive'
   'rejected'
   'review'
   'documents'
-  deadLetterContainer
+  'intake-deadletter' // Event Grid's dead letters (output deadLetterContainerName)
 ]
 
 // Work queue of the report processor and its poison queue, then the blob trigger's poison queue: the
@@ -292,5 +290,5 @@ output queueEndpoint string = account.properties.primaryEndpoints.queue
 output containerNames array = containers
 output queueNames array = queues
 output incomingContainerName string = containers[0]
-output deadLetterContainerName string = deadLetterContainer
+output deadLetterContainerName string = last(containers)
 output workQueueName string = queues[0]

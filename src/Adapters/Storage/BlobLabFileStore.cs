@@ -55,6 +55,8 @@ internal sealed class BlobLabFileStore(BlobServiceClient service, LabStorageOpti
         }
         catch (RequestFailedException ex) when (ex.Status == 412)
         {
+            // HTTP lets a server answer If-Match on a missing blob with 412 too (Azurite does): gone is not changed.
+            if (!await Blob(location).ExistsAsync(cancellationToken)) return null;
             throw new LabFileChangedException(location.Area);
         }
     }

@@ -19,6 +19,8 @@ internal sealed record LedgerConnection(Uri Cosmos, string? CosmosKey, string Da
         if (Uri.TryCreate(Storage, UriKind.Absolute, out var queueService) && queueService.Scheme is "https" or "http")
         {
             settings["LabStorage:QueueServiceUri"] = queueService.ToString();
+            // The same account's blob service (a replayed arrival reads the file): Azure names both after the account.
+            if (BlobServiceOf(queueService) is { } blobService) settings["LabStorage:BlobServiceUri"] = blobService.ToString();
         }
         else if (!string.IsNullOrWhiteSpace(Storage))
         {
@@ -27,5 +29,14 @@ internal sealed record LedgerConnection(Uri Cosmos, string? CosmosKey, string Da
         }
 
         return AppServices.Build(settings, Storage is null ? AppConnections.Cosmos : AppConnections.Cosmos | AppConnections.LabStorage);
+    }
+
+    /// <summary><c>https://ACCOUNT.blob.core.windows.net/</c> for <c>https://ACCOUNT.queue.core.windows.net/</c>; null for another shape.</summary>
+    internal static Uri? BlobServiceOf(Uri queueService)
+    {
+        var labels = queueService.Host.Split('.');
+        if (labels.Length < 3 || labels[1] != "queue") return null;
+        labels[1] = "blob";
+        return new UriBuilder(queueService) { Host = string.Join('.', labels) }.Uri;
     }
 }

@@ -95,6 +95,18 @@ internal sealed class ReviewRunner(IServiceProvider services, TextWriter stdout,
             await stdout.WriteLineAsync($"File {fileId} unit {unit.UnitIndex + 1} {verb}: now {unit.State}{outcome}");
         }
 
-        return ExitOk;
+        return ExitCodeOf(reviewed);
+    }
+
+    /// <summary>
+    /// 0 only when every unit reached what was asked; a release that met a FHIR outage waits (its unit is retried by
+    /// itself, exit 3), one that did not write for another reason (held again, refused by FHIR, taken by another delivery) exits 2.
+    /// </summary>
+    private static int ExitCodeOf(IReadOnlyList<ReviewedUnit> reviewed)
+    {
+        if (reviewed.Any(u => u.Outcome == WorkOutcome.Waiting)) return ExitCodes.ServiceFailed;
+        return reviewed.All(u => u.Outcome is null or WorkOutcome.Completed or WorkOutcome.AlreadyCompleted)
+            ? ExitOk
+            : ExitCodes.Rejected;
     }
 }

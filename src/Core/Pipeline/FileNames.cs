@@ -23,16 +23,23 @@ public static class FileNames
         problem is null ? null : problem with { Reason = Withhold(problem.Reason, blobName) };
 
     /// <summary><paramref name="text"/> with any quote of <paramref name="blobName"/> replaced.</summary>
-    public static string Withhold(string text, string blobName) =>
-        blobName.Length == 0 ? text : text.Replace(blobName, Placeholder, StringComparison.Ordinal);
+    public static string Withhold(string text, string blobName)
+    {
+        if (blobName.Length == 0) return text;
+        var withheld = text.Replace(blobName, Placeholder, StringComparison.Ordinal);
+        // Texts quote the name without its folders too (a VCF unit's accession is "{name}:sample-N").
+        var name = Path.GetFileName(blobName);
+        return name.Length == 0 || name == blobName ? withheld : withheld.Replace(name, Placeholder, StringComparison.Ordinal);
+    }
 
     /// <summary>The events with any quote of <paramref name="blobName"/> replaced.</summary>
     public static IReadOnlyList<LedgerEvent> Withhold(IReadOnlyList<LedgerEvent> history, string blobName) =>
         [.. history.Select(e => e with { What = Withhold(e.What, blobName) })];
 
-    /// <summary>The unit with any quote of <paramref name="blobName"/> in its problems and history replaced.</summary>
+    /// <summary>The unit with any quote of <paramref name="blobName"/> in its accession, problems and history replaced.</summary>
     public static LedgerUnit Withhold(LedgerUnit unit, string blobName) => unit with
     {
+        Accession = unit.Accession is null ? null : Withhold(unit.Accession, blobName),
         Problem = Withhold(unit.Problem, blobName),
         Skipped = [.. unit.Skipped.Select(p => Withhold(p, blobName)!)],
         History = Withhold(unit.History, blobName),

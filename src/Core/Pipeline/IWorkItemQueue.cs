@@ -5,6 +5,6 @@ public interface IWorkItemQueue
 {
     Task EnqueueAsync(WorkItem item, CancellationToken cancellationToken);
 
-    /// <summary>Queues <paramref name="item"/> invisible until <paramref name="delay"/> has passed (at most 7 days).</summary>
+    /// <summary>Queues <paramref name="item"/> invisible until <paramref name="delay"/> has passed (at most <see cref="PipelineOptions.MaxQueueDelay"/>).</summary>
     Task EnqueueAsync(WorkItem item, TimeSpan delay, CancellationToken cancellationToken);
 }

@@ -49,7 +49,7 @@ public sealed class PipelineOptions
     /// </summary>
     public TimeSpan TransientRetryBaseDelay { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>The longest delay between two attempts of a waiting unit (<c>Pipeline__TransientRetryMaxDelay</c>); at most 7 days, a queue message's longest invisibility.</summary>
+    /// <summary>The longest delay between two attempts of a waiting unit (<c>Pipeline__TransientRetryMaxDelay</c>); at most <see cref="MaxQueueDelay"/>, a queue message's longest invisibility.</summary>
     public TimeSpan TransientRetryMaxDelay { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>
@@ -58,21 +58,28 @@ public sealed class PipelineOptions
     /// </summary>
     public TimeSpan TransientRetryBudget { get; set; } = TimeSpan.FromHours(24);
 
-    /// <summary>The longest a Storage Queue message can stay invisible.</summary>
-    public static readonly TimeSpan MaxQueueDelay = TimeSpan.FromDays(7);
+    /// <summary>
+    /// The longest delay a work item is sent with: a Storage Queue message stays invisible at most 7 days, and less than its
+    /// time to live (7 days by default), so an hour is kept in hand.
+    /// </summary>
+    public static readonly TimeSpan MaxQueueDelay = TimeSpan.FromDays(7) - TimeSpan.FromHours(1);
 
-    /// <summary>What is wrong with these settings, one line a setting; empty when nothing is.</summary>
+    /// <summary>
+    /// What is wrong with the retry settings, one line a setting, named as operators set them; empty when nothing is.
+    /// (The settings with data annotations are checked by those where the app binds its settings.)
+    /// </summary>
     public IReadOnlyList<string> Problems()
     {
         var problems = new List<string>();
-        if (TransientRetryBaseDelay <= TimeSpan.Zero) problems.Add($"{SectionName}:{nameof(TransientRetryBaseDelay)} must be positive (is {TransientRetryBaseDelay}).");
+        if (TransientRetryBaseDelay <= TimeSpan.Zero) problems.Add(Problem(nameof(TransientRetryBaseDelay), "must be positive", TransientRetryBaseDelay));
         if (TransientRetryMaxDelay < TransientRetryBaseDelay || TransientRetryMaxDelay > MaxQueueDelay)
-            problems.Add($"{SectionName}:{nameof(TransientRetryMaxDelay)} must be between {nameof(TransientRetryBaseDelay)} and {MaxQueueDelay.TotalDays:0} days (is {TransientRetryMaxDelay}).");
-        if (TransientRetryBudget < TimeSpan.Zero) problems.Add($"{SectionName}:{nameof(TransientRetryBudget)} must not be negative (is {TransientRetryBudget}).");
-        if (UnitClaim <= TimeSpan.Zero) problems.Add($"{SectionName}:{nameof(UnitClaim)} must be positive (is {UnitClaim}).");
-        if (MaxReplays < 0) problems.Add($"{SectionName}:{nameof(MaxReplays)} must not be negative (is {MaxReplays}).");
+            problems.Add(Problem(nameof(TransientRetryMaxDelay), $"must be between {SectionName}:{nameof(TransientRetryBaseDelay)} and {MaxQueueDelay}", TransientRetryMaxDelay));
+        if (TransientRetryBudget < TimeSpan.Zero) problems.Add(Problem(nameof(TransientRetryBudget), "must not be negative", TransientRetryBudget));
         return problems;
     }
+
+    private static string Problem(string setting, string rule, TimeSpan value) =>
+        $"{SectionName}:{setting} {rule} (is {value}; environment variable {SectionName}__{setting}).";
 
     public static string CurrentVersion { get; } =
         typeof(PipelineOptions).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]

@@ -44,6 +44,8 @@ public sealed partial class ReadmeCommandTests(LocalStackFixture stack) : IDispo
         }
 
         var environment = command.Environment.ToDictionary(v => v.Key, v => (string?)Local(v.Value));
+        // pmed validate takes the IG packages from the test's npm install (a user's first run installs them from the registry).
+        environment.TryAdd("PMED_FHIR_PACKAGES", Path.Combine(RepositoryPaths.Root, "tests", "fhir-packages", "node_modules"));
         using var _ = ProcessEnvironment.Set(environment);
         var args = command.Args.Select(Local).ToArray();
         for (var i = 0; i < args.Length; i++)
@@ -51,9 +53,30 @@ public sealed partial class ReadmeCommandTests(LocalStackFixture stack) : IDispo
             if (args[i] == "--out" && i + 1 < args.Length) args[i + 1] = Path.Combine(_work.FullName, args[i + 1]);
         }
 
+        if (args[0] == "validate") args = await WithIngestOutputAsync(args);
+
         var run = await Pmed.RunAsync(args);
 
         Assert.True(run.Exit == 0, $"{command}\n{run}");
+    }
+
+    /// <summary>
+    /// The README validates what its main job wrote (<c>validate out</c>): a folder argument that does not exist is made
+    /// as the main job makes it, <c>pmed ingest samples --out</c> into the test's folder.
+    /// </summary>
+    private async Task<string[]> WithIngestOutputAsync(string[] args)
+    {
+        var result = args.ToArray();
+        for (var i = 1; i < result.Length; i++)
+        {
+            if (result[i].StartsWith('-') || File.Exists(result[i]) || Directory.Exists(result[i])) continue;
+            var output = Path.Combine(_work.FullName, "validate-" + i, result[i]);
+            var ingest = await Pmed.RunAsync(["ingest", Path.Combine(RepositoryPaths.Root, "samples"), "--out", output]);
+            Assert.True(ingest.Exit == 0, $"ingest samples for {string.Join(' ', args)}\n{ingest}");
+            result[i] = output;
+        }
+
+        return result;
     }
 
     [Fact]

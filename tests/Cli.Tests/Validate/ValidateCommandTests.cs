@@ -1,3 +1,4 @@
+using PrecisionMed.Cli.CommandLine;
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using PrecisionMed.Cli.Ingest;
@@ -82,10 +83,12 @@ public sealed class ValidateCommandTests : IDisposable
     [Theory]
     [InlineData("/no/such/bundle.json", "pmed validate: /no/such/bundle.json: no such file or folder")]
     [InlineData("--warnings --quiet", "pmed validate: --warnings and --quiet exclude each other")]
-    [InlineData("--registry registry.example", "pmed validate: --registry: 'registry.example' is not an absolute http(s) URL")]
+    [InlineData("--registry registry.example", "pmed: --registry: 'registry.example' is not an absolute http(s) URL")]
     public async Task Validate_UsageError_ExitsOneWithTheReason(string args, string message)
     {
-        var exit = await InvokeAsync(ValidateCommand.Create(_stdout, _stderr), ["validate", Path.Combine(RepositoryPaths.Root, "samples"), .. args.Split(' ')]);
+        // Through the entry point a shell reaches: option values are checked when the line is parsed.
+        var exit = await PmedCommandLine.RunAsync(
+            ["validate", Path.Combine(RepositoryPaths.Root, "samples"), .. args.Split(' ')], _stdout, _stderr, TestContext.Current.CancellationToken);
 
         Assert.Equal(ValidateRunner.ExitUsage, exit);
         Assert.Contains(message, _stderr.ToString(), StringComparison.Ordinal);

@@ -49,6 +49,19 @@ public sealed class FileNameDisclosureTests
         Assert.Equal((File.FileId, File.LabId, File.ContentHash, File.State), (answer.File.FileId, answer.File.LabId, answer.File.ContentHash, answer.File.State));
     }
 
+    /// <summary>A VCF unit's accession is the file's name and the sample column (what the lab states, nothing more).</summary>
+    [Fact]
+    public void Answer_Withheld_VcfAccessionQuotingTheNameWithoutItsFolders()
+    {
+        var vcf = File with { BlobName = "2026/DOE_JANE_19700101.vcf" };
+        var unit = Unit with { Accession = "DOE_JANE_19700101.vcf:sample-1", Problem = null, Skipped = [], History = [] };
+
+        var answer = LabFileStatusAnswer.Of(new LabFileStatus(vcf, [unit]), FileNameDisclosure.Withheld);
+
+        Assert.Equal("(file name withheld):sample-1", Assert.Single(answer.Units).Accession);
+        Assert.Equal(unit.Accession, Assert.Single(LabFileStatusAnswer.Of(new LabFileStatus(vcf, [unit]), FileNameDisclosure.Shown).Units).Accession);
+    }
+
     [Fact]
     public void Answer_Shown_TheRecordAsItIs()
     {

@@ -196,6 +196,27 @@ public sealed class PatientSafetyTests
         Assert.Contains("rejected in review", Assert.Single(error.Units!).Reason, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A unit held again after a replay (its attempt number raised by the replay) is still released by review: the
+    /// release's work item carries the unit's attempt, so it is not taken for a stale copy.
+    /// </summary>
+    [Fact]
+    public async Task ReleaseAsync_UnitHeldAgainAfterAReplay_WrittenAndCompleted()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var harness = new PipelineHarness();
+        var (second, fileId) = await HoldASecondReportAsync(harness);
+        await harness.Replayer.ReplayAsync(fileId, new ReplayRequest("operator via pmed", "EMR record checked", "corr-replay"), ct);
+        Assert.Equal(WorkOutcome.Held, await harness.Work.HandleAsync(harness.Queue.Messages[^1], ct));
+        Assert.True((await harness.UnitAsync(second)).Attempt > 0);
+
+        var released = Assert.Single(await harness.Review.ReleaseAsync(fileId, unitIndex: null, ct));
+
+        Assert.Equal(new ReviewedUnit(0, UnitState.Completed, WorkOutcome.Completed), released);
+        Assert.Equal(2, harness.Writer.Written.Count);
+        Assert.Equal(FileState.Completed, (await harness.FileAsync(second)).State);
+    }
+
     /// <summary>A held unit replayed is checked again: held again while the EMR's Patient still disagrees, written once it agrees.</summary>
     [Fact]
     public async Task ReplayAsync_HeldUnit_HeldAgainUntilTheEmrPatientAgreesThenWritten()

@@ -93,10 +93,13 @@ public sealed class ReportReview(
             await area.ResolveAsync(file.LabId, file.BlobName, unit.UnitIndex, anyHeld, anyRejected, cancellationToken);
     }
 
-    /// <summary>The unit's work item as the arrival handler queued it; the correlation id says it came from review.</summary>
+    /// <summary>
+    /// The unit's work item as the arrival handler queued it, at the unit's attempt (a replay or a deferral raised it; an
+    /// older attempt would be taken for a stale copy); the correlation id says it came from review.
+    /// </summary>
     private static WorkItem WorkItemOf(LedgerFile file, LedgerUnit unit, string action) => new(
         file.FileId, file.LabId, file.ContentHash, file.Format, unit.UnitIndex, file.UnitCount,
-        $"review-{action}:{file.FileId}:{unit.UnitIndex}", file.ReceivedAt)
+        $"review-{action}:{file.FileId}:{unit.UnitIndex}", file.ReceivedAt, Attempt: unit.Attempt)
     {
         BlobName = file.BlobName,
     };
