@@ -42,6 +42,9 @@ var arrivalPoisonFunctionName = 'ArrivalPoisonFunction'
 // The held-report counter (src/Core/Pipeline/Review/PatientSafetyMetrics.cs).
 var heldReportsMetric = 'precisionmed.reports.held'
 
+// Report unit outcomes (metric precisionmed.units, tag precisionmed.outcome; PipelineTelemetry in src/Core).
+var unitsMetric = 'precisionmed.units'
+
 var actions = empty(emailAddresses)
   ? []
   : [
@@ -68,7 +71,9 @@ resource actionGroup 'Microsoft.Insights/actionGroups@2023-01-01' = if (!empty(e
 }
 
 // A poison message is consumed at once by PoisonReportFunction (it records the unit as Failed), so
-// the queue's length is > 0 exactly when that function runs: alert on its executions.
+// the queue's length is > 0 exactly when that function runs: alert on its executions. A unit can also end Failed
+// without a poison queue: its FHIR retry budget spent (outcome failed) or its file overwritten after arrival
+// (outcome overwritten), both inside the work function; those count too.
 resource poisonQueue 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
   name: 'alert-${namePrefix}-poison-queue'
   location: location
@@ -86,7 +91,43 @@ resource poisonQueue 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
     criteria: {
       allOf: [
         {
-          query: 'AppRequests | where Name in ("${poisonFunctionName}", "${arrivalPoisonFunctionName}")'
+          query: 'AppRequests | where Name in ("${poisonFunctionName}", "${arrivalPoisonFunctionName}") | union (AppMetrics | where Name == "${unitsMetric}" | where tostring(Properties["precisionmed.outcome"]) in ("failed", "overwritten"))'
+          timeAggregation: 'Count'
+          operator: 'GreaterThan'
+          threshold: 0
+          failingPeriods: {
+            numberOfEvaluationPeriods: 1
+            minFailingPeriodsToAlert: 1
+          }
+        }
+      ]
+    }
+    actions: {
+      actionGroups: [for action in actions: action.actionGroupId]
+    }
+  }
+}
+
+// A FHIR outage no longer fails deliveries: units wait (state Waiting) and are put back with a growing delay until the
+// service is back or their retry budget is spent. Ops should know while it lasts, though nobody needs to act.
+resource unitsWaiting 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
+  name: 'alert-${namePrefix}-units-waiting'
+  location: location
+  tags: tags
+  properties: {
+    displayName: 'Report units waiting for the FHIR service'
+    description: 'The FHIR service failed transiently (unreachable, 5xx, 429 after retries): report units are Waiting and are retried by themselves with a growing delay up to Pipeline__TransientRetryBudget. pmed status FILE_ID shows the next attempt and the reason; check the FHIR service\'s health.'
+    severity: 2
+    enabled: true
+    scopes: [
+      logAnalyticsWorkspaceId
+    ]
+    evaluationFrequency: 'PT15M'
+    windowSize: 'PT15M'
+    criteria: {
+      allOf: [
+        {
+          query: 'AppMetrics | where Name == "${unitsMetric}" | where tostring(Properties["precisionmed.outcome"]) == "waiting"'
           timeAggregation: 'Count'
           operator: 'GreaterThan'
           threshold: 0

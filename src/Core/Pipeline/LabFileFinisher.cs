@@ -118,6 +118,24 @@ public sealed class LabFileFinisher(
         }
 
         var incoming = Incoming(file);
+        if (await OverwrittenSinceArrivalAsync(file, incoming, cancellationToken))
+        {
+            // Every unit was written from the version that arrived; what incoming/ holds now is another file, which
+            // arrives on its own (the blob trigger fires for the overwrite): archiving it here would take it from that.
+            var at = clock.GetUtcNow();
+            await ledger.SaveFileAsync(
+                file with
+                {
+                    State = FileState.Completed,
+                    StoredAt = null,
+                    UpdatedAt = at,
+                    History = [.. file.History, new LedgerEvent(at, "Completed; the original was overwritten after it arrived, so nothing was archived")],
+                },
+                cancellationToken);
+            PipelineLog.FileFinished(logger, fileId, FileState.Completed, completed, file.UnitCount);
+            return;
+        }
+
         var archive = new LabFileLocation(LabFileAreas.Archive, $"{file.LabId}/{file.BlobName}");
         await store.CopyAsync(incoming, archive, cancellationToken);
         await store.DeleteAsync(incoming, cancellationToken);
@@ -133,6 +151,10 @@ public sealed class LabFileFinisher(
             cancellationToken);
         PipelineLog.FileFinished(logger, fileId, FileState.Completed, completed, file.UnitCount);
     }
+
+    /// <summary>Whether <c>incoming/</c> now holds another version than the one that arrived (and that the units read).</summary>
+    private async Task<bool> OverwrittenSinceArrivalAsync(LedgerFile file, LabFileLocation incoming, CancellationToken cancellationToken) =>
+        file.SourceETag is { } arrived && await store.FindVersionAsync(incoming, cancellationToken) is { } current && current != arrived;
 
     private static LabFileLocation Incoming(LedgerFile file) => new(LabFileAreas.Incoming, $"{file.LabId}/{file.BlobName}");
 

@@ -19,7 +19,10 @@ public static class PipelineTelemetry
     private static readonly Meter Meter = new(Name);
 
     private static readonly Counter<long> Files = Meter.CreateCounter<long>("precisionmed.files", "{file}", "Lab files handled, by outcome");
-    private static readonly Counter<long> Units = Meter.CreateCounter<long>("precisionmed.units", "{unit}", "Report unit deliveries handled, by outcome");
+    /// <summary>Report unit deliveries by outcome (tag <c>precisionmed.outcome</c>: completed, waiting, failed, overwritten, ...); the alerts query it.</summary>
+    public const string UnitsMetric = "precisionmed.units";
+
+    private static readonly Counter<long> Units = Meter.CreateCounter<long>(UnitsMetric, "{unit}", "Report unit deliveries handled, by outcome");
     private static readonly Counter<long> Rejects = Meter.CreateCounter<long>("precisionmed.rejects", "{reject}", "Files and units rejected, by reason category");
     private static readonly Counter<long> ResourcesWritten =
         Meter.CreateCounter<long>("precisionmed.fhir.resources_written", "{resource}", "FHIR resources written in report transactions");

@@ -194,6 +194,31 @@ public sealed class ReportWorkHandlerTests
         Assert.Equal(TwoReports, harness.Store.Get(PipelineHarness.Rejected()));
     }
 
+    /// <summary>
+    /// The lab overwrites the file after its last unit read it (here: while the unit is being written): the file is
+    /// Completed from the version that arrived, and the new content stays in incoming/ for its own arrival.
+    /// </summary>
+    [Fact]
+    public async Task HandleAsync_OverwrittenAfterTheLastUnitReadIt_CompletedAndTheNewContentLeftForItsOwnArrival()
+    {
+        using var harness = new PipelineHarness();
+        var ct = TestContext.Current.CancellationToken;
+        await harness.DropAsync(Bundle);
+        harness.Writer.BeforeWrite = _ =>
+        {
+            harness.Store.Put(PipelineHarness.Incoming(), TwoReports);
+            return null;
+        };
+
+        Assert.Equal(WorkOutcome.Completed, await harness.Work.HandleAsync(harness.Queue.Messages[0], ct));
+
+        var file = await harness.FileAsync(Bundle);
+        Assert.Equal(FileState.Completed, file.State);
+        Assert.Null(file.StoredAt);
+        Assert.Equal(TwoReports, harness.Store.Get(PipelineHarness.Incoming()));
+        Assert.False(harness.Store.Exists(PipelineHarness.Archive()));
+    }
+
     [Fact]
     public async Task HandleAsync_ContentChangedUnderTheSameName_UnitEndedAndNewContentArrivesAsItsOwnFile()
     {

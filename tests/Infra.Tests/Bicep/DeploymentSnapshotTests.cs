@@ -185,5 +185,14 @@ public sealed class DeploymentSnapshotTests(BicepFixture fixture)
         foreach (var poisonFunction in poisonFunctions)
             Assert.Contains($"\"{poisonFunction}\"", logAlert["query"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(0, logAlert["threshold"]!.GetValue<int>());
+
+        // Units Failed inside the work function (retry budget spent, file overwritten) alert as poisoned ones do, and
+        // units waiting out a FHIR outage have their own alert.
+        var unitOutcomes = $"\"{PrecisionMed.Core.Pipeline.PipelineTelemetry.UnitsMetric}\"";
+        Assert.Contains(unitOutcomes, logAlert["query"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("(\"failed\", \"overwritten\")", logAlert["query"]!.GetValue<string>(), StringComparison.Ordinal);
+        var waiting = logAlerts.Single(alert => alert["name"]!.GetValue<string>().EndsWith("units-waiting", StringComparison.Ordinal))["properties"]!["criteria"]!["allOf"]![0]!;
+        Assert.Contains(unitOutcomes, waiting["query"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("== \"waiting\"", waiting["query"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 }
