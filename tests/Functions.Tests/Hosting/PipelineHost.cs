@@ -33,7 +33,7 @@ internal sealed class PipelineHost : IAsyncDisposable
     {
         var suffix = sharedWith?.Suffix ?? Guid.NewGuid().ToString("N")[..12];
         Suffix = suffix;
-        CosmosDatabase = "precisionmed-" + suffix;
+        CosmosDatabase = sharedWith?.CosmosDatabase ?? DatabaseWhoseIdHasNoSlash(stack, suffix);
         WorkQueueName = "lab-reports-" + suffix;
         NotificationQueueName = "genomic-results-" + suffix;
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
@@ -63,6 +63,24 @@ internal sealed class PipelineHost : IAsyncDisposable
     }
 
     public string WorkQueueName { get; }
+
+    /// <summary>
+    /// Creates this host's database on the emulator server, passing over one whose resource id holds a '/': whole-suite
+    /// runs saw every ledger query of the host that got the server's 63rd database (resource id gAA/AA==) fail with
+    /// NotFound from the SDK's partition-key-range look-up (collection gAA/AIAAAAE=), and each host makes a database.
+    /// Real Cosmos DB has no such ids to avoid; the app creates its database itself as before.
+    /// </summary>
+    private static string DatabaseWhoseIdHasNoSlash(LocalStack stack, string suffix)
+    {
+        using var client = stack.CreateCosmosClient();
+        for (var attempt = 0; ; attempt++)
+        {
+            var name = attempt == 0 ? "precisionmed-" + suffix : $"precisionmed-{suffix}-{attempt}";
+            var created = client.CreateDatabaseIfNotExistsAsync(name).GetAwaiter().GetResult().Resource;
+            var resourceId = created.SelfLink.Trim('/')["dbs/".Length..];
+            if (!resourceId.Contains('/', StringComparison.Ordinal)) return name;
+        }
+    }
 
     /// <summary>This host's own Cosmos database (its ledger).</summary>
     public string CosmosDatabase { get; }
