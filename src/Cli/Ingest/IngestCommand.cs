@@ -29,7 +29,7 @@ internal static class IngestCommand
         };
         var json = new Option<bool>("--json") { Description = "Print the results as JSON instead of a table." };
         var cosmos = new UrlOption("--cosmos", ServiceEndpoint.Cosmos, "Enrich from the knowledge store in this Cosmos DB account instead of the embedded seed.");
-        var cosmosKey = new Option<string?>("--cosmos-key") { Description = "The emulator's key (local stacks only). Default: $PMED_COSMOS_KEY." };
+        var cosmosKey = new CosmosKeyOption("The emulator's key (local stacks only).");
         var database = new Option<string>("--database") { Description = "The Cosmos DB database.", DefaultValueFactory = _ => "precisionmed" };
 
         var build = new Option<string?>("--genome-build") { Description = "VCF: the genome build (GRCh37, GRCh38) when neither the header nor the lab's profile names one." };
@@ -73,7 +73,7 @@ internal static class IngestCommand
                 parse.GetValue(json))
             {
                 Cosmos = parse.GetValue(cosmos),
-                CosmosKey = parse.GetValue(cosmosKey) ?? Environment.GetEnvironmentVariable("PMED_COSMOS_KEY"),
+                CosmosKey = cosmosKey.ValueOrEnvironment(parse),
                 Database = parse.GetValue(database)!,
                 Validate = parse.GetValue(validate),
                 Packages = parse.GetValue(packages),

@@ -17,10 +17,7 @@ internal static class KnowledgeCommand
         var file = new Argument<FileInfo>("file") { Description = "The source file (plain or gzip), read as a stream." };
         var cosmos = new UrlOption(
             "--cosmos", ServiceEndpoint.Cosmos, "The Cosmos DB account endpoint to import into. Without it the file is read and counted only (a dry run).");
-        var key = new Option<string?>("--cosmos-key")
-        {
-            Description = "The emulator's key (local stacks only; in Azure the signed-in identity is used). Default: $PMED_COSMOS_KEY.",
-        };
+        var key = new CosmosKeyOption("The emulator's key (local stacks only; in Azure the signed-in identity is used).");
         var database = new Option<string>("--database") { Description = "The database.", DefaultValueFactory = _ => "precisionmed" };
         var concurrency = new Option<int>("--concurrency") { Description = "Upserts in flight at once.", DefaultValueFactory = _ => 16 };
 
@@ -34,7 +31,7 @@ internal static class KnowledgeCommand
                 KnowledgeSources.ByName[parse.GetValue(source)!],
                 parse.GetValue(file)!,
                 parse.GetValue(cosmos),
-                parse.GetValue(key) ?? Environment.GetEnvironmentVariable("PMED_COSMOS_KEY"),
+                key.ValueOrEnvironment(parse),
                 parse.GetValue(database)!,
                 parse.GetValue(concurrency));
             return new KnowledgeImportRunner(options, stdout, stderr).RunAsync(cancellationToken);

@@ -60,11 +60,11 @@ internal static class LedgerCommands
     }
 
     /// <summary>The connection options both commands share.</summary>
-    private sealed record ConnectionOptions(UrlOption Cosmos, Option<string?> Key, Option<string> Database, Option<string?>? Storage, Option<string>? Queue)
+    private sealed record ConnectionOptions(UrlOption Cosmos, CosmosKeyOption Key, Option<string> Database, Option<string?>? Storage, Option<string>? Queue)
     {
         public static ConnectionOptions Create(bool withStorage) => new(
             new UrlOption("--cosmos", ServiceEndpoint.Cosmos, "The Cosmos DB account endpoint holding the ledger.") { Required = true },
-            new Option<string?>("--cosmos-key") { Description = "The emulator's key (local stacks only; in Azure the signed-in identity is used). Default: $PMED_COSMOS_KEY." },
+            new CosmosKeyOption("The emulator's key (local stacks only; in Azure the signed-in identity is used)."),
             new Option<string>("--database") { Description = "The database.", DefaultValueFactory = _ => "precisionmed" },
             withStorage
                 ? new Option<string?>("--storage")
@@ -86,7 +86,7 @@ internal static class LedgerCommands
 
         public LedgerConnection Read(ParseResult parse) => new(
             parse.GetValue(Cosmos)!,
-            parse.GetValue(Key) ?? Environment.GetEnvironmentVariable("PMED_COSMOS_KEY"),
+            Key.ValueOrEnvironment(parse),
             parse.GetValue(Database)!,
             Storage is null ? null : parse.GetValue(Storage) ?? Environment.GetEnvironmentVariable("PMED_STORAGE"),
             Queue is null ? "lab-reports" : parse.GetValue(Queue)!);

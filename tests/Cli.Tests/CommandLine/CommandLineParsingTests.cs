@@ -16,21 +16,24 @@ public sealed class CommandLineParsingTests
 {
     private const string Url = "http://127.0.0.1:8081/";
 
+    /// <summary>A well-formed (base64) account key, as the emulator's is.</summary>
+    private const string Key = "c2VjcmV0LWtleQ==";
+
     private static string Bed => Path.Combine(RepositoryPaths.Root, "bench", "data", "panel-grch38.bed");
 
     /// <summary>One command line per command using every option it has, as typed in a shell.</summary>
     private static readonly string[][] Examples =
     [
         ["ingest", "samples", "more-samples", "--out", "out", "--fhir", "http://127.0.0.1:8080/", "--lab", "lab-a", "--json", "--cosmos", Url,
-            "--cosmos-key", "KEY", "--database", "db", "--genome-build", "GRCh37", "--source-class", "somatic", "--sample-sex", "Male",
+            "--cosmos-key", Key, "--database", "db", "--genome-build", "GRCh37", "--source-class", "somatic", "--sample-sex", "Male",
             "--regions", Bed, "--gene", "BRCA2", "--gene", "APC", "--known-only", "--all-filters", "--max-variants", "50", "--verbose",
             "--validate", "--packages", "packages", "--registry", "http://127.0.0.1:4873/"],
-        ["knowledge", "import", "clinvar", "variant_summary.txt.gz", "--cosmos", Url, "--cosmos-key", "KEY", "--database", "db", "--concurrency", "4"],
+        ["knowledge", "import", "clinvar", "variant_summary.txt.gz", "--cosmos", Url, "--cosmos-key", Key, "--database", "db", "--concurrency", "4"],
         ["status", "file-1", "--state", "failed", "--page-size", "10", "--continuation", "token", "--all", "--json", "--cosmos", Url,
-            "--cosmos-key", "KEY", "--database", "db"],
+            "--cosmos-key", Key, "--database", "db"],
         ["replay", "--failed", "--reason", "ticket 42", "--json", "--cosmos", "https://acct.documents.azure.com:443/", "--database", "db",
             "--storage", "https://lab.queue.core.windows.net/", "--queue", "work"],
-        ["replay", "file-1", "--cosmos", Url, "--cosmos-key", "KEY", "--storage", "UseDevelopmentStorage=true"],
+        ["replay", "file-1", "--cosmos", Url, "--cosmos-key", Key, "--storage", "UseDevelopmentStorage=true"],
         ["review", "list"],
         ["review", "release", "file-1", "--unit", "2"],
         ["review", "reject", "file-1", "--unit", "1", "--reason", "MRN belongs to another patient"],
@@ -117,6 +120,9 @@ public sealed class CommandLineParsingTests
     [InlineData("pmed: Required argument missing for command: 'ingest'.", "ingest")]
     [InlineData("pmed: Unrecognized command or argument '--bogus'.", "ingest", "samples", "--bogus")]
     [InlineData("pmed: Required command was not provided.")]
+    [InlineData("pmed: --cosmos-key: the value is not a base64 account key", "status", "--cosmos", Url, "--cosmos-key", "not-a-key!")]
+    [InlineData("pmed: --cosmos-key: the value is not a base64 account key", "ingest", "samples", "--cosmos", Url, "--cosmos-key", "KEY")]
+    [InlineData("pmed: --cosmos-key: the value is not a base64 account key", "knowledge", "import", "clinvar", "f.txt", "--cosmos-key", "abc")]
     public async Task BadCommandLine_ExitsOneNamingTheProblem(string expected, params string[] args)
     {
         var run = await Pmed.RunAsync(args);
