@@ -55,13 +55,16 @@ internal static partial class VariantAgreement
     private static void CheckGenomicReference(VariantParts parts, List<ValidationIssue> issues)
     {
         var genomic = HgvsExpression.Parse(parts.GenomicHgvs);
-        if (genomic is not null && parts.GenomicReference is { } reference && genomic.Accession != reference)
+        // A g. change may be on a RefSeqGene (NG_) beside a chromosome reference, or the other way round: only two
+        // chromosome accessions can be compared.
+        if (genomic is not null && parts.GenomicReference is { } reference && genomic.Accession != reference
+            && RefSeqChromosomeTable.Chromosome(genomic.Accession) is not null && RefSeqChromosomeTable.Chromosome(reference) is not null)
         {
             issues.Add(Error(parts.Location("81290-9"),
                 $"the g. HGVS '{parts.GenomicHgvs}' is on {genomic.Accession} but the genomic reference sequence is {reference}", "variant-genomic-reference"));
         }
 
-        var accession = parts.GenomicReference ?? genomic?.Accession;
+        var accession = new[] { parts.GenomicReference, genomic?.Accession }.FirstOrDefault(a => a is not null && RefSeqChromosomeTable.Chromosome(a) is not null);
         if (accession is null || RefSeqChromosomeTable.Chromosome(accession) is not { } chromosome) return;
         if (RefSeqChromosomeTable.Normalise(parts.Chromosome) is { } stated && stated != chromosome)
         {
@@ -71,7 +74,7 @@ internal static partial class VariantAgreement
 
         if (parts.BuildAnswer is { } build && RefSeqChromosomeTable.Accession(build, chromosome) is { } expected && expected != accession)
         {
-            issues.Add(Error(parts.Location(parts.GenomicReference is null ? "81290-9" : "48013-7"),
+            issues.Add(Error(parts.Location(accession == parts.GenomicReference ? "48013-7" : "81290-9"),
                 $"{accession} is not chromosome {chromosome} of the stated build ({build}), which is {expected}", "variant-build"));
         }
     }

@@ -8,8 +8,9 @@ namespace PrecisionMed.Core.Fhir.Genomics;
 /// c./n. change takes the transcript (51958-7) of the same variant (one HL7 v2 OBX-4 group, one annotation), a bare
 /// p. change the protein sequence beside it, a bare g. change the genomic sequence (48013-7) or the RefSeq NC_ accession
 /// of the variant's chromosome in the report's build. A change whose reference sequence is unknown, or a value that is
-/// no HGVS expression at all (a SPDI, free text), names no variant as HGVS: it is kept as the component's text, never
-/// as an HGVS code. Expressions that already name their reference sequence are kept exactly as written.
+/// no HGVS expression at all (a SPDI, free text), names no variant as HGVS: it is never written as an HGVS code, and
+/// since the IG's HGVS components take only HGVS codes (a required binding), its text is kept in the finding's notes
+/// (Observation.note). Expressions that already name their reference sequence are kept exactly as written.
 /// </summary>
 public static class HgvsCompletion
 {
@@ -43,62 +44,94 @@ public static class HgvsCompletion
     private static VariantFinding CompleteVariant(VariantFinding variant, CodedValue? reportBuild, int[] counts)
     {
         List<ReportComponent>? completed = null;
+        List<string>? notes = null;
         for (var i = 0; i < variant.Components.Count; i++)
         {
             var component = variant.Components[i];
-            var kinds = component.Code.Code switch
+            if (Kinds(component.Code) is not { } kinds)
             {
-                "48004-6" => "cn",
-                "48005-3" => "p",
-                "81290-9" => "gm",
-                _ => null,
-            };
-            if (kinds is null || component.Code.System is not (null or Coding.Loinc)) continue;
-            var value = Complete(component.Value, kinds, kind => ReferenceFor(variant, kind, reportBuild), counts);
-            if (ReferenceEquals(value, component.Value)) continue;
-            completed ??= [.. variant.Components];
-            completed[i] = component with { Value = value };
+                completed?.Add(component);
+                continue;
+            }
+
+            var (value, note) = Complete(component.Value, kinds, kind => ReferenceFor(variant, kind, reportBuild), counts);
+            if (ReferenceEquals(value, component.Value))
+            {
+                completed?.Add(component);
+                continue;
+            }
+
+            completed ??= [.. variant.Components.Take(i)];
+            if (value is not null) completed.Add(component with { Value = value });
+            if (note is not null) (notes ??= [.. variant.Notes ?? []]).Add(note);
         }
 
-        return completed is null ? variant : variant with { Components = completed };
+        return completed is null ? variant : variant with { Components = completed, Notes = notes ?? variant.Notes };
     }
 
     private static MolecularConsequenceFinding CompleteConsequence(MolecularConsequenceFinding consequence, int[] counts)
     {
         var transcript = consequence.Transcript is null ? null : Identifier(consequence.Transcript);
+        var notes = consequence.Notes is null ? new List<string>() : [.. consequence.Notes];
+        var (coding, codingNote) = consequence.CodingHgvs is null ? (null, null) : Complete(consequence.CodingHgvs, "cn", _ => transcript, counts);
+        var (protein, proteinNote) = consequence.ProteinHgvs is null ? (null, null) : Complete(consequence.ProteinHgvs, "p", _ => null, counts);
+        if (codingNote is not null) notes.Add(codingNote);
+        if (proteinNote is not null) notes.Add(proteinNote);
         return consequence with
         {
-            CodingHgvs = consequence.CodingHgvs is null ? null : (CodedValue)Complete(consequence.CodingHgvs, "cn", _ => transcript, counts),
-            ProteinHgvs = consequence.ProteinHgvs is null ? null : (CodedValue)Complete(consequence.ProteinHgvs, "p", _ => null, counts),
+            CodingHgvs = (CodedValue?)coding,
+            ProteinHgvs = (CodedValue?)protein,
+            Notes = notes.Count > 0 ? notes : consequence.Notes,
         };
     }
 
+    /// <summary>The HGVS kinds a component holds: 48004-6 c. (n. on a non-coding transcript), 48005-3 p., 81290-9 g. (m.).</summary>
+    private static string? Kinds(Coding code) => code.System is null or Coding.Loinc
+        ? code.Code switch
+        {
+            "48004-6" => "cn",
+            "48005-3" => "p",
+            "81290-9" => "gm",
+            _ => null,
+        }
+        : null;
+
     /// <summary>
-    /// The value as an HGVS code on its reference sequence (as sent, or completed), or as text; counted in
-    /// <paramref name="counts"/> (as sent, completed, text).
+    /// The value as an HGVS code on its reference sequence (as sent, or completed), or no value and the note that keeps
+    /// its text; counted in <paramref name="counts"/> (as sent, completed, text). The IG binds these components to HGVS
+    /// (a required binding), so a value that is no complete HGVS expression cannot stay in the component, even as text.
     /// </summary>
-    private static ReportedValue Complete(ReportedValue value, string kinds, Func<char, string?> reference, int[] counts)
+    private static (ReportedValue? Value, string? Note) Complete(ReportedValue value, string kinds, Func<char, string?> reference, int[] counts)
     {
-        if (Expression(value) is not { Length: > 0 } expression) return value;
+        if (Expression(value) is not { Length: > 0 } expression) return (value, null);
         if (HgvsAccessions.TrySplit(expression, out var accession, out var kind))
         {
             if (kinds.Contains(kind, StringComparison.Ordinal) && HgvsAccessions.Fits(kind, accession))
             {
                 counts[0]++;
                 return value is CodedValue coded && coded.Codings.Any(c => c.System == Coding.Hgvs && c.Code == expression)
-                    ? value
-                    : new CodedValue([new Coding(Coding.Hgvs, expression)], (value as CodedValue)?.Text);
+                    ? (value, null)
+                    : (new CodedValue([new Coding(Coding.Hgvs, expression)], (value as CodedValue)?.Text), null);
             }
         }
-        else if (HgvsAccessions.BareKind(expression) is var bare && kinds.Contains(bare, StringComparison.Ordinal)
-            && reference(bare) is { } found && HgvsAccessions.Fits(bare, found))
+
+        var bare = HgvsAccessions.BareKind(expression);
+        if (kinds.Contains(bare, StringComparison.Ordinal) && reference(bare) is { } found && HgvsAccessions.Fits(bare, found))
         {
             counts[1]++;
-            return new CodedValue(new Coding(Coding.Hgvs, $"{found}:{expression}"));
+            return (new CodedValue(new Coding(Coding.Hgvs, $"{found}:{expression}")), null);
         }
 
         counts[2]++;
-        return new CodedValue([], expression);
+        var label = kinds[0] switch
+        {
+            'c' => "DNA change (c.HGVS)",
+            'p' => "Amino acid change (p.HGVS)",
+            _ => "Genomic DNA change (g.HGVS)",
+        };
+        return (null, bare != '\0'
+            ? $"{label} as reported, without its reference sequence (so not coded as HGVS): {expression}"
+            : $"{label} as reported, not an HGVS expression on a reference sequence (so not coded as HGVS): {expression}");
     }
 
     /// <summary>A genotype named by a complex variant's HGVS keeps that coding only when it names its reference sequence.</summary>
