@@ -10,7 +10,7 @@ namespace PrecisionMed.Validation.Genomics;
 /// alleles agree with each other (<see cref="VariantAgreement"/>).
 /// </summary>
 /// <remarks>
-/// Every finding is an error, on a lab's own resources too (a lab FHIR bundle's Variant is stored as the lab sent it):
+/// Every finding is an error (but a c. HGVS on another version of the Variant's transcript, a warning), on a lab's own resources too (a lab FHIR bundle's Variant is stored as the lab sent it):
 /// an HGVS string that names no sequence, or a Variant whose parts disagree, is wrong whoever wrote it, and the lab's
 /// resources are where a reader must be warned. Rule ids: hgvs-expression, hgvs-reference-kind, hgvs-component-kind,
 /// and the variant-* ids of <see cref="VariantAgreement"/>.

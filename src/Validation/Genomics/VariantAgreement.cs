@@ -115,11 +115,14 @@ internal static partial class VariantAgreement
     {
         if (parts.Transcript is not { } transcript || HgvsExpression.Parse(parts.CodingHgvs) is not { } coding) return;
         var named = coding.Inner is not null && coding.GeneSymbol is null ? coding.Inner : coding.Accession;
-        if (!SameSequence(named, transcript))
-        {
-            issues.Add(Error(parts.Location("48004-6"),
-                $"the c. HGVS '{parts.CodingHgvs}' is on {named} but the transcript reference sequence is {transcript}", "variant-transcript"));
-        }
+        if (SameSequence(named, transcript)) return;
+
+        // Another version of the same transcript (the IG's own oncology example has one) names the same gene region:
+        // a warning. Another transcript altogether is an error.
+        var message = $"the c. HGVS '{parts.CodingHgvs}' is on {named} but the transcript reference sequence is {transcript}";
+        issues.Add(named.Split('.')[0] == transcript.Split('.')[0]
+            ? new ValidationIssue(ValidationSeverity.Warning, parts.Location("48004-6"), message + " (another version of it)", "variant-transcript")
+            : Error(parts.Location("48004-6"), message, "variant-transcript"));
     }
 
     private static void CheckGene(VariantParts parts, List<ValidationIssue> issues)
