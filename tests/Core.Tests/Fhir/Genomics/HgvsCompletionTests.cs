@@ -88,6 +88,25 @@ public sealed class HgvsCompletionTests
     }
 
     [Fact]
+    public async Task Complete_SplitVepCorpusFileGivenASample_EnsemblExpressionsKeptWithTheirVersions()
+    {
+        // The corpus's VEP file is sites-only: one genotype column makes its records reportable.
+        var lines = (await File.ReadAllTextAsync(VcfTestFiles.PathOf("edge/bcftools_split-vep.select-tr-expr.vcf"), TestContext.Current.CancellationToken))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.StartsWith("##", StringComparison.Ordinal) ? line : line.StartsWith('#') ? line + "\tFORMAT\tS1" : line + "\tGT\t0/1");
+
+        var report = HgvsCompletion.Complete(await MapTextAsync(string.Join('\n', lines) + "\n"));
+
+        var coding = report.Variants.Select(v => Hgvs(v, "48004-6")).OfType<string>().ToList();
+        Assert.Contains("ENST00000378609.9:c.353A>G", coding);
+        Assert.All(coding, c => Assert.Matches(@"^ENST\d+\.\d+:c\.", c));
+        Assert.Contains("ENSP00000367872.3:p.Asp118Gly", report.Variants.Select(v => Hgvs(v, "48005-3")));
+        Assert.All(report.Variants.Where(v => Hgvs(v, "48004-6") is not null), v => Assert.Equal(
+            Hgvs(v, "48004-6")![..Hgvs(v, "48004-6")!.IndexOf(':', StringComparison.Ordinal)], ((CodedValue)Component(v, "51958-7")!).Codings[0].Code));
+        Assert.Equal(0, report.Hgvs!.Completed);
+    }
+
+    [Fact]
     public async Task Complete_CsqWithoutTranscript_BareChangesGoToNote()
     {
         var vcf = CsqHeader + "chr7\t140753336\t.\tA\tT\t.\tPASS\tCSQ=T|missense_variant|MODERATE|BRAF|ENSG00000157764|Transcript||protein_coding|15/18||c.1799T>A|p.Val600Glu\tGT\t0/1\n";
