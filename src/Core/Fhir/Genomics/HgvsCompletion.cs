@@ -41,6 +41,15 @@ public static class HgvsCompletion
         };
     }
 
+    /// <summary>One variant with its HGVS components completed (as in <see cref="Complete(LabReport)"/>), uncounted.</summary>
+    /// <param name="variant">The variant as reported.</param>
+    /// <param name="reportBuild">The report's genome build (LOINC 62374-4 answer), for a bare g. change on a chromosome.</param>
+    public static VariantFinding Complete(VariantFinding variant, CodedValue? reportBuild)
+    {
+        ArgumentNullException.ThrowIfNull(variant);
+        return CompleteVariant(variant, reportBuild, new int[3]);
+    }
+
     private static VariantFinding CompleteVariant(VariantFinding variant, CodedValue? reportBuild, int[] counts)
     {
         List<ReportComponent>? completed = null;
