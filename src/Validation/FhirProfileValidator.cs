@@ -6,6 +6,7 @@ using Hl7.Fhir.Serialization;
 using Hl7.Fhir.Specification.Source;
 using Hl7.Fhir.Specification.Terminology;
 using Hl7.Fhir.Utility;
+using PrecisionMed.Validation.Genomics;
 using PrecisionMed.Validation.Packages;
 
 namespace PrecisionMed.Validation;
@@ -23,7 +24,8 @@ namespace PrecisionMed.Validation;
 /// HGVS (http://varnomen.hgvs.org), HGNC and BCP-13 codes need code systems that no package carries, so
 /// validate-code fails and the validator's default failure handler reports a warning (issue 6006). No
 /// reference resolver is given, so reference targets are not fetched and cannot produce false errors;
-/// <see cref="BundleValidation"/> checks references within a bundle instead.
+/// <see cref="BundleValidation"/> checks references within a bundle instead. Every resource is also checked by
+/// <see cref="GenomicConsistencyRule"/> (HGVS expressions and the agreement of a Variant's parts), whose findings are errors.
 /// </remarks>
 public sealed class FhirProfileValidator
 {
@@ -100,6 +102,8 @@ public sealed class FhirProfileValidator
             AddValidationIssue(issue, issues);
         }
 
+        // What no profile can say: HGVS that names its sequence, and a Variant whose parts agree.
+        issues.AddRange(GenomicConsistencyRule.Check(resourceJson));
         return new ValidationReport(issues);
     }
 

@@ -49,6 +49,7 @@ public sealed record ReportTransaction(
         KnowledgeVersion = original.KnowledgeVersion;
         StatusStatedByLab = original.StatusStatedByLab;
         RecordCounts = original.RecordCounts;
+        Hgvs = original.Hgvs;
     }
 
     public IReadOnlyList<JsonObject> Bundles
@@ -107,4 +108,7 @@ public sealed record ReportTransaction(
 
     /// <summary>For VCF units: every record counted by outcome (reported, or the rule that skipped it).</summary>
     public IReadOnlyDictionary<string, long> RecordCounts { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>How the unit's HGVS components were written: as sent, completed with their reference sequence, or as text.</summary>
+    public LabReports.HgvsCounts Hgvs { get; init; } = LabReports.HgvsCounts.None;
 }

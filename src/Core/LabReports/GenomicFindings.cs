@@ -15,13 +15,15 @@ public enum VariantAssessment
 /// </summary>
 /// <param name="Key">Stable within the report (OBX-4 sub-ID, or build:chrom:pos:ref:alt): part of the resource id.</param>
 /// <param name="Structural">Reported as a structural variant (copy number, inner/outer ranges).</param>
+/// <param name="Notes">What the variant's components cannot carry: an HGVS change reported without its reference sequence.</param>
 public sealed record VariantFinding(
     string Key,
     VariantAssessment Assessment,
     IReadOnlyList<ReportComponent> Components,
     CodedValue? Method = null,
     bool Structural = false,
-    string? Status = null);
+    string? Status = null,
+    IReadOnlyList<string>? Notes = null);
 
 /// <summary>A clinical interpretation of one or more findings: significance and phenotypes (DiagnosticImplication).</summary>
 /// <param name="EvidenceLevel">How strong the interpretation is (e.g. ClinVar's review status).</param>
@@ -51,13 +53,15 @@ public sealed record GenotypeFinding(string Key, CodedValue Value, IReadOnlyList
 /// What a variant does to one transcript (the IG's MolecularConsequence), from the caller's annotation (snpEff ANN,
 /// VEP CSQ): the transcript, its c. and p. HGVS, and the Sequence Ontology consequence terms.
 /// </summary>
+/// <param name="Notes">An HGVS change annotated without its reference sequence, kept as text.</param>
 public sealed record MolecularConsequenceFinding(
     string Key,
     string VariantKey,
     CodedValue? Transcript,
     CodedValue? CodingHgvs,
     CodedValue? ProteinHgvs,
-    IReadOnlyList<CodedValue> FeatureConsequences);
+    IReadOnlyList<CodedValue> FeatureConsequences,
+    IReadOnlyList<string>? Notes = null);
 
 /// <summary>What a genotype means for one medication (TherapeuticImplication), with any recommendation.</summary>
 public sealed record TherapeuticImplicationFinding(

@@ -55,6 +55,12 @@ public sealed record LabReport
     public IReadOnlyList<ReportDocument> Documents { get; init; } = [];
     public IReadOnlyList<string> Notes { get; init; } = [];
 
+    /// <summary>
+    /// How the HGVS components were completed (see <c>HgvsCompletion</c>); null until they were, so completing twice
+    /// changes nothing.
+    /// </summary>
+    public HgvsCounts? Hgvs { get; init; }
+
     /// <summary>The knowledge store version the report was enriched with (recorded in its Provenance); null when not enriched.</summary>
     public string? KnowledgeVersion { get; init; }
 

@@ -41,6 +41,12 @@ public sealed class IngestCommandTests(LocalStackFixture stack) : IDisposable
             var unresolved = BundleValidation.CheckReferences(json).UnresolvedReferences
                 .Where(u => !inputs.Contains('"' + u.Reference + '"', StringComparison.Ordinal)).ToList();
             Assert.True(unresolved.Count == 0, $"{bundle.Name}: {string.Join("; ", unresolved)}");
+
+            // HGVS on its reference sequence, and each Variant's parts in agreement (the rule beside the profiles).
+            var genomic = JsonNode.Parse(json)!["entry"]!.AsArray()
+                .SelectMany(e => PrecisionMed.Validation.Genomics.GenomicConsistencyRule.Check(e!["resource"]!.ToJsonString()))
+                .Where(i => i.Severity == ValidationSeverity.Error).ToList();
+            Assert.True(genomic.Count == 0, $"{bundle.Name}: {string.Join("; ", genomic)}");
         }
     }
 

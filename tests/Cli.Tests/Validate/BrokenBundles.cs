@@ -35,6 +35,19 @@ internal static class BrokenBundles
         return path;
     }
 
+    /// <summary>
+    /// <see cref="WriteValidPhaseSampleAsync"/> with a c.HGVS component added to the first Variant as a bare change
+    /// (no reference sequence): valid for the profile, an error of the genomic consistency rule.
+    /// </summary>
+    public static async Task<string> WriteVariantWithBareHgvsAsync(string path, CancellationToken cancellationToken)
+    {
+        var bundle = await ReadWithoutGeneratedNarrativeAsync(cancellationToken);
+        bundle["entry"]![0]!["resource"]!["component"]!.AsArray().Add(JsonNode.Parse(
+            """{"code":{"coding":[{"system":"http://loinc.org","code":"48004-6"}]},"valueCodeableConcept":{"coding":[{"system":"http://varnomen.hgvs.org","code":"c.1A>G"}]}}"""));
+        await File.WriteAllTextAsync(path, bundle.ToJsonString(), cancellationToken);
+        return path;
+    }
+
     private static async Task<JsonNode> ReadWithoutGeneratedNarrativeAsync(CancellationToken cancellationToken)
     {
         var bundle = JsonNode.Parse(await File.ReadAllTextAsync(PhaseSample, cancellationToken))!;

@@ -67,6 +67,21 @@ public sealed class ValidateCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Validate_VariantWithBareHgvs_ExitsTwoNamingTheGenomicRule()
+    {
+        var broken = await BrokenBundles.WriteVariantWithBareHgvsAsync(Path.Combine(_work.FullName, "bare-hgvs.json"), TestContext.Current.CancellationToken);
+
+        var exit = await ValidateAsync(broken, "--json");
+
+        Assert.Equal(ValidateRunner.ExitInvalid, exit);
+        var output = JsonNode.Parse(_stdout.ToString())!;
+        var error = Assert.Single(output["findings"]!.AsArray(), f => f!["severity"]!.GetValue<string>() == "error")!;
+        Assert.Equal(BrokenBundles.VariantKey, error["resource"]!.GetValue<string>());
+        Assert.Equal("hgvs-expression", error["code"]?.GetValue<string>());
+        Assert.Contains("'c.1A>G'", error["message"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Validate_ValidSampleWithWarnings_ExitsZeroAndListsWarningsOnlyWhenAsked()
     {
         var sample = await BrokenBundles.WriteValidPhaseSampleAsync(Path.Combine(_work.FullName, "phase.json"), TestContext.Current.CancellationToken);

@@ -119,6 +119,18 @@ public sealed class ReportEnricherTests
     }
 
     [Fact]
+    public async Task Enrich_BareCodingChangeBesideItsTranscript_LookedUpOnTheTranscript()
+    {
+        var (enricher, _) = Create();
+        var variant = Variant("2a", ("51958-7", new CodedValue(new Coding(Coding.RefSeq, "NM_004333.4"))), ("48004-6", new TextValue("c.1799T>A")));
+        var report = new LabReport { Accession = "A1", Patient = Patient, Variants = [variant] };
+
+        var implication = Assert.Single((await enricher.EnrichAsync(report, "lab-a", TestContext.Current.CancellationToken)).DiagnosticImplications);
+
+        Assert.Equal("https://www.ncbi.nlm.nih.gov/clinvar/variation/13961/", implication.CitationUrl);
+    }
+
+    [Fact]
     public async Task Enrich_BrafV600eByGrch38Location_PathogenicFromClinVar13961()
     {
         var (enricher, _) = Create();

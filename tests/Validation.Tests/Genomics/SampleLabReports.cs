@@ -57,7 +57,8 @@ internal static class SampleLabReports
                     Component("48005-3", new CodedValue(new Coding(Coding.Hgvs, "NP_009225.1:p.Gln1756ProfsTer74"))),
                     Component("51958-7", new TextValue("NM_007294.4")),
                     Component("48013-7", new TextValue("NC_000017.11")),
-                    Component("81254-5", new RangeValue(43057062, 43057063)),
+                    // The insertion after G, VCF-style: one ref base, so in 1-based character counting one position.
+                    Component("81254-5", new RangeValue(43057062, 43057062)),
                     Component("92822-6", Loinc("LA30102-0", "1-based character counting")),
                     Component("69547-8", new TextValue("G")),
                     Component("69551-0", new TextValue("GC")),

@@ -31,6 +31,7 @@ public static partial class GenomicReportBuilder
                 (ComponentSlices.ProteinHgvs, consequence.ProteinHgvs),
                 .. consequence.FeatureConsequences.Select(c => (ComponentSlices.FeatureConsequence, (ReportedValue?)c)),
             ]));
+        if (consequence.Notes is { Count: > 0 } notes) WriteNotes(writer, notes);
         context.Results.Add(context.EndResource());
     }
 }

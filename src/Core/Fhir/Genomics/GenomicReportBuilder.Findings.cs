@@ -103,6 +103,7 @@ public static partial class GenomicReportBuilder
             ComponentSlice.WriteArray(writer, components);
         }
 
+        if (variant.Notes is { Count: > 0 } notes) WriteNotes(writer, notes);
         context.Results.Add(context.EndResource());
 
         // The skip path, built only when something is skipped.

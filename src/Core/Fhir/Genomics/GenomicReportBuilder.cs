@@ -22,6 +22,10 @@ public static partial class GenomicReportBuilder
         LabReport report, ReportProvenance provenance, int maxEntriesPerBundle = ReportTransactionBuilder.MaxEntriesPerBundle)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxEntriesPerBundle, 3);
+        ArgumentNullException.ThrowIfNull(report);
+
+        // Every format's HGVS components get their reference sequence here, or become text: none is written bare.
+        report = HgvsCompletion.Complete(report);
         var context = new GenomicBuildContext(report, provenance);
         WritePatientEntry(context);
         var serviceRequest = AddServiceRequest(context);
@@ -82,6 +86,7 @@ public static partial class GenomicReportBuilder
             KnowledgeVersion = report.KnowledgeVersion,
             RecordCounts = report.RecordCounts,
             StatusStatedByLab = report.StatusStatedByLab,
+            Hgvs = report.Hgvs ?? HgvsCounts.None,
         };
     }
 

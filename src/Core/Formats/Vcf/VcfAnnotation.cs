@@ -2,13 +2,17 @@ using System.Text;
 
 namespace PrecisionMed.Core.Formats.Vcf;
 
-/// <summary>What a caller's annotation says about one ALT allele on one transcript.</summary>
+/// <summary>
+/// What a caller's annotation says about one ALT allele on one transcript. The HGVS changes are as the annotation
+/// wrote them: bare (snpEff's <c>c.224G&gt;A</c>, <c>p.Ser75Asn</c>) or on their sequence (VEP's <c>ENST…:c.</c>,
+/// <c>ENSP…:p.</c>); <c>HgvsCompletion</c> gives a bare change its reference sequence when one is known.
+/// </summary>
 public sealed record TranscriptAnnotation(string? Gene, string? Transcript, string? CodingHgvs, string? ProteinHgvs, string? Consequence);
 
 /// <summary>
 /// Reads gene and HGVS annotations from INFO, only for records that are reported: snpEff <c>ANN</c>, VEP
 /// <c>CSQ</c> (its field order from the header's "Format:" description), and the plain keys labs use
-/// (<c>GENE</c>/<c>GENEINFO</c>/<c>PX</c>, QIAGEN's <c>HGVS_TRANSCRIPT</c>/<c>HGVS_PROTEIN</c>). VEP's entries for
+/// (<c>GENE</c>/<c>GENEINFO</c>/<c>PX</c>, QIAGEN's <c>TRANSCRIPT_ID</c>/<c>HGVS_TRANSCRIPT</c>/<c>HGVS_PROTEIN</c>). VEP's entries for
 /// features that are not transcripts (RegulatoryFeature, MotifFeature) are left out: their Feature is no transcript.
 /// </summary>
 public sealed class VcfAnnotationReader
@@ -40,8 +44,8 @@ public sealed class VcfAnnotationReader
         var transcriptHgvs = Plain(record, "HGVS_TRANSCRIPT"u8);
         var proteinHgvs = Plain(record, "HGVS_PROTEIN"u8);
         if (gene is null && transcriptHgvs is null && proteinHgvs is null) return result;
-        var (transcript, c) = SplitHgvs(transcriptHgvs);
-        result.Add(new TranscriptAnnotation(gene, transcript, c, proteinHgvs, null));
+        var transcript = Transcript(Plain(record, "TRANSCRIPT_ID"u8), transcriptHgvs);
+        result.Add(new TranscriptAnnotation(gene, transcript, transcriptHgvs, proteinHgvs, null));
         return result;
     }
 
@@ -61,17 +65,10 @@ public sealed class VcfAnnotationReader
                 || (entryAllele.SequenceEqual("-"u8) && alt.Length == 1);
             if (onTranscript && sameAllele)
             {
+                // VEP's HGVSc/HGVSp name their own sequences (ENST…:c., ENSP…:p.): kept whole, as written.
                 var hgvsC = Field(entry, c);
-                var transcriptId = Field(entry, transcript);
-                if (hgvsC is not null && hgvsC.Contains(':', StringComparison.Ordinal))
-                {
-                    var (t, change) = SplitHgvs(hgvsC);
-                    transcriptId ??= t;
-                    hgvsC = change;
-                }
-
+                var transcriptId = Transcript(Field(entry, transcript), hgvsC);
                 var hgvsP = Field(entry, p);
-                if (hgvsP is not null && hgvsP.Contains(':', StringComparison.Ordinal)) hgvsP = hgvsP[(hgvsP.IndexOf(':', StringComparison.Ordinal) + 1)..];
                 result.Add(new TranscriptAnnotation(Field(entry, gene), transcriptId, hgvsC, hgvsP is null ? null : Uri.UnescapeDataString(hgvsP), Field(entry, consequence)));
             }
 
@@ -101,11 +98,17 @@ public sealed class VcfAnnotationReader
         return symbol.Length == 0 ? null : symbol;
     }
 
-    /// <summary>"NM_000546.5:c.215C>G" into transcript and change; a bare change has no transcript.</summary>
-    private static (string? Transcript, string? Change) SplitHgvs(string? hgvs)
+    /// <summary>
+    /// The transcript of an annotation: its feature, else the sequence its c. HGVS names. VEP writes the feature without
+    /// its version (ENST00000378609) and the HGVS with it (ENST00000378609.9:c.…): the versioned one, being that feature.
+    /// </summary>
+    private static string? Transcript(string? feature, string? hgvs)
     {
-        if (hgvs is null) return (null, null);
-        var colon = hgvs.IndexOf(':', StringComparison.Ordinal);
-        return colon < 0 ? (null, hgvs) : (hgvs[..colon], hgvs[(colon + 1)..]);
+        var colon = hgvs?.IndexOf(':', StringComparison.Ordinal) ?? -1;
+        var named = colon > 0 ? hgvs![..colon] : null;
+        if (feature is null) return named;
+        return named is not null && named.Length > feature.Length && named[feature.Length] == '.' && named.StartsWith(feature, StringComparison.Ordinal)
+            ? named
+            : feature;
     }
 }

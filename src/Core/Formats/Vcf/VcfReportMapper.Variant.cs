@@ -121,8 +121,8 @@ public sealed partial class VcfReportMapper
                 $"{variantKey}|{transcript}",
                 variantKey,
                 new CodedValue(new Coding(system, transcript)),
-                annotation.CodingHgvs is { Length: > 0 } c ? new CodedValue(new Coding(Coding.Hgvs, $"{transcript}:{c}")) : null,
-                annotation.ProteinHgvs is { Length: > 0 } p ? new CodedValue(new Coding(Coding.Hgvs, p)) : null,
+                annotation.CodingHgvs is { Length: > 0 } c ? new CodedValue([], c) : null,
+                annotation.ProteinHgvs is { Length: > 0 } p ? new CodedValue([], p) : null,
                 terms));
         }
 
@@ -146,14 +146,11 @@ public sealed partial class VcfReportMapper
             components.Add(new(Coding.LoincCode("51958-7", "Transcript reference sequence [ID]"), new CodedValue(new Coding(system, transcript))));
         }
 
+        // As annotated: a bare change takes the transcript above as its reference sequence when the report is built.
         if (annotation.CodingHgvs is { Length: > 0 } c)
-        {
-            var expression = annotation.Transcript is { Length: > 0 } t ? $"{t}:{c}" : c;
-            components.Add(new(Coding.LoincCode("48004-6", "DNA change (c.HGVS)"), new CodedValue(new Coding(Coding.Hgvs, expression))));
-        }
-
+            components.Add(new(Coding.LoincCode("48004-6", "DNA change (c.HGVS)"), new TextValue(c)));
         if (annotation.ProteinHgvs is { Length: > 0 } p)
-            components.Add(new(Coding.LoincCode("48005-3", "Amino acid change (pHGVS)"), new CodedValue(new Coding(Coding.Hgvs, p))));
+            components.Add(new(Coding.LoincCode("48005-3", "Amino acid change (pHGVS)"), new TextValue(p)));
     }
 
     /// <summary>ID: rs numbers are dbSNP, COSV/COSM are COSMIC; anything else is kept as text.</summary>

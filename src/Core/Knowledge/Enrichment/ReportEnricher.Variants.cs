@@ -1,5 +1,6 @@
-using PrecisionMed.Core.Formats.Hl7v2;
 using System.Globalization;
+using PrecisionMed.Core.Fhir.Genomics;
+using PrecisionMed.Core.Formats.Hl7v2;
 using PrecisionMed.Core.LabReports;
 
 namespace PrecisionMed.Core.Knowledge.Enrichment;
@@ -53,7 +54,10 @@ public sealed partial class ReportEnricher
         LabReport report, VariantFinding variant, CodedValue? defaultBuild, CancellationToken cancellationToken)
     {
         if (LocationOf(report, variant, defaultBuild) is { } location) return await knowledge.FindVariantAsync(location, cancellationToken);
-        return BestHgvs(variant) is { } hgvs ? await knowledge.FindVariantByHgvsAsync(hgvs, cancellationToken) : null;
+        // A bare c. change (snpEff's, an HL7 v2 row beside its transcript) is looked up on its transcript, as it is written.
+        return BestHgvs(HgvsCompletion.Complete(variant, report.GenomeBuild ?? defaultBuild)) is { } hgvs
+            ? await knowledge.FindVariantByHgvsAsync(hgvs, cancellationToken)
+            : null;
     }
 
     /// <summary>
