@@ -53,7 +53,7 @@ public sealed class FhirBundleEnrichmentTests
 
         // Ours are about the lab's patient, and written, but not added to the lab's report.
         Assert.All(ours, o => Assert.True(JsonNode.DeepEquals(variant["subject"], o["subject"])));
-        Assert.Equal(plain.Count + ours.Count, enriched.Count);
+        Assert.Equal(plain.Count + ours.Count, enriched.Count); // cgexample's store phenotype names no drug: no Task
         var provenance = enriched.Single(r => (string?)r["resourceType"] == "Provenance");
         Assert.All(ours, o => Assert.Contains(provenance["target"]!.AsArray(), t => (string?)t!["reference"] == $"Observation/{o["id"]}"));
         Assert.Contains(provenance["entity"]!.AsArray(), e => (string?)e!["what"]?["identifier"]?["system"] == "urn:precisionmed:knowledge-version");
@@ -72,9 +72,12 @@ public sealed class FhirBundleEnrichmentTests
         foreach (var resource in plain.Where(r => (string?)r["resourceType"] != "Provenance"))
             Assert.True(JsonNode.DeepEquals(resource, byKey.GetValueOrDefault(Key(resource))), $"{file}: {Key(resource)} changed");
 
+        // What was added is ours: the store's implications, and the Tasks of their recommendations.
         var ours = Ours(enriched);
-        Assert.Equal(plain.Count + ours.Count, enriched.Count);
-        Assert.All(ours, o => Assert.Empty(FhirProfileValidator.Shared.Validate(o.ToJsonString()).Errors));
+        var added = enriched.Where(r => !plain.Any(p => Key(p) == Key(r))).ToList();
+        Assert.Equal(added.Count, ours.Count + added.Count(r => (string?)r["resourceType"] == "Task"));
+        Assert.Equal(plain.Count + added.Count, enriched.Count);
+        Assert.All(added, o => Assert.Empty(FhirProfileValidator.Shared.Validate(o.ToJsonString()).Errors));
         Assert.All(ours, o => Assert.NotEmpty(o["derivedFrom"]!.AsArray()));
         Assert.All(ours, o => Assert.All(o["derivedFrom"]!.AsArray(), d => Assert.Contains((string)d!["reference"]!, byKey.Keys)));
         var provenance = enriched.SingleOrDefault(r => (string?)r["resourceType"] == "Provenance");
@@ -105,9 +108,35 @@ public sealed class FhirBundleEnrichmentTests
         Assert.Contains(transaction.Skipped, s => s.Position.Field == "84413-4" && s.Reason.Contains("no CPIC phenotype", StringComparison.Ordinal));
     }
 
-    private static async Task<ReportTransaction> BuildAsync(string file, bool enrich)
+    /// <summary>
+    /// pgxexample with the genotype CYP2C19 *2/*2 instead of CYP2C9 *4/*35B: CPIC's poor metabolizer, and for clopidogrel
+    /// a recommendation, which comes with its MedicationRecommendation Task about the lab's patient.
+    /// </summary>
+    [Fact]
+    public async Task BuildUnit_GenotypeWithCpicGuidance_ImplicationPerDrugAndTheRecommendationsTask()
     {
-        var bytes = await File.ReadAllBytesAsync(Path.Combine(Folder, file), TestContext.Current.CancellationToken);
+        var bundle = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(Folder, "Bundle-bundle-pgxexample.json"), TestContext.Current.CancellationToken))!;
+        var genotype = bundle["entry"]!.AsArray().Select(e => e!["resource"]!).Single(r => (string?)r["id"] == "genotype-pgx-example");
+        genotype["valueCodeableConcept"] = new JsonObject { ["text"] = "CYP2C19 *2/*2" };
+        var bytes = System.Text.Encoding.UTF8.GetBytes(bundle.ToJsonString());
+
+        var resources = Resources(await BuildAsync("cyp2c19-star2.json", enrich: true, bytes));
+
+        var ours = Ours(resources);
+        Assert.NotEmpty(ours);
+        var genotypeKey = Key(resources.Single(r => Profile(r) == "genotype"));
+        Assert.All(ours, o => Assert.Equal(genotypeKey, (string?)Assert.Single(o["derivedFrom"]!.AsArray())!["reference"]));
+        Assert.All(ours, o => Assert.Contains("LA9657-3", o.ToJsonString(), StringComparison.Ordinal)); // poor metabolizer
+        var clopidogrel = Assert.Single(ours, o => o.ToJsonString().Contains("\"32968\"", StringComparison.Ordinal));
+        var task = Assert.Single(resources, r => (string?)r["resourceType"] == "Task" && (string?)r["reasonReference"]?["reference"] == Key(clopidogrel));
+        Assert.Equal("medication-recommendation", Profile(task));
+        Assert.True(JsonNode.DeepEquals(clopidogrel["subject"], task["for"]));
+        Assert.All([.. ours, task], r => Assert.Empty(FhirProfileValidator.Shared.Validate(r.ToJsonString()).Errors));
+    }
+
+    private static async Task<ReportTransaction> BuildAsync(string file, bool enrich, byte[]? content = null)
+    {
+        var bytes = content ?? await File.ReadAllBytesAsync(Path.Combine(Folder, file), TestContext.Current.CancellationToken);
         OpenLabFile open = _ => Task.FromResult<Stream>(new MemoryStream(bytes, writable: false));
         var format = enrich
             ? new FhirBundleFormat(ReportEnricher.WithEmbeddedSeed(), Options.Create(new LimitsOptions()))

@@ -68,4 +68,26 @@ public static partial class GenomicReportBuilder
         });
         return JsonNode.Parse(bytes)!.AsObject();
     }
+
+    /// <summary>The store implication's recommendation as a MedicationRecommendation Task, as an HL7 v2 report's has; null without one.</summary>
+    internal static JsonObject? StoreRecommendation(string id, JsonNode subject, string implicationReference, TherapeuticImplicationFinding implication)
+    {
+        if (!FhirJson.HasConcept(implication.Recommendation)) return null;
+        var bytes = FhirJson.Utf8(writer =>
+        {
+            writer.WriteStartObject();
+            writer.WriteString("resourceType", "Task");
+            writer.WriteString("id", id);
+            FhirJson.WriteMeta(writer, GenomicsCodes.MedicationRecommendationProfile);
+            writer.WriteString("status", "requested");
+            writer.WriteString("intent", "proposal");
+            FhirJson.TryWriteConcept(writer, "code", implication.Recommendation);
+            if (implication.Recommendation?.Text is { Length: > 0 } text) writer.WriteString("description", text);
+            writer.WritePropertyName("for");
+            subject.WriteTo(writer);
+            FhirJson.WriteReference(writer, "reasonReference", implicationReference);
+            writer.WriteEndObject();
+        });
+        return JsonNode.Parse(bytes)!.AsObject();
+    }
 }

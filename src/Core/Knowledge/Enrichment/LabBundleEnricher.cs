@@ -14,7 +14,8 @@ namespace PrecisionMed.Core.Knowledge.Enrichment;
 /// resource it derives from; the store's version in its conclusion), derived from the lab's resource. The lab's
 /// resources are never changed and its DiagnosticReport's results are left as the lab sent them; the new resources join
 /// the transaction's owned resources and its Provenance's targets, with the store's version as the Provenance's
-/// derivation entity.
+/// derivation entity. A store recommendation comes with its MedicationRecommendation Task, as in HL7 v2 reports (not
+/// linked from the lab's report, which stays the lab's).
 /// </summary>
 public sealed class LabBundleEnricher(ReportEnricher enricher)
 {
@@ -44,7 +45,7 @@ public sealed class LabBundleEnricher(ReportEnricher enricher)
         var problems = skipped.Select(s => new LabFileProblem(new SourcePosition { Path = s.Path, Field = s.Field }, s.Reason));
         if (ours.Count == 0) return transaction with { Skipped = [.. transaction.Skipped, .. enriched.Skipped, .. problems] };
 
-        var references = ours.Select(o => $"Observation/{Text(o["id"])}").ToList();
+        var references = ours.Select(Reference).ToList();
         return transaction with
         {
             Bundles = Rebundle(entries, ours, references, enriched.KnowledgeVersion),
@@ -59,6 +60,12 @@ public sealed class LabBundleEnricher(ReportEnricher enricher)
             if (sources.Count == 0 || byReference[sources[0]]["subject"] is not JsonObject subject) return;
             var id = DeterministicIds.ForReportResource(labId, transaction.Accession, kind, "knowledge:" + key);
             ours.Add(GenomicReportBuilder.StoreImplication(id, subject.DeepClone(), sources, diagnostic, therapeutic, skipped));
+            if (therapeutic is not null && GenomicReportBuilder.StoreRecommendation(
+                    DeterministicIds.ForReportResource(labId, transaction.Accession, "MedicationRecommendation", "knowledge:" + key),
+                    subject.DeepClone(), $"Observation/{id}", therapeutic) is { } task)
+            {
+                ours.Add(task);
+            }
         }
     }
 
@@ -72,7 +79,7 @@ public sealed class LabBundleEnricher(ReportEnricher enricher)
             .DistinctBy(e => Text(e["fullUrl"]) ?? e.ToJsonString()).ToList();
         var puts = entries.Where(e => Text(e["request"]?["method"]) == "PUT").Select(e => e.DeepClone().AsObject()).ToList();
         var at = puts.FindIndex(e => Text(e["resource"]?["resourceType"]) is "DiagnosticReport" or "Provenance");
-        puts.InsertRange(at < 0 ? puts.Count : at, ours.Select(o => ReportTransactionBuilder.Entry(o, "PUT", $"Observation/{Text(o["id"])}")));
+        puts.InsertRange(at < 0 ? puts.Count : at, ours.Select(o => ReportTransactionBuilder.Entry(o, "PUT", Reference(o))));
 
         if (puts.Select(e => e["resource"]).OfType<JsonObject>().FirstOrDefault(r => Text(r["resourceType"]) == "Provenance") is { } provenance)
         {
@@ -95,6 +102,8 @@ public sealed class LabBundleEnricher(ReportEnricher enricher)
 
         return ReportTransactionBuilder.Chunk(patients, puts, ReportTransactionBuilder.MaxEntriesPerBundle);
     }
+
+    private static string Reference(JsonObject resource) => $"{Text(resource["resourceType"])}/{Text(resource["id"])}";
 
     private static string? Text(JsonNode? node) =>
         node is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : null;
