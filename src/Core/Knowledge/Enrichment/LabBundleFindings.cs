@@ -14,7 +14,7 @@ namespace PrecisionMed.Core.Knowledge.Enrichment;
 /// </summary>
 internal static class LabBundleFindings
 {
-    private const string VariantAssessment = "69548-6";
+    private const string AssessmentCode = "69548-6";
     private const string MedicationAssessed = "51963-7";
 
     /// <summary>A canonical report of the Observations' findings (a placeholder patient: the enricher reads no identity).</summary>
@@ -31,7 +31,7 @@ internal static class LabBundleFindings
             var profile = Text(observation["meta"]?["profile"]?[0]) ?? string.Empty;
             var code = Codings(observation["code"]).Select(c => c.Code).ToList();
             var derivedFrom = (observation["derivedFrom"] as JsonArray ?? []).Select(d => Text(d?["reference"])).OfType<string>().ToList();
-            if (profile == GenomicsCodes.VariantProfile || code.Contains(VariantAssessment))
+            if (profile == GenomicsCodes.VariantProfile || code.Contains(AssessmentCode))
             {
                 variants.Add(new VariantFinding(key, AssessmentOf(observation["valueCodeableConcept"]), Components(observation)));
             }
@@ -72,10 +72,10 @@ internal static class LabBundleFindings
     private static VariantAssessment AssessmentOf(JsonNode? value)
     {
         var codes = Codings(value).Select(c => c.Code).ToList();
-        return codes.Contains("LA9634-2") ? LabReports.VariantAssessment.Absent
-            : codes.Contains("LA18198-4") ? LabReports.VariantAssessment.NoCall
-            : codes.Contains("LA11884-6") ? LabReports.VariantAssessment.Indeterminate
-            : LabReports.VariantAssessment.Present;
+        return codes.Contains("LA9634-2") ? VariantAssessment.Absent
+            : codes.Contains("LA18198-4") ? VariantAssessment.NoCall
+            : codes.Contains("LA11884-6") ? VariantAssessment.Indeterminate
+            : VariantAssessment.Present;
     }
 
     private static List<ReportComponent> Components(JsonObject observation)
