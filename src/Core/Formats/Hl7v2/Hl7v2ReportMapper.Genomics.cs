@@ -11,7 +11,8 @@ namespace PrecisionMed.Core.Formats.Hl7v2;
 /// Genotype derived from the variants nested under it ("3a" → "3a.1", "3a.2") or carrying its 81260-2
 /// id; a group with 84413-4 or PGx answers is a Genotype plus, per 51963-7, one TherapeuticImplication for each
 /// implication kind (53040-2, 51961-1, 83009-1) (medications in nested groups "4a.1", or in the same group, each
-/// 51963-7 taking the 82116-5/83010-9/93044-6 and implication rows after it); a group with 84414-2 but no variant items is a haplotype derived from its nested variants.
+/// 51963-7 taking the 82116-5/83010-9/93044-6 and implication rows after it); a group with 84414-2 but no variant
+/// items is a haplotype derived from its nested variants.
 /// </summary>
 public sealed partial class Hl7v2ReportMapper
 {
