@@ -52,6 +52,27 @@ public sealed class Hl7v2ImplicationShapeTests
         Assert.DoesNotContain(resources, r => (string?)r["code"]?["coding"]?[0]?["code"] == "93044-6");
     }
 
+    /// <summary>
+    /// Two medications in one group, the second with its own metabolism answer after its 51963-7: that answer is the
+    /// second medication's alone, and replaces the group's shared one for it; the shared kinds it does not restate hold.
+    /// </summary>
+    [Fact]
+    public async Task BuildUnit_SecondMedicationWithItsOwnAnswer_TheAnswerIsThatMedicationsAlone()
+    {
+        var message = File.ReadAllText(Path.Combine(Hl7v2Pipeline.Root, "authored", "pgx_one_group_from_cgexample.hl7"))
+            .Replace("SL-16-CG-0101", "SL-16-CG-0103", StringComparison.Ordinal)
+            .Replace("\rSPM|", "\rOBX|11|CWE|51963-7^Medication assessed [ID]^LN|4a|32968^clopidogrel^RXNORM||||||F|||2016"
+                + "\rOBX|12|CWE|53040-2^Genetic variation's effect on drug metabolism^LN|4a|LA9657-3^Poor metabolizer^LN||||||F|||2016\rSPM|",
+                StringComparison.Ordinal);
+        var units = await Hl7v2Pipeline.RunAsync(System.Text.Encoding.ASCII.GetBytes(message), "authored/two_medications.hl7", TestContext.Current.CancellationToken);
+        var resources = units.SelectMany(u => u.Bundles).SelectMany(Hl7v2Pipeline.Resources).ToList();
+        var lab = resources.Where(r => Profile(r) == "therapeutic-implication" && !FromTheStore(r)).ToList();
+
+        Assert.Equal(
+            ["11289|LA19542-2", "11289|LA25390-8", "11289|LA6676-6", "32968|LA19542-2", "32968|LA6676-6", "32968|LA9657-3"],
+            Pairs(lab));
+    }
+
     [Fact]
     public async Task BuildUnit_ComplexVariantWithHeaderSignificanceAndPhenotype_ImplicationDerivedFromTheComplexGenotype()
     {

@@ -415,7 +415,9 @@ public sealed partial class Hl7v2ReportMapper
             // One implication per kind (metabolism, efficacy, high-risk allele) for the medication, as the IG's examples
             // encode them; the first keeps the medication's key, and the recommendation and its narrative, so a
             // report with one kind writes what it wrote before.
-            var kinds = shared.Concat(rows.Where(r => TherapeuticImplicationItems.Contains(r.Code)))
+            // A kind the medication states itself replaces the group's shared answer of that kind.
+            var own = rows.Where(r => TherapeuticImplicationItems.Contains(r.Code)).ToList();
+            var kinds = shared.Where(r => !own.Any(o => o.Code == r.Code)).Concat(own)
                 .GroupBy(r => r.Code, StringComparer.Ordinal)
                 .Select(g => (Kind: g.Key, Values: g.Select(r => r.Shaped).OfType<CodedValue>().ToList()))
                 .Where(k => k.Values.Count > 0)
