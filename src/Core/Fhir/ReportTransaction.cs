@@ -97,7 +97,7 @@ public sealed record ReportTransaction(
     /// <summary>
     /// What the lab sent that is not in the bundles, each with where and why (for the unit's ledger record):
     /// the parser's skipped items and those the FHIR builder could not place (a component the IG profile
-    /// does not allow, a reference to an unknown finding). Empty for the FHIR-bundle passthrough.
+    /// does not allow, a reference to an unknown finding). For a lab's FHIR bundle, only what its enrichment could not interpret.
     /// </summary>
     public IReadOnlyList<LabFileProblem> Skipped { get; init; } = [];
 

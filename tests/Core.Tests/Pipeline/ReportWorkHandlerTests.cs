@@ -53,7 +53,10 @@ public sealed class ReportWorkHandlerTests
 
         var provenance = harness.Writer.Written[0]["entry"]!.AsArray()[^1]!["resource"]!;
         var identifiers = provenance["entity"]!.AsArray().Select(e => e!["what"]!["identifier"]!["value"]!.GetValue<string>()).ToList();
-        Assert.Equal([$"incoming/{PipelineHarness.LabId}/{PipelineHarness.BlobName}", PipelineHarness.HashOf(Bundle)], identifiers);
+        Assert.Equal([$"incoming/{PipelineHarness.LabId}/{PipelineHarness.BlobName}", PipelineHarness.HashOf(Bundle)], identifiers.Take(2));
+
+        // The lab's bundle was enriched (the seed knows its BRAF V600E): the knowledge store's version is the third entity.
+        Assert.StartsWith("kv-", Assert.Single(identifiers.Skip(2)), StringComparison.Ordinal);
         Assert.Contains(PipelineHarness.PipelineVersion, provenance["agent"]![0]!["who"]!["display"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 

@@ -22,9 +22,12 @@ internal static class Hl7v2Pipeline
             .Select(path => Path.GetRelativePath(Root, path).Replace(Path.DirectorySeparatorChar, '/'))
             .Order(StringComparer.Ordinal);
 
-    public static async Task<IReadOnlyList<ReportTransaction>> RunAsync(string relativePath, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<ReportTransaction>> RunAsync(string relativePath, CancellationToken cancellationToken) =>
+        await RunAsync(await File.ReadAllBytesAsync(Path.Combine(Root, relativePath), cancellationToken), relativePath, cancellationToken);
+
+    /// <summary>A message a test built, as if dropped as <paramref name="relativePath"/>.</summary>
+    public static async Task<IReadOnlyList<ReportTransaction>> RunAsync(byte[] bytes, string relativePath, CancellationToken cancellationToken)
     {
-        var bytes = await File.ReadAllBytesAsync(Path.Combine(Root, relativePath), cancellationToken);
         OpenLabFile open = _ => Task.FromResult<Stream>(new MemoryStream(bytes, writable: false));
         var intake = new LabFileIntake([new Hl7v2Format(ReportEnricher.WithEmbeddedSeed())]);
         var plan = await intake.PlanAsync(open, cancellationToken);

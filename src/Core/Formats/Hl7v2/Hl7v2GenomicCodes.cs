@@ -27,6 +27,7 @@ internal static class Hl7v2GenomicCodes
     public const string Medication = "51963-7";
     public const string MedicationSuggestion = "82116-5";
     public const string MedicationNarrative = "83010-9";
+    public const string EvidenceLevel = "93044-6";
     public const string ComplexId = "81260-2";
     public const string ComplexHgvs = "81262-8";
     public const string ComplexType = "81263-6";
@@ -66,7 +67,7 @@ internal static class Hl7v2GenomicCodes
     public static readonly FrozenSet<string> All = VariantDefining
         .Concat(PharmacogenomicItems).Concat(ComplexItems).Concat(OverallItems)
         .Concat([Gene, ClinicalSignificance, Phenotype, Haplotype, Phase, "82309-6", Method, "48000-4", "81247-9", "81306-3",
-            "81250-3", "81297-4", "81251-1", "82118-1", "82117-3", "83011-7", "47998-0"])
+            "81250-3", "81297-4", "81251-1", "82118-1", "82117-3", "83011-7", "47998-0", EvidenceLevel])
         .ToFrozenSet(StringComparer.Ordinal);
 
     private static readonly FrozenSet<string> HgvsItems = FrozenSet.Create(StringComparer.Ordinal, "48004-6", "48005-3", "81290-9", ComplexHgvs);

@@ -9,9 +9,10 @@ namespace PrecisionMed.Core.Formats.Hl7v2;
 /// "1", "1a", "1a.a"... is the overall study (a "1x.y" range takes its reference sequence from "1x");
 /// a group holding 81250-3/81297-4 items is one variant; a complex group (81262-8/81263-6) is a
 /// Genotype derived from the variants nested under it ("3a" → "3a.1", "3a.2") or carrying its 81260-2
-/// id; a group with 84413-4 or PGx answers is a Genotype plus one TherapeuticImplication per 51963-7
-/// (medications in nested groups "4a.1", or in the same group, each 51963-7 taking the 82116-5/83010-9
-/// rows after it); a group with 84414-2 but no variant items is a haplotype derived from its nested variants.
+/// id; a group with 84413-4 or PGx answers is a Genotype plus, per 51963-7, one TherapeuticImplication for each
+/// implication kind (53040-2, 51961-1, 83009-1) (medications in nested groups "4a.1", or in the same group, each
+/// 51963-7 taking the 82116-5/83010-9/93044-6 and implication rows after it); a group with 84414-2 but no variant
+/// items is a haplotype derived from its nested variants.
 /// </summary>
 public sealed partial class Hl7v2ReportMapper
 {
@@ -371,46 +372,69 @@ public sealed partial class Hl7v2ReportMapper
             Mapped(genotypeRow);
         }
 
+        // Implication rows before the group's first 51963-7 hold for every medication of the group; one after it, for that medication.
+        var firstMedication = group.Rows.FirstOrDefault(r => r.Code == Medication)?.Occurrence ?? int.MaxValue;
         var implications = group.Rows.Where(r => TherapeuticImplicationItems.Contains(r.Code)).ToList();
-        var shared = implications.Select(r => r.Shaped).OfType<CodedValue>().ToList();
+        var shared = implications.Where(r => r.Occurrence < firstMedication).ToList();
         Mapped(implications);
+        var sharedEvidence = group.Of(EvidenceLevel).Where(r => r.Occurrence < firstMedication).ToList();
+        Mapped(group.Of(EvidenceLevel));
 
         // Medications: nested groups first (82117-3 as "4a.1"), then 51963-7 rows of the group itself.
-        var medications = new List<(List<ObxRow> Rows, List<CodedValue> Implications)>();
+        var medications = new List<List<ObxRow>>();
         foreach (var child in pharmacogenomic.Where(g => g != group && g.IsChildOf(group)))
         {
             medicationGroups.Add(child);
-            var own = child.Rows.Where(r => TherapeuticImplicationItems.Contains(r.Code)).ToList();
-            Mapped(own);
-            medications.Add(([.. child.Rows.Where(r => !TherapeuticImplicationItems.Contains(r.Code))], [.. own.Select(r => r.Shaped).OfType<CodedValue>()]));
+            Mapped(child.Rows.Where(r => TherapeuticImplicationItems.Contains(r.Code) || r.Code == EvidenceLevel));
+            medications.Add([.. child.Rows]);
         }
 
         List<ObxRow>? current = null;
-        foreach (var row in group.Rows.Where(r => r.Code is Medication or MedicationSuggestion or MedicationNarrative).OrderBy(r => r.Occurrence))
+        foreach (var row in group.Rows.Where(r => r.Code is Medication or MedicationSuggestion or MedicationNarrative
+            || (r.Occurrence > firstMedication && (r.Code == EvidenceLevel || TherapeuticImplicationItems.Contains(r.Code)))))
         {
             if (row.Code == Medication || current is null)
             {
                 current = [];
-                medications.Add((current, []));
+                medications.Add(current);
             }
 
             current.Add(row);
         }
 
-        if (medications.Count == 0 && shared.Count > 0) medications.Add(([], []));
+        if (medications.Count == 0 && shared.Count > 0) medications.Add([]);
         var index = 0;
-        foreach (var (rows, own) in medications)
+        foreach (var rows in medications)
         {
             var medication = rows.FirstOrDefault(r => r.Code == Medication)?.Shaped as CodedValue;
             var recommendation = rows.FirstOrDefault(r => r.Code == MedicationSuggestion)?.Shaped as CodedValue;
             var narrative = string.Join("\n", rows.Where(r => r.Code == MedicationNarrative).SelectMany(r => r.Values).Select(TextOf));
-            _therapeutic.Add(new TherapeuticImplicationFinding(
-                string.Create(CultureInfo.InvariantCulture, $"{group.Key}:therapy{++index}"),
-                derivedFrom,
-                medication,
-                [.. shared, .. own],
-                recommendation,
-                narrative.Length > 0 ? narrative : null));
+            var evidence = rows.Where(r => r.Code == EvidenceLevel).Concat(sharedEvidence).Select(r => r.Shaped).OfType<CodedValue>().FirstOrDefault();
+            var key = string.Create(CultureInfo.InvariantCulture, $"{group.Key}:therapy{++index}");
+
+            // One implication per kind (metabolism, efficacy, high-risk allele) for the medication, as the IG's examples
+            // encode them; the first keeps the medication's key, and the recommendation and its narrative, so a
+            // report with one kind writes what it wrote before.
+            // A kind the medication states itself replaces the group's shared answer of that kind.
+            var own = rows.Where(r => TherapeuticImplicationItems.Contains(r.Code)).ToList();
+            var kinds = shared.Where(r => !own.Any(o => o.Code == r.Code)).Concat(own)
+                .GroupBy(r => r.Code, StringComparer.Ordinal)
+                .Select(g => (Kind: g.Key, Values: g.Select(r => r.Shaped).OfType<CodedValue>().ToList()))
+                .Where(k => k.Values.Count > 0)
+                .ToList();
+            if (kinds.Count == 0) kinds.Add((string.Empty, []));
+            for (var k = 0; k < kinds.Count; k++)
+            {
+                _therapeutic.Add(new TherapeuticImplicationFinding(
+                    k == 0 ? key : $"{key}:{kinds[k].Kind}",
+                    derivedFrom,
+                    medication,
+                    kinds[k].Values,
+                    k == 0 ? recommendation : null,
+                    k == 0 && narrative.Length > 0 ? narrative : null,
+                    EvidenceLevel: evidence));
+            }
+
             Mapped(rows.Where(r => r.Code is Medication or MedicationSuggestion or MedicationNarrative));
         }
     }

@@ -37,6 +37,8 @@ public sealed class Hl7v2GoldenFileTests
         "authored/phase_cis_from_sequence_phase_relation.hl7",
         "authored/structural_cnv.hl7",
         "authored/corrected_germline.hl7",
+        "authored/pgx_one_group_from_cgexample.hl7",
+        "authored/complex_significance_from_cgexample.hl7",
         "authored/batch_three_messages.hl7",
         "authored/wrapped_vcf2hl7v2_expected_NB6TK328.hl7",
         "general-lab/msft_ORU-R01-01.hl7",
