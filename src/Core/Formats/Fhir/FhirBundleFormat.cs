@@ -24,6 +24,8 @@ public sealed class FhirBundleFormat(IOptions<LimitsOptions> limits) : IReportFo
 
     public async Task<ReportTransaction> BuildUnitAsync(Stream content, ReportProvenance provenance, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(provenance);
+        provenance = provenance.OfFormat(Format);
         var bundle = await FhirBundleReader.ReadAsync(content, limits.Value, cancellationToken);
         var units = FhirReportSplitter.Split(bundle);
         if (provenance.UnitIndex >= units.Count)
