@@ -22,9 +22,6 @@ internal static class OriginalFileDocument
     /// <summary>The natural key of the id; a VCF's keeps the key its GenomicDataFile always had, so its id is unchanged.</summary>
     public static string KeyOf(ReportProvenance provenance) => provenance.Format == LabFileFormat.Vcf ? "source-vcf" : "source-file";
 
-    /// <summary>Whether there is an original to point at (a URL for it): a pipeline blob or a local file.</summary>
-    public static bool Exists(ReportProvenance provenance) => provenance.OriginalUrl is not null;
-
     /// <summary>The format's media type; any gzip-compressed file (BGZF VCF included) is <c>application/gzip</c>.</summary>
     public static string ContentTypeOf(ReportProvenance provenance) => provenance.Compressed ? "application/gzip" : provenance.Format switch
     {
@@ -36,12 +33,12 @@ internal static class OriginalFileDocument
 
     /// <summary>Every property after <c>resourceType</c> and <c>id</c>, into an open object.</summary>
     /// <param name="writer">Positioned inside the resource object.</param>
-    /// <param name="provenance">Where the unit came from (<see cref="Exists"/> must be true).</param>
+    /// <param name="provenance">Where the unit came from.</param>
+    /// <param name="url">Its <see cref="ReportProvenance.OriginalUrl"/>.</param>
     /// <param name="patient">The report's Patient reference, or null when the report has none or several.</param>
     /// <param name="report">The report's <c>DiagnosticReport/id</c>, or null for results without a report.</param>
-    public static void WriteBody(Utf8JsonWriter writer, ReportProvenance provenance, string? patient, string? report)
+    public static void WriteBody(Utf8JsonWriter writer, ReportProvenance provenance, string url, string? patient, string? report)
     {
-        var url = provenance.OriginalUrl ?? throw new InvalidOperationException("The report has no original to point at.");
         if (provenance.Format == LabFileFormat.Vcf) FhirJson.WriteMeta(writer, GenomicsCodes.GenomicDataFileProfile);
         writer.WriteStartArray("identifier");
         writer.WriteStartObject();
@@ -56,7 +53,7 @@ internal static class OriginalFileDocument
         writer.WriteStartObject();
         writer.WriteStartObject("attachment");
         writer.WriteString("contentType", ContentTypeOf(provenance));
-        writer.WriteString("url", url.AbsoluteUri);
+        writer.WriteString("url", url);
         writer.WriteString("title", DescriptionOf(provenance.Format));
         writer.WriteEndObject();
         writer.WriteEndObject();
@@ -72,7 +69,7 @@ internal static class OriginalFileDocument
     }
 
     /// <summary>The resource as a node, for a builder that assembles nodes.</summary>
-    public static JsonObject Create(string id, ReportProvenance provenance, string? patient, string? report)
+    public static JsonObject Create(string id, ReportProvenance provenance, string url, string? patient, string? report)
     {
         var buffer = new ArrayBufferWriter<byte>(1024);
         using (var writer = new Utf8JsonWriter(buffer))
@@ -80,7 +77,7 @@ internal static class OriginalFileDocument
             writer.WriteStartObject();
             writer.WriteString("resourceType", "DocumentReference");
             writer.WriteString("id", id);
-            WriteBody(writer, provenance, patient, report);
+            WriteBody(writer, provenance, url, patient, report);
             writer.WriteEndObject();
         }
 

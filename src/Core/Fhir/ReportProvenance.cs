@@ -36,28 +36,24 @@ public sealed record ReportProvenance(
     /// its content hash (<see cref="LabFileOriginals.Archived"/>), known before it gets there; otherwise (a local file)
     /// <see cref="SourceBlob"/> itself.
     /// </summary>
-    public string OriginalBlob
-    {
-        get
-        {
-            var incoming = $"{LabFileAreas.Incoming}/{LabId}/";
-            return SourceBlob.StartsWith(incoming, StringComparison.Ordinal)
-                ? LabFileOriginals.Archived(LabId, ContentHash, SourceBlob[incoming.Length..]).ToString()
-                : SourceBlob;
-        }
-    }
+    public string OriginalBlob => ArrivedIn() is { } name ? LabFileOriginals.ArchivedPath(LabId, ContentHash, name) : SourceBlob;
 
     /// <summary>
     /// <see cref="OriginalBlob"/> as a URL: the pipeline's storage URN (reached with an identity that may read the lab
     /// data account, never a public URL), or a <c>file:</c> URL for a local file's absolute path; null when neither.
     /// </summary>
-    public Uri? OriginalUrl
+    public string? OriginalUrl =>
+        ArrivedIn() is { } name ? LabFileOriginals.UrnOf(LabFileOriginals.ArchivedPath(LabId, ContentHash, name))
+        : Path.IsPathRooted(SourceBlob) ? new Uri(Path.GetFullPath(SourceBlob)).AbsoluteUri
+        : null;
+
+    /// <summary>The name under the lab's folder when <see cref="SourceBlob"/> is <c>incoming/{LabId}/{name}</c>, else null.</summary>
+    private string? ArrivedIn()
     {
-        get
-        {
-            var original = OriginalBlob;
-            if (original != SourceBlob) return LabFileOriginals.UrnOf(original);
-            return Path.IsPathRooted(original) ? new Uri(Path.GetFullPath(original)) : null;
-        }
+        var blob = SourceBlob.AsSpan();
+        if (!blob.StartsWith(LabFileAreas.Incoming, StringComparison.Ordinal)) return null;
+        blob = blob[LabFileAreas.Incoming.Length..];
+        if (blob.Length < LabId.Length + 3 || blob[0] != '/' || !blob[1..].StartsWith(LabId, StringComparison.Ordinal) || blob[LabId.Length + 1] != '/') return null;
+        return SourceBlob[(LabFileAreas.Incoming.Length + LabId.Length + 2)..];
     }
 }

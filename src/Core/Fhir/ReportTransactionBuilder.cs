@@ -78,12 +78,12 @@ public static class ReportTransactionBuilder
         // The original file gets our own DocumentReference, which points at the lab's report: the lab's resources
         // stay as the lab sent them. Right before the report, as the genomic builder places its documents.
         string? original = null;
-        if (OriginalFileDocument.Exists(provenance))
+        if (provenance.OriginalUrl is { } url)
         {
             var documentId = DeterministicIds.ForReportResource(provenance.LabId, accession, "DocumentReference", OriginalFileDocument.KeyOf(provenance));
             original = $"DocumentReference/{documentId}";
             var subject = patients.Count == 1 ? patients.Keys.First() : null;
-            var document = OriginalFileDocument.Create(documentId, provenance, subject, reportReference);
+            var document = OriginalFileDocument.Create(documentId, provenance, url, subject, reportReference);
             var reports = putEntries.FindIndex(e => (string?)e["resource"]?["resourceType"] == "DiagnosticReport");
             putEntries.Insert(reports < 0 ? putEntries.Count : reports, Entry(document, "PUT", original));
             ownedReferences.Add(original);

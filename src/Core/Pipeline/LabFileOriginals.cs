@@ -28,11 +28,15 @@ public static class LabFileOriginals
     /// <summary>Where files were archived before the content hash was part of the path; a later file of the same name overwrote them.</summary>
     public static LabFileLocation LegacyArchived(string labId, string blobName) => new(LabFileAreas.Archive, $"{labId}/{blobName}");
 
+    /// <summary><see cref="Archived"/> as <c>{area}/{path}</c>, in one string.</summary>
+    public static string ArchivedPath(string labId, string contentHash, string blobName) =>
+        $"{LabFileAreas.Archive}/{labId}/{contentHash}/{blobName}";
+
     /// <summary>The pipeline's storage URN of a location (<c>urn:precisionmed:blob:{area}/{path}</c>, segments escaped).</summary>
-    public static Uri UrnOf(string areaAndPath)
+    public static string UrnOf(string areaAndPath)
     {
         ArgumentNullException.ThrowIfNull(areaAndPath);
-        return new Uri("urn:precisionmed:blob:" + string.Join('/', areaAndPath.Split('/').Select(Uri.EscapeDataString)));
+        return "urn:precisionmed:blob:" + Uri.EscapeDataString(areaAndPath).Replace("%2F", "/", StringComparison.Ordinal);
     }
 
     private static string PathOf(string labId, string contentHash, string blobName) => $"{labId}/{contentHash}/{blobName}";

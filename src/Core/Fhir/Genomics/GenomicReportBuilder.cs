@@ -89,10 +89,10 @@ public static partial class GenomicReportBuilder
     /// <summary>The DocumentReference to the report's original file, when there is one to point at; its reference.</summary>
     private static string? AddOriginalFile(GenomicBuildContext context)
     {
-        if (!OriginalFileDocument.Exists(context.Provenance)) return null;
+        if (context.Provenance.OriginalUrl is not { } url) return null;
         var id = context.NewId("DocumentReference", OriginalFileDocument.KeyOf(context.Provenance));
         var writer = context.BeginResource("DocumentReference", id);
-        OriginalFileDocument.WriteBody(writer, context.Provenance, context.Patient.FullUrl, context.ReportReference);
+        OriginalFileDocument.WriteBody(writer, context.Provenance, url, context.Patient.FullUrl, context.ReportReference);
         context.EndResource();
         return GenomicBuildContext.Reference("DocumentReference", id);
     }
