@@ -45,14 +45,26 @@ public sealed class ReviewArea(ILabFileStore store)
     /// <summary>
     /// A unit was released or rejected: its reason goes; the file's copy goes too once no unit of it is held. A
     /// rejected file's copy moves to <c>rejected/</c> (where the finisher also puts the original with its error report);
-    /// a released one's is deleted, the original being archived.
+    /// a released one's is deleted, the original being archived. A file held before copies were kept under their hash
+    /// has its reason and copy at <c>review/{labId}/{name}</c>: those go too, when they are this file's.
     /// </summary>
     public async Task ResolveAsync(
-        string labId, string contentHash, string blobName, int unitIndex, bool anyHeldLeft, bool anyRejected, CancellationToken cancellationToken)
+        string fileId, string labId, string contentHash, string blobName, int unitIndex, bool anyHeldLeft, bool anyRejected, CancellationToken cancellationToken)
     {
         await store.DeleteAsync(HeldReportOf(labId, contentHash, blobName, unitIndex), cancellationToken);
+        await DeleteLegacyHeldReportAsync(fileId, labId, blobName, unitIndex, cancellationToken);
         if (anyHeldLeft) return;
-        var copy = CopyOf(labId, contentHash, blobName);
+        await ResolveCopyAsync(CopyOf(labId, contentHash, blobName), labId, contentHash, blobName, anyRejected, cancellationToken);
+
+        var legacy = new LabFileLocation(LabFileAreas.Review, $"{labId}/{blobName}");
+        if (await store.FindVersionAsync(legacy, cancellationToken) is null) return;
+        if (await LabFileIntake.HashAsync(async ct => await store.OpenReadAsync(legacy, ct) ?? Stream.Null, cancellationToken) == contentHash)
+            await ResolveCopyAsync(legacy, labId, contentHash, blobName, anyRejected, cancellationToken);
+    }
+
+    private async Task ResolveCopyAsync(
+        LabFileLocation copy, string labId, string contentHash, string blobName, bool anyRejected, CancellationToken cancellationToken)
+    {
         if (anyRejected)
         {
             await using (var probe = await store.OpenReadAsync(copy, cancellationToken))
@@ -64,5 +76,18 @@ public sealed class ReviewArea(ILabFileStore store)
         }
 
         await store.DeleteAsync(copy, cancellationToken);
+    }
+
+    private async Task DeleteLegacyHeldReportAsync(string fileId, string labId, string blobName, int unitIndex, CancellationToken cancellationToken)
+    {
+        var legacy = new LabFileLocation(LabFileAreas.Review, $"{labId}/{blobName}.unit-{unitIndex + 1}{HeldSuffix}");
+        using var buffer = new MemoryStream();
+        await using (var content = await store.OpenReadAsync(legacy, cancellationToken))
+        {
+            if (content is null) return;
+            await content.CopyToAsync(buffer, cancellationToken);
+        }
+
+        if (HeldReport.Parse(buffer.ToArray())?.FileId == fileId) await store.DeleteAsync(legacy, cancellationToken);
     }
 }
