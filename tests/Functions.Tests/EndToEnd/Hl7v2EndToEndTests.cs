@@ -45,7 +45,7 @@ public sealed class Hl7v2EndToEndTests(LocalStackFixture stack)
         var file = await host.Ledger.FindFileAsync(fileId, ct);
         Assert.Equal(FileState.Completed, file!.State);
         Assert.Equal(file.UnitCount, processed.Count);
-        Assert.Equal(content, await host.ReadBlobAsync(LabFileAreas.Archive, $"{LabId}/{name}", ct));
+        Assert.Equal(content, await host.ReadBlobAsync(LabFileAreas.Archive, Originals.Archived(LabId, content, name), ct));
 
         var errors = new List<string>();
         foreach (var unit in await host.Ledger.ListUnitsAsync(fileId, ct))
