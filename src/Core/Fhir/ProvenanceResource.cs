@@ -5,15 +5,24 @@ using System.Text.Json.Nodes;
 
 namespace PrecisionMed.Core.Fhir;
 
-/// <summary>The Provenance written with every report: which blob, which bytes, which unit, which pipeline.</summary>
+/// <summary>
+/// The Provenance written with every report: which original (where it is kept, and as the lab named it), which bytes,
+/// which unit, which pipeline.
+/// </summary>
 internal static class ProvenanceResource
 {
+    /// <summary>Where the original is kept (<see cref="ReportProvenance.OriginalBlob"/>): its archived copy, or the local file.</summary>
     public const string SourceBlobSystem = "urn:precisionmed:source-blob";
+
+    /// <summary>The original as the lab named it: the <c>incoming/</c> blob it arrived as.</summary>
+    public const string LabFileNameSystem = "urn:precisionmed:lab-file-name";
     public const string ContentHashSystem = "urn:precisionmed:sha256";
     public const string KnowledgeVersionSystem = "urn:precisionmed:knowledge-version";
 
     /// <param name="knowledgeVersion">The knowledge store version the report's implications were derived with, when it was enriched.</param>
-    public static JsonObject Create(string id, IReadOnlyList<string> targets, ReportProvenance source, string? knowledgeVersion = null)
+    /// <param name="originalDocument">The <c>DocumentReference/id</c> of the original file (<see cref="OriginalFileDocument"/>), when written.</param>
+    public static JsonObject Create(
+        string id, IReadOnlyList<string> targets, ReportProvenance source, string? knowledgeVersion = null, string? originalDocument = null)
     {
         var buffer = new ArrayBufferWriter<byte>(1024);
         using (var writer = new Utf8JsonWriter(buffer))
@@ -21,7 +30,7 @@ internal static class ProvenanceResource
             writer.WriteStartObject();
             writer.WriteString("resourceType", "Provenance");
             writer.WriteString("id", id);
-            WriteBody(writer, targets, source, knowledgeVersion);
+            WriteBody(writer, targets, source, knowledgeVersion, originalDocument: originalDocument);
             writer.WriteEndObject();
         }
 
@@ -30,8 +39,10 @@ internal static class ProvenanceResource
 
     /// <summary>Every property after <c>resourceType</c> and <c>id</c>, into an open object.</summary>
     /// <param name="lastTarget">One more target after <paramref name="targets"/> (the Patient), or null.</param>
+    /// <param name="originalDocument">The <c>DocumentReference/id</c> of the original file, when written.</param>
     public static void WriteBody(
-        Utf8JsonWriter writer, IReadOnlyList<string> targets, ReportProvenance source, string? knowledgeVersion, string? lastTarget = null)
+        Utf8JsonWriter writer, IReadOnlyList<string> targets, ReportProvenance source, string? knowledgeVersion, string? lastTarget = null,
+        string? originalDocument = null)
     {
         writer.WriteStartArray("target");
         for (var i = 0; i < targets.Count; i++) WriteTarget(writer, targets[i]);
@@ -61,7 +72,12 @@ internal static class ProvenanceResource
         writer.WriteEndArray();
 
         writer.WriteStartArray("entity");
-        WriteEntity(writer, "source", SourceBlobSystem, source.SourceBlob, $"lab {source.LabId}, report unit {source.UnitIndex + 1} of {source.UnitCount}");
+        // Where the original is kept (the same place its DocumentReference points at), then the name the lab gave it: a
+        // later file of that name is another original, kept under its own hash.
+        var original = source.OriginalBlob;
+        WriteEntity(writer, "source", SourceBlobSystem, original, $"lab {source.LabId}, report unit {source.UnitIndex + 1} of {source.UnitCount}", originalDocument);
+        if (original != source.SourceBlob)
+            WriteEntity(writer, "source", LabFileNameSystem, source.SourceBlob, "the original as the lab named it on arrival");
         WriteEntity(writer, "source", ContentHashSystem, source.ContentHash, "SHA-256 of the original file");
 
         // The implications were derived with this knowledge: re-reading the report later must be able to tell which.
@@ -86,11 +102,12 @@ internal static class ProvenanceResource
         writer.WriteEndObject();
     }
 
-    private static void WriteEntity(Utf8JsonWriter writer, string role, string system, string value, string display)
+    private static void WriteEntity(Utf8JsonWriter writer, string role, string system, string value, string display, string? reference = null)
     {
         writer.WriteStartObject();
         writer.WriteString("role", role);
         writer.WriteStartObject("what");
+        if (reference is not null) writer.WriteString("reference", reference);
         writer.WriteStartObject("identifier");
         writer.WriteString("system", system);
         writer.WriteString("value", value);

@@ -72,13 +72,28 @@ public static class ReportTransactionBuilder
             .ToList();
 
         var ownedReferences = owned.Select(o => $"{o.Entry.ResourceType}/{o.Id}").ToList();
-        var provenanceId = DeterministicIds.ForReportResource(provenance.LabId, accession, "Provenance", "unit");
-        var targets = ownedReferences.Concat(patients.Keys).ToList();
-        putEntries.Add(Entry(ProvenanceResource.Create(provenanceId, targets, provenance), "PUT", $"Provenance/{provenanceId}"));
-        ownedReferences.Add($"Provenance/{provenanceId}");
-
         var reportReference = owned.Where(o => o.Entry.Index == unit.ReportEntryIndex)
             .Select(o => $"DiagnosticReport/{o.Id}").FirstOrDefault();
+
+        // The original file gets our own DocumentReference, which points at the lab's report: the lab's resources
+        // stay as the lab sent them. Right before the report, as the genomic builder places its documents.
+        string? original = null;
+        if (provenance.OriginalUrl is { } url)
+        {
+            var documentId = DeterministicIds.ForReportResource(provenance.LabId, accession, "DocumentReference", OriginalFileDocument.KeyOf(provenance));
+            original = $"DocumentReference/{documentId}";
+            var subject = patients.Count == 1 ? patients.Keys.First() : null;
+            var document = OriginalFileDocument.Create(documentId, provenance, url, subject, reportReference);
+            var reports = putEntries.FindIndex(e => (string?)e["resource"]?["resourceType"] == "DiagnosticReport");
+            putEntries.Insert(reports < 0 ? putEntries.Count : reports, Entry(document, "PUT", original));
+            ownedReferences.Add(original);
+        }
+
+        var provenanceId = DeterministicIds.ForReportResource(provenance.LabId, accession, "Provenance", "unit");
+        var targets = ownedReferences.Concat(patients.Keys).ToList();
+        putEntries.Add(Entry(ProvenanceResource.Create(provenanceId, targets, provenance, originalDocument: original), "PUT", $"Provenance/{provenanceId}"));
+        ownedReferences.Add($"Provenance/{provenanceId}");
+
         var bundles = Chunk(patients.Values.ToList(), putEntries, maxEntriesPerBundle);
         return new ReportTransaction(accession, reportReference, ownedReferences, patients.Count, bundles);
     }

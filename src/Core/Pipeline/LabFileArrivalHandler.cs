@@ -156,9 +156,12 @@ public sealed class LabFileArrivalHandler(
         }
 
         // Identical bytes already handled (or being handled under another name): keep this copy where
-        // the first one went, and change nothing else.
-        var area = existing.State == FileState.Rejected ? LabFileAreas.Rejected : LabFileAreas.Archive;
-        var target = new LabFileLocation(area, $"{existing.LabId}/{blobName}");
+        // the first one went (under the same content hash, by the name it came with this time), and change nothing else.
+        var rejected = existing.State == FileState.Rejected;
+        var area = rejected ? LabFileAreas.Rejected : LabFileAreas.Archive;
+        var target = rejected
+            ? LabFileOriginals.Rejected(existing.LabId, existing.ContentHash, blobName)
+            : LabFileOriginals.Archived(existing.LabId, existing.ContentHash, blobName);
         await store.CopyAsync(incoming, target, cancellationToken);
         await store.DeleteAsync(incoming, cancellationToken);
 

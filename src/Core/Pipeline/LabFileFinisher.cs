@@ -7,7 +7,8 @@ namespace PrecisionMed.Core.Pipeline;
 
 /// <summary>
 /// Ends a file's journey: rejected files go to <c>rejected/</c> with their error report, completed
-/// ones to <c>archive/</c>. The original is deleted from <c>incoming/</c> only after its copy is
+/// ones to <c>archive/</c>, each under its content hash (<see cref="LabFileOriginals"/>), so a later file of the same
+/// name never overwrites an earlier one. The original is deleted from <c>incoming/</c> only after its copy is
 /// confirmed, so a crash at any point leaves a file in at least one place.
 /// </summary>
 public sealed class LabFileFinisher(
@@ -22,7 +23,7 @@ public sealed class LabFileFinisher(
         LabFileLocation? rejectedTo = null)
     {
         var incoming = Incoming(file);
-        var rejected = rejectedTo ?? new LabFileLocation(LabFileAreas.Rejected, $"{file.LabId}/{file.BlobName}");
+        var rejected = rejectedTo ?? LabFileOriginals.Rejected(file.LabId, file.ContentHash, file.BlobName);
         var now = clock.GetUtcNow();
         var report = new LabFileErrorReport
         {
@@ -72,7 +73,7 @@ public sealed class LabFileFinisher(
             At = clock.GetUtcNow(),
             PipelineVersion = options.Value.PipelineVersion,
         };
-        var location = new LabFileLocation(LabFileAreas.Rejected, $"{item.LabPath}.unit-{item.UnitIndex + 1}.error.json");
+        var location = LabFileOriginals.UnitErrorReport(item.LabId, item.ContentHash, item.BlobName, item.UnitIndex);
         return store.WriteAsync(location, report.ToUtf8Json(), "application/json", cancellationToken);
     }
 
@@ -112,6 +113,10 @@ public sealed class LabFileFinisher(
                 .Select(u => new LabFileErrorReport.UnitError(u.UnitIndex, u.Problem?.Position ?? SourcePosition.None, u.Problem?.Reason ?? "rejected"))
                 .ToList();
             var problem = new LabFileProblem(SourcePosition.None, $"{rejectedUnits.Count} of {units.Count} report unit(s) were rejected");
+
+            // The reports its completed units wrote point their DocumentReference at the archived original: keep it there too.
+            if (completed > 0 && !await OverwrittenSinceArrivalAsync(file, Incoming(file), cancellationToken))
+                await store.CopyAsync(Incoming(file), LabFileOriginals.Archived(file.LabId, file.ContentHash, file.BlobName), cancellationToken);
             await RejectFileAsync(file, problem, rejectedUnits, cancellationToken);
             PipelineLog.FileFinished(logger, fileId, FileState.Rejected, completed, file.UnitCount);
             return;
@@ -136,7 +141,7 @@ public sealed class LabFileFinisher(
             return;
         }
 
-        var archive = new LabFileLocation(LabFileAreas.Archive, $"{file.LabId}/{file.BlobName}");
+        var archive = LabFileOriginals.Archived(file.LabId, file.ContentHash, file.BlobName);
         await store.CopyAsync(incoming, archive, cancellationToken);
         await store.DeleteAsync(incoming, cancellationToken);
         var now = clock.GetUtcNow();

@@ -68,6 +68,7 @@ public sealed class LabFileIntake
     {
         var (detected, reader) = await DetectAsync(open, cancellationToken);
         await using var content = await OpenDecompressedAsync(open, detected, cancellationToken);
+        provenance = provenance with { Format = detected.Format, Compressed = detected.Compression != LabFileCompression.None };
         return await ReadAsync(() => reader.BuildUnitAsync(content, provenance, cancellationToken));
     }
 
@@ -97,7 +98,8 @@ public sealed class LabFileIntake
                 throw new LabFileRejectedException(SourcePosition.None, "the file ends before the unit's recorded byte range does: its content changed");
         }
 
-        return await reader.BuildUnitAsync(bytes, range, provenance, cancellationToken);
+        // Only uncompressed files are read by range.
+        return await reader.BuildUnitAsync(bytes, range, provenance with { Format = format, Compressed = false }, cancellationToken);
     }
 
     private static string UnitsOf(LabFileFormat format) => format switch

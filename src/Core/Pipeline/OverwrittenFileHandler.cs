@@ -32,7 +32,7 @@ public sealed class OverwrittenFileHandler(
         ArgumentNullException.ThrowIfNull(claimed);
         var arrived = changedArea == LabFileAreas.Incoming
             ? await arrival.HandleAsync(item.LabId, item.BlobName, item.CorrelationId, content: null, cancellationToken)
-            : ArrivalOutcome.Duplicate; // archive/ holds what a later file of the same name left there: already handled
+            : ArrivalOutcome.Duplicate; // only the old layout's archive/{lab}/{name} holds what a later file of that name left there: already handled
 
         var now = clock.GetUtcNow();
         await ledger.SaveUnitAsync(

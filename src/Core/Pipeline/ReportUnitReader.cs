@@ -16,7 +16,8 @@ public sealed record ReportUnitSource(LabFileLocation Location, string Version);
 public sealed class ReportUnitReader(LabFileIntake intake, ILabFileStore store)
 {
     /// <summary>
-    /// The original: normally still in <c>incoming/</c>; after a replay of a finished file, in <c>archive/</c>.
+    /// The original: normally still in <c>incoming/</c>; after a replay or review of a finished file, in <c>archive/</c>
+    /// under its content hash, or (archived before that layout) at <c>archive/{lab}/{name}</c>.
     /// Throws <see cref="LabFileChangedException"/> when the blob found holds other content than arrived.
     /// </summary>
     public async Task<ReportUnitSource?> FindAsync(WorkItem item, CancellationToken cancellationToken)
@@ -29,14 +30,21 @@ public sealed class ReportUnitReader(LabFileIntake intake, ILabFileStore store)
             return new ReportUnitSource(incoming, version);
         }
 
-        // A replay of a finished file. The archive's copy is another blob with its own ETag, and a later file of the same
-        // name may have been archived over it: only its hash can say it is this file's content (replays are rare).
-        var archive = new LabFileLocation(LabFileAreas.Archive, item.LabPath);
-        if (await store.FindVersionAsync(archive, cancellationToken) is not { } archived) return null;
-        var source = new ReportUnitSource(archive, archived);
+        // A replay of a finished file. Its archived copy is named by its content hash: it is this file's content.
+        var archive = LabFileOriginals.Archived(item.LabId, item.ContentHash, item.BlobName);
+        if (await store.FindVersionAsync(archive, cancellationToken) is { } hashed) return new ReportUnitSource(archive, hashed);
+
+        // Archived before the hash was in the path: a later file of the same name may have been archived over it, so
+        // only its hash can say it is this file's content (replays are rare).
+        var legacy = LabFileOriginals.LegacyArchived(item.LabId, item.BlobName);
+        if (await store.FindVersionAsync(legacy, cancellationToken) is not { } archived) return null;
+        var source = new ReportUnitSource(legacy, archived);
         if (await LabFileIntake.HashAsync(ct => OpenAsync(source, 0, null, ct), cancellationToken) != item.ContentHash)
             throw new LabFileChangedException(LabFileAreas.Archive);
-        return source;
+
+        // The report written now names the original's place under its hash: put a copy there (the old one stays).
+        await store.CopyAsync(legacy, archive, cancellationToken);
+        return await store.FindVersionAsync(archive, cancellationToken) is { } copied ? new ReportUnitSource(archive, copied) : source;
     }
 
     /// <summary>Builds the unit's FHIR from its range when it has one in the file that arrived, else from the whole file.</summary>

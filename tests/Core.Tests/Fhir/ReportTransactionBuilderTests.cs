@@ -76,12 +76,13 @@ public sealed class ReportTransactionBuilderTests
         var transaction = ReportTransactionBuilder.Build(bundle, unit, Provenance());
 
         // Pair each input entry with its output: the owned ones are written in entry order with the
-        // report moved last, then the Provenance; every IG example has exactly one Patient.
+        // report moved last (our DocumentReference to the original right before it), then the Provenance; every IG
+        // example has exactly one Patient.
         var patientIn = Assert.Single(bundle.Entries, e => e.ResourceType == "Patient");
         var patientOut = Assert.Single(transaction.Bundles[0]["entry"]!.AsArray(), e => e!["request"]!["method"]!.GetValue<string>() == "POST")!;
         var ownedIn = bundle.Entries.Where(e => e.ResourceType != "Patient")
             .OrderBy(e => e.ResourceType == "DiagnosticReport" ? 1 : 0).ThenBy(e => e.Index).ToList();
-        var ownedOut = transaction.Bundles.SelectMany(Entries).Where(e => e["request"]!["method"]!.GetValue<string>() == "PUT").SkipLast(1).ToList();
+        var ownedOut = transaction.Bundles.SelectMany(Entries).Where(e => e["request"]!["method"]!.GetValue<string>() == "PUT" && !IsOriginalDocument(e)).SkipLast(1).ToList();
         Assert.Equal(ownedIn.Count, ownedOut.Count);
 
         var newReference = new Dictionary<int, string> { [patientIn.Index] = patientOut["fullUrl"]!.GetValue<string>() };
@@ -236,8 +237,13 @@ public sealed class ReportTransactionBuilderTests
         var targets = resource["target"]!.AsArray().Select(t => t!["reference"]!.GetValue<string>()).Order(StringComparer.Ordinal);
         Assert.Equal(expectedTargets, targets);
 
+        // Where the original is kept (under its hash), with our DocumentReference to it, and the name the lab gave it.
         var entities = resource["entity"]!.AsArray().Select(e => e!["what"]!["identifier"]!).ToList();
-        Assert.Contains(entities, i => i["system"]!.GetValue<string>() == "urn:precisionmed:source-blob" && i["value"]!.GetValue<string>() == provenance.SourceBlob);
+        Assert.Contains(entities, i => i["system"]!.GetValue<string>() == "urn:precisionmed:source-blob"
+            && i["value"]!.GetValue<string>() == $"archive/lab-a/{ContentHash}/2026/run-7.json");
+        Assert.Contains(entities, i => i["system"]!.GetValue<string>() == "urn:precisionmed:lab-file-name" && i["value"]!.GetValue<string>() == provenance.SourceBlob);
+        var document = Assert.Single(transaction.Bundles.SelectMany(Entries), IsOriginalDocument);
+        Assert.Contains(resource["entity"]!.AsArray(), e => (string?)e!["what"]!["reference"] == document["request"]!["url"]!.GetValue<string>());
         Assert.Contains(entities, i => i["system"]!.GetValue<string>() == "urn:precisionmed:sha256" && i["value"]!.GetValue<string>() == ContentHash);
         Assert.Equal("2026-03-14T08:26:53.120Z", resource["recorded"]!.GetValue<string>());
     }
@@ -278,7 +284,7 @@ public sealed class ReportTransactionBuilderTests
         var puts = transaction.Bundles.SelectMany(Entries).Where(e => e["request"]!["method"]!.GetValue<string>() == "PUT")
             .Select(e => e["request"]!["url"]!.GetValue<string>()).ToList();
         Assert.Equal(transaction.OwnedReferences.Order(StringComparer.Ordinal), puts.Order(StringComparer.Ordinal));
-        Assert.Equal(78, puts.Count); // 75 Observations, the Organization, the report and the Provenance
+        Assert.Equal(79, puts.Count); // 75 Observations, the Organization, the report, the original's DocumentReference and the Provenance
     }
 
     [Theory]
@@ -309,7 +315,7 @@ public sealed class ReportTransactionBuilderTests
         var transaction = ReportTransactionBuilder.Build(bundle, unit, Provenance());
 
         var entries = transaction.Bundles.SelectMany(Entries).ToList();
-        Assert.Equal(bundle.Entries.Count - patientEntries + 1, transaction.OwnedReferences.Count);
+        Assert.Equal(bundle.Entries.Count - patientEntries + 2, transaction.OwnedReferences.Count); // + the original's DocumentReference and the Provenance
         Assert.Equal(transaction.OwnedReferences.Count, transaction.OwnedReferences.Distinct().Count());
         Assert.Equal(1, transaction.PatientCount);
         Assert.Equal(transaction.OwnedReferences.Count + transaction.PatientCount, transaction.ResourceCount);
@@ -453,7 +459,7 @@ public sealed class ReportTransactionBuilderTests
 
         var transaction = ReportTransactionBuilder.Build(bundle, unit, Provenance());
 
-        Assert.Equal(3, transaction.OwnedReferences.Distinct().Count());
+        Assert.Equal(4, transaction.OwnedReferences.Distinct().Count()); // both, the original's DocumentReference, the Provenance
     }
 
     [Fact]
@@ -463,6 +469,11 @@ public sealed class ReportTransactionBuilderTests
 
         Assert.Throws<ArgumentOutOfRangeException>(() => ReportTransactionBuilder.Build(bundle, unit, Provenance(), maxEntriesPerBundle: 2));
     }
+
+    /// <summary>Our DocumentReference to the original file (the lab's own carry no SHA-256 identifier of ours).</summary>
+    private static bool IsOriginalDocument(JsonNode? entry) =>
+        (string?)entry!["resource"]!["resourceType"] == "DocumentReference"
+        && (string?)entry["resource"]!["identifier"]?[0]?["system"] == "urn:precisionmed:sha256";
 
     private static ReportProvenance Provenance(string labId = "lab-a", string fileName = "2026/run-7.json", int unitIndex = 0, int unitCount = 1) =>
         new(labId, $"incoming/{labId}/{fileName}", ContentHash, fileName, unitIndex, unitCount, ReceivedAt, "1.2.3");

@@ -219,8 +219,8 @@ public sealed class HostileInputLimitsTests
     private static string AssertRejectedAndKept(PipelineHarness harness, byte[] original)
     {
         Assert.False(harness.Store.Exists(PipelineHarness.Incoming()));
-        Assert.Equal(original, harness.Store.Get(PipelineHarness.Rejected()));
-        var report = harness.ErrorReport(PipelineHarness.Rejected(PipelineHarness.BlobName + ".error.json"));
+        Assert.Equal(original, harness.Store.Get(PipelineHarness.Rejected(original)));
+        var report = harness.ErrorReport(PipelineHarness.ErrorReportOf(original));
         var file = harness.Ledger.Files.Single();
         Assert.Equal(FileState.Rejected, file.State);
         Assert.Equal(report.Reason, file.Problem?.Reason);

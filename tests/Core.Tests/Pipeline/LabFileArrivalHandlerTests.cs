@@ -107,7 +107,7 @@ public sealed class LabFileArrivalHandlerTests
         Assert.Single(harness.Queue.Items);
         Assert.Single(harness.Writer.Written);
         Assert.False(harness.Store.Exists(PipelineHarness.Incoming()));
-        Assert.Equal(Bundle, harness.Store.Get(PipelineHarness.Archive()));
+        Assert.Equal(Bundle, harness.Store.Get(PipelineHarness.Archive(Bundle)));
     }
 
     [Fact]
@@ -120,7 +120,7 @@ public sealed class LabFileArrivalHandlerTests
         var outcome = await harness.DropAsync(Bundle, "resent.json");
 
         Assert.Equal(ArrivalOutcome.Duplicate, outcome);
-        Assert.Equal(Bundle, harness.Store.Get(PipelineHarness.Archive("resent.json")));
+        Assert.Equal(Bundle, harness.Store.Get(PipelineHarness.Archive(Bundle, "resent.json")));
         Assert.False(harness.Store.Exists(PipelineHarness.Incoming("resent.json")));
         Assert.Equal(PipelineHarness.BlobName, (await harness.FileAsync(Bundle)).BlobName);
     }
@@ -149,8 +149,8 @@ public sealed class LabFileArrivalHandlerTests
 
         Assert.Equal(ArrivalOutcome.Rejected, outcome);
         Assert.False(harness.Store.Exists(PipelineHarness.Incoming()));
-        Assert.Equal(garbage, harness.Store.Get(PipelineHarness.Rejected()));
-        var report = harness.ErrorReport(PipelineHarness.Rejected(PipelineHarness.BlobName + ".error.json"));
+        Assert.Equal(garbage, harness.Store.Get(PipelineHarness.Rejected(garbage)));
+        var report = harness.ErrorReport(PipelineHarness.ErrorReportOf(garbage));
         Assert.Contains("could not be recognised", report.Reason, StringComparison.Ordinal);
         Assert.Equal(1, report.Position?.Line);
         Assert.Equal($"incoming/{PipelineHarness.LabId}/{PipelineHarness.BlobName}", report.File);
@@ -163,7 +163,7 @@ public sealed class LabFileArrivalHandlerTests
 
         var file = await harness.FileAsync(garbage);
         Assert.Equal(FileState.Rejected, file.State);
-        Assert.Equal($"rejected/{PipelineHarness.LabId}/{PipelineHarness.BlobName}", file.StoredAt);
+        Assert.Equal(PipelineHarness.Rejected(garbage).ToString(), file.StoredAt);
         Assert.Equal(report.Reason, file.Problem?.Reason);
         Assert.Empty(harness.Queue.Items);
         Assert.Empty(await harness.Ledger.ListUnitsAsync(file.FileId, TestContext.Current.CancellationToken));
@@ -179,8 +179,8 @@ public sealed class LabFileArrivalHandlerTests
         var outcome = await harness.DropAsync(garbage);
 
         Assert.Equal(ArrivalOutcome.Duplicate, outcome);
-        Assert.Equal(garbage, harness.Store.Get(PipelineHarness.Rejected()));
-        Assert.False(harness.Store.Exists(PipelineHarness.Archive()));
+        Assert.Equal(garbage, harness.Store.Get(PipelineHarness.Rejected(garbage)));
+        Assert.False(harness.Store.Exists(PipelineHarness.Archive(garbage)));
         Assert.Equal(1, (await harness.FileAsync(garbage)).DuplicateCount);
     }
 
@@ -193,7 +193,7 @@ public sealed class LabFileArrivalHandlerTests
         var outcome = await harness.DropAsync(truncated);
 
         Assert.Equal(ArrivalOutcome.Rejected, outcome);
-        var report = harness.ErrorReport(PipelineHarness.Rejected(PipelineHarness.BlobName + ".error.json"));
+        var report = harness.ErrorReport(PipelineHarness.ErrorReportOf(truncated));
         Assert.Equal(1, report.Position?.Line);
         Assert.NotNull(report.Position?.Column);
         Assert.StartsWith("the file is not valid JSON", report.Reason, StringComparison.Ordinal);
@@ -207,7 +207,7 @@ public sealed class LabFileArrivalHandlerTests
 
         await harness.DropAsync(empty);
 
-        var report = harness.ErrorReport(PipelineHarness.Rejected(PipelineHarness.BlobName + ".error.json"));
+        var report = harness.ErrorReport(PipelineHarness.ErrorReportOf(empty));
         Assert.Equal("Bundle.entry", report.Position?.Path);
     }
 
@@ -221,7 +221,7 @@ public sealed class LabFileArrivalHandlerTests
 
         Assert.Equal(ArrivalOutcome.Queued, outcome);
         Assert.Equal(WorkOutcome.Completed, await harness.Work.HandleAsync(harness.Queue.Messages[0], TestContext.Current.CancellationToken));
-        Assert.Equal(gzip, harness.Store.Get(PipelineHarness.Archive("run-7.json.gz")));
+        Assert.Equal(gzip, harness.Store.Get(PipelineHarness.Archive(gzip, "run-7.json.gz")));
     }
 
     [Fact]
@@ -233,7 +233,7 @@ public sealed class LabFileArrivalHandlerTests
         var outcome = await harness.DropAsync(gzip[..(gzip.Length / 2)], "run-7.json.gz");
 
         Assert.Equal(ArrivalOutcome.Rejected, outcome);
-        Assert.True(harness.Store.Exists(PipelineHarness.Rejected("run-7.json.gz.error.json")));
+        Assert.True(harness.Store.Exists(PipelineHarness.ErrorReportOf(gzip[..(gzip.Length / 2)], "run-7.json.gz")));
     }
 
     [Fact]
@@ -261,7 +261,7 @@ public sealed class LabFileArrivalHandlerTests
 
         var file = await harness.FileAsync(Bundle);
         Assert.Equal(FileState.Completed, file.State);
-        Assert.Equal(Bundle, harness.Store.Get(PipelineHarness.Archive()));
+        Assert.Equal(Bundle, harness.Store.Get(PipelineHarness.Archive(Bundle)));
     }
 
     [Fact]

@@ -53,8 +53,8 @@ public sealed class LabFileFinisherTests
 
         var file = await FileAsync(harness);
         Assert.Equal(FileState.Completed, file.State);
-        Assert.Equal(PipelineHarness.Archive().ToString(), file.StoredAt);
-        Assert.Equal([PipelineHarness.Archive().ToString()], harness.Store.Locations);
+        Assert.Equal(PipelineHarness.Archive(Content).ToString(), file.StoredAt);
+        Assert.Equal([PipelineHarness.Archive(Content).ToString()], harness.Store.Locations);
     }
 
     [Fact]
@@ -62,13 +62,13 @@ public sealed class LabFileFinisherTests
     {
         using var harness = new PipelineHarness();
         await SeedAsync(harness, UnitState.Completed);
-        await harness.Store.CopyAsync(PipelineHarness.Incoming(), PipelineHarness.Archive(), TestContext.Current.CancellationToken);
+        await harness.Store.CopyAsync(PipelineHarness.Incoming(), PipelineHarness.Archive(Content), TestContext.Current.CancellationToken);
         await harness.Store.DeleteAsync(PipelineHarness.Incoming(), TestContext.Current.CancellationToken);
 
         await harness.Finisher.TryFinishAsync(FileId, TestContext.Current.CancellationToken);
 
         Assert.Equal(FileState.Completed, (await FileAsync(harness)).State);
-        Assert.Equal(Content, harness.Store.Get(PipelineHarness.Archive()));
+        Assert.Equal(Content, harness.Store.Get(PipelineHarness.Archive(Content)));
     }
 
     [Fact]
@@ -130,9 +130,9 @@ public sealed class LabFileFinisherTests
         await harness.Finisher.RejectFileAsync(await FileAsync(harness), problem, units: null, TestContext.Current.CancellationToken);
 
         Assert.Equal(
-            [PipelineHarness.Rejected().ToString(), PipelineHarness.Rejected(PipelineHarness.BlobName + ".error.json").ToString()],
+            [PipelineHarness.Rejected(Content).ToString(), PipelineHarness.ErrorReportOf(Content).ToString()],
             harness.Store.Locations);
-        var report = harness.ErrorReport(PipelineHarness.Rejected(PipelineHarness.BlobName + ".error.json"));
+        var report = harness.ErrorReport(PipelineHarness.ErrorReportOf(Content));
         Assert.Equal(problem.Position, report.Position);
         Assert.Null(report.Units);
         var file = await FileAsync(harness);
@@ -151,14 +151,14 @@ public sealed class LabFileFinisherTests
                 FileId = FileId,
                 LabId = PipelineHarness.LabId,
                 BlobName = PipelineHarness.BlobName,
-                ContentHash = "hash",
+                ContentHash = PipelineHarness.HashOf(Content),
                 Format = LabFileFormat.FhirJson,
                 State = FileState.Split,
                 UnitCount = units.Length,
             },
             ct);
         for (var i = 0; i < units.Length; i++)
-            await harness.Ledger.SaveUnitAsync(new LedgerUnit { FileId = FileId, UnitIndex = i, ContentHash = "hash", State = units[i] }, ct);
+            await harness.Ledger.SaveUnitAsync(new LedgerUnit { FileId = FileId, UnitIndex = i, ContentHash = PipelineHarness.HashOf(Content), State = units[i] }, ct);
     }
 
     private static async Task<LedgerFile> FileAsync(PipelineHarness harness) =>

@@ -42,7 +42,7 @@ public sealed class LabFileReplayerTests
         Assert.Equal(UnitState.Completed, (await harness.UnitAsync(Bundle)).State);
         Assert.Equal(1, (await harness.UnitAsync(Bundle)).ReplayCount);
         Assert.Equal(FileState.Completed, (await harness.FileAsync(Bundle)).State);
-        Assert.True(harness.Store.Exists(PipelineHarness.Archive()));
+        Assert.True(harness.Store.Exists(PipelineHarness.Archive(Bundle)));
         Assert.False(harness.Store.Exists(PipelineHarness.Incoming()));
     }
 

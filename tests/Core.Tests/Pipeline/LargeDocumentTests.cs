@@ -72,7 +72,9 @@ public sealed class LargeDocumentTests
         Assert.Equal(ArrivalOutcome.Queued, await harness.DropAsync(Germline, "germline.hl7"));
         Assert.Equal(WorkOutcome.Completed, await harness.Work.HandleAsync(harness.Queue.Messages[^1], ct));
         var unit = await harness.UnitAsync(Germline);
-        var documentReference = unit.ResourceReferences.Single(r => r.StartsWith("DocumentReference/", StringComparison.Ordinal));
+        // The lab's PDF, not the DocumentReference every report has to its original file.
+        var original = "DocumentReference/" + Core.Fhir.DeterministicIds.ForReportResource(PipelineHarness.LabId, unit.Accession!, "DocumentReference", "source-file");
+        var documentReference = unit.ResourceReferences.Single(r => r.StartsWith("DocumentReference/", StringComparison.Ordinal) && r != original);
         return ((await harness.Writer.ReadAsync(documentReference, ct))!, (await harness.Writer.ReadAsync(unit.ReportReference!, ct))!);
     }
 }

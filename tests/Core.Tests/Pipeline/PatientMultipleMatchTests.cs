@@ -148,9 +148,9 @@ public sealed class PatientMultipleMatchTests
         Assert.DoesNotContain(Mrn, unit.Problem.Reason, StringComparison.Ordinal);
         Assert.Empty(unit.ResourceReferences);
         Assert.Equal(FileState.Held, (await harness.FileAsync(Original)).State);
-        var report = HeldReport.Parse(harness.Store.Get(ReviewArea.HeldReportOf(PipelineHarness.LabId, Name, 0)))!;
+        var report = HeldReport.Parse(harness.Store.Get(PipelineHarness.HeldReportOf(Original, Name, 0)))!;
         Assert.Equal([HeldReport.IdentifierField], report.Fields);
-        Assert.Equal(Original, harness.Store.Get(ReviewArea.CopyOf(PipelineHarness.LabId, Name)));
+        Assert.Equal(Original, harness.Store.Get(PipelineHarness.ReviewCopy(Original, Name)));
         Assert.DoesNotContain(harness.Notifier.Published, n => n.FileId == unit.FileId);
         Assert.Contains(harness.Logs.Messages, m => m.StartsWith("Warning:", StringComparison.Ordinal)
             && m.Contains($"matches {patients} Patients", StringComparison.Ordinal) && !m.Contains(Mrn, StringComparison.Ordinal));

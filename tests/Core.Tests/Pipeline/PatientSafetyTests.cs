@@ -50,8 +50,8 @@ public sealed class PatientSafetyTests
         var file = await harness.FileAsync(second);
         Assert.Equal(FileState.Held, file.State);
         Assert.Equal(second, harness.Store.Get(PipelineHarness.Incoming(SecondName))); // kept for release
-        Assert.Equal(second, harness.Store.Get(ReviewArea.CopyOf(PipelineHarness.LabId, SecondName)));
-        var report = HeldReport.Parse(harness.Store.Get(ReviewArea.HeldReportOf(PipelineHarness.LabId, SecondName, 0)))!;
+        Assert.Equal(second, harness.Store.Get(PipelineHarness.ReviewCopy(second, SecondName)));
+        var report = HeldReport.Parse(harness.Store.Get(PipelineHarness.HeldReportOf(second, SecondName, 0)))!;
         Assert.Equal([expectedField], report.Fields);
         Assert.Equal(file.FileId, report.FileId);
         Assert.DoesNotContain(harness.Store.Locations, l => l.StartsWith("rejected/", StringComparison.Ordinal));
@@ -74,7 +74,7 @@ public sealed class PatientSafetyTests
         Assert.Equal(WorkOutcome.Completed, outcome);
         Assert.Equal(2, harness.Writer.Written.Count);
         Assert.Equal(FileState.Completed, (await harness.FileAsync(second)).State);
-        Assert.False(harness.Store.Exists(ReviewArea.CopyOf(PipelineHarness.LabId, SecondName)));
+        Assert.False(harness.Store.Exists(PipelineHarness.ReviewCopy(second, SecondName)));
     }
 
     [Fact]
@@ -164,7 +164,7 @@ public sealed class PatientSafetyTests
         Assert.NotEmpty(unit.ResourceReferences);
         var file = await harness.FileAsync(second);
         Assert.Equal(FileState.Completed, file.State);
-        Assert.Equal(second, harness.Store.Get(PipelineHarness.Archive(SecondName)));
+        Assert.Equal(second, harness.Store.Get(PipelineHarness.Archive(second, SecondName)));
         Assert.DoesNotContain(harness.Store.Locations, l => l.StartsWith("review/", StringComparison.Ordinal));
         Assert.Contains(harness.Notifier.Published, n => n.FileId == fileId);
         Assert.Empty(await harness.Review.ListAsync(ct));
@@ -189,10 +189,10 @@ public sealed class PatientSafetyTests
         Assert.EndsWith("rejected in review: wrong MRN on the requisition", unit.Problem!.Reason, StringComparison.Ordinal);
         var file = await harness.FileAsync(second);
         Assert.Equal(FileState.Rejected, file.State);
-        Assert.Equal(second, harness.Store.Get(PipelineHarness.Rejected(SecondName)));
+        Assert.Equal(second, harness.Store.Get(PipelineHarness.Rejected(second, SecondName)));
         Assert.False(harness.Store.Exists(PipelineHarness.Incoming(SecondName)));
         Assert.DoesNotContain(harness.Store.Locations, l => l.StartsWith("review/", StringComparison.Ordinal));
-        var error = harness.ErrorReport(new LabFileLocation(LabFileAreas.Rejected, $"{PipelineHarness.LabId}/{SecondName}.error.json"));
+        var error = harness.ErrorReport(PipelineHarness.ErrorReportOf(second, SecondName));
         Assert.Contains("rejected in review", Assert.Single(error.Units!).Reason, StringComparison.Ordinal);
     }
 

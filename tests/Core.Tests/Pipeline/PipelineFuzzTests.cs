@@ -116,10 +116,11 @@ public sealed class PipelineFuzzTests
         var file = await harness.Ledger.FindFileAsync(fileId, ct);
         if (file?.State == FileState.Held) return await UnaccountedHeldAsync(harness, name, file, ct);
         if (harness.Store.Exists(PipelineHarness.Incoming(name))) return "the original is still in incoming/";
-        if (!harness.Store.Exists(PipelineHarness.Archive(name)) && !harness.Store.Exists(PipelineHarness.Rejected(name)))
+        if (file is null) return "no ledger file";
+        if (!harness.Store.Exists(LabFileOriginals.Archived(PipelineHarness.LabId, file.ContentHash, name))
+            && !harness.Store.Exists(LabFileOriginals.Rejected(PipelineHarness.LabId, file.ContentHash, name)))
             return "the original is in neither archive/ nor rejected/";
 
-        if (file is null) return "no ledger file";
         if (file.State is not (FileState.Completed or FileState.Rejected)) return $"ledger file {file.State}";
         if (file.State == FileState.Rejected && string.IsNullOrWhiteSpace(file.Problem?.Reason)) return "rejected without a reason";
 
@@ -137,14 +138,14 @@ public sealed class PipelineFuzzTests
     private static async Task<string?> UnaccountedHeldAsync(PipelineHarness harness, string name, LedgerFile file, CancellationToken ct)
     {
         if (!harness.Store.Exists(PipelineHarness.Incoming(name))) return "held, but the original is gone from incoming/";
-        if (!harness.Store.Exists(ReviewArea.CopyOf(PipelineHarness.LabId, name))) return "held, but no copy in review/";
+        if (!harness.Store.Exists(ReviewArea.CopyOf(PipelineHarness.LabId, file.ContentHash, name))) return "held, but no copy in review/";
         var units = await harness.Ledger.ListUnitsAsync(file.FileId, ct);
         if (!units.Any(u => u.State == UnitState.Held)) return "file Held with no held unit";
         foreach (var unit in units)
         {
             if (unit.State is UnitState.Held or UnitState.Rejected && string.IsNullOrWhiteSpace(unit.Problem?.Reason)) return $"unit {unit.UnitIndex} {unit.State} without a reason";
             if (unit.State is not (UnitState.Completed or UnitState.Rejected or UnitState.Held)) return $"unit {unit.UnitIndex} {unit.State}";
-            if (unit.State == UnitState.Held && !harness.Store.Exists(ReviewArea.HeldReportOf(PipelineHarness.LabId, name, unit.UnitIndex)))
+            if (unit.State == UnitState.Held && !harness.Store.Exists(ReviewArea.HeldReportOf(PipelineHarness.LabId, file.ContentHash, name, unit.UnitIndex)))
                 return $"unit {unit.UnitIndex} held without its review/ reason";
         }
 

@@ -75,9 +75,24 @@ internal sealed class PipelineHarness : IDisposable
 
     public static LabFileLocation Incoming(string name = BlobName) => new(LabFileAreas.Incoming, $"{LabId}/{name}");
 
-    public static LabFileLocation Archive(string name = BlobName) => new(LabFileAreas.Archive, $"{LabId}/{name}");
+    /// <summary>Where a completed file is archived: under its content hash.</summary>
+    public static LabFileLocation Archive(byte[] content, string name = BlobName) => LabFileOriginals.Archived(LabId, HashOf(content), name);
 
-    public static LabFileLocation Rejected(string name = BlobName) => new(LabFileAreas.Rejected, $"{LabId}/{name}");
+    /// <summary>Where files were archived before the content hash was part of the path.</summary>
+    public static LabFileLocation LegacyArchive(string name = BlobName) => LabFileOriginals.LegacyArchived(LabId, name);
+
+    public static LabFileLocation Rejected(byte[] content, string name = BlobName) => LabFileOriginals.Rejected(LabId, HashOf(content), name);
+
+    /// <summary>A rejected file's error report, beside it.</summary>
+    public static LabFileLocation ErrorReportOf(byte[] content, string name = BlobName) =>
+        Rejected(content, name) with { Path = Rejected(content, name).Path + ".error.json" };
+
+    public static LabFileLocation UnitErrorReportOf(byte[] content, int unitIndex, string name = BlobName) =>
+        LabFileOriginals.UnitErrorReport(LabId, HashOf(content), name, unitIndex);
+
+    public static LabFileLocation ReviewCopy(byte[] content, string name = BlobName) => ReviewArea.CopyOf(LabId, HashOf(content), name);
+
+    public static LabFileLocation HeldReportOf(byte[] content, string name, int unitIndex) => ReviewArea.HeldReportOf(LabId, HashOf(content), name, unitIndex);
 
     public static string FileIdOf(byte[] content) => LabFileIds.For(LabId, HashOf(content));
 

@@ -22,7 +22,7 @@ public sealed class PoisonWorkHandlerTests
         Assert.Equal(UnitState.Failed, unit.State);
         Assert.Contains(PipelineHarness.CorrelationId, unit.Problem?.Reason, StringComparison.Ordinal);
 
-        var report = harness.ErrorReport(PipelineHarness.Rejected(PipelineHarness.BlobName + ".unit-1.error.json"));
+        var report = harness.ErrorReport(PipelineHarness.UnitErrorReportOf(Bundle, 0));
         Assert.Equal(0, report.UnitIndex);
         Assert.Equal(LabFileFormat.FhirJson, report.Format);
         Assert.Equal(unit.Problem?.Reason, report.Reason);
@@ -30,8 +30,8 @@ public sealed class PoisonWorkHandlerTests
         var file = await harness.FileAsync(Bundle);
         Assert.Equal(FileState.Failed, file.State);
         Assert.Equal(Bundle, harness.Store.Get(PipelineHarness.Incoming()));
-        Assert.False(harness.Store.Exists(PipelineHarness.Archive()));
-        Assert.False(harness.Store.Exists(PipelineHarness.Rejected()));
+        Assert.False(harness.Store.Exists(PipelineHarness.Archive(Bundle)));
+        Assert.False(harness.Store.Exists(PipelineHarness.Rejected(Bundle)));
         Assert.Empty(harness.Writer.Written);
     }
 

@@ -37,14 +37,14 @@ public sealed class ReportWorkHandlerTests
 
         var file = await harness.FileAsync(Bundle);
         Assert.Equal(FileState.Completed, file.State);
-        Assert.Equal($"archive/{PipelineHarness.LabId}/{PipelineHarness.BlobName}", file.StoredAt);
+        Assert.Equal(PipelineHarness.Archive(Bundle).ToString(), file.StoredAt);
         Assert.False(harness.Store.Exists(PipelineHarness.Incoming()));
-        Assert.Equal(Bundle, harness.Store.Get(PipelineHarness.Archive()));
+        Assert.Equal(Bundle, harness.Store.Get(PipelineHarness.Archive(Bundle)));
         Assert.DoesNotContain(harness.Store.Locations, l => l.StartsWith("rejected/", StringComparison.Ordinal));
     }
 
     [Fact]
-    public async Task HandleAsync_QueuedUnit_ProvenanceNamesTheIncomingBlobAndHash()
+    public async Task HandleAsync_QueuedUnit_ProvenanceNamesTheArchivedOriginalTheIncomingNameAndHash()
     {
         using var harness = new PipelineHarness();
         await harness.DropAsync(Bundle);
@@ -53,10 +53,13 @@ public sealed class ReportWorkHandlerTests
 
         var provenance = harness.Writer.Written[0]["entry"]!.AsArray()[^1]!["resource"]!;
         var identifiers = provenance["entity"]!.AsArray().Select(e => e!["what"]!["identifier"]!["value"]!.GetValue<string>()).ToList();
-        Assert.Equal([$"incoming/{PipelineHarness.LabId}/{PipelineHarness.BlobName}", PipelineHarness.HashOf(Bundle)], identifiers.Take(2));
+        Assert.Equal(
+            [PipelineHarness.Archive(Bundle).ToString(), $"incoming/{PipelineHarness.LabId}/{PipelineHarness.BlobName}", PipelineHarness.HashOf(Bundle)],
+            identifiers.Take(3));
+        Assert.True(harness.Store.Exists(PipelineHarness.Archive(Bundle))); // where the Provenance said it would be
 
-        // The lab's bundle was enriched (the seed knows its BRAF V600E): the knowledge store's version is the third entity.
-        Assert.StartsWith("kv-", Assert.Single(identifiers.Skip(2)), StringComparison.Ordinal);
+        // The lab's bundle was enriched (the seed knows its BRAF V600E): the knowledge store's version is the last entity.
+        Assert.StartsWith("kv-", Assert.Single(identifiers.Skip(3)), StringComparison.Ordinal);
         Assert.Contains(PipelineHarness.PipelineVersion, provenance["agent"]![0]!["who"]!["display"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
@@ -92,7 +95,7 @@ public sealed class ReportWorkHandlerTests
         Assert.Contains("HTTP 422", unit.Problem?.Reason, StringComparison.Ordinal);
         Assert.NotNull(unit.Accession);
 
-        var unitReport = harness.ErrorReport(PipelineHarness.Rejected(PipelineHarness.BlobName + ".unit-1.error.json"));
+        var unitReport = harness.ErrorReport(PipelineHarness.UnitErrorReportOf(Bundle, 0));
         Assert.Equal(0, unitReport.UnitIndex);
         Assert.Equal(LabFileFormat.FhirJson, unitReport.Format);
         Assert.Contains("error required at Observation.code", unitReport.Reason, StringComparison.Ordinal);
@@ -102,10 +105,10 @@ public sealed class ReportWorkHandlerTests
 
         var file = await harness.FileAsync(Bundle);
         Assert.Equal(FileState.Rejected, file.State);
-        Assert.Equal(Bundle, harness.Store.Get(PipelineHarness.Rejected()));
+        Assert.Equal(Bundle, harness.Store.Get(PipelineHarness.Rejected(Bundle)));
         Assert.False(harness.Store.Exists(PipelineHarness.Incoming()));
-        Assert.False(harness.Store.Exists(PipelineHarness.Archive()));
-        var fileReport = harness.ErrorReport(PipelineHarness.Rejected(PipelineHarness.BlobName + ".error.json"));
+        Assert.False(harness.Store.Exists(PipelineHarness.Archive(Bundle)));
+        var fileReport = harness.ErrorReport(PipelineHarness.ErrorReportOf(Bundle));
         Assert.Equal("1 of 1 report unit(s) were rejected", fileReport.Reason);
         var unitError = Assert.Single(fileReport.Units!);
         Assert.Equal(0, unitError.UnitIndex);
@@ -172,7 +175,7 @@ public sealed class ReportWorkHandlerTests
 
         Assert.Equal(WorkOutcome.Completed, await harness.Work.HandleAsync(harness.Queue.Messages[1], TestContext.Current.CancellationToken));
         Assert.Equal(FileState.Completed, (await harness.FileAsync(TwoReports)).State);
-        Assert.Equal(TwoReports, harness.Store.Get(PipelineHarness.Archive()));
+        Assert.Equal(TwoReports, harness.Store.Get(PipelineHarness.Archive(TwoReports)));
         Assert.Equal(2, harness.Writer.Written.Count);
         var units = await harness.Ledger.ListUnitsAsync(PipelineHarness.FileIdOf(TwoReports), TestContext.Current.CancellationToken);
         Assert.Equal(["urn:lab:accession|ACC-A", "urn:lab:accession|ACC-B"], units.Select(u => u.Accession));
@@ -190,11 +193,11 @@ public sealed class ReportWorkHandlerTests
 
         Assert.Equal(WorkOutcome.Rejected, outcome);
         Assert.Equal(FileState.Rejected, (await harness.FileAsync(TwoReports)).State);
-        var report = harness.ErrorReport(PipelineHarness.Rejected(PipelineHarness.BlobName + ".error.json"));
+        var report = harness.ErrorReport(PipelineHarness.ErrorReportOf(TwoReports));
         Assert.Equal("1 of 2 report unit(s) were rejected", report.Reason);
         Assert.Equal(1, Assert.Single(report.Units!).UnitIndex);
-        Assert.True(harness.Store.Exists(PipelineHarness.Rejected(PipelineHarness.BlobName + ".unit-2.error.json")));
-        Assert.Equal(TwoReports, harness.Store.Get(PipelineHarness.Rejected()));
+        Assert.True(harness.Store.Exists(PipelineHarness.UnitErrorReportOf(TwoReports, 1)));
+        Assert.Equal(TwoReports, harness.Store.Get(PipelineHarness.Rejected(TwoReports)));
     }
 
     /// <summary>
@@ -219,7 +222,7 @@ public sealed class ReportWorkHandlerTests
         Assert.Equal(FileState.Completed, file.State);
         Assert.Null(file.StoredAt);
         Assert.Equal(TwoReports, harness.Store.Get(PipelineHarness.Incoming()));
-        Assert.False(harness.Store.Exists(PipelineHarness.Archive()));
+        Assert.False(harness.Store.Exists(PipelineHarness.Archive(Bundle)));
     }
 
     [Fact]
@@ -259,14 +262,16 @@ public sealed class ReportWorkHandlerTests
     }
 
     [Fact]
-    public async Task HandleAsync_ReplayedFromAnArchiveCopyOfOtherContent_NothingWrittenUnderTheOldHash()
+    public async Task HandleAsync_ReplayedFromAnOldLayoutArchiveCopyOfOtherContent_NothingWrittenUnderTheOldHash()
     {
         using var harness = new PipelineHarness();
         var ct = TestContext.Current.CancellationToken;
         await harness.DropAsync(Bundle);
         Assert.Equal(WorkOutcome.Completed, await harness.Work.HandleAsync(harness.Queue.Messages[0], ct));
-        // A later file of the same name was archived over this one; then this file's unit is replayed.
-        harness.Store.Put(PipelineHarness.Archive(), TwoReports);
+        // Archived by a version that named the copy archive/{lab}/{name}, and a later file of that name archived over
+        // it there; then this file's unit is replayed.
+        await harness.Store.DeleteAsync(PipelineHarness.Archive(Bundle), ct);
+        harness.Store.Put(PipelineHarness.LegacyArchive(), TwoReports);
         await harness.Ledger.SaveUnitAsync(await harness.UnitAsync(Bundle) with { State = UnitState.Pending }, ct);
         var written = harness.Writer.Written.Count;
 
@@ -274,7 +279,8 @@ public sealed class ReportWorkHandlerTests
 
         Assert.Equal(written, harness.Writer.Written.Count);
         Assert.Equal(UnitState.Failed, (await harness.UnitAsync(Bundle)).State);
-        Assert.Equal(TwoReports, harness.Store.Get(PipelineHarness.Archive()));
+        Assert.Equal(TwoReports, harness.Store.Get(PipelineHarness.LegacyArchive()));
+        Assert.False(harness.Store.Exists(PipelineHarness.Archive(Bundle)));
     }
 
     [Fact]
@@ -302,7 +308,7 @@ public sealed class ReportWorkHandlerTests
 
         Assert.Equal(WorkOutcome.Completed, outcome);
         Assert.Equal(FileState.Completed, (await harness.FileAsync(Bundle)).State);
-        Assert.Equal(Bundle, harness.Store.Get(PipelineHarness.Archive()));
+        Assert.Equal(Bundle, harness.Store.Get(PipelineHarness.Archive(Bundle)));
         Assert.Null((await harness.UnitAsync(Bundle)).Problem);
     }
 

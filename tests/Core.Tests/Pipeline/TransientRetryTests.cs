@@ -174,7 +174,7 @@ public sealed class TransientRetryTests
         Assert.Null(unit.NextAttemptAt);
         Assert.Equal(FileState.Failed, (await harness.FileAsync(Bundle)).State);
         Assert.True(harness.Store.Exists(PipelineHarness.Incoming()));
-        Assert.Contains("retry budget", harness.ErrorReport(new LabFileLocation(LabFileAreas.Rejected, $"{PipelineHarness.LabId}/{PipelineHarness.BlobName}.unit-1.error.json")).Reason, StringComparison.Ordinal);
+        Assert.Contains("retry budget", harness.ErrorReport(PipelineHarness.UnitErrorReportOf(Bundle, 0)).Reason, StringComparison.Ordinal);
         // The last attempt fell on the budget's end: the waits add up to it exactly.
         Assert.Equal(TimeSpan.FromHours(1), harness.Queue.Delays.Skip(1).Aggregate(TimeSpan.Zero, (a, b) => a + b));
         Assert.Equal(harness.Queue.Items.Count - 1, unit.Attempt);

@@ -59,7 +59,7 @@ public sealed class BigFileEndToEndTests(LocalStackFixture stack)
         Assert.Equal(FileState.Completed, file!.State);
         Assert.Single(file.History, e => e.What.StartsWith("Completed", StringComparison.Ordinal));
         Assert.All(await host.Ledger.ListUnitsAsync(fileId, ct), u => Assert.Equal(UnitState.Completed, u.State));
-        Assert.Equal(batch, await host.ReadBlobAsync(LabFileAreas.Archive, $"{LabId}/{name}", ct));
+        Assert.Equal(batch, await host.ReadBlobAsync(LabFileAreas.Archive, Originals.Archived(LabId, batch, name), ct));
         Assert.Equal(reports.Select(r => r.Accession).Order(), (await host.Ledger.ListUnitsAsync(fileId, ct)).Select(u => u.Accession!).Order());
 
         // One ranged GET per message, the file's bytes once in all, where every unit used to read the whole file; plus the
@@ -100,7 +100,7 @@ public sealed class BigFileEndToEndTests(LocalStackFixture stack)
 
         var newFile = await host.Ledger.FindFileAsync(LabFileIds.For(LabId, newHash), ct);
         Assert.Equal(FileState.Completed, newFile!.State);
-        Assert.Equal(newFiles[0], await host.ReadBlobAsync(LabFileAreas.Archive, $"{LabId}/{name}", ct));
+        Assert.Equal(newFiles[0], await host.ReadBlobAsync(LabFileAreas.Archive, Originals.Archived(LabId, newFiles[0], name), ct));
         var unit = Assert.Single(await host.Ledger.ListUnitsAsync(newFile.FileId, ct));
         Assert.Equal(newReports[0].Accession, unit.Accession);
         using var response = await host.Fhir.GetAsync(unit.ResourceReferences.Single(r => r.StartsWith("Provenance/", StringComparison.Ordinal)), ct);

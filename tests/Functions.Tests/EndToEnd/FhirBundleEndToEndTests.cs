@@ -41,7 +41,7 @@ public sealed class FhirBundleEndToEndTests(LocalStackFixture stack)
         Assert.Equal(FileState.Completed, file.State);
         Assert.Equal(file.UnitCount, processed.Count);
         Assert.False(await host.ExistsAsync(LabFileAreas.Incoming, $"{LabId}/{fileName}", ct));
-        Assert.Equal(content, await host.ReadBlobAsync(LabFileAreas.Archive, $"{LabId}/{fileName}", ct));
+        Assert.Equal(content, await host.ReadBlobAsync(LabFileAreas.Archive, Originals.Archived(LabId, content, fileName), ct));
 
         var units = await host.Ledger.ListUnitsAsync(fileId, ct);
         Assert.All(units, u => Assert.Equal(UnitState.Completed, u.State));

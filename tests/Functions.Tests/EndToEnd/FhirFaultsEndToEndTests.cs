@@ -116,8 +116,8 @@ public sealed class FhirFaultsEndToEndTests(LocalStackFixture stack)
         Assert.Contains("HTTP 422", unit.Problem!.Reason, StringComparison.Ordinal);
         Assert.DoesNotContain("unknown code", unit.Problem.Reason, StringComparison.Ordinal); // server text stays out of the ledger
         Assert.Equal(FileState.Rejected, (await host.Ledger.FindFileAsync(fileId, ct))!.State);
-        Assert.Equal(files[0], await host.ReadBlobAsync(LabFileAreas.Rejected, $"{lab}/{name}", ct));
-        var report = LabFileErrorReport.Parse(await host.ReadBlobAsync(LabFileAreas.Rejected, $"{lab}/{name}.unit-1.error.json", ct))!;
+        Assert.Equal(files[0], await host.ReadBlobAsync(LabFileAreas.Rejected, Originals.Rejected(lab, files[0], name), ct));
+        var report = LabFileErrorReport.Parse(await host.ReadBlobAsync(LabFileAreas.Rejected, Originals.UnitErrorReport(lab, files[0], name, 0), ct))!;
         Assert.Contains("error processing at Bundle.entry[3].resource.code", report.Reason, StringComparison.Ordinal);
         Assert.Contains("unknown code (refusal injected)", report.Detail, StringComparison.Ordinal);
     }

@@ -124,7 +124,7 @@ public sealed class FhirOutageEndToEndTests(LocalStackFixture stack)
         });
         Assert.Equal(FileState.Failed, (await host.Ledger.FindFileAsync(fileId, ct))!.State);
         Assert.True(await host.ExistsAsync(LabFileAreas.Incoming, $"{lab}/2026/budget.hl7", ct));
-        var report = LabFileErrorReport.Parse(await host.ReadBlobAsync(LabFileAreas.Rejected, $"{lab}/2026/budget.hl7.unit-1.error.json", ct))!;
+        var report = LabFileErrorReport.Parse(await host.ReadBlobAsync(LabFileAreas.Rejected, Originals.UnitErrorReport(lab, files[0], "2026/budget.hl7", 0), ct))!;
         Assert.Contains("retry budget", report.Reason, StringComparison.Ordinal);
         Assert.Equal(0, proxy.Forwarded);
     }

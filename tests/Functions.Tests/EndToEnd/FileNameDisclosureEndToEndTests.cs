@@ -63,7 +63,7 @@ public sealed class FileNameDisclosureEndToEndTests(LocalStackFixture stack)
         Assert.Equal(HttpStatusCode.OK, detail.StatusCode);
         var file = JsonNode.Parse(detail.ReadBody())!["file"]!;
         Assert.Equal(PatientNamedFile, (string?)file["blobName"]);
-        Assert.Equal($"archive/{Lab}/{PatientNamedFile}", (string?)file["storedAt"]);
+        Assert.Equal("archive/" + LabFileOriginals.Archived(Lab, (string)file["contentHash"]!, PatientNamedFile).Path, (string?)file["storedAt"]);
         Assert.Equal(HttpStatusCode.OK, list.StatusCode);
         var listed = Assert.Single(JsonNode.Parse(list.ReadBody())!["files"]!.AsArray())!;
         Assert.Equal(PatientNamedFile, (string?)listed["blobName"]);

@@ -45,7 +45,7 @@ public sealed class Hl7v2EndToEndTests(LocalStackFixture stack)
         var file = await host.Ledger.FindFileAsync(fileId, ct);
         Assert.Equal(FileState.Completed, file!.State);
         Assert.Equal(file.UnitCount, processed.Count);
-        Assert.Equal(content, await host.ReadBlobAsync(LabFileAreas.Archive, $"{LabId}/{name}", ct));
+        Assert.Equal(content, await host.ReadBlobAsync(LabFileAreas.Archive, Originals.Archived(LabId, content, name), ct));
 
         var errors = new List<string>();
         foreach (var unit in await host.Ledger.ListUnitsAsync(fileId, ct))
@@ -245,7 +245,9 @@ public sealed class Hl7v2EndToEndTests(LocalStackFixture stack)
         const string lab = "lab-hl7-documents";
         var unit = await IngestAsync(host, "hl7v2/authored/germline_from_cgexample.hl7", ct, lab);
 
-        var reference = unit.ResourceReferences.Single(r => r.StartsWith("DocumentReference/", StringComparison.Ordinal));
+        // The lab's document, beside the DocumentReference every report has to its original file.
+        var original = "DocumentReference/" + Core.Fhir.DeterministicIds.ForReportResource(lab, unit.Accession!, "DocumentReference", "source-file");
+        var reference = unit.ResourceReferences.Single(r => r.StartsWith("DocumentReference/", StringComparison.Ordinal) && r != original);
         var document = await GetAsync(host, reference, ct);
         var url = document["content"]![0]!["attachment"]!["url"]!.GetValue<string>();
         Assert.Null(document["content"]![0]!["attachment"]!["data"]);

@@ -31,15 +31,15 @@ public sealed class LabFileFailureEndToEndTests(LocalStackFixture stack)
 
         Assert.Empty(await host.DrainWorkQueueAsync(ct));
         Assert.False(await host.ExistsAsync(LabFileAreas.Incoming, $"{lab}/{name}", ct));
-        Assert.Equal(content, await host.ReadBlobAsync(LabFileAreas.Rejected, $"{lab}/{name}", ct));
-        var report = LabFileErrorReport.Parse(await host.ReadBlobAsync(LabFileAreas.Rejected, $"{lab}/{name}.error.json", ct))!;
+        Assert.Equal(content, await host.ReadBlobAsync(LabFileAreas.Rejected, Originals.Rejected(lab, content, name), ct));
+        var report = LabFileErrorReport.Parse(await host.ReadBlobAsync(LabFileAreas.Rejected, Originals.Rejected(lab, content, name) + ".error.json", ct))!;
         Assert.Equal($"incoming/{lab}/{name}", report.File);
         Assert.Equal(1, report.Position!.Line);
         Assert.Contains("could not be recognised", report.Reason, StringComparison.Ordinal);
 
         var file = await host.Ledger.FindFileAsync(FileIdOf(lab, content), ct);
         Assert.Equal(FileState.Rejected, file!.State);
-        Assert.Equal($"rejected/{lab}/{name}", file.StoredAt);
+        Assert.Equal("rejected/" + Originals.Rejected(lab, content, name), file.StoredAt);
     }
 
     [Fact]
@@ -56,8 +56,8 @@ public sealed class LabFileFailureEndToEndTests(LocalStackFixture stack)
 
         Assert.Empty(await host.DrainWorkQueueAsync(ct));
         Assert.False(await host.ExistsAsync(LabFileAreas.Incoming, $"{lab}/{name}", ct));
-        Assert.Equal(content, await host.ReadBlobAsync(LabFileAreas.Rejected, $"{lab}/{name}", ct));
-        var report = LabFileErrorReport.Parse(await host.ReadBlobAsync(LabFileAreas.Rejected, $"{lab}/{name}.error.json", ct))!;
+        Assert.Equal(content, await host.ReadBlobAsync(LabFileAreas.Rejected, Originals.Rejected(lab, content, name), ct));
+        var report = LabFileErrorReport.Parse(await host.ReadBlobAsync(LabFileAreas.Rejected, Originals.Rejected(lab, content, name) + ".error.json", ct))!;
         Assert.Contains("gzip bomb", report.Reason, StringComparison.Ordinal);
         Assert.Contains("Limits:MaxDecompressionRatio", report.Reason, StringComparison.Ordinal);
         Assert.Equal(FileState.Rejected, (await host.Ledger.FindFileAsync(FileIdOf(lab, content), ct))!.State);
@@ -75,7 +75,7 @@ public sealed class LabFileFailureEndToEndTests(LocalStackFixture stack)
         await host.UploadAsync(lab, name, content, ct);
         await host.ArriveAsync(lab, name, ct);
 
-        var report = LabFileErrorReport.Parse(await host.ReadBlobAsync(LabFileAreas.Rejected, $"{lab}/{name}.error.json", ct))!;
+        var report = LabFileErrorReport.Parse(await host.ReadBlobAsync(LabFileAreas.Rejected, Originals.Rejected(lab, content, name) + ".error.json", ct))!;
         Assert.Equal(4, report.Position!.Line);
         Assert.NotNull(report.Position.Column);
         Assert.Contains("not valid JSON", report.Reason, StringComparison.Ordinal);
@@ -129,7 +129,7 @@ public sealed class LabFileFailureEndToEndTests(LocalStackFixture stack)
         Assert.Equal(UnitState.Failed, (await host.Ledger.FindUnitAsync(fileId, 0, ct))!.State);
         Assert.Equal(FileState.Failed, (await host.Ledger.FindFileAsync(fileId, ct))!.State);
         Assert.True(await host.ExistsAsync(LabFileAreas.Incoming, $"{lab}/{name}", ct));
-        var report = LabFileErrorReport.Parse(await host.ReadBlobAsync(LabFileAreas.Rejected, $"{lab}/{name}.unit-1.error.json", ct))!;
+        var report = LabFileErrorReport.Parse(await host.ReadBlobAsync(LabFileAreas.Rejected, Originals.UnitErrorReport(lab, content, name, 0), ct))!;
         Assert.Equal(0, report.UnitIndex);
         Assert.Contains("every delivery attempt", report.Reason, StringComparison.Ordinal);
     }

@@ -45,7 +45,7 @@ public sealed class PatientSafetyEndToEndTests(LocalStackFixture stack)
         Assert.DoesNotContain("1981", heldUnit.Problem.Reason, StringComparison.Ordinal);
         Assert.Empty(heldUnit.ResourceReferences);
         Assert.Equal(FileState.Held, (await host.Ledger.FindFileAsync(fileId, ct))!.State);
-        Assert.Equal(second, await host.ReadBlobAsync(LabFileAreas.Review, $"{LabId}/2026/second.hl7", ct));
+        Assert.Equal(second, await host.ReadBlobAsync(LabFileAreas.Review, Originals.InReview(LabId, second, "2026/second.hl7"), ct));
         Assert.True(await host.ExistsAsync(LabFileAreas.Incoming, $"{LabId}/2026/second.hl7", ct));
         Assert.Equal("1980-02-02", Assert.Single(await SearchPatientsAsync(host, mrn, ct))["birthDate"]!.GetValue<string>());
 
@@ -62,9 +62,9 @@ public sealed class PatientSafetyEndToEndTests(LocalStackFixture stack)
         Assert.NotNull(unit.ReleasedAt);
         Assert.Equal(firstUnit.ReportReference, unit.ReportReference);
         Assert.Equal(FileState.Completed, (await host.Ledger.FindFileAsync(fileId, ct))!.State);
-        Assert.Equal(second, await host.ReadBlobAsync(LabFileAreas.Archive, $"{LabId}/2026/second.hl7", ct));
+        Assert.Equal(second, await host.ReadBlobAsync(LabFileAreas.Archive, Originals.Archived(LabId, second, "2026/second.hl7"), ct));
         Assert.False(await host.ExistsAsync(LabFileAreas.Incoming, $"{LabId}/2026/second.hl7", ct));
-        Assert.False(await host.ExistsAsync(LabFileAreas.Review, $"{LabId}/2026/second.hl7", ct));
+        Assert.False(await host.ExistsAsync(LabFileAreas.Review, Originals.InReview(LabId, second, "2026/second.hl7"), ct));
         Assert.DoesNotContain(await review.ListAsync(ct), h => h.FileId == fileId);
 
         // Written as the pipeline would have: the report's Provenance now names the second file; the Patient was found
@@ -103,9 +103,9 @@ public sealed class PatientSafetyEndToEndTests(LocalStackFixture stack)
         Assert.Contains("ticket 17", unit.Problem!.Reason, StringComparison.Ordinal);
         Assert.Empty(unit.ResourceReferences);
         Assert.Equal(FileState.Rejected, (await host.Ledger.FindFileAsync(heldUnit.FileId, ct))!.State);
-        Assert.Equal(second, await host.ReadBlobAsync(LabFileAreas.Rejected, $"{LabId}/2026/reject-second.hl7", ct));
+        Assert.Equal(second, await host.ReadBlobAsync(LabFileAreas.Rejected, Originals.Rejected(LabId, second, "2026/reject-second.hl7"), ct));
         Assert.False(await host.ExistsAsync(LabFileAreas.Incoming, $"{LabId}/2026/reject-second.hl7", ct));
-        Assert.False(await host.ExistsAsync(LabFileAreas.Review, $"{LabId}/2026/reject-second.hl7", ct));
+        Assert.False(await host.ExistsAsync(LabFileAreas.Review, Originals.InReview(LabId, second, "2026/reject-second.hl7"), ct));
         Assert.DoesNotContain(await review.ListAsync(ct), h => h.FileId == heldUnit.FileId);
         // The EMR's Patient is as the first report left it, and only the first report was announced.
         var patient = Assert.Single(await SearchPatientsAsync(host, mrn, ct));

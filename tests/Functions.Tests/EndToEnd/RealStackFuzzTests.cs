@@ -104,7 +104,8 @@ public sealed class RealStackFuzzTests(LocalStackFixture stack)
         if (file.BlobName != name)
         {
             if (inIncoming) return (state, "a duplicate still in incoming/");
-            var moved = await host.ExistsAsync(LabFileAreas.Archive, path, ct) || await host.ExistsAsync(LabFileAreas.Rejected, path, ct);
+            var moved = await host.ExistsAsync(LabFileAreas.Archive, LabFileOriginals.Archived(lab, file.ContentHash, name).Path, ct)
+                || await host.ExistsAsync(LabFileAreas.Rejected, LabFileOriginals.Rejected(lab, file.ContentHash, name).Path, ct);
             return (state, moved ? null : "a duplicate in neither archive/ nor rejected/");
         }
 
@@ -113,20 +114,22 @@ public sealed class RealStackFuzzTests(LocalStackFixture stack)
             case FileState.Completed:
                 if (units.Any(u => u.State != UnitState.Completed)) return (state, "file Completed with a unit that is not");
                 if (inIncoming) return (state, "Completed, but the original is still in incoming/");
-                if (!await host.ExistsAsync(LabFileAreas.Archive, path, ct)) return (state, "Completed, but the original is not in archive/");
+                if (!await host.ExistsAsync(LabFileAreas.Archive, LabFileOriginals.Archived(lab, file.ContentHash, name).Path, ct))
+                    return (state, "Completed, but the original is not in archive/{lab}/{hash}/");
                 return (state, null);
             case FileState.Rejected:
                 if (string.IsNullOrWhiteSpace(file.Problem?.Reason)) return (state, "rejected without a reason");
                 if (inIncoming) return (state, "Rejected, but the original is still in incoming/");
-                if (!await host.ExistsAsync(LabFileAreas.Rejected, path, ct)) return (state, "Rejected, but the original is not in rejected/");
-                if (!await host.ExistsAsync(LabFileAreas.Rejected, path + ".error.json", ct)) return (state, "Rejected without its error report in rejected/");
+                var rejected = LabFileOriginals.Rejected(lab, file.ContentHash, name).Path;
+                if (!await host.ExistsAsync(LabFileAreas.Rejected, rejected, ct)) return (state, "Rejected, but the original is not in rejected/{lab}/{hash}/");
+                if (!await host.ExistsAsync(LabFileAreas.Rejected, rejected + ".error.json", ct)) return (state, "Rejected without its error report in rejected/");
                 return (state, null);
             case FileState.Held:
                 if (!inIncoming) return (state, "Held, but the original is gone from incoming/");
-                if (!await host.ExistsAsync(LabFileAreas.Review, ReviewArea.CopyOf(lab, name).Path, ct)) return (state, "Held, but no copy in review/");
+                if (!await host.ExistsAsync(LabFileAreas.Review, ReviewArea.CopyOf(lab, file.ContentHash, name).Path, ct)) return (state, "Held, but no copy in review/");
                 foreach (var unit in units.Where(u => u.State == UnitState.Held))
                 {
-                    if (!await host.ExistsAsync(LabFileAreas.Review, ReviewArea.HeldReportOf(lab, name, unit.UnitIndex).Path, ct))
+                    if (!await host.ExistsAsync(LabFileAreas.Review, ReviewArea.HeldReportOf(lab, file.ContentHash, name, unit.UnitIndex).Path, ct))
                         return (state, $"unit {unit.UnitIndex} held without its review/ reason");
                 }
 

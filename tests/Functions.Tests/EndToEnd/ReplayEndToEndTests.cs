@@ -155,7 +155,7 @@ public sealed class ReplayEndToEndTests(LocalStackFixture stack)
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.Single(await host.DrainWorkQueueAsync(ct));
         Assert.Equal(FileState.Completed, (await host.Ledger.FindFileAsync(fileId, ct))!.State);
-        Assert.Equal(content, await host.ReadBlobAsync(LabFileAreas.Archive, $"{lab}/{name}", ct));
+        Assert.Equal(content, await host.ReadBlobAsync(LabFileAreas.Archive, Originals.Archived(lab, content, name), ct));
     }
 
     private static async Task<(string FileId, string Name)> FailOneFileAsync(PipelineHost host, string lab, CancellationToken ct)
@@ -191,7 +191,7 @@ public sealed class ReplayEndToEndTests(LocalStackFixture stack)
         Assert.NotNull(unit.ReportReference);
         Assert.Contains(unit.History, e => e.What.Contains(requestedBy, StringComparison.Ordinal));
         Assert.Equal(FileState.Completed, (await host.Ledger.FindFileAsync(fileId, ct))!.State);
-        Assert.True(await host.ExistsAsync(LabFileAreas.Archive, $"{lab}/{name}", ct));
+        Assert.True(await host.ExistsAsync(LabFileAreas.Archive, LabFileOriginals.Archived(lab, (await host.Ledger.FindFileAsync(fileId, ct))!.ContentHash, name).Path, ct));
         Assert.False(await host.ExistsAsync(LabFileAreas.Incoming, $"{lab}/{name}", ct));
         var report = await host.Fhir.GetAsync(unit.ReportReference, ct);
         Assert.Equal(HttpStatusCode.OK, report.StatusCode);

@@ -117,7 +117,7 @@ public sealed class VcfEndToEndTests(LocalStackFixture stack)
         var file = await host.Ledger.FindFileAsync(fileId, ct);
         Assert.Equal(FileState.Completed, file!.State);
         Assert.Equal(file.UnitCount, processed.Count);
-        Assert.Equal(content, await host.ReadBlobAsync(LabFileAreas.Archive, $"{LabId}/{name}", ct));
+        Assert.Equal(content, await host.ReadBlobAsync(LabFileAreas.Archive, Originals.Archived(LabId, content, name), ct));
 
         var units = await host.Ledger.ListUnitsAsync(fileId, ct);
         var errors = new List<string>();

@@ -23,7 +23,8 @@ public sealed class Hl7v2DocumentTests
         Assert.StartsWith("%PDF-", System.Text.Encoding.ASCII.GetString(Convert.FromBase64String(form["data"]!.GetValue<string>())), StringComparison.Ordinal);
 
         // The samples' base64 is cut short, so the document says it is incomplete rather than pass as whole.
-        var document = resources.Single(r => r["resourceType"]!.GetValue<string>() == "DocumentReference");
+        // The lab's PDF; the other DocumentReference is the one every report has to its original file.
+        var document = resources.Single(r => r["resourceType"]!.GetValue<string>() == "DocumentReference" && r["docStatus"] is not null);
         Assert.Equal("preliminary", document["docStatus"]!.GetValue<string>());
         Assert.Contains("incomplete", document["description"]!.GetValue<string>(), StringComparison.Ordinal);
         foreach (var resource in (JsonObject[])[report, document])

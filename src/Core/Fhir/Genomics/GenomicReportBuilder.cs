@@ -70,12 +70,13 @@ public static partial class GenomicReportBuilder
             }
         }
 
+        var original = AddOriginalFile(context);
         AddReport(context, serviceRequest, study, recommendations, presentedForms);
         NoteUnwritten(context);
 
         var provenanceId = DeterministicIds.ForReportResourceGuid(provenance.LabId, report.Accession, "Provenance", "unit");
         var writer = context.BeginResource("Provenance", provenanceId);
-        ProvenanceResource.WriteBody(writer, context.OwnedReferences, provenance, report.KnowledgeVersion, context.Patient.FullUrl);
+        ProvenanceResource.WriteBody(writer, context.OwnedReferences, provenance, report.KnowledgeVersion, context.Patient.FullUrl, original);
         context.EndResource();
 
         var bundles = context.Finish(maxEntriesPerBundle);
@@ -88,6 +89,17 @@ public static partial class GenomicReportBuilder
             StatusStatedByLab = report.StatusStatedByLab,
             Hgvs = report.Hgvs ?? HgvsCounts.None,
         };
+    }
+
+    /// <summary>The DocumentReference to the report's original file, when there is one to point at; its reference.</summary>
+    private static string? AddOriginalFile(GenomicBuildContext context)
+    {
+        if (context.Provenance.OriginalUrl is not { } url) return null;
+        var id = context.NewId("DocumentReference", OriginalFileDocument.KeyOf(context.Provenance));
+        var writer = context.BeginResource("DocumentReference", id);
+        OriginalFileDocument.WriteBody(writer, context.Provenance, url, context.Patient.FullUrl, context.ReportReference);
+        context.EndResource();
+        return GenomicBuildContext.Reference("DocumentReference", id);
     }
 
     /// <summary>A genomic report unless the lab sent only general laboratory results (with no genomic context).</summary>

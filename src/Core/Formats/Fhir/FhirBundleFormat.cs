@@ -38,6 +38,8 @@ public sealed class FhirBundleFormat : IReportFormat
 
     public async Task<ReportTransaction> BuildUnitAsync(Stream content, ReportProvenance provenance, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(provenance);
+        provenance = provenance.OfFormat(Format);
         var bundle = await FhirBundleReader.ReadAsync(content, _limits.Value, cancellationToken);
         var units = FhirReportSplitter.Split(bundle);
         if (provenance.UnitIndex >= units.Count)

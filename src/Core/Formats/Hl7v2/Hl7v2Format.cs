@@ -57,6 +57,7 @@ public sealed class Hl7v2Format : IRangedReportFormat
     public async Task<ReportTransaction> BuildUnitAsync(Stream content, ReportProvenance provenance, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(provenance);
+        provenance = provenance.OfFormat(Format);
         var messages = Split(await ReadAllAsync(content, cancellationToken));
         if (provenance.UnitIndex >= messages.Count)
         {
@@ -72,6 +73,7 @@ public sealed class Hl7v2Format : IRangedReportFormat
     {
         ArgumentNullException.ThrowIfNull(range);
         ArgumentNullException.ThrowIfNull(provenance);
+        provenance = provenance.OfFormat(Format);
         if (unit.Length != range.Length || !unit.Span.StartsWith("MSH"u8))
         {
             throw new LabFileRejectedException(Hl7v2Problems.InFile(range.Line, range.Segment, "MSH", null),

@@ -47,6 +47,8 @@ public sealed class VcfFormat : IReportFormat
 
     public async Task<ReportTransaction> BuildUnitAsync(Stream content, ReportProvenance provenance, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(provenance);
+        provenance = provenance.OfFormat(Format);
         var reader = await VcfReader.OpenAsync(content, cancellationToken, _limits.Value.MaxLineBytes);
         var report = await new VcfReportMapper(_options.Value, _knowledge).MapAsync(reader, provenance, cancellationToken);
         if (_enricher is not null) report = await _enricher.EnrichAsync(report, provenance.LabId, cancellationToken);

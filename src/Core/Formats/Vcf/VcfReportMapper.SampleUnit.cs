@@ -180,7 +180,6 @@ public sealed partial class VcfReportMapper
                 Genotypes = genotypes,
                 Notes = notes,
                 PhaseRelationships = PhaseRelationships(),
-                Documents = [SourceDocument(provenance)],
                 Skipped = _problems,
                 RecordCounts = _counts,
             };
@@ -208,22 +207,6 @@ public sealed partial class VcfReportMapper
             if (regions.Described.Count > listed)
                 text.Add(string.Create(CultureInfo.InvariantCulture, $"and {regions.Described.Count - listed} more regions"));
             return text;
-        }
-
-        /// <summary>The original VCF as a GenomicDataFile: where the pipeline archives it (or the local file for pmed).</summary>
-        private static ReportDocument SourceDocument(ReportProvenance provenance)
-        {
-            var source = provenance.SourceBlob;
-            Uri? url = Path.IsPathRooted(source) ? new Uri(source)
-                : Uri.TryCreate("urn:precisionmed:blob:archive/" + Uri.EscapeDataString(StripArea(source)).Replace("%2F", "/", StringComparison.Ordinal), UriKind.Absolute, out var urn) ? urn : null;
-            var gz = provenance.FileName.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
-            return new ReportDocument("source-vcf", gz ? "application/gzip" : "text/plain", null, url, "Original VCF file", GenomicDataFile: true);
-        }
-
-        private static string StripArea(string blob)
-        {
-            var slash = blob.IndexOf('/', StringComparison.Ordinal);
-            return blob.StartsWith("incoming/", StringComparison.Ordinal) && slash > 0 ? blob[(slash + 1)..] : blob;
         }
     }
 

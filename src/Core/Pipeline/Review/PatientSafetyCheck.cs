@@ -34,7 +34,7 @@ public sealed class PatientSafetyCheck(
         ArgumentNullException.ThrowIfNull(item);
         var units = await ledger.ListUnitsAsync(item.FileId, cancellationToken);
         if (units.FirstOrDefault(u => u.UnitIndex == item.UnitIndex) is not { State: not UnitState.Held }) return;
-        await review.ResolveAsync(item.LabId, item.BlobName, item.UnitIndex,
+        await review.ResolveAsync(item.FileId, item.LabId, item.ContentHash, item.BlobName, item.UnitIndex,
             units.Any(u => u.State == UnitState.Held), units.Any(u => u.State == UnitState.Rejected), cancellationToken);
     }
 
@@ -167,6 +167,7 @@ public sealed class PatientSafetyCheck(
                 At = now,
                 PipelineVersion = options.Value.PipelineVersion,
             },
+            item.ContentHash,
             item.BlobName,
             cancellationToken);
         await ledger.SaveUnitAsync(

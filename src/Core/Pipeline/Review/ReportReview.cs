@@ -90,7 +90,7 @@ public sealed class ReportReview(
         var anyHeld = units.Any(u => u.State == UnitState.Held);
         var anyRejected = units.Any(u => u.State == UnitState.Rejected);
         foreach (var unit in reviewed.Where(r => r.State != UnitState.Held))
-            await area.ResolveAsync(file.LabId, file.BlobName, unit.UnitIndex, anyHeld, anyRejected, cancellationToken);
+            await area.ResolveAsync(file.FileId, file.LabId, file.ContentHash, file.BlobName, unit.UnitIndex, anyHeld, anyRejected, cancellationToken);
     }
 
     /// <summary>

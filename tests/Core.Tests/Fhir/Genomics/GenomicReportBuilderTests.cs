@@ -29,12 +29,12 @@ public sealed class GenomicReportBuilderTests
                 "Observation variant", "Observation variant",
                 "Observation haplotype", "Observation haplotype", "Observation genotype",
                 "Observation diagnostic-implication", "Observation therapeutic-implication", "Task medication-recommendation",
-                "Observation", "DocumentReference", "DiagnosticReport genomic-report", "Provenance",
+                "Observation", "DocumentReference", "DocumentReference", "DiagnosticReport genomic-report", "Provenance",
             ],
             resources.Select(r => $"{r["resourceType"]} {Profile(r)}".Trim()));
         Assert.Equal(Accession, transaction.Accession);
         Assert.Equal(1, transaction.PatientCount);
-        Assert.Equal(16, transaction.OwnedReferences.Count);
+        Assert.Equal(17, transaction.OwnedReferences.Count); // the lab's PDF and the original file each a DocumentReference
         Assert.Equal($"DiagnosticReport/{Id("DiagnosticReport", "report")}", transaction.ReportReference);
     }
 
@@ -77,7 +77,7 @@ public sealed class GenomicReportBuilderTests
         Assert.Equal(Accession, (string?)report["identifier"]![0]!["value"]);
         Assert.Equal(Convert.ToBase64String(Pdf), (string?)report["presentedForm"]![0]!["data"]);
 
-        var document = Resource(transaction, "DocumentReference");
+        var document = Resources(transaction).Single(r => (string?)r["id"] == Id("DocumentReference", "pdf").ToString());
         Assert.Equal("current", (string?)document["status"]);
         Assert.Equal("application/pdf", (string?)document["content"]![0]!["attachment"]!["contentType"]);
         Assert.Equal(transaction.ReportReference, (string?)document["context"]!["related"]![0]!["reference"]);

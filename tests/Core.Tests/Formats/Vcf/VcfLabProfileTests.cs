@@ -60,7 +60,7 @@ public sealed class VcfLabProfileTests
         Assert.Equal(GenomicsCodes.GenomicDataFileProfile, Profile(document));
         Assert.Equal("current", (string?)document["status"]);
         var attachment = document["content"]![0]!["attachment"]!;
-        Assert.Equal("urn:precisionmed:blob:archive/example-lab/2026/run%207.vcf", (string?)attachment["url"]);
+        Assert.Equal("urn:precisionmed:blob:archive/example-lab/hash/2026/run%207.vcf", (string?)attachment["url"]); // under its content hash ("hash" here)
         Assert.Equal("text/plain", (string?)attachment["contentType"]);
         Assert.Null(attachment["data"]); // referenced where the pipeline archives it, never copied into the bundle
 
@@ -112,7 +112,7 @@ public sealed class VcfLabProfileTests
     private static async Task<ReportTransaction> BuildUnitAsync(string vcf, string labId, VcfOptions options, string? blob = null)
     {
         var format = new VcfFormat(Options.Create(options), new StoreVariantKnowledge(Knowledge), new ReportEnricher(Knowledge));
-        var provenance = new ReportProvenance(labId, blob ?? $"incoming/{labId}/run.vcf", "hash", Path.GetFileName(blob ?? "run.vcf"), 0, 1, DateTimeOffset.UnixEpoch, "test");
+        var provenance = new ReportProvenance(labId, blob ?? $"incoming/{labId}/run.vcf", "hash", blob is null ? "run.vcf" : blob[$"incoming/{labId}/".Length..], 0, 1, DateTimeOffset.UnixEpoch, "test");
         return await format.BuildUnitAsync(new MemoryStream(Encoding.UTF8.GetBytes(vcf)), provenance, TestContext.Current.CancellationToken);
     }
 
