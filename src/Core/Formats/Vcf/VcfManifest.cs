@@ -39,11 +39,17 @@ public sealed record VcfManifest(string Vcf, IReadOnlyList<VcfSampleIdentity> Sa
     }
 
     /// <summary>The identity the manifest states for a sample column, or null when it does not list the column.</summary>
-    public VcfSampleIdentity? Find(string sampleColumn) => Samples.FirstOrDefault(s => string.Equals(s.Sample, sampleColumn, StringComparison.Ordinal));
+    /// <remarks>An entry stated for "the file's only column" (<see cref="ForSingleSample"/>) answers for a file of one column.</remarks>
+    public VcfSampleIdentity? Find(string sampleColumn, int columnCount = 0) =>
+        Samples.FirstOrDefault(s => string.Equals(s.Sample, sampleColumn, StringComparison.Ordinal))
+        ?? (columnCount == 1 && Samples is [{ Sample.Length: 0 } only] ? only : null);
 
-    /// <summary>A manifest stating one patient for a single-sample file (<c>pmed ingest FILE --patient SYSTEM|VALUE</c>).</summary>
-    public static VcfManifest ForSingleSample(string vcf, string sampleColumn, PatientIdentifier patient, string? accession) =>
-        new(vcf, [new VcfSampleIdentity(sampleColumn, new PatientDetails([patient]), accession, null, null)]);
+    /// <summary>
+    /// The identity stated for a single-sample file, whatever its column is named (<c>pmed ingest FILE --patient SYSTEM|VALUE</c>):
+    /// a file of several columns finds no one in it.
+    /// </summary>
+    public static VcfManifest ForSingleSample(string vcf, PatientIdentifier patient, string? accession) =>
+        new(vcf, [new VcfSampleIdentity(string.Empty, new PatientDetails([patient]), accession, null, null)]);
 
     /// <summary>
     /// Reads a manifest strictly: every member known, every value of its type, identifiers present. Throws

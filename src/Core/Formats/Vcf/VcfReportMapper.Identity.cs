@@ -23,7 +23,7 @@ public sealed partial class VcfReportMapper
         var which = (sample + 1).ToString(CultureInfo.InvariantCulture);
         if (provenance.Manifest is { } manifest)
         {
-            if (manifest.Find(column) is not { } stated)
+            if (manifest.Find(column, header.Samples.Count) is not { } stated)
                 throw new VcfIdentityMissingException($"no patient identity for sample column {which}: the VCF's manifest does not list that column", manifestMissing: false);
             return new SampleIdentity(stated.Patient, stated.Accession ?? DerivedAccession(provenance), stated.Specimen, stated.TestCode);
         }

@@ -76,29 +76,7 @@ public sealed class PatientSafetyCheck(
     public async Task<bool> HoldIfAccessionOfAnotherPatientAsync(
         WorkItem item, LedgerUnit unit, LabFileLocation original, ReportTransaction transaction, JsonObject? previous, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(transaction);
-        if (previous is null || transaction.Bundles.Count == 0) return false;
-        var before = ReportPatients.Of(previous);
-        var current = PatientsOf(transaction.Bundles[0]).ToList();
-        if (before.Count == 0 || current.Count == 0) return false;
-
-        // The earlier Provenance names the Patient as the FHIR service resolved it (Patient/id), or as written (urn:uuid:
-        // from the identifier) where it keeps references as sent: the current identifier's Patients, and its own urn, say who it is now.
-        var now = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var entry in transaction.Bundles[0]["entry"] as JsonArray ?? [])
-        {
-            if (entry?["request"]?["ifNoneExist"] is not null && entry["fullUrl"] is JsonValue url && url.TryGetValue<string>(out var fullUrl)) now.Add(fullUrl);
-        }
-
-        foreach (var (_, system, value) in current)
-        {
-            foreach (var patient in await fhir.FindPatientsAsync(system, value, cancellationToken))
-            {
-                if (patient["id"] is JsonValue id && id.TryGetValue<string>(out var text)) now.Add("Patient/" + text);
-            }
-        }
-
-        if (before.Overlaps(now)) return false;
+        if (await ReportPatients.SameAsPreviousAsync(transaction, previous, fhir, cancellationToken)) return false;
         await HoldAsync(item, unit, original, transaction.Accession, [HeldReport.SubjectField], HeldReport.ReasonForAnotherPatient, cancellationToken);
         ReviewLog.UnitHeldForAnotherPatient(logger, item.UnitIndex, item.FileId, item.LabId);
         return true;
@@ -231,7 +209,7 @@ public sealed class PatientSafetyCheck(
     }
 
     /// <summary>The Patient entries (conditional creates) with the identifier their <c>ifNoneExist</c> searches by.</summary>
-    private static IEnumerable<(JsonObject Patient, string System, string Value)> PatientsOf(JsonObject bundle)
+    internal static IEnumerable<(JsonObject Patient, string System, string Value)> PatientsOf(JsonObject bundle)
     {
         foreach (var entry in bundle["entry"] as JsonArray ?? [])
         {
