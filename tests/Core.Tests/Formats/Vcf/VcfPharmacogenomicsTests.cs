@@ -1,3 +1,4 @@
+using PrecisionMed.Testing.Vcf;
 using System.Text;
 using Microsoft.Extensions.Options;
 using PrecisionMed.Core.Fhir;
@@ -133,7 +134,10 @@ public sealed class VcfPharmacogenomicsTests
     {
         var ct = TestContext.Current.CancellationToken;
         var reader = await VcfReader.OpenAsync(new MemoryStream(vcf), ct);
-        var provenance = new ReportProvenance("lab-a", "incoming/lab-a/pgx.vcf", "hash", "pgx.vcf", 0, 1, DateTimeOffset.UnixEpoch, "test");
+        var provenance = new ReportProvenance("lab-a", "incoming/lab-a/pgx.vcf", "hash", "pgx.vcf", 0, 1, DateTimeOffset.UnixEpoch, "test")
+        {
+            Manifest = TestVcfManifests.For("pgx.vcf", vcf),
+        };
         var report = await new VcfReportMapper(options ?? new VcfOptions(), new StoreVariantKnowledge(Knowledge)).MapAsync(reader, provenance, ct);
         return await new ReportEnricher(Knowledge).EnrichAsync(report, "lab-a", ct);
     }

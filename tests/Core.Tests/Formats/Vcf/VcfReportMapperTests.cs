@@ -1,3 +1,4 @@
+using PrecisionMed.Testing.Vcf;
 using System.Text;
 using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Fhir.Genomics;
@@ -414,7 +415,7 @@ public sealed class VcfReportMapperTests
     private static async Task<LabReport> MapAsync(Stream stream, string name, VcfOptions options, IVariantKnowledge? knowledge)
     {
         var reader = await VcfReader.OpenAsync(stream, TestContext.Current.CancellationToken);
-        return await new VcfReportMapper(options, knowledge ?? new NoVariantKnowledge()).MapAsync(reader, ProvenanceOf(name), TestContext.Current.CancellationToken);
+        return await new VcfReportMapper(options, knowledge ?? new NoVariantKnowledge()).MapAsync(reader, ProvenanceOf(name) with { Manifest = TestVcfManifests.ForColumns(name, reader.Header.Samples) }, TestContext.Current.CancellationToken);
     }
 
     private static ReportProvenance ProvenanceOf(string name) =>
