@@ -28,7 +28,7 @@ public static class TestVcfManifests
         }
     }
 
-    private static IReadOnlyList<string> ReadColumns(byte[] vcf)
+    private static string[] ReadColumns(byte[] vcf)
     {
         using var raw = new MemoryStream(vcf);
         using Stream content = vcf.Length > 2 && vcf[0] == 0x1F && vcf[1] == 0x8B ? new GZipStream(raw, CompressionMode.Decompress) : raw;
