@@ -1,3 +1,4 @@
+using PrecisionMed.Testing.Vcf;
 using System.Globalization;
 using System.Text;
 using Microsoft.Azure.Cosmos;
@@ -90,7 +91,10 @@ public sealed class CosmosLedgerScaleTests(LocalStackFixture stack)
         var content = Encoding.ASCII.GetBytes(vcf.ToString());
         // The pipeline's own VCF path, enriched from the embedded knowledge seed, as the worker builds a unit.
         var intake = new ServiceCollection().AddLogging().AddPrecisionMedPipeline().BuildServiceProvider().GetRequiredService<LabFileIntake>();
-        var provenance = new ReportProvenance("lab-scale", "incoming/lab-scale/exome.vcf", new string('a', 64), "exome.vcf", 0, 1, DateTimeOffset.UnixEpoch, "test");
+        var provenance = new ReportProvenance("lab-scale", "incoming/lab-scale/exome.vcf", new string('a', 64), "exome.vcf", 0, 1, DateTimeOffset.UnixEpoch, "test")
+        {
+            Manifest = TestVcfManifests.For("exome.vcf", content),
+        };
         return await intake.BuildUnitAsync(_ => Task.FromResult<Stream>(new MemoryStream(content)), provenance, ct);
     }
 
