@@ -212,6 +212,19 @@ public sealed class VcfIdentityTests
         Assert.True(harness.Store.Exists(PipelineHarness.Rejected(VcfManifest.NameFor(ResultsVcf))));
     }
 
+    [Theory]
+    [InlineData("-00:00:01")]
+    [InlineData("8.00:00:00")]
+    public void VcfManifestWait_OutOfRange_NamedAsOperatorsSetIt(string wait)
+    {
+        var options = new PipelineOptions { VcfManifestWait = TimeSpan.Parse(wait, System.Globalization.CultureInfo.InvariantCulture) };
+
+        var problem = Assert.Single(options.Problems());
+
+        Assert.StartsWith("Pipeline:VcfManifestWait must be between 00:00:00 and", problem, StringComparison.Ordinal);
+        Assert.Contains("environment variable Pipeline__VcfManifestWait", problem, StringComparison.Ordinal);
+    }
+
     private static byte[] Manifest(byte[] vcf, string patientPrefix, string? accession = null, string vcfName = ResultsVcf)
     {
         var json = JsonNode.Parse(TestVcfManifests.Json(vcfName, vcf, patientPrefix))!.AsObject();
