@@ -9,10 +9,10 @@ using PrecisionMed.Cli.Validate;
 using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Formats;
 using PrecisionMed.Core.Formats.Vcf;
+using PrecisionMed.Core.LabReports;
 using PrecisionMed.Core.Pipeline;
 using PrecisionMed.Core.Pipeline.Documents;
 using PrecisionMed.Core.Pipeline.Review;
-using PrecisionMed.Core.LabReports;
 using PrecisionMed.Validation;
 using PrecisionMed.Validation.Packages;
 

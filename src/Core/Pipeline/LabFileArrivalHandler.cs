@@ -2,8 +2,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PrecisionMed.Core.Formats;
 using PrecisionMed.Core.Formats.Vcf;
-using PrecisionMed.Core.Pipeline.Review;
 using PrecisionMed.Core.Pipeline.Ledger;
+using PrecisionMed.Core.Pipeline.Review;
 
 namespace PrecisionMed.Core.Pipeline;
 

@@ -1,4 +1,3 @@
-using PrecisionMed.Testing.Vcf;
 using System.Globalization;
 using System.Text;
 using Microsoft.Azure.Cosmos;
@@ -8,6 +7,7 @@ using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Pipeline;
 using PrecisionMed.Core.Pipeline.Ledger;
 using PrecisionMed.Testing.Stack;
+using PrecisionMed.Testing.Vcf;
 using Xunit;
 
 namespace PrecisionMed.Adapters.Tests.Cosmos;

@@ -1,13 +1,13 @@
-using PrecisionMed.Core.Formats.Vcf;
-using PrecisionMed.Testing.Vcf;
 using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using PrecisionMed.Core.Formats.Vcf;
 using PrecisionMed.Core.Pipeline;
 using PrecisionMed.Core.Pipeline.Ledger;
 using PrecisionMed.Core.Pipeline.Notifications;
 using PrecisionMed.Core.Pipeline.Review;
 using PrecisionMed.Core.Tests.Fakes;
+using PrecisionMed.Testing.Vcf;
 
 namespace PrecisionMed.Core.Tests.Pipeline;
 

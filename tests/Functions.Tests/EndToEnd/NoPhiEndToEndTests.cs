@@ -1,13 +1,13 @@
-using PrecisionMed.Core.Formats.Vcf;
-using PrecisionMed.Testing.Vcf;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using PrecisionMed.Core.Formats.Vcf;
 using PrecisionMed.Core.Pipeline;
 using PrecisionMed.Functions.Tests.Hosting;
 using PrecisionMed.Testing.Stack;
+using PrecisionMed.Testing.Vcf;
 
 namespace PrecisionMed.Functions.Tests.EndToEnd;
 

@@ -1,14 +1,14 @@
-using PrecisionMed.Core.Formats.Vcf;
-using PrecisionMed.Testing.Vcf;
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
+using PrecisionMed.Core.Formats.Vcf;
 using PrecisionMed.Core.Pipeline;
 using PrecisionMed.Core.Pipeline.Ledger;
 using PrecisionMed.Core.Pipeline.Review;
 using PrecisionMed.Functions.Tests.Hosting;
 using PrecisionMed.Testing.Fuzzing;
 using PrecisionMed.Testing.Stack;
+using PrecisionMed.Testing.Vcf;
 
 namespace PrecisionMed.Functions.Tests.EndToEnd;
 

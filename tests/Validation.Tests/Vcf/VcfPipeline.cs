@@ -1,10 +1,10 @@
-using PrecisionMed.Testing.Vcf;
 using Microsoft.Extensions.Options;
 using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Formats.Vcf;
 using PrecisionMed.Core.Knowledge;
 using PrecisionMed.Core.Knowledge.Enrichment;
 using PrecisionMed.Core.Pipeline;
+using PrecisionMed.Testing.Vcf;
 
 namespace PrecisionMed.Validation.Tests.Vcf;
 

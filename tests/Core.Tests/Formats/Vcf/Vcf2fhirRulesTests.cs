@@ -1,8 +1,8 @@
-using PrecisionMed.Testing.Vcf;
 using System.Globalization;
 using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Formats.Vcf;
 using PrecisionMed.Core.LabReports;
+using PrecisionMed.Testing.Vcf;
 
 namespace PrecisionMed.Core.Tests.Formats.Vcf;
 

@@ -1,7 +1,7 @@
-using PrecisionMed.Testing.Vcf;
 using System.Text;
 using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Formats.Vcf;
+using PrecisionMed.Testing.Vcf;
 
 namespace PrecisionMed.Core.Tests.Formats.Vcf;
 

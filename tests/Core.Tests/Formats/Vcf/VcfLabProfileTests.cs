@@ -1,4 +1,3 @@
-using PrecisionMed.Testing.Vcf;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
@@ -8,6 +7,7 @@ using PrecisionMed.Core.Formats.Vcf;
 using PrecisionMed.Core.Knowledge;
 using PrecisionMed.Core.Knowledge.Enrichment;
 using PrecisionMed.Core.LabReports;
+using PrecisionMed.Testing.Vcf;
 
 namespace PrecisionMed.Core.Tests.Formats.Vcf;
 

@@ -1,4 +1,3 @@
-using PrecisionMed.Testing.Vcf;
 using System.Text;
 using Microsoft.Extensions.Options;
 using PrecisionMed.Core.Fhir;
@@ -6,6 +5,7 @@ using PrecisionMed.Core.Formats.Vcf;
 using PrecisionMed.Core.Knowledge;
 using PrecisionMed.Core.Knowledge.Enrichment;
 using PrecisionMed.Core.LabReports;
+using PrecisionMed.Testing.Vcf;
 
 namespace PrecisionMed.Core.Tests.Formats.Vcf;
 

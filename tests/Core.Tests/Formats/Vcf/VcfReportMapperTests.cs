@@ -1,10 +1,10 @@
-using PrecisionMed.Testing.Vcf;
 using System.Text;
 using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Fhir.Genomics;
 using PrecisionMed.Core.Formats;
 using PrecisionMed.Core.Formats.Vcf;
 using PrecisionMed.Core.LabReports;
+using PrecisionMed.Testing.Vcf;
 
 namespace PrecisionMed.Core.Tests.Formats.Vcf;
 
