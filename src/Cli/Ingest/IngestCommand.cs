@@ -5,7 +5,7 @@ using PrecisionMed.Core.Formats.Vcf;
 
 namespace PrecisionMed.Cli.Ingest;
 
-/// <summary><c>pmed ingest PATH... [--out DIR] [--fhir URL] [--lab ID] [--json] [--cosmos URL [--cosmos-key KEY]] [--validate [--packages DIR]]</c> and the VCF policy flags.</summary>
+/// <summary><c>pmed ingest PATH... [--patient SYSTEM|VALUE [--accession ID]] [--out DIR] [--fhir URL] [--lab ID] [--json] [--cosmos URL [--cosmos-key KEY]] [--validate [--packages DIR]]</c> and the VCF policy flags.</summary>
 internal static class IngestCommand
 {
     public static Command Create(TextWriter stdout, TextWriter stderr)
@@ -51,6 +51,13 @@ internal static class IngestCommand
             DefaultValueFactory = _ => VcfOptions.DefaultMaxReportableVariants,
         };
 
+        var patient = new Option<string?>("--patient")
+        {
+            Description = "VCF: the patient of a single-sample file, SYSTEM|VALUE (instead of a NAME.vcf.manifest.json beside it).",
+            HelpName = "SYSTEM|VALUE",
+        };
+        var accession = new Option<string?>("--accession") { Description = "VCF: with --patient, the lab's accession of the report.", HelpName = "ID" };
+
         var validate = new Option<bool>("--validate")
         {
             Description = "Validate each bundle against FHIR R4 and the Genomics IG (as `pmed validate`) before it is posted; a file with an invalid bundle is not posted to --fhir and exits 2.",
@@ -61,7 +68,7 @@ internal static class IngestCommand
         var command = new Command("ingest", "Ingest lab files end to end with the embedded defaults: detect, split, map, enrich, build FHIR bundles.")
         {
             paths, output, fhir, lab, json, cosmos, cosmosKey, database, build, source, sex, regions, genes, knownOnly, allFilters, maxVariants,
-            validate, packages, registry,
+            patient, accession, validate, packages, registry,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -78,6 +85,8 @@ internal static class IngestCommand
                 Validate = parse.GetValue(validate),
                 Packages = parse.GetValue(packages),
                 Registry = parse.GetValue(registry)?.ToString(),
+                Patient = parse.GetValue(patient),
+                Accession = parse.GetValue(accession),
                 Vcf = new VcfOptions
                 {
                     GenomeBuild = parse.GetValue(build),
@@ -111,6 +120,12 @@ internal sealed record IngestOptions(IReadOnlyList<string> Paths, DirectoryInfo 
     public string? Packages { get; init; }
 
     public string? Registry { get; init; }
+
+    /// <summary><c>--patient SYSTEM|VALUE</c>: the patient of a single-sample VCF, as a manifest would state it.</summary>
+    public string? Patient { get; init; }
+
+    /// <summary><c>--accession ID</c>: with <see cref="Patient"/>, the report's accession.</summary>
+    public string? Accession { get; init; }
 
     /// <summary>How VCF files are read and which of their variants are reported.</summary>
     public VcfOptions Vcf { get; init; } = new();

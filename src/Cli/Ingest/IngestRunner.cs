@@ -9,8 +9,10 @@ using PrecisionMed.Cli.Validate;
 using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Formats;
 using PrecisionMed.Core.Formats.Vcf;
+using PrecisionMed.Core.LabReports;
 using PrecisionMed.Core.Pipeline;
 using PrecisionMed.Core.Pipeline.Documents;
+using PrecisionMed.Core.Pipeline.Review;
 using PrecisionMed.Validation;
 using PrecisionMed.Validation.Packages;
 
@@ -66,6 +68,12 @@ internal sealed class IngestRunner(IngestOptions options, TextWriter stdout, Tex
             }
         }
 
+        if (StatedPatientProblem(files.Count, out var stated) is { } patientProblem)
+        {
+            await stderr.WriteLineAsync($"pmed ingest: {patientProblem}");
+            return ExitUsage;
+        }
+
         await using var services = BuildServices();
         if (AppServices.SettingsProblem(services) is { } problem)
         {
@@ -74,6 +82,11 @@ internal sealed class IngestRunner(IngestOptions options, TextWriter stdout, Tex
         }
 
         var intake = services.GetRequiredService<LabFileIntake>();
+        if (stated is not null && await StatedFileProblemAsync(files[0], intake, cancellationToken) is { } fileProblem)
+        {
+            await stderr.WriteLineAsync($"pmed ingest: {fileProblem}");
+            return ExitUsage;
+        }
         var writer = options.FhirUrl is null ? null : services.GetRequiredService<IFhirWriter>();
         options.Output.Create();
 
@@ -82,7 +95,7 @@ internal sealed class IngestRunner(IngestOptions options, TextWriter stdout, Tex
         for (var i = 0; i < files.Count; i++)
         {
             if (showProgress) await stderr.WriteAsync($"\r[{i + 1}/{files.Count}] {Path.GetFileName(files[i])}".PadRight(60));
-            results.Add(await IngestFileAsync(files[i], intake, writer, validator, cancellationToken));
+            results.Add(await IngestFileAsync(files[i], intake, writer, validator, stated, cancellationToken));
         }
 
         if (showProgress) await stderr.WriteLineAsync();
@@ -95,13 +108,29 @@ internal sealed class IngestRunner(IngestOptions options, TextWriter stdout, Tex
     }
 
     private async Task<IngestResult> IngestFileAsync(
-        string path, LabFileIntake intake, IFhirWriter? writer, FhirProfileValidator? validator, CancellationToken cancellationToken)
+        string path, LabFileIntake intake, IFhirWriter? writer, FhirProfileValidator? validator, PatientIdentifier? stated, CancellationToken cancellationToken)
     {
         OpenLabFile open = ct => Task.FromResult<Stream>(File.OpenRead(path));
         var name = Path.GetFileName(path);
+        var manifestPath = VcfManifest.NameFor(path);
+        string? manifestName = null;
         try
         {
             var plan = await intake.PlanAsync(open, cancellationToken);
+            VcfManifest? manifest = null;
+            if (plan.Format.Format == LabFileFormat.Vcf)
+            {
+                if (stated is not null) manifest = VcfManifest.ForSingleSample(name, stated, options.Accession);
+                else if (File.Exists(manifestPath))
+                {
+                    manifestName = Path.GetFileName(manifestPath);
+                    (manifest, var problem) = await ReadManifestAsync(manifestPath, name, cancellationToken);
+                    if (problem is not null)
+                        return new IngestResult(path, Describe(plan.Format), plan.UnitCount, 0, "rejected", $"{manifestName}: {problem}", [], []) { Manifest = manifestName };
+                }
+            }
+
+            var held = new List<string>();
             var resources = 0;
             var bundleFiles = new List<string>();
             var skipped = new List<string>();
@@ -113,9 +142,20 @@ internal sealed class IngestRunner(IngestOptions options, TextWriter stdout, Tex
             {
                 var provenance = new ReportProvenance(
                     options.LabId, Path.GetFullPath(path), plan.ContentHash, name, unit, plan.UnitCount,
-                    File.GetLastWriteTimeUtc(path), PipelineOptions.CurrentVersion);
-                using var transaction = await intake.BuildUnitAsync(open, provenance, cancellationToken);
-                resources += transaction.ResourceCount;
+                    File.GetLastWriteTimeUtc(path), PipelineOptions.CurrentVersion) { Manifest = manifest };
+                ReportTransaction transaction;
+                try
+                {
+                    transaction = await intake.BuildUnitAsync(open, provenance, cancellationToken);
+                }
+                catch (VcfIdentityMissingException ex)
+                {
+                    // As the pipeline holds it: nothing of the unit is written, here or to --fhir.
+                    held.Add(ex.Message);
+                    continue;
+                }
+
+                using var built = transaction;
                 var targets = transaction.Bundles
                     .Select((_, part) => Path.Combine(options.Output.FullName, BundleFileName(name, unit, plan.UnitCount, part, transaction.Bundles.Count)))
                     .ToList();
@@ -134,6 +174,13 @@ internal sealed class IngestRunner(IngestOptions options, TextWriter stdout, Tex
                 skipped.AddRange(transaction.Skipped.Select(s => plan.UnitCount > 1 ? $"report {unit + 1}: {s}" : s.ToString()));
                 foreach (var (outcome, count) in transaction.RecordCounts) recordCounts[outcome] = recordCounts.GetValueOrDefault(outcome) + count;
                 var previous = unitWriter is null ? null : await ReportWithdrawals.PreviousProvenanceAsync(transaction, unitWriter, cancellationToken);
+                if (unitWriter is not null && !await ReportPatients.SameAsPreviousAsync(transaction, previous, unitWriter, cancellationToken))
+                {
+                    held.Add(HeldReport.ReasonForAnotherPatient);
+                    continue;
+                }
+
+                resources += transaction.ResourceCount;
                 if (unitWriter is not null) await ReportAmendments.ApplyAsync(transaction, plan.ContentHash, previous, unitWriter, cancellationToken);
                 if (unitWriter is not null && await ReportWithdrawals.FindAsync(transaction, previous, unitWriter, cancellationToken) is { } withdrawal)
                 {
@@ -151,10 +198,12 @@ internal sealed class IngestRunner(IngestOptions options, TextWriter stdout, Tex
 
             var invalid = invalidBundles.Count > 0;
             return new IngestResult(
-                path, Describe(plan.Format), plan.UnitCount, resources, invalid ? "invalid" : "ingested",
-                invalid ? string.Create(CultureInfo.InvariantCulture, $"{validationErrors} validation error(s) in {string.Join(", ", invalidBundles)}") : null,
+                path, Describe(plan.Format), plan.UnitCount, resources, held.Count > 0 ? "held" : invalid ? "invalid" : "ingested",
+                held.Count > 0 ? string.Join("; ", held)
+                : invalid ? string.Create(CultureInfo.InvariantCulture, $"{validationErrors} validation error(s) in {string.Join(", ", invalidBundles)}") : null,
                 bundleFiles, skipped)
             {
+                Manifest = manifestName,
                 Withdrawn = withdrawn,
                 RecordCounts = recordCounts.Count > 0 ? recordCounts : null,
                 ValidationErrors = validator is null ? null : validationErrors,
@@ -171,6 +220,53 @@ internal sealed class IngestRunner(IngestOptions options, TextWriter stdout, Tex
         catch (IOException ex)
         {
             return new IngestResult(path, null, 0, 0, "unreadable", ex.Message, [], []);
+        }
+    }
+
+    /// <summary>The manifest, or its problem (JSON path and reason, no value) when it is not usable for the VCF <paramref name="vcfName"/>.</summary>
+    private static async Task<(VcfManifest? Manifest, string? Problem)> ReadManifestAsync(string manifestPath, string vcfName, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var manifest = VcfManifest.Parse(await File.ReadAllBytesAsync(manifestPath, cancellationToken));
+            return manifest.Vcf == vcfName ? (manifest, null) : (null, "$.vcf: VCF manifest: names another file than the VCF it lies beside");
+        }
+        catch (LabFileRejectedException ex)
+        {
+            return (null, ex.Problem.ToString());
+        }
+    }
+
+    /// <summary>What is wrong with <c>--patient</c>/<c>--accession</c> before any file is read; the stated patient when they are usable.</summary>
+    private string? StatedPatientProblem(int fileCount, out PatientIdentifier? stated)
+    {
+        stated = null;
+        if (options.Patient is null)
+            return options.Accession is null ? null : "--accession needs --patient (a VCF manifest states both for each sample column)";
+        var bar = options.Patient.IndexOf('|', StringComparison.Ordinal);
+        var system = bar > 0 ? options.Patient[..bar].Trim() : string.Empty;
+        var value = bar > 0 ? options.Patient[(bar + 1)..].Trim() : string.Empty;
+        if (bar <= 0 || value.Length == 0 || value.Contains('|', StringComparison.Ordinal) || !Uri.TryCreate(system, UriKind.Absolute, out _))
+            return "--patient must be SYSTEM|VALUE: an absolute URI (e.g. urn:oid:2.16.840.1.113883.19.5) and the identifier's value";
+        if (options.Accession is { } accession && string.IsNullOrWhiteSpace(accession)) return "--accession must not be empty";
+        if (fileCount != 1) return $"--patient states one patient for one file, but {fileCount} files were given: put a NAME.vcf.manifest.json beside each VCF";
+        stated = new PatientIdentifier(system, value);
+        return null;
+    }
+
+    /// <summary>A file <c>--patient</c> cannot speak for: not a VCF, or a VCF of several sample columns.</summary>
+    private static async Task<string?> StatedFileProblemAsync(string path, LabFileIntake intake, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var plan = await intake.PlanAsync(ct => Task.FromResult<Stream>(File.OpenRead(path)), cancellationToken);
+            if (plan.Format.Format != LabFileFormat.Vcf) return $"--patient is for VCF files; {Path.GetFileName(path)} is {plan.Format.Format}, which names its patient itself";
+            return plan.UnitCount == 1 ? null
+                : string.Create(CultureInfo.InvariantCulture, $"--patient states one patient, but {Path.GetFileName(path)} has {plan.UnitCount} sample columns: put a NAME.vcf.manifest.json beside it");
+        }
+        catch (LabFileRejectedException)
+        {
+            return null; // the run reports the file as rejected, with its reason
         }
     }
 
@@ -217,10 +313,14 @@ internal sealed class IngestRunner(IngestOptions options, TextWriter stdout, Tex
         var files = new List<string>();
         foreach (var path in paths)
         {
-            if (File.Exists(path)) files.Add(path);
+            // A VCF's manifest is read with its VCF, not ingested as a file of its own.
+            if (File.Exists(path))
+            {
+                if (!VcfManifest.IsManifestName(Path.GetFileName(path))) files.Add(path);
+            }
             else if (Directory.Exists(path))
                 files.AddRange(Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
-                    .Where(f => !Path.GetFileName(f).StartsWith('.')).Order(StringComparer.Ordinal));
+                    .Where(f => !Path.GetFileName(f).StartsWith('.') && !VcfManifest.IsManifestName(Path.GetFileName(f))).Order(StringComparer.Ordinal));
             else missing.Add(path);
         }
 
@@ -261,6 +361,9 @@ internal sealed record IngestResult(
 
     /// <summary>VCF: the data records by outcome (reported, outside-regions, ...) summed over the file's samples; null for other formats.</summary>
     public IReadOnlyDictionary<string, long>? RecordCounts { get; init; }
+
+    /// <summary>VCF: the manifest read beside it (its file name), which says who its sample columns are; null when none.</summary>
+    public string? Manifest { get; init; }
 
     /// <summary>With <c>--validate</c>: the errors the validator found in the file's bundles; null without it.</summary>
     public int? ValidationErrors { get; init; }

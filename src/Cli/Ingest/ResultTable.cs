@@ -11,7 +11,7 @@ internal static class ResultTable
         string[] header = ["file", "format", "reports", "resources", "skipped", "status"];
         var rows = results.Select(r => new[]
         {
-            Path.GetFileName(r.File),
+            Path.GetFileName(r.File) + (r.Manifest is null ? string.Empty : " +manifest"),
             r.Format ?? "-",
             r.Reports.ToString(CultureInfo.InvariantCulture),
             r.Resources.ToString(CultureInfo.InvariantCulture),

@@ -3,14 +3,17 @@ using PrecisionMed.Core.Pipeline;
 
 namespace PrecisionMed.Core.Fhir;
 
-/// <summary>Where a report unit came from: what its Provenance and its original's DocumentReference record. Holds no PHI.</summary>
+/// <summary>
+/// Where a report unit came from: what its Provenance and its original's DocumentReference record. Holds no PHI, but
+/// for <see cref="Manifest"/>, which only the report's build reads.
+/// </summary>
 /// <param name="LabId">The lab, from the blob path.</param>
 /// <param name="SourceBlob">
 /// The original as the lab named it: the blob it arrived as, e.g. <c>incoming/lab-a/2026/run-7.json</c>, or the local
 /// file's path for <c>pmed ingest</c>.
 /// </param>
 /// <param name="ContentHash">Lowercase hex SHA-256 of the original file.</param>
-/// <param name="FileName">The file's name under the lab's folder; the accession of last resort.</param>
+/// <param name="FileName">The file's name under the lab's folder (never an accession: labs reuse names).</param>
 /// <param name="ReceivedAt">When the file arrived; used as Provenance.recorded so re-runs write identical resources.</param>
 public sealed record ReportProvenance(
     string LabId,
@@ -56,4 +59,10 @@ public sealed record ReportProvenance(
         if (blob.Length < LabId.Length + 3 || blob[0] != '/' || !blob[1..].StartsWith(LabId, StringComparison.Ordinal) || blob[LabId.Length + 1] != '/') return null;
         return SourceBlob[(LabFileAreas.Incoming.Length + LabId.Length + 2)..];
     }
+
+    /// <summary>
+    /// For a VCF: who its sample columns are, as the lab stated beside the file (its manifest, or <c>pmed ingest --patient</c>);
+    /// null when nothing was stated there. Holds patient identifiers: never logged.
+    /// </summary>
+    public Formats.Vcf.VcfManifest? Manifest { get; init; }
 }

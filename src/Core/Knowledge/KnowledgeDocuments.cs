@@ -156,9 +156,22 @@ public sealed record LabProfileDocument(
     string? GenomeBuild,
     string? SourceClass,
     string? PatientIdentifierSystem,
-    IReadOnlyList<string> Formats) : KnowledgeDocument
+    IReadOnlyList<string> Formats,
+    VcfIdentityProfile? VcfIdentity = null) : KnowledgeDocument
 {
     public override string Id => KnowledgeIds.LabProfile(LabId);
+}
+
+/// <summary>
+/// Where a lab's VCFs state who each sample column is, when the lab sends no manifest beside them:
+/// <see cref="SampleHeader"/>, the <c>##SAMPLE=&lt;ID=column,Individual=id&gt;</c> lines (a <c>##PEDIGREE=&lt;ID=column,Original=sample&gt;</c>
+/// line leads to the original sample's); or <see cref="SampleColumn"/>, the column name itself is the patient's identifier.
+/// Either in <see cref="IdentifierSystem"/>. Without a profile saying so, neither is taken for a patient identifier.
+/// </summary>
+public sealed record VcfIdentityProfile(string Source, string IdentifierSystem)
+{
+    public const string SampleHeader = "sampleHeader";
+    public const string SampleColumn = "sampleColumn";
 }
 
 /// <summary>

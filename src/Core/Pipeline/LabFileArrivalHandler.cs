@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PrecisionMed.Core.Formats;
+using PrecisionMed.Core.Formats.Vcf;
 using PrecisionMed.Core.Pipeline.Ledger;
+using PrecisionMed.Core.Pipeline.Review;
 
 namespace PrecisionMed.Core.Pipeline;
 
@@ -31,6 +33,7 @@ public sealed class LabFileArrivalHandler(
     ILabFileLedger ledger,
     IWorkItemQueue queue,
     LabFileFinisher finisher,
+    VcfManifestArrival manifests,
     IOptions<PipelineOptions> options,
     TimeProvider clock,
     ILogger<LabFileArrivalHandler> logger)
@@ -73,6 +76,9 @@ public sealed class LabFileArrivalHandler(
         var now = clock.GetUtcNow();
         if (LabFilePath.Problem(labId, blobName, [.. options.Value.KnownLabs]) is { } pathProblem)
             return await RejectPathAsync(labId, blobName, fileId, hash, pathProblem, now, cancellationToken);
+
+        // A VCF's manifest is no report of its own: it waits beside its VCF (its name says which) and is archived with it.
+        if (VcfManifest.IsManifestName(blobName)) return await manifests.ArriveAsync(labId, blobName, fileId, hash, correlationId, cancellationToken);
 
         var existing = await ledger.FindFileAsync(fileId, cancellationToken);
         if (existing is not null && existing.State != FileState.Received)

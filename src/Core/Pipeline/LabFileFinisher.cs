@@ -40,6 +40,7 @@ public sealed class LabFileFinisher(
 
         await store.CopyAsync(incoming, rejected, cancellationToken);
         await store.WriteAsync(ErrorReportLocation(rejected), report.ToUtf8Json(), "application/json", cancellationToken);
+        await MoveManifestAsync(file, incoming, rejected, cancellationToken);
         await store.DeleteAsync(incoming, cancellationToken);
         await ledger.SaveFileAsync(
             file with
@@ -143,6 +144,7 @@ public sealed class LabFileFinisher(
 
         var archive = LabFileOriginals.Archived(file.LabId, file.ContentHash, file.BlobName);
         await store.CopyAsync(incoming, archive, cancellationToken);
+        await MoveManifestAsync(file, incoming, archive, cancellationToken);
         await store.DeleteAsync(incoming, cancellationToken);
         var now = clock.GetUtcNow();
         await ledger.SaveFileAsync(
@@ -160,6 +162,16 @@ public sealed class LabFileFinisher(
     /// <summary>Whether <c>incoming/</c> now holds another version than the one that arrived (and that the units read).</summary>
     private async Task<bool> OverwrittenSinceArrivalAsync(LedgerFile file, LabFileLocation incoming, CancellationToken cancellationToken) =>
         file.SourceETag is { } arrived && await store.FindVersionAsync(incoming, cancellationToken) is { } current && current != arrived;
+
+    /// <summary>A VCF's manifest goes where its VCF goes, under the VCF's path + <see cref="Formats.Vcf.VcfManifest.Suffix"/> (a replay reads it there).</summary>
+    private async Task MoveManifestAsync(LedgerFile file, LabFileLocation vcf, LabFileLocation target, CancellationToken cancellationToken)
+    {
+        if (file.Format != LabFileFormat.Vcf) return;
+        var manifest = vcf with { Path = Formats.Vcf.VcfManifest.NameFor(vcf.Path) };
+        if (await store.FindVersionAsync(manifest, cancellationToken) is null) return;
+        await store.CopyAsync(manifest, target with { Path = Formats.Vcf.VcfManifest.NameFor(target.Path) }, cancellationToken);
+        await store.DeleteAsync(manifest, cancellationToken);
+    }
 
     private static LabFileLocation Incoming(LedgerFile file) => new(LabFileAreas.Incoming, $"{file.LabId}/{file.BlobName}");
 

@@ -59,13 +59,20 @@ public sealed class PipelineOptions
     public TimeSpan TransientRetryBudget { get; set; } = TimeSpan.FromHours(24);
 
     /// <summary>
+    /// How long a VCF that arrived without a manifest (<c>NAME.vcf.manifest.json</c>) waits for it (<c>Pipeline__VcfManifestWait</c>),
+    /// counted from the VCF's arrival, when the lab's profile names no other identity source: the manifest's arrival
+    /// processes it at once; past this the VCF's units are held for review. Zero holds them at once.
+    /// </summary>
+    public TimeSpan VcfManifestWait { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
     /// The longest delay a work item is sent with: a Storage Queue message stays invisible at most 7 days, and less than its
     /// time to live (7 days by default), so an hour is kept in hand.
     /// </summary>
     public static readonly TimeSpan MaxQueueDelay = TimeSpan.FromDays(7) - TimeSpan.FromHours(1);
 
     /// <summary>
-    /// What is wrong with the retry settings, one line a setting, named as operators set them; empty when nothing is.
+    /// What is wrong with the retry and manifest-wait settings, one line a setting, named as operators set them; empty when nothing is.
     /// (The settings with data annotations are checked by those where the app binds its settings.)
     /// </summary>
     public IReadOnlyList<string> Problems()
@@ -75,6 +82,8 @@ public sealed class PipelineOptions
         if (TransientRetryMaxDelay < TransientRetryBaseDelay || TransientRetryMaxDelay > MaxQueueDelay)
             problems.Add(Problem(nameof(TransientRetryMaxDelay), $"must be between {SectionName}:{nameof(TransientRetryBaseDelay)} and {MaxQueueDelay}", TransientRetryMaxDelay));
         if (TransientRetryBudget < TimeSpan.Zero) problems.Add(Problem(nameof(TransientRetryBudget), "must not be negative", TransientRetryBudget));
+        if (VcfManifestWait < TimeSpan.Zero || VcfManifestWait > MaxQueueDelay)
+            problems.Add(Problem(nameof(VcfManifestWait), $"must be between 00:00:00 and {MaxQueueDelay}", VcfManifestWait));
         return problems;
     }
 

@@ -45,6 +45,8 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddSingleton<LabFileArrivalHandler>();
         services.TryAddSingleton<ReviewArea>();
         services.TryAddSingleton<PatientSafetyCheck>();
+        services.TryAddSingleton<VcfIdentityWait>();
+        services.TryAddSingleton<VcfManifestArrival>();
         services.TryAddSingleton<ReportReview>();
         services.TryAddSingleton<ReportUnitReader>();
         services.TryAddSingleton<OverwrittenFileHandler>();

@@ -1,4 +1,6 @@
 using PrecisionMed.Core.Fhir;
+using PrecisionMed.Core.Formats;
+using PrecisionMed.Core.Formats.Vcf;
 using PrecisionMed.Core.Pipeline.Ledger;
 
 namespace PrecisionMed.Core.Pipeline;
@@ -47,23 +49,48 @@ public sealed class ReportUnitReader(LabFileIntake intake, ILabFileStore store)
         return await store.FindVersionAsync(archive, cancellationToken) is { } copied ? new ReportUnitSource(archive, copied) : source;
     }
 
-    /// <summary>Builds the unit's FHIR from its range when it has one in the file that arrived, else from the whole file.</summary>
-    public Task<ReportTransaction> BuildAsync(
+    /// <summary>
+    /// Builds the unit's FHIR from its range when it has one in the file that arrived, else from the whole file. A VCF's
+    /// manifest, when one lies beside it (<see cref="VcfManifest.NameFor"/>, in the same area), says who its columns are.
+    /// </summary>
+    public async Task<ReportTransaction> BuildAsync(
         WorkItem item, LedgerUnit unit, ReportUnitSource source, ReportProvenance provenance, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(item);
         ArgumentNullException.ThrowIfNull(unit);
         ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(provenance);
+        if (item.Format == LabFileFormat.Vcf && await ReadManifestAsync(source.Location, cancellationToken) is { } manifest)
+            provenance = provenance with { Manifest = manifest };
 
         // A range holds only for the very version it was found in: the archive's copy is another blob, read whole.
         if (unit.Range is { } range && item.SourceETag == source.Version && intake.BuildsUnitsFromRanges(item.Format))
         {
-            return intake.BuildUnitAsync(item.Format, range,
+            return await intake.BuildUnitAsync(item.Format, range,
                 ct => OpenAsync(source, range.Offset, range.Length, ct), provenance, cancellationToken);
         }
 
-        return intake.BuildUnitAsync(ct => OpenAsync(source, 0, null, ct), provenance, cancellationToken);
+        return await intake.BuildUnitAsync(ct => OpenAsync(source, 0, null, ct), provenance, cancellationToken);
     }
+
+    /// <summary>The manifest beside a VCF, or null when there is none; one that cannot be used rejects the unit.</summary>
+    public async Task<VcfManifest?> ReadManifestAsync(LabFileLocation vcf, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(vcf);
+        var location = vcf with { Path = VcfManifest.NameFor(vcf.Path) };
+        await using var stream = await store.OpenReadAsync(location, cancellationToken);
+        if (stream is null) return null;
+        var buffer = new byte[VcfManifest.MaxBytes + 1];
+        var read = await stream.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken);
+        var manifest = VcfManifest.Parse(buffer.AsSpan(0, read));
+        var name = vcf.Path[(vcf.Path.LastIndexOf('/') + 1)..];
+        if (!string.Equals(manifest.Vcf, name, StringComparison.Ordinal))
+            throw VcfManifestError("$.vcf", "names another file than the VCF it lies beside");
+        return manifest;
+    }
+
+    private static LabFileRejectedException VcfManifestError(string path, string reason) =>
+        new(new SourcePosition { Path = path }, "VCF manifest: " + reason);
 
     private async Task<Stream> OpenAsync(ReportUnitSource source, long offset, long? length, CancellationToken cancellationToken) =>
         await store.OpenReadAsync(source.Location, source.Version, offset, length, cancellationToken)

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Formats;
+using PrecisionMed.Core.Formats.Vcf;
 using PrecisionMed.Core.Pipeline.Ledger;
 using PrecisionMed.Core.Pipeline.Notifications;
 using PrecisionMed.Core.Pipeline.Review;
@@ -50,6 +51,7 @@ public sealed class ReportWorkHandler(
     IResultNotifier notifier,
     LabFileFinisher finisher,
     PatientSafetyCheck patientSafety,
+    VcfIdentityWait identityWait,
     TransientRetryScheduler retries,
     IOptions<PipelineOptions> options,
     TimeProvider clock,
@@ -195,13 +197,17 @@ public sealed class ReportWorkHandler(
             item.LabId, $"{LabFileAreas.Incoming}/{item.LabPath}", item.ContentHash, item.BlobName,
             item.UnitIndex, item.UnitCount, item.ReceivedAt, options.Value.PipelineVersion);
 
-        LabFileLocation original;
+        LabFileLocation? original = null;
         ReportTransaction transaction;
         try
         {
             var source = await FindOriginalAsync(item, cancellationToken);
             original = source.Location;
             transaction = await unitReader.BuildAsync(item, unit, source, provenance, cancellationToken);
+        }
+        catch (VcfIdentityMissingException ex) when (original is not null)
+        {
+            return await identityWait.WaitOrHoldAsync(item, unit, original, ex, cancellationToken);
         }
         catch (LabFileRejectedException ex)
         {
@@ -220,8 +226,10 @@ public sealed class ReportWorkHandler(
         {
             if (await patientSafety.HoldIfPatientDisagreesAsync(item, unit, original, transaction, cancellationToken)) return WorkOutcome.Held;
 
-            // The previous version of this report, read once: it decides an amendment and what is withdrawn.
+            // The previous version of this report, read once: it decides an amendment and what is withdrawn, and only
+            // a report of the same patient may replace it.
             var previous = await ReportWithdrawals.PreviousProvenanceAsync(transaction, writer, cancellationToken);
+            if (await patientSafety.HoldIfAccessionOfAnotherPatientAsync(item, unit, original, transaction, previous, cancellationToken)) return WorkOutcome.Held;
             await ReportAmendments.ApplyAsync(transaction, item.ContentHash, previous, writer, cancellationToken);
 
             // Withdrawals first: a retry after a failure in between finds the same previous Provenance and

@@ -7,6 +7,7 @@ using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Pipeline;
 using PrecisionMed.Core.Pipeline.Ledger;
 using PrecisionMed.Testing.Stack;
+using PrecisionMed.Testing.Vcf;
 using Xunit;
 
 namespace PrecisionMed.Adapters.Tests.Cosmos;
@@ -90,7 +91,10 @@ public sealed class CosmosLedgerScaleTests(LocalStackFixture stack)
         var content = Encoding.ASCII.GetBytes(vcf.ToString());
         // The pipeline's own VCF path, enriched from the embedded knowledge seed, as the worker builds a unit.
         var intake = new ServiceCollection().AddLogging().AddPrecisionMedPipeline().BuildServiceProvider().GetRequiredService<LabFileIntake>();
-        var provenance = new ReportProvenance("lab-scale", "incoming/lab-scale/exome.vcf", new string('a', 64), "exome.vcf", 0, 1, DateTimeOffset.UnixEpoch, "test");
+        var provenance = new ReportProvenance("lab-scale", "incoming/lab-scale/exome.vcf", new string('a', 64), "exome.vcf", 0, 1, DateTimeOffset.UnixEpoch, "test")
+        {
+            Manifest = TestVcfManifests.For("exome.vcf", content),
+        };
         return await intake.BuildUnitAsync(_ => Task.FromResult<Stream>(new MemoryStream(content)), provenance, ct);
     }
 

@@ -39,6 +39,7 @@ public sealed class CommandLineParsingTests
         ["review", "reject", "file-1", "--unit", "1", "--reason", "MRN belongs to another patient"],
         ["validate", "out", "more-out", "--packages", "packages", "--registry", "http://127.0.0.1:4873/", "--warnings", "--json"],
         ["validate", "out", "--quiet"],
+        ["ingest", "pgx.vcf", "--patient", "urn:oid:2.16.840.1.113883.19.5|MRN-1", "--accession", "PGX-1"],
     ];
 
     public static TheoryData<string[]> EveryOptionOfEveryCommand() => new(Examples);

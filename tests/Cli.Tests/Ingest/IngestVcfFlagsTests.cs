@@ -80,7 +80,7 @@ public sealed class IngestVcfFlagsTests : IDisposable
             "##fileformat=VCFv4.2\n##reference=GRCh38\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\nchrX\t5000000\t.\tA\tG\t.\tPASS\t.\tGT\t1/1\n",
             TestContext.Current.CancellationToken);
 
-        var exit = await InvokeAsync("ingest", vcf, "--out", Out, "--sample-sex", sex);
+        var exit = await InvokeAsync("ingest", vcf, "--out", Out, "--sample-sex", sex, "--patient", "urn:oid:2.16.840.1.113883.19.5.99|X-1");
 
         Assert.Equal(IngestRunner.ExitOk, exit);
         var variant = Assert.Single(Variants());

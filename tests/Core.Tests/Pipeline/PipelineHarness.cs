@@ -1,11 +1,13 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using PrecisionMed.Core.Formats.Vcf;
 using PrecisionMed.Core.Pipeline;
 using PrecisionMed.Core.Pipeline.Ledger;
 using PrecisionMed.Core.Pipeline.Notifications;
 using PrecisionMed.Core.Pipeline.Review;
 using PrecisionMed.Core.Tests.Fakes;
+using PrecisionMed.Testing.Vcf;
 
 namespace PrecisionMed.Core.Tests.Pipeline;
 
@@ -98,9 +100,15 @@ internal sealed class PipelineHarness : IDisposable
 
     public static string HashOf(byte[] content) => Convert.ToHexStringLower(SHA256.HashData(content));
 
-    /// <summary>Puts a file in incoming/ and fires the arrival trigger for it.</summary>
-    public Task<ArrivalOutcome> DropAsync(byte[] content, string name = BlobName)
+    /// <summary>
+    /// Puts a file in incoming/ and fires the arrival trigger for it. A VCF gets its manifest beside it first (a patient per
+    /// column, <see cref="TestVcfManifests"/>, and the lab's accession <paramref name="accessionPrefix"/> + column when given),
+    /// as a lab drops it, unless <paramref name="withManifest"/> is false.
+    /// </summary>
+    public Task<ArrivalOutcome> DropAsync(byte[] content, string name = BlobName, bool withManifest = true, string? accessionPrefix = null)
     {
+        if (withManifest && (name.EndsWith(".vcf", StringComparison.Ordinal) || name.EndsWith(".vcf.gz", StringComparison.Ordinal)))
+            Store.Put(Incoming(VcfManifest.NameFor(name)), TestVcfManifests.Json(name[(name.LastIndexOf('/') + 1)..], content, accessionPrefix: accessionPrefix));
         Store.Put(Incoming(name), content);
         return Arrival.HandleAsync(LabId, name, CorrelationId, content: null, TestContext.Current.CancellationToken);
     }

@@ -6,8 +6,8 @@ using PrecisionMed.Core.Pipeline.Ledger;
 namespace PrecisionMed.Core.Tests.Pipeline;
 
 /// <summary>
-/// DESIGN.md §5 amendments that are not HL7 corrections: a VCF sent again under the same name (the same accession,
-/// file:sample) after re-analysis, and an HL7 v2 cancellation (OBR-25 X) of a report already written.
+/// DESIGN.md §5 amendments that are not HL7 corrections: a VCF sent again for the same accession and patient (both
+/// stated in its manifest) after re-analysis, and an HL7 v2 cancellation (OBR-25 X) of a report already written.
 /// </summary>
 [Trait("Tier", "Fast")]
 public sealed class ReportAmendmentTests
@@ -61,7 +61,7 @@ public sealed class ReportAmendmentTests
         using var harness = new PipelineHarness();
         var first = await IngestAsync(harness, Vcf, VcfName);
 
-        Assert.Equal(ArrivalOutcome.Duplicate, await harness.DropAsync(Vcf, VcfName));
+        Assert.Equal(ArrivalOutcome.Duplicate, await harness.DropAsync(Vcf, VcfName, accessionPrefix: "WES-2026-"));
         Assert.Equal("final", await StatusAsync(harness, first.ReportReference!));
     }
 
@@ -91,7 +91,7 @@ public sealed class ReportAmendmentTests
 
     private static async Task<LedgerUnit> IngestAsync(PipelineHarness harness, byte[] content, string name)
     {
-        Assert.Equal(ArrivalOutcome.Queued, await harness.DropAsync(content, name));
+        Assert.Equal(ArrivalOutcome.Queued, await harness.DropAsync(content, name, accessionPrefix: "WES-2026-"));
         Assert.Equal(WorkOutcome.Completed, await harness.Work.HandleAsync(harness.Queue.Messages[^1], TestContext.Current.CancellationToken));
         return await harness.UnitAsync(content);
     }

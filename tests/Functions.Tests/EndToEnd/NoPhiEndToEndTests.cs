@@ -3,9 +3,11 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using PrecisionMed.Core.Formats.Vcf;
 using PrecisionMed.Core.Pipeline;
 using PrecisionMed.Functions.Tests.Hosting;
 using PrecisionMed.Testing.Stack;
+using PrecisionMed.Testing.Vcf;
 
 namespace PrecisionMed.Functions.Tests.EndToEnd;
 
@@ -36,6 +38,7 @@ public sealed class NoPhiEndToEndTests(LocalStackFixture stack)
 
         await IngestAsync(host, "2026/report-a.hl7", first, ct);
         await IngestAsync(host, "2026/report-b.hl7", second, ct);
+        await host.UploadAsync(LabId, VcfManifest.NameFor("2026/run-7.vcf"), TestVcfManifests.Json("run-7.vcf", vcf), ct);
         await IngestAsync(host, "2026/run-7.vcf", vcf, ct);
 
         var fileId = LabFileIds.For(LabId, Convert.ToHexStringLower(SHA256.HashData(second)));

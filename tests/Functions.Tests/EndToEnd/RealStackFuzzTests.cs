@@ -1,12 +1,14 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
+using PrecisionMed.Core.Formats.Vcf;
 using PrecisionMed.Core.Pipeline;
 using PrecisionMed.Core.Pipeline.Ledger;
 using PrecisionMed.Core.Pipeline.Review;
 using PrecisionMed.Functions.Tests.Hosting;
 using PrecisionMed.Testing.Fuzzing;
 using PrecisionMed.Testing.Stack;
+using PrecisionMed.Testing.Vcf;
 
 namespace PrecisionMed.Functions.Tests.EndToEnd;
 
@@ -54,6 +56,9 @@ public sealed class RealStackFuzzTests(LocalStackFixture stack)
         // Arrivals a few at a time, as the host runs blob triggers; then the work queue as the host drains it.
         await Parallel.ForEachAsync(cases, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct }, async (c, token) =>
         {
+            // A VCF comes with its manifest (read when its units are built), so mutated VCFs reach the mapper, not only the wait.
+            if (syntax == LabFileSyntax.Vcf)
+                await host.UploadAsync(lab, VcfManifest.NameFor(c.Name), TestVcfManifests.Json(c.Name[(c.Name.LastIndexOf('/') + 1)..], c.Content), token);
             await host.UploadAsync(lab, c.Name, c.Content, token);
             try
             {

@@ -9,6 +9,7 @@ using PrecisionMed.Core.Pipeline.Ledger;
 using PrecisionMed.Functions.Tests.Hosting;
 using PrecisionMed.Testing.Stack;
 using PrecisionMed.Testing.Validation;
+using PrecisionMed.Testing.Vcf;
 using PrecisionMed.Validation;
 
 namespace PrecisionMed.Functions.Tests.EndToEnd;
@@ -60,8 +61,8 @@ public sealed class VcfEndToEndTests(LocalStackFixture stack)
     }
 
     /// <summary>
-    /// The same VCF name sent again after re-analysis (the same accession, file:sample) with one variant no longer
-    /// called: the report is amended in place and that variant, with what was derived from it, entered-in-error.
+    /// The same VCF sent again after re-analysis for the same accession and patient (its manifest states both) with one
+    /// variant no longer called: the report is amended in place and that variant, with what was derived from it, entered-in-error.
     /// </summary>
     [Fact]
     public async Task ResentVcf_SameAccessionOneVariantFewer_ReportAmendedAndTheVariantWithdrawn()
@@ -73,8 +74,8 @@ public sealed class VcfEndToEndTests(LocalStackFixture stack)
         var lines = Encoding.UTF8.GetString(content).Split('\n');
         var reanalysed = Encoding.UTF8.GetBytes(string.Join('\n', lines.Where(l => !l.StartsWith("chr19\t38499670\t", StringComparison.Ordinal))));
 
-        var first = Assert.Single(await IngestAsync(host, name, content));
-        var second = Assert.Single(await IngestAsync(host, name, reanalysed));
+        var first = Assert.Single(await IngestAsync(host, name, content, accessionPrefix: "WES-"));
+        var second = Assert.Single(await IngestAsync(host, name, reanalysed, accessionPrefix: "WES-"));
 
         Assert.Equal(first.ReportReference, second.ReportReference);
         Assert.Equal(first.ResourceReferences.Except(second.ResourceReferences).Order(), second.WithdrawnReferences.Order());
@@ -105,11 +106,13 @@ public sealed class VcfEndToEndTests(LocalStackFixture stack)
         return JsonNode.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!.AsObject();
     }
 
-    private static async Task<IReadOnlyList<LedgerUnit>> IngestAsync(PipelineHost host, string name, byte[] content)
+    /// <summary>Drops the VCF with its manifest (a patient per column, and the accession when <paramref name="accessionPrefix"/> is given) and runs it through.</summary>
+    private static async Task<IReadOnlyList<LedgerUnit>> IngestAsync(PipelineHost host, string name, byte[] content, string? accessionPrefix = null)
     {
         var ct = TestContext.Current.CancellationToken;
         var fileId = LabFileIds.For(LabId, Convert.ToHexStringLower(SHA256.HashData(content)));
 
+        await host.UploadAsync(LabId, VcfManifest.NameFor(name), TestVcfManifests.Json(name[(name.LastIndexOf('/') + 1)..], content, accessionPrefix: accessionPrefix), ct);
         await host.UploadAsync(LabId, name, content, ct);
         await host.ArriveAsync(LabId, name, ct);
         var processed = await host.DrainWorkQueueAsync(ct);

@@ -111,6 +111,8 @@ internal static class CodeSettings
         ["Pipeline:TransientRetryBaseDelay"] = new(AzureUse.CodeDefault),
         ["Pipeline:TransientRetryMaxDelay"] = new(AzureUse.CodeDefault),
         ["Pipeline:TransientRetryBudget"] = new(AzureUse.CodeDefault),
+        // A VCF without its manifest waits 1 h for it, then is held: the code default (a lab that sends manifests late may lengthen it).
+        ["Pipeline:VcfManifestWait"] = new(AzureUse.CodeDefault),
 
         // NotificationOptions: the Service Bus topic; the Storage Queue fallback is for local runs.
         ["Notifications:ServiceBusNamespace"] = new(AzureUse.Set),

@@ -4,6 +4,7 @@ using PrecisionMed.Core.Formats.Vcf;
 using PrecisionMed.Core.Knowledge;
 using PrecisionMed.Core.Knowledge.Enrichment;
 using PrecisionMed.Core.Pipeline;
+using PrecisionMed.Testing.Vcf;
 
 namespace PrecisionMed.Validation.Tests.Vcf;
 
@@ -41,7 +42,10 @@ internal static class VcfPipeline
         for (var unit = 0; unit < plan.UnitCount; unit++)
         {
             var provenance = new ReportProvenance(LabId, $"incoming/{LabId}/{relativePath}", plan.ContentHash,
-                Path.GetFileName(relativePath), unit, plan.UnitCount, ReceivedAt, "test");
+                Path.GetFileName(relativePath), unit, plan.UnitCount, ReceivedAt, "test")
+            {
+                Manifest = TestVcfManifests.For(Path.GetFileName(relativePath), bytes),
+            };
             units.Add(await intake.BuildUnitAsync(open, provenance, cancellationToken));
         }
 

@@ -39,6 +39,14 @@ public sealed class VcfHeader
     /// <summary>Header lines that could not be read (a structured line without its closing <c>&gt;</c>): kept for the report's account.</summary>
     public IReadOnlyList<LabFileProblem> Problems { get; init; } = [];
 
+    /// <summary><c>##SAMPLE=&lt;ID=...,...&gt;</c> lines by ID, their fields as written (the first line of an ID).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> SampleLines { get; init; } =
+        new Dictionary<string, IReadOnlyDictionary<string, string>>();
+
+    /// <summary><c>##PEDIGREE=&lt;ID=...,...&gt;</c> lines by ID, their fields as written (the first line of an ID).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> PedigreeLines { get; init; } =
+        new Dictionary<string, IReadOnlyDictionary<string, string>>();
+
     /// <summary>The number of the <c>#CHROM</c> line (the last header line).</summary>
     public long HeaderLineCount { get; init; }
 

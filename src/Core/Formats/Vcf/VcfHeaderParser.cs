@@ -46,6 +46,8 @@ internal static class VcfHeaderParser
         private readonly Dictionary<string, string> _meta = new(StringComparer.Ordinal);
         private readonly Dictionary<string, List<(string Value, long Line)>> _metaLines = new(StringComparer.Ordinal);
         private readonly List<LabFileProblem> _problems = [];
+        private readonly Dictionary<string, IReadOnlyDictionary<string, string>> _sampleLines = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, IReadOnlyDictionary<string, string>> _pedigreeLines = new(StringComparer.Ordinal);
         private string? _fileFormat;
         private int _minor;
 
@@ -133,6 +135,12 @@ internal static class VcfHeaderParser
                 case "FILTER":
                     _filters.Add(id);
                     break;
+                case "SAMPLE":
+                    _sampleLines.TryAdd(id, fields);
+                    break;
+                case "PEDIGREE":
+                    _pedigreeLines.TryAdd(id, fields);
+                    break;
             }
         }
 
@@ -171,6 +179,8 @@ internal static class VcfHeaderParser
                 Meta = _meta,
                 MetaLines = _metaLines.ToDictionary(p => p.Key, p => (IReadOnlyList<(string Value, long Line)>)p.Value, StringComparer.Ordinal),
                 Problems = _problems,
+                SampleLines = _sampleLines,
+                PedigreeLines = _pedigreeLines,
                 HeaderLineCount = number,
             };
         }

@@ -156,7 +156,7 @@ public sealed partial class VcfReportMapper
                 + "or known variants only (Vcf:OnlyKnownVariants, --known-only), or raise Vcf:MaxReportableVariants (--max-variants)");
         }
 
-        public LabReport ToReport(ReportProvenance provenance, BedRegions? studied)
+        public LabReport ToReport(ReportProvenance provenance, SampleIdentity identity, BedRegions? studied)
         {
             var fileDate = header.Meta.GetValueOrDefault("fileDate");
             var effective = fileDate is { Length: 8 } && fileDate.All(char.IsAsciiDigit) ? $"{fileDate[..4]}-{fileDate[4..6]}-{fileDate[6..]}" : null;
@@ -167,8 +167,10 @@ public sealed partial class VcfReportMapper
                 notes.Add(string.Create(CultureInfo.InvariantCulture, $"{_problemCount - _problems.Count} further positioned problems were counted, not listed"));
             return new LabReport
             {
-                Accession = AccessionOf(provenance),
-                Patient = new PatientDetails([new PatientIdentifier($"urn:precisionmed:lab:{provenance.LabId}:sample", header.Samples[sample])]),
+                Accession = identity.Accession,
+                Patient = identity.Patient,
+                TestCode = identity.TestCode,
+                Specimen = identity.Specimen is { } specimen ? new SpecimenDetails("specimen", specimen, null) : null,
                 Status = ReportStatus.Final,
                 StatusStatedByLab = false,
                 Effective = effective,

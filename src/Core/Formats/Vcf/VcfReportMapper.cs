@@ -40,6 +40,7 @@ public sealed partial class VcfReportMapper
 
         // What the file states wins; the lab's profile says what its files usually leave out; the options are the last resort.
         var profile = await _knowledge.LabProfileAsync(provenance.LabId, cancellationToken);
+        var identity = Identify(header, sample, provenance, profile);
         var build = GenomeBuild.FromHeader(header) ?? GenomeBuild.FromName(profile?.GenomeBuild) ?? GenomeBuild.FromName(_options.GenomeBuild);
         var sourceClass = string.IsNullOrWhiteSpace(profile?.SourceClass) ? _options.GenomicSourceClass : profile.SourceClass;
         var regions = string.IsNullOrWhiteSpace(_options.RegionsBed) ? null : BedRegions.Load(_options.RegionsBed);
@@ -64,9 +65,6 @@ public sealed partial class VcfReportMapper
 
         unit.Count(VcfRecordOutcome.MalformedLine, reader.MalformedCount);
         foreach (var diagnostic in reader.Diagnostics.Take(MaxListedProblems)) unit.Problem(diagnostic);
-        return unit.ToReport(provenance, regions);
+        return unit.ToReport(provenance, identity, regions);
     }
-
-    private static string AccessionOf(ReportProvenance provenance) =>
-        string.Create(CultureInfo.InvariantCulture, $"{provenance.FileName}:sample-{provenance.UnitIndex + 1}");
 }

@@ -5,7 +5,8 @@ namespace PrecisionMed.Core.Knowledge.Import;
 
 /// <summary>
 /// Lab profiles in JSON: <c>{"labs": [{"labId", "name", "genomeBuild", "sourceClass", "patientIdentifierSystem",
-/// "formats": [...], "codeMap": [{"system", "code", "loinc", "display"}]}]}</c>; a profile document per lab and a
+/// "formats": [...], "vcfIdentity": {"source": "sampleHeader|sampleColumn", "identifierSystem"},
+/// "codeMap": [{"system", "code", "loinc", "display"}]}]}</c>; a profile document per lab and a
 /// code document per mapped local code.
 /// </summary>
 public sealed class LabProfileReader : IKnowledgeSourceReader
@@ -37,7 +38,8 @@ public sealed class LabProfileReader : IKnowledgeSourceReader
                 PharmCatJson.String(lab, "genomeBuild") is { } build ? KnowledgeIds.NormaliseBuild(build) : null,
                 PharmCatJson.String(lab, "sourceClass"),
                 PharmCatJson.String(lab, "patientIdentifierSystem"),
-                lab.TryGetProperty("formats", out var formats) ? [.. formats.EnumerateArray().Select(f => f.GetString()).OfType<string>()] : []);
+                lab.TryGetProperty("formats", out var formats) ? [.. formats.EnumerateArray().Select(f => f.GetString()).OfType<string>()] : [],
+                VcfIdentity(lab, index, diagnostics));
 
             if (!lab.TryGetProperty("codeMap", out var codeMap)) continue;
             foreach (var code in codeMap.EnumerateArray())
@@ -53,5 +55,20 @@ public sealed class LabProfileReader : IKnowledgeSourceReader
                 yield return new LabCodeDocument(labId, PharmCatJson.String(code, "system"), local, loinc, PharmCatJson.String(code, "display"));
             }
         }
+    }
+
+    private static VcfIdentityProfile? VcfIdentity(JsonElement lab, int index, ImportDiagnostics diagnostics)
+    {
+        if (!lab.TryGetProperty("vcfIdentity", out var identity)) return null;
+        var source = identity.ValueKind == JsonValueKind.Object ? PharmCatJson.String(identity, "source") : null;
+        var system = identity.ValueKind == JsonValueKind.Object ? PharmCatJson.String(identity, "identifierSystem") : null;
+        if (source is not (VcfIdentityProfile.SampleHeader or VcfIdentityProfile.SampleColumn) || !Uri.TryCreate(system, UriKind.Absolute, out _))
+        {
+            diagnostics.Add(1, $"labs[{index}].vcfIdentity",
+                "must be {\"source\": \"sampleHeader\" or \"sampleColumn\", \"identifierSystem\": an absolute URI}; the lab's VCFs then need a manifest");
+            return null;
+        }
+
+        return new VcfIdentityProfile(source, system!);
     }
 }

@@ -39,6 +39,14 @@ public sealed record HeldReport
     /// <summary>The element a multiple-match hold names: the patient identifier finds more than one Patient.</summary>
     public const string IdentifierField = "identifier";
 
+    /// <summary>The element a hold names when the report's patient is not the one its accession was reported for.</summary>
+    public const string SubjectField = "subject";
+
+    /// <summary>The same accession reported before for another patient: a patient-safety hold, never an amendment.</summary>
+    public const string ReasonForAnotherPatient =
+        "held for review: the lab's accession was reported before for another patient, so this report cannot amend that one; "
+        + "nothing was written and the earlier report is untouched (the lab must resend under the report's own accession)";
+
     /// <summary>The multiple-match check's reason: how many Patients, never which.</summary>
     public static string ReasonForMultipleMatches(int patients) =>
         $"held for review by the patient multiple-match check: the patient identifier matches {patients} Patients in the FHIR service "

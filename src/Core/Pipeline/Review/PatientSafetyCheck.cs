@@ -62,8 +62,23 @@ public sealed class PatientSafetyCheck(
         var fields = Disagreements(matches);
         if (fields.Count == 0) return false;
 
-        await HoldAsync(item, unit, original, transaction, fields, HeldReport.ReasonFor(fields), cancellationToken);
+        await HoldAsync(item, unit, original, transaction.Accession, fields, HeldReport.ReasonFor(fields), cancellationToken);
         ReviewLog.UnitHeld(logger, item.UnitIndex, item.FileId, item.LabId, string.Join(", ", fields));
+        return true;
+    }
+
+    /// <summary>
+    /// Holds the claimed unit when the FHIR service holds a report of the same lab and accession for another patient
+    /// (<paramref name="previous"/>, the Provenance that report wrote, names its Patient): a report replaces an earlier one
+    /// only when the accession and the patient both match. Another patient's results are never set to entered-in-error by
+    /// it, and no review waives this: the lab must send the report under its own accession. Returns whether it held.
+    /// </summary>
+    public async Task<bool> HoldIfAccessionOfAnotherPatientAsync(
+        WorkItem item, LedgerUnit unit, LabFileLocation original, ReportTransaction transaction, JsonObject? previous, CancellationToken cancellationToken)
+    {
+        if (await ReportPatients.SameAsPreviousAsync(transaction, previous, fhir, cancellationToken)) return false;
+        await HoldAsync(item, unit, original, transaction.Accession, [HeldReport.SubjectField], HeldReport.ReasonForAnotherPatient, cancellationToken);
+        ReviewLog.UnitHeldForAnotherPatient(logger, item.UnitIndex, item.FileId, item.LabId);
         return true;
     }
 
@@ -143,15 +158,24 @@ public sealed class PatientSafetyCheck(
     private async Task HoldForMultipleMatchesAsync(
         WorkItem item, LedgerUnit unit, LabFileLocation original, ReportTransaction transaction, int matches, CancellationToken cancellationToken)
     {
-        await HoldAsync(item, unit, original, transaction, [HeldReport.IdentifierField], HeldReport.ReasonForMultipleMatches(matches), cancellationToken);
+        await HoldAsync(item, unit, original, transaction.Accession, [HeldReport.IdentifierField], HeldReport.ReasonForMultipleMatches(matches), cancellationToken);
         ReviewLog.UnitHeldForMultipleMatches(logger, item.UnitIndex, item.FileId, item.LabId, matches);
     }
 
     /// <summary>Nothing more is written: the unit is Held, the file copied to <c>review/</c> with the reason, the alert counted.</summary>
-    private async Task HoldAsync(
-        WorkItem item, LedgerUnit unit, LabFileLocation original, ReportTransaction transaction, IReadOnlyList<string> fields, string reason,
+    /// <param name="item">The unit's work item.</param>
+    /// <param name="unit">The unit as claimed.</param>
+    /// <param name="original">Where the file is read from.</param>
+    /// <param name="accession">The report's accession, when the report was built.</param>
+    /// <param name="fields">The patient elements the hold is about, by name.</param>
+    /// <param name="reason">Why, naming fields and sources, never values.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    public async Task HoldAsync(
+        WorkItem item, LedgerUnit unit, LabFileLocation original, string? accession, IReadOnlyList<string> fields, string reason,
         CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(item);
+        ArgumentNullException.ThrowIfNull(unit);
         var now = clock.GetUtcNow();
         await review.HoldAsync(
             original,
@@ -161,7 +185,7 @@ public sealed class PatientSafetyCheck(
                 LabId = item.LabId,
                 File = $"{LabFileAreas.Incoming}/{item.LabPath}",
                 UnitIndex = item.UnitIndex,
-                Accession = transaction.Accession,
+                Accession = accession,
                 Fields = fields,
                 Reason = reason,
                 At = now,
@@ -175,7 +199,7 @@ public sealed class PatientSafetyCheck(
             {
                 State = UnitState.Held,
                 ContentHash = item.ContentHash,
-                Accession = transaction.Accession,
+                Accession = accession,
                 Problem = new LabFileProblem(SourcePosition.None, reason),
                 ClaimedUntil = null,
                 UpdatedAt = now,
@@ -186,7 +210,7 @@ public sealed class PatientSafetyCheck(
     }
 
     /// <summary>The Patient entries (conditional creates) with the identifier their <c>ifNoneExist</c> searches by.</summary>
-    private static IEnumerable<(JsonObject Patient, string System, string Value)> PatientsOf(JsonObject bundle)
+    internal static IEnumerable<(JsonObject Patient, string System, string Value)> PatientsOf(JsonObject bundle)
     {
         foreach (var entry in bundle["entry"] as JsonArray ?? [])
         {

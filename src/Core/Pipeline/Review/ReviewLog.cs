@@ -19,4 +19,16 @@ internal static partial class ReviewLog
 
     [LoggerMessage(7003, LogLevel.Information, "Held unit {UnitIndex} of file {FileId} rejected by review")]
     public static partial void UnitRejectedInReview(ILogger logger, int unitIndex, string fileId);
+
+    [LoggerMessage(7012, LogLevel.Warning, "Unit {UnitIndex} of file {FileId} from lab {LabId} held for review: its accession was reported before for another patient; nothing written")]
+    public static partial void UnitHeldForAnotherPatient(ILogger logger, int unitIndex, string fileId, string labId);
+
+    [LoggerMessage(7013, LogLevel.Warning, "Unit {UnitIndex} of file {FileId} from lab {LabId} held for review: no source states the VCF sample column's patient; nothing written")]
+    public static partial void UnitHeldWithoutIdentity(ILogger logger, int unitIndex, string fileId, string labId);
+
+    [LoggerMessage(7014, LogLevel.Information, "Unit {UnitIndex} of file {FileId} waits for its VCF manifest: checked again in {DelaySeconds} s or when the manifest arrives")]
+    public static partial void UnitWaitingForManifest(ILogger logger, int unitIndex, string fileId, double delaySeconds);
+
+    [LoggerMessage(7015, LogLevel.Information, "A VCF manifest of lab {LabId} arrived as file {FileId}; {Units} waiting unit(s) of its VCF queued again")]
+    public static partial void ManifestArrived(ILogger logger, string labId, string fileId, int units);
 }

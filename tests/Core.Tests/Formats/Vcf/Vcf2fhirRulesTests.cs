@@ -2,6 +2,7 @@ using System.Globalization;
 using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Formats.Vcf;
 using PrecisionMed.Core.LabReports;
+using PrecisionMed.Testing.Vcf;
 
 namespace PrecisionMed.Core.Tests.Formats.Vcf;
 
@@ -151,7 +152,10 @@ public sealed class Vcf2fhirRulesTests
         await using var stream = VcfTestFiles.Open(VcfTestFiles.PathOf(file));
         var reader = await VcfReader.OpenAsync(stream, TestContext.Current.CancellationToken);
         var name = Path.GetFileName(file);
-        var provenance = new ReportProvenance("lab", "incoming/lab/" + name, "hash", name, 0, 1, DateTimeOffset.UnixEpoch, "test");
+        var provenance = new ReportProvenance("lab", "incoming/lab/" + name, "hash", name, 0, 1, DateTimeOffset.UnixEpoch, "test")
+        {
+            Manifest = TestVcfManifests.ForColumns(name, reader.Header.Samples),
+        };
         return await new VcfReportMapper(options, new NoVariantKnowledge()).MapAsync(reader, provenance, TestContext.Current.CancellationToken);
     }
 

@@ -1,6 +1,7 @@
 using System.Text;
 using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Formats.Vcf;
+using PrecisionMed.Testing.Vcf;
 
 namespace PrecisionMed.Core.Tests.Formats.Vcf;
 
@@ -22,7 +23,10 @@ public sealed class VcfAllocationTests
         {
             var vcf = Generate(Records);
             var mapper = new VcfReportMapper(new VcfOptions { RegionsBed = bed }, new NoVariantKnowledge());
-            var provenance = new ReportProvenance("lab", "incoming/lab/x.vcf", "hash", "x.vcf", 0, 1, DateTimeOffset.UnixEpoch, "test");
+            var provenance = new ReportProvenance("lab", "incoming/lab/x.vcf", "hash", "x.vcf", 0, 1, DateTimeOffset.UnixEpoch, "test")
+            {
+                Manifest = TestVcfManifests.For("x.vcf", vcf),
+            };
 
             // This thread's count: tests run in parallel. Over a MemoryStream every await completes synchronously, on this thread.
             var before = GC.GetAllocatedBytesForCurrentThread();

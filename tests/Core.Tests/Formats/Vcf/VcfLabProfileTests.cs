@@ -7,6 +7,7 @@ using PrecisionMed.Core.Formats.Vcf;
 using PrecisionMed.Core.Knowledge;
 using PrecisionMed.Core.Knowledge.Enrichment;
 using PrecisionMed.Core.LabReports;
+using PrecisionMed.Testing.Vcf;
 
 namespace PrecisionMed.Core.Tests.Formats.Vcf;
 
@@ -112,7 +113,11 @@ public sealed class VcfLabProfileTests
     private static async Task<ReportTransaction> BuildUnitAsync(string vcf, string labId, VcfOptions options, string? blob = null)
     {
         var format = new VcfFormat(Options.Create(options), new StoreVariantKnowledge(Knowledge), new ReportEnricher(Knowledge));
-        var provenance = new ReportProvenance(labId, blob ?? $"incoming/{labId}/run.vcf", "hash", blob is null ? "run.vcf" : blob[$"incoming/{labId}/".Length..], 0, 1, DateTimeOffset.UnixEpoch, "test");
+        var name = blob is null ? "run.vcf" : blob[$"incoming/{labId}/".Length..];
+        var provenance = new ReportProvenance(labId, blob ?? $"incoming/{labId}/run.vcf", "hash", name, 0, 1, DateTimeOffset.UnixEpoch, "test")
+        {
+            Manifest = TestVcfManifests.For(Path.GetFileName(name), Encoding.UTF8.GetBytes(vcf)),
+        };
         return await format.BuildUnitAsync(new MemoryStream(Encoding.UTF8.GetBytes(vcf)), provenance, TestContext.Current.CancellationToken);
     }
 
@@ -120,7 +125,10 @@ public sealed class VcfLabProfileTests
     {
         var ct = TestContext.Current.CancellationToken;
         var reader = await VcfReader.OpenAsync(new MemoryStream(Encoding.UTF8.GetBytes(vcf)), ct);
-        var provenance = new ReportProvenance(profile.LabId, $"incoming/{profile.LabId}/run.vcf", "hash", "run.vcf", 0, 1, DateTimeOffset.UnixEpoch, "test");
+        var provenance = new ReportProvenance(profile.LabId, $"incoming/{profile.LabId}/run.vcf", "hash", "run.vcf", 0, 1, DateTimeOffset.UnixEpoch, "test")
+        {
+            Manifest = TestVcfManifests.ForColumns("run.vcf", reader.Header.Samples),
+        };
         return await new VcfReportMapper(options, new OneLabProfile(profile)).MapAsync(reader, provenance, ct);
     }
 

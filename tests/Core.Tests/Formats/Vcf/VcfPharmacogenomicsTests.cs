@@ -5,6 +5,7 @@ using PrecisionMed.Core.Formats.Vcf;
 using PrecisionMed.Core.Knowledge;
 using PrecisionMed.Core.Knowledge.Enrichment;
 using PrecisionMed.Core.LabReports;
+using PrecisionMed.Testing.Vcf;
 
 namespace PrecisionMed.Core.Tests.Formats.Vcf;
 
@@ -133,7 +134,10 @@ public sealed class VcfPharmacogenomicsTests
     {
         var ct = TestContext.Current.CancellationToken;
         var reader = await VcfReader.OpenAsync(new MemoryStream(vcf), ct);
-        var provenance = new ReportProvenance("lab-a", "incoming/lab-a/pgx.vcf", "hash", "pgx.vcf", 0, 1, DateTimeOffset.UnixEpoch, "test");
+        var provenance = new ReportProvenance("lab-a", "incoming/lab-a/pgx.vcf", "hash", "pgx.vcf", 0, 1, DateTimeOffset.UnixEpoch, "test")
+        {
+            Manifest = TestVcfManifests.For("pgx.vcf", vcf),
+        };
         var report = await new VcfReportMapper(options ?? new VcfOptions(), new StoreVariantKnowledge(Knowledge)).MapAsync(reader, provenance, ct);
         return await new ReportEnricher(Knowledge).EnrichAsync(report, "lab-a", ct);
     }

@@ -4,6 +4,7 @@ using PrecisionMed.Core.Fhir.Genomics;
 using PrecisionMed.Core.Formats;
 using PrecisionMed.Core.Formats.Vcf;
 using PrecisionMed.Core.LabReports;
+using PrecisionMed.Testing.Vcf;
 
 namespace PrecisionMed.Core.Tests.Formats.Vcf;
 
@@ -416,7 +417,7 @@ public sealed class VcfReportMapperTests
     private static async Task<LabReport> MapAsync(Stream stream, string name, VcfOptions options, IVariantKnowledge? knowledge)
     {
         var reader = await VcfReader.OpenAsync(stream, TestContext.Current.CancellationToken);
-        return await new VcfReportMapper(options, knowledge ?? new NoVariantKnowledge()).MapAsync(reader, ProvenanceOf(name), TestContext.Current.CancellationToken);
+        return await new VcfReportMapper(options, knowledge ?? new NoVariantKnowledge()).MapAsync(reader, ProvenanceOf(name) with { Manifest = TestVcfManifests.ForColumns(name, reader.Header.Samples) }, TestContext.Current.CancellationToken);
     }
 
     private static ReportProvenance ProvenanceOf(string name) =>
