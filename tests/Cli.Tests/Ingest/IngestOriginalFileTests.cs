@@ -24,7 +24,9 @@ public sealed class IngestOriginalFileTests : IDisposable
     {
         var path = Path.Combine(RepositoryPaths.Root, "tests", "TestData", relativePath);
 
-        var exit = await PmedCommandLine.RunAsync(["ingest", path, "--out", _output.FullName], _stdout, _stderr, TestContext.Current.CancellationToken);
+        // A VCF states its patient on the command line (it names none itself); the other formats carry theirs.
+        string[] identity = contentType == "text/plain" ? ["--patient", "urn:oid:2.16.840.1.113883.19.5.99|patient-1"] : [];
+        var exit = await PmedCommandLine.RunAsync(["ingest", path, "--out", _output.FullName, .. identity], _stdout, _stderr, TestContext.Current.CancellationToken);
 
         Assert.True(exit == IngestRunner.ExitOk, _stderr.ToString());
         var resources = _output.GetFiles("*.transaction.json")

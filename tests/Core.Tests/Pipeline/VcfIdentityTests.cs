@@ -76,7 +76,7 @@ public sealed class VcfIdentityTests
         Assert.Equal(written, harness.Writer.Written.Count); // nothing written
         Assert.Equal("final", await StatusAsync(harness, first.ReportReference!));
         Assert.All(await ReadAllAsync(harness, first.ResourceReferences), r => Assert.NotEqual("entered-in-error", (string?)r["status"]));
-        var held = HeldReport.Parse(harness.Store.Get(ReviewArea.HeldReportOf(PipelineHarness.LabId, "results-2.vcf", 0)))!;
+        var held = HeldReport.Parse(harness.Store.Get(PipelineHarness.HeldReportOf(resent, "results-2.vcf", 0)))!;
         Assert.Equal([HeldReport.SubjectField], held.Fields);
         Assert.True(harness.Store.Exists(PipelineHarness.Incoming("results-2.vcf"))); // the original kept
     }
@@ -120,7 +120,7 @@ public sealed class VcfIdentityTests
 
         Assert.Equal(written, harness.Writer.Written.Count);
         Assert.Equal(FileState.Completed, (await harness.FileAsync(Pgx)).State);
-        Assert.True(harness.Store.Exists(PipelineHarness.Archive(VcfManifest.NameFor(ResultsVcf)))); // archived with its VCF
+        Assert.True(harness.Store.Exists(PipelineHarness.Archive(Pgx, VcfManifest.NameFor(ResultsVcf)))); // archived with its VCF
         Assert.False(harness.Store.Exists(PipelineHarness.Incoming(VcfManifest.NameFor(ResultsVcf))));
     }
 
@@ -181,7 +181,7 @@ public sealed class VcfIdentityTests
             unit.Problem!.Reason);
         Assert.Empty(harness.Writer.Written);
         Assert.Empty(harness.Writer.Patients);
-        Assert.Equal([HeldReport.IdentifierField], HeldReport.Parse(harness.Store.Get(ReviewArea.HeldReportOf(PipelineHarness.LabId, ResultsVcf, 0)))!.Fields);
+        Assert.Equal([HeldReport.IdentifierField], HeldReport.Parse(harness.Store.Get(PipelineHarness.HeldReportOf(Exome, ResultsVcf, 0)))!.Fields);
     }
 
     [Fact]
@@ -209,7 +209,7 @@ public sealed class VcfIdentityTests
         var file = await harness.FileAsync(manifest);
         Assert.Equal("$.samples[0].patient.birthDate", file.Problem!.Position.Path);
         Assert.Equal("VCF manifest: must be a date YYYY, YYYY-MM or YYYY-MM-DD", file.Problem.Reason);
-        Assert.True(harness.Store.Exists(PipelineHarness.Rejected(VcfManifest.NameFor(ResultsVcf))));
+        Assert.True(harness.Store.Exists(PipelineHarness.Rejected(manifest, VcfManifest.NameFor(ResultsVcf))));
     }
 
     [Theory]

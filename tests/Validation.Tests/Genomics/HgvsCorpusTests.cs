@@ -10,6 +10,7 @@ using PrecisionMed.Core.Knowledge;
 using PrecisionMed.Core.Knowledge.Enrichment;
 using PrecisionMed.Core.LabReports;
 using PrecisionMed.Core.Pipeline;
+using PrecisionMed.Testing.Vcf;
 using PrecisionMed.Validation.Genomics;
 using Xunit;
 
@@ -118,7 +119,11 @@ public sealed class HgvsCorpusTests
             for (var unit = 0; unit < plan.UnitCount; unit++)
             {
                 var provenance = new ReportProvenance("lab-h", $"incoming/lab-h/{file}", plan.ContentHash, Path.GetFileName(file), unit, plan.UnitCount,
-                    new DateTimeOffset(2026, 3, 14, 9, 30, 0, TimeSpan.Zero), "test");
+                    new DateTimeOffset(2026, 3, 14, 9, 30, 0, TimeSpan.Zero), "test")
+                {
+                    // A VCF is tied to a patient only by what the lab states beside it: here a manifest for every column.
+                    Manifest = plan.Format.Format == LabFileFormat.Vcf ? TestVcfManifests.For(Path.GetFileName(file), bytes) : null,
+                };
                 units.Add(await intake.BuildUnitAsync(open, provenance, cancellationToken));
             }
         }
