@@ -22,7 +22,8 @@ public sealed class IngestCommandTests(LocalStackFixture stack) : IDisposable
         var exit = await RunAsync(new IngestOptions([Samples], _output, null, "local", Json: false));
 
         Assert.Equal(IngestRunner.ExitOk, exit);
-        var samples = Directory.GetFiles(Samples).Select(Path.GetFileName).ToList();
+        // A VCF's manifest is no file of its own: it shows on its VCF's row.
+        var samples = Directory.GetFiles(Samples).Select(Path.GetFileName).Where(n => !n!.EndsWith(".manifest.json", StringComparison.Ordinal)).ToList();
         var table = _stdout.ToString();
         Assert.All(samples, name => Assert.Contains(name!, table, StringComparison.Ordinal));
         Assert.Contains($"{samples.Count} of {samples.Count} file(s) ingested", table, StringComparison.Ordinal);

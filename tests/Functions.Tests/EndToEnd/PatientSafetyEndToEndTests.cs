@@ -29,7 +29,7 @@ public sealed class PatientSafetyEndToEndTests(LocalStackFixture stack)
         // the second one differs from the first in PID-7 (birth date) only.
         var corpus = await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "TestData", "hl7v2/authored/germline_from_cgexample.hl7"), ct);
         var mrn = "PS" + Guid.NewGuid().ToString("N")[..10].ToUpperInvariant();
-        var first = WithPid(corpus, 3, $"{mrn}^^^SOMELAB&2.16.840.1.113883.19.5.1&ISO^MR");
+        var first = WithPid(WithAccession(corpus, mrn), 3, $"{mrn}^^^SOMELAB&2.16.840.1.113883.19.5.1&ISO^MR");
         var second = WithPid(first, 7, "19810303");
 
         var firstUnit = await IngestAsync(host, "2026/first.hl7", first, ct);
@@ -87,7 +87,7 @@ public sealed class PatientSafetyEndToEndTests(LocalStackFixture stack)
         await using var host = new PipelineHost(stack.Stack);
         var corpus = await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "TestData", "hl7v2/authored/germline_from_cgexample.hl7"), ct);
         var mrn = "PR" + Guid.NewGuid().ToString("N")[..10].ToUpperInvariant();
-        var first = WithPid(corpus, 3, $"{mrn}^^^SOMELAB&2.16.840.1.113883.19.5.1&ISO^MR");
+        var first = WithPid(WithAccession(corpus, mrn), 3, $"{mrn}^^^SOMELAB&2.16.840.1.113883.19.5.1&ISO^MR");
         var second = WithPid(first, 5, "OTHERPATIENT^CHARLIE");
         var firstUnit = await IngestAsync(host, "2026/reject-first.hl7", first, ct);
         var heldUnit = await IngestAsync(host, "2026/reject-second.hl7", second, ct);
@@ -129,6 +129,13 @@ public sealed class PatientSafetyEndToEndTests(LocalStackFixture stack)
         var bundle = JsonNode.Parse(await response.Content.ReadAsStringAsync(ct))!;
         return [.. (bundle["entry"]?.AsArray() ?? []).Select(e => e!["resource"]!.AsObject())];
     }
+
+    /// <summary>
+    /// The message with its filler order number (the accession) made unique to the test: a report's accession is the same
+    /// report only for the same patient, and the tests share one FHIR server.
+    /// </summary>
+    private static byte[] WithAccession(byte[] message, string unique) =>
+        Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(message).Replace("SL-16-CG-0002", "SL-" + unique, StringComparison.Ordinal));
 
     /// <summary>The message with one PID field replaced; every other byte as in the corpus.</summary>
     private static byte[] WithPid(byte[] message, int field, string value)

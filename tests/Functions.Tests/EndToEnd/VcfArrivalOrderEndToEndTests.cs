@@ -45,7 +45,7 @@ public sealed class VcfArrivalOrderEndToEndTests(LocalStackFixture stack)
         Assert.Equal("ORDER-ACC-Sample_1", unit.Accession);
         Assert.Equal(FileState.Completed, (await host.Ledger.FindFileAsync(fileId, ct))!.State);
         Assert.False(await host.ExistsAsync(LabFileAreas.Incoming, $"{LabId}/{manifest}", ct));
-        Assert.True(await host.ExistsAsync(LabFileAreas.Archive, $"{LabId}/{manifest}", ct)); // archived with its VCF
+        Assert.True(await host.ExistsAsync(LabFileAreas.Archive, Originals.Archived(LabId, Pgx, manifest), ct)); // archived with its VCF, under its hash
         using var response = await host.Fhir.GetAsync(unit.ReportReference, ct);
         Assert.True(response.IsSuccessStatusCode, $"GET {unit.ReportReference}: HTTP {(int)response.StatusCode}");
     }
@@ -73,6 +73,6 @@ public sealed class VcfArrivalOrderEndToEndTests(LocalStackFixture stack)
         var unit = await host.Ledger.FindUnitAsync(LabFileIds.For(LabId, Convert.ToHexStringLower(SHA256.HashData(vcf))), 0, ct);
         Assert.Equal(UnitState.Completed, unit!.State);
         Assert.Equal("ORDER2-ACC-Sample_1", unit.Accession);
-        Assert.True(await host.ExistsAsync(LabFileAreas.Archive, $"{LabId}/{manifest}", ct));
+        Assert.True(await host.ExistsAsync(LabFileAreas.Archive, Originals.Archived(LabId, vcf, manifest), ct));
     }
 }

@@ -6,6 +6,7 @@ using PrecisionMed.Core.Formats.Vcf;
 using PrecisionMed.Core.LabReports;
 using PrecisionMed.Core.Tests.Formats.Hl7v2;
 using PrecisionMed.Core.Tests.Formats.Vcf;
+using PrecisionMed.Testing.Vcf;
 
 namespace PrecisionMed.Core.Tests.Fhir.Genomics;
 
@@ -205,15 +206,17 @@ public sealed class HgvsCompletionTests
     private static async Task<LabReport> MapTextAsync(string vcf)
     {
         var reader = await VcfReader.OpenAsync(new MemoryStream(Encoding.UTF8.GetBytes(vcf)), TestContext.Current.CancellationToken);
-        return await new VcfReportMapper(new VcfOptions(), new NoVariantKnowledge()).MapAsync(reader, Provenance("test.vcf"), TestContext.Current.CancellationToken);
+        return await new VcfReportMapper(new VcfOptions(), new NoVariantKnowledge()).MapAsync(reader, Provenance("test.vcf", reader), TestContext.Current.CancellationToken);
     }
 
     private static async Task<LabReport> MapFileAsync(string file, VcfOptions options)
     {
         await using var stream = VcfTestFiles.Open(VcfTestFiles.PathOf(file));
         var reader = await VcfReader.OpenAsync(stream, TestContext.Current.CancellationToken);
-        return await new VcfReportMapper(options, new NoVariantKnowledge()).MapAsync(reader, Provenance(Path.GetFileName(file)), TestContext.Current.CancellationToken);
+        return await new VcfReportMapper(options, new NoVariantKnowledge()).MapAsync(reader, Provenance(Path.GetFileName(file), reader), TestContext.Current.CancellationToken);
     }
 
-    private static ReportProvenance Provenance(string name) => new("lab", "incoming/lab/" + name, "hash", name, 0, 1, DateTimeOffset.UnixEpoch, "test");
+    // A VCF is tied to a patient only by what the lab states: a manifest for every column.
+    private static ReportProvenance Provenance(string name, VcfReader reader) =>
+        new("lab", "incoming/lab/" + name, "hash", name, 0, 1, DateTimeOffset.UnixEpoch, "test") { Manifest = TestVcfManifests.ForColumns(name, reader.Header.Samples) };
 }
