@@ -68,8 +68,10 @@ public sealed class BigFileEndToEndTests(LocalStackFixture stack)
             $"{messages}-message batch of {batch.Length} bytes: the workers made {reads.Gets} blob GETs ({reads.Bytes} bytes) and {reads.Heads} HEADs"));
         Assert.InRange(reads.Gets, messages + 1, messages + 8);
         var copies = reads.Gets - messages;
-        // The ranges hold the messages without the batch envelope and segment ends: a little less than the file.
-        Assert.InRange(reads.Bytes, (copies + 0.9) * batch.Length, (copies + 1L) * batch.Length);
+        // The ranges hold the messages without the batch envelope and segment ends: a little less than the file; at least
+        // one copy reads it whole. A further GET may read nothing (a unit that looked in incoming/ just after the finisher
+        // moved the file there from), so the extra GETs bound the bytes from above only.
+        Assert.InRange(reads.Bytes, 1.9 * batch.Length, (copies + 1L) * batch.Length);
     }
 
     [Fact]
