@@ -21,7 +21,7 @@ namespace PrecisionMed.Core.Tests.Pipeline;
 [Trait("Tier", "Fast")]
 public sealed class PipelineFuzzTests
 {
-    private const int Cases = 10_000;
+    private static readonly int Cases = FuzzCases.Of(10_000);
 
     /// <summary>Seeds are the small corpus files: the work per case, not the count of cases, is what is kept low.</summary>
     private const int MaxSeedBytes = 20_000;

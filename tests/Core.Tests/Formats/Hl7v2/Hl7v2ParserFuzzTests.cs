@@ -1,6 +1,7 @@
 using PrecisionMed.Core.Formats;
 using PrecisionMed.Core.Formats.Hl7v2;
 using static PrecisionMed.Core.Tests.Formats.Hl7v2.Hl7v2TestMessages;
+using PrecisionMed.Testing.Fuzzing;
 
 namespace PrecisionMed.Core.Tests.Formats.Hl7v2;
 
@@ -12,7 +13,7 @@ namespace PrecisionMed.Core.Tests.Formats.Hl7v2;
 [Trait("Tier", "Fast")]
 public sealed class Hl7v2ParserFuzzTests
 {
-    private const int Cases = 10_000;
+    private static readonly int Cases = FuzzCases.Of(10_000);
 
     private static ReadOnlySpan<byte> StructuralBytes => "|^~\\&\r\n#"u8;
 

@@ -4,6 +4,7 @@ using PrecisionMed.Core.Formats;
 using PrecisionMed.Core.Formats.Hl7v2;
 using PrecisionMed.Core.Pipeline;
 using static PrecisionMed.Core.Tests.Formats.Hl7v2.Hl7v2TestMessages;
+using PrecisionMed.Testing.Fuzzing;
 
 namespace PrecisionMed.Core.Tests.Formats.Hl7v2;
 
@@ -15,7 +16,7 @@ namespace PrecisionMed.Core.Tests.Formats.Hl7v2;
 [Trait("Tier", "Fast")]
 public sealed class Hl7v2PipelineFuzzTests
 {
-    private const int Cases = 10_000;
+    private static readonly int Cases = FuzzCases.Of(10_000);
 
     private static readonly DateTimeOffset ReceivedAt = new(2026, 3, 14, 9, 30, 0, TimeSpan.Zero);
 
