@@ -22,9 +22,10 @@ public sealed class Hl7v2AllocationTests
     // Measured 3.6× (11.5×).
     [InlineData("hl7v2/general-lab/msft_ORU-R01-01.hl7", 5)]
     // Tiny messages with a large bundle (8× and 12.5KB of JSON for 1.5KB): measured 17.6× and 16.7× (74.5× and 84.4×);
-    // their limit is the target itself.
+    // their limit is the target itself. Every report now also carries its original's DocumentReference, a fixed cost of
+    // about 1.8 KB that weighs most on the 502-byte RMGEAD message: measured 20.4× since, so its limit is 24×.
     [InlineData("hl7v2/general-lab/msft_LAB-ORU-1.hl7", 20)]
-    [InlineData("hl7v2/general-lab/msft_ORU-R01-RMGEAD.hl7", 20)]
+    [InlineData("hl7v2/general-lab/msft_ORU-R01-RMGEAD.hl7", 24)]
     public void ParseMapBuildWrite_AllocatesWithinItsRatioOfTheMessage(string file, int maxRatio)
     {
         var content = TestFiles.Read(file);
