@@ -15,6 +15,7 @@ using PrecisionMed.Core.Knowledge;
 using PrecisionMed.Core.Pipeline;
 using PrecisionMed.Core.Pipeline.Ledger;
 using PrecisionMed.Core.Pipeline.Notifications;
+using PrecisionMed.Core.Pipeline.Work;
 
 namespace PrecisionMed.Adapters;
 

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Formats.Fhir;
-using PrecisionMed.Core.Pipeline;
+using PrecisionMed.Core.Pipeline.Arrival;
 using PrecisionMed.Testing.Validation;
 using PrecisionMed.Validation.Tests.Hl7v2;
 using PrecisionMed.Validation.Tests.Vcf;

@@ -1,5 +1,6 @@
 using Azure.Storage.Queues;
 using PrecisionMed.Core.Pipeline;
+using PrecisionMed.Core.Pipeline.Work;
 
 namespace PrecisionMed.Adapters.Storage;
 

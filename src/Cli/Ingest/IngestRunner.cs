@@ -11,8 +11,10 @@ using PrecisionMed.Core.Formats;
 using PrecisionMed.Core.Formats.Vcf;
 using PrecisionMed.Core.LabReports;
 using PrecisionMed.Core.Pipeline;
+using PrecisionMed.Core.Pipeline.Arrival;
 using PrecisionMed.Core.Pipeline.Documents;
 using PrecisionMed.Core.Pipeline.Review;
+using PrecisionMed.Core.Pipeline.Work;
 using PrecisionMed.Validation;
 using PrecisionMed.Validation.Packages;
 

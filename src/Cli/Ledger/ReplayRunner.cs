@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using PrecisionMed.Cli.CommandLine;
-using PrecisionMed.Core.Pipeline;
+using PrecisionMed.Core.Pipeline.Replay;
 
 namespace PrecisionMed.Cli.Ledger;
 

@@ -1,10 +1,10 @@
 using System.Collections;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
-using PrecisionMed.Cli.CommandLine;
 using PrecisionMed.Adapters;
-using PrecisionMed.Core.Pipeline;
+using PrecisionMed.Cli.CommandLine;
 using PrecisionMed.Core.Pipeline.Review;
+using PrecisionMed.Core.Pipeline.Work;
 
 namespace PrecisionMed.Cli.Review;
 

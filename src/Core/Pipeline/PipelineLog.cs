@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using PrecisionMed.Core.Formats;
+using PrecisionMed.Core.Pipeline.Arrival;
 using PrecisionMed.Core.Pipeline.Ledger;
 
 namespace PrecisionMed.Core.Pipeline;

@@ -1,13 +1,17 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using PrecisionMed.Core.Formats.Fhir;
 using PrecisionMed.Core.Formats.Hl7v2;
 using PrecisionMed.Core.Formats.Vcf;
 using PrecisionMed.Core.Knowledge;
 using PrecisionMed.Core.Knowledge.Enrichment;
-using Microsoft.Extensions.Options;
+using PrecisionMed.Core.Pipeline.Arrival;
 using PrecisionMed.Core.Pipeline.Documents;
+using PrecisionMed.Core.Pipeline.Ledger;
+using PrecisionMed.Core.Pipeline.Replay;
 using PrecisionMed.Core.Pipeline.Review;
+using PrecisionMed.Core.Pipeline.Work;
 
 namespace PrecisionMed.Core.Pipeline;
 

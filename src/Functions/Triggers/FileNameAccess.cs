@@ -3,7 +3,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.Azure.Functions.Worker.Http;
 using Microsoft.Extensions.Configuration;
-using PrecisionMed.Core.Pipeline;
+using PrecisionMed.Core.Pipeline.Ledger;
 
 namespace PrecisionMed.Functions.Triggers;
 

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
-using PrecisionMed.Core.Pipeline;
+using PrecisionMed.Core.Pipeline.Replay;
 
 namespace PrecisionMed.Functions.Triggers;
 

@@ -1,5 +1,5 @@
 using Microsoft.Azure.Functions.Worker;
-using PrecisionMed.Core.Pipeline;
+using PrecisionMed.Core.Pipeline.Work;
 
 namespace PrecisionMed.Functions.Triggers;
 

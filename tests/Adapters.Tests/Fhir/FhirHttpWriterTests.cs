@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using PrecisionMed.Core.Pipeline;
+using PrecisionMed.Core.Pipeline.Work;
 using PrecisionMed.Testing.Stack;
 using Xunit;
 

@@ -2,7 +2,7 @@ using Azure.Storage.Queues;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using PrecisionMed.Core.Formats;
-using PrecisionMed.Core.Pipeline;
+using PrecisionMed.Core.Pipeline.Work;
 using PrecisionMed.Testing.Stack;
 using Xunit;
 

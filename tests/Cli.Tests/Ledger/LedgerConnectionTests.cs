@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using PrecisionMed.Cli.Ledger;
-using PrecisionMed.Core.Pipeline;
+using PrecisionMed.Core.Pipeline.Replay;
 using Xunit;
 
 namespace PrecisionMed.Cli.Tests.Ledger;

@@ -1,4 +1,4 @@
-using PrecisionMed.Core.Pipeline;
+using PrecisionMed.Core.Pipeline.Work;
 
 namespace PrecisionMed.Core.Tests.Fakes;
 

@@ -1,6 +1,8 @@
 using System.Text.Json;
-using PrecisionMed.Core.Pipeline;
+using PrecisionMed.Core.Pipeline.Arrival;
 using PrecisionMed.Core.Pipeline.Ledger;
+using PrecisionMed.Core.Pipeline.Replay;
+using PrecisionMed.Core.Pipeline.Work;
 
 namespace PrecisionMed.Core.Tests.Pipeline;
 

@@ -1,5 +1,4 @@
 using PrecisionMed.Core.Formats;
-using PrecisionMed.Core.Pipeline;
 using PrecisionMed.Core.Pipeline.Ledger;
 
 namespace PrecisionMed.Core.Tests.Pipeline;

@@ -2,8 +2,9 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using PrecisionMed.Core.Formats;
-using PrecisionMed.Core.Pipeline;
+using PrecisionMed.Core.Pipeline.Arrival;
 using PrecisionMed.Core.Pipeline.Ledger;
+using PrecisionMed.Core.Pipeline.Work;
 using PrecisionMed.Core.Tests.Fakes;
 using PrecisionMed.Core.Tests.Formats;
 

@@ -1,7 +1,7 @@
 using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Formats;
 using PrecisionMed.Core.Formats.Fhir;
-using PrecisionMed.Core.Pipeline;
+using PrecisionMed.Core.Pipeline.Arrival;
 using PrecisionMed.Core.Tests.Formats;
 
 namespace PrecisionMed.Core.Tests.Pipeline;

@@ -2,6 +2,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using PrecisionMed.Core.Pipeline;
 using PrecisionMed.Core.Pipeline.Ledger;
+using PrecisionMed.Core.Pipeline.Replay;
+using PrecisionMed.Core.Pipeline.Work;
 
 namespace PrecisionMed.Core.Tests.Pipeline;
 

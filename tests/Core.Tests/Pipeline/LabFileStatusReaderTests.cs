@@ -1,4 +1,3 @@
-using PrecisionMed.Core.Pipeline;
 using PrecisionMed.Core.Pipeline.Ledger;
 using PrecisionMed.Core.Tests.Fakes;
 

@@ -3,8 +3,10 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using PrecisionMed.Core.Pipeline;
+using PrecisionMed.Core.Pipeline.Arrival;
 using PrecisionMed.Core.Pipeline.Ledger;
 using PrecisionMed.Core.Pipeline.Review;
+using PrecisionMed.Core.Pipeline.Work;
 using PrecisionMed.Testing.Fuzzing;
 
 namespace PrecisionMed.Core.Tests.Pipeline;

@@ -3,9 +3,12 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using PrecisionMed.Core.Formats.Vcf;
 using PrecisionMed.Core.Pipeline;
+using PrecisionMed.Core.Pipeline.Arrival;
 using PrecisionMed.Core.Pipeline.Ledger;
 using PrecisionMed.Core.Pipeline.Notifications;
+using PrecisionMed.Core.Pipeline.Replay;
 using PrecisionMed.Core.Pipeline.Review;
+using PrecisionMed.Core.Pipeline.Work;
 using PrecisionMed.Core.Tests.Fakes;
 using PrecisionMed.Testing.Vcf;
 

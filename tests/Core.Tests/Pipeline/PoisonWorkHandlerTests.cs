@@ -1,6 +1,6 @@
 using PrecisionMed.Core.Formats;
-using PrecisionMed.Core.Pipeline;
 using PrecisionMed.Core.Pipeline.Ledger;
+using PrecisionMed.Core.Pipeline.Work;
 
 namespace PrecisionMed.Core.Tests.Pipeline;
 

@@ -1,7 +1,8 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using PrecisionMed.Core.Pipeline;
+using PrecisionMed.Core.Pipeline.Arrival;
 using PrecisionMed.Core.Pipeline.Ledger;
+using PrecisionMed.Core.Pipeline.Work;
 
 namespace PrecisionMed.Core.Tests.Pipeline;
 

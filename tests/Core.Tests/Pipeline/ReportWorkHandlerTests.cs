@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using PrecisionMed.Core.Formats;
 using PrecisionMed.Core.Pipeline;
 using PrecisionMed.Core.Pipeline.Ledger;
+using PrecisionMed.Core.Pipeline.Work;
 
 namespace PrecisionMed.Core.Tests.Pipeline;
 

@@ -2,8 +2,10 @@ using System.Text;
 using System.Text.Json.Nodes;
 using PrecisionMed.Core.Formats.Vcf;
 using PrecisionMed.Core.Pipeline;
+using PrecisionMed.Core.Pipeline.Arrival;
 using PrecisionMed.Core.Pipeline.Ledger;
 using PrecisionMed.Core.Pipeline.Review;
+using PrecisionMed.Core.Pipeline.Work;
 using PrecisionMed.Testing.Vcf;
 
 namespace PrecisionMed.Core.Tests.Pipeline;

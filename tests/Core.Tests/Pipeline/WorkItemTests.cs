@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using PrecisionMed.Core.Formats;
-using PrecisionMed.Core.Pipeline;
+using PrecisionMed.Core.Pipeline.Work;
 using PrecisionMed.Core.Tests.Fakes;
 
 namespace PrecisionMed.Core.Tests.Pipeline;

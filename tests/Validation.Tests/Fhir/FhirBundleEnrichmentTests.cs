@@ -4,6 +4,7 @@ using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Formats.Fhir;
 using PrecisionMed.Core.Knowledge.Enrichment;
 using PrecisionMed.Core.Pipeline;
+using PrecisionMed.Core.Pipeline.Arrival;
 using PrecisionMed.Testing.Validation;
 using Xunit;
 

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Formats.Hl7v2;
 using PrecisionMed.Core.Knowledge.Enrichment;
-using PrecisionMed.Core.Pipeline;
+using PrecisionMed.Core.Pipeline.Arrival;
 
 namespace PrecisionMed.Validation.Tests.Hl7v2;
 

@@ -3,7 +3,7 @@ using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Formats.Vcf;
 using PrecisionMed.Core.Knowledge;
 using PrecisionMed.Core.Knowledge.Enrichment;
-using PrecisionMed.Core.Pipeline;
+using PrecisionMed.Core.Pipeline.Arrival;
 using PrecisionMed.Testing.Vcf;
 
 namespace PrecisionMed.Validation.Tests.Vcf;

@@ -5,6 +5,7 @@ using PrecisionMed.Core.Fhir.Genomics;
 using PrecisionMed.Core.Knowledge.Enrichment;
 using PrecisionMed.Core.Pipeline;
 using PrecisionMed.Core.Pipeline.Documents;
+using PrecisionMed.Core.Pipeline.Work;
 
 namespace PrecisionMed.Core.Formats.Hl7v2;
 

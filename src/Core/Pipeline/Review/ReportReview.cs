@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using PrecisionMed.Core.Formats;
 using PrecisionMed.Core.Pipeline.Ledger;
+using PrecisionMed.Core.Pipeline.Work;
 
 namespace PrecisionMed.Core.Pipeline.Review;
 

@@ -1,3 +1,5 @@
+using PrecisionMed.Core.Pipeline.Arrival;
+
 namespace PrecisionMed.Core.Pipeline.Review;
 
 /// <summary>

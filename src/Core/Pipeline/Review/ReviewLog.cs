@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using PrecisionMed.Core.Pipeline.Work;
 
 namespace PrecisionMed.Core.Pipeline.Review;
 

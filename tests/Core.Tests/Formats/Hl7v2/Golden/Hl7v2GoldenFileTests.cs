@@ -4,7 +4,7 @@ using System.Text.Json;
 using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Formats.Hl7v2;
 using PrecisionMed.Core.Knowledge.Enrichment;
-using PrecisionMed.Core.Pipeline;
+using PrecisionMed.Core.Pipeline.Arrival;
 
 namespace PrecisionMed.Core.Tests.Formats.Hl7v2.Golden;
 

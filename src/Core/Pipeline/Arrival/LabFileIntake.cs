@@ -4,8 +4,9 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Formats;
+using PrecisionMed.Core.Pipeline.Work;
 
-namespace PrecisionMed.Core.Pipeline;
+namespace PrecisionMed.Core.Pipeline.Arrival;
 
 /// <summary>Opens a lab file from the start; called once per pass over it.</summary>
 public delegate Task<Stream> OpenLabFile(CancellationToken cancellationToken);

@@ -1,4 +1,4 @@
-namespace PrecisionMed.Core.Pipeline;
+namespace PrecisionMed.Core.Pipeline.Work;
 
 /// <summary>The <c>lab-reports</c> queue (Azure Storage Queue).</summary>
 public interface IWorkItemQueue

@@ -1,4 +1,4 @@
-namespace PrecisionMed.Core.Pipeline;
+namespace PrecisionMed.Core.Pipeline.Ledger;
 
 /// <summary>
 /// Whether a status answer carries the lab's file name. Labs often name files after patients or sample ids, so the

@@ -1,7 +1,6 @@
 using PrecisionMed.Core.Formats;
-using PrecisionMed.Core.Pipeline.Ledger;
 
-namespace PrecisionMed.Core.Pipeline;
+namespace PrecisionMed.Core.Pipeline.Ledger;
 
 /// <summary>
 /// A ledger file record as answered: <see cref="BlobName"/> and <see cref="StoredAt"/> (a path that contains the name)

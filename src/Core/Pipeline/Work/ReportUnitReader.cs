@@ -1,9 +1,10 @@
 using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Formats;
 using PrecisionMed.Core.Formats.Vcf;
+using PrecisionMed.Core.Pipeline.Arrival;
 using PrecisionMed.Core.Pipeline.Ledger;
 
-namespace PrecisionMed.Core.Pipeline;
+namespace PrecisionMed.Core.Pipeline.Work;
 
 /// <summary>The stored file a unit is read from, and the version of it every read holds to.</summary>
 public sealed record ReportUnitSource(LabFileLocation Location, string Version);

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 using PrecisionMed.Core.Formats;
 using PrecisionMed.Core.Pipeline.Ledger;
 
-namespace PrecisionMed.Core.Pipeline;
+namespace PrecisionMed.Core.Pipeline.Work;
 
 /// <summary>
 /// Ends a file's journey: rejected files go to <c>rejected/</c> with their error report, completed

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace PrecisionMed.Core.Pipeline;
+namespace PrecisionMed.Core.Pipeline.Replay;
 
 /// <summary>What replays log: ids and counts only (never the requester's reason, which is free text).</summary>
 internal static partial class ReplayLog

@@ -1,7 +1,6 @@
 using PrecisionMed.Core.Formats;
-using PrecisionMed.Core.Pipeline.Ledger;
 
-namespace PrecisionMed.Core.Pipeline;
+namespace PrecisionMed.Core.Pipeline.Ledger;
 
 /// <summary>Takes a lab's file name out of what the status API answers (see <see cref="FileNameDisclosure"/>).</summary>
 public static class FileNames

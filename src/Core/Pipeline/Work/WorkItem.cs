@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 using PrecisionMed.Core.Formats;
 using PrecisionMed.Core.Pipeline.Ledger;
 
-namespace PrecisionMed.Core.Pipeline;
+namespace PrecisionMed.Core.Pipeline.Work;
 
 /// <summary>
 /// The claim-check message on the <c>lab-reports</c> queue: which unit of which file to process.

@@ -2,9 +2,11 @@ using System.Collections.Frozen;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PrecisionMed.Core.Formats;
+using PrecisionMed.Core.Pipeline.Arrival;
 using PrecisionMed.Core.Pipeline.Ledger;
+using PrecisionMed.Core.Pipeline.Work;
 
-namespace PrecisionMed.Core.Pipeline;
+namespace PrecisionMed.Core.Pipeline.Replay;
 
 /// <summary>
 /// Re-drives units that did not complete (<c>pmed replay</c>, <c>POST /api/files/{fileId}/replay</c>): each unit in a

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using PrecisionMed.Core.Fhir;
 
-namespace PrecisionMed.Core.Pipeline;
+namespace PrecisionMed.Core.Pipeline.Work;
 
 /// <summary>
 /// Amendments of reports whose format states no status of its own (VCF, DESIGN.md §5): a file sent again for an

@@ -1,4 +1,4 @@
-namespace PrecisionMed.Core.Pipeline;
+namespace PrecisionMed.Core.Pipeline.Work;
 
 /// <summary>The wait before a unit's next attempt after a transient failure: exponential, capped, with jitter.</summary>
 public static class TransientRetryDelay

@@ -1,6 +1,6 @@
 using PrecisionMed.Core.Pipeline.Ledger;
 
-namespace PrecisionMed.Core.Pipeline;
+namespace PrecisionMed.Core.Pipeline.Replay;
 
 /// <summary>
 /// Who asked for a replay and why, recorded in each replayed unit's history. <paramref name="RequestedBy"/> names the

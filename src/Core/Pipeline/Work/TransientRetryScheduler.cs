@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 using PrecisionMed.Core.Formats;
 using PrecisionMed.Core.Pipeline.Ledger;
 
-namespace PrecisionMed.Core.Pipeline;
+namespace PrecisionMed.Core.Pipeline.Work;
 
 /// <summary>
 /// Puts back a unit whose FHIR writes failed transiently: its work item goes on the queue again, invisible for a growing

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Fhir.Genomics;
 
-namespace PrecisionMed.Core.Pipeline;
+namespace PrecisionMed.Core.Pipeline.Work;
 
 /// <summary>
 /// Amendments (DESIGN.md §5): a report sent again for the same accession, typically an HL7 correction

@@ -1,7 +1,6 @@
 using PrecisionMed.Core.Formats;
-using PrecisionMed.Core.Pipeline.Ledger;
 
-namespace PrecisionMed.Core.Pipeline;
+namespace PrecisionMed.Core.Pipeline.Ledger;
 
 /// <summary>A file's ledger record with its units: what ops and labs see when they ask about a file.</summary>
 public sealed record LabFileStatus(LedgerFile File, IReadOnlyList<LedgerUnit> Units);

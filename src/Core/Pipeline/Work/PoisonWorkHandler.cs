@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 using PrecisionMed.Core.Formats;
 using PrecisionMed.Core.Pipeline.Ledger;
 
-namespace PrecisionMed.Core.Pipeline;
+namespace PrecisionMed.Core.Pipeline.Work;
 
 /// <summary>
 /// A work item the queue gave up on (<c>lab-reports-poison</c>): mark the unit Failed with the

@@ -1,8 +1,9 @@
 using Microsoft.Extensions.Logging;
 using PrecisionMed.Core.Formats;
+using PrecisionMed.Core.Pipeline.Arrival;
 using PrecisionMed.Core.Pipeline.Ledger;
 
-namespace PrecisionMed.Core.Pipeline;
+namespace PrecisionMed.Core.Pipeline.Work;
 
 /// <summary>
 /// A unit's file was overwritten in <c>incoming/</c> after it arrived (<see cref="LabFileChangedException"/>). The content

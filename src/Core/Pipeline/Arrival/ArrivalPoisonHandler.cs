@@ -2,8 +2,9 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using PrecisionMed.Core.Formats;
 using PrecisionMed.Core.Pipeline.Ledger;
+using PrecisionMed.Core.Pipeline.Replay;
 
-namespace PrecisionMed.Core.Pipeline;
+namespace PrecisionMed.Core.Pipeline.Arrival;
 
 /// <summary>
 /// A lab file whose arrival failed on every attempt the Functions host allows (<c>extensions.blobs.poisonBlobThreshold</c>,

@@ -1,6 +1,4 @@
-using PrecisionMed.Core.Pipeline.Ledger;
-
-namespace PrecisionMed.Core.Pipeline;
+namespace PrecisionMed.Core.Pipeline.Ledger;
 
 /// <summary>
 /// A file's status as the status API answers it: the ledger record and its units, the lab's file name and every path
