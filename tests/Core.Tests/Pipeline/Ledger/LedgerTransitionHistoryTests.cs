@@ -103,16 +103,8 @@ public sealed partial class LedgerTransitionHistoryTests
     [GeneratedRegex(@"\b(State|History)\s*=[^=>]|new LedgerEvent\(")]
     private static partial Regex LedgerWrite();
 
-    private static LedgerUnit Unit(UnitState state) => new()
-    {
-        FileId = "file-1",
-        UnitIndex = 2,
-        ContentHash = "abc",
-        State = state,
-        UpdatedAt = Before,
-        Attempt = 3,
-        History = [new LedgerEvent(Before, "Waiting: the FHIR service answered HTTP 503")],
-    };
+    // The same record the table walk starts from: waiting once before, at attempt 3.
+    private static LedgerUnit Unit(UnitState state) => LedgerTransitionTableTests.Unit(state, Before);
 
     private static string RepositoryRoot()
     {

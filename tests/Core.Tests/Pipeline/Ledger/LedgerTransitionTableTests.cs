@@ -119,15 +119,15 @@ public sealed class LedgerTransitionTableTests
         Assert.DoesNotContain(unit.FileId, refused.Message, StringComparison.Ordinal);
     }
 
-    private static LedgerUnit Unit(UnitState state) => new()
+    internal static LedgerUnit Unit(UnitState state, DateTimeOffset? before = null) => new()
     {
         FileId = "file-1",
         UnitIndex = 2,
         ContentHash = "abc",
         State = state,
-        UpdatedAt = Before,
+        UpdatedAt = before ?? Before,
         Attempt = 3,
-        History = [new LedgerEvent(Before, "Waiting: the FHIR service answered HTTP 503")],
+        History = [new LedgerEvent(before ?? Before, "Waiting: the FHIR service answered HTTP 503")],
     };
 
     private static LedgerFile File(FileState state) =>
