@@ -4,7 +4,7 @@ using System.Globalization;
 namespace PrecisionMed.Bench.Worker;
 
 /// <summary>
-/// <c>worker-figures [ROUNDS] [OPS]</c>: the ratio of <see cref="ReportWorkBenchmarks"/> without BenchmarkDotNet's minutes per
+/// <c>worker-figures [ROUNDS] [OPS] [MESSAGE]</c>: the ratio of <see cref="ReportWorkBenchmarks"/> without BenchmarkDotNet's minutes per
 /// case. Builder and worker take turns, round after round, on each message; the fastest round of each is kept, as the closest
 /// to the uncontended cost on a shared machine, so both sides of the ratio see the same load.
 /// </summary>
@@ -15,7 +15,7 @@ internal static class WorkerFigures
         var rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20;
         var ops = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 50;
         Console.WriteLine("message\tbuilder_us\tworker_us\tratio");
-        foreach (var message in ReportWorkBenchmarks.Messages())
+        foreach (var message in ReportWorkBenchmarks.Messages().Where(m => args.Length <= 3 || m.Contains(args[3], StringComparison.Ordinal)))
         {
             var bench = new ReportWorkBenchmarks { Message = message };
             bench.Setup();
