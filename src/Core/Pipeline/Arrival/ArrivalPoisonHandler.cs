@@ -58,13 +58,7 @@ public sealed class ArrivalPoisonHandler(
         var now = clock.GetUtcNow();
         var file = existing ?? LedgerFile.Received(fileId, labId, blobName, hash, now);
         await ledger.SaveFileAsync(
-            file with
-            {
-                State = FileState.Failed,
-                Problem = new LabFileProblem(SourcePosition.None, Reason),
-                UpdatedAt = now,
-                History = [.. file.History, new LedgerEvent(now, "Failed: arrival failed on every attempt")],
-            },
+            file.Fail("Failed: arrival failed on every attempt", now) with { Problem = new LabFileProblem(SourcePosition.None, Reason) },
             cancellationToken);
         PipelineLog.ArrivalFailed(logger, fileId, labId);
         PipelineTelemetry.FileFailedAtArrival(labId);

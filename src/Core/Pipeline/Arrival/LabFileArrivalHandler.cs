@@ -111,7 +111,7 @@ public sealed class LabFileArrivalHandler(
             if (recorded is null)
             {
                 await ledger.SaveUnitAsync(
-                    new LedgerUnit { FileId = fileId, UnitIndex = unit, ContentHash = hash, Range = plan.Ranges?[unit], State = UnitState.Pending, UpdatedAt = now },
+                    LedgerUnit.Pending(fileId, unit, hash, plan.Ranges?[unit], now),
                     cancellationToken);
             }
         }
@@ -133,7 +133,7 @@ public sealed class LabFileArrivalHandler(
         if (latest.State == FileState.Received)
         {
             await ledger.SaveFileAsync(
-                latest with { State = FileState.Split, UpdatedAt = now, History = [.. latest.History, new LedgerEvent(now, $"Split into {plan.UnitCount} unit(s)")] },
+                latest.Split(plan.UnitCount, now),
                 cancellationToken);
         }
 
@@ -174,12 +174,7 @@ public sealed class LabFileArrivalHandler(
 
         var now = clock.GetUtcNow();
         await ledger.SaveFileAsync(
-            existing with
-            {
-                DuplicateCount = existing.DuplicateCount + 1,
-                UpdatedAt = now,
-                History = [.. existing.History, new LedgerEvent(now, $"Same content arrived again; copied to {area}")],
-            },
+            existing.Duplicate(area, now),
             cancellationToken);
         PipelineLog.DuplicateFile(logger, existing.FileId, existing.LabId, existing.State);
         return ArrivalOutcome.Duplicate;

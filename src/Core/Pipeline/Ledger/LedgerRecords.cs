@@ -51,7 +51,7 @@ public enum UnitState
 }
 
 /// <summary>What happened to one lab file (one record per distinct content per lab).</summary>
-public sealed record LedgerFile
+public sealed partial record LedgerFile
 {
     /// <summary>The record of a file just seen: state Received, its arrival the one event.</summary>
     public static LedgerFile Received(string fileId, string labId, string blobName, string contentHash, DateTimeOffset at) => new()
@@ -97,7 +97,7 @@ public sealed record LedgerFile
 }
 
 /// <summary>What happened to one report unit of a file.</summary>
-public sealed record LedgerUnit
+public sealed partial record LedgerUnit
 {
     public required string FileId { get; init; }
     public int UnitIndex { get; init; }

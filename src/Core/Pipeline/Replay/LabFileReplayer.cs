@@ -30,7 +30,7 @@ public sealed class LabFileReplayer(
     /// The unit states a replay re-drives. A waiting unit replayed is tried now rather than at its next attempt, with a
     /// fresh retry budget; its delayed message, older than the replay's, then does nothing.
     /// </summary>
-    public static readonly FrozenSet<UnitState> ReplayableStates = FrozenSet.Create(UnitState.Failed, UnitState.Held, UnitState.Waiting);
+    public static readonly FrozenSet<UnitState> ReplayableStates = LedgerTransitions.From(UnitTransition.Replay).ToFrozenSet();
 
     // A held unit replayed runs the patient check again: written only if the EMR's Patient now agrees, else held again.
     /// <summary>The file states whose files <see cref="ReplayAllAsync"/> visits: those a replayable unit leaves a file in.</summary>
@@ -127,7 +127,7 @@ public sealed class LabFileReplayer(
         var now = clock.GetUtcNow();
         var what = $"{ArrivalReplayed} ({replays + 1} of {MaxReplays}) by {WhoAndWhy(request)}; correlation id {request.CorrelationId}";
         await ledger.SaveFileAsync(
-            file with { State = FileState.Received, Problem = null, UpdatedAt = now, History = [.. file.History, new LedgerEvent(now, what)] },
+            file.ReplayArrival(what, now),
             cancellationToken);
         ArrivalOutcome outcome;
         try
@@ -142,7 +142,7 @@ public sealed class LabFileReplayer(
             {
                 var at = clock.GetUtcNow();
                 await ledger.SaveFileAsync(
-                    latest with { State = FileState.Failed, Problem = new LabFileProblem(SourcePosition.None, ArrivalPoisonHandler.Reason), UpdatedAt = at, History = [.. latest.History, new LedgerEvent(at, "Failed: the replayed arrival failed too")] },
+                    latest.Fail("Failed: the replayed arrival failed too", at) with { Problem = new LabFileProblem(SourcePosition.None, ArrivalPoisonHandler.Reason) },
                     cancellationToken);
             }
 
@@ -169,21 +169,7 @@ public sealed class LabFileReplayer(
             + $"; correlation id {request.CorrelationId}";
         try
         {
-            var saved = await ledger.SaveUnitAsync(
-                unit with
-                {
-                    State = UnitState.Pending,
-                    Problem = null,
-                    ClaimedUntil = null,
-                    Attempt = unit.Attempt + 1, // the replay's message is newer than any copy still queued for the unit
-                    NextAttemptAt = null,
-                    FailingSince = null,
-                    WaitingReason = null,
-                    ReplayCount = count,
-                    UpdatedAt = now,
-                    History = [.. unit.History, new LedgerEvent(now, what)],
-                },
-                cancellationToken);
+            var saved = await ledger.SaveUnitAsync(unit.Replay(what, now), cancellationToken);
             ReplayLog.UnitReplayed(logger, unit.UnitIndex, unit.FileId, count, MaxReplays, request.CorrelationId);
             return (new UnitReplay(unit.UnitIndex, unit.State, UnitReplayOutcome.Replayed, count, $"Unit {unit.UnitIndex} queued again (replay {count} of {MaxReplays})."), saved);
         }
@@ -200,12 +186,7 @@ public sealed class LabFileReplayer(
         var file = await ledger.FindFileAsync(fileId, cancellationToken) ?? throw new InvalidOperationException($"File {fileId} left the ledger during a replay.");
         var now = clock.GetUtcNow();
         await ledger.SaveFileAsync(
-            file with
-            {
-                State = FileState.Split,
-                UpdatedAt = now,
-                History = [.. file.History, new LedgerEvent(now, $"Replay of {units} unit(s) requested by {OneLine(request.RequestedBy, 80)}; correlation id {request.CorrelationId}")],
-            },
+            file.Replay($"Replay of {units} unit(s) requested by {OneLine(request.RequestedBy, 80)}; correlation id {request.CorrelationId}", now),
             cancellationToken);
     }
 
@@ -229,12 +210,12 @@ public sealed class LabFileReplayer(
             try
             {
                 await ledger.SaveUnitAsync(
-                    original with { ETag = unit.ETag, UpdatedAt = now, History = [.. original.History, new LedgerEvent(now, "A replay could not be queued: nothing changed")] },
+                    original.ReplayNotQueued(now) with { ETag = unit.ETag },
                     cancellationToken);
                 if (await ledger.FindFileAsync(file.FileId, cancellationToken) is { State: FileState.Split } latest)
                 {
                     await ledger.SaveFileAsync(
-                        latest with { State = file.State, UpdatedAt = now, History = [.. latest.History, new LedgerEvent(now, $"A replay could not be queued: {file.State} again")] },
+                        latest.ReplayNotQueued(file.State, now),
                         cancellationToken);
                 }
             }

@@ -196,15 +196,7 @@ public sealed class PatientSafetyCheck(
             item.BlobName,
             cancellationToken);
         await ledger.SaveUnitAsync(
-            unit with
-            {
-                State = UnitState.Held,
-                ContentHash = item.ContentHash,
-                Accession = accession,
-                Problem = new LabFileProblem(SourcePosition.None, reason),
-                ClaimedUntil = null,
-                UpdatedAt = now,
-            },
+            (unit with { ContentHash = item.ContentHash, Accession = accession }).Hold(new LabFileProblem(SourcePosition.None, reason), now),
             cancellationToken);
         PatientSafetyMetrics.ReportHeld(item.LabId);
         await finisher.TryFinishAsync(item.FileId, cancellationToken);

@@ -58,7 +58,7 @@ public sealed class ReportReview(
         {
             var problem = new LabFileProblem(unit.Problem?.Position ?? SourcePosition.None, $"{unit.Problem?.Reason}; rejected in review: {reason.Trim()}");
             await finisher.WriteUnitErrorAsync(WorkItemOf(file, unit, "reject"), problem, cancellationToken);
-            await ledger.SaveUnitAsync(unit with { State = UnitState.Rejected, Problem = problem, UpdatedAt = clock.GetUtcNow() }, cancellationToken);
+            await ledger.SaveUnitAsync(unit.Reject(problem, clock.GetUtcNow(), "Rejected in review"), cancellationToken);
             ReviewLog.UnitRejectedInReview(logger, unit.UnitIndex, fileId);
             reviewed.Add(new ReviewedUnit(unit.UnitIndex, UnitState.Rejected));
         }

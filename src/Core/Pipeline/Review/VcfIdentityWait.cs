@@ -54,16 +54,7 @@ public sealed class VcfIdentityWait(
         try
         {
             await ledger.SaveUnitAsync(
-                claimed with
-                {
-                    State = UnitState.Waiting,
-                    Attempt = next.Attempt,
-                    NextAttemptAt = now + delay,
-                    WaitingReason = WaitingForManifest,
-                    ClaimedUntil = null,
-                    UpdatedAt = now,
-                    History = claimed.WaitingReason == WaitingForManifest ? claimed.History : [.. claimed.History, new LedgerEvent(now, "Waiting: " + WaitingForManifest)],
-                },
+                claimed.Wait(WaitingForManifest, next.Attempt, now + delay, now, again: claimed.WaitingReason == WaitingForManifest),
                 cancellationToken);
         }
         catch (LedgerConflictException)

@@ -47,13 +47,7 @@ public sealed class VcfManifestArrival(
         if (existing is null)
         {
             await ledger.SaveFileAsync(
-                file with
-                {
-                    State = FileState.Completed,
-                    StoredAt = incoming.ToString(),
-                    UpdatedAt = now,
-                    History = [.. file.History, new LedgerEvent(now, $"VCF manifest of {manifest.Samples.Count} sample column(s): kept beside its VCF")],
-                },
+                file.Complete($"VCF manifest of {manifest.Samples.Count} sample column(s): kept beside its VCF", incoming.ToString(), now),
                 cancellationToken);
         }
 

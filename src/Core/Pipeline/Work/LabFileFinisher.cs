@@ -43,14 +43,7 @@ public sealed class LabFileFinisher(
         await MoveManifestAsync(file, incoming, rejected, cancellationToken);
         await store.DeleteAsync(incoming, cancellationToken);
         await ledger.SaveFileAsync(
-            file with
-            {
-                State = FileState.Rejected,
-                Problem = problem,
-                StoredAt = rejected.ToString(),
-                UpdatedAt = now,
-                History = [.. file.History, new LedgerEvent(now, "Rejected: " + problem)],
-            },
+            file.Reject(problem, rejected.ToString(), now),
             cancellationToken);
     }
 
@@ -101,7 +94,7 @@ public sealed class LabFileFinisher(
             if (file.State != state)
             {
                 var at = clock.GetUtcNow();
-                await ledger.SaveFileAsync(file with { State = state, UpdatedAt = at, History = [.. file.History, new LedgerEvent(at, state.ToString())] }, cancellationToken);
+                await ledger.SaveFileAsync(state == FileState.Failed ? file.Fail(nameof(FileState.Failed), at) : file.Hold(at), cancellationToken);
             }
 
             PipelineLog.FileFinished(logger, fileId, state, completed, file.UnitCount);
@@ -130,13 +123,7 @@ public sealed class LabFileFinisher(
             // arrives on its own (the blob trigger fires for the overwrite): archiving it here would take it from that.
             var at = clock.GetUtcNow();
             await ledger.SaveFileAsync(
-                file with
-                {
-                    State = FileState.Completed,
-                    StoredAt = null,
-                    UpdatedAt = at,
-                    History = [.. file.History, new LedgerEvent(at, "Completed; the original was overwritten after it arrived, so nothing was archived")],
-                },
+                file.Complete("Completed; the original was overwritten after it arrived, so nothing was archived", storedAt: null, at),
                 cancellationToken);
             PipelineLog.FileFinished(logger, fileId, FileState.Completed, completed, file.UnitCount);
             return;
@@ -148,13 +135,7 @@ public sealed class LabFileFinisher(
         await store.DeleteAsync(incoming, cancellationToken);
         var now = clock.GetUtcNow();
         await ledger.SaveFileAsync(
-            file with
-            {
-                State = FileState.Completed,
-                StoredAt = archive.ToString(),
-                UpdatedAt = now,
-                History = [.. file.History, new LedgerEvent(now, "Completed; original archived")],
-            },
+            file.Complete("Completed; original archived", archive.ToString(), now),
             cancellationToken);
         PipelineLog.FileFinished(logger, fileId, FileState.Completed, completed, file.UnitCount);
     }

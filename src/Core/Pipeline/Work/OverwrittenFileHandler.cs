@@ -37,14 +37,7 @@ public sealed class OverwrittenFileHandler(
 
         var now = clock.GetUtcNow();
         await ledger.SaveUnitAsync(
-            claimed with
-            {
-                State = UnitState.Failed,
-                Problem = new LabFileProblem(SourcePosition.None, Reason),
-                ClaimedUntil = null,
-                UpdatedAt = now,
-                History = [.. claimed.History, new LedgerEvent(now, "Ended: the file was overwritten after it arrived; new content " + arrived)],
-            },
+            claimed.Fail(new LabFileProblem(SourcePosition.None, Reason), "Ended: the file was overwritten after it arrived; new content " + arrived, now),
             cancellationToken);
         PipelineLog.UnitOfOverwrittenFile(logger, item.UnitIndex, item.FileId, arrived);
         await finisher.TryFinishAsync(item.FileId, cancellationToken);

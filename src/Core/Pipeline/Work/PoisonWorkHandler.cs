@@ -63,17 +63,7 @@ public sealed class PoisonWorkHandler(
         ArgumentNullException.ThrowIfNull(unit);
         await finisher.WriteUnitErrorAsync(item, problem, cancellationToken);
         var now = clock.GetUtcNow();
-        await ledger.SaveUnitAsync(
-            unit with
-            {
-                State = UnitState.Failed,
-                Problem = problem,
-                ClaimedUntil = null,
-                NextAttemptAt = null,
-                UpdatedAt = now,
-                History = [.. unit.History, new LedgerEvent(now, what)],
-            },
-            cancellationToken);
+        await ledger.SaveUnitAsync(unit.Fail(problem, what, now), cancellationToken);
         await finisher.TryFinishAsync(item.FileId, cancellationToken);
         return WorkOutcome.Failed;
     }

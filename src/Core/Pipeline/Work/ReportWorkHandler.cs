@@ -123,19 +123,7 @@ public sealed class ReportWorkHandler(
 
         try
         {
-            unit = await ledger.SaveUnitAsync(
-                unit with
-                {
-                    State = UnitState.Processing,
-                    ContentHash = item.ContentHash,
-                    ClaimedUntil = now + options.Value.UnitClaim,
-                    Attempt = item.Attempt,
-                    NextAttemptAt = null,
-                    FailingSince = null,
-                    WaitingReason = null,
-                    UpdatedAt = now,
-                },
-                cancellationToken);
+            unit = await ledger.SaveUnitAsync(unit.Claim(item.ContentHash, item.Attempt, now + options.Value.UnitClaim, now), cancellationToken);
         }
         catch (LedgerConflictException)
         {
@@ -183,7 +171,7 @@ public sealed class ReportWorkHandler(
     {
         try
         {
-            await ledger.SaveUnitAsync(claimed with { State = UnitState.Pending, ClaimedUntil = null, UpdatedAt = clock.GetUtcNow() }, cancellationToken);
+            await ledger.SaveUnitAsync(claimed.Release(clock.GetUtcNow()), cancellationToken);
         }
         catch (LedgerConflictException)
         {
@@ -261,19 +249,15 @@ public sealed class ReportWorkHandler(
         await notifier.PublishAsync(NotificationOf(item, transaction, written, withdrawal), cancellationToken);
 
         await ledger.SaveUnitAsync(
-            unit.WithReferences(transaction.OwnedReferences, withdrawal?.References ?? []) with
+            (unit.WithReferences(transaction.OwnedReferences, withdrawal?.References ?? []) with
             {
-                State = UnitState.Completed,
                 ContentHash = item.ContentHash,
                 Accession = transaction.Accession,
                 ReportReference = transaction.ReportReference,
                 Skipped = [.. transaction.Skipped.Take(LedgerUnit.MaxSkippedListed)],
                 SkippedCount = transaction.Skipped.Count,
                 RecordCounts = transaction.RecordCounts,
-                Problem = null,
-                ClaimedUntil = null,
-                UpdatedAt = clock.GetUtcNow(),
-            },
+            }).Complete(clock.GetUtcNow()),
             cancellationToken);
         PipelineLog.UnitCompleted(logger, item.UnitIndex, item.FileId, transaction.ResourceCount, transaction.Bundles.Count);
         await finisher.TryFinishAsync(item.FileId, cancellationToken);
@@ -331,7 +315,7 @@ public sealed class ReportWorkHandler(
         await finisher.WriteUnitErrorAsync(item, problem, cancellationToken, detail);
         PipelineTelemetry.Rejected(item.LabId, detail is null ? PipelineTelemetry.RejectReasons.UnitContent : PipelineTelemetry.RejectReasons.FhirRejected);
         await ledger.SaveUnitAsync(
-            unit with { State = UnitState.Rejected, ContentHash = item.ContentHash, Problem = problem, ClaimedUntil = null, UpdatedAt = clock.GetUtcNow() },
+            (unit with { ContentHash = item.ContentHash }).Reject(problem, clock.GetUtcNow()),
             cancellationToken);
         PipelineLog.UnitRejected(logger, item.UnitIndex, item.FileId, problem.Position.ToString());
         await finisher.TryFinishAsync(item.FileId, cancellationToken);

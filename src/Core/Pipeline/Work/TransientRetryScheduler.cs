@@ -52,19 +52,9 @@ public sealed class TransientRetryScheduler(
         await queue.EnqueueAsync(next, delay, cancellationToken);
         try
         {
+            // One event a run of failures, not one an attempt: the record stays small through a day of retries.
             await ledger.SaveUnitAsync(
-                claimed with
-                {
-                    State = UnitState.Waiting,
-                    Attempt = next.Attempt,
-                    NextAttemptAt = now + delay,
-                    FailingSince = since,
-                    WaitingReason = reason,
-                    ClaimedUntil = null,
-                    UpdatedAt = now,
-                    // One event a run of failures, not one an attempt: the record stays small through a day of retries.
-                    History = item.FailingSince is null ? [.. claimed.History, new LedgerEvent(now, $"Waiting: {reason}")] : claimed.History,
-                },
+                claimed.Wait(reason, next.Attempt, now + delay, now, again: item.FailingSince is not null) with { FailingSince = since },
                 cancellationToken);
         }
         catch (LedgerConflictException)

@@ -1,0 +1,39 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace PrecisionMed.Bench.Worker;
+
+/// <summary>
+/// <c>worker-figures [ROUNDS] [OPS] [MESSAGE]</c>: the ratio of <see cref="ReportWorkBenchmarks"/> without BenchmarkDotNet's minutes per
+/// case. Builder and worker take turns, round after round, on each message; the fastest round of each is kept, as the closest
+/// to the uncontended cost on a shared machine, so both sides of the ratio see the same load.
+/// </summary>
+internal static class WorkerFigures
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20;
+        var ops = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 50;
+        Console.WriteLine("message\tbuilder_us\tworker_us\tratio");
+        foreach (var message in ReportWorkBenchmarks.Messages().Where(m => args.Length <= 3 || m.Contains(args[3], StringComparison.Ordinal)))
+        {
+            var bench = new ReportWorkBenchmarks { Message = message };
+            bench.Setup();
+            double builder = double.MaxValue, worker = double.MaxValue;
+            for (var round = 0; round < rounds; round++)
+            {
+                var clock = Stopwatch.StartNew();
+                for (var i = 0; i < ops; i++) bench.Builder();
+                builder = Math.Min(builder, clock.Elapsed.TotalMicroseconds / ops);
+                clock.Restart();
+                for (var i = 0; i < ops; i++) await bench.Worker();
+                worker = Math.Min(worker, clock.Elapsed.TotalMicroseconds / ops);
+            }
+
+            bench.Cleanup();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{message}\t{builder:F1}\t{worker:F1}\t{worker / builder:F2}"));
+        }
+
+        return 0;
+    }
+}
