@@ -32,8 +32,8 @@ public static partial class GenomicReportBuilder
 
     private static Guid Register(GenomicBuildContext context, string kind, string key, FindingKind findingKind)
     {
-        var id = context.NewId(kind, key);
-        context.RegisterFinding(key, findingKind, GenomicBuildContext.Reference("Observation", id));
+        var id = context.Ids.NewId(kind, key);
+        context.Findings.Register(key, findingKind, GenomicIds.Reference("Observation", id));
         return id;
     }
 
@@ -84,9 +84,9 @@ public static partial class GenomicReportBuilder
             components.Add((ComponentSlices.ReferenceSequenceAssembly, build, null));
         }
 
-        var writer = context.BeginObservation(
+        var writer = ObservationHead.Begin(context, 
             id, GenomicsCodes.VariantProfile, (Coding.Loinc, GenomicsCodes.GeneticVariantAssessment, "Genetic variant assessment"),
-            context.ObservationStatus(variant.Status), genomic: true);
+            ObservationHead.Status(variant.Status, context.Report.Status), genomic: true);
         var (answer, display) = variant.Assessment switch
         {
             VariantAssessment.Absent => ("LA9634-2", "Absent"),
@@ -104,7 +104,7 @@ public static partial class GenomicReportBuilder
         }
 
         if (variant.Notes is { Count: > 0 } notes) WriteNotes(writer, notes);
-        context.Results.Add(context.EndResource());
+        context.Results.Add(context.Bundle.EndResource());
 
         // The skip path, built only when something is skipped.
         string Path() => $"variant {variant.Key}";
@@ -134,12 +134,12 @@ public static partial class GenomicReportBuilder
         GenomicBuildContext context, Guid id, string profile, string loincCode, string display, string path,
         CodedValue value, IReadOnlyList<string> derivedFromKeys, IEnumerable<CodedValue?> genes)
     {
-        var writer = context.BeginObservation(id, profile, (Coding.Loinc, loincCode, display), context.ObservationStatus(null), genomic: true);
+        var writer = ObservationHead.Begin(context, id, profile, (Coding.Loinc, loincCode, display), ObservationHead.Status(null, context.Report.Status), genomic: true);
         writer.WritePropertyName("valueCodeableConcept");
         FhirJson.WriteConcept(writer, value);
-        WriteDerivedFrom(writer, context.DerivedFrom(derivedFromKeys, VariantOrHaplotype, path));
+        WriteDerivedFrom(writer, context.Findings.DerivedFrom(derivedFromKeys, VariantOrHaplotype, path, context.Skipped));
         WriteComponents(writer, Components(context, path, genes.Select(g => (ComponentSlices.GeneStudied, (ReportedValue?)g))));
-        context.Results.Add(context.EndResource());
+        context.Results.Add(context.Bundle.EndResource());
     }
 
     private static void AddPhaseRelationship(GenomicBuildContext context, PhaseRelationshipFinding phase)
@@ -159,29 +159,29 @@ public static partial class GenomicReportBuilder
             return;
         }
 
-        var writer = context.BeginObservation(
-            context.NewId("SequencePhaseRelationship", phase.Key),
+        var writer = ObservationHead.Begin(context, 
+            context.Ids.NewId("SequencePhaseRelationship", phase.Key),
             GenomicsCodes.SequencePhaseRelationshipProfile,
             (Coding.Loinc, GenomicsCodes.SequencePhaseRelationship, null),
-            context.ObservationStatus(null),
+            ObservationHead.Status(null, context.Report.Status),
             genomic: true);
         writer.WritePropertyName("valueCodeableConcept");
         FhirJson.WriteConcept(writer, GenomicsCodes.SequencePhaseRelationshipSystem, code, code);
-        WriteDerivedFrom(writer, context.DerivedFrom(phase.DerivedFromKeys, VariantOrHaplotype, path));
-        context.Results.Add(context.EndResource());
+        WriteDerivedFrom(writer, context.Findings.DerivedFrom(phase.DerivedFromKeys, VariantOrHaplotype, path, context.Skipped));
+        context.Results.Add(context.Bundle.EndResource());
     }
 
     private static void AddDiagnosticImplication(GenomicBuildContext context, DiagnosticImplicationFinding implication)
     {
         var path = $"diagnostic implication {implication.Key}";
-        var derivedFrom = context.DerivedFrom(implication.DerivedFromKeys, AnyFinding, path);
+        var derivedFrom = context.Findings.DerivedFrom(implication.DerivedFromKeys, AnyFinding, path, context.Skipped);
         if (derivedFrom.Count == 0)
         {
             context.Skip(path, "derivedFrom", "the implication is derived from no finding of this report (the IG requires one)");
             return;
         }
 
-        var id = context.NewId("DiagnosticImplication", implication.Key);
+        var id = context.Ids.NewId("DiagnosticImplication", implication.Key);
         var citation = Citation(context, path, implication.CitationUrl);
         var components = Components(
             context,
@@ -201,14 +201,14 @@ public static partial class GenomicReportBuilder
     private static string? AddTherapeuticImplication(GenomicBuildContext context, TherapeuticImplicationFinding implication)
     {
         var path = $"therapeutic implication {implication.Key}";
-        var derivedFrom = context.DerivedFrom(implication.DerivedFromKeys, AnyFinding, path);
+        var derivedFrom = context.Findings.DerivedFrom(implication.DerivedFromKeys, AnyFinding, path, context.Skipped);
         if (derivedFrom.Count == 0)
         {
             context.Skip(path, "derivedFrom", "the implication is derived from no finding of this report (the IG requires one)");
             return null;
         }
 
-        var id = context.NewId("TherapeuticImplication", implication.Key);
+        var id = context.Ids.NewId("TherapeuticImplication", implication.Key);
         var citation = Citation(context, path, implication.GuidelineUrl);
         var components = Components(
             context,
@@ -229,12 +229,12 @@ public static partial class GenomicReportBuilder
         GenomicBuildContext context, Guid id, string profile, (string System, string Code, string Display) code, string? citation, string? note,
         List<string> derivedFrom, List<(ComponentSlice, ReportedValue, string?)> components)
     {
-        var writer = context.BeginObservation(id, profile, code, context.ObservationStatus(null), genomic: true);
+        var writer = ObservationHead.Begin(context, id, profile, code, ObservationHead.Status(null, context.Report.Status), genomic: true);
         WriteCitation(writer, citation);
         WriteNote(writer, note);
         WriteDerivedFrom(writer, derivedFrom);
         WriteComponents(writer, components);
-        var reference = context.EndResource();
+        var reference = context.Bundle.EndResource();
         context.Results.Add(reference);
         return reference;
     }
@@ -243,7 +243,7 @@ public static partial class GenomicReportBuilder
     private static string? AddRecommendation(GenomicBuildContext context, TherapeuticImplicationFinding implication, string implicationReference)
     {
         if (!FhirJson.HasConcept(implication.Recommendation)) return null;
-        var writer = context.BeginResource("Task", context.NewId("MedicationRecommendation", implication.Key));
+        var writer = context.Bundle.BeginResource("Task", context.Ids.NewId("MedicationRecommendation", implication.Key));
         FhirJson.WriteMeta(writer, GenomicsCodes.MedicationRecommendationProfile);
         writer.WriteString("status", "requested");
         writer.WriteString("intent", "proposal");
@@ -251,7 +251,7 @@ public static partial class GenomicReportBuilder
         if (implication.Recommendation?.Text is { Length: > 0 } text) writer.WriteString("description", text);
         FhirJson.WriteReference(writer, "for", context.Patient.FullUrl);
         FhirJson.WriteReference(writer, "reasonReference", implicationReference);
-        return context.EndResource();
+        return context.Bundle.EndResource();
     }
 
     /// <summary>The source of an implication (a CPIC guideline, a ClinVar record), or null (skipped when it is not a URL).</summary>

@@ -8,11 +8,12 @@ public static partial class GenomicReportBuilder
     private const string PatientPath = "patient";
 
     /// <summary>The Patient, conditionally created by its first identifier: the EMR's own is never overwritten.</summary>
-    private static void WritePatientEntry(GenomicBuildContext context)
+    /// <summary>Writes the Patient entry; the Patient's details as written, for the patient-safety check.</summary>
+    private static ReportPatient WritePatientEntry(GenomicBuildContext context)
     {
         var details = context.Report.Patient;
         var identity = context.Patient;
-        var writer = context.BeginPatientEntry();
+        var writer = context.Bundle.BeginPatientEntry();
         writer.WriteStartObject();
         writer.WriteString("fullUrl", identity.FullUrl);
         writer.WriteStartObject("resource");
@@ -81,15 +82,17 @@ public static partial class GenomicReportBuilder
             writer.WriteEndArray();
         }
 
+        string? writtenGender = null;
         if (details.Gender is { } gender)
         {
-            if (AdministrativeGender(gender) is { } code) writer.WriteString("gender", code);
+            if (AdministrativeGender(gender) is { } code) writer.WriteString("gender", writtenGender = code);
             else context.Skip(PatientPath, "gender", "not a FHIR administrative gender or HL7 v2 sex code");
         }
 
+        string? writtenBirthDate = null;
         if (details.BirthDate is { } birthDate)
         {
-            if (FhirDate(birthDate) is { } date) writer.WriteString("birthDate", date);
+            if (FhirDate(birthDate) is { } date) writer.WriteString("birthDate", writtenBirthDate = date);
             else context.Skip(PatientPath, "birthDate", "not a FHIR date");
         }
 
@@ -100,7 +103,10 @@ public static partial class GenomicReportBuilder
         writer.WriteString("ifNoneExist", identity.SearchCondition);
         writer.WriteEndObject();
         writer.WriteEndObject();
-        context.EndPatientEntry();
+        context.Bundle.EndPatientEntry();
+        return new ReportPatient(
+            identity.FullUrl, identity.System, identity.Value, ReportPatient.Clean(family) is { } cleanFamily ? [cleanFamily] : [],
+            ReportPatient.Clean(writtenBirthDate), ReportPatient.Clean(writtenGender));
     }
 
     private static string? AdministrativeGender(string gender) => gender.Trim().ToUpperInvariant() switch
@@ -132,7 +138,7 @@ public static partial class GenomicReportBuilder
         if (context.Report.Order is not { } order) return null;
         if (string.IsNullOrWhiteSpace(order.PlacerNumber) && string.IsNullOrWhiteSpace(order.FillerNumber)) return null;
 
-        var writer = context.BeginResource("ServiceRequest", context.NewId("ServiceRequest", "order"));
+        var writer = context.Bundle.BeginResource("ServiceRequest", context.Ids.NewId("ServiceRequest", "order"));
         writer.WriteStartArray("identifier");
         WriteOrderIdentifier(writer, "PLAC", "Placer Identifier", order.PlacerSystem, order.PlacerNumber);
         WriteOrderIdentifier(writer, "FILL", "Filler Identifier", order.FillerSystem, order.FillerNumber);
@@ -146,7 +152,7 @@ public static partial class GenomicReportBuilder
         writer.WriteString("intent", "order");
         FhirJson.TryWriteConcept(writer, "code", order.Code ?? context.Report.TestCode);
         FhirJson.WriteReference(writer, "subject", context.Patient.FullUrl);
-        return context.EndResource();
+        return context.Bundle.EndResource();
     }
 
     private static void WriteOrderIdentifier(Utf8JsonWriter writer, string type, string display, string? system, string? value)
@@ -164,7 +170,7 @@ public static partial class GenomicReportBuilder
     {
         if (context.Report.Specimen is not { } specimen) return;
         var path = $"specimen {specimen.Key}";
-        var writer = context.BeginResource("Specimen", context.NewId("Specimen", specimen.Key));
+        var writer = context.Bundle.BeginResource("Specimen", context.Ids.NewId("Specimen", specimen.Key));
         if (!string.IsNullOrWhiteSpace(specimen.Identifier))
         {
             writer.WriteStartArray("identifier");
@@ -184,7 +190,7 @@ public static partial class GenomicReportBuilder
             writer.WriteEndObject();
         }
 
-        context.SpecimenReference = context.EndResource();
+        context.SpecimenReference = context.Bundle.EndResource();
     }
 
     /// <summary>A general laboratory result as a plain Observation (no genomic profile).</summary>
@@ -197,8 +203,8 @@ public static partial class GenomicReportBuilder
         }
 
         var effective = context.DateTime(result.Effective, Path(), "effective");
-        var writer = context.BeginObservation(
-            context.NewId("LabResult", result.Key), profile: null, result.Code!, context.ObservationStatus(result.Status), genomic: false, effective);
+        var writer = ObservationHead.Begin(context, 
+            context.Ids.NewId("LabResult", result.Key), profile: null, result.Code!, ObservationHead.Status(result.Status, context.Report.Status), genomic: false, effective);
 
         switch (result.Value)
         {
@@ -217,7 +223,7 @@ public static partial class GenomicReportBuilder
             case TextValue { Text: var text } when !string.IsNullOrWhiteSpace(text):
                 writer.WriteString("valueString", text);
                 break;
-            case DateTimeValue { FhirDateTime: var when } when GenomicBuildContext.ValidDateTime(when) is not null:
+            case DateTimeValue { FhirDateTime: var when } when FhirDateTimes.ValidDateTime(when) is not null:
                 writer.WriteString("valueDateTime", context.DateTime(when, Path(), "value"));
                 break;
             case null:
@@ -248,7 +254,7 @@ public static partial class GenomicReportBuilder
             writer.WriteEndArray();
         }
 
-        context.Results.Add(context.EndResource());
+        context.Results.Add(context.Bundle.EndResource());
 
         // The skip path, built only when something is skipped.
         string Path() => $"lab result {result.Key}";
@@ -300,7 +306,7 @@ public static partial class GenomicReportBuilder
 
     private static void AddDocumentReference(GenomicBuildContext context, ReportDocument document)
     {
-        var writer = context.BeginResource("DocumentReference", context.NewId("DocumentReference", document.Key));
+        var writer = context.Bundle.BeginResource("DocumentReference", context.Ids.NewId("DocumentReference", document.Key));
         if (document.GenomicDataFile) FhirJson.WriteMeta(writer, GenomicsCodes.GenomicDataFileProfile);
         writer.WriteString("status", "current");
 
@@ -320,6 +326,6 @@ public static partial class GenomicReportBuilder
         FhirJson.WriteReference(writer, context.ReportReference);
         writer.WriteEndArray();
         writer.WriteEndObject();
-        context.EndResource();
+        context.Bundle.EndResource();
     }
 }

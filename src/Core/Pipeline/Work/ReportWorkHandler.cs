@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PrecisionMed.Core.Fhir;
@@ -241,7 +239,7 @@ public sealed class ReportWorkHandler(
                 PipelineLog.ResultsWithdrawn(logger, item.UnitIndex, item.FileId, withdrawal.References.Count);
             }
 
-            foreach (var bundle in transaction.Bundles)
+            for (var bundle = 0; bundle < transaction.BundleCount; bundle++)
             {
                 // A 412 to the Patient's conditional create is settled there: written again, or held when ambiguous.
                 written = await patientSafety.WriteOrHoldAsync(item, unit, original, transaction, bundle, cancellationToken);
@@ -275,7 +273,7 @@ public sealed class ReportWorkHandler(
                 UpdatedAt = clock.GetUtcNow(),
             },
             cancellationToken);
-        PipelineLog.UnitCompleted(logger, item.UnitIndex, item.FileId, transaction.ResourceCount, transaction.Bundles.Count);
+        PipelineLog.UnitCompleted(logger, item.UnitIndex, item.FileId, transaction.ResourceCount, transaction.BundleCount);
         await finisher.TryFinishAsync(item.FileId, cancellationToken);
         // Only a replayed unit can have been held before: the others pay no review/ look-up.
         if (unit.ReplayCount > 0) await patientSafety.ResolveReplayedAsync(item, cancellationToken);
@@ -290,7 +288,7 @@ public sealed class ReportWorkHandler(
             PatientReferenceOf(written),
             item.LabId,
             transaction.Accession,
-            ReportStatusOf(transaction),
+            transaction.ReportStatus,
             transaction.KnowledgeVersion,
             item.FileId,
             item.UnitIndex,
@@ -313,10 +311,6 @@ public sealed class ReportWorkHandler(
 
         return null;
     }
-
-    // A lab's status that is not a string (found by the pipeline fuzz) is no status, not an exception after the write.
-    private static string? ReportStatusOf(ReportTransaction transaction) =>
-        transaction.ReportResource()?["status"] is JsonValue status && status.GetValueKind() == JsonValueKind.String ? status.GetValue<string>() : null;
 
     private async Task<ReportUnitSource> FindOriginalAsync(WorkItem item, CancellationToken cancellationToken)
     {
