@@ -184,15 +184,26 @@ public sealed class GenomicReportBuilderTests
         Assert.Equal(transaction.Bundles.Select(b => b.ToJsonString()), written);
     }
 
-    [Fact]
-    public void Build_BundlesEdited_WriteBundleWritesTheEdit()
+    [Theory]
+    [InlineData(ReportTransactionBuilder.MaxEntriesPerBundle)]
+    [InlineData(4)]
+    public void SetReportStatus_Amended_TheWrittenReportIsAmendedAndNothingElseChanges(int maxEntriesPerBundle)
     {
-        // ReportAmendments edits the report's status in the nodes: what is written must follow.
-        using var transaction = GenomicReportBuilder.Build(RichReport(), Provenance);
-        var report = transaction.ReportResource()!;
-        report["status"] = "amended";
+        // ReportAmendments rewrites the report's status in the builder's UTF-8: only that value changes.
+        using var transaction = GenomicReportBuilder.Build(RichReport(), Provenance, maxEntriesPerBundle);
+        var before = Enumerable.Range(0, transaction.BundleCount).Select(i => Utf8(transaction, i)).ToList();
+        Assert.Equal("final", transaction.ReportStatus);
 
-        Assert.Contains("\"status\":\"amended\"", Utf8(transaction, transaction.BundleCount - 1), StringComparison.Ordinal);
+        transaction.SetReportStatus("amended");
+
+        var after = Enumerable.Range(0, transaction.BundleCount).Select(i => Utf8(transaction, i)).ToList();
+        Assert.Equal("amended", transaction.ReportStatus);
+        Assert.Equal(before[..^1], after[..^1]);
+        var last = JsonNode.Parse(after[^1])!;
+        var report = last["entry"]!.AsArray().Single(e => (string?)e!["resource"]!["resourceType"] == "DiagnosticReport")!["resource"]!;
+        Assert.Equal("amended", (string?)report["status"]);
+        report["status"] = "final";
+        Assert.Equal(JsonNode.Parse(before[^1])!.ToJsonString(), last.ToJsonString());
     }
 
     [Fact]
