@@ -7,9 +7,9 @@ public interface IFhirWriter
 {
     /// <summary>
     /// Writes one transaction bundle, given as UTF-8 JSON (a <see cref="Fhir.ReportTransaction.Bundle"/>, sent as it is;
-    /// a bundle built as nodes goes through <see cref="FhirWriterExtensions.WriteTransactionAsync"/>). Throws <see cref="FhirTransientException"/> when retries are
-    /// exhausted (the caller's queue retries later) and <see cref="FhirRejectedException"/> when the
-    /// server refuses the content (never retried).
+    /// a bundle built as nodes goes through <see cref="FhirWriterExtensions.WriteTransactionAsync"/>). Throws
+    /// <see cref="FhirTransientException"/> when retries are exhausted (the caller's queue retries later) and
+    /// <see cref="FhirRejectedException"/> when the server refuses the content (never retried).
     /// </summary>
     Task<FhirWriteResult> WriteTransactionAsync(ReadOnlyMemory<byte> bundle, CancellationToken cancellationToken);
 
