@@ -162,6 +162,24 @@ public sealed class GenomicReportBuilderTests
     }
 
     [Fact]
+    public void Build_RichReport_ThePatientAndStatusThePipelineReadsAreThoseWritten()
+    {
+        using var transaction = GenomicReportBuilder.Build(RichReport(), Provenance);
+
+        var entry = Entries(transaction).Single(e => (string?)e["resource"]!["resourceType"] == "Patient");
+        var condition = (string)entry["request"]!["ifNoneExist"]!;
+        var patient = Assert.Single(transaction.Patients);
+        Assert.Equal((string?)entry["fullUrl"], patient.FullUrl);
+        Assert.Equal($"identifier={Uri.EscapeDataString(patient.System)}|{Uri.EscapeDataString(patient.Value)}", condition);
+        var written = ReportPatient.Of(entry["resource"]!.AsObject());
+        Assert.Equal(["Doe"], patient.FamilyNames);
+        Assert.Equal(written.FamilyNames, patient.FamilyNames);
+        Assert.Equal(("1980-04-02", "female"), (patient.BirthDate, patient.Gender));
+        Assert.Equal((written.BirthDate, written.Gender), (patient.BirthDate, patient.Gender));
+        Assert.Equal((string?)Resource(transaction, "DiagnosticReport")["status"], transaction.ReportStatus);
+    }
+
+    [Fact]
     public void Build_SameReportTwice_WritesIdenticalBundles()
     {
         var first = GenomicReportBuilder.Build(RichReport(), Provenance);
