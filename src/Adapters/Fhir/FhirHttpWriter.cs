@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
@@ -20,12 +19,10 @@ internal sealed class FhirHttpWriter(HttpClient http) : IFhirWriter
 {
     private static readonly MediaTypeHeaderValue FhirJson = new("application/fhir+json") { CharSet = "utf-8" };
 
-    public async Task<FhirWriteResult> WriteTransactionAsync(JsonObject bundle, CancellationToken cancellationToken)
+    public async Task<FhirWriteResult> WriteTransactionAsync(ReadOnlyMemory<byte> bundle, CancellationToken cancellationToken)
     {
-        // Straight to UTF-8 (a bundle of a large VCF report is megabytes: no string of it on the way).
-        var utf8 = new ArrayBufferWriter<byte>(16 * 1024);
-        using (var json = new Utf8JsonWriter(utf8)) bundle.WriteTo(json);
-        using var content = new ReadOnlyMemoryContent(utf8.WrittenMemory);
+        // The builder's UTF-8 as it is (a bundle of a large VCF report is megabytes: no copy or string of it on the way).
+        using var content = new ReadOnlyMemoryContent(bundle);
         content.Headers.ContentType = FhirJson;
         using var request = new HttpRequestMessage(HttpMethod.Post, string.Empty) { Content = content };
         var body = await SendAsync(request, notFoundIsNull: false, cancellationToken);

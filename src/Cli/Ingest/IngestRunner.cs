@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.DependencyInjection;
 using PrecisionMed.Adapters;
@@ -31,7 +32,6 @@ internal sealed class IngestRunner(IngestOptions options, TextWriter stdout, Tex
     public const int ExitRejected = ExitCodes.Rejected;
     public const int ExitUnreachable = ExitCodes.ServiceFailed;
 
-    private static readonly JsonSerializerOptions BundleJson = new() { WriteIndented = true };
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
@@ -158,13 +158,13 @@ internal sealed class IngestRunner(IngestOptions options, TextWriter stdout, Tex
                 }
 
                 using var built = transaction;
-                var targets = transaction.Bundles
-                    .Select((_, part) => Path.Combine(options.Output.FullName, BundleFileName(name, unit, plan.UnitCount, part, transaction.Bundles.Count)))
+                var targets = Enumerable.Range(0, transaction.BundleCount)
+                    .Select(part => Path.Combine(options.Output.FullName, BundleFileName(name, unit, plan.UnitCount, part, transaction.BundleCount)))
                     .ToList();
-                var bundleJson = transaction.Bundles.Select(b => b.ToJsonString(BundleJson)).ToList();
                 var unitWriter = writer;
                 if (validator is not null)
                 {
+                    var bundleJson = Enumerable.Range(0, transaction.BundleCount).Select(part => Encoding.UTF8.GetString(transaction.Bundle(part).Span)).ToList();
                     var errors = await ValidateBundlesAsync(targets, bundleJson, validator);
                     validationErrors += errors.Sum(e => e.Errors);
                     invalidBundles.AddRange(errors.Where(e => e.Errors > 0).Select(e => Path.GetFileName(e.File)));
@@ -190,11 +190,12 @@ internal sealed class IngestRunner(IngestOptions options, TextWriter stdout, Tex
                     withdrawn.AddRange(withdrawal.References);
                 }
 
-                for (var part = 0; part < transaction.Bundles.Count; part++)
+                for (var part = 0; part < transaction.BundleCount; part++)
                 {
-                    await File.WriteAllTextAsync(targets[part], bundleJson[part], cancellationToken);
+                    // The builder's compact UTF-8, as the FHIR service gets it.
+                    await File.WriteAllBytesAsync(targets[part], transaction.Bundle(part), cancellationToken);
                     bundleFiles.Add(targets[part]);
-                    if (unitWriter is not null) await unitWriter.WriteTransactionAsync(transaction.Bundles[part], cancellationToken);
+                    if (unitWriter is not null) await unitWriter.WriteTransactionAsync(transaction.Bundle(part), cancellationToken);
                 }
             }
 

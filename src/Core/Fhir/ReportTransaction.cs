@@ -6,45 +6,53 @@ using PrecisionMed.Core.Formats;
 namespace PrecisionMed.Core.Fhir;
 
 /// <summary>
-/// A report ready to write: one or more FHIR transaction bundles (at most
-/// <see cref="ReportTransactionBuilder.MaxEntriesPerBundle"/> entries each, the report in the last)
-/// and the references of every resource the pipeline owns in it.
+/// A report ready to write: one or more FHIR transaction bundles as UTF-8 JSON (at most
+/// <see cref="ReportTransactionBuilder.MaxEntriesPerBundle"/> entries each, the report in the last), the references of
+/// every resource the pipeline owns in them, and what the pipeline needs to know of them without reading them back:
+/// the Patients they conditionally create and the report's status.
 /// </summary>
-/// <param name="Accession">The report's accession (lab identifier, or the best stable key there is).</param>
-/// <param name="ReportReference"><c>DiagnosticReport/id</c>, or null for a bundle of results without a report.</param>
-/// <param name="OwnedReferences"><c>Type/id</c> of each resource written with PUT.</param>
-/// <param name="PatientCount">Patients found or conditionally created by identifier (never overwritten).</param>
-/// <param name="Bundles">The bundles as nodes.</param>
 /// <remarks>
-/// A builder that writes JSON straight away (<see cref="Genomics.GenomicReportBuilder"/>) hands over UTF-8 bundles:
-/// <see cref="Bundles"/> then parses them on first use, and from then on the nodes are the truth (a caller may edit
-/// them, as <c>ReportAmendments</c> does), so <see cref="WriteBundle"/> writes what the nodes say. Until then it copies
-/// the bytes. Dispose when done to give the UTF-8 buffer back to the pool (optional).
+/// The bytes are what the writers send and store (<see cref="Bundle"/>); the one edit the pipeline makes, an amended
+/// status, goes through <see cref="SetReportStatus"/>. Dispose when done to give the UTF-8 buffer back to the pool
+/// (optional); a copy (<c>with</c>) gets a buffer of its own.
 /// </remarks>
-public sealed record ReportTransaction(
-    string Accession,
-    string? ReportReference,
-    IReadOnlyList<string> OwnedReferences,
-    int PatientCount,
-    IReadOnlyList<JsonObject> Bundles) : IDisposable
+public sealed record ReportTransaction : IDisposable
 {
-    private IReadOnlyList<JsonObject>? _bundles = Bundles;
-    private readonly Utf8Bundles? _utf8;
+    private readonly Utf8Bundles _utf8;
+    private IReadOnlyList<JsonObject>? _parsed;
 
-    internal ReportTransaction(string accession, string? reportReference, IReadOnlyList<string> ownedReferences, int patientCount, Utf8Bundles bundles)
-        : this(accession, reportReference, ownedReferences, patientCount, Bundles: null!)
+    /// <summary>Where the report's status value starts in the buffer (past its opening quote); -1 when not known.</summary>
+    private readonly int _statusAt;
+
+    /// <param name="accession">The report's accession (lab identifier, or the best stable key there is).</param>
+    /// <param name="reportReference"><c>DiagnosticReport/id</c>, or null for a bundle of results without a report.</param>
+    /// <param name="ownedReferences"><c>Type/id</c> of each resource written with PUT.</param>
+    /// <param name="patients">Patients found or conditionally created by identifier (never overwritten), in every bundle.</param>
+    /// <param name="bundles">The bundles.</param>
+    /// <param name="reportStatus">The report's status as written; null when there is no report or its status is no string.</param>
+    /// <param name="reportStatusAt">Where <paramref name="reportStatus"/>'s value starts in the bundles' buffer, or -1.</param>
+    internal ReportTransaction(
+        string accession, string? reportReference, IReadOnlyList<string> ownedReferences, IReadOnlyList<ReportPatient> patients,
+        Utf8Bundles bundles, string? reportStatus, int reportStatusAt)
     {
+        Accession = accession;
+        ReportReference = reportReference;
+        OwnedReferences = ownedReferences;
+        Patients = patients;
+        ReportStatus = reportStatus;
         _utf8 = bundles;
+        _statusAt = reportStatus is null ? -1 : reportStatusAt;
     }
 
-    /// <summary>A copy (<c>with</c>) gets nodes of its own: the UTF-8 buffer has one owner.</summary>
     private ReportTransaction(ReportTransaction original)
     {
         Accession = original.Accession;
         ReportReference = original.ReportReference;
         OwnedReferences = original.OwnedReferences;
-        PatientCount = original.PatientCount;
-        _bundles = [.. original.Bundles.Select(b => b.DeepClone().AsObject())];
+        Patients = original.Patients;
+        ReportStatus = original.ReportStatus;
+        _utf8 = original._utf8.Clone();
+        _statusAt = original._statusAt;
         Skipped = original.Skipped;
         KnowledgeVersion = original.KnowledgeVersion;
         StatusStatedByLab = original.StatusStatedByLab;
@@ -52,47 +60,57 @@ public sealed record ReportTransaction(
         Hgvs = original.Hgvs;
     }
 
-    public IReadOnlyList<JsonObject> Bundles
-    {
-        get => _bundles ??= (_utf8 ?? throw new InvalidOperationException("The transaction has no bundles.")).Parse();
-        init => _bundles = value;
-    }
+    /// <summary>The report's accession (lab identifier, or the best stable key there is).</summary>
+    public string Accession { get; init; }
 
-    /// <summary>How many bundles the report takes, without parsing them.</summary>
-    public int BundleCount => _bundles?.Count ?? _utf8?.Count ?? 0;
+    /// <summary><c>DiagnosticReport/id</c>, or null for a bundle of results without a report.</summary>
+    public string? ReportReference { get; init; }
+
+    /// <summary><c>Type/id</c> of each resource written with PUT.</summary>
+    public IReadOnlyList<string> OwnedReferences { get; init; }
+
+    /// <summary>The Patients every bundle conditionally creates (found by identifier, never overwritten).</summary>
+    public IReadOnlyList<ReportPatient> Patients { get; init; }
+
+    public int PatientCount => Patients.Count;
+
+    /// <summary>The report's status as written (e.g. <c>final</c>); null when there is no report or its status is no string.</summary>
+    public string? ReportStatus { get; private set; }
+
+    /// <summary>How many bundles the report takes.</summary>
+    public int BundleCount => _utf8.Count;
 
     public int ResourceCount => OwnedReferences.Count + PatientCount;
 
-    /// <summary>Writes bundle <paramref name="index"/> as UTF-8 JSON (the nodes' JSON once <see cref="Bundles"/> was read).</summary>
+    /// <summary>Bundle <paramref name="index"/> as compact UTF-8 JSON, valid until the transaction is disposed.</summary>
+    public ReadOnlyMemory<byte> Bundle(int index) => _utf8.Memory(index);
+
+    /// <summary>Writes bundle <paramref name="index"/> as UTF-8 JSON.</summary>
     public void WriteBundle(int index, IBufferWriter<byte> output)
     {
         ArgumentNullException.ThrowIfNull(output);
-        if (_bundles is null && _utf8 is not null)
-        {
-            output.Write(_utf8[index]);
-            return;
-        }
-
-        using var writer = new Utf8JsonWriter(output);
-        Bundles[index].WriteTo(writer);
+        output.Write(_utf8[index]);
     }
 
-    public void Dispose() => _utf8?.Dispose();
+    /// <summary>
+    /// The bundles parsed into nodes, for tests and tools that inspect them: the pipeline writes the UTF-8, and editing
+    /// these changes nothing that is written.
+    /// </summary>
+    public IReadOnlyList<JsonObject> Bundles => _parsed ??= _utf8.Parse();
 
-    /// <summary>The report's resource in the last bundle, where the builders put it; null when there is none.</summary>
-    public JsonObject? ReportResource()
+    /// <summary>Rewrites the report's status in the last bundle (an amendment of a report whose format states none).</summary>
+    /// <exception cref="InvalidOperationException">The builder recorded no status to rewrite.</exception>
+    public void SetReportStatus(string status)
     {
-        if (ReportReference is null || Bundles.Count == 0 || Bundles[^1]["entry"] is not JsonArray entries) return null;
-        foreach (var entry in entries)
-        {
-            // A lab's value that is not a string (found by the pipeline fuzz) matches nothing rather than throwing.
-            if (entry?["request"]?["url"] is JsonValue url && url.GetValueKind() == System.Text.Json.JsonValueKind.String
-                && url.GetValue<string>() == ReportReference)
-                return entry["resource"] as JsonObject;
-        }
-
-        return null;
+        ArgumentException.ThrowIfNullOrEmpty(status);
+        if (ReportStatus is null || _statusAt < 0) throw new InvalidOperationException("The transaction's report has no status the builder recorded.");
+        var old = JsonEncodedText.Encode(ReportStatus).EncodedUtf8Bytes.Length;
+        _utf8.Replace(_statusAt, old, JsonEncodedText.Encode(status).EncodedUtf8Bytes);
+        ReportStatus = status;
+        _parsed = null;
     }
+
+    public void Dispose() => _utf8.Dispose();
 
     /// <summary>
     /// What the lab sent that is not in the bundles, each with where and why (for the unit's ledger record):

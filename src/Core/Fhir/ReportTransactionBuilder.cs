@@ -34,6 +34,15 @@ public static class ReportTransactionBuilder
         FhirReportUnit unit,
         ReportProvenance provenance,
         int maxEntriesPerBundle = MaxEntriesPerBundle,
+        IReadOnlyList<FhirReportUnit>? allUnits = null) =>
+        BuildDraft(bundle, unit, provenance, maxEntriesPerBundle, allUnits).ToTransaction();
+
+    /// <summary><see cref="Build"/> as nodes, for enrichment to add to before they are written.</summary>
+    public static TransactionDraft BuildDraft(
+        LabBundle bundle,
+        FhirReportUnit unit,
+        ReportProvenance provenance,
+        int maxEntriesPerBundle = MaxEntriesPerBundle,
         IReadOnlyList<FhirReportUnit>? allUnits = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxEntriesPerBundle, 3);
@@ -95,7 +104,7 @@ public static class ReportTransactionBuilder
         ownedReferences.Add($"Provenance/{provenanceId}");
 
         var bundles = Chunk(patients.Values.ToList(), putEntries, maxEntriesPerBundle);
-        return new ReportTransaction(accession, reportReference, ownedReferences, patients.Count, bundles);
+        return new TransactionDraft(accession, reportReference, ownedReferences, bundles);
     }
 
     /// <summary>The unit's report, or else its first resource with a subject: what says the unit is about a person.</summary>

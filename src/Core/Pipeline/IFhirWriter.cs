@@ -6,11 +6,12 @@ namespace PrecisionMed.Core.Pipeline;
 public interface IFhirWriter
 {
     /// <summary>
-    /// Writes one transaction bundle. Throws <see cref="FhirTransientException"/> when retries are
-    /// exhausted (the caller's queue retries later) and <see cref="FhirRejectedException"/> when the
-    /// server refuses the content (never retried).
+    /// Writes one transaction bundle, given as UTF-8 JSON (a <see cref="Fhir.ReportTransaction.Bundle"/>, sent as it is;
+    /// a bundle built as nodes goes through <see cref="FhirWriterExtensions.WriteTransactionAsync"/>). Throws
+    /// <see cref="FhirTransientException"/> when retries are exhausted (the caller's queue retries later) and
+    /// <see cref="FhirRejectedException"/> when the server refuses the content (never retried).
     /// </summary>
-    Task<FhirWriteResult> WriteTransactionAsync(JsonObject bundle, CancellationToken cancellationToken);
+    Task<FhirWriteResult> WriteTransactionAsync(ReadOnlyMemory<byte> bundle, CancellationToken cancellationToken);
 
     /// <summary>
     /// The current version of a resource (<c>Type/id</c>), or null when there is none (404 or 410) or the

@@ -34,6 +34,24 @@ public sealed class FhirHttpWriterTests(LocalStackFixture stack)
     }
 
     [Fact]
+    public async Task WriteTransaction_Utf8Bundle_PostedAsItIsOnEveryAttempt()
+    {
+        var handler = new StubHandler(
+            () => StubHandler.Status(HttpStatusCode.ServiceUnavailable),
+            () => StubHandler.Status(HttpStatusCode.OK, """{"resourceType":"Bundle","type":"transaction-response"}"""));
+        var bundle = """{"resourceType":"Bundle","type":"transaction","entry":[ ]}"""u8.ToArray();
+
+        await Writer(handler).WriteTransactionAsync(bundle, TestContext.Current.CancellationToken);
+
+        Assert.Equal(2, handler.Bodies.Count);
+        Assert.All(handler.Bodies, sent =>
+        {
+            Assert.Equal(bundle, sent.Body);
+            Assert.Equal("application/fhir+json; charset=utf-8", sent.ContentType);
+        });
+    }
+
+    [Fact]
     public async Task WriteTransaction_TooManyRequestsWithRetryAfter_WaitsAsTold()
     {
         var handler = new StubHandler(

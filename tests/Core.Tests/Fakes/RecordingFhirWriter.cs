@@ -35,7 +35,10 @@ internal sealed class RecordingFhirWriter : IFhirWriter
     /// </summary>
     public Func<JsonObject, Exception?>? BeforeWrite { get; set; }
 
-    public Task<FhirWriteResult> WriteTransactionAsync(JsonObject bundle, CancellationToken cancellationToken)
+    public Task<FhirWriteResult> WriteTransactionAsync(ReadOnlyMemory<byte> bundle, CancellationToken cancellationToken) =>
+        WriteTransactionAsync(JsonNode.Parse(bundle.Span)!.AsObject(), cancellationToken);
+
+    private Task<FhirWriteResult> WriteTransactionAsync(JsonObject bundle, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         if (FailWith is { } failure) throw failure;

@@ -17,6 +17,23 @@ public sealed class ReportTransactionBuilderTests
 
     [Theory]
     [MemberData(nameof(TestFiles.IgExamples), MemberType = typeof(TestFiles))]
+    public async Task Build_IgExample_ThePatientsAndStatusThePipelineReadsAreThoseTheBundlesCarry(string name)
+    {
+        var (bundle, unit) = await LoadAsync(name);
+
+        using var transaction = ReportTransactionBuilder.Build(bundle, unit, Provenance());
+
+        var patients = Entries(transaction.Bundles[0]).Where(e => e["request"]!["ifNoneExist"] is not null).ToList();
+        Assert.Equal(patients.Count, transaction.PatientCount);
+        Assert.Equal(
+            patients.Select(e => ((string?)e["fullUrl"], (string?)e["request"]!["ifNoneExist"])),
+            transaction.Patients.Select(p => ((string?)p.FullUrl, (string?)$"identifier={Uri.EscapeDataString(p.System)}|{Uri.EscapeDataString(p.Value)}")));
+        var report = Entries(transaction.Bundles[^1]).FirstOrDefault(e => (string?)e["request"]!["url"] == transaction.ReportReference);
+        Assert.Equal((string?)report?["resource"]!["status"], transaction.ReportStatus);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestFiles.IgExamples), MemberType = typeof(TestFiles))]
     public async Task Build_IgExample_PutsOwnedResourcesAndConditionallyCreatesPatients(string name)
     {
         var (bundle, unit) = await LoadAsync(name);

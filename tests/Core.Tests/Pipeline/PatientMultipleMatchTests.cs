@@ -129,15 +129,17 @@ public sealed class PatientMultipleMatchTests
     [Fact]
     public async Task HandleAsync_412ToABundleWithoutPatient_Rejected()
     {
+        // A lab's FHIR bundle of results about nobody: its transaction creates no Patient.
         using var harness = new PipelineHarness();
-        harness.Writer.BeforeWrite = bundle =>
-        {
-            foreach (var entry in bundle["entry"]!.AsArray().Where(e => (string?)e!["resource"]!["resourceType"] == "Patient").ToList())
-                bundle["entry"]!.AsArray().Remove(entry);
-            return PreconditionFailed();
-        };
+        harness.Writer.BeforeWrite = _ => PreconditionFailed();
+        var bundle = """
+            {"resourceType":"Bundle","type":"collection","entry":[
+              {"resource":{"resourceType":"Observation","id":"o1","status":"final","code":{"text":"x"}}}
+            ]}
+            """u8.ToArray();
 
-        Assert.Equal(WorkOutcome.Rejected, await IngestAsync(harness));
+        Assert.Equal(WorkOutcome.Rejected, await IngestAsync(harness, bundle, "2026/results.json"));
+        Assert.Contains("HTTP 412", (await harness.UnitAsync(bundle)).Problem!.Reason, StringComparison.Ordinal);
     }
 
     private static async Task AssertHeldForMultipleMatchesAsync(PipelineHarness harness, int patients)
@@ -167,9 +169,9 @@ public sealed class PatientMultipleMatchTests
     private static FhirRejectedException PreconditionFailed() =>
         new(412, "error required", "error required: Conditional operation on Patient was not attempted because search criteria was not selective enough.");
 
-    private static async Task<WorkOutcome> IngestAsync(PipelineHarness harness)
+    private static async Task<WorkOutcome> IngestAsync(PipelineHarness harness, byte[]? content = null, string name = Name)
     {
-        await harness.DropAsync(Original, Name);
+        await harness.DropAsync(content ?? Original, name);
         var outcome = WorkOutcome.Dropped;
         foreach (var message in harness.Queue.Messages.ToList())
             outcome = await harness.Work.HandleAsync(message, TestContext.Current.CancellationToken);

@@ -39,6 +39,14 @@ internal static partial class FhirDateTimes
         return value[..value.IndexOf('T', StringComparison.Ordinal)];
     }
 
+    /// <summary>The value as a FHIR dateTime (a zone-less date-time cut to its day), or null; see <see cref="ToDateTime"/>.</summary>
+    public static string? ValidDateTime(string? value) => ToDateTime(value, out _);
+
+    public static string? ValidInstant(string? value) => value is not null && IsInstant(value) ? value : null;
+
+    /// <summary>Why a zone-less date-time lost its time of day: no zone is invented.</summary>
+    public const string ZonelessDateTime = "the time has no zone: a FHIR dateTime with a time of day needs one, so only the day was written";
+
     [GeneratedRegex("^" + Year + "-" + Month + "-" + Day + "T" + Time + "$", RegexOptions.CultureInvariant)]
     private static partial Regex ZonelessPattern();
 

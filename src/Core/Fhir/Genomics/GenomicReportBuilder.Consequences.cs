@@ -8,18 +8,18 @@ public static partial class GenomicReportBuilder
     private static void AddMolecularConsequence(GenomicBuildContext context, MolecularConsequenceFinding consequence)
     {
         var path = $"molecular consequence {consequence.Key}";
-        var derivedFrom = context.DerivedFrom([consequence.VariantKey], FindingKind.Variant, path);
+        var derivedFrom = context.Findings.DerivedFrom([consequence.VariantKey], FindingKind.Variant, path, context.Skipped);
         if (derivedFrom.Count == 0)
         {
             context.Skip(path, "derivedFrom", "the consequence's variant is not in this report (the IG requires one)");
             return;
         }
 
-        var writer = context.BeginObservation(
-            context.NewId("MolecularConsequence", consequence.Key),
+        var writer = ObservationHead.Begin(context, 
+            context.Ids.NewId("MolecularConsequence", consequence.Key),
             GenomicsCodes.MolecularConsequenceProfile,
             (GenomicsCodes.TbdCodes, GenomicsCodes.MolecularConsequence, "Molecular Consequence"),
-            context.ObservationStatus(null),
+            ObservationHead.Status(null, context.Report.Status),
             genomic: true);
         WriteDerivedFrom(writer, derivedFrom);
         WriteComponents(writer, Components(
@@ -32,6 +32,6 @@ public static partial class GenomicReportBuilder
                 .. consequence.FeatureConsequences.Select(c => (ComponentSlices.FeatureConsequence, (ReportedValue?)c)),
             ]));
         if (consequence.Notes is { Count: > 0 } notes) WriteNotes(writer, notes);
-        context.Results.Add(context.EndResource());
+        context.Results.Add(context.Bundle.EndResource());
     }
 }

@@ -32,8 +32,8 @@ public static partial class GenomicReportBuilder
 
     private static Guid Register(GenomicBuildContext context, string kind, string key, FindingKind findingKind)
     {
-        var id = context.NewId(kind, key);
-        context.RegisterFinding(key, findingKind, GenomicBuildContext.Reference("Observation", id));
+        var id = context.Ids.NewId(kind, key);
+        context.Findings.Register(key, findingKind, GenomicIds.Reference("Observation", id));
         return id;
     }
 
@@ -84,9 +84,9 @@ public static partial class GenomicReportBuilder
             components.Add((ComponentSlices.ReferenceSequenceAssembly, build, null));
         }
 
-        var writer = context.BeginObservation(
+        var writer = ObservationHead.Begin(context, 
             id, GenomicsCodes.VariantProfile, (Coding.Loinc, GenomicsCodes.GeneticVariantAssessment, "Genetic variant assessment"),
-            context.ObservationStatus(variant.Status), genomic: true);
+            ObservationHead.Status(variant.Status, context.Report.Status), genomic: true);
         var (answer, display) = variant.Assessment switch
         {
             VariantAssessment.Absent => ("LA9634-2", "Absent"),
@@ -104,7 +104,7 @@ public static partial class GenomicReportBuilder
         }
 
         if (variant.Notes is { Count: > 0 } notes) WriteNotes(writer, notes);
-        context.Results.Add(context.EndResource());
+        context.Results.Add(context.Bundle.EndResource());
 
         // The skip path, built only when something is skipped.
         string Path() => $"variant {variant.Key}";
@@ -134,12 +134,12 @@ public static partial class GenomicReportBuilder
         GenomicBuildContext context, Guid id, string profile, string loincCode, string display, string path,
         CodedValue value, IReadOnlyList<string> derivedFromKeys, IEnumerable<CodedValue?> genes)
     {
-        var writer = context.BeginObservation(id, profile, (Coding.Loinc, loincCode, display), context.ObservationStatus(null), genomic: true);
+        var writer = ObservationHead.Begin(context, id, profile, (Coding.Loinc, loincCode, display), ObservationHead.Status(null, context.Report.Status), genomic: true);
         writer.WritePropertyName("valueCodeableConcept");
         FhirJson.WriteConcept(writer, value);
-        WriteDerivedFrom(writer, context.DerivedFrom(derivedFromKeys, VariantOrHaplotype, path));
+        WriteDerivedFrom(writer, context.Findings.DerivedFrom(derivedFromKeys, VariantOrHaplotype, path, context.Skipped));
         WriteComponents(writer, Components(context, path, genes.Select(g => (ComponentSlices.GeneStudied, (ReportedValue?)g))));
-        context.Results.Add(context.EndResource());
+        context.Results.Add(context.Bundle.EndResource());
     }
 
     private static void AddPhaseRelationship(GenomicBuildContext context, PhaseRelationshipFinding phase)
@@ -159,127 +159,16 @@ public static partial class GenomicReportBuilder
             return;
         }
 
-        var writer = context.BeginObservation(
-            context.NewId("SequencePhaseRelationship", phase.Key),
+        var writer = ObservationHead.Begin(context, 
+            context.Ids.NewId("SequencePhaseRelationship", phase.Key),
             GenomicsCodes.SequencePhaseRelationshipProfile,
             (Coding.Loinc, GenomicsCodes.SequencePhaseRelationship, null),
-            context.ObservationStatus(null),
+            ObservationHead.Status(null, context.Report.Status),
             genomic: true);
         writer.WritePropertyName("valueCodeableConcept");
         FhirJson.WriteConcept(writer, GenomicsCodes.SequencePhaseRelationshipSystem, code, code);
-        WriteDerivedFrom(writer, context.DerivedFrom(phase.DerivedFromKeys, VariantOrHaplotype, path));
-        context.Results.Add(context.EndResource());
-    }
-
-    private static void AddDiagnosticImplication(GenomicBuildContext context, DiagnosticImplicationFinding implication)
-    {
-        var path = $"diagnostic implication {implication.Key}";
-        var derivedFrom = context.DerivedFrom(implication.DerivedFromKeys, AnyFinding, path);
-        if (derivedFrom.Count == 0)
-        {
-            context.Skip(path, "derivedFrom", "the implication is derived from no finding of this report (the IG requires one)");
-            return;
-        }
-
-        var id = context.NewId("DiagnosticImplication", implication.Key);
-        var citation = Citation(context, path, implication.CitationUrl);
-        var components = Components(
-            context,
-            path,
-            [
-                (ComponentSlices.ClinicalSignificance, implication.ClinicalSignificance),
-                (ComponentSlices.EvidenceLevel, implication.EvidenceLevel),
-                .. implication.PredictedPhenotypes.Select(p => (ComponentSlices.PredictedPhenotype, (ReportedValue?)p)),
-                (ComponentSlices.ModeOfInheritance, implication.ModeOfInheritance),
-                (ComponentSlices.ConclusionString, Text(implication.Conclusion)),
-            ]);
-        WriteImplication(
-            context, id, GenomicsCodes.DiagnosticImplicationProfile,
-            (GenomicsCodes.TbdCodes, GenomicsCodes.DiagnosticImplication, "Diagnostic Implication"), citation, implication.Note, derivedFrom, components);
-    }
-
-    private static string? AddTherapeuticImplication(GenomicBuildContext context, TherapeuticImplicationFinding implication)
-    {
-        var path = $"therapeutic implication {implication.Key}";
-        var derivedFrom = context.DerivedFrom(implication.DerivedFromKeys, AnyFinding, path);
-        if (derivedFrom.Count == 0)
-        {
-            context.Skip(path, "derivedFrom", "the implication is derived from no finding of this report (the IG requires one)");
-            return null;
-        }
-
-        var id = context.NewId("TherapeuticImplication", implication.Key);
-        var citation = Citation(context, path, implication.GuidelineUrl);
-        var components = Components(
-            context,
-            path,
-            [
-                (ComponentSlices.EvidenceLevel, implication.EvidenceLevel),
-                (ComponentSlices.MedicationAssessed, implication.Medication),
-                .. implication.Implications.Select(i => (ComponentSlices.TherapeuticImplication, (ReportedValue?)i)),
-                (ComponentSlices.ConclusionString, Text(implication.Conclusion)),
-            ]);
-        return WriteImplication(
-            context, id, GenomicsCodes.TherapeuticImplicationProfile,
-            (GenomicsCodes.TbdCodes, GenomicsCodes.TherapeuticImplication, "Therapeutic Implication"), citation, implication.Note, derivedFrom, components);
-    }
-
-    /// <summary>A Diagnostic or Therapeutic implication Observation: what the two share, in the profiles' order.</summary>
-    private static string WriteImplication(
-        GenomicBuildContext context, Guid id, string profile, (string System, string Code, string Display) code, string? citation, string? note,
-        List<string> derivedFrom, List<(ComponentSlice, ReportedValue, string?)> components)
-    {
-        var writer = context.BeginObservation(id, profile, code, context.ObservationStatus(null), genomic: true);
-        WriteCitation(writer, citation);
-        WriteNote(writer, note);
-        WriteDerivedFrom(writer, derivedFrom);
-        WriteComponents(writer, components);
-        var reference = context.EndResource();
-        context.Results.Add(reference);
-        return reference;
-    }
-
-    /// <summary>The recommendation as a MedicationRecommendation Task, proposed to the patient's clinicians.</summary>
-    private static string? AddRecommendation(GenomicBuildContext context, TherapeuticImplicationFinding implication, string implicationReference)
-    {
-        if (!FhirJson.HasConcept(implication.Recommendation)) return null;
-        var writer = context.BeginResource("Task", context.NewId("MedicationRecommendation", implication.Key));
-        FhirJson.WriteMeta(writer, GenomicsCodes.MedicationRecommendationProfile);
-        writer.WriteString("status", "requested");
-        writer.WriteString("intent", "proposal");
-        FhirJson.TryWriteConcept(writer, "code", implication.Recommendation);
-        if (implication.Recommendation?.Text is { Length: > 0 } text) writer.WriteString("description", text);
-        FhirJson.WriteReference(writer, "for", context.Patient.FullUrl);
-        FhirJson.WriteReference(writer, "reasonReference", implicationReference);
-        return context.EndResource();
-    }
-
-    /// <summary>The source of an implication (a CPIC guideline, a ClinVar record), or null (skipped when it is not a URL).</summary>
-    private static string? Citation(GenomicBuildContext context, string path, string? url)
-    {
-        if (Uri.TryCreate(url, UriKind.Absolute, out var citation)) return citation.OriginalString;
-        if (!string.IsNullOrWhiteSpace(url)) context.Skip(path, "guideline", "the guideline is not an absolute URL");
-        return null;
-    }
-
-    /// <summary>The citation as the IG's workflow-relatedArtifact extension.</summary>
-    private static void WriteCitation(Utf8JsonWriter writer, string? citation)
-    {
-        if (citation is null) return;
-        writer.WriteStartArray("extension");
-        writer.WriteStartObject();
-        writer.WriteString("url", GenomicsCodes.RelatedArtifactExtension);
-        writer.WriteStartObject("valueRelatedArtifact");
-        writer.WriteString("type", "citation");
-        writer.WriteString("url", citation);
-        writer.WriteEndObject();
-        writer.WriteEndObject();
-        writer.WriteEndArray();
-    }
-
-    private static void WriteNote(Utf8JsonWriter writer, string? note)
-    {
-        if (!string.IsNullOrWhiteSpace(note)) WriteNotes(writer, [note]);
+        WriteDerivedFrom(writer, context.Findings.DerivedFrom(phase.DerivedFromKeys, VariantOrHaplotype, path, context.Skipped));
+        context.Results.Add(context.Bundle.EndResource());
     }
 
     private static void WriteDerivedFrom(Utf8JsonWriter writer, List<string> derivedFrom)

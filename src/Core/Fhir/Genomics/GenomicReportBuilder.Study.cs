@@ -22,10 +22,10 @@ public static partial class GenomicReportBuilder
             context.Skip(ReportPath, "genes studied", $"{report.GenesStudied.Count - genes} genes studied have neither a coding nor text");
         if (build is null && genes == 0 && regions.Count == 0) return null;
 
-        var performed = GenomicBuildContext.ValidDateTime(report.Effective);
+        var performed = FhirDateTimes.ValidDateTime(report.Effective);
 
         // The analysis's status is fixed to completed by the profile, whatever the report's status.
-        var writer = BeginProcedure(context, context.NewId("GenomicStudyAnalysis", "analysis"), GenomicsCodes.GenomicStudyAnalysisProfile);
+        var writer = BeginProcedure(context, context.Ids.NewId("GenomicStudyAnalysis", "analysis"), GenomicsCodes.GenomicStudyAnalysisProfile);
         writer.WriteStartArray("extension");
         if (build is not null)
         {
@@ -67,9 +67,9 @@ public static partial class GenomicReportBuilder
 
         writer.WriteEndArray();
         EndProcedure(context, "completed", null, performed);
-        var analysis = context.EndResource();
+        var analysis = context.Bundle.EndResource();
 
-        writer = BeginProcedure(context, context.NewId("GenomicStudy", "study"), GenomicsCodes.GenomicStudyProfile);
+        writer = BeginProcedure(context, context.Ids.NewId("GenomicStudy", "study"), GenomicsCodes.GenomicStudyProfile);
         writer.WriteStartArray("extension");
         WriteReferenceExtension(writer, GenomicsCodes.GenomicStudyAnalysisExtension, analysis);
         writer.WriteEndArray();
@@ -81,7 +81,7 @@ public static partial class GenomicReportBuilder
         }
 
         EndProcedure(context, StudyStatus(report.Status), report.Order?.Code ?? report.TestCode, performed);
-        return context.EndResource();
+        return context.Bundle.EndResource();
     }
 
     /// <summary>
@@ -135,7 +135,7 @@ public static partial class GenomicReportBuilder
     /// <summary>A GenomicStudy or GenomicStudyAnalysis Procedure up to its extensions (and basedOn), which the caller writes.</summary>
     private static Utf8JsonWriter BeginProcedure(GenomicBuildContext context, Guid id, string profile)
     {
-        var writer = context.BeginResource("Procedure", id);
+        var writer = context.Bundle.BeginResource("Procedure", id);
         FhirJson.WriteMeta(writer, profile);
         return writer;
     }
@@ -143,7 +143,7 @@ public static partial class GenomicReportBuilder
     /// <summary>The rest of the Procedure: both carry the laboratory category and the patient.</summary>
     private static void EndProcedure(GenomicBuildContext context, string status, CodedValue? code, string? performed)
     {
-        var writer = context.Writer;
+        var writer = context.Bundle.Writer;
         writer.WriteString("status", status);
         writer.WritePropertyName("category");
         FhirJson.WriteConcept(writer, GenomicsCodes.ObservationCategorySystem, "laboratory", "Laboratory");

@@ -27,7 +27,7 @@ public static partial class GenomicReportBuilder
         // Every format's HGVS components get their reference sequence here, or become text: none is written bare.
         report = HgvsCompletion.Complete(report);
         var context = new GenomicBuildContext(report, provenance);
-        WritePatientEntry(context);
+        var patient = WritePatientEntry(context);
         var serviceRequest = AddServiceRequest(context);
         AddSpecimen(context);
         var study = AddGenomicStudy(context, serviceRequest);
@@ -75,13 +75,14 @@ public static partial class GenomicReportBuilder
         NoteUnwritten(context);
 
         var provenanceId = DeterministicIds.ForReportResourceGuid(provenance.LabId, report.Accession, "Provenance", "unit");
-        var writer = context.BeginResource("Provenance", provenanceId);
-        ProvenanceResource.WriteBody(writer, context.OwnedReferences, provenance, report.KnowledgeVersion, context.Patient.FullUrl, original);
-        context.EndResource();
+        var writer = context.Bundle.BeginResource("Provenance", provenanceId);
+        ProvenanceResource.WriteBody(writer, context.Bundle.OwnedReferences, provenance, report.KnowledgeVersion, context.Patient.FullUrl, original);
+        context.Bundle.EndResource();
 
-        var bundles = context.Finish(maxEntriesPerBundle);
+        var (bundles, statusAt) = context.Bundle.Finish(maxEntriesPerBundle);
         IReadOnlyList<Formats.LabFileProblem> skipped = context.Skipped.Count == 0 ? report.Skipped : [.. report.Skipped, .. context.Skipped];
-        return new ReportTransaction(report.Accession, context.ReportReference, context.OwnedReferences, 1, bundles)
+        return new ReportTransaction(
+            report.Accession, context.ReportReference, context.Bundle.OwnedReferences, [patient], bundles, ReportStatusOf(report.Status), statusAt)
         {
             Skipped = skipped,
             KnowledgeVersion = report.KnowledgeVersion,
@@ -95,11 +96,11 @@ public static partial class GenomicReportBuilder
     private static string? AddOriginalFile(GenomicBuildContext context)
     {
         if (context.Provenance.OriginalUrl is not { } url) return null;
-        var id = context.NewId("DocumentReference", OriginalFileDocument.KeyOf(context.Provenance));
-        var writer = context.BeginResource("DocumentReference", id);
+        var id = context.Ids.NewId("DocumentReference", OriginalFileDocument.KeyOf(context.Provenance));
+        var writer = context.Bundle.BeginResource("DocumentReference", id);
         OriginalFileDocument.WriteBody(writer, context.Provenance, url, context.Patient.FullUrl, context.ReportReference);
-        context.EndResource();
-        return GenomicBuildContext.Reference("DocumentReference", id);
+        context.Bundle.EndResource();
+        return GenomicIds.Reference("DocumentReference", id);
     }
 
     /// <summary>A genomic report unless the lab sent only general laboratory results (with no genomic context).</summary>
@@ -114,7 +115,7 @@ public static partial class GenomicReportBuilder
     {
         var report = context.Report;
         var genomic = IsGenomic(report);
-        var writer = context.BeginResource("DiagnosticReport", context.ReportId);
+        var writer = context.Bundle.BeginResource("DiagnosticReport", context.ReportId);
         if (genomic) FhirJson.WriteMeta(writer, GenomicsCodes.GenomicReportProfile);
 
         // R4 DiagnosticReport has no note: the IG's genomic-report-note extension carries the lab's comments.
@@ -154,14 +155,7 @@ public static partial class GenomicReportBuilder
             writer.WriteEndArray();
         }
 
-        writer.WriteString("status", report.Status switch
-        {
-            ReportStatus.Preliminary => "preliminary",
-            ReportStatus.Corrected => "corrected",
-            ReportStatus.Amended => "amended",
-            ReportStatus.Cancelled => "cancelled",
-            _ => "final",
-        });
+        context.Bundle.WriteReportStatus(ReportStatusOf(report.Status));
         writer.WriteStartArray("category");
         if (genomic) FhirJson.WriteConcept(writer, GenomicsCodes.DiagnosticServiceSystem, "GE", "Genetics");
         else FhirJson.WriteConcept(writer, GenomicsCodes.DiagnosticServiceSystem, "LAB", "Laboratory");
@@ -169,8 +163,8 @@ public static partial class GenomicReportBuilder
         writer.WritePropertyName("code");
         WriteReportCode(writer, report, genomic);
         FhirJson.WriteReference(writer, "subject", context.Patient.FullUrl);
-        if (GenomicBuildContext.ValidDateTime(report.Effective) is { } effective) writer.WriteString("effectiveDateTime", effective);
-        if (GenomicBuildContext.ValidInstant(report.Issued) is { } issued) writer.WriteString("issued", issued);
+        if (FhirDateTimes.ValidDateTime(report.Effective) is { } effective) writer.WriteString("effectiveDateTime", effective);
+        if (FhirDateTimes.ValidInstant(report.Issued) is { } issued) writer.WriteString("issued", issued);
         if (context.SpecimenReference is not null)
         {
             writer.WriteStartArray("specimen");
@@ -200,8 +194,17 @@ public static partial class GenomicReportBuilder
             writer.WriteEndArray();
         }
 
-        context.EndResource();
+        context.Bundle.EndResource();
     }
+
+    private static string ReportStatusOf(ReportStatus status) => status switch
+    {
+        ReportStatus.Preliminary => "preliminary",
+        ReportStatus.Corrected => "corrected",
+        ReportStatus.Amended => "amended",
+        ReportStatus.Cancelled => "cancelled",
+        _ => "final",
+    };
 
     private static void WriteReferenceExtension(System.Text.Json.Utf8JsonWriter writer, string url, string reference)
     {
@@ -251,11 +254,11 @@ public static partial class GenomicReportBuilder
         if (report.Effective is not null)
         {
             if (FhirDateTimes.ToDateTime(report.Effective, out var cutToDay) is null) context.Skip(ReportPath, "effective", "not a FHIR dateTime");
-            else if (cutToDay) context.Skip(ReportPath, "effective", GenomicBuildContext.ZonelessDateTime);
+            else if (cutToDay) context.Skip(ReportPath, "effective", FhirDateTimes.ZonelessDateTime);
         }
 
         // issued is an instant: unlike a dateTime it cannot stop at the day, and no zone is invented for it.
-        if (report.Issued is not null && GenomicBuildContext.ValidInstant(report.Issued) is null)
+        if (report.Issued is not null && FhirDateTimes.ValidInstant(report.Issued) is null)
         {
             context.Skip(ReportPath, "issued", FhirDateTimes.IsZoneless(report.Issued)
                 ? "the time has no zone (e.g. OBR-22 without an offset): FHIR issued needs an instant, so issued was not written"

@@ -49,7 +49,7 @@ public sealed class FhirBundleFormat : IReportFormat
                 $"the file now has {units.Count} report unit(s) but unit {provenance.UnitIndex + 1} was planned"));
         }
 
-        var transaction = ReportTransactionBuilder.Build(bundle, units[provenance.UnitIndex], provenance, allUnits: units);
-        return _enricher is null ? transaction : await _enricher.EnrichAsync(transaction, provenance.LabId, cancellationToken);
+        var transaction = ReportTransactionBuilder.BuildDraft(bundle, units[provenance.UnitIndex], provenance, allUnits: units);
+        return (_enricher is null ? transaction : await _enricher.EnrichAsync(transaction, provenance.LabId, cancellationToken)).ToTransaction();
     }
 }

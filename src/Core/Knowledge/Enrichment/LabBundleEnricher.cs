@@ -20,7 +20,7 @@ namespace PrecisionMed.Core.Knowledge.Enrichment;
 public sealed class LabBundleEnricher(ReportEnricher enricher)
 {
     /// <summary>The transaction with the store's implications added; the same transaction when the store adds none.</summary>
-    public async Task<ReportTransaction> EnrichAsync(ReportTransaction transaction, string labId, CancellationToken cancellationToken)
+    public async Task<TransactionDraft> EnrichAsync(TransactionDraft transaction, string labId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(transaction);
         var entries = transaction.Bundles.SelectMany(b => b["entry"] as JsonArray ?? []).OfType<JsonObject>().ToList();

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using PrecisionMed.Core.Fhir;
 
 namespace PrecisionMed.Core.Pipeline.Review;
 
@@ -10,12 +11,18 @@ namespace PrecisionMed.Core.Pipeline.Review;
 public static class PatientDemographics
 {
     /// <summary>The FHIR element names that disagree, in a fixed order (never their values).</summary>
-    public static IReadOnlyList<string> Disagreements(JsonObject reported, JsonObject existing)
+    public static IReadOnlyList<string> Disagreements(JsonObject reported, JsonObject existing) =>
+        Disagreements(ReportPatient.Of(reported), existing);
+
+    /// <summary>The FHIR element names that disagree, in a fixed order (never their values).</summary>
+    public static IReadOnlyList<string> Disagreements(ReportPatient reported, JsonObject existing)
     {
+        ArgumentNullException.ThrowIfNull(reported);
+        var theirs = ReportPatient.Of(existing);
         var fields = new List<string>(3);
-        if (FamilyNamesDisagree(reported, existing)) fields.Add(FamilyName);
-        if (BirthDatesDisagree(Text(reported["birthDate"]), Text(existing["birthDate"]))) fields.Add(BirthDate);
-        if (SexesDisagree(Text(reported["gender"]), Text(existing["gender"]))) fields.Add(Sex);
+        if (FamilyNamesDisagree(reported.FamilyNames, theirs.FamilyNames)) fields.Add(FamilyName);
+        if (BirthDatesDisagree(reported.BirthDate, theirs.BirthDate)) fields.Add(BirthDate);
+        if (SexesDisagree(reported.Gender, theirs.Gender)) fields.Add(Sex);
         return fields;
     }
 
@@ -27,23 +34,8 @@ public static class PatientDemographics
     /// The report's family name must be one of the EMR's (a Patient may keep an old or maiden name beside the
     /// current one), compared trimmed and case-insensitively.
     /// </summary>
-    private static bool FamilyNamesDisagree(JsonObject reported, JsonObject existing)
-    {
-        var ours = FamilyNames(reported);
-        var theirs = FamilyNames(existing);
-        return ours.Count > 0 && theirs.Count > 0 && !ours.Overlaps(theirs);
-    }
-
-    private static HashSet<string> FamilyNames(JsonObject patient)
-    {
-        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var name in patient["name"] as JsonArray ?? [])
-        {
-            if (Text(name?["family"]) is { } family) names.Add(family);
-        }
-
-        return names;
-    }
+    private static bool FamilyNamesDisagree(IReadOnlyList<string> ours, IReadOnlyList<string> theirs) =>
+        ours.Count > 0 && theirs.Count > 0 && !ours.Any(name => theirs.Contains(name, StringComparer.OrdinalIgnoreCase));
 
     /// <summary>
     /// FHIR dates are <c>YYYY</c>, <c>YYYY-MM</c> or <c>YYYY-MM-DD</c>: compared to the precision both have, so a
@@ -60,7 +52,4 @@ public static class PatientDemographics
         reported is not null && existing is not null
         && !reported.Equals("unknown", StringComparison.OrdinalIgnoreCase) && !existing.Equals("unknown", StringComparison.OrdinalIgnoreCase)
         && !reported.Equals(existing, StringComparison.OrdinalIgnoreCase);
-
-    private static string? Text(JsonNode? node) =>
-        node is JsonValue value && value.TryGetValue<string>(out var text) && !string.IsNullOrWhiteSpace(text) ? text.Trim() : null;
 }

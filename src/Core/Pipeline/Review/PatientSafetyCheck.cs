@@ -48,10 +48,7 @@ public sealed class PatientSafetyCheck(
         WorkItem item, LedgerUnit unit, LabFileLocation original, ReportTransaction transaction, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(transaction);
-        if (transaction.Bundles.Count == 0) return false;
-
-        // Every chunk of a report carries the same Patient entries: the first one has them all.
-        var matches = await FindMatchesAsync(transaction.Bundles[0], cancellationToken);
+        var matches = await FindMatchesAsync(transaction.Patients, cancellationToken);
         if (MostMatches(matches) is var most and > 1)
         {
             await HoldForMultipleMatchesAsync(item, unit, original, transaction, most, cancellationToken);
@@ -84,7 +81,7 @@ public sealed class PatientSafetyCheck(
     }
 
     /// <summary>
-    /// Writes one of the report's transaction bundles. A 412 to a bundle that conditionally creates Patients means the
+    /// Writes the report's transaction bundle <paramref name="bundleIndex"/>. A 412 to a bundle that conditionally creates Patients means the
     /// FHIR service found several Patients for an identifier when it ran the create: two first reports for one patient
     /// can each create one, as the service takes no lock between its match search and its create. The identifiers are
     /// searched again: several Patients hold the unit for review (returns null: the report is not completed); one or
@@ -93,18 +90,20 @@ public sealed class PatientSafetyCheck(
     /// rejected for it.
     /// </summary>
     public async Task<FhirWriteResult?> WriteOrHoldAsync(
-        WorkItem item, LedgerUnit unit, LabFileLocation original, ReportTransaction transaction, JsonObject bundle, CancellationToken cancellationToken)
+        WorkItem item, LedgerUnit unit, LabFileLocation original, ReportTransaction transaction, int bundleIndex, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(item);
+        ArgumentNullException.ThrowIfNull(transaction);
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await fhir.WriteTransactionAsync(bundle, cancellationToken);
+                return await fhir.WriteTransactionAsync(transaction.Bundle(bundleIndex), cancellationToken);
             }
-            catch (FhirRejectedException ex) when (ex.StatusCode == PreconditionFailed && PatientsOf(bundle).Any())
+            catch (FhirRejectedException ex) when (ex.StatusCode == PreconditionFailed && transaction.Patients.Count > 0)
             {
-                var most = MostMatches(await FindMatchesAsync(bundle, cancellationToken));
+                // Every bundle of a report carries its Patients' conditional creates.
+                var most = MostMatches(await FindMatchesAsync(transaction.Patients, cancellationToken));
                 if (most > 1)
                 {
                     await HoldForMultipleMatchesAsync(item, unit, original, transaction, most, cancellationToken);
@@ -129,23 +128,23 @@ public sealed class PatientSafetyCheck(
     public async Task<IReadOnlyList<string>> FindDisagreementsAsync(ReportTransaction transaction, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(transaction);
-        if (transaction.Bundles.Count == 0) return [];
-        return Disagreements(await FindMatchesAsync(transaction.Bundles[0], cancellationToken));
+        return Disagreements(await FindMatchesAsync(transaction.Patients, cancellationToken));
     }
 
-    /// <summary>Each Patient the bundle conditionally creates, with the Patients its identifier finds in the FHIR service.</summary>
-    private async Task<List<(JsonObject Patient, IReadOnlyList<JsonObject> Existing)>> FindMatchesAsync(JsonObject bundle, CancellationToken cancellationToken)
+    /// <summary>Each Patient the report conditionally creates, with the Patients its identifier finds in the FHIR service.</summary>
+    private async Task<List<(ReportPatient Patient, IReadOnlyList<JsonObject> Existing)>> FindMatchesAsync(
+        IReadOnlyList<ReportPatient> patients, CancellationToken cancellationToken)
     {
-        var matches = new List<(JsonObject, IReadOnlyList<JsonObject>)>();
-        foreach (var (patient, system, value) in PatientsOf(bundle))
-            matches.Add((patient, await fhir.FindPatientsAsync(system, value, cancellationToken)));
+        var matches = new List<(ReportPatient, IReadOnlyList<JsonObject>)>(patients.Count);
+        foreach (var patient in patients)
+            matches.Add((patient, await fhir.FindPatientsAsync(patient.System, patient.Value, cancellationToken)));
         return matches;
     }
 
-    private static int MostMatches(List<(JsonObject Patient, IReadOnlyList<JsonObject> Existing)> matches) =>
+    private static int MostMatches(List<(ReportPatient Patient, IReadOnlyList<JsonObject> Existing)> matches) =>
         matches.Count == 0 ? 0 : matches.Max(m => m.Existing.Count);
 
-    private static List<string> Disagreements(List<(JsonObject Patient, IReadOnlyList<JsonObject> Existing)> matches)
+    private static List<string> Disagreements(List<(ReportPatient Patient, IReadOnlyList<JsonObject> Existing)> matches)
     {
         var fields = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var (patient, existing) in matches)
@@ -202,22 +201,6 @@ public sealed class PatientSafetyCheck(
         await finisher.TryFinishAsync(item.FileId, cancellationToken);
     }
 
-    /// <summary>The Patient entries (conditional creates) with the identifier their <c>ifNoneExist</c> searches by.</summary>
-    internal static IEnumerable<(JsonObject Patient, string System, string Value)> PatientsOf(JsonObject bundle)
-    {
-        foreach (var entry in bundle["entry"] as JsonArray ?? [])
-        {
-            if (entry?["resource"] is not JsonObject resource || entry["request"]?["ifNoneExist"] is not JsonValue condition) continue;
-            if (!condition.TryGetValue<string>(out var text) || !text.StartsWith(IdentifierParameter, StringComparison.Ordinal)) continue;
-
-            // PatientIdentity escapes system and value, so the only bare '|' is the separator.
-            var bar = text.IndexOf('|', StringComparison.Ordinal);
-            if (bar < 0) continue;
-            yield return (resource, Uri.UnescapeDataString(text[IdentifierParameter.Length..bar]), Uri.UnescapeDataString(text[(bar + 1)..]));
-        }
-    }
-
-    private const string IdentifierParameter = "identifier=";
     private const int PreconditionFailed = 412;
 
     /// <summary>A first write and two more: enough for a race that one search and retry settles, few enough to stay quick.</summary>

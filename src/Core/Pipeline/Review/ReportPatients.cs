@@ -19,22 +19,18 @@ public static class ReportPatients
     {
         ArgumentNullException.ThrowIfNull(transaction);
         ArgumentNullException.ThrowIfNull(fhir);
-        if (previous is null || transaction.Bundles.Count == 0) return true;
+        if (previous is null) return true;
         var before = Of(previous);
-        var current = PatientSafetyCheck.PatientsOf(transaction.Bundles[0]).ToList();
+        var current = transaction.Patients;
         if (before.Count == 0 || current.Count == 0) return true;
 
         // The earlier Provenance names the Patient as the FHIR service resolved it (Patient/id), or as written (urn:uuid:
         // from the identifier) where it keeps references as sent: the current identifier's Patients, and its own urn, say who it is now.
         var now = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var entry in transaction.Bundles[0]["entry"] as JsonArray ?? [])
+        foreach (var reported in current)
         {
-            if (entry?["request"]?["ifNoneExist"] is not null && entry["fullUrl"] is JsonValue url && url.TryGetValue<string>(out var fullUrl)) now.Add(fullUrl);
-        }
-
-        foreach (var (_, system, value) in current)
-        {
-            foreach (var patient in await fhir.FindPatientsAsync(system, value, cancellationToken))
+            if (reported.FullUrl.Length > 0) now.Add(reported.FullUrl);
+            foreach (var patient in await fhir.FindPatientsAsync(reported.System, reported.Value, cancellationToken))
             {
                 if (patient["id"] is JsonValue id && id.TryGetValue<string>(out var text)) now.Add("Patient/" + text);
             }

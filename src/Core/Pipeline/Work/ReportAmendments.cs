@@ -25,13 +25,13 @@ public static class ReportAmendments
         ArgumentNullException.ThrowIfNull(transaction);
         ArgumentNullException.ThrowIfNull(fhir);
         if (previous is null || transaction.StatusStatedByLab || transaction.ReportReference is null) return false;
-        if (transaction.ReportResource() is not { } report || StringOf(report["status"]) != "final") return false;
+        if (transaction.ReportStatus != "final") return false;
 
         // Other bytes: a new version. The same bytes again (a redelivery or replay): whatever the first delivery
         // decided stands, so an amended report is not turned back to final.
         var amends = !string.Equals(SourceHashOf(previous), contentHash, StringComparison.Ordinal)
             || StringOf((await fhir.ReadAsync(transaction.ReportReference, cancellationToken))?["status"]) == Amended;
-        if (amends) report["status"] = Amended;
+        if (amends) transaction.SetReportStatus(Amended);
         return amends;
     }
 

@@ -162,6 +162,24 @@ public sealed class GenomicReportBuilderTests
     }
 
     [Fact]
+    public void Build_RichReport_ThePatientAndStatusThePipelineReadsAreThoseWritten()
+    {
+        using var transaction = GenomicReportBuilder.Build(RichReport(), Provenance);
+
+        var entry = Entries(transaction).Single(e => (string?)e["resource"]!["resourceType"] == "Patient");
+        var condition = (string)entry["request"]!["ifNoneExist"]!;
+        var patient = Assert.Single(transaction.Patients);
+        Assert.Equal((string?)entry["fullUrl"], patient.FullUrl);
+        Assert.Equal($"identifier={Uri.EscapeDataString(patient.System)}|{Uri.EscapeDataString(patient.Value)}", condition);
+        var written = ReportPatient.Of(entry["resource"]!.AsObject());
+        Assert.Equal(["Doe"], patient.FamilyNames);
+        Assert.Equal(written.FamilyNames, patient.FamilyNames);
+        Assert.Equal(("1980-04-02", "female"), (patient.BirthDate, patient.Gender));
+        Assert.Equal((written.BirthDate, written.Gender), (patient.BirthDate, patient.Gender));
+        Assert.Equal((string?)Resource(transaction, "DiagnosticReport")["status"], transaction.ReportStatus);
+    }
+
+    [Fact]
     public void Build_SameReportTwice_WritesIdenticalBundles()
     {
         var first = GenomicReportBuilder.Build(RichReport(), Provenance);
@@ -184,15 +202,26 @@ public sealed class GenomicReportBuilderTests
         Assert.Equal(transaction.Bundles.Select(b => b.ToJsonString()), written);
     }
 
-    [Fact]
-    public void Build_BundlesEdited_WriteBundleWritesTheEdit()
+    [Theory]
+    [InlineData(ReportTransactionBuilder.MaxEntriesPerBundle)]
+    [InlineData(4)]
+    public void SetReportStatus_Amended_TheWrittenReportIsAmendedAndNothingElseChanges(int maxEntriesPerBundle)
     {
-        // ReportAmendments edits the report's status in the nodes: what is written must follow.
-        using var transaction = GenomicReportBuilder.Build(RichReport(), Provenance);
-        var report = transaction.ReportResource()!;
-        report["status"] = "amended";
+        // ReportAmendments rewrites the report's status in the builder's UTF-8: only that value changes.
+        using var transaction = GenomicReportBuilder.Build(RichReport(), Provenance, maxEntriesPerBundle);
+        var before = Enumerable.Range(0, transaction.BundleCount).Select(i => Utf8(transaction, i)).ToList();
+        Assert.Equal("final", transaction.ReportStatus);
 
-        Assert.Contains("\"status\":\"amended\"", Utf8(transaction, transaction.BundleCount - 1), StringComparison.Ordinal);
+        transaction.SetReportStatus("amended");
+
+        var after = Enumerable.Range(0, transaction.BundleCount).Select(i => Utf8(transaction, i)).ToList();
+        Assert.Equal("amended", transaction.ReportStatus);
+        Assert.Equal(before[..^1], after[..^1]);
+        var last = JsonNode.Parse(after[^1])!;
+        var report = last["entry"]!.AsArray().Single(e => (string?)e!["resource"]!["resourceType"] == "DiagnosticReport")!["resource"]!;
+        Assert.Equal("amended", (string?)report["status"]);
+        report["status"] = "final";
+        Assert.Equal(JsonNode.Parse(before[^1])!.ToJsonString(), last.ToJsonString());
     }
 
     [Fact]

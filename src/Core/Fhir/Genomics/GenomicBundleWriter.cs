@@ -1,0 +1,170 @@
+using System.Buffers;
+using System.Text.Json;
+
+namespace PrecisionMed.Core.Fhir.Genomics;
+
+/// <summary>
+/// Writes one report's entries as UTF-8 JSON, in write order, and cuts the transaction bundles from them at the end
+/// (<see cref="Finish"/>): the Patient entry (a conditional create) in every bundle, the PUT entries after it.
+/// </summary>
+/// <remarks>
+/// One <see cref="Utf8JsonWriter"/> writes into a buffer the thread keeps between builds: no node per value, so a
+/// report costs little more than its output. The writer validates structure, so a builder bug fails loudly in tests
+/// rather than writing broken JSON. Not re-entrant: one build at a time per thread.
+/// </remarks>
+internal sealed class GenomicBundleWriter
+{
+    private static readonly byte[] BundleStart = "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":["u8.ToArray();
+    private static readonly byte[] BundleEnd = "]}"u8.ToArray();
+
+    /// <summary>The most a thread keeps of its write buffer between builds (an HL7 v2 report takes tens of KB).</summary>
+    private const int MaxKeptScratchBytes = 1024 * 1024;
+
+    [ThreadStatic] private static ArrayBufferWriter<byte>? t_scratch;
+    [ThreadStatic] private static Utf8JsonWriter? t_writer;
+
+    private readonly ArrayBufferWriter<byte> _scratch;
+    private readonly List<(int Start, int End)> _entries = [];
+    private (int Start, int End) _patientEntry;
+    private int _entryStart = -1;
+    private string? _pendingReference;
+
+    /// <summary>The report's status value in the scratch buffer (past its opening quote), and the entry it is in; -1 when none.</summary>
+    private (int At, int Entry) _status = (-1, -1);
+
+    public GenomicBundleWriter()
+    {
+        _scratch = t_scratch ??= new ArrayBufferWriter<byte>(16 * 1024);
+        _scratch.ResetWrittenCount();
+        Writer = t_writer ??= new Utf8JsonWriter(_scratch);
+    }
+
+    /// <summary>The writer of the entry being written (between <see cref="BeginResource"/> and <see cref="EndResource"/>).</summary>
+    public Utf8JsonWriter Writer { get; }
+
+    public List<string> OwnedReferences { get; } = [];
+
+    /// <summary>PUT entries written so far.</summary>
+    public int EntryCount => _entries.Count;
+
+    /// <summary>Starts a PUT entry and its resource, with its type and id; the caller writes the rest of the resource.</summary>
+    public Utf8JsonWriter BeginResource(string resourceType, Guid id)
+    {
+        if (_pendingReference is not null) throw new InvalidOperationException("An entry is already open.");
+        _pendingReference = GenomicIds.Reference(resourceType, id);
+        BeginEntry();
+        Writer.WriteStartObject();
+        Writer.WritePropertyName("resource");
+        Writer.WriteStartObject();
+        Writer.WriteString("resourceType", resourceType);
+        Writer.WriteString("id", id);
+        return Writer;
+    }
+
+    /// <summary>Closes the resource <see cref="BeginResource"/> opened, adds its PUT request and records it as owned.</summary>
+    public string EndResource()
+    {
+        var reference = _pendingReference ?? throw new InvalidOperationException("No entry is open.");
+        Writer.WriteEndObject();
+        Writer.WriteStartObject("request");
+        Writer.WriteString("method", "PUT");
+        Writer.WriteString("url", reference);
+        Writer.WriteEndObject();
+        Writer.WriteEndObject();
+        _entries.Add(EndEntry());
+        _pendingReference = null;
+        OwnedReferences.Add(reference);
+        return reference;
+    }
+
+    /// <summary>
+    /// Writes the report's <c>status</c> in the open entry and remembers where its value lies, so that an amendment can
+    /// rewrite it in the written bundle (<see cref="ReportTransaction.SetReportStatus"/>).
+    /// </summary>
+    public void WriteReportStatus(string status)
+    {
+        Writer.WriteString("status", status);
+        Writer.Flush();
+        // The value is the last thing written, then its closing quote.
+        _status = (_scratch.WrittenCount - 1 - JsonEncodedText.Encode(status).EncodedUtf8Bytes.Length, _entries.Count);
+    }
+
+    /// <summary>Starts the Patient entry (a conditional create, repeated in every bundle); <see cref="EndPatientEntry"/> ends it.</summary>
+    public Utf8JsonWriter BeginPatientEntry()
+    {
+        BeginEntry();
+        return Writer;
+    }
+
+    public void EndPatientEntry() => _patientEntry = EndEntry();
+
+    private void BeginEntry()
+    {
+        Writer.Reset(_scratch);
+        _entryStart = _scratch.WrittenCount;
+    }
+
+    private (int Start, int End) EndEntry()
+    {
+        Writer.Flush();
+        var entry = (_entryStart, _scratch.WrittenCount);
+        _entryStart = -1;
+        return entry;
+    }
+
+    /// <summary>
+    /// The bundles: the entries in write order, at most <paramref name="maxEntries"/> to a bundle with the Patient
+    /// entry in each, the first bundle taking the remainder so the last is full and holds the report with its
+    /// Provenance (as <see cref="ReportTransactionBuilder.Chunk"/> lays them out); and where the report's status value
+    /// lies in them (-1 when no status was written).
+    /// </summary>
+    public (Utf8Bundles Bundles, int StatusAt) Finish(int maxEntries)
+    {
+        var room = maxEntries - 1;
+        var count = _entries.Count;
+        var bundleCount = Math.Max(1, (count + room - 1) / room);
+        var patientLength = _patientEntry.End - _patientEntry.Start;
+        var total = 0;
+        foreach (var (start, end) in _entries) total += end - start + 1;
+        total += bundleCount * (BundleStart.Length + BundleEnd.Length + patientLength);
+
+        var buffer = ArrayPool<byte>.Shared.Rent(total);
+        var offsets = new int[bundleCount + 1];
+        var source = _scratch.WrittenSpan;
+        var at = 0;
+        var next = 0;
+        var statusAt = -1;
+        var take = count % room is > 0 and var remainder ? remainder : room;
+        for (var bundle = 0; bundle < bundleCount; bundle++, take = room)
+        {
+            offsets[bundle] = at;
+            at += Copy(BundleStart, buffer, at);
+            at += Copy(source[_patientEntry.Start.._patientEntry.End], buffer, at);
+            for (var i = 0; i < take && next < count; i++, next++)
+            {
+                buffer[at++] = (byte)',';
+                if (next == _status.Entry) statusAt = at + _status.At - _entries[next].Start;
+                at += Copy(source[_entries[next].Start.._entries[next].End], buffer, at);
+            }
+
+            at += Copy(BundleEnd, buffer, at);
+        }
+
+        offsets[bundleCount] = at;
+
+        // A VCF report of thousands of variants grows the buffer to megabytes: the thread does not keep that much.
+        if (_scratch.Capacity > MaxKeptScratchBytes)
+        {
+            t_scratch = null;
+            t_writer = null;
+        }
+
+        return (new Utf8Bundles(buffer, offsets), statusAt);
+    }
+
+    private static int Copy(ReadOnlySpan<byte> from, byte[] to, int at)
+    {
+        from.CopyTo(to.AsSpan(at));
+        return from.Length;
+    }
+}

@@ -1,0 +1,119 @@
+using System.Text.Json;
+using PrecisionMed.Core.LabReports;
+
+namespace PrecisionMed.Core.Fhir.Genomics;
+
+// Diagnostic and therapeutic implications, with their recommendations and citations.
+public static partial class GenomicReportBuilder
+{
+    private static void AddDiagnosticImplication(GenomicBuildContext context, DiagnosticImplicationFinding implication)
+    {
+        var path = $"diagnostic implication {implication.Key}";
+        var derivedFrom = context.Findings.DerivedFrom(implication.DerivedFromKeys, AnyFinding, path, context.Skipped);
+        if (derivedFrom.Count == 0)
+        {
+            context.Skip(path, "derivedFrom", "the implication is derived from no finding of this report (the IG requires one)");
+            return;
+        }
+
+        var id = context.Ids.NewId("DiagnosticImplication", implication.Key);
+        var citation = Citation(context, path, implication.CitationUrl);
+        var components = Components(
+            context,
+            path,
+            [
+                (ComponentSlices.ClinicalSignificance, implication.ClinicalSignificance),
+                (ComponentSlices.EvidenceLevel, implication.EvidenceLevel),
+                .. implication.PredictedPhenotypes.Select(p => (ComponentSlices.PredictedPhenotype, (ReportedValue?)p)),
+                (ComponentSlices.ModeOfInheritance, implication.ModeOfInheritance),
+                (ComponentSlices.ConclusionString, Text(implication.Conclusion)),
+            ]);
+        WriteImplication(
+            context, id, GenomicsCodes.DiagnosticImplicationProfile,
+            (GenomicsCodes.TbdCodes, GenomicsCodes.DiagnosticImplication, "Diagnostic Implication"), citation, implication.Note, derivedFrom, components);
+    }
+
+    private static string? AddTherapeuticImplication(GenomicBuildContext context, TherapeuticImplicationFinding implication)
+    {
+        var path = $"therapeutic implication {implication.Key}";
+        var derivedFrom = context.Findings.DerivedFrom(implication.DerivedFromKeys, AnyFinding, path, context.Skipped);
+        if (derivedFrom.Count == 0)
+        {
+            context.Skip(path, "derivedFrom", "the implication is derived from no finding of this report (the IG requires one)");
+            return null;
+        }
+
+        var id = context.Ids.NewId("TherapeuticImplication", implication.Key);
+        var citation = Citation(context, path, implication.GuidelineUrl);
+        var components = Components(
+            context,
+            path,
+            [
+                (ComponentSlices.EvidenceLevel, implication.EvidenceLevel),
+                (ComponentSlices.MedicationAssessed, implication.Medication),
+                .. implication.Implications.Select(i => (ComponentSlices.TherapeuticImplication, (ReportedValue?)i)),
+                (ComponentSlices.ConclusionString, Text(implication.Conclusion)),
+            ]);
+        return WriteImplication(
+            context, id, GenomicsCodes.TherapeuticImplicationProfile,
+            (GenomicsCodes.TbdCodes, GenomicsCodes.TherapeuticImplication, "Therapeutic Implication"), citation, implication.Note, derivedFrom, components);
+    }
+
+    /// <summary>A Diagnostic or Therapeutic implication Observation: what the two share, in the profiles' order.</summary>
+    private static string WriteImplication(
+        GenomicBuildContext context, Guid id, string profile, (string System, string Code, string Display) code, string? citation, string? note,
+        List<string> derivedFrom, List<(ComponentSlice, ReportedValue, string?)> components)
+    {
+        var writer = ObservationHead.Begin(context, id, profile, code, ObservationHead.Status(null, context.Report.Status), genomic: true);
+        WriteCitation(writer, citation);
+        WriteNote(writer, note);
+        WriteDerivedFrom(writer, derivedFrom);
+        WriteComponents(writer, components);
+        var reference = context.Bundle.EndResource();
+        context.Results.Add(reference);
+        return reference;
+    }
+
+    /// <summary>The recommendation as a MedicationRecommendation Task, proposed to the patient's clinicians.</summary>
+    private static string? AddRecommendation(GenomicBuildContext context, TherapeuticImplicationFinding implication, string implicationReference)
+    {
+        if (!FhirJson.HasConcept(implication.Recommendation)) return null;
+        var writer = context.Bundle.BeginResource("Task", context.Ids.NewId("MedicationRecommendation", implication.Key));
+        FhirJson.WriteMeta(writer, GenomicsCodes.MedicationRecommendationProfile);
+        writer.WriteString("status", "requested");
+        writer.WriteString("intent", "proposal");
+        FhirJson.TryWriteConcept(writer, "code", implication.Recommendation);
+        if (implication.Recommendation?.Text is { Length: > 0 } text) writer.WriteString("description", text);
+        FhirJson.WriteReference(writer, "for", context.Patient.FullUrl);
+        FhirJson.WriteReference(writer, "reasonReference", implicationReference);
+        return context.Bundle.EndResource();
+    }
+
+    /// <summary>The source of an implication (a CPIC guideline, a ClinVar record), or null (skipped when it is not a URL).</summary>
+    private static string? Citation(GenomicBuildContext context, string path, string? url)
+    {
+        if (Uri.TryCreate(url, UriKind.Absolute, out var citation)) return citation.OriginalString;
+        if (!string.IsNullOrWhiteSpace(url)) context.Skip(path, "guideline", "the guideline is not an absolute URL");
+        return null;
+    }
+
+    /// <summary>The citation as the IG's workflow-relatedArtifact extension.</summary>
+    private static void WriteCitation(Utf8JsonWriter writer, string? citation)
+    {
+        if (citation is null) return;
+        writer.WriteStartArray("extension");
+        writer.WriteStartObject();
+        writer.WriteString("url", GenomicsCodes.RelatedArtifactExtension);
+        writer.WriteStartObject("valueRelatedArtifact");
+        writer.WriteString("type", "citation");
+        writer.WriteString("url", citation);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+        writer.WriteEndArray();
+    }
+
+    private static void WriteNote(Utf8JsonWriter writer, string? note)
+    {
+        if (!string.IsNullOrWhiteSpace(note)) WriteNotes(writer, [note]);
+    }
+}
