@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Text.Json;
-using PrecisionMed.Core.Formats;
 using PrecisionMed.Core.LabReports;
 
 namespace PrecisionMed.Core.Fhir.Genomics;

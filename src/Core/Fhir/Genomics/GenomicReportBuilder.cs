@@ -80,7 +80,7 @@ public static partial class GenomicReportBuilder
         context.EndResource();
 
         var bundles = context.Finish(maxEntriesPerBundle);
-        IReadOnlyList<Formats.LabFileProblem> skipped = context.Skipped.Count == 0 ? report.Skipped : [.. report.Skipped, .. context.Skipped];
+        IReadOnlyList<LabFileProblem> skipped = context.Skipped.Count == 0 ? report.Skipped : [.. report.Skipped, .. context.Skipped];
         return new ReportTransaction(report.Accession, context.ReportReference, context.OwnedReferences, 1, bundles)
         {
             Skipped = skipped,
