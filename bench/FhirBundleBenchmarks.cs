@@ -2,6 +2,7 @@ using BenchmarkDotNet.Attributes;
 using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Formats;
 using PrecisionMed.Core.Formats.Fhir;
+using PrecisionMed.Core.LabReports;
 
 namespace PrecisionMed.Bench;
 

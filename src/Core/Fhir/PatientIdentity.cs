@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
-using PrecisionMed.Core.Formats;
-using PrecisionMed.Core.Formats.Fhir;
+using PrecisionMed.Core.LabReports;
 
 namespace PrecisionMed.Core.Fhir;
 

@@ -1,4 +1,4 @@
-using PrecisionMed.Core.Formats;
+using PrecisionMed.Core.LabReports;
 using PrecisionMed.Core.Pipeline;
 
 namespace PrecisionMed.Core.Fhir;
@@ -64,5 +64,5 @@ public sealed record ReportProvenance(
     /// For a VCF: who its sample columns are, as the lab stated beside the file (its manifest, or <c>pmed ingest --patient</c>);
     /// null when nothing was stated there. Holds patient identifiers: never logged.
     /// </summary>
-    public Formats.Vcf.VcfManifest? Manifest { get; init; }
+    public VcfManifest? Manifest { get; init; }
 }

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using PrecisionMed.Core.Formats;
+using PrecisionMed.Core.LabReports;
 
 namespace PrecisionMed.Core.Fhir;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using PrecisionMed.Core.Formats;
-using PrecisionMed.Core.Formats.Fhir;
+using PrecisionMed.Core.LabReports;
 
 namespace PrecisionMed.Core.Fhir;
 

@@ -1,3 +1,5 @@
+using PrecisionMed.Core.LabReports;
+
 namespace PrecisionMed.Core.Formats;
 
 /// <summary>What a file's first bytes say it is.</summary>

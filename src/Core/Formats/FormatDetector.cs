@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text.Json;
+using PrecisionMed.Core.LabReports;
 
 namespace PrecisionMed.Core.Formats;
 

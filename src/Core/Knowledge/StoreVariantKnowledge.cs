@@ -1,4 +1,3 @@
-using PrecisionMed.Core.Formats.Vcf;
 using PrecisionMed.Core.Knowledge.Enrichment;
 
 namespace PrecisionMed.Core.Knowledge;

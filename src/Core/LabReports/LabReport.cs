@@ -1,5 +1,3 @@
-using PrecisionMed.Core.Formats;
-
 namespace PrecisionMed.Core.LabReports;
 
 /// <summary>The report's status: HL7 v2 OBR-25, or the lab profile's default for VCF.</summary>

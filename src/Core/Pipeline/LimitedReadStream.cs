@@ -1,8 +1,10 @@
+using PrecisionMed.Core.LabReports;
+
 namespace PrecisionMed.Core.Pipeline;
 
 /// <summary>
 /// A read-only pass-through that counts the bytes read and, after every read, lets a check reject the file
-/// (by throwing <see cref="Formats.LabFileRejectedException"/>): a limit is enforced while the file streams,
+/// (by throwing <see cref="LabFileRejectedException"/>): a limit is enforced while the file streams,
 /// before more of it is read, rather than after it is all in memory.
 /// </summary>
 internal sealed class LimitedReadStream(Stream inner, Action<long> check) : Stream

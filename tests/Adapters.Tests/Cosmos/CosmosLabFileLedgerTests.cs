@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using PrecisionMed.Core.Formats;
+using PrecisionMed.Core.LabReports;
 using PrecisionMed.Core.Pipeline.Ledger;
 using PrecisionMed.Testing.Stack;
 using Xunit;

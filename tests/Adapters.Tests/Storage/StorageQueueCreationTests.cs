@@ -4,7 +4,7 @@ using Azure.Core.Pipeline;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using PrecisionMed.Core.Formats;
+using PrecisionMed.Core.LabReports;
 using PrecisionMed.Core.Pipeline.Work;
 using PrecisionMed.Testing.Stack;
 using Xunit;

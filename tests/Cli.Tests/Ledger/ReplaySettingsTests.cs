@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using PrecisionMed.Cli.Ledger;
-using PrecisionMed.Core.Formats;
+using PrecisionMed.Core.LabReports;
 using PrecisionMed.Core.Pipeline;
 using PrecisionMed.Core.Pipeline.Ledger;
 using PrecisionMed.Testing.Stack;

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Formats.Fhir;
+using PrecisionMed.Core.LabReports;
 using PrecisionMed.Core.Tests.Formats.Fhir;
 
 namespace PrecisionMed.Core.Tests.Fhir;

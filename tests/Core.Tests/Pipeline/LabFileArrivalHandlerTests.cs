@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using PrecisionMed.Core.Formats;
+using PrecisionMed.Core.LabReports;
 using PrecisionMed.Core.Pipeline.Arrival;
 using PrecisionMed.Core.Pipeline.Ledger;
 using PrecisionMed.Core.Pipeline.Work;

@@ -1,6 +1,7 @@
 using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Formats;
 using PrecisionMed.Core.Formats.Fhir;
+using PrecisionMed.Core.LabReports;
 using PrecisionMed.Core.Pipeline.Arrival;
 using PrecisionMed.Core.Tests.Formats;
 

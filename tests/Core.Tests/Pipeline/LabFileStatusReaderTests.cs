@@ -40,7 +40,7 @@ public sealed class LabFileStatusReaderTests
         Assert.Null(page.Continuation);
         Assert.Equal(PipelineHarness.FileIdOf(failed), summary.FileId);
         Assert.Equal(PipelineHarness.LabId, summary.LabId);
-        Assert.Equal(Core.Formats.LabFileFormat.FhirJson, summary.Format);
+        Assert.Equal(Core.LabReports.LabFileFormat.FhirJson, summary.Format);
         Assert.Equal(FileState.Failed, summary.State);
         Assert.Equal(new Dictionary<UnitState, int> { [UnitState.Failed] = 1 }, summary.Units);
         Assert.Contains("every delivery attempt", summary.LastProblem?.Reason, StringComparison.Ordinal);

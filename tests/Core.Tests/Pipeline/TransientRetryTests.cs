@@ -272,7 +272,7 @@ public sealed class TransientRetryTests
     [Fact]
     public void WorkItemJson_FirstAttempt_CarriesNoRetryFieldsAndAnOlderMessageReadsAsAFirstAttempt()
     {
-        var item = new WorkItem("f-1", "lab-a", "abc", Core.Formats.LabFileFormat.Hl7v2, 0, 1, "corr", FixedTimeProvider.DefaultNow);
+        var item = new WorkItem("f-1", "lab-a", "abc", Core.LabReports.LabFileFormat.Hl7v2, 0, 1, "corr", FixedTimeProvider.DefaultNow);
         var json = JsonNode.Parse(item.ToJson())!.AsObject();
         Assert.False(json.ContainsKey("attempt"));
         Assert.False(json.ContainsKey("failingSince"));

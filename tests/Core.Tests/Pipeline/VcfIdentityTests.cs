@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using PrecisionMed.Core.Formats.Vcf;
+using PrecisionMed.Core.LabReports;
 using PrecisionMed.Core.Pipeline;
 using PrecisionMed.Core.Pipeline.Arrival;
 using PrecisionMed.Core.Pipeline.Ledger;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
-using PrecisionMed.Core.Formats.Vcf;
+using PrecisionMed.Core.LabReports;
 using PrecisionMed.Core.Pipeline;
 using PrecisionMed.Core.Pipeline.Ledger;
 using PrecisionMed.Core.Pipeline.Review;

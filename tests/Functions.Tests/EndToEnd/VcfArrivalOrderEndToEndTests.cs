@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using PrecisionMed.Core.Formats.Vcf;
+using PrecisionMed.Core.LabReports;
 using PrecisionMed.Core.Pipeline;
 using PrecisionMed.Core.Pipeline.Ledger;
 using PrecisionMed.Core.Pipeline.Review;

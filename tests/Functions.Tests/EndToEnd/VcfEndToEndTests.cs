@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using PrecisionMed.Core.Formats.Vcf;
+using PrecisionMed.Core.LabReports;
 using PrecisionMed.Core.Pipeline;
 using PrecisionMed.Core.Pipeline.Ledger;
 using PrecisionMed.Functions.Tests.Hosting;

@@ -1,7 +1,6 @@
 using System.IO.Compression;
 using System.Text;
 using System.Text.Json.Nodes;
-using PrecisionMed.Core.Formats.Vcf;
 using PrecisionMed.Core.LabReports;
 
 namespace PrecisionMed.Testing.Vcf;

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Options;
 using PrecisionMed.Core.Fhir;
-using PrecisionMed.Core.Formats;
 using PrecisionMed.Core.Formats.Fhir;
 using PrecisionMed.Core.Formats.Hl7v2;
 using PrecisionMed.Core.Formats.Vcf;

@@ -1,4 +1,4 @@
-using PrecisionMed.Core.Formats;
+using PrecisionMed.Core.LabReports;
 using PrecisionMed.Testing.Validation;
 using Xunit;
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using PrecisionMed.Core.Formats;
 using PrecisionMed.Core.Formats.Vcf;
+using PrecisionMed.Core.LabReports;
 using PrecisionMed.Testing.Validation;
 using Xunit;
 

@@ -80,7 +80,7 @@ public static partial class GenomicReportBuilder
         context.Bundle.EndResource();
 
         var (bundles, statusAt) = context.Bundle.Finish(maxEntriesPerBundle);
-        IReadOnlyList<Formats.LabFileProblem> skipped = context.Skipped.Count == 0 ? report.Skipped : [.. report.Skipped, .. context.Skipped];
+        IReadOnlyList<LabFileProblem> skipped = context.Skipped.Count == 0 ? report.Skipped : [.. report.Skipped, .. context.Skipped];
         return new ReportTransaction(
             report.Accession, context.ReportReference, context.Bundle.OwnedReferences, [patient], bundles, ReportStatusOf(report.Status), statusAt)
         {

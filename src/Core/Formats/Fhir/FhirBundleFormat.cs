@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Options;
 using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Knowledge.Enrichment;
+using PrecisionMed.Core.LabReports;
 using PrecisionMed.Core.Pipeline;
 
 namespace PrecisionMed.Core.Formats.Fhir;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using PrecisionMed.Core.LabReports;
 
 namespace PrecisionMed.Core.Formats.Fhir;
 

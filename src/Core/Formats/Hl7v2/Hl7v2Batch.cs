@@ -1,3 +1,5 @@
+using PrecisionMed.Core.LabReports;
+
 namespace PrecisionMed.Core.Formats.Hl7v2;
 
 /// <summary>

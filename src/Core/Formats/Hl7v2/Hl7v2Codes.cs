@@ -11,8 +11,6 @@ namespace PrecisionMed.Core.Formats.Hl7v2;
 /// </summary>
 internal static partial class Hl7v2Codes
 {
-    private const string Ensembl = "http://www.ensembl.org";
-    private const string Cosmic = "http://cancer.sanger.ac.uk/cancergenome/projects/cosmic";
     private const string V3Interpretation = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation";
 
     // Known ids, matched ignoring case. Keys are ASCII, so for an ASCII id OrdinalIgnoreCase equals comparing upper-cased (invariant).
@@ -29,7 +27,7 @@ internal static partial class Hl7v2Codes
         ["SO"] = Coding.SequenceOntology,
         ["PHARMVAR"] = Coding.PharmVar, ["PV"] = Coding.PharmVar,
         ["REFSEQ"] = Coding.RefSeq,
-        ["ENSEMBL"] = Ensembl,
+        ["ENSEMBL"] = CodeSystems.Ensembl,
         ["I10"] = "http://hl7.org/fhir/sid/icd-10",
         ["I10C"] = "http://hl7.org/fhir/sid/icd-10-cm",
         ["HL70078"] = V3Interpretation,
@@ -151,21 +149,6 @@ internal static partial class Hl7v2Codes
         return new CodedValue(new Coding(system, code, display.Length > 0 && display != code ? display : null));
     }
 
-    /// <summary>The first coding, if any.</summary>
-    public static Coding? FirstCoding(this IReadOnlyList<Coding> codings) => codings.Count > 0 ? codings[0] : null;
-
-    /// <summary>A reference-sequence id (NM_, NC_, ENST...) as a coding in RefSeq or Ensembl.</summary>
-    public static Coding ReferenceSequence(string id) =>
-        id.Length > 3 && id[2] == '_' && char.IsAsciiLetterUpper(id[0]) && char.IsAsciiLetterUpper(id[1])
-            ? new Coding(Coding.RefSeq, id)
-            : id.StartsWith("ENS", StringComparison.Ordinal) ? new Coding(Ensembl, id) : new Coding(null, id);
-
-    /// <summary>A variant id as a coding: rsIDs in dbSNP, COSM/COSV in COSMIC, else a bare code.</summary>
-    public static Coding VariantId(string id) =>
-        RsId().IsMatch(id) ? new Coding(Coding.DbSnp, id)
-        : id.StartsWith("COSM", StringComparison.Ordinal) || id.StartsWith("COSV", StringComparison.Ordinal) ? new Coding(Cosmic, id)
-        : new Coding(null, id);
-
     private static void AddTriplet(Hl7v2Element cwe, int first, string labId, bool bareCodeIsText, List<Coding> codings)
     {
         var code = cwe.Component(first).Value.Trim();
@@ -180,7 +163,4 @@ internal static partial class Hl7v2Codes
 
     [GeneratedRegex(@"^[0-2](\.(0|[1-9][0-9]*))+$", RegexOptions.CultureInvariant)]
     private static partial Regex Oid();
-
-    [GeneratedRegex(@"^rs[0-9]+$", RegexOptions.CultureInvariant)]
-    private static partial Regex RsId();
 }

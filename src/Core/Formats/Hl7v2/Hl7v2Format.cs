@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Fhir.Genomics;
 using PrecisionMed.Core.Knowledge.Enrichment;
+using PrecisionMed.Core.LabReports;
 using PrecisionMed.Core.Pipeline;
 using PrecisionMed.Core.Pipeline.Documents;
 using PrecisionMed.Core.Pipeline.Work;

@@ -97,8 +97,8 @@ internal static class Hl7v2GenomicCodes
         if (string.IsNullOrEmpty(text)) return value;
 
         if (HgvsItems.Contains(code)) return new CodedValue([new Coding(Coding.Hgvs, text)], text);
-        if (RefSeqItems.Contains(code)) return new CodedValue([Hl7v2Codes.ReferenceSequence(text)], text);
-        if (code is VariationCode or DbSnpId) return new CodedValue([Hl7v2Codes.VariantId(text)], text);
+        if (RefSeqItems.Contains(code)) return new CodedValue([CodeSystems.ReferenceSequence(text)], text);
+        if (code is VariationCode or DbSnpId) return new CodedValue([CodeSystems.VariantId(text)], text);
         if (code == Gene && text.StartsWith("HGNC:", StringComparison.OrdinalIgnoreCase))
             return new CodedValue([new Coding(Coding.Hgnc, "HGNC:" + text[5..])], text);
         if (Hl7v2AnswerLists.TryFind(code, text, out var answer, out var display))

@@ -1,4 +1,5 @@
 using System.Text;
+using PrecisionMed.Core.LabReports;
 
 namespace PrecisionMed.Core.Formats.Hl7v2;
 

@@ -3,6 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
+using PrecisionMed.Core.LabReports;
 
 namespace PrecisionMed.Core.Formats.Hl7v2;
 

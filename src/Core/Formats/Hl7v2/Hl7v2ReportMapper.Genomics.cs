@@ -475,7 +475,7 @@ public sealed partial class Hl7v2ReportMapper
             case ConclusionCode when _conclusionCode is null && row.Shaped is CodedValue code:
                 _conclusionCode = code;
                 break;
-            case GenomeBuild when _genomeBuild is null && row.Shaped is CodedValue build:
+            case Hl7v2GenomicCodes.GenomeBuild when _genomeBuild is null && row.Shaped is CodedValue build:
                 _genomeBuild = build;
                 break;
             case Gene when row.Values.Count > 0:

@@ -1,3 +1,5 @@
+using PrecisionMed.Core.LabReports;
+
 namespace PrecisionMed.Core.Formats.Hl7v2;
 
 /// <summary>One segment of a message: a view, allocating nothing until a value is asked for.</summary>

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Options;
 using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Fhir.Genomics;
+using PrecisionMed.Core.Knowledge;
 using PrecisionMed.Core.Knowledge.Enrichment;
+using PrecisionMed.Core.LabReports;
 using PrecisionMed.Core.Pipeline;
 
 namespace PrecisionMed.Core.Formats.Vcf;

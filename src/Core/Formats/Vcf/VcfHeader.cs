@@ -1,3 +1,5 @@
+using PrecisionMed.Core.LabReports;
+
 namespace PrecisionMed.Core.Formats.Vcf;
 
 /// <summary>A <c>##contig</c> line: the sequence's name, and its length and assembly when the file says.</summary>

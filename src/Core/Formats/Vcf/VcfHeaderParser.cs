@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using PrecisionMed.Core.LabReports;
 
 namespace PrecisionMed.Core.Formats.Vcf;
 

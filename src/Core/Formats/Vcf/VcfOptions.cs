@@ -66,7 +66,7 @@ public sealed class VcfOptions : IValidatableObject
     /// <summary>A genome build the pipeline cannot map would silently leave every variant without its RefSeq accession.</summary>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (!string.IsNullOrWhiteSpace(GenomeBuild) && Vcf.GenomeBuild.FromName(GenomeBuild) is null)
+        if (!string.IsNullOrWhiteSpace(GenomeBuild) && LabReports.GenomeBuild.FromName(GenomeBuild) is null)
         {
             yield return new ValidationResult(
                 $"{SectionName}:{nameof(GenomeBuild)} names no build the pipeline maps: GRCh37 or GRCh38 (hg19, b37, hg38 ... are read too)",

@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Globalization;
 using System.Text.Unicode;
+using PrecisionMed.Core.LabReports;
 
 namespace PrecisionMed.Core.Formats.Vcf;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using PrecisionMed.Core.Fhir;
+using PrecisionMed.Core.Knowledge;
 using PrecisionMed.Core.LabReports;
 
 namespace PrecisionMed.Core.Formats.Vcf;

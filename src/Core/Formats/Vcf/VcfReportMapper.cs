@@ -1,5 +1,6 @@
 using System.Globalization;
 using PrecisionMed.Core.Fhir;
+using PrecisionMed.Core.Knowledge;
 using PrecisionMed.Core.LabReports;
 
 namespace PrecisionMed.Core.Formats.Vcf;
@@ -41,7 +42,7 @@ public sealed partial class VcfReportMapper
         // What the file states wins; the lab's profile says what its files usually leave out; the options are the last resort.
         var profile = await _knowledge.LabProfileAsync(provenance.LabId, cancellationToken);
         var identity = Identify(header, sample, provenance, profile);
-        var build = GenomeBuild.FromHeader(header) ?? GenomeBuild.FromName(profile?.GenomeBuild) ?? GenomeBuild.FromName(_options.GenomeBuild);
+        var build = VcfHeaderBuild.Of(header) ?? GenomeBuild.FromName(profile?.GenomeBuild) ?? GenomeBuild.FromName(_options.GenomeBuild);
         var sourceClass = string.IsNullOrWhiteSpace(profile?.SourceClass) ? _options.GenomicSourceClass : profile.SourceClass;
         var regions = string.IsNullOrWhiteSpace(_options.RegionsBed) ? null : BedRegions.Load(_options.RegionsBed);
         var pharmacogenes = new PharmacogeneGenotypes(build is null ? [] : await _knowledge.PharmacogeneDefinitionsAsync(build.Name, cancellationToken));

@@ -1,4 +1,3 @@
-using PrecisionMed.Core.Formats.Hl7v2;
 using PrecisionMed.Core.LabReports;
 
 namespace PrecisionMed.Core.Knowledge.Enrichment;

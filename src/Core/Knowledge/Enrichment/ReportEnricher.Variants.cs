@@ -1,6 +1,5 @@
 using System.Globalization;
 using PrecisionMed.Core.Fhir.Genomics;
-using PrecisionMed.Core.Formats.Hl7v2;
 using PrecisionMed.Core.LabReports;
 
 namespace PrecisionMed.Core.Knowledge.Enrichment;

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using PrecisionMed.Core.Formats;
+using PrecisionMed.Core.LabReports;
 
 namespace PrecisionMed.Core.Knowledge.Import;
 

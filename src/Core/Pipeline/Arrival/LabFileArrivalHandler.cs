@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using PrecisionMed.Core.Formats;
-using PrecisionMed.Core.Formats.Vcf;
+using PrecisionMed.Core.LabReports;
 using PrecisionMed.Core.Pipeline.Ledger;
 using PrecisionMed.Core.Pipeline.Review;
 using PrecisionMed.Core.Pipeline.Work;

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Formats;
+using PrecisionMed.Core.LabReports;
 using PrecisionMed.Core.Pipeline.Work;
 
 namespace PrecisionMed.Core.Pipeline.Arrival;

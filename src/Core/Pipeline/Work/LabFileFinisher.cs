@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using PrecisionMed.Core.Formats;
+using PrecisionMed.Core.LabReports;
 using PrecisionMed.Core.Pipeline.Ledger;
 
 namespace PrecisionMed.Core.Pipeline.Work;
@@ -144,13 +144,13 @@ public sealed class LabFileFinisher(
     private async Task<bool> OverwrittenSinceArrivalAsync(LedgerFile file, LabFileLocation incoming, CancellationToken cancellationToken) =>
         file.SourceETag is { } arrived && await store.FindVersionAsync(incoming, cancellationToken) is { } current && current != arrived;
 
-    /// <summary>A VCF's manifest goes where its VCF goes, under the VCF's path + <see cref="Formats.Vcf.VcfManifest.Suffix"/> (a replay reads it there).</summary>
+    /// <summary>A VCF's manifest goes where its VCF goes, under the VCF's path + <see cref="VcfManifest.Suffix"/> (a replay reads it there).</summary>
     private async Task MoveManifestAsync(LedgerFile file, LabFileLocation vcf, LabFileLocation target, CancellationToken cancellationToken)
     {
         if (file.Format != LabFileFormat.Vcf) return;
-        var manifest = vcf with { Path = Formats.Vcf.VcfManifest.NameFor(vcf.Path) };
+        var manifest = vcf with { Path = VcfManifest.NameFor(vcf.Path) };
         if (await store.FindVersionAsync(manifest, cancellationToken) is null) return;
-        await store.CopyAsync(manifest, target with { Path = Formats.Vcf.VcfManifest.NameFor(target.Path) }, cancellationToken);
+        await store.CopyAsync(manifest, target with { Path = VcfManifest.NameFor(target.Path) }, cancellationToken);
         await store.DeleteAsync(manifest, cancellationToken);
     }
 

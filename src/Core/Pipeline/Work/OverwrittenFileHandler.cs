@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using PrecisionMed.Core.Formats;
+using PrecisionMed.Core.LabReports;
 using PrecisionMed.Core.Pipeline.Arrival;
 using PrecisionMed.Core.Pipeline.Ledger;
 

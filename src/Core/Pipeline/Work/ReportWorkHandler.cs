@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PrecisionMed.Core.Fhir;
-using PrecisionMed.Core.Formats;
 using PrecisionMed.Core.Formats.Vcf;
+using PrecisionMed.Core.LabReports;
 using PrecisionMed.Core.Pipeline.Ledger;
 using PrecisionMed.Core.Pipeline.Notifications;
 using PrecisionMed.Core.Pipeline.Review;

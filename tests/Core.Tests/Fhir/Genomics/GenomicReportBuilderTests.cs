@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Fhir.Genomics;
-using PrecisionMed.Core.Formats;
 using PrecisionMed.Core.LabReports;
 
 namespace PrecisionMed.Core.Tests.Fhir.Genomics;

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Fhir.Genomics;
 using PrecisionMed.Core.Formats.Vcf;
+using PrecisionMed.Core.Knowledge;
 using PrecisionMed.Core.LabReports;
 using PrecisionMed.Core.Tests.Formats.Hl7v2;
 using PrecisionMed.Core.Tests.Formats.Vcf;

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Formats;
 using PrecisionMed.Core.Formats.Fhir;
+using PrecisionMed.Core.LabReports;
 
 namespace PrecisionMed.Core.Tests.Formats.Fhir;
 

@@ -1,8 +1,8 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using PrecisionMed.Core.Formats;
 using PrecisionMed.Core.Formats.Fhir;
+using PrecisionMed.Core.LabReports;
 
 namespace PrecisionMed.Core.Tests.Formats.Fhir;
 

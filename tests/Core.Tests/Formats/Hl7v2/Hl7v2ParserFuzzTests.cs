@@ -1,6 +1,6 @@
-using PrecisionMed.Core.Formats;
 using PrecisionMed.Core.Formats.Hl7v2;
 using static PrecisionMed.Core.Tests.Formats.Hl7v2.Hl7v2TestMessages;
+using PrecisionMed.Core.LabReports;
 using PrecisionMed.Testing.Fuzzing;
 
 namespace PrecisionMed.Core.Tests.Formats.Hl7v2;

@@ -1,5 +1,5 @@
-using PrecisionMed.Core.Formats;
 using PrecisionMed.Core.Formats.Hl7v2;
+using PrecisionMed.Core.LabReports;
 using static PrecisionMed.Core.Tests.Formats.Hl7v2.Hl7v2TestMessages;
 
 namespace PrecisionMed.Core.Tests.Formats.Hl7v2;

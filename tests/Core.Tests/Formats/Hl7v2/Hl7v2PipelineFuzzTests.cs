@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using PrecisionMed.Core.Fhir;
-using PrecisionMed.Core.Formats;
 using PrecisionMed.Core.Formats.Hl7v2;
+using PrecisionMed.Core.LabReports;
 using PrecisionMed.Core.Pipeline.Arrival;
 using static PrecisionMed.Core.Tests.Formats.Hl7v2.Hl7v2TestMessages;
 using PrecisionMed.Testing.Fuzzing;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Formats.Vcf;
+using PrecisionMed.Core.Knowledge;
 using PrecisionMed.Core.LabReports;
 using PrecisionMed.Testing.Vcf;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using PrecisionMed.Core.Formats;
 using PrecisionMed.Core.Formats.Vcf;
+using PrecisionMed.Core.LabReports;
 
 namespace PrecisionMed.Core.Tests.Formats.Vcf;
 

@@ -1,5 +1,5 @@
-using PrecisionMed.Core.Formats;
 using PrecisionMed.Core.Formats.Vcf;
+using PrecisionMed.Core.LabReports;
 
 namespace PrecisionMed.Core.Tests.Formats.Vcf;
 

@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using System.Text;
-using PrecisionMed.Core.Formats;
 using PrecisionMed.Core.Formats.Vcf;
+using PrecisionMed.Core.LabReports;
 
 namespace PrecisionMed.Core.Tests.Formats.Vcf;
 

@@ -1,8 +1,8 @@
 using System.Text;
 using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Fhir.Genomics;
-using PrecisionMed.Core.Formats;
 using PrecisionMed.Core.Formats.Vcf;
+using PrecisionMed.Core.Knowledge;
 using PrecisionMed.Core.LabReports;
 using PrecisionMed.Testing.Vcf;
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace PrecisionMed.Core.Formats;
+namespace PrecisionMed.Core.LabReports;
 
 /// <summary>
 /// Where in a lab file a problem was found. Every member is optional: a JSON problem has a line,

@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 
-namespace PrecisionMed.Core.Formats.Vcf;
+namespace PrecisionMed.Core.LabReports;
 
 /// <summary>
 /// Chromosome name to RefSeq NC_ accession per build, from PharmCAT's chr_build_mapping.tsv (MPL-2.0, embedded):
@@ -69,7 +69,7 @@ public static class RefSeqChromosomes
 
     private static FrozenDictionary<(string, string), string> Load()
     {
-        using var stream = typeof(RefSeqChromosomes).Assembly.GetManifestResourceStream("PrecisionMed.Core.Formats.Vcf.pharmcat_chr_build_mapping.tsv")
+        using var stream = typeof(RefSeqChromosomes).Assembly.GetManifestResourceStream("PrecisionMed.Core.LabReports.pharmcat_chr_build_mapping.tsv")
             ?? throw new InvalidOperationException("The embedded chromosome mapping is missing from the build.");
         using var reader = new StreamReader(stream);
         var map = new Dictionary<(string, string), string>();

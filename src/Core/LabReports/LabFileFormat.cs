@@ -1,4 +1,4 @@
-namespace PrecisionMed.Core.Formats;
+namespace PrecisionMed.Core.LabReports;
 
 /// <summary>The lab file formats the pipeline recognises by content (never by file name).</summary>
 public enum LabFileFormat

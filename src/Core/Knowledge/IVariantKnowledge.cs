@@ -1,6 +1,4 @@
-using PrecisionMed.Core.Knowledge;
-
-namespace PrecisionMed.Core.Formats.Vcf;
+namespace PrecisionMed.Core.Knowledge;
 
 /// <summary>A variant as the knowledge store keys it: build, RefSeq chromosome accession, VCF position and alleles (normalised).</summary>
 public sealed record KnownVariantQuery(string GenomeBuild, string ChromosomeAccession, long Position, string Ref, string Alt, string? Gene);
@@ -23,8 +21,8 @@ public interface IVariantKnowledge
 }
 
 /// <summary>
-/// No knowledge: with <see cref="VcfOptions.OnlyKnownVariants"/> only configured genes report, no star alleles are
-/// called, and no lab has a profile (the <see cref="VcfOptions"/> defaults apply).
+/// No knowledge: with <c>VcfOptions.OnlyKnownVariants</c> only configured genes report, no star alleles are
+/// called, and no lab has a profile (the <c>VcfOptions</c> defaults apply).
 /// </summary>
 public sealed class NoVariantKnowledge : IVariantKnowledge
 {

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace PrecisionMed.Core.Formats.Fhir;
+namespace PrecisionMed.Core.LabReports;
 
 /// <summary>A FHIR R4 Bundle as a lab sent it: its entries in order, each resource as JSON.</summary>
 public sealed record LabBundle(string BundleType, string? Identifier, IReadOnlyList<LabBundleEntry> Entries);

@@ -1,4 +1,4 @@
-namespace PrecisionMed.Core.Formats;
+namespace PrecisionMed.Core.LabReports;
 
 /// <summary>
 /// A specific, expected problem with a lab's input: where it is and why it cannot be used.

@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using PrecisionMed.Core.LabReports;
 
-namespace PrecisionMed.Core.Formats.Vcf;
+namespace PrecisionMed.Core.LabReports;
 
 /// <summary>
 /// Who each sample column of a VCF is, as the lab states it in a sidecar manifest <c>NAME.vcf.manifest.json</c> (or

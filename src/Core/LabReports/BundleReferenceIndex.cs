@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace PrecisionMed.Core.Formats.Fhir;
+namespace PrecisionMed.Core.LabReports;
 
 /// <summary>
 /// Resolves the references a lab wrote inside its bundle (<c>Type/id</c>, absolute URLs,

@@ -1,7 +1,6 @@
 using System.Text.Json;
-using PrecisionMed.Core.LabReports;
 
-namespace PrecisionMed.Core.Formats.Vcf;
+namespace PrecisionMed.Core.LabReports;
 
 /// <summary>
 /// The strict reading of <see cref="VcfManifest"/>: an unknown member is an error (a misspelt <c>birthdate</c> would
