@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using PrecisionMed.Core.Formats;
+using PrecisionMed.Core.LabReports;
 
 namespace PrecisionMed.Core.Fhir;
 

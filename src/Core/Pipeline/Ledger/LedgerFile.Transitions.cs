@@ -1,4 +1,4 @@
-using PrecisionMed.Core.Formats;
+using PrecisionMed.Core.LabReports;
 
 namespace PrecisionMed.Core.Pipeline.Ledger;
 

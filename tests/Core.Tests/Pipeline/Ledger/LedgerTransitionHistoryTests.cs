@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using PrecisionMed.Core.Formats;
+using PrecisionMed.Core.LabReports;
 using PrecisionMed.Core.Pipeline.Ledger;
 
 namespace PrecisionMed.Core.Tests.Pipeline.Ledger;

@@ -1,4 +1,4 @@
-using PrecisionMed.Core.Formats;
+using PrecisionMed.Core.LabReports;
 using PrecisionMed.Core.Pipeline.Ledger;
 
 namespace PrecisionMed.Core.Tests.Pipeline.Ledger;
