@@ -4,6 +4,7 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Text;
 using PrecisionMed.Core.Formats;
+using PrecisionMed.Core.Formats.Compression;
 using PrecisionMed.Core.Formats.Vcf;
 
 namespace PrecisionMed.Bench;
@@ -112,7 +113,12 @@ internal static class VcfTools
         var headLength = file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
         file.Position = 0;
         var detected = FormatDetector.Detect(head.AsSpan(0, headLength));
-        using Stream content = detected.Compression == LabFileCompression.None ? file : new GZipStream(file, CompressionMode.Decompress);
+        using Stream content = detected.Compression switch
+        {
+            LabFileCompression.None => file,
+            LabFileCompression.Bgzf => new BgzfStream(file),
+            _ => new GZipStream(file, CompressionMode.Decompress),
+        };
 
         var reader = VcfReader.Open(content);
         var policy = new VcfReportablePolicy(new VcfOptions(), regions: null);

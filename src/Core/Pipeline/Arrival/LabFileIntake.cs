@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Formats;
+using PrecisionMed.Core.Formats.Compression;
 using PrecisionMed.Core.Pipeline.Work;
 
 namespace PrecisionMed.Core.Pipeline.Arrival;
@@ -146,9 +147,10 @@ public sealed class LabFileIntake
         var raw = Limited(await open(cancellationToken));
         if (detected.Compression == LabFileCompression.None) return raw;
 
-        // GZipStream reads concatenated members, so multi-block BGZF decompresses whole. The inflated bytes are
-        // counted as they are read, so a bomb is stopped at the limit, never inflated in full.
-        return new LimitedReadStream(new GZipStream(raw, CompressionMode.Decompress), inflated => CheckInflated(inflated, raw.BytesRead));
+        // BGZF's blocks inflate in parallel; GZipStream reads plain gzip (concatenated members too). The inflated bytes
+        // are counted as they are read, so a bomb is stopped at the limit, never inflated in full.
+        Stream inflating = detected.Compression == LabFileCompression.Bgzf ? new BgzfStream(raw) : new GZipStream(raw, CompressionMode.Decompress);
+        return new LimitedReadStream(inflating, inflated => CheckInflated(inflated, raw.BytesRead));
     }
 
     /// <summary>The file as stored, held to <see cref="LimitsOptions.MaxFileBytes"/>.</summary>
