@@ -10,8 +10,8 @@ using PrecisionMed.Core.Formats.Vcf;
 namespace PrecisionMed.Bench;
 
 /// <summary>
-/// Side-by-side tools for bench/vcf-vs-bcftools.sh: <c>vcf-generate</c> writes the realistic single-sample VCF the
-/// issue describes (fixed seed); <c>vcf-scan</c> reads a VCF the way the pipeline does (every record, the fields
+/// Side-by-side tools for bench/vcf-vs-bcftools.sh: <c>vcf-generate</c> writes a realistic single-sample VCF
+/// (fixed seed); <c>vcf-scan</c> reads a VCF the way the pipeline does (every record, the fields
 /// the mapper needs, the FILTER/GT policy) and prints its throughput.
 /// </summary>
 internal static class VcfTools

@@ -11,7 +11,7 @@ namespace PrecisionMed.Core.Formats.Compression;
 /// is, so its CRC-32 and size are checked as a single stream would check them. A member without the subfield
 /// (a plain gzip member after BGZF ones) hands the rest of the file to one sequential <see cref="GZipStream"/>.
 /// </summary>
-public sealed class BgzfStream : Stream
+public sealed class BgzfStream : ReadOnlyStream
 {
     /// <summary>Largest member BGZF allows (its size field is 16 bits) and the most one member inflates to.</summary>
     private const int MaxBlockBytes = 64 * 1024;
@@ -35,22 +35,6 @@ public sealed class BgzfStream : Stream
         _readAhead = readAhead > 0 ? readAhead : Math.Max(2, Environment.ProcessorCount * 2);
     }
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     public override int Read(Span<byte> buffer)
     {
         while (true)
@@ -63,9 +47,6 @@ public sealed class BgzfStream : Stream
         }
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         while (true)
@@ -77,16 +58,6 @@ public sealed class BgzfStream : Stream
             Next(await next.WaitAsync(cancellationToken));
         }
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
