@@ -4,13 +4,14 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Text;
 using PrecisionMed.Core.Formats;
+using PrecisionMed.Core.Formats.Compression;
 using PrecisionMed.Core.Formats.Vcf;
 
 namespace PrecisionMed.Bench;
 
 /// <summary>
-/// Side-by-side tools for bench/vcf-vs-bcftools.sh: <c>vcf-generate</c> writes the realistic single-sample VCF the
-/// issue describes (fixed seed); <c>vcf-scan</c> reads a VCF the way the pipeline does (every record, the fields
+/// Side-by-side tools for bench/vcf-vs-bcftools.sh: <c>vcf-generate</c> writes a realistic single-sample VCF
+/// (fixed seed); <c>vcf-scan</c> reads a VCF the way the pipeline does (every record, the fields
 /// the mapper needs, the FILTER/GT policy) and prints its throughput.
 /// </summary>
 internal static class VcfTools
@@ -112,7 +113,12 @@ internal static class VcfTools
         var headLength = file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
         file.Position = 0;
         var detected = FormatDetector.Detect(head.AsSpan(0, headLength));
-        using Stream content = detected.Compression == LabFileCompression.None ? file : new GZipStream(file, CompressionMode.Decompress);
+        using Stream content = detected.Compression switch
+        {
+            LabFileCompression.None => file,
+            LabFileCompression.Bgzf => new BgzfStream(file),
+            _ => new GZipStream(file, CompressionMode.Decompress),
+        };
 
         var reader = VcfReader.Open(content);
         var policy = new VcfReportablePolicy(new VcfOptions(), regions: null);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Peak memory of `pmed ingest` on a large VCF with a region filter, plain and BGZF (issue 4's memory figure).
+# Peak memory of `pmed ingest` on a large VCF with a region filter, plain and BGZF.
 #   bench/vcf-memory.sh [FILE.vcf]
-# Without FILE it generates the issue's file with the bench's vcf-generate: 2,000,000 single-sample records
+# Without FILE it generates the benchmark file with the bench's vcf-generate: 2,000,000 single-sample records
 # (~150-byte INFO, FORMAT GT:AD:DP:GQ, fixed seed) under ${BENCH_DIR:-/tmp/pmed-vcf-bench}, the same file
 # bench/vcf-vs-bcftools.sh uses; VCF_RECORDS=N generates N records instead (a quick check: VCF_RECORDS=50000).
 # It bgzips FILE, then runs `pmed ingest FILE --regions BED --out DIR --json` (src/Cli, Release) under

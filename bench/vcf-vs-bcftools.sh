@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# Our VCF reader against `bcftools view -H` on the same file, plain and BGZF (issue 4's speed figure).
+# The VCF reader's throughput against `bcftools view -H` on the same file, plain and BGZF: how fast the pipeline can
+# stream a large VCF before any mapping, beside the tool labs already use.
 #   bench/vcf-vs-bcftools.sh [FILE.vcf]
-# Without FILE it generates the issue's file: 2,000,000 single-sample records, ~150-byte INFO,
+# Without FILE it generates the benchmark file: 2,000,000 single-sample records, ~150-byte INFO,
 # FORMAT GT:AD:DP:GQ (fixed seed), under ${BENCH_DIR:-/tmp/pmed-vcf-bench}. It bgzips FILE, then runs each reader
 # 3 times per form and prints the medians and
 #   ratio_vs_bcftools_plain=X   ratio_vs_bcftools_bgzf=Y   (our MB/s / bcftools MB/s, MB = uncompressed bytes)
 # and the same ratios of CPU time (user + sys; steadier than wall time when the machine is shared).
 # "Our reader" = bench's vcf-scan: every record parsed, the FILTER/GT policy applied, the fields the mapper
-# needs read (CHROM, POS, REF, ALT, GT, AD, DP), counted; wall time includes .NET start-up. Needs bcftools and
-# bgzip (Debian bcftools, tabix).
+# needs read (CHROM, POS, REF, ALT, GT, AD, DP), counted; BGZF is inflated as intake inflates it (BgzfStream: blocks
+# in parallel on every core), so its CPU ratio counts all cores' time. Wall time includes .NET start-up. Needs
+# bcftools and bgzip (Debian bcftools, tabix).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 

@@ -19,6 +19,8 @@ internal sealed class PharmacogeneGenotypes
     private readonly Dictionary<long, (string First, string Second)>[] _genotypes;
     private readonly int[] _alleles = new int[VcfGenotype.MaxPloidy];
     private readonly bool[] _phased = new bool[VcfGenotype.MaxPloidy];
+    private string? _lastChromosome;
+    private string? _lastNormalised;
 
     public PharmacogeneGenotypes(IReadOnlyList<AlleleDefinitionDocument> definitions)
     {
@@ -41,7 +43,15 @@ internal sealed class PharmacogeneGenotypes
     /// <summary>Keeps the sample's two bases when the record sits at a defining position and its call is diploid and complete.</summary>
     public void Collect(VcfRecord record, string chromosome, int sample)
     {
-        if (!_genesAt.TryGetValue((RefSeqChromosomes.Normalise(chromosome), record.Position), out var genes)) return;
+        if (!ReferenceEquals(chromosome, _lastChromosome))
+        {
+            // Records come sorted and the caller hands the same string for a chromosome's records: normalising it per
+            // record allocated twice a record, most of a large file's garbage.
+            _lastChromosome = chromosome;
+            _lastNormalised = RefSeqChromosomes.Normalise(chromosome);
+        }
+
+        if (!_genesAt.TryGetValue((_lastNormalised!, record.Position), out var genes)) return;
         var gtIndex = record.FormatIndex("GT"u8);
         if (gtIndex < 0) return;
         if (VcfGenotype.Parse(record.SampleValue(sample, gtIndex), _alleles, _phased) != 2 || _alleles[0] < 0 || _alleles[1] < 0) return;

@@ -56,6 +56,9 @@ internal sealed class VcfLineSource(Stream stream, int maxLineBytes)
         }
     }
 
+    /// <summary>The next line if it is already in the buffer, without reading the stream.</summary>
+    public bool TryReadBufferedLine(out int offset, out int length) => TryTakeLine(out offset, out length);
+
     private bool TryTakeLine(out int offset, out int length)
     {
         var newline = _buffer.AsSpan(_start, _end - _start).IndexOf((byte)'\n');

@@ -79,7 +79,18 @@ public sealed class VcfReader
         return false;
     }
 
-    public async ValueTask<bool> ReadAsync(CancellationToken cancellationToken)
+    public ValueTask<bool> ReadAsync(CancellationToken cancellationToken)
+    {
+        // Lines already in the buffer are taken without the async machinery: only one read in thousands waits.
+        while (_lines.TryReadBufferedLine(out var offset, out var length))
+        {
+            if (Accept(offset, length)) return ValueTask.FromResult(true);
+        }
+
+        return ReadFromStreamAsync(cancellationToken);
+    }
+
+    private async ValueTask<bool> ReadFromStreamAsync(CancellationToken cancellationToken)
     {
         while (await _lines.ReadLineAsync(cancellationToken) is (true, var offset, var length))
         {

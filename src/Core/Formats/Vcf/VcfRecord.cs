@@ -78,6 +78,14 @@ public readonly ref struct VcfRecord
     public bool TryGetInfo(ReadOnlySpan<byte> key, out ReadOnlySpan<byte> value)
     {
         var info = Info;
+        // Most keys asked for (END, a diplotype key) are on few records: one vectorised search rules a key out
+        // before the entries are walked one by one.
+        if (!key.IsEmpty && info.IndexOf(key) < 0)
+        {
+            value = default;
+            return false;
+        }
+
         while (!info.IsEmpty)
         {
             var semicolon = info.IndexOf((byte)';');
