@@ -23,7 +23,7 @@ public sealed record LabReport
 
     /// <summary>
     /// False when the format cannot state a status (VCF) and <see cref="Status"/> is the default: then a report sent
-    /// again for the same accession from other content is an amendment of the earlier one (DESIGN.md §5).
+    /// again for the same accession from other content is an amendment of the earlier one.
     /// </summary>
     public bool StatusStatedByLab { get; init; } = true;
 

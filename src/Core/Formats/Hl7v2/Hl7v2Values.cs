@@ -16,7 +16,7 @@ internal static class Hl7v2Values
     /// </summary>
     public static string? ToFhirDateTime(string ts)
     {
-        // Spans throughout and one string at the end: every OBX, OBR and SPM time passes here (issue 3's allocation target).
+        // Spans throughout and one string at the end: every OBX, OBR and SPM time passes here.
         var span = ts.AsSpan().Trim();
         if (span.Length == 0) return null;
         var zoneAt = span.Length > 4 ? span[4..].IndexOfAny('+', '-') : -1; // shorter than YYYY: not a date, rejected below

@@ -1,0 +1,105 @@
+using static PrecisionMed.Core.Formats.Hl7v2.Hl7v2GenomicCodes;
+
+namespace PrecisionMed.Core.Formats.Hl7v2;
+
+/// <summary>
+/// OBX rows of panel 81247-9 into groups, each classified by the LOINC items it holds. Rows are grouped by OBX-4
+/// (never by order); sub-ID "1", "1a", "1a.a"... is the overall study (a "1x.y" range takes its reference sequence from
+/// "1x"); a group holding 81250-3/81297-4 items is one variant; a complex group (81262-8/81263-6) is a Genotype derived
+/// from the variants nested under it ("3a" → "3a.1", "3a.2") or carrying its 81260-2 id; a group with 84413-4 or PGx
+/// answers is a Genotype plus, per 51963-7, one TherapeuticImplication for each implication kind (53040-2, 51961-1,
+/// 83009-1) (medications in nested groups "4a.1", or in the same group, each 51963-7 taking the 82116-5/83010-9/93044-6
+/// and implication rows after it); a group with 84414-2 but no variant items is a haplotype derived from its nested
+/// variants.
+/// </summary>
+internal static class Hl7v2ObxGrouper
+{
+    /// <summary>The panel's rows as classified groups; a group of none of these kinds is left to the lab-result rule.</summary>
+    internal static ObxGroups Classify(List<ObxRow> rows)
+    {
+        var groups = GroupByKey(rows);
+        List<ObxGroup> overall = [], complex = [], variants = [], pharmacogenomic = [], haplotypeDefinitions = [];
+        var rest = new List<ObxGroup>(groups.Count);
+        foreach (var group in groups) (IsOverall(group) ? overall : rest).Add(group);
+        foreach (var group in rest)
+        {
+            if (IsComplex(group, rest)) complex.Add(group);
+            else if (group.HasAny(VariantDefining)) variants.Add(group);
+            else if (group.HasAny(PharmacogenomicItems)) pharmacogenomic.Add(group);
+            else if (group.Has(Haplotype)) haplotypeDefinitions.Add(group);
+        }
+
+        return new ObxGroups(overall, complex, variants, pharmacogenomic, haplotypeDefinitions);
+    }
+
+    /// <summary>The rows by OBX-4 group key, groups in order of first appearance and rows in message order.</summary>
+    private static List<ObxGroup> GroupByKey(List<ObxRow> rows)
+    {
+        var groups = new List<ObxGroup>();
+        Dictionary<string, ObxGroup>? byKey = null;
+        foreach (var row in rows)
+        {
+            var key = row.GroupKey;
+            ObxGroup? group = null;
+            if (byKey is not null) byKey.TryGetValue(key, out group);
+            else
+            {
+                // Most messages have few groups: a scan beats a dictionary until there are many.
+                foreach (var candidate in groups)
+                {
+                    if (candidate.Key == key)
+                    {
+                        group = candidate;
+                        break;
+                    }
+                }
+            }
+
+            if (group is null)
+            {
+                group = new ObxGroup(key, row.SubId, []);
+                groups.Add(group);
+                if (byKey is null && groups.Count > 16)
+                {
+                    byKey = new Dictionary<string, ObxGroup>(StringComparer.Ordinal);
+                    foreach (var known in groups) byKey[known.Key] = known;
+                }
+                else byKey?.Add(key, group);
+            }
+
+            group.Rows.Add(row);
+        }
+
+        return groups;
+    }
+
+    /// <summary>A complex variant (compound heterozygote and the like): named as such, or holding nothing else and parent of variants.</summary>
+    private static bool IsComplex(ObxGroup group, List<ObxGroup> rest)
+    {
+        if (group.Has(ComplexHgvs) || group.Has(ComplexType)) return true;
+        if (group.HasAny(VariantDefining) || group.HasAny(PharmacogenomicItems) || group.Has(Haplotype)) return false;
+        if (group.Has(ComplexId)) return true;
+        foreach (var candidate in rest)
+        {
+            if (candidate.IsChildOf(group) && candidate.HasAny(VariantDefining)) return true;
+        }
+
+        return false;
+    }
+
+    private static bool IsOverall(ObxGroup group)
+    {
+        var sub = group.SubId;
+        if (sub == "1" || (sub.Length > 1 && sub[0] == '1' && !char.IsAsciiDigit(sub[1]))) return true;
+        foreach (var row in group.Rows)
+        {
+            if (!OverallItems.Contains(row.Code) || row.Code == GenomicRefSeq) return false;
+        }
+
+        return true;
+    }
+}
+
+/// <summary>The panel's groups by kind, each list in order of first appearance.</summary>
+internal sealed record ObxGroups(
+    List<ObxGroup> Overall, List<ObxGroup> Complex, List<ObxGroup> Variants, List<ObxGroup> Pharmacogenomic, List<ObxGroup> HaplotypeDefinitions);
