@@ -1,5 +1,4 @@
 using System.Buffers;
-using PrecisionMed.Core.Pipeline;
 
 namespace PrecisionMed.Core.Formats;
 

@@ -1,4 +1,3 @@
-using PrecisionMed.Core.Pipeline;
 
 namespace PrecisionMed.Core.Formats.Vcf;
 

@@ -1,6 +1,5 @@
 using System.Text.Json.Serialization;
 using PrecisionMed.Core.Formats;
-using PrecisionMed.Core.Pipeline.Work;
 
 namespace PrecisionMed.Core.Pipeline.Ledger;
 

@@ -45,6 +45,7 @@ public enum WorkOutcome
 /// </summary>
 public sealed class ReportWorkHandler(
     ReportUnitReader unitReader,
+    ReportUnitPipeline pipeline,
     OverwrittenFileHandler overwritten,
     ILabFileLedger ledger,
     IFhirWriter writer,
@@ -203,7 +204,7 @@ public sealed class ReportWorkHandler(
         {
             var source = await FindOriginalAsync(item, cancellationToken);
             original = source.Location;
-            transaction = await unitReader.BuildAsync(item, unit, source, provenance, cancellationToken);
+            transaction = await pipeline.BuildAsync(await unitReader.MapAsync(item, unit, source, provenance, cancellationToken), cancellationToken);
         }
         catch (VcfIdentityMissingException ex) when (original is not null)
         {
@@ -220,34 +221,13 @@ public sealed class ReportWorkHandler(
 
         // Gives the builder's UTF-8 buffer back to the pool when the unit is done, whichever way it ends.
         using var built = transaction;
-        ReportWithdrawal? withdrawal;
-        FhirWriteResult? written = null;
+        ReportUnitWrite write;
         try
         {
-            if (await patientSafety.HoldIfPatientDisagreesAsync(item, unit, original, transaction, cancellationToken)) return WorkOutcome.Held;
-
-            // The previous version of this report, read once: it decides an amendment and what is withdrawn, and only
-            // a report of the same patient may replace it.
-            var previous = await ReportWithdrawals.PreviousProvenanceAsync(transaction, writer, cancellationToken);
-            if (await patientSafety.HoldIfAccessionOfAnotherPatientAsync(item, unit, original, transaction, previous, cancellationToken)) return WorkOutcome.Held;
-            await ReportAmendments.ApplyAsync(transaction, item.ContentHash, previous, writer, cancellationToken);
-
-            // Withdrawals first: a retry after a failure in between finds the same previous Provenance and
-            // the withdrawn results already entered-in-error, so it writes nothing twice.
-            withdrawal = await ReportWithdrawals.FindAsync(transaction, previous, writer, cancellationToken);
-            if (withdrawal is not null)
-            {
-                await writer.WriteTransactionAsync(withdrawal.Bundle, cancellationToken);
-                PipelineLog.ResultsWithdrawn(logger, item.UnitIndex, item.FileId, withdrawal.References.Count);
-            }
-
-            foreach (var bundle in transaction.Bundles)
-            {
-                // A 412 to the Patient's conditional create is settled there: written again, or held when ambiguous.
-                written = await patientSafety.WriteOrHoldAsync(item, unit, original, transaction, bundle, cancellationToken);
-                if (written is null) return WorkOutcome.Held;
-            }
-
+            write = await ReportUnitPipeline.WriteAsync(
+                transaction, item.ContentHash, writer, new PatientSafetyTarget(patientSafety, item, unit, original), cancellationToken);
+            if (write.Withdrawal is { } withdrawn) PipelineLog.ResultsWithdrawn(logger, item.UnitIndex, item.FileId, withdrawn.References.Count);
+            if (write.Held) return WorkOutcome.Held;
             PipelineTelemetry.Written(item, transaction.ResourceCount);
         }
         catch (FhirRejectedException ex)
@@ -256,6 +236,7 @@ public sealed class ReportWorkHandler(
             return await RejectAsync(item, unit with { Accession = transaction.Accession }, problem, cancellationToken, detail: ex.Outcome);
         }
 
+        var (written, withdrawal) = (write.Written, write.Withdrawal);
         // Before the unit is Completed: if publishing fails, the retry writes the same resources again (no change)
         // and publishes the same message id, which duplicate detection drops; a notification is never lost.
         await notifier.PublishAsync(NotificationOf(item, transaction, written, withdrawal), cancellationToken);
