@@ -4,6 +4,7 @@ using PrecisionMed.Adapters.Cosmos;
 using PrecisionMed.Adapters.Fhir;
 using PrecisionMed.Adapters.Settings;
 using PrecisionMed.Adapters.Storage;
+using PrecisionMed.Core.Formats;
 using PrecisionMed.Core.Formats.Vcf;
 using PrecisionMed.Core.Knowledge;
 using PrecisionMed.Core.Pipeline;

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text;
 using PrecisionMed.Core.Formats;
 using PrecisionMed.Core.Formats.Fhir;
-using PrecisionMed.Core.Pipeline;
 using PrecisionMed.Core.Pipeline.Arrival;
 using PrecisionMed.Core.Pipeline.Ledger;
 using PrecisionMed.Testing.HostileInput;

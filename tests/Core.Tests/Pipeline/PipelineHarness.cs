@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using PrecisionMed.Core.Formats;
 using PrecisionMed.Core.Formats.Vcf;
 using PrecisionMed.Core.Pipeline;
 using PrecisionMed.Core.Pipeline.Arrival;

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using PrecisionMed.Core.Formats;
 using PrecisionMed.Infra.Tests.Settings;
 using Xunit;
 

@@ -1,5 +1,6 @@
 using PrecisionMed.Adapters.Cosmos;
 using PrecisionMed.Adapters.Storage;
+using PrecisionMed.Core.Formats;
 using PrecisionMed.Core.Pipeline;
 
 namespace PrecisionMed.Infra.Tests.Settings;
