@@ -115,7 +115,7 @@ internal sealed class IngestRunner(IngestOptions options, TextWriter stdout, Tex
     /// </summary>
     private Task WriteTimingsAsync(IngestResult[] results, TimeSpan elapsed) =>
         stderr.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"pmed ingest: timings: files={results.Count} reports={results.Sum(r => r.Reports)} elapsed_seconds={elapsed.TotalSeconds:F3}"));
+            $"pmed ingest: timings: files={results.Length} reports={results.Sum(r => r.Reports)} elapsed_seconds={elapsed.TotalSeconds:F3}"));
 
     /// <summary>Built before the first file: an install failure stops the run before anything is written.</summary>
     private async Task<(FhirProfileValidator? Validator, int Exit)> CreateValidatorAsync(CancellationToken cancellationToken)

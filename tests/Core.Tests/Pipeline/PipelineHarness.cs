@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using PrecisionMed.Adapters;
 using PrecisionMed.Core.Formats;
 using PrecisionMed.Core.Formats.Vcf;
 using PrecisionMed.Core.Pipeline;
@@ -40,7 +42,7 @@ internal sealed class PipelineHarness : IDisposable
             .AddSingleton<IWorkItemQueue>(Queue)
             .AddSingleton<IFhirWriter>(Writer)
             .AddSingleton<IResultNotifier>(Notifier)
-            .AddPrecisionMedPipeline();
+            .AddPrecisionMed(new ConfigurationBuilder().Build(), AppConnections.None);
         services.Configure<PipelineOptions>(options =>
         {
             options.PipelineVersion = PipelineVersion;
