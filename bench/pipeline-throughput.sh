@@ -77,6 +77,12 @@ run() {
   read -r wall rss_kb < <(tail -1 "$times")
   rss_mb=$(awk -v k="$rss_kb" 'BEGIN { printf "%.0f", k / 1024 }')
   reports=$(grep -o '"reports": *[0-9]*' "$work/$name.json" | awk -F: '{ s += $2 } END { print s + 0 }')
+  # Files by status ("4000 ingested"): a rejected file is fast and must not pass for a fast pipeline.
+  statuses=$(grep -o '"status": *"[a-z-]*"' "$work/$name.json" | sed 's/.*"\([a-z-]*\)"$/\1/' | sort | uniq -c | awk '{ printf "%s%s %s", NR > 1 ? ", " : "", $1, $2 }')
+  if grep -q '"status": *"\(rejected\|held\|unreadable\|invalid\)"' "$work/$name.json"; then
+    echo "pipeline-throughput.sh: $name: not every file was ingested ($statuses):" >&2
+    grep -o '"reason": *"[^"]*"' "$work/$name.json" | sort | uniq -c | head -3 >&2
+  fi
   if [[ $timings == yes ]]; then
     elapsed=$(sed -n 's/.*timings:.*elapsed_seconds=\([0-9.]*\).*/\1/p' "$err" | tail -1)
   else
@@ -95,11 +101,11 @@ echo "pmed: $pmed_dll; load: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 run a dotnet "$pmed_dll" ingest "$work/a"
 rate_a=$(awk -v n="$reports" -v s="$elapsed" 'BEGIN { printf "%.0f", n / s }')
-printf '(a) general lab: %d messages in %.2f s (wall %.2f s), %s msgs/s, peak RSS %s MB\n' "$reports" "$elapsed" "$wall" "$rate_a" "$rss_mb"
+printf '(a) general lab: %d messages in %.2f s (wall %.2f s), %s msgs/s, peak RSS %s MB; files: %s\n' "$reports" "$elapsed" "$wall" "$rate_a" "$rss_mb" "$statuses"
 
 run b dotnet "$pmed_dll" ingest "$work/b"
 rate_b=$(awk -v n="$reports" -v s="$elapsed" 'BEGIN { printf "%.0f", n / s }')
-printf '(b) genomic: %d messages in %.2f s (wall %.2f s), %s msgs/s, peak RSS %s MB\n' "$reports" "$elapsed" "$wall" "$rate_b" "$rss_mb"
+printf '(b) genomic: %d messages in %.2f s (wall %.2f s), %s msgs/s, peak RSS %s MB; files: %s\n' "$reports" "$elapsed" "$wall" "$rate_b" "$rss_mb" "$statuses"
 
 declare -A ratio rss
 for form in plain bgzf; do
@@ -111,9 +117,10 @@ for form in plain bgzf; do
   bcf_times=$work/bcftools-$form.time
   /usr/bin/time -o "$bcf_times" -f '%e %M' bcftools view -T "$bed" "$file" >/dev/null
   read -r theirs theirs_kb < <(tail -1 "$bcf_times")
-  ratio[$form]=$(awk -v o="$ours" -v t="$theirs" 'BEGIN { printf "%.2f", t / o }')
-  printf '(c) VCF %s: pmed ingest %.2f s (wall %.2f s), peak RSS %s MB; bcftools view -T %.2f s, peak RSS %.0f MB\n' \
-    "$form" "$ours" "$ours_wall" "$rss_mb" "$theirs" "$(awk -v k="$theirs_kb" 'BEGIN { print k / 1024 }')"
+  [[ $statuses == "1 ingested" ]] || ours=inf
+  ratio[$form]=$(awk -v o="$ours" -v t="$theirs" 'BEGIN { printf "%.2f", o == "inf" ? 0 : t / o }')
+  printf '(c) VCF %s: pmed ingest %s s (wall %.2f s, %s), peak RSS %s MB; bcftools view -T %.2f s, peak RSS %.0f MB\n' \
+    "$form" "$ours" "$ours_wall" "$statuses" "$rss_mb" "$theirs" "$(awk -v k="$theirs_kb" 'BEGIN { print k / 1024 }')"
 done
 
 echo "ratio_vs_bcftools_regions_plain=${ratio[plain]}"
