@@ -8,7 +8,6 @@ using PrecisionMed.Core.Formats;
 using PrecisionMed.Core.Pipeline;
 using PrecisionMed.Core.Pipeline.Arrival;
 using PrecisionMed.Core.Pipeline.Ledger;
-using PrecisionMed.Core.Pipeline.Work;
 using PrecisionMed.Testing.Stack;
 using PrecisionMed.Testing.Vcf;
 using Xunit;

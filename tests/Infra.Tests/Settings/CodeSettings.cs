@@ -1,6 +1,5 @@
 using PrecisionMed.Adapters.Cosmos;
 using PrecisionMed.Adapters.Storage;
-using PrecisionMed.Core.Formats;
 using PrecisionMed.Core.Pipeline;
 
 namespace PrecisionMed.Infra.Tests.Settings;

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PrecisionMed.Core.Fhir;
@@ -239,7 +237,7 @@ public sealed class ReportWorkHandler(
         var (written, withdrawal) = (write.Written, write.Withdrawal);
         // Before the unit is Completed: if publishing fails, the retry writes the same resources again (no change)
         // and publishes the same message id, which duplicate detection drops; a notification is never lost.
-        await notifier.PublishAsync(NotificationOf(item, transaction, written, withdrawal), cancellationToken);
+        await notifier.PublishAsync(UnitNotifications.For(item, transaction, written, withdrawal, clock.GetUtcNow()), cancellationToken);
 
         await ledger.SaveUnitAsync(
             unit.WithReferences(transaction.OwnedReferences, withdrawal?.References ?? []) with
@@ -262,42 +260,6 @@ public sealed class ReportWorkHandler(
         if (unit.ReplayCount > 0) await patientSafety.ResolveReplayedAsync(item, cancellationToken);
         return WorkOutcome.Completed;
     }
-
-    private GenomicResultAvailable NotificationOf(
-        WorkItem item, ReportTransaction transaction, FhirWriteResult? written, ReportWithdrawal? withdrawal) =>
-        new(
-            GenomicResultAvailable.MessageIdFor(item.FileId, item.UnitIndex),
-            transaction.ReportReference,
-            PatientReferenceOf(written),
-            item.LabId,
-            transaction.Accession,
-            ReportStatusOf(transaction),
-            transaction.KnowledgeVersion,
-            item.FileId,
-            item.UnitIndex,
-            item.CorrelationId,
-            clock.GetUtcNow(),
-            withdrawal?.References ?? []);
-
-    /// <summary>
-    /// <c>Patient/id</c> from the server's answer to the conditional create (the EMR's id, not ours). Servers give
-    /// locations relative or absolute, with or without <c>/_history/n</c>: the type and id are the last two segments.
-    /// </summary>
-    private static string? PatientReferenceOf(FhirWriteResult? written)
-    {
-        foreach (var location in written?.Locations ?? [])
-        {
-            var history = location.IndexOf("/_history", StringComparison.Ordinal);
-            var segments = (history > 0 ? location[..history] : location).Split('/', StringSplitOptions.RemoveEmptyEntries);
-            if (segments.Length >= 2 && segments[^2] == "Patient") return $"Patient/{segments[^1]}";
-        }
-
-        return null;
-    }
-
-    // A lab's status that is not a string (found by the pipeline fuzz) is no status, not an exception after the write.
-    private static string? ReportStatusOf(ReportTransaction transaction) =>
-        transaction.ReportResource()?["status"] is JsonValue status && status.GetValueKind() == JsonValueKind.String ? status.GetValue<string>() : null;
 
     private async Task<ReportUnitSource> FindOriginalAsync(WorkItem item, CancellationToken cancellationToken)
     {
