@@ -7,8 +7,7 @@ namespace PrecisionMed.Adapters.Settings;
 internal static class SettingsServiceCollectionExtensions
 {
     /// <summary>
-    /// Binds <typeparamref name="TOptions"/> to its configuration section of the container's configuration
-    /// (<see cref="OptionsBuilderConfigurationExtensions.BindConfiguration{TOptions}"/>) and checks it when the host starts
+    /// Binds <typeparamref name="TOptions"/> to its configuration section and checks it when the host starts
     /// (<see cref="OptionsBuilderExtensions.ValidateOnStart{TOptions}"/>), with <see cref="SettingsValidator{TOptions}"/>.
     /// Once per collection: several adapters share a section (Cosmos), and binding twice would append list settings twice.
     /// </summary>
@@ -19,7 +18,7 @@ internal static class SettingsServiceCollectionExtensions
         var builder = services.AddOptions<TOptions>();
         if (services.Any(d => d.ServiceType == typeof(IValidateOptions<TOptions>) && d.ImplementationInstance is SettingsValidator<TOptions>)) return builder;
 
-        builder.BindConfiguration(section.Path).ValidateOnStart();
+        builder.Bind(section).ValidateOnStart();
         if (afterBind is not null) builder.Configure(afterBind);
         services.AddSingleton<IValidateOptions<TOptions>>(new SettingsValidator<TOptions>(section.Path));
         return builder;
