@@ -37,7 +37,7 @@ public static class PrecisionMedServiceCollectionExtensions
     public static IServiceCollection AddPrecisionMed(this IServiceCollection services, IConfiguration configuration, AppConnections required = AppConnections.All)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        // Every section is bound from the container's configuration (BindConfiguration): this one, unless the host has its own.
+        // The configuration the sections are bound from is the container's too, unless the host registered its own.
         services.TryAddSingleton(configuration);
         services.AddLogging();
         services.AddSettings<PipelineOptions>(configuration.GetSection(PipelineOptions.SectionName));
