@@ -25,14 +25,15 @@ public static class AdaptersServiceCollectionExtensions
     /// The Azure adapters for the pipeline's ports: Blob Storage, Storage Queue, Cosmos DB ledger and
     /// the FHIR service, their settings bound and checked at start. A client is created when first needed; one whose
     /// setting is missing fails then with the name of the setting to add (hosts require theirs at start instead:
-    /// <see cref="AppServiceCollectionExtensions.AddPrecisionMedApp"/>).
+    /// <see cref="PrecisionMedServiceCollectionExtensions.AddPrecisionMed(IServiceCollection, IConfiguration, AppConnections)"/>).
+    /// A port already registered (a test's fake) is kept.
     /// </summary>
-    public static IServiceCollection AddPrecisionMedAdapters(this IServiceCollection services, IConfiguration configuration)
+    internal static IServiceCollection AddAdapters(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddLabStorage(configuration);
         services.AddCosmosLedger(configuration);
         services.AddSettings<KnowledgeOptions>(configuration.GetSection(KnowledgeOptions.SectionName));
-        if (AppServiceCollectionExtensions.UsesCosmosKnowledgeStore(configuration)) services.AddCosmosKnowledgeStore(configuration);
+        if (PrecisionMedServiceCollectionExtensions.UsesCosmosKnowledgeStore(configuration)) services.AddCosmosKnowledgeStore(configuration);
         services.AddFhirHttpWriter(configuration);
         services.AddResultNotifier(configuration);
         return services;
@@ -53,12 +54,12 @@ public static class AdaptersServiceCollectionExtensions
                 var notifications = Settings<NotificationOptions>(sp);
                 return new ServiceBusClient(notifications.ServiceBusNamespace, AzureCredentials.For(notifications.ClientId));
             });
-            services.AddSingleton<IResultNotifier>(sp =>
+            services.TryAddSingleton<IResultNotifier>(sp =>
                 new ServiceBusResultNotifier(sp.GetRequiredService<ServiceBusClient>().CreateSender(Settings<NotificationOptions>(sp).Topic)));
             return services;
         }
 
-        services.AddSingleton<IResultNotifier>(sp =>
+        services.TryAddSingleton<IResultNotifier>(sp =>
         {
             var options = Settings<NotificationOptions>(sp);
             var storage = sp.GetRequiredService<LabStorageOptions>();
@@ -99,15 +100,15 @@ public static class AdaptersServiceCollectionExtensions
                     new Uri(Required(options.QueueServiceUri, "LabStorage__queueServiceUri"), options.WorkQueueName),
                     AzureCredentials.For(options.ClientId), queueOptions);
         });
-        services.AddSingleton<ILabFileStore, BlobLabFileStore>();
-        services.AddSingleton<IWorkItemQueue, StorageQueueWorkItemQueue>();
+        services.TryAddSingleton<ILabFileStore, BlobLabFileStore>();
+        services.TryAddSingleton<IWorkItemQueue, StorageQueueWorkItemQueue>();
         return services;
     }
 
     public static IServiceCollection AddCosmosLedger(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddCosmosClient(configuration);
-        services.AddSingleton<ILabFileLedger, CosmosLabFileLedger>();
+        services.TryAddSingleton<ILabFileLedger, CosmosLabFileLedger>();
         return services;
     }
 
@@ -148,6 +149,7 @@ public static class AdaptersServiceCollectionExtensions
     {
         services.AddSettings<FhirOptions>(configuration.GetSection(FhirOptions.SectionName));
         services.TryAddSingleton(Settings<FhirOptions>);
+        if (services.Any(d => d.ServiceType == typeof(IFhirWriter))) return services;
         var client = services.AddHttpClient<IFhirWriter, FhirHttpWriter>((sp, http) =>
         {
             var baseUrl = Required(sp.GetRequiredService<FhirOptions>().BaseUrl, "Fhir__BaseUrl").ToString();

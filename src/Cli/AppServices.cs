@@ -7,7 +7,7 @@ namespace PrecisionMed.Cli;
 
 /// <summary>
 /// The function app's services for a <c>pmed</c> command, built by the app's own registration
-/// (<see cref="AppServiceCollectionExtensions.AddPrecisionMedApp"/>) from the app's settings as environment variables, read
+/// (<see cref="PrecisionMedServiceCollectionExtensions.AddPrecisionMed(IServiceCollection, IConfiguration, AppConnections)"/>) from the app's settings as environment variables, read
 /// as the Functions host reads them (<c>Pipeline__MaxReplays</c> is <c>Pipeline:MaxReplays</c>), with the command's flags
 /// on top. So a setting such as <c>Pipeline__MaxReplays</c> means the same to <c>pmed replay</c> as to the app's replay
 /// endpoint. Nothing is logged: operators read the command's output, the app logs.
@@ -22,7 +22,7 @@ internal static class AppServices
         var configuration = new ConfigurationBuilder().AddEnvironmentVariables().AddInMemoryCollection(flags).Build();
         var services = new ServiceCollection();
         first?.Invoke(services);
-        services.AddPrecisionMedApp(configuration, required);
+        services.AddPrecisionMed(configuration, required);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 

@@ -1,6 +1,6 @@
-using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using PrecisionMed.Adapters;
 using PrecisionMed.Adapters.Telemetry;
 
@@ -13,10 +13,10 @@ namespace PrecisionMed.Functions;
 /// </summary>
 public static class AppHost
 {
-    public static void Configure(FunctionsApplicationBuilder builder)
+    public static void Configure(IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddPrecisionMedApp(builder.Configuration);
+        builder.AddPrecisionMed();
         builder.Services.AddOpenTelemetry()
             .UseFunctionsWorkerDefaults()
             .AddPrecisionMedTelemetry(builder.Configuration);

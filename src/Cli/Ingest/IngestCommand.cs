@@ -5,7 +5,7 @@ using PrecisionMed.Core.Formats.Vcf;
 
 namespace PrecisionMed.Cli.Ingest;
 
-/// <summary><c>pmed ingest PATH... [--patient SYSTEM|VALUE [--accession ID]] [--out DIR] [--fhir URL] [--lab ID] [--json] [--cosmos URL [--cosmos-key KEY]] [--validate [--packages DIR]]</c> and the VCF policy flags.</summary>
+/// <summary><c>pmed ingest PATH... [--patient SYSTEM|VALUE [--accession ID]] [--out DIR] [--fhir URL] [--lab ID] [--json] [--pretty] [--timings] [--cosmos URL [--cosmos-key KEY]] [--validate [--packages DIR]]</c> and the VCF policy flags.</summary>
 internal static class IngestCommand
 {
     public static Command Create(TextWriter stdout, TextWriter stderr)
@@ -28,6 +28,8 @@ internal static class IngestCommand
             DefaultValueFactory = _ => "local",
         };
         var json = new Option<bool>("--json") { Description = "Print the results as JSON instead of a table." };
+        var pretty = new Option<bool>("--pretty") { Description = "Write the bundles as indented JSON (default: compact)." };
+        var timings = new Option<bool>("--timings") { Description = "Print the time the files took, start-up excluded, to stderr." };
         var cosmos = new UrlOption("--cosmos", ServiceEndpoint.Cosmos, "Enrich from the knowledge store in this Cosmos DB account instead of the embedded seed.");
         var cosmosKey = new CosmosKeyOption("The emulator's key (local stacks only).");
         var database = new Option<string>("--database") { Description = "The Cosmos DB database.", DefaultValueFactory = _ => "precisionmed" };
@@ -67,7 +69,7 @@ internal static class IngestCommand
 
         var command = new Command("ingest", "Ingest lab files end to end with the embedded defaults: detect, split, map, enrich, build FHIR bundles.")
         {
-            paths, output, fhir, lab, json, cosmos, cosmosKey, database, build, source, sex, regions, genes, knownOnly, allFilters, maxVariants,
+            paths, output, fhir, lab, json, pretty, timings, cosmos, cosmosKey, database, build, source, sex, regions, genes, knownOnly, allFilters, maxVariants,
             patient, accession, validate, packages, registry,
         };
         command.SetAction((parse, cancellationToken) =>
@@ -82,6 +84,8 @@ internal static class IngestCommand
                 Cosmos = parse.GetValue(cosmos),
                 CosmosKey = cosmosKey.ValueOrEnvironment(parse),
                 Database = parse.GetValue(database)!,
+                Pretty = parse.GetValue(pretty),
+                Timings = parse.GetValue(timings),
                 Validate = parse.GetValue(validate),
                 Packages = parse.GetValue(packages),
                 Registry = parse.GetValue(registry)?.ToString(),
@@ -113,6 +117,12 @@ internal sealed record IngestOptions(IReadOnlyList<string> Paths, DirectoryInfo 
     public string? CosmosKey { get; init; }
 
     public string Database { get; init; } = "precisionmed";
+
+    /// <summary><c>--pretty</c>: bundles written as indented JSON; compact otherwise.</summary>
+    public bool Pretty { get; init; }
+
+    /// <summary><c>--timings</c>: the time from the first file to the last, to stderr.</summary>
+    public bool Timings { get; init; }
 
     /// <summary>Validate each bundle before it is written to FHIR (<c>--validate</c>); with the package folder and registry of <c>pmed validate</c>.</summary>
     public bool Validate { get; init; }

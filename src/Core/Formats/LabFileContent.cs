@@ -1,6 +1,5 @@
 using System.Buffers;
 using PrecisionMed.Core.LabReports;
-using PrecisionMed.Core.Pipeline;
 
 namespace PrecisionMed.Core.Formats;
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using PrecisionMed.Core.Formats;
 using PrecisionMed.Core.Formats.Fhir;
 using PrecisionMed.Core.Formats.Hl7v2;
 using PrecisionMed.Core.Formats.Vcf;
@@ -38,6 +39,8 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddSingleton(sp => new ReportDocumentOffloader(
             sp.GetRequiredService<IOptions<PipelineOptions>>(),
             sp.GetService<IReportDocumentStore>() ?? (sp.GetService<ILabFileStore>() is { } store ? new LabFileDocumentStore(store) : null)));
+        services.TryAddSingleton(sp => new ReportUnitBuilder(sp.GetRequiredService<ReportEnricher>(), sp.GetRequiredService<ReportDocumentOffloader>()));
+        services.TryAddSingleton<ReportUnitPipeline>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IReportFormat, FhirBundleFormat>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IReportFormat, Hl7v2Format>());
         services.AddOptions<VcfOptions>();

@@ -31,7 +31,7 @@ public sealed class CosmosKnowledgeStoreContractTests(LocalStackFixture stack) :
             ["LabStorage"] = "UseDevelopmentStorage=true",
             ["Fhir:BaseUrl"] = "http://127.0.0.1:1/",
         }).Build();
-        return new ServiceCollection().AddPrecisionMedPipeline().AddPrecisionMedAdapters(configuration).BuildServiceProvider();
+        return new ServiceCollection().AddPrecisionMed(configuration, AppConnections.None).BuildServiceProvider();
     }
 
     [Fact]

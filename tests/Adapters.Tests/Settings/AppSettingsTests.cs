@@ -9,7 +9,7 @@ using Xunit;
 namespace PrecisionMed.Adapters.Tests.Settings;
 
 /// <summary>
-/// <see cref="AppServiceCollectionExtensions.AddPrecisionMedApp"/>'s settings: which are required for which host, how a
+/// <see cref="PrecisionMedServiceCollectionExtensions.AddPrecisionMed(IServiceCollection, IConfiguration, AppConnections)"/>'s settings: which are required for which host, how a
 /// failure names the setting, and binding once however often the adapters are added. No service is reached.
 /// </summary>
 [Trait("Tier", "Fast")]
@@ -65,8 +65,8 @@ public sealed class AppSettingsTests
     public void AddPrecisionMedApp_AdaptersAddedAgain_ListSettingsBoundOnce()
     {
         var configuration = Configuration(new() { ["Pipeline:KnownLabs:0"] = "lab-a", ["Vcf:Genes:0"] = "CYP2C19", ["Cosmos:Endpoint"] = "http://127.0.0.1:1/" });
-        var collection = new ServiceCollection().AddPrecisionMedApp(configuration, AppConnections.None);
-        collection.AddPrecisionMedAdapters(configuration).AddCosmosKnowledgeStore(configuration).AddPrecisionMedApp(configuration, AppConnections.None);
+        var collection = new ServiceCollection().AddPrecisionMed(configuration, AppConnections.None);
+        collection.AddAdapters(configuration).AddCosmosKnowledgeStore(configuration).AddPrecisionMed(configuration, AppConnections.None);
         using var services = collection.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
 
         Assert.Equal(["lab-a"], services.GetRequiredService<IOptions<PipelineOptions>>().Value.KnownLabs);
@@ -88,7 +88,7 @@ public sealed class AppSettingsTests
 
     private static ServiceProvider Build(Dictionary<string, string?> settings, AppConnections required) =>
         new ServiceCollection()
-            .AddPrecisionMedApp(Configuration(settings), required)
+            .AddPrecisionMed(Configuration(settings), required)
             .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
 
     private static IConfiguration Configuration(Dictionary<string, string?> settings) =>

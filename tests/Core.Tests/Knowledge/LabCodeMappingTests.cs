@@ -2,6 +2,8 @@ using System.Text;
 using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Formats.Hl7v2;
 using PrecisionMed.Core.Knowledge.Enrichment;
+using PrecisionMed.Core.Pipeline.Work;
+using PrecisionMed.Core.Tests.Formats;
 
 namespace PrecisionMed.Core.Tests.Knowledge;
 
@@ -17,16 +19,17 @@ public sealed class LabCodeMappingTests
         + "OBX|2|ST|CHG^DNA change^L|2a|NM_007294.3:c.5266dupC||||||F\r"
         + "OBX|3|CWE|69548-6^Genetic variant assessment^LN|2a|LA9633-4^Present^LN||||||F\r";
 
-    private static Task<ReportTransaction> BuildAsync(string labId, Hl7v2Format format) =>
-        format.BuildUnitAsync(
+    private static Task<ReportTransaction> BuildAsync(string labId, ReportUnitBuilder builder) =>
+        new Hl7v2Format().BuildUnitAsync(
             new MemoryStream(Encoding.ASCII.GetBytes(Message)),
             new ReportProvenance(labId, $"incoming/{labId}/m.hl7", new string('0', 64), "m.hl7", 0, 1, new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero), "test"),
+            builder,
             TestContext.Current.CancellationToken);
 
     [Fact]
     public async Task BuildUnit_LabWithCodeMap_LocalPanelItemsBecomeAVariantAndItsClinVarImplication()
     {
-        var transaction = await BuildAsync("example-lab", new Hl7v2Format(ReportEnricher.WithEmbeddedSeed()));
+        var transaction = await BuildAsync("example-lab", new ReportUnitBuilder(ReportEnricher.WithEmbeddedSeed()));
         var json = transaction.Bundles[^1].ToJsonString();
 
         Assert.Contains("StructureDefinition/variant\"", json, StringComparison.Ordinal);
@@ -38,7 +41,7 @@ public sealed class LabCodeMappingTests
     [Fact]
     public async Task BuildUnit_LabWithoutCodeMap_LocalRowsStayPlainResults()
     {
-        var transaction = await BuildAsync("lab-a", new Hl7v2Format(ReportEnricher.WithEmbeddedSeed()));
+        var transaction = await BuildAsync("lab-a", new ReportUnitBuilder(ReportEnricher.WithEmbeddedSeed()));
         Assert.DoesNotContain("clinvar/variation/17677", transaction.Bundles[^1].ToJsonString(), StringComparison.Ordinal);
     }
 }

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Text;
+using PrecisionMed.Core.Formats;
 using PrecisionMed.Core.Formats.Fhir;
 using PrecisionMed.Core.LabReports;
-using PrecisionMed.Core.Pipeline;
 using PrecisionMed.Core.Pipeline.Arrival;
 using PrecisionMed.Core.Pipeline.Ledger;
 using PrecisionMed.Testing.HostileInput;
@@ -10,7 +10,7 @@ using PrecisionMed.Testing.HostileInput;
 namespace PrecisionMed.Core.Tests.Pipeline;
 
 /// <summary>
-/// Limits and hostile input (issue 7): each limit of <see cref="LimitsOptions"/> rejects the file to <c>rejected/</c>
+/// Limits and hostile input: each limit of <see cref="LimitsOptions"/> rejects the file to <c>rejected/</c>
 /// with its error report and the original kept, the reason naming the limit, its value and the setting; the reading
 /// stops at the limit.
 /// </summary>

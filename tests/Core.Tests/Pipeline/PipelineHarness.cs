@@ -1,6 +1,9 @@
 using System.Security.Cryptography;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using PrecisionMed.Adapters;
+using PrecisionMed.Core.Formats;
 using PrecisionMed.Core.LabReports;
 using PrecisionMed.Core.Pipeline;
 using PrecisionMed.Core.Pipeline.Arrival;
@@ -39,7 +42,7 @@ internal sealed class PipelineHarness : IDisposable
             .AddSingleton<IWorkItemQueue>(Queue)
             .AddSingleton<IFhirWriter>(Writer)
             .AddSingleton<IResultNotifier>(Notifier)
-            .AddPrecisionMedPipeline();
+            .AddPrecisionMed(new ConfigurationBuilder().Build(), AppConnections.None);
         services.Configure<PipelineOptions>(options =>
         {
             options.PipelineVersion = PipelineVersion;

@@ -12,7 +12,7 @@ using PrecisionMed.Testing.Stack;
 namespace PrecisionMed.Functions.Tests.Hosting;
 
 /// <summary>
-/// The function app's services wired by the registration Program.cs uses (AddPrecisionMedApp), pointed at the local
+/// The function app's services wired by the registration Program.cs uses (AddPrecisionMed), pointed at the local
 /// stack, built with the container's checks on and the settings checked as the host checks them at start.
 /// Each host gets its own work queue and Cosmos database so tests do not see each other's messages
 /// or ledger records; blobs and FHIR resources are kept apart by lab id.
@@ -52,7 +52,7 @@ internal sealed class PipelineHost : IAsyncDisposable
 
         var services = new ServiceCollection()
             .AddSingleton<IConfiguration>(configuration)
-            .AddPrecisionMedApp(configuration);
+            .AddPrecisionMed(configuration);
         configureServices?.Invoke(services, configuration);
         _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         _services.GetRequiredService<IStartupValidator>().Validate();

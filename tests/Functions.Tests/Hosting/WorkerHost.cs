@@ -43,6 +43,14 @@ internal static class WorkerHost
     /// </summary>
     public static IHost Build(IReadOnlyDictionary<string, string?> settings)
     {
+        var builder = CreateBuilder(settings);
+        builder.ConfigureContainer(new DefaultServiceProviderFactory(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true }));
+        return builder.Build();
+    }
+
+    /// <summary>The worker host's builder, composed by <see cref="AppHost.Configure"/> with <paramref name="settings"/>, not yet built.</summary>
+    public static FunctionsApplicationBuilder CreateBuilder(IReadOnlyDictionary<string, string?> settings)
+    {
         FunctionsApplicationBuilder builder;
         lock (EntryAssemblyLock)
         {
@@ -69,8 +77,7 @@ internal static class WorkerHost
         builder.Configuration.AddInMemoryCollection(settings);
 
         AppHost.Configure(builder);
-        builder.ConfigureContainer(new DefaultServiceProviderFactory(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true }));
-        return builder.Build();
+        return builder;
     }
 
     /// <summary>Every function class of the app: the types with a method carrying [Function].</summary>

@@ -62,7 +62,7 @@ public sealed partial class AppSettingsTests(BicepFixture fixture)
     public void LimitsParameter_DefaultsAreTheCodeDefaults()
     {
         var defaults = Template.Root["parameters"]!["limits"]!["defaultValue"]!.AsObject();
-        var code = new PrecisionMed.Core.Pipeline.LimitsOptions();
+        var code = new PrecisionMed.Core.Formats.LimitsOptions();
         var pipeline = new PrecisionMed.Core.Pipeline.PipelineOptions();
 
         Assert.Equal(code.MaxFileBytes, defaults["maxFileBytes"]!.GetValue<long>());

@@ -1,10 +1,9 @@
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Options;
 using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Formats.Fhir;
 using PrecisionMed.Core.Knowledge.Enrichment;
-using PrecisionMed.Core.Pipeline;
 using PrecisionMed.Core.Pipeline.Arrival;
+using PrecisionMed.Core.Pipeline.Work;
 using PrecisionMed.Testing.Validation;
 using Xunit;
 
@@ -139,10 +138,7 @@ public sealed class FhirBundleEnrichmentTests
     {
         var bytes = content ?? await File.ReadAllBytesAsync(Path.Combine(Folder, file), TestContext.Current.CancellationToken);
         OpenLabFile open = _ => Task.FromResult<Stream>(new MemoryStream(bytes, writable: false));
-        var format = enrich
-            ? new FhirBundleFormat(ReportEnricher.WithEmbeddedSeed(), Options.Create(new LimitsOptions()))
-            : new FhirBundleFormat();
-        var intake = new LabFileIntake([format]);
+        var intake = new LabFileIntake([new FhirBundleFormat()], enrich ? new ReportUnitBuilder(ReportEnricher.WithEmbeddedSeed()) : new ReportUnitBuilder());
         var plan = await intake.PlanAsync(open, TestContext.Current.CancellationToken);
         var provenance = new ReportProvenance(LabId, $"incoming/{LabId}/{file}", plan.ContentHash, file, 0, plan.UnitCount, ReceivedAt, "test");
         return await intake.BuildUnitAsync(open, provenance, TestContext.Current.CancellationToken);

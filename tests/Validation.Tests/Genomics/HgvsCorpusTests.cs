@@ -9,6 +9,7 @@ using PrecisionMed.Core.Knowledge;
 using PrecisionMed.Core.Knowledge.Enrichment;
 using PrecisionMed.Core.LabReports;
 using PrecisionMed.Core.Pipeline.Arrival;
+using PrecisionMed.Core.Pipeline.Work;
 using PrecisionMed.Testing.Vcf;
 using PrecisionMed.Validation.Genomics;
 using Xunit;
@@ -107,10 +108,10 @@ public sealed class HgvsCorpusTests
         OpenLabFile open = _ => Task.FromResult<Stream>(new MemoryStream(bytes, writable: false));
         var intake = new LabFileIntake(
         [
-            new Hl7v2Format(ReportEnricher.WithEmbeddedSeed()),
-            new VcfFormat(Options.Create(new VcfOptions()), new StoreVariantKnowledge(Knowledge), new ReportEnricher(Knowledge)),
+            new Hl7v2Format(),
+            new VcfFormat(Options.Create(new VcfOptions()), new StoreVariantKnowledge(Knowledge)),
             new FhirBundleFormat(),
-        ]);
+        ], new ReportUnitBuilder(new ReportEnricher(Knowledge)));
         var units = new List<ReportTransaction>();
         try
         {

@@ -3,6 +3,7 @@ using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Formats.Hl7v2;
 using PrecisionMed.Core.Knowledge.Enrichment;
 using PrecisionMed.Core.Pipeline.Arrival;
+using PrecisionMed.Core.Pipeline.Work;
 
 namespace PrecisionMed.Validation.Tests.Hl7v2;
 
@@ -29,7 +30,7 @@ internal static class Hl7v2Pipeline
     public static async Task<IReadOnlyList<ReportTransaction>> RunAsync(byte[] bytes, string relativePath, CancellationToken cancellationToken)
     {
         OpenLabFile open = _ => Task.FromResult<Stream>(new MemoryStream(bytes, writable: false));
-        var intake = new LabFileIntake([new Hl7v2Format(ReportEnricher.WithEmbeddedSeed())]);
+        var intake = new LabFileIntake([new Hl7v2Format()], new ReportUnitBuilder(ReportEnricher.WithEmbeddedSeed()));
         var plan = await intake.PlanAsync(open, cancellationToken);
         var units = new List<ReportTransaction>(plan.UnitCount);
         for (var unit = 0; unit < plan.UnitCount; unit++)

@@ -4,6 +4,7 @@ using PrecisionMed.Core.Formats.Vcf;
 using PrecisionMed.Core.Knowledge;
 using PrecisionMed.Core.Knowledge.Enrichment;
 using PrecisionMed.Core.Pipeline.Arrival;
+using PrecisionMed.Core.Pipeline.Work;
 using PrecisionMed.Testing.Vcf;
 
 namespace PrecisionMed.Validation.Tests.Vcf;
@@ -35,8 +36,8 @@ internal static class VcfPipeline
     public static async Task<IReadOnlyList<ReportTransaction>> RunAsync(string relativePath, byte[] bytes, CancellationToken cancellationToken, VcfOptions? options = null)
     {
         OpenLabFile open = _ => Task.FromResult<Stream>(new MemoryStream(bytes, writable: false));
-        var format = new VcfFormat(Options.Create(options ?? new VcfOptions()), new StoreVariantKnowledge(Knowledge), new ReportEnricher(Knowledge));
-        var intake = new LabFileIntake([format]);
+        var format = new VcfFormat(Options.Create(options ?? new VcfOptions()), new StoreVariantKnowledge(Knowledge));
+        var intake = new LabFileIntake([format], new ReportUnitBuilder(new ReportEnricher(Knowledge)));
         var plan = await intake.PlanAsync(open, cancellationToken);
         var units = new List<ReportTransaction>(plan.UnitCount);
         for (var unit = 0; unit < plan.UnitCount; unit++)

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using PrecisionMed.Core.LabReports;
-using PrecisionMed.Core.Pipeline;
 
 namespace PrecisionMed.Core.Formats.Fhir;
 

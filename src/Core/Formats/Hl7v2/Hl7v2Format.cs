@@ -1,41 +1,21 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using PrecisionMed.Core.Fhir;
-using PrecisionMed.Core.Fhir.Genomics;
-using PrecisionMed.Core.Knowledge.Enrichment;
 using PrecisionMed.Core.LabReports;
-using PrecisionMed.Core.Pipeline;
-using PrecisionMed.Core.Pipeline.Documents;
-using PrecisionMed.Core.Pipeline.Work;
 
 namespace PrecisionMed.Core.Formats.Hl7v2;
 
-/// <summary>
-/// HL7 v2 files: one report unit per ORU^R01 message (batches included), mapped to the canonical report, enriched
-/// from the knowledge store (when given an enricher, as the pipeline's DI does) and built as a GenomicReport transaction.
-/// </summary>
+/// <summary>HL7 v2 files: one report unit per ORU^R01 message (batches included), each mapped to the canonical report.</summary>
 public sealed class Hl7v2Format : IRangedReportFormat
 {
-    private readonly ReportEnricher? _enricher;
     private readonly LimitsOptions _limits = new();
-    private readonly ReportDocumentOffloader? _documents;
 
-    /// <summary>Maps without enrichment: the lab's content only, under the default limits.</summary>
+    /// <summary>Under the default limits.</summary>
     public Hl7v2Format()
     {
     }
 
-    public Hl7v2Format(ReportEnricher enricher) => _enricher = enricher;
-
-    /// <summary>Maps without enrichment, under the given limits.</summary>
     public Hl7v2Format(IOptions<LimitsOptions> limits) => _limits = limits.Value;
-
-    public Hl7v2Format(ReportEnricher enricher, IOptions<LimitsOptions> limits)
-        : this(enricher) => _limits = limits.Value;
-
-    /// <summary>The pipeline's: enriched, under its limits, large documents stored aside.</summary>
-    public Hl7v2Format(ReportEnricher enricher, IOptions<LimitsOptions> limits, ReportDocumentOffloader documents)
-        : this(enricher, limits) => _documents = documents;
 
     public LabFileFormat Format => LabFileFormat.Hl7v2;
 
@@ -56,10 +36,9 @@ public sealed class Hl7v2Format : IRangedReportFormat
         return [.. messages.Select(m => new ReportUnitRange(m.ByteOffset, m.Content.Length, m.Line, m.SegmentOffset))];
     }
 
-    public async Task<ReportTransaction> BuildUnitAsync(Stream content, ReportProvenance provenance, CancellationToken cancellationToken)
+    public async Task<MappedReportUnit> MapUnitAsync(Stream content, ReportProvenance provenance, ILabConventions? conventions, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(provenance);
-        provenance = provenance.OfFormat(Format);
         var messages = Split(await ReadAllAsync(content, cancellationToken));
         if (provenance.UnitIndex >= messages.Count)
         {
@@ -68,14 +47,14 @@ public sealed class Hl7v2Format : IRangedReportFormat
                 $"the file now has {messages.Count} message(s) but message {provenance.UnitIndex + 1} was planned"));
         }
 
-        return await BuildMessageAsync(messages[provenance.UnitIndex], provenance, cancellationToken);
+        return await MapMessageAsync(messages[provenance.UnitIndex], provenance.LabId, conventions, cancellationToken);
     }
 
-    public Task<ReportTransaction> BuildUnitAsync(ReadOnlyMemory<byte> unit, ReportUnitRange range, ReportProvenance provenance, CancellationToken cancellationToken)
+    public Task<MappedReportUnit> MapUnitAsync(
+        ReadOnlyMemory<byte> unit, ReportUnitRange range, ReportProvenance provenance, ILabConventions? conventions, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(range);
         ArgumentNullException.ThrowIfNull(provenance);
-        provenance = provenance.OfFormat(Format);
         if (unit.Length != range.Length || !unit.Span.StartsWith("MSH"u8))
         {
             throw new LabFileRejectedException(Hl7v2Problems.InFile(range.Line, range.Segment, "MSH", null),
@@ -84,22 +63,20 @@ public sealed class Hl7v2Format : IRangedReportFormat
 
         // The slice as the splitter made it, positions in the whole file, so parse problems name the file's lines.
         var slice = new Hl7v2MessageSlice(unit, provenance.UnitIndex, range.Line, range.Segment, checked((int)range.Offset));
-        return BuildMessageAsync(slice, provenance, cancellationToken);
+        return MapMessageAsync(slice, provenance.LabId, conventions, cancellationToken);
     }
 
-    private async Task<ReportTransaction> BuildMessageAsync(Hl7v2MessageSlice slice, ReportProvenance provenance, CancellationToken cancellationToken)
+    private static async Task<MappedReportUnit> MapMessageAsync(
+        Hl7v2MessageSlice slice, string labId, ILabConventions? conventions, CancellationToken cancellationToken)
     {
         var message = Hl7v2Parser.ParseOruR01(slice);
-        if (_enricher is null) return GenomicReportBuilder.Build(Hl7v2ReportMapper.Map(message, provenance.LabId), provenance);
+        if (conventions is null) return MappedReportUnit.Of(Hl7v2ReportMapper.Map(message, labId));
 
         // Local OBX-3 codes are read as LOINC before mapping, so the lab's panel items group like LOINC-coded ones;
         // the lab profile's patient identifier system names the patient numbers the lab sends without an OID.
-        var localCodes = await _enricher.LabCodesAsync(provenance.LabId, LocalObservationCodes(message), cancellationToken);
-        var patientSystem = await _enricher.LabPatientIdentifierSystemAsync(provenance.LabId, cancellationToken);
-        var report = Hl7v2ReportMapper.Map(message, provenance.LabId, new Hl7v2LabConventions(localCodes, patientSystem));
-        report = await _enricher.EnrichAsync(report, provenance.LabId, cancellationToken);
-        if (_documents is not null) report = await _documents.OffloadAsync(report, provenance, cancellationToken);
-        return GenomicReportBuilder.Build(report, provenance);
+        var localCodes = await conventions.LoincForLocalCodesAsync(labId, LocalObservationCodes(message), cancellationToken);
+        var patientSystem = await conventions.PatientIdentifierSystemAsync(labId, cancellationToken);
+        return MappedReportUnit.Of(Hl7v2ReportMapper.Map(message, labId, new Hl7v2LabConventions(localCodes, patientSystem)));
     }
 
     /// <summary>The distinct OBX-3 codes not under a LOINC system identifier.</summary>

@@ -13,7 +13,7 @@ public static class Hl7v2MessageSplitter
 {
     /// <summary>Finds the messages of a file (UTF-8 or ASCII bytes; BOM and MLLP framing allowed).</summary>
     /// <param name="content">The whole file.</param>
-    /// <param name="maxSegmentBytes">The longest segment accepted (<see cref="Pipeline.LimitsOptions.MaxLineBytes"/>).</param>
+    /// <param name="maxSegmentBytes">The longest segment accepted (<see cref="LimitsOptions.MaxLineBytes"/>).</param>
     /// <exception cref="LabFileRejectedException">No MSH at all, a segment outside any message, or one too long.</exception>
     public static Hl7v2Batch Split(ReadOnlyMemory<byte> content, int maxSegmentBytes = int.MaxValue)
     {

@@ -52,9 +52,9 @@ internal static class Hl7v2Problems
     public static void ThrowSegmentTooLong(int line, int fileSegmentIndex, ReadOnlySpan<byte> segment, int maxSegmentBytes) =>
         throw new LabFileRejectedException(
             InFile(line, fileSegmentIndex, Hl7v2SegmentIds.IsValid(segment) ? Hl7v2SegmentIds.NameOf(Hl7v2SegmentIds.KeyOf(segment)) : null, null),
-            Pipeline.LimitsOptions.Breach(
+            LimitsOptions.Breach(
                 string.Create(CultureInfo.InvariantCulture, $"the segment is {segment.Length} bytes, longer than an HL7 v2 segment may be"),
-                nameof(Pipeline.LimitsOptions.MaxLineBytes), Pipeline.LimitsOptions.Bytes(maxSegmentBytes)));
+                nameof(LimitsOptions.MaxLineBytes), LimitsOptions.Bytes(maxSegmentBytes)));
 
     [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
     public static void ThrowMessageDoesNotStartWithHeader(Hl7v2MessageSlice slice) =>

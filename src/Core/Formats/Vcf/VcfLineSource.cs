@@ -1,5 +1,4 @@
 using PrecisionMed.Core.LabReports;
-using PrecisionMed.Core.Pipeline;
 
 namespace PrecisionMed.Core.Formats.Vcf;
 

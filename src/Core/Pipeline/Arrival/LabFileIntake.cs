@@ -30,17 +30,31 @@ public sealed class LabFileIntake
 {
     private readonly Dictionary<LabFileFormat, IReportFormat> _formats;
     private readonly LimitsOptions _limits;
+    private readonly ReportUnitBuilder _builder;
 
-    /// <summary>Intake under the default limits.</summary>
+    /// <summary>Intake under the default limits, building the lab's content only.</summary>
     public LabFileIntake(IEnumerable<IReportFormat> formats)
         : this(formats, Options.Create(new LimitsOptions()))
     {
     }
 
+    /// <summary>Intake building the lab's content only.</summary>
     public LabFileIntake(IEnumerable<IReportFormat> formats, IOptions<LimitsOptions> limits)
+        : this(formats, limits, new ReportUnitBuilder())
+    {
+    }
+
+    /// <summary>Intake under the default limits, mapping with <paramref name="builder"/>'s lab conventions and building with it.</summary>
+    public LabFileIntake(IEnumerable<IReportFormat> formats, ReportUnitBuilder builder)
+        : this(formats, Options.Create(new LimitsOptions()), builder)
+    {
+    }
+
+    public LabFileIntake(IEnumerable<IReportFormat> formats, IOptions<LimitsOptions> limits, ReportUnitBuilder builder)
     {
         _formats = formats.ToDictionary(f => f.Format);
         _limits = limits.Value;
+        _builder = builder;
     }
 
     /// <summary>Hashes, detects and splits a file; throws <see cref="LabFileRejectedException"/> for unusable input.</summary>
@@ -67,33 +81,32 @@ public sealed class LabFileIntake
         return new IntakePlan(hash, detected, units, ranges);
     }
 
-    /// <summary>Builds the FHIR for one report unit of a file.</summary>
-    public async Task<ReportTransaction> BuildUnitAsync(OpenLabFile open, ReportProvenance provenance, CancellationToken cancellationToken)
+    /// <summary>Maps one report unit of a file, with the lab's conventions from the knowledge store.</summary>
+    public async Task<MappedUnit> MapUnitAsync(OpenLabFile open, ReportProvenance provenance, CancellationToken cancellationToken)
     {
         var (detected, reader) = await DetectAsync(open, cancellationToken);
         await using var content = await OpenDecompressedAsync(open, detected, cancellationToken);
         provenance = provenance with { Format = detected.Format, Compressed = detected.Compression != LabFileCompression.None };
-        return await ReadAsync(() => reader.BuildUnitAsync(content, provenance, cancellationToken));
+        return new MappedUnit(await ReadAsync(() => reader.MapUnitAsync(content, provenance, _builder.Conventions, cancellationToken)), provenance);
     }
 
-    /// <summary>Whether units of this format can be built from their own byte range (<see cref="IRangedReportFormat"/>).</summary>
+    /// <summary>Maps and builds one report unit of a file: enriched, documents aside, as the pipeline builds it (<see cref="ReportUnitBuilder"/>).</summary>
+    public async Task<ReportTransaction> BuildUnitAsync(OpenLabFile open, ReportProvenance provenance, CancellationToken cancellationToken) =>
+        await _builder.BuildAsync(await MapUnitAsync(open, provenance, cancellationToken), cancellationToken);
+
+    /// <summary>Whether units of this format can be mapped from their own byte range (<see cref="IRangedReportFormat"/>).</summary>
     public bool BuildsUnitsFromRanges(LabFileFormat format) => _formats.GetValueOrDefault(format) is IRangedReportFormat;
 
-    /// <summary>Builds the FHIR for one report unit from only its own bytes, read by <paramref name="read"/>.</summary>
+    /// <summary>Maps one report unit from only its own bytes, read by <paramref name="read"/>.</summary>
     /// <param name="format">The file's format: one <see cref="BuildsUnitsFromRanges"/> says yes to.</param>
     /// <param name="range">Where intake found the unit.</param>
     /// <param name="read">Opens the file's bytes of <paramref name="range"/>.</param>
     /// <param name="provenance">The unit's provenance.</param>
     /// <param name="cancellationToken">Cancels the work.</param>
-    public async Task<ReportTransaction> BuildUnitAsync(
+    public async Task<MappedUnit> MapUnitAsync(
         LabFileFormat format, ReportUnitRange range, OpenLabFile read, ReportProvenance provenance, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(range);
-        if (_formats.GetValueOrDefault(format) is not IRangedReportFormat reader)
-            throw new InvalidOperationException($"{format} units are not read by byte range.");
-        if (range.Length > _limits.MaxDocumentBytes || range.Offset < 0 || range.Length <= 0)
-            throw new LabFileRejectedException(SourcePosition.None, "the unit's recorded byte range is not one intake could have recorded");
-
+        CheckRange(range);
         var bytes = new byte[range.Length];
         await using (var stream = await read(cancellationToken))
         {
@@ -102,8 +115,27 @@ public sealed class LabFileIntake
                 throw new LabFileRejectedException(SourcePosition.None, "the file ends before the unit's recorded byte range does: its content changed");
         }
 
+        return await MapUnitAsync(format, range, bytes, provenance, cancellationToken);
+    }
+
+    /// <summary>Maps one report unit from its own bytes, already read (<c>pmed ingest</c> holds the file's bytes once).</summary>
+    public async Task<MappedUnit> MapUnitAsync(
+        LabFileFormat format, ReportUnitRange range, ReadOnlyMemory<byte> unit, ReportProvenance provenance, CancellationToken cancellationToken)
+    {
+        CheckRange(range);
+        if (_formats.GetValueOrDefault(format) is not IRangedReportFormat reader)
+            throw new InvalidOperationException($"{format} units are not read by byte range.");
+
         // Only uncompressed files are read by range.
-        return await reader.BuildUnitAsync(bytes, range, provenance with { Format = format, Compressed = false }, cancellationToken);
+        provenance = provenance with { Format = format, Compressed = false };
+        return new MappedUnit(await reader.MapUnitAsync(unit, range, provenance, _builder.Conventions, cancellationToken), provenance);
+    }
+
+    private void CheckRange(ReportUnitRange range)
+    {
+        ArgumentNullException.ThrowIfNull(range);
+        if (range.Length > _limits.MaxDocumentBytes || range.Offset < 0 || range.Length <= 0)
+            throw new LabFileRejectedException(SourcePosition.None, "the unit's recorded byte range is not one intake could have recorded");
     }
 
     private static string UnitsOf(LabFileFormat format) => format switch

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
+using PrecisionMed.Core.Formats;
 using PrecisionMed.Core.LabReports;
-using PrecisionMed.Core.Pipeline.Work;
 
 namespace PrecisionMed.Core.Pipeline.Ledger;
 

@@ -1,5 +1,5 @@
+using PrecisionMed.Core.Formats;
 using PrecisionMed.Core.LabReports;
-using PrecisionMed.Core.Pipeline.Work;
 
 namespace PrecisionMed.Core.Pipeline.Ledger;
 

@@ -9,7 +9,7 @@ namespace PrecisionMed.Core.Pipeline.Work;
 public sealed record ReportUnitSource(LabFileLocation Location, string Version);
 
 /// <summary>
-/// Finds and reads one report unit's bytes for <see cref="ReportWorkHandler"/>. Only the unit's own byte range is read
+/// Finds and maps one report unit's bytes for <see cref="ReportWorkHandler"/>. Only the unit's own byte range is read
 /// when intake recorded one (HL7 v2 messages of an uncompressed file), so a file of N messages is read about once in all,
 /// not N times; otherwise (VCF sample columns, FHIR reports gathered from across a bundle, compressed files) the whole
 /// file. Every read holds to one version of the blob: the one that arrived, for <c>incoming/</c>; content written over
@@ -50,10 +50,10 @@ public sealed class ReportUnitReader(LabFileIntake intake, ILabFileStore store)
     }
 
     /// <summary>
-    /// Builds the unit's FHIR from its range when it has one in the file that arrived, else from the whole file. A VCF's
+    /// Maps the unit from its range when it has one in the file that arrived, else from the whole file. A VCF's
     /// manifest, when one lies beside it (<see cref="VcfManifest.NameFor"/>, in the same area), says who its columns are.
     /// </summary>
-    public async Task<ReportTransaction> BuildAsync(
+    public async Task<MappedUnit> MapAsync(
         WorkItem item, LedgerUnit unit, ReportUnitSource source, ReportProvenance provenance, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(item);
@@ -66,11 +66,11 @@ public sealed class ReportUnitReader(LabFileIntake intake, ILabFileStore store)
         // A range holds only for the very version it was found in: the archive's copy is another blob, read whole.
         if (unit.Range is { } range && item.SourceETag == source.Version && intake.BuildsUnitsFromRanges(item.Format))
         {
-            return await intake.BuildUnitAsync(item.Format, range,
+            return await intake.MapUnitAsync(item.Format, range,
                 ct => OpenAsync(source, range.Offset, range.Length, ct), provenance, cancellationToken);
         }
 
-        return await intake.BuildUnitAsync(ct => OpenAsync(source, 0, null, ct), provenance, cancellationToken);
+        return await intake.MapUnitAsync(ct => OpenAsync(source, 0, null, ct), provenance, cancellationToken);
     }
 
     /// <summary>The manifest beside a VCF, or null when there is none; one that cannot be used rejects the unit.</summary>

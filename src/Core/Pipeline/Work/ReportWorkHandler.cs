@@ -43,6 +43,7 @@ public enum WorkOutcome
 /// </summary>
 public sealed class ReportWorkHandler(
     ReportUnitReader unitReader,
+    ReportUnitPipeline pipeline,
     OverwrittenFileHandler overwritten,
     ILabFileLedger ledger,
     IFhirWriter writer,
@@ -189,7 +190,7 @@ public sealed class ReportWorkHandler(
         {
             var source = await FindOriginalAsync(item, cancellationToken);
             original = source.Location;
-            transaction = await unitReader.BuildAsync(item, unit, source, provenance, cancellationToken);
+            transaction = await pipeline.BuildAsync(await unitReader.MapAsync(item, unit, source, provenance, cancellationToken), cancellationToken);
         }
         catch (VcfIdentityMissingException ex) when (original is not null)
         {
@@ -206,34 +207,13 @@ public sealed class ReportWorkHandler(
 
         // Gives the builder's UTF-8 buffer back to the pool when the unit is done, whichever way it ends.
         using var built = transaction;
-        ReportWithdrawal? withdrawal;
-        FhirWriteResult? written = null;
+        ReportUnitWrite write;
         try
         {
-            if (await patientSafety.HoldIfPatientDisagreesAsync(item, unit, original, transaction, cancellationToken)) return WorkOutcome.Held;
-
-            // The previous version of this report, read once: it decides an amendment and what is withdrawn, and only
-            // a report of the same patient may replace it.
-            var previous = await ReportWithdrawals.PreviousProvenanceAsync(transaction, writer, cancellationToken);
-            if (await patientSafety.HoldIfAccessionOfAnotherPatientAsync(item, unit, original, transaction, previous, cancellationToken)) return WorkOutcome.Held;
-            await ReportAmendments.ApplyAsync(transaction, item.ContentHash, previous, writer, cancellationToken);
-
-            // Withdrawals first: a retry after a failure in between finds the same previous Provenance and
-            // the withdrawn results already entered-in-error, so it writes nothing twice.
-            withdrawal = await ReportWithdrawals.FindAsync(transaction, previous, writer, cancellationToken);
-            if (withdrawal is not null)
-            {
-                await writer.WriteTransactionAsync(withdrawal.Bundle, cancellationToken);
-                PipelineLog.ResultsWithdrawn(logger, item.UnitIndex, item.FileId, withdrawal.References.Count);
-            }
-
-            for (var bundle = 0; bundle < transaction.BundleCount; bundle++)
-            {
-                // A 412 to the Patient's conditional create is settled there: written again, or held when ambiguous.
-                written = await patientSafety.WriteOrHoldAsync(item, unit, original, transaction, bundle, cancellationToken);
-                if (written is null) return WorkOutcome.Held;
-            }
-
+            write = await ReportUnitPipeline.WriteAsync(
+                transaction, item.ContentHash, writer, new PatientSafetyTarget(patientSafety, item, unit, original), cancellationToken);
+            if (write.Withdrawal is { } withdrawn) PipelineLog.ResultsWithdrawn(logger, item.UnitIndex, item.FileId, withdrawn.References.Count);
+            if (write.Held) return WorkOutcome.Held;
             PipelineTelemetry.Written(item, transaction.ResourceCount);
         }
         catch (FhirRejectedException ex)
@@ -242,9 +222,10 @@ public sealed class ReportWorkHandler(
             return await RejectAsync(item, unit with { Accession = transaction.Accession }, problem, cancellationToken, detail: ex.Outcome);
         }
 
+        var (written, withdrawal) = (write.Written, write.Withdrawal);
         // Before the unit is Completed: if publishing fails, the retry writes the same resources again (no change)
         // and publishes the same message id, which duplicate detection drops; a notification is never lost.
-        await notifier.PublishAsync(NotificationOf(item, transaction, written, withdrawal), cancellationToken);
+        await notifier.PublishAsync(UnitNotifications.For(item, transaction, written, withdrawal, clock.GetUtcNow()), cancellationToken);
 
         await ledger.SaveUnitAsync(
             (unit.WithReferences(transaction.OwnedReferences, withdrawal?.References ?? []) with
@@ -262,38 +243,6 @@ public sealed class ReportWorkHandler(
         // Only a replayed unit can have been held before: the others pay no review/ look-up.
         if (unit.ReplayCount > 0) await patientSafety.ResolveReplayedAsync(item, cancellationToken);
         return WorkOutcome.Completed;
-    }
-
-    private GenomicResultAvailable NotificationOf(
-        WorkItem item, ReportTransaction transaction, FhirWriteResult? written, ReportWithdrawal? withdrawal) =>
-        new(
-            GenomicResultAvailable.MessageIdFor(item.FileId, item.UnitIndex),
-            transaction.ReportReference,
-            PatientReferenceOf(written),
-            item.LabId,
-            transaction.Accession,
-            transaction.ReportStatus,
-            transaction.KnowledgeVersion,
-            item.FileId,
-            item.UnitIndex,
-            item.CorrelationId,
-            clock.GetUtcNow(),
-            withdrawal?.References ?? []);
-
-    /// <summary>
-    /// <c>Patient/id</c> from the server's answer to the conditional create (the EMR's id, not ours). Servers give
-    /// locations relative or absolute, with or without <c>/_history/n</c>: the type and id are the last two segments.
-    /// </summary>
-    private static string? PatientReferenceOf(FhirWriteResult? written)
-    {
-        foreach (var location in written?.Locations ?? [])
-        {
-            var history = location.IndexOf("/_history", StringComparison.Ordinal);
-            var segments = (history > 0 ? location[..history] : location).Split('/', StringSplitOptions.RemoveEmptyEntries);
-            if (segments.Length >= 2 && segments[^2] == "Patient") return $"Patient/{segments[^1]}";
-        }
-
-        return null;
     }
 
     private async Task<ReportUnitSource> FindOriginalAsync(WorkItem item, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Formats.Hl7v2;
+using PrecisionMed.Core.Pipeline.Work;
 
 namespace PrecisionMed.Core.Tests.Formats.Hl7v2;
 
@@ -27,7 +28,7 @@ public sealed class Hl7v2FormatTests
         var provenance = new ReportProvenance("lab-a", "incoming/lab-a/" + file, new string('0', 64), Path.GetFileName(file), unit, 3,
             new DateTimeOffset(2026, 3, 14, 9, 26, 53, TimeSpan.Zero), "test");
 
-        var transaction = await new Hl7v2Format().BuildUnitAsync(content, provenance, TestContext.Current.CancellationToken);
+        var transaction = await new Hl7v2Format().BuildUnitAsync(content, provenance, new ReportUnitBuilder(), TestContext.Current.CancellationToken);
 
         Assert.NotEmpty(transaction.Bundles);
         Assert.NotEmpty(transaction.Accession);

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Formats.Hl7v2;
 using PrecisionMed.Core.Knowledge.Enrichment;
+using PrecisionMed.Core.Pipeline.Work;
 
 namespace PrecisionMed.Core.Tests.Formats.Hl7v2;
 
@@ -26,9 +27,10 @@ internal static class Hl7v2TestMessages
 
     /// <summary>The first message of <paramref name="content"/> as the pipeline builds it: mapped, enriched from the embedded seed, built.</summary>
     public static Task<ReportTransaction> BuildAsync(byte[] content, string labId = "lab-a") =>
-        new Hl7v2Format(ReportEnricher.WithEmbeddedSeed()).BuildUnitAsync(
+        new Hl7v2Format().BuildUnitAsync(
             new MemoryStream(content, writable: false),
             new ReportProvenance(labId, $"incoming/{labId}/m.hl7", new string('0', 64), "m.hl7", 0, 1, new DateTimeOffset(2026, 3, 14, 9, 30, 0, TimeSpan.Zero), "test"),
+            new ReportUnitBuilder(ReportEnricher.WithEmbeddedSeed()),
             TestContext.Current.CancellationToken);
 
     /// <summary>Every resource of every bundle of the transaction, in bundle order.</summary>

@@ -7,6 +7,7 @@ using PrecisionMed.Core.Formats.Vcf;
 using PrecisionMed.Core.Knowledge;
 using PrecisionMed.Core.Knowledge.Enrichment;
 using PrecisionMed.Core.LabReports;
+using PrecisionMed.Core.Pipeline.Work;
 using PrecisionMed.Testing.Vcf;
 
 namespace PrecisionMed.Core.Tests.Formats.Vcf;
@@ -112,13 +113,14 @@ public sealed class VcfLabProfileTests
 
     private static async Task<ReportTransaction> BuildUnitAsync(string vcf, string labId, VcfOptions options, string? blob = null)
     {
-        var format = new VcfFormat(Options.Create(options), new StoreVariantKnowledge(Knowledge), new ReportEnricher(Knowledge));
+        var format = new VcfFormat(Options.Create(options), new StoreVariantKnowledge(Knowledge));
         var name = blob is null ? "run.vcf" : blob[$"incoming/{labId}/".Length..];
         var provenance = new ReportProvenance(labId, blob ?? $"incoming/{labId}/run.vcf", "hash", name, 0, 1, DateTimeOffset.UnixEpoch, "test")
         {
             Manifest = TestVcfManifests.For(Path.GetFileName(name), Encoding.UTF8.GetBytes(vcf)),
         };
-        return await format.BuildUnitAsync(new MemoryStream(Encoding.UTF8.GetBytes(vcf)), provenance, TestContext.Current.CancellationToken);
+        return await format.BuildUnitAsync(
+            new MemoryStream(Encoding.UTF8.GetBytes(vcf)), provenance, new ReportUnitBuilder(new ReportEnricher(Knowledge)), TestContext.Current.CancellationToken);
     }
 
     private static async Task<LabReport> MapAsync(string vcf, VcfOptions options, LabProfileDocument profile)

@@ -5,6 +5,7 @@ using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Formats.Hl7v2;
 using PrecisionMed.Core.Knowledge.Enrichment;
 using PrecisionMed.Core.Pipeline.Arrival;
+using PrecisionMed.Core.Pipeline.Work;
 
 namespace PrecisionMed.Core.Tests.Formats.Hl7v2.Golden;
 
@@ -89,7 +90,7 @@ public sealed class Hl7v2GoldenFileTests
     {
         var bytes = Hl7v2TestMessages.Corpus(file);
         OpenLabFile open = _ => Task.FromResult<Stream>(new MemoryStream(bytes, writable: false));
-        var intake = new LabFileIntake([new Hl7v2Format(ReportEnricher.WithEmbeddedSeed())]);
+        var intake = new LabFileIntake([new Hl7v2Format()], new ReportUnitBuilder(ReportEnricher.WithEmbeddedSeed()));
         var plan = await intake.PlanAsync(open, cancellationToken);
         var outputs = new List<(string, string)>();
         for (var unit = 0; unit < plan.UnitCount; unit++)

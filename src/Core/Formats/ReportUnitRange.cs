@@ -1,4 +1,4 @@
-namespace PrecisionMed.Core.Pipeline.Work;
+namespace PrecisionMed.Core.Formats;
 
 /// <summary>
 /// Where one report unit lies in its uncompressed file: the bytes <c>[Offset, Offset + Length)</c>, starting on

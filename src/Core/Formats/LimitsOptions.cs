@@ -3,7 +3,7 @@ using System.Globalization;
 using PrecisionMed.Core.Formats.Fhir;
 using PrecisionMed.Core.Formats.Vcf;
 
-namespace PrecisionMed.Core.Pipeline;
+namespace PrecisionMed.Core.Formats;
 
 /// <summary>
 /// Limits on what a lab file may make the pipeline read (section <c>Limits</c>): a file past one is rejected to

@@ -1,34 +1,50 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using PrecisionMed.Adapters.Cosmos;
 using PrecisionMed.Adapters.Fhir;
 using PrecisionMed.Adapters.Settings;
 using PrecisionMed.Adapters.Storage;
+using PrecisionMed.Core.Formats;
 using PrecisionMed.Core.Formats.Vcf;
 using PrecisionMed.Core.Knowledge;
 using PrecisionMed.Core.Pipeline;
 
 namespace PrecisionMed.Adapters;
 
-public static class AppServiceCollectionExtensions
+public static class PrecisionMedServiceCollectionExtensions
 {
+    /// <summary>The composition on a host's builder: <see cref="AddPrecisionMed(IServiceCollection, IConfiguration, AppConnections)"/> with the host's configuration.</summary>
+    /// <param name="builder">The host (the function app's <c>FunctionsApplicationBuilder</c>, a test's <c>HostApplicationBuilder</c>).</param>
+    /// <param name="required">The services that must be configured (the function app: all).</param>
+    public static IHostApplicationBuilder AddPrecisionMed(this IHostApplicationBuilder builder, AppConnections required = AppConnections.All)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddPrecisionMed(builder.Configuration, required);
+        return builder;
+    }
+
     /// <summary>
     /// Everything the function app runs on, from its settings: the pipeline, its Azure adapters, and every settings section
     /// (<c>Pipeline</c>, <c>Limits</c>, <c>Vcf</c>, <c>Knowledge</c>, <c>LabStorage</c>, <c>Cosmos</c>, <c>Fhir</c>,
     /// <c>Notifications</c>) bound and checked when the host starts, so that a missing or malformed setting stops it with
     /// the setting's name rather than failing the first message. The function app, every <c>pmed</c> command that reaches
-    /// the app's services and the tests' hosts all call this, so a setting means the same in each.
+    /// the app's services and the tests' hosts all call this, so a setting means the same in each; they add only their own
+    /// sources and adapters, before this call (a port registered before it is kept: a test's fake, pmed ingest's folder).
     /// </summary>
     /// <param name="required">The services that must be configured (the function app: all).</param>
-    public static IServiceCollection AddPrecisionMedApp(this IServiceCollection services, IConfiguration configuration, AppConnections required = AppConnections.All)
+    public static IServiceCollection AddPrecisionMed(this IServiceCollection services, IConfiguration configuration, AppConnections required = AppConnections.All)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        // The configuration the sections are bound from is the container's too, unless the host registered its own.
+        services.TryAddSingleton(configuration);
         services.AddLogging();
         services.AddSettings<PipelineOptions>(configuration.GetSection(PipelineOptions.SectionName));
         services.AddSettings<LimitsOptions>(configuration.GetSection(LimitsOptions.SectionName));
         services.AddSettings<VcfOptions>(configuration.GetSection(VcfOptions.SectionName));
         services.AddPrecisionMedPipeline();
-        services.AddPrecisionMedAdapters(configuration);
+        services.AddAdapters(configuration);
 
         if (required.HasFlag(AppConnections.LabStorage))
         {

@@ -1,0 +1,128 @@
+using PrecisionMed.Core.LabReports;
+
+namespace PrecisionMed.Core.Tests.Architecture;
+
+/// <summary>
+/// Dependencies inside Core go one way: Formats → LabReports ← Knowledge; Fhir builds from LabReports; Pipeline
+/// orchestrates them all. Read from the compiled assembly (signatures and IL), so a using directive cannot hide an edge.
+/// </summary>
+[Trait("Tier", "Fast")]
+public sealed class NamespaceDependencyTests
+{
+    private const string Root = "PrecisionMed.Core.";
+
+    /// <summary>The areas each area must not refer to.</summary>
+    private static readonly Dictionary<string, string[]> Forbidden = new(StringComparer.Ordinal)
+    {
+        ["Formats"] = ["Pipeline", "Knowledge", "Fhir"],
+        ["Knowledge"] = ["Formats", "Fhir", "Pipeline"],
+        ["LabReports"] = ["Formats", "Knowledge", "Fhir", "Pipeline"],
+        ["Fhir"] = ["Pipeline", "Formats"],
+    };
+
+    /// <summary>
+    /// TEMPORARY: edges (source namespace → referenced type) other changes remove: the coding helpers' move from
+    /// Formats.Hl7v2 to LabReports, the VCF mapper's knowledge and provenance, and the FHIR builder's own edges. Delete each
+    /// line as its edge goes; the test fails on any edge not listed here, and on a listed edge that is gone.
+    /// </summary>
+    private static readonly string[] TemporarilyAllowed =
+    [
+        "PrecisionMed.Core.Fhir -> PrecisionMed.Core.Formats.Fhir.BundleReferenceIndex",
+        "PrecisionMed.Core.Fhir -> PrecisionMed.Core.Formats.Fhir.FhirReportUnit",
+        "PrecisionMed.Core.Fhir -> PrecisionMed.Core.Formats.Fhir.LabBundle",
+        "PrecisionMed.Core.Fhir -> PrecisionMed.Core.Formats.Fhir.LabBundleEntry",
+        "PrecisionMed.Core.Fhir -> PrecisionMed.Core.Formats.LabFileFormat",
+        "PrecisionMed.Core.Fhir -> PrecisionMed.Core.Formats.LabFileProblem",
+        "PrecisionMed.Core.Fhir -> PrecisionMed.Core.Formats.LabFileRejectedException",
+        "PrecisionMed.Core.Fhir -> PrecisionMed.Core.Formats.SourcePosition",
+        "PrecisionMed.Core.Fhir -> PrecisionMed.Core.Formats.Vcf.VcfManifest",
+        "PrecisionMed.Core.Fhir -> PrecisionMed.Core.Pipeline.LabFileOriginals",
+        "PrecisionMed.Core.Fhir.Genomics -> PrecisionMed.Core.Formats.LabFileProblem",
+        "PrecisionMed.Core.Fhir.Genomics -> PrecisionMed.Core.Formats.LabFileRejectedException",
+        "PrecisionMed.Core.Fhir.Genomics -> PrecisionMed.Core.Formats.SourcePosition",
+        "PrecisionMed.Core.Fhir.Genomics -> PrecisionMed.Core.Formats.Vcf.GenomeBuild",
+        "PrecisionMed.Core.Fhir.Genomics -> PrecisionMed.Core.Formats.Vcf.RefSeqChromosomes",
+        "PrecisionMed.Core.Formats -> PrecisionMed.Core.Fhir.ReportProvenance",
+        "PrecisionMed.Core.Formats.Fhir -> PrecisionMed.Core.Fhir.ReportProvenance",
+        "PrecisionMed.Core.Formats.Hl7v2 -> PrecisionMed.Core.Fhir.ReportProvenance",
+        "PrecisionMed.Core.Formats.Vcf -> PrecisionMed.Core.Fhir.ReportProvenance",
+        "PrecisionMed.Core.Formats.Vcf -> PrecisionMed.Core.Knowledge.AlleleDefinitionDocument",
+        "PrecisionMed.Core.Formats.Vcf -> PrecisionMed.Core.Knowledge.AlleleDefinitionPosition",
+        "PrecisionMed.Core.Formats.Vcf -> PrecisionMed.Core.Knowledge.Enrichment.ReportEnricher",
+        "PrecisionMed.Core.Formats.Vcf -> PrecisionMed.Core.Knowledge.KnowledgeIds",
+        "PrecisionMed.Core.Formats.Vcf -> PrecisionMed.Core.Knowledge.LabProfileDocument",
+        "PrecisionMed.Core.Formats.Vcf -> PrecisionMed.Core.Knowledge.Pharmacogenomics.StarAlleleCall",
+        "PrecisionMed.Core.Formats.Vcf -> PrecisionMed.Core.Knowledge.Pharmacogenomics.StarAlleleCaller",
+        "PrecisionMed.Core.Formats.Vcf -> PrecisionMed.Core.Knowledge.VcfIdentityProfile",
+        "PrecisionMed.Core.Knowledge -> PrecisionMed.Core.Formats.LabFileProblem",
+        "PrecisionMed.Core.Knowledge -> PrecisionMed.Core.Formats.Vcf.IVariantKnowledge",
+        "PrecisionMed.Core.Knowledge -> PrecisionMed.Core.Formats.Vcf.KnownVariantQuery",
+        "PrecisionMed.Core.Knowledge.Enrichment -> PrecisionMed.Core.Fhir.DeterministicIds",
+        "PrecisionMed.Core.Knowledge.Enrichment -> PrecisionMed.Core.Fhir.Genomics.GenomicReportBuilder",
+        "PrecisionMed.Core.Knowledge.Enrichment -> PrecisionMed.Core.Fhir.Genomics.HgvsCompletion",
+        "PrecisionMed.Core.Knowledge.Enrichment -> PrecisionMed.Core.Fhir.ReportTransaction",
+        "PrecisionMed.Core.Knowledge.Enrichment -> PrecisionMed.Core.Fhir.ReportTransactionBuilder",
+        "PrecisionMed.Core.Knowledge.Enrichment -> PrecisionMed.Core.Formats.Hl7v2.Hl7v2Codes",
+        "PrecisionMed.Core.Knowledge.Enrichment -> PrecisionMed.Core.Formats.LabFileProblem",
+        "PrecisionMed.Core.Knowledge.Enrichment -> PrecisionMed.Core.Formats.SourcePosition",
+        "PrecisionMed.Core.Knowledge.Import -> PrecisionMed.Core.Formats.LabFileProblem",
+        "PrecisionMed.Core.Knowledge.Import -> PrecisionMed.Core.Formats.SourcePosition",
+        "PrecisionMed.Core.LabReports -> PrecisionMed.Core.Formats.LabFileProblem",
+    ];
+
+    [Fact]
+    public void CoreAreas_ReferOnlyDownTheirDirection()
+    {
+        var edges = Edges();
+
+        var unexpected = edges.Except(TemporarilyAllowed, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        Assert.True(unexpected.Count == 0, "Forbidden dependencies:\n" + string.Join("\n", unexpected.Select(e => $"        \"{e}\",")));
+    }
+
+    [Fact]
+    public void TemporarilyAllowedEdges_StillExist()
+    {
+        var gone = TemporarilyAllowed.Except(Edges(), StringComparer.Ordinal).ToList();
+        Assert.True(gone.Count == 0, "No longer needed in TemporarilyAllowed (delete them):\n" + string.Join("\n", gone));
+    }
+
+    [Fact]
+    public void CoreAssembly_ReferencesNoHostOrAdapterAssembly()
+    {
+        var references = typeof(LabFileFormat).Assembly.GetReferencedAssemblies().Select(a => a.Name ?? string.Empty);
+
+        Assert.DoesNotContain(references, name => name is "PrecisionMed.Adapters" or "PrecisionMed.Functions" or "PrecisionMed.Cli");
+    }
+
+    /// <summary>Every forbidden edge, as "source namespace -> referenced type".</summary>
+    private static HashSet<string> Edges()
+    {
+        var edges = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var type in typeof(LabFileFormat).Assembly.GetTypes())
+        {
+            if (AreaOf(type) is not { } area || !Forbidden.TryGetValue(area, out var forbidden)) continue;
+            foreach (var referenced in TypeReferences.Of(type))
+            {
+                if (AreaOf(referenced) is { } target && forbidden.Contains(target, StringComparer.Ordinal))
+                    edges.Add($"{type.Namespace} -> {Outermost(referenced).FullName}");
+            }
+        }
+
+        return edges;
+    }
+
+    private static string? AreaOf(Type type)
+    {
+        var ns = type.Namespace;
+        if (ns is null || !ns.StartsWith(Root, StringComparison.Ordinal)) return null;
+        var rest = ns[Root.Length..];
+        var dot = rest.IndexOf('.', StringComparison.Ordinal);
+        return dot < 0 ? rest : rest[..dot];
+    }
+
+    private static Type Outermost(Type type)
+    {
+        while (type.DeclaringType is { } outer) type = outer;
+        return type;
+    }
+}
