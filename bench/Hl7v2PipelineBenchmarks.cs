@@ -9,7 +9,7 @@ namespace PrecisionMed.Bench;
 
 /// <summary>
 /// The whole HL7 v2 report path, per message: split + parse + map + build the FHIR transaction(s) +
-/// write every bundle as UTF-8 JSON (issue 3's benchmark). Inputs are the four general-lab ORU from
+/// write every bundle as UTF-8 JSON. Inputs are the four general-lab ORU from
 /// microsoft/FHIR-Converter's samples and an authored genomic ORU with five simple-variant groups and
 /// a PGx group. The baseline is parsing alone; Map, Build and Serialise each run on the previous stage's
 /// output prepared once in setup, so the stages' costs show side by side with the whole.

@@ -78,7 +78,7 @@ internal static class KnowledgeFigures
         var warmTime = clock.Elapsed;
         var (warmRequests, warmVariantRequests) = (counting.Reads - coldRequests, counting.VariantReads - coldVariantRequests);
 
-        // Every variant of the generated report is a distinct build:chrom:pos:ref:alt. Issue 5's target: at most one
+        // Every variant of the generated report is a distinct build:chrom:pos:ref:alt. The target: at most one
         // request per distinct variant with a cold cache, none at all (variants or anything else) with a warm one.
         var cold = (double)coldVariantRequests / variants;
         var warm = (double)warmVariantRequests / variants;
@@ -112,7 +112,7 @@ internal static class KnowledgeFigures
             clock.Stop();
 
             // The process's peak working set (VmHWM on Linux): an upper bound of the import's, since it also covers the
-            // embedded seed and the report runs above. Issue 5's target is under 300 MB for 1,000,000 rows.
+            // embedded seed and the report runs above. The target is under 300 MB for 1,000,000 rows.
             using var process = Process.GetCurrentProcess();
             var peakMb = process.PeakWorkingSet64 / 1048576.0;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

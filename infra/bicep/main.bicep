@@ -1,7 +1,7 @@
 // PrecisionMed Serverless: the whole deployment, one module per concern (modules/). Deploy with
 // `azd up` (azure.yaml, main.bicepparam) or `az deployment group create` with params/dev.bicepparam
 // or params/prod.bicepparam. Access is by managed identity and RBAC only: no keys, connection
-// strings with secrets or SAS anywhere in settings or outputs (DESIGN.md §6).
+// strings with secrets or SAS anywhere in settings or outputs (docs/design.md, "Reliability and security rules").
 targetScope = 'resourceGroup'
 
 import { emrSubscriber } from 'modules/serviceBus.bicep'

@@ -22,7 +22,7 @@ namespace PrecisionMed.Validation;
 /// No issue class is downgraded here. What offline validation cannot check already arrives as a warning
 /// from the validator itself: LOINC answer lists (http://loinc.org/vs/LL...) are unknown value sets, and
 /// HGVS (http://varnomen.hgvs.org), HGNC and BCP-13 codes need code systems that no package carries, so
-/// validate-code fails and the validator's default failure handler reports a warning (issue 6006). No
+/// validate-code fails and the validator's default failure handler reports a warning. No
 /// reference resolver is given, so reference targets are not fetched and cannot produce false errors;
 /// <see cref="BundleValidation"/> checks references within a bundle instead. Every resource is also checked by
 /// <see cref="GenomicConsistencyRule"/> (HGVS expressions and the agreement of a Variant's parts), whose findings are errors.

@@ -59,7 +59,7 @@ resource fhirService 'Microsoft.HealthcareApis/workspaces/fhirservices@2024-03-3
       smartProxyEnabled: false
     }
     publicNetworkAccess: privateNetworking ? 'Disabled' : 'Enabled'
-    // Amended reports keep their earlier versions (DESIGN.md §5: history stays in the server).
+    // Amended reports keep their earlier versions (docs/design.md, "Contracts": history stays in the server).
     resourceVersionPolicyConfiguration: {
       default: 'versioned'
     }

@@ -82,7 +82,7 @@ resource account 'Microsoft.Storage/storageAccounts@2025-06-01' = {
   }
   properties: {
     accessTier: 'Hot'
-    // Access by managed identity and RBAC only (DESIGN.md §6).
+    // Access by managed identity and RBAC only (docs/design.md, "Reliability and security rules").
     allowSharedKeyAccess: false
     defaultToOAuthAuthentication: true
     allowBlobPublicAccess: false

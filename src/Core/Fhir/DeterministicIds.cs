@@ -8,7 +8,7 @@ namespace PrecisionMed.Core.Fhir;
 /// <summary>
 /// Ids for the resources the pipeline owns, derived from what the resource is rather than when it
 /// was made: (lab, report accession, resource kind, natural key). Re-delivery, re-drop and
-/// amendments therefore converge on the same resources (DESIGN.md §5).
+/// amendments therefore converge on the same resources (docs/design.md, "Contracts").
 /// </summary>
 /// <remarks>
 /// The id is a UUID laid out from SHA-256 of the parts (version nibble 8, "custom", RFC 9562), so it

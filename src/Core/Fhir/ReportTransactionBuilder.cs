@@ -6,7 +6,7 @@ namespace PrecisionMed.Core.Fhir;
 
 /// <summary>
 /// Turns one report unit of a lab's bundle into FHIR transaction bundle(s) that keep the lab's content
-/// intact but re-identify it (DESIGN.md §5): every resource the pipeline owns gets a deterministic id
+/// intact but re-identify it (docs/design.md, "Contracts"): every resource the pipeline owns gets a deterministic id
 /// and is written with PUT; the lab's references (<c>Type/id</c>, absolute URLs, <c>urn:uuid:</c>) are
 /// rewritten to match; the Patient is found by identifier or conditionally created, never overwritten;
 /// a Provenance names the source. <c>contained</c> resources and their <c>#id</c> references are kept.

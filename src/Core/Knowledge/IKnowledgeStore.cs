@@ -1,7 +1,7 @@
 namespace PrecisionMed.Core.Knowledge;
 
 /// <summary>
-/// The clinical-genomic knowledge store (DESIGN.md §5): documents read by id, which is also their partition key,
+/// The clinical-genomic knowledge store (docs/design.md, "Contracts"): documents read by id, which is also their partition key,
 /// so every read is a point read. Implemented by the embedded seed (<see cref="InMemoryKnowledgeStore"/>) and by
 /// Cosmos DB (adapter); enrichment reads it through <see cref="KnowledgeLookup"/>, which caches.
 /// </summary>

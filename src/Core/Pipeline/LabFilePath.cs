@@ -1,7 +1,7 @@
 namespace PrecisionMed.Core.Pipeline;
 
 /// <summary>
-/// The lab's identity comes only from the blob path <c>incoming/{labId}/{name}</c> (DESIGN.md §5), so the path is
+/// The lab's identity comes only from the blob path <c>incoming/{labId}/{name}</c> (docs/design.md, "Contracts"), so the path is
 /// checked before anything is read: a lab id that is not a plain name (or not one of the configured labs), and a
 /// name with <c>..</c>, <c>.</c> or empty segments, a leading <c>/</c>, backslashes or control characters, are
 /// refused. Reasons never quote the name (labs put patient names in file names).

@@ -5,7 +5,7 @@ using Xunit;
 
 namespace PrecisionMed.Adapters.Tests.Fhir;
 
-/// <summary>The FHIR writer's Entra ID token (issue 7): asked for the service's <c>/.default</c> scope, sent as a bearer, cached until near expiry.</summary>
+/// <summary>The FHIR writer's Entra ID token: asked for the service's <c>/.default</c> scope, sent as a bearer, cached until near expiry.</summary>
 [Trait("Tier", "Fast")]
 public sealed class EntraTokenHandlerTests
 {

@@ -122,7 +122,7 @@ public sealed class LocalStackTests(LocalStackFixture fixture)
         using var client = _stack.CreateCosmosClient();
         var container = await CreateContainerAsync(client, cancellationToken);
 
-        // Real Cosmos DB answers 404; cosmosdb-server answers 500 (see DESIGN §2).
+        // Real Cosmos DB answers 404; cosmosdb-server answers 500 (see docs/design.md).
         using var response = await container.ReadItemStreamAsync("missing", new PartitionKey("file-5"), cancellationToken: cancellationToken);
 
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);

@@ -5,7 +5,7 @@ using Xunit;
 
 namespace PrecisionMed.Adapters.Tests.Telemetry;
 
-/// <summary>Which exporter the app gets (issue 7): Azure Monitor with the app's identity in Azure, the console locally.</summary>
+/// <summary>Which exporter the app gets: Azure Monitor with the app's identity in Azure, the console locally.</summary>
 [Trait("Tier", "Fast")]
 public sealed class TelemetryBuilderTests
 {

@@ -6,7 +6,7 @@ using Xunit;
 namespace PrecisionMed.Cli.Tests.Ingest;
 
 /// <summary>
-/// Issue 3's first acceptance line taken literally: every ORU^R01 of the corpus and every message we authored goes
+/// Taken literally: every ORU^R01 of the corpus and every message we authored goes
 /// through <c>pmed ingest</c> as a user types it, and the corpus files that are not ORU^R01 results are refused with a
 /// positioned reason. (What the resources say and that they validate is proved in Validation.Tests.)
 /// </summary>

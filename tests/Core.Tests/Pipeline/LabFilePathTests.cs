@@ -4,7 +4,7 @@ using PrecisionMed.Core.Pipeline.Ledger;
 
 namespace PrecisionMed.Core.Tests.Pipeline;
 
-/// <summary>Lab identity only from the blob path (issue 7): hostile or unknown paths are refused before anything is read.</summary>
+/// <summary>Lab identity only from the blob path: hostile or unknown paths are refused before anything is read.</summary>
 [Trait("Tier", "Fast")]
 public sealed class LabFilePathTests
 {

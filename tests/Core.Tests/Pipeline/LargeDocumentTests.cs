@@ -8,7 +8,7 @@ using PrecisionMed.Core.Pipeline.Work;
 namespace PrecisionMed.Core.Tests.Pipeline;
 
 /// <summary>
-/// Issue 3: an OBX ED document is carried inline up to Pipeline:MaxInlineDocumentBytes, a larger one is stored in the
+/// An OBX ED document is carried inline up to Pipeline:MaxInlineDocumentBytes, a larger one is stored in the
 /// documents/ area and its DocumentReference and the report's presentedForm point to it, with size and hash. Input: the
 /// authored germline message, whose ED is a short text/plain report (63 bytes decoded).
 /// </summary>

@@ -10,7 +10,7 @@ using PrecisionMed.Core.Pipeline.Work;
 namespace PrecisionMed.Core.Tests.Pipeline;
 
 /// <summary>
-/// No PHI anywhere but FHIR (issue 7, DESIGN.md §6): the whole HL7 v2, FHIR and (small) VCF corpus through the
+/// No PHI anywhere but FHIR (docs/design.md, "Reliability and security rules"): the whole HL7 v2, FHIR and (small) VCF corpus through the
 /// pipeline, with logging at Trace; no patient name, birth date, identifier value, VCF sample name or HGVS string of the
 /// inputs may appear in a log line, a metric's or trace's tags, a queue message, a notification, an error report's
 /// reason, a held report's reason (review/) or the ledger's reasons.

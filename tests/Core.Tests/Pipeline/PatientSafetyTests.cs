@@ -9,7 +9,7 @@ using PrecisionMed.Core.Pipeline.Work;
 namespace PrecisionMed.Core.Tests.Pipeline;
 
 /// <summary>
-/// Issue 7, patient safety: a second report for the same patient identifier whose family name, birth date or sex
+/// Patient safety: a second report for the same patient identifier whose family name, birth date or sex
 /// disagrees with the Patient already in the FHIR service is held for review, written only when released.
 /// The corpus message's PID reads SL100002 (SOMELAB's OID) ^ TESTPATIENT^BRAVO ^ 19800202 ^ U.
 /// </summary>

@@ -12,7 +12,7 @@ using PrecisionMed.Testing.Fuzzing;
 namespace PrecisionMed.Core.Tests.Pipeline;
 
 /// <summary>
-/// Fuzz (issue 7): 10,000 fixed-seed mutations each of corpus HL7 v2, VCF and FHIR files through intake and
+/// Fuzz: 10,000 fixed-seed mutations each of corpus HL7 v2, VCF and FHIR files through intake and
 /// processing as the functions run them (arrival, then every work item), with fakes at the ports. No exception may
 /// escape, and every file must be accounted for: the ledger holds it in a terminal state (Completed or Rejected with a
 /// reason), each of its units Completed or Rejected with a reason, and the original is in archive/ or rejected/. A

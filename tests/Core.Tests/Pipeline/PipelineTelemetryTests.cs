@@ -11,7 +11,7 @@ namespace PrecisionMed.Core.Tests.Pipeline;
 public sealed class TelemetryCollection;
 
 /// <summary>
-/// Observability (issue 7): one trace per file (arrival, then each unit as its child through the work item's
+/// Observability: one trace per file (arrival, then each unit as its child through the work item's
 /// traceparent), and the metrics ops alert on: files and units by outcome, rejects by reason category, resources
 /// written, end-to-end latency. Tags carry ids and categories only.
 /// </summary>

@@ -7,7 +7,7 @@ using PrecisionMed.Core.Pipeline.Work;
 namespace PrecisionMed.Core.Tests.Pipeline;
 
 /// <summary>
-/// DESIGN.md §5 amendments that are not HL7 corrections: a VCF sent again for the same accession and patient (both
+/// Amendments that are not HL7 corrections (docs/design.md, "Contracts"): a VCF sent again for the same accession and patient (both
 /// stated in its manifest) after re-analysis, and an HL7 v2 cancellation (OBR-25 X) of a report already written.
 /// </summary>
 [Trait("Tier", "Fast")]

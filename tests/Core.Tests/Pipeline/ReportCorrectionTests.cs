@@ -6,7 +6,7 @@ using PrecisionMed.Core.Pipeline.Work;
 namespace PrecisionMed.Core.Tests.Pipeline;
 
 /// <summary>
-/// DESIGN.md §5 amendments on the authored pair germline_from_cgexample.hl7 and its correction
+/// Amendments (docs/design.md, "Contracts") on the authored pair germline_from_cgexample.hl7 and its correction
 /// corrected_germline.hl7 (same accession, OBR-25 C, the complex-variant groups 5a, 5a.1, 5a.2 dropped).
 /// </summary>
 [Trait("Tier", "Fast")]

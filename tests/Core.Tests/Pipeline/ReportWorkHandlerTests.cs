@@ -326,7 +326,7 @@ public sealed class ReportWorkHandlerTests
     }
 }
 
-/// <summary>Exactly-once effect (issue 7): the ledger's ETag compare-and-swap lets one delivery of a work item write.</summary>
+/// <summary>Exactly-once effect: the ledger's ETag compare-and-swap lets one delivery of a work item write.</summary>
 [Trait("Tier", "Fast")]
 public sealed class ReportWorkClaimTests
 {

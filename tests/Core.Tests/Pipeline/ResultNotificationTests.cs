@@ -5,7 +5,7 @@ using PrecisionMed.Core.Pipeline.Work;
 
 namespace PrecisionMed.Core.Tests.Pipeline;
 
-/// <summary>GenomicResultAvailable after each written report (issue 7): its content, its id, and that it is never lost.</summary>
+/// <summary>GenomicResultAvailable after each written report: its content, its id, and that it is never lost.</summary>
 [Trait("Tier", "Fast")]
 public sealed class ResultNotificationTests
 {

@@ -110,7 +110,7 @@ public sealed class Hl7v2EndToEndTests(LocalStackFixture stack)
     }
 
     /// <summary>
-    /// Every work item of 40 reports (4 batch files of 10) delivered twice at once, 80 deliveries in flight (issue 7):
+    /// Every work item of 40 reports (4 batch files of 10) delivered twice at once, 80 deliveries in flight:
     /// each report is written once, counted on the FHIR server: one transaction per report reached it (through a
     /// counting proxy), every resource a report produced is at version 1 (a second write of a changed resource would
     /// be version 2), each accession has one DiagnosticReport; and each report is announced once.

@@ -12,7 +12,7 @@ using PrecisionMed.Testing.Vcf;
 namespace PrecisionMed.Functions.Tests.EndToEnd;
 
 /// <summary>
-/// No PHI in logs (issue 7), through the functions and the real emulators with every log category at Trace: what the
+/// No PHI in logs, through the functions and the real emulators with every log category at Trace: what the
 /// Core test cannot see, the adapters' and the HTTP clients' own logging (the FHIR patient search of the patient-safety
 /// check names an identifier in its query), the Cosmos and Storage calls. Inputs: an HL7 v2 report, a second one for
 /// the same patient with another birth date (held after a FHIR search), and a VCF.

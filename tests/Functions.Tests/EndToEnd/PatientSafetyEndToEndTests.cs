@@ -11,7 +11,7 @@ using PrecisionMed.Testing.Stack;
 namespace PrecisionMed.Functions.Tests.EndToEnd;
 
 /// <summary>
-/// Issue 7, patient safety, through the functions and the real emulators: a second ORU for the same MRN with another
+/// Patient safety, through the functions and the real emulators: a second ORU for the same MRN with another
 /// birth date is held (nothing written, copy in review/), then released by the code <c>pmed review release</c> runs.
 /// </summary>
 [Trait("Tier", "Stack")]

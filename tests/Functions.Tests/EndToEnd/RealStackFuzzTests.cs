@@ -13,7 +13,7 @@ using PrecisionMed.Testing.Vcf;
 namespace PrecisionMed.Functions.Tests.EndToEnd;
 
 /// <summary>
-/// A bounded sample of the fuzz (issue 7) on the real stack: 100 fixed-seed mutations each of corpus HL7 v2, VCF and
+/// A bounded sample of the fuzz on the real stack: 100 fixed-seed mutations each of corpus HL7 v2, VCF and
 /// FHIR files (the in-memory fuzz's mutator and seeds; Core.Tests runs 10,000 a format on fakes) dropped through
 /// LabFileArrivedFunction and ReportQueuedFunction on Azurite, the Cosmos DB emulator and the FHIR dev server. No
 /// exception may escape a function, and every file must be accounted for by the ledger and the blob areas:

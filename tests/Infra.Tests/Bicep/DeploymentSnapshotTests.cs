@@ -112,7 +112,7 @@ public sealed class DeploymentSnapshotTests(BicepFixture fixture)
         Assert.Equal(["knowledge", "ledger"], containers.Keys.Order(StringComparer.Ordinal));
         // The ledger adapter reads and writes by partition key /fileId (CosmosLabFileLedger).
         Assert.Equal("/fileId", containers["ledger"]["partitionKey"]!["paths"]![0]!.GetValue<string>());
-        // The knowledge store reads by id with the id as partition key (CosmosKnowledgeStore, issue 5).
+        // The knowledge store reads by id with the id as partition key (CosmosKnowledgeStore).
         Assert.Equal("/id", containers["knowledge"]["partitionKey"]!["paths"]![0]!.GetValue<string>());
         Assert.All(containers.Values, container =>
             Assert.Equal("/*", container["indexingPolicy"]!["excludedPaths"]![0]!["path"]!.GetValue<string>()));

@@ -51,7 +51,7 @@ internal static class CodeSettings
     ];
 
     /// <summary>Settings of code that other issues are writing; the Bicep sets them already.</summary>
-    /// <remarks>Empty now: the knowledge (issue 5) and notification (issue 7) settings have landed.
+    /// <remarks>Empty now: the knowledge and notification settings have landed.
     /// Add "Section:Property" = "why" here when the Bicep must set a setting before its code exists.</remarks>
     public static IReadOnlyDictionary<string, string> Planned { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 

@@ -6,7 +6,7 @@ namespace PrecisionMed.Core.Fhir.Genomics;
 
 /// <summary>FHIR datatypes written as JSON from the canonical model's values.</summary>
 /// <remarks>
-/// Allocation matters here (issue 3: a report's bundle must cost under 20× the message): the builder writes with one
+/// Allocation matters here (a report's bundle must cost under 20× the message): the builder writes with one
 /// <see cref="Utf8JsonWriter"/> and never builds nodes. Callers check <see cref="HasConcept"/> before writing a concept:
 /// empty input writes no element rather than an empty one.
 /// </remarks>

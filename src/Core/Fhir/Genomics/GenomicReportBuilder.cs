@@ -7,7 +7,7 @@ namespace PrecisionMed.Core.Fhir.Genomics;
 /// Reporting IG 3.0.0: GenomicReport, Variant, Haplotype, Genotype, SequencePhaseRelationship, MolecularConsequence, Diagnostic and
 /// Therapeutic implications (with MedicationRecommendation Tasks), plain laboratory Observations, Specimen,
 /// ServiceRequest, DocumentReferences and a Provenance. It follows <see cref="ReportTransactionBuilder"/>'s
-/// conventions (DESIGN.md §5): PUT with ids from (lab, accession, kind, key); the Patient found by identifier or
+/// conventions (docs/design.md, "Contracts"): PUT with ids from (lab, accession, kind, key); the Patient found by identifier or
 /// conditionally created; the report and its Provenance in the last bundle. What cannot be written validly is
 /// listed in <see cref="ReportTransaction.Skipped"/>, never thrown.
 /// </summary>

@@ -1,5 +1,4 @@
 using System.Globalization;
-using PrecisionMed.Core.Fhir.Genomics;
 using PrecisionMed.Core.LabReports;
 
 namespace PrecisionMed.Core.Knowledge.Enrichment;
@@ -43,7 +42,7 @@ public sealed partial class ReportEnricher
     }
 
     /// <summary>
-    /// One store read per variant at most (issue 5: at most one request per distinct variant cold, none warm, absences
+    /// One store read per variant at most (at most one request per distinct variant cold, none warm, absences
     /// cached by <see cref="KnowledgeLookup"/>). Coordinates alone when the lab gave them: the importer keys every
     /// ClinVar row with a position by its VCF-style location, and trying HGVS after a location miss tripled the cost
     /// of an unknown variant, which is most variants of a large report. Without coordinates, the one HGVS most likely

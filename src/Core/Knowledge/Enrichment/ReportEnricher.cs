@@ -3,7 +3,7 @@ using PrecisionMed.Core.LabReports;
 namespace PrecisionMed.Core.Knowledge.Enrichment;
 
 /// <summary>
-/// Interprets a canonical <see cref="LabReport"/> against the knowledge store (DESIGN.md §4, "enrich"): genes become
+/// Interprets a canonical <see cref="LabReport"/> against the knowledge store (docs/design.md, "Data flow"): genes become
 /// approved HGNC symbols and ids; variants the store knows get a DiagnosticImplication with ClinVar's significance;
 /// reported diplotypes get their CPIC phenotype and one TherapeuticImplication per drug; lab-local codes gain LOINC.
 /// What the lab reported is never overwritten: the store's interpretations are added beside the lab's, and a

@@ -23,7 +23,7 @@ public enum ArrivalOutcome
 }
 
 /// <summary>
-/// A lab file arrived in <c>incoming/{labId}/{name}</c> (DESIGN.md §4, first stage): hash it, consult
+/// A lab file arrived in <c>incoming/{labId}/{name}</c> (docs/design.md, "Data flow"): hash it, consult
 /// the ledger, detect and split it, record it and queue one work item per report unit. Unreadable
 /// files are moved to <c>rejected/</c> with a machine-readable error report; nothing is lost.
 /// </summary>

@@ -1,7 +1,7 @@
 namespace PrecisionMed.Core.Pipeline.Documents;
 
 /// <summary>
-/// Where documents too large to carry inline in FHIR are kept (issue 3): the <c>documents</c> area of lab storage in
+/// Where documents too large to carry inline in FHIR are kept: the <c>documents</c> area of lab storage in
 /// Azure, a folder beside the bundles for <c>pmed ingest</c>. Writing the same name again replaces it with the same bytes.
 /// </summary>
 public interface IReportDocumentStore

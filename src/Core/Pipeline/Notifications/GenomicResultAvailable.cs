@@ -4,7 +4,7 @@ using PrecisionMed.Core.Fhir;
 namespace PrecisionMed.Core.Pipeline.Notifications;
 
 /// <summary>
-/// Told to EMRs after each report is written (DESIGN.md §4): where the result is and what state it is in,
+/// Told to EMRs after each report is written (docs/design.md, "Data flow"): where the result is and what state it is in,
 /// so a subscriber reads it from the FHIR service. Free of PHI by construction: FHIR references (server
 /// ids), the lab, the lab's accession, status, versions and correlation ids; never names, dates of birth,
 /// identifiers or results.

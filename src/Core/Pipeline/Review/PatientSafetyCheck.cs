@@ -9,7 +9,7 @@ using PrecisionMed.Core.Pipeline.Work;
 namespace PrecisionMed.Core.Pipeline.Review;
 
 /// <summary>
-/// The patient-safety gate before a report is written (issue 7): when the report's patient identifier finds a Patient
+/// The patient-safety gate before a report is written: when the report's patient identifier finds a Patient
 /// in the FHIR service whose family name, birth date or sex disagrees with the report, the report may belong to
 /// someone else (a mistyped MRN, a swapped sample). It is then held: nothing is written, the unit is
 /// <see cref="UnitState.Held"/>, the file is copied to <c>review/</c> with the reason (field names only), an alert

@@ -5,7 +5,7 @@ using PrecisionMed.Core.Fhir;
 namespace PrecisionMed.Core.Pipeline.Work;
 
 /// <summary>
-/// Amendments of reports whose format states no status of its own (VCF, DESIGN.md §5): a file sent again for an
+/// Amendments of reports whose format states no status of its own (VCF, docs/design.md, "Contracts"): a file sent again for an
 /// accession the FHIR service already holds, with other content, is a re-analysis, so its report is written
 /// <c>amended</c> rather than <c>final</c> (and results it no longer carries are withdrawn by
 /// <see cref="ReportWithdrawals"/>). A lab that states a status (HL7 v2 OBR-25, a FHIR bundle) is taken at its word.

@@ -1,5 +1,6 @@
 using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Fhir.Genomics;
+using PrecisionMed.Core.Fhir.LabBundles;
 using PrecisionMed.Core.Knowledge.Enrichment;
 using PrecisionMed.Core.LabReports;
 using PrecisionMed.Core.Pipeline.Arrival;

@@ -6,7 +6,7 @@ using PrecisionMed.Core.Fhir.Genomics;
 namespace PrecisionMed.Core.Pipeline.Work;
 
 /// <summary>
-/// Amendments (DESIGN.md §5): a report sent again for the same accession, typically an HL7 correction
+/// Amendments (docs/design.md, "Contracts"): a report sent again for the same accession, typically an HL7 correction
 /// (OBR-25 C), replaces what the lab said before; a result it no longer carries is set to
 /// <c>entered-in-error</c> rather than left standing as if still reported. What the report wrote last time
 /// is what its Provenance targeted: that Provenance has a deterministic id per lab and accession, so the FHIR

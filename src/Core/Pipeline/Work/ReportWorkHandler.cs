@@ -36,7 +36,7 @@ public enum WorkOutcome
 }
 
 /// <summary>
-/// Processes one report unit from the <c>lab-reports</c> queue (DESIGN.md §4, second stage): build its
+/// Processes one report unit from the <c>lab-reports</c> queue (docs/design.md, "Data flow"): build its
 /// FHIR, write it, record it. Bad content rejects the unit (never retried); a FHIR service that stays unavailable
 /// puts the unit back with a growing delay (<see cref="TransientRetryScheduler"/>) until it is back or the retry
 /// budget is spent; any other failure throws, so the queue retries and eventually dead-letters the message.

@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using PrecisionMed.Core.Fhir;
-using PrecisionMed.Core.Fhir.Genomics;
 using PrecisionMed.Core.Formats.Vcf;
 using PrecisionMed.Core.Knowledge;
 using PrecisionMed.Core.LabReports;

@@ -5,7 +5,7 @@ using static PrecisionMed.Core.Tests.Formats.Hl7v2.Hl7v2TestMessages;
 namespace PrecisionMed.Core.Tests.Formats.Hl7v2;
 
 /// <summary>
-/// PID-3 identifier systems (issue 3, "assigning authority as system via the lab profile"): the authority's OID or URI,
+/// PID-3 identifier systems ("assigning authority as system via the lab profile"): the authority's OID or URI,
 /// else the lab profile's patientIdentifierSystem for the lab's own patient numbers, else a lab-scoped name.
 /// </summary>
 [Trait("Tier", "Fast")]

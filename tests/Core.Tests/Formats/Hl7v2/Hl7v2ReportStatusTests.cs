@@ -5,7 +5,7 @@ using static PrecisionMed.Core.Tests.Formats.Hl7v2.Hl7v2TestMessages;
 namespace PrecisionMed.Core.Tests.Formats.Hl7v2;
 
 /// <summary>
-/// Result status (issue 3): OBR-25 gives the report's status, an OBX-11 correction or amendment under a final OBR
+/// Result status: OBR-25 gives the report's status, an OBX-11 correction or amendment under a final OBR
 /// makes the report corrected or amended, and each variant keeps its own OBX-11 — in the LabReport and in the FHIR.
 /// </summary>
 [Trait("Tier", "Fast")]

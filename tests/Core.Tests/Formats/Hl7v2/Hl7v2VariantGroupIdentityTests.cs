@@ -5,7 +5,7 @@ using static PrecisionMed.Core.Tests.Formats.Hl7v2.Hl7v2TestMessages;
 namespace PrecisionMed.Core.Tests.Formats.Hl7v2;
 
 /// <summary>
-/// Issue 3: deterministic ids include the OBX-4 group, so two variant groups carrying the same OBX-3 codes never
+/// Deterministic ids include the OBX-4 group, so two variant groups carrying the same OBX-3 codes never
 /// collapse into one resource, and a group keeps its id whatever the order of the rows.
 /// </summary>
 [Trait("Tier", "Fast")]

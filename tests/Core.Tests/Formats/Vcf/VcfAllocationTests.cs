@@ -8,7 +8,7 @@ namespace PrecisionMed.Core.Tests.Formats.Vcf;
 
 /// <summary>
 /// Flat memory: records the policy skips cost no allocation, so a genome-sized file with a region filter streams in
-/// bounded memory (the 2,000,000-record figure is in bench/, measured with pmed ingest; see the issue 4 note).
+/// bounded memory (the 2,000,000-record figure is in bench/, measured with pmed ingest).
 /// </summary>
 [Trait("Tier", "Fast")]
 public sealed class VcfAllocationTests

@@ -10,7 +10,7 @@ using PrecisionMed.Testing.Vcf;
 namespace PrecisionMed.Core.Tests.Formats.Vcf;
 
 /// <summary>
-/// The VCF path asks the knowledge store (issues 4 and 5): star alleles are called from the genotypes at PharmCAT's
+/// The VCF path asks the knowledge store: star alleles are called from the genotypes at PharmCAT's
 /// defining positions and enriched into phenotype and drug implications; "known variants only" asks the store. Input:
 /// the corpus <c>pharmcat_positions.vcf</c> (every PGx position, GT 0/0, GRCh38 contigs), with some genotypes set per
 /// test, because the corpus pgx VCFs hold no CYP2C19 position.

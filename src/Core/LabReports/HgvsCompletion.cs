@@ -1,6 +1,5 @@
-using PrecisionMed.Core.LabReports;
 
-namespace PrecisionMed.Core.Fhir.Genomics;
+namespace PrecisionMed.Core.LabReports;
 
 /// <summary>
 /// Gives every HGVS component of a report its reference sequence, whatever format the report came from: a bare

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace PrecisionMed.Core.Fhir.Genomics;
+namespace PrecisionMed.Core.LabReports;
 
 /// <summary>
 /// Which reference sequences an HGVS change of each kind may be written on: c./n./r. on a transcript, p. on a protein,

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using PrecisionMed.Core.Fhir.Genomics;
 using PrecisionMed.Core.LabReports;
 
-namespace PrecisionMed.Core.Knowledge.Enrichment;
+namespace PrecisionMed.Core.Fhir.LabBundles;
 
 /// <summary>
 /// The findings of a lab's FHIR bundle (its Variant, Genotype and implication Observations, as the Genomics Reporting

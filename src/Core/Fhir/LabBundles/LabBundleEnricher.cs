@@ -1,10 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Fhir.Genomics;
+using PrecisionMed.Core.Knowledge.Enrichment;
 using PrecisionMed.Core.LabReports;
 
-namespace PrecisionMed.Core.Knowledge.Enrichment;
+namespace PrecisionMed.Core.Fhir.LabBundles;
 
 /// <summary>
 /// Adds the knowledge store's implications to a lab's own FHIR report, as HL7 v2 and VCF reports get them: the lab's
