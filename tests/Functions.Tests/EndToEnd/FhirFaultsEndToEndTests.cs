@@ -166,8 +166,13 @@ public sealed class FhirFaultsEndToEndTests(LocalStackFixture stack)
         var units = new List<LedgerUnit>();
         foreach (var fileId in fileIds)
         {
-            Assert.Equal(FileState.Completed, (await host.Ledger.FindFileAsync(fileId, ct))!.State);
-            units.AddRange(await host.Ledger.ListUnitsAsync(fileId, ct));
+            var file = (await host.Ledger.FindFileAsync(fileId, ct))!;
+            var ofFile = await host.Ledger.ListUnitsAsync(fileId, ct);
+            // Said in full when it fails: which units did not end, and how the file's record got where it is.
+            var unitStates = string.Join(", ", ofFile.GroupBy(u => u.State).Select(g => $"{g.Key} {g.Count()}"));
+            var history = string.Join(" -> ", file.History.Select(e => e.What));
+            Assert.True(file.State == FileState.Completed, $"file {fileId} is {file.State}, expected Completed; units: {unitStates}; file history: {history}");
+            units.AddRange(ofFile);
         }
 
         Assert.All(units, unit => Assert.Equal(UnitState.Completed, unit.State));
