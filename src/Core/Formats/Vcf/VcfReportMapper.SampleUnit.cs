@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Knowledge;
 using PrecisionMed.Core.LabReports;
 

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Formats.Vcf;
 using PrecisionMed.Core.Knowledge;
 using PrecisionMed.Core.LabReports;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Formats.Vcf;
 using PrecisionMed.Core.Knowledge;
 using PrecisionMed.Core.LabReports;

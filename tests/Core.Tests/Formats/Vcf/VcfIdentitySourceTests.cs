@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Formats.Vcf;
 using PrecisionMed.Core.Knowledge;
 using PrecisionMed.Core.Knowledge.Import;

@@ -1,6 +1,5 @@
 using System.Text;
 using Microsoft.Extensions.Options;
-using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Formats.Vcf;
 using PrecisionMed.Core.Knowledge;
 using PrecisionMed.Core.Knowledge.Enrichment;

@@ -1,5 +1,4 @@
 using System.Text;
-using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Fhir.Genomics;
 using PrecisionMed.Core.Formats.Vcf;
 using PrecisionMed.Core.Knowledge;
