@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using PrecisionMed.Core.Knowledge;
 using PrecisionMed.Core.LabReports;
 
 namespace PrecisionMed.Core.Formats.Vcf;

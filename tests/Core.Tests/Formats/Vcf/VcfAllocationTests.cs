@@ -1,6 +1,5 @@
 using System.Text;
 using PrecisionMed.Core.Formats.Vcf;
-using PrecisionMed.Core.Knowledge;
 using PrecisionMed.Core.LabReports;
 using PrecisionMed.Testing.Vcf;
 
