@@ -33,7 +33,7 @@ internal sealed class AllocTypes : EventListener
         var content = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "hl7v2", name));
         var message = Hl7v2Parser.ParseOruR01(Hl7v2MessageSplitter.Split(content).Messages[0]);
         var report = Hl7v2ReportMapper.Map(message, "bench-lab");
-        var provenance = new Core.Fhir.ReportProvenance("bench-lab", "incoming/bench-lab/" + name, "00", name, 0, 1, DateTimeOffset.UnixEpoch, "bench");
+        var provenance = new Core.LabReports.ReportProvenance("bench-lab", "incoming/bench-lab/" + name, "00", name, 0, 1, DateTimeOffset.UnixEpoch, "bench");
         void Once()
         {
             if (build) Core.Fhir.Genomics.GenomicReportBuilder.Build(report, provenance).Dispose();

@@ -5,6 +5,7 @@ using System.Text;
 using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Fhir.Genomics;
 using PrecisionMed.Core.Formats.Hl7v2;
+using PrecisionMed.Core.LabReports;
 
 namespace PrecisionMed.Bench;
 

@@ -32,7 +32,7 @@ public static class AdaptersServiceCollectionExtensions
     {
         services.AddLabStorage(configuration);
         services.AddCosmosLedger(configuration);
-        services.AddSettings<KnowledgeOptions>(configuration.GetSection(KnowledgeOptions.SectionName));
+        services.AddSettings<KnowledgeOptions>(configuration, KnowledgeOptions.SectionName);
         if (PrecisionMedServiceCollectionExtensions.UsesCosmosKnowledgeStore(configuration)) services.AddCosmosKnowledgeStore(configuration);
         services.AddFhirHttpWriter(configuration);
         services.AddResultNotifier(configuration);
@@ -45,7 +45,7 @@ public static class AdaptersServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddResultNotifier(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSettings<NotificationOptions>(configuration.GetSection(NotificationOptions.SectionName));
+        services.AddSettings<NotificationOptions>(configuration, NotificationOptions.SectionName);
         // Which notifier is registered depends on this one setting, so it is read before the options are bound.
         if (!string.IsNullOrWhiteSpace(configuration[$"{NotificationOptions.SectionName}:{nameof(NotificationOptions.ServiceBusNamespace)}"]))
         {
@@ -76,9 +76,8 @@ public static class AdaptersServiceCollectionExtensions
 
     public static IServiceCollection AddLabStorage(this IServiceCollection services, IConfiguration configuration)
     {
-        var section = configuration.GetSection(LabStorageOptions.ConnectionName);
         // "LabStorage" itself holds the connection string (the Functions host's convention), which binding does not read.
-        services.AddSettings<LabStorageOptions>(section, options =>
+        services.AddSettings<LabStorageOptions>(configuration, LabStorageOptions.ConnectionName, (options, section) =>
         {
             if (section.Value is { Length: > 0 } connectionString) options.ConnectionString = connectionString;
         });
@@ -127,7 +126,7 @@ public static class AdaptersServiceCollectionExtensions
 
     private static void AddCosmosClient(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSettings<CosmosOptions>(configuration.GetSection(CosmosOptions.SectionName));
+        services.AddSettings<CosmosOptions>(configuration, CosmosOptions.SectionName);
         services.TryAddSingleton(Settings<CosmosOptions>);
         services.TryAddSingleton(sp =>
         {
@@ -147,7 +146,7 @@ public static class AdaptersServiceCollectionExtensions
 
     public static IServiceCollection AddFhirHttpWriter(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSettings<FhirOptions>(configuration.GetSection(FhirOptions.SectionName));
+        services.AddSettings<FhirOptions>(configuration, FhirOptions.SectionName);
         services.TryAddSingleton(Settings<FhirOptions>);
         if (services.Any(d => d.ServiceType == typeof(IFhirWriter))) return services;
         var client = services.AddHttpClient<IFhirWriter, FhirHttpWriter>((sp, http) =>

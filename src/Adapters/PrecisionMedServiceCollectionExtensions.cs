@@ -40,9 +40,9 @@ public static class PrecisionMedServiceCollectionExtensions
         // The configuration the sections are bound from is the container's too, unless the host registered its own.
         services.TryAddSingleton(configuration);
         services.AddLogging();
-        services.AddSettings<PipelineOptions>(configuration.GetSection(PipelineOptions.SectionName));
-        services.AddSettings<LimitsOptions>(configuration.GetSection(LimitsOptions.SectionName));
-        services.AddSettings<VcfOptions>(configuration.GetSection(VcfOptions.SectionName));
+        services.AddSettings<PipelineOptions>(configuration, PipelineOptions.SectionName);
+        services.AddSettings<LimitsOptions>(configuration, LimitsOptions.SectionName);
+        services.AddSettings<VcfOptions>(configuration, VcfOptions.SectionName);
         services.AddPrecisionMedPipeline();
         services.AddAdapters(configuration);
 

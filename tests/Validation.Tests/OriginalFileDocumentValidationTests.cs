@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Formats.Fhir;
+using PrecisionMed.Core.LabReports;
 using PrecisionMed.Core.Pipeline.Arrival;
 using PrecisionMed.Testing.Validation;
 using PrecisionMed.Validation.Tests.Hl7v2;

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using PrecisionMed.Core.LabReports;
 
 namespace PrecisionMed.Core.Knowledge;
 
@@ -170,8 +171,8 @@ public sealed record LabProfileDocument(
 /// </summary>
 public sealed record VcfIdentityProfile(string Source, string IdentifierSystem)
 {
-    public const string SampleHeader = "sampleHeader";
-    public const string SampleColumn = "sampleColumn";
+    public const string SampleHeader = VcfIdentitySource.SampleHeader;
+    public const string SampleColumn = VcfIdentitySource.SampleColumn;
 }
 
 /// <summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using PrecisionMed.Core.LabReports;
 
 namespace PrecisionMed.Core.Knowledge;
 
@@ -116,12 +117,7 @@ public static class KnowledgeIds
     }
 
     /// <summary>The two alleles of a diplotype in ordinal order, so <c>*2/*1</c> and <c>*1/*2</c> are one key.</summary>
-    public static string CanonicalDiplotype(string diplotype)
-    {
-        var alleles = diplotype.Split('/', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        if (alleles.Length != 2) return diplotype.Trim();
-        return string.CompareOrdinal(alleles[0], alleles[1]) <= 0 ? $"{alleles[0]}/{alleles[1]}" : $"{alleles[1]}/{alleles[0]}";
-    }
+    public static string CanonicalDiplotype(string diplotype) => StarDiplotypes.Canonical(diplotype);
 
     private static string Make(string kind, string key)
     {

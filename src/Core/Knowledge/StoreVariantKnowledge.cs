@@ -1,9 +1,10 @@
 using PrecisionMed.Core.Knowledge.Enrichment;
+using PrecisionMed.Core.LabReports;
 
 namespace PrecisionMed.Core.Knowledge;
 
 /// <summary>
-/// The VCF path's questions answered by the knowledge store, through the cached <see cref="KnowledgeLookup"/>: a
+/// The VCF path's questions (<see cref="IVariantKnowledge"/>) answered by the knowledge store, through the cached <see cref="KnowledgeLookup"/>: a
 /// variant is known when the store has a classification at its build:chrom:pos:ref:alt (any significance: the
 /// reportable set of a large file is what the store can say something about); the pharmacogenes are the
 /// single-position-matcher genes PharmCAT calls this way, of which the store has allele definitions; the lab profile
@@ -26,7 +27,14 @@ public sealed class StoreVariantKnowledge(KnowledgeLookup knowledge) : IVariantK
         return await knowledge.FindVariantAsync(location, cancellationToken) is not null;
     }
 
-    public async ValueTask<IReadOnlyList<AlleleDefinitionDocument>> PharmacogeneDefinitionsAsync(string genomeBuild, CancellationToken cancellationToken)
+    public async ValueTask<IReadOnlyList<PharmacogenePositions>> PharmacogenePositionsAsync(string genomeBuild, CancellationToken cancellationToken)
+    {
+        var definitions = await PharmacogeneDefinitionsAsync(genomeBuild, cancellationToken);
+        return [.. definitions.Select(d => new PharmacogenePositions(d.Gene, d.Chromosome, [.. d.Positions.Select(p => p.Position)]))];
+    }
+
+    /// <summary>The allele definitions of every pharmacogene called from genotypes at its defining positions, on a genome build.</summary>
+    private async ValueTask<IReadOnlyList<AlleleDefinitionDocument>> PharmacogeneDefinitionsAsync(string genomeBuild, CancellationToken cancellationToken)
     {
         var build = KnowledgeIds.NormaliseBuild(genomeBuild);
         var definitions = new List<AlleleDefinitionDocument>();
@@ -39,9 +47,15 @@ public sealed class StoreVariantKnowledge(KnowledgeLookup knowledge) : IVariantK
         return definitions;
     }
 
-    public async ValueTask<LabProfileDocument?> LabProfileAsync(string labId, CancellationToken cancellationToken)
+    public async ValueTask<VcfLabProfile?> LabProfileAsync(string labId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(labId);
-        return await knowledge.FindLabProfileAsync(labId, cancellationToken);
+        return ForVcf(await knowledge.FindLabProfileAsync(labId, cancellationToken));
     }
+
+    /// <summary>What a lab profile says of the lab's VCFs; null for no profile.</summary>
+    public static VcfLabProfile? ForVcf(LabProfileDocument? profile) => profile is null ? null : new VcfLabProfile(
+        profile.GenomeBuild,
+        profile.SourceClass,
+        profile.VcfIdentity is { } identity ? new VcfIdentitySource(identity.Source, identity.IdentifierSystem) : null);
 }

@@ -65,6 +65,21 @@ public sealed record LabReport
     /// <summary>Everything the lab sent that was not mapped, with where and why: nothing is dropped silently.</summary>
     public IReadOnlyList<LabFileProblem> Skipped { get; init; } = [];
 
+    /// <summary>Positioned problems a format lists at most in <see cref="Skipped"/> (a VCF of many bad lines); the rest are counted.</summary>
+    public const int MaxListedProblems = 1000;
+
+    /// <summary>Positioned problems counted beyond the <see cref="MaxListedProblems"/> listed; the report says how many.</summary>
+    public long UnlistedProblems { get; init; }
+
+    /// <summary>
+    /// For a VCF: the sample's genotypes at the defining positions of the pharmacogenes the knowledge store calls star
+    /// alleles for, per gene the file covers; enrichment calls the diplotypes from them.
+    /// </summary>
+    public IReadOnlyList<ObservedPharmacogene> PharmacogeneGenotypes { get; init; } = [];
+
+    /// <summary>For a VCF: the diplotypes the lab called itself and wrote into the file, per gene; enrichment weighs them against the called ones.</summary>
+    public IReadOnlyList<StatedDiplotypes> LabDiplotypes { get; init; } = [];
+
     /// <summary>
     /// For files of many records (VCF): how every record was accounted for, by outcome (reported, or the rule that
     /// skipped it), so the ledger can say what happened to each line without listing them.

@@ -1,10 +1,12 @@
+using PrecisionMed.Core.LabReports;
+
 namespace PrecisionMed.Core.Pipeline;
 
 /// <summary>The lab data storage areas (blob containers in Azure).</summary>
 public static class LabFileAreas
 {
-    public const string Incoming = "incoming";
-    public const string Archive = "archive";
+    public const string Incoming = KeptOriginals.IncomingArea;
+    public const string Archive = KeptOriginals.ArchiveArea;
     public const string Rejected = "rejected";
 
     /// <summary>Copies of files with a report held for review (patient details disagree), beside each held report's reason.</summary>

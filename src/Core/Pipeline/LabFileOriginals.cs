@@ -1,10 +1,12 @@
+using PrecisionMed.Core.LabReports;
+
 namespace PrecisionMed.Core.Pipeline;
 
 /// <summary>
 /// Where a lab file's original is kept once it leaves <c>incoming/</c>: under its content hash,
 /// <c>{area}/{labId}/{hash}/{name}</c>, so a later file of the same name (labs reuse <c>results.vcf</c>) never overwrites
 /// an earlier one, and the place is known before the file gets there (a report's DocumentReference and Provenance name
-/// it while the file is still in <c>incoming/</c>). Files archived before this layout are at <c>archive/{labId}/{name}</c>,
+/// it while the file is still in <c>incoming/</c>, through <see cref="KeptOriginals"/>). Files archived before this layout are at <c>archive/{labId}/{name}</c>,
 /// which the readers still try after the content's own place (<see cref="LegacyArchived"/>).
 /// </summary>
 public static class LabFileOriginals
@@ -28,16 +30,5 @@ public static class LabFileOriginals
     /// <summary>Where files were archived before the content hash was part of the path; a later file of the same name overwrote them.</summary>
     public static LabFileLocation LegacyArchived(string labId, string blobName) => new(LabFileAreas.Archive, $"{labId}/{blobName}");
 
-    /// <summary><see cref="Archived"/> as <c>{area}/{path}</c>, in one string.</summary>
-    public static string ArchivedPath(string labId, string contentHash, string blobName) =>
-        $"{LabFileAreas.Archive}/{labId}/{contentHash}/{blobName}";
-
-    /// <summary>The pipeline's storage URN of a location (<c>urn:precisionmed:blob:{area}/{path}</c>, segments escaped).</summary>
-    public static string UrnOf(string areaAndPath)
-    {
-        ArgumentNullException.ThrowIfNull(areaAndPath);
-        return "urn:precisionmed:blob:" + Uri.EscapeDataString(areaAndPath).Replace("%2F", "/", StringComparison.Ordinal);
-    }
-
-    private static string PathOf(string labId, string contentHash, string blobName) => $"{labId}/{contentHash}/{blobName}";
+    private static string PathOf(string labId, string contentHash, string blobName) => KeptOriginals.PathOf(labId, contentHash, blobName);
 }

@@ -20,45 +20,12 @@ public sealed class NamespaceDependencyTests
         ["Fhir"] = ["Pipeline", "Formats"],
     };
 
-    /// <summary>
-    /// TEMPORARY: the edges (source namespace → referenced type) still to remove: a format maps with the unit's
-    /// <c>ReportProvenance</c>, which names the original's place (<c>Pipeline.LabFileOriginals</c>), and the VCF mapper calls
-    /// star alleles and asks for known variants and the lab's profile itself. Delete each line as its edge goes; the test
-    /// fails on any edge not listed here, and on a listed edge that is gone.
-    /// </summary>
-    private static readonly string[] TemporarilyAllowed =
-    [
-        "PrecisionMed.Core.Fhir -> PrecisionMed.Core.Pipeline.LabFileOriginals",
-        "PrecisionMed.Core.Formats -> PrecisionMed.Core.Fhir.ReportProvenance",
-        "PrecisionMed.Core.Formats.Fhir -> PrecisionMed.Core.Fhir.ReportProvenance",
-        "PrecisionMed.Core.Formats.Hl7v2 -> PrecisionMed.Core.Fhir.ReportProvenance",
-        "PrecisionMed.Core.Formats.Vcf -> PrecisionMed.Core.Fhir.ReportProvenance",
-        "PrecisionMed.Core.Formats.Vcf -> PrecisionMed.Core.Knowledge.AlleleDefinitionDocument",
-        "PrecisionMed.Core.Formats.Vcf -> PrecisionMed.Core.Knowledge.AlleleDefinitionPosition",
-        "PrecisionMed.Core.Formats.Vcf -> PrecisionMed.Core.Knowledge.Enrichment.ReportEnricher",
-        "PrecisionMed.Core.Formats.Vcf -> PrecisionMed.Core.Knowledge.IVariantKnowledge",
-        "PrecisionMed.Core.Formats.Vcf -> PrecisionMed.Core.Knowledge.KnowledgeIds",
-        "PrecisionMed.Core.Formats.Vcf -> PrecisionMed.Core.Knowledge.KnownVariantQuery",
-        "PrecisionMed.Core.Formats.Vcf -> PrecisionMed.Core.Knowledge.LabProfileDocument",
-        "PrecisionMed.Core.Formats.Vcf -> PrecisionMed.Core.Knowledge.Pharmacogenomics.StarAlleleCall",
-        "PrecisionMed.Core.Formats.Vcf -> PrecisionMed.Core.Knowledge.Pharmacogenomics.StarAlleleCaller",
-        "PrecisionMed.Core.Formats.Vcf -> PrecisionMed.Core.Knowledge.VcfIdentityProfile",
-    ];
-
     [Fact]
     public void CoreAreas_ReferOnlyDownTheirDirection()
     {
-        var edges = Edges();
+        var edges = Edges().Order(StringComparer.Ordinal).ToList();
 
-        var unexpected = edges.Except(TemporarilyAllowed, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        Assert.True(unexpected.Count == 0, "Forbidden dependencies:\n" + string.Join("\n", unexpected.Select(e => $"        \"{e}\",")));
-    }
-
-    [Fact]
-    public void TemporarilyAllowedEdges_StillExist()
-    {
-        var gone = TemporarilyAllowed.Except(Edges(), StringComparer.Ordinal).ToList();
-        Assert.True(gone.Count == 0, "No longer needed in TemporarilyAllowed (delete them):\n" + string.Join("\n", gone));
+        Assert.True(edges.Count == 0, "Forbidden dependencies:\n" + string.Join("\n", edges));
     }
 
     [Fact]

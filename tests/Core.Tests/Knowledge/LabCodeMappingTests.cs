@@ -2,6 +2,7 @@ using System.Text;
 using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Formats.Hl7v2;
 using PrecisionMed.Core.Knowledge.Enrichment;
+using PrecisionMed.Core.LabReports;
 using PrecisionMed.Core.Pipeline.Work;
 using PrecisionMed.Core.Tests.Formats;
 

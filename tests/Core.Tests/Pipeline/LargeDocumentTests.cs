@@ -63,7 +63,7 @@ public sealed class LargeDocumentTests
             Documents = [new Core.LabReports.ReportDocument("d1", "application/pdf", [1, 2, 3], null, "Report")],
         };
 
-        var same = await offloader.OffloadAsync(report, new Core.Fhir.ReportProvenance("lab-a", "incoming/lab-a/x", "00", "x", 0, 1, DateTimeOffset.UnixEpoch, "t"), TestContext.Current.CancellationToken);
+        var same = await offloader.OffloadAsync(report, new Core.LabReports.ReportProvenance("lab-a", "incoming/lab-a/x", "00", "x", 0, 1, DateTimeOffset.UnixEpoch, "t"), TestContext.Current.CancellationToken);
 
         Assert.Same(report, same);
     }

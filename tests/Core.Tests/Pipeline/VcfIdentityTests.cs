@@ -147,6 +147,47 @@ public sealed class VcfIdentityTests
     }
 
     [Fact]
+    public async Task SameManifestUnderAnotherName_CountedAsDuplicateAndTheFirstStillServesItsVcf()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var harness = new PipelineHarness();
+        var manifest = Manifest(Pgx, "mrn-");
+        const string OtherName = "other.vcf.manifest.json";
+        Assert.Equal(ArrivalOutcome.Queued, await harness.DropAsync(manifest, VcfManifest.NameFor(ResultsVcf)));
+
+        Assert.Equal(ArrivalOutcome.Duplicate, await harness.DropAsync(manifest, OtherName)); // names results.vcf, not other.vcf
+
+        var file = await harness.FileAsync(manifest);
+        Assert.Equal(FileState.Completed, file.State);
+        Assert.Null(file.Problem);
+        Assert.Equal(1, file.DuplicateCount);
+        Assert.True(harness.Store.Exists(PipelineHarness.Incoming(VcfManifest.NameFor(ResultsVcf))));
+        Assert.True(harness.Store.Exists(PipelineHarness.Archive(manifest, OtherName)));
+        Assert.False(harness.Store.Exists(PipelineHarness.Incoming(OtherName)));
+        Assert.False(harness.Store.Exists(PipelineHarness.Rejected(manifest, OtherName)));
+        Assert.Equal(ArrivalOutcome.Queued, await harness.DropAsync(Pgx, ResultsVcf, withManifest: false));
+        Assert.Equal(WorkOutcome.Completed, await harness.Work.HandleAsync(harness.Queue.Messages[^1], ct));
+    }
+
+    [Fact]
+    public async Task ReCheckedBeforeTheWaitEnds_WaitsAgainInTheSameRecordedWait()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var harness = new PipelineHarness();
+        await harness.DropAsync(Pgx, ResultsVcf, withManifest: false);
+        Assert.Equal(WorkOutcome.Waiting, await harness.Work.HandleAsync(harness.Queue.Messages[^1], ct));
+
+        harness.Clock.Advance(TimeSpan.FromMinutes(30)); // the re-check delivered early (at least once: a copy may come sooner)
+        Assert.Equal(WorkOutcome.Waiting, await harness.Work.HandleAsync(harness.Queue.Messages[^1], ct));
+
+        var unit = await harness.UnitAsync(Pgx);
+        Assert.Equal(UnitState.Waiting, unit.State);
+        Assert.Equal(VcfIdentityWait.WaitingForManifest, unit.WaitingReason);
+        Assert.Equal(TimeSpan.FromMinutes(30), harness.Queue.Delays[^1]);
+        Assert.Single(unit.History, e => e.What.StartsWith("Waiting", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task ManifestNeverArrives_HeldAfterTheConfiguredWaitNamingIt()
     {
         var ct = TestContext.Current.CancellationToken;

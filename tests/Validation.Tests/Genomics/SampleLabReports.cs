@@ -1,4 +1,3 @@
-using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.LabReports;
 using Xunit;
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using PrecisionMed.Core.LabReports;
 
 namespace PrecisionMed.Core.Fhir.Genomics;
@@ -110,6 +111,14 @@ public static partial class GenomicReportBuilder
         || report.PhaseRelationships.Count > 0 || report.DiagnosticImplications.Count > 0 || report.TherapeuticImplications.Count > 0
         || report.GenesStudied.Count > 0 || report.GenomeBuild is not null || report.RegionsStudied.Count > 0;
 
+    /// <summary>The report's notes, then how many positioned problems were counted beyond those listed, when any were.</summary>
+    private static IEnumerable<string> NotesOf(LabReport report)
+    {
+        foreach (var note in report.Notes) yield return note;
+        if (report.UnlistedProblems > 0)
+            yield return string.Create(CultureInfo.InvariantCulture, $"{report.UnlistedProblems} further positioned problems were counted, not listed");
+    }
+
     private static void AddReport(
         GenomicBuildContext context, string? serviceRequest, string? study, List<string> recommendations, List<ReportDocument> presentedForms)
     {
@@ -121,12 +130,12 @@ public static partial class GenomicReportBuilder
         // R4 DiagnosticReport has no note: the IG's genomic-report-note extension carries the lab's comments.
         // In the profile's slice order: recommended-action, coded-note, then genomic-study.
         var notes = false;
-        foreach (var note in report.Notes) notes |= !string.IsNullOrWhiteSpace(note);
+        foreach (var note in NotesOf(report)) notes |= !string.IsNullOrWhiteSpace(note);
         if (recommendations.Count > 0 || notes || study is not null)
         {
             writer.WriteStartArray("extension");
             foreach (var task in recommendations) WriteReferenceExtension(writer, GenomicsCodes.RecommendedActionExtension, task);
-            foreach (var note in report.Notes)
+            foreach (var note in NotesOf(report))
             {
                 if (string.IsNullOrWhiteSpace(note)) continue;
                 writer.WriteStartObject();

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
-using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.LabReports;
 
 namespace PrecisionMed.Core.Formats.Fhir;

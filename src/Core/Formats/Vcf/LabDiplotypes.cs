@@ -1,8 +1,5 @@
 using System.Globalization;
 using System.Text;
-using PrecisionMed.Core.Knowledge;
-using PrecisionMed.Core.Knowledge.Enrichment;
-using PrecisionMed.Core.Knowledge.Pharmacogenomics;
 using PrecisionMed.Core.LabReports;
 
 namespace PrecisionMed.Core.Formats.Vcf;
@@ -10,8 +7,8 @@ namespace PrecisionMed.Core.Formats.Vcf;
 /// <summary>
 /// The diplotypes a lab called itself and wrote into the VCF (option <see cref="VcfOptions.DiplotypeInfoKey"/>): in an
 /// INFO field of any record, or once as a <c>##KEY=</c> header line, as <c>GENE:*a/*b</c> items separated by ','.
-/// They are site- or file-level, so they are only attributed in a single-sample file. At the end they join the
-/// diplotypes called from the genotypes; for a gene in both, the lab's wins and a differing call is noted.
+/// They are site- or file-level, so they are only attributed in a single-sample file. Enrichment joins them to the
+/// diplotypes called from the genotypes (<see cref="LabReport.LabDiplotypes"/>).
 /// </summary>
 internal sealed class LabDiplotypes
 {
@@ -100,43 +97,8 @@ internal sealed class LabDiplotypes
     private static bool IsStarAllele(string allele) =>
         allele.Length is > 1 and <= MaxAlleleLength && allele[0] == '*' && allele.Skip(1).All(c => char.IsAsciiLetterOrDigit(c) || c == '.');
 
-    private static bool Same(string a, string b) =>
-        string.Equals(KnowledgeIds.CanonicalDiplotype(a), KnowledgeIds.CanonicalDiplotype(b), StringComparison.OrdinalIgnoreCase);
+    private static bool Same(string a, string b) => StarDiplotypes.Same(a, b);
 
-    /// <summary>
-    /// Puts the lab's diplotypes among the called ones: the lab's wins for a gene in both; for the clinician, a note
-    /// naming both when they differ, or every one when the lab's own disagree; for the ledger, the same without them.
-    /// </summary>
-    public void MergeInto(List<GenotypeFinding> genotypes, List<string> notes, List<LabFileProblem> problems)
-    {
-        foreach (var (gene, diplotypes) in _calls)
-        {
-            var key = $"pgx:{gene}";
-            var called = genotypes.FindIndex(g => g.Key == key);
-            var ours = called >= 0 && ReportEnricher.DiplotypeOf(genotypes[called]) is var (_, diplotype) ? diplotype : null;
-            if (diplotypes.Count > 1)
-            {
-                var kept = ours is null ? "none of them is reported" : $"the one called from the VCF genotypes, {ours}, is reported";
-                notes.Add($"{gene}: the lab reported different diplotypes in the VCF ({string.Join(", ", diplotypes)}); {kept}. Review before acting.");
-                problems.Add(new LabFileProblem(SourcePosition.None, string.Create(CultureInfo.InvariantCulture,
-                    $"{gene}: the lab reported {diplotypes.Count} different diplotypes in the VCF; none of them was used")));
-                continue;
-            }
-
-            var lab = StarAlleleCall.DiplotypeGenotype(key, new CodedValue([], gene), gene, diplotypes[0]);
-            if (called < 0)
-            {
-                genotypes.Add(lab);
-                continue;
-            }
-
-            if (ours is not null && !Same(ours, diplotypes[0]))
-            {
-                notes.Add($"{gene}: the lab reported {diplotypes[0]} in the VCF; the VCF genotypes give {ours}. The lab's diplotype is reported; review before acting.");
-                problems.Add(new LabFileProblem(SourcePosition.None, $"{gene}: the lab's diplotype differs from the one called from the VCF genotypes; the lab's is reported"));
-            }
-
-            genotypes[called] = lab;
-        }
-    }
+    /// <summary>Per gene (in ordinal order), the distinct diplotypes the lab wrote.</summary>
+    public List<StatedDiplotypes> Stated() => [.. _calls.Select(c => new StatedDiplotypes(c.Key, c.Value))];
 }

@@ -1,20 +1,16 @@
-using System.Globalization;
 using System.Text;
-using PrecisionMed.Core.Knowledge;
-using PrecisionMed.Core.Knowledge.Pharmacogenomics;
 using PrecisionMed.Core.LabReports;
 
 namespace PrecisionMed.Core.Formats.Vcf;
 
 /// <summary>
-/// A sample's genotypes at the defining positions of the pharmacogenes the store has allele definitions for,
-/// collected while the file streams (reference calls included: a 0/0 there is evidence, unlike elsewhere), and the
-/// star-allele calls they give at the end. A gene the file has no position of is not called; an ambiguous call is
-/// reported as a problem naming every candidate, never guessed.
+/// A sample's genotypes at the defining positions of the pharmacogenes the knowledge store calls star alleles for
+/// (<see cref="IVariantKnowledge.PharmacogenePositionsAsync"/>), collected while the file streams (reference calls
+/// included: a 0/0 there is evidence, unlike elsewhere). Enrichment calls the diplotypes from them.
 /// </summary>
 internal sealed class PharmacogeneGenotypes
 {
-    private readonly IReadOnlyList<AlleleDefinitionDocument> _definitions;
+    private readonly IReadOnlyList<PharmacogenePositions> _genes;
     private readonly Dictionary<(string Chromosome, long Position), int[]> _genesAt = [];
     private readonly Dictionary<long, (string First, string Second)>[] _genotypes;
     private readonly int[] _alleles = new int[VcfGenotype.MaxPloidy];
@@ -22,23 +18,23 @@ internal sealed class PharmacogeneGenotypes
     private string? _lastChromosome;
     private string? _lastNormalised;
 
-    public PharmacogeneGenotypes(IReadOnlyList<AlleleDefinitionDocument> definitions)
+    public PharmacogeneGenotypes(IReadOnlyList<PharmacogenePositions> genes)
     {
-        _definitions = definitions;
-        _genotypes = new Dictionary<long, (string, string)>[definitions.Count];
-        for (var gene = 0; gene < definitions.Count; gene++)
+        _genes = genes;
+        _genotypes = new Dictionary<long, (string, string)>[genes.Count];
+        for (var gene = 0; gene < genes.Count; gene++)
         {
             _genotypes[gene] = [];
-            var chromosome = RefSeqChromosomes.Normalise(definitions[gene].Chromosome);
-            foreach (var position in definitions[gene].Positions)
+            var chromosome = RefSeqChromosomes.Normalise(genes[gene].Chromosome);
+            foreach (var position in genes[gene].Positions)
             {
-                var key = (chromosome, position.Position);
-                _genesAt[key] = _genesAt.TryGetValue(key, out var genes) ? [.. genes, gene] : [gene];
+                var key = (chromosome, position);
+                _genesAt[key] = _genesAt.TryGetValue(key, out var at) ? [.. at, gene] : [gene];
             }
         }
     }
 
-    public bool IsEmpty => _definitions.Count == 0;
+    public bool IsEmpty => _genes.Count == 0;
 
     /// <summary>Keeps the sample's two bases when the record sits at a defining position and its call is diploid and complete.</summary>
     public void Collect(VcfRecord record, string chromosome, int sample)
@@ -65,43 +61,15 @@ internal sealed class PharmacogeneGenotypes
         return index <= record.AltCount ? Encoding.UTF8.GetString(record.AltAllele(index - 1)).ToUpperInvariant() : null;
     }
 
-    /// <summary>
-    /// The called genotypes; for the clinician, a report note per gene the file covers that was called from part of
-    /// its positions or could not be called; for the ledger, the same without the genotypes (no results in it).
-    /// </summary>
-    public (List<GenotypeFinding> Genotypes, List<string> Notes, List<LabFileProblem> Problems) Call()
+    /// <summary>Per gene the file has a genotype of, in the store's order, the genotypes kept.</summary>
+    public List<ObservedPharmacogene> Observed()
     {
-        var genotypes = new List<GenotypeFinding>();
-        var notes = new List<string>();
-        var problems = new List<LabFileProblem>();
-        for (var gene = 0; gene < _definitions.Count; gene++)
+        var observed = new List<ObservedPharmacogene>();
+        for (var gene = 0; gene < _genes.Count; gene++)
         {
-            if (_genotypes[gene].Count == 0) continue;
-            var definitions = _definitions[gene];
-            var symbol = definitions.Gene;
-            var call = StarAlleleCaller.Call(definitions, _genotypes[gene]);
-            var missing = call.MissingPositions.Count == 0 ? string.Empty
-                : string.Create(CultureInfo.InvariantCulture, $"; {call.MissingPositions.Count} of its {definitions.Positions.Count} defining positions are not in the file and were not assumed reference");
-            if (call.ToGenotype($"pgx:{symbol}", new CodedValue([], symbol)) is { } genotype)
-            {
-                genotypes.Add(genotype);
-                if (missing.Length == 0) continue;
-                notes.Add($"{symbol} {call.Diplotype} was called from the VCF genotypes{missing}.");
-                problems.Add(new LabFileProblem(SourcePosition.None, $"{symbol} was called from part of its positions{missing}"));
-            }
-            else if (call.Ambiguous)
-            {
-                notes.Add($"{symbol} was not called: the diplotypes {string.Join(", ", call.Candidates)} fit the VCF genotypes equally well{missing}.");
-                problems.Add(new LabFileProblem(SourcePosition.None, string.Create(CultureInfo.InvariantCulture,
-                    $"{symbol} is ambiguous and was not called ({call.Candidates.Count} diplotypes fit equally well){missing}")));
-            }
-            else
-            {
-                notes.Add($"{symbol} was not called: no diplotype of its allele definitions fits the VCF genotypes{missing}.");
-                problems.Add(new LabFileProblem(SourcePosition.None, $"{symbol}: no diplotype of its allele definitions fits the genotypes{missing}"));
-            }
+            if (_genotypes[gene].Count > 0) observed.Add(new ObservedPharmacogene(_genes[gene].Gene, _genotypes[gene]));
         }
 
-        return (genotypes, notes, problems);
+        return observed;
     }
 }

@@ -1,6 +1,4 @@
 using Microsoft.Extensions.Options;
-using PrecisionMed.Core.Fhir;
-using PrecisionMed.Core.Knowledge;
 using PrecisionMed.Core.LabReports;
 
 namespace PrecisionMed.Core.Formats.Vcf;

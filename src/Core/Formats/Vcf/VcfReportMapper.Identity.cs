@@ -1,6 +1,4 @@
 using System.Globalization;
-using PrecisionMed.Core.Fhir;
-using PrecisionMed.Core.Knowledge;
 using PrecisionMed.Core.LabReports;
 
 namespace PrecisionMed.Core.Formats.Vcf;
@@ -17,7 +15,7 @@ public sealed partial class VcfReportMapper
     /// built (<see cref="VcfIdentityMissingException"/>). The accession is the lab's, else one derived from the content
     /// hash and the column, which no other file can share (such a report is then never amended by a later file).
     /// </summary>
-    private static SampleIdentity Identify(VcfHeader header, int sample, ReportProvenance provenance, LabProfileDocument? profile)
+    private static SampleIdentity Identify(VcfHeader header, int sample, ReportProvenance provenance, VcfLabProfile? profile)
     {
         var column = header.Samples[sample];
         var which = (sample + 1).ToString(CultureInfo.InvariantCulture);
@@ -28,14 +26,14 @@ public sealed partial class VcfReportMapper
             return new SampleIdentity(stated.Patient, stated.Accession ?? DerivedAccession(provenance), stated.Specimen, stated.TestCode);
         }
 
-        if (profile?.VcfIdentity is not { } source)
+        if (profile?.Identity is not { } source)
         {
             throw new VcfIdentityMissingException(
                 $"no patient identity for sample column {which}: no manifest (the VCF's file name + {VcfManifest.Suffix}), and the lab profile names no VCF identity source",
                 manifestMissing: true);
         }
 
-        var identifier = source.Source == VcfIdentityProfile.SampleColumn ? column : IndividualOf(header, column);
+        var identifier = source.Source == VcfIdentitySource.SampleColumn ? column : IndividualOf(header, column);
         if (string.IsNullOrWhiteSpace(identifier))
         {
             throw new VcfIdentityMissingException(

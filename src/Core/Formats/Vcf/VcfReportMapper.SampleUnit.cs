@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Text;
-using PrecisionMed.Core.Fhir;
-using PrecisionMed.Core.Knowledge;
 using PrecisionMed.Core.LabReports;
 
 namespace PrecisionMed.Core.Formats.Vcf;
@@ -161,11 +159,6 @@ public sealed partial class VcfReportMapper
         {
             var fileDate = header.Meta.GetValueOrDefault("fileDate");
             var effective = fileDate is { Length: 8 } && fileDate.All(char.IsAsciiDigit) ? $"{fileDate[..4]}-{fileDate[4..6]}-{fileDate[6..]}" : null;
-            var (genotypes, notes, problems) = pharmacogenes.Call();
-            _labDiplotypes.MergeInto(genotypes, notes, problems);
-            foreach (var problem in problems) Problem(problem);
-            if (_problemCount > _problems.Count)
-                notes.Add(string.Create(CultureInfo.InvariantCulture, $"{_problemCount - _problems.Count} further positioned problems were counted, not listed"));
             return new LabReport
             {
                 Accession = identity.Accession,
@@ -180,10 +173,11 @@ public sealed partial class VcfReportMapper
                 RegionsStudied = studied is null ? [] : RegionsText(studied),
                 Variants = _variants,
                 MolecularConsequences = _consequences,
-                Genotypes = genotypes,
-                Notes = notes,
+                PharmacogeneGenotypes = pharmacogenes.Observed(),
+                LabDiplotypes = _labDiplotypes.Stated(),
                 PhaseRelationships = PhaseRelationships(),
                 Skipped = _problems,
+                UnlistedProblems = _problemCount - _problems.Count,
                 RecordCounts = _counts,
             };
         }

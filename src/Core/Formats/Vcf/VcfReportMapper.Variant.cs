@@ -1,6 +1,5 @@
 using System.Buffers.Text;
 using System.Globalization;
-using PrecisionMed.Core.Knowledge;
 using PrecisionMed.Core.LabReports;
 
 namespace PrecisionMed.Core.Formats.Vcf;

@@ -1,6 +1,4 @@
 using System.Globalization;
-using PrecisionMed.Core.Fhir;
-using PrecisionMed.Core.Knowledge;
 using PrecisionMed.Core.LabReports;
 
 namespace PrecisionMed.Core.Formats.Vcf;
@@ -9,7 +7,8 @@ namespace PrecisionMed.Core.Formats.Vcf;
 /// One sample column of a VCF to the canonical <see cref="LabReport"/>: streams the records once, applies the
 /// reportable-variant policy, and turns each reported ALT allele the sample carries into a
 /// <see cref="VariantFinding"/> (split multi-allelic, normalised, with g.HGVS, allelic state, depth, frequency,
-/// annotations), plus Cis/Trans relationships for phased calls. Every record is counted under one outcome.
+/// annotations), plus Cis/Trans relationships for phased calls, and the genotypes at pharmacogene positions and the
+/// lab's own diplotypes as they stand (enrichment calls star alleles from them). Every record is counted under one outcome.
 /// </summary>
 public sealed partial class VcfReportMapper
 {
@@ -25,7 +24,7 @@ public sealed partial class VcfReportMapper
     }
 
     /// <summary>Positioned problems listed per unit; the per-outcome counts stay exact beyond it.</summary>
-    public const int MaxListedProblems = 1000;
+    public const int MaxListedProblems = LabReport.MaxListedProblems;
 
     public async Task<LabReport> MapAsync(VcfReader reader, ReportProvenance provenance, CancellationToken cancellationToken)
     {
@@ -45,7 +44,7 @@ public sealed partial class VcfReportMapper
         var build = VcfHeaderBuild.Of(header) ?? GenomeBuild.FromName(profile?.GenomeBuild) ?? GenomeBuild.FromName(_options.GenomeBuild);
         var sourceClass = string.IsNullOrWhiteSpace(profile?.SourceClass) ? _options.GenomicSourceClass : profile.SourceClass;
         var regions = string.IsNullOrWhiteSpace(_options.RegionsBed) ? null : BedRegions.Load(_options.RegionsBed);
-        var pharmacogenes = new PharmacogeneGenotypes(build is null ? [] : await _knowledge.PharmacogeneDefinitionsAsync(build.Name, cancellationToken));
+        var pharmacogenes = new PharmacogeneGenotypes(build is null ? [] : await _knowledge.PharmacogenePositionsAsync(build.Name, cancellationToken));
         var unit = new SampleUnit(this, header, sample, build, new VcfReportablePolicy(_options, regions, sourceClass), pharmacogenes);
         if (build is null)
         {

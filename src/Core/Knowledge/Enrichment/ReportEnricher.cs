@@ -5,13 +5,15 @@ namespace PrecisionMed.Core.Knowledge.Enrichment;
 /// <summary>
 /// Interprets a canonical <see cref="LabReport"/> against the knowledge store (docs/design.md, "Data flow"): genes become
 /// approved HGNC symbols and ids; variants the store knows get a DiagnosticImplication with ClinVar's significance;
-/// reported diplotypes get their CPIC phenotype and one TherapeuticImplication per drug; lab-local codes gain LOINC.
+/// a VCF's pharmacogene genotypes are called as star alleles (<see cref="PharmacogeneCalls"/>); reported diplotypes get their CPIC phenotype and one TherapeuticImplication per drug; lab-local codes gain LOINC.
 /// What the lab reported is never overwritten: the store's interpretations are added beside the lab's, and a
 /// disagreement is written in the store's implication's note. The version is read once per report and recorded.
 /// Anything the store cannot interpret is listed in <see cref="LabReport.Skipped"/> with where and why.
 /// </summary>
 public sealed partial class ReportEnricher(KnowledgeLookup knowledge)
 {
+    private readonly PharmacogeneCalls _pharmacogenes = new(knowledge);
+
     /// <summary>An enricher over the embedded seed with default cache settings: for tools and tests without DI.</summary>
     public static ReportEnricher WithEmbeddedSeed() =>
         new(new KnowledgeLookup(EmbeddedKnowledgeSeed.Instance, Microsoft.Extensions.Options.Options.Create(new KnowledgeOptions()), TimeProvider.System));
@@ -19,6 +21,8 @@ public sealed partial class ReportEnricher(KnowledgeLookup knowledge)
     public async Task<LabReport> EnrichAsync(LabReport report, string labId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(report);
+        // A VCF's genotypes at pharmacogene positions become diplotypes first: they are then interpreted as any reported one.
+        report = await _pharmacogenes.CallAsync(report, cancellationToken);
         var version = await knowledge.VersionAsync(cancellationToken);
         var run = new EnrichmentRun(version);
 

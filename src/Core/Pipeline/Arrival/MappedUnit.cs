@@ -1,5 +1,5 @@
-using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Formats;
+using PrecisionMed.Core.LabReports;
 
 namespace PrecisionMed.Core.Pipeline.Arrival;
 

@@ -44,13 +44,22 @@ public sealed partial record LedgerUnit
     /// </summary>
     /// <param name="reason">Why it waits: a category, no content.</param>
     public LedgerUnit Wait(string reason, int attempt, DateTimeOffset nextAttemptAt, DateTimeOffset at, bool again = false) =>
-        Move(again ? UnitTransition.WaitAgain : UnitTransition.Wait, at, "Waiting: " + reason) with
+        Move(again ? UnitTransition.WaitAgain : UnitTransition.Wait, at, WaitEvent(reason)) with
         {
             Attempt = attempt,
             NextAttemptAt = nextAttemptAt,
             WaitingReason = reason,
             ClaimedUntil = null,
         };
+
+    /// <summary>
+    /// Whether the last thing recorded of the unit is a wait for <paramref name="reason"/>: a deferral for that reason then
+    /// continues the run. <see cref="WaitingReason"/> cannot tell once the unit is claimed (a claim ends the wait, and is
+    /// not recorded), while any recorded transition since (a replay, a hold) starts a new run.
+    /// </summary>
+    public bool LastWaitedFor(string reason) => History is [.., var last] && last.What == WaitEvent(reason);
+
+    private static string WaitEvent(string reason) => "Waiting: " + reason;
 
     /// <summary>Never to be written: bad content, refused by the FHIR service, or rejected in review (<paramref name="what"/> says which).</summary>
     public LedgerUnit Reject(LabFileProblem problem, DateTimeOffset at, string what = "Rejected") =>

@@ -54,7 +54,7 @@ public sealed class VcfIdentityWait(
         try
         {
             await ledger.SaveUnitAsync(
-                claimed.Wait(WaitingForManifest, next.Attempt, now + delay, now, again: claimed.WaitingReason == WaitingForManifest),
+                claimed.Wait(WaitingForManifest, next.Attempt, now + delay, now, again: claimed.LastWaitedFor(WaitingForManifest)),
                 cancellationToken);
         }
         catch (LedgerConflictException)

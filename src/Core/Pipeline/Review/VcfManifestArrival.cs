@@ -35,6 +35,11 @@ public sealed class VcfManifestArrival(
         {
             manifest = await ReadAsync(incoming, blobName, cancellationToken);
         }
+        catch (LabFileRejectedException) when (existing is not null)
+        {
+            // The same bytes under a name they are not the manifest of: the first arrival's record and copy stay as they are.
+            return await CountDuplicateAsync(existing, blobName, incoming, cancellationToken);
+        }
         catch (LabFileRejectedException ex)
         {
             await finisher.RejectFileAsync(file, ex.Problem, units: null, cancellationToken);
@@ -53,6 +58,16 @@ public sealed class VcfManifestArrival(
         var queued = await QueueWaitingUnitsAsync(labId, VcfManifest.VcfNameOf(blobName), correlationId, cancellationToken);
         ReviewLog.ManifestArrived(logger, labId, fileId, queued);
         return existing is null ? ArrivalOutcome.Queued : ArrivalOutcome.Duplicate;
+    }
+
+    /// <summary>Counted on the first arrival's record, this copy kept where the first goes (archived under the content hash, by its own name).</summary>
+    private async Task<ArrivalOutcome> CountDuplicateAsync(LedgerFile existing, string blobName, LabFileLocation incoming, CancellationToken cancellationToken)
+    {
+        await store.CopyAsync(incoming, LabFileOriginals.Archived(existing.LabId, existing.ContentHash, blobName), cancellationToken);
+        await store.DeleteAsync(incoming, cancellationToken);
+        await ledger.SaveFileAsync(existing.Duplicate(LabFileAreas.Archive, clock.GetUtcNow()), cancellationToken);
+        PipelineLog.DuplicateFile(logger, existing.FileId, existing.LabId, existing.State);
+        return ArrivalOutcome.Duplicate;
     }
 
     private async Task<VcfManifest> ReadAsync(LabFileLocation incoming, string blobName, CancellationToken cancellationToken)

@@ -1,4 +1,3 @@
-using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.LabReports;
 using PrecisionMed.Core.Pipeline.Arrival;
 using PrecisionMed.Core.Pipeline.Ledger;

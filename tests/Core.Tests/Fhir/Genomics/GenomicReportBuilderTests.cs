@@ -380,6 +380,16 @@ public sealed class GenomicReportBuilderTests
     }
 
     [Fact]
+    public void Build_ProblemsCountedBeyondTheListed_NotedAfterTheReportsNotes()
+    {
+        var transaction = GenomicReportBuilder.Build(RichReport() with { Notes = ["lab note"], UnlistedProblems = 3 }, Provenance);
+
+        var notes = Resource(transaction, "DiagnosticReport")["extension"]!.AsArray()
+            .Where(e => (string?)e!["url"] == GenomicsCodes.ReportNoteExtension).Select(e => (string?)e!["valueAnnotation"]!["text"]);
+        Assert.Equal(["lab note", "3 further positioned problems were counted, not listed"], notes);
+    }
+
+    [Fact]
     public void Build_NoGenesBuildOrRegions_WritesNoStudy()
     {
         var transaction = GenomicReportBuilder.Build(RichReport() with { GenomeBuild = null, RegionsStudied = ["  "] }, Provenance);

@@ -1,8 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Formats.Vcf;
-using PrecisionMed.Core.Knowledge;
 using PrecisionMed.Core.LabReports;
 using PrecisionMed.Core.Tests.Formats.Hl7v2;
 using PrecisionMed.Core.Tests.Formats.Vcf;

@@ -1,7 +1,7 @@
 using System.Buffers;
-using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Fhir.Genomics;
 using PrecisionMed.Core.Formats.Hl7v2;
+using PrecisionMed.Core.LabReports;
 
 namespace PrecisionMed.Core.Tests.Formats.Hl7v2;
 

@@ -1,5 +1,5 @@
-using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Formats.Hl7v2;
+using PrecisionMed.Core.LabReports;
 using PrecisionMed.Core.Pipeline.Work;
 
 namespace PrecisionMed.Core.Tests.Formats.Hl7v2;

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Formats.Hl7v2;
 using PrecisionMed.Core.LabReports;
 using PrecisionMed.Core.Pipeline.Arrival;

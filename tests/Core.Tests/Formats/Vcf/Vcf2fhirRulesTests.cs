@@ -1,7 +1,5 @@
 using System.Globalization;
-using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Formats.Vcf;
-using PrecisionMed.Core.Knowledge;
 using PrecisionMed.Core.LabReports;
 using PrecisionMed.Testing.Vcf;
 

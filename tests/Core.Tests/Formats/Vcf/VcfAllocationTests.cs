@@ -1,7 +1,6 @@
 using System.Text;
-using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Formats.Vcf;
-using PrecisionMed.Core.Knowledge;
+using PrecisionMed.Core.LabReports;
 using PrecisionMed.Testing.Vcf;
 
 namespace PrecisionMed.Core.Tests.Formats.Vcf;

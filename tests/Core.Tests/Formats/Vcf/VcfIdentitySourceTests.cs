@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Formats.Vcf;
 using PrecisionMed.Core.Knowledge;
 using PrecisionMed.Core.Knowledge.Import;
@@ -173,10 +172,10 @@ public sealed class VcfIdentitySourceTests
     {
         public ValueTask<bool> IsKnownAsync(KnownVariantQuery variant, CancellationToken cancellationToken) => ValueTask.FromResult(false);
 
-        public ValueTask<IReadOnlyList<AlleleDefinitionDocument>> PharmacogeneDefinitionsAsync(string genomeBuild, CancellationToken cancellationToken) =>
-            ValueTask.FromResult<IReadOnlyList<AlleleDefinitionDocument>>([]);
+        public ValueTask<IReadOnlyList<PharmacogenePositions>> PharmacogenePositionsAsync(string genomeBuild, CancellationToken cancellationToken) =>
+            ValueTask.FromResult<IReadOnlyList<PharmacogenePositions>>([]);
 
-        public ValueTask<LabProfileDocument?> LabProfileAsync(string labId, CancellationToken cancellationToken) =>
-            ValueTask.FromResult<LabProfileDocument?>(labId == profile.LabId ? profile : null);
+        public ValueTask<VcfLabProfile?> LabProfileAsync(string labId, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(labId == profile.LabId ? StoreVariantKnowledge.ForVcf(profile) : null);
     }
 }

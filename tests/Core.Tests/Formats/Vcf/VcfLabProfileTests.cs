@@ -139,11 +139,11 @@ public sealed class VcfLabProfileTests
     {
         public ValueTask<bool> IsKnownAsync(KnownVariantQuery variant, CancellationToken cancellationToken) => ValueTask.FromResult(false);
 
-        public ValueTask<IReadOnlyList<AlleleDefinitionDocument>> PharmacogeneDefinitionsAsync(string genomeBuild, CancellationToken cancellationToken) =>
-            ValueTask.FromResult<IReadOnlyList<AlleleDefinitionDocument>>([]);
+        public ValueTask<IReadOnlyList<PharmacogenePositions>> PharmacogenePositionsAsync(string genomeBuild, CancellationToken cancellationToken) =>
+            ValueTask.FromResult<IReadOnlyList<PharmacogenePositions>>([]);
 
-        public ValueTask<LabProfileDocument?> LabProfileAsync(string labId, CancellationToken cancellationToken) =>
-            ValueTask.FromResult(labId == profile.LabId ? profile : null);
+        public ValueTask<VcfLabProfile?> LabProfileAsync(string labId, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(labId == profile.LabId ? StoreVariantKnowledge.ForVcf(profile) : null);
     }
 
     private static List<JsonNode> Resources(ReportTransaction transaction) =>

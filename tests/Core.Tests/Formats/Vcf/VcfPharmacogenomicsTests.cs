@@ -1,6 +1,5 @@
 using System.Text;
 using Microsoft.Extensions.Options;
-using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Formats.Vcf;
 using PrecisionMed.Core.Knowledge;
 using PrecisionMed.Core.Knowledge.Enrichment;
@@ -129,8 +128,23 @@ public sealed class VcfPharmacogenomicsTests
         Assert.Contains(report.DiagnosticImplications, d => d.DerivedFromKeys.Contains(variant.Key));
     }
 
+    [Fact]
+    public async Task MapAsync_Alone_KeepsTheGenotypesAtDefiningPositions_CallsNothing()
+    {
+        var report = await MapAsync(PositionsFile(Star2Homozygous));
+
+        Assert.Empty(report.Genotypes);
+        Assert.Empty(report.Notes);
+        var observed = Assert.Single(report.PharmacogeneGenotypes, g => g.Gene == "CYP2C19");
+        Assert.Equal(("A", "A"), observed.Genotypes[94781859]);
+        Assert.Equal(("G", "G"), observed.Genotypes[94775367]);
+    }
+
     /// <summary>Maps the VCF as lab-a's and enriches it from the embedded seed, as the pipeline does.</summary>
-    internal static async Task<LabReport> BuildAsync(byte[] vcf, VcfOptions? options = null)
+    internal static async Task<LabReport> BuildAsync(byte[] vcf, VcfOptions? options = null) =>
+        await new ReportEnricher(Knowledge).EnrichAsync(await MapAsync(vcf, options), "lab-a", TestContext.Current.CancellationToken);
+
+    private static async Task<LabReport> MapAsync(byte[] vcf, VcfOptions? options = null)
     {
         var ct = TestContext.Current.CancellationToken;
         var reader = await VcfReader.OpenAsync(new MemoryStream(vcf), ct);
@@ -138,8 +152,7 @@ public sealed class VcfPharmacogenomicsTests
         {
             Manifest = TestVcfManifests.For("pgx.vcf", vcf),
         };
-        var report = await new VcfReportMapper(options ?? new VcfOptions(), new StoreVariantKnowledge(Knowledge)).MapAsync(reader, provenance, ct);
-        return await new ReportEnricher(Knowledge).EnrichAsync(report, "lab-a", ct);
+        return await new VcfReportMapper(options ?? new VcfOptions(), new StoreVariantKnowledge(Knowledge)).MapAsync(reader, provenance, ct);
     }
 
     /// <summary>The positions file with the sample's GT replaced at some positions, or one position's line removed.</summary>

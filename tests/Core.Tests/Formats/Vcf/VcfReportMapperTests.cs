@@ -1,8 +1,6 @@
 using System.Text;
-using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Fhir.Genomics;
 using PrecisionMed.Core.Formats.Vcf;
-using PrecisionMed.Core.Knowledge;
 using PrecisionMed.Core.LabReports;
 using PrecisionMed.Testing.Vcf;
 
@@ -394,11 +392,11 @@ public sealed class VcfReportMapperTests
             return ValueTask.FromResult(positions.Contains(variant.Position));
         }
 
-        public ValueTask<IReadOnlyList<Core.Knowledge.AlleleDefinitionDocument>> PharmacogeneDefinitionsAsync(string genomeBuild, CancellationToken cancellationToken) =>
-            ValueTask.FromResult<IReadOnlyList<Core.Knowledge.AlleleDefinitionDocument>>([]);
+        public ValueTask<IReadOnlyList<PharmacogenePositions>> PharmacogenePositionsAsync(string genomeBuild, CancellationToken cancellationToken) =>
+            ValueTask.FromResult<IReadOnlyList<PharmacogenePositions>>([]);
 
-        public ValueTask<Core.Knowledge.LabProfileDocument?> LabProfileAsync(string labId, CancellationToken cancellationToken) =>
-            ValueTask.FromResult<Core.Knowledge.LabProfileDocument?>(null);
+        public ValueTask<VcfLabProfile?> LabProfileAsync(string labId, CancellationToken cancellationToken) =>
+            ValueTask.FromResult<VcfLabProfile?>(null);
     }
 
     private static string Vcf(params string[] rows) =>

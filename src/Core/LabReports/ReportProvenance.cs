@@ -1,7 +1,4 @@
-using PrecisionMed.Core.LabReports;
-using PrecisionMed.Core.Pipeline;
-
-namespace PrecisionMed.Core.Fhir;
+namespace PrecisionMed.Core.LabReports;
 
 /// <summary>
 /// Where a report unit came from: what its Provenance and its original's DocumentReference record. Holds no PHI, but
@@ -36,17 +33,17 @@ public sealed record ReportProvenance(
 
     /// <summary>
     /// Where the original is kept: for a blob that arrived in <c>incoming/</c>, the place the finisher archives it under
-    /// its content hash (<see cref="LabFileOriginals.Archived"/>), known before it gets there; otherwise (a local file)
+    /// its content hash (<see cref="KeptOriginals.ArchivedPath"/>), known before it gets there; otherwise (a local file)
     /// <see cref="SourceBlob"/> itself.
     /// </summary>
-    public string OriginalBlob => ArrivedIn() is { } name ? LabFileOriginals.ArchivedPath(LabId, ContentHash, name) : SourceBlob;
+    public string OriginalBlob => ArrivedIn() is { } name ? KeptOriginals.ArchivedPath(LabId, ContentHash, name) : SourceBlob;
 
     /// <summary>
     /// <see cref="OriginalBlob"/> as a URL: the pipeline's storage URN (reached with an identity that may read the lab
     /// data account, never a public URL), or a <c>file:</c> URL for a local file's absolute path; null when neither.
     /// </summary>
     public string? OriginalUrl =>
-        ArrivedIn() is { } name ? LabFileOriginals.UrnOf(LabFileOriginals.ArchivedPath(LabId, ContentHash, name))
+        ArrivedIn() is { } name ? KeptOriginals.UrnOf(KeptOriginals.ArchivedPath(LabId, ContentHash, name))
         : Path.IsPathRooted(SourceBlob) ? new Uri(Path.GetFullPath(SourceBlob)).AbsoluteUri
         : null;
 
@@ -54,10 +51,10 @@ public sealed record ReportProvenance(
     private string? ArrivedIn()
     {
         var blob = SourceBlob.AsSpan();
-        if (!blob.StartsWith(LabFileAreas.Incoming, StringComparison.Ordinal)) return null;
-        blob = blob[LabFileAreas.Incoming.Length..];
+        if (!blob.StartsWith(KeptOriginals.IncomingArea, StringComparison.Ordinal)) return null;
+        blob = blob[KeptOriginals.IncomingArea.Length..];
         if (blob.Length < LabId.Length + 3 || blob[0] != '/' || !blob[1..].StartsWith(LabId, StringComparison.Ordinal) || blob[LabId.Length + 1] != '/') return null;
-        return SourceBlob[(LabFileAreas.Incoming.Length + LabId.Length + 2)..];
+        return SourceBlob[(KeptOriginals.IncomingArea.Length + LabId.Length + 2)..];
     }
 
     /// <summary>
