@@ -16,6 +16,9 @@ internal static class PharmCatTestData
 
     private static readonly Lazy<Dictionary<string, AlleleDefinitionExemption>> Exemptions = new(ReadExemptions);
 
+    /// <summary>A definition file of PharmCAT's own tests (not the shipped definitions).</summary>
+    public static AlleleDefinitionDocument DefinitionsAt(string path) => Read(Root + path).OfType<AlleleDefinitionDocument>().Single();
+
     public static AlleleDefinitionDocument Definitions(string gene, bool withExemptions = true)
     {
         var document = Read(Root + $"definition/alleles/{gene}_translation.json").OfType<AlleleDefinitionDocument>().Single();
