@@ -10,6 +10,15 @@ internal static class LowestFunction
 {
     private const string ReferenceName = "Reference";
 
+    /// <summary>
+    /// DPYD's HapB3 (intronic c.1129-5923C&gt;G with exonic c.1236G&gt;A, and the intronic variant alone), which
+    /// PharmCAT calls by a matcher of its own (from the exonic variant when the intronic one is missing) and merges
+    /// into the result. That merge is not done here: with HapB3 variants present, HapB3 is matched as any allele in the
+    /// phased steps, and the unphased step's combinations and haplotype list leave it out (PharmCAT adds its own HapB3
+    /// haplotypes there; this caller does not yet).
+    /// </summary>
+    private static readonly string[] HapB3Names = ["c.1129-5923C>G, c.1236G>A (HapB3)", "c.1129-5923C>G"];
+
     public static GeneCallResult Call(SampleAlleles sample, Outcome outcome)
     {
         if (sample.EffectivelyPhased)
@@ -25,9 +34,13 @@ internal static class LowestFunction
             if (withPartials.Count > 0) return outcome.Diplotypes(withPartials);
         }
 
-        var combinations = DiplotypeMatcher.Compute(sample, CombinationMatcher.Find(sample, comboHaplotypes, partials: false), combinations: true, topCandidateOnly: false);
+        // PharmCAT matches DPYD's HapB3 apart from the other alleles at this step (see HapB3Names).
+        var withoutHapB3 = string.Equals(sample.Index.Gene, "DPYD", StringComparison.OrdinalIgnoreCase)
+            ? Haplotype.Marshal(sample, assumeReference: false, a => HapB3Names.Contains(a.Name))
+            : comboHaplotypes;
+        var combinations = DiplotypeMatcher.Compute(sample, CombinationMatcher.Find(sample, withoutHapB3, partials: false), combinations: true, topCandidateOnly: false);
         if (combinations.Count > 0 && (sample.EffectivelyPhased || sample.UsingPhaseSets)) return outcome.Diplotypes(combinations);
-        return outcome.Haplotypes(Haplotypes(sample, comboHaplotypes, combinations));
+        return outcome.Haplotypes(Haplotypes(sample, withoutHapB3, combinations));
     }
 
     /// <summary>
