@@ -2,7 +2,7 @@ namespace PrecisionMed.Core.Knowledge.Pharmacogenomics;
 
 /// <summary>
 /// Calls a gene's diplotypes from a sample's genotypes at its defining positions with PharmCAT's named-allele matcher
-/// semantics (see docs/design.md, pharmacogenomics): alleles a definition leaves undefined are the reference allele's;
+/// semantics: alleles a definition leaves undefined are the reference allele's;
 /// missing positions constrain nothing and drop the alleles defined only there; unphased heterozygous positions are
 /// tried in every phasing; all fitting diplotypes are reported best first, a tie never broken by a guess; an
 /// uncalled allele (<c>0/.</c>) or a missing required position is no call; DPYD and RYR1 fall back to the
