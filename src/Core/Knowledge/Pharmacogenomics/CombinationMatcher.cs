@@ -18,7 +18,7 @@ internal static class CombinationMatcher
         for (var s = 0; s < sample.Permutations.Count; s++)
         {
             var sequence = sample.Permutations[s];
-            var covered = haplotypes.Where(h => !h.IsReference && Carries(sequence, h)).ToList();
+            var covered = haplotypes.Where(h => !h.IsReference && h.Carries(sequence)).ToList();
             if (covered.Count <= 1)
             {
                 var haplotype = covered.Count == 0 ? reference : covered[0];
@@ -71,17 +71,6 @@ internal static class CombinationMatcher
         var match = new HaplotypeMatch(Haplotype.Combined(name, components, sample.Present.Length, partialNames.Count), true);
         match.Add(sample, sequence);
         return match;
-    }
-
-    /// <summary>Whether the sequence has the allele at every position its definition uses (all of them present here).</summary>
-    private static bool Carries(string?[] sequence, Haplotype haplotype)
-    {
-        for (var k = 0; k < haplotype.Bases.Length; k++)
-        {
-            if (haplotype.Bases[k] is { } expected && !Iupac.Accepts(expected, sequence[k])) return false;
-        }
-
-        return true;
     }
 
     /// <summary>

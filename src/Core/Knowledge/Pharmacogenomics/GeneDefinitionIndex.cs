@@ -34,6 +34,15 @@ internal sealed class GeneDefinitionIndex
             .ThenBy(a => a.Name, HaplotypeNameComparer.Instance)
             .ThenBy(a => a.Id, StringComparer.Ordinal)];
         Reference = Array.FindIndex(Alleles, a => a.Reference);
+        UpperBases = [.. Alleles.Select(a => a.Bases.Select(b => b?.ToUpperInvariant()).ToArray())];
+
+        // What an undefined position reads as when reference is assumed: the reference allele's base, or REF where that is a code.
+        Fill = new string[Positions.Length];
+        for (var i = 0; i < Positions.Length; i++)
+        {
+            var fill = Reference >= 0 ? UpperBases[Reference][i] : null;
+            Fill[i] = fill is null || Iupac.IsAmbiguity(fill) ? Refs[i] : fill;
+        }
         IsLowestFunction = LowestFunctionGenes.Contains(Gene, StringComparer.OrdinalIgnoreCase);
         UndocumentedAsReference = UndocumentedAsReferenceGenes.Contains(Gene, StringComparer.OrdinalIgnoreCase);
         IsXChromosome = string.Equals(KnowledgeIds.NormaliseChromosome(definitions.Chromosome), "X", StringComparison.OrdinalIgnoreCase);
@@ -55,6 +64,18 @@ internal sealed class GeneDefinitionIndex
     public HashSet<string>[] Documented { get; }
 
     public Dictionary<long, int> IndexOf { get; }
+
+    /// <summary>Each allele's bases (upper case), in <see cref="Alleles"/> order.</summary>
+    public string?[][] UpperBases { get; }
+
+    /// <summary>Each position's allele for an allele that leaves it undefined, when reference is assumed.</summary>
+    public string[] Fill { get; }
+
+    /// <summary>The alleles for a sample with every position, as PharmCAT prepares them (built once, then shared by every such call).</summary>
+    public List<Haplotype>? Complete { get; set; }
+
+    /// <summary>As <see cref="Complete"/>, without assuming reference (combinations).</summary>
+    public List<Haplotype>? CompleteRaw { get; set; }
 
     public NamedAlleleDefinition[] Alleles { get; }
 

@@ -7,20 +7,29 @@ namespace PrecisionMed.Core.Knowledge.Pharmacogenomics;
 /// </summary>
 internal sealed class Haplotype
 {
-    private Haplotype(string name, bool isReference, string?[] bases, int score, long[] missingPositions)
+    private readonly bool[] _defined;
+    private readonly int[] _definedAt;
+    private readonly bool _filled;
+
+    private Haplotype(string name, bool isReference, string?[] bases, bool[] defined, bool filled, int score, long[] missingPositions)
     {
         Name = name;
         IsReference = isReference;
         Bases = bases;
+        _defined = defined;
+        _filled = filled && !isReference;
         Score = score;
         MissingPositions = missingPositions;
         var wobbles = new List<int>();
+        var definedAt = new List<int>();
         for (var k = 0; k < bases.Length; k++)
         {
             if (Iupac.IsAmbiguity(bases[k])) wobbles.Add(k);
+            if (defined[k]) definedAt.Add(k);
         }
 
         Wobbles = [.. wobbles];
+        _definedAt = [.. definedAt];
     }
 
     public string Name { get; }
@@ -48,34 +57,49 @@ internal sealed class Haplotype
     public static List<Haplotype> Marshal(SampleAlleles sample, bool assumeReference, Func<NamedAlleleDefinition, bool>? skip = null)
     {
         var index = sample.Index;
-        var present = sample.Present;
-        var reference = index.Reference >= 0 ? index.Alleles[index.Reference] : null;
-        var haplotypes = new List<Haplotype>(index.Alleles.Length);
-        foreach (var allele in index.Alleles)
+        if (sample.Missing.Count == 0 && skip is null)
         {
+            // Every position present: the same for every such sample, so built once per gene.
+            var cached = assumeReference ? index.Complete : index.CompleteRaw;
+            if (cached is not null) return cached;
+            var built = Build(sample, assumeReference, null);
+            if (assumeReference) index.Complete = built;
+            else index.CompleteRaw = built;
+            return built;
+        }
+
+        return Build(sample, assumeReference, skip);
+    }
+
+    private static List<Haplotype> Build(SampleAlleles sample, bool assumeReference, Func<NamedAlleleDefinition, bool>? skip)
+    {
+        var index = sample.Index;
+        var present = sample.Present;
+        var haplotypes = new List<Haplotype>(index.Alleles.Length);
+        for (var a = 0; a < index.Alleles.Length; a++)
+        {
+            var allele = index.Alleles[a];
             if (skip?.Invoke(allele) == true) continue;
+            var source = index.UpperBases[a];
             var bases = new string?[present.Length];
+            var defined = new bool[present.Length];
             var score = 0;
             for (var k = 0; k < present.Length; k++)
             {
-                bases[k] = Upper(allele.Bases[present[k]]);
-                if (bases[k] is not null) score++;
+                bases[k] = source[present[k]];
+                defined[k] = bases[k] is not null;
+                if (defined[k]) score++;
             }
 
             // An allele defined only at positions the sample lacks cannot be told apart from the reference: left out.
             if (sample.Missing.Count > 0 && score == 0) continue;
-            var missing = sample.Missing.Where(p => allele.Bases[index.IndexOf[p]] is not null).ToArray();
-            if (assumeReference && !allele.Reference && reference is not null)
+            long[] missing = sample.Missing.Count == 0 ? [] : [.. sample.Missing.Where(p => source[index.IndexOf[p]] is not null)];
+            if (assumeReference && !allele.Reference)
             {
-                for (var k = 0; k < present.Length; k++)
-                {
-                    if (bases[k] is not null) continue;
-                    var fill = Upper(reference.Bases[present[k]]);
-                    bases[k] = Iupac.IsAmbiguity(fill) ? index.Refs[present[k]] : fill;
-                }
+                for (var k = 0; k < present.Length; k++) bases[k] ??= index.Fill[present[k]];
             }
 
-            haplotypes.Add(new Haplotype(allele.Name, allele.Reference, bases, score, missing));
+            haplotypes.Add(new Haplotype(allele.Name, allele.Reference, bases, defined, assumeReference, score, missing));
         }
 
         return haplotypes;
@@ -90,19 +114,36 @@ internal sealed class Haplotype
             for (var k = 0; k < presentCount; k++) bases[k] ??= component.Bases[k];
         }
 
-        var score = bases.Count(b => b is not null) - partials;
+        var defined = bases.Select(b => b is not null).ToArray();
+        var score = defined.Count(d => d) - partials;
         var missing = components.SelectMany(c => c.MissingPositions).Distinct().Order().ToArray();
-        return new Haplotype(name, false, bases, score, missing) { Components = components, NumPartials = partials };
+        return new Haplotype(name, false, bases, defined, false, score, missing) { Components = components, NumPartials = partials };
     }
 
-    /// <summary>Whether a strand sequence carries this allele (undefined positions match anything; IUPAC codes any base they name).</summary>
-    public bool Matches(string?[] sequence)
+    /// <summary>
+    /// Whether a strand sequence carries this allele (undefined positions match anything, or the reference's allele
+    /// when reference is assumed; IUPAC codes any base they name). <paramref name="differences"/> are the positions
+    /// where the sequence is not the reference's allele: an assumed-reference allele must define each of them.
+    /// </summary>
+    public bool Matches(string?[] sequence, int[] differences)
     {
-        for (var k = 0; k < Bases.Length; k++)
+        if (_filled)
         {
-            var expected = Bases[k];
-            if (expected is null) continue;
-            if (!Iupac.Accepts(expected, sequence[k])) return false;
+            foreach (var k in differences)
+            {
+                if (!_defined[k]) return false;
+            }
+        }
+
+        return Carries(sequence);
+    }
+
+    /// <summary>Whether the sequence has the allele at every position its definition uses (the combination matcher's test).</summary>
+    public bool Carries(string?[] sequence)
+    {
+        foreach (var k in _definedAt)
+        {
+            if (!Iupac.Accepts(Bases[k]!, sequence[k])) return false;
         }
 
         return true;
@@ -126,6 +167,4 @@ internal sealed class Haplotype
     }
 
     public override string ToString() => Name;
-
-    private static string? Upper(string? allele) => allele?.ToUpperInvariant();
 }

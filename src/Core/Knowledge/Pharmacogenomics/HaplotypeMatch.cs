@@ -24,7 +24,7 @@ internal sealed class HaplotypeMatch(Haplotype haplotype, bool combination) : IC
             HaplotypeMatch? match = null;
             for (var s = 0; s < sample.Permutations.Count; s++)
             {
-                if (!haplotype.Matches(sample.Permutations[s])) continue;
+                if (!haplotype.Matches(sample.Permutations[s], sample.Differences[s])) continue;
                 match ??= new HaplotypeMatch(haplotype, false);
                 match.Add(sample, s);
             }
@@ -41,7 +41,7 @@ internal sealed class HaplotypeMatch(Haplotype haplotype, bool combination) : IC
         _sample = sample;
         if (_sequences.Contains(sequence)) return;
         _sequences.Add(sequence);
-        _sequences.Sort((a, b) => string.CompareOrdinal(sample.PermutationKeys[a], sample.PermutationKeys[b]));
+        if (_sequences.Count > 1) _sequences.Sort((a, b) => string.CompareOrdinal(sample.Key(a), sample.Key(b)));
     }
 
     /// <summary>PharmCAT's order: by name, then (named alleles) by score, then by the sequences they were found on.</summary>
@@ -61,7 +61,7 @@ internal sealed class HaplotypeMatch(Haplotype haplotype, bool combination) : IC
         if (rez != 0) return rez;
         for (var i = 0; i < _sequences.Count; i++)
         {
-            rez = string.CompareOrdinal(_sample!.PermutationKeys[_sequences[i]], other._sample!.PermutationKeys[other._sequences[i]]);
+            rez = string.CompareOrdinal(_sample!.Key(_sequences[i]), other._sample!.Key(other._sequences[i]));
             if (rez != 0) return rez;
         }
 

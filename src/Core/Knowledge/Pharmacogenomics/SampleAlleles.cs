@@ -62,8 +62,10 @@ internal sealed class SampleAlleles
 
     public List<string?[]> Permutations { get; } = [];
 
-    /// <summary>Each sequence spelled as PharmCAT spells it (<c>pos:allele;</c>…): ties between equal names are broken on it.</summary>
-    public List<string> PermutationKeys { get; } = [];
+    private readonly List<string?> _keys = [];
+
+    /// <summary>For each sequence, the positions (by index) where it is not the reference allele's: few, so matching reads only them.</summary>
+    public List<int[]> Differences { get; } = [];
 
     public bool TooManyBranches { get; private set; }
 
@@ -171,6 +173,9 @@ internal sealed class SampleAlleles
         if (!s2Blank) Walk(0, s1Blank, false, current, [], seen);
     }
 
+    /// <summary>A sequence spelled as PharmCAT spells it (<c>pos:allele;</c>…): ties between equal names are broken on it. Built when first asked for.</summary>
+    public string Key(int permutation) => _keys[permutation] ??= Key(Permutations[permutation]);
+
     private string Key(string?[] sequence)
     {
         var builder = new System.Text.StringBuilder(sequence.Length * 14);
@@ -183,11 +188,17 @@ internal sealed class SampleAlleles
     {
         if (k == Present.Length)
         {
-            var key = Key(current);
-            if (seen.Add(key))
+            if (seen.Add(string.Join('\u001f', current)))
             {
                 Permutations.Add((string?[])current.Clone());
-                PermutationKeys.Add(key);
+                _keys.Add(null);
+                var differences = new List<int>();
+                for (var d = 0; d < current.Length; d++)
+                {
+                    if (!string.Equals(current[d], Index.Fill[Present[d]], StringComparison.Ordinal)) differences.Add(d);
+                }
+
+                Differences.Add([.. differences]);
             }
             return;
         }

@@ -81,9 +81,14 @@ public sealed class NamedAlleleMatcherTests
     {
         var genes = PharmCatTestData.Genes().Select(g => PharmCatTestData.Definitions(g)).ToList();
         var samples = genes.Select(Heterozygous).ToList();
-        for (var g = 0; g < genes.Count; g++) NamedAlleleMatcher.Call(genes[g], samples[g]);
+        const int Rounds = 30;
 
-        const int Rounds = 20;
+        // Warm: the first calls index the genes and run before the JIT's optimised code.
+        for (var r = 0; r < Rounds; r++)
+        {
+            for (var g = 0; g < genes.Count; g++) NamedAlleleMatcher.Call(genes[g], samples[g]);
+        }
+
         var clock = Stopwatch.StartNew();
         for (var r = 0; r < Rounds; r++)
         {
@@ -91,7 +96,14 @@ public sealed class NamedAlleleMatcherTests
         }
 
         var perCall = clock.Elapsed.TotalMicroseconds / (Rounds * genes.Count);
-        TestContext.Current.TestOutputHelper?.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{genes.Count} genes, {perCall:F0} µs per gene call (indexed, 2 unphased heterozygous positions each)"));
+        for (var g = 0; g < genes.Count; g++)
+        {
+            var one = Stopwatch.StartNew();
+            for (var r = 0; r < Rounds; r++) NamedAlleleMatcher.Call(genes[g], samples[g]);
+            TestContext.Current.TestOutputHelper?.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{genes[g].Gene}: {one.Elapsed.TotalMicroseconds / Rounds:F0} µs"));
+        }
+
+        TestContext.Current.TestOutputHelper?.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{genes.Count} genes, {perCall:F0} µs per gene call (indexed and warm, 2 unphased heterozygous positions each)"));
         Assert.True(perCall < 20_000, $"{perCall} µs per call");
     }
 
