@@ -44,6 +44,13 @@ public sealed class PharmCatLowestFunctionTests
     }
 
     [Fact]
+    public void Call_HapB3PhasedWithOthers_CombinationWithHapB3()
+    {
+        var call = Call(true, [("rs75017182", "G", "C"), ("rs56038477", "C", "T"), ("rs80081766", "T", "T"), ("rs114096998", "T", "T")]);
+        Assert.Equal(["[c.62G>A + c.3067C>A]/[c.62G>A + c.1129-5923C>G, c.1236G>A (HapB3) + c.3067C>A]"], call.Diplotypes.Select(d => d.Name));
+    }
+
+    [Fact]
     public void Call_TwoHomozygousVariants_SameCombinationTwice()
     {
         var call = Call(true, [("rs80081766", "T", "T"), ("rs114096998", "T", "T")]);
