@@ -15,6 +15,7 @@ namespace PrecisionMed.Core.Knowledge;
 [JsonDerivedType(typeof(AlleleFunctionDocument), "pgx-allele")]
 [JsonDerivedType(typeof(DiplotypePhenotypeDocument), "pgx-diplotype")]
 [JsonDerivedType(typeof(AlleleDefinitionDocument), "pgx-definition")]
+[JsonDerivedType(typeof(AlleleExemptionDocument), "pgx-exemption")]
 [JsonDerivedType(typeof(DrugGuidanceDocument), "pgx-guidance")]
 [JsonDerivedType(typeof(LabCodeDocument), "lab-code")]
 [JsonDerivedType(typeof(LabProfileDocument), "lab-profile")]
@@ -106,24 +107,6 @@ public sealed record DiplotypePhenotypeDocument(string Gene, string Diplotype, s
 {
     public override string Id => KnowledgeIds.Diplotype(Gene, Diplotype);
 }
-
-/// <summary>The allele definitions of a gene (PharmCAT translation): positions and each named allele's bases there.</summary>
-public sealed record AlleleDefinitionDocument(
-    string Gene,
-    string Build,
-    string Chromosome,
-    string? RefSeqChromosome,
-    IReadOnlyList<AlleleDefinitionPosition> Positions,
-    IReadOnlyList<NamedAlleleDefinition> Alleles,
-    string Source) : KnowledgeDocument
-{
-    public override string Id => KnowledgeIds.AlleleDefinition(Gene);
-}
-
-public sealed record AlleleDefinitionPosition(long Position, string? RsId, string Ref, IReadOnlyList<string> Alts);
-
-/// <param name="Bases">One entry per position; null where the allele does not define the position (it is the reference there).</param>
-public sealed record NamedAlleleDefinition(string Name, bool Reference, IReadOnlyList<string?> Bases);
 
 /// <summary>
 /// The CPIC guidance for one gene's phenotype, or for one activity score within it (<see cref="KnowledgeIds.Guidance"/>):

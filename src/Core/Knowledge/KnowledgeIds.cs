@@ -33,6 +33,8 @@ public static class KnowledgeIds
 
     public static string AlleleDefinition(string gene) => Make("pgx-definition", gene.Trim().ToUpperInvariant());
 
+    public static string AlleleExemption(string gene) => Make("pgx-exemption", gene.Trim().ToUpperInvariant());
+
     /// <summary>
     /// The guidance for a phenotype, or for one activity score within it: CPIC words some genes' recommendations by
     /// score, not phenotype (CYP2C9 Intermediate Metabolizers at 1.0 and at 1.5 get different ones). No score, or CPIC's

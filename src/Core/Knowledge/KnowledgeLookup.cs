@@ -19,6 +19,7 @@ public sealed class KnowledgeLookup : IDisposable
     private DateTimeOffset _versionReadAt = DateTimeOffset.MinValue;
     private long _lookups;
     private long _storeReads;
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<AlleleDefinitionDocument, AlleleDefinitionDocument> _withExemptions = [];
 
     public KnowledgeLookup(IKnowledgeStore store, IOptions<KnowledgeOptions> options, TimeProvider clock)
     {
@@ -85,8 +86,18 @@ public sealed class KnowledgeLookup : IDisposable
     public Task<AlleleFunctionDocument?> FindAlleleFunctionAsync(string gene, string allele, CancellationToken cancellationToken) =>
         ReadAsync<AlleleFunctionDocument>(KnowledgeIds.AlleleFunction(gene, allele), cancellationToken);
 
-    public Task<AlleleDefinitionDocument?> FindAlleleDefinitionsAsync(string gene, CancellationToken cancellationToken) =>
-        ReadAsync<AlleleDefinitionDocument>(KnowledgeIds.AlleleDefinition(gene), cancellationToken);
+    /// <summary>
+    /// A gene's allele definitions with its exemptions attached (a document of their own in the store). The same
+    /// stored definitions give the same instance back, so the caller's per-definition index is built once.
+    /// </summary>
+    public async Task<AlleleDefinitionDocument?> FindAlleleDefinitionsAsync(string gene, CancellationToken cancellationToken)
+    {
+        var definitions = await ReadAsync<AlleleDefinitionDocument>(KnowledgeIds.AlleleDefinition(gene), cancellationToken);
+        if (definitions is null || definitions.Exemption is not null) return definitions;
+        if (_withExemptions.TryGetValue(definitions, out var merged)) return merged;
+        var exemption = await ReadAsync<AlleleExemptionDocument>(KnowledgeIds.AlleleExemption(gene), cancellationToken);
+        return _withExemptions.GetValue(definitions, d => exemption is null ? d : d with { Exemption = exemption.Exemption });
+    }
 
     public Task<DrugGuidanceDocument?> FindGuidanceAsync(string gene, string phenotype, CancellationToken cancellationToken) =>
         ReadAsync<DrugGuidanceDocument>(KnowledgeIds.Guidance(gene, phenotype), cancellationToken);

@@ -49,55 +49,6 @@ public sealed class PharmCatPhenotypeReader : IKnowledgeSourceReader
     }
 }
 
-/// <summary>
-/// PharmCAT <c>GENE_translation.json</c>: the gene's defining positions and every named allele's base at each, as
-/// one document (the star-allele caller's input). CYP2C19's is 60 KB.
-/// </summary>
-public sealed class PharmCatAlleleDefinitionReader : IKnowledgeSourceReader
-{
-    public async IAsyncEnumerable<KnowledgeDocument> ReadAsync(
-        Stream content, ImportDiagnostics diagnostics, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        using var json = await PharmCatJson.ParseAsync(content, diagnostics, cancellationToken);
-        if (json is null) yield break;
-        var root = json.RootElement;
-        if (PharmCatJson.String(root, "gene") is not { } gene || !root.TryGetProperty("variants", out var variants) || !root.TryGetProperty("namedAlleles", out var named))
-        {
-            diagnostics.Add(1, "gene", "not a PharmCAT allele definition file: no gene, variants or namedAlleles");
-            yield break;
-        }
-
-        var positions = new List<AlleleDefinitionPosition>();
-        foreach (var variant in variants.EnumerateArray())
-        {
-            positions.Add(new AlleleDefinitionPosition(
-                variant.GetProperty("position").GetInt64(),
-                PharmCatJson.String(variant, "rsid"),
-                PharmCatJson.String(variant, "ref") ?? string.Empty,
-                variant.TryGetProperty("alts", out var alts) ? [.. alts.EnumerateArray().Select(a => a.GetString() ?? string.Empty)] : []));
-        }
-
-        var alleles = new List<NamedAlleleDefinition>();
-        foreach (var allele in named.EnumerateArray())
-        {
-            var bases = allele.GetProperty("alleles").EnumerateArray().Select(b => b.ValueKind == JsonValueKind.Null ? null : b.GetString()).ToList();
-            alleles.Add(new NamedAlleleDefinition(
-                PharmCatJson.String(allele, "name") ?? string.Empty,
-                allele.TryGetProperty("reference", out var reference) && reference.ValueKind == JsonValueKind.True,
-                bases));
-        }
-
-        yield return new AlleleDefinitionDocument(
-            gene,
-            KnowledgeIds.NormaliseBuild(PharmCatJson.String(root, "genomeBuild") ?? "GRCh38"),
-            KnowledgeIds.NormaliseChromosome(PharmCatJson.String(root, "chromosome") ?? string.Empty),
-            PharmCatJson.String(root, "refSeqChromosomeId"),
-            positions,
-            alleles,
-            $"{PharmCatJson.String(root, "source") ?? "PharmCAT"} {PharmCatJson.String(root, "version")}".Trim());
-    }
-}
-
 internal static class PharmCatJson
 {
     public static async Task<JsonDocument?> ParseAsync(Stream content, ImportDiagnostics diagnostics, CancellationToken cancellationToken)
