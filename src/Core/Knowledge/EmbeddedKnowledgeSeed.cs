@@ -69,7 +69,7 @@ public sealed class EmbeddedKnowledgeSeed : IKnowledgeStore
     public static async Task<InMemoryKnowledgeStore> LoadAsync(CancellationToken cancellationToken)
     {
         var store = new InMemoryKnowledgeStore();
-        var importer = new KnowledgeImporter(store, store);
+        var importer = new KnowledgeImporter(store, store.Loader());
         foreach (var (source, file) in Files)
         {
             var result = await ImportAsync(importer, source, file, maxConcurrency: 1, cancellationToken);

@@ -72,6 +72,19 @@ public sealed partial class KnowledgeImporter(IKnowledgeStore store, IKnowledgeW
         IAsyncEnumerable<KnowledgeDocument> read, int maxConcurrency, IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
     {
         long documents = 0, written = 0;
+        if (maxConcurrency == 1)
+        {
+            // In order, on this thread: an in-process store gains nothing from the parallel loop's hand-offs.
+            await foreach (var document in read.WithCancellation(cancellationToken))
+            {
+                if (await writer.UpsertAsync(document, cancellationToken)) written++;
+                if (++documents % ProgressEvery == 0) progress?.Report(new ImportProgress(documents, written, documents - written));
+            }
+
+            progress?.Report(new ImportProgress(documents, written, documents - written));
+            return (documents, written);
+        }
+
         await Parallel.ForEachAsync(
             read,
             new ParallelOptions { MaxDegreeOfParallelism = maxConcurrency, CancellationToken = cancellationToken },
