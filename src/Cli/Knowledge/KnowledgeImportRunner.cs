@@ -69,7 +69,7 @@ internal sealed class KnowledgeImportRunner(KnowledgeImportOptions options, Text
         await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"{KnowledgeSources.NameOf(result.Source)} {result.File}: {result.Documents} documents, {result.Written} written, {result.Unchanged} unchanged, "
             + $"{result.Diagnostics.Count} rows not imported, version {result.Version}{(result.VersionWritten ? " (new)" : string.Empty)}, "
-            + $"{clock.Elapsed.TotalSeconds:F1} s, peak memory {Environment.WorkingSet / 1_000_000:N0} MB now, {PeakWorkingSetMegabytes():N0} MB at most ({target})"));
+            + $"{clock.Elapsed.TotalSeconds:F1} s, peak working set {PeakWorkingSetMegabytes():N0} MB ({target})"));
         return result.Diagnostics.Count > 0 ? ExitDiagnostics : ExitOk;
     }
 
