@@ -41,11 +41,7 @@ internal static class KnowledgeFigures
             await using var services = new ServiceCollection().AddCosmosKnowledgeStore(configuration).BuildServiceProvider();
             var store = services.GetRequiredService<IKnowledgeStore>();
             var importer = new KnowledgeImporter(store, services.GetRequiredService<IKnowledgeWriter>());
-            foreach (var (source, file) in EmbeddedKnowledgeSeed.Files)
-            {
-                await using var content = EmbeddedKnowledgeSeed.Open(file);
-                await importer.ImportAsync(source, content, file);
-            }
+            foreach (var (source, file) in EmbeddedKnowledgeSeed.Files) await EmbeddedKnowledgeSeed.ImportAsync(importer, source, file);
 
             await using (var generated = KnowledgeBenchData.File(10_000))
             {

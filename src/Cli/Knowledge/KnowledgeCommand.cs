@@ -4,7 +4,7 @@ using PrecisionMed.Core.Knowledge.Import;
 
 namespace PrecisionMed.Cli.Knowledge;
 
-/// <summary><c>pmed knowledge import SOURCE FILE [--cosmos URL] [--cosmos-key KEY] [--database NAME] [--concurrency N]</c>.</summary>
+/// <summary><c>pmed knowledge import SOURCE PATH [--cosmos URL] [--cosmos-key KEY] [--database NAME] [--concurrency N]</c>.</summary>
 internal static class KnowledgeCommand
 {
     public static Command Create(TextWriter stdout, TextWriter stderr)
@@ -14,7 +14,10 @@ internal static class KnowledgeCommand
             Description = "What the file is: " + string.Join(", ", KnowledgeSources.ByName.Keys) + ".",
         };
         source.AcceptOnlyFromAmong([.. KnowledgeSources.ByName.Keys]);
-        var file = new Argument<FileInfo>("file") { Description = "The source file (plain or gzip), read as a stream." };
+        var file = new Argument<string>("path")
+        {
+            Description = "The source file (plain or gzip), read as a stream; for pharmcat-guidelines and cpic-alerts, a folder of the files or a zip of them.",
+        };
         var cosmos = new UrlOption(
             "--cosmos", ServiceEndpoint.Cosmos, "The Cosmos DB account endpoint to import into. Without it the file is read and counted only (a dry run).");
         var key = new CosmosKeyOption("The emulator's key (local stacks only; in Azure the signed-in identity is used).");
@@ -42,4 +45,4 @@ internal static class KnowledgeCommand
 }
 
 internal sealed record KnowledgeImportOptions(
-    KnowledgeSource Source, FileInfo File, Uri? Cosmos, string? CosmosKey, string Database, int Concurrency);
+    KnowledgeSource Source, string Path, Uri? Cosmos, string? CosmosKey, string Database, int Concurrency);

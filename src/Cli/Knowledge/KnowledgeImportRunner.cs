@@ -17,9 +17,13 @@ internal sealed class KnowledgeImportRunner(KnowledgeImportOptions options, Text
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
-        if (!options.File.Exists)
+        var folder = new DirectoryInfo(options.Path);
+        var file = new FileInfo(options.Path);
+        if (!file.Exists && !(folder.Exists && KnowledgeSources.IsSet(options.Source)))
         {
-            await stderr.WriteLineAsync($"pmed knowledge import: {options.File.FullName}: no such file");
+            await stderr.WriteLineAsync(folder.Exists
+                ? $"pmed knowledge import: {folder.FullName}: a folder, but {KnowledgeSources.NameOf(options.Source)} is one file"
+                : $"pmed knowledge import: {file.FullName}: no such file");
             return ExitUsage;
         }
 
@@ -46,8 +50,16 @@ internal sealed class KnowledgeImportRunner(KnowledgeImportOptions options, Text
             if (showProgress) stderr.Write(string.Create(CultureInfo.InvariantCulture, $"\r{p.Documents:N0} documents, {p.Written:N0} written ({p.Documents / Math.Max(clock.Elapsed.TotalSeconds, 0.001):N0}/s)   "));
         });
 
-        await using var file = options.File.OpenRead();
-        var result = await importer.ImportAsync(options.Source, file, options.File.Name, options.Concurrency, progress, cancellationToken);
+        ImportResult result;
+        if (folder.Exists)
+        {
+            result = await importer.ImportSetAsync(options.Source, KnowledgeSourceFile.FromFolder(folder), folder.Name, options.Concurrency, progress, cancellationToken);
+        }
+        else
+        {
+            await using var content = file.OpenRead();
+            result = await importer.ImportAsync(options.Source, content, file.Name, options.Concurrency, progress, cancellationToken);
+        }
         if (showProgress) await stderr.WriteLineAsync();
         foreach (var problem in result.Diagnostics.Listed) await stderr.WriteLineAsync($"pmed knowledge import: {problem}");
         if (result.Diagnostics.Count > result.Diagnostics.Listed.Count)
@@ -57,8 +69,14 @@ internal sealed class KnowledgeImportRunner(KnowledgeImportOptions options, Text
         await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"{KnowledgeSources.NameOf(result.Source)} {result.File}: {result.Documents} documents, {result.Written} written, {result.Unchanged} unchanged, "
             + $"{result.Diagnostics.Count} rows not imported, version {result.Version}{(result.VersionWritten ? " (new)" : string.Empty)}, "
-            + $"{clock.Elapsed.TotalSeconds:F1} s ({target})"));
+            + $"{clock.Elapsed.TotalSeconds:F1} s, peak working set {PeakWorkingSetMegabytes():N0} MB ({target})"));
         return result.Diagnostics.Count > 0 ? ExitDiagnostics : ExitOk;
+    }
+
+    private static long PeakWorkingSetMegabytes()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.PeakWorkingSet64 / 1_000_000;
     }
 
     /// <summary>The function app's services with its knowledge store: on Cosmos DB, or for a dry run in memory.</summary>

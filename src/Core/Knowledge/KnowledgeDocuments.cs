@@ -16,7 +16,10 @@ namespace PrecisionMed.Core.Knowledge;
 [JsonDerivedType(typeof(DiplotypePhenotypeDocument), "pgx-diplotype")]
 [JsonDerivedType(typeof(AlleleDefinitionDocument), "pgx-definition")]
 [JsonDerivedType(typeof(AlleleExemptionDocument), "pgx-exemption")]
-[JsonDerivedType(typeof(DrugGuidanceDocument), "pgx-guidance")]
+[JsonDerivedType(typeof(GuidelineSetDocument), "pgx-guidelines")]
+[JsonDerivedType(typeof(GuidelineIndexDocument), "pgx-guideline-index")]
+[JsonDerivedType(typeof(DrugTableDocument), "pgx-drug-table")]
+[JsonDerivedType(typeof(CdsAlertDocument), "pgx-cds-alerts")]
 [JsonDerivedType(typeof(LabCodeDocument), "lab-code")]
 [JsonDerivedType(typeof(LabProfileDocument), "lab-profile")]
 [JsonDerivedType(typeof(KnowledgeVersionDocument), "version")]
@@ -27,6 +30,7 @@ public abstract record KnowledgeDocument
 }
 
 /// <summary>An HGNC gene: approved symbol, name, locus, the symbols it was or is also known by, and its identifiers.</summary>
+/// <param name="Status">HGNC's status when it is not Approved (<c>Entry Withdrawn</c>): such an entry is found by its id, never by its symbol.</param>
 public sealed record GeneDocument(
     string HgncId,
     string Symbol,
@@ -37,7 +41,8 @@ public sealed record GeneDocument(
     IReadOnlyList<string> PreviousSymbols,
     string? EntrezId,
     string? EnsemblGeneId,
-    IReadOnlyList<string> RefSeqAccessions) : KnowledgeDocument
+    IReadOnlyList<string> RefSeqAccessions,
+    string? Status = null) : KnowledgeDocument
 {
     public override string Id => KnowledgeIds.Gene(HgncId);
 }
@@ -103,29 +108,12 @@ public sealed record AlleleFunctionDocument(string Gene, string Allele, string F
 }
 
 /// <summary>A diplotype's phenotype (CPIC, via PharmCAT): e.g. CYP2C19 *2/*2 Poor Metabolizer.</summary>
-public sealed record DiplotypePhenotypeDocument(string Gene, string Diplotype, string Phenotype, string? ActivityScore, string Source) : KnowledgeDocument
+/// <param name="LookupKey">What CPIC's recommendations are keyed by for this diplotype: its activity score for the
+/// scored genes (CYP2C9, CYP2D6, DPYD), else its phenotype.</param>
+public sealed record DiplotypePhenotypeDocument(string Gene, string Diplotype, string Phenotype, string? ActivityScore, string Source, string? LookupKey = null) : KnowledgeDocument
 {
     public override string Id => KnowledgeIds.Diplotype(Gene, Diplotype);
 }
-
-/// <summary>
-/// The CPIC guidance for one gene's phenotype, or for one activity score within it (<see cref="KnowledgeIds.Guidance"/>):
-/// one recommendation per drug.
-/// </summary>
-public sealed record DrugGuidanceDocument(string Gene, string Phenotype, IReadOnlyList<DrugRecommendation> Drugs, string? ActivityScore = null) : KnowledgeDocument
-{
-    public override string Id => KnowledgeIds.Guidance(Gene, Phenotype, ActivityScore);
-}
-
-public sealed record DrugRecommendation(
-    string Drug,
-    string? RxNorm,
-    string Recommendation,
-    string? Implication,
-    string? Classification,
-    string? Guideline,
-    string? GuidelineUrl,
-    string? Population);
 
 /// <summary>One lab-local code and the LOINC code it means.</summary>
 public sealed record LabCodeDocument(string LabId, string? LocalSystem, string LocalCode, string Loinc, string? Display) : KnowledgeDocument

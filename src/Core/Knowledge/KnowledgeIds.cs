@@ -35,16 +35,18 @@ public static class KnowledgeIds
 
     public static string AlleleExemption(string gene) => Make("pgx-exemption", gene.Trim().ToUpperInvariant());
 
-    /// <summary>
-    /// The guidance for a phenotype, or for one activity score within it: CPIC words some genes' recommendations by
-    /// score, not phenotype (CYP2C9 Intermediate Metabolizers at 1.0 and at 1.5 get different ones). No score, or CPIC's
-    /// <c>n/a</c>, is the phenotype's own id.
-    /// </summary>
-    public static string Guidance(string gene, string phenotype, string? activityScore = null)
-    {
-        var key = $"{gene.Trim().ToUpperInvariant()}:{phenotype.Trim().ToLowerInvariant()}";
-        return Make("pgx-guidance", NormaliseActivityScore(activityScore) is { } score ? $"{key}:{score}" : key);
-    }
+    /// <summary>The guideline recommendations for exactly this set of genes (any order, any case): <c>pgx-guidelines:CYP2C19+CYP2D6</c>.</summary>
+    public static string GuidelineSet(IEnumerable<string> genes) =>
+        Make("pgx-guidelines", string.Join('+', genes.Select(g => g.Trim().ToUpperInvariant()).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)));
+
+    /// <summary>The one document listing every gene set that has guideline recommendations.</summary>
+    public const string GuidelineIndex = "pgx-guideline-index";
+
+    /// <summary>The one document holding CPIC's drug table.</summary>
+    public const string DrugTable = "pgx-drug-table";
+
+    /// <summary>CPIC's alert language for a drug, by its name as CPIC writes it (case-insensitive).</summary>
+    public static string CdsAlerts(string drug) => Make("pgx-cds-alerts", drug.Trim().ToLowerInvariant());
 
     /// <summary>
     /// One spelling of an activity score (<c>1</c>, <c>1.0</c> and <c>1.00</c> are <c>1.0</c>; PharmCAT writes one

@@ -99,23 +99,21 @@ public sealed class KnowledgeLookup : IDisposable
         return _withExemptions.GetValue(definitions, d => exemption is null ? d : d with { Exemption = exemption.Exemption });
     }
 
-    public Task<DrugGuidanceDocument?> FindGuidanceAsync(string gene, string phenotype, CancellationToken cancellationToken) =>
-        ReadAsync<DrugGuidanceDocument>(KnowledgeIds.Guidance(gene, phenotype), cancellationToken);
+    /// <summary>Which gene sets have guideline recommendations (one document, cached like any other).</summary>
+    public Task<GuidelineIndexDocument?> FindGuidelineIndexAsync(CancellationToken cancellationToken) =>
+        ReadAsync<GuidelineIndexDocument>(KnowledgeIds.GuidelineIndex, cancellationToken);
 
-    /// <summary>
-    /// The guidance for the diplotype's activity score within its phenotype when the store has one, else the
-    /// phenotype's: a scored diplotype costs a second read (once, cached) only when the score-keyed document is absent.
-    /// </summary>
-    public async Task<DrugGuidanceDocument?> FindGuidanceAsync(string gene, string phenotype, string? activityScore, CancellationToken cancellationToken)
-    {
-        if (KnowledgeIds.NormaliseActivityScore(activityScore) is not null
-            && await ReadAsync<DrugGuidanceDocument>(KnowledgeIds.Guidance(gene, phenotype, activityScore), cancellationToken) is { } scored)
-        {
-            return scored;
-        }
+    /// <summary>Every recommendation of the guidelines naming exactly these genes, for every drug.</summary>
+    public Task<GuidelineSetDocument?> FindGuidelinesAsync(IEnumerable<string> genes, CancellationToken cancellationToken) =>
+        ReadAsync<GuidelineSetDocument>(KnowledgeIds.GuidelineSet(genes), cancellationToken);
 
-        return await FindGuidanceAsync(gene, phenotype, cancellationToken);
-    }
+    /// <summary>CPIC's drug table (RxNorm, DrugBank, ATC per PharmGKB id).</summary>
+    public Task<DrugTableDocument?> FindDrugTableAsync(CancellationToken cancellationToken) =>
+        ReadAsync<DrugTableDocument>(KnowledgeIds.DrugTable, cancellationToken);
+
+    /// <summary>CPIC's pre- and post-test alert language for a drug.</summary>
+    public Task<CdsAlertDocument?> FindCdsAlertsAsync(string drug, CancellationToken cancellationToken) =>
+        ReadAsync<CdsAlertDocument>(KnowledgeIds.CdsAlerts(drug), cancellationToken);
 
     public Task<LabCodeDocument?> FindLabCodeAsync(string labId, string code, CancellationToken cancellationToken) =>
         ReadAsync<LabCodeDocument>(KnowledgeIds.LabCode(labId, code), cancellationToken);

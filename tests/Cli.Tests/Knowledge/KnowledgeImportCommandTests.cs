@@ -47,7 +47,7 @@ public sealed class KnowledgeImportCommandTests(LocalStackFixture stack) : IDisp
         var resources = third["entry"]!.AsArray().Select(e => e!["resource"]!).ToList();
         var provenance = resources.Single(r => (string?)r["resourceType"] == "Provenance");
         Assert.Contains(provenance["entity"]!.AsArray(), e => (string?)e!["what"]!["identifier"]!["value"] == version);
-        Assert.Contains(resources, r => r.ToJsonString().Contains("guideline-for-clopidogrel-and-cyp2c19", StringComparison.Ordinal));
+        Assert.Contains(resources, r => r.ToJsonString().Contains("https://www.pharmgkb.org/guidelineAnnotation/PA166104948", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -67,7 +67,7 @@ public sealed class KnowledgeImportCommandTests(LocalStackFixture stack) : IDisp
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
         var options = new KnowledgeImportOptions(
-            source, new FileInfo(Seed(file)), cosmos ? stack.Stack.CosmosEndpoint : null, stack.Stack.CosmosKey, _database, Concurrency: 8);
+            source, Seed(file), cosmos ? stack.Stack.CosmosEndpoint : null, stack.Stack.CosmosKey, _database, Concurrency: 8);
         var exit = await new KnowledgeImportRunner(options, stdout, stderr).RunAsync(TestContext.Current.CancellationToken);
         return (exit, stdout.ToString(), stderr.ToString());
     }

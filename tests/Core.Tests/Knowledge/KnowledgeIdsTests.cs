@@ -24,18 +24,19 @@ public sealed class KnowledgeIdsTests
     [InlineData("1.00", "1.0")]
     [InlineData(" 0.5 ", "0.5")]
     [InlineData("1.25", "1.25")]
-    public void Guidance_ActivityScoreSpellings_SameId(string spelling, string canonical) =>
-        Assert.Equal(KnowledgeIds.Guidance("CYP2C9", "Intermediate Metabolizer", canonical), KnowledgeIds.Guidance("cyp2c9", "Intermediate Metabolizer", spelling));
+    [InlineData("≥3.0", "≥3.0")]
+    public void NormaliseActivityScore_Spellings_OneSpelling(string spelling, string canonical) =>
+        Assert.Equal(canonical, KnowledgeIds.NormaliseActivityScore(spelling));
 
     [Theory]
     [InlineData(null)]
     [InlineData("n/a")]
     [InlineData("")]
-    public void Guidance_NoActivityScore_ThePhenotypesId(string? score)
-    {
-        Assert.Equal(KnowledgeIds.Guidance("CYP2C9", "Poor Metabolizer"), KnowledgeIds.Guidance("CYP2C9", "Poor Metabolizer", score));
-        Assert.NotEqual(KnowledgeIds.Guidance("CYP2C9", "Poor Metabolizer"), KnowledgeIds.Guidance("CYP2C9", "Poor Metabolizer", "0.0"));
-    }
+    public void NormaliseActivityScore_NoScore_Null(string? score) => Assert.Null(KnowledgeIds.NormaliseActivityScore(score));
+
+    [Fact]
+    public void GuidelineSet_GenesInAnyOrderAndCase_SameId() =>
+        Assert.Equal(KnowledgeIds.GuidelineSet(["CYP2D6", "cyp2c19"]), KnowledgeIds.GuidelineSet(["CYP2C19", "CYP2D6"]));
 
     [Fact]
     public void Variant_ChrPrefixAndBuildSpellings_SameId() =>

@@ -18,11 +18,13 @@ public sealed class KnowledgeImporterTests
     public async Task Import_EverySeedFileTwice_SecondWritesNothingAndKeepsTheVersion()
     {
         var store = new InMemoryKnowledgeStore();
+        var importer = new KnowledgeImporter(store, store);
+        var ct = TestContext.Current.CancellationToken;
         var first = new List<ImportResult>();
-        foreach (var (source, file) in EmbeddedKnowledgeSeed.Files) first.Add(await ImportAsync(store, source, file));
+        foreach (var (source, file) in EmbeddedKnowledgeSeed.Files) first.Add(await EmbeddedKnowledgeSeed.ImportAsync(importer, source, file, cancellationToken: ct));
         var count = store.Count;
         var second = new List<ImportResult>();
-        foreach (var (source, file) in EmbeddedKnowledgeSeed.Files) second.Add(await ImportAsync(store, source, file));
+        foreach (var (source, file) in EmbeddedKnowledgeSeed.Files) second.Add(await EmbeddedKnowledgeSeed.ImportAsync(importer, source, file, cancellationToken: ct));
 
         Assert.All(first, r => Assert.True(r.Written > 0 && r.Diagnostics.Count == 0, $"{r.File}: {r.Written} written, {r.Diagnostics.Count} diagnostics"));
         Assert.All(second, r => Assert.Equal(0, r.Written));
@@ -128,23 +130,34 @@ public sealed class KnowledgeImporterTests
     }
 
     [Fact]
-    public async Task Import_PharmCat_DiplotypePhenotypeAndGuidance()
+    public async Task Import_PharmCatPhenotype_ScoreLookupKeyAndFunctions()
     {
         var store = new InMemoryKnowledgeStore();
-        await ImportAsync(store, KnowledgeSource.PharmCatPhenotype, "pharmcat_phenotype_CYP2C19.json");
-        await ImportAsync(store, KnowledgeSource.CpicRecommendations, "cpic_recommendations.slice.tsv");
-        await ImportAsync(store, KnowledgeSource.PharmCatAlleles, "pharmcat_CYP2C19_translation.json");
+        await ImportAsync(store, KnowledgeSource.PharmCatPhenotype, "pgx/phenotype/CYP2C9.json");
+        await ImportAsync(store, KnowledgeSource.PharmCatPhenotype, "pgx/phenotype/G6PD.json");
         var ct = TestContext.Current.CancellationToken;
 
-        var phenotype = (DiplotypePhenotypeDocument?)await store.ReadAsync(KnowledgeIds.Diplotype("CYP2C19", "*2/*1"), ct);
-        Assert.Equal("Intermediate Metabolizer", phenotype?.Phenotype);
-        var function = (AlleleFunctionDocument?)await store.ReadAsync(KnowledgeIds.AlleleFunction("CYP2C19", "*17"), ct);
-        Assert.Equal("Increased function", function?.Function);
-        var guidance = (DrugGuidanceDocument?)await store.ReadAsync(KnowledgeIds.Guidance("CYP2C19", "Poor Metabolizer"), ct);
-        var clopidogrel = Assert.Single(guidance!.Drugs);
-        Assert.Equal("32968", clopidogrel.RxNorm);
-        Assert.Equal("Strong", clopidogrel.Classification);
-        var definitions = (AlleleDefinitionDocument?)await store.ReadAsync(KnowledgeIds.AlleleDefinition("CYP2C19"), ct);
+        // CYP2C9 *3 is 0.0 and *1 is 1.0: an Intermediate Metabolizer that CPIC's recommendations find by score 1.0.
+        var phenotype = (DiplotypePhenotypeDocument?)await store.ReadAsync(KnowledgeIds.Diplotype("CYP2C9", "*3/*1"), ct);
+        Assert.Equal(("Intermediate Metabolizer", "1.0", "1.0"), (phenotype?.Phenotype, phenotype?.ActivityScore, phenotype?.LookupKey));
+        var function = (AlleleFunctionDocument?)await store.ReadAsync(KnowledgeIds.AlleleFunction("CYP2C9", "*2"), ct);
+        Assert.Equal(("Decreased function", "0.5"), (function?.Function, function?.ActivityValue));
+
+        // G6PD's file has no namedAlleles: the functions come from its haplotypes; a male's diplotype is one allele.
+        var g6pd = (AlleleFunctionDocument?)await store.ReadAsync(KnowledgeIds.AlleleFunction("G6PD", "A"), ct);
+        Assert.Equal("IV/Normal", g6pd?.Function);
+        Assert.Equal("Normal", ((DiplotypePhenotypeDocument?)await store.ReadAsync(KnowledgeIds.Diplotype("G6PD", "A"), ct))?.Phenotype);
+    }
+
+    [Fact]
+    public async Task Import_AlleleDefinitions_EveryGeneOfTheCorpus()
+    {
+        var store = new InMemoryKnowledgeStore();
+        var files = EmbeddedKnowledgeSeed.Files.Where(f => f.Source == KnowledgeSource.PharmCatAlleles).ToList();
+        foreach (var (source, file) in files) Assert.Equal(0, (await ImportAsync(store, source, file)).Diagnostics.Count);
+
+        Assert.Equal(20, files.Count);
+        var definitions = (AlleleDefinitionDocument?)await store.ReadAsync(KnowledgeIds.AlleleDefinition("CYP2C19"), TestContext.Current.CancellationToken);
         Assert.Equal("GRCh38", definitions?.Build);
         Assert.Contains(definitions!.Positions, p => p.Position == 94781859 && p.RsId == "rs4244285");
     }

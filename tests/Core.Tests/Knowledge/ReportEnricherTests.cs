@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
 using PrecisionMed.Core.Knowledge;
 using PrecisionMed.Core.Knowledge.Enrichment;
-using PrecisionMed.Core.Knowledge.Import;
 using PrecisionMed.Core.LabReports;
 using PrecisionMed.Core.Tests.Fakes;
 
@@ -215,8 +214,9 @@ public sealed class ReportEnricherTests
         Assert.Equal("NOTAGENE3", Assert.Single(enriched.Genotypes[2].Genes).Text);
         Assert.Empty(enriched.Genotypes[2].Genes[0].Codings);
 
-        // The diplotype was read with the approved symbol the alias resolved to.
-        Assert.Equal("LA9657-3", Assert.Single(enriched.TherapeuticImplications).Implications[0].Codings[0].Code);
+        // The diplotype was read with the approved symbol the alias resolved to: CYP2C19 Poor Metabolizer in every implication.
+        Assert.NotEmpty(enriched.TherapeuticImplications);
+        Assert.All(enriched.TherapeuticImplications, i => Assert.Equal("LA9657-3", i.Implications[0].Codings[0].Code));
         Assert.Equal(
             [("haplotype 3d", "NOTAGENE2"), ("genotype 4c", "NOTAGENE3")],
             enriched.Skipped.Where(p => p.Position.Field == "48018-6").Select(p => (p.Position.Path!, p.Reason.Split('\'')[1])));
@@ -262,7 +262,7 @@ public sealed class ReportEnricherTests
     }
 
     [Fact]
-    public async Task Enrich_Cyp2c19Diplotype_ClopidogrelImplicationWithRecommendationTask()
+    public async Task Enrich_Cyp2c19Diplotype_ClopidogrelImplicationsPerPopulationCpicFirst()
     {
         var (enricher, _) = Create();
         var genotype = new GenotypeFinding("4a", new CodedValue([], "CYP2C19 *2/*1"), [Gene("HGNC:2621", "CYP2C19")], []);
@@ -270,45 +270,92 @@ public sealed class ReportEnricherTests
 
         var enriched = await enricher.EnrichAsync(report, "lab-a", TestContext.Current.CancellationToken);
 
-        var implication = Assert.Single(enriched.TherapeuticImplications);
-        Assert.Equal(["4a"], implication.DerivedFromKeys);
-        Assert.Equal("32968", implication.Medication!.Codings[0].Code);
-        Assert.Equal("LA10317-8", implication.Implications[0].Codings[0].Code); // intermediate metabolizer
-        Assert.Equal("LA26421-0", implication.Recommendation!.Codings[0].Code);
-        Assert.Equal("https://cpicpgx.org/guidelines/guideline-for-clopidogrel-and-cyp2c19/", implication.GuidelineUrl);
-        Assert.Equal("CPIC Moderate", implication.EvidenceLevel!.Text);
+        // CPIC's three clopidogrel populations, then DPWG's recommendation; every implication of the report CPIC's first.
+        var clopidogrel = enriched.TherapeuticImplications.Where(i => i.Medication?.Text == "clopidogrel").ToList();
+        Assert.Equal(["CPIC", "CPIC", "CPIC", "DPWG"], clopidogrel.Select(i => i.Key.Split(':')[1]));
+        var sources = enriched.TherapeuticImplications.Select(i => i.Key.Split(':')[1]).ToList();
+        Assert.Equal(sources.OrderBy(s => s == "CPIC" ? 0 : 1), sources);
+
+        var acs = clopidogrel.Single(i => i.Conclusion!.Contains("population CVI ACS PCI", StringComparison.Ordinal));
+        Assert.Equal(["4a"], acs.DerivedFromKeys);
+        Assert.Equal(new Coding(Coding.RxNorm, "32968", "clopidogrel"), acs.Medication!.Codings[0]);
+        Assert.Equal("PA449053", acs.Medication.Codings[1].Code); // the PharmGKB id kept beside RxNorm
+        Assert.Equal("LA10317-8", acs.Implications[0].Codings[0].Code); // intermediate metabolizer
+        Assert.Equal("LA26421-0", acs.Recommendation!.Codings[0].Code); // consider an alternative
+        Assert.StartsWith("Avoid standard dose (75 mg) clopidogrel if possible.", acs.Recommendation.Text, StringComparison.Ordinal);
+        Assert.Equal("https://www.pharmgkb.org/guidelineAnnotation/PA166104948", acs.GuidelineUrl);
+        Assert.Equal("CPIC Strong", acs.EvidenceLevel!.Text);
+
+        // "No recommendation" for the non-ACS population: an implication, but nothing for a Task to ask.
+        var nonAcs = clopidogrel.Single(i => i.Conclusion!.Contains("population CVI non-ACS non-PCI", StringComparison.Ordinal));
+        Assert.Null(nonAcs.Recommendation);
     }
 
-    /// <summary>
-    /// A test-only CPIC-format export (the wording is made up, not CPIC's): CYP2C9 Intermediate Metabolizer guidance
-    /// per activity score, Poor Metabolizer guidance for the phenotype only (activityscore n/a).
-    /// </summary>
-    private const string ScoreKeyedGuidance =
-        "guidelinename\tguidelineurl\tdrugname\trxnormid\tgene\tphenotype\tactivityscore\timplication\tdrugrecommendation\tclassification\tpopulation\n"
-        + "Test guideline\thttps://example.org/test-guideline\ttestdrug\t-\tCYP2C9\tIntermediate Metabolizer\t1.0\tTest implication\tTEST ONLY wording for score 1.0\tModerate\tgeneral\n"
-        + "Test guideline\thttps://example.org/test-guideline\ttestdrug\t-\tCYP2C9\tIntermediate Metabolizer\t1.5\tTest implication\tTEST ONLY wording for score 1.5\tModerate\tgeneral\n"
-        + "Test guideline\thttps://example.org/test-guideline\ttestdrug\t-\tCYP2C9\tPoor Metabolizer\tn/a\tTest implication\tTEST ONLY wording for the phenotype\tStrong\tgeneral\n";
-
     [Theory]
-    [InlineData("*1/*3", "TEST ONLY wording for score 1.0", "activity score 1.0")] // 1.0 + 0
-    [InlineData("*2/*2", "TEST ONLY wording for score 1.0", "activity score 1.0")] // 0.5 + 0.5
-    [InlineData("*1/*2", "TEST ONLY wording for score 1.5", "activity score 1.5")] // same phenotype, other score
-    [InlineData("*3/*3", "TEST ONLY wording for the phenotype", "(Poor Metabolizer)")] // 0.0 has no scored row: the phenotype's
-    public async Task Enrich_Cyp2c9GuidanceKeyedByActivityScore_ScoreFirstThenPhenotype(string diplotype, string recommendation, string stated)
+    [InlineData("*1/*3", "Initiate therapy with lowest recommended starting dose.", "activity score 1.0")] // 1.0 + 0
+    [InlineData("*2/*2", "Initiate therapy with lowest recommended starting dose.", "activity score 1.0")] // 0.5 + 0.5
+    [InlineData("*1/*2", "Initiate therapy with recommended starting dose.", "activity score 1.5")] // same phenotype, other score
+    [InlineData("*3/*3", "Initiate therapy with 25-50% of the lowest recommended starting dose.", "(Poor Metabolizer, activity score 0.0)")]
+    public async Task Enrich_Cyp2c9_CelecoxibKeyedByActivityScore(string diplotype, string recommendation, string stated)
     {
-        var ct = TestContext.Current.CancellationToken;
-        var store = await EmbeddedKnowledgeSeed.LoadAsync(ct);
-        await using (var tsv = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(ScoreKeyedGuidance)))
-            await new KnowledgeImporter(store, store).ImportAsync(KnowledgeSource.CpicRecommendations, tsv, "test-guidance.tsv", cancellationToken: ct);
-        var (enricher, _) = Create(store);
+        var (enricher, _) = Create();
         var genotype = new GenotypeFinding("4a", new CodedValue([], "CYP2C9 " + diplotype), [Gene("HGNC:2623", "CYP2C9")], []);
         var report = new LabReport { Accession = "A1", Patient = Patient, Genotypes = [genotype] };
 
-        var implication = Assert.Single((await enricher.EnrichAsync(report, "lab-a", ct)).TherapeuticImplications);
+        var enriched = await enricher.EnrichAsync(report, "lab-a", TestContext.Current.CancellationToken);
 
-        Assert.Equal("testdrug", implication.Medication!.Text);
-        Assert.Contains(recommendation, implication.Conclusion, StringComparison.Ordinal);
-        Assert.Contains(stated, implication.Conclusion, StringComparison.Ordinal);
+        var celecoxib = Assert.Single(enriched.TherapeuticImplications, i => i.Medication?.Text == "celecoxib");
+        Assert.Contains(recommendation, celecoxib.Conclusion, StringComparison.Ordinal);
+        Assert.Contains(stated, celecoxib.Conclusion, StringComparison.Ordinal);
+        Assert.Equal(Coding.RxNorm, celecoxib.Medication!.Codings[0].System);
+    }
+
+    [Fact]
+    public async Task Enrich_AmitriptylineWithBothGenes_OneRecommendationFromBothResults()
+    {
+        var (enricher, _) = Create();
+        var report = new LabReport
+        {
+            Accession = "A1",
+            Patient = Patient,
+            Genotypes =
+            [
+                new GenotypeFinding("4a", new CodedValue([], "CYP2C19 *2/*2"), [Gene("HGNC:2621", "CYP2C19")], []),
+                new GenotypeFinding("4b", new CodedValue([], "CYP2D6 *1/*4"), [Gene("HGNC:2625", "CYP2D6")], []),
+            ],
+        };
+
+        var enriched = await enricher.EnrichAsync(report, "lab-a", TestContext.Current.CancellationToken);
+
+        // CYP2C19 Poor Metabolizer with CYP2D6 activity score 1.0: CPIC keys the pair, and says so once.
+        var amitriptyline = Assert.Single(enriched.TherapeuticImplications, i => i.Medication?.Text == "amitriptyline" && i.Key.Contains(":CPIC:", StringComparison.Ordinal));
+        Assert.Equal(["4a", "4b"], amitriptyline.DerivedFromKeys);
+        Assert.Equal(["LA9657-3", "LA10317-8"], amitriptyline.Implications.Select(i => i.Codings[0].Code));
+        Assert.Contains("CYP2C19 *2/*2 (Poor Metabolizer); CYP2D6 *1/*4 (Intermediate Metabolizer, activity score 1.0)", amitriptyline.Conclusion, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Enrich_HlaGlString_AbacavirPositiveFor5701()
+    {
+        var (enricher, _) = Create();
+        var report = new LabReport
+        {
+            Accession = "A1",
+            Patient = Patient,
+            Genotypes =
+            [
+                new GenotypeFinding("4a", new CodedValue(new Coding("http://glstring.org", "hla#3.23.0#HLA-B*15:01:01G+HLA-B*57:01:01G")), [Gene("HGNC:4932", "HLA-B")], []),
+            ],
+        };
+
+        var enriched = await enricher.EnrichAsync(report, "lab-a", TestContext.Current.CancellationToken);
+
+        var abacavir = enriched.TherapeuticImplications.Where(i => i.Medication?.Text == "abacavir").ToList();
+        Assert.Equal(["CPIC", "DPWG"], abacavir.Select(i => i.Key.Split(':')[1]));
+        Assert.Equal("HLA-B*57:01 positive", abacavir[0].Implications[0].Text);
+        Assert.Equal("LA26421-0", abacavir[0].Recommendation!.Codings[0].Code);
+        Assert.DoesNotContain(enriched.TherapeuticImplications, i => i.Conclusion!.Contains("*58:01 positive", StringComparison.Ordinal));
+        Assert.Empty(enriched.Skipped);
     }
 
     [Fact]
@@ -322,9 +369,13 @@ public sealed class ReportEnricherTests
 
         var enriched = await enricher.EnrichAsync(report, "lab-a", TestContext.Current.CancellationToken);
 
-        Assert.Equal(2, enriched.TherapeuticImplications.Count);
-        Assert.Contains("Normal metabolizer", enriched.TherapeuticImplications[1].Note, StringComparison.Ordinal);
-        Assert.Contains("Poor Metabolizer", enriched.TherapeuticImplications[1].Note, StringComparison.Ordinal);
+        // The lab's stays first; the store's clopidogrel implications carry the note, another drug's do not.
+        Assert.Same(lab, enriched.TherapeuticImplications[0]);
+        var clopidogrel = enriched.TherapeuticImplications.Skip(1).Where(i => i.Medication?.Text == "clopidogrel").ToList();
+        Assert.NotEmpty(clopidogrel);
+        Assert.All(clopidogrel, i => Assert.Contains("Normal metabolizer", i.Note, StringComparison.Ordinal));
+        Assert.All(clopidogrel, i => Assert.Contains("Poor Metabolizer", i.Note, StringComparison.Ordinal));
+        Assert.Null(enriched.TherapeuticImplications.First(i => i.Medication?.Text == "citalopram").Note);
     }
 
     [Fact]
@@ -346,8 +397,9 @@ public sealed class ReportEnricherTests
 
         Assert.Equal(cold, lookup.StoreReads);
         // Cold: version, lab profile (no build in the report), 2 genes (ACAD9, CYP2C19), 1 location (the two ACAD9
-        // variants share it), 1 unknown HGVS, phenotype, guidance.
-        Assert.Equal(8, cold);
+        // variants share it), 1 unknown HGVS, phenotype, the guideline index, CYP2C19's 3 gene sets (alone, with
+        // CYP2D6, with CYP2B6) and the drug table.
+        Assert.Equal(12, cold);
     }
 
     [Fact]
@@ -405,7 +457,7 @@ public sealed class ReportEnricherTests
         var cold = store.Ids;
         await enricher.EnrichAsync(report, "lab-a", ct);
 
-        const int fixedReads = 5; // version, the genes ACAD9 (2a, 2i) and CYP2C19, its phenotype and its guidance
+        const int fixedReads = 9; // version, the genes ACAD9 (2a, 2i) and CYP2C19, its phenotype, the guideline index, 3 gene sets, the drug table
         Assert.True(cold.Count <= distinctVariants + fixedReads, $"{cold.Count} cold reads: {string.Join(", ", cold)}");
         Assert.Equal(distinctVariants, cold.Count(id => id.StartsWith("variant:", StringComparison.Ordinal) || id.StartsWith("hgvs:", StringComparison.Ordinal)));
         Assert.Contains("hgvs:NM_000000:c.1A>G", cold);

@@ -61,7 +61,7 @@ public sealed class StarAlleleCallerTests
             Genotypes = [call.ToGenotype("CYP2C19", Cyp2c19)!],
         };
         var enriched = await ReportEnricher.WithEmbeddedSeed().EnrichAsync(report, "lab-a", TestContext.Current.CancellationToken);
-        var clopidogrel = Assert.Single(enriched.TherapeuticImplications);
+        var clopidogrel = enriched.TherapeuticImplications.First(i => i.Medication?.Text == "clopidogrel");
         Assert.Equal("32968", clopidogrel.Medication!.Codings[0].Code);
         Assert.Equal("LA9657-3", clopidogrel.Implications[0].Codings[0].Code);
         Assert.Equal("LA26421-0", clopidogrel.Recommendation!.Codings[0].Code);

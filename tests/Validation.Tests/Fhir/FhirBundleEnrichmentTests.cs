@@ -37,7 +37,8 @@ public sealed class FhirBundleEnrichmentTests
 
         var ours = Ours(enriched);
         var acad9 = Assert.Single(ours, r => Profile(r) == "diagnostic-implication");
-        var cyp2c9 = Assert.Single(ours, r => Profile(r) == "therapeutic-implication");
+        var therapeutic = ours.Where(r => Profile(r) == "therapeutic-implication").ToList();
+        var cyp2c9 = Assert.Single(therapeutic, t => t.ToJsonString().Contains("\"11289\"", StringComparison.Ordinal) && t.ToJsonString().Contains("DPWG", StringComparison.Ordinal));
 
         // The ACAD9 variant's ClinVar classification, derived from the lab's Variant; the lab's Pathogenic agrees.
         var variant = Derived(enriched, acad9);
@@ -46,7 +47,8 @@ public sealed class FhirBundleEnrichmentTests
         Assert.Contains("LA6668-3", acad9.ToJsonString(), StringComparison.Ordinal);
         Assert.Contains(acad9["extension"]!.AsArray(), e => ((string?)e!["valueRelatedArtifact"]?["url"])?.StartsWith("https://www.ncbi.nlm.nih.gov/clinvar/", StringComparison.Ordinal) == true);
 
-        // CPIC's phenotype for the lab's CYP2C9 *2/*5 Genotype, with the disagreement with the lab's "Rapid metabolizer" noted.
+        // CPIC's phenotype for the lab's CYP2C9 *2/*5 Genotype, with the disagreement with the lab's "Rapid metabolizer"
+        // noted on DPWG's warfarin recommendation (the lab's implication is about warfarin).
         var genotype = Derived(enriched, cyp2c9);
         Assert.Equal("genotype", Profile(genotype));
         Assert.Contains("LA10317-8", cyp2c9.ToJsonString(), StringComparison.Ordinal);
@@ -54,7 +56,8 @@ public sealed class FhirBundleEnrichmentTests
 
         // Ours are about the lab's patient, and written, but not added to the lab's report.
         Assert.All(ours, o => Assert.True(JsonNode.DeepEquals(variant["subject"], o["subject"])));
-        Assert.Equal(plain.Count + ours.Count, enriched.Count); // cgexample's store phenotype names no drug: no Task
+        var tasks = enriched.Count(r => (string?)r["resourceType"] == "Task") - plain.Count(r => (string?)r["resourceType"] == "Task");
+        Assert.Equal(plain.Count + ours.Count + tasks, enriched.Count); // and a Task for each recommendation that changes prescribing
         var provenance = enriched.Single(r => (string?)r["resourceType"] == "Provenance");
         Assert.All(ours, o => Assert.Contains(provenance["target"]!.AsArray(), t => (string?)t!["reference"] == $"Observation/{o["id"]}"));
         Assert.Contains(provenance["entity"]!.AsArray(), e => (string?)e!["what"]?["identifier"]?["system"] == "urn:precisionmed:knowledge-version");
@@ -128,7 +131,9 @@ public sealed class FhirBundleEnrichmentTests
         var genotypeKey = Key(resources.Single(r => Profile(r) == "genotype"));
         Assert.All(ours, o => Assert.Equal(genotypeKey, (string?)Assert.Single(o["derivedFrom"]!.AsArray())!["reference"]));
         Assert.All(ours, o => Assert.Contains("LA9657-3", o.ToJsonString(), StringComparison.Ordinal)); // poor metabolizer
-        var clopidogrel = Assert.Single(ours, o => o.ToJsonString().Contains("\"32968\"", StringComparison.Ordinal));
+        // CPIC's three clopidogrel populations, then DPWG's; CPIC's first (ACS/PCI, Strong) asks for an alternative.
+        var clopidogrel = ours.First(o => o.ToJsonString().Contains("\"32968\"", StringComparison.Ordinal));
+        Assert.Equal(4, ours.Count(o => o.ToJsonString().Contains("\"32968\"", StringComparison.Ordinal)));
         var task = Assert.Single(resources, r => (string?)r["resourceType"] == "Task" && (string?)r["reasonReference"]?["reference"] == Key(clopidogrel));
         Assert.Equal("medication-recommendation", Profile(task));
         Assert.True(JsonNode.DeepEquals(clopidogrel["subject"], task["for"]));

@@ -35,7 +35,7 @@ public sealed class Hl7v2ImplicationShapeTests
         Assert.All(lab, t => Assert.Empty(FhirProfileValidator.Shared.Validate(t.ToJsonString()).Errors));
 
         // The recommendation goes with the metabolism implication, as the IG's Task's reasonReference does.
-        var task = resources.Single(r => (string?)r["resourceType"] == "Task");
+        var task = resources.Single(r => (string?)r["resourceType"] == "Task" && lab.Any(t => (string?)r["reasonReference"]?["reference"] == $"Observation/{t["id"]}"));
         var reason = (string?)task["reasonReference"]?["reference"];
         var metabolism = lab.Single(t => Codes(t, "therapeutic-implication").Contains("LA25390-8"));
         Assert.Equal($"Observation/{metabolism["id"]}", reason);

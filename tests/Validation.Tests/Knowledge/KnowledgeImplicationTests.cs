@@ -18,7 +18,7 @@ namespace PrecisionMed.Validation.Tests.Knowledge;
 public sealed class KnowledgeImplicationTests
 {
     private const string ClinVarCitation = "https://www.ncbi.nlm.nih.gov/clinvar/";
-    private const string CpicCitation = "https://cpicpgx.org/guidelines/";
+    private const string GuidelineCitation = "https://www.pharmgkb.org/guidelineAnnotation/";
 
     [Fact]
     public async Task Cgexample_StoreDiagnosticImplication_HasTheIgExamplesSignificanceAndPhenotype()
@@ -60,10 +60,11 @@ public sealed class KnowledgeImplicationTests
     public async Task BatchCyp2c19_StoreTherapeuticImplication_ClopidogrelPoorMetabolizer()
     {
         var units = await Hl7v2Pipeline.RunAsync("authored/batch_three_messages.hl7", TestContext.Current.CancellationToken);
-        var ours = Implications([units[2]], CpicCitation);
-        var clopidogrel = Assert.Single(ours);
-        Assert.Contains("32968", Codes(clopidogrel, "51963-7"));
-        Assert.Contains("LA9657-3", Codes(clopidogrel, "therapeutic-implication"));
+        var ours = Implications([units[2]], GuidelineCitation);
+        Assert.All(ours, o => Assert.Contains("LA9657-3", Codes(o, "therapeutic-implication")));
+        var clopidogrel = ours.Where(o => Codes(o, "51963-7").Contains("32968")).ToList();
+        Assert.Equal(4, clopidogrel.Count); // CPIC's three populations and DPWG's
+        Assert.All(ours, o => Assert.Empty(Errors(o)));
         var provenance = units[2].Bundles[^1]["entry"]!.AsArray().Select(e => e!["resource"]!).Single(r => (string?)r["resourceType"] == "Provenance");
         Assert.Contains(provenance["entity"]!.AsArray(), e => (string?)e!["what"]!["identifier"]!["system"] == "urn:precisionmed:knowledge-version");
     }
@@ -133,17 +134,20 @@ public sealed class KnowledgeImplicationTests
         Assert.Equal(Union(ig, "51963-7"), Union(lab, "51963-7"));
         Assert.Equal(Union(ig, "therapeutic-implication"), Union(lab, "therapeutic-implication"));
 
-        // The store's: CPIC's phenotype for *2/*5 (activity score 1.0), derived from the CYP2C9 genotype; none for VKORC1
-        // (the report has no VKORC1 genotype), and no drug (no CYP2C9 guidance in the seed; warfarin is not copied from the lab).
+        // The store's: CPIC's phenotype for *2/*5 (activity score 1.0) in every recommendation CYP2C9 reaches (CPIC's
+        // NSAIDs, DPWG's coumarins, ...), each derived from the CYP2C9 genotype alone (the report has no VKORC1 genotype).
         var genotype = resources.Single(r => Profile(r).EndsWith("/genotype", StringComparison.Ordinal) && (string?)r["valueCodeableConcept"]?["text"] == "CYP2C9 *2/*5");
-        var cpic = Assert.Single(store);
-        Assert.Equal([$"Observation/{genotype["id"]}"], cpic["derivedFrom"]!.AsArray().Select(d => (string?)d!["reference"]));
-        Assert.Equal(["LA10317-8"], Codes(cpic, "therapeutic-implication")); // Intermediate metabolizer, not LA25390-8
-        Assert.Empty(Codes(cpic, "51963-7"));
-        Assert.StartsWith("CYP2C9 *2/*5: Intermediate Metabolizer (CPIC", (string?)Component(cpic, "conclusion-string")!["valueString"], StringComparison.Ordinal);
-        var note = (string?)cpic["note"]?[0]?["text"];
-        Assert.Contains("the lab reported 'Rapid metabolizer'", note, StringComparison.Ordinal);
-        Assert.Contains("CPIC gives 'Intermediate Metabolizer'", note, StringComparison.Ordinal);
+        Assert.NotEmpty(store);
+        Assert.All(store, s => Assert.Equal([$"Observation/{genotype["id"]}"], s["derivedFrom"]!.AsArray().Select(d => (string?)d!["reference"])));
+        Assert.All(store, s => Assert.Equal(["LA10317-8"], Codes(s, "therapeutic-implication"))); // Intermediate metabolizer, not LA25390-8
+        Assert.Contains(store, s => ((string?)Component(s, "conclusion-string")!["valueString"])!.StartsWith("CYP2C9 *2/*5 (Intermediate Metabolizer, activity score 1.0), celecoxib (CPIC)", StringComparison.Ordinal));
+
+        // The lab said "Rapid metabolizer" for warfarin: the store's warfarin implications say they differ; other drugs' do not.
+        var warfarin = store.Where(s => Codes(s, "51963-7").Contains("11289")).ToList();
+        Assert.NotEmpty(warfarin);
+        Assert.All(warfarin, w => Assert.Contains("the lab reported 'Rapid metabolizer'", (string?)w["note"]?[0]?["text"], StringComparison.Ordinal));
+        Assert.All(warfarin, w => Assert.Contains("CPIC gives 'Intermediate Metabolizer'", (string?)w["note"]?[0]?["text"], StringComparison.Ordinal));
+        Assert.All(store.Except(warfarin), s => Assert.Null(s["note"]));
         Assert.All(therapeutic, t => Assert.Empty(Errors(t)));
     }
 

@@ -11,6 +11,7 @@ internal static class KnowledgeCodes
 {
     public const string MondoSystem = "http://purl.obolibrary.org/obo/mondo.owl";
     public const string MedGenSystem = "http://www.ncbi.nlm.nih.gov/medgen";
+    public const string PharmGkbSystem = "http://www.pharmgkb.org";
     public const string ClinVarEvidenceLevelSystem = "http://hl7.org/fhir/uv/genomics-reporting/CodeSystem/clinvar-evidence-level-custom-cs";
 
     /// <summary>
@@ -74,18 +75,25 @@ internal static class KnowledgeCodes
             : new CodedValue([], text);
     }
 
-    /// <summary>The LL4049-4 suggestion a CPIC recommendation amounts to; null when it asks for nothing different (no Task).</summary>
-    public static CodedValue? Suggestion(string recommendation)
+    /// <summary>
+    /// The LL4049-4 suggestion a guideline recommendation amounts to, from the package's flags (an alternative drug;
+    /// dosing, whose direction the wording gives; other prescribing guidance) with the recommendation as text; null when
+    /// it changes nothing (no Task).
+    /// </summary>
+    public static CodedValue? Suggestion(PrescribingChange change, string recommendation)
     {
+        if (change == PrescribingChange.None) return null;
         var text = recommendation.ToLowerInvariant();
-        (string Code, string Display)? answer =
-            text.Contains("avoid", StringComparison.Ordinal) || text.Contains("alternative", StringComparison.Ordinal) ? ("LA26421-0", "Consider alternative medication")
-            : text.Contains("increase", StringComparison.Ordinal) ? ("LA26423-6", "Increase dose")
-            : text.Contains("decrease", StringComparison.Ordinal) || text.Contains("reduce", StringComparison.Ordinal) ? ("LA26422-8", "Decrease dose")
-            : text.Contains("caution", StringComparison.Ordinal) ? ("LA26424-4", "Use caution")
-            : null;
-        return answer is { } a ? new CodedValue([Coding.LoincCode(a.Code, a.Display)], recommendation) : null;
+        (string Code, string Display) answer =
+            change.HasFlag(PrescribingChange.AlternateDrug) ? ("LA26421-0", "Consider alternative medication")
+            : change.HasFlag(PrescribingChange.Dosing) && DoseDown.Any(w => text.Contains(w, StringComparison.Ordinal)) ? ("LA26422-8", "Decrease dose")
+            : change.HasFlag(PrescribingChange.Dosing) && DoseUp.Any(w => text.Contains(w, StringComparison.Ordinal)) ? ("LA26423-6", "Increase dose")
+            : ("LA26424-4", "Use caution");
+        return new CodedValue([Coding.LoincCode(answer.Code, answer.Display)], recommendation);
     }
+
+    private static readonly string[] DoseDown = ["reduc", "decrease", "lower", "lowest", "% of", "less than"];
+    private static readonly string[] DoseUp = ["increase", "higher", "times the"];
 
     /// <summary>A condition with its MONDO (else MedGen) id as a coding, and its name as text.</summary>
     public static CodedValue Condition(VariantCondition condition)

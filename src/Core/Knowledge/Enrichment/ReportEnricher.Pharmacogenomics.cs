@@ -4,62 +4,91 @@ namespace PrecisionMed.Core.Knowledge.Enrichment;
 
 public sealed partial class ReportEnricher
 {
+    /// <summary>Genes whose result is one allele: mitochondrial MT-RNR1, and X-linked G6PD in males.</summary>
+    private static readonly HashSet<string> SingleAlleleGenes = new(["MT-RNR1", "G6PD"], StringComparer.Ordinal);
+
     /// <summary>
-    /// A reported diplotype → its CPIC phenotype → one TherapeuticImplication per drug with the CPIC recommendation,
-    /// RxNorm code, classification and guideline (and a MedicationRecommendation Task when the recommendation asks for
-    /// a change). A phenotype with no drug guidance still gets one implication stating the phenotype.
+    /// The report's pharmacogenomic results (a diplotype with its CPIC phenotype and activity score; an HLA result)
+    /// matched against the CPIC and DPWG recommendations of every guideline naming one of their genes, all of a
+    /// guideline's genes at once: one TherapeuticImplication per recommendation reached (CPIC first), and one stating
+    /// the phenotype for a gene no recommendation reached. Reads: the gene's phenotype, the guideline index and each
+    /// gene set's recommendations and the drug table, each once per process (cached).
     /// </summary>
-    private async Task InterpretGenotypeAsync(
+    private async Task InterpretPharmacogenomicsAsync(
         EnrichmentRun run,
-        GenotypeFinding genotype,
+        IReadOnlyList<GenotypeFinding> genotypes,
         IReadOnlyList<TherapeuticImplicationFinding> labImplications,
         List<TherapeuticImplicationFinding> implications,
         CancellationToken cancellationToken)
     {
-        if (DiplotypeOf(genotype) is not var (gene, diplotype)) return;
+        var results = new Dictionary<string, PgxResult>(StringComparer.Ordinal);
+        foreach (var genotype in genotypes)
+        {
+            if (await ResultOfAsync(run, genotype, cancellationToken) is not { } result) continue;
+            if (!results.TryAdd(result.Gene, result))
+                run.Problem($"genotype {genotype.Key}", "84413-4", $"a second {result.Gene} result in the report: only the first ({results[result.Gene].GenotypeKey}) is matched against guidelines");
+        }
+
+        if (results.Count == 0) return;
+        var matches = await GuidelineMatches.FindAsync(knowledge, results, cancellationToken);
+        var drugs = matches.Count > 0 ? await knowledge.FindDrugTableAsync(cancellationToken) : null;
+        var reached = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var match in matches)
+        {
+            var genes = match.Genes(results);
+            reached.UnionWith(genes.Select(g => g.Gene));
+            var medication = PgxImplications.Medication(match.Drug, drugs);
+            var note = string.Join(" ", genes
+                .Where(g => g.Phenotype is not null)
+                .Select(g => PhenotypeConflict(OwnLab(labImplications, g), KnowledgeCodes.PhenotypeValue(g.Phenotype!.Phenotype), g.Phenotype.Phenotype, medication))
+                .OfType<string>());
+            implications.Add(PgxImplications.Build(match, genes, medication, run.Version, note.Length > 0 ? note : null));
+        }
+
+        foreach (var result in results.Values.Where(r => r.Phenotype is not null && !reached.Contains(r.Gene)))
+        {
+            var phenotype = result.Phenotype!;
+            var value = KnowledgeCodes.PhenotypeValue(phenotype.Phenotype);
+            implications.Add(new TherapeuticImplicationFinding(
+                $"{result.GenotypeKey}:knowledge:{result.Gene}",
+                [result.GenotypeKey],
+                Medication: null,
+                [value],
+                Conclusion: $"{result.Describe()}: {phenotype.Source}; no CPIC or DPWG recommendation is keyed to it. PrecisionMed knowledge store version {run.Version}.",
+                Note: PhenotypeConflict(OwnLab(labImplications, result), value, phenotype.Phenotype, medication: null)));
+        }
+    }
+
+    private static List<TherapeuticImplicationFinding> OwnLab(IReadOnlyList<TherapeuticImplicationFinding> lab, PgxResult result) =>
+        [.. lab.Where(i => i.DerivedFromKeys.Contains(result.GenotypeKey))];
+
+    /// <summary>One genotype as a result to match: an HLA gene's alleles, else its diplotype and the phenotype the store gives it.</summary>
+    private async Task<PgxResult?> ResultOfAsync(EnrichmentRun run, GenotypeFinding genotype, CancellationToken cancellationToken)
+    {
+        var texts = ValueTexts(genotype).ToList();
+        var symbol = SymbolOf(genotype.Genes.Count > 0 ? genotype.Genes[0] : null)?.ToUpperInvariant()
+            ?? texts.Select(t => t.StartsWith("HLA-", StringComparison.OrdinalIgnoreCase) && t.Length > 5 ? t[..5].ToUpperInvariant() : null).FirstOrDefault(s => s is not null);
+        if (symbol is not null && symbol.StartsWith("HLA-", StringComparison.Ordinal))
+        {
+            var text = texts.FirstOrDefault(t => HlaAlleles.Parse(t) is not null);
+            return text is null ? null : new PgxResult(symbol, genotype.Key, text, null, HlaAlleles.Parse(text));
+        }
+
+        if (DiplotypeOf(genotype) is not var (gene, diplotype)) return null;
         var phenotype = await knowledge.FindPhenotypeAsync(gene, diplotype, cancellationToken);
         if (phenotype is null)
         {
             run.Problem($"genotype {genotype.Key}", "84413-4",
                 $"no CPIC phenotype for {gene} {diplotype} in the knowledge store (version {run.Version}): no knowledge-based therapeutic implication");
-            return;
+            return null;
         }
 
-        var phenotypeValue = KnowledgeCodes.PhenotypeValue(phenotype.Phenotype);
-        var guidance = await knowledge.FindGuidanceAsync(gene, phenotype.Phenotype, phenotype.ActivityScore, cancellationToken);
-        var ownLab = labImplications.Where(i => i.DerivedFromKeys.Contains(genotype.Key)).ToList();
-        if (guidance is null || guidance.Drugs.Count == 0)
-        {
-            implications.Add(new TherapeuticImplicationFinding(
-                $"{genotype.Key}:knowledge:{gene}",
-                [genotype.Key],
-                Medication: null,
-                [phenotypeValue],
-                Conclusion: $"{gene} {diplotype}: {phenotype.Phenotype} ({phenotype.Source}; PrecisionMed knowledge store version {run.Version}).",
-                Note: PhenotypeConflict(ownLab, phenotypeValue, phenotype.Phenotype, medication: null)));
-            return;
-        }
-
-        foreach (var drug in guidance.Drugs)
-        {
-            var medication = drug.RxNorm is { Length: > 0 } rxnorm
-                ? new CodedValue([new Coding(Coding.RxNorm, rxnorm, drug.Drug)], drug.Drug)
-                : new CodedValue([], drug.Drug);
-            var details = string.Join("; ", new[] { drug.Classification is { } c ? $"{c} recommendation" : null, drug.Population is { } p and not "general" ? $"population {p}" : null, drug.Implication }.OfType<string>());
-            implications.Add(new TherapeuticImplicationFinding(
-                $"{genotype.Key}:knowledge:{drug.RxNorm ?? drug.Drug}",
-                [genotype.Key],
-                medication,
-                [phenotypeValue],
-                KnowledgeCodes.Suggestion(drug.Recommendation),
-                Conclusion: $"{gene} {diplotype} ({phenotype.Phenotype}{(guidance.ActivityScore is { } score ? $", activity score {score}" : string.Empty)}), {drug.Drug}: {drug.Recommendation}."
-                    + (details.Length > 0 ? $" {details}." : string.Empty)
-                    + $" CPIC; PrecisionMed knowledge store version {run.Version}.",
-                GuidelineUrl: drug.GuidelineUrl,
-                EvidenceLevel: drug.Classification is { } classification ? new CodedValue([], $"CPIC {classification}") : null,
-                Note: PhenotypeConflict(ownLab, phenotypeValue, phenotype.Phenotype, medication)));
-        }
+        return new PgxResult(gene, genotype.Key, diplotype, phenotype, null);
     }
+
+    private static IEnumerable<string> ValueTexts(GenotypeFinding genotype) =>
+        genotype.Value.Codings.Select(c => c.Display).Append(genotype.Value.Text).Concat(genotype.Value.Codings.Select(c => c.Code))
+            .OfType<string>().Select(t => t.Trim().Trim('"')).Where(t => t.Length > 0);
 
     /// <summary>A note when the lab stated a metabolizer phenotype (for this drug, or for no drug) other than the store's.</summary>
     private static string? PhenotypeConflict(
@@ -82,33 +111,35 @@ public sealed partial class ReportEnricher
 
     /// <summary>
     /// Gene and diplotype from a genotype value: <c>CYP2C19 *2/*17</c>, <c>*2/*17</c> with the genotype's gene, or
-    /// <c>CYP2C19*2/CYP2C19*17</c>. Null when the value is not a two-allele diplotype (an HLA GL string, a ClinVar id).
+    /// <c>CYP2C19*2/CYP2C19*17</c>; one allele for MT-RNR1 and a male's G6PD. Null when the value is not a diplotype
+    /// (an HLA GL string, a ClinVar id). Allele names with spaces (DPYD's <c>c.1905+1G&gt;A (*2A)</c>) need the gene
+    /// written before them.
     /// </summary>
     internal static (string Gene, string Diplotype)? DiplotypeOf(GenotypeFinding genotype)
     {
-        var texts = genotype.Value.Codings.Select(c => c.Display).Append(genotype.Value.Text).Concat(genotype.Value.Codings.Select(c => c.Code));
-        foreach (var text in texts.OfType<string>().Select(t => t.Trim().Trim('"')))
+        foreach (var text in ValueTexts(genotype))
         {
-            var slash = text.IndexOf('/', StringComparison.Ordinal);
-            if (slash <= 0 || text.IndexOf('/', slash + 1) >= 0) continue;
             string? gene = null;
             var body = text;
             var space = text.IndexOf(' ', StringComparison.Ordinal);
-            if (space > 0 && space < slash)
+            var slash = text.IndexOf('/', StringComparison.Ordinal);
+            if (space > 0 && (slash < 0 || space < slash))
             {
                 gene = text[..space];
                 body = text[(space + 1)..];
             }
 
-            gene ??= SymbolOf((genotype.Genes.Count > 0 ? genotype.Genes[0] : null));
+            var named = gene is not null;
+            gene ??= SymbolOf(genotype.Genes.Count > 0 ? genotype.Genes[0] : null);
             if (string.IsNullOrWhiteSpace(gene)) continue;
             var alleles = body.Split('/', StringSplitOptions.TrimEntries);
+            if (alleles.Length != (SingleAlleleGenes.Contains(gene.ToUpperInvariant()) && slash < 0 ? 1 : 2)) continue;
             for (var i = 0; i < alleles.Length; i++)
             {
                 if (alleles[i].StartsWith(gene, StringComparison.OrdinalIgnoreCase)) alleles[i] = alleles[i][gene.Length..].Trim();
             }
 
-            if (alleles.Any(a => a.Length == 0 || a.Contains(' ', StringComparison.Ordinal) && !a.StartsWith("rs", StringComparison.Ordinal))) continue;
+            if (alleles.Any(a => a.Length == 0 || (!named && a.Contains(' ', StringComparison.Ordinal) && !a.StartsWith("rs", StringComparison.Ordinal)))) continue;
             return (gene.ToUpperInvariant(), KnowledgeIds.CanonicalDiplotype(string.Join('/', alleles)));
         }
 

@@ -5,7 +5,9 @@ namespace PrecisionMed.Core.Knowledge.Enrichment;
 /// <summary>
 /// Interprets a canonical <see cref="LabReport"/> against the knowledge store (docs/design.md, "Data flow"): genes become
 /// approved HGNC symbols and ids; variants the store knows get a DiagnosticImplication with ClinVar's significance;
-/// a VCF's pharmacogene genotypes are called as star alleles (<see cref="PharmacogeneCalls"/>); reported diplotypes get their CPIC phenotype and one TherapeuticImplication per drug; lab-local codes gain LOINC.
+/// a VCF's pharmacogene genotypes are called as star alleles (<see cref="PharmacogeneCalls"/>); reported diplotypes and HLA
+/// results get their CPIC phenotype and one TherapeuticImplication per CPIC or DPWG recommendation they reach (a multi-gene
+/// guideline on all its genes at once); lab-local codes gain LOINC.
 /// What the lab reported is never overwritten: the store's interpretations are added beside the lab's, and a
 /// disagreement is written in the store's implication's note. The version is read once per report and recorded.
 /// Anything the store cannot interpret is listed in <see cref="LabReport.Skipped"/> with where and why.
@@ -48,7 +50,7 @@ public sealed partial class ReportEnricher(KnowledgeLookup knowledge)
         foreach (var variant in variants) await InterpretVariantAsync(run, report, variant, diagnostic, cancellationToken);
 
         var therapeutic = new List<TherapeuticImplicationFinding>(report.TherapeuticImplications);
-        foreach (var genotype in genotypes) await InterpretGenotypeAsync(run, genotype, report.TherapeuticImplications, therapeutic, cancellationToken);
+        await InterpretPharmacogenomicsAsync(run, genotypes, report.TherapeuticImplications, therapeutic, cancellationToken);
 
         return report with
         {

@@ -5,6 +5,10 @@ namespace PrecisionMed.Core.Knowledge.Import;
 /// <summary>
 /// HGNC <c>hgnc_complete_set.txt</c>: one gene document per row, as it is read. The symbol → gene documents need every
 /// row first (an alias can name several genes), so the symbol index (a few MB for the whole set) is kept until the end.
+/// Columns are found by header name: the 2018–2019 files (49 columns, <c>gene_family</c>) and the current ones (54,
+/// <c>gene_group</c>, <c>mane_select</c>) read alike. A withdrawn entry (status <c>Entry Withdrawn</c>, its symbol
+/// kept by the 2018–2019 files) stays findable by its HGNC id, with its status, but its symbols name nothing: a lab's
+/// symbol must not resolve to a gene that no longer exists.
 /// </summary>
 public sealed class HgncReader : IKnowledgeSourceReader
 {
@@ -12,7 +16,7 @@ public sealed class HgncReader : IKnowledgeSourceReader
         Stream content, ImportDiagnostics diagnostics, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         Dictionary<string, int>? header = null;
-        int id = -1, symbol = -1, name = -1, group = -1, location = -1, alias = -1, previous = -1, entrez = -1, ensembl = -1, refseq = -1;
+        int id = -1, symbol = -1, name = -1, group = -1, location = -1, alias = -1, previous = -1, entrez = -1, ensembl = -1, refseq = -1, status = -1;
         var symbols = new Dictionary<string, List<GeneSymbolTarget>>(StringComparer.OrdinalIgnoreCase);
         var row = new TsvRow();
         await foreach (var (line, number) in SourceLines.ReadAsync(content, cancellationToken))
@@ -35,6 +39,7 @@ public sealed class HgncReader : IKnowledgeSourceReader
                 entrez = Column(header, "entrez_id");
                 ensembl = Column(header, "ensembl_gene_id");
                 refseq = Column(header, "refseq_accession");
+                status = Column(header, "status");
                 continue;
             }
 
@@ -47,9 +52,18 @@ public sealed class HgncReader : IKnowledgeSourceReader
                 continue;
             }
 
+            var state = row.Value(status);
+            var withdrawn = state is not null && !state.Equals("Approved", StringComparison.OrdinalIgnoreCase);
             var gene = new GeneDocument(
                 KnowledgeIds.NormaliseHgncId(hgncId), approved, row.Value(name) ?? approved, row.Value(group), row.Value(location),
-                row.Values(alias, '|'), row.Values(previous, '|'), row.Value(entrez), row.Value(ensembl), row.Values(refseq, '|'));
+                row.Values(alias, '|'), row.Values(previous, '|'), row.Value(entrez), row.Value(ensembl), row.Values(refseq, '|'),
+                withdrawn ? state : null);
+            if (withdrawn)
+            {
+                yield return gene;
+                continue;
+            }
+
             Index(symbols, approved, gene, GeneSymbolTarget.Approved);
             foreach (var a in gene.Aliases) Index(symbols, a, gene, GeneSymbolTarget.Alias);
             foreach (var p in gene.PreviousSymbols) Index(symbols, p, gene, GeneSymbolTarget.Previous);

@@ -15,9 +15,12 @@ public sealed class ImportDiagnostics(string file)
 
     public IReadOnlyCollection<LabFileProblem> Listed => _problems;
 
-    public void Add(long line, string? field, string reason)
+    public void Add(long line, string? field, string reason) => Add(file, line, field, reason);
+
+    /// <summary>A problem in one file of a set: <paramref name="entry"/> is its name within the set.</summary>
+    public void Add(string entry, long line, string? field, string reason)
     {
         if (Interlocked.Increment(ref _count) <= MaxListed)
-            _problems.Enqueue(new LabFileProblem(new SourcePosition { Path = file, Line = line, Field = field }, reason));
+            _problems.Enqueue(new LabFileProblem(new SourcePosition { Path = entry == file ? file : $"{file}/{entry}", Line = line, Field = field }, reason));
     }
 }

@@ -23,7 +23,7 @@ public sealed record ImportResult(
 /// concurrency (identical documents are left alone, so a second import writes nothing), then records the file in the
 /// version document. The file is read once, hashed as it is read (gzip is detected and decompressed on the fly).
 /// </summary>
-public sealed class KnowledgeImporter(IKnowledgeStore store, IKnowledgeWriter writer)
+public sealed partial class KnowledgeImporter(IKnowledgeStore store, IKnowledgeWriter writer)
 {
     public const int ProgressEvery = 10_000;
 
@@ -33,9 +33,9 @@ public sealed class KnowledgeImporter(IKnowledgeStore store, IKnowledgeWriter wr
         KnowledgeSource.ClinVar => new ClinVarReader(),
         KnowledgeSource.PharmCatPhenotype => new PharmCatPhenotypeReader(),
         KnowledgeSource.PharmCatAlleles => new PharmCatAlleleDefinitionReader(),
-        KnowledgeSource.CpicRecommendations => new CpicRecommendationReader(),
+        KnowledgeSource.CpicDrugs => new CpicDrugTableReader(),
         KnowledgeSource.LabProfiles => new LabProfileReader(),
-        _ => throw new ArgumentOutOfRangeException(nameof(source), source, "no reader for this source"),
+        _ => throw new ArgumentOutOfRangeException(nameof(source), source, "no single-file reader for this source: it is read as a set"),
     };
 
     /// <param name="fileName">The file's name, recorded in the version document (not its path: imports from two machines agree).</param>
@@ -50,13 +50,43 @@ public sealed class KnowledgeImporter(IKnowledgeStore store, IKnowledgeWriter wr
     {
         ArgumentNullException.ThrowIfNull(file);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxConcurrency, 1);
+
+        // A set given as one stream is a zip of it.
+        if (KnowledgeSources.IsSet(source))
+            return await ImportSetAsync(source, KnowledgeSourceFile.FromZip(file), fileName, maxConcurrency, progress, cancellationToken);
+
         var diagnostics = new ImportDiagnostics(fileName);
         using var hashing = new HashingReadStream(file);
         await using var content = await DecompressedAsync(hashing, cancellationToken);
+        var (documents, written) = await WriteAsync(ReaderFor(source).ReadAsync(content, diagnostics, cancellationToken), maxConcurrency, progress, cancellationToken);
 
+        // Whatever the reader did not need is still part of the file's identity.
+        await hashing.DrainAsync(cancellationToken);
+        var stamp = new KnowledgeSourceStamp(KnowledgeSources.NameOf(source), fileName, hashing.Sha256(), documents);
+        var (version, versionWritten) = await StampVersionAsync(stamp, cancellationToken);
+        return new ImportResult(source, fileName, documents, written, documents - written, version, versionWritten, diagnostics);
+    }
+
+    /// <summary>Upserts the documents with bounded concurrency; identical ones are left alone.</summary>
+    private async Task<(long Documents, long Written)> WriteAsync(
+        IAsyncEnumerable<KnowledgeDocument> read, int maxConcurrency, IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
+    {
         long documents = 0, written = 0;
+        if (maxConcurrency == 1)
+        {
+            // In order, on this thread: an in-process store gains nothing from the parallel loop's hand-offs.
+            await foreach (var document in read.WithCancellation(cancellationToken))
+            {
+                if (await writer.UpsertAsync(document, cancellationToken)) written++;
+                if (++documents % ProgressEvery == 0) progress?.Report(new ImportProgress(documents, written, documents - written));
+            }
+
+            progress?.Report(new ImportProgress(documents, written, documents - written));
+            return (documents, written);
+        }
+
         await Parallel.ForEachAsync(
-            ReaderFor(source).ReadAsync(content, diagnostics, cancellationToken),
+            read,
             new ParallelOptions { MaxDegreeOfParallelism = maxConcurrency, CancellationToken = cancellationToken },
             async (document, ct) =>
             {
@@ -64,14 +94,8 @@ public sealed class KnowledgeImporter(IKnowledgeStore store, IKnowledgeWriter wr
                 var count = Interlocked.Increment(ref documents);
                 if (count % ProgressEvery == 0) progress?.Report(new ImportProgress(count, Interlocked.Read(ref written), count - Interlocked.Read(ref written)));
             });
-
-        // Whatever the reader did not need is still part of the file's identity.
-        await hashing.DrainAsync(cancellationToken);
         progress?.Report(new ImportProgress(documents, written, documents - written));
-
-        var stamp = new KnowledgeSourceStamp(KnowledgeSources.NameOf(source), fileName, hashing.Sha256(), documents);
-        var (version, versionWritten) = await StampVersionAsync(stamp, cancellationToken);
-        return new ImportResult(source, fileName, documents, written, documents - written, version, versionWritten, diagnostics);
+        return (documents, written);
     }
 
     /// <summary>

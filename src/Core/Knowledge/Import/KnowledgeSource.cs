@@ -15,8 +15,17 @@ public enum KnowledgeSource
     /// <summary>PharmCAT <c>definition/alleles/GENE_translation.json</c>: star-allele definitions.</summary>
     PharmCatAlleles,
 
-    /// <summary>CPIC recommendations exported as TSV (one row per gene × phenotype × drug).</summary>
-    CpicRecommendations,
+    /// <summary>
+    /// PharmCAT's CPIC and DPWG guideline packages (<c>reporter/guidelines/*.json</c>): a folder of them, or a zip. A
+    /// set: guidelines are stored by gene set, and a gene's guidelines come from several packages.
+    /// </summary>
+    PharmCatGuidelines,
+
+    /// <summary>CPIC's drug table (TSV: drugid, name, pharmgkbid, rxnormid, drugbankid, atcid).</summary>
+    CpicDrugs,
+
+    /// <summary>CPIC's guideline workbooks as TSV (a folder or zip): their pre- and post-test alert sheets. A set: a drug's alerts span sheets.</summary>
+    CpicAlerts,
 
     /// <summary>Lab profiles and their local-code → LOINC maps (JSON).</summary>
     LabProfiles,
@@ -24,16 +33,21 @@ public enum KnowledgeSource
 
 public static class KnowledgeSources
 {
-    /// <summary>The command-line names: hgnc, clinvar, pharmcat-phenotype, pharmcat-alleles, cpic-recommendations, lab-profiles.</summary>
+    /// <summary>The command-line names: hgnc, clinvar, pharmcat-phenotype, pharmcat-alleles, pharmcat-guidelines, cpic-drugs, cpic-alerts, lab-profiles.</summary>
     public static IReadOnlyDictionary<string, KnowledgeSource> ByName { get; } = new Dictionary<string, KnowledgeSource>(StringComparer.OrdinalIgnoreCase)
     {
         ["hgnc"] = KnowledgeSource.Hgnc,
         ["clinvar"] = KnowledgeSource.ClinVar,
         ["pharmcat-phenotype"] = KnowledgeSource.PharmCatPhenotype,
         ["pharmcat-alleles"] = KnowledgeSource.PharmCatAlleles,
-        ["cpic-recommendations"] = KnowledgeSource.CpicRecommendations,
+        ["pharmcat-guidelines"] = KnowledgeSource.PharmCatGuidelines,
+        ["cpic-drugs"] = KnowledgeSource.CpicDrugs,
+        ["cpic-alerts"] = KnowledgeSource.CpicAlerts,
         ["lab-profiles"] = KnowledgeSource.LabProfiles,
     };
 
     public static string NameOf(KnowledgeSource source) => ByName.First(p => p.Value == source).Key;
+
+    /// <summary>Whether the source is read as a set of files (a folder or a zip) rather than one file.</summary>
+    public static bool IsSet(KnowledgeSource source) => source is KnowledgeSource.PharmCatGuidelines or KnowledgeSource.CpicAlerts;
 }
