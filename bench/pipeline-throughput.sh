@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The pipeline's speed on the path production takes: `pmed ingest` (src/Cli, Release; bundles written to a temporary
-# folder, the embedded knowledge seed) over
+# The pipeline's speed on the path production takes: `pmed ingest` (src/Cli, Release, published ReadyToRun as a
+# deployment ships it; bundles written to a temporary folder, the embedded knowledge seed) over
 #   (a) 1,000 copies of each of FHIR-Converter's four msft_* ORU samples (tests/TestData/hl7v2/general-lab),
 #   (b) 1,000 copies of bench/data/genomic_5variants_pgx.hl7 (five variants and a PGx genotype),
 #   (c) the 2M-record VCF (as bench/vcf-vs-bcftools.sh generates it) with --regions bench/data/panel-grch38.bed, plain
@@ -10,7 +10,9 @@
 # and knowledge are loaded) to stderr, and that is the time used. A pmed without --timings (an older build given as
 # PMED_DLL) is timed as the run's wall time minus the wall time of the same command on one small file.
 # bcftools is timed by wall clock (its start-up is a few milliseconds). Peak RSS is /usr/bin/time's %M of each run.
-# It prints messages/s for (a) and (b), seconds and peak RSS for each run,
+# It prints messages/s for (a) and (b) (and the process's CPU seconds over the same span: on a shared machine wall time
+# measures the neighbours too; about 2 x messages / CPU seconds is what both cores would do alone), seconds and peak RSS
+# for each run,
 #   ratio_vs_bcftools_regions_plain=X   ratio_vs_bcftools_regions_bgzf=Y   (bcftools seconds / our seconds: >= 1.0 is
 #   no slower than bcftools selecting the regions)
 # and one "target ...: MET|NOT MET" line per target. Times on a shared machine are noisy: compare figures of one run.
@@ -31,8 +33,10 @@ readonly general_lab=tests/TestData/hl7v2/general-lab
 if [[ $# -ge 1 ]]; then
   pmed_dll=$1
 else
-  dotnet build src/Cli -c Release -v quiet -nologo >/dev/null
-  pmed_dll=src/Cli/bin/Release/net10.0/pmed.dll
+  # Published ReadyToRun, as a deployment would ship it (src/Cli's project file: precompiled, no tiered re-jitting).
+  case $(uname -m) in aarch64 | arm64) rid=linux-arm64 ;; *) rid=linux-x64 ;; esac
+  dotnet publish src/Cli -c Release -r "$rid" --self-contained false -p:PublishReadyToRun=true -o bench/bin/pmed-r2r -v quiet -nologo >/dev/null
+  pmed_dll=bench/bin/pmed-r2r/pmed.dll
 fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/pmed-throughput.XXXXXX")
@@ -85,7 +89,10 @@ run() {
   fi
   if [[ $timings == yes ]]; then
     elapsed=$(sed -n 's/.*timings:.*elapsed_seconds=\([0-9.]*\).*/\1/p' "$err" | tail -1)
+    cpu=$(sed -n 's/.*timings:.*cpu_seconds=\([0-9.]*\).*/\1/p' "$err" | tail -1)
+    cpu=${cpu:-?}
   else
+    cpu=?
     elapsed=$(awk -v w="$wall" -v s="$startup" 'BEGIN { e = w - s; printf "%.3f", e > 0.001 ? e : 0.001 }')
   fi
 }
@@ -101,11 +108,11 @@ echo "pmed: $pmed_dll; load: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 run a dotnet "$pmed_dll" ingest "$work/a"
 rate_a=$(awk -v n="$reports" -v s="$elapsed" 'BEGIN { printf "%.0f", n / s }')
-printf '(a) general lab: %d messages in %.2f s (wall %.2f s), %s msgs/s, peak RSS %s MB; files: %s\n' "$reports" "$elapsed" "$wall" "$rate_a" "$rss_mb" "$statuses"
+printf '(a) general lab: %d messages in %.2f s (wall %.2f s, CPU %s s), %s msgs/s, peak RSS %s MB; files: %s\n' "$reports" "$elapsed" "$wall" "$cpu" "$rate_a" "$rss_mb" "$statuses"
 
 run b dotnet "$pmed_dll" ingest "$work/b"
 rate_b=$(awk -v n="$reports" -v s="$elapsed" 'BEGIN { printf "%.0f", n / s }')
-printf '(b) genomic: %d messages in %.2f s (wall %.2f s), %s msgs/s, peak RSS %s MB; files: %s\n' "$reports" "$elapsed" "$wall" "$rate_b" "$rss_mb" "$statuses"
+printf '(b) genomic: %d messages in %.2f s (wall %.2f s, CPU %s s), %s msgs/s, peak RSS %s MB; files: %s\n' "$reports" "$elapsed" "$wall" "$cpu" "$rate_b" "$rss_mb" "$statuses"
 
 declare -A ratio rss
 for form in plain bgzf; do

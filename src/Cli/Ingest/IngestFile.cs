@@ -26,7 +26,8 @@ internal sealed class IngestFile(
         string? manifestName = null;
         try
         {
-            var source = await LabFileSource.OpenAsync(path, cancellationToken);
+            var source = LabFileSource.Read(path);
+            var fullPath = Path.GetFullPath(path);
             var plan = await intake.PlanAsync(source.Open, cancellationToken);
             VcfManifest? manifest = null;
             if (plan.Format.Format == LabFileFormat.Vcf)
@@ -46,8 +47,8 @@ internal sealed class IngestFile(
             for (var unit = 0; unit < plan.UnitCount; unit++)
             {
                 var provenance = new ReportProvenance(
-                    options.LabId, Path.GetFullPath(path), plan.ContentHash, name, unit, plan.UnitCount,
-                    File.GetLastWriteTimeUtc(path), PipelineOptions.CurrentVersion) { Manifest = manifest };
+                    options.LabId, fullPath, plan.ContentHash, name, unit, plan.UnitCount,
+                    source.LastWriteUtc, PipelineOptions.CurrentVersion) { Manifest = manifest };
                 await IngestUnitAsync(source, plan, provenance, totals, cancellationToken);
             }
 

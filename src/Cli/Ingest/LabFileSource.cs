@@ -11,17 +11,43 @@ internal sealed class LabFileSource
 
     private readonly string _path;
 
-    private LabFileSource(string path, byte[]? bytes)
+    private LabFileSource(string path, byte[]? bytes, DateTime lastWriteUtc)
     {
         _path = path;
         Bytes = bytes;
+        LastWriteUtc = lastWriteUtc;
     }
 
     /// <summary>The file's bytes when held; null when it is streamed from disk.</summary>
     public byte[]? Bytes { get; }
 
-    public static async Task<LabFileSource> OpenAsync(string path, CancellationToken cancellationToken) =>
-        new(path, new FileInfo(path).Length <= MaxHeldBytes ? await File.ReadAllBytesAsync(path, cancellationToken) : null);
+    /// <summary>When the file was last written (UTC), as it was opened.</summary>
+    public DateTime LastWriteUtc { get; }
+
+    /// <summary>
+    /// The file's size, time and (when held) bytes from one open handle. Read synchronously: ingest runs one file per core,
+    /// and the asynchronous path hands each small read to another thread and back.
+    /// </summary>
+    public static LabFileSource Read(string path)
+    {
+        using var handle = File.OpenHandle(path);
+        var length = RandomAccess.GetLength(handle);
+        var lastWriteUtc = File.GetLastWriteTimeUtc(handle);
+        if (length > MaxHeldBytes) return new LabFileSource(path, null, lastWriteUtc);
+
+        var bytes = new byte[length];
+        var read = 0;
+        while (read < bytes.Length)
+        {
+            var n = RandomAccess.Read(handle, bytes.AsSpan(read), read);
+            if (n == 0) break;
+            read += n;
+        }
+
+        // A file shortened while it was read is taken as it was read, as File.ReadAllBytes would.
+        if (read < bytes.Length) Array.Resize(ref bytes, read);
+        return new LabFileSource(path, bytes, lastWriteUtc);
+    }
 
     public Task<Stream> Open(CancellationToken cancellationToken) =>
         Task.FromResult<Stream>(Bytes is { } bytes ? new MemoryStream(bytes, writable: false) : File.OpenRead(_path));

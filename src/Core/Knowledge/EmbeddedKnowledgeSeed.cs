@@ -33,6 +33,9 @@ public sealed class EmbeddedKnowledgeSeed : IKnowledgeStore
     public async Task<KnowledgeDocument?> ReadAsync(string id, CancellationToken cancellationToken) =>
         await (await Shared.Value.WaitAsync(cancellationToken)).ReadAsync(id, cancellationToken);
 
+    /// <summary>Loads the seed now, with the process's other start-up, rather than at the first report's first read.</summary>
+    public static Task WarmAsync(CancellationToken cancellationToken) => Shared.Value.WaitAsync(cancellationToken);
+
     /// <summary>A seed file's bytes, as embedded (a file of the zip decompressed, byte for byte the source's).</summary>
     public static Stream Open(string file)
     {
