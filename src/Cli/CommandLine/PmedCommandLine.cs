@@ -6,6 +6,7 @@ using PrecisionMed.Cli.Ingest;
 using PrecisionMed.Cli.Knowledge;
 using PrecisionMed.Cli.Ledger;
 using PrecisionMed.Cli.Review;
+using PrecisionMed.Cli.Serve;
 using PrecisionMed.Cli.Validate;
 
 namespace PrecisionMed.Cli.CommandLine;
@@ -35,6 +36,7 @@ internal static class PmedCommandLine
             LedgerCommands.Status(stdout, stderr),
             LedgerCommands.Replay(stdout, stderr),
             ReviewCommand.Create(stdout, stderr),
+            ServeCommand.Create(stdout, stderr),
             ValidateCommand.Create(stdout, stderr),
         };
         return root;

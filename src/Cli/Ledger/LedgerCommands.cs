@@ -20,7 +20,7 @@ internal static class LedgerCommands
         var continuation = new Option<string?>("--continuation") { Description = "Where the next page starts (printed after a page)." };
         var all = new Option<bool>("--all") { Description = "Every page, not just the first." };
         var json = new Option<bool>("--json") { Description = "Machine-readable output." };
-        var connection = ConnectionOptions.Create(withStorage: false);
+        var connection = LedgerConnectionOptions.Create(withStorage: false);
         var command = new Command("status", "What the ledger says: one file and its units, or the files (by state) with their units counted.")
         {
             fileId, state, pageSize, continuation, all, json,
@@ -43,7 +43,7 @@ internal static class LedgerCommands
         var failed = new Option<bool>("--failed") { Description = "Every file with a failed unit." };
         var reason = new Option<string?>("--reason") { Description = "Why, kept in each unit's history (e.g. a ticket number; never PHI)." };
         var json = new Option<bool>("--json") { Description = "Machine-readable output." };
-        var connection = ConnectionOptions.Create(withStorage: true);
+        var connection = LedgerConnectionOptions.Create(withStorage: true);
         var command = new Command(
             "replay",
             $"Re-drive failed units: reset in the ledger (counted: at most Pipeline:MaxReplays = {new PipelineOptions().MaxReplays} per unit) and queued again.")
@@ -57,39 +57,6 @@ internal static class LedgerCommands
             return new ReplayRunner(options, stdout, stderr).RunAsync(cancellationToken);
         });
         return command;
-    }
-
-    /// <summary>The connection options both commands share.</summary>
-    private sealed record ConnectionOptions(UrlOption Cosmos, CosmosKeyOption Key, Option<string> Database, Option<string?>? Storage, Option<string>? Queue)
-    {
-        public static ConnectionOptions Create(bool withStorage) => new(
-            new UrlOption("--cosmos", ServiceEndpoint.Cosmos, "The Cosmos DB account endpoint holding the ledger.") { Required = true },
-            new CosmosKeyOption("The emulator's key (local stacks only; in Azure the signed-in identity is used)."),
-            new Option<string>("--database") { Description = "The database.", DefaultValueFactory = _ => "precisionmed" },
-            withStorage
-                ? new Option<string?>("--storage")
-                {
-                    Description = "The lab data account: an emulator connection string, or its queue service URL https://ACCOUNT.queue.core.windows.net/ "
-                        + "(the signed-in identity is used). Default: $PMED_STORAGE.",
-                }
-                : null,
-            withStorage ? new Option<string>("--queue") { Description = "The work queue.", DefaultValueFactory = _ => "lab-reports" } : null);
-
-        public void AddTo(Command command)
-        {
-            command.Options.Add(Cosmos);
-            command.Options.Add(Key);
-            command.Options.Add(Database);
-            if (Storage is not null) command.Options.Add(Storage);
-            if (Queue is not null) command.Options.Add(Queue);
-        }
-
-        public LedgerConnection Read(ParseResult parse) => new(
-            parse.GetValue(Cosmos)!,
-            Key.ValueOrEnvironment(parse),
-            parse.GetValue(Database)!,
-            Storage is null ? null : parse.GetValue(Storage) ?? Environment.GetEnvironmentVariable("PMED_STORAGE"),
-            Queue is null ? "lab-reports" : parse.GetValue(Queue)!);
     }
 }
 

@@ -12,7 +12,11 @@ namespace PrecisionMed.Cli.Ledger;
 /// </summary>
 internal sealed record LedgerConnection(Uri Cosmos, string? CosmosKey, string Database, string? Storage, string Queue)
 {
-    public ServiceProvider BuildServices()
+    /// <summary>The FHIR service, for a command that reads it too (<c>pmed serve</c>); none by default.</summary>
+    public Uri? Fhir { get; init; }
+
+    /// <param name="first">The command's own services, registered before the app's (see <see cref="AppServices.Build"/>).</param>
+    public ServiceProvider BuildServices(Action<IServiceCollection>? first = null)
     {
         var settings = CosmosSettings.For(Cosmos, CosmosKey, Database);
         settings["LabStorage:WorkQueueName"] = Queue;
@@ -28,7 +32,14 @@ internal sealed record LedgerConnection(Uri Cosmos, string? CosmosKey, string Da
             settings["LabStorage:CreateIfMissing"] = "true"; // a connection string is a local emulator: Azure has shared keys off
         }
 
-        return AppServices.Build(settings, Storage is null ? AppConnections.Cosmos : AppConnections.Cosmos | AppConnections.LabStorage);
+        var required = Storage is null ? AppConnections.Cosmos : AppConnections.Cosmos | AppConnections.LabStorage;
+        if (Fhir is not null)
+        {
+            settings["Fhir:BaseUrl"] = Fhir.ToString();
+            required |= AppConnections.Fhir;
+        }
+
+        return AppServices.Build(settings, required, first);
     }
 
     /// <summary><c>https://ACCOUNT.blob.core.windows.net/</c> for <c>https://ACCOUNT.queue.core.windows.net/</c>; null for another shape.</summary>

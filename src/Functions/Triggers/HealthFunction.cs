@@ -1,21 +1,15 @@
-using System.Net;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
-using PrecisionMed.Core.Pipeline;
+using PrecisionMed.Api.Health;
 
 namespace PrecisionMed.Functions.Triggers;
 
-/// <summary><c>GET /api/health</c>: the app is up and says which version it runs.</summary>
-public sealed class HealthFunction
+/// <summary>The Functions host of <see cref="HealthEndpoint"/>.</summary>
+public sealed class HealthFunction(HealthEndpoint endpoint)
 {
     [Function(nameof(HealthFunction))]
-    public async Task<HttpResponseData> RunAsync(
+    public Task<HttpResponseData> RunAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequestData request,
-        CancellationToken cancellationToken)
-    {
-        var response = request.CreateResponse(HttpStatusCode.OK);
-        response.Headers.Add("Content-Type", "application/json; charset=utf-8");
-        await response.WriteStringAsync($$"""{"status":"ok","version":"{{PipelineOptions.CurrentVersion}}"}""", cancellationToken);
-        return response;
-    }
+        CancellationToken cancellationToken) =>
+        ApiBridge.RunAsync(endpoint, request, new Dictionary<string, string>(), cancellationToken);
 }

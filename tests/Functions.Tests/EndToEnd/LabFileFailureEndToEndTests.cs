@@ -166,7 +166,7 @@ public sealed class LabFileFailureEndToEndTests(LocalStackFixture stack)
         await using var host = new PipelineHost(stack.Stack);
         var context = host.Context(nameof(HealthFunction));
 
-        var response = (TestHttpResponse)await new HealthFunction().RunAsync(new TestHttpRequest(context, "GET", new Uri("http://localhost/api/health")), ct);
+        var response = (TestHttpResponse)await host.Function<HealthFunction>().RunAsync(new TestHttpRequest(context, "GET", new Uri("http://localhost/api/health")), ct);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("ok", JsonNode.Parse(response.ReadBody())!["status"]!.GetValue<string>());

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using PrecisionMed.Adapters;
+using PrecisionMed.Api;
 using PrecisionMed.Core.Pipeline;
 using PrecisionMed.Core.Pipeline.Ledger;
 using PrecisionMed.Functions.Triggers;
@@ -52,7 +53,8 @@ internal sealed class PipelineHost : IAsyncDisposable
 
         var services = new ServiceCollection()
             .AddSingleton<IConfiguration>(configuration)
-            .AddPrecisionMed(configuration);
+            .AddPrecisionMed(configuration)
+            .AddPrecisionMedApi();
         configureServices?.Invoke(services, configuration);
         _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         _services.GetRequiredService<IStartupValidator>().Validate();

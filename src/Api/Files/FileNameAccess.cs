@@ -1,11 +1,10 @@
 using System.Net;
 using System.Security.Claims;
 using System.Text.Json;
-using Microsoft.Azure.Functions.Worker.Http;
 using Microsoft.Extensions.Configuration;
 using PrecisionMed.Core.Pipeline.Ledger;
 
-namespace PrecisionMed.Functions.Triggers;
+namespace PrecisionMed.Api.Files;
 
 /// <summary>
 /// Whether a status request may see lab file names (labs often name files after patients): only when it asks
@@ -22,9 +21,9 @@ internal static class FileNameAccess
     private const string FileNameInclude = "fileName";
 
     /// <summary>What the request may see, or why it may not see what it asked for (a 400 or 403 answer).</summary>
-    public static (FileNameDisclosure Names, HttpRefusal? Refusal) Of(HttpRequestData request, IConfiguration configuration)
+    public static (FileNameDisclosure Names, HttpRefusal? Refusal) Of(ApiRequest request, IConfiguration configuration)
     {
-        if (request.Query["include"] is not { Length: > 0 } include) return (FileNameDisclosure.Withheld, null);
+        if (request.QueryValue("include") is not { Length: > 0 } include) return (FileNameDisclosure.Withheld, null);
         var asked = include.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (asked.Any(a => !a.Equals(FileNameInclude, StringComparison.OrdinalIgnoreCase)))
             return (FileNameDisclosure.Withheld, new(HttpStatusCode.BadRequest, $"include accepts only {FileNameInclude}."));
@@ -44,9 +43,9 @@ internal static class FileNameAccess
     /// The app roles in the principal header: base64 JSON <c>{"auth_typ","claims":[{"typ","val"}],"name_typ","role_typ"}</c>,
     /// roles being the claims of type <c>role_typ</c> (or Entra's <c>roles</c>). None when absent or malformed.
     /// </summary>
-    internal static IReadOnlySet<string> RolesOf(HttpRequestData request)
+    internal static IReadOnlySet<string> RolesOf(ApiRequest request)
     {
-        if (!request.Headers.TryGetValues(PrincipalHeader, out var values) || values.FirstOrDefault() is not { Length: > 0 } header) return new HashSet<string>();
+        if (request.Header(PrincipalHeader) is not { Length: > 0 } header) return new HashSet<string>();
         try
         {
             using var json = JsonDocument.Parse(Convert.FromBase64String(header));
@@ -72,4 +71,7 @@ internal static class FileNameAccess
 }
 
 /// <summary>An HTTP refusal: its status and the message the caller reads.</summary>
-internal sealed record HttpRefusal(HttpStatusCode Status, string Message);
+internal sealed record HttpRefusal(HttpStatusCode Status, string Message)
+{
+    public ApiResponse ToResponse() => ApiResponse.Error(Status, Message);
+}

@@ -1,0 +1,30 @@
+namespace PrecisionMed.Api;
+
+/// <summary>
+/// An HTTP request as the app's endpoints see it, whichever host received it: the Functions worker
+/// (<c>HttpRequestData</c>) or <c>pmed serve</c> (Kestrel). Each host copies its request into this and writes the
+/// <see cref="ApiResponse"/> back, so an endpoint behaves the same behind both.
+/// </summary>
+/// <param name="Method">Upper-case HTTP method.</param>
+/// <param name="RouteValues">The route template's values (<c>{fileId}</c>), already unescaped by the host.</param>
+/// <param name="Query">The query string's parameters, each with every value given, in order.</param>
+/// <param name="Headers">Request headers, names compared without case.</param>
+/// <param name="Body">The request body, read whole (the app's bodies are small JSON documents).</param>
+/// <param name="InvocationId">The host's id of this request (the Functions invocation id, Kestrel's trace identifier).</param>
+public sealed record ApiRequest(
+    string Method,
+    IReadOnlyDictionary<string, string> RouteValues,
+    IReadOnlyDictionary<string, string[]> Query,
+    IReadOnlyDictionary<string, string[]> Headers,
+    ReadOnlyMemory<byte> Body,
+    string InvocationId)
+{
+    /// <summary>The first value of query parameter <paramref name="name"/>, or null when absent.</summary>
+    public string? QueryValue(string name) => Query.TryGetValue(name, out var values) && values.Length > 0 ? values[0] : null;
+
+    /// <summary>The first value of header <paramref name="name"/>, or null when absent.</summary>
+    public string? Header(string name) => Headers.TryGetValue(name, out var values) && values.Length > 0 ? values[0] : null;
+
+    /// <summary>The value of route parameter <paramref name="name"/>; the route template guarantees it.</summary>
+    public string Route(string name) => RouteValues[name];
+}

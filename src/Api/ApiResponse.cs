@@ -1,0 +1,28 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace PrecisionMed.Api;
+
+/// <summary>What an endpoint answers: status, content type and body, written out by the host that received the request.</summary>
+public sealed record ApiResponse(HttpStatusCode Status, string ContentType, ReadOnlyMemory<byte> Body)
+{
+    public const string JsonContentType = "application/json; charset=utf-8";
+
+    /// <summary>Indented camel-case JSON with enum names and no nulls: the status API's shape since it was first written.</summary>
+    public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    /// <summary><paramref name="body"/> as JSON (<see cref="JsonOptions"/>).</summary>
+    public static ApiResponse Json(HttpStatusCode status, object body) =>
+        new(status, JsonContentType, JsonSerializer.SerializeToUtf8Bytes(body, body.GetType(), JsonOptions));
+
+    /// <summary>An error answer: <c>{"error": message}</c>.</summary>
+    public static ApiResponse Error(HttpStatusCode status, string message) => Json(status, new ErrorBody(message));
+
+    private sealed record ErrorBody(string Error);
+}

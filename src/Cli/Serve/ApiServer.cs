@@ -1,0 +1,85 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using PrecisionMed.Api;
+using PrecisionMed.Cli.CommandLine;
+using PrecisionMed.Cli.Ledger;
+
+namespace PrecisionMed.Cli.Serve;
+
+/// <summary>
+/// Kestrel on loopback as the second host of the app's endpoints (<see cref="IApiEndpoint"/>): each is mapped at
+/// <c>/api/{route}</c> for its methods; the request is copied into an <see cref="ApiRequest"/> and the answer written
+/// back, as the Functions triggers do. Nothing of a request is logged (bodies and queries can carry PHI).
+/// </summary>
+internal sealed class ApiServer(LedgerConnection connection, int port, TextWriter stdout, TextWriter stderr)
+{
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        await using var services = connection.BuildServices(first: s => s.AddPrecisionMedApi());
+        if (AppServices.SettingsProblem(services) is { } problem)
+        {
+            await stderr.WriteLineAsync($"{PmedCommandLine.Name}: {problem}");
+            return ExitCodes.Usage;
+        }
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = PmedCommandLine.Name, Args = [] });
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
+        await using var app = builder.Build();
+        foreach (var endpoint in services.GetServices<IApiEndpoint>())
+            app.MapMethods("/api/" + endpoint.Route, endpoint.Methods, (HttpContext context) => HandleAsync(endpoint, context));
+        app.MapFallback((HttpContext context) => WriteAsync(context, ApiResponse.Error(
+            HttpStatusCode.NotFound, "No endpoint answers this method and path; GET /api/health lists none but proves the server is up.")));
+
+        await app.StartAsync(cancellationToken);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        await stdout.WriteLineAsync($"{PmedCommandLine.Name} serve: listening on {address}/api/ (Ctrl+C to stop)");
+        await stdout.FlushAsync(cancellationToken);
+        await app.WaitForShutdownAsync(cancellationToken);
+        return ExitCodes.Ok;
+    }
+
+    private async Task HandleAsync(IApiEndpoint endpoint, HttpContext context)
+    {
+        ApiResponse answer;
+        try
+        {
+            answer = await endpoint.HandleAsync(await ToApiRequestAsync(context), context.RequestAborted);
+        }
+        catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            // The type only: a message may quote what the request carried.
+            await stderr.WriteLineAsync($"{PmedCommandLine.Name} serve: {endpoint.Name} failed: {ex.GetType().Name}");
+            answer = ApiResponse.Error(HttpStatusCode.InternalServerError, $"{endpoint.Name} failed ({ex.GetType().Name}); see the server's output.");
+        }
+
+        await WriteAsync(context, answer);
+    }
+
+    private static async Task<ApiRequest> ToApiRequestAsync(HttpContext context)
+    {
+        var request = context.Request;
+        using var body = new MemoryStream();
+        await request.Body.CopyToAsync(body, context.RequestAborted);
+        var routeValues = request.RouteValues.Where(v => v.Value is not null)
+            .ToDictionary(v => v.Key, v => Convert.ToString(v.Value, System.Globalization.CultureInfo.InvariantCulture)!, StringComparer.Ordinal);
+        var query = request.Query.ToDictionary(q => q.Key, q => q.Value.Where(v => v is not null).Select(v => v!).ToArray(), StringComparer.Ordinal);
+        var headers = request.Headers.ToDictionary(
+            h => h.Key, h => h.Value.Where(v => v is not null).Select(v => v!).ToArray(), StringComparer.OrdinalIgnoreCase);
+        return new ApiRequest(request.Method.ToUpperInvariant(), routeValues, query, headers, body.ToArray(), context.TraceIdentifier);
+    }
+
+    private static async Task WriteAsync(HttpContext context, ApiResponse answer)
+    {
+        context.Response.StatusCode = (int)answer.Status;
+        context.Response.ContentType = answer.ContentType;
+        await context.Response.Body.WriteAsync(answer.Body, context.RequestAborted);
+    }
+}

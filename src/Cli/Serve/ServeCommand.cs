@@ -1,0 +1,49 @@
+using System.CommandLine;
+using PrecisionMed.Cli.CommandLine;
+using PrecisionMed.Cli.Ledger;
+
+namespace PrecisionMed.Cli.Serve;
+
+/// <summary>
+/// <c>pmed serve [--port N] --cosmos URL [--storage S] [--fhir URL]</c>: the app's HTTP endpoints on this machine, on
+/// loopback only, through the same endpoint classes the HTTP functions call (<see cref="ApiServer"/>).
+/// </summary>
+internal static class ServeCommand
+{
+    public const int DefaultPort = 7071; // the Functions host's local port: clients written against it work unchanged
+
+    public static Command Create(TextWriter stdout, TextWriter stderr)
+    {
+        var port = new Option<int>("--port")
+        {
+            Description = $"The loopback port (0: any free one, printed when listening). Default {DefaultPort}.",
+            DefaultValueFactory = _ => DefaultPort,
+        };
+        port.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 0 or > 65535) result.AddError("--port must be a number from 0 to 65535.");
+        });
+        var fhir = new UrlOption("--fhir", ServiceEndpoint.Fhir, "The FHIR service the endpoints read (base URL).");
+        var connection = LedgerConnectionOptions.Create(withStorage: true);
+        var command = new Command(
+            "serve",
+            "Serve the app's HTTP API (/api/health, /api/files, /api/files/{id}, /api/files/{id}/replay) on 127.0.0.1 until Ctrl+C, "
+                + "without the Functions host. No function keys are asked for: it listens on loopback only.")
+        {
+            port, fhir,
+        };
+        connection.AddTo(command);
+        command.SetAction((parse, cancellationToken) =>
+        {
+            var ledger = connection.Read(parse) with { Fhir = parse.GetValue(fhir) };
+            if (ledger.Storage is null)
+            {
+                stderr.WriteLine($"{PmedCommandLine.Name}: serve needs --storage (or $PMED_STORAGE): the replay endpoint queues work on the lab data account.");
+                return Task.FromResult(ExitCodes.Usage);
+            }
+
+            return new ApiServer(ledger, parse.GetValue(port), stdout, stderr).RunAsync(cancellationToken);
+        });
+        return command;
+    }
+}

@@ -1,0 +1,42 @@
+using System.Collections.Specialized;
+using Microsoft.Azure.Functions.Worker.Http;
+using PrecisionMed.Api;
+
+namespace PrecisionMed.Functions.Triggers;
+
+/// <summary>The Functions worker as a host of the app's endpoints: its request copied into an <see cref="ApiRequest"/>, the answer written back.</summary>
+internal static class ApiBridge
+{
+    public static async Task<HttpResponseData> RunAsync(
+        IApiEndpoint endpoint, HttpRequestData request, IReadOnlyDictionary<string, string> routeValues, CancellationToken cancellationToken)
+    {
+        var answer = await endpoint.HandleAsync(await ToApiRequestAsync(request, routeValues, cancellationToken), cancellationToken);
+        var response = request.CreateResponse(answer.Status);
+        response.Headers.Add("Content-Type", answer.ContentType);
+        await response.Body.WriteAsync(answer.Body, cancellationToken);
+        return response;
+    }
+
+    private static async Task<ApiRequest> ToApiRequestAsync(
+        HttpRequestData request, IReadOnlyDictionary<string, string> routeValues, CancellationToken cancellationToken)
+    {
+        using var body = new MemoryStream();
+        await request.Body.CopyToAsync(body, cancellationToken);
+        var headers = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, values) in request.Headers) headers[name] = [.. values];
+        return new ApiRequest(
+            request.Method.ToUpperInvariant(), routeValues, QueryOf(request.Query), headers,
+            body.ToArray(), request.FunctionContext.InvocationId);
+    }
+
+    private static Dictionary<string, string[]> QueryOf(NameValueCollection query)
+    {
+        var parameters = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        foreach (var name in query.AllKeys)
+        {
+            if (name is not null && query.GetValues(name) is { } values) parameters[name] = values;
+        }
+
+        return parameters;
+    }
+}
