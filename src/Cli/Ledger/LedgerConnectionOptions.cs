@@ -32,6 +32,6 @@ internal sealed record LedgerConnectionOptions(UrlOption Cosmos, CosmosKeyOption
         parse.GetValue(Cosmos)!,
         Key.ValueOrEnvironment(parse),
         parse.GetValue(Database)!,
-        Storage is null ? null : parse.GetValue(Storage) ?? Environment.GetEnvironmentVariable("PMED_STORAGE"),
+        Storage is null ? null : parse.GetValue(Storage) ?? (Environment.GetEnvironmentVariable("PMED_STORAGE") is { Length: > 0 } storage ? storage : null),
         Queue is null ? "lab-reports" : parse.GetValue(Queue)!);
 }

@@ -64,7 +64,7 @@ internal static class Pmed
     /// The built <c>src/Cli</c> in the configuration these tests were built in (its own folder, with its own deps.json: the
     /// copy beside the tests resolves its dependencies against the test project's).
     /// </summary>
-    private static string PmedDll()
+    internal static string PmedDll()
     {
         var configuration = Path.GetRelativePath(Path.Combine(RepositoryPaths.Root, "tests", "Cli.Tests", "bin"), AppContext.BaseDirectory);
         var dll = Path.Combine(RepositoryPaths.Root, "src", "Cli", "bin", configuration, "pmed.dll");
@@ -72,6 +72,6 @@ internal static class Pmed
     }
 
     /// <summary>The dotnet host running these tests (so the same SDK's runtime runs pmed).</summary>
-    private static string DotnetHost() =>
+    internal static string DotnetHost() =>
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 }
