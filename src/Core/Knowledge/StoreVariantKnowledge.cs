@@ -13,11 +13,14 @@ namespace PrecisionMed.Core.Knowledge;
 public sealed class StoreVariantKnowledge(KnowledgeLookup knowledge) : IVariantKnowledge
 {
     /// <summary>
-    /// Genes whose star alleles PharmCAT's named-allele matcher calls from positions alone. CYP2D6 (copy number,
-    /// hybrids), DPYD (combined haplotypes), UGT1A1 (repeat) and HLA need more than positions and are left out.
+    /// Genes whose star alleles PharmCAT's named-allele matcher calls from positions alone: every gene PharmCAT defines
+    /// but CYP2D6 (copy number and hybrids, called outside PharmCAT; a lab states it), whose definitions the store holds.
     /// </summary>
     public static IReadOnlyList<string> PositionCalledGenes { get; } =
-        ["CYP2B6", "CYP2C19", "CYP2C9", "CYP3A4", "CYP3A5", "CYP4F2", "NUDT15", "TPMT", "VKORC1"];
+    [
+        "ABCG2", "CACNA1S", "CFTR", "CYP2B6", "CYP2C19", "CYP2C9", "CYP3A4", "CYP3A5", "CYP4F2", "DPYD",
+        "G6PD", "IFNL3", "NAT2", "NUDT15", "RYR1", "SLCO1B1", "TPMT", "UGT1A1", "VKORC1",
+    ];
 
     public async ValueTask<bool> IsKnownAsync(KnownVariantQuery variant, CancellationToken cancellationToken)
     {

@@ -11,8 +11,32 @@ public sealed record PharmacogenePositions(string Gene, string Chromosome, IRead
 
 /// <summary>A sample's genotypes at one pharmacogene's defining positions, as the file states them: the input its diplotype is called from.</summary>
 /// <param name="Gene">The gene's symbol.</param>
-/// <param name="Genotypes">Per position the sample has a complete diploid call for, its two bases (upper case) as REF/ALT resolve its GT.</param>
-public sealed record ObservedPharmacogene(string Gene, IReadOnlyDictionary<long, (string First, string Second)> Genotypes);
+/// <param name="Genotypes">Per position the sample has a call for, in file order, its bases as REF/ALT resolve its GT.</param>
+public sealed record ObservedPharmacogene(string Gene, IReadOnlyList<PharmacogeneGenotype> Genotypes)
+{
+    /// <summary>The genotype at a position, or null when the file has none there.</summary>
+    public PharmacogeneGenotype? At(long position)
+    {
+        foreach (var genotype in Genotypes)
+        {
+            if (genotype.Position == position) return genotype;
+        }
+
+        return null;
+    }
+}
+
+/// <summary>A sample's call at one defining position, as the VCF states it.</summary>
+/// <param name="Position">1-based.</param>
+/// <param name="First">The first allele's bases (upper case), or <see cref="Uncalled"/> for a <c>.</c> in the GT.</param>
+/// <param name="Second">The second allele's, <see cref="Uncalled"/>, or null for a haploid call (a male's chrX).</param>
+/// <param name="Phased">The GT is phased (<c>|</c>); a haploid call counts as phased.</param>
+/// <param name="PhaseSet">The FORMAT PS of a phased call, when the file gives one: phased only with calls of the same set.</param>
+public readonly record struct PharmacogeneGenotype(long Position, string First, string? Second, bool Phased = false, int? PhaseSet = null)
+{
+    /// <summary>An allele the GT leaves uncalled (<c>1/.</c>).</summary>
+    public const string Uncalled = ".";
+}
 
 /// <summary>The diplotypes a lab called itself and stated in the file for one gene: distinct, as written, in the order first seen.</summary>
 /// <param name="Gene">The gene's symbol, upper case.</param>

@@ -44,7 +44,7 @@ public sealed partial class VcfReportMapper
         var build = VcfHeaderBuild.Of(header) ?? GenomeBuild.FromName(profile?.GenomeBuild) ?? GenomeBuild.FromName(_options.GenomeBuild);
         var sourceClass = string.IsNullOrWhiteSpace(profile?.SourceClass) ? _options.GenomicSourceClass : profile.SourceClass;
         var regions = string.IsNullOrWhiteSpace(_options.RegionsBed) ? null : BedRegions.Load(_options.RegionsBed);
-        var pharmacogenes = new PharmacogeneGenotypes(build is null ? [] : await _knowledge.PharmacogenePositionsAsync(build.Name, cancellationToken));
+        var pharmacogenes = new PharmacogeneGenotypes(build is null ? [] : await _knowledge.PharmacogenePositionsAsync(build.Name, cancellationToken), _options.SampleSex == SampleSex.Male);
         var unit = new SampleUnit(this, header, sample, build, new VcfReportablePolicy(_options, regions, sourceClass), pharmacogenes);
         if (build is null)
         {

@@ -30,7 +30,7 @@ internal sealed class PharmacogeneCalls(KnowledgeLookup knowledge)
                 continue;
             }
 
-            Call(definitions, observed, genotypes, notes, problems);
+            Call(definitions, observed, SexOf(report.Patient), genotypes, notes, problems);
         }
 
         foreach (var stated in report.LabDiplotypes) Merge(stated, genotypes, notes, problems);
@@ -54,11 +54,20 @@ internal sealed class PharmacogeneCalls(KnowledgeLookup knowledge)
         };
     }
 
+    /// <summary>The sex a chrX gene is called for: the patient's stated administrative gender, when male or female.</summary>
+    private static SampleSex SexOf(PatientDetails? patient) => patient?.Gender?.Trim().ToLowerInvariant() switch
+    {
+        "male" or "m" => SampleSex.Male,
+        "female" or "f" => SampleSex.Female,
+        _ => SampleSex.Unknown,
+    };
+
     private static void Call(
-        AlleleDefinitionDocument definitions, ObservedPharmacogene observed, List<GenotypeFinding> genotypes, List<string> notes, List<LabFileProblem> problems)
+        AlleleDefinitionDocument definitions, ObservedPharmacogene observed, SampleSex sex, List<GenotypeFinding> genotypes, List<string> notes, List<LabFileProblem> problems)
     {
         var symbol = definitions.Gene;
-        var call = StarAlleleCaller.Call(definitions, observed.Genotypes);
+        var sample = observed.Genotypes.Select(g => new SampleGenotype(g.Position, g.First, g.Second, g.Phased, g.PhaseSet));
+        var call = StarAlleleCaller.Call(definitions, sample, StarAlleleOptions.Default with { Sex = sex });
         var missing = call.MissingPositions.Count == 0 ? string.Empty
             : string.Create(CultureInfo.InvariantCulture, $"; {call.MissingPositions.Count} of its {definitions.Positions.Count} defining positions are not in the file and were not assumed reference");
         if (call.ToGenotype($"pgx:{symbol}", new CodedValue([], symbol)) is { } genotype)

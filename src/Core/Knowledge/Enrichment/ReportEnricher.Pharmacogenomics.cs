@@ -78,12 +78,29 @@ public sealed partial class ReportEnricher
         var phenotype = await knowledge.FindPhenotypeAsync(gene, diplotype, cancellationToken);
         if (phenotype is null)
         {
-            run.Problem($"genotype {genotype.Key}", "84413-4",
-                $"no CPIC phenotype for {gene} {diplotype} in the knowledge store (version {run.Version}): no knowledge-based therapeutic implication");
+            run.Problem($"genotype {genotype.Key}", "84413-4", await NoPhenotypeReasonAsync(run, gene, diplotype, cancellationToken));
             return null;
         }
 
         return new PgxResult(gene, genotype.Key, diplotype, phenotype, null);
+    }
+
+    /// <summary>
+    /// Why a stated diplotype has no phenotype: an allele name the store's definitions do not know (a typo, a retired or
+    /// lab-private name) is named, so the lab can be asked; else the combination itself has no CPIC phenotype.
+    /// </summary>
+    private async Task<string> NoPhenotypeReasonAsync(EnrichmentRun run, string gene, string diplotype, CancellationToken cancellationToken)
+    {
+        var unknown = new List<string>();
+        foreach (var allele in diplotype.Split('/').Distinct(StringComparer.Ordinal))
+        {
+            if (await knowledge.FindAlleleFunctionAsync(gene, allele, cancellationToken) is null) unknown.Add(allele);
+        }
+
+        return unknown.Count == 0
+            ? $"no CPIC phenotype for {gene} {diplotype} in the knowledge store (version {run.Version}): no knowledge-based therapeutic implication"
+            : $"{gene} {string.Join(" and ", unknown)} {(unknown.Count == 1 ? "is not an allele" : "are not alleles")} of {gene} in the knowledge store's "
+                + $"CPIC/PharmCAT definitions (version {run.Version}): {gene} {diplotype} has no phenotype nor knowledge-based therapeutic implication";
     }
 
     private static IEnumerable<string> ValueTexts(GenotypeFinding genotype) =>

@@ -140,8 +140,8 @@ public sealed class VcfPharmacogenomicsTests
         Assert.Empty(report.Genotypes);
         Assert.Empty(report.Notes);
         var observed = Assert.Single(report.PharmacogeneGenotypes, g => g.Gene == "CYP2C19");
-        Assert.Equal(("A", "A"), observed.Genotypes[94781859]);
-        Assert.Equal(("G", "G"), observed.Genotypes[94775367]);
+        Assert.Equal(new PharmacogeneGenotype(94781859, "A", "A"), observed.At(94781859));
+        Assert.Equal(new PharmacogeneGenotype(94775367, "G", "G"), observed.At(94775367));
     }
 
     /// <summary>Maps the VCF as lab-a's and enriches it from the embedded seed, as the pipeline does.</summary>
