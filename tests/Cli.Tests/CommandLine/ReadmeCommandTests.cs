@@ -54,9 +54,30 @@ public sealed partial class ReadmeCommandTests(LocalStackFixture stack) : IDispo
         }
 
         if (args[0] == "validate") args = await WithIngestOutputAsync(args);
+        if (args[0] == "serve")
+        {
+            await ServeAndStopAsync(command, args);
+            return;
+        }
 
         var run = await Pmed.RunAsync(args);
 
+        Assert.True(run.Exit == 0, $"{command}\n{run}");
+    }
+
+    /// <summary>
+    /// <c>pmed serve</c> runs until Ctrl+C: started as a shell starts it (on any free port instead of the README's), asked
+    /// for its health over HTTP, then stopped with SIGINT, which must end it with 0.
+    /// </summary>
+    private static async Task ServeAndStopAsync(ReadmeCommand command, string[] args)
+    {
+        var port = Array.IndexOf(args, "--port");
+        if (port >= 0) args[port + 1] = "0";
+        await using var server = await PmedServer.StartAsync(args[1..]);
+        var health = await server.Http.GetAsync("health", TestContext.Current.CancellationToken);
+        var run = await server.StopAsync();
+
+        Assert.True(health.IsSuccessStatusCode, $"{command}: GET /api/health answered {(int)health.StatusCode}");
         Assert.True(run.Exit == 0, $"{command}\n{run}");
     }
 
