@@ -4,7 +4,7 @@ namespace PrecisionMed.Core.Tests.Architecture;
 
 /// <summary>
 /// Dependencies inside Core go one way: Formats → LabReports ← Knowledge; Fhir builds from LabReports; Pipeline
-/// orchestrates them all. Read from the compiled assembly (signatures and IL), so a using directive cannot hide an edge.
+/// orchestrates them all; Genomics (the genomic index and the IG's operations) reads FHIR resources and LabReports only. Read from the compiled assembly (signatures and IL), so a using directive cannot hide an edge.
 /// </summary>
 [Trait("Tier", "Fast")]
 public sealed class NamespaceDependencyTests
@@ -18,6 +18,7 @@ public sealed class NamespaceDependencyTests
         ["Knowledge"] = ["Formats", "Fhir", "Pipeline"],
         ["LabReports"] = ["Formats", "Knowledge", "Fhir", "Pipeline"],
         ["Fhir"] = ["Pipeline", "Formats"],
+        ["Genomics"] = ["Pipeline", "Formats", "Knowledge"],
     };
 
     [Fact]
