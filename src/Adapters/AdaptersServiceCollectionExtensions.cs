@@ -11,6 +11,7 @@ using PrecisionMed.Adapters.Fhir;
 using PrecisionMed.Adapters.Notifications;
 using PrecisionMed.Adapters.Settings;
 using PrecisionMed.Adapters.Storage;
+using PrecisionMed.Core.Genomics.Index;
 using PrecisionMed.Core.Knowledge;
 using PrecisionMed.Core.Pipeline;
 using PrecisionMed.Core.Pipeline.Ledger;
@@ -108,6 +109,8 @@ public static class AdaptersServiceCollectionExtensions
     {
         services.AddCosmosClient(configuration);
         services.TryAddSingleton<ILabFileLedger, CosmosLabFileLedger>();
+        // The genomic index lives beside the ledger: written in the same unit of work.
+        services.Replace(ServiceDescriptor.Singleton<IGenomicIndex, CosmosGenomicIndex>());
         return services;
     }
 

@@ -8,6 +8,7 @@ internal sealed class CosmosContainerProvider(CosmosClient client, CosmosOptions
     private readonly SemaphoreSlim _lock = new(1, 1);
     private Container? _ledger;
     private Container? _knowledge;
+    private Container? _genomicIndex;
 
     public async Task<Container> LedgerAsync(CancellationToken cancellationToken)
     {
@@ -34,6 +35,21 @@ internal sealed class CosmosContainerProvider(CosmosClient client, CosmosOptions
         try
         {
             return _knowledge ??= await CreateAsync(options.KnowledgeContainer, "/id", cancellationToken);
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    /// <summary>The genomic index container, partitioned by <c>/pk</c>.</summary>
+    public async Task<Container> GenomicIndexAsync(CancellationToken cancellationToken)
+    {
+        if (_genomicIndex is not null) return _genomicIndex;
+        await _lock.WaitAsync(cancellationToken);
+        try
+        {
+            return _genomicIndex ??= await CreateAsync(options.GenomicIndexContainer, "/pk", cancellationToken);
         }
         finally
         {

@@ -20,6 +20,10 @@ public sealed class CosmosOptions
     [Required]
     public string KnowledgeContainer { get; set; } = "knowledge";
 
+    /// <summary>The genomic index (partitioned by <c>/pk</c>: a patient's reports, a gene, a genomic bin, a medication, a condition).</summary>
+    [Required]
+    public string GenomicIndexContainer { get; set; } = "genomic-index";
+
     /// <summary>The user-assigned managed identity's client id (Azure). Cosmos local auth is off there.</summary>
     public string? ClientId { get; set; }
 

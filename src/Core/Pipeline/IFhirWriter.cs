@@ -29,7 +29,24 @@ public interface IFhirWriter
 }
 
 /// <summary>What the server made of a transaction: <c>Type/id/_history/version</c> per entry.</summary>
-public sealed record FhirWriteResult(IReadOnlyList<string> Locations);
+public sealed record FhirWriteResult(IReadOnlyList<string> Locations)
+{
+    /// <summary>
+    /// <c>Patient/id</c> from the server's answer to the conditional create (the EMR's id, not ours). Servers give
+    /// locations relative or absolute, with or without <c>/_history/n</c>: the type and id are the last two segments.
+    /// </summary>
+    public string? PatientReference()
+    {
+        foreach (var location in Locations)
+        {
+            var history = location.IndexOf("/_history", StringComparison.Ordinal);
+            var segments = (history > 0 ? location[..history] : location).Split('/', StringSplitOptions.RemoveEmptyEntries);
+            if (segments.Length >= 2 && segments[^2] == "Patient") return $"Patient/{segments[^1]}";
+        }
+
+        return null;
+    }
+}
 
 /// <summary>The FHIR service failed in a way that may pass (429, 5xx, timeout) and retries ran out.</summary>
 /// <param name="message">What failed, without content.</param>

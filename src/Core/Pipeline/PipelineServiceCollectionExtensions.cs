@@ -5,6 +5,7 @@ using PrecisionMed.Core.Formats;
 using PrecisionMed.Core.Formats.Fhir;
 using PrecisionMed.Core.Formats.Hl7v2;
 using PrecisionMed.Core.Formats.Vcf;
+using PrecisionMed.Core.Genomics.Index;
 using PrecisionMed.Core.Knowledge;
 using PrecisionMed.Core.Knowledge.Enrichment;
 using PrecisionMed.Core.LabReports;
@@ -58,6 +59,8 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddSingleton<ReportReview>();
         services.TryAddSingleton<ReportUnitReader>();
         services.TryAddSingleton<OverwrittenFileHandler>();
+        services.TryAddSingleton<IGenomicIndex, InMemoryGenomicIndex>();
+        services.TryAddSingleton<GenomicIndexWriter>();
         services.TryAddSingleton<ReportWorkHandler>();
         services.TryAddSingleton<PoisonWorkHandler>();
         services.TryAddSingleton<TransientRetryScheduler>();

@@ -48,6 +48,7 @@ public sealed class ReportWorkHandler(
     ILabFileLedger ledger,
     IFhirWriter writer,
     IResultNotifier notifier,
+    GenomicIndexWriter genomicIndex,
     LabFileFinisher finisher,
     PatientSafetyCheck patientSafety,
     VcfIdentityWait identityWait,
@@ -223,6 +224,7 @@ public sealed class ReportWorkHandler(
         }
 
         var (written, withdrawal) = (write.Written, write.Withdrawal);
+        await genomicIndex.WriteAsync(transaction, written, cancellationToken);
         // Before the unit is Completed: if publishing fails, the retry writes the same resources again (no change)
         // and publishes the same message id, which duplicate detection drops; a notification is never lost.
         await notifier.PublishAsync(UnitNotifications.For(item, transaction, written, withdrawal, clock.GetUtcNow()), cancellationToken);

@@ -1,0 +1,155 @@
+using System.Text.Json.Nodes;
+
+namespace PrecisionMed.Core.Genomics.Index;
+
+/// <summary>
+/// A report's entry in the genomic index, read from the FHIR resources of the report: those the pipeline has just
+/// written (a unit's transaction bundles) or those the FHIR service holds (an index rebuild), so both give the same
+/// entry. Findings are told apart by their IG profile; coordinates are kept 0-based, half-open, whichever coordinate
+/// system the Observation states.
+/// </summary>
+public static class IndexedReportReader
+{
+    private const string OneBased = "LA30102-0";
+    private const string ZeroBasedCharacter = "LA30101-2";
+    private static readonly string[] HgvsComponents = ["81290-9", "48004-6", "48005-3"];
+    private static readonly string[] PhenotypeComponents = ["53040-2", "therapeutic-implication"];
+    private static readonly string[] FeatureComponents = ["51958-7", "48004-6"];
+
+    /// <summary>The index entries of the reports among <paramref name="resources"/> (one per DiagnosticReport), about <paramref name="patient"/>.</summary>
+    public static IReadOnlyList<IndexedReport> Read(IReadOnlyList<JsonObject> resources, string patient)
+    {
+        ArgumentNullException.ThrowIfNull(resources);
+        ArgumentException.ThrowIfNullOrWhiteSpace(patient);
+        var reports = resources.Where(r => (string?)r["resourceType"] == "DiagnosticReport" && r["id"] is not null).ToList();
+        var observations = resources.Where(r => (string?)r["resourceType"] == "Observation" && r["id"] is not null).ToList();
+        var analysis = resources.FirstOrDefault(r => FhirFindings.Profile(r) == "genomic-study-analysis");
+        var specimens = resources.Where(r => (string?)r["resourceType"] == "Specimen").ToList();
+        var entries = new List<IndexedReport>();
+        foreach (var report in reports)
+        {
+            var own = reports.Count == 1 ? observations : Reachable(report, observations);
+            entries.Add(Entry(report, own, analysis, specimens, patient));
+        }
+
+        return entries;
+    }
+
+    private static IndexedReport Entry(JsonObject report, List<JsonObject> observations, JsonObject? analysis, List<JsonObject> specimens, string patient)
+    {
+        var variants = observations.Where(o => FhirFindings.Profile(o) == "variant").Select(Variant).ToList();
+        var build = BuildOf(analysis) ?? observations.Select(o => FhirFindings.Components(o, "62374-4").SelectMany(c => FhirFindings.Codings(c["valueCodeableConcept"]))
+            .Select(c => (string?)c["display"]).FirstOrDefault(d => d is not null)).FirstOrDefault(b => b is not null);
+        return new IndexedReport
+        {
+            Report = $"DiagnosticReport/{report["id"]}",
+            Patient = patient,
+            Status = (string?)report["status"],
+            TestIds = [.. (report["identifier"] as JsonArray ?? []).Select(i => (string?)i?["value"]).OfType<string>()],
+            TestDate = (string?)report["effectiveDateTime"] ?? (string?)report["effectivePeriod"]?["start"] ?? (string?)report["issued"],
+            SpecimenIds = [.. FhirFindings.References(report["specimen"])
+                .Concat(specimens.SelectMany(s => (s["identifier"] as JsonArray ?? []).Select(i => (string?)i?["value"]).OfType<string>()))
+                .Distinct(StringComparer.Ordinal)],
+            GenomicBuild = build,
+            DnaChangeTypes = [.. variants.Select(v => v.StructuralType).OfType<string>().Distinct(StringComparer.Ordinal)],
+            Variants = variants,
+            Haplotypes = [.. observations.Where(o => FhirFindings.Profile(o) is "genotype" or "haplotype").Select(Haplotype).OfType<IndexedHaplotype>()],
+            Implications = [.. observations.Where(o => FhirFindings.Profile(o) is "therapeutic-implication" or "diagnostic-implication").Select(Implication)],
+            MolecularConsequences = [.. observations.Where(o => FhirFindings.Profile(o) == "molecular-consequence").Select(Consequence)],
+        };
+    }
+
+    /// <summary>With several reports in one set, a report's findings are its results and whatever derives from them.</summary>
+    private static List<JsonObject> Reachable(JsonObject report, List<JsonObject> observations)
+    {
+        var ids = FhirFindings.References(report["result"]).ToHashSet(StringComparer.Ordinal);
+        var grew = true;
+        while (grew)
+        {
+            grew = false;
+            foreach (var observation in observations)
+            {
+                var reference = $"Observation/{observation["id"]}";
+                if (ids.Contains(reference))
+                {
+                    foreach (var member in FhirFindings.References(observation["hasMember"])) grew |= ids.Add(member);
+                }
+                else if (FhirFindings.References(observation["derivedFrom"]).Any(ids.Contains))
+                {
+                    grew |= ids.Add(reference);
+                }
+            }
+        }
+
+        return [.. observations.Where(o => ids.Contains($"Observation/{o["id"]}"))];
+    }
+
+    private static IndexedVariant Variant(JsonObject observation)
+    {
+        var accession = FhirFindings.Code(observation, "48013-7");
+        var (low, high) = FhirFindings.Range(observation, "81254-5");
+        var system = FhirFindings.Code(observation, "92822-6");
+        var reference = FhirFindings.String(observation, "69547-8");
+        var alternate = FhirFindings.String(observation, "69551-0");
+        // 1-based (the default, and what HL7 v2 and VCF state) counts from 1; both 0-based systems count from 0.
+        var oneBased = system is OneBased or null;
+        long? start = low is { } l ? (oneBased ? l - 1 : l) : null;
+        long? end = start is not { } s ? null
+            : reference is not null ? s + reference.Length
+            : high is { } h ? (system == ZeroBasedCharacter ? h + 1 : h)
+            : s + 1;
+        var (outerStart, outerEnd) = FhirFindings.Range(observation, "81301-4");
+        var (innerStart, innerEnd) = FhirFindings.Range(observation, "81302-2");
+        return new IndexedVariant(
+            $"Observation/{observation["id"]}",
+            accession,
+            start,
+            end,
+            reference,
+            alternate,
+            Spdi.Of(accession, start, reference, alternate),
+            [.. HgvsComponents.SelectMany(code => FhirFindings.Components(observation, code))
+                .SelectMany(c => FhirFindings.Codings(c["valueCodeableConcept"])).Select(c => (string?)c["code"]).OfType<string>().Distinct(StringComparer.Ordinal)],
+            FhirFindings.Genes(observation),
+            FhirFindings.Code(observation, "48002-0"),
+            FhirFindings.Code(observation, "48019-4"),
+            outerStart,
+            outerEnd,
+            innerStart,
+            innerEnd,
+            FhirFindings.Quantity(observation, "82155-3"));
+    }
+
+    private static IndexedHaplotype? Haplotype(JsonObject observation)
+    {
+        var value = observation["valueCodeableConcept"];
+        var name = (string?)value?["text"] ?? FhirFindings.Codings(value).Select(c => (string?)c["display"] ?? (string?)c["code"]).FirstOrDefault(n => n is not null)
+            ?? (string?)observation["valueString"];
+        return name is null ? null : new IndexedHaplotype(
+            $"Observation/{observation["id"]}", FhirFindings.Profile(observation), FhirFindings.Genes(observation), name, [.. FhirFindings.SystemCodes(value)]);
+    }
+
+    private static IndexedImplication Implication(JsonObject observation) => new(
+        $"Observation/{observation["id"]}",
+        FhirFindings.Profile(observation),
+        FhirFindings.References(observation["derivedFrom"]),
+        [.. FhirFindings.Components(observation, "51963-7").SelectMany(c => FhirFindings.SystemCodes(c["valueCodeableConcept"])).Distinct(StringComparer.Ordinal)],
+        [.. FhirFindings.Components(observation, "81259-4").SelectMany(c => FhirFindings.SystemCodes(c["valueCodeableConcept"])).Distinct(StringComparer.Ordinal)],
+        [.. PhenotypeComponents.SelectMany(code => FhirFindings.Components(observation, code))
+            .SelectMany(c => FhirFindings.SystemCodes(c["valueCodeableConcept"])).Distinct(StringComparer.Ordinal)],
+        FhirFindings.Code(observation, "53037-8"),
+        FhirFindings.Components(observation, "93044-6").Select(c => (string?)c["valueCodeableConcept"]?["text"] ?? FhirFindings.Code(observation, "93044-6")).FirstOrDefault());
+
+    private static IndexedConsequence Consequence(JsonObject observation) => new(
+        $"Observation/{observation["id"]}",
+        FhirFindings.References(observation["derivedFrom"]),
+        [.. FeatureComponents.SelectMany(code => FhirFindings.Components(observation, code))
+            .SelectMany(c => FhirFindings.Codings(c["valueCodeableConcept"])).Select(c => (string?)c["code"]).OfType<string>().Distinct(StringComparer.Ordinal)],
+        [.. FhirFindings.Components(observation, "feature-consequence").SelectMany(c => FhirFindings.SystemCodes(c["valueCodeableConcept"])).Distinct(StringComparer.Ordinal)],
+        FhirFindings.Components(observation, "functional-effect").SelectMany(c => FhirFindings.SystemCodes(c["valueCodeableConcept"])).FirstOrDefault());
+
+    private static string? BuildOf(JsonObject? analysis) =>
+        (analysis?["extension"] as JsonArray ?? []).OfType<JsonObject>()
+            .Where(e => ((string?)e["url"])?.EndsWith("genomic-study-analysis-genome-build", StringComparison.Ordinal) == true)
+            .SelectMany(e => FhirFindings.Codings(e["valueCodeableConcept"])).Select(c => (string?)c["display"]).FirstOrDefault(d => d is not null);
+}
