@@ -67,7 +67,8 @@ internal sealed class CosmosGenomicIndex(CosmosContainerProvider containers, Cos
         var container = await containers.GenomicIndexAsync(cancellationToken);
         var found = new List<T>();
         using var iterator = container.GetItemQueryStreamIterator(
-            new QueryDefinition("SELECT * FROM c"), requestOptions: new QueryRequestOptions { PartitionKey = new PartitionKey(partition) });
+            // The filter repeats the partition key: the emulator server does not scope a query to the one it is given.
+            new QueryDefinition("SELECT * FROM c WHERE c.pk = @pk").WithParameter("@pk", partition), requestOptions: new QueryRequestOptions { PartitionKey = new PartitionKey(partition) });
         while (iterator.HasMoreResults)
         {
             using var page = await iterator.ReadNextAsync(cancellationToken);
