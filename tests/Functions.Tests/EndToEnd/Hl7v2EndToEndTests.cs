@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using PrecisionMed.Core.Genomics.Index;
 using PrecisionMed.Core.Pipeline;
 using PrecisionMed.Core.Pipeline.Ledger;
 using PrecisionMed.Core.Pipeline.Notifications;
@@ -107,6 +109,16 @@ public sealed class Hl7v2EndToEndTests(LocalStackFixture stack)
         Assert.All(notices, n => Assert.Equal(corrected.ReportReference, n.ReportReference));
         Assert.All(notices, n => Assert.StartsWith("Patient/", n.PatientReference, StringComparison.Ordinal));
         Assert.Equal(corrected.WithdrawnReferences, notices.Single(n => n.Status == "corrected").Withdrawn);
+
+        // The genomic index holds the corrected report only: what it withdrew is no longer found.
+        var indexed = Assert.Single(await host.Services.GetRequiredService<IGenomicIndex>().ReadSubjectAsync(notices[0].PatientReference!, ct));
+        Assert.Equal(corrected.ReportReference, indexed.Report);
+        Assert.Equal("corrected", indexed.Status);
+        var findings = indexed.Variants.Select(v => v.Observation).Concat(indexed.Haplotypes.Select(h => h.Observation))
+            .Concat(indexed.Implications.Select(i => i.Observation)).ToList();
+        Assert.NotEmpty(findings);
+        Assert.Empty(findings.Intersect(corrected.WithdrawnReferences));
+        Assert.All(findings, f => Assert.Contains(f, corrected.ResourceReferences));
     }
 
     /// <summary>
@@ -231,6 +243,7 @@ public sealed class Hl7v2EndToEndTests(LocalStackFixture stack)
             .Select(m => GenomicResultAvailable.FromJson(m.Body.ToString())!).ToList();
         Assert.Equal(["cancelled", "final"], notices.Select(n => n.Status).Order(StringComparer.Ordinal));
         Assert.Equal(cancelled.WithdrawnReferences, notices.Single(n => n.Status == "cancelled").Withdrawn);
+        Assert.Empty(await host.Services.GetRequiredService<IGenomicIndex>().ReadSubjectAsync(notices[0].PatientReference!, ct));
     }
 
     /// <summary>

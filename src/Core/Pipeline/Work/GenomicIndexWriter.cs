@@ -7,7 +7,7 @@ namespace PrecisionMed.Core.Pipeline.Work;
 /// <summary>
 /// Keeps the genomic index in step with what a unit wrote (<see cref="IndexedReportReader"/> over the unit's bundles,
 /// under the Patient the FHIR service resolved): the report's entry replaced whole, so an amendment's withdrawn results
-/// leave it; a report entered-in-error removed. Runs after the FHIR write and before the unit is Completed, so a failure
+/// leave it; a report entered-in-error or cancelled (every result withdrawn) removed. Runs after the FHIR write and before the unit is Completed, so a failure
 /// here retries the unit, whose FHIR write changes nothing the second time and whose index write is an upsert.
 /// </summary>
 public sealed class GenomicIndexWriter(IGenomicIndex index)
@@ -21,7 +21,7 @@ public sealed class GenomicIndexWriter(IGenomicIndex index)
         var entries = IndexedReportReader.Read(resources, patient);
         foreach (var entry in entries)
         {
-            if (entry.Status == "entered-in-error") await index.RemoveAsync(entry.Patient, entry.Report, cancellationToken);
+            if (entry.Status is "entered-in-error" or "cancelled") await index.RemoveAsync(entry.Patient, entry.Report, cancellationToken);
             else await index.WriteAsync(entry, cancellationToken);
         }
 
