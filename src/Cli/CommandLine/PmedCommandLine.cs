@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 using System.CommandLine.Parsing;
+using PrecisionMed.Cli.Index;
 using PrecisionMed.Cli.Ingest;
 using PrecisionMed.Cli.Knowledge;
 using PrecisionMed.Cli.Ledger;
@@ -31,6 +32,7 @@ internal static class PmedCommandLine
             new HelpOption(),
             new VersionOption(),
             new Option<bool>(VerboseName) { Description = "On a failure, also print the exception's type and stack.", Recursive = true },
+            IndexCommand.Create(stdout, stderr),
             IngestCommand.Create(stdout, stderr),
             KnowledgeCommand.Create(stdout, stderr),
             LedgerCommands.Status(stdout, stderr),

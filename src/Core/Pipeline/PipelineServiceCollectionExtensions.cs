@@ -61,6 +61,7 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddSingleton<OverwrittenFileHandler>();
         services.TryAddSingleton<IGenomicIndex, InMemoryGenomicIndex>();
         services.TryAddSingleton<GenomicIndexWriter>();
+        services.TryAddSingleton<GenomicIndexRebuilder>();
         services.TryAddSingleton<ReportWorkHandler>();
         services.TryAddSingleton<PoisonWorkHandler>();
         services.TryAddSingleton<TransientRetryScheduler>();

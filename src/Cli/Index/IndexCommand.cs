@@ -1,0 +1,44 @@
+using System.CommandLine;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using PrecisionMed.Cli.CommandLine;
+using PrecisionMed.Cli.Ledger;
+using PrecisionMed.Core.Pipeline;
+
+namespace PrecisionMed.Cli.Index;
+
+/// <summary>
+/// <c>pmed index rebuild [--patient ID] --fhir URL --cosmos URL</c>: the genomic index rebuilt from the FHIR service
+/// (<see cref="GenomicIndexRebuilder"/>), for one patient or every patient with a report, with progress on stderr.
+/// </summary>
+internal static class IndexCommand
+{
+    public static Command Create(TextWriter stdout, TextWriter stderr)
+    {
+        var patient = new Option<string?>("--patient") { Description = "One patient (Patient/ID or ID); default: every patient with a DiagnosticReport." };
+        var fhir = new UrlOption("--fhir", ServiceEndpoint.Fhir, "The FHIR service to read the reports from (base URL).") { Required = true };
+        var connection = LedgerConnectionOptions.Create(withStorage: false);
+        var rebuild = new Command("rebuild", "Rebuild the genomic index (Cosmos DB) from the reports in the FHIR service: idempotent, resumable by patient.")
+        {
+            patient, fhir,
+        };
+        connection.AddTo(rebuild);
+        rebuild.SetAction(async (parse, cancellationToken) =>
+        {
+            var ledger = connection.Read(parse) with { Fhir = parse.GetValue(fhir) };
+            await using var services = ledger.BuildServices();
+            if (AppServices.SettingsProblem(services) is { } problem)
+            {
+                await stderr.WriteLineAsync($"{PmedCommandLine.Name}: {problem}");
+                return ExitCodes.Usage;
+            }
+
+            var progress = new Progress<int>(done => stderr.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{PmedCommandLine.Name} index rebuild: {done} patient(s) done")));
+            var result = await services.GetRequiredService<GenomicIndexRebuilder>().RebuildAsync(parse.GetValue(patient), progress, cancellationToken);
+            await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"{result.Patients} patient(s): {result.Reports} report(s) indexed, {result.Removed} removed (entered-in-error or cancelled)"));
+            return ExitCodes.Ok;
+        });
+        return new Command("index", "The genomic index the Genomics Operations read.") { rebuild };
+    }
+}

@@ -1,0 +1,75 @@
+using System.Text.Json.Nodes;
+using PrecisionMed.Core.Genomics.Index;
+
+namespace PrecisionMed.Core.Pipeline;
+
+/// <summary>What a rebuild did: patients and reports indexed, reports removed (entered-in-error or cancelled in FHIR).</summary>
+public sealed record GenomicIndexRebuild(int Patients, int Reports, int Removed);
+
+/// <summary>
+/// Rebuilds the genomic index from the FHIR service (after a restore, a new index layout, or to check it): per patient,
+/// every DiagnosticReport and Observation of the patient read by search (paged), each report's entry read the way the
+/// pipeline reads what it writes (<see cref="IndexedReportReader"/>), withdrawn results (entered-in-error) left out, and
+/// the entry written over the index's; a report entered-in-error or cancelled is removed.
+/// </summary>
+public sealed class GenomicIndexRebuilder(IFhirWriter fhir, IGenomicIndex index)
+{
+    private const int PageSize = 200;
+
+    /// <param name="patient"><c>Patient/id</c> or the id alone; null for every patient with a DiagnosticReport.</param>
+    /// <param name="progress">Told after each patient: patients done so far.</param>
+    public async Task<GenomicIndexRebuild> RebuildAsync(string? patient, IProgress<int>? progress, CancellationToken cancellationToken)
+    {
+        var patients = patient is null ? await PatientsWithReportsAsync(cancellationToken) : [Reference(patient)];
+        var (reports, removed, done) = (0, 0, 0);
+        foreach (var subject in patients)
+        {
+            var resources = new List<JsonObject>();
+            resources.AddRange(await SearchAsync($"DiagnosticReport?subject={subject}&_count={PageSize}", cancellationToken));
+            resources.AddRange((await SearchAsync($"Observation?subject={subject}&_count={PageSize}", cancellationToken))
+                .Where(o => (string?)o["status"] != "entered-in-error"));
+            foreach (var entry in IndexedReportReader.Read(resources, subject))
+            {
+                if (entry.Status is "entered-in-error" or "cancelled")
+                {
+                    await index.RemoveAsync(entry.Patient, entry.Report, cancellationToken);
+                    removed++;
+                }
+                else
+                {
+                    await index.WriteAsync(entry, cancellationToken);
+                    reports++;
+                }
+            }
+
+            progress?.Report(++done);
+        }
+
+        return new GenomicIndexRebuild(patients.Count, reports, removed);
+    }
+
+    private static string Reference(string patient) => patient.StartsWith("Patient/", StringComparison.Ordinal) ? patient : "Patient/" + patient;
+
+    private async Task<List<string>> PatientsWithReportsAsync(CancellationToken cancellationToken) =>
+        [.. (await SearchAsync($"DiagnosticReport?_elements=subject&_count={PageSize}", cancellationToken))
+            .Select(r => (string?)r["subject"]?["reference"]).OfType<string>().Where(r => r.StartsWith("Patient/", StringComparison.Ordinal))
+            .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+
+    /// <summary>Every match of a search, following the bundles' <c>next</c> links.</summary>
+    private async Task<List<JsonObject>> SearchAsync(string query, CancellationToken cancellationToken)
+    {
+        var found = new List<JsonObject>();
+        for (string? next = query; next is not null;)
+        {
+            var page = await fhir.ReadAsync(next, cancellationToken);
+            foreach (var entry in page?["entry"] as JsonArray ?? [])
+            {
+                if (entry?["resource"] is JsonObject resource && (string?)entry["search"]?["mode"] is null or "match") found.Add(resource);
+            }
+
+            next = (page?["link"] as JsonArray ?? []).Where(l => (string?)l?["relation"] == "next").Select(l => (string?)l?["url"]).FirstOrDefault();
+        }
+
+        return found;
+    }
+}
