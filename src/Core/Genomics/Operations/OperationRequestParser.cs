@@ -47,6 +47,11 @@ public static class OperationRequestParser
             }
 
             var type = value.Key["value".Length..];
+            if (type == "Period" && value.Value is not JsonObject)
+            {
+                return Fail(OperationError.Invalid(name, null, "valuePeriod is not a Period (an object with start and end)"));
+            }
+
             values.Add(type == "Period" && value.Value is JsonObject period
                 ? new RawValue(name, type, null, Text(period["start"]), Text(period["end"]))
                 : new RawValue(name, type, value.Value is JsonValue scalar ? scalar.ToString() : null));

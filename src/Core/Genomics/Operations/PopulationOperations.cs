@@ -10,10 +10,19 @@ namespace PrecisionMed.Core.Genomics.Operations;
 /// </summary>
 internal sealed class PopulationOperations(IGenomicIndex index)
 {
+    /// <summary>The most partitions one call may read (a range reads one per Mb it spans): the store's bound per request.</summary>
+    public const int MaxPartitions = 200;
+
     private readonly Dictionary<PopulationKey, IReadOnlyList<IndexedReport>> _read = [];
 
     public async Task<OperationResult> EvaluateAsync(OperationRequest request, CancellationToken cancellationToken)
     {
+        if (PartitionsAsked(request) is var (parameter, count) && count > MaxPartitions)
+        {
+            return new OperationResult(null, OperationError.Invalid(parameter, null,
+                $"the inputs name {count} population partitions (one per gene, code or Mb of a range); at most {MaxPartitions} are read per call"));
+        }
+
         var items = new List<(string? ItemName, string? Item, HashSet<string> Patients)>();
         switch (request.Operation)
         {
@@ -118,6 +127,22 @@ internal sealed class PopulationOperations(IGenomicIndex index)
         }
 
         return (patients, null);
+    }
+
+    // An upper bound of the partitions the inputs name, and the input that names most of them.
+    private static (string Parameter, long Count) PartitionsAsked(OperationRequest request)
+    {
+        static long BinsOf(long start, long end) => (Math.Max(start, end - 1) / PopulationKey.BinSize) - (start / PopulationKey.BinSize) + 1;
+        var subsuming = request.Operation == "find-population-structural-subsuming-variants";
+        (string, long)[] asked =
+        [
+            ("variants", request.Variants.SelectMany(i => i.AllOf).Where(v => v.IsGenomic).Sum(v => BinsOf(v.Start, Math.Max(v.End, v.Start + 1)))),
+            ("ranges", request.Ranges.Sum(r => subsuming ? 1 : BinsOf(r.Start, r.End))),
+            ("haplotypes", request.Haplotypes.Sum(i => (long)i.AllOf.Count)),
+            ("treatments", request.Treatments.Count),
+            ("conditions", request.Conditions.Count),
+        ];
+        return (asked.MaxBy(a => a.Item2).Item1, asked.Sum(a => a.Item2));
     }
 
     private static HashSet<string> PatientsWithAll<T>(IReadOnlyList<T> queries, Func<T, IEnumerable<IndexedReport>> matching)

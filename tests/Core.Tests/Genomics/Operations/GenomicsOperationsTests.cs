@@ -124,4 +124,22 @@ public sealed class GenomicsOperationsTests
         Assert.Contains("tests/regionStudied=['NC_000007.14:100-200']", Lines(result));
         Assert.Contains("tests/uncallableRegions=unknown", Lines(result));
     }
+
+    [Fact]
+    public async Task Evaluate_PopulationRangeOverTheBound_RefusedBeforeAnyRead()
+    {
+        var (result, index, _) = await RunAsync("find-population-structural-intersecting-variants", TwoTests, Q("ranges", "NC_000001.10:0-249250621"));
+
+        Assert.Equal(("ranges", 400), (result.Error!.Parameter, result.Error.StatusCode));
+        Assert.Empty(index.PopulationReads);
+    }
+
+    [Fact]
+    public async Task Evaluate_PopulationSubsumingWholeChromosome_ReadsOnePartition()
+    {
+        var (result, index, _) = await RunAsync("find-population-structural-subsuming-variants", TwoTests, Q("ranges", "NC_000001.10:0-249250621"));
+
+        Assert.Null(result.Error);
+        Assert.Single(index.PopulationReads);
+    }
 }
