@@ -57,6 +57,36 @@ public sealed class IgExampleOutputTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Examples))]
+    public async Task Evaluate_ExampleInputsAsParametersBody_SameAnswerAsTheQueryString(string example)
+    {
+        var scenario = All().Single(s => s.Example == example);
+        var index = new InMemoryGenomicIndex();
+        foreach (var report in scenario.Reports) await index.WriteAsync(report, TestContext.Current.CancellationToken);
+        var operations = new GenomicsOperations(index, new ExampleResources(JsonNode.Parse(File.ReadAllText(TestFiles.PathOf("fhir/operations/" + example)))!.AsObject()));
+        var dates = scenario.Query.Where(p => p.Key == "testDateRange").Select(p => p.Value).ToList();
+        var body = new JsonArray([.. scenario.Query.Where(p => p.Key != "testDateRange").Select(p => (JsonNode)(p.Key.StartsWith("include", StringComparison.Ordinal)
+            ? new JsonObject { ["name"] = p.Key, ["valueBoolean"] = p.Value == "true" }
+            : new JsonObject { ["name"] = p.Key, ["valueString"] = p.Value }))]);
+        if (dates.Count > 0)
+        {
+            body.Add(new JsonObject
+            {
+                ["name"] = "testDateRange",
+                ["valuePeriod"] = new JsonObject { ["start"] = dates.Single(d => d.StartsWith("ge", StringComparison.Ordinal))[2..], ["end"] = dates.Single(d => d.StartsWith("le", StringComparison.Ordinal))[2..] },
+            });
+        }
+
+        var fromBody = OperationRequestParser.FromParameters(scenario.Operation, new JsonObject { ["resourceType"] = "Parameters", ["parameter"] = body });
+        var fromQuery = OperationRequestParser.FromQuery(scenario.Operation, scenario.Query);
+
+        Assert.Null(fromBody.Error);
+        var viaBody = await operations.EvaluateAsync(fromBody.Request!, TestContext.Current.CancellationToken);
+        var viaQuery = await operations.EvaluateAsync(fromQuery.Request!, TestContext.Current.CancellationToken);
+        Assert.Equal(viaQuery.Parameters!.ToJsonString(), viaBody.Parameters!.ToJsonString());
+    }
+
     /// <summary>Our answer cut to what the example states: its elided patients and a denominator it does not give.</summary>
     private static List<string> Comparable(List<string> ours, List<string> expected)
     {
