@@ -1,7 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using PrecisionMed.Api.Files;
+using PrecisionMed.Api.Genomics;
 using PrecisionMed.Api.Health;
+using PrecisionMed.Core.Genomics.Operations;
 
 namespace PrecisionMed.Api;
 
@@ -18,6 +20,9 @@ public static class ApiEndpoints
         Add<FileListEndpoint>(services);
         Add<FileStatusEndpoint>(services);
         Add<FileReplayEndpoint>(services);
+        services.TryAddSingleton<IFhirResourceSource, FhirServiceResources>();
+        services.TryAddSingleton<GenomicsOperations>();
+        Add<GenomicsOperationEndpoint>(services);
         return services;
     }
 

@@ -15,6 +15,9 @@ internal sealed record LedgerConnection(Uri Cosmos, string? CosmosKey, string Da
     /// <summary>The FHIR service, for a command that reads it too (<c>pmed serve</c>); none by default.</summary>
     public Uri? Fhir { get; init; }
 
+    /// <summary>The app's endpoints are served on loopback only (<c>pmed serve</c>): no app roles are asked for.</summary>
+    public bool LoopbackApi { get; init; }
+
     /// <param name="first">The command's own services, registered before the app's (see <see cref="AppServices.Build"/>).</param>
     public ServiceProvider BuildServices(Action<IServiceCollection>? first = null)
     {
@@ -32,6 +35,7 @@ internal sealed record LedgerConnection(Uri Cosmos, string? CosmosKey, string Da
             settings["LabStorage:CreateIfMissing"] = "true"; // a connection string is a local emulator: Azure has shared keys off
         }
 
+        if (LoopbackApi) settings["Api:LoopbackOnly"] = "true";
         var required = Storage is null ? AppConnections.Cosmos : AppConnections.Cosmos | AppConnections.LabStorage;
         if (Fhir is not null)
         {

@@ -1,0 +1,32 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using PrecisionMed.Api.Files;
+
+namespace PrecisionMed.Api.Genomics;
+
+/// <summary>
+/// Who may call the Genomics Operations (the index holds PHI): subject operations need the <see cref="SubjectRole"/> app
+/// role, population operations <see cref="PopulationRole"/>, in the App Service authentication principal
+/// (<c>X-MS-CLIENT-PRINCIPAL</c>, trusted only while App Service authentication is on, as for file names). No principal
+/// is 401; a principal without the role 403 naming it. <c>pmed serve</c>, on loopback only, sets
+/// <see cref="LoopbackSetting"/> and is asked for no role.
+/// </summary>
+internal static class GenomicsAccess
+{
+    public const string SubjectRole = "Genomics.Read";
+    public const string PopulationRole = "Genomics.Population";
+    public const string LoopbackSetting = "Api:LoopbackOnly";
+
+    /// <summary>Null when the caller may run the operation; else the refusal.</summary>
+    public static HttpRefusal? Check(ApiRequest request, IConfiguration configuration, string operation)
+    {
+        if (string.Equals(configuration[LoopbackSetting], "true", StringComparison.OrdinalIgnoreCase)) return null;
+        var role = operation.StartsWith("find-population-", StringComparison.Ordinal) ? PopulationRole : SubjectRole;
+        if (!string.Equals(configuration[FileNameAccess.AuthEnabledSetting], "true", StringComparison.OrdinalIgnoreCase))
+            return new(HttpStatusCode.Forbidden, $"${operation} needs a caller with the {role} app role, and App Service authentication is not enabled on this app, so no role can be checked.");
+        if (request.Header(FileNameAccess.PrincipalHeader) is not { Length: > 0 })
+            return new(HttpStatusCode.Unauthorized, $"${operation} needs a signed-in caller (Entra ID) with the {role} app role.");
+        return FileNameAccess.RolesOf(request).Contains(role) ? null
+            : new(HttpStatusCode.Forbidden, $"${operation} needs a caller with the {role} app role; this caller has not got it.");
+    }
+}

@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using PrecisionMed.Core.Genomics.Operations;
+
+namespace PrecisionMed.Api.Genomics;
+
+/// <summary>
+/// The Genomics Reporting IG's operations at <c>/api/genomics/$&lt;operation&gt;</c>, GET (query parameters) or POST (a
+/// FHIR <c>Parameters</c> body), answered with the IG's <c>Parameters</c> or an <c>OperationOutcome</c> (400 naming the
+/// parameter and value, 404 for an unknown operation or subject). Logs name the operation, the status and the time, never
+/// a parameter.
+/// </summary>
+public sealed partial class GenomicsOperationEndpoint(GenomicsOperations operations, IConfiguration configuration, ILogger<GenomicsOperationEndpoint> logger) : IApiEndpoint
+{
+    public const string FhirJson = "application/fhir+json; charset=utf-8";
+
+    public string Name => "GenomicsOperationFunction";
+
+    public IReadOnlyList<string> Methods { get; } = ["GET", "POST"];
+
+    public string Route => "genomics/{operation}";
+
+    public bool NeedsFunctionKey => true;
+
+    public async Task<ApiResponse> HandleAsync(ApiRequest request, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var operation = request.Route("operation").TrimStart('$');
+        var answer = await AnswerAsync(request, operation, cancellationToken);
+        OperationAnswered(logger, OperationDefinitions.Find(operation) is null ? "unknown" : operation, (int)answer.Status, clock.ElapsedMilliseconds);
+        return answer;
+    }
+
+    private async Task<ApiResponse> AnswerAsync(ApiRequest request, string operation, CancellationToken cancellationToken)
+    {
+        if (OperationDefinitions.Find(operation) is null)
+            return Outcome(new OperationError(OperationErrorKind.UnknownOperation, null, null, $"no Genomics Reporting operation is named ${operation}"));
+        if (GenomicsAccess.Check(request, configuration, operation) is { } refusal) return refusal.ToResponse();
+
+        OperationParse parse;
+        if (request.Method == "POST")
+        {
+            JsonObject? body;
+            try
+            {
+                body = JsonNode.Parse(request.Body.Span) as JsonObject;
+            }
+            catch (JsonException)
+            {
+                body = null;
+            }
+
+            if (body is null || (string?)body["resourceType"] != "Parameters")
+                return Outcome(new OperationError(OperationErrorKind.Invalid, null, null, "the body must be a FHIR Parameters resource (JSON)"));
+            parse = OperationRequestParser.FromParameters(operation, body);
+        }
+        else
+        {
+            parse = OperationRequestParser.FromQuery(operation, request.Query.SelectMany(q => q.Value.Select(v => KeyValuePair.Create(q.Key, v))));
+        }
+
+        if (parse.Error is { } invalid) return Outcome(invalid);
+        var result = await operations.EvaluateAsync(parse.Request!, cancellationToken);
+        return result.Error is { } error ? Outcome(error)
+            : new ApiResponse(HttpStatusCode.OK, FhirJson, JsonSerializer.SerializeToUtf8Bytes(result.Parameters));
+    }
+
+    private static ApiResponse Outcome(OperationError error) =>
+        new((HttpStatusCode)error.StatusCode, FhirJson, JsonSerializer.SerializeToUtf8Bytes(error.ToOperationOutcome()));
+
+    [LoggerMessage(EventId = 7001, Level = LogLevel.Information, Message = "Genomics operation {Operation} answered {Status} in {Milliseconds} ms")]
+    private static partial void OperationAnswered(ILogger logger, string operation, int status, long milliseconds);
+}
