@@ -17,8 +17,10 @@ namespace PrecisionMed.Cli.Ingest;
 /// <see cref="ReportUnitPipeline"/>), with the bundles written to the output folder and optionally to <c>--fhir</c>.
 /// The file is read once into memory when small enough, and every unit is mapped from those bytes.
 /// </summary>
+/// <remarks>With <c>--fhir</c>, what a unit wrote is indexed as the worker indexes it (<see cref="GenomicIndexWriter"/>: in Cosmos DB with <c>--cosmos</c>).</remarks>
 internal sealed class IngestFile(
-    IngestOptions options, LabFileIntake intake, ReportUnitBuilder builder, IFhirWriter? writer, FhirProfileValidator? validator, TextWriter stderr)
+    IngestOptions options, LabFileIntake intake, ReportUnitBuilder builder, IFhirWriter? writer, FhirProfileValidator? validator, TextWriter stderr,
+    GenomicIndexWriter? genomicIndex = null)
 {
     public async Task<IngestResult> RunAsync(string path, PatientIdentifier? stated, CancellationToken cancellationToken)
     {
@@ -114,6 +116,7 @@ internal sealed class IngestFile(
             return;
         }
 
+        if (genomicIndex is not null) await genomicIndex.WriteAsync(transaction, write.Written, cancellationToken);
         totals.Resources += transaction.ResourceCount;
         totals.Bundles.AddRange(target.Written);
     }

@@ -76,7 +76,9 @@ internal sealed class IngestRunner(IngestOptions options, TextWriter stdout, Tex
 
         var started = Stopwatch.GetTimestamp();
         var cpuStarted = Environment.CpuUsage.TotalTime;
-        var file = new IngestFile(options, intake, services.GetRequiredService<ReportUnitBuilder>(), writer, validator, stderr);
+        var file = new IngestFile(
+            options, intake, services.GetRequiredService<ReportUnitBuilder>(), writer, validator, stderr,
+            writer is null ? null : services.GetRequiredService<GenomicIndexWriter>());
         var results = await IngestAllAsync(files, file, stated, sequential: writer is not null || validator is not null, cancellationToken);
         if (options.Timings) await WriteTimingsAsync(results, Stopwatch.GetElapsedTime(started), Environment.CpuUsage.TotalTime - cpuStarted);
 

@@ -12,6 +12,10 @@ public static class IndexedReportReader
 {
     private const string OneBased = "LA30102-0";
     private const string ZeroBasedCharacter = "LA30101-2";
+    /// <summary>Sequence Ontology change types that are structural: copy number variation, gain, loss, duplication, inversion, translocation, complex.</summary>
+    private static readonly HashSet<string> StructuralTypes =
+        new(["SO:0001019", "SO:0001742", "SO:0001743", "SO:1000035", "SO:1000036", "SO:0000199", "SO:0001784", "SO:0001537", "SO:0001564"], StringComparer.Ordinal);
+
     private static readonly string[] HgvsComponents = ["81290-9", "48004-6", "48005-3"];
     private static readonly string[] PhenotypeComponents = ["53040-2", "therapeutic-implication"];
     private static readonly string[] FeatureComponents = ["51958-7", "48004-6"];
@@ -51,7 +55,7 @@ public static class IndexedReportReader
                 .Concat(specimens.SelectMany(s => (s["identifier"] as JsonArray ?? []).Select(i => (string?)i?["value"]).OfType<string>()))
                 .Distinct(StringComparer.Ordinal)],
             GenomicBuild = build,
-            DnaChangeTypes = [.. variants.Select(v => v.StructuralType).OfType<string>().Distinct(StringComparer.Ordinal)],
+            DnaChangeTypes = [.. observations.Where(o => FhirFindings.Profile(o) == "variant").Select(o => FhirFindings.Code(o, "48019-4")).OfType<string>().Distinct(StringComparer.Ordinal)],
             Variants = variants,
             Haplotypes = [.. observations.Where(o => FhirFindings.Profile(o) is "genotype" or "haplotype").Select(Haplotype).OfType<IndexedHaplotype>()],
             Implications = [.. observations.Where(o => FhirFindings.Profile(o) is "therapeutic-implication" or "diagnostic-implication").Select(Implication)],
@@ -112,12 +116,24 @@ public static class IndexedReportReader
                 .SelectMany(c => FhirFindings.Codings(c["valueCodeableConcept"])).Select(c => (string?)c["code"]).OfType<string>().Distinct(StringComparer.Ordinal)],
             FhirFindings.Genes(observation),
             FhirFindings.Code(observation, "48002-0"),
-            FhirFindings.Code(observation, "48019-4"),
+            StructuralType(observation, outerStart ?? innerStart, FhirFindings.Quantity(observation, "82155-3")),
             outerStart,
             outerEnd,
             innerStart,
             innerEnd,
             FhirFindings.Quantity(observation, "82155-3"));
+    }
+
+    /// <summary>
+    /// The DNA change type when the variant is structural: a structural change type (copy number, duplication, inversion,
+    /// translocation, complex), or any change type stated with an outer/inner range or a copy number. Null for a simple variant.
+    /// </summary>
+    private static string? StructuralType(JsonObject observation, long? range, decimal? copyNumber)
+    {
+        var type = FhirFindings.Code(observation, "48019-4");
+        return type is not null && (StructuralTypes.Contains(type) || range is not null || copyNumber is not null) ? type
+            : range is not null || copyNumber is not null ? "SO:0001537" // structural_variant
+            : null;
     }
 
     private static IndexedHaplotype? Haplotype(JsonObject observation)
