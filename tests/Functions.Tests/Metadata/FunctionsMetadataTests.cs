@@ -55,6 +55,16 @@ public sealed class FunctionsMetadataTests
     }
 
     [Fact]
+    public void GenomicsOperationFunction_GetAndPostOnTheOperationsRoute_WithAFunctionKey()
+    {
+        var binding = TriggerOf("GenomicsOperationFunction");
+
+        Assert.Equal("genomics/{operation}", binding["route"]!.GetValue<string>());
+        Assert.Equal("function", binding["authLevel"]!.GetValue<string>(), ignoreCase: true);
+        Assert.Equal(["get", "post"], binding["methods"]!.AsArray().Select(m => m!.GetValue<string>()));
+    }
+
+    [Fact]
     public void ArrivalPoisonFunction_IsAQueueTriggerOnTheBlobTriggersPoisonQueueInTheBlobTriggersAccount()
     {
         var binding = TriggerOf("ArrivalPoisonFunction");
@@ -65,12 +75,12 @@ public sealed class FunctionsMetadataTests
     }
 
     [Fact]
-    public void Metadata_HasExactlyTheEightFunctions()
+    public void Metadata_HasExactlyTheNineFunctions()
     {
         var names = Metadata.Value.Select(f => f!["name"]!.GetValue<string>()).Order(StringComparer.Ordinal);
 
         Assert.Equal(
-            ["ArrivalPoisonFunction", "FileListFunction", "FileReplayFunction", "FileStatusFunction", "HealthFunction", "LabFileArrivedFunction", "PoisonReportFunction", "ReportQueuedFunction"],
+            ["ArrivalPoisonFunction", "FileListFunction", "FileReplayFunction", "FileStatusFunction", "GenomicsOperationFunction", "HealthFunction", "LabFileArrivedFunction", "PoisonReportFunction", "ReportQueuedFunction"],
             names);
     }
 
