@@ -3,6 +3,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using PrecisionMed.Core.Genomics.Index;
 using PrecisionMed.Core.Pipeline;
 using PrecisionMed.Functions.Tests.Hosting;
 using PrecisionMed.Functions.Triggers;
@@ -123,6 +125,54 @@ public sealed class FileNameDisclosureEndToEndTests(LocalStackFixture stack)
         Assert.Equal(HttpStatusCode.BadRequest, detail.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, list.StatusCode);
         Assert.Contains("include accepts only fileName", list.ReadBody(), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The Genomics Operations through the Functions host, with App Service authentication on: no principal 401, a
+    /// principal without the operation's app role 403 naming it, Genomics.Read for a subject operation and
+    /// Genomics.Population for a population one answer from the index the worker wrote.
+    /// </summary>
+    [Fact]
+    public async Task GenomicsOperations_AppRolesChecked_ThenAnsweredFromTheIndexTheWorkerWrote()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var host = new PipelineHost(stack.Stack, EasyAuthOn);
+        await CompleteOneFileAsync(host, ct);
+        var patient = await FindIndexedPatientAsync(host, ct);
+        Assert.NotNull(patient);
+        var subject = $"find-subject-haplotypes?subject={patient}&genes=HGNC:2623";
+        var population = "find-population-specific-haplotypes?haplotypes=CYP2C9";
+
+        var anonymous = await OperationAsync(host, subject, null, ct);
+        var withoutRole = await OperationAsync(host, subject, Principal(OperatorRole), ct);
+        var reader = await OperationAsync(host, subject, Principal("Genomics.Read"), ct);
+        var readerAsksPopulation = await OperationAsync(host, population, Principal("Genomics.Read"), ct);
+        var populationRole = await OperationAsync(host, population, Principal("Genomics.Population"), ct);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, withoutRole.StatusCode);
+        Assert.Contains("Genomics.Read", withoutRole.ReadBody(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, reader.StatusCode);
+        Assert.Contains("genotype", reader.ReadBody(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Forbidden, readerAsksPopulation.StatusCode);
+        Assert.Contains("Genomics.Population", readerAsksPopulation.ReadBody(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, populationRole.StatusCode);
+        Assert.Contains("numerator", populationRole.ReadBody(), StringComparison.Ordinal);
+    }
+
+    private static async Task<string?> FindIndexedPatientAsync(PipelineHost host, CancellationToken ct)
+    {
+        var index = host.Services.GetRequiredService<IGenomicIndex>();
+        var slices = await index.ReadPopulationAsync(PopulationKey.Gene("HGNC:2623"), ct);
+        return slices.Select(s => s.Patient).FirstOrDefault();
+    }
+
+    private static async Task<TestHttpResponse> OperationAsync(PipelineHost host, string pathAndQuery, string? principal, CancellationToken ct)
+    {
+        var request = new TestHttpRequest(host.Context(nameof(GenomicsOperationFunction)), "GET", new Uri($"http://localhost/api/genomics/${pathAndQuery}"));
+        if (principal is not null) request.Headers.Add(PrincipalHeader, principal);
+        var operation = "$" + pathAndQuery[..pathAndQuery.IndexOf('?', StringComparison.Ordinal)];
+        return (TestHttpResponse)await host.Function<GenomicsOperationFunction>().RunAsync(request, operation, ct);
     }
 
     private static async Task<string> CompleteOneFileAsync(PipelineHost host, CancellationToken ct)
