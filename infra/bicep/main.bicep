@@ -283,6 +283,7 @@ var appSettings = {
   Cosmos__Database: cosmos.outputs.databaseName
   Cosmos__LedgerContainer: cosmos.outputs.ledgerContainerName
   Cosmos__KnowledgeContainer: cosmos.outputs.knowledgeContainerName
+  Cosmos__GenomicIndexContainer: cosmos.outputs.genomicIndexContainerName
   Cosmos__ClientId: identity.outputs.clientId
   Cosmos__CreateIfMissing: 'false'
   // The knowledge store (KnowledgeOptions): the Cosmos container, not the embedded seed.

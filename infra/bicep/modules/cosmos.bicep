@@ -43,7 +43,9 @@ var databaseName = 'precisionmed'
 // Partition keys and indexes follow the access paths. The ledger is read by point reads and one
 // single-partition query (a file's units: fileId + kind), and listed by state for ops. The
 // knowledge store is read by point reads only (CosmosKnowledgeStore: id = partition key, 1 RU), so
-// nothing of it is indexed. Every path not listed is excluded: cheaper writes.
+// nothing of it is indexed. The genomic index (CosmosGenomicIndex) is read by single-partition queries
+// on its partition key only (a patient's reports, a gene, a 1 Mb bin, a medication, a condition). Every
+// path not listed is excluded: cheaper writes.
 var containers = [
   {
     name: 'ledger'
@@ -58,6 +60,13 @@ var containers = [
     name: 'knowledge'
     partitionKey: '/id'
     indexedPaths: []
+  }
+  {
+    name: 'genomic-index'
+    partitionKey: '/pk'
+    indexedPaths: [
+      '/pk/?'
+    ]
   }
 ]
 
@@ -194,3 +203,4 @@ output databaseName string = database.name
 output containerNames array = [for container in containers: container.name]
 output ledgerContainerName string = containers[0].name
 output knowledgeContainerName string = containers[1].name
+output genomicIndexContainerName string = containers[2].name

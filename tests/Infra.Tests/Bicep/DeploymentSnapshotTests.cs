@@ -99,7 +99,7 @@ public sealed class DeploymentSnapshotTests(BicepFixture fixture)
     [Theory]
     [InlineData("dev", "serverless")]
     [InlineData("prod", "autoscale")]
-    public void Cosmos_HasTheLedgerAndKnowledgeContainersAndTheChosenCapacity(string environment, string capacity)
+    public void Cosmos_HasTheLedgerKnowledgeAndGenomicIndexContainersAndTheChosenCapacity(string environment, string capacity)
     {
         var snapshot = fixture.Snapshot(environment);
         var account = snapshot.Single("Microsoft.DocumentDB/databaseAccounts")["properties"]!;
@@ -109,7 +109,9 @@ public sealed class DeploymentSnapshotTests(BicepFixture fixture)
 
         Assert.True(account["disableLocalAuth"]!.GetValue<bool>());
         Assert.Equal("precisionmed", database["properties"]!["resource"]!["id"]!.GetValue<string>());
-        Assert.Equal(["knowledge", "ledger"], containers.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["genomic-index", "knowledge", "ledger"], containers.Keys.Order(StringComparer.Ordinal));
+        // The genomic index is read by single-partition queries on /pk (CosmosGenomicIndex).
+        Assert.Equal("/pk", containers["genomic-index"]["partitionKey"]!["paths"]![0]!.GetValue<string>());
         // The ledger adapter reads and writes by partition key /fileId (CosmosLabFileLedger).
         Assert.Equal("/fileId", containers["ledger"]["partitionKey"]!["paths"]![0]!.GetValue<string>());
         // The knowledge store reads by id with the id as partition key (CosmosKnowledgeStore).

@@ -71,6 +71,7 @@ internal static class CodeSettings
         ["Cosmos:Database"] = new(AzureUse.Set, new CosmosOptions().Database),
         ["Cosmos:LedgerContainer"] = new(AzureUse.Set, new CosmosOptions().LedgerContainer),
         ["Cosmos:KnowledgeContainer"] = new(AzureUse.Set, "knowledge"),
+        ["Cosmos:GenomicIndexContainer"] = new(AzureUse.Set, "genomic-index"),
         ["Cosmos:ClientId"] = new(AzureUse.Set),
         ["Cosmos:EmulatorKey"] = new(AzureUse.Forbidden),
         ["Cosmos:CreateIfMissing"] = new(AzureUse.Set, "false"),
