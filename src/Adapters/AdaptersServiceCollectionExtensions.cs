@@ -109,8 +109,9 @@ public static class AdaptersServiceCollectionExtensions
     {
         services.AddCosmosClient(configuration);
         services.TryAddSingleton<ILabFileLedger, CosmosLabFileLedger>();
-        // The genomic index lives beside the ledger: written in the same unit of work.
-        services.Replace(ServiceDescriptor.Singleton<IGenomicIndex, CosmosGenomicIndex>());
+        // The genomic index lives beside the ledger, written in the same unit of work; without a Cosmos account (pmed
+        // ingest to a folder or a FHIR server alone) it stays the in-memory one.
+        if (!string.IsNullOrWhiteSpace(configuration["Cosmos:Endpoint"])) services.Replace(ServiceDescriptor.Singleton<IGenomicIndex, CosmosGenomicIndex>());
         return services;
     }
 

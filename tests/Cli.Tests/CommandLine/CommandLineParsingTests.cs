@@ -39,6 +39,7 @@ public sealed class CommandLineParsingTests
         ["review", "reject", "file-1", "--unit", "1", "--reason", "MRN belongs to another patient"],
         ["validate", "out", "more-out", "--packages", "packages", "--registry", "http://127.0.0.1:4873/", "--warnings", "--json"],
         ["validate", "out", "--quiet"],
+        ["index", "rebuild", "--patient", "Patient/123", "--fhir", "http://127.0.0.1:8080/", "--cosmos", Url, "--cosmos-key", Key, "--database", "db"],
         ["serve", "--port", "0", "--fhir", "http://127.0.0.1:8080/", "--cosmos", Url, "--cosmos-key", Key, "--database", "db",
             "--storage", "UseDevelopmentStorage=true", "--queue", "work"],
         ["ingest", "pgx.vcf", "--patient", "urn:oid:2.16.840.1.113883.19.5|MRN-1", "--accession", "PGX-1"],
