@@ -27,7 +27,7 @@ public sealed class GenomicIndexRebuilder(IFhirWriter fhir, IGenomicIndex index)
             var resources = new List<JsonObject>();
             resources.AddRange(await SearchAsync($"DiagnosticReport?subject={subject}&_count={PageSize}", cancellationToken));
             resources.AddRange((await SearchAsync($"Observation?subject={subject}&_count={PageSize}", cancellationToken))
-                .Where(o => (string?)o["status"] != "entered-in-error"));
+                .Where(o => FhirFindings.Text(o["status"]) != "entered-in-error"));
             foreach (var entry in IndexedReportReader.Read(resources, subject))
             {
                 if (entry.Status is "entered-in-error" or "cancelled")
@@ -52,7 +52,7 @@ public sealed class GenomicIndexRebuilder(IFhirWriter fhir, IGenomicIndex index)
 
     private async Task<List<string>> PatientsWithReportsAsync(CancellationToken cancellationToken) =>
         [.. (await SearchAsync($"DiagnosticReport?_elements=subject&_count={PageSize}", cancellationToken))
-            .Select(r => (string?)r["subject"]?["reference"]).OfType<string>().Where(r => r.StartsWith("Patient/", StringComparison.Ordinal))
+            .Select(r => FhirFindings.Text(FhirFindings.At(r["subject"], "reference"))).OfType<string>().Where(r => r.StartsWith("Patient/", StringComparison.Ordinal))
             .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
 
     /// <summary>Every match of a search, following the bundles' <c>next</c> links.</summary>
@@ -62,12 +62,12 @@ public sealed class GenomicIndexRebuilder(IFhirWriter fhir, IGenomicIndex index)
         for (string? next = query; next is not null;)
         {
             var page = await fhir.ReadAsync(next, cancellationToken);
-            foreach (var entry in page?["entry"] as JsonArray ?? [])
+            foreach (var entry in FhirFindings.At(page, "entry") as JsonArray ?? [])
             {
-                if (entry?["resource"] is JsonObject resource && (string?)entry["search"]?["mode"] is null or "match") found.Add(resource);
+                if (FhirFindings.At(entry, "resource") is JsonObject resource && FhirFindings.Text(FhirFindings.At(FhirFindings.At(entry, "search"), "mode")) is null or "match") found.Add(resource);
             }
 
-            next = (page?["link"] as JsonArray ?? []).Where(l => (string?)l?["relation"] == "next").Select(l => (string?)l?["url"]).FirstOrDefault();
+            next = (FhirFindings.At(page, "link") as JsonArray ?? []).Where(l => FhirFindings.Text(FhirFindings.At(l, "relation")) == "next").Select(l => FhirFindings.Text(FhirFindings.At(l, "url"))).FirstOrDefault();
         }
 
         return found;

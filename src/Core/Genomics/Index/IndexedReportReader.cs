@@ -25,10 +25,10 @@ public static class IndexedReportReader
     {
         ArgumentNullException.ThrowIfNull(resources);
         ArgumentException.ThrowIfNullOrWhiteSpace(patient);
-        var reports = resources.Where(r => (string?)r["resourceType"] == "DiagnosticReport" && r["id"] is not null).ToList();
-        var observations = resources.Where(r => (string?)r["resourceType"] == "Observation" && r["id"] is not null).ToList();
+        var reports = resources.Where(r => FhirFindings.Text(r["resourceType"]) == "DiagnosticReport" && FhirFindings.Text(r["id"]) is not null).ToList();
+        var observations = resources.Where(r => FhirFindings.Text(r["resourceType"]) == "Observation" && FhirFindings.Text(r["id"]) is not null).ToList();
         var analysis = resources.FirstOrDefault(r => FhirFindings.Profile(r) == "genomic-study-analysis");
-        var specimens = resources.Where(r => (string?)r["resourceType"] == "Specimen").ToList();
+        var specimens = resources.Where(r => FhirFindings.Text(r["resourceType"]) == "Specimen").ToList();
         var entries = new List<IndexedReport>();
         foreach (var report in reports)
         {
@@ -43,16 +43,16 @@ public static class IndexedReportReader
     {
         var variants = observations.Where(o => FhirFindings.Profile(o) == "variant").Select(Variant).ToList();
         var build = BuildOf(analysis) ?? observations.Select(o => FhirFindings.Components(o, "62374-4").SelectMany(c => FhirFindings.Codings(c["valueCodeableConcept"]))
-            .Select(c => (string?)c["display"]).FirstOrDefault(d => d is not null)).FirstOrDefault(b => b is not null);
+            .Select(c => FhirFindings.Text(c["display"])).FirstOrDefault(d => d is not null)).FirstOrDefault(b => b is not null);
         return new IndexedReport
         {
-            Report = $"DiagnosticReport/{report["id"]}",
+            Report = FhirFindings.Reference(report)!,
             Patient = patient,
-            Status = (string?)report["status"],
-            TestIds = [.. (report["identifier"] as JsonArray ?? []).Select(i => (string?)i?["value"]).OfType<string>()],
-            TestDate = (string?)report["effectiveDateTime"] ?? (string?)report["effectivePeriod"]?["start"] ?? (string?)report["issued"],
+            Status = FhirFindings.Text(report["status"]),
+            TestIds = [.. (report["identifier"] as JsonArray ?? []).Select(i => FhirFindings.Text(FhirFindings.At(i, "value"))).OfType<string>()],
+            TestDate = FhirFindings.Text(report["effectiveDateTime"]) ?? FhirFindings.Text(FhirFindings.At(report["effectivePeriod"], "start")) ?? FhirFindings.Text(report["issued"]),
             SpecimenIds = [.. FhirFindings.References(report["specimen"])
-                .Concat(specimens.SelectMany(s => (s["identifier"] as JsonArray ?? []).Select(i => (string?)i?["value"]).OfType<string>()))
+                .Concat(specimens.SelectMany(s => (s["identifier"] as JsonArray ?? []).Select(i => FhirFindings.Text(FhirFindings.At(i, "value"))).OfType<string>()))
                 .Distinct(StringComparer.Ordinal)],
             GenomicBuild = build,
             DnaChangeTypes = [.. observations.Where(o => FhirFindings.Profile(o) == "variant").Select(o => FhirFindings.Code(o, "48019-4")).OfType<string>().Distinct(StringComparer.Ordinal)],
@@ -73,7 +73,7 @@ public static class IndexedReportReader
             grew = false;
             foreach (var observation in observations)
             {
-                var reference = $"Observation/{observation["id"]}";
+                var reference = FhirFindings.Reference(observation)!;
                 if (ids.Contains(reference))
                 {
                     foreach (var member in FhirFindings.References(observation["hasMember"])) grew |= ids.Add(member);
@@ -85,7 +85,7 @@ public static class IndexedReportReader
             }
         }
 
-        return [.. observations.Where(o => ids.Contains($"Observation/{o["id"]}"))];
+        return [.. observations.Where(o => ids.Contains(FhirFindings.Reference(o)!))];
     }
 
     private static IndexedVariant Variant(JsonObject observation)
@@ -105,7 +105,7 @@ public static class IndexedReportReader
         var (outerStart, outerEnd) = FhirFindings.Range(observation, "81301-4");
         var (innerStart, innerEnd) = FhirFindings.Range(observation, "81302-2");
         return new IndexedVariant(
-            $"Observation/{observation["id"]}",
+            FhirFindings.Reference(observation)!,
             accession,
             start,
             end,
@@ -113,7 +113,7 @@ public static class IndexedReportReader
             alternate,
             Spdi.Of(accession, start, reference, alternate),
             [.. HgvsComponents.SelectMany(code => FhirFindings.Components(observation, code))
-                .SelectMany(c => FhirFindings.Codings(c["valueCodeableConcept"])).Select(c => (string?)c["code"]).OfType<string>().Distinct(StringComparer.Ordinal)],
+                .SelectMany(c => FhirFindings.Codings(c["valueCodeableConcept"])).Select(c => FhirFindings.Text(c["code"])).OfType<string>().Distinct(StringComparer.Ordinal)],
             FhirFindings.Genes(observation),
             FhirFindings.Code(observation, "48002-0"),
             StructuralType(observation, outerStart ?? innerStart, FhirFindings.Quantity(observation, "82155-3")),
@@ -139,14 +139,14 @@ public static class IndexedReportReader
     private static IndexedHaplotype? Haplotype(JsonObject observation)
     {
         var value = observation["valueCodeableConcept"];
-        var name = (string?)value?["text"] ?? FhirFindings.Codings(value).Select(c => (string?)c["display"] ?? (string?)c["code"]).FirstOrDefault(n => n is not null)
-            ?? (string?)observation["valueString"];
+        var name = FhirFindings.Text(FhirFindings.At(value, "text")) ?? FhirFindings.Codings(value).Select(c => FhirFindings.Text(c["display"]) ?? FhirFindings.Text(c["code"])).FirstOrDefault(n => n is not null)
+            ?? FhirFindings.Text(observation["valueString"]);
         return name is null ? null : new IndexedHaplotype(
-            $"Observation/{observation["id"]}", FhirFindings.Profile(observation), FhirFindings.Genes(observation), name, [.. FhirFindings.SystemCodes(value)]);
+            FhirFindings.Reference(observation)!, FhirFindings.Profile(observation), FhirFindings.Genes(observation), name, [.. FhirFindings.SystemCodes(value)]);
     }
 
     private static IndexedImplication Implication(JsonObject observation) => new(
-        $"Observation/{observation["id"]}",
+        FhirFindings.Reference(observation)!,
         FhirFindings.Profile(observation),
         FhirFindings.References(observation["derivedFrom"]),
         [.. FhirFindings.Components(observation, "51963-7").SelectMany(c => FhirFindings.SystemCodes(c["valueCodeableConcept"])).Distinct(StringComparer.Ordinal)],
@@ -154,18 +154,18 @@ public static class IndexedReportReader
         [.. PhenotypeComponents.SelectMany(code => FhirFindings.Components(observation, code))
             .SelectMany(c => FhirFindings.SystemCodes(c["valueCodeableConcept"])).Distinct(StringComparer.Ordinal)],
         FhirFindings.Code(observation, "53037-8"),
-        FhirFindings.Components(observation, "93044-6").Select(c => (string?)c["valueCodeableConcept"]?["text"] ?? FhirFindings.Code(observation, "93044-6")).FirstOrDefault());
+        FhirFindings.Components(observation, "93044-6").Select(c => FhirFindings.Text(FhirFindings.At(c["valueCodeableConcept"], "text")) ?? FhirFindings.Code(observation, "93044-6")).FirstOrDefault());
 
     private static IndexedConsequence Consequence(JsonObject observation) => new(
-        $"Observation/{observation["id"]}",
+        FhirFindings.Reference(observation)!,
         FhirFindings.References(observation["derivedFrom"]),
         [.. FeatureComponents.SelectMany(code => FhirFindings.Components(observation, code))
-            .SelectMany(c => FhirFindings.Codings(c["valueCodeableConcept"])).Select(c => (string?)c["code"]).OfType<string>().Distinct(StringComparer.Ordinal)],
+            .SelectMany(c => FhirFindings.Codings(c["valueCodeableConcept"])).Select(c => FhirFindings.Text(c["code"])).OfType<string>().Distinct(StringComparer.Ordinal)],
         [.. FhirFindings.Components(observation, "feature-consequence").SelectMany(c => FhirFindings.SystemCodes(c["valueCodeableConcept"])).Distinct(StringComparer.Ordinal)],
         FhirFindings.Components(observation, "functional-effect").SelectMany(c => FhirFindings.SystemCodes(c["valueCodeableConcept"])).FirstOrDefault());
 
     private static string? BuildOf(JsonObject? analysis) =>
         (analysis?["extension"] as JsonArray ?? []).OfType<JsonObject>()
-            .Where(e => ((string?)e["url"])?.EndsWith("genomic-study-analysis-genome-build", StringComparison.Ordinal) == true)
-            .SelectMany(e => FhirFindings.Codings(e["valueCodeableConcept"])).Select(c => (string?)c["display"]).FirstOrDefault(d => d is not null);
+            .Where(e => (FhirFindings.Text(e["url"]))?.EndsWith("genomic-study-analysis-genome-build", StringComparison.Ordinal) == true)
+            .SelectMany(e => FhirFindings.Codings(e["valueCodeableConcept"])).Select(c => FhirFindings.Text(c["display"])).FirstOrDefault(d => d is not null);
 }

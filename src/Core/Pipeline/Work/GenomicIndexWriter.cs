@@ -17,7 +17,7 @@ public sealed class GenomicIndexWriter(IGenomicIndex index)
     {
         ArgumentNullException.ThrowIfNull(transaction);
         if (written?.PatientReference() is not { } patient) return 0;
-        var resources = transaction.Bundles.SelectMany(b => b["entry"] as JsonArray ?? []).Select(e => e?["resource"]).OfType<JsonObject>().ToList();
+        var resources = transaction.Bundles.SelectMany(b => b["entry"] as JsonArray ?? []).Select(e => (e as JsonObject)?["resource"]).OfType<JsonObject>().ToList();
         var entries = IndexedReportReader.Read(resources, patient);
         foreach (var entry in entries)
         {
