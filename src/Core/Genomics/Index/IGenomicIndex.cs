@@ -1,3 +1,7 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
 namespace PrecisionMed.Core.Genomics.Index;
 
 /// <summary>
@@ -10,18 +14,31 @@ public sealed record PopulationKey(string Value)
     /// <summary>Bases per genomic bin.</summary>
     public const long BinSize = 1_000_000;
 
-    public static PopulationKey Gene(string symbolOrHgncId) => new("gene:" + symbolOrHgncId.Trim().ToUpperInvariant());
+    /// <summary>
+    /// The longest key kept as written. A partition key travels in a request header (and Cosmos DB bounds it): a longer
+    /// value (a lab's free text where a code belongs) is keyed by its SHA-256, the same for a write and a question.
+    /// </summary>
+    public const int MaxLength = 200;
 
-    public static PopulationKey Bin(string chromosomeAccession, long position) => new($"bin:{chromosomeAccession.Trim().ToUpperInvariant()}:{position / BinSize}");
+    public static PopulationKey Gene(string symbolOrHgncId) => Make("gene", symbolOrHgncId.Trim().ToUpperInvariant());
 
-    public static PopulationKey Medication(string systemAndCode) => new("medication:" + systemAndCode.Trim());
+    public static PopulationKey Bin(string chromosomeAccession, long position) =>
+        Make("bin", string.Create(CultureInfo.InvariantCulture, $"{chromosomeAccession.Trim().ToUpperInvariant()}:{position / BinSize}"));
 
-    public static PopulationKey Condition(string systemAndCode) => new("condition:" + systemAndCode.Trim());
+    public static PopulationKey Medication(string systemAndCode) => Make("medication", systemAndCode.Trim());
+
+    public static PopulationKey Condition(string systemAndCode) => Make("condition", systemAndCode.Trim());
 
     /// <summary>Every bin a 0-based half-open range on a chromosome touches.</summary>
     public static IEnumerable<PopulationKey> Bins(string chromosomeAccession, long start, long end)
     {
-        for (var bin = start / BinSize; bin <= Math.Max(start, end - 1) / BinSize; bin++) yield return new($"bin:{chromosomeAccession.Trim().ToUpperInvariant()}:{bin}");
+        for (var bin = start / BinSize; bin <= Math.Max(start, end - 1) / BinSize; bin++) yield return Bin(chromosomeAccession, bin * BinSize);
+    }
+
+    private static PopulationKey Make(string kind, string value)
+    {
+        var key = $"{kind}:{value}";
+        return key.Length <= MaxLength ? new(key) : new($"{kind}:sha256:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)))}");
     }
 }
 

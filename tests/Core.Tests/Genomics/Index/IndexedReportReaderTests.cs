@@ -103,6 +103,19 @@ public sealed class IndexedReportReaderTests
         Assert.Single(medication.Implications);
     }
 
+    [Fact]
+    public void PopulationKey_FreeTextWhereACodeBelongs_KeyedByItsHashWithinTheBound()
+    {
+        var text = "http://example.org|" + new string('x', 17_000); // a mutated lab file's medication
+
+        var key = PopulationKey.Medication(text);
+
+        Assert.True(key.Value.Length <= PopulationKey.MaxLength, $"{key.Value.Length} characters");
+        Assert.Equal(key, PopulationKey.Medication(text));
+        Assert.NotEqual(key, PopulationKey.Medication(text + "y"));
+        Assert.Equal("medication:http://www.nlm.nih.gov/research/umls/rxnorm|32968", PopulationKey.Medication("http://www.nlm.nih.gov/research/umls/rxnorm|32968").Value);
+    }
+
     private static IReadOnlyList<IndexedReport> Read(string file) =>
         IndexedReportReader.Read(Resources(File.ReadAllText(TestFiles.PathOf(file))), Patient);
 
