@@ -33,12 +33,22 @@ internal static class IndexCommand
                 return ExitCodes.Usage;
             }
 
-            var progress = new Progress<int>(done => stderr.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{PmedCommandLine.Name} index rebuild: {done} patient(s) done")));
+            var progress = new StderrProgress(stderr);
             var result = await services.GetRequiredService<GenomicIndexRebuilder>().RebuildAsync(parse.GetValue(patient), progress, cancellationToken);
             await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"{result.Patients} patient(s): {result.Reports} report(s) indexed, {result.Removed} removed (entered-in-error or cancelled)"));
             return ExitCodes.Ok;
         });
         return new Command("index", "The genomic index the Genomics Operations read.") { rebuild };
+    }
+
+    /// <summary>
+    /// Progress written as it happens, on the caller's thread: <see cref="Progress{T}"/> would post it to the thread pool,
+    /// where a line could arrive after the command ended and its writer was closed.
+    /// </summary>
+    private sealed class StderrProgress(TextWriter stderr) : IProgress<int>
+    {
+        public void Report(int value) =>
+            stderr.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{PmedCommandLine.Name} index rebuild: {value} patient(s) done"));
     }
 }
