@@ -137,6 +137,7 @@ public static class AdaptersServiceCollectionExtensions
             var options = sp.GetRequiredService<CosmosOptions>();
             var endpoint = Required(options.Endpoint, "Cosmos__Endpoint").ToString();
             var clientOptions = new CosmosClientOptions { ApplicationName = "precisionmed-serverless" };
+            clientOptions.CustomHandlers.Add(new RequestCostHandler());
             if (!options.IsEmulator) return new CosmosClient(endpoint, AzureCredentials.For(options.ClientId), clientOptions);
 
             // The emulator server speaks the gateway protocol only and must not be told about other regions.

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using PrecisionMed.Api.Files;
 using PrecisionMed.Api.Genomics;
 using PrecisionMed.Api.Health;
+using PrecisionMed.Api.Security;
 using PrecisionMed.Core.Genomics.Operations;
 
 namespace PrecisionMed.Api;
@@ -22,6 +23,8 @@ public static class ApiEndpoints
         Add<FileReplayEndpoint>(services);
         services.TryAddSingleton<IFhirResourceSource, FhirServiceResources>();
         services.TryAddSingleton<GenomicsOperations>();
+        services.TryAddSingleton<BearerTokenValidator>();
+        services.TryAddSingleton<GenomicsAccess>();
         Add<GenomicsOperationEndpoint>(services);
         return services;
     }

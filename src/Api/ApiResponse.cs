@@ -9,6 +9,9 @@ public sealed record ApiResponse(HttpStatusCode Status, string ContentType, Read
 {
     public const string JsonContentType = "application/json; charset=utf-8";
 
+    /// <summary>Headers beside the content type (never anything a request carried).</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Indented camel-case JSON with enum names and no nulls: the status API's shape since it was first written.</summary>
     public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
     {

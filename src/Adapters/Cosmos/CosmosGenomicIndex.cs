@@ -37,9 +37,13 @@ internal sealed class CosmosGenomicIndex(CosmosContainerProvider containers, Cos
         var container = await containers.GenomicIndexAsync(cancellationToken);
         var slices = PopulationSlices.Of(report);
         var stale = (await ReadAsync<ReportDocument>(container, ReportId(report.Report), SubjectPartition(report.Patient), cancellationToken))?.Slices ?? [];
-        foreach (var (key, slice) in slices) await UpsertAsync(container, new ReportDocument(SliceId(report.Patient, report.Report), key.Value, slice, []), cancellationToken);
-        foreach (var gone in stale.Except(slices.Keys.Select(k => k.Value), StringComparer.Ordinal))
-            await DeleteAsync(container, SliceId(report.Patient, report.Report), gone, cancellationToken);
+        // Each slice is in a partition of its own (no batch spans them), so they go side by side: a report with variants
+        // in many bins costs one round trip per slice, but not one after another.
+        var sliceId = SliceId(report.Patient, report.Report);
+        await Parallel.ForEachAsync(slices, Concurrent(cancellationToken),
+            async (slice, ct) => await UpsertAsync(container, new ReportDocument(sliceId, slice.Key.Value, slice.Value, []), ct));
+        await Parallel.ForEachAsync(stale.Except(slices.Keys.Select(k => k.Value), StringComparer.Ordinal), Concurrent(cancellationToken),
+            async (gone, ct) => await DeleteAsync(container, sliceId, gone, ct));
         await UpsertAsync(container, new ReportDocument(ReportId(report.Report), SubjectPartition(report.Patient), report, [.. slices.Keys.Select(k => k.Value)]), cancellationToken);
         await UpsertAsync(container, new Marker(ReportId(report.Patient), Subjects), cancellationToken);
     }
@@ -49,11 +53,17 @@ internal sealed class CosmosGenomicIndex(CosmosContainerProvider containers, Cos
         var container = await containers.GenomicIndexAsync(cancellationToken);
         var stored = await ReadAsync<ReportDocument>(container, ReportId(report), SubjectPartition(patient), cancellationToken);
         if (stored is null) return;
-        foreach (var key in stored.Slices) await DeleteAsync(container, SliceId(patient, report), key, cancellationToken);
+        await Parallel.ForEachAsync(stored.Slices, Concurrent(cancellationToken), async (key, ct) => await DeleteAsync(container, SliceId(patient, report), key, ct));
         await DeleteAsync(container, ReportId(report), SubjectPartition(patient), cancellationToken);
         if ((await QueryAsync<Marker>(SubjectPartition(patient), cancellationToken)).Count == 0)
             await DeleteAsync(container, ReportId(patient), Subjects, cancellationToken);
     }
+
+    /// <summary>How many slice writes of one report are in flight at once.</summary>
+    private const int SliceWritesInFlight = 16;
+
+    private static ParallelOptions Concurrent(CancellationToken cancellationToken) =>
+        new() { MaxDegreeOfParallelism = SliceWritesInFlight, CancellationToken = cancellationToken };
 
     private static string SubjectPartition(string patient) => "subject:" + patient;
 

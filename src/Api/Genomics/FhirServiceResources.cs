@@ -12,6 +12,9 @@ namespace PrecisionMed.Api.Genomics;
 /// </summary>
 internal sealed class FhirServiceResources(IServiceProvider services) : IFhirResourceSource
 {
-    public Task<JsonObject?> ReadAsync(string reference, CancellationToken cancellationToken) =>
-        services.GetRequiredService<IFhirWriter>().ReadAsync(reference, cancellationToken);
+    public Task<JsonObject?> ReadAsync(string reference, CancellationToken cancellationToken)
+    {
+        OperationCost.CountFhirRead();
+        return services.GetRequiredService<IFhirWriter>().ReadAsync(reference, cancellationToken);
+    }
 }

@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using System.Globalization;
 using PrecisionMed.Cli.Validate;
 using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Formats;
 using PrecisionMed.Core.Formats.Vcf;
+using PrecisionMed.Core.Genomics.Operations;
 using PrecisionMed.Core.LabReports;
 using PrecisionMed.Core.Pipeline;
 using PrecisionMed.Core.Pipeline.Arrival;
@@ -22,6 +24,9 @@ internal sealed class IngestFile(
     IngestOptions options, LabFileIntake intake, ReportUnitBuilder builder, IFhirWriter? writer, FhirProfileValidator? validator, TextWriter stderr,
     GenomicIndexWriter? genomicIndex = null)
 {
+    /// <summary>What the FHIR and index writes of every unit took (<c>--timings</c>).</summary>
+    public IngestWriteCosts WriteCosts { get; } = new();
+
     public async Task<IngestResult> RunAsync(string path, PatientIdentifier? stated, CancellationToken cancellationToken)
     {
         var name = Path.GetFileName(path);
@@ -108,7 +113,9 @@ internal sealed class IngestFile(
 
         totals.Skipped.AddRange(transaction.Skipped.Select(s => plan.UnitCount > 1 ? $"report {unit + 1}: {s}" : s.ToString()));
         foreach (var (outcome, count) in transaction.RecordCounts) totals.RecordCounts[outcome] = totals.RecordCounts.GetValueOrDefault(outcome) + count;
+        var writing = Stopwatch.GetTimestamp();
         var write = await ReportUnitPipeline.WriteAsync(transaction, plan.ContentHash, unitWriter, target, cancellationToken);
+        if (unitWriter is not null) WriteCosts.AddFhirWrite(Stopwatch.GetElapsedTime(writing));
         if (write.Withdrawal is { } withdrawal) totals.Withdrawn.AddRange(withdrawal.References);
         if (write.Held)
         {
@@ -116,7 +123,14 @@ internal sealed class IngestFile(
             return;
         }
 
-        if (genomicIndex is not null) await genomicIndex.WriteAsync(transaction, write.Written, cancellationToken);
+        if (genomicIndex is not null)
+        {
+            var indexing = Stopwatch.GetTimestamp();
+            var cost = OperationCost.Begin();
+            var entries = await genomicIndex.WriteAsync(transaction, write.Written, cancellationToken);
+            WriteCosts.AddIndexWrite(Stopwatch.GetElapsedTime(indexing), entries, cost.StoreRequests);
+        }
+
         totals.Resources += transaction.ResourceCount;
         totals.Bundles.AddRange(target.Written);
     }

@@ -80,7 +80,7 @@ internal sealed class IngestRunner(IngestOptions options, TextWriter stdout, Tex
             options, intake, services.GetRequiredService<ReportUnitBuilder>(), writer, validator, stderr,
             writer is null ? null : services.GetRequiredService<GenomicIndexWriter>());
         var results = await IngestAllAsync(files, file, stated, sequential: writer is not null || validator is not null, cancellationToken);
-        if (options.Timings) await WriteTimingsAsync(results, Stopwatch.GetElapsedTime(started), Environment.CpuUsage.TotalTime - cpuStarted);
+        if (options.Timings) await WriteTimingsAsync(results, Stopwatch.GetElapsedTime(started), Environment.CpuUsage.TotalTime - cpuStarted, file.WriteCosts);
 
         foreach (var rejected in results.Where(r => r.Status != "ingested"))
             await stderr.WriteLineAsync($"pmed ingest: {rejected.File}: {rejected.Status}: {rejected.Reason}");
@@ -121,9 +121,10 @@ internal sealed class IngestRunner(IngestOptions options, TextWriter stdout, Tex
     /// benchmarks (bench/pipeline-throughput.sh) measure the pipeline rather than the process; with the process's CPU time
     /// (all threads, user and system) over the same span, steadier than wall time when the machine is shared.
     /// </summary>
-    private Task WriteTimingsAsync(IngestResult[] results, TimeSpan elapsed, TimeSpan cpu) =>
+    /// With <c>--fhir</c>, also what the FHIR writes took and what the genomic index's writes cost beside them.
+    private Task WriteTimingsAsync(IngestResult[] results, TimeSpan elapsed, TimeSpan cpu, IngestWriteCosts writes) =>
         stderr.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"pmed ingest: timings: files={results.Length} reports={results.Sum(r => r.Reports)} elapsed_seconds={elapsed.TotalSeconds:F3} cpu_seconds={cpu.TotalSeconds:F3}"));
+            $"pmed ingest: timings: files={results.Length} reports={results.Sum(r => r.Reports)} elapsed_seconds={elapsed.TotalSeconds:F3} cpu_seconds={cpu.TotalSeconds:F3}{writes}"));
 
     /// <summary>Built before the first file: an install failure stops the run before anything is written.</summary>
     private async Task<(FhirProfileValidator? Validator, int Exit)> CreateValidatorAsync(CancellationToken cancellationToken)

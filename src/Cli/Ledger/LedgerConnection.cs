@@ -18,6 +18,14 @@ internal sealed record LedgerConnection(Uri Cosmos, string? CosmosKey, string Da
     /// <summary>The app's endpoints are served on loopback only (<c>pmed serve</c>): no app roles are asked for.</summary>
     public bool LoopbackApi { get; init; }
 
+    /// <summary>
+    /// The Entra ID (or test) issuer whose access tokens the Genomics operations verify, with <see cref="ApiAudience"/>
+    /// (<c>pmed serve --auth-authority --auth-audience</c>): app roles are then asked for even on loopback.
+    /// </summary>
+    public Uri? ApiAuthority { get; init; }
+
+    public string? ApiAudience { get; init; }
+
     /// <param name="first">The command's own services, registered before the app's (see <see cref="AppServices.Build"/>).</param>
     public ServiceProvider BuildServices(Action<IServiceCollection>? first = null)
     {
@@ -36,6 +44,12 @@ internal sealed record LedgerConnection(Uri Cosmos, string? CosmosKey, string Da
         }
 
         if (LoopbackApi) settings["Api:LoopbackOnly"] = "true";
+        if (ApiAuthority is not null && ApiAudience is not null)
+        {
+            settings["Api:Auth:Authority"] = ApiAuthority.ToString();
+            settings["Api:Auth:Audience"] = ApiAudience;
+        }
+
         var required = Storage is null ? AppConnections.Cosmos : AppConnections.Cosmos | AppConnections.LabStorage;
         if (Fhir is not null)
         {

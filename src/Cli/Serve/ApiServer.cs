@@ -80,6 +80,7 @@ internal sealed class ApiServer(LedgerConnection connection, int port, TextWrite
     {
         context.Response.StatusCode = (int)answer.Status;
         context.Response.ContentType = answer.ContentType;
+        foreach (var (name, value) in answer.Headers) context.Response.Headers[name] = value;
         await context.Response.Body.WriteAsync(answer.Body, context.RequestAborted);
     }
 }

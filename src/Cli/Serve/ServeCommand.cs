@@ -5,8 +5,9 @@ using PrecisionMed.Cli.Ledger;
 namespace PrecisionMed.Cli.Serve;
 
 /// <summary>
-/// <c>pmed serve [--port N] --cosmos URL [--storage S] [--fhir URL]</c>: the app's HTTP endpoints on this machine, on
-/// loopback only, through the same endpoint classes the HTTP functions call (<see cref="ApiServer"/>).
+/// <c>pmed serve [--port N] --cosmos URL [--storage S] [--fhir URL] [--auth-authority URL --auth-audience AUD]</c>: the app's
+/// HTTP endpoints on this machine, on loopback only, through the same endpoint classes the HTTP functions call
+/// (<see cref="ApiServer"/>); with a token authority, the Genomics operations verify callers' tokens and roles as in Azure.
 /// </summary>
 internal static class ServeCommand
 {
@@ -24,18 +25,40 @@ internal static class ServeCommand
             if (result.GetValueOrDefault<int>() is < 0 or > 65535) result.AddError("--port must be a number from 0 to 65535.");
         });
         var fhir = new UrlOption("--fhir", ServiceEndpoint.Fhir, "The FHIR service the endpoints read (base URL).");
+        var authority = new Option<string?>("--auth-authority")
+        {
+            Description = "Verify callers' access tokens (Authorization: Bearer) issued by this authority (its /.well-known/openid-configuration), "
+                + "and ask the Genomics operations' app roles (Genomics.Read, Genomics.Population), e.g. https://login.microsoftonline.com/TENANT/v2.0. Needs --auth-audience.",
+        };
+        authority.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is { } value && !(Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http"))
+                result.AddError("--auth-authority must be an absolute http(s) URL, e.g. https://login.microsoftonline.com/TENANT/v2.0.");
+        });
+        var audience = new Option<string?>("--auth-audience") { Description = "The audience the tokens must be for (the API's application ID URI or client id). Needs --auth-authority." };
         var connection = LedgerConnectionOptions.Create(withStorage: true);
         var command = new Command(
             "serve",
             "Serve the app's HTTP API (/api/health, /api/files, /api/files/{id}, /api/files/{id}/replay, /api/genomics/$<operation>) on 127.0.0.1 until Ctrl+C, "
                 + "without the Functions host. No function keys are asked for: it listens on loopback only.")
         {
-            port, fhir,
+            port, fhir, authority, audience,
         };
+        command.Validators.Add(result =>
+        {
+            if ((result.GetValue(authority) is null) != (result.GetValue(audience) is null))
+                result.AddError("--auth-authority and --auth-audience go together: the issuer whose tokens are verified and the audience they must be for.");
+        });
         connection.AddTo(command);
         command.SetAction((parse, cancellationToken) =>
         {
-            var ledger = connection.Read(parse) with { Fhir = parse.GetValue(fhir), LoopbackApi = true };
+            var ledger = connection.Read(parse) with
+            {
+                Fhir = parse.GetValue(fhir),
+                LoopbackApi = true,
+                ApiAuthority = parse.GetValue(authority) is { } issuer ? new Uri(issuer) : null,
+                ApiAudience = parse.GetValue(audience),
+            };
             if (ledger.Storage is null)
             {
                 stderr.WriteLine($"{PmedCommandLine.Name}: serve needs --storage (or $PMED_STORAGE): the replay endpoint queues work on the lab data account.");

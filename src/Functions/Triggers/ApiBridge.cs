@@ -13,6 +13,7 @@ internal static class ApiBridge
         var answer = await endpoint.HandleAsync(await ToApiRequestAsync(request, routeValues, cancellationToken), cancellationToken);
         var response = request.CreateResponse(answer.Status);
         response.Headers.Add("Content-Type", answer.ContentType);
+        foreach (var (name, value) in answer.Headers) response.Headers.Add(name, value);
         await response.Body.WriteAsync(answer.Body, cancellationToken);
         return response;
     }

@@ -102,6 +102,15 @@ public static class IndexedReportReader
             : reference is not null ? s + reference.Length
             : high is { } h ? (system == ZeroBasedCharacter ? h + 1 : h)
             : s + 1;
+        var hgvs = HgvsComponents.SelectMany(code => FhirFindings.Components(observation, code))
+            .SelectMany(c => FhirFindings.Codings(c["valueCodeableConcept"])).Select(c => FhirFindings.Text(c["code"])).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        if (!IsChromosome(accession) && OnChromosome(hgvs) is { } placed)
+        {
+            // Coordinates on a gene region (NG_) or transcript, with the change also written on the chromosome (an NC_
+            // g.HGVS): the chromosome's are the ones questions and population bins use.
+            (accession, start, end, reference, alternate) = (placed.Accession, placed.Start, placed.End, placed.Ref, placed.Alt);
+        }
+
         var (outerStart, outerEnd) = FhirFindings.Range(observation, "81301-4");
         var (innerStart, innerEnd) = FhirFindings.Range(observation, "81302-2");
         return new IndexedVariant(
@@ -112,8 +121,7 @@ public static class IndexedReportReader
             reference,
             alternate,
             Spdi.Of(accession, start, reference, alternate),
-            [.. HgvsComponents.SelectMany(code => FhirFindings.Components(observation, code))
-                .SelectMany(c => FhirFindings.Codings(c["valueCodeableConcept"])).Select(c => FhirFindings.Text(c["code"])).OfType<string>().Distinct(StringComparer.Ordinal)],
+            hgvs,
             FhirFindings.Genes(observation),
             FhirFindings.Code(observation, "48002-0"),
             StructuralType(observation, outerStart ?? innerStart, FhirFindings.Quantity(observation, "82155-3")),
@@ -123,6 +131,13 @@ public static class IndexedReportReader
             innerEnd,
             FhirFindings.Quantity(observation, "82155-3"));
     }
+
+    private static bool IsChromosome(string? accession) => accession?.StartsWith("NC_", StringComparison.OrdinalIgnoreCase) == true;
+
+    /// <summary>The first genomic HGVS on a chromosome (NC_) that parses to a position and alleles, as SPDI parts.</summary>
+    private static Operations.GenomicVariant? OnChromosome(List<string> hgvs) =>
+        hgvs.Where(h => IsChromosome(h)).Select(h => Operations.GenomicVariant.TryParse(h, out var parsed, out _) && parsed.IsGenomic && parsed.Ref is not null ? parsed : null)
+            .FirstOrDefault(v => v is not null);
 
     /// <summary>
     /// The DNA change type when the variant is structural: a structural change type (copy number, duplication, inversion,

@@ -81,6 +81,16 @@ public sealed class IndexedReportReaderTests
         Assert.All(entries.SelectMany(e => e.Variants).Where(v => v.Spdi is not null), v => Assert.StartsWith(v.ChromosomeAccession + ":", v.Spdi, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Hl7v2Golden_VariantOnAGeneRegion_IndexedWhereItsChromosomeHgvsPlacesIt()
+    {
+        var entry = Assert.Single(Read("hl7v2/golden/germline_from_cgexample.unit-1.json"));
+
+        // The lab gave NG_017064.1 31731 as coordinates and NC_000003.11:g.128625063C>T as the genomic HGVS.
+        var acad9 = entry.Variants.Single(v => v.Hgvs.Contains("NC_000003.11:g.128625063C>T"));
+        Assert.Equal(("NC_000003.11", 128625062L, 128625063L, "NC_000003.11:128625062:C:T"), (acad9.ChromosomeAccession, acad9.Start!.Value, acad9.End!.Value, acad9.Spdi));
+    }
+
     [Theory]
     [InlineData(100L, "GA", "G", "NC_1.1:101:A:")] // VCF deletion: the shared first base moves the position
     [InlineData(100L, "G", "GT", "NC_1.1:101::T")] // VCF insertion
