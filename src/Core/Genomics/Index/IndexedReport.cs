@@ -47,6 +47,9 @@ public sealed record IndexedReport
     public IReadOnlyList<IndexedImplication> Implications { get; init; } = [];
 
     public IReadOnlyList<IndexedConsequence> MolecularConsequences { get; init; } = [];
+
+    /// <summary>Sequence-phase relationships (Cis, Trans, ...) between the report's variants.</summary>
+    public IReadOnlyList<IndexedPhaseRelationship> PhaseRelationships { get; init; } = [];
 }
 
 /// <summary>A gene as a finding names it: the HGNC id and the symbol, either of which may be missing.</summary>
@@ -113,3 +116,6 @@ public sealed record IndexedImplication(
 /// <param name="Consequences">The consequence types, <c>system|code</c> (Sequence Ontology).</param>
 /// <param name="Impact">The functional effect / impact, <c>system|code</c>, when stated.</param>
 public sealed record IndexedConsequence(string Observation, IReadOnlyList<string> DerivedFrom, IReadOnlyList<string> Features, IReadOnlyList<string> Consequences, string? Impact);
+
+/// <summary>A sequence-phase-relationship Observation: the variants it relates (its derivedFrom) and how (its value's code).</summary>
+public sealed record IndexedPhaseRelationship(string Observation, IReadOnlyList<string> Variants, string? Relationship);

@@ -60,6 +60,8 @@ public static class IndexedReportReader
             Haplotypes = [.. observations.Where(o => FhirFindings.Profile(o) is "genotype" or "haplotype").Select(Haplotype).OfType<IndexedHaplotype>()],
             Implications = [.. observations.Where(o => FhirFindings.Profile(o) is "therapeutic-implication" or "diagnostic-implication").Select(Implication)],
             MolecularConsequences = [.. observations.Where(o => FhirFindings.Profile(o) == "molecular-consequence").Select(Consequence)],
+            PhaseRelationships = [.. observations.Where(o => FhirFindings.Profile(o) == "sequence-phase-relationship").Select(o => new IndexedPhaseRelationship(
+                FhirFindings.Reference(o)!, FhirFindings.References(o["derivedFrom"]), FhirFindings.Codings(o["valueCodeableConcept"]).Select(c => FhirFindings.Text(c["code"])).FirstOrDefault(c => c is not null)))],
         };
     }
 

@@ -51,6 +51,7 @@ public static class PopulationSlices
                 Haplotypes = implications.ContainsKey(key) ? [.. report.Haplotypes.Where(h => findings.Contains(h.Observation))] : keptHaplotypes,
                 Implications = keptImplications,
                 MolecularConsequences = [.. report.MolecularConsequences.Where(c => c.DerivedFrom.Any(findings.Contains))],
+                PhaseRelationships = [], // asked of a subject only
             };
         }
 

@@ -34,10 +34,15 @@ internal static class SubjectVariantOperations
             _ => (range, v) => !IsStructural(v) && range.Intersects(v),
         };
         var returnVariants = request.IncludeVariants || request.IncludePhasing;
+        var phases = request.IncludePhasing ? ReportFilter.Reports(request, reports).SelectMany(r => r.PhaseRelationships).ToList() : [];
         foreach (var range in request.Ranges)
         {
             var found = variants.Where(v => inRange(range, v)).ToList();
-            var resources = returnVariants ? await reader.PartsAsync(found.Select(v => ("variant", v.Observation)), cancellationToken).ConfigureAwait(false) : [];
+            // The relationships between variants this answer returns (all of those a relationship relates).
+            var returned = found.Select(v => v.Observation).ToHashSet(StringComparer.Ordinal);
+            var phased = phases.Where(p => p.Variants.Count > 0 && p.Variants.All(returned.Contains)).Select(p => ("sequencePhaseRelationship", p.Observation));
+            var resources = returnVariants
+                ? await reader.PartsAsync(found.Select(v => ("variant", v.Observation)).Concat(phased), cancellationToken).ConfigureAwait(false) : [];
             answers.Add(ParametersJson.Part("variants", [ParametersJson.String("rangeItem", range.Text), ParametersJson.Boolean("presence", found.Count > 0), .. resources]));
         }
 

@@ -42,6 +42,25 @@ public sealed class GenomicsOperationsTests
     private static List<string> Lines(OperationResult result) => IgExampleOutputTests.Canonical(result.Parameters!);
 
     [Fact]
+    public async Task Evaluate_IncludePhasing_VariantsAndTheRelationshipsBetweenThoseReturned()
+    {
+        var phased = Report(Subject, "t-phased", [
+            Simple("v1", "NC_000010.11", 94781858, "G", "A"), Simple("v2", "NC_000010.11", 94842865, "G", "A"), Simple("v3", "NC_000010.11", 96000000, "C", "T")]) with
+        {
+            PhaseRelationships = [new IndexedPhaseRelationship("Observation/cis-1-2", ["Observation/v1", "Observation/v2"], "Cis"),
+                new IndexedPhaseRelationship("Observation/trans-2-3", ["Observation/v2", "Observation/v3"], "Trans")],
+        };
+
+        var (both, _, _) = await RunAsync("find-subject-variants", [phased], Q("subject", Subject), Q("ranges", "NC_000010.11:94000000-95000000"), Q("includePhasing", "true"));
+        var (without, _, _) = await RunAsync("find-subject-variants", [phased], Q("subject", Subject), Q("ranges", "NC_000010.11:94000000-95000000"), Q("includeVariants", "true"));
+
+        // v3 is outside the range, so the Trans relationship (v2, v3) is not between returned variants.
+        Assert.Equal(["variants/variant=Observation/v1", "variants/variant=Observation/v2", "variants/sequencePhaseRelationship=Observation/cis-1-2"],
+            Lines(both).Where(l => l.Contains("=Observation/", StringComparison.Ordinal)));
+        Assert.DoesNotContain(Lines(without), l => l.Contains("sequencePhaseRelationship", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Evaluate_UnknownSubject_404WithoutTheSubject()
     {
         var (result, _, _) = await RunAsync("find-subject-variants", TwoTests, Q("subject", "Patient/nobody"), Q("ranges", "NC_000007.14:1-2"));
