@@ -55,6 +55,8 @@ public static class IndexedReportReader
                 .Concat(specimens.SelectMany(s => (s["identifier"] as JsonArray ?? []).Select(i => FhirFindings.Text(FhirFindings.At(i, "value"))).OfType<string>()))
                 .Distinct(StringComparer.Ordinal)],
             GenomicBuild = build,
+            RegionsStudied = Regions(analysis, "studied", withDescription: true),
+            UncallableRegions = Regions(analysis, "uncalled", withDescription: false),
             DnaChangeTypes = [.. observations.Where(o => FhirFindings.Profile(o) == "variant").Select(o => FhirFindings.Code(o, "48019-4")).OfType<string>().Distinct(StringComparer.Ordinal)],
             Variants = variants,
             Haplotypes = [.. observations.Where(o => FhirFindings.Profile(o) is "genotype" or "haplotype").Select(Haplotype).OfType<IndexedHaplotype>()],
@@ -180,6 +182,30 @@ public static class IndexedReportReader
             .SelectMany(c => FhirFindings.Codings(c["valueCodeableConcept"])).Select(c => FhirFindings.Text(c["code"])).OfType<string>().Distinct(StringComparer.Ordinal)],
         [.. FhirFindings.Components(observation, "feature-consequence").SelectMany(c => FhirFindings.SystemCodes(c["valueCodeableConcept"])).Distinct(StringComparer.Ordinal)],
         FhirFindings.Components(observation, "functional-effect").SelectMany(c => FhirFindings.SystemCodes(c["valueCodeableConcept"])).FirstOrDefault());
+
+    /// <summary>
+    /// The analysis's regions (its regions extension): the description's lines (the textual regions a lab or a BED file
+    /// gave) and the <paramref name="kind"/> entries stated as text or codes (genes); a BED file referenced is not read.
+    /// </summary>
+    private static List<string> Regions(JsonObject? analysis, string kind, bool withDescription)
+    {
+        var regions = new List<string>();
+        foreach (var extension in (analysis?["extension"] as JsonArray ?? []).OfType<JsonObject>()
+            .Where(e => FhirFindings.Text(e["url"])?.EndsWith("genomic-study-analysis-regions", StringComparison.Ordinal) == true))
+        {
+            foreach (var part in (extension["extension"] as JsonArray ?? []).OfType<JsonObject>())
+            {
+                var url = FhirFindings.Text(part["url"]);
+                if (withDescription && url == "description" && FhirFindings.Text(part["valueString"]) is { } text)
+                    regions.AddRange(text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+                else if (url == kind && part["valueCodeableConcept"] is { } concept)
+                    regions.Add(FhirFindings.Text(FhirFindings.At(concept, "text"))
+                        ?? FhirFindings.Codings(concept).Select(c => FhirFindings.Text(c["display"]) ?? FhirFindings.Text(c["code"])).FirstOrDefault(c => c is not null) ?? string.Empty);
+            }
+        }
+
+        return [.. regions.Where(r => r.Length > 0).Distinct(StringComparer.Ordinal)];
+    }
 
     private static string? BuildOf(JsonObject? analysis) =>
         (analysis?["extension"] as JsonArray ?? []).OfType<JsonObject>()

@@ -91,6 +91,28 @@ public sealed class IndexedReportReaderTests
         Assert.Equal(("NC_000003.11", 128625062L, 128625063L, "NC_000003.11:128625062:C:T"), (acad9.ChromosomeAccession, acad9.Start!.Value, acad9.End!.Value, acad9.Spdi));
     }
 
+    [Fact]
+    public void Hl7v2Golden_RegionsStudied_FromTheAnalysisTextAndGenes()
+    {
+        var regions = Assert.Single(Read("hl7v2/golden/wrapped_vcf2hl7v2_expected_NB6TK328.unit-1.json")).RegionsStudied;
+        var genes = Read("hl7v2/golden/batch_three_messages.unit-2.json").Single().RegionsStudied;
+
+        Assert.Equal("NC_000001.11:201038511-201113566", regions[0]);
+        Assert.True(regions.Count > 5, $"{regions.Count} regions");
+        Assert.Equal(["BRCA1", "BRCA2"], genes);
+    }
+
+    [Fact]
+    public void Hl7v2Golden_PhaseRelationship_RelatesTwoOfTheReportsVariants()
+    {
+        var entry = Assert.Single(Read("hl7v2/golden/phase_cis_from_sequence_phase_relation.unit-1.json"));
+
+        var phase = Assert.Single(entry.PhaseRelationships);
+        Assert.Equal("Cis", phase.Relationship);
+        Assert.Equal(2, phase.Variants.Count);
+        Assert.All(phase.Variants, v => Assert.Contains(v, entry.Variants.Select(x => x.Observation)));
+    }
+
     [Theory]
     [InlineData(100L, "GA", "G", "NC_1.1:101:A:")] // VCF deletion: the shared first base moves the position
     [InlineData(100L, "G", "GT", "NC_1.1:101::T")] // VCF insertion
