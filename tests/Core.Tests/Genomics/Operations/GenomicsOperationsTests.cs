@@ -39,7 +39,7 @@ public sealed class GenomicsOperationsTests
         Report(Subject, "t-somatic", [Simple("som", "NC_000007.14", 140753400, "C", "G", "LA6684-0")]) with { SpecimenIds = ["s-2"], TestDate = "2023-03-03" },
     ];
 
-    private static List<string> Lines(OperationResult result) => IgExampleOutputTests.Canonical(result.Parameters!);
+    private static List<string> Lines(OperationResult result) => IgExampleAnswers.Canonical(result.Parameters!);
 
     [Fact]
     public async Task Evaluate_IncludePhasing_VariantsAndTheRelationshipsBetweenThoseReturned()
