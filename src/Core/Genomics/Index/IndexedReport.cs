@@ -90,7 +90,8 @@ public sealed record IndexedVariant(
 /// <param name="Profile"><c>genotype</c> or <c>haplotype</c>.</param>
 /// <param name="Name">The value as written: <c>CYP2C19 *1/*17</c>.</param>
 /// <param name="Codes">Its value's codings, <c>system|code</c>.</param>
-public sealed record IndexedHaplotype(string Observation, string Profile, IReadOnlyList<IndexedGene> Genes, string Name, IReadOnlyList<string> Codes);
+/// <param name="SourceClass">The genomic source class's LOINC answer, when the Observation states one.</param>
+public sealed record IndexedHaplotype(string Observation, string Profile, IReadOnlyList<IndexedGene> Genes, string Name, IReadOnlyList<string> Codes, string? SourceClass = null);
 
 /// <summary>A therapeutic or diagnostic implication Observation.</summary>
 /// <param name="Profile"><c>therapeutic-implication</c> or <c>diagnostic-implication</c>.</param>

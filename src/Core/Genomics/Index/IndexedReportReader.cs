@@ -161,7 +161,8 @@ public static class IndexedReportReader
         var name = FhirFindings.Text(FhirFindings.At(value, "text")) ?? FhirFindings.Codings(value).Select(c => FhirFindings.Text(c["display"]) ?? FhirFindings.Text(c["code"])).FirstOrDefault(n => n is not null)
             ?? FhirFindings.Text(observation["valueString"]);
         return name is null ? null : new IndexedHaplotype(
-            FhirFindings.Reference(observation)!, FhirFindings.Profile(observation), FhirFindings.Genes(observation), name, [.. FhirFindings.SystemCodes(value)]);
+            FhirFindings.Reference(observation)!, FhirFindings.Profile(observation), FhirFindings.Genes(observation), name, [.. FhirFindings.SystemCodes(value)],
+            FhirFindings.Code(observation, "48002-0"));
     }
 
     private static IndexedImplication Implication(JsonObject observation) => new(

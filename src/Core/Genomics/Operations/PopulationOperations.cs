@@ -39,7 +39,7 @@ internal sealed class PopulationOperations(IGenomicIndex index)
                 foreach (var item in request.Haplotypes)
                 {
                     var slices = await ReadAsync(item.AllOf.Select(h => h.Key), cancellationToken).ConfigureAwait(false);
-                    items.Add(("haplotypeItem", item.Text, PatientsWithAll(item.AllOf, q => slices.Where(r => r.Haplotypes.Any(q.Matches)))));
+                    items.Add(("haplotypeItem", item.Text, PatientsWithAll(item.AllOf, q => slices.Where(r => ReportFilter.Haplotypes(request, r).Any(q.Matches)))));
                 }
 
                 break;

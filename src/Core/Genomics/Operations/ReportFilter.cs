@@ -18,4 +18,8 @@ internal static class ReportFilter
     /// <summary>The report's variants of the asked genomic source class (a variant that does not state its class is kept).</summary>
     public static IEnumerable<IndexedVariant> Variants(OperationRequest request, IndexedReport report) =>
         report.Variants.Where(v => request.GenomicSourceClass is null || v.SourceClass is null || v.SourceClass == request.GenomicSourceClass);
+
+    /// <summary>The report's genotypes and haplotypes of the asked genomic source class (one that does not state its class is kept).</summary>
+    public static IEnumerable<IndexedHaplotype> Haplotypes(OperationRequest request, IndexedReport report) =>
+        report.Haplotypes.Where(h => request.GenomicSourceClass is null || h.SourceClass is null || h.SourceClass == request.GenomicSourceClass);
 }

@@ -11,7 +11,7 @@ internal static class SubjectFindingOperations
 {
     public static async Task<JsonObject> HaplotypesAsync(OperationRequest request, IReadOnlyList<IndexedReport> reports, ResourceReader reader, CancellationToken cancellationToken)
     {
-        var haplotypes = ReportFilter.Reports(request, reports).SelectMany(r => r.Haplotypes).ToList();
+        var haplotypes = ReportFilter.Reports(request, reports).SelectMany(r => ReportFilter.Haplotypes(request, r)).ToList();
         var answers = new List<JsonObject>();
         if (request.Operation == "find-subject-haplotypes")
         {

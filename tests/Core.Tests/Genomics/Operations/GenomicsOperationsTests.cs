@@ -61,6 +61,24 @@ public sealed class GenomicsOperationsTests
     }
 
     [Fact]
+    public async Task Evaluate_HaplotypesOfASourceClass_SomaticCallLeftOutOfAGermlineQuestion()
+    {
+        var report = Report(Subject, "t-hla", haplotypes: [
+            new IndexedHaplotype("Observation/germline-a", "genotype", [new IndexedGene("HGNC:4931", "HLA-A")], "HLA-A*01:01+HLA-A*02:01", [], "LA6683-2"),
+            new IndexedHaplotype("Observation/tumour-a", "genotype", [new IndexedGene("HGNC:4931", "HLA-A")], "HLA-A*01:01", [], "LA6684-0"),
+            new IndexedHaplotype("Observation/unstated-b", "genotype", [new IndexedGene("HGNC:4932", "HLA-B")], "HLA-B*08:01+HLA-B*35:01", [])]);
+
+        var (germline, _, _) = await RunAsync("find-subject-haplotypes", [report], Q("subject", Subject), Q("genes", "HLA-A"), Q("genes", "HLA-B"), Q("genomicSourceClass", "germline"));
+        var (population, _, _) = await RunAsync("find-population-specific-haplotypes", [report], Q("haplotypes", "HLA-A*01:01"), Q("genomicSourceClass", "somatic"));
+
+        var returned = Lines(germline).Where(l => l.Contains("=Observation/", StringComparison.Ordinal)).ToList();
+        Assert.Contains(returned, l => l.EndsWith("=Observation/germline-a", StringComparison.Ordinal));
+        Assert.Contains(returned, l => l.EndsWith("=Observation/unstated-b", StringComparison.Ordinal)); // no class stated: kept
+        Assert.DoesNotContain(returned, l => l.EndsWith("=Observation/tumour-a", StringComparison.Ordinal));
+        Assert.Contains("haplotypes/numerator=1", Lines(population));
+    }
+
+    [Fact]
     public async Task Evaluate_UnknownSubject_404WithoutTheSubject()
     {
         var (result, _, _) = await RunAsync("find-subject-variants", TwoTests, Q("subject", "Patient/nobody"), Q("ranges", "NC_000007.14:1-2"));
