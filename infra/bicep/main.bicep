@@ -66,6 +66,9 @@ param enablePrivateNetworking bool = false
 @description('Address space of the VNet (private networking only); two /24 subnets are taken from it.')
 param vnetAddressPrefix string = '10.40.0.0/16'
 
+@description('Application (client) ID of the API\'s Entra ID app registration (app roles Genomics.Read, Genomics.Population, PrecisionMed.Operator); App Service authentication validates callers\' tokens for it. Empty: not configured, and the role-protected endpoints refuse every caller.')
+param apiClientId string = ''
+
 @description('E-mail addresses that receive the alerts (none: alerts show in the portal only).')
 param alertEmailAddresses string[] = []
 
@@ -331,6 +334,8 @@ module functionApp 'modules/functionApp.bicep' = {
     }
     logAnalyticsWorkspaceId: monitoring.outputs.workspaceId
     virtualNetworkSubnetId: network.outputs.functionsSubnetId
+    apiClientId: apiClientId
+    tenantId: tenant().tenantId
   }
 }
 

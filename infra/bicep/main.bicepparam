@@ -14,3 +14,7 @@ param enablePrivateNetworking = bool(readEnvironmentVariable('PMED_PRIVATE_NETWO
 param alertEmailAddresses = empty(readEnvironmentVariable('PMED_ALERT_EMAILS', ''))
   ? []
   : split(readEnvironmentVariable('PMED_ALERT_EMAILS', ''), ',')
+
+// `azd env set PMED_API_CLIENT_ID <app id>`: the API's Entra ID app registration (app roles Genomics.Read,
+// Genomics.Population, PrecisionMed.Operator); App Service authentication then validates callers' tokens for it.
+param apiClientId = readEnvironmentVariable('PMED_API_CLIENT_ID', '')

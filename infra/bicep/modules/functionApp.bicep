@@ -48,6 +48,12 @@ param logAnalyticsWorkspaceId string
 @description('Subnet delegated to Microsoft.App/environments for outbound VNet integration; empty without private networking.')
 param virtualNetworkSubnetId string
 
+@description('Application (client) ID of the API\'s Entra ID app registration, which defines the app roles (Genomics.Read, Genomics.Population, PrecisionMed.Operator) callers\' tokens carry; empty: no App Service authentication, and the role-protected endpoints refuse every caller.')
+param apiClientId string
+
+@description('The Entra ID tenant that issues the callers\' tokens.')
+param tenantId string
+
 var settings = union(
   appSettings,
   reduce(
@@ -127,6 +133,44 @@ resource site 'Microsoft.Web/sites@2024-11-01' = {
       runtime: {
         name: 'dotnet-isolated'
         version: '10.0'
+      }
+    }
+  }
+}
+
+// App Service authentication (Entra ID): it validates a caller's bearer token (issuer, audience, signature, lifetime)
+// and hands the app the principal with its app roles (X-MS-CLIENT-PRINCIPAL); the app decides per endpoint which role it
+// needs. Callers without a token still reach the app (function keys, the Event Grid webhook), which refuses them where a
+// role is needed. Tokens only, no sign-in flow: no client secret, no token store.
+resource authentication 'Microsoft.Web/sites/config@2024-11-01' = if (!empty(apiClientId)) {
+  parent: site
+  name: 'authsettingsV2'
+  properties: {
+    platform: {
+      enabled: true
+    }
+    globalValidation: {
+      requireAuthentication: false
+      unauthenticatedClientAction: 'AllowAnonymous'
+    }
+    identityProviders: {
+      azureActiveDirectory: {
+        enabled: true
+        registration: {
+          clientId: apiClientId
+          openIdIssuer: '${environment().authentication.loginEndpoint}${tenantId}/v2.0'
+        }
+        validation: {
+          allowedAudiences: [
+            'api://${apiClientId}'
+            apiClientId
+          ]
+        }
+      }
+    }
+    login: {
+      tokenStore: {
+        enabled: false
       }
     }
   }

@@ -24,3 +24,5 @@ param emrSubscribers = [
     name: 'dev-listener'
   }
 ]
+// The API's Entra ID app registration (app roles Genomics.Read, Genomics.Population, PrecisionMed.Operator): App Service authentication.
+param apiClientId = '00000000-0000-0000-0000-00000000a11d'

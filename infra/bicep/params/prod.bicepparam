@@ -24,3 +24,5 @@ param alertEmailAddresses = empty(readEnvironmentVariable('PMED_ALERT_EMAILS', '
 param knownLabs = []
 // One entry per EMR: { name: 'emr-<site>', principalId: '<object id of its identity>' }.
 param emrSubscribers = []
+// The API's Entra ID app registration (app roles Genomics.Read, Genomics.Population, PrecisionMed.Operator): App Service authentication.
+param apiClientId = readEnvironmentVariable('PMED_API_CLIENT_ID', '')

@@ -60,6 +60,31 @@ public sealed class DeploymentSnapshotTests(BicepFixture fixture)
         Assert.DoesNotContain(prod.Keys, name => name.StartsWith("Pipeline__KnownLabs", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void AppServiceAuthentication_ValidatesEntraTokensForTheApi_WithoutASecretOrSignIn()
+    {
+        var dev = fixture.Snapshot("dev");
+        var prod = fixture.Snapshot("prod");
+
+        // The Genomics operations and file names ask for app roles in the principal App Service authentication hands over.
+        var auth = dev.OfType("Microsoft.Web/sites/config").Single(c => c["name"]!.GetValue<string>().EndsWith("/authsettingsV2", StringComparison.Ordinal))["properties"]!;
+        Assert.True(auth["platform"]!["enabled"]!.GetValue<bool>());
+        Assert.False(auth["globalValidation"]!["requireAuthentication"]!.GetValue<bool>()); // function keys and webhooks still reach the app
+        var entra = auth["identityProviders"]!["azureActiveDirectory"]!;
+        Assert.True(entra["enabled"]!.GetValue<bool>());
+        Assert.Equal("00000000-0000-0000-0000-00000000a11d", entra["registration"]!["clientId"]!.GetValue<string>());
+        Assert.Null(entra["registration"]!["clientSecretSettingName"]);
+        var issuer = entra["registration"]!["openIdIssuer"]!.GetValue<string>();
+        // The cloud's Entra ID endpoint and the tenant, v2.0 tokens (offline, the snapshot keeps the environment() expression).
+        Assert.True(issuer.StartsWith("https://login.microsoftonline.com/", StringComparison.Ordinal) && issuer.EndsWith("/v2.0", StringComparison.Ordinal)
+            || issuer.Contains("environment().authentication.loginEndpoint", StringComparison.Ordinal) && issuer.Contains("/v2.0", StringComparison.Ordinal), issuer);
+        Assert.Contains("api://00000000-0000-0000-0000-00000000a11d", entra["validation"]!["allowedAudiences"]!.AsArray().Select(a => a!.GetValue<string>()));
+        Assert.False(auth["login"]!["tokenStore"]!["enabled"]!.GetValue<bool>());
+
+        // Without an API registration (prod's PMED_API_CLIENT_ID unset here) nothing is configured, and the roles are refused.
+        Assert.DoesNotContain(prod.OfType("Microsoft.Web/sites/config"), c => c["name"]!.GetValue<string>().EndsWith("/authsettingsV2", StringComparison.Ordinal));
+    }
+
     [Theory]
     [MemberData(nameof(Environments))]
     public void FhirBaseUrl_IsTheFhirServiceAudience(string environment)
