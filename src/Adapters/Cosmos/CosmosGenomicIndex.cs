@@ -1,5 +1,7 @@
+using System.IO.Compression;
 using System.Net;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.Azure.Cosmos;
 using PrecisionMed.Core.Genomics.Index;
 
@@ -17,15 +19,15 @@ internal sealed class CosmosGenomicIndex(CosmosContainerProvider containers, Cos
 {
     private const string Subjects = "subjects";
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
     public async Task<IReadOnlyList<IndexedReport>> ReadSubjectAsync(string patient, CancellationToken cancellationToken) =>
-        [.. (await QueryAsync<ReportDocument>(SubjectPartition(patient), cancellationToken)).Select(d => d.Report).OrderBy(r => r.Report, StringComparer.Ordinal)];
+        [.. (await QueryAsync<ReportDocument>(SubjectPartition(patient), cancellationToken)).Select(d => d.Entry()).OrderBy(r => r.Report, StringComparer.Ordinal)];
 
     public async Task<IReadOnlyList<IndexedReport>> ReadPopulationAsync(PopulationKey key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return [.. (await QueryAsync<ReportDocument>(key.Value, cancellationToken)).Select(d => d.Report).OrderBy(r => r.Report, StringComparer.Ordinal)];
+        return [.. (await QueryAsync<ReportDocument>(key.Value, cancellationToken)).Select(d => d.Entry()).OrderBy(r => r.Report, StringComparer.Ordinal)];
     }
 
     public async Task<long> CountSubjectsAsync(CancellationToken cancellationToken) =>
@@ -44,7 +46,7 @@ internal sealed class CosmosGenomicIndex(CosmosContainerProvider containers, Cos
             async (slice, ct) => await UpsertAsync(container, new ReportDocument(sliceId, slice.Key.Value, slice.Value, []), ct));
         await Parallel.ForEachAsync(stale.Except(slices.Keys.Select(k => k.Value), StringComparer.Ordinal), Concurrent(cancellationToken),
             async (gone, ct) => await DeleteAsync(container, sliceId, gone, ct));
-        await UpsertAsync(container, new ReportDocument(ReportId(report.Report), SubjectPartition(report.Patient), report, [.. slices.Keys.Select(k => k.Value)]), cancellationToken);
+        await UpsertAsync(container, ReportDocument.Packing(ReportId(report.Report), SubjectPartition(report.Patient), report, [.. slices.Keys.Select(k => k.Value)]), cancellationToken);
         await UpsertAsync(container, new Marker(ReportId(report.Patient), Subjects), cancellationToken);
     }
 
@@ -124,8 +126,27 @@ internal sealed class CosmosGenomicIndex(CosmosContainerProvider containers, Cos
         string Pk { get; }
     }
 
-    /// <summary>A report (in its patient's partition, with its slices' keys) or a slice of it (in a population partition).</summary>
-    private sealed record ReportDocument(string Id, string Pk, IndexedReport Report, IReadOnlyList<string> Slices) : IPartitioned;
+    /// <summary>
+    /// A report (in its patient's partition, with its slices' keys) or a slice of it (in a population partition). A
+    /// report's entry is stored gzipped (<see cref="Packed"/>): a VCF report of 10,000 variants is some 3 MB of JSON,
+    /// over Cosmos DB's 2 MB item limit, and about a tenth of it packed; slices, a few findings each, are kept as JSON.
+    /// </summary>
+    private sealed record ReportDocument(string Id, string Pk, IndexedReport? Report, IReadOnlyList<string> Slices, string? Packed = null) : IPartitioned
+    {
+        public static ReportDocument Packing(string id, string pk, IndexedReport report, IReadOnlyList<string> slices)
+        {
+            using var packed = new MemoryStream();
+            using (var gzip = new GZipStream(packed, CompressionLevel.Fastest, leaveOpen: true)) JsonSerializer.Serialize(gzip, report, Json);
+            return new ReportDocument(id, pk, null, slices, Convert.ToBase64String(packed.GetBuffer(), 0, (int)packed.Length));
+        }
+
+        public IndexedReport Entry()
+        {
+            if (Report is not null) return Report;
+            using var gzip = new GZipStream(new MemoryStream(Convert.FromBase64String(Packed ?? string.Empty)), CompressionMode.Decompress);
+            return JsonSerializer.Deserialize<IndexedReport>(gzip, Json) ?? throw new InvalidDataException($"genomic index document {Id} holds no report");
+        }
+    }
 
     private sealed record Marker(string Id, string Pk) : IPartitioned;
 }

@@ -57,6 +57,36 @@ public sealed class GenomicIndexContractTests(LocalStackFixture stack)
         Assert.Empty(await index.ReadPopulationAsync(PopulationKey.Gene("HGNC:2623"), ct));
     }
 
+    /// <summary>
+    /// A VCF report at the pipeline's variant bound (Vcf:MaxReportableVariants, 10,000): its entry is far over Cosmos DB's
+    /// 2 MB item limit as JSON (the emulator server does not enforce it), so it is stored packed, well under it, and
+    /// reads back whole.
+    /// </summary>
+    [Fact]
+    public async Task ReportAtTheVariantBound_StoredUnderCosmosItemLimit_ReadBackWhole()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var database = "pmed-index-" + Guid.NewGuid().ToString("N")[..10];
+        using var services = CosmosKnowledgeStoreContractTests.KnowledgeServices(stack, database);
+        var index = services.GetRequiredService<IGenomicIndex>();
+        var variants = Enumerable.Range(0, 10_000).Select(i => new IndexedVariant(
+            $"Observation/{Guid.NewGuid()}", "NC_000001.11", 1_000_000 + (i * 997L), 1_000_001 + (i * 997L), "A", "G",
+            $"NC_000001.11:{1_000_000 + (i * 997L)}:A:G", [], [], "LA6683-2")).ToList();
+        var report = new IndexedReport { Report = "DiagnosticReport/wgs-1", Patient = "Patient/wgs", Status = "final", Variants = variants };
+
+        await index.WriteAsync(report, ct);
+
+        var read = Assert.Single(await index.ReadSubjectAsync("Patient/wgs", ct));
+        Assert.Equal(variants.Select(v => (v.Observation, v.Spdi, v.Start, v.End, v.SourceClass)), read.Variants.Select(v => (v.Observation, v.Spdi, v.Start, v.End, v.SourceClass)));
+        var client = services.GetRequiredService<Microsoft.Azure.Cosmos.CosmosClient>();
+        using var stored = await client.GetContainer(database, "genomic-index").ReadItemStreamAsync(
+            "DiagnosticReport~wgs-1", new Microsoft.Azure.Cosmos.PartitionKey("subject:Patient/wgs"), cancellationToken: ct);
+        Assert.True(stored.IsSuccessStatusCode, stored.StatusCode.ToString());
+        var bytes = stored.Content.Length;
+        Assert.True(bytes < 2 * 1024 * 1024 / 2, $"{bytes:N0} bytes stored for a report of 10,000 variants");
+        Assert.True(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(report).Length > 2 * 1024 * 1024, "the report as JSON is over the item limit");
+    }
+
     private static IndexedReport Entry(string bundle, string patient)
     {
         var json = JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "TestData", "fhir", "ig-examples", bundle)))!;
