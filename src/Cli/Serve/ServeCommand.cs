@@ -27,7 +27,7 @@ internal static class ServeCommand
         var connection = LedgerConnectionOptions.Create(withStorage: true);
         var command = new Command(
             "serve",
-            "Serve the app's HTTP API (/api/health, /api/files, /api/files/{id}, /api/files/{id}/replay, /api/genomics/$<operation>) on 127.0.0.1 until Ctrl+C, "
+            "Serve the app's HTTP API (/api/health, /api/files, /api/files/{id}, /api/files/{id}/replay, /api/genomics/$<operation>, /api/cds-services, /api/cds-feedback) on 127.0.0.1 until Ctrl+C, "
                 + "without the Functions host. No function keys are asked for: it listens on loopback only.")
         {
             port, fhir,
