@@ -24,9 +24,10 @@ public sealed class PgxPrescribingService(KnowledgeLookup knowledge, IGenomicInd
             || await knowledge.FindGuidelineIndexAsync(cancellationToken) is not { } guidelineIndex) return new CdsResponse([]);
 
         var ordered = new List<(OrderedDrug Ordered, List<(GuidelineSetDocument Set, GuidelineEntry Guideline)> Guidelines)>();
+        var guidelineDrugs = GuidelineDrugs(guidelineIndex);
         foreach (var order in request.Orders.ToAnswer("MedicationRequest"))
         {
-            foreach (var drug in await OrderedDrugs.ReadAsync(request, order, table, fhir, cancellationToken))
+            foreach (var drug in await OrderedDrugs.ReadAsync(request, order, table, guidelineDrugs, fhir, cancellationToken))
             {
                 var guidelines = await CpicGuidelinesAsync(guidelineIndex, drug.Drug, cancellationToken);
                 if (guidelines.Count > 0 && !ordered.Any(o => o.Ordered == drug)) ordered.Add((drug, guidelines));
@@ -42,7 +43,7 @@ public sealed class PgxPrescribingService(KnowledgeLookup knowledge, IGenomicInd
         var settings = options.Value;
         foreach (var (drug, guidelines) in ordered)
         {
-            var reached = matches.Where(m => m.Guideline.Source == Cpic && m.Drug.PharmGkbId == drug.Drug.PharmGkbId).ToList();
+            var reached = matches.Where(m => m.Guideline.Source == Cpic && SameDrug(m.Drug, drug.Drug)).ToList();
             var writer = new PgxCardWriter(request, drug, patient, settings, version);
             if (reached.Count > 0)
             {
@@ -61,6 +62,23 @@ public sealed class PgxPrescribingService(KnowledgeLookup knowledge, IGenomicInd
         return new CdsResponse(cards);
     }
 
+    /// <summary>A guideline's drug is the table's by PharmGKB id, or by name (the 2019 table and the guideline packages differ on a few ids).</summary>
+    private static bool SameDrug(GuidelineDrug guideline, DrugCodes drug) =>
+        (drug.PharmGkbId is not null && guideline.PharmGkbId == drug.PharmGkbId) || guideline.Name.Equals(drug.Name, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Every drug any guideline names (the index's one document), cached per index instance.</summary>
+    private HashSet<string> GuidelineDrugs(GuidelineIndexDocument guidelineIndex)
+    {
+        if (_drugNames is { } known && ReferenceEquals(known.Index, guidelineIndex)) return known.Names;
+        var names = guidelineIndex.GeneSets.SelectMany(s => s.Drugs).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        _drugNames = new DrugNames(guidelineIndex, names);
+        return names;
+    }
+
+    private DrugNames? _drugNames;
+
+    private sealed record DrugNames(GuidelineIndexDocument Index, HashSet<string> Names);
+
     /// <summary>The CPIC guidelines naming the drug, with their gene set's document (cached reads).</summary>
     private async Task<List<(GuidelineSetDocument Set, GuidelineEntry Guideline)>> CpicGuidelinesAsync(
         GuidelineIndexDocument guidelineIndex, DrugCodes drug, CancellationToken cancellationToken)
@@ -70,7 +88,7 @@ public sealed class PgxPrescribingService(KnowledgeLookup knowledge, IGenomicInd
         {
             if (await knowledge.FindGuidelinesAsync(geneSet.Genes, cancellationToken) is not { } set) continue;
             found.AddRange(set.Guidelines
-                .Where(g => g.Source == Cpic && g.Drugs.Any(d => d.PharmGkbId == drug.PharmGkbId))
+                .Where(g => g.Source == Cpic && g.Drugs.Any(d => SameDrug(d, drug)))
                 .Select(g => (set, g)));
         }
 
