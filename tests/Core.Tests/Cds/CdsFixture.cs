@@ -39,7 +39,7 @@ internal sealed class CdsFixture : IDisposable
             TestDate = date,
             Lab = "Example PGx lab",
             TestIds = ["ACC-1"],
-            Codes = ["http://loinc.org|51969-4", "urn:precisionmed:lab:example-lab|PGX-PANEL"],
+            Codes = ["http://loinc.org|51969-4", "urn:precisionmed:lab:example-lab|SL-CGPANEL"],
             Haplotypes = [.. genotypes.Select((g, i) => new IndexedHaplotype($"Observation/{report.Split('/')[1]}-g{i}", "genotype", [new IndexedGene(null, g.Split(' ')[0])], g, []))],
         }, CancellationToken.None);
 

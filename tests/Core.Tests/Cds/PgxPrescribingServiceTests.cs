@@ -59,7 +59,7 @@ public sealed class PgxPrescribingServiceTests
         var response = await AnswerAsync(cds, "im", CdsRequests.MedicationRequest("mr1", Clopidogrel, "clopidogrel"));
 
         var card = Assert.Single(response.Cards);
-        Assert.Contains(card.Indicator, new[] { CdsCard.Warning, CdsCard.Critical });
+        Assert.True(card.Indicator is CdsCard.Warning or CdsCard.Critical, card.Indicator);
         Assert.Contains("Intermediate Metabolizer", card.Summary, StringComparison.Ordinal);
         Assert.Empty(CdsCardRules.Breaches(card));
     }

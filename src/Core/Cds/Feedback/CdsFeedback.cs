@@ -63,8 +63,9 @@ public static class CdsFeedbackReader
             string? reason = null;
             if (outcome == "overridden" && feedback["overrideReason"] is JsonObject overrideReason)
             {
-                reason = CdsHookRequest.Text(overrideReason["reason"]?["code"]);
-                if (reason is { Length: > 64 }) return (null, "overrideReason.reason.code is longer than 64 characters");
+                // A code is kept only when it looks like one: an EHR that puts free text here must not get it stored.
+                reason = CdsHookRequest.Text(overrideReason["reason"]?["code"]) is { } code
+                    && code.Length <= 64 && code.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.') ? code : "other";
             }
 
             records.Add(new CdsFeedbackRecord(service, card, Pgx.PgxCardWriter.KindCode(CdsCardIds.KindOf(card)), outcome, reason, accepted.Count, when.ToUniversalTime()));

@@ -67,12 +67,16 @@ public sealed class GeneticTestGovernanceService(KnowledgeLookup knowledge, IGen
             && day.AddYears(years) >= DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
     }
 
-    /// <summary>The report is the same test (a code in common) and covers every gene the order names.</summary>
+    /// <summary>The report covers every gene the order names; an order naming none, when it is the same test (a specific code in common).</summary>
     private static bool Covers(IndexedReport report, GeneticTestOrder order)
     {
-        var reported = GenesOf(report);
-        if (order.Genes.Count > 0) return order.Genes.All(reported.Contains);
-        return order.Codes.Any(report.Codes.Contains);
+        if (order.Genes.Count > 0)
+        {
+            var reported = GenesOf(report);
+            return order.Genes.All(reported.Contains);
+        }
+
+        return order.SpecificCodes.Any(report.Codes.Contains);
     }
 
     private static HashSet<string> GenesOf(IndexedReport report) =>

@@ -70,6 +70,14 @@ internal sealed record GeneticTestOrder(string Reference, string Title, IReadOnl
             CdsHookRequest.Text(request["encounter"]?["reference"]));
     }
 
+    /// <summary>
+    /// The codes that name this test rather than "a genetic test": a lab's test code, a specific panel. The IG's report
+    /// code and the variant panel name every genetic report, so sharing one says nothing about the test.
+    /// </summary>
+    public IEnumerable<string> SpecificCodes => Codes.Where(c => !Generic.Contains(c));
+
+    private static readonly HashSet<string> Generic = new([$"{Loinc}|51969-4", $"{Loinc}|81247-9"], StringComparer.Ordinal);
+
     /// <summary>The same test: the same codes and the same genes.</summary>
     public bool SameTestAs(GeneticTestOrder other) => Codes.SetEquals(other.Codes) && Genes.SetEquals(other.Genes);
 }
