@@ -37,7 +37,17 @@ internal sealed class CdsFhirReader(IServiceProvider services, HttpClient http) 
             }
         }
 
-        if (services.GetService<IFhirWriter>() is not { } fhir) throw new CdsFetchException($"a {type} the call did not prefetch cannot be fetched: no fhirServer and fhirAuthorization, and no FHIR service configured");
+        IFhirWriter? fhir;
+        try
+        {
+            fhir = services.GetService<IFhirWriter>();
+        }
+        catch (InvalidOperationException)
+        {
+            fhir = null; // the host has no FHIR service configured (Fhir__BaseUrl unset)
+        }
+
+        if (fhir is null) throw new CdsFetchException($"a {type} the call did not prefetch cannot be fetched: no fhirServer and fhirAuthorization, and no FHIR service configured");
         try
         {
             return await fhir.ReadAsync($"{type}/{id}", cancellationToken);

@@ -25,6 +25,16 @@ public sealed class TestCdsIssuer : IAsyncDisposable
 
     public string Issuer { get; }
 
+    /// <summary>The token the EHR's FHIR server (<see cref="Fhir"/>) accepts: sent as <c>fhirAuthorization</c>.</summary>
+    public const string FhirToken = "ehr-fhir-access-token";
+
+    /// <summary>The EHR's FHIR server, serving <see cref="FhirResources"/> by <c>Type/id</c> to <see cref="FhirToken"/> only.</summary>
+    public Uri Fhir => new(Jwks, "/fhir");
+
+    public System.Collections.Concurrent.ConcurrentDictionary<string, JsonObject> FhirResources { get; } = new(StringComparer.Ordinal);
+
+    public System.Collections.Concurrent.ConcurrentBag<string> FhirAuthorizations { get; } = [];
+
     public Uri Jwks { get; private set; } = null!;
 
     public int JwksRequests => _jwksRequests;
@@ -41,6 +51,26 @@ public sealed class TestCdsIssuer : IAsyncDisposable
         var app = builder.Build();
         app.Run(async context =>
         {
+            if (context.Request.Path.StartsWithSegments("/fhir", out var rest))
+            {
+                test.FhirAuthorizations.Add(context.Request.Headers.Authorization.ToString());
+                if (context.Request.Headers.Authorization.ToString() != $"Bearer {FhirToken}")
+                {
+                    context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                    return;
+                }
+
+                if (!test.FhirResources.TryGetValue(rest.Value!.TrimStart('/'), out var resource))
+                {
+                    context.Response.StatusCode = StatusCodes.Status404NotFound;
+                    return;
+                }
+
+                context.Response.ContentType = "application/fhir+json";
+                await context.Response.WriteAsync(resource.ToJsonString(), context.RequestAborted);
+                return;
+            }
+
             Interlocked.Increment(ref test._jwksRequests);
             context.Response.ContentType = "application/json";
             await context.Response.WriteAsync(test.JwksJson(), context.RequestAborted);
