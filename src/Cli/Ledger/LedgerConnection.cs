@@ -18,6 +18,9 @@ internal sealed record LedgerConnection(Uri Cosmos, string? CosmosKey, string Da
     /// <summary>The app's endpoints are served on loopback only (<c>pmed serve</c>): no app roles are asked for.</summary>
     public bool LoopbackApi { get; init; }
 
+    /// <summary>Knowledge from the seed embedded in pmed rather than the Cosmos container (<c>pmed serve --embedded-knowledge</c>).</summary>
+    public bool EmbeddedKnowledge { get; init; }
+
     /// <param name="first">The command's own services, registered before the app's (see <see cref="AppServices.Build"/>).</param>
     public ServiceProvider BuildServices(Action<IServiceCollection>? first = null)
     {
@@ -36,6 +39,7 @@ internal sealed record LedgerConnection(Uri Cosmos, string? CosmosKey, string Da
         }
 
         if (LoopbackApi) settings["Api:LoopbackOnly"] = "true";
+        if (EmbeddedKnowledge) settings["Knowledge:Store"] = "Embedded";
         var required = Storage is null ? AppConnections.Cosmos : AppConnections.Cosmos | AppConnections.LabStorage;
         if (Fhir is not null)
         {

@@ -23,6 +23,11 @@ internal static class ServeCommand
         {
             if (result.GetValueOrDefault<int>() is < 0 or > 65535) result.AddError("--port must be a number from 0 to 65535.");
         });
+        var embedded = new Option<bool>("--embedded-knowledge")
+        {
+            Description = "Read the knowledge store (CPIC/PharmCAT guidelines, drug table, phenotypes) from the seed embedded in pmed rather than "
+                + "the Cosmos knowledge container: the CDS Hooks services answer without a knowledge import.",
+        };
         var fhir = new UrlOption("--fhir", ServiceEndpoint.Fhir, "The FHIR service the endpoints read (base URL).");
         var connection = LedgerConnectionOptions.Create(withStorage: true);
         var command = new Command(
@@ -30,12 +35,12 @@ internal static class ServeCommand
             "Serve the app's HTTP API (/api/health, /api/files, /api/files/{id}, /api/files/{id}/replay, /api/genomics/$<operation>, /api/cds-services, /api/cds-feedback) on 127.0.0.1 until Ctrl+C, "
                 + "without the Functions host. No function keys are asked for: it listens on loopback only.")
         {
-            port, fhir,
+            port, fhir, embedded,
         };
         connection.AddTo(command);
         command.SetAction((parse, cancellationToken) =>
         {
-            var ledger = connection.Read(parse) with { Fhir = parse.GetValue(fhir), LoopbackApi = true };
+            var ledger = connection.Read(parse) with { Fhir = parse.GetValue(fhir), LoopbackApi = true, EmbeddedKnowledge = parse.GetValue(embedded) };
             if (ledger.Storage is null)
             {
                 stderr.WriteLine($"{PmedCommandLine.Name}: serve needs --storage (or $PMED_STORAGE): the replay endpoint queues work on the lab data account.");
