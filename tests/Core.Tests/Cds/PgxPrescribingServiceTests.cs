@@ -51,6 +51,21 @@ public sealed class PgxPrescribingServiceTests
     }
 
     [Fact]
+    public async Task OnAWarmCache_ACallReadsTheIndexOnceAndTheKnowledgeStoreNever()
+    {
+        using var cds = new CdsFixture();
+        await cds.AddGenotypesAsync("warm", "DiagnosticReport/pgx-warm", "2024-01-05", "CYP2C19 *2/*2", "CYP2D6 *1/*4");
+        var order = CdsRequests.MedicationRequest("mr1", Clopidogrel, "clopidogrel");
+        await AnswerAsync(cds, "warm", order);
+        var (index, store) = (cds.Index.SubjectReads, cds.Knowledge.StoreReads);
+
+        Assert.Single((await AnswerAsync(cds, "warm", order)).Cards);
+
+        Assert.Equal(index + 1, cds.Index.SubjectReads);
+        Assert.Equal(store, cds.Knowledge.StoreReads);
+    }
+
+    [Fact]
     public async Task IntermediateMetaboliser_GetsAWarningWithoutASuggestion()
     {
         using var cds = new CdsFixture();

@@ -20,6 +20,8 @@ public sealed class PgxPrescribingService(KnowledgeLookup knowledge, IGenomicInd
     public async Task<CdsResponse> AnswerAsync(CdsHookRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        // First: a new store version empties the cache, so the documents read below are all of the version the cards cite.
+        var version = await knowledge.VersionAsync(cancellationToken);
         if (await knowledge.FindDrugTableAsync(cancellationToken) is not { } table
             || await knowledge.FindGuidelineIndexAsync(cancellationToken) is not { } guidelineIndex) return new CdsResponse([]);
 
@@ -37,8 +39,11 @@ public sealed class PgxPrescribingService(KnowledgeLookup knowledge, IGenomicInd
         if (ordered.Count == 0) return new CdsResponse([]);
         var patient = await PatientPharmacogenomics.ReadAsync(await index.ReadSubjectAsync($"Patient/{request.PatientId}", cancellationToken), knowledge, cancellationToken);
         var results = patient.ToDictionary(p => p.Key, p => p.Value.Result, StringComparer.Ordinal);
-        var matches = results.Count > 0 ? await GuidelineMatches.FindAsync(knowledge, results, cancellationToken) : [];
-        var version = await knowledge.VersionAsync(cancellationToken);
+        // Only the gene sets naming an ordered drug: the tricyclics' set alone keys 1,075 recommendations.
+        var names = ordered.Select(o => o.Ordered.Drug.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var matches = results.Count > 0
+            ? await GuidelineMatches.FindAsync(knowledge, results, cancellationToken, set => set.Drugs.Any(names.Contains))
+            : [];
         var cards = new List<CdsCard>();
         var settings = options.Value;
         foreach (var (drug, guidelines) in ordered)
