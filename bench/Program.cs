@@ -13,6 +13,8 @@ if (args.Length > 0 && args[0] == "worker-figures") return await PrecisionMed.Be
 if (args.Length > 0 && args[0] == "genomics-data") return PrecisionMed.Bench.Genomics.GenomicsData.Run(args);
 if (args.Length > 0 && args[0] == "genomics-load") return await PrecisionMed.Bench.Genomics.GenomicsLoad.RunAsync(args);
 if (args.Length > 0 && args[0] == "alloc-types") return AllocTypes.Run(args);
+// dotnet bench/bin/Release/net10.0/PrecisionMed.Bench.dll cds-hooks-load PMED_DLL [CALLS] [CONCURRENCY] (bench/cds-hooks.sh)
+if (args.Length > 0 && args[0] == "cds-hooks-load") return await CdsHooksLoad.RunAsync(args[1..]);
 if (args.Length > 0 && args[0] == "hl7-alloc") return AllocationFigures.Run(args);
 if (args.Length > 0 && args[0].StartsWith("vcf-", StringComparison.Ordinal)) return VcfTools.Run(args);
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

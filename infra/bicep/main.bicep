@@ -129,6 +129,14 @@ param functionFailureAlertThreshold int = 0
 @minValue(0)
 param fhirThrottleAlertThreshold int = 10
 
+@description('The EHRs whose CDS Hooks JWTs are accepted: issuer|jwks-url pairs separated by ";" (an https JWKS URL each). Empty: every CDS call is refused (401) until an EHR is added.')
+param cdsTrustedIssuers string = ''
+
+@description('Percentage of CDS Hooks calls (services and feedback) answered with a server error (5xx) in 15 minutes that raises an alert.')
+@minValue(0)
+@maxValue(100)
+param cdsErrorRateAlertPercent int = 5
+
 var resourceToken = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName))
 
 var tags = {
@@ -287,10 +295,13 @@ var appSettings = {
   Cosmos__LedgerContainer: cosmos.outputs.ledgerContainerName
   Cosmos__KnowledgeContainer: cosmos.outputs.knowledgeContainerName
   Cosmos__GenomicIndexContainer: cosmos.outputs.genomicIndexContainerName
+  Cosmos__CdsFeedbackContainer: cosmos.outputs.cdsFeedbackContainerName
   Cosmos__ClientId: identity.outputs.clientId
   Cosmos__CreateIfMissing: 'false'
   // The knowledge store (KnowledgeOptions): the Cosmos container, not the embedded seed.
   Knowledge__Store: 'Cosmos'
+  // CDS Hooks (CdsOptions): the EHRs trusted to call the services, by issuer and JWKS URL.
+  Cds__TrustedIssuers: cdsTrustedIssuers
   // FHIR service (FhirOptions).
   Fhir__BaseUrl: fhir.outputs.fhirUrl
   Fhir__UseManagedIdentity: 'true'
@@ -368,6 +379,7 @@ module alerts 'modules/alerts.bicep' = {
     labIntakeSystemTopicId: subscribeLabIntake ? labIntakeEvents!.outputs.systemTopicId : ''
     functionFailureThreshold: functionFailureAlertThreshold
     fhirThrottleThreshold: fhirThrottleAlertThreshold
+    cdsErrorRatePercent: cdsErrorRateAlertPercent
   }
 }
 

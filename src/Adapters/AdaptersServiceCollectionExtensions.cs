@@ -11,6 +11,7 @@ using PrecisionMed.Adapters.Fhir;
 using PrecisionMed.Adapters.Notifications;
 using PrecisionMed.Adapters.Settings;
 using PrecisionMed.Adapters.Storage;
+using PrecisionMed.Core.Cds.Feedback;
 using PrecisionMed.Core.Genomics.Index;
 using PrecisionMed.Core.Knowledge;
 using PrecisionMed.Core.Pipeline;
@@ -111,7 +112,11 @@ public static class AdaptersServiceCollectionExtensions
         services.TryAddSingleton<ILabFileLedger, CosmosLabFileLedger>();
         // The genomic index lives beside the ledger, written in the same unit of work; without a Cosmos account (pmed
         // ingest to a folder or a FHIR server alone) it stays the in-memory one.
-        if (!string.IsNullOrWhiteSpace(configuration["Cosmos:Endpoint"])) services.Replace(ServiceDescriptor.Singleton<IGenomicIndex, CosmosGenomicIndex>());
+        if (!string.IsNullOrWhiteSpace(configuration["Cosmos:Endpoint"]))
+        {
+            services.Replace(ServiceDescriptor.Singleton<IGenomicIndex, CosmosGenomicIndex>());
+            services.Replace(ServiceDescriptor.Singleton<ICdsFeedbackStore, CosmosCdsFeedbackStore>());
+        }
         return services;
     }
 

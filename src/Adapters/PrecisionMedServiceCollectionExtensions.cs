@@ -6,6 +6,7 @@ using PrecisionMed.Adapters.Cosmos;
 using PrecisionMed.Adapters.Fhir;
 using PrecisionMed.Adapters.Settings;
 using PrecisionMed.Adapters.Storage;
+using PrecisionMed.Core.Cds;
 using PrecisionMed.Core.Formats;
 using PrecisionMed.Core.Formats.Vcf;
 using PrecisionMed.Core.Knowledge;
@@ -43,6 +44,7 @@ public static class PrecisionMedServiceCollectionExtensions
         services.AddSettings<PipelineOptions>(configuration, PipelineOptions.SectionName);
         services.AddSettings<LimitsOptions>(configuration, LimitsOptions.SectionName);
         services.AddSettings<VcfOptions>(configuration, VcfOptions.SectionName);
+        services.AddSettings<CdsOptions>(configuration, CdsOptions.SectionName);
         services.AddPrecisionMedPipeline();
         services.AddAdapters(configuration);
 

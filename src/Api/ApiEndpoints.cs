@@ -1,9 +1,16 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PrecisionMed.Api.Cds;
 using PrecisionMed.Api.Files;
 using PrecisionMed.Api.Genomics;
 using PrecisionMed.Api.Health;
 using PrecisionMed.Api.Security;
+using PrecisionMed.Core.Cds;
+using PrecisionMed.Core.Cds.Feedback;
+using PrecisionMed.Core.Cds.Governance;
+using PrecisionMed.Core.Cds.Pgx;
 using PrecisionMed.Core.Genomics.Operations;
 
 namespace PrecisionMed.Api;
@@ -26,8 +33,41 @@ public static class ApiEndpoints
         services.TryAddSingleton<BearerTokenValidator>();
         services.TryAddSingleton<GenomicsAccess>();
         Add<GenomicsOperationEndpoint>(services);
+        AddCds(services);
         return services;
     }
+
+    /// <summary>
+    /// The CDS Hooks endpoints: discovery, the services, feedback and its counts. One HTTP client for the issuers' JWKS
+    /// and the EHRs' FHIR servers (short timeouts: a CDS call sits in a clinician's click path).
+    /// </summary>
+    private static void AddCds(IServiceCollection services)
+    {
+        services.AddPrecisionMedCds();
+        services.TryAddKeyedSingleton(CdsHttp, (_, _) => new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+        {
+            Timeout = TimeSpan.FromSeconds(10),
+        });
+        services.TryAddSingleton<ICdsFhirReader>(sp => new CdsFhirReader(sp, sp.GetRequiredKeyedService<HttpClient>(CdsHttp)));
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<CdsOptions>>().Value;
+            var clock = sp.GetRequiredService<TimeProvider>();
+            return new CdsJwtValidator(
+                new TrustedIssuers(options.TrustedIssuers), new JwksCache(sp.GetRequiredKeyedService<HttpClient>(CdsHttp), clock), clock, options.ClockSkew, options.MaxTokenLifetime);
+        });
+        services.TryAddSingleton(sp => new CdsCaller(sp.GetRequiredService<CdsJwtValidator>(), sp.GetRequiredService<IOptions<CdsOptions>>()));
+        services.TryAddSingleton(sp => new CdsServiceEndpoint(
+            sp.GetRequiredService<PgxPrescribingService>(), sp.GetRequiredService<GeneticTestGovernanceService>(), sp.GetRequiredService<CdsCaller>(),
+            sp.GetRequiredService<ILogger<CdsServiceEndpoint>>()));
+        services.TryAddSingleton(sp => new CdsFeedbackEndpoint(sp.GetRequiredService<ICdsFeedbackStore>(), sp.GetRequiredService<CdsCaller>()));
+        Add<CdsDiscoveryEndpoint>(services);
+        Add<CdsServiceEndpoint>(services);
+        Add<CdsFeedbackEndpoint>(services);
+        Add<CdsFeedbackCountsEndpoint>(services);
+    }
+
+    private const string CdsHttp = "cds";
 
     private static void Add<T>(IServiceCollection services)
         where T : class, IApiEndpoint

@@ -19,6 +19,9 @@ public sealed record ApiRequest(
     ReadOnlyMemory<byte> Body,
     string InvocationId)
 {
+    /// <summary>The URL the request was sent to, as the host saw it (scheme, host, path); null when the host did not say.</summary>
+    public Uri? Url { get; init; }
+
     /// <summary>The first value of query parameter <paramref name="name"/>, or null when absent.</summary>
     public string? QueryValue(string name) => Query.TryGetValue(name, out var values) && values.Length > 0 ? values[0] : null;
 

@@ -33,6 +33,14 @@ param functionFailureThreshold int
 @minValue(0)
 param fhirThrottleThreshold int
 
+@description('Percentage of CDS Hooks calls answered with a server error (5xx) in 15 minutes that raises an alert.')
+@minValue(0)
+@maxValue(100)
+param cdsErrorRatePercent int
+
+// The CDS Hooks functions (src/Functions/Triggers): in a clinician's click path, so their errors are alerted apart.
+var cdsFunctionNames = '"CdsServiceFunction", "CdsFeedbackFunction"'
+
 // Names of the poison-queue functions (src/Functions/Triggers): each execution of PoisonReportFunction is one
 // report unit that exhausted its retries, of ArrivalPoisonFunction one file whose arrival did (the host's
 // webjobs-blobtrigger-poison queue, in the lab data account).
@@ -164,6 +172,42 @@ resource heldReports 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
       allOf: [
         {
           query: 'AppMetrics | where Name == "${heldReportsMetric}"'
+          timeAggregation: 'Count'
+          operator: 'GreaterThan'
+          threshold: 0
+          failingPeriods: {
+            numberOfEvaluationPeriods: 1
+            minFailingPeriodsToAlert: 1
+          }
+        }
+      ]
+    }
+    actions: {
+      actionGroups: [for action in actions: action.actionGroupId]
+    }
+  }
+}
+
+// The CDS services' error rate: server errors (5xx) among their calls. 401 (a token refused), 400 and 412 are the
+// caller's and not counted. A row comes back only when the rate is over the threshold.
+resource cdsErrors 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
+  name: 'alert-${namePrefix}-cds-errors'
+  location: location
+  tags: tags
+  properties: {
+    displayName: 'CDS Hooks services answer with server errors'
+    description: 'Over ${cdsErrorRatePercent}% of CDS Hooks calls (POST /api/cds-services/{id} and its feedback) failed with 5xx in 15 minutes: clinicians get no pharmacogenomic or ordering cards. See the CdsServiceFunction failures in Application Insights.'
+    severity: 2
+    enabled: true
+    scopes: [
+      logAnalyticsWorkspaceId
+    ]
+    evaluationFrequency: 'PT5M'
+    windowSize: 'PT15M'
+    criteria: {
+      allOf: [
+        {
+          query: 'AppRequests | where Name in (${cdsFunctionNames}) | summarize calls = count(), errors = countif(toint(ResultCode) >= 500) | where calls > 0 and 100.0 * errors / calls > ${cdsErrorRatePercent}'
           timeAggregation: 'Count'
           operator: 'GreaterThan'
           threshold: 0

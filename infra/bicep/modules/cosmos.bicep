@@ -68,6 +68,15 @@ var containers = [
       '/pk/?'
     ]
   }
+  // CDS Hooks feedback (CosmosCdsFeedbackStore): card outcomes without PHI, one partition per CDS service,
+  // read by a single-partition query per service for the counts.
+  {
+    name: 'cds-feedback'
+    partitionKey: '/pk'
+    indexedPaths: [
+      '/pk/?'
+    ]
+  }
 ]
 
 // Cosmos DB Built-in Data Contributor: read and write items, no account or key management.
@@ -204,3 +213,4 @@ output containerNames array = [for container in containers: container.name]
 output ledgerContainerName string = containers[0].name
 output knowledgeContainerName string = containers[1].name
 output genomicIndexContainerName string = containers[2].name
+output cdsFeedbackContainerName string = containers[3].name

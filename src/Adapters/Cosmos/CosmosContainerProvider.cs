@@ -9,6 +9,7 @@ internal sealed class CosmosContainerProvider(CosmosClient client, CosmosOptions
     private Container? _ledger;
     private Container? _knowledge;
     private Container? _genomicIndex;
+    private Container? _cdsFeedback;
 
     public async Task<Container> LedgerAsync(CancellationToken cancellationToken)
     {
@@ -50,6 +51,21 @@ internal sealed class CosmosContainerProvider(CosmosClient client, CosmosOptions
         try
         {
             return _genomicIndex ??= await CreateAsync(options.GenomicIndexContainer, "/pk", cancellationToken);
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    /// <summary>The CDS Hooks feedback container, partitioned by <c>/pk</c> (the service id).</summary>
+    public async Task<Container> CdsFeedbackAsync(CancellationToken cancellationToken)
+    {
+        if (_cdsFeedback is not null) return _cdsFeedback;
+        await _lock.WaitAsync(cancellationToken);
+        try
+        {
+            return _cdsFeedback ??= await CreateAsync(options.CdsFeedbackContainer, "/pk", cancellationToken);
         }
         finally
         {

@@ -24,6 +24,9 @@ public sealed class CosmosOptions
     [Required]
     public string GenomicIndexContainer { get; set; } = "genomic-index";
 
+    /// <summary>CDS Hooks feedback (card outcomes, no PHI), partitioned by <c>/pk</c>: the service id.</summary>
+    public string CdsFeedbackContainer { get; set; } = "cds-feedback";
+
     /// <summary>The user-assigned managed identity's client id (Azure). Cosmos local auth is off there.</summary>
     public string? ClientId { get; set; }
 

@@ -26,6 +26,9 @@ internal sealed record LedgerConnection(Uri Cosmos, string? CosmosKey, string Da
 
     public string? ApiAudience { get; init; }
 
+    /// <summary>Knowledge from the seed embedded in pmed rather than the Cosmos container (<c>pmed serve --embedded-knowledge</c>).</summary>
+    public bool EmbeddedKnowledge { get; init; }
+
     /// <param name="first">The command's own services, registered before the app's (see <see cref="AppServices.Build"/>).</param>
     public ServiceProvider BuildServices(Action<IServiceCollection>? first = null)
     {
@@ -50,6 +53,8 @@ internal sealed record LedgerConnection(Uri Cosmos, string? CosmosKey, string Da
             settings["Api:Auth:Audience"] = ApiAudience;
         }
 
+
+        if (EmbeddedKnowledge) settings["Knowledge:Store"] = "Embedded";
         var required = Storage is null ? AppConnections.Cosmos : AppConnections.Cosmos | AppConnections.LabStorage;
         if (Fhir is not null)
         {

@@ -73,7 +73,10 @@ internal sealed class ApiServer(LedgerConnection connection, int port, TextWrite
         var query = request.Query.ToDictionary(q => q.Key, q => q.Value.Where(v => v is not null).Select(v => v!).ToArray(), StringComparer.Ordinal);
         var headers = request.Headers.ToDictionary(
             h => h.Key, h => h.Value.Where(v => v is not null).Select(v => v!).ToArray(), StringComparer.OrdinalIgnoreCase);
-        return new ApiRequest(request.Method.ToUpperInvariant(), routeValues, query, headers, body.ToArray(), context.TraceIdentifier);
+        return new ApiRequest(request.Method.ToUpperInvariant(), routeValues, query, headers, body.ToArray(), context.TraceIdentifier)
+        {
+            Url = new Uri($"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}"),
+        };
     }
 
     private static async Task WriteAsync(HttpContext context, ApiResponse answer)

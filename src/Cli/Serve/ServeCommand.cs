@@ -24,6 +24,11 @@ internal static class ServeCommand
         {
             if (result.GetValueOrDefault<int>() is < 0 or > 65535) result.AddError("--port must be a number from 0 to 65535.");
         });
+        var embedded = new Option<bool>("--embedded-knowledge")
+        {
+            Description = "Read the knowledge store (CPIC/PharmCAT guidelines, drug table, phenotypes) from the seed embedded in pmed rather than "
+                + "the Cosmos knowledge container: the CDS Hooks services answer without a knowledge import.",
+        };
         var fhir = new UrlOption("--fhir", ServiceEndpoint.Fhir, "The FHIR service the endpoints read (base URL).");
         var authority = new Option<string?>("--auth-authority")
         {
@@ -39,10 +44,10 @@ internal static class ServeCommand
         var connection = LedgerConnectionOptions.Create(withStorage: true);
         var command = new Command(
             "serve",
-            "Serve the app's HTTP API (/api/health, /api/files, /api/files/{id}, /api/files/{id}/replay, /api/genomics/$<operation>) on 127.0.0.1 until Ctrl+C, "
+            "Serve the app's HTTP API (/api/health, /api/files, /api/files/{id}, /api/files/{id}/replay, /api/genomics/$<operation>, /api/cds-services, /api/cds-feedback) on 127.0.0.1 until Ctrl+C, "
                 + "without the Functions host. No function keys are asked for: it listens on loopback only.")
         {
-            port, fhir, authority, audience,
+            port, fhir, authority, audience, embedded,
         };
         command.Validators.Add(result =>
         {
@@ -58,6 +63,7 @@ internal static class ServeCommand
                 LoopbackApi = true,
                 ApiAuthority = parse.GetValue(authority) is { } issuer ? new Uri(issuer) : null,
                 ApiAudience = parse.GetValue(audience),
+                EmbeddedKnowledge = parse.GetValue(embedded),
             };
             if (ledger.Storage is null)
             {

@@ -12,6 +12,9 @@ public sealed class InMemoryKnowledgeStore : IKnowledgeStore, IKnowledgeWriter
 
     public int Count => _documents.Count;
 
+    /// <summary>Every document held (tests draw their expectations from the seed's own documents).</summary>
+    public IEnumerable<KnowledgeDocument> Documents => _documents.Values.Select(d => d.Document);
+
     public Task<KnowledgeDocument?> ReadAsync(string id, CancellationToken cancellationToken) =>
         Task.FromResult(_documents.TryGetValue(id, out var stored) ? stored.Document : null);
 

@@ -27,7 +27,10 @@ internal static class ApiBridge
         foreach (var (name, values) in request.Headers) headers[name] = [.. values];
         return new ApiRequest(
             request.Method.ToUpperInvariant(), routeValues, QueryOf(request.Query), headers,
-            body.ToArray(), request.FunctionContext.InvocationId);
+            body.ToArray(), request.FunctionContext.InvocationId)
+        {
+            Url = request.Url,
+        };
     }
 
     private static Dictionary<string, string[]> QueryOf(NameValueCollection query)

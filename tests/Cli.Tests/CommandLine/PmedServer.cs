@@ -27,7 +27,10 @@ internal sealed partial class PmedServer : IAsyncDisposable
 
     public HttpClient Http { get; }
 
-    public static async Task<PmedServer> StartAsync(params string[] args)
+    public static Task<PmedServer> StartAsync(params string[] args) => StartAsync(new Dictionary<string, string>(), args);
+
+    /// <summary>With app settings in the environment (<c>Cds__TrustedIssuers</c>), as the function app reads them.</summary>
+    public static async Task<PmedServer> StartAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo(Pmed.DotnetHost())
         {
@@ -36,6 +39,7 @@ internal sealed partial class PmedServer : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = RepositoryPaths.Root,
         };
+        foreach (var (name, value) in environment) start.Environment[name] = value;
         start.ArgumentList.Add(Pmed.PmedDll());
         start.ArgumentList.Add("serve");
         foreach (var arg in args) start.ArgumentList.Add(arg);

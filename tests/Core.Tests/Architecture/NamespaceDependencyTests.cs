@@ -4,7 +4,7 @@ namespace PrecisionMed.Core.Tests.Architecture;
 
 /// <summary>
 /// Dependencies inside Core go one way: Formats → LabReports ← Knowledge; Fhir builds from LabReports; Pipeline
-/// orchestrates them all; Genomics (the genomic index and the IG's operations) reads FHIR resources and LabReports only. Read from the compiled assembly (signatures and IL), so a using directive cannot hide an edge.
+/// orchestrates them all; Genomics (the genomic index and the IG's operations) reads FHIR resources and LabReports only; Cds (CDS Hooks) answers from Genomics' index and Knowledge, never the pipeline. Read from the compiled assembly (signatures and IL), so a using directive cannot hide an edge.
 /// </summary>
 [Trait("Tier", "Fast")]
 public sealed class NamespaceDependencyTests
@@ -19,6 +19,7 @@ public sealed class NamespaceDependencyTests
         ["LabReports"] = ["Formats", "Knowledge", "Fhir", "Pipeline"],
         ["Fhir"] = ["Pipeline", "Formats"],
         ["Genomics"] = ["Pipeline", "Formats", "Knowledge"],
+        ["Cds"] = ["Pipeline", "Formats", "Fhir"],
     };
 
     [Fact]

@@ -6,9 +6,9 @@ using Microsoft.Azure.Functions.Worker.Http;
 namespace PrecisionMed.Functions.Tests.Hosting;
 
 /// <summary>An HTTP request as the worker would hand it to an HTTP-triggered function.</summary>
-internal sealed class TestHttpRequest(FunctionContext context, string method, Uri url) : HttpRequestData(context)
+internal sealed class TestHttpRequest(FunctionContext context, string method, Uri url, Stream? body = null) : HttpRequestData(context)
 {
-    public override Stream Body { get; } = Stream.Null;
+    public override Stream Body { get; } = body ?? Stream.Null;
     public override HttpHeadersCollection Headers { get; } = [];
     public override IReadOnlyCollection<IHttpCookie> Cookies { get; } = [];
     public override Uri Url { get; } = url;

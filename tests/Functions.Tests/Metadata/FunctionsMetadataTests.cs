@@ -44,6 +44,10 @@ public sealed class FunctionsMetadataTests
     [InlineData("FileListFunction", "files", "function", "get")]
     [InlineData("FileReplayFunction", "files/{fileId}/replay", "function", "post")]
     [InlineData("HealthFunction", "health", "anonymous", "get")]
+    [InlineData("CdsDiscoveryFunction", "cds-services", "anonymous", "get")]
+    [InlineData("CdsServiceFunction", "cds-services/{id}", "anonymous", "post")]
+    [InlineData("CdsFeedbackFunction", "cds-services/{id}/feedback", "anonymous", "post")]
+    [InlineData("CdsFeedbackCountsFunction", "cds-feedback", "function", "get")]
     public void HttpFunctions_HaveTheirRoutes(string function, string route, string authLevel, string method)
     {
         var binding = TriggerOf(function);
@@ -75,12 +79,12 @@ public sealed class FunctionsMetadataTests
     }
 
     [Fact]
-    public void Metadata_HasExactlyTheNineFunctions()
+    public void Metadata_HasExactlyTheThirteenFunctions()
     {
         var names = Metadata.Value.Select(f => f!["name"]!.GetValue<string>()).Order(StringComparer.Ordinal);
 
         Assert.Equal(
-            ["ArrivalPoisonFunction", "FileListFunction", "FileReplayFunction", "FileStatusFunction", "GenomicsOperationFunction", "HealthFunction", "LabFileArrivedFunction", "PoisonReportFunction", "ReportQueuedFunction"],
+            ["ArrivalPoisonFunction", "CdsDiscoveryFunction", "CdsFeedbackCountsFunction", "CdsFeedbackFunction", "CdsServiceFunction", "FileListFunction", "FileReplayFunction", "FileStatusFunction", "GenomicsOperationFunction", "HealthFunction", "LabFileArrivedFunction", "PoisonReportFunction", "ReportQueuedFunction"],
             names);
     }
 

@@ -134,7 +134,9 @@ public sealed class DeploymentSnapshotTests(BicepFixture fixture)
 
         Assert.True(account["disableLocalAuth"]!.GetValue<bool>());
         Assert.Equal("precisionmed", database["properties"]!["resource"]!["id"]!.GetValue<string>());
-        Assert.Equal(["genomic-index", "knowledge", "ledger"], containers.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["cds-feedback", "genomic-index", "knowledge", "ledger"], containers.Keys.Order(StringComparer.Ordinal));
+        // CDS Hooks feedback is written and counted per service partition (CosmosCdsFeedbackStore).
+        Assert.Equal("/pk", containers["cds-feedback"]["partitionKey"]!["paths"]![0]!.GetValue<string>());
         // The genomic index is read by single-partition queries on /pk (CosmosGenomicIndex).
         Assert.Equal("/pk", containers["genomic-index"]["partitionKey"]!["paths"]![0]!.GetValue<string>());
         // The ledger adapter reads and writes by partition key /fileId (CosmosLabFileLedger).
@@ -221,5 +223,27 @@ public sealed class DeploymentSnapshotTests(BicepFixture fixture)
         var waiting = logAlerts.Single(alert => alert["name"]!.GetValue<string>().EndsWith("units-waiting", StringComparison.Ordinal))["properties"]!["criteria"]!["allOf"]![0]!;
         Assert.Contains(unitOutcomes, waiting["query"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Contains("== \"waiting\"", waiting["query"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Environments))]
+    public void Cds_EndpointsHaveTheirErrorRateAlert_AndTheTrustedIssuersSetting(string environment)
+    {
+        var snapshot = fixture.Snapshot(environment);
+        var alert = snapshot.OfType("Microsoft.Insights/scheduledQueryRules")
+            .Single(a => a["name"]!.GetValue<string>().EndsWith("cds-errors", StringComparison.Ordinal))["properties"]!["criteria"]!["allOf"]![0]!;
+        var query = alert["query"]!.GetValue<string>();
+
+        // The CDS functions as functions.metadata names them: the service and its feedback, not discovery.
+        foreach (var function in new[] { "CdsServiceFunction", "CdsFeedbackFunction" })
+        {
+            Assert.Contains(FunctionsMetadata.Bindings, binding => binding.Function == function);
+            Assert.Contains($"\"{function}\"", query, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("toint(ResultCode) >= 500", query, StringComparison.Ordinal);
+        Assert.Contains("> 5", query, StringComparison.Ordinal);
+        Assert.Equal(0, alert["threshold"]!.GetValue<int>());
+        Assert.True(snapshot.AppSettings.ContainsKey("Cds__TrustedIssuers"), "the trusted EHRs' app setting");
     }
 }

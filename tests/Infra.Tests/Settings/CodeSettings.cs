@@ -72,6 +72,18 @@ internal static class CodeSettings
         ["Cosmos:LedgerContainer"] = new(AzureUse.Set, new CosmosOptions().LedgerContainer),
         ["Cosmos:KnowledgeContainer"] = new(AzureUse.Set, "knowledge"),
         ["Cosmos:GenomicIndexContainer"] = new(AzureUse.Set, "genomic-index"),
+        ["Cosmos:CdsFeedbackContainer"] = new(AzureUse.Set, "cds-feedback"),
+
+        // CdsOptions: the trusted EHRs come from main.bicep's cdsTrustedIssuers parameter; the rest are the code's defaults
+        // (the request's own URL is the service URL a token's aud must name; CPIC's pre-test cards on).
+        ["Cds:TrustedIssuers"] = new(AzureUse.Set),
+        ["Cds:PublicBaseUrl"] = new(AzureUse.CodeDefault),
+        ["Cds:ClockSkew"] = new(AzureUse.CodeDefault),
+        ["Cds:MaxTokenLifetime"] = new(AzureUse.CodeDefault),
+        ["Cds:PreTestCards"] = new(AzureUse.CodeDefault),
+        ["Cds:PreTestOffDrugs"] = new(AzureUse.CodeDefault),
+        ["Cds:ReportLinkBase"] = new(AzureUse.CodeDefault),
+        ["Cds:GovernanceLookbackYears"] = new(AzureUse.CodeDefault),
         ["Cosmos:ClientId"] = new(AzureUse.Set),
         ["Cosmos:EmulatorKey"] = new(AzureUse.Forbidden),
         ["Cosmos:CreateIfMissing"] = new(AzureUse.Set, "false"),

@@ -23,6 +23,12 @@ public sealed record IndexedReport
     /// <summary>The test's date (the report's effective or issued date), as FHIR writes it.</summary>
     public string? TestDate { get; init; }
 
+    /// <summary>The lab that reported it (the report's performer, else the lab id of its accession's identifier system).</summary>
+    public string? Lab { get; init; }
+
+    /// <summary>The report's code, <c>system|code</c> (a LOINC panel, the lab's test code): which test this was.</summary>
+    public IReadOnlyList<string> Codes { get; init; } = [];
+
     /// <summary>The specimens' identifier values and references.</summary>
     public IReadOnlyList<string> SpecimenIds { get; init; } = [];
 

@@ -50,6 +50,8 @@ public static class IndexedReportReader
             Patient = patient,
             Status = FhirFindings.Text(report["status"]),
             TestIds = [.. (report["identifier"] as JsonArray ?? []).Select(i => FhirFindings.Text(FhirFindings.At(i, "value"))).OfType<string>()],
+            Lab = LabOf(report),
+            Codes = [.. FhirFindings.SystemCodes(report["code"])],
             TestDate = FhirFindings.Text(report["effectiveDateTime"]) ?? FhirFindings.Text(FhirFindings.At(report["effectivePeriod"], "start")) ?? FhirFindings.Text(report["issued"]),
             SpecimenIds = [.. FhirFindings.References(report["specimen"])
                 .Concat(specimens.SelectMany(s => (s["identifier"] as JsonArray ?? []).Select(i => FhirFindings.Text(FhirFindings.At(i, "value"))).OfType<string>()))
@@ -206,6 +208,17 @@ public static class IndexedReportReader
         }
 
         return [.. regions.Where(r => r.Length > 0).Distinct(StringComparer.Ordinal)];
+    }
+
+    /// <summary>The performer's name, else the lab id the pipeline writes into the accession's system (<c>urn:precisionmed:lab:{lab}:accession</c>).</summary>
+    private static string? LabOf(JsonObject report)
+    {
+        var performer = (report["performer"] as JsonArray ?? []).Select(p => FhirFindings.Text(FhirFindings.At(p, "display")) ?? FhirFindings.Text(FhirFindings.At(p, "reference"))).FirstOrDefault(p => p is not null);
+        if (performer is not null) return performer;
+        const string Prefix = "urn:precisionmed:lab:";
+        return (report["identifier"] as JsonArray ?? []).Select(i => FhirFindings.Text(FhirFindings.At(i, "system")))
+            .Where(s => s is not null && s.StartsWith(Prefix, StringComparison.Ordinal) && s.EndsWith(":accession", StringComparison.Ordinal))
+            .Select(s => s![Prefix.Length..^":accession".Length]).FirstOrDefault();
     }
 
     private static string? BuildOf(JsonObject? analysis) =>

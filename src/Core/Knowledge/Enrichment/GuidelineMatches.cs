@@ -22,11 +22,13 @@ internal static class GuidelineMatches
     /// guideline, drug and population, the recommendations that fit best: DPWG keys some CYP2C9 and UGT1A1 results both
     /// by phenotype and by exact allele counts, and the allele counts are the more specific. CPIC's come first.
     /// </summary>
-    public static async Task<List<GuidelineMatch>> FindAsync(KnowledgeLookup knowledge, IReadOnlyDictionary<string, PgxResult> results, CancellationToken cancellationToken)
+    /// <param name="include">Which gene sets to look at (a CDS call: only those naming the drugs ordered); all when null.</param>
+    public static async Task<List<GuidelineMatch>> FindAsync(
+        KnowledgeLookup knowledge, IReadOnlyDictionary<string, PgxResult> results, CancellationToken cancellationToken, Func<GuidelineGeneSet, bool>? include = null)
     {
         var matches = new List<GuidelineMatch>();
         if (await knowledge.FindGuidelineIndexAsync(cancellationToken) is not { } index) return matches;
-        foreach (var geneSet in index.GeneSets.Where(s => s.Genes.Any(results.ContainsKey)))
+        foreach (var geneSet in index.GeneSets.Where(s => s.Genes.Any(results.ContainsKey) && (include is null || include(s))))
         {
             if (await knowledge.FindGuidelinesAsync(geneSet.Genes, cancellationToken) is not { } set) continue;
             foreach (var guideline in set.Guidelines)

@@ -1,0 +1,80 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace PrecisionMed.Core.Cds;
+
+/// <summary>The EHR's token for its FHIR server (CDS Hooks <c>fhirAuthorization</c>): used for that server only, never logged.</summary>
+public sealed record CdsFhirAuthorization(string AccessToken, string TokenType, string? Scope, string? Subject);
+
+/// <summary>
+/// A CDS Hooks 2.0 call, read from the body: <c>hook</c>, <c>hookInstance</c>, <c>fhirServer</c>,
+/// <c>fhirAuthorization</c>, the hook's <c>context</c> (order-select and order-sign: <c>userId</c>, <c>patientId</c>,
+/// <c>encounterId</c>, <c>draftOrders</c> as a Bundle, order-select's <c>selections</c>) and <c>prefetch</c>.
+/// </summary>
+public sealed record CdsHookRequest(
+    string Hook,
+    string HookInstance,
+    Uri? FhirServer,
+    CdsFhirAuthorization? FhirAuthorization,
+    string PatientId,
+    string? EncounterId,
+    string? UserId,
+    DraftOrders Orders,
+    JsonObject Prefetch)
+{
+    /// <summary>The request, or the reason it is not one (400), naming the field.</summary>
+    public static (CdsHookRequest? Request, string? Error) Parse(ReadOnlySpan<byte> body, CdsServiceDefinition service)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        JsonObject? root;
+        try
+        {
+            root = JsonNode.Parse(body) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            root = null;
+        }
+
+        if (root is null) return Fail("the body must be a JSON object (a CDS Hooks request)");
+        var hook = Text(root["hook"]);
+        if (hook is null) return Fail("hook is required");
+        if (hook != service.Hook) return Fail($"service {service.Id} answers the {service.Hook} hook, not '{Shorten(hook)}'");
+        if (Text(root["hookInstance"]) is not { } instance) return Fail("hookInstance is required");
+        Uri? fhirServer = null;
+        if (root["fhirServer"] is { } server && (Text(server) is not { } serverText || !Uri.TryCreate(serverText, UriKind.Absolute, out fhirServer) || fhirServer.Scheme is not ("https" or "http")))
+            return Fail("fhirServer must be an absolute http(s) URL");
+        CdsFhirAuthorization? authorization = null;
+        if (root["fhirAuthorization"] is { } auth)
+        {
+            if (auth is not JsonObject a || Text(a["access_token"]) is not { } token || Text(a["token_type"]) is not { } type)
+                return Fail("fhirAuthorization needs access_token and token_type");
+            if (!type.Equals("Bearer", StringComparison.OrdinalIgnoreCase)) return Fail("fhirAuthorization.token_type must be Bearer");
+            if (fhirServer is null) return Fail("fhirAuthorization is sent only with fhirServer");
+            authorization = new CdsFhirAuthorization(token, type, Text(a["scope"]), Text(a["subject"]));
+        }
+
+        if (root["context"] is not JsonObject context) return Fail("context is required (an object)");
+        if (Text(context["patientId"]) is not { } patient) return Fail("context.patientId is required");
+        if (patient.Contains('/', StringComparison.Ordinal) || patient.Length > 64) return Fail("context.patientId must be a FHIR id (no '/')");
+        if (Text(context["userId"]) is null) return Fail("context.userId is required");
+        var (orders, error) = DraftOrders.Read(context, hook == CdsServiceCatalog.OrderSelect);
+        if (error is not null) return Fail(error);
+        var prefetch = root["prefetch"] switch
+        {
+            null => new JsonObject(),
+            JsonObject p => p,
+            _ => null,
+        };
+        if (prefetch is null) return Fail("prefetch must be an object");
+        return (new CdsHookRequest(hook, instance, fhirServer, authorization, patient, Text(context["encounterId"]), Text(context["userId"]), orders!, prefetch), null);
+    }
+
+    /// <summary>A string value, trimmed; null when absent, empty or not a string.</summary>
+    internal static string? Text(JsonNode? node) =>
+        node is JsonValue value && value.TryGetValue<string>(out var text) && !string.IsNullOrWhiteSpace(text) ? text.Trim() : null;
+
+    private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
+
+    private static (CdsHookRequest?, string?) Fail(string error) => (null, error);
+}

@@ -1,0 +1,47 @@
+using System.Text.Json.Nodes;
+
+namespace PrecisionMed.Core.Cds;
+
+/// <summary>
+/// The draft orders of order-select and order-sign: <c>context.draftOrders</c>, a FHIR Bundle of the orders being
+/// written (MedicationRequest, ServiceRequest, ... with <c>status: draft</c>), and for order-select the
+/// <c>selections</c> (<c>MedicationRequest/id</c>), the orders just selected: only those are looked at then, as the
+/// spec asks (the others were answered when they were selected).
+/// </summary>
+public sealed record DraftOrders(IReadOnlyList<JsonObject> Resources, IReadOnlyList<string> Selections)
+{
+    /// <summary>The orders to answer for: the selected ones (order-select), else all of them.</summary>
+    public IEnumerable<JsonObject> ToAnswer(string resourceType) =>
+        Resources.Where(r => CdsHookRequest.Text(r["resourceType"]) == resourceType
+            && (Selections.Count == 0 || Selections.Contains($"{resourceType}/{CdsHookRequest.Text(r["id"])}", StringComparer.Ordinal)));
+
+    /// <summary>Every draft resource of a type (the selected and the others), to compare drafts with each other.</summary>
+    public IEnumerable<JsonObject> All(string resourceType) => Resources.Where(r => CdsHookRequest.Text(r["resourceType"]) == resourceType);
+
+    internal static (DraftOrders? Orders, string? Error) Read(JsonObject context, bool selections)
+    {
+        if (context["draftOrders"] is not JsonObject bundle || CdsHookRequest.Text(bundle["resourceType"]) != "Bundle")
+            return (null, "context.draftOrders is required (a FHIR Bundle)");
+        var resources = new List<JsonObject>();
+        foreach (var entry in bundle["entry"] as JsonArray ?? [])
+        {
+            if (entry?["resource"] is not JsonObject resource || CdsHookRequest.Text(resource["resourceType"]) is null)
+                return (null, "every context.draftOrders entry needs a resource with a resourceType");
+            resources.Add(resource);
+        }
+
+        var selected = new List<string>();
+        if (selections)
+        {
+            if (context["selections"] is not JsonArray list) return (null, "context.selections is required for order-select (an array of Type/id)");
+            foreach (var item in list)
+            {
+                if (CdsHookRequest.Text(item) is not { } reference || reference.Split('/') is not [{ Length: > 0 }, { Length: > 0 }])
+                    return (null, "context.selections holds relative references (Type/id)");
+                selected.Add(reference);
+            }
+        }
+
+        return (new DraftOrders(resources, selected), null);
+    }
+}
