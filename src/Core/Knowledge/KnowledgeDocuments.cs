@@ -69,6 +69,8 @@ public sealed record GeneSymbolTarget(string HgncId, string ApprovedSymbol, stri
 public sealed record VariantLocation(string Build, string Chromosome, long Position, string Ref, string Alt);
 
 /// <summary>What ClinVar says about a variant: significance, review status, conditions, when it was last evaluated.</summary>
+/// <param name="ReleaseDate">The source release's date when the source states one (ClinVar's VCF <c>##fileDate</c>;
+/// variant_summary has none, but LastEvaluated per row): the date of the classification in a knowledge diff.</param>
 public sealed record VariantClassification(
     string Source,
     string? VariationId,
@@ -80,7 +82,8 @@ public sealed record VariantClassification(
     IReadOnlyList<VariantCondition> Conditions,
     string? LastEvaluated,
     string? RsId,
-    string? Origin)
+    string? Origin,
+    string? ReleaseDate = null)
 {
     /// <summary>The public page of the classification, cited by the implication.</summary>
     public string? CitationUrl => Source == "ClinVar" && VariationId is { Length: > 0 } id ? $"https://www.ncbi.nlm.nih.gov/clinvar/variation/{id}/" : null;
