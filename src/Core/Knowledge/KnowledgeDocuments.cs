@@ -23,6 +23,11 @@ namespace PrecisionMed.Core.Knowledge;
 [JsonDerivedType(typeof(LabCodeDocument), "lab-code")]
 [JsonDerivedType(typeof(LabProfileDocument), "lab-profile")]
 [JsonDerivedType(typeof(KnowledgeVersionDocument), "version")]
+[JsonDerivedType(typeof(Diff.ClassificationInventoryDocument), "inventory")]
+[JsonDerivedType(typeof(Diff.ClassificationBucketDocument), "inventory-bucket")]
+[JsonDerivedType(typeof(Diff.KnowledgeDiffDocument), "diff")]
+[JsonDerivedType(typeof(Diff.KnowledgeDiffPageDocument), "diff-page")]
+[JsonDerivedType(typeof(Diff.KnowledgeDiffLogDocument), "diff-log")]
 public abstract record KnowledgeDocument
 {
     [JsonPropertyName("id")]
