@@ -34,6 +34,7 @@ public static class AdaptersServiceCollectionExtensions
         services.AddLabStorage(configuration);
         services.AddCosmosLedger(configuration);
         services.AddSettings<KnowledgeOptions>(configuration, KnowledgeOptions.SectionName);
+        services.AddSettings<Core.Knowledge.Diff.KnowledgeDiffOptions>(configuration, Core.Knowledge.Diff.KnowledgeDiffOptions.SectionName);
         if (PrecisionMedServiceCollectionExtensions.UsesCosmosKnowledgeStore(configuration)) services.AddCosmosKnowledgeStore(configuration);
         services.AddFhirHttpWriter(configuration);
         services.AddResultNotifier(configuration);

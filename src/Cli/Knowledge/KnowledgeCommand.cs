@@ -40,7 +40,30 @@ internal static class KnowledgeCommand
             return new KnowledgeImportRunner(options, stdout, stderr).RunAsync(cancellationToken);
         });
 
-        return new Command("knowledge", "The clinical-genomic knowledge store.") { import };
+        return new Command("knowledge", "The clinical-genomic knowledge store.") { import, Diff(stdout, stderr) };
+    }
+
+    /// <summary><c>pmed knowledge diff FROM TO [--source clinvar|pharmcat-guidelines] [--json]</c>.</summary>
+    private static Command Diff(TextWriter stdout, TextWriter stderr)
+    {
+        var from = new Argument<string>("from") { Description = "The release the store holds (a file; for pharmcat-guidelines a folder or zip)." };
+        var to = new Argument<string>("to") { Description = "The release an import would bring." };
+        var source = new Option<string>("--source")
+        {
+            Description = "What the files are: clinvar (variant_summary or the VCF release) or pharmcat-guidelines.",
+            DefaultValueFactory = _ => "clinvar",
+        };
+        source.AcceptOnlyFromAmong("clinvar", "pharmcat-guidelines");
+        var json = new Option<bool>("--json") { Description = "The diff as JSON: every change with its old and new value, dates and impact." };
+        var diff = new Command("diff", "What importing TO would change where FROM is stored: classifications and recommendations added, changed, removed, with their impact. Writes nothing.")
+        {
+            from, to, source, json,
+        };
+        diff.SetAction((parse, cancellationToken) => new KnowledgeDiffRunner(
+            new KnowledgeDiffCommandOptions(KnowledgeSources.ByName[parse.GetValue(source)!], parse.GetValue(from)!, parse.GetValue(to)!, parse.GetValue(json)),
+            stdout,
+            stderr).RunAsync(cancellationToken));
+        return diff;
     }
 }
 
