@@ -55,12 +55,19 @@ internal static class KnowledgeCommand
         };
         source.AcceptOnlyFromAmong("clinvar", "pharmcat-guidelines");
         var json = new Option<bool>("--json") { Description = "The diff as JSON: every change with its old and new value, dates and impact." };
-        var diff = new Command("diff", "What importing TO would change where FROM is stored: classifications and recommendations added, changed, removed, with their impact. Writes nothing.")
+        var cosmos = new UrlOption(
+            "--cosmos", ServiceEndpoint.Cosmos, "The Cosmos DB account whose genomic index names the reports each change affects (read only). Without it, no reports are looked for.");
+        var key = new CosmosKeyOption("The emulator's key (local stacks only; in Azure the signed-in identity is used).");
+        var database = new Option<string>("--database") { Description = "The database.", DefaultValueFactory = _ => "precisionmed" };
+        var diff = new Command("diff", "What importing TO would change where FROM is stored: classifications and recommendations added, changed, removed, with their impact and, with --cosmos, the reports they affect. Writes nothing.")
         {
-            from, to, source, json,
+            from, to, source, json, cosmos, key, database,
         };
         diff.SetAction((parse, cancellationToken) => new KnowledgeDiffRunner(
-            new KnowledgeDiffCommandOptions(KnowledgeSources.ByName[parse.GetValue(source)!], parse.GetValue(from)!, parse.GetValue(to)!, parse.GetValue(json)),
+            new KnowledgeDiffCommandOptions(KnowledgeSources.ByName[parse.GetValue(source)!], parse.GetValue(from)!, parse.GetValue(to)!, parse.GetValue(json))
+            {
+                Index = parse.GetValue(cosmos) is { } endpoint ? new Ledger.LedgerConnection(endpoint, key.ValueOrEnvironment(parse), parse.GetValue(database)!, null, "lab-reports") : null,
+            },
             stdout,
             stderr).RunAsync(cancellationToken));
         return diff;

@@ -3,9 +3,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using PrecisionMed.Adapters;
 using PrecisionMed.Cli.CommandLine;
+using PrecisionMed.Core.Genomics.Index;
 using PrecisionMed.Core.Knowledge;
 using PrecisionMed.Core.Knowledge.Diff;
 using PrecisionMed.Core.Knowledge.Import;
+using PrecisionMed.Core.Pipeline.Reinterpretation;
 
 namespace PrecisionMed.Cli.Knowledge;
 
@@ -50,19 +52,50 @@ internal sealed class KnowledgeDiffRunner(KnowledgeDiffCommandOptions options, T
         }
 
         var diff = to.Diff ?? throw new InvalidOperationException($"{KnowledgeSources.NameOf(options.Source)} is not a source with a diff: use clinvar or pharmcat-guidelines");
+        IReadOnlyList<AffectedReport>? affected = null;
+        if (options.Index is { } connection)
+        {
+            await using var app = connection.BuildServices();
+            if (AppServices.SettingsProblem(app) is { } indexProblem)
+            {
+                await stderr.WriteLineAsync($"pmed knowledge diff: {indexProblem}");
+                return ExitCodes.Usage;
+            }
+
+            affected = await new AffectedReportFinder(app.GetRequiredService<IGenomicIndex>()).FindAsync(diff.Changes, cancellationToken);
+        }
+
         if (options.Json)
         {
-            await stdout.WriteLineAsync(JsonSerializer.Serialize(diff with { FromVersion = null, ToVersion = string.Empty }, Json));
+            await stdout.WriteLineAsync(JsonSerializer.Serialize(new { diff = diff with { FromVersion = null, ToVersion = string.Empty }, affected }, Json));
         }
         else
         {
             await stdout.WriteLineAsync($"{KnowledgeSources.NameOf(options.Source)} {from.File} -> {to.File}: {diff.Added} added, {diff.Changed} changed, {diff.Removed} removed; impact {KnowledgeDiffText.Counts(diff.Impacts)}");
             foreach (var change in diff.Changes.OrderByDescending(c => c.Impact).ThenBy(c => c.Kind).ThenBy(c => c.Key, StringComparer.Ordinal))
                 await stdout.WriteLineAsync("  " + KnowledgeDiffText.Line(change));
+            if (affected is not null) await WriteAffectedAsync(diff, affected);
         }
 
         return problems > 0 ? ExitCodes.Rejected : ExitCodes.Ok;
     }
+
+    /// <summary><c>affected reports: 1 (5 implications)</c>, then per report its implications with the change and impact.</summary>
+    private async Task WriteAffectedAsync(KnowledgeDiff diff, IReadOnlyList<AffectedReport> affected)
+    {
+        var impacts = diff.Changes.GroupBy(c => c.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Max(c => c.Impact), StringComparer.Ordinal);
+        await stdout.WriteLineAsync($"affected reports: {affected.Count} ({affected.Sum(a => a.Implications.Count)} implications)");
+        foreach (var report in affected)
+        {
+            await stdout.WriteLineAsync($"  {report.Report} ({report.Patient})");
+            foreach (var implication in report.Implications)
+                await stdout.WriteLineAsync($"    {implication.Observation} {implication.ChangeKey} {impacts.GetValueOrDefault(implication.ChangeKey).ToString().ToLowerInvariant()}");
+        }
+    }
 }
 
-internal sealed record KnowledgeDiffCommandOptions(KnowledgeSource Source, string From, string To, bool Json);
+internal sealed record KnowledgeDiffCommandOptions(KnowledgeSource Source, string From, string To, bool Json)
+{
+    /// <summary>The app's Cosmos DB, whose genomic index is read for the affected reports; none when null.</summary>
+    public Ledger.LedgerConnection? Index { get; init; }
+}

@@ -44,7 +44,7 @@ public sealed class KnowledgeDiffCommandLineTests
         var run = await Pmed.RunAsync("knowledge", "diff", ClinVar("authored/variant_summary_2019-08.txt"), ClinVar("authored/variant_summary_2019-09.txt"), "--json");
 
         Assert.True(run.Exit == ExitCodes.Ok, run.ToString());
-        var diff = JsonNode.Parse(run.Stdout)!;
+        var diff = JsonNode.Parse(run.Stdout)!["diff"]!;
         Assert.Equal(5, (int)diff["changed"]!);
         Assert.Equal(2, (int)diff["added"]!);
         Assert.Equal(4, (int)diff["impacts"]!["major"]!);
