@@ -68,6 +68,9 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddSingleton<ArrivalPoisonHandler>();
         services.TryAddSingleton<LabFileStatusReader>();
         services.TryAddSingleton<LabFileReplayer>();
+        services.AddOptions<Reinterpretation.ReinterpretationOptions>();
+        services.TryAddSingleton<Reinterpretation.KnowledgeDiffReader>();
+        services.TryAddSingleton<Reinterpretation.ReportReinterpreter>();
         return services;
     }
 }
