@@ -63,7 +63,16 @@ public sealed class ReportReinterpreter(
         if (transaction.Count > 0)
         {
             requests++;
-            await fhir.WriteTransactionAsync(new JsonObject { ["resourceType"] = "Bundle", ["type"] = "transaction", ["entry"] = transaction }, cancellationToken);
+            try
+            {
+                await fhir.WriteTransactionAsync(new JsonObject { ["resourceType"] = "Bundle", ["type"] = "transaction", ["entry"] = transaction }, cancellationToken);
+            }
+            catch (FhirRejectedException ex) when (ex.StatusCode == 412)
+            {
+                // An implication changed since it was read: another delivery's write, or this one's own whose answer was
+                // lost and which the writer sent again. The next delivery reads it again and finds what is done.
+                throw new FhirTransientException("An implication changed since it was read (HTTP 412): the reinterpretation is tried again.", ex, 412);
+            }
         }
 
         if (touched.Count > 0) await index.WriteAsync(Updated(entry, touched, diff.ToVersion), cancellationToken);
