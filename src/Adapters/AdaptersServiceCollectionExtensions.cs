@@ -103,6 +103,17 @@ public static class AdaptersServiceCollectionExtensions
         });
         services.TryAddSingleton<ILabFileStore, BlobLabFileStore>();
         services.TryAddSingleton<IWorkItemQueue, StorageQueueWorkItemQueue>();
+        services.TryAddSingleton<Core.Pipeline.Reinterpretation.IReinterpretationQueue>(sp =>
+        {
+            var options = sp.GetRequiredService<LabStorageOptions>();
+            var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None };
+            var client = options.ConnectionString is { Length: > 0 } connection
+                ? new QueueClient(connection, options.ReinterpretationQueueName, queueOptions)
+                : new QueueClient(
+                    new Uri(Required(options.QueueServiceUri, "LabStorage__queueServiceUri"), options.ReinterpretationQueueName),
+                    AzureCredentials.For(options.ClientId), queueOptions);
+            return new StorageQueueReinterpretationQueue(client, options);
+        });
         return services;
     }
 

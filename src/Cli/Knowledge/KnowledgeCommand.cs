@@ -40,7 +40,24 @@ internal static class KnowledgeCommand
             return new KnowledgeImportRunner(options, stdout, stderr).RunAsync(cancellationToken);
         });
 
-        return new Command("knowledge", "The clinical-genomic knowledge store.") { import, Diff(stdout, stderr) };
+        return new Command("knowledge", "The clinical-genomic knowledge store.") { import, Diff(stdout, stderr), Reinterpret(stdout, stderr) };
+    }
+
+    /// <summary><c>pmed knowledge reinterpret [--since VERSION] [--dry-run] [--max N] --cosmos URL [--storage CONN]</c>.</summary>
+    private static Command Reinterpret(TextWriter stdout, TextWriter stderr)
+    {
+        var since = new Option<string?>("--since") { Description = "The knowledge version reports were last reinterpreted at: every diff stored after it. Default: the last diff." };
+        var dryRun = new Option<bool>("--dry-run") { Description = "List the diffs and affected reports; queue nothing." };
+        var max = new Option<int?>("--max") { Description = "Queue at most N reports this run (also bounded by Reinterpretation__MaxReportsPerRun)." };
+        var connection = Ledger.LedgerConnectionOptions.Create(withStorage: true);
+        var command = new Command("reinterpret", "Queue one reinterpretation per report a stored knowledge diff affects, capped per run and spread at Reinterpretation__ReportsPerMinute.")
+        {
+            since, dryRun, max,
+        };
+        connection.AddTo(command);
+        command.SetAction((parse, cancellationToken) => new KnowledgeReinterpretRunner(
+            connection.Read(parse), parse.GetValue(since), parse.GetValue(dryRun), parse.GetValue(max), stdout, stderr).RunAsync(cancellationToken));
+        return command;
     }
 
     /// <summary><c>pmed knowledge diff FROM TO [--source clinvar|pharmcat-guidelines] [--json]</c>.</summary>

@@ -71,6 +71,9 @@ public static class PipelineServiceCollectionExtensions
         services.AddOptions<Reinterpretation.ReinterpretationOptions>();
         services.TryAddSingleton<Reinterpretation.KnowledgeDiffReader>();
         services.TryAddSingleton<Reinterpretation.ReportReinterpreter>();
+        services.TryAddSingleton<Reinterpretation.ReinterpretationWorkHandler>();
+        services.TryAddSingleton<Reinterpretation.ReinterpretationPoisonHandler>();
+        services.TryAddSingleton<Reinterpretation.ReinterpretationPlanner>();
         return services;
     }
 }

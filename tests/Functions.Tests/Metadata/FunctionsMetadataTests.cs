@@ -30,6 +30,8 @@ public sealed class FunctionsMetadataTests
     [Theory]
     [InlineData("ReportQueuedFunction", "lab-reports")]
     [InlineData("PoisonReportFunction", "lab-reports-poison")]
+    [InlineData("ReinterpretationQueuedFunction", "reinterpretations")]
+    [InlineData("ReinterpretationPoisonFunction", "reinterpretations-poison")]
     public void QueueFunctions_AreQueueTriggersOnLabStorage(string function, string queue)
     {
         var binding = TriggerOf(function);
@@ -75,12 +77,12 @@ public sealed class FunctionsMetadataTests
     }
 
     [Fact]
-    public void Metadata_HasExactlyTheNineFunctions()
+    public void Metadata_HasExactlyTheElevenFunctions()
     {
         var names = Metadata.Value.Select(f => f!["name"]!.GetValue<string>()).Order(StringComparer.Ordinal);
 
         Assert.Equal(
-            ["ArrivalPoisonFunction", "FileListFunction", "FileReplayFunction", "FileStatusFunction", "GenomicsOperationFunction", "HealthFunction", "LabFileArrivedFunction", "PoisonReportFunction", "ReportQueuedFunction"],
+            ["ArrivalPoisonFunction", "FileListFunction", "FileReplayFunction", "FileStatusFunction", "GenomicsOperationFunction", "HealthFunction", "LabFileArrivedFunction", "PoisonReportFunction", "ReinterpretationPoisonFunction", "ReinterpretationQueuedFunction", "ReportQueuedFunction"],
             names);
     }
 
