@@ -74,7 +74,7 @@ public sealed class ReinterpretEndToEndTests(LocalStackFixture stack) : IDisposa
         // ISG15 Pathogenic -> Benign and ABRAXAS1 Uncertain -> Pathogenic amended; NIPBL unchanged, not touched.
         Assert.Equal((2, 0), (outcome.Amended, outcome.AlreadyDone));
         Assert.Equal((0, 2), (again.Amended, again.AlreadyDone));
-        var amended = await AmendedImplicationsAsync(fhir, ct);
+        var amended = await AmendedImplicationsAsync(fhir, output, ct);
         Assert.Equal(2, amended.Count);
         Assert.All(amended, o => Assert.Equal("2", (string?)o["meta"]!["versionId"]));
         Assert.Contains(amended, o => o["note"]!.AsArray().Any(n => ((string?)n!["text"])?.Contains("from 'Pathogenic' (2019-08-05", StringComparison.Ordinal) == true));
@@ -82,13 +82,71 @@ public sealed class ReinterpretEndToEndTests(LocalStackFixture stack) : IDisposa
         Assert.True(provenance["entry"]!.AsArray().Count >= 1, provenance.ToJsonString());
         Assert.Equal(versionsBefore, await VersionsAsync(fhir, labOwned, ct));
 
-        var notices = (await new QueueClient(stack.Stack.AzuriteConnectionString, "genomic-results").ReceiveMessagesAsync(32, cancellationToken: ct)).Value
-            .Select(m => m.MessageText).Where(t => t.Contains(GenomicResultReinterpreted.EventType, StringComparison.Ordinal) || t.Contains("\"diffId\"", StringComparison.Ordinal))
-            .Select(GenomicResultReinterpreted.FromJson).ToList();
-        Assert.Equal(2, notices.Select(n => n!.MessageId).Distinct().Count());
+        var results = new QueueClient(stack.Stack.AzuriteConnectionString, "genomic-results");
+        var texts = new List<string>();
+        for (var batch = 0; batch < 20; batch++)
+        {
+            var received = (await results.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(5), ct)).Value;
+            if (received.Length == 0) break;
+            texts.AddRange(received.Select(m => m.MessageText));
+        }
+
+        var notices = texts.Where(t => t.Contains("\"diffId\"", StringComparison.Ordinal)).Select(GenomicResultReinterpreted.FromJson).ToList();
+        var report = (string)JsonNode.Parse(await File.ReadAllTextAsync(Directory.GetFiles(output, "*.json").Single(), ct))!["entry"]!.AsArray()
+            .Select(e => e!["request"]!["url"]!.GetValue<string>()).Single(u => u.StartsWith("DiagnosticReport/", StringComparison.Ordinal));
+        Assert.Equal(2, notices.Where(n => n!.ReportReference == report).Select(n => n!.MessageId).Distinct().Count());
 
         var reimport = await Pmed.RunAsync(["knowledge", "import", "clinvar", Release("clinvar_target.vcf.gz"), .. Cosmos]);
         Assert.Contains("diff: nothing changed", reimport.Stdout, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The figure the issue asks for: reports reinterpreted per minute by one worker against the FHIR dev server, and FHIR
+    /// requests per report, over 50 reports of 3 amended implications (one VCF, one column per patient).
+    /// </summary>
+    [Fact]
+    public async Task Reinterpret_50Reports_ThroughputAndRequestsPerReport()
+    {
+        const int Patients = 50;
+        var ct = TestContext.Current.CancellationToken;
+        Assert.Equal(ExitCodes.Ok, (await Pmed.RunAsync(["knowledge", "import", "clinvar", Release("clinvar_source.vcf.gz"), .. Cosmos])).Exit);
+        var vcf = Path.Combine(_work.FullName, "cohort.vcf");
+        var text = new System.Text.StringBuilder("##fileformat=VCFv4.2\n##reference=GRCh37\n##FORMAT=<ID=GT,Number=1,Type=String,Description=\"Genotype\">\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT");
+        for (var i = 1; i <= Patients; i++) text.Append("\tS").Append(i);
+        foreach (var row in new[] { "1\t949523\t.\tC\tT", "1\t45797835\t.\tT\tG", "4\t84383745\t.\tT\tTC" })
+        {
+            text.Append('\n').Append(row).Append("\t.\tPASS\t.\tGT");
+            for (var i = 1; i <= Patients; i++) text.Append("\t0/1");
+        }
+
+        await File.WriteAllTextAsync(vcf, text.Append('\n').ToString(), ct);
+        TestVcfManifests.WriteBeside(vcf);
+        var ingest = await Pmed.RunAsync(["ingest", vcf, "--out", Path.Combine(_work.FullName, "out"), "--fhir", stack.Stack.FhirBaseUrl.ToString(), .. Cosmos]);
+        Assert.True(ingest.Exit == ExitCodes.Ok, ingest.ToString());
+        Assert.Equal(ExitCodes.Ok, (await Pmed.RunAsync(["knowledge", "import", "clinvar", Release("clinvar_target.vcf.gz"), .. Cosmos])).Exit);
+        await using var services = new LedgerConnection(stack.Stack.CosmosEndpoint, stack.Stack.CosmosKey, _database, stack.Stack.AzuriteConnectionString, "lab-reports")
+        {
+            Fhir = stack.Stack.FhirBaseUrl,
+        }.BuildServices();
+        var plan = await services.GetRequiredService<ReinterpretationPlanner>().PlanAsync(null, null, null, "corr-figures", ct);
+        Assert.Equal(Patients, plan.Affected.Count);
+        var handler = services.GetRequiredService<ReportReinterpreter>();
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var requests = 0;
+        var amended = 0;
+        foreach (var (diffId, report) in plan.Affected)
+        {
+            var outcome = await handler.ReinterpretAsync(new ReinterpretationWorkItem(diffId, report.Patient, report.Report, "corr-figures"), ct);
+            requests += outcome.FhirRequests;
+            amended += outcome.Amended;
+        }
+
+        clock.Stop();
+        Assert.Equal(Patients * 3, amended);
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"{Patients} reports, {amended} implications amended in {clock.Elapsed.TotalSeconds:F1} s: {Patients / clock.Elapsed.TotalMinutes:F0} reports/minute, "
+            + $"{(double)requests / Patients:F1} FHIR requests per report (one worker, FHIR dev server)");
     }
 
     /// <summary>Every resource the ingest PUT but our own implications and Provenance: the lab's and the report's.</summary>
@@ -109,11 +167,22 @@ public sealed class ReinterpretEndToEndTests(LocalStackFixture stack) : IDisposa
         return versions;
     }
 
-    private static async Task<List<JsonObject>> AmendedImplicationsAsync(HttpClient fhir, CancellationToken ct)
+    /// <summary>Our implications of this test's report (the FHIR dev server is shared) that carry a reinterpretation.</summary>
+    private static async Task<List<JsonObject>> AmendedImplicationsAsync(HttpClient fhir, string output, CancellationToken ct)
     {
-        var found = JsonNode.Parse(await fhir.GetStringAsync("Observation?status=amended&_count=100", ct))!;
-        return [.. (found["entry"] as JsonArray ?? []).Select(e => e!["resource"]!.AsObject())
-            .Where(o => o.ToJsonString().Contains(ImplicationAmendment.TagSystem, StringComparison.Ordinal))];
+        var bundle = JsonNode.Parse(await File.ReadAllTextAsync(Directory.GetFiles(output, "*.json").Single(), ct))!;
+        var ours = bundle["entry"]!.AsArray()
+            .Where(e => (string?)e!["request"]!["method"] == "PUT" && e["resource"]!.ToJsonString().Contains("PrecisionMed knowledge store version", StringComparison.Ordinal))
+            .Select(e => (string)e!["request"]!["url"]!)
+            .ToList();
+        var amended = new List<JsonObject>();
+        foreach (var reference in ours)
+        {
+            var resource = JsonNode.Parse(await fhir.GetStringAsync(reference, ct))!.AsObject();
+            if (resource.ToJsonString().Contains(ImplicationAmendment.TagSystem, StringComparison.Ordinal)) amended.Add(resource);
+        }
+
+        return amended;
     }
 
     public void Dispose() => _work.Delete(recursive: true);
