@@ -79,4 +79,13 @@ public sealed class KnowledgeDiffCommandLineTests
         Assert.Contains("not a ClinVar variant_summary file", run.Stderr, StringComparison.Ordinal);
         CommandLineParsingTests.AssertNoStack(run);
     }
+
+    [Fact]
+    public async Task Reinterpret_WithoutStorage_ExitsOneSayingDryRunOnlyLists()
+    {
+        var run = await Pmed.RunAsync("knowledge", "reinterpret", "--cosmos", "http://127.0.0.1:1/", "--cosmos-key", "a2V5");
+
+        Assert.Equal(ExitCodes.Usage, run.Exit);
+        Assert.Equal(["pmed knowledge reinterpret: --storage (or PMED_STORAGE) is needed to queue the work; --dry-run only lists it"], run.StderrLines);
+    }
 }
