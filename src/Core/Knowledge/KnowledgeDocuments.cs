@@ -28,6 +28,7 @@ namespace PrecisionMed.Core.Knowledge;
 [JsonDerivedType(typeof(Diff.KnowledgeDiffDocument), "diff")]
 [JsonDerivedType(typeof(Diff.KnowledgeDiffPageDocument), "diff-page")]
 [JsonDerivedType(typeof(Diff.KnowledgeDiffLogDocument), "diff-log")]
+[JsonDerivedType(typeof(Diff.ReinterpretationRunLogDocument), "reinterpretation-runs")]
 public abstract record KnowledgeDocument
 {
     [JsonPropertyName("id")]

@@ -96,6 +96,16 @@ public sealed class ReinterpretEndToEndTests(LocalStackFixture stack) : IDisposa
             .Select(e => e!["request"]!["url"]!.GetValue<string>()).Single(u => u.StartsWith("DiagnosticReport/", StringComparison.Ordinal));
         Assert.Equal(2, notices.Where(n => n!.ReportReference == report).Select(n => n!.MessageId).Distinct().Count());
 
+        // The status API: the diffs and the run that queued this report.
+        var empty = new Dictionary<string, string>();
+        var status = await new Api.Knowledge.ReinterpretationStatusEndpoint(services.GetRequiredService<Core.Knowledge.IKnowledgeStore>()).HandleAsync(
+            new Api.ApiRequest("GET", empty, new Dictionary<string, string[]>(), new Dictionary<string, string[]>(), ReadOnlyMemory<byte>.Empty, "test"), ct);
+        var answer = JsonNode.Parse(status.Body.Span)!;
+        Assert.Equal(2, answer["diffs"]!.AsArray().Count); // the baseline and 2019-09-15
+        var run = Assert.Single(answer["runs"]!.AsArray())!;
+        Assert.Equal((1, 1, 0), ((int)run["affected"]!, (int)run["queued"]!, (int)run["deferred"]!));
+        Assert.DoesNotContain("Patient/", answer.ToJsonString(), StringComparison.Ordinal);
+
         var reimport = await Pmed.RunAsync(["knowledge", "import", "clinvar", Release("clinvar_target.vcf.gz"), .. Cosmos]);
         Assert.Contains("diff: nothing changed", reimport.Stdout, StringComparison.Ordinal);
     }

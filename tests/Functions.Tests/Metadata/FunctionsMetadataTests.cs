@@ -46,6 +46,7 @@ public sealed class FunctionsMetadataTests
     [InlineData("FileListFunction", "files", "function", "get")]
     [InlineData("FileReplayFunction", "files/{fileId}/replay", "function", "post")]
     [InlineData("HealthFunction", "health", "anonymous", "get")]
+    [InlineData("ReinterpretationStatusFunction", "reinterpretations", "function", "get")]
     public void HttpFunctions_HaveTheirRoutes(string function, string route, string authLevel, string method)
     {
         var binding = TriggerOf(function);
@@ -77,12 +78,12 @@ public sealed class FunctionsMetadataTests
     }
 
     [Fact]
-    public void Metadata_HasExactlyTheElevenFunctions()
+    public void Metadata_HasExactlyTheTwelveFunctions()
     {
         var names = Metadata.Value.Select(f => f!["name"]!.GetValue<string>()).Order(StringComparer.Ordinal);
 
         Assert.Equal(
-            ["ArrivalPoisonFunction", "FileListFunction", "FileReplayFunction", "FileStatusFunction", "GenomicsOperationFunction", "HealthFunction", "LabFileArrivedFunction", "PoisonReportFunction", "ReinterpretationPoisonFunction", "ReinterpretationQueuedFunction", "ReportQueuedFunction"],
+            ["ArrivalPoisonFunction", "FileListFunction", "FileReplayFunction", "FileStatusFunction", "GenomicsOperationFunction", "HealthFunction", "LabFileArrivedFunction", "PoisonReportFunction", "ReinterpretationPoisonFunction", "ReinterpretationQueuedFunction", "ReinterpretationStatusFunction", "ReportQueuedFunction"],
             names);
     }
 

@@ -61,3 +61,18 @@ public sealed record KnowledgeDiffLogDocument(IReadOnlyList<KnowledgeDiffLogEntr
 }
 
 public sealed record KnowledgeDiffLogEntry(string DiffId, string Source, string? FromVersion, string ToVersion, string CreatedAt, ImpactCounts Impacts);
+
+/// <summary>The last reinterpretation runs (<c>pmed knowledge reinterpret</c>), newest last: what the status API answers.</summary>
+public sealed record ReinterpretationRunLogDocument(IReadOnlyList<ReinterpretationRun> Runs) : KnowledgeDocument
+{
+    public const string LogId = "reinterpretation-runs";
+
+    /// <summary>Runs kept: the log is one point read.</summary>
+    public const int Kept = 100;
+
+    public override string Id => LogId;
+}
+
+/// <summary>One run: the diffs it covered and what it queued (the queue's work then amends; its poison queue keeps failures).</summary>
+public sealed record ReinterpretationRun(
+    string RunId, string CreatedAt, string? Since, IReadOnlyList<string> DiffIds, int Affected, int Queued, int Deferred, int ReportsPerMinute);

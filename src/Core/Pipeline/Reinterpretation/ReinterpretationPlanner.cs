@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using PrecisionMed.Core.Genomics.Index;
+using PrecisionMed.Core.Knowledge;
 using PrecisionMed.Core.Knowledge.Diff;
 
 namespace PrecisionMed.Core.Pipeline.Reinterpretation;
@@ -19,7 +20,10 @@ public sealed record ReinterpretationPlan(
 /// <see cref="ReinterpretationOptions.MaxReportsPerRun"/> of them, each hidden until its turn at
 /// <see cref="ReinterpretationOptions.ReportsPerMinute"/> so a large release cannot flood the FHIR service.
 /// </summary>
-public sealed class ReinterpretationPlanner(KnowledgeDiffReader diffs, IGenomicIndex index, IOptions<ReinterpretationOptions> options)
+/// <param name="store">Where the run is recorded (the knowledge store) for the status API.</param>
+/// <param name="writer">The store's writer; without one (the embedded seed) runs are not recorded.</param>
+public sealed class ReinterpretationPlanner(
+    KnowledgeDiffReader diffs, IGenomicIndex index, IOptions<ReinterpretationOptions> options, IKnowledgeStore store, TimeProvider clock, IKnowledgeWriter? writer = null)
 {
     /// <summary>The longest a Storage Queue message may stay hidden.</summary>
     public static readonly TimeSpan MaxDelay = TimeSpan.FromDays(7);
@@ -50,6 +54,15 @@ public sealed class ReinterpretationPlanner(KnowledgeDiffReader diffs, IGenomicI
                 var delay = perItem * i;
                 await queue!.EnqueueAsync(new ReinterpretationWorkItem(diffId, report.Patient, report.Report, correlationId), delay < MaxDelay ? delay : MaxDelay, cancellationToken);
             }
+        }
+
+        if (!dryRun && writer is not null && entries.Count > 0)
+        {
+            var log = await store.ReadAsync(ReinterpretationRunLogDocument.LogId, cancellationToken) as ReinterpretationRunLogDocument;
+            var run = new ReinterpretationRun(
+                correlationId, clock.GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture), sinceVersion,
+                [.. entries.Select(e => e.DiffId)], affected.Count, queued, affected.Count - queued, options.Value.ReportsPerMinute);
+            await writer.UpsertAsync(new ReinterpretationRunLogDocument([.. (log?.Runs ?? []).TakeLast(ReinterpretationRunLogDocument.Kept - 1), run]), cancellationToken);
         }
 
         return new ReinterpretationPlan(entries, affected, dryRun ? 0 : queued, affected.Count - queued, spread);
