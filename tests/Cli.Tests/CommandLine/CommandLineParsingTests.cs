@@ -43,6 +43,9 @@ public sealed class CommandLineParsingTests
         ["serve", "--port", "0", "--fhir", "http://127.0.0.1:8080/", "--cosmos", Url, "--cosmos-key", Key, "--database", "db",
             "--storage", "UseDevelopmentStorage=true", "--queue", "work"],
         ["ingest", "pgx.vcf", "--patient", "urn:oid:2.16.840.1.113883.19.5|MRN-1", "--accession", "PGX-1"],
+        ["knowledge", "diff", "from.vcf.gz", "to.vcf.gz", "--source", "clinvar", "--json", "--cosmos", Url, "--cosmos-key", Key, "--database", "db"],
+        ["knowledge", "reinterpret", "--since", "kv-0123456789ab", "--dry-run", "--max", "10", "--cosmos", Url, "--cosmos-key", Key, "--database", "db",
+            "--storage", "UseDevelopmentStorage=true", "--queue", "lab-reports"],
     ];
 
     public static TheoryData<string[]> EveryOptionOfEveryCommand() => new(Examples);
