@@ -151,5 +151,7 @@ internal static class KnowledgeFigures
             _ = KnowledgeJson.Serialize(document);
             return Task.FromResult(true);
         }
+
+        public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken) => Task.FromResult(false);
     }
 }

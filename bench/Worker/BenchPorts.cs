@@ -56,4 +56,10 @@ internal sealed class BenchResultNotifier : IResultNotifier
         Published++;
         return Task.CompletedTask;
     }
+
+    public Task PublishAsync(GenomicResultReinterpreted notification, CancellationToken cancellationToken)
+    {
+        Published++;
+        return Task.CompletedTask;
+    }
 }

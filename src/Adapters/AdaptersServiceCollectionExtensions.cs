@@ -35,6 +35,7 @@ public static class AdaptersServiceCollectionExtensions
         services.AddLabStorage(configuration);
         services.AddCosmosLedger(configuration);
         services.AddSettings<KnowledgeOptions>(configuration, KnowledgeOptions.SectionName);
+        services.AddSettings<Core.Knowledge.Diff.KnowledgeDiffOptions>(configuration, Core.Knowledge.Diff.KnowledgeDiffOptions.SectionName);
         if (PrecisionMedServiceCollectionExtensions.UsesCosmosKnowledgeStore(configuration)) services.AddCosmosKnowledgeStore(configuration);
         services.AddFhirHttpWriter(configuration);
         services.AddResultNotifier(configuration);
@@ -103,6 +104,17 @@ public static class AdaptersServiceCollectionExtensions
         });
         services.TryAddSingleton<ILabFileStore, BlobLabFileStore>();
         services.TryAddSingleton<IWorkItemQueue, StorageQueueWorkItemQueue>();
+        services.TryAddSingleton<Core.Pipeline.Reinterpretation.IReinterpretationQueue>(sp =>
+        {
+            var options = sp.GetRequiredService<LabStorageOptions>();
+            var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None };
+            var client = options.ConnectionString is { Length: > 0 } connection
+                ? new QueueClient(connection, options.ReinterpretationQueueName, queueOptions)
+                : new QueueClient(
+                    new Uri(Required(options.QueueServiceUri, "LabStorage__queueServiceUri"), options.ReinterpretationQueueName),
+                    AzureCredentials.For(options.ClientId), queueOptions);
+            return new StorageQueueReinterpretationQueue(client, options);
+        });
         return services;
     }
 

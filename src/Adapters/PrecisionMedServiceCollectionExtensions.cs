@@ -42,6 +42,7 @@ public static class PrecisionMedServiceCollectionExtensions
         services.TryAddSingleton(configuration);
         services.AddLogging();
         services.AddSettings<PipelineOptions>(configuration, PipelineOptions.SectionName);
+        services.AddSettings<Core.Pipeline.Reinterpretation.ReinterpretationOptions>(configuration, Core.Pipeline.Reinterpretation.ReinterpretationOptions.SectionName);
         services.AddSettings<LimitsOptions>(configuration, LimitsOptions.SectionName);
         services.AddSettings<VcfOptions>(configuration, VcfOptions.SectionName);
         services.AddSettings<CdsOptions>(configuration, CdsOptions.SectionName);

@@ -28,6 +28,7 @@ public static class ApiEndpoints
         Add<FileListEndpoint>(services);
         Add<FileStatusEndpoint>(services);
         Add<FileReplayEndpoint>(services);
+        Add<Knowledge.ReinterpretationStatusEndpoint>(services);
         services.TryAddSingleton<IFhirResourceSource, FhirServiceResources>();
         services.TryAddSingleton<GenomicsOperations>();
         services.TryAddSingleton<BearerTokenValidator>();

@@ -63,6 +63,8 @@ var queues = [
   'lab-reports'
   'lab-reports-poison'
   'webjobs-blobtrigger-poison'
+  'reinterpretations' // one work item per report a knowledge diff affects (pmed knowledge reinterpret)
+  'reinterpretations-poison'
 ]
 
 // Built-in roles (the same GUIDs in every tenant) of the function app's identity on this account:

@@ -45,6 +45,15 @@ internal sealed class CosmosKnowledgeStore(CosmosContainerProvider containers, C
         return true;
     }
 
+    public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
+    {
+        var container = await containers.KnowledgeAsync(cancellationToken);
+        using var response = await container.DeleteItemStreamAsync(id, new PartitionKey(id), cancellationToken: cancellationToken);
+        if (IsMissing(response)) return false;
+        response.EnsureSuccessStatusCode();
+        return true;
+    }
+
     // The emulator server answers a missing item with 500 rather than 404.
     private bool IsMissing(ResponseMessage response) =>
         response.StatusCode == HttpStatusCode.NotFound

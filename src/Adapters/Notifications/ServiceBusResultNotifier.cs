@@ -13,6 +13,24 @@ internal sealed class ServiceBusResultNotifier(ServiceBusSender sender) : IResul
     public Task PublishAsync(GenomicResultAvailable notification, CancellationToken cancellationToken) =>
         sender.SendMessageAsync(ToMessage(notification), cancellationToken);
 
+    public Task PublishAsync(GenomicResultReinterpreted notification, CancellationToken cancellationToken) =>
+        sender.SendMessageAsync(ToMessage(notification), cancellationToken);
+
+    internal static ServiceBusMessage ToMessage(GenomicResultReinterpreted notification)
+    {
+        var message = new ServiceBusMessage(BinaryData.FromString(notification.ToJson()))
+        {
+            MessageId = notification.MessageId,
+            CorrelationId = notification.CorrelationId,
+            Subject = GenomicResultReinterpreted.EventType,
+            ContentType = "application/json",
+        };
+        message.ApplicationProperties["status"] = notification.Status;
+        message.ApplicationProperties["impact"] = notification.Impact.ToString();
+        message.ApplicationProperties["report"] = notification.ReportReference;
+        return message;
+    }
+
     internal static ServiceBusMessage ToMessage(GenomicResultAvailable notification)
     {
         var message = new ServiceBusMessage(BinaryData.FromString(notification.ToJson()))

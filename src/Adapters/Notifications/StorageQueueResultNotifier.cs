@@ -17,4 +17,10 @@ internal sealed class StorageQueueResultNotifier(QueueClient queue, bool createI
         if (createIfMissing) await _creation.WaitAsync(cancellationToken);
         await queue.SendMessageAsync(notification.ToJson(), cancellationToken);
     }
+
+    public async Task PublishAsync(GenomicResultReinterpreted notification, CancellationToken cancellationToken)
+    {
+        if (createIfMissing) await _creation.WaitAsync(cancellationToken);
+        await queue.SendMessageAsync(notification.ToJson(), cancellationToken);
+    }
 }

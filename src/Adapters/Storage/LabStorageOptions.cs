@@ -24,6 +24,10 @@ public sealed class LabStorageOptions
     [QueueName]
     public string WorkQueueName { get; set; } = "lab-reports";
 
+    /// <summary>The queue of reinterpretation work items (one per affected report of a knowledge diff).</summary>
+    [QueueName]
+    public string ReinterpretationQueueName { get; set; } = "reinterpretations";
+
     /// <summary>Create containers and queues when missing: for local stacks; in Azure the Bicep does it.</summary>
     public bool CreateIfMissing { get; set; }
 }

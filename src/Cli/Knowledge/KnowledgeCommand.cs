@@ -40,7 +40,54 @@ internal static class KnowledgeCommand
             return new KnowledgeImportRunner(options, stdout, stderr).RunAsync(cancellationToken);
         });
 
-        return new Command("knowledge", "The clinical-genomic knowledge store.") { import };
+        return new Command("knowledge", "The clinical-genomic knowledge store.") { import, Diff(stdout, stderr), Reinterpret(stdout, stderr) };
+    }
+
+    /// <summary><c>pmed knowledge reinterpret [--since VERSION] [--dry-run] [--max N] --cosmos URL [--storage CONN]</c>.</summary>
+    private static Command Reinterpret(TextWriter stdout, TextWriter stderr)
+    {
+        var since = new Option<string?>("--since") { Description = "The knowledge version reports were last reinterpreted at: every diff stored after it. Default: the last diff." };
+        var dryRun = new Option<bool>("--dry-run") { Description = "List the diffs and affected reports; queue nothing." };
+        var max = new Option<int?>("--max") { Description = "Queue at most N reports this run (also bounded by Reinterpretation__MaxReportsPerRun)." };
+        var connection = Ledger.LedgerConnectionOptions.Create(withStorage: true);
+        var command = new Command("reinterpret", "Queue one reinterpretation per report a stored knowledge diff affects, capped per run and spread at Reinterpretation__ReportsPerMinute.")
+        {
+            since, dryRun, max,
+        };
+        connection.AddTo(command);
+        command.SetAction((parse, cancellationToken) => new KnowledgeReinterpretRunner(
+            connection.Read(parse), parse.GetValue(since), parse.GetValue(dryRun), parse.GetValue(max), stdout, stderr).RunAsync(cancellationToken));
+        return command;
+    }
+
+    /// <summary><c>pmed knowledge diff FROM TO [--source clinvar|pharmcat-guidelines] [--json]</c>.</summary>
+    private static Command Diff(TextWriter stdout, TextWriter stderr)
+    {
+        var from = new Argument<string>("from") { Description = "The release the store holds (a file; for pharmcat-guidelines a folder or zip)." };
+        var to = new Argument<string>("to") { Description = "The release an import would bring." };
+        var source = new Option<string>("--source")
+        {
+            Description = "What the files are: clinvar (variant_summary or the VCF release) or pharmcat-guidelines.",
+            DefaultValueFactory = _ => "clinvar",
+        };
+        source.AcceptOnlyFromAmong("clinvar", "pharmcat-guidelines");
+        var json = new Option<bool>("--json") { Description = "The diff as JSON: every change with its old and new value, dates and impact." };
+        var cosmos = new UrlOption(
+            "--cosmos", ServiceEndpoint.Cosmos, "The Cosmos DB account whose genomic index names the reports each change affects (read only). Without it, no reports are looked for.");
+        var key = new CosmosKeyOption("The emulator's key (local stacks only; in Azure the signed-in identity is used).");
+        var database = new Option<string>("--database") { Description = "The database.", DefaultValueFactory = _ => "precisionmed" };
+        var diff = new Command("diff", "What importing TO would change where FROM is stored: classifications and recommendations added, changed, removed, with their impact and, with --cosmos, the reports they affect. Writes nothing.")
+        {
+            from, to, source, json, cosmos, key, database,
+        };
+        diff.SetAction((parse, cancellationToken) => new KnowledgeDiffRunner(
+            new KnowledgeDiffCommandOptions(KnowledgeSources.ByName[parse.GetValue(source)!], parse.GetValue(from)!, parse.GetValue(to)!, parse.GetValue(json))
+            {
+                Index = parse.GetValue(cosmos) is { } endpoint ? new Ledger.LedgerConnection(endpoint, key.ValueOrEnvironment(parse), parse.GetValue(database)!, null, "lab-reports") : null,
+            },
+            stdout,
+            stderr).RunAsync(cancellationToken));
+        return diff;
     }
 }
 

@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using PrecisionMed.Adapters;
 using PrecisionMed.Cli.CommandLine;
 using PrecisionMed.Core.Knowledge;
+using PrecisionMed.Core.Knowledge.Diff;
 using PrecisionMed.Core.Knowledge.Import;
 
 namespace PrecisionMed.Cli.Knowledge;
@@ -17,13 +19,9 @@ internal sealed class KnowledgeImportRunner(KnowledgeImportOptions options, Text
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
-        var folder = new DirectoryInfo(options.Path);
-        var file = new FileInfo(options.Path);
-        if (!file.Exists && !(folder.Exists && KnowledgeSources.IsSet(options.Source)))
+        if (KnowledgeSourcePath.Problem(options.Source, options.Path) is { } pathProblem)
         {
-            await stderr.WriteLineAsync(folder.Exists
-                ? $"pmed knowledge import: {folder.FullName}: a folder, but {KnowledgeSources.NameOf(options.Source)} is one file"
-                : $"pmed knowledge import: {file.FullName}: no such file");
+            await stderr.WriteLineAsync($"pmed knowledge import: {pathProblem}");
             return ExitUsage;
         }
 
@@ -42,7 +40,7 @@ internal sealed class KnowledgeImportRunner(KnowledgeImportOptions options, Text
 
         var store = services.GetRequiredService<IKnowledgeStore>();
         var writer = services.GetRequiredService<IKnowledgeWriter>();
-        var importer = new KnowledgeImporter(store, writer);
+        var importer = new KnowledgeImporter(store, writer, services.GetRequiredService<IOptions<KnowledgeDiffOptions>>().Value.Matrix(), TimeProvider.System);
         var clock = Stopwatch.StartNew();
         var showProgress = Terminal.IsInteractive(stderr);
         var progress = new Progress<ImportProgress>(p =>
@@ -50,16 +48,7 @@ internal sealed class KnowledgeImportRunner(KnowledgeImportOptions options, Text
             if (showProgress) stderr.Write(string.Create(CultureInfo.InvariantCulture, $"\r{p.Documents:N0} documents, {p.Written:N0} written ({p.Documents / Math.Max(clock.Elapsed.TotalSeconds, 0.001):N0}/s)   "));
         });
 
-        ImportResult result;
-        if (folder.Exists)
-        {
-            result = await importer.ImportSetAsync(options.Source, KnowledgeSourceFile.FromFolder(folder), folder.Name, options.Concurrency, progress, cancellationToken);
-        }
-        else
-        {
-            await using var content = file.OpenRead();
-            result = await importer.ImportAsync(options.Source, content, file.Name, options.Concurrency, progress, cancellationToken);
-        }
+        var result = await KnowledgeSourcePath.ImportAsync(importer, options.Source, options.Path, options.Concurrency, progress, cancellationToken);
         if (showProgress) await stderr.WriteLineAsync();
         foreach (var problem in result.Diagnostics.Listed) await stderr.WriteLineAsync($"pmed knowledge import: {problem}");
         if (result.Diagnostics.Count > result.Diagnostics.Listed.Count)
@@ -70,6 +59,7 @@ internal sealed class KnowledgeImportRunner(KnowledgeImportOptions options, Text
             $"{KnowledgeSources.NameOf(result.Source)} {result.File}: {result.Documents} documents, {result.Written} written, {result.Unchanged} unchanged, "
             + $"{result.Diagnostics.Count} rows not imported, version {result.Version}{(result.VersionWritten ? " (new)" : string.Empty)}, "
             + $"{clock.Elapsed.TotalSeconds:F1} s, peak working set {PeakWorkingSetMegabytes():N0} MB ({target})"));
+        if (result.Diff is { } diff) await stdout.WriteLineAsync(KnowledgeDiffText.Summary(diff, stored: options.Cosmos is not null));
         return result.Diagnostics.Count > 0 ? ExitDiagnostics : ExitOk;
     }
 

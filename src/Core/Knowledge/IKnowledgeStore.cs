@@ -16,4 +16,7 @@ public interface IKnowledgeWriter
 {
     /// <summary>Stores the document; false when the store already held the same content (nothing was written).</summary>
     Task<bool> UpsertAsync(KnowledgeDocument document, CancellationToken cancellationToken);
+
+    /// <summary>Removes the document (a classification its source withdrew); false when there was none.</summary>
+    Task<bool> DeleteAsync(string id, CancellationToken cancellationToken);
 }

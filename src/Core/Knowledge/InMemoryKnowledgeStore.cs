@@ -39,6 +39,8 @@ public sealed class InMemoryKnowledgeStore : IKnowledgeStore, IKnowledgeWriter
         return Task.FromResult(written);
     }
 
+    public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken) => Task.FromResult(_documents.TryRemove(id, out _));
+
     /// <summary>
     /// A writer that stores every document as it comes, without hashing it first: for filling a new store once (the
     /// embedded seed's 50,000 documents load in a fraction of the time). Its answer is always "written".
@@ -53,5 +55,7 @@ public sealed class InMemoryKnowledgeStore : IKnowledgeStore, IKnowledgeWriter
             store._documents[document.Id] = (null, document);
             return Task.FromResult(true);
         }
+
+        public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken) => store.DeleteAsync(id, cancellationToken);
     }
 }

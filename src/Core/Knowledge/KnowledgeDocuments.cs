@@ -23,6 +23,12 @@ namespace PrecisionMed.Core.Knowledge;
 [JsonDerivedType(typeof(LabCodeDocument), "lab-code")]
 [JsonDerivedType(typeof(LabProfileDocument), "lab-profile")]
 [JsonDerivedType(typeof(KnowledgeVersionDocument), "version")]
+[JsonDerivedType(typeof(Diff.ClassificationInventoryDocument), "inventory")]
+[JsonDerivedType(typeof(Diff.ClassificationBucketDocument), "inventory-bucket")]
+[JsonDerivedType(typeof(Diff.KnowledgeDiffDocument), "diff")]
+[JsonDerivedType(typeof(Diff.KnowledgeDiffPageDocument), "diff-page")]
+[JsonDerivedType(typeof(Diff.KnowledgeDiffLogDocument), "diff-log")]
+[JsonDerivedType(typeof(Diff.ReinterpretationRunLogDocument), "reinterpretation-runs")]
 public abstract record KnowledgeDocument
 {
     [JsonPropertyName("id")]
@@ -69,6 +75,8 @@ public sealed record GeneSymbolTarget(string HgncId, string ApprovedSymbol, stri
 public sealed record VariantLocation(string Build, string Chromosome, long Position, string Ref, string Alt);
 
 /// <summary>What ClinVar says about a variant: significance, review status, conditions, when it was last evaluated.</summary>
+/// <param name="ReleaseDate">The source release's date when the source states one (ClinVar's VCF <c>##fileDate</c>;
+/// variant_summary has none, but LastEvaluated per row): the date of the classification in a knowledge diff.</param>
 public sealed record VariantClassification(
     string Source,
     string? VariationId,
@@ -80,7 +88,8 @@ public sealed record VariantClassification(
     IReadOnlyList<VariantCondition> Conditions,
     string? LastEvaluated,
     string? RsId,
-    string? Origin)
+    string? Origin,
+    string? ReleaseDate = null)
 {
     /// <summary>The public page of the classification, cited by the implication.</summary>
     public string? CitationUrl => Source == "ClinVar" && VariationId is { Length: > 0 } id ? $"https://www.ncbi.nlm.nih.gov/clinvar/variation/{id}/" : null;

@@ -68,6 +68,12 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddSingleton<ArrivalPoisonHandler>();
         services.TryAddSingleton<LabFileStatusReader>();
         services.TryAddSingleton<LabFileReplayer>();
+        services.AddOptions<Reinterpretation.ReinterpretationOptions>();
+        services.TryAddSingleton<Reinterpretation.KnowledgeDiffReader>();
+        services.TryAddSingleton<Reinterpretation.ReportReinterpreter>();
+        services.TryAddSingleton<Reinterpretation.ReinterpretationWorkHandler>();
+        services.TryAddSingleton<Reinterpretation.ReinterpretationPoisonHandler>();
+        services.TryAddSingleton<Reinterpretation.ReinterpretationPlanner>();
         return services;
     }
 }

@@ -9,6 +9,8 @@ internal static class Bindings
     public const string IncomingPath = "incoming/{labId}/{name}";
     public const string WorkQueue = "lab-reports";
     public const string PoisonQueue = "lab-reports-poison";
+    public const string ReinterpretationQueue = "reinterpretations";
+    public const string ReinterpretationPoisonQueue = "reinterpretations-poison";
 
     /// <summary>
     /// Where the blob extension puts a blob whose trigger failed on every attempt: in the account of the blob trigger's own

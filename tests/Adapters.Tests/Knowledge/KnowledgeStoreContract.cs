@@ -37,11 +37,33 @@ public abstract class KnowledgeStoreContract
         new LabCodeDocument("lab-a", "L", "GENE", "48018-6", "Gene studied"),
         new LabProfileDocument("lab-a", "Lab A", "GRCh38", "germline", "urn:oid:1.2.3", ["hl7v2"]),
         new KnowledgeVersionDocument("kv-1", [new KnowledgeSourceStamp("hgnc", "hgnc.txt", "abc", 3)]),
+        new Core.Knowledge.Diff.ClassificationInventoryDocument("clinvar:GRCh37", "2019-09-15", [new Core.Knowledge.Diff.InventoryBucketHash("0a1", "abc")]),
+        new Core.Knowledge.Diff.ClassificationBucketDocument("clinvar:GRCh37", "0a1",
+            [new Core.Knowledge.Diff.ClassificationRecord("183381", "Benign", "reviewed by expert panel", "2019-09-15", ["ISG15"], ["GRCh37:1:949523:C:T"], [])]),
+        new Core.Knowledge.Diff.KnowledgeDiffDocument("kd-1", "clinvar", "clinvar.vcf.gz", "kv-0", "kv-1", "2026-12-07T01:00:00Z", false, 0, 1, 0,
+            new Core.Knowledge.Diff.ImpactCounts(1, 0, 0, 0), 1),
+        new Core.Knowledge.Diff.KnowledgeDiffPageDocument("kd-1", 0,
+            [new Core.Knowledge.Diff.KnowledgeChange("classification", "183381", Core.Knowledge.Diff.ChangeKind.Changed, Core.Knowledge.Diff.ClinicalImpact.Major,
+                "Pathogenic", null, "2019-08-05", "Benign", "reviewed by expert panel", "2019-09-15", ["ISG15"], ["GRCh37:1:949523:C:T"], [])]),
+        new Core.Knowledge.Diff.KnowledgeDiffLogDocument([new Core.Knowledge.Diff.KnowledgeDiffLogEntry("kd-1", "clinvar", "kv-0", "kv-1", "2026-12-07T01:00:00Z", new Core.Knowledge.Diff.ImpactCounts(1, 0, 0, 0))]),
     ];
 
     private static VariantClassification Classification() => new(
         "ClinVar", "16897", "NM_000769.4(CYP2C19):c.681G>A (p.Pro227=)", ["CYP2C19"], ["HGNC:2621"], "drug response", null,
         [new VariantCondition("clopidogrel response", [])], null, "rs4244285", "germline");
+
+    [Fact]
+    public async Task Delete_StoredAndMissing_GoneThenFalse()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (store, writer) = await CreateAsync(ct);
+        var document = EveryKind[2];
+        await writer.UpsertAsync(document, ct);
+
+        Assert.True(await writer.DeleteAsync(document.Id, ct));
+        Assert.Null(await store.ReadAsync(document.Id, ct));
+        Assert.False(await writer.DeleteAsync(document.Id, ct));
+    }
 
     [Fact]
     public async Task UpsertThenRead_EveryKind_RoundTripsWhole()

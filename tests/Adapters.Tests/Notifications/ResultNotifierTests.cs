@@ -51,6 +51,23 @@ public sealed class ResultNotifierTests(LocalStackFixture stack)
     }
 
     [Fact]
+    public void ServiceBusMessage_Reinterpreted_SubjectImpactAndBodyWithoutOtherPhi()
+    {
+        var notice = new GenomicResultReinterpreted(
+            GenomicResultReinterpreted.MessageIdFor("kd-0123456789ab", "Observation/1"), "Patient/p1", "DiagnosticReport/r1", "Observation/1", "amended",
+            "Pathogenic", "Benign", Core.Knowledge.Diff.ClinicalImpact.Major, "kd-0123456789ab", "kv-000000000001", "kv-000000000002", "corr-9",
+            new DateTimeOffset(2026, 12, 7, 1, 0, 0, TimeSpan.Zero));
+
+        var message = ServiceBusResultNotifier.ToMessage(notice);
+
+        Assert.Equal((notice.MessageId, "GenomicResultReinterpreted", "corr-9"), (message.MessageId, message.Subject, message.CorrelationId));
+        Assert.Equal("Major", message.ApplicationProperties["impact"]);
+        Assert.Equal("amended", message.ApplicationProperties["status"]);
+        Assert.Equal(notice, GenomicResultReinterpreted.FromJson(message.Body.ToString()));
+        Assert.Equal(notice.MessageId, GenomicResultReinterpreted.MessageIdFor("kd-0123456789ab", "Observation/1"));
+    }
+
+    [Fact]
     public async Task ServiceBusNotifier_SendsOneMessageToTheSender()
     {
         var sender = new CapturingSender();

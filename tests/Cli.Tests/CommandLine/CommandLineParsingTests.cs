@@ -45,6 +45,9 @@ public sealed class CommandLineParsingTests
         ["serve", "--cosmos", Url, "--storage", "UseDevelopmentStorage=true",
             "--auth-authority", "https://login.microsoftonline.com/00000000-0000-0000-0000-000000000001/v2.0", "--auth-audience", "api://precisionmed"],
         ["ingest", "pgx.vcf", "--patient", "urn:oid:2.16.840.1.113883.19.5|MRN-1", "--accession", "PGX-1"],
+        ["knowledge", "diff", "from.vcf.gz", "to.vcf.gz", "--source", "clinvar", "--json", "--cosmos", Url, "--cosmos-key", Key, "--database", "db"],
+        ["knowledge", "reinterpret", "--since", "kv-0123456789ab", "--dry-run", "--max", "10", "--cosmos", Url, "--cosmos-key", Key, "--database", "db",
+            "--storage", "UseDevelopmentStorage=true", "--queue", "lab-reports"],
     ];
 
     public static TheoryData<string[]> EveryOptionOfEveryCommand() => new(Examples);

@@ -9,6 +9,7 @@ namespace PrecisionMed.Cli.Tests.CommandLine;
 public sealed class KnowledgeCommandLineTests(LocalStackFixture stack) : IDisposable
 {
     private readonly DirectoryInfo _work = Directory.CreateTempSubdirectory("pmed-cli-knowledge-");
+    private readonly string _database = "pmed-cli-diff-" + Guid.NewGuid().ToString("N")[..10];
 
     private static string ClinVarSlice => Path.Combine(RepositoryPaths.Root, "src", "Core", "Knowledge", "Seed", "clinvar_variant_summary.slice.txt");
 
@@ -38,6 +39,29 @@ public sealed class KnowledgeCommandLineTests(LocalStackFixture stack) : IDispos
         Assert.Contains("32 written", first.Stdout, StringComparison.Ordinal);
         Assert.True(second.Exit == ExitCodes.Ok, second.ToString());
         Assert.Contains(" 0 written, 32 unchanged", second.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Import_TwoClinVarReleasesThenAgain_DiffStoredOnceThenNothing()
+    {
+        string Release(string name) => Path.Combine(RepositoryPaths.Root, "tests", "TestData", "knowledge", "clinvar", "releases", name);
+        string[] Args(string file) =>
+        [
+            "knowledge", "import", "clinvar", Release(file), "--cosmos", stack.Stack.CosmosEndpoint.ToString(), "--cosmos-key", stack.Stack.CosmosKey,
+            "--database", _database, "--concurrency", "4",
+        ];
+
+        var first = await Pmed.RunAsync(Args("clinvar_source.vcf.gz"));
+        var second = await Pmed.RunAsync(Args("clinvar_target.vcf.gz"));
+        var again = await Pmed.RunAsync(Args("clinvar_target.vcf.gz"));
+
+        Assert.True(first.Exit == ExitCodes.Ok, first.ToString());
+        Assert.Contains("baseline (no earlier release of this series in the store): 9 classifications", first.Stdout, StringComparison.Ordinal);
+        Assert.True(second.Exit == ExitCodes.Ok, second.ToString());
+        Assert.Matches(@"diff kd-[0-9a-f]{12} \(stored with kv-[0-9a-f]{12}\): 2 added, 5 changed, 0 removed; impact 4 major, 0 warning, 0 minor, 3 none", second.Stdout);
+        Assert.True(again.Exit == ExitCodes.Ok, again.ToString());
+        Assert.Contains(" 0 written, 11 unchanged", again.Stdout, StringComparison.Ordinal);
+        Assert.Contains("diff: nothing changed", again.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]

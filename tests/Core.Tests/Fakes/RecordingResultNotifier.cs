@@ -17,4 +17,19 @@ internal sealed class RecordingResultNotifier : IResultNotifier
         _published.Add(notification);
         return Task.CompletedTask;
     }
+
+    private readonly List<GenomicResultReinterpreted> _reinterpreted = [];
+
+    public IReadOnlyList<GenomicResultReinterpreted> Reinterpreted => _reinterpreted;
+
+    /// <summary>Fails the next reinterpretation notices when set (fault injection), else records them.</summary>
+    public Func<GenomicResultReinterpreted, Exception?>? BeforeReinterpreted { get; set; }
+
+    public Task PublishAsync(GenomicResultReinterpreted notification, CancellationToken cancellationToken)
+    {
+        if (FailWith is { } failure) throw failure;
+        if (BeforeReinterpreted?.Invoke(notification) is { } refusal) throw refusal;
+        lock (_reinterpreted) _reinterpreted.Add(notification);
+        return Task.CompletedTask;
+    }
 }

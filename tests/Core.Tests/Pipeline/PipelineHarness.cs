@@ -32,9 +32,13 @@ internal sealed class PipelineHarness : IDisposable
     /// <param name="configure">Changes to the pipeline's options.</param>
     /// <param name="limits">Changes to the hostile-input limits.</param>
     /// <param name="logLevel">The least severe level recorded (fuzzing many files keeps only warnings).</param>
-    public PipelineHarness(Action<PipelineOptions>? configure = null, Action<LimitsOptions>? limits = null, LogLevel logLevel = LogLevel.Trace)
+    /// <param name="knowledge">The knowledge store enrichment reads (the embedded seed when null).</param>
+    public PipelineHarness(
+        Action<PipelineOptions>? configure = null, Action<LimitsOptions>? limits = null, LogLevel logLevel = LogLevel.Trace, PrecisionMed.Core.Knowledge.IKnowledgeStore? knowledge = null)
     {
-        var services = new ServiceCollection()
+        var services = new ServiceCollection();
+        if (knowledge is not null) services.AddSingleton(knowledge);
+        services
             .AddLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(logLevel))
             .AddSingleton<TimeProvider>(Clock)
             .AddSingleton<ILabFileStore>(Store)
@@ -75,6 +79,11 @@ internal sealed class PipelineHarness : IDisposable
     public ArrivalPoisonHandler ArrivalPoison => _services.GetRequiredService<ArrivalPoisonHandler>();
 
     public LabFileFinisher Finisher => _services.GetRequiredService<LabFileFinisher>();
+
+    public PrecisionMed.Core.Genomics.Index.IGenomicIndex Index => _services.GetRequiredService<PrecisionMed.Core.Genomics.Index.IGenomicIndex>();
+
+    public T Get<T>()
+        where T : notnull => _services.GetRequiredService<T>();
 
     public LabFileStatusReader StatusReader => _services.GetRequiredService<LabFileStatusReader>();
 

@@ -30,6 +30,8 @@ public sealed class FunctionsMetadataTests
     [Theory]
     [InlineData("ReportQueuedFunction", "lab-reports")]
     [InlineData("PoisonReportFunction", "lab-reports-poison")]
+    [InlineData("ReinterpretationQueuedFunction", "reinterpretations")]
+    [InlineData("ReinterpretationPoisonFunction", "reinterpretations-poison")]
     public void QueueFunctions_AreQueueTriggersOnLabStorage(string function, string queue)
     {
         var binding = TriggerOf(function);
@@ -48,6 +50,7 @@ public sealed class FunctionsMetadataTests
     [InlineData("CdsServiceFunction", "cds-services/{id}", "anonymous", "post")]
     [InlineData("CdsFeedbackFunction", "cds-services/{id}/feedback", "anonymous", "post")]
     [InlineData("CdsFeedbackCountsFunction", "cds-feedback", "function", "get")]
+    [InlineData("ReinterpretationStatusFunction", "reinterpretations", "function", "get")]
     public void HttpFunctions_HaveTheirRoutes(string function, string route, string authLevel, string method)
     {
         var binding = TriggerOf(function);
@@ -79,12 +82,12 @@ public sealed class FunctionsMetadataTests
     }
 
     [Fact]
-    public void Metadata_HasExactlyTheThirteenFunctions()
+    public void Metadata_HasExactlyTheSixteenFunctions()
     {
         var names = Metadata.Value.Select(f => f!["name"]!.GetValue<string>()).Order(StringComparer.Ordinal);
 
         Assert.Equal(
-            ["ArrivalPoisonFunction", "CdsDiscoveryFunction", "CdsFeedbackCountsFunction", "CdsFeedbackFunction", "CdsServiceFunction", "FileListFunction", "FileReplayFunction", "FileStatusFunction", "GenomicsOperationFunction", "HealthFunction", "LabFileArrivedFunction", "PoisonReportFunction", "ReportQueuedFunction"],
+            ["ArrivalPoisonFunction", "CdsDiscoveryFunction", "CdsFeedbackCountsFunction", "CdsFeedbackFunction", "CdsServiceFunction", "FileListFunction", "FileReplayFunction", "FileStatusFunction", "GenomicsOperationFunction", "HealthFunction", "LabFileArrivedFunction", "PoisonReportFunction", "ReinterpretationPoisonFunction", "ReinterpretationQueuedFunction", "ReinterpretationStatusFunction", "ReportQueuedFunction"],
             names);
     }
 

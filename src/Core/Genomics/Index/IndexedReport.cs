@@ -107,6 +107,9 @@ public sealed record IndexedHaplotype(string Observation, string Profile, IReadO
 /// <param name="Phenotypes">Therapeutic implications' phenotypes (metaboliser status), <c>system|code</c>.</param>
 /// <param name="Significance">Clinical significance (LOINC answer), for a diagnostic implication.</param>
 /// <param name="Evidence">Evidence level, as written.</param>
+/// <param name="KnowledgeVersion">For an implication the pipeline derived from its knowledge store (never a lab's): the
+/// store version its conclusion names. What reinterpretation may amend.</param>
+/// <param name="Variation">For such a diagnostic implication, the ClinVar VariationID its conclusion names.</param>
 public sealed record IndexedImplication(
     string Observation,
     string Profile,
@@ -115,7 +118,9 @@ public sealed record IndexedImplication(
     IReadOnlyList<string> Conditions,
     IReadOnlyList<string> Phenotypes,
     string? Significance,
-    string? Evidence);
+    string? Evidence,
+    string? KnowledgeVersion = null,
+    string? Variation = null);
 
 /// <summary>A molecular consequence Observation.</summary>
 /// <param name="DerivedFrom">The variants it is the consequence of, <c>Observation/id</c>.</param>

@@ -167,7 +167,14 @@ public static class IndexedReportReader
             FhirFindings.Code(observation, "48002-0"));
     }
 
-    private static IndexedImplication Implication(JsonObject observation) => new(
+    private static IndexedImplication Implication(JsonObject observation)
+    {
+        var conclusion = FhirFindings.String(observation, "conclusion-string");
+        var (version, variation) = KnowledgeConclusion.Parse(conclusion);
+        return Implication(observation, version, variation);
+    }
+
+    private static IndexedImplication Implication(JsonObject observation, string? knowledgeVersion, string? variation) => new(
         FhirFindings.Reference(observation)!,
         FhirFindings.Profile(observation),
         FhirFindings.References(observation["derivedFrom"]),
@@ -176,7 +183,9 @@ public static class IndexedReportReader
         [.. PhenotypeComponents.SelectMany(code => FhirFindings.Components(observation, code))
             .SelectMany(c => FhirFindings.SystemCodes(c["valueCodeableConcept"])).Distinct(StringComparer.Ordinal)],
         FhirFindings.Code(observation, "53037-8"),
-        FhirFindings.Components(observation, "93044-6").Select(c => FhirFindings.Text(FhirFindings.At(c["valueCodeableConcept"], "text")) ?? FhirFindings.Code(observation, "93044-6")).FirstOrDefault());
+        FhirFindings.Components(observation, "93044-6").Select(c => FhirFindings.Text(FhirFindings.At(c["valueCodeableConcept"], "text")) ?? FhirFindings.Code(observation, "93044-6")).FirstOrDefault(),
+        knowledgeVersion,
+        variation);
 
     private static IndexedConsequence Consequence(JsonObject observation) => new(
         FhirFindings.Reference(observation)!,

@@ -7,7 +7,8 @@ namespace PrecisionMed.Core.Knowledge.Import;
 /// ClinVar <c>variant_summary.txt</c> (columns by header name, so older 34-column and newer 43-column files both read):
 /// per row a document by build:chrom:pos:ref:alt (GRCh37 and GRCh38 rows, VCF-style PositionVCF/ReferenceAlleleVCF/
 /// AlternateAlleleVCF) and documents by HGVS (the c. expression in Name, and g. for single-base substitutions).
-/// Multi-gene rows keep every gene. Streaming: one row at a time.
+/// Multi-gene rows keep every gene. Streaming: one row at a time. A file that starts as a VCF is ClinVar's VCF release
+/// (<see cref="ClinVarVcfReader"/>): <c>pmed knowledge import clinvar</c> takes either.
 /// </summary>
 public sealed class ClinVarReader : IKnowledgeSourceReader
 {
@@ -17,10 +18,28 @@ public sealed class ClinVarReader : IKnowledgeSourceReader
     public async IAsyncEnumerable<KnowledgeDocument> ReadAsync(
         Stream content, ImportDiagnostics diagnostics, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        await using var lines = SourceLines.ReadAsync(content, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        if (!await lines.MoveNextAsync()) yield break;
+        var documents = lines.Current.Line.StartsWith("##fileformat=VCF", StringComparison.Ordinal)
+            ? ClinVarVcfReader.ReadAsync(Remaining(lines), diagnostics, cancellationToken)
+            : ReadSummaryAsync(Remaining(lines), diagnostics, cancellationToken);
+        await foreach (var document in documents) yield return document;
+    }
+
+    /// <summary>The line the enumerator is on, then the rest.</summary>
+    private static async IAsyncEnumerable<(string Line, long Number)> Remaining(IAsyncEnumerator<(string Line, long Number)> lines)
+    {
+        do yield return lines.Current;
+        while (await lines.MoveNextAsync());
+    }
+
+    private static async IAsyncEnumerable<KnowledgeDocument> ReadSummaryAsync(
+        IAsyncEnumerable<(string Line, long Number)> lines, ImportDiagnostics diagnostics, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         Columns? columns = null;
         var row = new TsvRow();
         string? lastHgvs = null;
-        await foreach (var (line, number) in SourceLines.ReadAsync(content, cancellationToken))
+        await foreach (var (line, number) in lines.WithCancellation(cancellationToken))
         {
             if (line.Length == 0) continue;
             if (columns is null)

@@ -31,13 +31,16 @@ public sealed partial class KnowledgeImporter
         ArgumentNullException.ThrowIfNull(files);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxConcurrency, 1);
         var diagnostics = new ImportDiagnostics(setName);
+        var fromVersion = await CurrentVersionAsync(cancellationToken);
+        var recorder = RecorderFor(source);
         var hashes = new List<(string Name, string Sha256)>();
         var read = SetReaderFor(source).ReadAsync(OpenAsync(files, hashes, cancellationToken), diagnostics, cancellationToken);
-        var (documents, written) = await WriteAsync(read, maxConcurrency, progress, cancellationToken);
+        var (documents, written) = await WriteAsync(read, maxConcurrency, progress, recorder, cancellationToken);
 
         var stamp = new KnowledgeSourceStamp(KnowledgeSources.NameOf(source), setName, SetSha256(hashes), documents);
         var (version, versionWritten) = await StampVersionAsync(stamp, cancellationToken);
-        return new ImportResult(source, setName, documents, written, documents - written, version, versionWritten, diagnostics);
+        var diff = await RecordDiffAsync(recorder, source, setName, fromVersion, version, cancellationToken);
+        return new ImportResult(source, setName, documents, written, documents - written, version, versionWritten, diagnostics, diff);
     }
 
     /// <summary>The files in name order, each hashed as read (and drained once the reader moves on).</summary>

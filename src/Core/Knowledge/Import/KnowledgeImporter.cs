@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
+using PrecisionMed.Core.Knowledge.Diff;
 
 namespace PrecisionMed.Core.Knowledge.Import;
 
@@ -16,14 +18,17 @@ public sealed record ImportResult(
     long Unchanged,
     string Version,
     bool VersionWritten,
-    ImportDiagnostics Diagnostics);
+    ImportDiagnostics Diagnostics,
+    KnowledgeDiff? Diff = null);
 
 /// <summary>
 /// Imports one source file into the store: streams its documents from the source's reader, upserts them with bounded
 /// concurrency (identical documents are left alone, so a second import writes nothing), then records the file in the
 /// version document. The file is read once, hashed as it is read (gzip is detected and decompressed on the fly).
+/// A ClinVar or guideline import also records what it changed (<see cref="KnowledgeDiff"/>) with the version it made.
 /// </summary>
-public sealed partial class KnowledgeImporter(IKnowledgeStore store, IKnowledgeWriter writer)
+/// <param name="matrix">The impact of each change (<see cref="KnowledgeDiffOptions"/>); the documented defaults when null.</param>
+public sealed partial class KnowledgeImporter(IKnowledgeStore store, IKnowledgeWriter writer, ImpactMatrix? matrix = null, TimeProvider? clock = null)
 {
     public const int ProgressEvery = 10_000;
 
@@ -56,20 +61,57 @@ public sealed partial class KnowledgeImporter(IKnowledgeStore store, IKnowledgeW
             return await ImportSetAsync(source, KnowledgeSourceFile.FromZip(file), fileName, maxConcurrency, progress, cancellationToken);
 
         var diagnostics = new ImportDiagnostics(fileName);
+        var fromVersion = await CurrentVersionAsync(cancellationToken);
+        var recorder = RecorderFor(source);
         using var hashing = new HashingReadStream(file);
         await using var content = await DecompressedAsync(hashing, cancellationToken);
-        var (documents, written) = await WriteAsync(ReaderFor(source).ReadAsync(content, diagnostics, cancellationToken), maxConcurrency, progress, cancellationToken);
+        var (documents, written) = await WriteAsync(ReaderFor(source).ReadAsync(content, diagnostics, cancellationToken), maxConcurrency, progress, recorder, cancellationToken);
 
         // Whatever the reader did not need is still part of the file's identity.
         await hashing.DrainAsync(cancellationToken);
         var stamp = new KnowledgeSourceStamp(KnowledgeSources.NameOf(source), fileName, hashing.Sha256(), documents);
         var (version, versionWritten) = await StampVersionAsync(stamp, cancellationToken);
-        return new ImportResult(source, fileName, documents, written, documents - written, version, versionWritten, diagnostics);
+        var diff = await RecordDiffAsync(recorder, source, fileName, fromVersion, version, cancellationToken);
+        return new ImportResult(source, fileName, documents, written, documents - written, version, versionWritten, diagnostics, diff);
+    }
+
+    private KnowledgeDiffRecorder? RecorderFor(KnowledgeSource source) =>
+        source is KnowledgeSource.ClinVar or KnowledgeSource.PharmCatGuidelines ? new KnowledgeDiffRecorder(store, matrix ?? ImpactMatrix.Default) : null;
+
+    private async Task<string?> CurrentVersionAsync(CancellationToken cancellationToken) =>
+        (await store.ReadAsync(KnowledgeIds.Version, cancellationToken) as KnowledgeVersionDocument)?.Version;
+
+    /// <summary>
+    /// Stores the diff with the version the import made: its pages, its header, its log entry, then the inventory it was
+    /// computed against (last: an import stopped before here computes the same diff again), then deletes the documents
+    /// of removed classifications. An import that changed nothing writes nothing.
+    /// </summary>
+    private async Task<KnowledgeDiff?> RecordDiffAsync(
+        KnowledgeDiffRecorder? recorder, KnowledgeSource source, string fileName, string? fromVersion, string version, CancellationToken cancellationToken)
+    {
+        if (recorder is null) return null;
+        var createdAt = (clock ?? TimeProvider.System).GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+        var recorded = await recorder.CompleteAsync(KnowledgeSources.NameOf(source), fileName, fromVersion, createdAt, cancellationToken);
+        var diff = recorded.Diff with { ToVersion = version };
+        if (diff.IsEmpty) return diff;
+
+        var pages = diff.Changes.Chunk(KnowledgeDiffDocument.PageSize).ToList();
+        for (var page = 0; page < pages.Count; page++) await writer.UpsertAsync(new KnowledgeDiffPageDocument(diff.Id, page, pages[page]), cancellationToken);
+        await writer.UpsertAsync(
+            new KnowledgeDiffDocument(diff.Id, diff.Source, diff.File, diff.FromVersion, diff.ToVersion, diff.CreatedAt, diff.Baseline, diff.Added, diff.Changed, diff.Removed, diff.Impacts, pages.Count),
+            cancellationToken);
+        var log = await store.ReadAsync(KnowledgeDiffLogDocument.LogId, cancellationToken) as KnowledgeDiffLogDocument;
+        await writer.UpsertAsync(
+            new KnowledgeDiffLogDocument([.. (log?.Diffs ?? []).Where(d => d.DiffId != diff.Id), new KnowledgeDiffLogEntry(diff.Id, diff.Source, diff.FromVersion, diff.ToVersion, diff.CreatedAt, diff.Impacts)]),
+            cancellationToken);
+        foreach (var document in recorded.InventoryWrites) await writer.UpsertAsync(document, cancellationToken);
+        foreach (var id in recorded.Deletes) await writer.DeleteAsync(id, cancellationToken);
+        return diff;
     }
 
     /// <summary>Upserts the documents with bounded concurrency; identical ones are left alone.</summary>
     private async Task<(long Documents, long Written)> WriteAsync(
-        IAsyncEnumerable<KnowledgeDocument> read, int maxConcurrency, IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
+        IAsyncEnumerable<KnowledgeDocument> read, int maxConcurrency, IProgress<ImportProgress>? progress, KnowledgeDiffRecorder? recorder, CancellationToken cancellationToken)
     {
         long documents = 0, written = 0;
         if (maxConcurrency == 1)
@@ -77,6 +119,7 @@ public sealed partial class KnowledgeImporter(IKnowledgeStore store, IKnowledgeW
             // In order, on this thread: an in-process store gains nothing from the parallel loop's hand-offs.
             await foreach (var document in read.WithCancellation(cancellationToken))
             {
+                if (recorder is not null) await recorder.ObserveAsync(document, cancellationToken);
                 if (await writer.UpsertAsync(document, cancellationToken)) written++;
                 if (++documents % ProgressEvery == 0) progress?.Report(new ImportProgress(documents, written, documents - written));
             }
@@ -90,6 +133,7 @@ public sealed partial class KnowledgeImporter(IKnowledgeStore store, IKnowledgeW
             new ParallelOptions { MaxDegreeOfParallelism = maxConcurrency, CancellationToken = cancellationToken },
             async (document, ct) =>
             {
+                if (recorder is not null) await recorder.ObserveAsync(document, ct);
                 if (await writer.UpsertAsync(document, ct)) Interlocked.Increment(ref written);
                 var count = Interlocked.Increment(ref documents);
                 if (count % ProgressEvery == 0) progress?.Report(new ImportProgress(count, Interlocked.Read(ref written), count - Interlocked.Read(ref written)));

@@ -6,7 +6,7 @@ public enum KnowledgeSource
     /// <summary>HGNC <c>hgnc_complete_set.txt</c> (TSV, columns by header name).</summary>
     Hgnc,
 
-    /// <summary>ClinVar <c>variant_summary.txt(.gz)</c> (TSV, 43 columns, GRCh37 and GRCh38 rows).</summary>
+    /// <summary>ClinVar <c>variant_summary.txt(.gz)</c> (TSV, 43 columns, GRCh37 and GRCh38 rows) or its VCF release <c>clinvar.vcf.gz</c> (told apart by content).</summary>
     ClinVar,
 
     /// <summary>PharmCAT <c>phenotype/GENE.json</c>: allele function and diplotype → phenotype (CPIC).</summary>

@@ -8,4 +8,7 @@ namespace PrecisionMed.Core.Pipeline.Notifications;
 public interface IResultNotifier
 {
     Task PublishAsync(GenomicResultAvailable notification, CancellationToken cancellationToken);
+
+    /// <summary>A reinterpretation of a report already sent, to the same topic (subject <see cref="GenomicResultReinterpreted.EventType"/>).</summary>
+    Task PublishAsync(GenomicResultReinterpreted notification, CancellationToken cancellationToken);
 }

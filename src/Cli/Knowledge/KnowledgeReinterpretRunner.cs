@@ -1,0 +1,56 @@
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using PrecisionMed.Cli.CommandLine;
+using PrecisionMed.Cli.Ledger;
+using PrecisionMed.Core.Pipeline.Reinterpretation;
+
+namespace PrecisionMed.Cli.Knowledge;
+
+/// <summary>
+/// <c>pmed knowledge reinterpret [--since VERSION] [--dry-run] [--max N]</c>: the diffs stored since a knowledge version,
+/// the reports they affect (from the genomic index) and, unless a dry run, one work item per report on the
+/// <c>reinterpretations</c> queue, capped and spread at the configured rate (<see cref="ReinterpretationPlanner"/>).
+/// </summary>
+internal sealed class KnowledgeReinterpretRunner(LedgerConnection connection, string? since, bool dryRun, int? max, TextWriter stdout, TextWriter stderr)
+{
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        if (!dryRun && connection.Storage is null)
+        {
+            await stderr.WriteLineAsync("pmed knowledge reinterpret: --storage (or PMED_STORAGE) is needed to queue the work; --dry-run only lists it");
+            return ExitCodes.Usage;
+        }
+
+        if (max is < 1)
+        {
+            await stderr.WriteLineAsync("pmed knowledge reinterpret: --max must be at least 1");
+            return ExitCodes.Usage;
+        }
+
+        await using var services = connection.BuildServices();
+        if (AppServices.SettingsProblem(services) is { } problem)
+        {
+            await stderr.WriteLineAsync($"pmed knowledge reinterpret: {problem}");
+            return ExitCodes.Usage;
+        }
+
+        var correlation = "reinterpret-" + Guid.NewGuid().ToString("N")[..12];
+        var queue = dryRun ? null : services.GetRequiredService<IReinterpretationQueue>();
+        var plan = await services.GetRequiredService<ReinterpretationPlanner>().PlanAsync(since, queue, max, correlation, cancellationToken);
+        if (plan.Diffs.Count == 0)
+        {
+            await stdout.WriteLineAsync(since is null ? "no knowledge diff stored: nothing to reinterpret" : $"no knowledge diff stored since {since}: nothing to reinterpret");
+            return ExitCodes.Ok;
+        }
+
+        foreach (var diff in plan.Diffs)
+            await stdout.WriteLineAsync($"diff {diff.DiffId} ({diff.Source}, {diff.FromVersion ?? "(none)"} -> {diff.ToVersion}, {diff.CreatedAt}): impact {KnowledgeDiffText.Counts(diff.Impacts)}");
+        foreach (var (diffId, report) in plan.Affected)
+            await stdout.WriteLineAsync($"  {report.Report} ({report.Patient}) diff {diffId}: {report.Implications.Count} implication(s)");
+        var minutes = plan.Spread.TotalMinutes.ToString("F1", CultureInfo.InvariantCulture);
+        await stdout.WriteLineAsync(dryRun
+            ? $"affected reports: {plan.Affected.Count}; dry run, nothing queued ({plan.Deferred} over the cap of one run)"
+            : $"affected reports: {plan.Affected.Count}; queued {plan.Queued} on reinterpretations over {minutes} min, {plan.Deferred} deferred to the next run (correlation {correlation})");
+        return ExitCodes.Ok;
+    }
+}
