@@ -46,6 +46,8 @@ var cdsFunctionNames = '"CdsServiceFunction", "CdsFeedbackFunction"'
 // webjobs-blobtrigger-poison queue, in the lab data account).
 var poisonFunctionName = 'PoisonReportFunction'
 var arrivalPoisonFunctionName = 'ArrivalPoisonFunction'
+// ... and of ReinterpretationPoisonFunction one report whose reinterpretation did (reinterpretations-poison).
+var reinterpretationPoisonFunctionName = 'ReinterpretationPoisonFunction'
 
 // The held-report counter (src/Core/Pipeline/Review/PatientSafetyMetrics.cs).
 var heldReportsMetric = 'precisionmed.reports.held'
@@ -88,7 +90,7 @@ resource poisonQueue 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
   tags: tags
   properties: {
     displayName: 'Lab files or report units reached a poison queue'
-    description: 'A report unit (lab-reports-poison) or a file\'s arrival (webjobs-blobtrigger-poison) failed after every retry; it is Failed in the ledger. Find it with GET /api/files?state=Failed or pmed status; replay it once the cause is fixed.'
+    description: 'A report unit (lab-reports-poison) or a file\'s arrival (webjobs-blobtrigger-poison) failed after every retry; it is Failed in the ledger. Find it with GET /api/files?state=Failed or pmed status; replay it once the cause is fixed. A report\'s reinterpretation (reinterpretations-poison) is run again with pmed knowledge reinterpret --since.'
     severity: 1
     enabled: true
     scopes: [
@@ -99,7 +101,7 @@ resource poisonQueue 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
     criteria: {
       allOf: [
         {
-          query: 'AppRequests | where Name in ("${poisonFunctionName}", "${arrivalPoisonFunctionName}") | union (AppMetrics | where Name == "${unitsMetric}" | where tostring(Properties["precisionmed.outcome"]) in ("failed", "overwritten"))'
+          query: 'AppRequests | where Name in ("${poisonFunctionName}", "${arrivalPoisonFunctionName}", "${reinterpretationPoisonFunctionName}") | union (AppMetrics | where Name == "${unitsMetric}" | where tostring(Properties["precisionmed.outcome"]) in ("failed", "overwritten"))'
           timeAggregation: 'Count'
           operator: 'GreaterThan'
           threshold: 0

@@ -207,10 +207,10 @@ public sealed class DeploymentSnapshotTests(BicepFixture fixture)
         Assert.Equal(["DeadLetteredCount", "TotalErrors", "requests/failed"], metricAlerts);
         var throttling = snapshot.OfType("Microsoft.Insights/metricAlerts").Single(alert => alert["name"]!.GetValue<string>().EndsWith("fhir-throttling", StringComparison.Ordinal));
         Assert.Equal("429", throttling["properties"]!["criteria"]!["allOf"]![0]!["dimensions"]![0]!["values"]![0]!.GetValue<string>());
-        // The poison-queue functions are those bound to a poison queue: the work queue's and the blob trigger's.
+        // The poison-queue functions are those bound to a poison queue: the work queue's, the blob trigger's and the reinterpretations'.
         var poisonFunctions = FunctionsMetadata.Bindings.Where(binding => binding.Type == "queueTrigger" && binding["queueName"]!.EndsWith("-poison", StringComparison.Ordinal))
             .Select(binding => binding.Function).ToList();
-        Assert.Equal(2, poisonFunctions.Count);
+        Assert.Equal(3, poisonFunctions.Count);
         foreach (var poisonFunction in poisonFunctions)
             Assert.Contains($"\"{poisonFunction}\"", logAlert["query"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(0, logAlert["threshold"]!.GetValue<int>());

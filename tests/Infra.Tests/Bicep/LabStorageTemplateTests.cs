@@ -49,7 +49,7 @@ public sealed class LabStorageTemplateTests(BicepFixture fixture)
     {
         var queues = LabStorage.SingleResource($"{StorageAccountType}/queueServices/queues");
 
-        Assert.Equal(["lab-reports", "lab-reports-poison", "webjobs-blobtrigger-poison"], LabStorage.LoopItems(queues));
+        Assert.Equal(["lab-reports", "lab-reports-poison", "webjobs-blobtrigger-poison", "reinterpretations", "reinterpretations-poison"], LabStorage.LoopItems(queues));
         Assert.StartsWith(ChildNamePrefix(), CompiledTemplate.Text(queues, "name"), StringComparison.Ordinal);
     }
 

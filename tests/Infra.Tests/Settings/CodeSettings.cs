@@ -64,6 +64,11 @@ internal static class CodeSettings
         ["LabStorage:QueueServiceUri"] = new(AzureUse.Set),
         ["LabStorage:ClientId"] = new(AzureUse.Set),
         ["LabStorage:WorkQueueName"] = new(AzureUse.Set, new LabStorageOptions().WorkQueueName),
+        ["LabStorage:ReinterpretationQueueName"] = new(AzureUse.CodeDefault),
+        ["Knowledge:Diff:Transitions"] = new(AzureUse.CodeDefault),
+        ["Reinterpretation:NotifyAtLeast"] = new(AzureUse.CodeDefault),
+        ["Reinterpretation:MaxReportsPerRun"] = new(AzureUse.CodeDefault),
+        ["Reinterpretation:ReportsPerMinute"] = new(AzureUse.CodeDefault),
         ["LabStorage:CreateIfMissing"] = new(AzureUse.Set, "false"),
 
         // CosmosOptions.
