@@ -63,6 +63,12 @@ internal static class Hl7v2GenomicCodes
         "53577-3", "51967-8", Medication, Gene, "36908-2", RegionRange, RegionText, ConclusionCode, "83006-7", Conclusion,
         "81291-7", GenomeBuild, "81303-0", "82115-7", "83007-5", "83008-3", GenomicRefSeq);
 
+    /// <summary>Items that make a group a finding (variant, genotype, implication, haplotype), never an overall-study row.</summary>
+    public static readonly FrozenSet<string> FindingDefining = VariantDefining
+        .Concat(PharmacogenomicItems).Concat(ComplexItems).Append(Haplotype)
+        .Where(code => !OverallItems.Contains(code))
+        .ToFrozenSet(StringComparer.Ordinal);
+
     /// <summary>Every panel item (and the display-name/chromosome items genomic feeds add): a code here is genomic.</summary>
     public static readonly FrozenSet<string> All = VariantDefining
         .Concat(PharmacogenomicItems).Concat(ComplexItems).Concat(OverallItems)

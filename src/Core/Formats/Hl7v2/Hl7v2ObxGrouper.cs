@@ -4,8 +4,8 @@ namespace PrecisionMed.Core.Formats.Hl7v2;
 
 /// <summary>
 /// OBX rows of panel 81247-9 into groups, each classified by the LOINC items it holds. Rows are grouped by OBX-4
-/// (never by order); sub-ID "1", "1a", "1a.a"... is the overall study (a "1x.y" range takes its reference sequence from
-/// "1x"); a group holding 81250-3/81297-4 items is one variant; a complex group (81262-8/81263-6) is a Genotype derived
+/// (never by order); sub-ID "1", "1a", "1a.a"... is the overall study unless it holds a finding's defining items (a
+/// "1x.y" range takes its reference sequence from "1x"); a group holding 81250-3/81297-4 items is one variant; a complex group (81262-8/81263-6) is a Genotype derived
 /// from the variants nested under it ("3a" → "3a.1", "3a.2") or carrying its 81260-2 id; a group with 84413-4 or PGx
 /// answers is a Genotype plus, per 51963-7, one TherapeuticImplication for each implication kind (53040-2, 51961-1,
 /// 83009-1) (medications in nested groups "4a.1", or in the same group, each 51963-7 taking the 82116-5/83010-9/93044-6
@@ -90,7 +90,8 @@ internal static class Hl7v2ObxGrouper
     private static bool IsOverall(ObxGroup group)
     {
         var sub = group.SubId;
-        if (sub == "1" || (sub.Length > 1 && sub[0] == '1' && !char.IsAsciiDigit(sub[1]))) return true;
+        // "1" is the overall study's by convention, but labs that number their groups 1, 2, 3 put a finding there.
+        if (sub == "1" || (sub.Length > 1 && sub[0] == '1' && !char.IsAsciiDigit(sub[1]))) return !group.HasAny(FindingDefining);
         foreach (var row in group.Rows)
         {
             if (!OverallItems.Contains(row.Code) || row.Code == GenomicRefSeq) return false;
