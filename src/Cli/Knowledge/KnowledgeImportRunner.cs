@@ -43,10 +43,7 @@ internal sealed class KnowledgeImportRunner(KnowledgeImportOptions options, Text
         var importer = new KnowledgeImporter(store, writer, services.GetRequiredService<IOptions<KnowledgeDiffOptions>>().Value.Matrix(), TimeProvider.System);
         var clock = Stopwatch.StartNew();
         var showProgress = Terminal.IsInteractive(stderr);
-        var progress = new Progress<ImportProgress>(p =>
-        {
-            if (showProgress) stderr.Write(string.Create(CultureInfo.InvariantCulture, $"\r{p.Documents:N0} documents, {p.Written:N0} written ({p.Documents / Math.Max(clock.Elapsed.TotalSeconds, 0.001):N0}/s)   "));
-        });
+        var progress = showProgress ? new TerminalProgress(stderr, clock) : null;
 
         var result = await KnowledgeSourcePath.ImportAsync(importer, options.Source, options.Path, options.Concurrency, progress, cancellationToken);
         if (showProgress) await stderr.WriteLineAsync();
@@ -61,6 +58,23 @@ internal sealed class KnowledgeImportRunner(KnowledgeImportOptions options, Text
             + $"{clock.Elapsed.TotalSeconds:F1} s, peak working set {PeakWorkingSetMegabytes():N0} MB ({target})"));
         if (result.Diff is { } diff) await stdout.WriteLineAsync(KnowledgeDiffText.Summary(diff, stored: options.Cosmos is not null));
         return result.Diagnostics.Count > 0 ? ExitDiagnostics : ExitOk;
+    }
+
+    /// <summary>
+    /// The running count on one terminal line, written as it is reported (under a lock: writers report from several
+    /// threads). Not <see cref="Progress{T}"/>, which posts to the thread pool, where a line could arrive after the
+    /// command ended and its writer was closed.
+    /// </summary>
+    private sealed class TerminalProgress(TextWriter stderr, Stopwatch clock) : IProgress<ImportProgress>
+    {
+        private readonly Lock _gate = new();
+
+        public void Report(ImportProgress value)
+        {
+            var line = string.Create(CultureInfo.InvariantCulture,
+                $"\r{value.Documents:N0} documents, {value.Written:N0} written ({value.Documents / Math.Max(clock.Elapsed.TotalSeconds, 0.001):N0}/s)   ");
+            lock (_gate) stderr.Write(line);
+        }
     }
 
     private static long PeakWorkingSetMegabytes()
