@@ -2,6 +2,7 @@ using System.CommandLine;
 using PrecisionMed.Cli.CommandLine;
 using PrecisionMed.Cli.Validate;
 using PrecisionMed.Core.Formats.Vcf;
+using PrecisionMed.Core.Pipeline;
 
 namespace PrecisionMed.Cli.Ingest;
 
@@ -27,6 +28,11 @@ internal static class IngestCommand
             Description = "The lab the files come from (in Azure it is the blob folder).",
             DefaultValueFactory = _ => "local",
         };
+        lab.Validators.Add(result =>
+        {
+            if (result.Tokens.Count == 1 && !LabFilePath.IsPlainLabId(result.Tokens[0].Value))
+                result.AddError($"--lab: '{result.Tokens[0].Value}' is not a plain lab id (letters, digits, '-', '_' or '.', at most 63 characters)");
+        });
         var json = new Option<bool>("--json") { Description = "Print the results as JSON instead of a table." };
         var pretty = new Option<bool>("--pretty") { Description = "Write the bundles as indented JSON (default: compact)." };
         var timings = new Option<bool>("--timings") { Description = "Print the time the files took, start-up excluded, to stderr." };

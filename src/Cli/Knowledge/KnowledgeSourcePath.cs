@@ -8,6 +8,7 @@ internal static class KnowledgeSourcePath
     /// <summary>Null when the path can be read as the source, else why not (one line, the path named).</summary>
     public static string? Problem(KnowledgeSource source, string path)
     {
+        if (string.IsNullOrWhiteSpace(path)) return "the path is empty: name the source file";
         var folder = new DirectoryInfo(path);
         var file = new FileInfo(path);
         if (file.Exists || (folder.Exists && KnowledgeSources.IsSet(source))) return null;

@@ -22,7 +22,11 @@ internal static class ServeCommand
         };
         port.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int>() is < 0 or > 65535) result.AddError("--port must be a number from 0 to 65535.");
+            // The typed token, not GetValueOrDefault: that throws when the token is not a number (the parser reports it).
+            if (result.Tokens.Count == 1
+                && int.TryParse(result.Tokens[0].Value, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value)
+                && value is < 0 or > 65535)
+                result.AddError("--port must be a number from 0 to 65535.");
         });
         var embedded = new Option<bool>("--embedded-knowledge")
         {

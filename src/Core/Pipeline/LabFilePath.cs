@@ -16,7 +16,7 @@ public static class LabFilePath
     /// <returns>Why the path is refused, or null when it is acceptable.</returns>
     public static string? Problem(string labId, string blobName, IReadOnlyCollection<string> knownLabs)
     {
-        if (!IsPlainName(labId))
+        if (!IsPlainLabId(labId))
             return "the lab folder is not a plain lab id (letters, digits, '-', '_' or '.', at most 63 characters)";
         if (knownLabs.Count > 0 && !knownLabs.Contains(labId, StringComparer.OrdinalIgnoreCase))
             return $"lab '{labId}' is not one of the configured labs (Pipeline__KnownLabs)";
@@ -34,7 +34,8 @@ public static class LabFilePath
         return null;
     }
 
-    private static bool IsPlainName(string labId) =>
+    /// <summary>Letters, digits, '-', '_' or '.' (no "..", starting with a letter or digit), at most 63 characters: a blob folder name.</summary>
+    public static bool IsPlainLabId(string labId) =>
         labId.Length is > 0 and <= 63
         && char.IsAsciiLetterOrDigit(labId[0])
         && labId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')

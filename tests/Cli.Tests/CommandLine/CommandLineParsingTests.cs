@@ -132,6 +132,12 @@ public sealed class CommandLineParsingTests
     [InlineData("pmed: --cosmos-key: the value is not a base64 account key", "status", "--cosmos", Url, "--cosmos-key", "not-a-key!")]
     [InlineData("pmed: --cosmos-key: the value is not a base64 account key", "ingest", "samples", "--cosmos", Url, "--cosmos-key", "KEY")]
     [InlineData("pmed: --cosmos-key: the value is not a base64 account key", "knowledge", "import", "clinvar", "f.txt", "--cosmos-key", "abc")]
+    [InlineData("'' for option '--port'", "serve", "--cosmos", Url, "--port", "")]
+    [InlineData("'x' for option '--port'", "serve", "--cosmos", Url, "--port", "x")]
+    [InlineData("pmed: --port must be a number from 0 to 65535.", "serve", "--cosmos", Url, "--port", "70000")]
+    [InlineData("pmed: --lab: '' is not a plain lab id", "ingest", "samples", "--lab", "")]
+    [InlineData("pmed: --lab: ' ' is not a plain lab id", "ingest", "samples", "--lab", " ")]
+    [InlineData("pmed: --lab: 'a/b' is not a plain lab id", "ingest", "samples", "--lab", "a/b")]
     public async Task BadCommandLine_ExitsOneNamingTheProblem(string expected, params string[] args)
     {
         var run = await Pmed.RunAsync(args);
@@ -140,6 +146,19 @@ public sealed class CommandLineParsingTests
         Assert.Contains(expected, run.StderrLines[0], StringComparison.Ordinal);
         Assert.StartsWith("See 'pmed", run.StderrLines[^1], StringComparison.Ordinal);
         Assert.Empty(run.Stdout);
+        AssertNoStack(run);
+    }
+
+    [Theory]
+    [InlineData("pmed knowledge import: the path is empty: name the source file", "knowledge", "import", "clinvar", "")]
+    [InlineData("pmed knowledge import: the path is empty: name the source file", "knowledge", "import", "pharmcat-guidelines", " ")]
+    [InlineData("pmed knowledge diff: the path is empty: name the source file", "knowledge", "diff", "", "to.txt")]
+    public async Task EmptyPath_ExitsOneNamingIt(string expected, params string[] args)
+    {
+        var run = await Pmed.RunAsync(args);
+
+        Assert.Equal(ExitCodes.Usage, run.Exit);
+        Assert.Equal(expected, run.StderrLines[0]);
         AssertNoStack(run);
     }
 
