@@ -25,7 +25,7 @@ public sealed class EmbeddedKnowledgeSeed : IKnowledgeStore
     /// </summary>
     public static IReadOnlyList<(KnowledgeSource Source, string File)> Files => SeedFiles.Value;
 
-    private static readonly Lazy<Task<InMemoryKnowledgeStore>> Shared = new(() => LoadAsync(CancellationToken.None));
+    private static readonly Lazy<Task<CompactSeedStore>> Shared = new(() => LoadCompactAsync(CancellationToken.None));
 
     /// <summary>One seed per process: it is immutable once loaded.</summary>
     public static EmbeddedKnowledgeSeed Instance { get; } = new();
@@ -68,19 +68,32 @@ public sealed class EmbeddedKnowledgeSeed : IKnowledgeStore
         return await importer.ImportAsync(source, content, file, maxConcurrency, cancellationToken: cancellationToken);
     }
 
-    /// <summary>A new store holding the seed.</summary>
+    /// <summary>A new store holding the seed, every document as a record (tests and benchmarks draw on them).</summary>
     public static async Task<InMemoryKnowledgeStore> LoadAsync(CancellationToken cancellationToken)
     {
         var store = new InMemoryKnowledgeStore();
-        var importer = new KnowledgeImporter(store, store.Loader());
+        await FillAsync(store, store.Loader(), cancellationToken);
+        return store;
+    }
+
+    /// <summary>The seed as the process reads it (<see cref="Instance"/>): the same documents in a fraction of the memory.</summary>
+    private static async Task<CompactSeedStore> LoadCompactAsync(CancellationToken cancellationToken)
+    {
+        var store = new CompactSeedStore();
+        await FillAsync(store, store, cancellationToken);
+        return store;
+    }
+
+    private static async Task FillAsync(IKnowledgeStore store, IKnowledgeWriter writer, CancellationToken cancellationToken)
+    {
+        // One file at a time, one document at a time: the compact store has a single writer.
+        var importer = new KnowledgeImporter(store, writer) { RecordsDiffs = false };
         foreach (var (source, file) in Files)
         {
             var result = await ImportAsync(importer, source, file, maxConcurrency: 1, cancellationToken);
             if (result.Diagnostics.Count > 0)
                 throw new InvalidOperationException($"The embedded knowledge seed {file} has {result.Diagnostics.Count} unreadable row(s): {result.Diagnostics.Listed.First()}");
         }
-
-        return store;
     }
 
     private static Stream Resource(string file) =>

@@ -75,8 +75,14 @@ public sealed partial class KnowledgeImporter(IKnowledgeStore store, IKnowledgeW
         return new ImportResult(source, fileName, documents, written, documents - written, version, versionWritten, diagnostics, diff);
     }
 
+    /// <summary>
+    /// Whether ClinVar and guideline imports record what they changed (default). A store filled once and never
+    /// reinterpreted (the embedded seed) has no earlier release to compare with.
+    /// </summary>
+    public bool RecordsDiffs { get; init; } = true;
+
     private KnowledgeDiffRecorder? RecorderFor(KnowledgeSource source) =>
-        source is KnowledgeSource.ClinVar or KnowledgeSource.PharmCatGuidelines ? new KnowledgeDiffRecorder(store, matrix ?? ImpactMatrix.Default) : null;
+        RecordsDiffs && source is KnowledgeSource.ClinVar or KnowledgeSource.PharmCatGuidelines ? new KnowledgeDiffRecorder(store, matrix ?? ImpactMatrix.Default) : null;
 
     private async Task<string?> CurrentVersionAsync(CancellationToken cancellationToken) =>
         (await store.ReadAsync(KnowledgeIds.Version, cancellationToken) as KnowledgeVersionDocument)?.Version;
