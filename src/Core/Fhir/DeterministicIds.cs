@@ -17,6 +17,9 @@ namespace PrecisionMed.Core.Fhir;
 /// </remarks>
 public static class DeterministicIds
 {
+    [ThreadStatic]
+    private static IncrementalHash? ThreadHash;
+
     /// <summary>The id of a resource owned by one report.</summary>
     public static string ForReportResource(string labId, string accession, string resourceType, string naturalKey) =>
         Create("report-resource", labId, accession, resourceType, naturalKey);
@@ -53,7 +56,11 @@ public static class DeterministicIds
                 buffer[written++] = (byte)'|';
             }
 
-            SHA256.HashData(buffer[..written], hash);
+            // One reusable hash per thread: the one-shot SHA256.HashData sets up (and on OpenSSL 3 fetches) a digest
+            // context per call, which was most of an id's cost, and its locks made two ingest threads wait on each other.
+            var sha = ThreadHash ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            sha.AppendData(buffer[..written]);
+            sha.GetHashAndReset(hash);
         }
         finally
         {
