@@ -98,7 +98,7 @@ internal sealed class IngestFile(
         var files = Enumerable.Range(0, transaction.BundleCount)
             .Select(part => Path.Combine(options.Output.FullName, IngestPaths.BundleFileName(provenance.FileName, unit, plan.UnitCount, part, transaction.BundleCount)))
             .ToList();
-        var target = new IngestTarget(files, transaction, options.Pretty) { Fhir = writer };
+        var target = new IngestTarget(files, transaction, options.Pretty, writer);
         var unitWriter = writer;
         if (validator is not null)
         {

@@ -19,19 +19,25 @@ internal sealed class IngestTarget : IReportUnitTarget
     private static readonly JsonSerializerOptions Pretty = new() { WriteIndented = true };
 
     private readonly IReadOnlyList<string> _files;
-    private readonly IReadOnlyList<byte[]> _json;
+    private readonly IReadOnlyList<ReadOnlyMemory<byte>> _json;
 
     /// <param name="files">Where each of the transaction's bundles goes.</param>
-    /// <param name="transaction">The built unit.</param>
+    /// <param name="transaction">The built unit (its bundles are read until it is disposed).</param>
     /// <param name="pretty">Indented JSON (<c>--pretty</c>).</param>
-    public IngestTarget(IReadOnlyList<string> files, ReportTransaction transaction, bool pretty)
+    /// <param name="fhir">The FHIR server the bundles go to as well (<c>--fhir</c>); null for none.</param>
+    public IngestTarget(IReadOnlyList<string> files, ReportTransaction transaction, bool pretty, IFhirWriter? fhir)
     {
         ArgumentNullException.ThrowIfNull(transaction);
         _files = files;
-        // Copied now: an amendment against --fhir rewrites the report's status in the transaction's own bytes.
+        Fhir = fhir;
+        // Copied only when a FHIR server is written to: an amendment against it rewrites the report's status in the
+        // transaction's own bytes, and the files hold the bundles as built. Otherwise the files are written from the
+        // transaction's bytes (a copy was a large-object allocation per report: a genomic bundle is over 100 KB).
         _json = pretty
-            ? [.. transaction.Bundles.Select(b => JsonSerializer.SerializeToUtf8Bytes<JsonNode>(b, Pretty))]
-            : [.. Enumerable.Range(0, transaction.BundleCount).Select(part => transaction.Bundle(part).ToArray())];
+            ? [.. transaction.Bundles.Select(b => new ReadOnlyMemory<byte>(JsonSerializer.SerializeToUtf8Bytes<JsonNode>(b, Pretty)))]
+            : fhir is not null
+                ? [.. Enumerable.Range(0, transaction.BundleCount).Select(part => new ReadOnlyMemory<byte>(transaction.Bundle(part).ToArray()))]
+                : [.. Enumerable.Range(0, transaction.BundleCount).Select(transaction.Bundle)];
     }
 
     /// <summary>The FHIR server the bundles go to as well; null for none.</summary>
@@ -41,7 +47,7 @@ internal sealed class IngestTarget : IReportUnitTarget
 
     /// <summary>The bundles' JSON, for <c>--validate</c>.</summary>
     public List<FileFindings> Validate(FhirProfileValidator validator) =>
-        [.. _files.Select((file, part) => new FileFindings(file, FhirJsonValidation.Validate(Encoding.UTF8.GetString(_json[part]), validator)))];
+        [.. _files.Select((file, part) => new FileFindings(file, FhirJsonValidation.Validate(Encoding.UTF8.GetString(_json[part].Span), validator)))];
 
     public Task<bool> HoldBeforeWriteAsync(ReportTransaction transaction, CancellationToken cancellationToken) => Task.FromResult(false);
 
@@ -62,16 +68,16 @@ internal sealed class IngestTarget : IReportUnitTarget
     /// at once, a disk write per bundle that a new file does not cost. Written synchronously: a bundle is small, and the
     /// asynchronous path hands each write to another thread and back.
     /// </summary>
-    private static void Write(string path, byte[] json)
+    private static void Write(string path, ReadOnlyMemory<byte> json)
     {
         try
         {
             using var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write);
-            RandomAccess.Write(handle, json, 0);
+            RandomAccess.Write(handle, json.Span, 0);
         }
         catch (IOException) when (File.Exists(path))
         {
-            File.WriteAllBytes(path, json);
+            File.WriteAllBytes(path, json.Span);
         }
     }
 }

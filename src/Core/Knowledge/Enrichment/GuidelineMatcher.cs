@@ -38,17 +38,33 @@ internal static partial class GuidelineMatcher
         if (result.HlaAlleles is { } alleles) return HlaFit(value, alleles) ? 1 : null;
         if (result.Phenotype is not { } phenotype) return null;
         if (value.Equals(result.Shown, StringComparison.Ordinal) || value.Equals(phenotype.Diplotype, StringComparison.Ordinal)) return 2;
-        var score = KnowledgeIds.NormaliseActivityScore(phenotype.ActivityScore);
-        string?[] keys =
-        [
-            phenotype.LookupKey,
-            phenotype.Phenotype,
-            score,
-            score is null ? null : $"{score} ({phenotype.Phenotype})",
-        ];
         var wanted = Normalise(value);
-        return keys.Any(k => k is not null && Normalise(k).Equals(wanted, StringComparison.OrdinalIgnoreCase)) ? 1 : null;
+        foreach (var key in KeysOf(result))
+        {
+            if (key.Equals(wanted, StringComparison.OrdinalIgnoreCase)) return 1;
+        }
+
+        return null;
     }
+
+    /// <summary>
+    /// The result's phenotype as lookup keys may spell it (its lookup key, phenotype, score, and score with phenotype),
+    /// normalised once per result: a guideline's every recommendation is tried against the same results.
+    /// </summary>
+    private static string[] KeysOf(PgxResult result) => ResultKeys.GetValue(result, MakeKeysCallback);
+
+    private static string[] MakeKeys(PgxResult result)
+    {
+        var phenotype = result.Phenotype!;
+        var score = KnowledgeIds.NormaliseActivityScore(phenotype.ActivityScore);
+        string?[] keys = [phenotype.LookupKey, phenotype.Phenotype, score, score is null ? null : $"{score} ({phenotype.Phenotype})"];
+        return [.. keys.OfType<string>().Select(Normalise)];
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<PgxResult, string[]> ResultKeys = [];
+
+    // One delegate for every lookup (a method group converted at each call would allocate one per call).
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<PgxResult, string[]>.CreateValueCallback MakeKeysCallback = MakeKeys;
 
     /// <summary><c>*57:01 positive</c>, <c>*15:02 negative</c>, and DPWG's <c>1511 and 1502</c> (positive for both).</summary>
     private static bool HlaFit(string value, IReadOnlyList<IReadOnlyList<string>> alleles)
