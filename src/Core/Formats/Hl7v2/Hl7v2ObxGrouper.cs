@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using static PrecisionMed.Core.Formats.Hl7v2.Hl7v2GenomicCodes;
 
 namespace PrecisionMed.Core.Formats.Hl7v2;
@@ -32,14 +33,24 @@ internal static class Hl7v2ObxGrouper
         return new ObxGroups(overall, complex, variants, pharmacogenomic, haplotypeDefinitions);
     }
 
+    /// <summary>
+    /// Items that begin a new finding where rows carry no sub-ID (PharmCAT's reporter leaves OBX-4 empty): such a row,
+    /// when the rows since the last split already hold one and the row before is not one too (CYP2C9 and VKORC1 named
+    /// one after the other are one genotype's genes), starts the next group. Medication, suggestion and implication
+    /// items repeat within one genotype's group and never split.
+    /// </summary>
+    private static readonly FrozenSet<string> PositionalSplitItems = FrozenSet.Create(StringComparer.Ordinal,
+        Gene, Genotype, Haplotype, VariantCategory, VariationCode, DbSnpId, "48004-6", "48005-3", "81290-9", "47998-0", ComplexHgvs, ComplexId);
+
     /// <summary>The rows by OBX-4 group key, groups in order of first appearance and rows in message order.</summary>
     private static List<ObxGroup> GroupByKey(List<ObxRow> rows)
     {
         var groups = new List<ObxGroup>();
         Dictionary<string, ObxGroup>? byKey = null;
+        var positional = new PositionalGroups();
         foreach (var row in rows)
         {
-            var key = row.GroupKey;
+            var key = row.SubId.Length == 0 ? positional.KeyOf(row) : row.GroupKey;
             ObxGroup? group = null;
             if (byKey is not null) byKey.TryGetValue(key, out group);
             else
@@ -71,6 +82,39 @@ internal static class Hl7v2ObxGrouper
         }
 
         return groups;
+    }
+
+    /// <summary>
+    /// Keys for rows without a sub-ID: by position, since nothing else tells their findings apart. The first group keeps
+    /// the row's own key ("0"); the next are "0-2", "0-3"... (no '.', which would make them nested groups).
+    /// </summary>
+    private sealed class PositionalGroups
+    {
+        private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+        private string? _previousCode;
+        private int _previousObr;
+        private int _number = 1;
+
+        public string KeyOf(ObxRow row)
+        {
+            if (row.ObrIndex != _previousObr)
+            {
+                _seen.Clear();
+                _previousCode = null;
+                _previousObr = row.ObrIndex;
+                _number = 1;
+            }
+
+            if (PositionalSplitItems.Contains(row.Code) && _seen.Contains(row.Code) && row.Code != _previousCode)
+            {
+                _number++;
+                _seen.Clear();
+            }
+
+            _seen.Add(row.Code);
+            _previousCode = row.Code;
+            return _number == 1 ? row.GroupKey : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{row.GroupKey}-{_number}");
+        }
     }
 
     /// <summary>A complex variant (compound heterozygote and the like): named as such, or holding nothing else and parent of variants.</summary>

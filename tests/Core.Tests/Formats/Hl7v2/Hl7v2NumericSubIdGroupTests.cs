@@ -58,4 +58,34 @@ public sealed class Hl7v2NumericSubIdGroupTests
         Assert.Equal("BRCA1", Assert.Single(report.GenesStudied).Codings[0].Display);
         Assert.Contains("LA6577-6", report.ConclusionCode!.Codings.Select(c => c.Code));
     }
+
+    /// <summary>
+    /// No sub-IDs at all (PharmCAT's reporter leaves OBX-4 empty): each gene's rows are their own genotype, told apart by
+    /// position. Before, both genes' rows were one group: one genotype named for both genes and one implication holding
+    /// both phenotypes, CYP2C9's normal metaboliser beside CYP2C19's poor one.
+    /// </summary>
+    [Fact]
+    public void Map_GenotypesWithoutSubIds_OneGenotypeAndImplicationPerGene()
+    {
+        var report = Map(Message(
+            "CWE|48018-6^Gene studied^LN||HGNC:2621^CYP2C19^HGNC",
+            "ST|84413-4^Genotype display name^LN||CYP2C19 *2/*2",
+            "CWE|53040-2^Genetic variation's effect on drug metabolism^LN||LA9657-3^Poor metabolizer^LN",
+            "CWE|48018-6^Gene studied^LN||HGNC:2623^CYP2C9^HGNC",
+            "CWE|48018-6^Gene studied^LN||HGNC:23663^VKORC1^HGNC",
+            "ST|84413-4^Genotype display name^LN||CYP2C9 *1/*3",
+            "CWE|53040-2^Genetic variation's effect on drug metabolism^LN||LA25391-6^Normal metabolizer^LN",
+            "CWE|51963-7^Medication assessed^LN||11289^Warfarin^RXNORM",
+            "CWE|82116-5^Medication usage suggestion^LN||LA26423-6^Increase dose^LN"));
+
+        Assert.Equal(["CYP2C19 *2/*2", "CYP2C9 *1/*3"], report.Genotypes.Select(g => g.Value.Text));
+        Assert.Equal(["CYP2C19"], report.Genotypes[0].Genes.Select(g => g.Codings[0].Display));
+        Assert.Equal(["CYP2C9", "VKORC1"], report.Genotypes[1].Genes.Select(g => g.Codings[0].Display));
+        var poor = Assert.Single(report.TherapeuticImplications, t => t.DerivedFromKeys.Contains(report.Genotypes[0].Key));
+        Assert.Equal(["Poor metabolizer"], poor.Implications.Select(i => i.Codings[0].Display));
+        Assert.All(report.TherapeuticImplications.Where(t => t.DerivedFromKeys.Contains(report.Genotypes[1].Key)),
+            t => Assert.DoesNotContain(t.Implications, i => i.Codings[0].Display == "Poor metabolizer"));
+        Assert.Contains(report.TherapeuticImplications, t => t.Medication?.Codings[0].Code == "11289" && t.DerivedFromKeys.Contains(report.Genotypes[1].Key));
+        Assert.Empty(report.LabResults);
+    }
 }
