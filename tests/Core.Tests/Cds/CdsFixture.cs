@@ -10,10 +10,11 @@ namespace PrecisionMed.Core.Tests.Cds;
 /// <summary>The CDS services over the embedded knowledge seed and an in-memory genomic index that counts its reads.</summary>
 internal sealed class CdsFixture : IDisposable
 {
-    public CdsFixture(CdsOptions? options = null, ICdsFhirReader? fhir = null)
+    /// <param name="knowledge">The knowledge store; the embedded seed when null.</param>
+    public CdsFixture(CdsOptions? options = null, ICdsFhirReader? fhir = null, IKnowledgeStore? knowledge = null)
     {
         Options = options ?? new CdsOptions();
-        Knowledge = new KnowledgeLookup(EmbeddedKnowledgeSeed.Instance, Microsoft.Extensions.Options.Options.Create(new KnowledgeOptions()), TimeProvider.System);
+        Knowledge = new KnowledgeLookup(knowledge ?? EmbeddedKnowledgeSeed.Instance, Microsoft.Extensions.Options.Options.Create(new KnowledgeOptions()), TimeProvider.System);
         Pgx = new PgxPrescribingService(Knowledge, Index, fhir ?? Fhir, Microsoft.Extensions.Options.Options.Create(Options));
         Governance = new GeneticTestGovernanceService(Knowledge, Index, Microsoft.Extensions.Options.Options.Create(Options), TimeProvider.System);
     }

@@ -26,10 +26,10 @@ public sealed class PgxPrescribingService(KnowledgeLookup knowledge, IGenomicInd
             || await knowledge.FindGuidelineIndexAsync(cancellationToken) is not { } guidelineIndex) return new CdsResponse([]);
 
         var ordered = new List<(OrderedDrug Ordered, List<(GuidelineSetDocument Set, GuidelineEntry Guideline)> Guidelines)>();
-        var guidelineDrugs = GuidelineDrugs(guidelineIndex);
+        var catalog = _catalog = DrugCatalog.For(_catalog, table, guidelineIndex);
         foreach (var order in request.Orders.ToAnswer("MedicationRequest"))
         {
-            foreach (var drug in await OrderedDrugs.ReadAsync(request, order, table, guidelineDrugs, fhir, cancellationToken))
+            foreach (var drug in await OrderedDrugs.ReadAsync(request, order, catalog, knowledge, fhir, cancellationToken))
             {
                 var guidelines = await CpicGuidelinesAsync(guidelineIndex, drug.Drug, cancellationToken);
                 if (guidelines.Count > 0 && !ordered.Any(o => o.Ordered == drug)) ordered.Add((drug, guidelines));
@@ -71,18 +71,8 @@ public sealed class PgxPrescribingService(KnowledgeLookup knowledge, IGenomicInd
     private static bool SameDrug(GuidelineDrug guideline, DrugCodes drug) =>
         (drug.PharmGkbId is not null && guideline.PharmGkbId == drug.PharmGkbId) || guideline.Name.Equals(drug.Name, StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Every drug any guideline names (the index's one document), cached per index instance.</summary>
-    private HashSet<string> GuidelineDrugs(GuidelineIndexDocument guidelineIndex)
-    {
-        if (_drugNames is { } known && ReferenceEquals(known.Index, guidelineIndex)) return known.Names;
-        var names = guidelineIndex.GeneSets.SelectMany(s => s.Drugs).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        _drugNames = new DrugNames(guidelineIndex, names);
-        return names;
-    }
-
-    private DrugNames? _drugNames;
-
-    private sealed record DrugNames(GuidelineIndexDocument Index, HashSet<string> Names);
+    /// <summary>The drug table and guideline index, indexed once per stored instance (a new knowledge version brings new ones).</summary>
+    private DrugCatalog? _catalog;
 
     /// <summary>The CPIC guidelines naming the drug, with their gene set's document (cached reads).</summary>
     private async Task<List<(GuidelineSetDocument Set, GuidelineEntry Guideline)>> CpicGuidelinesAsync(
