@@ -83,5 +83,17 @@ internal sealed class CdsFixture : IDisposable
             if (Down) throw new CdsFetchException("no FHIR server in this test");
             return Task.FromResult(Resources.GetValueOrDefault(reference));
         }
+
+        /// <summary>Searches asked, with the token they carried.</summary>
+        public List<(string Query, string? Token)> Searches { get; } = [];
+
+        /// <summary>Searches answer from <see cref="Resources"/> by resource type; with the server <see cref="Down"/>, there is none to ask.</summary>
+        public Task<IReadOnlyList<JsonObject>?> SearchAsync(CdsHookRequest request, string query, CancellationToken cancellationToken)
+        {
+            Searches.Add((query, request.FhirAuthorization?.AccessToken));
+            if (Down) return Task.FromResult<IReadOnlyList<JsonObject>?>(null);
+            var type = query.Split('?')[0];
+            return Task.FromResult<IReadOnlyList<JsonObject>?>([.. Resources.Values.Where(r => (string?)r["resourceType"] == type)]);
+        }
     }
 }

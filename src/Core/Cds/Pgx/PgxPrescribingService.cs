@@ -11,7 +11,8 @@ namespace PrecisionMed.Core.Cds.Pgx;
 /// multi-gene guideline at once, a gene without a result as CPIC's <c>No Result</c>). One card per ordered drug with an
 /// actionable recommendation; a pre-test card when the patient has no result for the guideline's genes; nothing else.
 /// Reads: the drug table, guideline index and sets and phenotypes from the knowledge cache, and the patient's entry in
-/// the genomic index once, only when a draft orders a CPIC drug.
+/// the genomic index once, only when a draft orders a CPIC drug; when the index has nothing for the patient, their
+/// genotype Observations from FHIR.
 /// </summary>
 public sealed class PgxPrescribingService(KnowledgeLookup knowledge, IGenomicIndex index, ICdsFhirReader fhir, IOptions<CdsOptions> options)
 {
@@ -37,7 +38,8 @@ public sealed class PgxPrescribingService(KnowledgeLookup knowledge, IGenomicInd
         }
 
         if (ordered.Count == 0) return new CdsResponse([]);
-        var patient = await PatientPharmacogenomics.ReadAsync(await index.ReadSubjectAsync($"Patient/{request.PatientId}", cancellationToken), knowledge, cancellationToken);
+        var (reports, resultsFrom) = await ReportsAsync(request, cancellationToken);
+        var patient = await PatientPharmacogenomics.ReadAsync(reports, knowledge, cancellationToken);
         var results = patient.ToDictionary(p => p.Key, p => p.Value.Result, StringComparer.Ordinal);
         // Only the gene sets naming an ordered drug: the tricyclics' set alone keys 1,075 recommendations.
         var names = ordered.Select(o => o.Ordered.Drug.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
@@ -49,7 +51,7 @@ public sealed class PgxPrescribingService(KnowledgeLookup knowledge, IGenomicInd
         foreach (var (drug, guidelines) in ordered)
         {
             var reached = matches.Where(m => m.Guideline.Source == Cpic && SameDrug(m.Drug, drug.Drug)).ToList();
-            var writer = new PgxCardWriter(request, drug, patient, settings, version);
+            var writer = new PgxCardWriter(request, drug, patient, settings, version, resultsFrom);
             if (reached.Count > 0)
             {
                 if (writer.Recommendation(reached) is { } card) cards.Add(card);
@@ -65,6 +67,19 @@ public sealed class PgxPrescribingService(KnowledgeLookup knowledge, IGenomicInd
         }
 
         return new CdsResponse(cards);
+    }
+
+    /// <summary>
+    /// The patient's reports: from the genomic index (one read), else, when it has none for them, from FHIR
+    /// (<see cref="FhirPharmacogenomics"/>; a server that cannot be read is the 412 case). Also says where they came from.
+    /// </summary>
+    private async Task<(IReadOnlyList<IndexedReport> Reports, string From)> ReportsAsync(CdsHookRequest request, CancellationToken cancellationToken)
+    {
+        var indexed = await index.ReadSubjectAsync($"Patient/{request.PatientId}", cancellationToken);
+        if (indexed.Count > 0) return (indexed, PgxCardWriter.FromIndex);
+        return await FhirPharmacogenomics.ReadAsync(request, fhir, cancellationToken) is { Count: > 0 } fromFhir
+            ? (fromFhir, request.FhirServer is not null && request.FhirAuthorization is not null ? PgxCardWriter.FromEhrFhir : PgxCardWriter.FromFhir)
+            : (indexed, PgxCardWriter.FromIndex);
     }
 
     /// <summary>A guideline's drug is the table's by PharmGKB id, or by name (the 2019 table and the guideline packages differ on a few ids).</summary>
