@@ -41,10 +41,12 @@ public sealed class PgxPrescribingService(KnowledgeLookup knowledge, IGenomicInd
         var (reports, resultsFrom) = await ReportsAsync(request, cancellationToken);
         var patient = await PatientPharmacogenomics.ReadAsync(reports, knowledge, cancellationToken);
         var results = patient.ToDictionary(p => p.Key, p => p.Value.Result, StringComparer.Ordinal);
-        // Only the gene sets naming an ordered drug: the tricyclics' set alone keys 1,075 recommendations.
+        // Only the gene sets naming an ordered drug, and in them CPIC's guidelines for it: the tricyclics' set alone keys
+        // 1,075 recommendations, and CYP2C19's names a dozen drugs.
         var names = ordered.Select(o => o.Ordered.Drug.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var matches = results.Count > 0
-            ? await GuidelineMatches.FindAsync(knowledge, results, cancellationToken, set => set.Drugs.Any(names.Contains))
+            ? await GuidelineMatches.FindAsync(
+                knowledge, results, cancellationToken, set => set.Drugs.Any(names.Contains), g => g.Source == Cpic && g.Drugs.Any(d => ordered.Any(o => SameDrug(d, o.Ordered.Drug))))
             : [];
         var cards = new List<CdsCard>();
         var settings = options.Value;
