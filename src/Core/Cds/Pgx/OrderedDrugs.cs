@@ -40,7 +40,8 @@ internal static class OrderedDrugs
             }
         }
 
-        foreach (var code in codes.Where(c => !catalog.ByRxNorm.ContainsKey(c)).ToList())
+        // RXCUIs are numbers: anything else is not looked up (nor allowed to crowd the knowledge cache).
+        foreach (var code in codes.Where(c => !catalog.ByRxNorm.ContainsKey(c) && c.Length <= 10 && c.All(char.IsAsciiDigit)).ToList())
         {
             if (await knowledge.FindRxNormDrugAsync(code, cancellationToken) is not { } drug) continue;
             foreach (var ingredient in drug.Ingredients)
