@@ -11,50 +11,106 @@ namespace PrecisionMed.Api.Cds;
 /// <summary>
 /// A resource a CDS call needs and did not send: from the EHR's <c>fhirServer</c> with the <c>fhirAuthorization</c> token
 /// it sent (that token is used for that server only, never stored or logged), else from this app's FHIR service with
-/// the app's identity (<see cref="IFhirWriter"/>). Neither reachable: <see cref="CdsFetchException"/> (answered 412).
+/// the app's identity (<see cref="IFhirWriter"/>); likewise a search (the patient's genotypes when the genomic index has
+/// none). Neither reachable: <see cref="CdsFetchException"/> (answered 412).
 /// </summary>
 internal sealed class CdsFhirReader(IServiceProvider services, HttpClient http) : ICdsFhirReader
 {
+    /// <summary>Pages a search follows at most: a patient's genotypes are a page or two; more is not a point-of-care read.</summary>
+    public const int MaxPages = 5;
+
     public async Task<JsonObject?> ReadAsync(CdsHookRequest request, string reference, CancellationToken cancellationToken)
     {
         if (reference.Split('/') is not [{ Length: > 0 } type, { Length: > 0 } id] || reference.Contains("..", StringComparison.Ordinal) || reference.Contains('?', StringComparison.Ordinal))
             throw new CdsFetchException($"the reference is not Type/id, so it cannot be fetched");
-        if (request.FhirServer is { } server && request.FhirAuthorization is { } token)
+        if (Ehr(request) is { } ehr)
+            return await GetFromEhrAsync(ehr, new Uri(ehr.Server.ToString().TrimEnd('/') + $"/{Uri.EscapeDataString(type)}/{Uri.EscapeDataString(id)}"), $"a {type} the call did not prefetch", cancellationToken);
+        var fhir = AppFhir() ?? throw new CdsFetchException($"a {type} the call did not prefetch cannot be fetched: no fhirServer and fhirAuthorization, and no FHIR service configured");
+        return await FromAppAsync(fhir, $"{type}/{id}", $"a {type} the call did not prefetch", cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<JsonObject>?> SearchAsync(CdsHookRequest request, string query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var type = query.Split('?')[0];
+        if (type.Length == 0 || !type.All(char.IsAsciiLetter)) throw new CdsFetchException("the search is not Type?parameters");
+        var what = $"the patient's {type} resources";
+        var ehr = Ehr(request);
+        var app = ehr is null ? AppFhir() : null;
+        if (ehr is null && app is null) return null;
+
+        var found = new List<JsonObject>();
+        string? next = query;
+        for (var page = 0; next is not null && page < MaxPages; page++)
         {
-            using var message = new HttpRequestMessage(HttpMethod.Get, new Uri(server.ToString().TrimEnd('/') + $"/{Uri.EscapeDataString(type)}/{Uri.EscapeDataString(id)}"));
-            message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.AccessToken);
-            message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/fhir+json"));
-            try
+            JsonObject? bundle;
+            if (ehr is { } server)
             {
-                using var response = await http.SendAsync(message, cancellationToken);
-                if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Gone) return null;
-                if (!response.IsSuccessStatusCode) throw new CdsFetchException($"the EHR's FHIR server answered {(int)response.StatusCode} for a {type} the call did not prefetch");
-                return JsonNode.Parse(await response.Content.ReadAsStreamAsync(cancellationToken)) as JsonObject;
+                var url = page == 0 ? new Uri(server.Server.ToString().TrimEnd('/') + "/" + next) : new Uri(next);
+                // The EHR's token goes to the EHR's server only: a next link elsewhere ends the search.
+                if (!url.ToString().StartsWith(server.Server.ToString().TrimEnd('/') + "/", StringComparison.OrdinalIgnoreCase)) break;
+                bundle = await GetFromEhrAsync(server, url, what, cancellationToken);
             }
-            catch (Exception ex) when (ex is HttpRequestException or JsonException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+            else
             {
-                throw new CdsFetchException($"the EHR's FHIR server could not be read for a {type} the call did not prefetch", ex);
+                bundle = await FromAppAsync(app!, next, what, cancellationToken);
             }
+
+            foreach (var entry in bundle?["entry"] as JsonArray ?? [])
+            {
+                if (entry?["resource"] is JsonObject resource && Text(entry["search"]?["mode"]) is null or "match") found.Add(resource);
+            }
+
+            next = (bundle?["link"] as JsonArray ?? []).Where(l => Text(l?["relation"]) == "next").Select(l => Text(l?["url"])).FirstOrDefault();
         }
 
-        IFhirWriter? fhir;
+        return found;
+    }
+
+    private static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) && text.Length > 0 ? text : null;
+
+    private static (Uri Server, CdsFhirAuthorization Token)? Ehr(CdsHookRequest request) =>
+        request.FhirServer is { } server && request.FhirAuthorization is { } token ? (server, token) : null;
+
+    private IFhirWriter? AppFhir()
+    {
         try
         {
-            fhir = services.GetService<IFhirWriter>();
+            return services.GetService<IFhirWriter>();
         }
         catch (InvalidOperationException)
         {
-            fhir = null; // the host has no FHIR service configured (Fhir__BaseUrl unset)
+            return null; // the host has no FHIR service configured (Fhir__BaseUrl unset)
         }
+    }
 
-        if (fhir is null) throw new CdsFetchException($"a {type} the call did not prefetch cannot be fetched: no fhirServer and fhirAuthorization, and no FHIR service configured");
+    private async Task<JsonObject?> GetFromEhrAsync((Uri Server, CdsFhirAuthorization Token) ehr, Uri url, string what, CancellationToken cancellationToken)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Get, url);
+        message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ehr.Token.AccessToken);
+        message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/fhir+json"));
         try
         {
-            return await fhir.ReadAsync($"{type}/{id}", cancellationToken);
+            using var response = await http.SendAsync(message, cancellationToken);
+            if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Gone) return null;
+            if (!response.IsSuccessStatusCode) throw new CdsFetchException($"the EHR's FHIR server answered {(int)response.StatusCode} for {what}");
+            return JsonNode.Parse(await response.Content.ReadAsStreamAsync(cancellationToken)) as JsonObject;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or JsonException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new CdsFetchException($"the EHR's FHIR server could not be read for {what}", ex);
+        }
+    }
+
+    private static async Task<JsonObject?> FromAppAsync(IFhirWriter fhir, string reference, string what, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await fhir.ReadAsync(reference, cancellationToken);
         }
         catch (Exception ex) when (ex is FhirTransientException or FhirRejectedException or InvalidOperationException or HttpRequestException)
         {
-            throw new CdsFetchException($"a {type} the call did not prefetch could not be read from the app's FHIR service", ex);
+            throw new CdsFetchException($"{what} could not be read from the app's FHIR service", ex);
         }
     }
 }

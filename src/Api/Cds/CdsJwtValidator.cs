@@ -58,11 +58,11 @@ internal sealed class CdsJwtValidator(TrustedIssuers issuers, JwksCache keys, Ti
         if (exp - iat > maxLifetime + skew) return $"the JWT lives longer than {maxLifetime.TotalMinutes:0} minutes";
         if (Text(payload["jti"]) is not { } jti) return "the JWT has no jti";
 
-        IReadOnlyList<JsonObject> candidates;
+        IReadOnlyList<JwkVerifier> candidates;
         try
         {
             var kid = Text(header["kid"]);
-            candidates = [.. (await keys.KeysAsync(jwks, kid, cancellationToken)).Where(k => kid is null || Text(k["kid"]) == kid)];
+            candidates = [.. (await keys.KeysAsync(jwks, kid, cancellationToken)).Where(k => kid is null || k.Kid == kid)];
         }
         catch (Exception ex) when (ex is JwksUnavailableException or HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
@@ -70,7 +70,7 @@ internal sealed class CdsJwtValidator(TrustedIssuers issuers, JwksCache keys, Ti
         }
 
         var signed = Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]);
-        if (!candidates.Any(k => Verifies(k, alg, hash, signed, signature))) return "the JWT's signature does not verify with the issuer's keys";
+        if (!candidates.Any(k => k.Verifies(alg, hash, signed, signature))) return "the JWT's signature does not verify with the issuer's keys";
 
         PruneReplayCache(now);
         if (!_seen.TryAdd($"{issuer}\u001f{jti}", exp + skew)) return "the JWT's jti was used before (replay)";
@@ -83,36 +83,6 @@ internal sealed class CdsJwtValidator(TrustedIssuers issuers, JwksCache keys, Ti
         foreach (var (key, expires) in _seen)
         {
             if (expires < now) _seen.TryRemove(key, out _);
-        }
-    }
-
-    private static bool Verifies(JsonObject jwk, string alg, HashAlgorithmName hash, byte[] signed, byte[] signature)
-    {
-        try
-        {
-            switch (alg[..2].ToUpperInvariant(), Text(jwk["kty"]))
-            {
-                case ("RS" or "PS", "RSA"):
-                    using (var rsa = RSA.Create(new RSAParameters { Modulus = Base64Url(Text(jwk["n"]) ?? string.Empty), Exponent = Base64Url(Text(jwk["e"]) ?? string.Empty) }))
-                        return rsa.VerifyData(signed, signature, hash, alg.StartsWith("PS", StringComparison.OrdinalIgnoreCase) ? RSASignaturePadding.Pss : RSASignaturePadding.Pkcs1);
-                case ("ES", "EC"):
-                    var curve = Text(jwk["crv"]) switch
-                    {
-                        "P-256" => ECCurve.NamedCurves.nistP256,
-                        "P-384" => ECCurve.NamedCurves.nistP384,
-                        "P-521" => ECCurve.NamedCurves.nistP521,
-                        _ => (ECCurve?)null,
-                    };
-                    if (curve is null) return false;
-                    using (var ec = ECDsa.Create(new ECParameters { Curve = curve.Value, Q = new ECPoint { X = Base64Url(Text(jwk["x"]) ?? string.Empty), Y = Base64Url(Text(jwk["y"]) ?? string.Empty) } }))
-                        return ec.VerifyData(signed, signature, hash);
-                default:
-                    return false;
-            }
-        }
-        catch (Exception ex) when (ex is CryptographicException or FormatException or ArgumentException)
-        {
-            return false;
         }
     }
 

@@ -7,20 +7,21 @@ namespace PrecisionMed.Api.Cds;
 /// <summary>
 /// The trusted issuers' key sets, fetched over HTTP and kept for <see cref="Lifetime"/>; fetched again early when a token
 /// names a key id the cached set lacks (the EHR rotated its keys), at most once per <see cref="RefetchGap"/> per URL.
+/// Each key is decoded when its set is fetched (<see cref="JwkVerifier"/>), not per token.
 /// </summary>
 internal sealed class JwksCache(HttpClient http, TimeProvider clock)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(10);
     public static readonly TimeSpan RefetchGap = TimeSpan.FromSeconds(30);
 
-    private readonly ConcurrentDictionary<Uri, (DateTimeOffset Fetched, IReadOnlyList<JsonObject> Keys)> _sets = new();
+    private readonly ConcurrentDictionary<Uri, (DateTimeOffset Fetched, IReadOnlyList<JwkVerifier> Keys)> _sets = new();
 
-    public async Task<IReadOnlyList<JsonObject>> KeysAsync(Uri jwks, string? kid, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<JwkVerifier>> KeysAsync(Uri jwks, string? kid, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         if (_sets.TryGetValue(jwks, out var cached)
             && now - cached.Fetched < Lifetime
-            && (kid is null || cached.Keys.Any(k => (string?)k["kid"] == kid) || now - cached.Fetched < RefetchGap))
+            && (kid is null || cached.Keys.Any(k => k.Kid == kid) || now - cached.Fetched < RefetchGap))
             return cached.Keys;
 
         using var response = await http.GetAsync(jwks, cancellationToken);
@@ -36,7 +37,7 @@ internal sealed class JwksCache(HttpClient http, TimeProvider clock)
         }
 
         if (set?["keys"] is not JsonArray keys) throw new JwksUnavailableException("the issuer's JWKS is not a JSON key set");
-        var list = keys.OfType<JsonObject>().ToList();
+        var list = keys.OfType<JsonObject>().Select(JwkVerifier.From).OfType<JwkVerifier>().ToList();
         _sets[jwks] = (now, list);
         return list;
     }

@@ -16,7 +16,7 @@ internal static class KnowledgeCommand
         source.AcceptOnlyFromAmong([.. KnowledgeSources.ByName.Keys]);
         var file = new Argument<string>("path")
         {
-            Description = "The source file (plain or gzip), read as a stream; for pharmcat-guidelines and cpic-alerts, a folder of the files or a zip of them.",
+            Description = "The source file (plain or gzip), read as a stream; for pharmcat-guidelines and cpic-alerts, a folder of the files or a zip of them; for rxnorm, the release's rrf folder (RXNCONSO.RRF and RXNREL.RRF) or a zip of it.",
         };
         var cosmos = new UrlOption(
             "--cosmos", ServiceEndpoint.Cosmos, "The Cosmos DB account endpoint to import into. Without it the file is read and counted only (a dry run).");

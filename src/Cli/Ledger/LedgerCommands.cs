@@ -6,7 +6,7 @@ using PrecisionMed.Core.Pipeline.Ledger;
 namespace PrecisionMed.Cli.Ledger;
 
 /// <summary>
-/// <c>pmed status [FILE_ID] [--state S] [--json]</c> and <c>pmed replay FILE_ID|--failed [--reason TEXT]</c> against the
+/// <c>pmed status [FILE_ID] [--state S] [--json] [--cds-feedback]</c> and <c>pmed replay FILE_ID|--failed [--reason TEXT]</c> against the
 /// app's ledger (Cosmos DB) and work queue (Storage Queue).
 /// </summary>
 internal static class LedgerCommands
@@ -20,17 +20,26 @@ internal static class LedgerCommands
         var continuation = new Option<string?>("--continuation") { Description = "Where the next page starts (printed after a page)." };
         var all = new Option<bool>("--all") { Description = "Every page, not just the first." };
         var json = new Option<bool>("--json") { Description = "Machine-readable output." };
-        var connection = LedgerConnectionOptions.Create(withStorage: false);
-        var command = new Command("status", "What the ledger says: one file and its units, or the files (by state) with their units counted.")
+        var cdsFeedback = new Option<bool>("--cds-feedback")
         {
-            fileId, state, pageSize, continuation, all, json,
+            Description = "The CDS Hooks feedback counts instead (ordering governance): cards accepted and overridden by service, card kind, outcome and override reason. Counts only, no patient.",
         };
+        var connection = LedgerConnectionOptions.Create(withStorage: false);
+        var command = new Command("status", "What the ledger says: one file and its units, or the files (by state) with their units counted; or the CDS Hooks feedback counts.")
+        {
+            fileId, state, pageSize, continuation, all, json, cdsFeedback,
+        };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(cdsFeedback) && (result.GetValue(fileId) is not null || result.GetValue(state) is not null || result.GetValue(all) || result.GetValue(continuation) is not null))
+                result.AddError("--cds-feedback lists the feedback counts; it takes no file id, --state, --all or --continuation.");
+        });
         connection.AddTo(command);
         command.SetAction((parse, cancellationToken) =>
         {
             var options = new StatusOptions(
                 connection.Read(parse), parse.GetValue(fileId), parse.GetValue(state), parse.GetValue(pageSize), parse.GetValue(continuation),
-                parse.GetValue(all), parse.GetValue(json));
+                parse.GetValue(all), parse.GetValue(json), parse.GetValue(cdsFeedback));
             return new StatusRunner(options, stdout, stderr).RunAsync(cancellationToken);
         });
         return command;
@@ -60,6 +69,6 @@ internal static class LedgerCommands
     }
 }
 
-internal sealed record StatusOptions(LedgerConnection Connection, string? FileId, FileState? State, int PageSize, string? Continuation, bool All, bool Json);
+internal sealed record StatusOptions(LedgerConnection Connection, string? FileId, FileState? State, int PageSize, string? Continuation, bool All, bool Json, bool CdsFeedback = false);
 
 internal sealed record ReplayOptions(LedgerConnection Connection, string? FileId, bool Failed, string? Reason, bool Json);

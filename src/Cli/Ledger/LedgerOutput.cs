@@ -54,6 +54,14 @@ internal static class LedgerOutput
 
     private static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
+    /// <summary>The CDS Hooks feedback counts (ordering governance): service, card kind, outcome, override reason, count.</summary>
+    public static string CdsFeedback(IReadOnlyList<Core.Cds.Feedback.CdsFeedbackCount> counts)
+    {
+        string[] header = ["service", "card kind", "outcome", "override reason", "count"];
+        var rows = counts.Select(c => new[] { c.Service, c.Kind, c.Outcome, c.OverrideReason ?? "-", c.Count.ToString(CultureInfo.InvariantCulture) }).ToList();
+        return Table(header, rows);
+    }
+
     private static string Table(string[] header, List<string[]> rows)
     {
         var widths = header.Select((h, i) => rows.Select(r => r[i].Length).Append(h.Length).Max()).ToArray();

@@ -1,11 +1,13 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using PrecisionMed.Cli.CommandLine;
+using PrecisionMed.Core.Cds;
+using PrecisionMed.Core.Cds.Feedback;
 using PrecisionMed.Core.Pipeline.Ledger;
 
 namespace PrecisionMed.Cli.Ledger;
 
-/// <summary>Runs <c>pmed status</c>: one file, or a listing (one page, or <c>--all</c>).</summary>
+/// <summary>Runs <c>pmed status</c>: one file, or a listing (one page, or <c>--all</c>); or the CDS Hooks feedback counts (<c>--cds-feedback</c>).</summary>
 internal sealed class StatusRunner(StatusOptions options, TextWriter stdout, TextWriter stderr)
 {
     public const int ExitOk = ExitCodes.Ok;
@@ -25,6 +27,15 @@ internal sealed class StatusRunner(StatusOptions options, TextWriter stdout, Tex
         {
             await stderr.WriteLineAsync($"pmed status: {problem}");
             return ExitUsage;
+        }
+
+        if (options.CdsFeedback)
+        {
+            var counts = await services.GetRequiredService<ICdsFeedbackStore>().CountAsync([.. CdsServiceCatalog.Services.Select(s => s.Id)], cancellationToken);
+            await stdout.WriteAsync(options.Json
+                ? JsonSerializer.Serialize(new { Feedback = counts }, LedgerOutput.Json) + Environment.NewLine
+                : LedgerOutput.CdsFeedback(counts) + $"{counts.Sum(c => c.Count)} feedback outcome(s)" + Environment.NewLine);
+            return ExitOk;
         }
 
         var reader = services.GetRequiredService<LabFileStatusReader>();

@@ -10,6 +10,12 @@ namespace PrecisionMed.Core.Cds;
 public interface ICdsFhirReader
 {
     Task<JsonObject?> ReadAsync(CdsHookRequest request, string reference, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Every match of a search (<c>Type?params</c>) on the same server, following its <c>next</c> links (a bounded number
+    /// of pages); null when there is no FHIR server to ask (neither the EHR's with a token nor the app's own).
+    /// </summary>
+    Task<IReadOnlyList<JsonObject>?> SearchAsync(CdsHookRequest request, string query, CancellationToken cancellationToken);
 }
 
 /// <summary>Data the service needs could not be fetched (no FHIR server, refused, unavailable): answered 412.</summary>

@@ -20,6 +20,7 @@ namespace PrecisionMed.Core.Knowledge;
 [JsonDerivedType(typeof(GuidelineIndexDocument), "pgx-guideline-index")]
 [JsonDerivedType(typeof(DrugTableDocument), "pgx-drug-table")]
 [JsonDerivedType(typeof(CdsAlertDocument), "pgx-cds-alerts")]
+[JsonDerivedType(typeof(RxNormDrugDocument), "rxnorm-drug")]
 [JsonDerivedType(typeof(LabCodeDocument), "lab-code")]
 [JsonDerivedType(typeof(LabProfileDocument), "lab-profile")]
 [JsonDerivedType(typeof(KnowledgeVersionDocument), "version")]

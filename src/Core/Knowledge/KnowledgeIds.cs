@@ -48,6 +48,9 @@ public static class KnowledgeIds
     /// <summary>CPIC's alert language for a drug, by its name as CPIC writes it (case-insensitive).</summary>
     public static string CdsAlerts(string drug) => Make("pgx-cds-alerts", drug.Trim().ToLowerInvariant());
 
+    /// <summary>An RxNorm concept by its RXCUI: <c>rxnorm:309362</c>.</summary>
+    public static string RxNormDrug(string rxcui) => Make("rxnorm", rxcui.Trim());
+
     /// <summary>
     /// One spelling of an activity score (<c>1</c>, <c>1.0</c> and <c>1.00</c> are <c>1.0</c>; PharmCAT writes one
     /// decimal, CPIC exports sometimes none); text such as <c>≥3.0</c> is kept trimmed; null for none and <c>n/a</c>.

@@ -115,6 +115,10 @@ public sealed class KnowledgeLookup : IDisposable
     public Task<CdsAlertDocument?> FindCdsAlertsAsync(string drug, CancellationToken cancellationToken) =>
         ReadAsync<CdsAlertDocument>(KnowledgeIds.CdsAlerts(drug), cancellationToken);
 
+    /// <summary>An RxNorm drug concept and its ingredients (imported from RxNorm's RRF files); null for an ingredient or an unknown code.</summary>
+    public Task<RxNormDrugDocument?> FindRxNormDrugAsync(string rxcui, CancellationToken cancellationToken) =>
+        ReadAsync<RxNormDrugDocument>(KnowledgeIds.RxNormDrug(rxcui), cancellationToken);
+
     public Task<LabCodeDocument?> FindLabCodeAsync(string labId, string code, CancellationToken cancellationToken) =>
         ReadAsync<LabCodeDocument>(KnowledgeIds.LabCode(labId, code), cancellationToken);
 

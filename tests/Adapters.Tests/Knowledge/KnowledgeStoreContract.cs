@@ -34,6 +34,7 @@ public abstract class KnowledgeStoreContract
         new GuidelineIndexDocument([new GuidelineGeneSet(["CYP2C19", "CYP2D6"], ["amitriptyline"])]),
         new DrugTableDocument([new DrugCodes("RxNorm:190521", "abacavir", "PA448004", "190521", "DB01048", ["J05AF06"])]),
         new CdsAlertDocument("clopidogrel", [new CdsAlert("post-test", ["CYP2C19 Phenotype: CYP2C19 poor metabolizer"], "Avoid clopidogrel if possible.", null, "clopidogrel/alerts.tsv")]),
+        new RxNormDrugDocument("309362", "SCD", "clopidogrel 75 MG Oral Tablet", [new RxNormIngredient("32968", "clopidogrel")]),
         new LabCodeDocument("lab-a", "L", "GENE", "48018-6", "Gene studied"),
         new LabProfileDocument("lab-a", "Lab A", "GRCh38", "germline", "urn:oid:1.2.3", ["hl7v2"]),
         new KnowledgeVersionDocument("kv-1", [new KnowledgeSourceStamp("hgnc", "hgnc.txt", "abc", 3)]),

@@ -14,7 +14,8 @@ namespace PrecisionMed.Cli.Tests.CommandLine;
 /// *2/*2) ingested with <c>pmed ingest --fhir --cosmos</c> (FHIR written, genomic index kept in the same unit of work), then
 /// <c>pmed serve</c> called as an EHR calls it, with a JWT from a test issuer whose JWKS is served on loopback: discovery,
 /// order-select for clopidogrel for that patient (the CYP2C19 card), order-sign of the same germline panel (the
-/// governance card), feedback and its counts; a call without a token is 401. Nothing of the patient reaches the output.
+/// governance card), feedback and its counts (over HTTP and from <c>pmed status --cds-feedback</c>); a call without a
+/// token is 401. Nothing of the patient reaches the output.
 /// </summary>
 [Trait("Tier", "Stack")]
 public sealed class CdsHooksServeTests(LocalStackFixture stack) : IDisposable
@@ -87,6 +88,13 @@ public sealed class CdsHooksServeTests(LocalStackFixture stack) : IDisposable
         var run = await server.StopAsync();
         Assert.True(run.Exit == ExitCodes.Ok, run.ToString());
         Assert.DoesNotContain(patient.Split('/')[1], run.Stdout + run.Stderr, StringComparison.Ordinal);
+
+        // The same counts from the command line, for ordering-governance reporting.
+        var governanceReport = await Pmed.RunAsync(["status", "--cds-feedback", "--cosmos", stack.Stack.CosmosEndpoint.ToString(), "--cosmos-key", stack.Stack.CosmosKey, "--database", _database]);
+        Assert.True(governanceReport.Exit == ExitCodes.Ok, governanceReport.ToString());
+        Assert.Matches(@"pgx-prescribing-order-select\s+pgx-avoid\s+overridden\s+will-monitor\s+1", governanceReport.Stdout);
+        Assert.Contains("1 feedback outcome(s)", governanceReport.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain(patient.Split('/')[1], governanceReport.Stdout + governanceReport.Stderr, StringComparison.Ordinal);
     }
 
     /// <summary>The batch's PGx report into FHIR and the index; its Patient and the report's code (the lab's panel).</summary>

@@ -31,6 +31,7 @@ public sealed class CommandLineParsingTests
         ["knowledge", "import", "clinvar", "variant_summary.txt.gz", "--cosmos", Url, "--cosmos-key", Key, "--database", "db", "--concurrency", "4"],
         ["status", "file-1", "--state", "failed", "--page-size", "10", "--continuation", "token", "--all", "--json", "--cosmos", Url,
             "--cosmos-key", Key, "--database", "db"],
+        ["status", "--cds-feedback", "--json", "--cosmos", Url, "--cosmos-key", Key, "--database", "db"],
         ["replay", "--failed", "--reason", "ticket 42", "--json", "--cosmos", "https://acct.documents.azure.com:443/", "--database", "db",
             "--storage", "https://lab.queue.core.windows.net/", "--queue", "work"],
         ["replay", "file-1", "--cosmos", Url, "--cosmos-key", Key, "--storage", "UseDevelopmentStorage=true"],
@@ -118,6 +119,7 @@ public sealed class CommandLineParsingTests
     [InlineData("'many' for option '--max-variants'", "ingest", "samples", "--max-variants", "many")]
     [InlineData("'x' for option '--concurrency'", "knowledge", "import", "clinvar", "f.txt", "--concurrency", "x")]
     [InlineData("'ten' for option '--page-size'", "status", "--cosmos", Url, "--page-size", "ten")]
+    [InlineData("pmed: --cds-feedback lists the feedback counts; it takes no file id, --state, --all or --continuation.", "status", "file-1", "--cds-feedback", "--cosmos", Url)]
     [InlineData("pmed: --unit: 'one' is not a unit number (they count from 1)", "review", "release", "file-1", "--unit", "one")]
     [InlineData("pmed: --unit: '0' is not a unit number (they count from 1)", "review", "release", "file-1", "--unit", "0")]
     [InlineData("pmed: Unrecognized command or argument '--bogus'.", "status", "--bogus", "--cosmos", Url)]

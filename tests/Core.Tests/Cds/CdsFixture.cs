@@ -10,10 +10,11 @@ namespace PrecisionMed.Core.Tests.Cds;
 /// <summary>The CDS services over the embedded knowledge seed and an in-memory genomic index that counts its reads.</summary>
 internal sealed class CdsFixture : IDisposable
 {
-    public CdsFixture(CdsOptions? options = null, ICdsFhirReader? fhir = null)
+    /// <param name="knowledge">The knowledge store; the embedded seed when null.</param>
+    public CdsFixture(CdsOptions? options = null, ICdsFhirReader? fhir = null, IKnowledgeStore? knowledge = null)
     {
         Options = options ?? new CdsOptions();
-        Knowledge = new KnowledgeLookup(EmbeddedKnowledgeSeed.Instance, Microsoft.Extensions.Options.Options.Create(new KnowledgeOptions()), TimeProvider.System);
+        Knowledge = new KnowledgeLookup(knowledge ?? EmbeddedKnowledgeSeed.Instance, Microsoft.Extensions.Options.Options.Create(new KnowledgeOptions()), TimeProvider.System);
         Pgx = new PgxPrescribingService(Knowledge, Index, fhir ?? Fhir, Microsoft.Extensions.Options.Options.Create(Options));
         Governance = new GeneticTestGovernanceService(Knowledge, Index, Microsoft.Extensions.Options.Options.Create(Options), TimeProvider.System);
     }
@@ -81,6 +82,18 @@ internal sealed class CdsFixture : IDisposable
             Reads.Add((reference, request.FhirAuthorization?.AccessToken));
             if (Down) throw new CdsFetchException("no FHIR server in this test");
             return Task.FromResult(Resources.GetValueOrDefault(reference));
+        }
+
+        /// <summary>Searches asked, with the token they carried.</summary>
+        public List<(string Query, string? Token)> Searches { get; } = [];
+
+        /// <summary>Searches answer from <see cref="Resources"/> by resource type; with the server <see cref="Down"/>, there is none to ask.</summary>
+        public Task<IReadOnlyList<JsonObject>?> SearchAsync(CdsHookRequest request, string query, CancellationToken cancellationToken)
+        {
+            Searches.Add((query, request.FhirAuthorization?.AccessToken));
+            if (Down) return Task.FromResult<IReadOnlyList<JsonObject>?>(null);
+            var type = query.Split('?')[0];
+            return Task.FromResult<IReadOnlyList<JsonObject>?>([.. Resources.Values.Where(r => (string?)r["resourceType"] == type)]);
         }
     }
 }

@@ -147,5 +147,8 @@ public sealed class PgxContentTests
     {
         public Task<System.Text.Json.Nodes.JsonObject?> ReadAsync(CdsHookRequest request, string reference, CancellationToken cancellationToken) =>
             throw new CdsFetchException("no FHIR server in this test");
+
+        public Task<IReadOnlyList<System.Text.Json.Nodes.JsonObject>?> SearchAsync(CdsHookRequest request, string query, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<System.Text.Json.Nodes.JsonObject>?>(null);
     }
 }

@@ -177,6 +177,19 @@ public sealed class CdsFunctionsTests : IAsyncLifetime
         };
         var feedbackUrl = new Uri(Base, $"cds-services/{Service}/feedback");
         var function = new CdsFeedbackFunction(_services.GetRequiredService<Api.Cds.CdsFeedbackEndpoint>());
+        var measured = new System.Collections.Concurrent.ConcurrentBag<(long Value, Dictionary<string, string?> Tags)>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name == "precisionmed.cds.feedback") l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            var named = new Dictionary<string, string?>(StringComparer.Ordinal);
+            foreach (var tag in tags) named[tag.Key] = tag.Value?.ToString();
+            if (named.GetValueOrDefault("service") == Service) measured.Add((value, named));
+        });
+        listener.Start();
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await RunAsync(function, Service, "POST", feedback.ToJsonString(), null, feedbackUrl)).Status);
         var stored = await RunAsync(function, Service, "POST", feedback.ToJsonString(), $"Bearer {_issuer.Token(ServiceUrl)}", feedbackUrl);
@@ -188,6 +201,11 @@ public sealed class CdsFunctionsTests : IAsyncLifetime
         Assert.Contains(rows, r => (string?)r!["kind"] == "pgx-avoid" && (string?)r["outcome"] == "accepted" && (long)r["count"]! == 1);
         Assert.Contains(rows, r => (string?)r!["outcome"] == "overridden" && (string?)r["overrideReason"] == "will-monitor");
         Assert.DoesNotContain("Jane", counts.Body.ToJsonString(), StringComparison.Ordinal);
+
+        // The same outcomes as a metric, tagged by service, card kind and outcome only (no card, patient or comment).
+        Assert.Contains(measured, m => m.Value == 1 && m.Tags["kind"] == "pgx-avoid" && m.Tags["outcome"] == "accepted");
+        Assert.Contains(measured, m => m.Value == 1 && m.Tags["kind"] == "pgx-avoid" && m.Tags["outcome"] == "overridden");
+        Assert.All(measured, m => Assert.Equal(["kind", "outcome", "service"], m.Tags.Keys.Order(StringComparer.Ordinal)));
     }
 
     private static long Now() => DateTimeOffset.UtcNow.ToUnixTimeSeconds();

@@ -10,7 +10,9 @@ internal sealed record OrderedDrug(string OrderReference, DrugCodes Drug);
 /// Which CPIC drugs a draft MedicationRequest orders, by RxNorm ingredient: any RxNorm coding of its
 /// <c>medicationCodeableConcept</c>, or of its Medication's code and ingredients; the Medication found contained
 /// (<c>#id</c>), among the draft orders, in the prefetch, or read from the FHIR server. An RxNorm code that is not an
-/// ingredient (a clinical drug, SCD) is matched only through a Medication's ingredients. CPIC's drug table states some
+/// ingredient (a clinical or branded drug, a pack, a brand name) is matched through the ingredients the knowledge
+/// store's RxNorm table resolves it to (<see cref="RxNormDrugDocument"/>, imported from RxNorm's RRF files; one cached
+/// point read per code), and through a Medication's ingredients. CPIC's drug table states some
 /// drugs' RxNorm only in its id (<c>RxNorm:72236</c>), and has no row at all for some guideline drugs (its 2019 table
 /// predates the statin and aminoglycoside guidelines): those are recognised by their name, as a whole word of a coding's
 /// display or the concept's text.
@@ -20,8 +22,9 @@ internal static class OrderedDrugs
     public const string RxNormSystem = "http://www.nlm.nih.gov/research/umls/rxnorm";
 
     public static async Task<List<OrderedDrug>> ReadAsync(
-        CdsHookRequest request, JsonObject order, DrugTableDocument table, IReadOnlySet<string> guidelineDrugs, ICdsFhirReader fhir, CancellationToken cancellationToken)
+        CdsHookRequest request, JsonObject order, DrugCatalog catalog, KnowledgeLookup knowledge, ICdsFhirReader fhir, CancellationToken cancellationToken)
     {
+        var table = catalog.Table;
         var reference = $"MedicationRequest/{CdsHookRequest.Text(order["id"])}";
         var codes = new HashSet<string>(StringComparer.Ordinal);
         var names = new List<string>();
@@ -37,8 +40,19 @@ internal static class OrderedDrugs
             }
         }
 
-        var found = table.Drugs.Where(d => RxNormOf(d) is { } rx && codes.Contains(rx)).Select(d => new OrderedDrug(reference, d)).ToList();
-        foreach (var name in guidelineDrugs)
+        // RXCUIs are numbers: anything else is not looked up (nor allowed to crowd the knowledge cache).
+        foreach (var code in codes.Where(c => !catalog.ByRxNorm.ContainsKey(c) && c.Length <= 10 && c.All(char.IsAsciiDigit)).ToList())
+        {
+            if (await knowledge.FindRxNormDrugAsync(code, cancellationToken) is not { } drug) continue;
+            foreach (var ingredient in drug.Ingredients)
+            {
+                codes.Add(ingredient.RxCui);
+                names.Add(ingredient.Name);
+            }
+        }
+
+        var found = codes.Where(catalog.ByRxNorm.ContainsKey).SelectMany(c => catalog.ByRxNorm[c]).Distinct().Select(d => new OrderedDrug(reference, d)).ToList();
+        foreach (var name in catalog.GuidelineDrugs)
         {
             if (found.Any(f => f.Drug.Name.Equals(name, StringComparison.OrdinalIgnoreCase))
                 || table.Drugs.Any(d => RxNormOf(d) is not null && d.Name.Equals(name, StringComparison.OrdinalIgnoreCase))
@@ -93,4 +107,33 @@ internal static class OrderedDrugs
                     : [p])
                 .FirstOrDefault(Is);
     }
+}
+
+/// <summary>
+/// CPIC's drug table by RxNorm ingredient, and every drug a guideline names: built once per stored drug table and
+/// guideline index (a new knowledge version brings new instances), not per call.
+/// </summary>
+internal sealed class DrugCatalog
+{
+    private DrugCatalog(DrugTableDocument table, GuidelineIndexDocument index)
+    {
+        Table = table;
+        Index = index;
+        ByRxNorm = table.Drugs.Where(d => OrderedDrugs.RxNormOf(d) is not null)
+            .GroupBy(d => OrderedDrugs.RxNormOf(d)!, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        GuidelineDrugs = index.GeneSets.SelectMany(s => s.Drugs).ToHashSet(StringComparer.OrdinalIgnoreCase);
+    }
+
+    public DrugTableDocument Table { get; }
+
+    public GuidelineIndexDocument Index { get; }
+
+    public IReadOnlyDictionary<string, List<DrugCodes>> ByRxNorm { get; }
+
+    public IReadOnlySet<string> GuidelineDrugs { get; }
+
+    /// <summary>The catalog of these documents: <paramref name="known"/> when it was built from them.</summary>
+    public static DrugCatalog For(DrugCatalog? known, DrugTableDocument table, GuidelineIndexDocument index) =>
+        known is not null && ReferenceEquals(known.Table, table) && ReferenceEquals(known.Index, index) ? known : new DrugCatalog(table, index);
 }

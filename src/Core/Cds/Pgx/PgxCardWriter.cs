@@ -12,8 +12,14 @@ namespace PrecisionMed.Core.Cds.Pgx;
 /// genotype and phenotype with the lab and date, or that there is no result, then the recommendation, its strength
 /// and implications.
 /// </summary>
-internal sealed partial class PgxCardWriter(CdsHookRequest request, OrderedDrug ordered, IReadOnlyDictionary<string, PatientGeneResult> patient, CdsOptions options, string version)
+internal sealed partial class PgxCardWriter(
+    CdsHookRequest request, OrderedDrug ordered, IReadOnlyDictionary<string, PatientGeneResult> patient, CdsOptions options, string version, string resultsFrom = PgxCardWriter.FromIndex)
 {
+    /// <summary>Where the patient's results were read, as the detail names it.</summary>
+    public const string FromIndex = "genomic index";
+    public const string FromFhir = "FHIR service";
+    public const string FromEhrFhir = "EHR's FHIR server";
+
     public const string KindSystem = "https://precisionmed.example.org/cds/card-kind";
     public const string OverrideSystem = "https://precisionmed.example.org/cds/override-reason";
 
@@ -146,7 +152,7 @@ internal sealed partial class PgxCardWriter(CdsHookRequest request, OrderedDrug 
 
     private void WriteResults(StringBuilder detail, IEnumerable<string> genes, GuidelineRecommendation? recommendation)
     {
-        detail.Append("**Pharmacogenomic results** (genomic index)\n\n");
+        detail.Append("**Pharmacogenomic results** (").Append(resultsFrom).Append(")\n\n");
         foreach (var gene in genes)
         {
             if (!patient.TryGetValue(gene, out var found))

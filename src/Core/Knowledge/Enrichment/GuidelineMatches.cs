@@ -23,8 +23,13 @@ internal static class GuidelineMatches
     /// by phenotype and by exact allele counts, and the allele counts are the more specific. CPIC's come first.
     /// </summary>
     /// <param name="include">Which gene sets to look at (a CDS call: only those naming the drugs ordered); all when null.</param>
+    /// <param name="includeGuideline">Which guidelines of those sets to match (a CDS call: CPIC's for the drugs ordered); all when null.</param>
     public static async Task<List<GuidelineMatch>> FindAsync(
-        KnowledgeLookup knowledge, IReadOnlyDictionary<string, PgxResult> results, CancellationToken cancellationToken, Func<GuidelineGeneSet, bool>? include = null)
+        KnowledgeLookup knowledge,
+        IReadOnlyDictionary<string, PgxResult> results,
+        CancellationToken cancellationToken,
+        Func<GuidelineGeneSet, bool>? include = null,
+        Func<GuidelineEntry, bool>? includeGuideline = null)
     {
         var matches = new List<GuidelineMatch>();
         if (await knowledge.FindGuidelineIndexAsync(cancellationToken) is not { } index) return matches;
@@ -33,6 +38,7 @@ internal static class GuidelineMatches
             if (await knowledge.FindGuidelinesAsync(geneSet.Genes, cancellationToken) is not { } set) continue;
             foreach (var guideline in set.Guidelines)
             {
+                if (includeGuideline is not null && !includeGuideline(guideline)) continue;
                 if (guideline.Recommendations.Count == 0)
                 {
                     matches.AddRange(guideline.Drugs.Select(d => new GuidelineMatch(set, guideline, d, null)));

@@ -11,6 +11,7 @@ public sealed partial class KnowledgeImporter
     {
         KnowledgeSource.PharmCatGuidelines => new PharmCatGuidelineReader(),
         KnowledgeSource.CpicAlerts => new CpicAlertReader(),
+        KnowledgeSource.RxNorm => new RxNormReader(),
         _ => throw new ArgumentOutOfRangeException(nameof(source), source, "this source is one file, not a set"),
     };
 
@@ -34,7 +35,8 @@ public sealed partial class KnowledgeImporter
         var fromVersion = await CurrentVersionAsync(cancellationToken);
         var recorder = RecorderFor(source);
         var hashes = new List<(string Name, string Sha256)>();
-        var read = SetReaderFor(source).ReadAsync(OpenAsync(files, hashes, cancellationToken), diagnostics, cancellationToken);
+        var reader = SetReaderFor(source);
+        var read = reader.ReadAsync(OpenAsync([.. files.Where(f => reader.Reads(f.Name))], hashes, cancellationToken), diagnostics, cancellationToken);
         var (documents, written) = await WriteAsync(read, maxConcurrency, progress, recorder, cancellationToken);
 
         var stamp = new KnowledgeSourceStamp(KnowledgeSources.NameOf(source), setName, SetSha256(hashes), documents);

@@ -58,7 +58,7 @@ public sealed partial class KnowledgeImporter(IKnowledgeStore store, IKnowledgeW
 
         // A set given as one stream is a zip of it.
         if (KnowledgeSources.IsSet(source))
-            return await ImportSetAsync(source, KnowledgeSourceFile.FromZip(file), fileName, maxConcurrency, progress, cancellationToken);
+            return await ImportSetAsync(source, KnowledgeSourceFile.FromZip(file, include: SetReaderFor(source).Reads), fileName, maxConcurrency, progress, cancellationToken);
 
         var diagnostics = new ImportDiagnostics(fileName);
         var fromVersion = await CurrentVersionAsync(cancellationToken);

@@ -29,11 +29,18 @@ public enum KnowledgeSource
 
     /// <summary>Lab profiles and their local-code → LOINC maps (JSON).</summary>
     LabProfiles,
+
+    /// <summary>
+    /// RxNorm's release files, <c>RXNCONSO.RRF</c> and <c>RXNREL.RRF</c> (the release's <c>rrf</c> folder, or a zip of
+    /// it): each clinical or branded drug, pack and brand name with the ingredients it resolves to. A set: the two files
+    /// make one table.
+    /// </summary>
+    RxNorm,
 }
 
 public static class KnowledgeSources
 {
-    /// <summary>The command-line names: hgnc, clinvar, pharmcat-phenotype, pharmcat-alleles, pharmcat-guidelines, cpic-drugs, cpic-alerts, lab-profiles.</summary>
+    /// <summary>The command-line names: hgnc, clinvar, pharmcat-phenotype, pharmcat-alleles, pharmcat-guidelines, cpic-drugs, cpic-alerts, lab-profiles, rxnorm.</summary>
     public static IReadOnlyDictionary<string, KnowledgeSource> ByName { get; } = new Dictionary<string, KnowledgeSource>(StringComparer.OrdinalIgnoreCase)
     {
         ["hgnc"] = KnowledgeSource.Hgnc,
@@ -44,10 +51,11 @@ public static class KnowledgeSources
         ["cpic-drugs"] = KnowledgeSource.CpicDrugs,
         ["cpic-alerts"] = KnowledgeSource.CpicAlerts,
         ["lab-profiles"] = KnowledgeSource.LabProfiles,
+        ["rxnorm"] = KnowledgeSource.RxNorm,
     };
 
     public static string NameOf(KnowledgeSource source) => ByName.First(p => p.Value == source).Key;
 
     /// <summary>Whether the source is read as a set of files (a folder or a zip) rather than one file.</summary>
-    public static bool IsSet(KnowledgeSource source) => source is KnowledgeSource.PharmCatGuidelines or KnowledgeSource.CpicAlerts;
+    public static bool IsSet(KnowledgeSource source) => source is KnowledgeSource.PharmCatGuidelines or KnowledgeSource.CpicAlerts or KnowledgeSource.RxNorm;
 }

@@ -24,7 +24,8 @@ public sealed record KnowledgeSourceFile(string Name, Func<Stream> Open)
     /// Every file in a zip, by name, optionally only those under <paramref name="folder"/> (named relative to it). The
     /// entries are read into memory as the archive is opened: the sets are a few MB.
     /// </summary>
-    public static IReadOnlyList<KnowledgeSourceFile> FromZip(Stream zip, string? folder = null)
+    /// <param name="include">Which entries (by name) to read; the others are not decompressed.</param>
+    public static IReadOnlyList<KnowledgeSourceFile> FromZip(Stream zip, string? folder = null, Func<string, bool>? include = null)
     {
         var prefix = string.IsNullOrEmpty(folder) ? string.Empty : folder.TrimEnd('/') + "/";
         using var archive = new ZipArchive(zip, ZipArchiveMode.Read, leaveOpen: true);
@@ -32,6 +33,7 @@ public sealed record KnowledgeSourceFile(string Name, Func<Stream> Open)
         foreach (var entry in archive.Entries.OrderBy(e => e.FullName, StringComparer.Ordinal))
         {
             if (entry.FullName.EndsWith('/') || !entry.FullName.StartsWith(prefix, StringComparison.Ordinal)) continue;
+            if (include is not null && !include(entry.FullName[prefix.Length..])) continue;
             var bytes = new byte[entry.Length];
             using (var content = entry.Open()) content.ReadExactly(bytes);
             files.Add(new KnowledgeSourceFile(entry.FullName[prefix.Length..], () => new MemoryStream(bytes, writable: false)));
@@ -47,5 +49,8 @@ public readonly record struct KnowledgeSetEntry(string Name, Stream Content);
 /// <summary>Reads a set of source files as one stream of documents (a gene's guidelines, a drug's alerts, span files).</summary>
 public interface IKnowledgeSetReader
 {
+    /// <summary>Whether the file (by its name in the set) is read at all; files not read are not opened, nor part of the set's hash.</summary>
+    bool Reads(string name) => true;
+
     IAsyncEnumerable<KnowledgeDocument> ReadAsync(IAsyncEnumerable<KnowledgeSetEntry> files, ImportDiagnostics diagnostics, CancellationToken cancellationToken);
 }

@@ -15,7 +15,8 @@ internal sealed class TsvRow
 
     public long LineNumber { get; private set; }
 
-    public void Reset(string line, long lineNumber)
+    /// <param name="separator">Tab for TSV; RxNorm's RRF files separate fields with '|'.</param>
+    public void Reset(string line, long lineNumber, char separator = '\t')
     {
         Line = line;
         LineNumber = lineNumber;
@@ -30,7 +31,7 @@ internal sealed class TsvRow
                 Array.Resize(ref _lengths, Count * 2);
             }
 
-            var tab = span[start..].IndexOf('\t');
+            var tab = span[start..].IndexOf(separator);
             _starts[Count] = start;
             _lengths[Count] = tab < 0 ? span.Length - start : tab;
             Count++;
