@@ -72,10 +72,10 @@ public sealed class KnowledgeDiffCommandLineTests
 
     [Theory]
     [InlineData("", "x", "from")]
-    [InlineData("x", " ", "to")]
-    public async Task Diff_EmptyPath_ExitsOneNamingTheArgument(string from, string to, string argument)
+    [InlineData(null, " ", "to")]
+    public async Task Diff_EmptyPath_ExitsOneNamingTheArgument(string? from, string to, string argument)
     {
-        var run = await Pmed.RunAsync("knowledge", "diff", from, to);
+        var run = await Pmed.RunAsync("knowledge", "diff", from ?? ClinVar("releases/clinvar_source.vcf.gz"), to);
 
         Assert.Equal(ExitCodes.Usage, run.Exit);
         Assert.Equal([$"pmed knowledge diff: {argument}: empty; name a file"], run.StderrLines);

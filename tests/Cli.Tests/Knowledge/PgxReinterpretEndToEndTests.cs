@@ -1,0 +1,191 @@
+using System.Text.Json.Nodes;
+using Azure.Storage.Queues;
+using Microsoft.Extensions.DependencyInjection;
+using PrecisionMed.Cli.CommandLine;
+using PrecisionMed.Cli.Ledger;
+using PrecisionMed.Cli.Tests.CommandLine;
+using PrecisionMed.Core.Pipeline.Notifications;
+using PrecisionMed.Core.Pipeline.Reinterpretation;
+using PrecisionMed.Testing.Stack;
+using PrecisionMed.Testing.Validation;
+using PrecisionMed.Validation;
+using Xunit;
+
+namespace PrecisionMed.Cli.Tests.Knowledge;
+
+/// <summary>
+/// A CPIC recommendation change reaching a report's TherapeuticImplication and its MedicationRecommendation Task, on the
+/// local stack: CYP2C19's phenotypes and PharmCAT's CPIC clopidogrel package imported, the lab's HL7 v2 report of
+/// CYP2C19 *2/*2 ingested (three store implications for clopidogrel, one per CPIC population, each with a Task), then a
+/// revision of one row (Poor Metabolizer, population CVI ACS PCI: new text and classification) imported;
+/// <c>pmed knowledge reinterpret</c> queues the report, and the queue's handler amends that implication and its Task once,
+/// with a Provenance for each and a notice; the other populations' implications (same wording, other rows), the lab's
+/// resources and the report keep their versions; importing and reinterpreting again changes nothing.
+/// </summary>
+[Trait("Tier", "Stack")]
+public sealed class PgxReinterpretEndToEndTests(LocalStackFixture stack) : IDisposable
+{
+    private const string RevisedText = "Avoid clopidogrel. Use prasugrel or ticagrelor at standard dose if no contraindication.";
+    private readonly DirectoryInfo _work = Directory.CreateTempSubdirectory("pmed-reinterpret-pgx-");
+    private readonly string _database = "pmed-cli-reinterp-pgx-" + Guid.NewGuid().ToString("N")[..8];
+
+    private string[] Cosmos => ["--cosmos", stack.Stack.CosmosEndpoint.ToString(), "--cosmos-key", stack.Stack.CosmosKey, "--database", _database];
+
+    private static string PharmCat(string path) => Path.Combine(RepositoryPaths.Root, "tests", "TestData", "knowledge", "pharmcat", path);
+
+    [Fact]
+    public async Task Reinterpret_RevisedCpicRow_AmendsTheImplicationAndItsTaskOnce()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await ImportAsync("pharmcat-phenotype", PharmCat("phenotype/CYP2C19.json"));
+        await ImportAsync("pharmcat-guidelines", PharmCat("guidelines/2024"));
+        var output = Path.Combine(_work.FullName, "out");
+        var ingest = await Pmed.RunAsync(["ingest", await PgxMessageAsync(ct), "--out", output, "--fhir", stack.Stack.FhirBaseUrl.ToString(), .. Cosmos]);
+        Assert.True(ingest.Exit == ExitCodes.Ok, ingest.ToString());
+        var written = WrittenResources(output);
+        using var fhir = stack.Stack.CreateFhirHttpClient();
+        var before = await VersionsAsync(fhir, written, ct);
+        var ours = await OurClopidogrelImplicationsAsync(fhir, written, ct);
+        Assert.Equal(3, ours.Count); // CVI ACS PCI, CVI non-ACS non-PCI, NVI
+
+        var revised = await Pmed.RunAsync(["knowledge", "import", "pharmcat-guidelines", PharmCat("guidelines/revised"), .. Cosmos]);
+        Assert.True(revised.Exit == ExitCodes.Ok, revised.ToString());
+        var queued = await Pmed.RunAsync(["knowledge", "reinterpret", "--storage", stack.Stack.AzuriteConnectionString, .. Cosmos]);
+        Assert.True(queued.Exit == ExitCodes.Ok, queued.ToString());
+        Assert.Contains("affected reports: 1; queued 1 on reinterpretations", queued.Stdout, StringComparison.Ordinal);
+        var report = written.Single(r => r.StartsWith("DiagnosticReport/", StringComparison.Ordinal));
+        var message = Assert.Single(await ReceiveAsync(report, ct));
+
+        await using var services = new LedgerConnection(stack.Stack.CosmosEndpoint, stack.Stack.CosmosKey, _database, stack.Stack.AzuriteConnectionString, "lab-reports")
+        {
+            Fhir = stack.Stack.FhirBaseUrl,
+        }.BuildServices();
+        var handler = services.GetRequiredService<ReinterpretationWorkHandler>();
+        var outcome = await handler.HandleAsync(message, ct);
+        var again = await handler.HandleAsync(message, ct);
+
+        Assert.Equal((1, 0, 1), (outcome.Amended, outcome.AlreadyDone, outcome.TasksAmended));
+        Assert.Equal((0, 1, 0), (again.Amended, again.AlreadyDone, again.TasksAmended));
+        var after = await VersionsAsync(fhir, written, ct);
+        var changed = after.Where(v => v.Value != before[v.Key]).Select(v => v.Key).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(2, changed.Count); // the one implication and its Task; every other resource (the lab's, the report, the other rows') as it was
+        var implication = JsonNode.Parse(await fhir.GetStringAsync(changed.Single(r => r.StartsWith("Observation/", StringComparison.Ordinal)), ct))!.AsObject();
+        var task = JsonNode.Parse(await fhir.GetStringAsync(changed.Single(r => r.StartsWith("Task/", StringComparison.Ordinal)), ct))!.AsObject();
+        Assert.Equal(("amended", "2"), ((string?)implication["status"], (string?)implication["meta"]!["versionId"]));
+        var conclusion = implication["component"]!.AsArray().Select(c => (string?)c!["valueString"]).Single(v => v is not null)!;
+        Assert.Contains($"clopidogrel (CPIC, population CVI ACS PCI): {RevisedText}", conclusion, StringComparison.Ordinal);
+        Assert.Contains("CPIC classification: Moderate.", conclusion, StringComparison.Ordinal);
+        Assert.Contains(implication["component"]!.AsArray(), c => (string?)c!["valueCodeableConcept"]?["text"] == "CPIC Moderate");
+        var note = (string)implication["note"]!.AsArray()[^1]!["text"]!;
+        Assert.Contains("changed from 'Avoid clopidogrel if possible.", note, StringComparison.Ordinal);
+        Assert.Contains("(classification Strong, guideline version 47, knowledge version kv-", note, StringComparison.Ordinal);
+        Assert.StartsWith(RevisedText, (string?)task["description"], StringComparison.Ordinal);
+        Assert.Equal("requested", (string?)task["status"]);
+        Assert.Equal("LA26421-0", (string?)task["code"]!["coding"]![0]!["code"]); // still: consider an alternative
+        Assert.Equal((string?)implication["id"], ((string)task["reasonReference"]!["reference"]!).Split('/')[1]);
+
+        var provenances = new List<JsonObject>();
+        foreach (var target in changed)
+        {
+            var bundle = JsonNode.Parse(await fhir.GetStringAsync($"Provenance?target={target}", ct))!;
+            // The report's own Provenance targets it too; the reinterpretation's names the diff.
+            provenances.Add(Assert.Single(bundle["entry"]!.AsArray(), e => e!["resource"]!.ToJsonString().Contains(ImplicationAmendment.DiffSystem, StringComparison.Ordinal))!["resource"]!.AsObject());
+        }
+
+        Assert.All(provenances, p => Assert.Contains("revised", p.ToJsonString(), StringComparison.Ordinal));
+        foreach (var resource in provenances.Append(implication).Append(task))
+            Assert.Empty(FhirProfileValidator.Shared.Validate(resource.ToJsonString()).Errors);
+
+        var notice = Assert.Single(await NoticesAsync(report, ct));
+        Assert.Equal(($"Observation/{(string?)implication["id"]}", "amended"), (notice.Implication, notice.Status));
+        Assert.StartsWith(RevisedText, notice.NewValue, StringComparison.Ordinal);
+
+        // The same revision imported again changes nothing, and a run over the same diff writes nothing again.
+        var reimport = await Pmed.RunAsync(["knowledge", "import", "pharmcat-guidelines", PharmCat("guidelines/revised"), .. Cosmos]);
+        Assert.Contains("diff: nothing changed", reimport.Stdout, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Ok, (await Pmed.RunAsync(["knowledge", "reinterpret", "--storage", stack.Stack.AzuriteConnectionString, .. Cosmos])).Exit);
+        var third = await handler.HandleAsync(Assert.Single(await ReceiveAsync(report, ct)), ct);
+        Assert.Equal((0, 1, 0), (third.Amended, third.AlreadyDone, third.TasksAmended));
+        Assert.Equal(after, await VersionsAsync(fhir, written, ct));
+    }
+
+    private async Task ImportAsync(string source, string path)
+    {
+        var run = await Pmed.RunAsync(["knowledge", "import", source, path, .. Cosmos]);
+        Assert.True(run.Exit == ExitCodes.Ok, run.ToString());
+    }
+
+    /// <summary>The PGx report of samples/batch_three_messages.hl7 (its third message: CYP2C19 *2/*2, clopidogrel), alone in a file.</summary>
+    private async Task<string> PgxMessageAsync(CancellationToken ct)
+    {
+        var batch = await File.ReadAllTextAsync(Path.Combine(RepositoryPaths.Root, "samples", "batch_three_messages.hl7"), ct);
+        var start = batch.LastIndexOf("MSH|", StringComparison.Ordinal);
+        var end = batch.IndexOf("\rBTS|", start, StringComparison.Ordinal);
+        var path = Path.Combine(_work.FullName, "pgx.hl7");
+        await File.WriteAllTextAsync(path, batch[start..end] + "\r", ct);
+        return path;
+    }
+
+    /// <summary>This test's messages on the shared queue (by its report); others are made visible again for their tests.</summary>
+    private async Task<List<string>> ReceiveAsync(string report, CancellationToken ct)
+    {
+        var queue = new QueueClient(stack.Stack.AzuriteConnectionString, "reinterpretations", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
+        var mine = new List<string>();
+        foreach (var message in (await queue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(1), ct)).Value)
+        {
+            if (ReinterpretationWorkItem.TryParse(message.MessageText)?.Report != report)
+            {
+                await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: TimeSpan.Zero, cancellationToken: ct);
+                continue;
+            }
+
+            mine.Add(message.MessageText);
+            await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, ct);
+        }
+
+        return mine;
+    }
+
+    private async Task<List<GenomicResultReinterpreted>> NoticesAsync(string report, CancellationToken ct)
+    {
+        var results = new QueueClient(stack.Stack.AzuriteConnectionString, "genomic-results");
+        var notices = new List<GenomicResultReinterpreted>();
+        for (var batch = 0; batch < 20; batch++)
+        {
+            var received = (await results.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(5), ct)).Value;
+            if (received.Length == 0) break;
+            notices.AddRange(received.Where(m => m.MessageText.Contains("\"diffId\"", StringComparison.Ordinal)).Select(m => GenomicResultReinterpreted.FromJson(m.MessageText)!)
+                .Where(n => n.ReportReference == report));
+        }
+
+        return [.. notices.DistinctBy(n => n.MessageId)];
+    }
+
+    /// <summary>Every resource the ingest PUT (lab's, report's and ours), <c>Type/id</c>.</summary>
+    private static List<string> WrittenResources(string output) =>
+        [.. Directory.GetFiles(output, "*.json").SelectMany(f => JsonNode.Parse(File.ReadAllText(f))!["entry"]!.AsArray())
+            .Where(e => (string?)e!["request"]!["method"] == "PUT")
+            .Select(e => (string)e!["request"]!["url"]!)];
+
+    private static async Task<List<string>> OurClopidogrelImplicationsAsync(HttpClient fhir, List<string> references, CancellationToken ct)
+    {
+        var ours = new List<string>();
+        foreach (var reference in references.Where(r => r.StartsWith("Observation/", StringComparison.Ordinal)))
+        {
+            var text = await fhir.GetStringAsync(reference, ct);
+            if (text.Contains("therapeutic-implication", StringComparison.Ordinal) && text.Contains("PrecisionMed knowledge store version", StringComparison.Ordinal)
+                && text.Contains("clopidogrel (CPIC", StringComparison.Ordinal)) ours.Add(reference);
+        }
+
+        return ours;
+    }
+
+    private static async Task<Dictionary<string, string?>> VersionsAsync(HttpClient fhir, List<string> references, CancellationToken ct)
+    {
+        var versions = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var reference in references) versions[reference] = (string?)JsonNode.Parse(await fhir.GetStringAsync(reference, ct))!["meta"]?["versionId"];
+        return versions;
+    }
+
+    public void Dispose() => _work.Delete(recursive: true);
+}
