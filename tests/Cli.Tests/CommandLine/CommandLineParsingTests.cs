@@ -48,6 +48,7 @@ public sealed class CommandLineParsingTests
         ["knowledge", "diff", "from.vcf.gz", "to.vcf.gz", "--source", "clinvar", "--json", "--cosmos", Url, "--cosmos-key", Key, "--database", "db"],
         ["knowledge", "reinterpret", "--since", "kv-0123456789ab", "--dry-run", "--max", "10", "--cosmos", Url, "--cosmos-key", Key, "--database", "db",
             "--storage", "UseDevelopmentStorage=true", "--queue", "lab-reports"],
+        ["knowledge", "reinterpret", "--replay-poisoned", "--run", "reinterpret-0123456789ab", "--reason", "ticket OPS-9", "--cosmos", Url, "--storage", "UseDevelopmentStorage=true"],
     ];
 
     public static TheoryData<string[]> EveryOptionOfEveryCommand() => new(Examples);

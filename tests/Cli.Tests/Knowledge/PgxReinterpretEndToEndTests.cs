@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using PrecisionMed.Cli.CommandLine;
 using PrecisionMed.Cli.Ledger;
 using PrecisionMed.Cli.Tests.CommandLine;
+using PrecisionMed.Core.Pipeline;
 using PrecisionMed.Core.Pipeline.Notifications;
 using PrecisionMed.Core.Pipeline.Reinterpretation;
 using PrecisionMed.Testing.Stack;
@@ -20,7 +21,10 @@ namespace PrecisionMed.Cli.Tests.Knowledge;
 /// revision of one row (Poor Metabolizer, population CVI ACS PCI: new text and classification) imported;
 /// <c>pmed knowledge reinterpret</c> queues the report, and the queue's handler amends that implication and its Task once,
 /// with a Provenance for each and a notice; the other populations' implications (same wording, other rows), the lab's
-/// resources and the report keep their versions; importing and reinterpreting again changes nothing.
+/// resources and the report keep their versions; importing and reinterpreting again changes nothing. Before that, the
+/// FHIR service down: the item fails every delivery the queue allows, its poison message (as the Storage Queues extension
+/// writes it) records it Failed, <c>GET /api/reinterpretations</c> (<c>pmed serve</c>, over HTTP) counts it poisoned, and
+/// <c>pmed knowledge reinterpret --replay-poisoned</c> queues it again.
 /// </summary>
 [Trait("Tier", "Stack")]
 public sealed class PgxReinterpretEndToEndTests(LocalStackFixture stack) : IDisposable
@@ -54,13 +58,34 @@ public sealed class PgxReinterpretEndToEndTests(LocalStackFixture stack) : IDisp
         Assert.True(queued.Exit == ExitCodes.Ok, queued.ToString());
         Assert.Contains("affected reports: 1; queued 1 on reinterpretations", queued.Stdout, StringComparison.Ordinal);
         var report = written.Single(r => r.StartsWith("DiagnosticReport/", StringComparison.Ordinal));
-        var message = Assert.Single(await ReceiveAsync(report, ct));
+        var first = Assert.Single(await ReceiveAsync(report, ct));
+        var runId = ReinterpretationWorkItem.TryParse(first)!.CorrelationId;
+        await using var server = await PmedServer.StartAsync(["--port", "0", "--storage", stack.Stack.AzuriteConnectionString, .. Cosmos]);
 
-        await using var services = new LedgerConnection(stack.Stack.CosmosEndpoint, stack.Stack.CosmosKey, _database, stack.Stack.AzuriteConnectionString, "lab-reports")
+        // The FHIR service down: every delivery the queue allows fails, then the Storage Queues extension moves the message,
+        // as it held it, to reinterpretations-poison, whose function records the item Failed (poisoned).
+        await using (var down = Connection().BuildServices(s => s.AddSingleton<IFhirWriter>(new UnreachableFhir())))
         {
-            Fhir = stack.Stack.FhirBaseUrl,
-        }.BuildServices();
+            var failing = down.GetRequiredService<ReinterpretationWorkHandler>();
+            for (var delivery = 1; delivery <= MaxDequeueCount; delivery++)
+                await Assert.ThrowsAsync<FhirTransientException>(() => failing.HandleAsync(first, ct));
+            await PoisonAsync(first, ct);
+            await down.GetRequiredService<ReinterpretationPoisonHandler>().HandleAsync(Assert.Single(await ReceiveAsync(report, ct, PoisonQueue)), ct);
+        }
+
+        var poisoned = RunProgress(await StatusAsync(server, ct), runId);
+        Assert.Equal((1, 0, 0, 1, 0), ((int)poisoned["queued"]!, (int)poisoned["amended"]!, (int)poisoned["unchanged"]!, (int)poisoned["poisoned"]!, (int)poisoned["remaining"]!));
+
+        // Replayed once FHIR is back: queued again at the next attempt; the old message's copies do nothing.
+        var replay = await Pmed.RunAsync(["knowledge", "reinterpret", "--replay-poisoned", "--run", runId, "--reason", "FHIR restored", "--storage", stack.Stack.AzuriteConnectionString, .. Cosmos]);
+        Assert.True(replay.Exit == ExitCodes.Ok, replay.ToString());
+        Assert.Contains("replayed 1 failed reinterpretation(s) of 1 run(s)", replay.Stdout, StringComparison.Ordinal);
+        var message = Assert.Single(await ReceiveAsync(report, ct));
+        Assert.Equal(2, ReinterpretationWorkItem.TryParse(message)!.Attempt);
+
+        await using var services = Connection().BuildServices();
         var handler = services.GetRequiredService<ReinterpretationWorkHandler>();
+        Assert.Equal(ReinterpretationOutcome.Nothing, await handler.HandleAsync(first, ct));
         var outcome = await handler.HandleAsync(message, ct);
         var again = await handler.HandleAsync(message, ct);
 
@@ -104,9 +129,57 @@ public sealed class PgxReinterpretEndToEndTests(LocalStackFixture stack) : IDisp
         var reimport = await Pmed.RunAsync(["knowledge", "import", "pharmcat-guidelines", PharmCat("guidelines/revised"), .. Cosmos]);
         Assert.Contains("diff: nothing changed", reimport.Stdout, StringComparison.Ordinal);
         Assert.Equal(ExitCodes.Ok, (await Pmed.RunAsync(["knowledge", "reinterpret", "--storage", stack.Stack.AzuriteConnectionString, .. Cosmos])).Exit);
-        var third = await handler.HandleAsync(Assert.Single(await ReceiveAsync(report, ct)), ct);
+        var rerun = Assert.Single(await ReceiveAsync(report, ct));
+        var third = await handler.HandleAsync(rerun, ct);
         Assert.Equal((0, 1, 0), (third.Amended, third.AlreadyDone, third.TasksAmended));
         Assert.Equal(after, await VersionsAsync(fhir, written, ct));
+
+        // The status API over HTTP: per run how far it got, and nothing of the patient or the report.
+        var status = await StatusAsync(server, ct);
+        var done = RunProgress(status, runId);
+        Assert.Equal((1, 1, 0, 0, 0, 0), ((int)done["queued"]!, (int)done["amended"]!, (int)done["unchanged"]!, (int)done["failed"]!, (int)done["poisoned"]!, (int)done["remaining"]!));
+        var unchanged = RunProgress(status, ReinterpretationWorkItem.TryParse(rerun)!.CorrelationId);
+        Assert.Equal((1, 0, 1, 0), ((int)unchanged["queued"]!, (int)unchanged["amended"]!, (int)unchanged["unchanged"]!, (int)unchanged["remaining"]!));
+        Assert.DoesNotContain("Patient/", status.ToJsonString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(report, status.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    private const int MaxDequeueCount = 5; // host.json extensions.queues.maxDequeueCount
+    private const string PoisonQueue = "reinterpretations-poison";
+
+    private LedgerConnection Connection() =>
+        new(stack.Stack.CosmosEndpoint, stack.Stack.CosmosKey, _database, stack.Stack.AzuriteConnectionString, "lab-reports") { Fhir = stack.Stack.FhirBaseUrl };
+
+    /// <summary>What the Storage Queues extension does with a message past maxDequeueCount: the same text, on the queue's poison queue.</summary>
+    private async Task PoisonAsync(string message, CancellationToken ct)
+    {
+        var poison = new QueueClient(stack.Stack.AzuriteConnectionString, PoisonQueue, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
+        await poison.CreateIfNotExistsAsync(cancellationToken: ct);
+        await poison.SendMessageAsync(message, ct);
+    }
+
+    private static async Task<JsonNode> StatusAsync(PmedServer server, CancellationToken ct)
+    {
+        using var response = await server.Http.GetAsync("reinterpretations", ct);
+        var body = await response.Content.ReadAsStringAsync(ct);
+        Assert.True(response.IsSuccessStatusCode, body);
+        return JsonNode.Parse(body)!;
+    }
+
+    private static JsonNode RunProgress(JsonNode status, string runId) =>
+        Assert.Single(status["runs"]!.AsArray(), r => (string?)r!["runId"] == runId)!["progress"]!;
+
+    /// <summary>The FHIR service unreachable after the writer's retries, as FhirHttpWriter reports it.</summary>
+    private sealed class UnreachableFhir : IFhirWriter
+    {
+        public Task<FhirWriteResult> WriteTransactionAsync(ReadOnlyMemory<byte> bundle, CancellationToken cancellationToken) =>
+            throw new FhirTransientException("the FHIR service could not be reached");
+
+        public Task<JsonObject?> ReadAsync(string reference, CancellationToken cancellationToken) =>
+            throw new FhirTransientException("the FHIR service could not be reached");
+
+        public Task<IReadOnlyList<JsonObject>> FindPatientsAsync(string system, string value, CancellationToken cancellationToken) =>
+            throw new FhirTransientException("the FHIR service could not be reached");
     }
 
     private async Task ImportAsync(string source, string path)
@@ -127,9 +200,9 @@ public sealed class PgxReinterpretEndToEndTests(LocalStackFixture stack) : IDisp
     }
 
     /// <summary>This test's messages on the shared queue (by its report); others are made visible again for their tests.</summary>
-    private async Task<List<string>> ReceiveAsync(string report, CancellationToken ct)
+    private async Task<List<string>> ReceiveAsync(string report, CancellationToken ct, string name = "reinterpretations")
     {
-        var queue = new QueueClient(stack.Stack.AzuriteConnectionString, "reinterpretations", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
+        var queue = new QueueClient(stack.Stack.AzuriteConnectionString, name, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
         var mine = new List<string>();
         foreach (var message in (await queue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(1), ct)).Value)
         {

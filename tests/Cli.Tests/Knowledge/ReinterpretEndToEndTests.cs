@@ -98,7 +98,7 @@ public sealed class ReinterpretEndToEndTests(LocalStackFixture stack) : IDisposa
 
         // The status API: the diffs and the run that queued this report.
         var empty = new Dictionary<string, string>();
-        var status = await new Api.Knowledge.ReinterpretationStatusEndpoint(services.GetRequiredService<Core.Knowledge.IKnowledgeStore>()).HandleAsync(
+        var status = await new Api.Knowledge.ReinterpretationStatusEndpoint(services.GetRequiredService<Core.Knowledge.IKnowledgeStore>(), services.GetRequiredService<IReinterpretationLedger>()).HandleAsync(
             new Api.ApiRequest("GET", empty, new Dictionary<string, string[]>(), new Dictionary<string, string[]>(), ReadOnlyMemory<byte>.Empty, "test"), ct);
         var answer = JsonNode.Parse(status.Body.Span)!;
         Assert.Equal(2, answer["diffs"]!.AsArray().Count); // the baseline and 2019-09-15
