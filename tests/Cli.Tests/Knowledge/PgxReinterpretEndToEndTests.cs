@@ -145,7 +145,7 @@ public sealed class PgxReinterpretEndToEndTests(LocalStackFixture stack) : IDisp
     }
 
     private const int MaxDequeueCount = 5; // host.json extensions.queues.maxDequeueCount
-    private const string PoisonQueue = "reinterpretations-poison";
+    private const string PoisonQueue = ReinterpretationQueues.Poison;
 
     private LedgerConnection Connection() =>
         new(stack.Stack.CosmosEndpoint, stack.Stack.CosmosKey, _database, stack.Stack.AzuriteConnectionString, "lab-reports") { Fhir = stack.Stack.FhirBaseUrl };
@@ -199,25 +199,8 @@ public sealed class PgxReinterpretEndToEndTests(LocalStackFixture stack) : IDisp
         return path;
     }
 
-    /// <summary>This test's messages on the shared queue (by its report); others are made visible again for their tests.</summary>
-    private async Task<List<string>> ReceiveAsync(string report, CancellationToken ct, string name = "reinterpretations")
-    {
-        var queue = new QueueClient(stack.Stack.AzuriteConnectionString, name, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
-        var mine = new List<string>();
-        foreach (var message in (await queue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(1), ct)).Value)
-        {
-            if (ReinterpretationWorkItem.TryParse(message.MessageText)?.Report != report)
-            {
-                await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: TimeSpan.Zero, cancellationToken: ct);
-                continue;
-            }
-
-            mine.Add(message.MessageText);
-            await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, ct);
-        }
-
-        return mine;
-    }
+    private Task<List<string>> ReceiveAsync(string report, CancellationToken ct, string name = ReinterpretationQueues.Work) =>
+        ReinterpretationQueues.ReceiveAsync(stack.Stack.AzuriteConnectionString, report, 1, ct, name);
 
     private async Task<List<GenomicResultReinterpreted>> NoticesAsync(string report, CancellationToken ct)
     {
