@@ -86,8 +86,12 @@ public sealed class PgxReinterpretEndToEndTests(LocalStackFixture stack) : IDisp
         await using var services = Connection().BuildServices();
         var handler = services.GetRequiredService<ReinterpretationWorkHandler>();
         Assert.Equal(ReinterpretationOutcome.Nothing, await handler.HandleAsync(first, ct));
+        var took = System.Diagnostics.Stopwatch.StartNew();
         var outcome = await handler.HandleAsync(message, ct);
+        took.Stop();
         var again = await handler.HandleAsync(message, ct);
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"PGx reinterpretation of one report against the FHIR dev server: {took.Elapsed.TotalMilliseconds:F0} ms (ledger claim and completion, index update and notice included), {outcome.FhirRequests} FHIR requests");
 
         Assert.Equal((1, 0, 1), (outcome.Amended, outcome.AlreadyDone, outcome.TasksAmended));
         Assert.Equal((0, 1, 0), (again.Amended, again.AlreadyDone, again.TasksAmended));
