@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using PrecisionMed.Core.Fhir.Genomics;
 using PrecisionMed.Core.Genomics.Index;
 using PrecisionMed.Core.Knowledge.Diff;
 using PrecisionMed.Core.Knowledge.Enrichment;
@@ -14,7 +15,8 @@ namespace PrecisionMed.Core.Pipeline.Reinterpretation;
 /// the previous text, its classification, the guideline versions and both knowledge versions; a withdrawn recommendation
 /// sets <c>entered-in-error</c>. The Task (built by src/Core/Fhir/Genomics/GenomicReportBuilder.Implications.cs from
 /// <see cref="KnowledgeCodes.Suggestion"/>) gets the new suggestion's code and the new text as description, or is
-/// <c>cancelled</c> when the recommendation no longer changes prescribing or is withdrawn. Both carry the diff's tag, so a
+/// <c>cancelled</c> when the recommendation no longer changes prescribing or is withdrawn (then without the profile, which
+/// fixes status to <c>requested</c>). Both carry the diff's tag, so a
 /// second delivery sees them done. Never a lab's: an implication whose conclusion names no knowledge version is left.
 /// </summary>
 public static class RecommendationAmendment
@@ -90,7 +92,12 @@ public static class RecommendationAmendment
                 ? $"{source} withdrew the recommendation it was made from"
                 : $"{source}'s revised recommendation no longer changes prescribing";
             task["statusReason"] = new JsonObject { ["text"] = why };
-            note = $"Cancelled {Day(now)}: {why} (was '{change.OldValue}'; knowledge version {oldVersion}, now {diff.ToVersion}; knowledge diff {diff.Id}).";
+
+            // The IG's MedicationRecommendation profile fixes status to requested: a withdrawn recommendation is a plain
+            // cancelled Task, no longer claiming the profile (its note says why).
+            SetProfile(task, present: false);
+            note = $"Cancelled {Day(now)}: {why} (was '{change.OldValue}'; knowledge version {oldVersion}, now {diff.ToVersion}; knowledge diff {diff.Id}); "
+                + "no longer a MedicationRecommendation.";
         }
         else
         {
@@ -99,6 +106,9 @@ public static class RecommendationAmendment
             code["text"] = suggestion.Text;
             task["code"] = code;
             task["description"] = suggestion.Text;
+            task["status"] = "requested"; // a recommendation cancelled by an earlier change and given again
+            task.Remove("statusReason");
+            SetProfile(task, present: true);
             note = $"Revised {Day(now)}: {source}'s recommendation changed from '{change.OldValue}' ({Strength(change.OldReviewStatus)}, knowledge version {oldVersion}) "
                 + $"to '{change.NewValue}' ({Strength(change.NewReviewStatus)}, knowledge version {diff.ToVersion}); knowledge diff {diff.Id}.";
         }
@@ -115,6 +125,21 @@ public static class RecommendationAmendment
     private const string GenomicsConclusion = "conclusion-string";
     private const string EvidenceLevelCode = "93044-6";
     private const string KnowledgeVersionLabel = "PrecisionMed knowledge store version ";
+
+    private static void SetProfile(JsonObject task, bool present)
+    {
+        if (task["meta"] is not JsonObject meta) task["meta"] = meta = [];
+        var profiles = meta["profile"] as JsonArray ?? [];
+        var has = profiles.Any(p => (string?)p == GenomicsCodes.MedicationRecommendationProfile);
+        if (present && !has) profiles.Add(GenomicsCodes.MedicationRecommendationProfile);
+        if (!present)
+        {
+            foreach (var profile in profiles.Where(p => (string?)p == GenomicsCodes.MedicationRecommendationProfile).ToList()) profiles.Remove(profile);
+        }
+
+        if (profiles.Count > 0) meta["profile"] = profiles;
+        else meta.Remove("profile");
+    }
 
     /// <summary>The conclusion as enrichment would now write it: the new text, classification and knowledge version.</summary>
     private static string NewConclusion(string conclusion, KnowledgeChange change, string oldVersion, string newVersion)
