@@ -173,7 +173,8 @@ public sealed class ReportReinterpreter(
             if (change.Kind == ChangeKind.Removed) continue;
             if (change.Subject == KnowledgeChange.Recommendation)
             {
-                implications.Add(implication with { KnowledgeVersion = version });
+                var level = change.NewReviewStatus is { Length: > 0 } s && !s.Equals("N/A", StringComparison.OrdinalIgnoreCase) ? $"{RecommendationMatch.Source(change)} {s}" : null;
+                implications.Add(implication with { KnowledgeVersion = version, Evidence = level });
                 continue;
             }
 
