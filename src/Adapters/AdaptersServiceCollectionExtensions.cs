@@ -128,6 +128,7 @@ public static class AdaptersServiceCollectionExtensions
         {
             services.Replace(ServiceDescriptor.Singleton<IGenomicIndex, CosmosGenomicIndex>());
             services.Replace(ServiceDescriptor.Singleton<ICdsFeedbackStore, CosmosCdsFeedbackStore>());
+            services.Replace(ServiceDescriptor.Singleton<Core.Pipeline.Reinterpretation.IReinterpretationLedger, CosmosReinterpretationLedger>());
         }
         return services;
     }

@@ -49,14 +49,23 @@ internal static class KnowledgeCommand
         var since = new Option<string?>("--since") { Description = "The knowledge version reports were last reinterpreted at: every diff stored after it. Default: the last diff." };
         var dryRun = new Option<bool>("--dry-run") { Description = "List the diffs and affected reports; queue nothing." };
         var max = new Option<int?>("--max") { Description = "Queue at most N reports this run (also bounded by Reinterpretation__MaxReportsPerRun)." };
+        var replay = new Option<bool>("--replay-poisoned")
+        {
+            Description = "Instead of a new run: queue again every reinterpretation recorded Failed (poisoned or given up), of --run or of every recorded run; at most Pipeline__MaxReplays times each.",
+        };
+        var run = new Option<string?>("--run") { Description = "With --replay-poisoned: only this run (its id, as pmed knowledge reinterpret and GET /api/reinterpretations print it)." };
+        var reason = new Option<string?>("--reason") { Description = "With --replay-poisoned: why, recorded in each item's history (no patient data)." };
         var connection = Ledger.LedgerConnectionOptions.Create(withStorage: true);
         var command = new Command("reinterpret", "Queue one reinterpretation per report a stored knowledge diff affects, capped per run and spread at Reinterpretation__ReportsPerMinute.")
         {
-            since, dryRun, max,
+            since, dryRun, max, replay, run, reason,
         };
         connection.AddTo(command);
         command.SetAction((parse, cancellationToken) => new KnowledgeReinterpretRunner(
-            connection.Read(parse), parse.GetValue(since), parse.GetValue(dryRun), parse.GetValue(max), stdout, stderr).RunAsync(cancellationToken));
+            connection.Read(parse), parse.GetValue(since), parse.GetValue(dryRun), parse.GetValue(max), stdout, stderr)
+        {
+            Replay = parse.GetValue(replay) ? new ReinterpretReplayRequest(parse.GetValue(run), parse.GetValue(reason)) : null,
+        }.RunAsync(cancellationToken));
         return command;
     }
 

@@ -21,9 +21,9 @@ internal sealed class KnowledgeDiffRunner(KnowledgeDiffCommandOptions options, T
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
-        foreach (var path in new[] { options.From, options.To })
+        foreach (var (path, argument) in new[] { (options.From, "from"), (options.To, "to") })
         {
-            if (KnowledgeSourcePath.Problem(options.Source, path) is { } problem)
+            if (KnowledgeSourcePath.Problem(options.Source, path, argument) is { } problem)
             {
                 await stderr.WriteLineAsync($"pmed knowledge diff: {problem}");
                 return ExitCodes.Usage;

@@ -19,7 +19,7 @@ internal sealed class KnowledgeImportRunner(KnowledgeImportOptions options, Text
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
-        if (KnowledgeSourcePath.Problem(options.Source, options.Path) is { } pathProblem)
+        if (KnowledgeSourcePath.Problem(options.Source, options.Path, "path") is { } pathProblem)
         {
             await stderr.WriteLineAsync($"pmed knowledge import: {pathProblem}");
             return ExitUsage;

@@ -13,8 +13,17 @@ namespace PrecisionMed.Cli.Knowledge;
 /// </summary>
 internal sealed class KnowledgeReinterpretRunner(LedgerConnection connection, string? since, bool dryRun, int? max, TextWriter stdout, TextWriter stderr)
 {
+    /// <summary><c>--replay-poisoned</c>: queue the failed items again rather than plan a run.</summary>
+    public ReinterpretReplayRequest? Replay { get; init; }
+
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
+        if (Replay is not null && (dryRun || since is not null || max is not null))
+        {
+            await stderr.WriteLineAsync("pmed knowledge reinterpret: --replay-poisoned queues recorded items again; it takes no --since, --max or --dry-run");
+            return ExitCodes.Usage;
+        }
+
         if (!dryRun && connection.Storage is null)
         {
             await stderr.WriteLineAsync("pmed knowledge reinterpret: --storage (or PMED_STORAGE) is needed to queue the work; --dry-run only lists it");
@@ -32,6 +41,15 @@ internal sealed class KnowledgeReinterpretRunner(LedgerConnection connection, st
         {
             await stderr.WriteLineAsync($"pmed knowledge reinterpret: {problem}");
             return ExitCodes.Usage;
+        }
+
+        if (Replay is { } request)
+        {
+            var replayed = await services.GetRequiredService<ReinterpretationReplayer>().ReplayAsync(
+                request.Run, request.Reason ?? "requested by operator via pmed", services.GetRequiredService<IReinterpretationQueue>(), cancellationToken);
+            await stdout.WriteLineAsync(
+                $"replayed {replayed.Replayed} failed reinterpretation(s) of {replayed.Runs} run(s) on reinterpretations; {replayed.Refused} refused (replayed Pipeline__MaxReplays times already)");
+            return replayed.Refused > 0 ? ExitCodes.Rejected : ExitCodes.Ok;
         }
 
         var correlation = "reinterpret-" + Guid.NewGuid().ToString("N")[..12];
@@ -54,3 +72,6 @@ internal sealed class KnowledgeReinterpretRunner(LedgerConnection connection, st
         return ExitCodes.Ok;
     }
 }
+
+/// <summary><c>--replay-poisoned [--run ID] [--reason TEXT]</c>.</summary>
+internal sealed record ReinterpretReplayRequest(string? Run, string? Reason);

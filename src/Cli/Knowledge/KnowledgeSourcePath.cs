@@ -6,9 +6,11 @@ namespace PrecisionMed.Cli.Knowledge;
 internal static class KnowledgeSourcePath
 {
     /// <summary>Null when the path can be read as the source, else why not (one line, the path named).</summary>
-    public static string? Problem(KnowledgeSource source, string path)
+    /// <param name="argument">The command-line argument that named it, for an empty one (which names no path to show).</param>
+    public static string? Problem(KnowledgeSource source, string path, string argument)
     {
-        if (string.IsNullOrWhiteSpace(path)) return "the path is empty: name the source file";
+        // An empty or blank path is no file name at all (and would make DirectoryInfo throw): a usage error naming the argument.
+        if (string.IsNullOrWhiteSpace(path)) return $"{argument}: empty; name a file{(KnowledgeSources.IsSet(source) ? ", folder or zip" : string.Empty)}";
         var folder = new DirectoryInfo(path);
         var file = new FileInfo(path);
         if (file.Exists || (folder.Exists && KnowledgeSources.IsSet(source))) return null;

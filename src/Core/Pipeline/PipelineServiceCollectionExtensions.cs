@@ -74,6 +74,8 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddSingleton<Reinterpretation.ReinterpretationWorkHandler>();
         services.TryAddSingleton<Reinterpretation.ReinterpretationPoisonHandler>();
         services.TryAddSingleton<Reinterpretation.ReinterpretationPlanner>();
+        services.TryAddSingleton<Reinterpretation.IReinterpretationLedger, Reinterpretation.InMemoryReinterpretationLedger>();
+        services.TryAddSingleton<Reinterpretation.ReinterpretationReplayer>();
         return services;
     }
 }

@@ -49,6 +49,7 @@ public sealed class CommandLineParsingTests
         ["knowledge", "diff", "from.vcf.gz", "to.vcf.gz", "--source", "clinvar", "--json", "--cosmos", Url, "--cosmos-key", Key, "--database", "db"],
         ["knowledge", "reinterpret", "--since", "kv-0123456789ab", "--dry-run", "--max", "10", "--cosmos", Url, "--cosmos-key", Key, "--database", "db",
             "--storage", "UseDevelopmentStorage=true", "--queue", "lab-reports"],
+        ["knowledge", "reinterpret", "--replay-poisoned", "--run", "reinterpret-0123456789ab", "--reason", "ticket OPS-9", "--cosmos", Url, "--storage", "UseDevelopmentStorage=true"],
     ];
 
     public static TheoryData<string[]> EveryOptionOfEveryCommand() => new(Examples);
@@ -152,9 +153,9 @@ public sealed class CommandLineParsingTests
     }
 
     [Theory]
-    [InlineData("pmed knowledge import: the path is empty: name the source file", "knowledge", "import", "clinvar", "")]
-    [InlineData("pmed knowledge import: the path is empty: name the source file", "knowledge", "import", "pharmcat-guidelines", " ")]
-    [InlineData("pmed knowledge diff: the path is empty: name the source file", "knowledge", "diff", "", "to.txt")]
+    [InlineData("pmed knowledge import: path: empty; name a file", "knowledge", "import", "clinvar", "")]
+    [InlineData("pmed knowledge import: path: empty; name a file, folder or zip", "knowledge", "import", "pharmcat-guidelines", " ")]
+    [InlineData("pmed knowledge diff: from: empty; name a file", "knowledge", "diff", "", "to.txt")]
     public async Task EmptyPath_ExitsOneNamingIt(string expected, params string[] args)
     {
         var run = await Pmed.RunAsync(args);

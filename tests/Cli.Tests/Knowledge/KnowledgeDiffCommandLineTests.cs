@@ -70,6 +70,27 @@ public sealed class KnowledgeDiffCommandLineTests
         Assert.Equal(["pmed knowledge diff: /no/such/clinvar.vcf.gz: no such file"], run.StderrLines);
     }
 
+    [Theory]
+    [InlineData("", "x", "from")]
+    [InlineData(null, " ", "to")]
+    public async Task Diff_EmptyPath_ExitsOneNamingTheArgument(string? from, string to, string argument)
+    {
+        var run = await Pmed.RunAsync("knowledge", "diff", from ?? ClinVar("releases/clinvar_source.vcf.gz"), to);
+
+        Assert.Equal(ExitCodes.Usage, run.Exit);
+        Assert.Equal([$"pmed knowledge diff: {argument}: empty; name a file"], run.StderrLines);
+        CommandLineParsingTests.AssertNoStack(run);
+    }
+
+    [Fact]
+    public async Task Import_EmptyPath_ExitsOneNamingTheArgument()
+    {
+        var run = await Pmed.RunAsync("knowledge", "import", "pharmcat-guidelines", "");
+
+        Assert.Equal(ExitCodes.Usage, run.Exit);
+        Assert.Equal(["pmed knowledge import: path: empty; name a file, folder or zip"], run.StderrLines);
+    }
+
     [Fact]
     public async Task Diff_NotAClinVarFile_ExitsTwoWithTheReason()
     {

@@ -24,7 +24,6 @@ public sealed class ReinterpretEndToEndTests(LocalStackFixture stack) : IDisposa
 {
     private readonly DirectoryInfo _work = Directory.CreateTempSubdirectory("pmed-reinterpret-");
     private readonly string _database = "pmed-cli-reinterp-" + Guid.NewGuid().ToString("N")[..10];
-    private readonly string _queue = "reinterpretations";
 
     private string[] Cosmos => ["--cosmos", stack.Stack.CosmosEndpoint.ToString(), "--cosmos-key", stack.Stack.CosmosKey, "--database", _database];
 
@@ -59,17 +58,18 @@ public sealed class ReinterpretEndToEndTests(LocalStackFixture stack) : IDisposa
         Assert.True(queued.Exit == ExitCodes.Ok, queued.ToString());
         Assert.Contains("affected reports: 1; queued 1 on reinterpretations", queued.Stdout, StringComparison.Ordinal);
 
-        var queue = new QueueClient(stack.Stack.AzuriteConnectionString, _queue, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
-        var message = Assert.Single((await queue.ReceiveMessagesAsync(32, cancellationToken: ct)).Value);
-        Assert.DoesNotContain("patient-S1", message.MessageText, StringComparison.Ordinal);
+        var report = (string)JsonNode.Parse(await File.ReadAllTextAsync(Directory.GetFiles(output, "*.json").Single(), ct))!["entry"]!.AsArray()
+            .Select(e => e!["request"]!["url"]!.GetValue<string>()).Single(u => u.StartsWith("DiagnosticReport/", StringComparison.Ordinal));
+        var message = Assert.Single(await ReinterpretationQueues.ReceiveAsync(stack.Stack.AzuriteConnectionString, report, 1, ct)); // the queue is shared with other tests
+        Assert.DoesNotContain("patient-S1", message, StringComparison.Ordinal);
         await using var services = new LedgerConnection(stack.Stack.CosmosEndpoint, stack.Stack.CosmosKey, _database, stack.Stack.AzuriteConnectionString, "lab-reports")
         {
             Fhir = stack.Stack.FhirBaseUrl,
         }.BuildServices();
         var handler = services.GetRequiredService<ReinterpretationWorkHandler>();
 
-        var outcome = await handler.HandleAsync(message.MessageText, ct);
-        var again = await handler.HandleAsync(message.MessageText, ct);
+        var outcome = await handler.HandleAsync(message, ct);
+        var again = await handler.HandleAsync(message, ct);
 
         // ISG15 Pathogenic -> Benign and ABRAXAS1 Uncertain -> Pathogenic amended; NIPBL unchanged, not touched.
         Assert.Equal((2, 0), (outcome.Amended, outcome.AlreadyDone));
@@ -92,18 +92,17 @@ public sealed class ReinterpretEndToEndTests(LocalStackFixture stack) : IDisposa
         }
 
         var notices = texts.Where(t => t.Contains("\"diffId\"", StringComparison.Ordinal)).Select(GenomicResultReinterpreted.FromJson).ToList();
-        var report = (string)JsonNode.Parse(await File.ReadAllTextAsync(Directory.GetFiles(output, "*.json").Single(), ct))!["entry"]!.AsArray()
-            .Select(e => e!["request"]!["url"]!.GetValue<string>()).Single(u => u.StartsWith("DiagnosticReport/", StringComparison.Ordinal));
         Assert.Equal(2, notices.Where(n => n!.ReportReference == report).Select(n => n!.MessageId).Distinct().Count());
 
         // The status API: the diffs and the run that queued this report.
         var empty = new Dictionary<string, string>();
-        var status = await new Api.Knowledge.ReinterpretationStatusEndpoint(services.GetRequiredService<Core.Knowledge.IKnowledgeStore>()).HandleAsync(
+        var status = await new Api.Knowledge.ReinterpretationStatusEndpoint(services.GetRequiredService<Core.Knowledge.IKnowledgeStore>(), services.GetRequiredService<IReinterpretationLedger>()).HandleAsync(
             new Api.ApiRequest("GET", empty, new Dictionary<string, string[]>(), new Dictionary<string, string[]>(), ReadOnlyMemory<byte>.Empty, "test"), ct);
         var answer = JsonNode.Parse(status.Body.Span)!;
         Assert.Equal(2, answer["diffs"]!.AsArray().Count); // the baseline and 2019-09-15
         var run = Assert.Single(answer["runs"]!.AsArray())!;
         Assert.Equal((1, 1, 0), ((int)run["affected"]!, (int)run["queued"]!, (int)run["deferred"]!));
+        Assert.Equal((1, 1, 0), ((int)run["progress"]!["queued"]!, (int)run["progress"]!["amended"]!, (int)run["progress"]!["remaining"]!));
         Assert.DoesNotContain("Patient/", answer.ToJsonString(), StringComparison.Ordinal);
 
         var reimport = await Pmed.RunAsync(["knowledge", "import", "clinvar", Release("clinvar_target.vcf.gz"), .. Cosmos]);

@@ -21,6 +21,9 @@ public enum ChangeKind
 /// <param name="Hgvs">A classification's HGVS lookup keys (for reports with no coordinates).</param>
 /// <param name="Lookup">A recommendation's lookup key (per gene the phenotype or activity score, <c>CYP2C19:Poor Metabolizer</c>).</param>
 /// <param name="Drug">A recommendation's drug.</param>
+/// <param name="DrugId">A recommendation's drug as PharmGKB names it (<c>PA449053</c>): what our implications code it with.</param>
+/// <param name="OldPrescribing">A recommendation's prescribing flags before (what its MedicationRecommendation Task says).</param>
+/// <param name="NewPrescribing">Its prescribing flags after.</param>
 public sealed record KnowledgeChange(
     string Subject,
     string Key,
@@ -36,7 +39,10 @@ public sealed record KnowledgeChange(
     IReadOnlyList<string> Locations,
     IReadOnlyList<string> Hgvs,
     string? Drug = null,
-    IReadOnlyList<string>? Lookup = null)
+    IReadOnlyList<string>? Lookup = null,
+    string? DrugId = null,
+    PrescribingChange? OldPrescribing = null,
+    PrescribingChange? NewPrescribing = null)
 {
     public const string Classification = "classification";
     public const string Recommendation = "recommendation";

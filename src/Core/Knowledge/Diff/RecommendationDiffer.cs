@@ -37,7 +37,10 @@ public static class RecommendationDiffer
             [],
             [],
             subject.Drug,
-            subject.Lookup);
+            subject.Lookup,
+            subject.DrugId,
+            before?.Flags,
+            after?.Flags);
     }
 
     private static Dictionary<string, Flat> Flatten(GuidelineSetDocument? document)
@@ -53,12 +56,12 @@ public static class RecommendationDiffer
                 var lookup = recommendation.LookupKey.Select(k => $"{k.Gene}:{k.Value}").Order(StringComparer.Ordinal).ToList();
                 var key = $"{guideline.Source}|{guideline.Id}|{drug}|{recommendation.Population ?? "-"}|{string.Join(';', lookup)}";
                 var text = recommendation.Text >= 0 && recommendation.Text < document.Texts.Count ? document.Texts[recommendation.Text] : string.Empty;
-                flat[key] = new Flat(text, recommendation.Classification, recommendation.ChangesPrescribing, guideline.Version, [.. document.Genes], drug, lookup);
+                flat[key] = new Flat(text, recommendation.Classification, recommendation.ChangesPrescribing, guideline.Version, [.. document.Genes], drug, lookup, recommendation.DrugId);
             }
         }
 
         return flat;
     }
 
-    private sealed record Flat(string Text, string? Strength, PrescribingChange Flags, string? Version, IReadOnlyList<string> Genes, string Drug, IReadOnlyList<string> Lookup);
+    private sealed record Flat(string Text, string? Strength, PrescribingChange Flags, string? Version, IReadOnlyList<string> Genes, string Drug, IReadOnlyList<string> Lookup, string DrugId);
 }

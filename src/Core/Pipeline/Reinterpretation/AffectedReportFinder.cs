@@ -15,7 +15,9 @@ public sealed record AffectedReport(string Patient, string Report, IReadOnlyList
 /// Finds the reports a diff touches through the genomic index, never by searching FHIR: a classification by the
 /// 1 Mb bin partition of each of its locations (one single-partition read per bin; when it has HGVS, also its genes'
 /// partitions, where reports without coordinates are), its reports' variants matched by SPDI or HGVS, then each matched patient's own partition read once for the store implications derived from them.
-/// Added classifications touch no report (no report carries an implication of what the store did not know).
+/// A recommendation by the gene partitions of its guideline's genes: our therapeutic implications assessing its drug
+/// with its phenotypes (<see cref="RecommendationMatch.MayBear"/>; the worker checks each one's conclusion before amending).
+/// Added classifications and recommendations touch no report (no report carries an implication of what the store did not know).
 /// </summary>
 public sealed class AffectedReportFinder(IGenomicIndex index)
 {
@@ -38,6 +40,26 @@ public sealed class AffectedReportFinder(IGenomicIndex index)
                     if (implication.Variation is { } variation && variation != change.Key) continue;
                     if (!found.TryGetValue((patient, report), out var list)) found[(patient, report)] = list = new(StringComparer.Ordinal);
                     list[implication.Observation] = new AffectedImplication(implication.Observation, implication.Profile, implication.Significance, implication.KnowledgeVersion, change.Key);
+                }
+            }
+        }
+
+        // Recommendations: the gene partitions of the guideline's genes hold every report with a result of them and the
+        // implications derived from it; our therapeutic implications assessing the drug with the key's phenotypes are candidates.
+        var genes = new Dictionary<string, IReadOnlyList<IndexedReport>>(StringComparer.Ordinal);
+        foreach (var change in changes.Where(c => c.Subject == KnowledgeChange.Recommendation && c.Kind != ChangeKind.Added && c.DrugId is not null))
+        {
+            foreach (var gene in change.Genes)
+            {
+                var key = PopulationKey.Gene(gene);
+                if (!genes.TryGetValue(key.Value, out var slices)) genes[key.Value] = slices = await index.ReadPopulationAsync(key, cancellationToken);
+                foreach (var slice in slices)
+                {
+                    foreach (var implication in slice.Implications.Where(i => RecommendationMatch.MayBear(i, change)))
+                    {
+                        if (!found.TryGetValue((slice.Patient, slice.Report), out var list)) found[(slice.Patient, slice.Report)] = list = new(StringComparer.Ordinal);
+                        list[implication.Observation] = new AffectedImplication(implication.Observation, implication.Profile, implication.Significance, implication.KnowledgeVersion, change.Key);
+                    }
                 }
             }
         }

@@ -63,7 +63,12 @@ public static class ImplicationAmendment
             meta.Remove("lastUpdated");
         }
 
-        var provenance = Provenance(reference, previousVersion, change, diff, oldVersion, now, pipelineVersion);
+        var provenance = Provenance(
+            reference, previousVersion, change.Kind == ChangeKind.Removed,
+            change.Kind == ChangeKind.Removed
+                ? $"ClinVar withdrew variation {change.Key} (impact {Impact(change)})"
+                : $"ClinVar reclassified variation {change.Key}: {change.OldValue} -> {change.NewValue} (impact {Impact(change)})",
+            diff, oldVersion, now, pipelineVersion);
         return (observation, provenance);
     }
 
@@ -73,10 +78,14 @@ public static class ImplicationAmendment
 
     public static string ProvenanceId(string diffId, string implication) => DeterministicIds.Create("Provenance", "reinterpretation", diffId, implication);
 
-    private static string Impact(KnowledgeChange change) => change.Impact.ToString().ToLowerInvariant();
+    internal static string Impact(KnowledgeChange change) => change.Impact.ToString().ToLowerInvariant();
 
-    private static JsonObject Provenance(
-        string target, string? previousVersion, KnowledgeChange change, KnowledgeDiff diff, string oldVersion, DateTimeOffset now, string pipelineVersion)
+    /// <summary>
+    /// The Provenance of one resource's new version: the resource and its previous version, both knowledge versions and
+    /// the diff as entities, the reason; activity UPDATE, or NULLIFY for a withdrawal.
+    /// </summary>
+    internal static JsonObject Provenance(
+        string target, string? previousVersion, bool nullify, string reason, KnowledgeDiff diff, string oldVersion, DateTimeOffset now, string pipelineVersion)
     {
         JsonObject Entity(string role, string? reference, string? system, string? value, string display)
         {
@@ -88,7 +97,7 @@ public static class ImplicationAmendment
         }
 
         var entities = new JsonArray();
-        if (previousVersion is not null) entities.Add(Entity("revision", $"{target}/_history/{previousVersion}", null, null, "the implication as it was"));
+        if (previousVersion is not null) entities.Add(Entity("revision", $"{target}/_history/{previousVersion}", null, null, target.StartsWith("Task/", StringComparison.Ordinal) ? "the recommendation as it was" : "the implication as it was"));
         entities.Add(Entity("derivation", null, "urn:precisionmed:knowledge-version", oldVersion, "knowledge store version the implication was derived with"));
         entities.Add(Entity("derivation", null, "urn:precisionmed:knowledge-version", diff.ToVersion, "knowledge store version it was reinterpreted with"));
         entities.Add(Entity("derivation", null, DiffSystem, diff.Id, $"knowledge diff {diff.Id}"));
@@ -103,16 +112,11 @@ public static class ImplicationAmendment
                 ["coding"] = new JsonArray(new JsonObject
                 {
                     ["system"] = "http://terminology.hl7.org/CodeSystem/v3-DataOperation",
-                    ["code"] = change.Kind == ChangeKind.Removed ? "NULLIFY" : "UPDATE",
-                    ["display"] = change.Kind == ChangeKind.Removed ? "nullify" : "revise",
+                    ["code"] = nullify ? "NULLIFY" : "UPDATE",
+                    ["display"] = nullify ? "nullify" : "revise",
                 }),
             },
-            ["reason"] = new JsonArray(new JsonObject
-            {
-                ["text"] = change.Kind == ChangeKind.Removed
-                    ? $"ClinVar withdrew variation {change.Key} (impact {Impact(change)})"
-                    : $"ClinVar reclassified variation {change.Key}: {change.OldValue} -> {change.NewValue} (impact {Impact(change)})",
-            }),
+            ["reason"] = new JsonArray(new JsonObject { ["text"] = reason }),
             ["agent"] = new JsonArray(new JsonObject
             {
                 ["type"] = new JsonObject
@@ -130,7 +134,7 @@ public static class ImplicationAmendment
         };
     }
 
-    private static void Tag(JsonObject resource, string diffId)
+    internal static void Tag(JsonObject resource, string diffId)
     {
         if (resource["meta"] is not JsonObject meta) resource["meta"] = meta = [];
         if (meta["tag"] is not JsonArray tags) meta["tag"] = tags = [];

@@ -22,8 +22,11 @@ public sealed record ReinterpretationPlan(
 /// </summary>
 /// <param name="store">Where the run is recorded (the knowledge store) for the status API.</param>
 /// <param name="writer">The store's writer; without one (the embedded seed) runs are not recorded.</param>
+/// <param name="ledger">Where each queued item's record is created (Pending) before its message is sent, so the run's
+/// progress counts it from the start and the worker claims it.</param>
 public sealed class ReinterpretationPlanner(
-    KnowledgeDiffReader diffs, IGenomicIndex index, IOptions<ReinterpretationOptions> options, IKnowledgeStore store, TimeProvider clock, IKnowledgeWriter? writer = null)
+    KnowledgeDiffReader diffs, IGenomicIndex index, IOptions<ReinterpretationOptions> options, IKnowledgeStore store, TimeProvider clock,
+    IKnowledgeWriter? writer = null, IReinterpretationLedger? ledger = null)
 {
     /// <summary>The longest a Storage Queue message may stay hidden.</summary>
     public static readonly TimeSpan MaxDelay = TimeSpan.FromDays(7);
@@ -52,7 +55,20 @@ public sealed class ReinterpretationPlanner(
             {
                 var (diffId, report) = affected[i];
                 var delay = perItem * i;
-                await queue!.EnqueueAsync(new ReinterpretationWorkItem(diffId, report.Patient, report.Report, correlationId), delay < MaxDelay ? delay : MaxDelay, cancellationToken);
+                var item = new ReinterpretationWorkItem(diffId, report.Patient, report.Report, correlationId);
+                if (ledger is not null)
+                {
+                    try
+                    {
+                        await ledger.SaveAsync(ReinterpretationRecord.Pending(item, clock.GetUtcNow()), cancellationToken);
+                    }
+                    catch (ReinterpretationConflictException)
+                    {
+                        // Recorded by an earlier attempt of this run: queued again below, which the record's claim makes harmless.
+                    }
+                }
+
+                await queue!.EnqueueAsync(item, delay < MaxDelay ? delay : MaxDelay, cancellationToken);
             }
         }
 

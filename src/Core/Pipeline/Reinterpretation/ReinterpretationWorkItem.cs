@@ -34,7 +34,8 @@ public sealed record ReinterpretationWorkItem(string DiffId, string Patient, str
 /// <param name="Notified">Notices published (at or above the configured impact).</param>
 /// <param name="Recorded">Changes below the impact notified: amended and recorded, not notified.</param>
 /// <param name="FhirRequests">Reads and transactions sent to the FHIR service.</param>
-public sealed record ReinterpretationOutcome(int Amended, int AlreadyDone, int Notified, int Recorded, int FhirRequests)
+/// <param name="TasksAmended">MedicationRecommendation Tasks written as a new version (revised or cancelled) by this delivery.</param>
+public sealed record ReinterpretationOutcome(int Amended, int AlreadyDone, int Notified, int Recorded, int FhirRequests, int TasksAmended = 0)
 {
     public static ReinterpretationOutcome Nothing { get; } = new(0, 0, 0, 0, 0);
 }

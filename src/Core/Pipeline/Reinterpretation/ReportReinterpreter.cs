@@ -8,8 +8,10 @@ using PrecisionMed.Core.Pipeline.Notifications;
 namespace PrecisionMed.Core.Pipeline.Reinterpretation;
 
 /// <summary>
-/// Reinterprets one report for one diff: its store implications of a changed or removed classification (found in the
-/// report's index entry, never by searching FHIR) are read, amended (<see cref="ImplicationAmendment"/>) and written
+/// Reinterprets one report for one diff: its store implications of a changed or removed classification or guideline
+/// recommendation (found in the report's index entry, never by searching FHIR) are read, amended
+/// (<see cref="ImplicationAmendment"/>, <see cref="RecommendationAmendment"/>, a therapeutic implication with its
+/// MedicationRecommendation Task, found through the report's recommended-action references) and written
 /// with their Provenance in one transaction, each on the version it read (If-Match: a concurrent delivery's write makes
 /// this one fail and retry, and the retry finds the work done); the index entry is updated, then the EMR is told.
 /// At-least-once delivery, exactly-once effect: an implication already carrying the diff is not written again, and the
@@ -33,36 +35,76 @@ public sealed class ReportReinterpreter(
         var changes = diff.Changes
             .Where(c => c.Subject == KnowledgeChange.Classification && c.Kind is ChangeKind.Changed or ChangeKind.Removed)
             .ToDictionary(c => c.Key, StringComparer.Ordinal);
+        var recommendations = diff.Changes
+            .Where(c => c.Subject == KnowledgeChange.Recommendation && c.Kind is ChangeKind.Changed or ChangeKind.Removed && c.DrugId is not null)
+            .ToList();
         var entry = (await index.ReadSubjectAsync(item.Patient, cancellationToken)).FirstOrDefault(r => r.Report == item.Report);
         if (entry is null) return ReinterpretationOutcome.Nothing;
 
         var now = clock.GetUtcNow();
-        var requests = 0;
+        var version = pipeline.Value.PipelineVersion;
+        var fhirRequests = 0;
         var transaction = new JsonArray();
         var touched = new List<(IndexedImplication Implication, KnowledgeChange Change, bool Written)>();
+        var tasksAmended = 0;
+        var tasks = new ReportTasks(fhir, item.Report);
         foreach (var implication in entry.Implications)
         {
-            if (implication.KnowledgeVersion is null || implication.Profile != "diagnostic-implication") continue;
-            if (implication.Variation is not { } variation || !changes.TryGetValue(variation, out var change)) continue;
-            requests++;
-            var current = await fhir.ReadAsync(implication.Observation, cancellationToken);
-            if (current is null) continue;
-            if (ImplicationAmendment.IsDone(current, diff.Id))
+            if (implication.KnowledgeVersion is null) continue;
+            if (implication.Profile == "diagnostic-implication")
             {
-                touched.Add((implication, change, false));
-                continue;
-            }
+                if (implication.Variation is not { } variation || !changes.TryGetValue(variation, out var change)) continue;
+                fhirRequests++;
+                var current = await fhir.ReadAsync(implication.Observation, cancellationToken);
+                if (current is null) continue;
+                if (ImplicationAmendment.IsDone(current, diff.Id))
+                {
+                    touched.Add((implication, change, false));
+                    continue;
+                }
 
-            if (ImplicationAmendment.Amend(current, change, diff, now, pipeline.Value.PipelineVersion) is not { } amended) continue;
-            var version = (string?)current["meta"]?["versionId"];
-            transaction.Add(Put(implication.Observation, amended.Observation, version));
-            transaction.Add(Put($"Provenance/{(string?)amended.Provenance["id"]}", amended.Provenance, null));
-            touched.Add((implication, change, true));
+                if (ImplicationAmendment.Amend(current, change, diff, now, version) is not { } amended) continue;
+                transaction.Add(Put(implication.Observation, amended.Observation, (string?)current["meta"]?["versionId"]));
+                transaction.Add(Put($"Provenance/{(string?)amended.Provenance["id"]}", amended.Provenance, null));
+                touched.Add((implication, change, true));
+            }
+            else if (implication.Profile == "therapeutic-implication")
+            {
+                var candidates = recommendations.Where(c => RecommendationMatch.MayBear(implication, c)).ToList();
+                if (candidates.Count == 0) continue;
+                fhirRequests++;
+                var current = await fhir.ReadAsync(implication.Observation, cancellationToken);
+                if (current is null) continue;
+                var conclusion = FhirFindings.String(current, "conclusion-string");
+                var done = ImplicationAmendment.IsDone(current, diff.Id);
+                var change = candidates.FirstOrDefault(c => RecommendationMatch.Bears(conclusion, c, amended: done && c.Kind == ChangeKind.Changed)
+                    || (done && c.Kind == ChangeKind.Removed && (string?)current["status"] == "entered-in-error"));
+                if (change is null) continue;
+                if (!done)
+                {
+                    if (RecommendationAmendment.AmendImplication(current, change, diff, now, version) is not { } amended) continue;
+                    transaction.Add(Put(implication.Observation, amended.Observation, (string?)current["meta"]?["versionId"]));
+                    transaction.Add(Put($"Provenance/{(string?)amended.Provenance["id"]}", amended.Provenance, null));
+                }
+
+                touched.Add((implication, change, !done));
+
+                // Its MedicationRecommendation Task, when enrichment wrote one: amended in the same transaction.
+                if (await tasks.OfAsync(implication.Observation, cancellationToken) is { } task
+                    && RecommendationAmendment.AmendTask(task, change, diff, implication.KnowledgeVersion, now, version) is { } revised)
+                {
+                    var reference = $"Task/{(string?)task["id"]}";
+                    transaction.Add(Put(reference, revised.Task, (string?)task["meta"]?["versionId"]));
+                    transaction.Add(Put($"Provenance/{(string?)revised.Provenance["id"]}", revised.Provenance, null));
+                    tasksAmended++;
+                }
+            }
         }
 
+        fhirRequests += tasks.Requests;
         if (transaction.Count > 0)
         {
-            requests++;
+            fhirRequests++;
             try
             {
                 await fhir.WriteTransactionAsync(new JsonObject { ["resourceType"] = "Bundle", ["type"] = "transaction", ["entry"] = transaction }, cancellationToken);
@@ -105,7 +147,7 @@ public sealed class ReportReinterpreter(
             notified++;
         }
 
-        return new ReinterpretationOutcome(touched.Count(t => t.Written), touched.Count(t => !t.Written), notified, recorded, requests);
+        return new ReinterpretationOutcome(touched.Count(t => t.Written), touched.Count(t => !t.Written), notified, recorded, fhirRequests, tasksAmended);
     }
 
     private static JsonObject Put(string reference, JsonObject resource, string? ifMatch)
@@ -129,6 +171,13 @@ public sealed class ReportReinterpreter(
             }
 
             if (change.Kind == ChangeKind.Removed) continue;
+            if (change.Subject == KnowledgeChange.Recommendation)
+            {
+                var level = change.NewReviewStatus is { Length: > 0 } s && !s.Equals("N/A", StringComparison.OrdinalIgnoreCase) ? $"{RecommendationMatch.Source(change)} {s}" : null;
+                implications.Add(implication with { KnowledgeVersion = version, Evidence = level });
+                continue;
+            }
+
             var significance = KnowledgeCodes.ClinicalSignificance(change.NewValue!).Codings.Select(c => c.Code).FirstOrDefault();
             implications.Add(implication with { Significance = significance, KnowledgeVersion = version });
         }

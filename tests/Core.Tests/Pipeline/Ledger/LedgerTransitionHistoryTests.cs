@@ -76,17 +76,20 @@ public sealed partial class LedgerTransitionHistoryTests
         Assert.Equal("A replay could not be queued: Held again", split.ReplayNotQueued(FileState.Held, At).History[^1].What);
     }
 
-    /// <summary>The table is the only writer of states: no code under src/ sets a ledger state or history but the records' own.</summary>
+    /// <summary>The table is the only writer of states: no code under src/ sets a ledger state or history but the records' own (and the reinterpretation record's, which moves by the same table).</summary>
     [Fact]
     public void SourceTree_NoStateOrHistoryWrittenOutsideTheLedgerRecords()
     {
         var src = Path.Combine(RepositoryRoot(), "src");
         string[] records = ["LedgerRecords.cs", "LedgerFile.Transitions.cs", "LedgerUnit.Transitions.cs"];
+        // The reinterpretation work items' records move through the same unit table (their Move is its only caller).
+        var reinterpretationRecord = Path.Combine("Pipeline", "Reinterpretation", "ReinterpretationRecord.cs");
         var writes = new List<string>();
         foreach (var path in Directory.EnumerateFiles(src, "*.cs", SearchOption.AllDirectories))
         {
             if (path.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)) continue;
             if (records.Contains(Path.GetFileName(path)) && Path.GetDirectoryName(path)!.EndsWith(Path.Combine("Pipeline", "Ledger"), StringComparison.Ordinal)) continue;
+            if (path.EndsWith(reinterpretationRecord, StringComparison.Ordinal)) continue;
             var lines = System.IO.File.ReadAllLines(path);
             for (var i = 0; i < lines.Length; i++)
             {
