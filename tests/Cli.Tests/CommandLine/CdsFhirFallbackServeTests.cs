@@ -27,7 +27,8 @@ public sealed class CdsFhirFallbackServeTests(LocalStackFixture stack) : IDispos
         var ct = TestContext.Current.CancellationToken;
         var output = Path.Combine(_work.FullName, "ingest");
         var fhirUrl = stack.Stack.FhirBaseUrl.ToString();
-        var ingest = await Pmed.RunAsync(["ingest", Path.Combine(RepositoryPaths.Root, "tests", "TestData", "hl7v2", "authored", "batch_three_messages.hl7"), "--out", output, "--fhir", fhirUrl]);
+        var message = await PgxTestMessage.WriteAsync(_work.FullName, "CDS-FHIR", ct);
+        var ingest = await Pmed.RunAsync(["ingest", message, "--out", output, "--fhir", fhirUrl]);
         Assert.True(ingest.Exit == ExitCodes.Ok, ingest.ToString());
         var bundle = Directory.GetFiles(output, "*.json").Select(f => JsonNode.Parse(File.ReadAllText(f))!)
             .Single(b => b.ToJsonString().Contains("CYP2C19 *2/*2", StringComparison.Ordinal));

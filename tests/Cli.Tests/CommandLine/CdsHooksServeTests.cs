@@ -101,7 +101,7 @@ public sealed class CdsHooksServeTests(LocalStackFixture stack) : IDisposable
     private async Task<(string Patient, JsonNode Code)> IngestPgxReportAsync(CancellationToken ct)
     {
         var output = Path.Combine(_work.FullName, "ingest");
-        var ingest = await Pmed.RunAsync(["ingest", Path.Combine(RepositoryPaths.Root, "tests", "TestData", "hl7v2", "authored", "batch_three_messages.hl7"), "--out", output, .. Connection]);
+        var ingest = await Pmed.RunAsync(["ingest", await PgxTestMessage.WriteAsync(_work.FullName, "CDS-HOOKS", ct), "--out", output, .. Connection]);
         Assert.True(ingest.Exit == ExitCodes.Ok, ingest.ToString());
         var bundle = Directory.GetFiles(output, "*.json").Select(f => JsonNode.Parse(File.ReadAllText(f))!)
             .Single(b => b.ToJsonString().Contains("CYP2C19 *2/*2", StringComparison.Ordinal));

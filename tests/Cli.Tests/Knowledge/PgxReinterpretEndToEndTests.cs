@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.DependencyInjection;
+using PrecisionMed.Adapters.Notifications;
 using PrecisionMed.Cli.CommandLine;
 using PrecisionMed.Cli.Ledger;
 using PrecisionMed.Cli.Tests.CommandLine;
@@ -29,6 +30,7 @@ namespace PrecisionMed.Cli.Tests.Knowledge;
 [Trait("Tier", "Stack")]
 public sealed class PgxReinterpretEndToEndTests(LocalStackFixture stack) : IDisposable
 {
+    private const string NoticeQueue = "genomic-results-pgx-reinterpret";
     private const string RevisedText = "Avoid clopidogrel. Use prasugrel or ticagrelor at standard dose if no contraindication.";
     private readonly DirectoryInfo _work = Directory.CreateTempSubdirectory("pmed-reinterpret-pgx-");
     private readonly string _database = "pmed-cli-reinterp-pgx-" + Guid.NewGuid().ToString("N")[..8];
@@ -85,7 +87,8 @@ public sealed class PgxReinterpretEndToEndTests(LocalStackFixture stack) : IDisp
         var message = Assert.Single(await ReceiveAsync(report, ct));
         Assert.Equal(2, ReinterpretationWorkItem.TryParse(message)!.Attempt);
 
-        await using var services = Connection().BuildServices();
+        // Its own notices queue: the other reinterpretation tests receive from theirs (a receive hides messages for minutes).
+        await using var services = Connection().BuildServices(s => s.Configure<NotificationOptions>(o => o.QueueName = NoticeQueue));
         var handler = services.GetRequiredService<ReinterpretationWorkHandler>();
         Assert.Equal(ReinterpretationOutcome.Nothing, await handler.HandleAsync(first, ct));
         var took = System.Diagnostics.Stopwatch.StartNew();
@@ -198,22 +201,14 @@ public sealed class PgxReinterpretEndToEndTests(LocalStackFixture stack) : IDisp
     }
 
     /// <summary>The PGx report of samples/batch_three_messages.hl7 (its third message: CYP2C19 *2/*2, clopidogrel), alone in a file.</summary>
-    private async Task<string> PgxMessageAsync(CancellationToken ct)
-    {
-        var batch = await File.ReadAllTextAsync(Path.Combine(RepositoryPaths.Root, "samples", "batch_three_messages.hl7"), ct);
-        var start = batch.LastIndexOf("MSH|", StringComparison.Ordinal);
-        var end = batch.IndexOf("\rBTS|", start, StringComparison.Ordinal);
-        var path = Path.Combine(_work.FullName, "pgx.hl7");
-        await File.WriteAllTextAsync(path, batch[start..end] + "\r", ct);
-        return path;
-    }
+    private Task<string> PgxMessageAsync(CancellationToken ct) => PgxTestMessage.WriteAsync(_work.FullName, "REINTERP-PGX", ct);
 
     private Task<List<string>> ReceiveAsync(string report, CancellationToken ct, string name = ReinterpretationQueues.Work) =>
         ReinterpretationQueues.ReceiveAsync(stack.Stack.AzuriteConnectionString, report, 1, ct, name);
 
     private async Task<List<GenomicResultReinterpreted>> NoticesAsync(string report, CancellationToken ct)
     {
-        var results = new QueueClient(stack.Stack.AzuriteConnectionString, "genomic-results");
+        var results = new QueueClient(stack.Stack.AzuriteConnectionString, NoticeQueue);
         var notices = new List<GenomicResultReinterpreted>();
         for (var batch = 0; batch < 20; batch++)
         {

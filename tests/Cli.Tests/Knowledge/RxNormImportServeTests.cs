@@ -98,7 +98,7 @@ public sealed class RxNormImportServeTests(LocalStackFixture stack) : IDisposabl
     private async Task<string> IngestPgxReportAsync(CancellationToken ct)
     {
         var output = Path.Combine(_work.FullName, "ingest");
-        var ingest = await Pmed.RunAsync(["ingest", Path.Combine(RepositoryPaths.Root, "tests", "TestData", "hl7v2", "authored", "batch_three_messages.hl7"), "--out", output, "--fhir", stack.Stack.FhirBaseUrl.ToString(), .. Cosmos]);
+        var ingest = await Pmed.RunAsync(["ingest", await PgxTestMessage.WriteAsync(_work.FullName, "RXNORM", ct), "--out", output, "--fhir", stack.Stack.FhirBaseUrl.ToString(), .. Cosmos]);
         Assert.True(ingest.Exit == ExitCodes.Ok, ingest.ToString());
         var bundle = Directory.GetFiles(output, "*.json").Select(f => JsonNode.Parse(File.ReadAllText(f))!)
             .Single(b => b.ToJsonString().Contains("CYP2C19 *2/*2", StringComparison.Ordinal));

@@ -62,6 +62,9 @@ internal sealed class RecordingFhirWriter : IFhirWriter
         return Task.FromResult(new FhirWriteResult(locations));
     }
 
+    /// <summary>Drops the resources whose reference starts with <paramref name="prefix"/> (e.g. <c>Task/</c>), as if never written.</summary>
+    public int Forget(string prefix) => _resources.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).ToList().Count(_resources.Remove);
+
     public Task<JsonObject?> ReadAsync(string reference, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();

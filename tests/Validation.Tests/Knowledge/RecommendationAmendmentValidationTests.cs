@@ -52,5 +52,36 @@ public sealed class RecommendationAmendmentValidationTests
         Assert.Null(RecommendationAmendment.AmendTask(revised, change, diff, "kv-000000000001", Now, "9.9.9-test"));
     }
 
+    /// <summary>
+    /// A recommendation that did not change prescribing (so enrichment made no Task) revised to one that does: a new
+    /// MedicationRecommendation Task for the patient, reasoned by the implication, with a Provenance of its creation;
+    /// a withdrawal or a revision that still changes nothing makes none.
+    /// </summary>
+    [Fact]
+    public async Task NewTask_RecommendationNowChangingPrescribing_ValidatesAndNamesTheImplication()
+    {
+        var units = await Hl7v2Pipeline.RunAsync("authored/batch_three_messages.hl7", TestContext.Current.CancellationToken);
+        var resources = units[2].Bundles.SelectMany(Hl7v2Pipeline.Resources).ToList();
+        var implication = resources.Single(r => r.ToJsonString().Contains(Head, StringComparison.Ordinal) && r.ToJsonString().Contains("CYP2C19 *2/*2", StringComparison.Ordinal));
+        KnowledgeChange Change(ChangeKind kind, PrescribingChange? flags) => new(
+            KnowledgeChange.Recommendation, "CPIC|PA166104948|clopidogrel|CVI ACS PCI|CYP2C19:Poor Metabolizer", kind, ClinicalImpact.Major,
+            "Use label-recommended dosage.", "Strong", "47", kind == ChangeKind.Removed ? null : "Avoid clopidogrel. Use prasugrel or ticagrelor at standard dose.",
+            "Moderate", "48", ["CYP2C19"], [], [], "clopidogrel", ["CYP2C19:Poor Metabolizer"], "PA449053", PrescribingChange.None, flags);
+        var change = Change(ChangeKind.Changed, PrescribingChange.AlternateDrug);
+        var diff = new KnowledgeDiff("kd-0123456789ab", "pharmcat-guidelines", "revised", "kv-000000000001", "kv-000000000002", "2026-12-07T01:00:00Z", false, 0, 1, 0,
+            ImpactCounts.Of([change]), [change]);
+
+        var (task, provenance) = RecommendationAmendment.NewTask(implication, change, diff, "kv-000000000001", Now, "9.9.9-test")!.Value;
+
+        Assert.Equal(RecommendationAmendment.CreatedTaskId($"Observation/{(string)implication["id"]!}"), (string?)task["id"]);
+        Assert.Equal(("requested", "proposal"), ((string?)task["status"], (string?)task["intent"]));
+        Assert.Equal($"Observation/{(string)implication["id"]!}", (string?)task["reasonReference"]!["reference"]);
+        Assert.Equal((string?)implication["subject"]!["reference"], (string?)task["for"]!["reference"]);
+        Assert.Equal("CREATE", (string?)provenance["activity"]!["coding"]![0]!["code"]);
+        foreach (var resource in new[] { task, provenance }) Assert.Empty(Errors(resource));
+        Assert.Null(RecommendationAmendment.NewTask(implication, Change(ChangeKind.Removed, null), diff, "kv-000000000001", Now, "9.9.9-test"));
+        Assert.Null(RecommendationAmendment.NewTask(implication, Change(ChangeKind.Changed, PrescribingChange.None), diff, "kv-000000000001", Now, "9.9.9-test"));
+    }
+
     private static List<string> Errors(JsonObject resource) => [.. FhirProfileValidator.Shared.Validate(resource.ToJsonString()).Errors];
 }

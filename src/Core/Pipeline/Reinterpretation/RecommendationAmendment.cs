@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Fhir.Genomics;
 using PrecisionMed.Core.Genomics.Index;
 using PrecisionMed.Core.Knowledge.Diff;
@@ -119,6 +120,59 @@ public static class RecommendationAmendment
             reference, (string?)current["meta"]?["versionId"], suggestion is null,
             suggestion is null ? $"{source} recommendation for {change.Drug} withdrawn or no longer changing prescribing" : $"{source} recommendation for {change.Drug} revised",
             diff, oldVersion, now, pipelineVersion);
+        return (task, provenance);
+    }
+
+    /// <summary>
+    /// The id of the MedicationRecommendation Task a reinterpretation makes for <paramref name="implication"/>
+    /// (<c>Observation/id</c>) when its recommendation comes to change prescribing and enrichment had written none: one
+    /// per implication, so a later change amends it (it is read by this id: the report, which is not rewritten, does not
+    /// name it among its recommended actions).
+    /// </summary>
+    public static string CreatedTaskId(string implication) => DeterministicIds.Create("Task", "reinterpretation", implication);
+
+    /// <summary>
+    /// A new MedicationRecommendation Task, as enrichment would have written it, for an implication whose revised
+    /// recommendation now changes prescribing where the old one did not (so no Task was made), and its Provenance
+    /// (activity create); null when the change is a withdrawal or the new recommendation changes nothing either.
+    /// </summary>
+    public static (JsonObject Task, JsonObject Provenance)? NewTask(
+        JsonObject implication, KnowledgeChange change, KnowledgeDiff diff, string oldVersion, DateTimeOffset now, string pipelineVersion)
+    {
+        ArgumentNullException.ThrowIfNull(implication);
+        ArgumentNullException.ThrowIfNull(change);
+        ArgumentNullException.ThrowIfNull(diff);
+        if (change.Kind == ChangeKind.Removed || change.NewPrescribing is not { } flags) return null;
+        if (KnowledgeCodes.Suggestion(flags, change.NewValue ?? string.Empty) is not { } suggestion) return null;
+        var implicationReference = $"Observation/{(string?)implication["id"]}";
+        var id = CreatedTaskId(implicationReference);
+        var reference = $"Task/{id}";
+        var source = RecommendationMatch.Source(change);
+        var task = new JsonObject
+        {
+            ["resourceType"] = "Task",
+            ["id"] = id,
+            ["meta"] = new JsonObject { ["profile"] = new JsonArray(GenomicsCodes.MedicationRecommendationProfile) },
+            ["status"] = "requested",
+            ["intent"] = "proposal",
+            ["code"] = new JsonObject { ["text"] = suggestion.Text },
+            ["description"] = suggestion.Text,
+        };
+        if (suggestion.Codings.Count > 0) ((JsonObject)task["code"]!)["coding"] = new JsonArray([.. suggestion.Codings.Select(CodingNode)]);
+        if (implication["subject"]?.DeepClone() is JsonObject subject) task["for"] = subject;
+        task["reasonReference"] = new JsonObject { ["reference"] = implicationReference };
+        Note(task, $"Made {Day(now)}: {source}'s recommendation for {change.Drug} ({Lookup(change)}) changed from '{change.OldValue}' "
+            + $"({Strength(change.OldReviewStatus)}, knowledge version {oldVersion}), which did not change prescribing, to '{change.NewValue}' "
+            + $"({Strength(change.NewReviewStatus)}, knowledge version {diff.ToVersion}); knowledge diff {diff.Id}.");
+        ImplicationAmendment.Tag(task, diff.Id);
+        var provenance = ImplicationAmendment.Provenance(
+            reference, previousVersion: null, nullify: false, $"{source} recommendation for {change.Drug} now changes prescribing", diff, oldVersion, now, pipelineVersion);
+        if (provenance["activity"]?["coding"]?[0] is JsonObject activity)
+        {
+            activity["code"] = "CREATE";
+            activity["display"] = "create";
+        }
+
         return (task, provenance);
     }
 

@@ -89,13 +89,26 @@ public sealed class ReportReinterpreter(
 
                 touched.Add((implication, change, !done));
 
-                // Its MedicationRecommendation Task, when enrichment wrote one: amended in the same transaction.
-                if (await tasks.OfAsync(implication.Observation, cancellationToken) is { } task
-                    && RecommendationAmendment.AmendTask(task, change, diff, implication.KnowledgeVersion, now, version) is { } revised)
+                // Its MedicationRecommendation Task, when enrichment (or an earlier reinterpretation) wrote one: amended in the
+                // same transaction. When there is none and the recommendation now changes prescribing, one is made.
+                var task = await tasks.OfAsync(implication.Observation, cancellationToken);
+                if (task is null)
+                {
+                    fhirRequests++;
+                    task = await fhir.ReadAsync($"Task/{RecommendationAmendment.CreatedTaskId(implication.Observation)}", cancellationToken);
+                }
+
+                if (task is not null && RecommendationAmendment.AmendTask(task, change, diff, implication.KnowledgeVersion, now, version) is { } revised)
                 {
                     var reference = $"Task/{(string?)task["id"]}";
                     transaction.Add(Put(reference, revised.Task, (string?)task["meta"]?["versionId"]));
                     transaction.Add(Put($"Provenance/{(string?)revised.Provenance["id"]}", revised.Provenance, null));
+                    tasksAmended++;
+                }
+                else if (task is null && !done && RecommendationAmendment.NewTask(current, change, diff, implication.KnowledgeVersion, now, version) is { } created)
+                {
+                    transaction.Add(Put($"Task/{(string?)created.Task["id"]}", created.Task, null));
+                    transaction.Add(Put($"Provenance/{(string?)created.Provenance["id"]}", created.Provenance, null));
                     tasksAmended++;
                 }
             }

@@ -59,6 +59,52 @@ public sealed class PgxReinterpretationTests
             + $"{(double)requests / Reports:F1} FHIR requests per report (3 candidate implications read, the report and its 4 Tasks read, 1 transaction)");
     }
 
+    /// <summary>
+    /// The revised row now changes prescribing where the report has no Task for it (as when the earlier recommendation
+    /// changed nothing): a MedicationRecommendation Task is made, once, reasoned by the implication, for the patient.
+    /// </summary>
+    [Fact]
+    public async Task Reinterpret_NoTaskForTheRevisedRow_OneTaskMadeOnce()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var store = new InMemoryKnowledgeStore();
+        var importer = new KnowledgeImporter(store, store, ImpactMatrix.Default, Clock);
+        await using (var phenotypes = File.OpenRead(TestFiles.PathOf("knowledge/pharmcat/phenotype/CYP2C19.json")))
+            await importer.ImportAsync(KnowledgeSource.PharmCatPhenotype, phenotypes, "CYP2C19.json", 1, cancellationToken: ct);
+        await ImportGuidelinesAsync(importer, "2024", ct);
+        using var harness = new PipelineHarness(knowledge: store);
+        await harness.DropAsync(Cohort(2), "pgx-pair.hl7");
+        foreach (var message in harness.Queue.Messages.ToList()) await harness.Work.HandleAsync(message, ct);
+        await ImportGuidelinesAsync(importer, "revised", ct);
+        Assert.True(harness.Writer.Forget("Task/") > 0);
+
+        var queue = new List<ReinterpretationWorkItem>();
+        await harness.Get<ReinterpretationPlanner>().PlanAsync(null, new ListQueue(queue), null, "run-new-task", ct);
+        var reinterpreter = harness.Get<ReportReinterpreter>();
+        var writesBefore = harness.Writer.Written.Count;
+        var outcomes = new List<ReinterpretationOutcome>();
+        foreach (var item in queue) outcomes.Add(await reinterpreter.ReinterpretAsync(item, ct));
+
+        Assert.Equal(2, outcomes.Count);
+        Assert.All(outcomes, o => Assert.Equal((1, 1), (o.Amended, o.TasksAmended)));
+        var written = harness.Writer.Written.Skip(writesBefore).SelectMany(b => b["entry"]!.AsArray()).Select(e => e!["resource"]!.AsObject()).ToList();
+        var tasks = written.Where(r => (string?)r["resourceType"] == "Task").ToList();
+        Assert.Equal(2, tasks.Count);
+        foreach (var task in tasks)
+        {
+            var reason = (string)task["reasonReference"]!["reference"]!;
+            Assert.Equal(RecommendationAmendment.CreatedTaskId(reason), (string?)task["id"]);
+            Assert.Equal("requested", (string?)task["status"]);
+            var implication = Assert.Single(written, r => $"Observation/{(string?)r["id"]}" == reason);
+            Assert.Equal("amended", (string?)implication["status"]);
+            Assert.Equal((string?)implication["subject"]!["reference"], (string?)task["for"]!["reference"]);
+        }
+
+        var writesAfter = harness.Writer.Written.Count;
+        foreach (var item in queue) Assert.Equal((0, 0), (await reinterpreter.ReinterpretAsync(item, ct) is var again ? (again.Amended, again.TasksAmended) : default));
+        Assert.Equal(writesAfter, harness.Writer.Written.Count);
+    }
+
     private static async Task<ImportResult> ImportGuidelinesAsync(KnowledgeImporter importer, string release, CancellationToken ct) =>
         await importer.ImportSetAsync(
             KnowledgeSource.PharmCatGuidelines, KnowledgeSourceFile.FromFolder(new DirectoryInfo(TestFiles.PathOf("knowledge/pharmcat/guidelines/" + release))), release, 1, cancellationToken: ct);
