@@ -16,11 +16,23 @@ public sealed class KnowledgeImportCommandTests(LocalStackFixture stack) : IDisp
 
     private static string Seed(string file) => Path.Combine(RepositoryPaths.Root, "src", "Core", "Knowledge", "Seed", file);
 
+    /// <summary>
+    /// Every seed file goes through Cosmos DB twice in the store contract (tests/Adapters.Tests, KnowledgeStoreContract);
+    /// through the command line, one file of each source (each reader and document kind) and what the ingest below
+    /// enriches from (CYP2C19's phenotypes and allele definitions), in the seed's import order.
+    /// </summary>
+    private static readonly (KnowledgeSource Source, string File)[] Imported =
+    [
+        .. Core.Knowledge.EmbeddedKnowledgeSeed.Files.Where(entry =>
+            entry.File.Contains("CYP2C19", StringComparison.Ordinal)
+            || Core.Knowledge.EmbeddedKnowledgeSeed.Files.First(other => other.Source == entry.Source) == entry),
+    ];
+
     [Fact]
-    public async Task Import_EverySeedFile_OneOfEachSourceAgainWritesNothing_ThenIngestEnrichesFromCosmos()
+    public async Task Import_OneSeedFileOfEachSourceTwice_SecondWritesNothing_ThenIngestEnrichesFromCosmos()
     {
         string? lastLine = null;
-        foreach (var (source, file) in Core.Knowledge.EmbeddedKnowledgeSeed.Files)
+        foreach (var (source, file) in Imported)
         {
             var (exit, stdout, stderr) = await ImportAsync(source, file);
             Assert.True(exit == KnowledgeImportRunner.ExitOk, stderr);
@@ -29,11 +41,9 @@ public sealed class KnowledgeImportCommandTests(LocalStackFixture stack) : IDisp
         }
 
         // The second pass writes nothing (not even a version), so its imports can run side by side, as several importing
-        // operators' would; each must find every document unchanged. One file of each source (each reader and document
-        // kind) is enough here: the store contract (tests/Adapters.Tests) imports every kind twice, and the first pass
-        // above already put every seed document through Cosmos DB's rules.
+        // operators' would; each must find every document unchanged.
         using var inFlight = new SemaphoreSlim(4);
-        var again = await Task.WhenAll(Core.Knowledge.EmbeddedKnowledgeSeed.Files.DistinctBy(entry => entry.Source).Select(async entry =>
+        var again = await Task.WhenAll(Imported.Select(async entry =>
         {
             await inFlight.WaitAsync(TestContext.Current.CancellationToken);
             try
