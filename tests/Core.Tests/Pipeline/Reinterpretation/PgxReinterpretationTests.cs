@@ -24,15 +24,9 @@ public sealed class PgxReinterpretationTests
     public async Task Reinterpret_RevisedRowOverACohort_EachImplicationAndTaskAmendedOnce()
     {
         var ct = TestContext.Current.CancellationToken;
-        var store = new InMemoryKnowledgeStore();
-        var importer = new KnowledgeImporter(store, store, ImpactMatrix.Default, Clock);
-        await using (var phenotypes = File.OpenRead(TestFiles.PathOf("knowledge/pharmcat/phenotype/CYP2C19.json")))
-            await importer.ImportAsync(KnowledgeSource.PharmCatPhenotype, phenotypes, "CYP2C19.json", 1, cancellationToken: ct);
-        await ImportGuidelinesAsync(importer, "2024", ct);
-        using var harness = new PipelineHarness(knowledge: store);
-        await harness.DropAsync(Cohort(Reports), "pgx-cohort.hl7");
-        foreach (var message in harness.Queue.Messages.ToList()) await harness.Work.HandleAsync(message, ct);
-        var diff = (await ImportGuidelinesAsync(importer, "revised", ct)).Diff!;
+        var revised = await IngestThenReviseAsync(Reports, ct);
+        using var harness = revised.Harness;
+        var diff = revised.Diff;
         var change = Assert.Single(diff.Changes);
         Assert.Equal((ChangeKind.Changed, ClinicalImpact.Minor, "PA449053"), (change.Kind, change.Impact, change.DrugId));
 
@@ -67,15 +61,7 @@ public sealed class PgxReinterpretationTests
     public async Task Reinterpret_NoTaskForTheRevisedRow_OneTaskMadeOnce()
     {
         var ct = TestContext.Current.CancellationToken;
-        var store = new InMemoryKnowledgeStore();
-        var importer = new KnowledgeImporter(store, store, ImpactMatrix.Default, Clock);
-        await using (var phenotypes = File.OpenRead(TestFiles.PathOf("knowledge/pharmcat/phenotype/CYP2C19.json")))
-            await importer.ImportAsync(KnowledgeSource.PharmCatPhenotype, phenotypes, "CYP2C19.json", 1, cancellationToken: ct);
-        await ImportGuidelinesAsync(importer, "2024", ct);
-        using var harness = new PipelineHarness(knowledge: store);
-        await harness.DropAsync(Cohort(2), "pgx-pair.hl7");
-        foreach (var message in harness.Queue.Messages.ToList()) await harness.Work.HandleAsync(message, ct);
-        await ImportGuidelinesAsync(importer, "revised", ct);
+        using var harness = (await IngestThenReviseAsync(2, ct)).Harness;
         Assert.True(harness.Writer.Forget("Task/") > 0);
 
         var queue = new List<ReinterpretationWorkItem>();
@@ -103,6 +89,20 @@ public sealed class PgxReinterpretationTests
         var writesAfter = harness.Writer.Written.Count;
         foreach (var item in queue) Assert.Equal((0, 0), (await reinterpreter.ReinterpretAsync(item, ct) is var again ? (again.Amended, again.TasksAmended) : default));
         Assert.Equal(writesAfter, harness.Writer.Written.Count);
+    }
+
+    /// <summary>CYP2C19's phenotypes and the 2024 clopidogrel package imported, a cohort of reports ingested, then the revision imported.</summary>
+    private static async Task<(PipelineHarness Harness, KnowledgeDiff Diff)> IngestThenReviseAsync(int reports, CancellationToken ct)
+    {
+        var store = new InMemoryKnowledgeStore();
+        var importer = new KnowledgeImporter(store, store, ImpactMatrix.Default, Clock);
+        await using (var phenotypes = File.OpenRead(TestFiles.PathOf("knowledge/pharmcat/phenotype/CYP2C19.json")))
+            await importer.ImportAsync(KnowledgeSource.PharmCatPhenotype, phenotypes, "CYP2C19.json", 1, cancellationToken: ct);
+        await ImportGuidelinesAsync(importer, "2024", ct);
+        var harness = new PipelineHarness(knowledge: store);
+        await harness.DropAsync(Cohort(reports), $"pgx-cohort-{reports}.hl7");
+        foreach (var message in harness.Queue.Messages.ToList()) await harness.Work.HandleAsync(message, ct);
+        return (harness, (await ImportGuidelinesAsync(importer, "revised", ct)).Diff!);
     }
 
     private static async Task<ImportResult> ImportGuidelinesAsync(KnowledgeImporter importer, string release, CancellationToken ct) =>
