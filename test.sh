@@ -32,8 +32,8 @@ while (($# > 0)); do
   shift
 done
 if $fast; then
-  # The fuzz tests run a quarter of their fixed-seed cases (the first ones, which the whole suite runs too).
-  export PMED_FUZZ_SCALE=0.25
+  # The fuzz tests run a tenth of their fixed-seed cases, at least 100 (the first ones, which the whole suite runs too).
+  export PMED_FUZZ_SCALE=0.1
   # The Fast tier's validation tests read the FHIR packages; the emulators in dev/ are not started.
   readonly npm_folders=(tests/fhir-packages)
   narrowed=false

@@ -52,10 +52,33 @@ public sealed class FhirProfileValidator
     /// </summary>
     public static FhirProfileValidator Create(string packageRoot) => Create(new FhirPackageFolder(packageRoot).FindAll(GenomicsIgPackages.All));
 
-    /// <summary>Builds a validator over unpacked packages, one folder each (holding package.json), in resolution order.</summary>
+    /// <summary>
+    /// The validator over unpacked packages, one folder each (holding package.json), in resolution order. A process
+    /// builds one per set of folders and hands it out again: it is immutable once built and safe to share between
+    /// threads, and the schemas one run compiles serve the next (a host or test process runs many commands).
+    /// </summary>
     public static FhirProfileValidator Create(IReadOnlyList<string> packageFolders)
     {
         ArgumentNullException.ThrowIfNull(packageFolders);
+        var key = string.Join('\n', packageFolders.Select(Path.GetFullPath));
+        // Under the lock, so that two commands at once build it once; a build that throws leaves nothing behind.
+        lock (BuiltLock)
+        {
+            if (!Built.TryGetValue(key, out var validator))
+            {
+                validator = Build(packageFolders);
+                Built[key] = validator;
+            }
+
+            return validator;
+        }
+    }
+
+    private static readonly Lock BuiltLock = new();
+    private static readonly Dictionary<string, FhirProfileValidator> Built = new(StringComparer.Ordinal);
+
+    private static FhirProfileValidator Build(IReadOnlyList<string> packageFolders)
+    {
         var stopwatch = Stopwatch.StartNew();
 
         // No SnapshotSource: every StructureDefinition in the three packages ships with its snapshot, and

@@ -28,7 +28,11 @@ public sealed class PgxContentTests
         using var knowledge = new KnowledgeLookup(store, Options.Create(new KnowledgeOptions()), TimeProvider.System);
         var index = new InMemoryGenomicIndex();
         var service = new PgxPrescribingService(knowledge, index, new NoFhir(), Options.Create(new CdsOptions()));
-        var phenotypes = store.Documents.OfType<DiplotypePhenotypeDocument>().GroupBy(d => d.Gene).ToDictionary(g => g.Key, g => g.ToList());
+        // One result per diplotype, made once: the matcher normalises a result's keys once per result object.
+        var phenotypes = store.Documents.OfType<DiplotypePhenotypeDocument>()
+            .Where(d => !d.Diplotype.Contains(' ', StringComparison.Ordinal))
+            .GroupBy(d => d.Gene)
+            .ToDictionary(g => g.Key, g => g.Select(d => new PgxResult(d.Gene, "g", d.Diplotype, d, null)).ToList());
         var drugs = (await knowledge.FindDrugTableAsync(ct))!;
         var guidelineIndex = (await knowledge.FindGuidelineIndexAsync(ct))!;
 
@@ -110,7 +114,7 @@ public sealed class PgxContentTests
     }
 
     /// <summary>The genotype per keyed gene that has the keyed phenotype; null when the store has no such diplotype.</summary>
-    private static List<IndexedHaplotype>? Haplotypes(GuidelineRecommendation recommendation, Dictionary<string, List<DiplotypePhenotypeDocument>> phenotypes)
+    private static List<IndexedHaplotype>? Haplotypes(GuidelineRecommendation recommendation, Dictionary<string, List<PgxResult>> phenotypes)
     {
         var haplotypes = new List<IndexedHaplotype>();
         foreach (var key in recommendation.LookupKey.Where(k => !k.Value.Equals(GuidelineLookupKey.NoResult, StringComparison.OrdinalIgnoreCase)))
@@ -124,11 +128,9 @@ public sealed class PgxContentTests
             }
             else
             {
-                var diplotype = phenotypes.GetValueOrDefault(key.Gene)?
-                    .Where(d => !d.Diplotype.Contains(' ', StringComparison.Ordinal))
-                    .FirstOrDefault(d => GuidelineMatcher.GeneFit(key.Value, new PgxResult(key.Gene, "g", d.Diplotype, d, null)) is not null);
+                var diplotype = phenotypes.GetValueOrDefault(key.Gene)?.FirstOrDefault(d => GuidelineMatcher.GeneFit(key.Value, d) is not null);
                 if (diplotype is null) return null;
-                name = $"{key.Gene} {diplotype.Diplotype}";
+                name = $"{key.Gene} {diplotype.Phenotype!.Diplotype}";
             }
 
             haplotypes.Add(new IndexedHaplotype($"Observation/{key.Gene}-{haplotypes.Count}", "genotype", [new IndexedGene(null, key.Gene)], name, []));

@@ -4,6 +4,7 @@ using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Formats;
 using PrecisionMed.Core.Formats.Fhir;
 using PrecisionMed.Core.LabReports;
+using PrecisionMed.Testing.Fuzzing;
 
 namespace PrecisionMed.Core.Tests.Formats.Fhir;
 
@@ -14,7 +15,7 @@ namespace PrecisionMed.Core.Tests.Formats.Fhir;
 [Trait("Tier", "Fast")]
 public sealed class FhirBundleFuzzTests
 {
-    private const int Cases = 600;
+    private static readonly int Cases = FuzzCases.Of(600);
 
     private static readonly HashSet<string> KeysTheCodeReads =
         ["resourceType", "type", "entry", "resource", "request", "fullUrl", "id", "identifier", "system", "value", "reference", "meta", "versionId", "contained"];
