@@ -5,16 +5,18 @@ using System.Text.Json.Nodes;
 namespace PrecisionMed.Core.Fhir;
 
 /// <summary>
-/// Transaction bundles written as UTF-8 JSON, one after another in one buffer rented from the shared pool (a builder
-/// that writes straight to JSON keeps a report's cost near the size of its output, and the writers send these bytes as
-/// they are). <see cref="Dispose"/> gives the buffer back; not disposing is safe, the buffer is then only collected.
+/// Transaction bundles written as UTF-8 JSON, one after another in one buffer (a builder that writes straight to JSON
+/// keeps a report's cost near the size of its output, and the writers send these bytes as they are). A buffer of up to
+/// a megabyte is rented from the shared pool; a larger one (a VCF report's) is allocated to its size, as the pool would
+/// round it up to the next power of two. <see cref="Dispose"/> gives a rented buffer back; not disposing is safe, the
+/// buffer is then only collected.
 /// </summary>
 internal sealed class Utf8Bundles : IDisposable
 {
     private readonly int[] _offsets;
     private byte[]? _buffer;
 
-    /// <param name="buffer">Rented from <see cref="ArrayPool{T}.Shared"/>; this instance owns it.</param>
+    /// <param name="buffer">From <see cref="Allocate"/>; this instance owns it.</param>
     /// <param name="offsets">Bundle <c>i</c> is <c>buffer[offsets[i]..offsets[i + 1]]</c>.</param>
     public Utf8Bundles(byte[] buffer, int[] offsets)
     {
@@ -57,7 +59,7 @@ internal sealed class Utf8Bundles : IDisposable
             offsets[i + 1] = output.WrittenCount;
         }
 
-        var buffer = ArrayPool<byte>.Shared.Rent(output.WrittenCount);
+        var buffer = Allocate(output.WrittenCount);
         output.WrittenSpan.CopyTo(buffer);
         return new Utf8Bundles(buffer, offsets);
     }
@@ -66,7 +68,7 @@ internal sealed class Utf8Bundles : IDisposable
     public Utf8Bundles Clone()
     {
         var length = _offsets[^1];
-        var buffer = ArrayPool<byte>.Shared.Rent(length);
+        var buffer = Allocate(length);
         Buffer.AsSpan(0, length).CopyTo(buffer);
         return new Utf8Bundles(buffer, (int[])_offsets.Clone());
     }
@@ -78,7 +80,7 @@ internal sealed class Utf8Bundles : IDisposable
         var total = _offsets[^1];
         ArgumentOutOfRangeException.ThrowIfNegative(at);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(at + length, total);
-        var buffer = ArrayPool<byte>.Shared.Rent(total - length + replacement.Length);
+        var buffer = Allocate(total - length + replacement.Length);
         old.AsSpan(0, at).CopyTo(buffer);
         replacement.CopyTo(buffer.AsSpan(at));
         old.AsSpan(at + length, total - at - length).CopyTo(buffer.AsSpan(at + replacement.Length));
@@ -88,7 +90,7 @@ internal sealed class Utf8Bundles : IDisposable
         }
 
         _buffer = buffer;
-        ArrayPool<byte>.Shared.Return(old);
+        Release(old);
     }
 
     /// <summary>The bundles as nodes (each parsed from a copy: they outlive the buffer). For tests and tools, not the pipeline.</summary>
@@ -99,12 +101,25 @@ internal sealed class Utf8Bundles : IDisposable
         return bundles;
     }
 
+    /// <summary>The most bytes taken from the shared pool; a larger buffer is allocated to its length.</summary>
+    private const int MaxPooledBytes = 1024 * 1024;
+
+    /// <summary>A buffer of at least <paramref name="length"/> bytes for bundles.</summary>
+    public static byte[] Allocate(int length) =>
+        length > MaxPooledBytes ? GC.AllocateUninitializedArray<byte>(length) : ArrayPool<byte>.Shared.Rent(length);
+
+    // The pool's arrays are powers of two of at most MaxPooledBytes; it refuses any other.
+    private static void Release(byte[] buffer)
+    {
+        if (buffer.Length <= MaxPooledBytes && System.Numerics.BitOperations.IsPow2(buffer.Length)) ArrayPool<byte>.Shared.Return(buffer);
+    }
+
     public void Dispose()
     {
         if (_buffer is { } buffer)
         {
             _buffer = null;
-            ArrayPool<byte>.Shared.Return(buffer);
+            Release(buffer);
         }
     }
 }

@@ -81,6 +81,11 @@ public sealed class EmbeddedKnowledgeSeed : IKnowledgeStore
     {
         var store = new CompactSeedStore();
         await FillAsync(store, store, cancellationToken);
+
+        // Reading the seed's files makes several times the seed's size in garbage, once per process. Without this, the
+        // heap the GC grew for it stays committed as headroom for the rest of the process (tens of MB of a small
+        // worker's or CLI's memory); an aggressive collection gives it back to the system.
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         return store;
     }
 

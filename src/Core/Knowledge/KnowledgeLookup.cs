@@ -38,6 +38,9 @@ public sealed class KnowledgeLookup : IDisposable
 
     public int CachedEntries => _cache.Count;
 
+    /// <summary>How many entries a cache of what is derived from the knowledge may hold (<see cref="KnowledgeOptions.CacheEntries"/>).</summary>
+    public int CacheCapacity => _options.CacheEntries;
+
     /// <summary>The store's version, or <c>unversioned</c> when it has no version document.</summary>
     public async Task<string> VersionAsync(CancellationToken cancellationToken)
     {

@@ -379,6 +379,37 @@ public sealed class ReportEnricherTests
     }
 
     [Fact]
+    public async Task Enrich_SameResultsAgain_ReusedInterpretationKeepsEachReportsOwnNotes()
+    {
+        // One enricher interprets the same CYP2C19 result three times (the second and third reuse the first's
+        // interpretation): with the lab's disagreeing implication, without it, and with it again. Each must read as a
+        // fresh enricher's does: the note belongs to the report whose lab disagrees, and to no other.
+        var ct = TestContext.Current.CancellationToken;
+        var genotype = new GenotypeFinding("4a", new CodedValue([], "*2/*2"), [Gene("HGNC:2621", "CYP2C19")], []);
+        var lab = new TherapeuticImplicationFinding("4a:therapy1", ["4a"], new CodedValue(new Coding(Coding.RxNorm, "32968", "clopidogrel")),
+            [new CodedValue(Coding.LoincCode("LA25391-6", "Normal metabolizer"))]);
+        var disagreeing = new LabReport { Accession = "A1", Patient = Patient, Genotypes = [genotype], TherapeuticImplications = [lab] };
+        var plain = new LabReport { Accession = "A2", Patient = Patient, Genotypes = [genotype] };
+        var (shared, _) = Create();
+
+        foreach (var report in new[] { disagreeing, plain, disagreeing })
+        {
+            var reused = await shared.EnrichAsync(report, "lab-a", ct);
+            var fresh = await Create().Enricher.EnrichAsync(report, "lab-a", ct);
+
+            Assert.Equal(fresh.TherapeuticImplications.Count, reused.TherapeuticImplications.Count);
+            for (var i = 0; i < fresh.TherapeuticImplications.Count; i++)
+            {
+                var (expected, actual) = (fresh.TherapeuticImplications[i], reused.TherapeuticImplications[i]);
+                Assert.Equal((expected.Key, expected.Conclusion, expected.Note, expected.Recommendation?.Text), (actual.Key, actual.Conclusion, actual.Note, actual.Recommendation?.Text));
+            }
+
+            var notes = reused.TherapeuticImplications.Count(i => i.Note is not null);
+            Assert.True(report == plain ? notes == 0 : notes > 0, $"{report.Accession}: {notes} noted");
+        }
+    }
+
+    [Fact]
     public async Task Enrich_SameReportTwice_SecondMakesNoStoreRead()
     {
         var (enricher, lookup) = Create();

@@ -21,7 +21,12 @@ internal sealed class GenomicBuildContext
         Ids = new GenomicIds(provenance.LabId, report.Accession);
         ReportId = Ids.NewId("DiagnosticReport", "report");
         ReportReference = GenomicIds.Reference("DiagnosticReport", ReportId);
+        Bundle = new GenomicBundleWriter(ExpectedBytes(report));
     }
+
+    // Only large reports are worth sizing for: a variant Observation takes about 1.6 KB, an implication about 3 KB.
+    private static int ExpectedBytes(LabReport report) =>
+        report.Variants.Count < 100 ? 0 : (int)Math.Min(int.MaxValue / 2, 1_800L * report.Variants.Count + 3_000L * (report.DiagnosticImplications.Count + report.TherapeuticImplications.Count) + 64 * 1024);
 
     public LabReport Report { get; }
 
@@ -33,7 +38,7 @@ internal sealed class GenomicBuildContext
 
     public FindingIndex Findings { get; } = new();
 
-    public GenomicBundleWriter Bundle { get; } = new();
+    public GenomicBundleWriter Bundle { get; }
 
     public Guid ReportId { get; }
 

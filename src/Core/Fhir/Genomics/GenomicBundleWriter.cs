@@ -32,9 +32,19 @@ internal sealed class GenomicBundleWriter
     /// <summary>The report's status value in the scratch buffer (past its opening quote), and the entry it is in; -1 when none.</summary>
     private (int At, int Entry) _status = (-1, -1);
 
-    public GenomicBundleWriter()
+    /// <param name="expectedBytes">
+    /// About how much the entries will take: a buffer that size from the start spares a large report (a VCF's thousands
+    /// of variants) the buffer's doublings, each a copy and a large-object allocation.
+    /// </param>
+    public GenomicBundleWriter(int expectedBytes = 0)
     {
-        _scratch = t_scratch ??= new ArrayBufferWriter<byte>(16 * 1024);
+        if (t_scratch is null || t_scratch.Capacity < expectedBytes)
+        {
+            t_scratch = new ArrayBufferWriter<byte>(Math.Max(16 * 1024, expectedBytes));
+            t_writer = null;
+        }
+
+        _scratch = t_scratch;
         _scratch.ResetWrittenCount();
         Writer = t_writer ??= new Utf8JsonWriter(_scratch);
     }
@@ -128,7 +138,7 @@ internal sealed class GenomicBundleWriter
         foreach (var (start, end) in _entries) total += end - start + 1;
         total += bundleCount * (BundleStart.Length + BundleEnd.Length + patientLength);
 
-        var buffer = ArrayPool<byte>.Shared.Rent(total);
+        var buffer = Utf8Bundles.Allocate(total);
         var offsets = new int[bundleCount + 1];
         var source = _scratch.WrittenSpan;
         var at = 0;

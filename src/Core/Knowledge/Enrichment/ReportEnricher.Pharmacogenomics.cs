@@ -30,33 +30,61 @@ public sealed partial class ReportEnricher
         }
 
         if (results.Count == 0) return;
+
+        // The same results under the same version reach the same recommendations; only the notes (where the lab's own
+        // implications disagree with ours) are the report's.
+        var key = PgxInterpretationCache.KeyOf(run.Version, results.Values);
+        if (!_interpretations.TryGet(key, out var reached))
+        {
+            reached = await ReachAsync(run, results, cancellationToken);
+            _interpretations.Set(key, reached);
+        }
+
+        // Most reports carry no implication of their own for these results: then there is nothing to compare.
+        var ownLab = new Dictionary<string, List<TherapeuticImplicationFinding>>(StringComparer.Ordinal);
+        foreach (var result in results.Values)
+        {
+            if (OwnLab(labImplications, result) is { Count: > 0 } own) ownLab[result.GenotypeKey] = own;
+        }
+
+        foreach (var (finding, genes, medication) in reached)
+        {
+            var note = ownLab.Count == 0 ? string.Empty : string.Join(" ", genes
+                .Where(g => g.Phenotype is not null && ownLab.ContainsKey(g.GenotypeKey))
+                .Select(g => PhenotypeConflict(ownLab[g.GenotypeKey], KnowledgeCodes.PhenotypeValue(g.Phenotype!.Phenotype), g.Phenotype.Phenotype, medication))
+                .OfType<string>());
+            implications.Add(note.Length > 0 ? finding with { Note = note } : finding);
+        }
+    }
+
+    /// <summary>One implication per recommendation reached, then one per phenotyped gene none reached; without notes.</summary>
+    private async Task<PgxReached[]> ReachAsync(EnrichmentRun run, Dictionary<string, PgxResult> results, CancellationToken cancellationToken)
+    {
+        var reached = new List<PgxReached>();
         var matches = await GuidelineMatches.FindAsync(knowledge, results, cancellationToken);
         var drugs = matches.Count > 0 ? await knowledge.FindDrugTableAsync(cancellationToken) : null;
-        var reached = new HashSet<string>(StringComparer.Ordinal);
+        var reachedGenes = new HashSet<string>(StringComparer.Ordinal);
         foreach (var match in matches)
         {
             var genes = match.Genes(results);
-            reached.UnionWith(genes.Select(g => g.Gene));
+            reachedGenes.UnionWith(genes.Select(g => g.Gene));
             var medication = PgxImplications.Medication(match.Drug, drugs);
-            var note = string.Join(" ", genes
-                .Where(g => g.Phenotype is not null)
-                .Select(g => PhenotypeConflict(OwnLab(labImplications, g), KnowledgeCodes.PhenotypeValue(g.Phenotype!.Phenotype), g.Phenotype.Phenotype, medication))
-                .OfType<string>());
-            implications.Add(PgxImplications.Build(match, genes, medication, run.Version, note.Length > 0 ? note : null));
+            reached.Add(new PgxReached(PgxImplications.Build(match, genes, medication, run.Version, note: null), genes, medication));
         }
 
-        foreach (var result in results.Values.Where(r => r.Phenotype is not null && !reached.Contains(r.Gene)))
+        foreach (var result in results.Values.Where(r => r.Phenotype is not null && !reachedGenes.Contains(r.Gene)))
         {
             var phenotype = result.Phenotype!;
-            var value = KnowledgeCodes.PhenotypeValue(phenotype.Phenotype);
-            implications.Add(new TherapeuticImplicationFinding(
+            var finding = new TherapeuticImplicationFinding(
                 $"{result.GenotypeKey}:knowledge:{result.Gene}",
                 [result.GenotypeKey],
                 Medication: null,
-                [value],
-                Conclusion: $"{result.Describe()}: {phenotype.Source}; no CPIC or DPWG recommendation is keyed to it. PrecisionMed knowledge store version {run.Version}.",
-                Note: PhenotypeConflict(OwnLab(labImplications, result), value, phenotype.Phenotype, medication: null)));
+                [KnowledgeCodes.PhenotypeValue(phenotype.Phenotype)],
+                Conclusion: $"{result.Describe()}: {phenotype.Source}; no CPIC or DPWG recommendation is keyed to it. PrecisionMed knowledge store version {run.Version}.");
+            reached.Add(new PgxReached(finding, [result], Medication: null));
         }
+
+        return [.. reached];
     }
 
     private static List<TherapeuticImplicationFinding> OwnLab(IReadOnlyList<TherapeuticImplicationFinding> lab, PgxResult result) =>

@@ -15,6 +15,8 @@ namespace PrecisionMed.Core.Knowledge.Enrichment;
 public sealed partial class ReportEnricher(KnowledgeLookup knowledge)
 {
     private readonly PharmacogeneCalls _pharmacogenes = new(knowledge);
+    // A few hundred results sets: each holds its reached recommendations' conclusions (tens of KB).
+    private readonly PgxInterpretationCache _interpretations = new(Math.Min(knowledge.CacheCapacity, 512));
 
     /// <summary>An enricher over the embedded seed with default cache settings: for tools and tests without DI.</summary>
     public static ReportEnricher WithEmbeddedSeed() =>
