@@ -78,6 +78,7 @@ internal sealed class IngestRunner(IngestOptions options, TextWriter stdout, Tex
         var cpuStarted = Environment.CpuUsage.TotalTime;
         var allocatedStarted = GC.GetTotalAllocatedBytes();
         var collectionsStarted = GC.CollectionCount(0);
+        var pausedStarted = GC.GetTotalPauseDuration();
         var file = new IngestFile(
             options, intake, services.GetRequiredService<ReportUnitBuilder>(), writer, validator, stderr,
             writer is null ? null : services.GetRequiredService<GenomicIndexWriter>());
@@ -85,7 +86,8 @@ internal sealed class IngestRunner(IngestOptions options, TextWriter stdout, Tex
         if (options.Timings)
         {
             var spent = new IngestSpend(
-                Stopwatch.GetElapsedTime(started), Environment.CpuUsage.TotalTime - cpuStarted, GC.GetTotalAllocatedBytes() - allocatedStarted, GC.CollectionCount(0) - collectionsStarted);
+                Stopwatch.GetElapsedTime(started), Environment.CpuUsage.TotalTime - cpuStarted, GC.GetTotalAllocatedBytes() - allocatedStarted, GC.CollectionCount(0) - collectionsStarted,
+                GC.GetTotalPauseDuration() - pausedStarted);
             await WriteTimingsAsync(results, spent, file.WriteCosts);
         }
 
@@ -128,15 +130,15 @@ internal sealed class IngestRunner(IngestOptions options, TextWriter stdout, Tex
     /// benchmarks (bench/pipeline-throughput.sh) measure the pipeline rather than the process; with the process's CPU time
     /// (all threads, user and system) over the same span, steadier than wall time when the machine is shared.
     /// </summary>
-    /// The bytes allocated and the garbage collections over the span measure the pipeline's memory traffic, which unlike
+    /// The bytes allocated, the garbage collections and the time the GC paused the program over the span measure the pipeline's memory traffic, which unlike
     /// time does not depend on what else the machine runs.
     /// With <c>--fhir</c>, also what the FHIR writes took and what the genomic index's writes cost beside them.
     private Task WriteTimingsAsync(IngestResult[] results, IngestSpend spent, IngestWriteCosts writes) =>
         stderr.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"pmed ingest: timings: files={results.Length} reports={results.Sum(r => r.Reports)} elapsed_seconds={spent.Elapsed.TotalSeconds:F3} cpu_seconds={spent.Cpu.TotalSeconds:F3} "
-            + $"allocated_mb={spent.AllocatedBytes / 1_000_000.0:F1} gen0_collections={spent.Collections}{writes}"));
+            + $"allocated_mb={spent.AllocatedBytes / 1_000_000.0:F1} gen0_collections={spent.Collections} gc_pause_seconds={spent.GcPause.TotalSeconds:F3}{writes}"));
 
-    private readonly record struct IngestSpend(TimeSpan Elapsed, TimeSpan Cpu, long AllocatedBytes, int Collections);
+    private readonly record struct IngestSpend(TimeSpan Elapsed, TimeSpan Cpu, long AllocatedBytes, int Collections, TimeSpan GcPause);
 
     /// <summary>Built before the first file: an install failure stops the run before anything is written.</summary>
     private async Task<(FhirProfileValidator? Validator, int Exit)> CreateValidatorAsync(CancellationToken cancellationToken)

@@ -129,7 +129,7 @@ public static class FormatDetector
             // A truncated head of a larger member ends mid-stream: what was inflated so far is enough.
         }
 
-        return buffer[..total];
+        return total == buffer.Length ? buffer : buffer[..total];
     }
 
     private static async Task<byte[]> ReadHeadAsync(Stream content, CancellationToken cancellationToken)
@@ -140,6 +140,6 @@ public static class FormatDetector
         int read;
         while (total < buffer.Length && (read = await content.ReadAsync(buffer.AsMemory(total), cancellationToken)) > 0)
             total += read;
-        return buffer[..total];
+        return total == buffer.Length ? buffer : buffer[..total];
     }
 }

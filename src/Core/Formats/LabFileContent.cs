@@ -14,23 +14,43 @@ public static class LabFileContent
     public static async Task<byte[]> ReadAllAsync(Stream content, long maxBytes, string formatName, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(content);
-        using var buffer = new MemoryStream();
+
+        // A file whose length is known (held in memory, or on disk) is read straight into an array its size: one copy,
+        // where the general path below makes three (chunk, growing buffer, result) for every pass over every file.
+        if (content is IKnownLengthStream { RemainingBytes: { } remaining } && remaining <= maxBytes && remaining < Array.MaxLength)
+        {
+            var whole = new byte[remaining];
+            var filled = 0;
+            int n;
+            while (filled < whole.Length && (n = await content.ReadAsync(whole.AsMemory(filled), cancellationToken)) > 0) filled += n;
+            var probe = new byte[1];
+            var beyond = filled == whole.Length ? await content.ReadAsync(probe, cancellationToken) : 0;
+            if (filled == whole.Length && beyond == 0) return whole;
+
+            // Shorter or longer than it said (a file changed while read): the general path takes over from here.
+            var started = new MemoryStream();
+            started.Write(whole, 0, filled);
+            started.Write(probe, 0, beyond);
+            return await ReadRestAsync(content, started, maxBytes, formatName, cancellationToken);
+        }
+
+        return await ReadRestAsync(content, new MemoryStream(), maxBytes, formatName, cancellationToken);
+    }
+
+    private static async Task<byte[]> ReadRestAsync(Stream content, MemoryStream buffer, long maxBytes, string formatName, CancellationToken cancellationToken)
+    {
+        using var owned = buffer;
 
         // Rented, not allocated: every pass over a file reads it, and a fresh 80 KiB chunk each time was a good part
         // of the pipeline fuzz's time in allocation and collection.
+        if (buffer.Length > maxBytes) throw TooLarge(maxBytes, formatName);
         var chunk = ArrayPool<byte>.Shared.Rent(81920);
         try
         {
             int read;
             while ((read = await content.ReadAsync(chunk, cancellationToken)) > 0)
             {
-                if (buffer.Length + read > maxBytes)
-                {
-                    throw new LabFileRejectedException(SourcePosition.None, LimitsOptions.Breach(
-                        $"the {formatName} file is larger than the most read into memory in one piece",
-                        nameof(LimitsOptions.MaxDocumentBytes), LimitsOptions.Bytes(maxBytes)));
-                }
-
+                if (buffer.Length + read > maxBytes) throw TooLarge(maxBytes, formatName);
                 buffer.Write(chunk, 0, read);
             }
         }
@@ -41,4 +61,16 @@ public static class LabFileContent
 
         return buffer.ToArray();
     }
+
+    private static LabFileRejectedException TooLarge(long maxBytes, string formatName) =>
+        new(SourcePosition.None, LimitsOptions.Breach(
+            $"the {formatName} file is larger than the most read into memory in one piece",
+            nameof(LimitsOptions.MaxDocumentBytes), LimitsOptions.Bytes(maxBytes)));
+}
+
+/// <summary>A stream that knows how many bytes are left to read (a decompressed stream does not).</summary>
+public interface IKnownLengthStream
+{
+    /// <summary>The bytes left to read; null when not known.</summary>
+    long? RemainingBytes { get; }
 }

@@ -1,3 +1,4 @@
+using PrecisionMed.Core.Formats;
 using PrecisionMed.Core.LabReports;
 
 namespace PrecisionMed.Core.Pipeline;
@@ -7,8 +8,11 @@ namespace PrecisionMed.Core.Pipeline;
 /// (by throwing <see cref="LabFileRejectedException"/>): a limit is enforced while the file streams,
 /// before more of it is read, rather than after it is all in memory.
 /// </summary>
-internal sealed class LimitedReadStream(Stream inner, Action<long> check) : Stream
+internal sealed class LimitedReadStream(Stream inner, Action<long> check) : Stream, IKnownLengthStream
 {
+    /// <summary>What the stream read through has left, when it can tell (a file, or a held file's bytes).</summary>
+    public long? RemainingBytes => inner.CanSeek ? inner.Length - inner.Position : null;
+
     /// <summary>Bytes handed out so far.</summary>
     public long BytesRead { get; private set; }
 

@@ -150,7 +150,10 @@ public sealed class LabFileIntake
     public static async Task<string> HashAsync(OpenLabFile open, CancellationToken cancellationToken)
     {
         await using var stream = await open(cancellationToken);
-        using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        // One hash per thread, reused: creating one sets up an OpenSSL digest context, a good part of hashing a small
+        // file (an HL7 v2 message); GetHashAndReset leaves it ready for the next file. Taken off the thread while in
+        // use, as the reads below may resume on another thread.
+        var sha256 = Interlocked.Exchange(ref t_sha256, null) ?? IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
         // SHA256.HashDataAsync reads 4 KiB at a time: on a file opened for synchronous reads each is a thread-pool
         // hop, a hundred thousand of them for a 400 MB VCF. One pooled megabyte per read makes it a few hundred.
@@ -159,14 +162,21 @@ public sealed class LabFileIntake
         {
             int read;
             while ((read = await stream.ReadAsync(buffer.AsMemory(0, HashBufferBytes), cancellationToken)) > 0) sha256.AppendData(buffer, 0, read);
+            var hash = Convert.ToHexStringLower(sha256.GetHashAndReset());
+            (t_sha256, sha256) = (sha256, t_sha256);
+            return hash;
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
-        }
 
-        return Convert.ToHexStringLower(sha256.GetHashAndReset());
+            // A hash given back above swapped places with what this thread held (usually nothing); one left half-fed by
+            // a failed read is not reused.
+            sha256?.Dispose();
+        }
     }
+
+    [ThreadStatic] private static IncrementalHash? t_sha256;
 
     private async Task<(DetectedFormat, IReportFormat)> DetectAsync(OpenLabFile open, CancellationToken cancellationToken)
     {
