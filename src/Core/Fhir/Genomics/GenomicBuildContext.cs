@@ -18,11 +18,16 @@ internal sealed class GenomicBuildContext
         Patient = FirstIdentifier(report.Patient) is { } identifier
             ? PatientIdentity.FromIdentifier(identifier.System, identifier.Value, provenance.LabId)
             : throw new LabFileRejectedException(SourcePosition.None, "the report has no usable patient identifier: it cannot be tied to a patient");
-        Ids = new GenomicIds(provenance.LabId, report.Accession);
+        Ids = new GenomicIds(provenance.LabId, report.Accession, ExpectedResources(report));
         ReportId = Ids.NewId("DiagnosticReport", "report");
         ReportReference = GenomicIds.Reference("DiagnosticReport", ReportId);
         Bundle = new GenomicBundleWriter(ExpectedBytes(report));
     }
+
+    // About one resource per finding, a Task per therapeutic implication, and the report's own dozen.
+    private static int ExpectedResources(LabReport report) =>
+        16 + report.Variants.Count + report.Haplotypes.Count + report.Genotypes.Count + report.LabResults.Count
+        + report.DiagnosticImplications.Count + 2 * report.TherapeuticImplications.Count;
 
     // Only large reports are worth sizing for: a variant Observation takes about 1.6 KB, an implication about 3 KB.
     private static int ExpectedBytes(LabReport report) =>

@@ -5,9 +5,10 @@ namespace PrecisionMed.Core.Fhir.Genomics;
 /// same resources again; a key the lab used twice for one kind gets an occurrence suffix, so both resources are kept.
 /// </summary>
 /// <remarks>Ids stay <see cref="Guid"/>s: the writer formats them, and only references become strings.</remarks>
-internal sealed class GenomicIds(string labId, string accession)
+internal sealed class GenomicIds(string labId, string accession, int expected = 0)
 {
-    private readonly HashSet<Guid> _used = [];
+    // Sized for the report's resources up front: grown from empty, the set rehashed every id again at each doubling.
+    private readonly HashSet<Guid> _used = new(expected);
 
     public Guid NewId(string kind, string key)
     {
