@@ -6,7 +6,7 @@ internal static class Hl7v2ObservationRouter
     /// <summary>Sorts OBX rows: empty OBX-3 skipped, ED/RP to documents, panel items to findings, the rest to lab results.</summary>
     internal static void MapObservationRows(Hl7v2ReportAccumulator acc)
     {
-        var genomic = new List<ObxRow>();
+        var genomic = new List<ObxRow>(acc.Rows.Count);
         foreach (var row in acc.Rows)
         {
             var identifier = row.Segment.Field(3);

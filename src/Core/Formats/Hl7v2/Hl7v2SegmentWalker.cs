@@ -12,6 +12,10 @@ internal static class Hl7v2SegmentWalker
         ObxRow? lastRow = null;
         var firstOrc = true;
         var firstSpm = true;
+
+        // Most of a result message's segments are OBX rows: sized once, the lists do not grow row by row.
+        acc.Rows.EnsureCapacity(message.SegmentCount);
+        acc.MappedRows.EnsureCapacity(message.SegmentCount);
         foreach (var segment in message.Segments())
         {
             var id = segment.Id;
