@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using PrecisionMed.Core.LabReports;
 
@@ -30,7 +32,7 @@ public static partial class GenomicReportBuilder
             ]);
         WriteImplication(
             context, id, GenomicsCodes.DiagnosticImplicationProfile,
-            (GenomicsCodes.TbdCodes, GenomicsCodes.DiagnosticImplication, "Diagnostic Implication"), citation, implication.Note, derivedFrom, components);
+            (GenomicsCodes.TbdCodes, GenomicsCodes.DiagnosticImplication, "Diagnostic Implication"), citation, implication.Note, derivedFrom, ComponentJson(components));
     }
 
     private static string? AddTherapeuticImplication(GenomicBuildContext context, TherapeuticImplicationFinding implication)
@@ -45,30 +47,68 @@ public static partial class GenomicReportBuilder
 
         var id = context.Ids.NewId("TherapeuticImplication", implication.Key);
         var citation = Citation(context, path, implication.GuidelineUrl);
-        var components = Components(
-            context,
-            path,
-            [
-                (ComponentSlices.EvidenceLevel, implication.EvidenceLevel),
-                (ComponentSlices.MedicationAssessed, implication.Medication),
-                .. implication.Implications.Select(i => (ComponentSlices.TherapeuticImplication, (ReportedValue?)i)),
-                (ComponentSlices.ConclusionString, Text(implication.Conclusion)),
-            ]);
+        if (!TherapeuticComponents.TryGetValue(implication, out var componentJson))
+        {
+            var skipped = context.Skipped.Count;
+            var components = Components(
+                context,
+                path,
+                [
+                    (ComponentSlices.EvidenceLevel, implication.EvidenceLevel),
+                    (ComponentSlices.MedicationAssessed, implication.Medication),
+                    .. implication.Implications.Select(i => (ComponentSlices.TherapeuticImplication, (ReportedValue?)i)),
+                    (ComponentSlices.ConclusionString, Text(implication.Conclusion)),
+                ]);
+            componentJson = ComponentJson(components);
+
+            // A finding whose components all fit is written the same way every time; one that lost some is worked out
+            // again for each report, so each report's build lists what it skipped.
+            if (context.Skipped.Count == skipped) TherapeuticComponents.AddOrUpdate(implication, componentJson);
+        }
+
         return WriteImplication(
             context, id, GenomicsCodes.TherapeuticImplicationProfile,
-            (GenomicsCodes.TbdCodes, GenomicsCodes.TherapeuticImplication, "Therapeutic Implication"), citation, implication.Note, derivedFrom, components);
+            (GenomicsCodes.TbdCodes, GenomicsCodes.TherapeuticImplication, "Therapeutic Implication"), citation, implication.Note, derivedFrom, componentJson);
+    }
+
+    /// <summary>
+    /// A therapeutic implication's component array (evidence, drug, phenotypes, conclusion), as JSON, per finding: the
+    /// store's interpretation of a results set is shared by the reports that have those results (PgxInterpretationCache),
+    /// and its long conclusion is most of what writing the resource costs. Findings are immutable records.
+    /// </summary>
+    private static readonly ConditionalWeakTable<TherapeuticImplicationFinding, byte[]> TherapeuticComponents = [];
+
+    [ThreadStatic] private static ArrayBufferWriter<byte>? t_componentBuffer;
+
+    /// <summary>The component array as the bundle writer would write it (compact, default encoder); empty for none.</summary>
+    private static byte[] ComponentJson(List<(ComponentSlice, ReportedValue, string?)> components)
+    {
+        if (components.Count == 0) return [];
+        var buffer = t_componentBuffer ??= new ArrayBufferWriter<byte>(4096);
+        buffer.ResetWrittenCount();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            ComponentSlice.WriteArray(writer, components);
+        }
+
+        return buffer.WrittenSpan.ToArray();
     }
 
     /// <summary>A Diagnostic or Therapeutic implication Observation: what the two share, in the profiles' order.</summary>
     private static string WriteImplication(
         GenomicBuildContext context, Guid id, string profile, (string System, string Code, string Display) code, string? citation, string? note,
-        List<string> derivedFrom, List<(ComponentSlice, ReportedValue, string?)> components)
+        List<string> derivedFrom, byte[] componentJson)
     {
         var writer = ObservationHead.Begin(context, id, profile, code, ObservationHead.Status(null, context.Report.Status), genomic: true);
         WriteCitation(writer, citation);
         WriteNote(writer, note);
         WriteDerivedFrom(writer, derivedFrom);
-        WriteComponents(writer, components);
+        if (componentJson.Length > 0)
+        {
+            writer.WritePropertyName("component");
+            writer.WriteRawValue(componentJson, skipInputValidation: true);
+        }
+
         var reference = context.Bundle.EndResource();
         context.Results.Add(reference);
         return reference;

@@ -161,6 +161,30 @@ public sealed class GenomicReportBuilderTests
     }
 
     [Fact]
+    public void Build_SameImplicationFindingsInTwoReports_SameComponentsAndEachBuildListsItsOwnSkips()
+    {
+        // The store's findings are shared between reports with the same results, and their components are written once
+        // per finding: the second report's must read the same, and a component that does not fit (an empty
+        // phenotype) must be skipped, and said, in every report's build, not only the first.
+        var fits = RichReport().TherapeuticImplications[0] with { Conclusion = "Tramadol: use an alternative. CPIC classification: Strong." };
+        var misfit = fits with { Key = "tx2", Implications = [new CodedValue([], null)] };
+        var first = RichReport() with { TherapeuticImplications = [fits, misfit] };
+        var second = first with { Accession = "ACC-2", Patient = new PatientDetails([new PatientIdentifier("urn:oid:2.16.840.1.113883.19.5", "MRN-2")]) };
+
+        using var one = GenomicReportBuilder.Build(first, Provenance);
+        using var two = GenomicReportBuilder.Build(second, Provenance);
+        using var again = GenomicReportBuilder.Build(first, Provenance);
+
+        JsonNode? ComponentsOf(ReportTransaction transaction, string accession, string key) =>
+            Resources(transaction).Single(r => (string?)r["id"] == DeterministicIds.ForReportResource(LabId, accession, "TherapeuticImplication", key))["component"];
+        Assert.Equal(ComponentsOf(one, Accession, "tx")!.ToJsonString(), ComponentsOf(two, "ACC-2", "tx")!.ToJsonString());
+        Assert.Contains("Tramadol: use an alternative.", ComponentsOf(two, "ACC-2", "tx")!.ToJsonString(), StringComparison.Ordinal);
+        foreach (var transaction in new[] { one, two, again })
+            Assert.Single(transaction.Skipped, s => s.Position.Path == "therapeutic implication tx2");
+        Assert.Equal(one.Bundles.Select(b => b.ToJsonString()), again.Bundles.Select(b => b.ToJsonString()));
+    }
+
+    [Fact]
     public void Build_RichReport_ThePatientAndStatusThePipelineReadsAreThoseWritten()
     {
         using var transaction = GenomicReportBuilder.Build(RichReport(), Provenance);
