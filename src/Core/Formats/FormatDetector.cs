@@ -23,6 +23,15 @@ public static class FormatDetector
     /// <summary>Detects the format of a stream, reading at most <see cref="HeadLength"/> bytes of it.</summary>
     public static async Task<DetectedFormat> DetectAsync(Stream content, CancellationToken cancellationToken)
     {
+        // A file held in memory is looked at where it is held.
+        if (content is MemoryStream memory && memory.TryGetBuffer(out var held))
+        {
+            var length = (int)Math.Clamp(memory.Length - memory.Position, 0, HeadLength);
+            var start = (int)memory.Position;
+            memory.Position += length;
+            return Detect(held.AsSpan(start, length));
+        }
+
         var head = await ReadHeadAsync(content, cancellationToken);
         return Detect(head);
     }

@@ -15,6 +15,10 @@ public static class LabFileContent
     {
         ArgumentNullException.ThrowIfNull(content);
 
+        // A file held in memory whole (a CLI's small file) is read as it is held: readers only read it.
+        if (content is IKnownLengthStream known && known.TryTakeHeld(out var held))
+            return held.Length <= maxBytes ? held : throw TooLarge(maxBytes, formatName);
+
         // A file whose length is known (held in memory, or on disk) is read straight into an array its size: one copy,
         // where the general path below makes three (chunk, growing buffer, result) for every pass over every file.
         if (content is IKnownLengthStream { RemainingBytes: { } remaining } && remaining <= maxBytes && remaining < Array.MaxLength)
@@ -73,4 +77,10 @@ public interface IKnownLengthStream
 {
     /// <summary>The bytes left to read; null when not known.</summary>
     long? RemainingBytes { get; }
+
+    /// <summary>
+    /// When the stream reads an array it holds, whole and from its start: that array (not a copy), read to the end as
+    /// if by reads. The caller must not change it.
+    /// </summary>
+    bool TryTakeHeld(out byte[] bytes);
 }

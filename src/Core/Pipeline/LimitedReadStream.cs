@@ -13,6 +13,21 @@ internal sealed class LimitedReadStream(Stream inner, Action<long> check) : Stre
     /// <summary>What the stream read through has left, when it can tell (a file, or a held file's bytes).</summary>
     public long? RemainingBytes => inner.CanSeek ? inner.Length - inner.Position : null;
 
+    public bool TryTakeHeld(out byte[] bytes)
+    {
+        if (BytesRead == 0 && inner is MemoryStream { Position: 0 } memory && memory.TryGetBuffer(out var held)
+            && held.Offset == 0 && held.Array is { } array && held.Count == array.Length)
+        {
+            memory.Position = array.Length;
+            bytes = array;
+            Counted(array.Length);
+            return true;
+        }
+
+        bytes = [];
+        return false;
+    }
+
     /// <summary>Bytes handed out so far.</summary>
     public long BytesRead { get; private set; }
 

@@ -41,8 +41,37 @@ public sealed class LabFileContentTests
         Assert.Contains("MaxDocumentBytes", ex.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ReadAll_HeldWholeInMemory_TheHeldArrayCountedAsReadAndStillLimited()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        long counted = 0;
+        await using var held = new PrecisionMed.Core.Pipeline.LimitedReadStream(new MemoryStream(Content, 0, Content.Length, writable: false, publiclyVisible: true), read => counted = read);
+
+        Assert.Same(Content, await LabFileContent.ReadAllAsync(held, 1000, "HL7 v2", ct));
+        Assert.Equal(Content.Length, counted);
+
+        // Too large for the document limit, and refused by the file limit's check: both still stop it.
+        await using var large = new PrecisionMed.Core.Pipeline.LimitedReadStream(new MemoryStream(Content, 0, Content.Length, writable: false, publiclyVisible: true), _ => { });
+        await Assert.ThrowsAsync<LabFileRejectedException>(() => LabFileContent.ReadAllAsync(large, Content.Length - 1, "HL7 v2", ct));
+        await using var refused = new PrecisionMed.Core.Pipeline.LimitedReadStream(
+            new MemoryStream(Content, 0, Content.Length, writable: false, publiclyVisible: true),
+            _ => throw new LabFileRejectedException(SourcePosition.None, "too large a file"));
+        await Assert.ThrowsAsync<LabFileRejectedException>(() => LabFileContent.ReadAllAsync(refused, 1000, "HL7 v2", ct));
+
+        // Part of an array, or a stream already read from, is copied as before.
+        await using var part = new PrecisionMed.Core.Pipeline.LimitedReadStream(new MemoryStream(Content, 3, Content.Length - 3, writable: false, publiclyVisible: true), _ => { });
+        Assert.Equal(Content[3..], await LabFileContent.ReadAllAsync(part, 1000, "HL7 v2", ct));
+    }
+
     private sealed class StatedLengthStream(byte[] content, long? stated) : MemoryStream(content, writable: false), IKnownLengthStream
     {
         public long? RemainingBytes => stated is { } s ? s - Position : null;
+
+        public bool TryTakeHeld(out byte[] bytes)
+        {
+            bytes = [];
+            return false;
+        }
     }
 }
