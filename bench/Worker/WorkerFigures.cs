@@ -36,4 +36,24 @@ internal static class WorkerFigures
 
         return 0;
     }
+
+    /// <summary><c>worker-profile MESSAGE [SECONDS]</c>: the worker alone on one message, for a sampling profiler (no builder rounds in the trace).</summary>
+    public static async Task<int> ProfileAsync(string[] args)
+    {
+        var message = ReportWorkBenchmarks.Messages().First(m => args.Length < 2 || m.Contains(args[1], StringComparison.Ordinal));
+        var seconds = args.Length > 2 ? double.Parse(args[2], CultureInfo.InvariantCulture) : 10;
+        var bench = new ReportWorkBenchmarks { Message = message };
+        bench.Setup();
+        var clock = Stopwatch.StartNew();
+        var handled = 0;
+        while (clock.Elapsed.TotalSeconds < seconds)
+        {
+            await bench.Worker();
+            handled++;
+        }
+
+        bench.Cleanup();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{message}\t{handled} units\t{clock.Elapsed.TotalMicroseconds / handled:F1} us each\tGCs {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, heap {GC.GetTotalMemory(false) / 1024} KB"));
+        return 0;
+    }
 }
