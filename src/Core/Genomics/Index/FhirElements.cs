@@ -25,7 +25,14 @@ internal static class FhirElements
         element.ValueKind == JsonValueKind.Array ? element.EnumerateArray() : [];
 
     /// <summary>The objects among an array's items.</summary>
-    public static IEnumerable<JsonElement> Objects(JsonElement element) => Items(element).Where(e => e.ValueKind == JsonValueKind.Object);
+    public static IEnumerable<JsonElement> Objects(JsonElement element)
+    {
+        if (element.ValueKind != JsonValueKind.Array) yield break;
+        foreach (var item in element.EnumerateArray())
+        {
+            if (item.ValueKind == JsonValueKind.Object) yield return item;
+        }
+    }
 
     /// <summary><c>Type/id</c> of a resource, or null when its id is not a string.</summary>
     public static string? Reference(JsonElement resource) =>
@@ -85,8 +92,13 @@ internal static class FhirElements
     public static IEnumerable<JsonElement> Codings(JsonElement concept) => Objects(At(concept, "coding"));
 
     /// <summary><c>system|code</c> of every coding of the concept.</summary>
-    public static IEnumerable<string> SystemCodes(JsonElement concept) =>
-        Codings(concept).Select(c => (Text(At(c, "system")), Text(At(c, "code")))).Where(c => c.Item2 is not null).Select(c => $"{c.Item1}|{c.Item2}");
+    public static IEnumerable<string> SystemCodes(JsonElement concept)
+    {
+        foreach (var coding in Codings(concept))
+        {
+            if (Text(At(coding, "code")) is { } code) yield return $"{Text(At(coding, "system"))}|{code}";
+        }
+    }
 
     /// <summary>The first code of the components' codeable concepts.</summary>
     public static string? Code(IReadOnlyList<JsonElement> components)

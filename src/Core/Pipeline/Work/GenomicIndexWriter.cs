@@ -41,6 +41,7 @@ public sealed class GenomicIndexWriter(IGenomicIndex index)
             {
                 documents[part] = JsonDocument.Parse(transaction.Bundle(part));
                 if (documents[part].RootElement is not { ValueKind: JsonValueKind.Object } bundle || !bundle.TryGetProperty("entry", out var entries) || entries.ValueKind != JsonValueKind.Array) continue;
+                resources.EnsureCapacity(resources.Count + entries.GetArrayLength());
                 foreach (var entry in entries.EnumerateArray())
                 {
                     if (entry.ValueKind == JsonValueKind.Object && entry.TryGetProperty("resource", out var resource) && resource.ValueKind == JsonValueKind.Object)
