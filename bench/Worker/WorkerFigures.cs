@@ -70,8 +70,9 @@ internal static class WorkerFigures
         }
 
         var builderBytes = bench.Builder();
+        var enrichedBytes = await bench.EnrichedBuilder();
         bench.Cleanup();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{message}\tbuilder's bundles {builderBytes} B\t{handled} units\t{allocated} B each\t{clock.Elapsed.TotalMicroseconds / handled:F1} us each\tGCs {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, heap {GC.GetTotalMemory(false) / 1024} KB"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{message}\tbuilder's bundles {builderBytes} B, enriched {enrichedBytes} B\t{handled} units\t{allocated} B each\t{clock.Elapsed.TotalMicroseconds / handled:F1} us each\tGCs {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, heap {GC.GetTotalMemory(false) / 1024} KB"));
         return 0;
     }
 }
