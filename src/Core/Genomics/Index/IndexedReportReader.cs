@@ -66,7 +66,7 @@ public static class IndexedReportReader
         ArgumentNullException.ThrowIfNull(resources);
         ArgumentException.ThrowIfNullOrWhiteSpace(patient);
         var reports = new List<JsonElement>();
-        var observations = new List<Finding>();
+        var observations = new List<Finding>(resources.Count);
         var specimens = new List<JsonElement>();
         JsonElement analysis = default;
         foreach (var resource in resources)
