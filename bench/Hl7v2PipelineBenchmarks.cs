@@ -3,6 +3,7 @@ using BenchmarkDotNet.Attributes;
 using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Fhir.Genomics;
 using PrecisionMed.Core.Formats.Hl7v2;
+using PrecisionMed.Core.Knowledge.Enrichment;
 using PrecisionMed.Core.LabReports;
 
 namespace PrecisionMed.Bench;
@@ -72,6 +73,20 @@ public class Hl7v2PipelineBenchmarks
     {
         var message = Hl7v2Parser.ParseOruR01(Hl7v2MessageSplitter.Split(_content).Messages[0]);
         var report = Hl7v2ReportMapper.Map(message, LabId);
+        using var transaction = GenomicReportBuilder.Build(report, _provenance);
+        return Write(transaction);
+    }
+
+    /// <summary>
+    /// <see cref="ParseMapBuildSerialise"/> with the worker's enrichment between map and build (not a benchmark of this
+    /// class: <see cref="ReportWorkBenchmarks"/> runs it beside the worker, as the part of the worker's cost that is the
+    /// knowledge a report gains, and the larger bundles it then builds and writes).
+    /// </summary>
+    public async Task<long> ParseMapEnrichBuildSerialiseAsync(ReportEnricher enricher)
+    {
+        ArgumentNullException.ThrowIfNull(enricher);
+        var message = Hl7v2Parser.ParseOruR01(Hl7v2MessageSplitter.Split(_content).Messages[0]);
+        var report = await enricher.EnrichAsync(Hl7v2ReportMapper.Map(message, LabId), LabId, CancellationToken.None);
         using var transaction = GenomicReportBuilder.Build(report, _provenance);
         return Write(transaction);
     }

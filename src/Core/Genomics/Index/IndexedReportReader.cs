@@ -1,4 +1,7 @@
+using System.Buffers;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using static PrecisionMed.Core.Genomics.Index.FhirElements;
 
 namespace PrecisionMed.Core.Genomics.Index;
 
@@ -6,7 +9,8 @@ namespace PrecisionMed.Core.Genomics.Index;
 /// A report's entry in the genomic index, read from the FHIR resources of the report: those the pipeline has just
 /// written (a unit's transaction bundles) or those the FHIR service holds (an index rebuild), so both give the same
 /// entry. Findings are told apart by their IG profile; coordinates are kept 0-based, half-open, whichever coordinate
-/// system the Observation states.
+/// system the Observation states. Read from <see cref="JsonElement"/>s: the worker parses the bytes it wrote once, with
+/// no node per element (the index write of every unit, docs/design.md "Data flow").
 /// </summary>
 public static class IndexedReportReader
 {
@@ -20,15 +24,65 @@ public static class IndexedReportReader
     private static readonly string[] PhenotypeComponents = ["53040-2", "therapeutic-implication"];
     private static readonly string[] FeatureComponents = ["51958-7", "48004-6"];
 
+    /// <summary>No components: never added to.</summary>
+    private static readonly List<JsonElement> None = [];
+
+    /// <summary>An Observation with its IG profile, reference and components by code, each read once.</summary>
+    private readonly record struct Finding(JsonElement Resource, string Profile, string Reference, Dictionary<string, List<JsonElement>> ComponentsByCode)
+    {
+        /// <summary>The components whose code has a coding with this code (any system).</summary>
+        public List<JsonElement> Components(string code) => ComponentsByCode.TryGetValue(code, out var components) ? components : None;
+    }
+
     /// <summary>The index entries of the reports among <paramref name="resources"/> (one per DiagnosticReport), about <paramref name="patient"/>.</summary>
     public static IReadOnlyList<IndexedReport> Read(IReadOnlyList<JsonObject> resources, string patient)
     {
         ArgumentNullException.ThrowIfNull(resources);
         ArgumentException.ThrowIfNullOrWhiteSpace(patient);
-        var reports = resources.Where(r => FhirFindings.Text(r["resourceType"]) == "DiagnosticReport" && FhirFindings.Text(r["id"]) is not null).ToList();
-        var observations = resources.Where(r => FhirFindings.Text(r["resourceType"]) == "Observation" && FhirFindings.Text(r["id"]) is not null).ToList();
-        var analysis = resources.FirstOrDefault(r => FhirFindings.Profile(r) == "genomic-study-analysis");
-        var specimens = resources.Where(r => FhirFindings.Text(r["resourceType"]) == "Specimen").ToList();
+        // Resources read from a FHIR service (a rebuild, a CDS call): written once into one document and read as elements.
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            foreach (var resource in resources)
+            {
+                if (resource is null) writer.WriteNullValue();
+                else resource.WriteTo(writer);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        using var document = JsonDocument.Parse(buffer.WrittenMemory);
+        return Read([.. document.RootElement.EnumerateArray()], patient);
+    }
+
+    /// <summary>
+    /// The index entries of the reports among <paramref name="resources"/> (one per DiagnosticReport), about <paramref name="patient"/>.
+    /// The entries hold no element: the resources' document may be disposed once this returns.
+    /// </summary>
+    public static IReadOnlyList<IndexedReport> Read(IReadOnlyList<JsonElement> resources, string patient)
+    {
+        ArgumentNullException.ThrowIfNull(resources);
+        ArgumentException.ThrowIfNullOrWhiteSpace(patient);
+        var reports = new List<JsonElement>();
+        var observations = new List<Finding>(resources.Count);
+        var specimens = new List<JsonElement>();
+        JsonElement analysis = default;
+        foreach (var resource in resources)
+        {
+            var type = At(resource, "resourceType");
+            var hasId = At(resource, "id").ValueKind == JsonValueKind.String;
+            if (type.ValueKind == JsonValueKind.String)
+            {
+                if (hasId && type.ValueEquals("DiagnosticReport")) reports.Add(resource);
+                else if (hasId && type.ValueEquals("Observation")) observations.Add(new Finding(resource, Profile(resource), Reference(resource)!, ComponentsByCode(resource)));
+                else if (type.ValueEquals("Specimen")) specimens.Add(resource);
+            }
+
+            if (analysis.ValueKind == JsonValueKind.Undefined && Profile(resource) == "genomic-study-analysis") analysis = resource;
+        }
+
         var entries = new List<IndexedReport>();
         foreach (var report in reports)
         {
@@ -39,103 +93,104 @@ public static class IndexedReportReader
         return entries;
     }
 
-    private static IndexedReport Entry(JsonObject report, List<JsonObject> observations, JsonObject? analysis, List<JsonObject> specimens, string patient)
+    private static IndexedReport Entry(JsonElement report, List<Finding> observations, JsonElement analysis, List<JsonElement> specimens, string patient)
     {
-        var variants = observations.Where(o => FhirFindings.Profile(o) == "variant").Select(Variant).ToList();
-        var build = BuildOf(analysis) ?? observations.Select(o => FhirFindings.Components(o, "62374-4").SelectMany(c => FhirFindings.Codings(c["valueCodeableConcept"]))
-            .Select(c => FhirFindings.Text(c["display"])).FirstOrDefault(d => d is not null)).FirstOrDefault(b => b is not null);
+        var variants = observations.Where(o => o.Profile == "variant").Select(Variant).ToList();
+        var build = BuildOf(analysis) ?? observations.Select(o => o.Components("62374-4").SelectMany(c => Codings(At(c, "valueCodeableConcept")))
+            .Select(c => Text(At(c, "display"))).FirstOrDefault(d => d is not null)).FirstOrDefault(b => b is not null);
         return new IndexedReport
         {
-            Report = FhirFindings.Reference(report)!,
+            Report = Reference(report)!,
             Patient = patient,
-            Status = FhirFindings.Text(report["status"]),
-            TestIds = [.. (report["identifier"] as JsonArray ?? []).Select(i => FhirFindings.Text(FhirFindings.At(i, "value"))).OfType<string>()],
+            Status = Text(At(report, "status")),
+            TestIds = [.. Items(At(report, "identifier")).Select(i => Text(At(i, "value"))).OfType<string>()],
             Lab = LabOf(report),
-            Codes = [.. FhirFindings.SystemCodes(report["code"])],
-            TestDate = FhirFindings.Text(report["effectiveDateTime"]) ?? FhirFindings.Text(FhirFindings.At(report["effectivePeriod"], "start")) ?? FhirFindings.Text(report["issued"]),
-            SpecimenIds = [.. FhirFindings.References(report["specimen"])
-                .Concat(specimens.SelectMany(s => (s["identifier"] as JsonArray ?? []).Select(i => FhirFindings.Text(FhirFindings.At(i, "value"))).OfType<string>()))
+            Codes = [.. SystemCodes(At(report, "code"))],
+            TestDate = Text(At(report, "effectiveDateTime")) ?? Text(At(At(report, "effectivePeriod"), "start")) ?? Text(At(report, "issued")),
+            SpecimenIds = [.. References(At(report, "specimen"))
+                .Concat(specimens.SelectMany(s => Items(At(s, "identifier")).Select(i => Text(At(i, "value"))).OfType<string>()))
                 .Distinct(StringComparer.Ordinal)],
             GenomicBuild = build,
             RegionsStudied = Regions(analysis, "studied", withDescription: true),
             UncallableRegions = Regions(analysis, "uncalled", withDescription: false),
-            DnaChangeTypes = [.. observations.Where(o => FhirFindings.Profile(o) == "variant").Select(o => FhirFindings.Code(o, "48019-4")).OfType<string>().Distinct(StringComparer.Ordinal)],
+            DnaChangeTypes = [.. observations.Where(o => o.Profile == "variant").Select(o => Code(o.Components("48019-4"))).OfType<string>().Distinct(StringComparer.Ordinal)],
             Variants = variants,
-            Haplotypes = [.. observations.Where(o => FhirFindings.Profile(o) is "genotype" or "haplotype").Select(Haplotype).OfType<IndexedHaplotype>()],
-            Implications = [.. observations.Where(o => FhirFindings.Profile(o) is "therapeutic-implication" or "diagnostic-implication").Select(Implication)],
-            MolecularConsequences = [.. observations.Where(o => FhirFindings.Profile(o) == "molecular-consequence").Select(Consequence)],
-            PhaseRelationships = [.. observations.Where(o => FhirFindings.Profile(o) == "sequence-phase-relationship").Select(o => new IndexedPhaseRelationship(
-                FhirFindings.Reference(o)!, FhirFindings.References(o["derivedFrom"]), FhirFindings.Codings(o["valueCodeableConcept"]).Select(c => FhirFindings.Text(c["code"])).FirstOrDefault(c => c is not null)))],
+            Haplotypes = [.. observations.Where(o => o.Profile is "genotype" or "haplotype").Select(Haplotype).OfType<IndexedHaplotype>()],
+            Implications = [.. observations.Where(o => o.Profile is "therapeutic-implication" or "diagnostic-implication").Select(Implication)],
+            MolecularConsequences = [.. observations.Where(o => o.Profile == "molecular-consequence").Select(Consequence)],
+            PhaseRelationships = [.. observations.Where(o => o.Profile == "sequence-phase-relationship").Select(o => new IndexedPhaseRelationship(
+                o.Reference, References(At(o.Resource, "derivedFrom")),
+                Codings(At(o.Resource, "valueCodeableConcept")).Select(c => Text(At(c, "code"))).FirstOrDefault(c => c is not null)))],
         };
     }
 
     /// <summary>With several reports in one set, a report's findings are its results and whatever derives from them.</summary>
-    private static List<JsonObject> Reachable(JsonObject report, List<JsonObject> observations)
+    private static List<Finding> Reachable(JsonElement report, List<Finding> observations)
     {
-        var ids = FhirFindings.References(report["result"]).ToHashSet(StringComparer.Ordinal);
+        var ids = References(At(report, "result")).ToHashSet(StringComparer.Ordinal);
         var grew = true;
         while (grew)
         {
             grew = false;
             foreach (var observation in observations)
             {
-                var reference = FhirFindings.Reference(observation)!;
-                if (ids.Contains(reference))
+                if (ids.Contains(observation.Reference))
                 {
-                    foreach (var member in FhirFindings.References(observation["hasMember"])) grew |= ids.Add(member);
+                    foreach (var member in References(At(observation.Resource, "hasMember"))) grew |= ids.Add(member);
                 }
-                else if (FhirFindings.References(observation["derivedFrom"]).Any(ids.Contains))
+                else if (References(At(observation.Resource, "derivedFrom")).Any(ids.Contains))
                 {
-                    grew |= ids.Add(reference);
+                    grew |= ids.Add(observation.Reference);
                 }
             }
         }
 
-        return [.. observations.Where(o => ids.Contains(FhirFindings.Reference(o)!))];
+        return [.. observations.Where(o => ids.Contains(o.Reference))];
     }
 
-    private static IndexedVariant Variant(JsonObject observation)
+    private static IndexedVariant Variant(Finding observation)
     {
-        var accession = FhirFindings.Code(observation, "48013-7");
-        var (low, high) = FhirFindings.Range(observation, "81254-5");
-        var system = FhirFindings.Code(observation, "92822-6");
-        var reference = FhirFindings.String(observation, "69547-8");
-        var alternate = FhirFindings.String(observation, "69551-0");
+        var accession = Code(observation.Components("48013-7"));
+        var (low, high) = Range(observation.Components("81254-5"));
+        var system = Code(observation.Components("92822-6"));
+        var referenceAllele = String(observation.Components("69547-8"));
+        var alternate = String(observation.Components("69551-0"));
         // 1-based (the default, and what HL7 v2 and VCF state) counts from 1; both 0-based systems count from 0.
         var oneBased = system is OneBased or null;
         long? start = low is { } l ? (oneBased ? l - 1 : l) : null;
         long? end = start is not { } s ? null
-            : reference is not null ? s + reference.Length
+            : referenceAllele is not null ? s + referenceAllele.Length
             : high is { } h ? (system == ZeroBasedCharacter ? h + 1 : h)
             : s + 1;
-        var hgvs = HgvsComponents.SelectMany(code => FhirFindings.Components(observation, code))
-            .SelectMany(c => FhirFindings.Codings(c["valueCodeableConcept"])).Select(c => FhirFindings.Text(c["code"])).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        var hgvs = HgvsComponents.SelectMany(observation.Components)
+            .SelectMany(c => Codings(At(c, "valueCodeableConcept"))).Select(c => Text(At(c, "code"))).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
         if (!IsChromosome(accession) && OnChromosome(hgvs) is { } placed)
         {
             // Coordinates on a gene region (NG_) or transcript, with the change also written on the chromosome (an NC_
             // g.HGVS): the chromosome's are the ones questions and population bins use.
-            (accession, start, end, reference, alternate) = (placed.Accession, placed.Start, placed.End, placed.Ref, placed.Alt);
+            (accession, start, end, referenceAllele, alternate) = (placed.Accession, placed.Start, placed.End, placed.Ref, placed.Alt);
         }
 
-        var (outerStart, outerEnd) = FhirFindings.Range(observation, "81301-4");
-        var (innerStart, innerEnd) = FhirFindings.Range(observation, "81302-2");
+        var (outerStart, outerEnd) = Range(observation.Components("81301-4"));
+        var (innerStart, innerEnd) = Range(observation.Components("81302-2"));
+        var copyNumber = Quantity(observation.Components("82155-3"));
         return new IndexedVariant(
-            FhirFindings.Reference(observation)!,
+            observation.Reference,
             accession,
             start,
             end,
-            reference,
+            referenceAllele,
             alternate,
-            Spdi.Of(accession, start, reference, alternate),
+            Spdi.Of(accession, start, referenceAllele, alternate),
             hgvs,
-            FhirFindings.Genes(observation),
-            FhirFindings.Code(observation, "48002-0"),
-            StructuralType(observation, outerStart ?? innerStart, FhirFindings.Quantity(observation, "82155-3")),
+            Genes(observation.Components("48018-6")),
+            Code(observation.Components("48002-0")),
+            StructuralType(observation, outerStart ?? innerStart, copyNumber),
             outerStart,
             outerEnd,
             innerStart,
             innerEnd,
-            FhirFindings.Quantity(observation, "82155-3"));
+            copyNumber);
     }
 
     private static bool IsChromosome(string? accession) => accession?.StartsWith("NC_", StringComparison.OrdinalIgnoreCase) == true;
@@ -149,70 +204,67 @@ public static class IndexedReportReader
     /// The DNA change type when the variant is structural: a structural change type (copy number, duplication, inversion,
     /// translocation, complex), or any change type stated with an outer/inner range or a copy number. Null for a simple variant.
     /// </summary>
-    private static string? StructuralType(JsonObject observation, long? range, decimal? copyNumber)
+    private static string? StructuralType(Finding observation, long? range, decimal? copyNumber)
     {
-        var type = FhirFindings.Code(observation, "48019-4");
+        var type = Code(observation.Components("48019-4"));
         return type is not null && (StructuralTypes.Contains(type) || range is not null || copyNumber is not null) ? type
             : range is not null || copyNumber is not null ? "SO:0001537" // structural_variant
             : null;
     }
 
-    private static IndexedHaplotype? Haplotype(JsonObject observation)
+    private static IndexedHaplotype? Haplotype(Finding observation)
     {
-        var value = observation["valueCodeableConcept"];
-        var name = FhirFindings.Text(FhirFindings.At(value, "text")) ?? FhirFindings.Codings(value).Select(c => FhirFindings.Text(c["display"]) ?? FhirFindings.Text(c["code"])).FirstOrDefault(n => n is not null)
-            ?? FhirFindings.Text(observation["valueString"]);
+        var value = At(observation.Resource, "valueCodeableConcept");
+        var name = Text(At(value, "text")) ?? Codings(value).Select(c => Text(At(c, "display")) ?? Text(At(c, "code"))).FirstOrDefault(n => n is not null)
+            ?? Text(At(observation.Resource, "valueString"));
         return name is null ? null : new IndexedHaplotype(
-            FhirFindings.Reference(observation)!, FhirFindings.Profile(observation), FhirFindings.Genes(observation), name, [.. FhirFindings.SystemCodes(value)],
-            FhirFindings.Code(observation, "48002-0"));
+            observation.Reference, observation.Profile, Genes(observation.Components("48018-6")), name, [.. SystemCodes(value)], Code(observation.Components("48002-0")));
     }
 
-    private static IndexedImplication Implication(JsonObject observation)
+    private static IndexedImplication Implication(Finding observation)
     {
-        var conclusion = FhirFindings.String(observation, "conclusion-string");
-        var (version, variation) = KnowledgeConclusion.Parse(conclusion);
-        return Implication(observation, version, variation);
+        var (version, variation) = KnowledgeConclusion.Parse(String(observation.Components("conclusion-string")));
+        return new IndexedImplication(
+            observation.Reference,
+            observation.Profile,
+            References(At(observation.Resource, "derivedFrom")),
+            [.. observation.Components("51963-7").SelectMany(c => SystemCodes(At(c, "valueCodeableConcept"))).Distinct(StringComparer.Ordinal)],
+            [.. observation.Components("81259-4").SelectMany(c => SystemCodes(At(c, "valueCodeableConcept"))).Distinct(StringComparer.Ordinal)],
+            [.. PhenotypeComponents.SelectMany(observation.Components)
+                .SelectMany(c => SystemCodes(At(c, "valueCodeableConcept"))).Distinct(StringComparer.Ordinal)],
+            Code(observation.Components("53037-8")),
+            observation.Components("93044-6").Select(c => Text(At(At(c, "valueCodeableConcept"), "text")) ?? Code(observation.Components("93044-6"))).FirstOrDefault(),
+            version,
+            variation);
     }
 
-    private static IndexedImplication Implication(JsonObject observation, string? knowledgeVersion, string? variation) => new(
-        FhirFindings.Reference(observation)!,
-        FhirFindings.Profile(observation),
-        FhirFindings.References(observation["derivedFrom"]),
-        [.. FhirFindings.Components(observation, "51963-7").SelectMany(c => FhirFindings.SystemCodes(c["valueCodeableConcept"])).Distinct(StringComparer.Ordinal)],
-        [.. FhirFindings.Components(observation, "81259-4").SelectMany(c => FhirFindings.SystemCodes(c["valueCodeableConcept"])).Distinct(StringComparer.Ordinal)],
-        [.. PhenotypeComponents.SelectMany(code => FhirFindings.Components(observation, code))
-            .SelectMany(c => FhirFindings.SystemCodes(c["valueCodeableConcept"])).Distinct(StringComparer.Ordinal)],
-        FhirFindings.Code(observation, "53037-8"),
-        FhirFindings.Components(observation, "93044-6").Select(c => FhirFindings.Text(FhirFindings.At(c["valueCodeableConcept"], "text")) ?? FhirFindings.Code(observation, "93044-6")).FirstOrDefault(),
-        knowledgeVersion,
-        variation);
-
-    private static IndexedConsequence Consequence(JsonObject observation) => new(
-        FhirFindings.Reference(observation)!,
-        FhirFindings.References(observation["derivedFrom"]),
-        [.. FeatureComponents.SelectMany(code => FhirFindings.Components(observation, code))
-            .SelectMany(c => FhirFindings.Codings(c["valueCodeableConcept"])).Select(c => FhirFindings.Text(c["code"])).OfType<string>().Distinct(StringComparer.Ordinal)],
-        [.. FhirFindings.Components(observation, "feature-consequence").SelectMany(c => FhirFindings.SystemCodes(c["valueCodeableConcept"])).Distinct(StringComparer.Ordinal)],
-        FhirFindings.Components(observation, "functional-effect").SelectMany(c => FhirFindings.SystemCodes(c["valueCodeableConcept"])).FirstOrDefault());
+    private static IndexedConsequence Consequence(Finding observation) =>
+        new(
+            observation.Reference,
+            References(At(observation.Resource, "derivedFrom")),
+            [.. FeatureComponents.SelectMany(observation.Components)
+                .SelectMany(c => Codings(At(c, "valueCodeableConcept"))).Select(c => Text(At(c, "code"))).OfType<string>().Distinct(StringComparer.Ordinal)],
+            [.. observation.Components("feature-consequence").SelectMany(c => SystemCodes(At(c, "valueCodeableConcept"))).Distinct(StringComparer.Ordinal)],
+            observation.Components("functional-effect").SelectMany(c => SystemCodes(At(c, "valueCodeableConcept"))).FirstOrDefault());
 
     /// <summary>
     /// The analysis's regions (its regions extension): the description's lines (the textual regions a lab or a BED file
     /// gave) and the <paramref name="kind"/> entries stated as text or codes (genes); a BED file referenced is not read.
     /// </summary>
-    private static List<string> Regions(JsonObject? analysis, string kind, bool withDescription)
+    private static List<string> Regions(JsonElement analysis, string kind, bool withDescription)
     {
         var regions = new List<string>();
-        foreach (var extension in (analysis?["extension"] as JsonArray ?? []).OfType<JsonObject>()
-            .Where(e => FhirFindings.Text(e["url"])?.EndsWith("genomic-study-analysis-regions", StringComparison.Ordinal) == true))
+        foreach (var extension in Objects(At(analysis, "extension"))
+            .Where(e => Text(At(e, "url"))?.EndsWith("genomic-study-analysis-regions", StringComparison.Ordinal) == true))
         {
-            foreach (var part in (extension["extension"] as JsonArray ?? []).OfType<JsonObject>())
+            foreach (var part in Objects(At(extension, "extension")))
             {
-                var url = FhirFindings.Text(part["url"]);
-                if (withDescription && url == "description" && FhirFindings.Text(part["valueString"]) is { } text)
+                var url = Text(At(part, "url"));
+                if (withDescription && url == "description" && Text(At(part, "valueString")) is { } text)
                     regions.AddRange(text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-                else if (url == kind && part["valueCodeableConcept"] is { } concept)
-                    regions.Add(FhirFindings.Text(FhirFindings.At(concept, "text"))
-                        ?? FhirFindings.Codings(concept).Select(c => FhirFindings.Text(c["display"]) ?? FhirFindings.Text(c["code"])).FirstOrDefault(c => c is not null) ?? string.Empty);
+                else if (url == kind && At(part, "valueCodeableConcept") is var concept && Exists(concept))
+                    regions.Add(Text(At(concept, "text"))
+                        ?? Codings(concept).Select(c => Text(At(c, "display")) ?? Text(At(c, "code"))).FirstOrDefault(c => c is not null) ?? string.Empty);
             }
         }
 
@@ -220,18 +272,18 @@ public static class IndexedReportReader
     }
 
     /// <summary>The performer's name, else the lab id the pipeline writes into the accession's system (<c>urn:precisionmed:lab:{lab}:accession</c>).</summary>
-    private static string? LabOf(JsonObject report)
+    private static string? LabOf(JsonElement report)
     {
-        var performer = (report["performer"] as JsonArray ?? []).Select(p => FhirFindings.Text(FhirFindings.At(p, "display")) ?? FhirFindings.Text(FhirFindings.At(p, "reference"))).FirstOrDefault(p => p is not null);
+        var performer = Items(At(report, "performer")).Select(p => Text(At(p, "display")) ?? Text(At(p, "reference"))).FirstOrDefault(p => p is not null);
         if (performer is not null) return performer;
         const string Prefix = "urn:precisionmed:lab:";
-        return (report["identifier"] as JsonArray ?? []).Select(i => FhirFindings.Text(FhirFindings.At(i, "system")))
+        return Items(At(report, "identifier")).Select(i => Text(At(i, "system")))
             .Where(s => s is not null && s.StartsWith(Prefix, StringComparison.Ordinal) && s.EndsWith(":accession", StringComparison.Ordinal))
             .Select(s => s![Prefix.Length..^":accession".Length]).FirstOrDefault();
     }
 
-    private static string? BuildOf(JsonObject? analysis) =>
-        (analysis?["extension"] as JsonArray ?? []).OfType<JsonObject>()
-            .Where(e => (FhirFindings.Text(e["url"]))?.EndsWith("genomic-study-analysis-genome-build", StringComparison.Ordinal) == true)
-            .SelectMany(e => FhirFindings.Codings(e["valueCodeableConcept"])).Select(c => FhirFindings.Text(c["display"])).FirstOrDefault(d => d is not null);
+    private static string? BuildOf(JsonElement analysis) =>
+        Objects(At(analysis, "extension"))
+            .Where(e => Text(At(e, "url"))?.EndsWith("genomic-study-analysis-genome-build", StringComparison.Ordinal) == true)
+            .SelectMany(e => Codings(At(e, "valueCodeableConcept"))).Select(c => Text(At(c, "display"))).FirstOrDefault(d => d is not null);
 }
