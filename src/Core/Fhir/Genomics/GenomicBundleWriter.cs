@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace PrecisionMed.Core.Fhir.Genomics;
@@ -128,49 +129,83 @@ internal sealed class GenomicBundleWriter
     /// Provenance (as <see cref="ReportTransactionBuilder.Chunk"/> lays them out); and where the report's status value
     /// lies in them (-1 when no status was written).
     /// </summary>
-    public (Utf8Bundles Bundles, int StatusAt) Finish(int maxEntries)
+    /// <remarks>
+    /// A large report (a VCF's thousands of variants) grows the write buffer to megabytes, which the thread then lets go;
+    /// when it has room for the bundles, they are laid out in it rather than copied to a second buffer of megabytes
+    /// (<paramref name="reuseLargeBuffer"/>, false only for tests comparing the two ways).
+    /// </remarks>
+    public (Utf8Bundles Bundles, int StatusAt) Finish(int maxEntries, bool reuseLargeBuffer = true)
     {
-        var room = maxEntries - 1;
-        var count = _entries.Count;
-        var bundleCount = Math.Max(1, (count + room - 1) / room);
-        var patientLength = _patientEntry.End - _patientEntry.Start;
-        var total = 0;
-        foreach (var (start, end) in _entries) total += end - start + 1;
-        total += bundleCount * (BundleStart.Length + BundleEnd.Length + patientLength);
-
-        var buffer = Utf8Bundles.Allocate(total);
-        var offsets = new int[bundleCount + 1];
-        var source = _scratch.WrittenSpan;
-        var at = 0;
-        var next = 0;
-        var statusAt = -1;
-        var take = count % room is > 0 and var remainder ? remainder : room;
-        for (var bundle = 0; bundle < bundleCount; bundle++, take = room)
-        {
-            offsets[bundle] = at;
-            at += Copy(BundleStart, buffer, at);
-            at += Copy(source[_patientEntry.Start.._patientEntry.End], buffer, at);
-            for (var i = 0; i < take && next < count; i++, next++)
-            {
-                buffer[at++] = (byte)',';
-                if (next == _status.Entry) statusAt = at + _status.At - _entries[next].Start;
-                at += Copy(source[_entries[next].Start.._entries[next].End], buffer, at);
-            }
-
-            at += Copy(BundleEnd, buffer, at);
-        }
-
-        offsets[bundleCount] = at;
-
-        // A VCF report of thousands of variants grows the buffer to megabytes: the thread does not keep that much.
-        if (_scratch.Capacity > MaxKeptScratchBytes)
+        var layout = Layout(maxEntries);
+        var detached = _scratch.Capacity > MaxKeptScratchBytes;
+        if (detached)
         {
             t_scratch = null;
             t_writer = null;
         }
 
-        return (new Utf8Bundles(buffer, offsets), statusAt);
+        var source = _scratch.WrittenSpan;
+        var patient = source[_patientEntry.Start.._patientEntry.End];
+        byte[] buffer;
+        if (reuseLargeBuffer && detached && layout.FitsInPlace
+            && MemoryMarshal.TryGetArray(_scratch.WrittenMemory, out var written) && written.Array!.Length >= layout.Total)
+        {
+            // Each entry moves to its place or further on, so moving them last first overwrites nothing still to move;
+            // the Patient entry, repeated in every bundle, is set aside before its bytes can be overwritten.
+            buffer = written.Array;
+            patient = patient.ToArray();
+        }
+        else
+        {
+            buffer = Utf8Bundles.Allocate(layout.Total);
+        }
+
+        for (var i = _entries.Count - 1; i >= 0; i--) source[_entries[i].Start.._entries[i].End].CopyTo(buffer.AsSpan(layout.Entries[i]));
+        for (var bundle = 0; bundle < layout.Offsets.Length - 1; bundle++)
+        {
+            var at = layout.Offsets[bundle];
+            at += Copy(BundleStart, buffer, at);
+            Copy(patient, buffer, at);
+            Copy(BundleEnd, buffer, layout.Offsets[bundle + 1] - BundleEnd.Length);
+        }
+
+        foreach (var at in layout.Entries) buffer[at - 1] = (byte)',';
+        var statusAt = _status.Entry < 0 ? -1 : layout.Entries[_status.Entry] + _status.At - _entries[_status.Entry].Start;
+        return (new Utf8Bundles(buffer, layout.Offsets), statusAt);
     }
+
+    /// <summary>Where each bundle starts (and, last, where the bundles end) and where each entry lands, past its comma.</summary>
+    private BundleLayout Layout(int maxEntries)
+    {
+        var room = maxEntries - 1;
+        var count = _entries.Count;
+        var bundleCount = Math.Max(1, (count + room - 1) / room);
+        var header = BundleStart.Length + (_patientEntry.End - _patientEntry.Start);
+        var offsets = new int[bundleCount + 1];
+        var entries = new int[count];
+        var fitsInPlace = true;
+        var at = 0;
+        var next = 0;
+        var take = count % room is > 0 and var remainder ? remainder : room;
+        for (var bundle = 0; bundle < bundleCount; bundle++, take = room)
+        {
+            offsets[bundle] = at;
+            at += header;
+            for (var i = 0; i < take && next < count; i++, next++)
+            {
+                entries[next] = ++at;
+                fitsInPlace &= at >= _entries[next].Start;
+                at += _entries[next].End - _entries[next].Start;
+            }
+
+            at += BundleEnd.Length;
+        }
+
+        offsets[bundleCount] = at;
+        return new BundleLayout(offsets, entries, at, fitsInPlace);
+    }
+
+    private readonly record struct BundleLayout(int[] Offsets, int[] Entries, int Total, bool FitsInPlace);
 
     private static int Copy(ReadOnlySpan<byte> from, byte[] to, int at)
     {
