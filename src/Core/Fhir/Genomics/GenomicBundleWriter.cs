@@ -148,7 +148,7 @@ internal sealed class GenomicBundleWriter
         var patient = source[_patientEntry.Start.._patientEntry.End];
         byte[] buffer;
         if (reuseLargeBuffer && detached && layout.FitsInPlace
-            && MemoryMarshal.TryGetArray(_scratch.WrittenMemory, out var written) && written.Array!.Length >= layout.Total)
+            && MemoryMarshal.TryGetArray(_scratch.WrittenMemory, out var written) && written.Offset == 0 && written.Array!.Length >= layout.Total)
         {
             // Each entry moves to its place or further on, so moving them last first overwrites nothing still to move;
             // the Patient entry, repeated in every bundle, is set aside before its bytes can be overwritten.
