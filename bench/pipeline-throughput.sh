@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The pipeline's speed on the path production takes: `pmed ingest` (src/Cli, Release, published ReadyToRun as a
-# deployment ships it; bundles written to a temporary folder, the embedded knowledge seed) over
+# deployment ships it; bundles written to a temporary folder, in RAM where there is one; the embedded knowledge seed) over
 #   (a) 1,000 copies of each of FHIR-Converter's four msft_* ORU samples (tests/TestData/hl7v2/general-lab),
 #   (b) 1,000 copies of bench/data/genomic_5variants_pgx.hl7 (five variants and a PGx genotype),
 #   (c) the 2M-record VCF (as bench/vcf-vs-bcftools.sh generates it) with --regions bench/data/panel-grch38.bed, plain
@@ -16,8 +16,8 @@
 #   ratio_vs_bcftools_regions_plain=X   ratio_vs_bcftools_regions_bgzf=Y   (bcftools seconds / our seconds: >= 1.0 is
 #   no slower than bcftools selecting the regions)
 # and one "target ...: MET|NOT MET" line per target. Times on a shared machine are noisy: compare figures of one run.
-# COPIES=N changes the 1,000 copies; BENCH_DIR (default /tmp/pmed-vcf-bench) holds the generated VCF; VCF=FILE uses
-# another VCF. Needs bcftools and bgzip (Debian bcftools, tabix) and GNU time.
+# COPIES=N changes the 1,000 copies; BENCH_OUT=DIR puts the bundles' folder in DIR (default /dev/shm when writable);
+# BENCH_DIR (default /tmp/pmed-vcf-bench) holds the generated VCF; VCF=FILE uses another VCF. Needs bcftools and bgzip (Debian bcftools, tabix) and GNU time.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -40,7 +40,21 @@ else
 fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/pmed-throughput.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+# The bundles go to a RAM-backed folder when there is one (BENCH_OUT=DIR writes them elsewhere, e.g. to disk). In
+# production they go to the FHIR service, not to a local disk; and on a journal-less ext4 (this machine kind's) every
+# file created within half a minute of many deletions makes the kernel scan each recently freed inode first
+# (ext4's recently_deleted): in three pairs of runs back to back with the bundles on disk, the second's general-lab
+# rate was 33-48% below the first's, and perf put an eighth of pmed's CPU time in that scan.
+out_in_ram=no
+if [[ -n ${BENCH_OUT:-} ]]; then
+  out_root=$(mktemp -d "$BENCH_OUT/pmed-throughput-out.XXXXXX")
+elif [[ -d /dev/shm && -w /dev/shm ]] && (($(df -Pk /dev/shm | awk 'NR == 2 { print $4 }') > 512 * 1024)); then
+  out_root=$(mktemp -d /dev/shm/pmed-throughput-out.XXXXXX)
+  out_in_ram=yes
+else
+  out_root=$work
+fi
+trap 'rm -rf "$work" "$out_root"' EXIT
 
 # The 2M-record VCF, generated once and kept (bench/vcf-vs-bcftools.sh uses the same file).
 if [[ -n ${VCF:-} ]]; then
@@ -75,9 +89,12 @@ run() {
   shift
   local times=$work/$name.time err=$work/$name.err extra=()
   [[ $timings == yes ]] && extra=(--timings)
-  rm -rf "$work/out-$name"
-  /usr/bin/time -o "$times" -f '%e %M' "$@" --out "$work/out-$name" --json "${extra[@]}" \
+  rm -rf "$out_root/out-$name"
+  /usr/bin/time -o "$times" -f '%e %M' "$@" --out "$out_root/out-$name" --json "${extra[@]}" \
     >"$work/$name.json" 2>"$err" || [[ $? -eq 2 ]] || { echo "pipeline-throughput.sh: $name failed:" >&2; tail -5 "$err" >&2; exit 1; }
+  # Nothing reads the bundles: in RAM they go at once, so that the folder never holds more than one run's. On disk they
+  # stay until the end (deleting them now would slow the next run's file creation).
+  [[ $out_in_ram == yes ]] && rm -rf "$out_root/out-$name"
   read -r wall rss_kb < <(tail -1 "$times")
   rss_mb=$(awk -v k="$rss_kb" 'BEGIN { printf "%.0f", k / 1024 }')
   reports=$(grep -o '"reports": *[0-9]*' "$work/$name.json" | awk -F: '{ s += $2 } END { print s + 0 }')
@@ -104,7 +121,7 @@ if [[ $timings == no ]]; then
   echo "start-up (no --timings in this pmed): one small file takes ${startup} s, subtracted from each run"
 fi
 
-echo "pmed: $pmed_dll; load: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "pmed: $pmed_dll; bundles to $out_root; load: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 run a dotnet "$pmed_dll" ingest "$work/a"
 rate_a=$(awk -v n="$reports" -v s="$elapsed" 'BEGIN { printf "%.0f", n / s }')
