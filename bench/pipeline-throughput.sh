@@ -17,7 +17,8 @@
 #   no slower than bcftools selecting the regions)
 # and one "target ...: MET|NOT MET" line per target. Times on a shared machine are noisy: compare figures of one run.
 # COPIES=N changes the 1,000 copies; BENCH_OUT=DIR puts the bundles' folder in DIR (default /dev/shm when writable);
-# BENCH_DIR (default /tmp/pmed-vcf-bench) holds the generated VCF; VCF=FILE uses another VCF. Needs bcftools and bgzip (Debian bcftools, tabix) and GNU time.
+# BENCH_DIR (default /tmp/pmed-vcf-bench) holds the generated VCF; VCF=FILE uses another VCF. Needs bcftools and bgzip
+# (Debian bcftools, tabix) and GNU time.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
