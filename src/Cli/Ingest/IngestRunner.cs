@@ -79,6 +79,7 @@ internal sealed class IngestRunner(IngestOptions options, TextWriter stdout, Tex
         var allocatedStarted = GC.GetTotalAllocatedBytes();
         var collectionsStarted = GC.CollectionCount(0);
         var pausedStarted = GC.GetTotalPauseDuration();
+        var jitStarted = (Methods: System.Runtime.JitInfo.GetCompiledMethodCount(), Time: System.Runtime.JitInfo.GetCompilationTime());
         var file = new IngestFile(
             options, intake, services.GetRequiredService<ReportUnitBuilder>(), writer, validator, stderr,
             writer is null ? null : services.GetRequiredService<GenomicIndexWriter>());
@@ -87,7 +88,8 @@ internal sealed class IngestRunner(IngestOptions options, TextWriter stdout, Tex
         {
             var spent = new IngestSpend(
                 Stopwatch.GetElapsedTime(started), Environment.CpuUsage.TotalTime - cpuStarted, GC.GetTotalAllocatedBytes() - allocatedStarted, GC.CollectionCount(0) - collectionsStarted,
-                GC.GetTotalPauseDuration() - pausedStarted);
+                GC.GetTotalPauseDuration() - pausedStarted, System.Runtime.JitInfo.GetCompiledMethodCount() - jitStarted.Methods,
+                System.Runtime.JitInfo.GetCompilationTime() - jitStarted.Time);
             await WriteTimingsAsync(results, spent, file.WriteCosts);
         }
 
@@ -136,9 +138,10 @@ internal sealed class IngestRunner(IngestOptions options, TextWriter stdout, Tex
     private Task WriteTimingsAsync(IngestResult[] results, IngestSpend spent, IngestWriteCosts writes) =>
         stderr.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"pmed ingest: timings: files={results.Length} reports={results.Sum(r => r.Reports)} elapsed_seconds={spent.Elapsed.TotalSeconds:F3} cpu_seconds={spent.Cpu.TotalSeconds:F3} "
-            + $"allocated_mb={spent.AllocatedBytes / 1_000_000.0:F1} gen0_collections={spent.Collections} gc_pause_seconds={spent.GcPause.TotalSeconds:F3}{writes}"));
+            + $"allocated_mb={spent.AllocatedBytes / 1_000_000.0:F1} gen0_collections={spent.Collections} gc_pause_seconds={spent.GcPause.TotalSeconds:F3} "
+            + $"jit_methods={spent.JitMethods} jit_seconds={spent.JitTime.TotalSeconds:F3}{writes}"));
 
-    private readonly record struct IngestSpend(TimeSpan Elapsed, TimeSpan Cpu, long AllocatedBytes, int Collections, TimeSpan GcPause);
+    private readonly record struct IngestSpend(TimeSpan Elapsed, TimeSpan Cpu, long AllocatedBytes, int Collections, TimeSpan GcPause, long JitMethods, TimeSpan JitTime);
 
     /// <summary>Built before the first file: an install failure stops the run before anything is written.</summary>
     private async Task<(FhirProfileValidator? Validator, int Exit)> CreateValidatorAsync(CancellationToken cancellationToken)

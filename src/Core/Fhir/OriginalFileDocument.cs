@@ -31,7 +31,10 @@ internal static class OriginalFileDocument
         _ => "application/octet-stream",
     };
 
-    /// <summary>Every property after <c>resourceType</c> and <c>id</c>, into an open object.</summary>
+    /// <summary>The profile the DocumentReference declares: a VCF is the IG's genomic data file; other formats declare none.</summary>
+    public static string? ProfileOf(ReportProvenance provenance) => provenance.Format == LabFileFormat.Vcf ? GenomicsCodes.GenomicDataFileProfile : null;
+
+    /// <summary>Every property after <c>resourceType</c>, <c>id</c> and <c>meta</c> (<see cref="ProfileOf"/>), into an open object.</summary>
     /// <param name="writer">Positioned inside the resource object.</param>
     /// <param name="provenance">Where the unit came from.</param>
     /// <param name="url">Its <see cref="ReportProvenance.OriginalUrl"/>.</param>
@@ -39,7 +42,6 @@ internal static class OriginalFileDocument
     /// <param name="report">The report's <c>DiagnosticReport/id</c>, or null for results without a report.</param>
     public static void WriteBody(Utf8JsonWriter writer, ReportProvenance provenance, string url, string? patient, string? report)
     {
-        if (provenance.Format == LabFileFormat.Vcf) FhirJson.WriteMeta(writer, GenomicsCodes.GenomicDataFileProfile);
         writer.WriteStartArray("identifier");
         writer.WriteStartObject();
         writer.WriteString("system", ProvenanceResource.ContentHashSystem);

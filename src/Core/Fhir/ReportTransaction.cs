@@ -85,6 +85,15 @@ public sealed record ReportTransaction : IDisposable
     /// <summary>Bundle <paramref name="index"/> as compact UTF-8 JSON, valid until the transaction is disposed.</summary>
     public ReadOnlyMemory<byte> Bundle(int index) => _utf8.Memory(index);
 
+    /// <summary>
+    /// The PUT entries' resources in write order, as the builder recorded them; null when the bundles came another way
+    /// (a lab's own FHIR bundle). Valid until the transaction is disposed; <see cref="SetReportStatus"/> keeps them right.
+    /// </summary>
+    public IReadOnlyList<WrittenResource>? WrittenResources => _utf8.Resources;
+
+    /// <summary>One of <see cref="WrittenResources"/> as compact UTF-8 JSON, valid until the transaction is disposed or edited.</summary>
+    public ReadOnlyMemory<byte> ResourceJson(WrittenResource resource) => _utf8.Json(resource);
+
     /// <summary>Writes bundle <paramref name="index"/> as UTF-8 JSON.</summary>
     public void WriteBundle(int index, IBufferWriter<byte> output)
     {

@@ -14,17 +14,26 @@ namespace PrecisionMed.Core.Fhir;
 internal sealed class Utf8Bundles : IDisposable
 {
     private readonly int[] _offsets;
+    private readonly WrittenResource[]? _resources;
     private byte[]? _buffer;
 
     /// <param name="buffer">From <see cref="Allocate"/>; this instance owns it.</param>
     /// <param name="offsets">Bundle <c>i</c> is <c>buffer[offsets[i]..offsets[i + 1]]</c>.</param>
-    public Utf8Bundles(byte[] buffer, int[] offsets)
+    /// <param name="resources">The PUT entries' resources, when their writer recorded them.</param>
+    public Utf8Bundles(byte[] buffer, int[] offsets, WrittenResource[]? resources = null)
     {
         _buffer = buffer;
         _offsets = offsets;
+        _resources = resources;
     }
 
     public int Count => _offsets.Length - 1;
+
+    /// <summary>The PUT entries' resources in write order, or null when the bundles were not written by the builder.</summary>
+    public IReadOnlyList<WrittenResource>? Resources => _resources;
+
+    /// <summary>One of <see cref="Resources"/> as UTF-8 JSON.</summary>
+    public ReadOnlyMemory<byte> Json(WrittenResource resource) => Buffer.AsMemory(resource.Offset, resource.Length);
 
     public ReadOnlySpan<byte> this[int index] => Memory(index).Span;
 
@@ -70,7 +79,7 @@ internal sealed class Utf8Bundles : IDisposable
         var length = _offsets[^1];
         var buffer = Allocate(length);
         Buffer.AsSpan(0, length).CopyTo(buffer);
-        return new Utf8Bundles(buffer, (int[])_offsets.Clone());
+        return new Utf8Bundles(buffer, (int[])_offsets.Clone(), (WrittenResource[]?)_resources?.Clone());
     }
 
     /// <summary>Replaces <paramref name="length"/> bytes at <paramref name="at"/> (inside one bundle) with <paramref name="replacement"/>.</summary>
@@ -84,9 +93,17 @@ internal sealed class Utf8Bundles : IDisposable
         old.AsSpan(0, at).CopyTo(buffer);
         replacement.CopyTo(buffer.AsSpan(at));
         old.AsSpan(at + length, total - at - length).CopyTo(buffer.AsSpan(at + replacement.Length));
+        var shift = replacement.Length - length;
         for (var i = 0; i < _offsets.Length; i++)
         {
-            if (_offsets[i] > at) _offsets[i] += replacement.Length - length;
+            if (_offsets[i] > at) _offsets[i] += shift;
+        }
+
+        for (var i = 0; _resources is not null && i < _resources.Length; i++)
+        {
+            var resource = _resources[i];
+            if (resource.Offset > at) _resources[i] = resource with { Offset = resource.Offset + shift };
+            else if (resource.Offset + resource.Length > at) _resources[i] = resource with { Length = resource.Length + shift };
         }
 
         _buffer = buffer;

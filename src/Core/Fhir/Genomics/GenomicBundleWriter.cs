@@ -18,6 +18,9 @@ internal sealed class GenomicBundleWriter
     private static readonly byte[] BundleStart = "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":["u8.ToArray();
     private static readonly byte[] BundleEnd = "]}"u8.ToArray();
 
+    /// <summary>What a PUT entry holds before its resource: <c>{"resource":</c>.</summary>
+    private const int ResourceOffset = 12;
+
     /// <summary>The most a thread keeps of its write buffer between builds (an HL7 v2 report takes tens of KB).</summary>
     private const int MaxKeptScratchBytes = 1024 * 1024;
 
@@ -26,6 +29,10 @@ internal sealed class GenomicBundleWriter
 
     private readonly ArrayBufferWriter<byte> _scratch;
     private readonly List<(int Start, int End)> _entries = [];
+
+    /// <summary>Each PUT entry's resource: its type, the profile it declares and where its JSON ends in the scratch buffer.</summary>
+    private readonly List<(string Type, string? Profile, int End)> _resources = [];
+    private (string Type, string? Profile) _pendingResource;
     private (int Start, int End) _patientEntry;
     private int _entryStart = -1;
     private string? _pendingReference;
@@ -58,8 +65,12 @@ internal sealed class GenomicBundleWriter
     /// <summary>PUT entries written so far.</summary>
     public int EntryCount => _entries.Count;
 
-    /// <summary>Starts a PUT entry and its resource, with its type and id; the caller writes the rest of the resource.</summary>
-    public Utf8JsonWriter BeginResource(string resourceType, Guid id)
+    /// <summary>
+    /// Starts a PUT entry and its resource, with its type, id and (when given) <c>meta.profile</c>; the caller writes the
+    /// rest of the resource. A resource declares its profile here and nowhere else, so that what is written can be told
+    /// apart without reading it (<see cref="WrittenResource"/>).
+    /// </summary>
+    public Utf8JsonWriter BeginResource(string resourceType, Guid id, string? profile = null)
     {
         if (_pendingReference is not null) throw new InvalidOperationException("An entry is already open.");
         _pendingReference = GenomicIds.Reference(resourceType, id);
@@ -69,6 +80,8 @@ internal sealed class GenomicBundleWriter
         Writer.WriteStartObject();
         Writer.WriteString("resourceType", resourceType);
         Writer.WriteString("id", id);
+        if (profile is not null) FhirJson.WriteMeta(Writer, profile);
+        _pendingResource = (resourceType, profile);
         return Writer;
     }
 
@@ -77,6 +90,8 @@ internal sealed class GenomicBundleWriter
     {
         var reference = _pendingReference ?? throw new InvalidOperationException("No entry is open.");
         Writer.WriteEndObject();
+        // The writer was reset at the entry's start, so what it has taken since is the entry so far.
+        _resources.Add((_pendingResource.Type, _pendingResource.Profile, _entryStart + (int)(Writer.BytesCommitted + Writer.BytesPending)));
         Writer.WriteStartObject("request");
         Writer.WriteString("method", "PUT");
         Writer.WriteString("url", reference);
@@ -171,7 +186,14 @@ internal sealed class GenomicBundleWriter
 
         foreach (var at in layout.Entries) buffer[at - 1] = (byte)',';
         var statusAt = _status.Entry < 0 ? -1 : layout.Entries[_status.Entry] + _status.At - _entries[_status.Entry].Start;
-        return (new Utf8Bundles(buffer, layout.Offsets), statusAt);
+        var resources = new WrittenResource[_entries.Count];
+        for (var i = 0; i < resources.Length; i++)
+        {
+            var (type, profile, end) = _resources[i];
+            resources[i] = new WrittenResource(type, profile, layout.Entries[i] + ResourceOffset, end - _entries[i].Start - ResourceOffset);
+        }
+
+        return (new Utf8Bundles(buffer, layout.Offsets, resources), statusAt);
     }
 
     /// <summary>Where each bundle starts (and, last, where the bundles end) and where each entry lands, past its comma.</summary>

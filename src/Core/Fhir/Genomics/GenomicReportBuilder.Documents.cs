@@ -37,8 +37,8 @@ public static partial class GenomicReportBuilder
 
     private static void AddDocumentReference(GenomicBuildContext context, ReportDocument document)
     {
-        var writer = context.Bundle.BeginResource("DocumentReference", context.Ids.NewId("DocumentReference", document.Key));
-        if (document.GenomicDataFile) FhirJson.WriteMeta(writer, GenomicsCodes.GenomicDataFileProfile);
+        var writer = context.Bundle.BeginResource(
+            "DocumentReference", context.Ids.NewId("DocumentReference", document.Key), document.GenomicDataFile ? GenomicsCodes.GenomicDataFileProfile : null);
         writer.WriteString("status", "current");
 
         // The clinician must see that this is not the whole document the lab meant to send.

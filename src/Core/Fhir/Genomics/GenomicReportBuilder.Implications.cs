@@ -118,8 +118,8 @@ public static partial class GenomicReportBuilder
     private static string? AddRecommendation(GenomicBuildContext context, TherapeuticImplicationFinding implication, string implicationReference)
     {
         if (!FhirJson.HasConcept(implication.Recommendation)) return null;
-        var writer = context.Bundle.BeginResource("Task", context.Ids.NewId("MedicationRecommendation", implication.Key));
-        FhirJson.WriteMeta(writer, GenomicsCodes.MedicationRecommendationProfile);
+        var writer = context.Bundle.BeginResource(
+            "Task", context.Ids.NewId("MedicationRecommendation", implication.Key), GenomicsCodes.MedicationRecommendationProfile);
         writer.WriteString("status", "requested");
         writer.WriteString("intent", "proposal");
         FhirJson.TryWriteConcept(writer, "code", implication.Recommendation);

@@ -135,9 +135,7 @@ public static partial class GenomicReportBuilder
     /// <summary>A GenomicStudy or GenomicStudyAnalysis Procedure up to its extensions (and basedOn), which the caller writes.</summary>
     private static Utf8JsonWriter BeginProcedure(GenomicBuildContext context, Guid id, string profile)
     {
-        var writer = context.Bundle.BeginResource("Procedure", id);
-        FhirJson.WriteMeta(writer, profile);
-        return writer;
+        return context.Bundle.BeginResource("Procedure", id, profile);
     }
 
     /// <summary>The rest of the Procedure: both carry the laboratory category and the patient.</summary>

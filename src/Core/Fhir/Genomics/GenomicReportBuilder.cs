@@ -98,7 +98,7 @@ public static partial class GenomicReportBuilder
     {
         if (context.Provenance.OriginalUrl is not { } url) return null;
         var id = context.Ids.NewId("DocumentReference", OriginalFileDocument.KeyOf(context.Provenance));
-        var writer = context.Bundle.BeginResource("DocumentReference", id);
+        var writer = context.Bundle.BeginResource("DocumentReference", id, OriginalFileDocument.ProfileOf(context.Provenance));
         OriginalFileDocument.WriteBody(writer, context.Provenance, url, context.Patient.FullUrl, context.ReportReference);
         context.Bundle.EndResource();
         return GenomicIds.Reference("DocumentReference", id);
@@ -124,8 +124,7 @@ public static partial class GenomicReportBuilder
     {
         var report = context.Report;
         var genomic = IsGenomic(report);
-        var writer = context.Bundle.BeginResource("DiagnosticReport", context.ReportId);
-        if (genomic) FhirJson.WriteMeta(writer, GenomicsCodes.GenomicReportProfile);
+        var writer = context.Bundle.BeginResource("DiagnosticReport", context.ReportId, genomic ? GenomicsCodes.GenomicReportProfile : null);
 
         // R4 DiagnosticReport has no note: the IG's genomic-report-note extension carries the lab's comments.
         // In the profile's slice order: recommended-action, coded-note, then genomic-study.

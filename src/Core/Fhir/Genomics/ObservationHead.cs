@@ -50,8 +50,7 @@ internal static class ObservationHead
 
     private static Utf8JsonWriter BeginHead(GenomicBuildContext context, Guid id, string? profile, string status, bool genomic)
     {
-        var writer = context.Bundle.BeginResource("Observation", id);
-        if (profile is not null) FhirJson.WriteMeta(writer, profile);
+        var writer = context.Bundle.BeginResource("Observation", id, profile);
         writer.WriteString("status", status);
         writer.WritePropertyName("category");
         writer.WriteRawValue(genomic ? GenomicCategories : LaboratoryCategory, skipInputValidation: true);

@@ -38,15 +38,18 @@ internal static class FhirElements
     public static string? Reference(JsonElement resource) =>
         Text(At(resource, "resourceType")) is { } type && Text(At(resource, "id")) is { } id ? $"{type}/{id}" : null;
 
-    private const string ProfileBase = "http://hl7.org/fhir/uv/genomics-reporting/StructureDefinition/";
+    internal const string ProfileBase = "http://hl7.org/fhir/uv/genomics-reporting/StructureDefinition/";
 
     /// <summary>The IG profile's name (<c>variant</c>, <c>genotype</c>, ...) of the first profile the resource claims; empty for none.</summary>
     public static string Profile(JsonElement resource)
     {
         var profiles = At(At(resource, "meta"), "profile");
-        var profile = profiles.ValueKind == JsonValueKind.Array && profiles.GetArrayLength() > 0 ? Text(profiles[0]) : null;
-        return profile is not null && profile.StartsWith(ProfileBase, StringComparison.Ordinal) ? profile[ProfileBase.Length..] : string.Empty;
+        return ProfileName(profiles.ValueKind == JsonValueKind.Array && profiles.GetArrayLength() > 0 ? Text(profiles[0]) : null);
     }
+
+    /// <summary>A Genomics Reporting IG profile's name (<c>variant</c>) from its URL; empty for any other profile or none.</summary>
+    public static string ProfileName(string? profile) =>
+        profile is not null && profile.StartsWith(ProfileBase, StringComparison.Ordinal) ? profile[ProfileBase.Length..] : string.Empty;
 
     /// <summary>
     /// An Observation's components by the codes of their codings (any system), each in the components' order and once per

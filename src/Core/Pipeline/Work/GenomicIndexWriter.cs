@@ -28,10 +28,39 @@ public sealed class GenomicIndexWriter(IGenomicIndex index)
     }
 
     /// <summary>
-    /// The entries, read from the UTF-8 the unit wrote: each bundle parsed once into a pooled document (its nodes cost
-    /// the worker as much as building the report, and more in garbage collections).
+    /// The entries, read from the UTF-8 the unit wrote into pooled documents (nodes would cost the worker as much as
+    /// building the report, and more in garbage collections): only the resources the entries read when the builder
+    /// recorded what it wrote (<see cref="IndexedResources"/>), else every bundle.
     /// </summary>
-    private static IReadOnlyList<IndexedReport> ReadEntries(ReportTransaction transaction, string patient)
+    private static IReadOnlyList<IndexedReport> ReadEntries(ReportTransaction transaction, string patient) =>
+        transaction.WrittenResources is { } written ? ReadWritten(transaction, written, patient) : ReadBundles(transaction, patient);
+
+    private static IReadOnlyList<IndexedReport> ReadWritten(ReportTransaction transaction, IReadOnlyList<WrittenResource> written, string patient)
+    {
+        var reports = 0;
+        foreach (var resource in written) reports += resource.Type == "DiagnosticReport" ? 1 : 0;
+        var documents = new List<JsonDocument>();
+        try
+        {
+            var resources = new List<JsonElement>();
+            foreach (var resource in written)
+            {
+                var json = transaction.ResourceJson(resource);
+                if (!IndexedResources.Reads(resource.Type, resource.Profile, json.Span, reports)) continue;
+                var document = JsonDocument.Parse(json);
+                documents.Add(document);
+                resources.Add(document.RootElement);
+            }
+
+            return IndexedReportReader.Read(resources, patient);
+        }
+        finally
+        {
+            foreach (var document in documents) document.Dispose();
+        }
+    }
+
+    private static IReadOnlyList<IndexedReport> ReadBundles(ReportTransaction transaction, string patient)
     {
         var documents = new JsonDocument[transaction.BundleCount];
         try
