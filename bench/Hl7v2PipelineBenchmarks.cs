@@ -84,11 +84,17 @@ public class Hl7v2PipelineBenchmarks
     /// </summary>
     public async Task<long> ParseMapEnrichBuildSerialiseAsync(ReportEnricher enricher)
     {
+        using var transaction = await BuildEnrichedAsync(enricher);
+        return Write(transaction);
+    }
+
+    /// <summary>The message parsed, mapped, enriched and built, as the worker builds it (the caller disposes it).</summary>
+    public async Task<ReportTransaction> BuildEnrichedAsync(ReportEnricher enricher)
+    {
         ArgumentNullException.ThrowIfNull(enricher);
         var message = Hl7v2Parser.ParseOruR01(Hl7v2MessageSplitter.Split(_content).Messages[0]);
         var report = await enricher.EnrichAsync(Hl7v2ReportMapper.Map(message, LabId), LabId, CancellationToken.None);
-        using var transaction = GenomicReportBuilder.Build(report, _provenance);
-        return Write(transaction);
+        return GenomicReportBuilder.Build(report, _provenance);
     }
 
     private long Write(ReportTransaction transaction)

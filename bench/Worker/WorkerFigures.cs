@@ -1,5 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
+using PrecisionMed.Core.Genomics.Index;
+using PrecisionMed.Core.Pipeline;
+using PrecisionMed.Core.Pipeline.Work;
 
 namespace PrecisionMed.Bench.Worker;
 
@@ -35,6 +38,40 @@ internal static class WorkerFigures
 
             bench.Cleanup();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{message}\t{builder:F1}\t{enriched:F1}\t{worker:F1}\t{worker / builder:F2}\t{enriched / builder:F2}"));
+        }
+
+        return 0;
+    }
+
+    /// <summary>
+    /// <c>index-figures [ROUNDS] [OPS]</c>: per message, the worker's genomic index write of the enriched unit
+    /// (<see cref="GenomicIndexWriter"/>: the entries read from the written bundles, into an in-memory index), fastest round.
+    /// </summary>
+    public static async Task<int> IndexAsync(string[] args)
+    {
+        var rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20;
+        var ops = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 200;
+        Console.WriteLine("message\tindex_write_us\tentries\tbytes_each");
+        var written = new FhirWriteResult(["Patient/bench-1/_history/1"]);
+        foreach (var message in ReportWorkBenchmarks.Messages())
+        {
+            var bench = new ReportWorkBenchmarks { Message = message };
+            bench.Setup();
+            using var transaction = await bench.BuildEnrichedAsync();
+            var writer = new GenomicIndexWriter(new InMemoryGenomicIndex());
+            var entries = await writer.WriteAsync(transaction, written, CancellationToken.None);
+            var fastest = double.MaxValue;
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var round = 0; round < rounds; round++)
+            {
+                var clock = Stopwatch.StartNew();
+                for (var i = 0; i < ops; i++) await writer.WriteAsync(transaction, written, CancellationToken.None);
+                fastest = Math.Min(fastest, clock.Elapsed.TotalMicroseconds / ops);
+            }
+
+            var bytes = (GC.GetAllocatedBytesForCurrentThread() - before) / (rounds * ops);
+            bench.Cleanup();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{message}\t{fastest:F1}\t{entries}\t{bytes}"));
         }
 
         return 0;

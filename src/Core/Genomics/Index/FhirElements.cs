@@ -14,7 +14,7 @@ internal static class FhirElements
     public static string? Text(JsonElement element) => element.ValueKind == JsonValueKind.String ? element.GetString() : null;
 
     /// <summary>The named element of an object, or missing when the element is missing or not an object.</summary>
-    public static JsonElement At(JsonElement element, string name) =>
+    public static JsonElement At(JsonElement element, ReadOnlySpan<byte> name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) ? value : default;
 
     /// <summary>Whether the element is there (not missing, not JSON null).</summary>
@@ -36,14 +36,14 @@ internal static class FhirElements
 
     /// <summary><c>Type/id</c> of a resource, or null when its id is not a string.</summary>
     public static string? Reference(JsonElement resource) =>
-        Text(At(resource, "resourceType")) is { } type && Text(At(resource, "id")) is { } id ? $"{type}/{id}" : null;
+        Text(At(resource, "resourceType"u8)) is { } type && Text(At(resource, "id"u8)) is { } id ? $"{type}/{id}" : null;
 
     internal const string ProfileBase = "http://hl7.org/fhir/uv/genomics-reporting/StructureDefinition/";
 
     /// <summary>The IG profile's name (<c>variant</c>, <c>genotype</c>, ...) of the first profile the resource claims; empty for none.</summary>
     public static string Profile(JsonElement resource)
     {
-        var profiles = At(At(resource, "meta"), "profile");
+        var profiles = At(At(resource, "meta"u8), "profile"u8);
         return ProfileName(profiles.ValueKind == JsonValueKind.Array && profiles.GetArrayLength() > 0 ? Text(profiles[0]) : null);
     }
 
@@ -58,16 +58,16 @@ internal static class FhirElements
     public static Dictionary<string, List<JsonElement>> ComponentsByCode(JsonElement observation)
     {
         var byCode = new Dictionary<string, List<JsonElement>>(StringComparer.Ordinal);
-        var components = At(observation, "component");
+        var components = At(observation, "component"u8);
         if (components.ValueKind != JsonValueKind.Array) return byCode;
         foreach (var component in components.EnumerateArray())
         {
-            var codings = At(At(component, "code"), "coding");
+            var codings = At(At(component, "code"u8), "coding"u8);
             if (codings.ValueKind != JsonValueKind.Array) continue;
             var position = 0;
             foreach (var coding in codings.EnumerateArray())
             {
-                if (Text(At(coding, "code")) is { } code && !CodedBefore(codings, position, code))
+                if (Text(At(coding, "code"u8)) is { } code && !CodedBefore(codings, position, code))
                 {
                     if (!byCode.TryGetValue(code, out var list)) byCode[code] = list = [];
                     list.Add(component);
@@ -86,20 +86,20 @@ internal static class FhirElements
         foreach (var coding in codings.EnumerateArray())
         {
             if (count-- <= 0) return false;
-            if (At(coding, "code") is { ValueKind: JsonValueKind.String } value && value.ValueEquals(code)) return true;
+            if (At(coding, "code"u8) is { ValueKind: JsonValueKind.String } value && value.ValueEquals(code)) return true;
         }
 
         return false;
     }
 
-    public static IEnumerable<JsonElement> Codings(JsonElement concept) => Objects(At(concept, "coding"));
+    public static IEnumerable<JsonElement> Codings(JsonElement concept) => Objects(At(concept, "coding"u8));
 
     /// <summary><c>system|code</c> of every coding of the concept.</summary>
     public static IEnumerable<string> SystemCodes(JsonElement concept)
     {
         foreach (var coding in Codings(concept))
         {
-            if (Text(At(coding, "code")) is { } code) yield return $"{Text(At(coding, "system"))}|{code}";
+            if (Text(At(coding, "code"u8)) is { } code) yield return $"{Text(At(coding, "system"u8))}|{code}";
         }
     }
 
@@ -108,11 +108,11 @@ internal static class FhirElements
     {
         foreach (var component in components)
         {
-            var codings = At(At(component, "valueCodeableConcept"), "coding");
+            var codings = At(At(component, "valueCodeableConcept"u8), "coding"u8);
             if (codings.ValueKind != JsonValueKind.Array) continue;
             foreach (var coding in codings.EnumerateArray())
             {
-                if (Text(At(coding, "code")) is { } code) return code;
+                if (Text(At(coding, "code"u8)) is { } code) return code;
             }
         }
 
@@ -124,7 +124,7 @@ internal static class FhirElements
     {
         foreach (var component in components)
         {
-            if (Text(At(component, "valueString")) is { } text) return text;
+            if (Text(At(component, "valueString"u8)) is { } text) return text;
         }
 
         return null;
@@ -133,27 +133,27 @@ internal static class FhirElements
     /// <summary>The low and high of the first of the components' valueRange.</summary>
     public static (long? Low, long? High) Range(IReadOnlyList<JsonElement> components)
     {
-        var range = components.Select(c => At(c, "valueRange")).FirstOrDefault(Exists);
-        return (Number(At(At(range, "low"), "value")), Number(At(At(range, "high"), "value")));
+        var range = components.Select(c => At(c, "valueRange"u8)).FirstOrDefault(Exists);
+        return (Number(At(At(range, "low"u8), "value"u8)), Number(At(At(range, "high"u8), "value"u8)));
     }
 
     /// <summary>The first of the components' valueQuantity values, as a number (null when it is none).</summary>
     public static decimal? Quantity(IReadOnlyList<JsonElement> components) =>
-        components.Select(c => At(At(c, "valueQuantity"), "value")).Where(Exists)
+        components.Select(c => At(At(c, "valueQuantity"u8), "value"u8)).Where(Exists)
             .Select(v => decimal.TryParse(v.GetRawText(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : (decimal?)null).FirstOrDefault();
 
     /// <summary>The genes the components name (Gene studied, 48018-6): HGNC id and symbol.</summary>
     public static IReadOnlyList<IndexedGene> Genes(IReadOnlyList<JsonElement> geneComponents) =>
-        [.. geneComponents.Select(c => At(c, "valueCodeableConcept")).Select(concept =>
+        [.. geneComponents.Select(c => At(c, "valueCodeableConcept"u8)).Select(concept =>
         {
             var coding = Codings(concept).FirstOrDefault();
-            return new IndexedGene(Text(At(coding, "code")), Text(At(coding, "display")) ?? Text(At(concept, "text")));
+            return new IndexedGene(Text(At(coding, "code"u8)), Text(At(coding, "display"u8)) ?? Text(At(concept, "text"u8)));
         }).Where(g => g.HgncId is not null || g.Symbol is not null).Distinct()];
 
     /// <summary><c>Type/id</c> of every reference in a list (<c>derivedFrom</c>, <c>specimen</c>, ...); a single reference reads as a list of one.</summary>
     public static IReadOnlyList<string> References(JsonElement list) =>
         [.. (list.ValueKind == JsonValueKind.Array ? list.EnumerateArray() : Exists(list) ? [list] : Enumerable.Empty<JsonElement>())
-            .Select(r => Text(At(r, "reference"))).OfType<string>()];
+            .Select(r => Text(At(r, "reference"u8))).OfType<string>()];
 
     private static long? Number(JsonElement value) =>
         Exists(value) && long.TryParse(value.GetRawText(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : null;

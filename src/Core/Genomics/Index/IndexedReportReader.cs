@@ -71,8 +71,8 @@ public static class IndexedReportReader
         JsonElement analysis = default;
         foreach (var resource in resources)
         {
-            var type = At(resource, "resourceType");
-            var hasId = At(resource, "id").ValueKind == JsonValueKind.String;
+            var type = At(resource, "resourceType"u8);
+            var hasId = At(resource, "id"u8).ValueKind == JsonValueKind.String;
             if (type.ValueKind == JsonValueKind.String)
             {
                 if (hasId && type.ValueEquals("DiagnosticReport")) reports.Add(resource);
@@ -96,19 +96,19 @@ public static class IndexedReportReader
     private static IndexedReport Entry(JsonElement report, List<Finding> observations, JsonElement analysis, List<JsonElement> specimens, string patient)
     {
         var variants = observations.Where(o => o.Profile == "variant").Select(Variant).ToList();
-        var build = BuildOf(analysis) ?? observations.Select(o => o.Components("62374-4").SelectMany(c => Codings(At(c, "valueCodeableConcept")))
-            .Select(c => Text(At(c, "display"))).FirstOrDefault(d => d is not null)).FirstOrDefault(b => b is not null);
+        var build = BuildOf(analysis) ?? observations.Select(o => o.Components("62374-4").SelectMany(c => Codings(At(c, "valueCodeableConcept"u8)))
+            .Select(c => Text(At(c, "display"u8))).FirstOrDefault(d => d is not null)).FirstOrDefault(b => b is not null);
         return new IndexedReport
         {
             Report = Reference(report)!,
             Patient = patient,
-            Status = Text(At(report, "status")),
-            TestIds = [.. Items(At(report, "identifier")).Select(i => Text(At(i, "value"))).OfType<string>()],
+            Status = Text(At(report, "status"u8)),
+            TestIds = [.. Items(At(report, "identifier"u8)).Select(i => Text(At(i, "value"u8))).OfType<string>()],
             Lab = LabOf(report),
-            Codes = [.. SystemCodes(At(report, "code"))],
-            TestDate = Text(At(report, "effectiveDateTime")) ?? Text(At(At(report, "effectivePeriod"), "start")) ?? Text(At(report, "issued")),
-            SpecimenIds = [.. References(At(report, "specimen"))
-                .Concat(specimens.SelectMany(s => Items(At(s, "identifier")).Select(i => Text(At(i, "value"))).OfType<string>()))
+            Codes = [.. SystemCodes(At(report, "code"u8))],
+            TestDate = Text(At(report, "effectiveDateTime"u8)) ?? Text(At(At(report, "effectivePeriod"u8), "start"u8)) ?? Text(At(report, "issued"u8)),
+            SpecimenIds = [.. References(At(report, "specimen"u8))
+                .Concat(specimens.SelectMany(s => Items(At(s, "identifier"u8)).Select(i => Text(At(i, "value"u8))).OfType<string>()))
                 .Distinct(StringComparer.Ordinal)],
             GenomicBuild = build,
             RegionsStudied = Regions(analysis, "studied", withDescription: true),
@@ -119,15 +119,15 @@ public static class IndexedReportReader
             Implications = [.. observations.Where(o => o.Profile is "therapeutic-implication" or "diagnostic-implication").Select(Implication)],
             MolecularConsequences = [.. observations.Where(o => o.Profile == "molecular-consequence").Select(Consequence)],
             PhaseRelationships = [.. observations.Where(o => o.Profile == "sequence-phase-relationship").Select(o => new IndexedPhaseRelationship(
-                o.Reference, References(At(o.Resource, "derivedFrom")),
-                Codings(At(o.Resource, "valueCodeableConcept")).Select(c => Text(At(c, "code"))).FirstOrDefault(c => c is not null)))],
+                o.Reference, References(At(o.Resource, "derivedFrom"u8)),
+                Codings(At(o.Resource, "valueCodeableConcept"u8)).Select(c => Text(At(c, "code"u8))).FirstOrDefault(c => c is not null)))],
         };
     }
 
     /// <summary>With several reports in one set, a report's findings are its results and whatever derives from them.</summary>
     private static List<Finding> Reachable(JsonElement report, List<Finding> observations)
     {
-        var ids = References(At(report, "result")).ToHashSet(StringComparer.Ordinal);
+        var ids = References(At(report, "result"u8)).ToHashSet(StringComparer.Ordinal);
         var grew = true;
         while (grew)
         {
@@ -136,9 +136,9 @@ public static class IndexedReportReader
             {
                 if (ids.Contains(observation.Reference))
                 {
-                    foreach (var member in References(At(observation.Resource, "hasMember"))) grew |= ids.Add(member);
+                    foreach (var member in References(At(observation.Resource, "hasMember"u8))) grew |= ids.Add(member);
                 }
-                else if (References(At(observation.Resource, "derivedFrom")).Any(ids.Contains))
+                else if (References(At(observation.Resource, "derivedFrom"u8)).Any(ids.Contains))
                 {
                     grew |= ids.Add(observation.Reference);
                 }
@@ -163,7 +163,7 @@ public static class IndexedReportReader
             : high is { } h ? (system == ZeroBasedCharacter ? h + 1 : h)
             : s + 1;
         var hgvs = HgvsComponents.SelectMany(observation.Components)
-            .SelectMany(c => Codings(At(c, "valueCodeableConcept"))).Select(c => Text(At(c, "code"))).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+            .SelectMany(c => Codings(At(c, "valueCodeableConcept"u8))).Select(c => Text(At(c, "code"u8))).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
         if (!IsChromosome(accession) && OnChromosome(hgvs) is { } placed)
         {
             // Coordinates on a gene region (NG_) or transcript, with the change also written on the chromosome (an NC_
@@ -214,9 +214,9 @@ public static class IndexedReportReader
 
     private static IndexedHaplotype? Haplotype(Finding observation)
     {
-        var value = At(observation.Resource, "valueCodeableConcept");
-        var name = Text(At(value, "text")) ?? Codings(value).Select(c => Text(At(c, "display")) ?? Text(At(c, "code"))).FirstOrDefault(n => n is not null)
-            ?? Text(At(observation.Resource, "valueString"));
+        var value = At(observation.Resource, "valueCodeableConcept"u8);
+        var name = Text(At(value, "text"u8)) ?? Codings(value).Select(c => Text(At(c, "display"u8)) ?? Text(At(c, "code"u8))).FirstOrDefault(n => n is not null)
+            ?? Text(At(observation.Resource, "valueString"u8));
         return name is null ? null : new IndexedHaplotype(
             observation.Reference, observation.Profile, Genes(observation.Components("48018-6")), name, [.. SystemCodes(value)], Code(observation.Components("48002-0")));
     }
@@ -227,13 +227,13 @@ public static class IndexedReportReader
         return new IndexedImplication(
             observation.Reference,
             observation.Profile,
-            References(At(observation.Resource, "derivedFrom")),
-            [.. observation.Components("51963-7").SelectMany(c => SystemCodes(At(c, "valueCodeableConcept"))).Distinct(StringComparer.Ordinal)],
-            [.. observation.Components("81259-4").SelectMany(c => SystemCodes(At(c, "valueCodeableConcept"))).Distinct(StringComparer.Ordinal)],
+            References(At(observation.Resource, "derivedFrom"u8)),
+            [.. observation.Components("51963-7").SelectMany(c => SystemCodes(At(c, "valueCodeableConcept"u8))).Distinct(StringComparer.Ordinal)],
+            [.. observation.Components("81259-4").SelectMany(c => SystemCodes(At(c, "valueCodeableConcept"u8))).Distinct(StringComparer.Ordinal)],
             [.. PhenotypeComponents.SelectMany(observation.Components)
-                .SelectMany(c => SystemCodes(At(c, "valueCodeableConcept"))).Distinct(StringComparer.Ordinal)],
+                .SelectMany(c => SystemCodes(At(c, "valueCodeableConcept"u8))).Distinct(StringComparer.Ordinal)],
             Code(observation.Components("53037-8")),
-            observation.Components("93044-6").Select(c => Text(At(At(c, "valueCodeableConcept"), "text")) ?? Code(observation.Components("93044-6"))).FirstOrDefault(),
+            observation.Components("93044-6").Select(c => Text(At(At(c, "valueCodeableConcept"u8), "text"u8)) ?? Code(observation.Components("93044-6"))).FirstOrDefault(),
             version,
             variation);
     }
@@ -241,11 +241,11 @@ public static class IndexedReportReader
     private static IndexedConsequence Consequence(Finding observation) =>
         new(
             observation.Reference,
-            References(At(observation.Resource, "derivedFrom")),
+            References(At(observation.Resource, "derivedFrom"u8)),
             [.. FeatureComponents.SelectMany(observation.Components)
-                .SelectMany(c => Codings(At(c, "valueCodeableConcept"))).Select(c => Text(At(c, "code"))).OfType<string>().Distinct(StringComparer.Ordinal)],
-            [.. observation.Components("feature-consequence").SelectMany(c => SystemCodes(At(c, "valueCodeableConcept"))).Distinct(StringComparer.Ordinal)],
-            observation.Components("functional-effect").SelectMany(c => SystemCodes(At(c, "valueCodeableConcept"))).FirstOrDefault());
+                .SelectMany(c => Codings(At(c, "valueCodeableConcept"u8))).Select(c => Text(At(c, "code"u8))).OfType<string>().Distinct(StringComparer.Ordinal)],
+            [.. observation.Components("feature-consequence").SelectMany(c => SystemCodes(At(c, "valueCodeableConcept"u8))).Distinct(StringComparer.Ordinal)],
+            observation.Components("functional-effect").SelectMany(c => SystemCodes(At(c, "valueCodeableConcept"u8))).FirstOrDefault());
 
     /// <summary>
     /// The analysis's regions (its regions extension): the description's lines (the textual regions a lab or a BED file
@@ -254,17 +254,17 @@ public static class IndexedReportReader
     private static List<string> Regions(JsonElement analysis, string kind, bool withDescription)
     {
         var regions = new List<string>();
-        foreach (var extension in Objects(At(analysis, "extension"))
-            .Where(e => Text(At(e, "url"))?.EndsWith("genomic-study-analysis-regions", StringComparison.Ordinal) == true))
+        foreach (var extension in Objects(At(analysis, "extension"u8))
+            .Where(e => Text(At(e, "url"u8))?.EndsWith("genomic-study-analysis-regions", StringComparison.Ordinal) == true))
         {
-            foreach (var part in Objects(At(extension, "extension")))
+            foreach (var part in Objects(At(extension, "extension"u8)))
             {
-                var url = Text(At(part, "url"));
-                if (withDescription && url == "description" && Text(At(part, "valueString")) is { } text)
+                var url = Text(At(part, "url"u8));
+                if (withDescription && url == "description" && Text(At(part, "valueString"u8)) is { } text)
                     regions.AddRange(text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-                else if (url == kind && At(part, "valueCodeableConcept") is var concept && Exists(concept))
-                    regions.Add(Text(At(concept, "text"))
-                        ?? Codings(concept).Select(c => Text(At(c, "display")) ?? Text(At(c, "code"))).FirstOrDefault(c => c is not null) ?? string.Empty);
+                else if (url == kind && At(part, "valueCodeableConcept"u8) is var concept && Exists(concept))
+                    regions.Add(Text(At(concept, "text"u8))
+                        ?? Codings(concept).Select(c => Text(At(c, "display"u8)) ?? Text(At(c, "code"u8))).FirstOrDefault(c => c is not null) ?? string.Empty);
             }
         }
 
@@ -274,16 +274,16 @@ public static class IndexedReportReader
     /// <summary>The performer's name, else the lab id the pipeline writes into the accession's system (<c>urn:precisionmed:lab:{lab}:accession</c>).</summary>
     private static string? LabOf(JsonElement report)
     {
-        var performer = Items(At(report, "performer")).Select(p => Text(At(p, "display")) ?? Text(At(p, "reference"))).FirstOrDefault(p => p is not null);
+        var performer = Items(At(report, "performer"u8)).Select(p => Text(At(p, "display"u8)) ?? Text(At(p, "reference"u8))).FirstOrDefault(p => p is not null);
         if (performer is not null) return performer;
         const string Prefix = "urn:precisionmed:lab:";
-        return Items(At(report, "identifier")).Select(i => Text(At(i, "system")))
+        return Items(At(report, "identifier"u8)).Select(i => Text(At(i, "system"u8)))
             .Where(s => s is not null && s.StartsWith(Prefix, StringComparison.Ordinal) && s.EndsWith(":accession", StringComparison.Ordinal))
             .Select(s => s![Prefix.Length..^":accession".Length]).FirstOrDefault();
     }
 
     private static string? BuildOf(JsonElement analysis) =>
-        Objects(At(analysis, "extension"))
-            .Where(e => Text(At(e, "url"))?.EndsWith("genomic-study-analysis-genome-build", StringComparison.Ordinal) == true)
-            .SelectMany(e => Codings(At(e, "valueCodeableConcept"))).Select(c => Text(At(c, "display"))).FirstOrDefault(d => d is not null);
+        Objects(At(analysis, "extension"u8))
+            .Where(e => Text(At(e, "url"u8))?.EndsWith("genomic-study-analysis-genome-build", StringComparison.Ordinal) == true)
+            .SelectMany(e => Codings(At(e, "valueCodeableConcept"u8))).Select(c => Text(At(c, "display"u8))).FirstOrDefault(d => d is not null);
 }
