@@ -111,5 +111,26 @@ public sealed class IngestCommandLineTests(LocalStackFixture stack) : IDisposabl
         Assert.Contains("   at ", verbose.Stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Ingest_TimingsWithFhir_OneStderrLineWithEveryFigure_AndEveryReportIndexed()
+    {
+        var run = await Pmed.RunAsync(
+            "ingest", Sample("batch_three_messages.hl7"), "--out", Out, "--fhir", stack.Stack.FhirBaseUrl.ToString(), "--timings", "--json");
+
+        Assert.True(run.Exit == ExitCodes.Ok, run.ToString());
+        var line = Assert.Single(run.StderrLines, l => l.StartsWith("pmed ingest: timings: ", StringComparison.Ordinal));
+        var fields = line["pmed ingest: timings: ".Length..].Split(' ').Select(f => f.Split('=')).ToDictionary(f => f[0], f => f[1]);
+        string[] expected =
+        [
+            "files", "reports", "elapsed_seconds", "cpu_seconds", "allocated_mb", "gen0_collections", "gc_pause_seconds", "jit_methods", "jit_seconds",
+            "fhir_writes", "fhir_write_seconds", "index_entries", "index_write_seconds", "index_store_requests",
+        ];
+        Assert.Equal(expected, fields.Keys);
+        Assert.All(fields.Values, v => Assert.True(double.TryParse(v, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _), v));
+        // The batch's three reports, each written and indexed (the index reads them from what the builder recorded).
+        Assert.Equal(("1", "3"), (fields["files"], fields["reports"]));
+        Assert.Equal("3", fields["index_entries"]);
+    }
+
     public void Dispose() => _work.Delete(recursive: true);
 }
