@@ -81,7 +81,11 @@ internal static partial class Hl7v2Codes
     /// A code without a coding system is the lab's own (<paramref name="bareCodeIsText"/> false) or,
     /// for an answer, just text (true: "Benign" sent in a CWE is not a code).
     /// </summary>
-    public static CodedValue? ToCodedValue(Hl7v2Element cwe, string labId, bool bareCodeIsText)
+    public static CodedValue? ToCodedValue(Hl7v2Element cwe, string labId, bool bareCodeIsText) =>
+        Hl7v2CodedValueCache.GetOrRead(cwe, labId, bareCodeIsText);
+
+    /// <summary><see cref="ToCodedValue"/> read from the element (the cache's miss).</summary>
+    internal static CodedValue? ReadCodedValue(Hl7v2Element cwe, string labId, bool bareCodeIsText)
     {
         var codings = new List<Coding>(2);
         AddTriplet(cwe, 1, labId, bareCodeIsText, codings);

@@ -104,6 +104,31 @@ public readonly struct Hl7v2Element
             _ => Self(number, 1, 1, number),
         };
 
+    /// <summary>
+    /// Writes all that decides what is read from this element into <paramref name="key"/>: its level, whether it is
+    /// literal, the message's delimiters and text encoding, and its bytes (one char each). False when it does not fit.
+    /// Two elements with equal keys read alike (<see cref="Hl7v2CodedValueCache"/>).
+    /// </summary>
+    internal bool TryWriteContentKey(Span<char> key, out int written)
+    {
+        const int Head = 9;
+        var raw = Raw;
+        written = Head + raw.Length;
+        if (_message is null || written > key.Length) return false;
+        var delimiters = _message.Delimiters;
+        key[0] = (char)('0' + Level);
+        key[1] = _literal ? 'L' : 'E';
+        key[2] = delimiters.Field;
+        key[3] = delimiters.Component;
+        key[4] = delimiters.Repetition;
+        key[5] = delimiters.Escape;
+        key[6] = delimiters.Subcomponent;
+        key[7] = delimiters.Truncation ?? '\0';
+        key[8] = (char)_message.Text.CodePage;
+        System.Text.Encoding.Latin1.GetChars(raw, key[Head..]);
+        return true;
+    }
+
     /// <summary>Compares the raw bytes (no escape decoding) with an ASCII/UTF-8 value, allocating nothing.</summary>
     public bool RawEquals(ReadOnlySpan<byte> utf8) => Raw.SequenceEqual(utf8);
 
