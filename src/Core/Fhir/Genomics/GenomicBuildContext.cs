@@ -51,6 +51,18 @@ internal sealed class GenomicBuildContext
 
     public string? SpecimenReference { get; set; }
 
+    /// <summary>The report's effective date as a FHIR dateTime (null when it is none), checked once for every Observation that takes it.</summary>
+    public string? ReportEffective => (_reportEffective ??= new Checked(FhirDateTimes.ValidDateTime(Report.Effective))).Value;
+
+    /// <summary>The report's issued instant (null when it is none), checked once for every Observation.</summary>
+    public string? ReportIssued => (_reportIssued ??= new Checked(FhirDateTimes.ValidInstant(Report.Issued))).Value;
+
+    private Checked? _reportEffective;
+    private Checked? _reportIssued;
+
+    /// <summary>A value checked once (null when it failed the check): a box, so that "checked, none" is not "not checked".</summary>
+    private sealed record Checked(string? Value);
+
     /// <summary>Every Observation written, for DiagnosticReport.result.</summary>
     public List<string> Results { get; } = [];
 

@@ -47,7 +47,7 @@ public static partial class GenomicReportBuilder
 
         var id = context.Ids.NewId("TherapeuticImplication", implication.Key);
         var citation = Citation(context, path, implication.GuidelineUrl);
-        if (!TherapeuticComponents.TryGetValue(implication, out var componentJson))
+        if (!TryCachedComponents(implication, out var componentJson))
         {
             var skipped = context.Skipped.Count;
             var components = Components(
@@ -63,7 +63,8 @@ public static partial class GenomicReportBuilder
 
             // A finding whose components all fit is written the same way every time; one that lost some is worked out
             // again for each report, so each report's build lists what it skipped.
-            if (context.Skipped.Count == skipped) TherapeuticComponents.AddOrUpdate(implication, componentJson);
+            if (context.Skipped.Count == skipped && CacheKeyOf(implication) is { } key)
+                TherapeuticComponents.AddOrUpdate(key, new CachedComponents(implication.EvidenceLevel, implication.Medication, implication.Implications, implication.Conclusion, componentJson));
         }
 
         return WriteImplication(
@@ -76,7 +77,27 @@ public static partial class GenomicReportBuilder
     /// store's interpretation of a results set is shared by the reports that have those results (PgxInterpretationCache),
     /// and its long conclusion is most of what writing the resource costs. Findings are immutable records.
     /// </summary>
-    private static readonly ConditionalWeakTable<TherapeuticImplicationFinding, byte[]> TherapeuticComponents = [];
+    /// <remarks>
+    /// Keyed by what a report's copy of the finding shares with the store's (a report whose lab disagrees gets the
+    /// finding again with a note of its own, <c>with { Note = ... }</c>, and the same values): its implications list, else
+    /// its medication; an entry serves only a finding with the very same four values the components are made of.
+    /// </remarks>
+    private static readonly ConditionalWeakTable<object, CachedComponents> TherapeuticComponents = [];
+
+    private sealed record CachedComponents(CodedValue? EvidenceLevel, CodedValue? Medication, IReadOnlyList<CodedValue> Implications, string? Conclusion, byte[] Json);
+
+    private static object? CacheKeyOf(TherapeuticImplicationFinding implication) =>
+        implication.Implications.Count > 0 ? implication.Implications : implication.Medication;
+
+    private static bool TryCachedComponents(TherapeuticImplicationFinding implication, out byte[] json)
+    {
+        json = [];
+        if (CacheKeyOf(implication) is not { } key || !TherapeuticComponents.TryGetValue(key, out var cached)) return false;
+        if (!ReferenceEquals(cached.EvidenceLevel, implication.EvidenceLevel) || !ReferenceEquals(cached.Medication, implication.Medication)
+            || !ReferenceEquals(cached.Implications, implication.Implications) || !ReferenceEquals(cached.Conclusion, implication.Conclusion)) return false;
+        json = cached.Json;
+        return true;
+    }
 
     [ThreadStatic] private static ArrayBufferWriter<byte>? t_componentBuffer;
 

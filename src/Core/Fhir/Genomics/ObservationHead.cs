@@ -61,8 +61,8 @@ internal static class ObservationHead
     {
         var writer = context.Bundle.Writer;
         FhirJson.WriteReference(writer, "subject", context.Patient.FullUrl);
-        if (FhirDateTimes.ValidDateTime(effective ?? context.Report.Effective) is { } when) writer.WriteString("effectiveDateTime", when);
-        if (FhirDateTimes.ValidInstant(context.Report.Issued) is { } issued) writer.WriteString("issued", issued);
+        if ((effective is null ? context.ReportEffective : FhirDateTimes.ValidDateTime(effective)) is { } when) writer.WriteString("effectiveDateTime", when);
+        if (context.ReportIssued is { } issued) writer.WriteString("issued", issued);
         if (context.SpecimenReference is not null) FhirJson.WriteReference(writer, "specimen", context.SpecimenReference);
     }
 
