@@ -16,16 +16,13 @@ public sealed class Hl7v2CodedValueCacheTests
     [Fact]
     public void EveryCorpusCodedElement_TwiceFromTheCache_EqualsItsReading()
     {
-        var files = Directory.EnumerateFiles(Hl7v2TestMessages.CorpusRoot, "*", SearchOption.AllDirectories)
-            .Where(p => !p.Contains($"{Path.DirectorySeparatorChar}golden{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
-                && (p.EndsWith(".hl7", StringComparison.Ordinal) || p.EndsWith(".txt", StringComparison.Ordinal)));
         var compared = 0;
-        foreach (var file in files)
+        foreach (var file in Hl7v2TestMessages.MessageFiles())
         {
             IReadOnlyList<Hl7v2MessageSlice> slices;
             try
             {
-                slices = Hl7v2MessageSplitter.Split(File.ReadAllBytes(file)).Messages;
+                slices = Hl7v2MessageSplitter.Split(Hl7v2TestMessages.Corpus(file)).Messages;
             }
             catch (LabFileRejectedException)
             {

@@ -48,6 +48,17 @@ internal static class Hl7v2TestMessages
 
     public static string CorpusRoot => TestFiles.PathOf("hl7v2");
 
+    /// <summary>
+    /// Every message file under TestData/hl7v2 (corpus copies and authored messages, .hl7 and the corpus's .txt), as paths
+    /// relative to it with '/' separators; not the golden output. Some are bare OBX fragments, which no intake accepts.
+    /// </summary>
+    public static IReadOnlyList<string> MessageFiles() =>
+        [.. Directory.EnumerateFiles(CorpusRoot, "*", SearchOption.AllDirectories)
+            .Where(path => path.EndsWith(".hl7", StringComparison.Ordinal) || path.EndsWith(".txt", StringComparison.Ordinal))
+            .Select(path => Path.GetRelativePath(CorpusRoot, path).Replace(Path.DirectorySeparatorChar, '/'))
+            .Where(path => !path.StartsWith("golden/", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal)];
+
     /// <summary>Every corpus copy, as a path relative to TestData/hl7v2 with '/' separators.</summary>
     /// <summary>
     /// The public corpus copies. Messages we authored ourselves (authored/, with their expected meaning

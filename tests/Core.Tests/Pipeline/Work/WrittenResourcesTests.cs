@@ -29,12 +29,7 @@ public sealed class WrittenResourcesTests
     private const string Patient = "Patient/emr-1";
     private static readonly DateTimeOffset ReceivedAt = new(2026, 3, 14, 9, 30, 0, TimeSpan.Zero);
 
-    /// <summary>Every message file (the corpus's .txt too); an order message or a bare OBX fragment builds no unit.</summary>
-    public static TheoryData<string> Hl7v2Files => new(Directory.EnumerateFiles(Hl7v2TestMessages.CorpusRoot, "*", SearchOption.AllDirectories)
-        .Where(path => path.EndsWith(".hl7", StringComparison.Ordinal) || path.EndsWith(".txt", StringComparison.Ordinal))
-        .Select(path => Path.GetRelativePath(Hl7v2TestMessages.CorpusRoot, path).Replace(Path.DirectorySeparatorChar, '/'))
-        .Where(path => !path.StartsWith("golden/", StringComparison.Ordinal))
-        .Order(StringComparer.Ordinal));
+    public static TheoryData<string> Hl7v2Files => new(Hl7v2TestMessages.MessageFiles());
 
     public static TheoryData<string> VcfFiles => new("vcf/pgx/pharmcat_Sample_1.preprocessed.vcf", "vcf/pgx/pharmcat_PipelineTest-phaseSet.vcf",
         "vcf/annotated/snpEff_clinvar_crlf.vcf", "vcf/annotated/qiagen_ingenuity_export.vcf");
