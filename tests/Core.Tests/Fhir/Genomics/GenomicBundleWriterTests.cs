@@ -33,8 +33,26 @@ public sealed class GenomicBundleWriterTests
         Assert.Equal(Math.Min(entries, maxEntries - 1) + 1, last.GetArrayLength());
         // The bundles follow one another from the start of their buffer: the status offset is one into their concatenation.
         Assert.Equal("final", Encoding.UTF8.GetString(Concat(inPlace).AsSpan(inPlaceStatus, "final".Length)));
+        AssertResourcesWhereRecorded(inPlace, entries);
+        AssertResourcesWhereRecorded(copied, entries);
         copied.Dispose();
         inPlace.Dispose();
+    }
+
+    /// <summary>Each recorded resource is, byte for byte, the resource of the PUT entry written in its place, in every layout.</summary>
+    private static void AssertResourcesWhereRecorded(Utf8Bundles bundles, int entries)
+    {
+        var resources = new List<string>();
+        for (var b = 0; b < bundles.Count; b++)
+        {
+            using var bundle = JsonDocument.Parse(bundles.Memory(b));
+            resources.AddRange(bundle.RootElement.GetProperty("entry").EnumerateArray().Skip(1).Select(e => e.GetProperty("resource").GetRawText()));
+        }
+
+        var recorded = bundles.Resources!;
+        Assert.Equal(entries, recorded.Count);
+        Assert.Equal(resources, recorded.Select(r => Encoding.UTF8.GetString(bundles.Json(r).Span)));
+        Assert.All(recorded, r => Assert.Equal(("Observation", "http://example.org/StructureDefinition/test"), (r.Type, r.Profile)));
     }
 
     private static GenomicBundleWriter Write(int patientAfter, int entries)
@@ -45,7 +63,8 @@ public sealed class GenomicBundleWriterTests
         {
             if (i == patientAfter) WritePatient(bundle);
             if (i == entries) break;
-            var writer = bundle.BeginResource("Observation", DeterministicIds.CreateGuid(["test", i.ToString(System.Globalization.CultureInfo.InvariantCulture)]));
+            var writer = bundle.BeginResource(
+                "Observation", DeterministicIds.CreateGuid(["test", i.ToString(System.Globalization.CultureInfo.InvariantCulture)]), "http://example.org/StructureDefinition/test");
             if (i == entries / 2) bundle.WriteReportStatus("final");
             writer.WriteString("note", padding);
             bundle.EndResource();
