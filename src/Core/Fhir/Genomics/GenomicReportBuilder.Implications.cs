@@ -153,10 +153,23 @@ public static partial class GenomicReportBuilder
     /// <summary>The source of an implication (a CPIC guideline, a ClinVar record), or null (skipped when it is not a URL).</summary>
     private static string? Citation(GenomicBuildContext context, string path, string? url)
     {
-        if (Uri.TryCreate(url, UriKind.Absolute, out var citation)) return citation.OriginalString;
+        if (AbsoluteUrl(url) is { } citation) return citation;
         if (!string.IsNullOrWhiteSpace(url)) context.Skip(path, "guideline", "the guideline is not an absolute URL");
         return null;
     }
+
+    /// <summary>The URL as written when it is an absolute URI, else null: parsed once per URL (citations come from the knowledge store, a few hundred of them).</summary>
+    private static string? AbsoluteUrl(string? url)
+    {
+        if (url is null) return null;
+        if (AbsoluteUrls.TryGetValue(url, out var known)) return known;
+        var absolute = Uri.TryCreate(url, UriKind.Absolute, out var parsed) ? parsed.OriginalString : null;
+        if (Volatile.Read(ref s_absoluteUrlCount) < 1024 && AbsoluteUrls.TryAdd(url, absolute)) Interlocked.Increment(ref s_absoluteUrlCount);
+        return absolute;
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string?> AbsoluteUrls = new(StringComparer.Ordinal);
+    private static int s_absoluteUrlCount;
 
     /// <summary>The citation as the IG's workflow-relatedArtifact extension.</summary>
     private static void WriteCitation(Utf8JsonWriter writer, string? citation)

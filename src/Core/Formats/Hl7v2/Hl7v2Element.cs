@@ -107,7 +107,7 @@ public readonly struct Hl7v2Element
     /// <summary>
     /// Writes all that decides what is read from this element into <paramref name="key"/>: its level, whether it is
     /// literal, the message's delimiters and text encoding, and its bytes (one char each). False when it does not fit.
-    /// Two elements with equal keys read alike (<see cref="Hl7v2CodedValueCache"/>).
+    /// Two elements with equal keys read alike (<see cref="Hl7v2ElementCache{T}"/>).
     /// </summary>
     internal bool TryWriteContentKey(Span<char> key, out int written)
     {

@@ -12,11 +12,7 @@ internal sealed class ObxRow
         Occurrence = segment.Occurrence;
         ObrIndex = obrIndex;
         ValueType = UpperCode(segment.Field(2).Component(1), KnownValueTypes);
-        var identifier = segment.Field(3);
-        Code = identifier.Component(1).Value.Trim();
-        var system = identifier.Component(3);
-        CodeSystem = system.MatchAscii(Hl7v2Codes.CommonSystemIds) ?? system.Value.Trim();
-        CodeValue = Hl7v2Codes.ToCodedValue(identifier, labId, bareCodeIsText: false);
+        (Code, CodeSystem, CodeValue) = Identifiers.GetOrRead(segment.Field(3), labId, 'I', ReadIdentifier);
         if (localCodes is not null && !Hl7v2ReportMapper.IsLoincSystem(CodeSystem) && localCodes.TryGetValue(Code, out var loinc))
         {
             // The lab's own code, read as the LOINC its code map gives it; the local coding stays beside it.
@@ -34,6 +30,20 @@ internal sealed class ObxRow
         {
             if (Hl7v2Values.ToValue(ValueType, value.Repetition(i), units, labId) is { } typed) Values.Add(typed);
         }
+    }
+
+    /// <summary>OBX-3 as a row reads it: the code, the coding system's id and the coded value. Read once per distinct identifier and lab.</summary>
+    private sealed record Identifier(string Code, string CodeSystem, CodedValue? Value);
+
+    private static readonly Hl7v2ElementCache<Identifier> Identifiers = new(4096);
+
+    private static Identifier ReadIdentifier(Hl7v2Element identifier, string labId)
+    {
+        var system = identifier.Component(3);
+        return new Identifier(
+            identifier.Component(1).Value.Trim(),
+            system.MatchAscii(Hl7v2Codes.CommonSystemIds) ?? system.Value.Trim(),
+            Hl7v2Codes.ToCodedValue(identifier, labId, bareCodeIsText: false));
     }
 
     private static readonly string[] KnownValueTypes = ["CWE", "CE", "CNE", "CF", "NM", "SN", "NR", "DT", "DTM", "TS", "ST", "TX", "FT", "ED", "RP"];
