@@ -57,8 +57,25 @@ internal sealed class InMemoryLabFileLedger : ILabFileLedger
         return Task.FromResult(_units.GetValueOrDefault((fileId, unitIndex)));
     }
 
+    /// <summary>
+    /// Runs once, at the start of the next unit save (then cleared): another writer's save landing between a delivery's
+    /// read of the unit and its own save, as two deliveries racing do.
+    /// </summary>
+    public Func<Task>? BeforeNextUnitSave { get; set; }
+
     /// <summary>ETag-conditional, as Cosmos DB is: create only when absent, replace only the version read.</summary>
-    public Task<LedgerUnit> SaveUnitAsync(LedgerUnit unit, CancellationToken cancellationToken)
+    public async Task<LedgerUnit> SaveUnitAsync(LedgerUnit unit, CancellationToken cancellationToken)
+    {
+        if (BeforeNextUnitSave is { } racing)
+        {
+            BeforeNextUnitSave = null;
+            await racing();
+        }
+
+        return await SaveUnitNowAsync(unit, cancellationToken);
+    }
+
+    private Task<LedgerUnit> SaveUnitNowAsync(LedgerUnit unit, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         Count();

@@ -130,6 +130,32 @@ public sealed class TransientRetryTests
         Assert.Equal(UnitState.Completed, (await harness.UnitAsync(Bundle)).State);
     }
 
+    /// <summary>
+    /// The deferral queues the next message before it records Waiting; when that message comes at once (a short last
+    /// delay) its claim can lose to the Waiting record. It reads the unit again and goes on: dropped, it would leave the
+    /// unit Waiting with nothing queued.
+    /// </summary>
+    [Fact]
+    public async Task HandleAsync_SuccessorsClaimLosesToTheWaitingRecordOfTheDeferralThatQueuedIt_ReadsAgainAndCompletes()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var harness = new PipelineHarness();
+        await harness.DropAsync(Bundle);
+        var item = harness.Queue.Items[0];
+        var unit = await harness.UnitAsync(Bundle);
+        var now = harness.Clock.GetUtcNow();
+        // Delivery 0 has claimed the unit and queued attempt 1; it records Waiting just as attempt 1 tries to claim.
+        var claimed = await harness.Ledger.SaveUnitAsync(unit.Claim(item.ContentHash, 0, now + TimeSpan.FromMinutes(10), now), ct);
+        harness.Ledger.BeforeNextUnitSave = () => harness.Ledger.SaveUnitAsync(
+            claimed.Wait("the FHIR service could not be reached", 1, now, now, again: false) with { FailingSince = now }, ct);
+
+        var outcome = await harness.Work.HandleAsync((item with { Attempt = 1, FailingSince = now }).ToJson(), ct);
+
+        Assert.Equal(WorkOutcome.Completed, outcome);
+        Assert.Equal((UnitState.Completed, 1), ((await harness.UnitAsync(Bundle)).State, (await harness.UnitAsync(Bundle)).Attempt));
+        Assert.Null(harness.Ledger.BeforeNextUnitSave); // the race ran
+    }
+
     [Fact]
     public async Task HandleAsync_KeepsFailing_DelaysDoubleUpToTheCap()
     {

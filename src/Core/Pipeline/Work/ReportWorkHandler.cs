@@ -96,39 +96,20 @@ public sealed class ReportWorkHandler(
 
     private async Task<WorkOutcome> HandleItemAsync(WorkItem item, CancellationToken cancellationToken)
     {
-        var unit = await ledger.FindUnitAsync(item.FileId, item.UnitIndex, cancellationToken)
-            ?? new LedgerUnit { FileId = item.FileId, UnitIndex = item.UnitIndex, ContentHash = item.ContentHash };
-        if (unit.State == UnitState.Completed && unit.ContentHash == item.ContentHash)
+        // A claim that loses the ledger's compare-and-swap reads the unit again and decides again: the record that won may
+        // be the deferral that queued this very message (it queues the message, then records Waiting), and dropping the
+        // message then would leave the unit Waiting with nothing queued. Bounded: each round needs another writer.
+        LedgerUnit? unit = null;
+        for (var round = 1; unit is null; round++)
         {
-            PipelineLog.UnitAlreadyCompleted(logger, item.UnitIndex, item.FileId);
-            await finisher.TryFinishAsync(item.FileId, cancellationToken); // an earlier attempt may have stopped before this
-            return WorkOutcome.AlreadyCompleted;
-        }
-
-        // A deferral or a replay queued a newer message of this unit: this is a stale copy (a redelivery or a duplicate).
-        if (item.Attempt < unit.Attempt)
-        {
-            PipelineLog.StaleWorkItem(logger, item.UnitIndex, item.FileId, item.Attempt, unit.Attempt);
-            return WorkOutcome.Superseded;
-        }
-
-        // Claim the unit (ETag compare-and-swap): of two concurrent deliveries only one goes on to write. A newer message
-        // than the claim's may take it over at once: the delivery that queued it was done with the unit.
-        var now = clock.GetUtcNow();
-        if (unit.State == UnitState.Processing && unit.ClaimedUntil > now && item.Attempt <= unit.Attempt)
-        {
-            PipelineLog.UnitClaimedElsewhere(logger, item.UnitIndex, item.FileId);
-            return WorkOutcome.InProgress;
-        }
-
-        try
-        {
-            unit = await ledger.SaveUnitAsync(unit.Claim(item.ContentHash, item.Attempt, now + options.Value.UnitClaim, now), cancellationToken);
-        }
-        catch (LedgerConflictException)
-        {
-            PipelineLog.UnitClaimedElsewhere(logger, item.UnitIndex, item.FileId);
-            return WorkOutcome.InProgress;
+            var (decided, claimed) = await ClaimAsync(item, cancellationToken);
+            if (decided is { } outcome) return outcome;
+            unit = claimed;
+            if (unit is null && round == MaxClaimRounds)
+            {
+                PipelineLog.UnitClaimedElsewhere(logger, item.UnitIndex, item.FileId);
+                return WorkOutcome.InProgress;
+            }
         }
 
         try
@@ -176,6 +157,49 @@ public sealed class ReportWorkHandler(
         catch (LedgerConflictException)
         {
             // Someone else holds it now: nothing to release.
+        }
+    }
+
+    private const int MaxClaimRounds = 3;
+
+    /// <summary>
+    /// The unit claimed for this delivery, or the outcome that makes a claim needless (already completed, superseded by a
+    /// newer message, claimed by a live delivery); neither when another writer saved the unit between the read and the claim.
+    /// </summary>
+    private async Task<(WorkOutcome? Outcome, LedgerUnit? Claimed)> ClaimAsync(WorkItem item, CancellationToken cancellationToken)
+    {
+        var unit = await ledger.FindUnitAsync(item.FileId, item.UnitIndex, cancellationToken)
+            ?? new LedgerUnit { FileId = item.FileId, UnitIndex = item.UnitIndex, ContentHash = item.ContentHash };
+        if (unit.State == UnitState.Completed && unit.ContentHash == item.ContentHash)
+        {
+            PipelineLog.UnitAlreadyCompleted(logger, item.UnitIndex, item.FileId);
+            await finisher.TryFinishAsync(item.FileId, cancellationToken); // an earlier attempt may have stopped before this
+            return (WorkOutcome.AlreadyCompleted, null);
+        }
+
+        // A deferral or a replay queued a newer message of this unit: this is a stale copy (a redelivery or a duplicate).
+        if (item.Attempt < unit.Attempt)
+        {
+            PipelineLog.StaleWorkItem(logger, item.UnitIndex, item.FileId, item.Attempt, unit.Attempt);
+            return (WorkOutcome.Superseded, null);
+        }
+
+        // Claim the unit (ETag compare-and-swap): of two concurrent deliveries only one goes on to write. A newer message
+        // than the claim's may take it over at once: the delivery that queued it was done with the unit.
+        var now = clock.GetUtcNow();
+        if (unit.State == UnitState.Processing && unit.ClaimedUntil > now && item.Attempt <= unit.Attempt)
+        {
+            PipelineLog.UnitClaimedElsewhere(logger, item.UnitIndex, item.FileId);
+            return (WorkOutcome.InProgress, null);
+        }
+
+        try
+        {
+            return (null, await ledger.SaveUnitAsync(unit.Claim(item.ContentHash, item.Attempt, now + options.Value.UnitClaim, now), cancellationToken));
+        }
+        catch (LedgerConflictException)
+        {
+            return (null, null);
         }
     }
 
