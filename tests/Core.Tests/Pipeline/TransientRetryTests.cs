@@ -116,12 +116,8 @@ public sealed class TransientRetryTests
     {
         var ct = TestContext.Current.CancellationToken;
         using var harness = new PipelineHarness();
-        await harness.DropAsync(Bundle);
-        var item = harness.Queue.Items[0];
-        var unit = await harness.UnitAsync(Bundle);
         // What a stop between queuing the next attempt and recording Waiting leaves: the unit claimed for 10 minutes.
-        await harness.Ledger.SaveUnitAsync(
-            unit with { State = UnitState.Processing, ClaimedUntil = harness.Clock.GetUtcNow() + TimeSpan.FromMinutes(10) }, ct);
+        var (item, _) = await ClaimedByFirstDeliveryAsync(harness, ct);
 
         Assert.Equal(WorkOutcome.InProgress, await harness.Work.HandleAsync(item.ToJson(), ct));
         var outcome = await harness.Work.HandleAsync((item with { Attempt = 1, FailingSince = harness.Clock.GetUtcNow() }).ToJson(), ct);
@@ -140,20 +136,28 @@ public sealed class TransientRetryTests
     {
         var ct = TestContext.Current.CancellationToken;
         using var harness = new PipelineHarness();
-        await harness.DropAsync(Bundle);
-        var item = harness.Queue.Items[0];
-        var unit = await harness.UnitAsync(Bundle);
         var now = harness.Clock.GetUtcNow();
         // Delivery 0 has claimed the unit and queued attempt 1; it records Waiting just as attempt 1 tries to claim.
-        var claimed = await harness.Ledger.SaveUnitAsync(unit.Claim(item.ContentHash, 0, now + TimeSpan.FromMinutes(10), now), ct);
+        var (item, claimed) = await ClaimedByFirstDeliveryAsync(harness, ct);
         harness.Ledger.BeforeNextUnitSave = () => harness.Ledger.SaveUnitAsync(
             claimed.Wait("the FHIR service could not be reached", 1, now, now, again: false) with { FailingSince = now }, ct);
 
         var outcome = await harness.Work.HandleAsync((item with { Attempt = 1, FailingSince = now }).ToJson(), ct);
 
         Assert.Equal(WorkOutcome.Completed, outcome);
-        Assert.Equal((UnitState.Completed, 1), ((await harness.UnitAsync(Bundle)).State, (await harness.UnitAsync(Bundle)).Attempt));
+        var unit = await harness.UnitAsync(Bundle);
+        Assert.Equal((UnitState.Completed, 1), (unit.State, unit.Attempt));
         Assert.Null(harness.Ledger.BeforeNextUnitSave); // the race ran
+    }
+
+    /// <summary>The bundle dropped and its unit claimed for ten minutes by the first delivery (attempt 0) of its work item.</summary>
+    private static async Task<(WorkItem Item, LedgerUnit Claimed)> ClaimedByFirstDeliveryAsync(PipelineHarness harness, CancellationToken ct)
+    {
+        await harness.DropAsync(Bundle);
+        var item = harness.Queue.Items[0];
+        var now = harness.Clock.GetUtcNow();
+        var claimed = await harness.Ledger.SaveUnitAsync((await harness.UnitAsync(Bundle)).Claim(item.ContentHash, 0, now + TimeSpan.FromMinutes(10), now), ct);
+        return (item, claimed);
     }
 
     [Fact]
