@@ -6,66 +6,33 @@ namespace PrecisionMed.Adapters.Cosmos;
 internal sealed class CosmosContainerProvider(CosmosClient client, CosmosOptions options) : IDisposable
 {
     private readonly SemaphoreSlim _lock = new(1, 1);
-    private Container? _ledger;
-    private Container? _knowledge;
-    private Container? _genomicIndex;
-    private Container? _cdsFeedback;
+    private readonly ContainerSlot _ledger = new(options.LedgerContainer, "/fileId");
+    private readonly ContainerSlot _knowledge = new(options.KnowledgeContainer, "/id");
+    private readonly ContainerSlot _genomicIndex = new(options.GenomicIndexContainer, "/pk");
+    private readonly ContainerSlot _cdsFeedback = new(options.CdsFeedbackContainer, "/pk");
 
-    public async Task<Container> LedgerAsync(CancellationToken cancellationToken)
+    /// <summary>The ledger container, partitioned by <c>/fileId</c> (a file's record and its units together).</summary>
+    public Task<Container> LedgerAsync(CancellationToken cancellationToken) => GetAsync(_ledger, cancellationToken);
+
+    /// <summary>The knowledge container, partitioned by <c>/id</c> (one logical partition per document: point reads only).</summary>
+    public Task<Container> KnowledgeAsync(CancellationToken cancellationToken) => GetAsync(_knowledge, cancellationToken);
+
+    /// <summary>The genomic index container, partitioned by <c>/pk</c>.</summary>
+    public Task<Container> GenomicIndexAsync(CancellationToken cancellationToken) => GetAsync(_genomicIndex, cancellationToken);
+
+    /// <summary>The CDS Hooks feedback container, partitioned by <c>/pk</c> (the service id).</summary>
+    public Task<Container> CdsFeedbackAsync(CancellationToken cancellationToken) => GetAsync(_cdsFeedback, cancellationToken);
+
+    private async Task<Container> GetAsync(ContainerSlot slot, CancellationToken cancellationToken)
     {
-        if (_ledger is not null) return _ledger;
+        if (slot.Container is { } ready) return ready;
 
         // Not a cached Lazy<Task>: a first call that fails (the account not reachable yet) must not
         // poison every later call for the life of the worker.
         await _lock.WaitAsync(cancellationToken);
         try
         {
-            return _ledger ??= await CreateAsync(options.LedgerContainer, "/fileId", cancellationToken);
-        }
-        finally
-        {
-            _lock.Release();
-        }
-    }
-
-    /// <summary>The knowledge container, partitioned by <c>/id</c> (one logical partition per document: point reads only).</summary>
-    public async Task<Container> KnowledgeAsync(CancellationToken cancellationToken)
-    {
-        if (_knowledge is not null) return _knowledge;
-        await _lock.WaitAsync(cancellationToken);
-        try
-        {
-            return _knowledge ??= await CreateAsync(options.KnowledgeContainer, "/id", cancellationToken);
-        }
-        finally
-        {
-            _lock.Release();
-        }
-    }
-
-    /// <summary>The genomic index container, partitioned by <c>/pk</c>.</summary>
-    public async Task<Container> GenomicIndexAsync(CancellationToken cancellationToken)
-    {
-        if (_genomicIndex is not null) return _genomicIndex;
-        await _lock.WaitAsync(cancellationToken);
-        try
-        {
-            return _genomicIndex ??= await CreateAsync(options.GenomicIndexContainer, "/pk", cancellationToken);
-        }
-        finally
-        {
-            _lock.Release();
-        }
-    }
-
-    /// <summary>The CDS Hooks feedback container, partitioned by <c>/pk</c> (the service id).</summary>
-    public async Task<Container> CdsFeedbackAsync(CancellationToken cancellationToken)
-    {
-        if (_cdsFeedback is not null) return _cdsFeedback;
-        await _lock.WaitAsync(cancellationToken);
-        try
-        {
-            return _cdsFeedback ??= await CreateAsync(options.CdsFeedbackContainer, "/pk", cancellationToken);
+            return slot.Container ??= await CreateAsync(slot.Name, slot.PartitionKeyPath, cancellationToken);
         }
         finally
         {
@@ -82,4 +49,14 @@ internal sealed class CosmosContainerProvider(CosmosClient client, CosmosOptions
     }
 
     public void Dispose() => _lock.Dispose();
+
+    /// <summary>One container's name and partition key, and the container once made.</summary>
+    private sealed class ContainerSlot(string name, string partitionKeyPath)
+    {
+        public string Name => name;
+
+        public string PartitionKeyPath => partitionKeyPath;
+
+        public Container? Container { get; set; }
+    }
 }
