@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using PrecisionMed.Core.Caching;
 using PrecisionMed.Core.LabReports;
 
 namespace PrecisionMed.Core.Fhir.Genomics;
@@ -159,17 +160,10 @@ public static partial class GenomicReportBuilder
     }
 
     /// <summary>The URL as written when it is an absolute URI, else null: parsed once per URL (citations come from the knowledge store, a few hundred of them).</summary>
-    private static string? AbsoluteUrl(string? url)
-    {
-        if (url is null) return null;
-        if (AbsoluteUrls.TryGetValue(url, out var known)) return known;
-        var absolute = Uri.TryCreate(url, UriKind.Absolute, out var parsed) ? parsed.OriginalString : null;
-        if (Volatile.Read(ref s_absoluteUrlCount) < 1024 && AbsoluteUrls.TryAdd(url, absolute)) Interlocked.Increment(ref s_absoluteUrlCount);
-        return absolute;
-    }
+    private static string? AbsoluteUrl(string? url) =>
+        url is null ? null : AbsoluteUrls.GetOrAdd(url, url, static u => Uri.TryCreate(u, UriKind.Absolute, out var parsed) ? parsed.OriginalString : null);
 
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string?> AbsoluteUrls = new(StringComparer.Ordinal);
-    private static int s_absoluteUrlCount;
+    private static readonly BoundedCache<string?> AbsoluteUrls = new(1024);
 
     /// <summary>The citation as the IG's workflow-relatedArtifact extension.</summary>
     private static void WriteCitation(Utf8JsonWriter writer, string? citation)

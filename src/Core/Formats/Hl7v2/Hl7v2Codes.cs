@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Text;
 using System.Text.RegularExpressions;
+using PrecisionMed.Core.Caching;
 using PrecisionMed.Core.LabReports;
 
 namespace PrecisionMed.Core.Formats.Hl7v2;
@@ -49,14 +50,18 @@ internal static partial class Hl7v2Codes
     /// <summary>A lab's own code system as a URI. A lab uses few: they are made once and shared (bounded, a safety net).</summary>
     private static string LabScoped(string labId, string id)
     {
-        if (LabScopedSystems.TryGetValue((labId, id), out var system)) return system;
-        system = $"urn:precisionmed:lab:{labId}:codes:{Uri.EscapeDataString(id)}";
-        if (LabScopedSystems.Count < MaxLabScopedSystems) LabScopedSystems.TryAdd((labId, id), system);
-        return system;
+        var length = labId.Length + 1 + id.Length;
+        if (length > BoundedCache<string>.MaxStackKeyChars) return LabScopedSystem((labId, id));
+        Span<char> key = stackalloc char[length];
+        labId.CopyTo(key);
+        key[labId.Length] = '\n'; // never in a lab id
+        id.CopyTo(key[(labId.Length + 1)..]);
+        return LabScopedSystems.GetOrAdd(key, (labId, id), LabScopedSystem);
     }
 
-    private const int MaxLabScopedSystems = 4096;
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string LabId, string Id), string> LabScopedSystems = new();
+    private static string LabScopedSystem((string LabId, string Id) code) => $"urn:precisionmed:lab:{code.LabId}:codes:{Uri.EscapeDataString(code.Id)}";
+
+    private static readonly BoundedCache<string> LabScopedSystems = new(4096);
 
     /// <summary>
     /// Whether <see cref="SystemOf"/> gives LOINC or a lab-scoped (<c>urn:precisionmed:</c>) system for a

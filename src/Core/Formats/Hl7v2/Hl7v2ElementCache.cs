@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using PrecisionMed.Core.Caching;
 
 namespace PrecisionMed.Core.Formats.Hl7v2;
 
@@ -12,10 +12,9 @@ namespace PrecisionMed.Core.Formats.Hl7v2;
 /// <remarks>Bounded: once full, elements not in it are read as before (a safety net against free text, not an LRU).</remarks>
 internal sealed class Hl7v2ElementCache<T>(int maxEntries)
 {
-    private const int MaxKeyChars = 256;
+    private const int MaxKeyChars = BoundedCache<T>.MaxStackKeyChars;
 
-    private readonly ConcurrentDictionary<string, T> _values = new(StringComparer.Ordinal);
-    private int _count; // _values.Count takes every lock of the dictionary
+    private readonly BoundedCache<T> _values = new(maxEntries);
 
     /// <param name="labId">The lab whose codes these are (local systems are scoped to it).</param>
     /// <param name="rule">The reading's own variant (e.g. whether a bare code is text), part of the key.</param>
@@ -28,12 +27,6 @@ internal sealed class Hl7v2ElementCache<T>(int maxEntries)
         key[0] = rule;
         labId.CopyTo(key[1..]);
         key[head - 1] = '\n'; // never in a lab id
-        var whole = key[..(head + content)];
-        var lookup = _values.GetAlternateLookup<ReadOnlySpan<char>>();
-        if (lookup.TryGetValue(whole, out var cached)) return cached;
-
-        var value = read(element, labId);
-        if (Volatile.Read(ref _count) < maxEntries && lookup.TryAdd(whole, value)) Interlocked.Increment(ref _count);
-        return value;
+        return _values.GetOrAdd(key[..(head + content)], (element, labId, read), static s => s.read(s.element, s.labId));
     }
 }
