@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
-# The pipeline's speed on the path production takes: `pmed ingest` (src/Cli, Release, published ReadyToRun as a
+# The pipeline's speed on the path production takes: `pmed ingest` (src/Cli, Release, published self-contained and ReadyToRun as a
 # deployment ships it; bundles written to a temporary folder, in RAM where there is one; the embedded knowledge seed) over
 #   (a) 1,000 copies of each of FHIR-Converter's four msft_* ORU samples (tests/TestData/hl7v2/general-lab),
 #   (b) 1,000 copies of bench/data/genomic_5variants_pgx.hl7 (five variants and a PGx genotype),
 #   (c) the 2M-record VCF (as bench/vcf-vs-bcftools.sh generates it) with --regions bench/data/panel-grch38.bed, plain
 #       and BGZF, each beside `bcftools view -T BED` of the same file in the same run.
-#   bench/pipeline-throughput.sh [PMED_DLL]
+#   bench/pipeline-throughput.sh [PMED]   (PMED: another pmed to time, an executable or a pmed.dll)
 # Start-up is excluded: pmed ingest --timings prints the time from its first file to its last (after settings, services
 # and knowledge are loaded) to stderr, and that is the time used. A pmed without --timings (an older build given as
-# PMED_DLL) is timed as the run's wall time minus the wall time of the same command on one small file.
+# PMED) is timed as the run's wall time minus the wall time of the same command on one small file.
 # bcftools is timed by wall clock (its start-up is a few milliseconds). Peak RSS is /usr/bin/time's %M of each run.
 # It prints messages/s for (a) and (b) (and the process's CPU seconds over the same span: on a shared machine wall time
 # measures the neighbours too; about 2 x messages / CPU seconds is what both cores would do alone), seconds and peak RSS
@@ -32,13 +32,16 @@ readonly genomic=bench/data/genomic_5variants_pgx.hl7
 readonly general_lab=tests/TestData/hl7v2/general-lab
 
 if [[ $# -ge 1 ]]; then
-  pmed_dll=$1
+  pmed_path=$1
 else
-  # Published ReadyToRun, as a deployment would ship it (src/Cli's project file: precompiled, no tiered re-jitting).
+  # Published as pmed ships (README, "Installing pmed"): self-contained and ReadyToRun, the framework in pmed's version
+  # bubble, no tiered re-jitting (src/Cli's project file).
   case $(uname -m) in aarch64 | arm64) rid=linux-arm64 ;; *) rid=linux-x64 ;; esac
-  dotnet publish src/Cli -c Release -r "$rid" --self-contained false -p:PublishReadyToRun=true -o bench/bin/pmed-r2r -v quiet -nologo >/dev/null
-  pmed_dll=bench/bin/pmed-r2r/pmed.dll
+  dotnet publish src/Cli -c Release -r "$rid" --self-contained -p:PublishReadyToRun=true -o bench/bin/pmed-r2r -v quiet -nologo >/dev/null
+  pmed_path=bench/bin/pmed-r2r/pmed
 fi
+# A pmed.dll runs on the shared runtime (dotnet pmed.dll), an executable (a self-contained publish's pmed) on its own.
+if [[ $pmed_path == *.dll ]]; then pmed=(dotnet "$pmed_path"); else pmed=("$pmed_path"); fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/pmed-throughput.XXXXXX")
 # The bundles go to a RAM-backed folder when there is one (BENCH_OUT=DIR writes them elsewhere, e.g. to disk). In
@@ -81,7 +84,7 @@ for ((i = 1; i <= copies; i++)); do cp "$genomic" "$work/b/copy-$i.hl7"; done
 cp "$genomic" "$work/one/one.hl7"
 
 timings=no
-dotnet "$pmed_dll" ingest --help 2>/dev/null | grep -q -- --timings && timings=yes
+"${pmed[@]}" ingest --help 2>/dev/null | grep -q -- --timings && timings=yes
 
 # run NAME ARGS... -> sets wall, rss_mb, elapsed (start-up excluded), reports. pmed's exit code 2 (a file rejected or
 # held) is a result, not a failure of the benchmark.
@@ -117,18 +120,18 @@ run() {
 
 startup=0
 if [[ $timings == no ]]; then
-  run one dotnet "$pmed_dll" ingest "$work/one"
+  run one "${pmed[@]}" ingest "$work/one"
   startup=$wall
   echo "start-up (no --timings in this pmed): one small file takes ${startup} s, subtracted from each run"
 fi
 
-echo "pmed: $pmed_dll; bundles to $out_root; load: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "pmed: $pmed_path; bundles to $out_root; load: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-run a dotnet "$pmed_dll" ingest "$work/a"
+run a "${pmed[@]}" ingest "$work/a"
 rate_a=$(awk -v n="$reports" -v s="$elapsed" 'BEGIN { printf "%.0f", n / s }')
 printf '(a) general lab: %d messages in %.2f s (wall %.2f s, CPU %s s), %s msgs/s, peak RSS %s MB; files: %s\n' "$reports" "$elapsed" "$wall" "$cpu" "$rate_a" "$rss_mb" "$statuses"
 
-run b dotnet "$pmed_dll" ingest "$work/b"
+run b "${pmed[@]}" ingest "$work/b"
 rate_b=$(awk -v n="$reports" -v s="$elapsed" 'BEGIN { printf "%.0f", n / s }')
 printf '(b) genomic: %d messages in %.2f s (wall %.2f s, CPU %s s), %s msgs/s, peak RSS %s MB; files: %s\n' "$reports" "$elapsed" "$wall" "$cpu" "$rate_b" "$rss_mb" "$statuses"
 
@@ -137,7 +140,7 @@ for form in plain bgzf; do
   file=$plain
   [[ $form == bgzf ]] && file=$bgzf
   # The generated VCF has one sample column; --patient states whose it is, as a manifest beside it would.
-  run "vcf-$form" dotnet "$pmed_dll" ingest "$file" --regions "$bed" --patient "urn:oid:2.16.840.1.113883.19.5|BENCH-1"
+  run "vcf-$form" "${pmed[@]}" ingest "$file" --regions "$bed" --patient "urn:oid:2.16.840.1.113883.19.5|BENCH-1"
   ours=$elapsed ours_wall=$wall
   rss[$form]=$rss_mb
   bcf_times=$work/bcftools-$form.time
