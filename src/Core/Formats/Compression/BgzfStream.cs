@@ -20,6 +20,11 @@ public sealed class BgzfStream : ReadOnlyStream
 
     private readonly Stream _compressed;
     private readonly Queue<Task<InflatedBlock>> _ahead = new();
+
+    // The blocks' arrays come from a pool of this stream's own, as many as can be in flight (each block read ahead holds
+    // its member and then its output, the reader one more): the shared pool keeps up to 32 arrays per core and thread
+    // that returns them, and the inflating threads return what the reader rented, so it grew by megabytes over a file.
+    private readonly ArrayPool<byte> _pool;
     private readonly int _readAhead;
     private InflatedBlock? _current;
     private int _currentOffset;
@@ -33,6 +38,7 @@ public sealed class BgzfStream : ReadOnlyStream
         ArgumentNullException.ThrowIfNull(compressed);
         _compressed = compressed;
         _readAhead = readAhead > 0 ? readAhead : Math.Max(2, Environment.ProcessorCount * 2);
+        _pool = ArrayPool<byte>.Create(MaxBlockBytes, 2 * _readAhead + 2);
     }
 
     public override int Read(Span<byte> buffer)
@@ -106,7 +112,7 @@ public sealed class BgzfStream : ReadOnlyStream
     {
         while (!_endOfBlocks && _ahead.Count < _readAhead)
         {
-            var block = ArrayPool<byte>.Shared.Rent(MaxBlockBytes);
+            var block = _pool.Rent(MaxBlockBytes);
             var read = _compressed.ReadAtLeast(block.AsSpan(0, HeaderBytes), HeaderBytes, throwOnEndOfStream: false);
             if (Member(block, read) is not { } size) break;
             Filled(block, size, _compressed.ReadAtLeast(block.AsSpan(HeaderBytes, size - HeaderBytes), size - HeaderBytes, throwOnEndOfStream: false));
@@ -118,7 +124,7 @@ public sealed class BgzfStream : ReadOnlyStream
     {
         while (!_endOfBlocks && _ahead.Count < _readAhead)
         {
-            var block = ArrayPool<byte>.Shared.Rent(MaxBlockBytes);
+            var block = _pool.Rent(MaxBlockBytes);
             var read = await _compressed.ReadAtLeastAsync(block.AsMemory(0, HeaderBytes), HeaderBytes, throwOnEndOfStream: false, cancellationToken);
             if (Member(block, read) is not { } size) break;
             var rest = await _compressed.ReadAtLeastAsync(block.AsMemory(HeaderBytes, size - HeaderBytes), size - HeaderBytes, throwOnEndOfStream: false, cancellationToken);
@@ -137,7 +143,7 @@ public sealed class BgzfStream : ReadOnlyStream
         {
             // A truncated or foreign header: one stream inflates the rest, and reports what is wrong with it.
             if (read > 0) _sequential = new GZipStream(new PrefixedStream(block.AsSpan(0, read).ToArray(), _compressed), CompressionMode.Decompress);
-            ArrayPool<byte>.Shared.Return(block);
+            _pool.Return(block);
             _endOfBlocks = true;
         }
 
@@ -148,7 +154,7 @@ public sealed class BgzfStream : ReadOnlyStream
     {
         if (rest < size - HeaderBytes)
         {
-            ArrayPool<byte>.Shared.Return(block);
+            _pool.Return(block);
             throw new InvalidDataException("The BGZF file ends inside a block.");
         }
 
@@ -168,30 +174,30 @@ public sealed class BgzfStream : ReadOnlyStream
         return size > HeaderBytes + 8 ? size : null;
     }
 
-    private static InflatedBlock Inflate(byte[] member, int length)
+    private InflatedBlock Inflate(byte[] member, int length)
     {
-        var output = ArrayPool<byte>.Shared.Rent(MaxBlockBytes);
+        var output = _pool.Rent(MaxBlockBytes);
         try
         {
             using var gzip = new GZipStream(new MemoryStream(member, 0, length, writable: false), CompressionMode.Decompress);
             var inflated = gzip.ReadAtLeast(output.AsSpan(0, MaxBlockBytes), MaxBlockBytes, throwOnEndOfStream: false);
             // A member inflating past 64 KiB is no BGZF block (and may be a bomb): stop rather than read on.
             if (inflated == MaxBlockBytes && gzip.ReadByte() >= 0) throw new InvalidDataException("A BGZF block inflates to more than 64 KiB.");
-            return new InflatedBlock(output, inflated);
+            return new InflatedBlock(output, inflated, _pool);
         }
         catch
         {
-            ArrayPool<byte>.Shared.Return(output);
+            _pool.Return(output);
             throw;
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(member);
+            _pool.Return(member);
         }
     }
 
-    private sealed record InflatedBlock(byte[] Bytes, int Length)
+    private sealed record InflatedBlock(byte[] Bytes, int Length, ArrayPool<byte> Pool)
     {
-        public void Return() => ArrayPool<byte>.Shared.Return(Bytes);
+        public void Return() => Pool.Return(Bytes);
     }
 }
