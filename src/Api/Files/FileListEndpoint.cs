@@ -10,21 +10,14 @@ namespace PrecisionMed.Api.Files;
 /// <c>continuation</c>, passed back, gives the next page. No lab file names unless an operator asks, as for
 /// <see cref="FileStatusEndpoint"/> (see <see cref="FileNameAccess"/>).
 /// </summary>
-public sealed class FileListEndpoint(LabFileStatusReader reader, IConfiguration configuration) : IApiEndpoint
+public sealed class FileListEndpoint(LabFileStatusReader reader, IConfiguration configuration) : FileLedgerReadEndpoint(configuration)
 {
-    public string Name => "FileListFunction";
+    public override string Name => "FileListFunction";
 
-    public IReadOnlyList<string> Methods { get; } = ["GET"];
+    public override string Route => "files";
 
-    public string Route => "files";
-
-    public bool NeedsFunctionKey => true;
-
-    public async Task<ApiResponse> HandleAsync(ApiRequest request, CancellationToken cancellationToken)
+    protected override async Task<ApiResponse> AnswerAsync(ApiRequest request, FileNameDisclosure names, CancellationToken cancellationToken)
     {
-        var (names, refusal) = FileNameAccess.Of(request, configuration);
-        if (refusal is not null) return refusal.ToResponse();
-
         FileState? state = null;
         if (request.QueryValue("state") is { Length: > 0 } stateText)
         {

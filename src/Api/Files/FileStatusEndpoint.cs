@@ -8,21 +8,14 @@ namespace PrecisionMed.Api.Files;
 /// <c>GET /api/files/{fileId}[?include=fileName]</c>: a file's ledger record and its units, without the lab's file name
 /// (nor any path or text quoting it) unless an operator asks for it (see <see cref="FileNameAccess"/>).
 /// </summary>
-public sealed class FileStatusEndpoint(LabFileStatusReader reader, IConfiguration configuration) : IApiEndpoint
+public sealed class FileStatusEndpoint(LabFileStatusReader reader, IConfiguration configuration) : FileLedgerReadEndpoint(configuration)
 {
-    public string Name => "FileStatusFunction";
+    public override string Name => "FileStatusFunction";
 
-    public IReadOnlyList<string> Methods { get; } = ["GET"];
+    public override string Route => "files/{fileId}";
 
-    public string Route => "files/{fileId}";
-
-    public bool NeedsFunctionKey => true;
-
-    public async Task<ApiResponse> HandleAsync(ApiRequest request, CancellationToken cancellationToken)
+    protected override async Task<ApiResponse> AnswerAsync(ApiRequest request, FileNameDisclosure names, CancellationToken cancellationToken)
     {
-        var (names, refusal) = FileNameAccess.Of(request, configuration);
-        if (refusal is not null) return refusal.ToResponse();
-
         var fileId = request.Route("fileId");
         var status = await reader.ReadAsync(fileId, names, cancellationToken);
         return status is null

@@ -1,0 +1,29 @@
+using Microsoft.Extensions.Configuration;
+using PrecisionMed.Core.Pipeline.Ledger;
+
+namespace PrecisionMed.Api.Files;
+
+/// <summary>
+/// A GET of the ledger's file records, behind the function key. A record may hold the lab's file name (labs name files
+/// by sample, accession or even patient), so each answer first asks whether the caller may have names
+/// (<see cref="FileNameAccess"/>), and refuses or leaves them out.
+/// </summary>
+public abstract class FileLedgerReadEndpoint(IConfiguration configuration) : IApiEndpoint
+{
+    public abstract string Name { get; }
+
+    public IReadOnlyList<string> Methods { get; } = ["GET"];
+
+    public abstract string Route { get; }
+
+    public bool NeedsFunctionKey => true;
+
+    public async Task<ApiResponse> HandleAsync(ApiRequest request, CancellationToken cancellationToken)
+    {
+        var (names, refusal) = FileNameAccess.Of(request, configuration);
+        return refusal is not null ? refusal.ToResponse() : await AnswerAsync(request, names, cancellationToken);
+    }
+
+    /// <summary>The answer to a caller who may have it, with the file names <paramref name="names"/> allows.</summary>
+    protected abstract Task<ApiResponse> AnswerAsync(ApiRequest request, FileNameDisclosure names, CancellationToken cancellationToken);
+}
