@@ -74,7 +74,7 @@ public sealed class BgzfStream : ReadOnlyStream
             {
                 try
                 {
-                    pending.GetAwaiter().GetResult().Return();
+                    _pool.Return(pending.GetAwaiter().GetResult().Bytes);
                 }
                 catch (InvalidDataException)
                 {
@@ -82,7 +82,7 @@ public sealed class BgzfStream : ReadOnlyStream
                 }
             }
 
-            _current?.Return();
+            if (_current is { } current) _pool.Return(current.Bytes);
             _current = null;
             _sequential?.Dispose();
             _compressed.Dispose();
@@ -102,7 +102,7 @@ public sealed class BgzfStream : ReadOnlyStream
 
     private void Next(InflatedBlock block)
     {
-        _current?.Return();
+        if (_current is { } previous) _pool.Return(previous.Bytes);
         _current = block;
         _currentOffset = 0;
     }
@@ -183,7 +183,7 @@ public sealed class BgzfStream : ReadOnlyStream
             var inflated = gzip.ReadAtLeast(output.AsSpan(0, MaxBlockBytes), MaxBlockBytes, throwOnEndOfStream: false);
             // A member inflating past 64 KiB is no BGZF block (and may be a bomb): stop rather than read on.
             if (inflated == MaxBlockBytes && gzip.ReadByte() >= 0) throw new InvalidDataException("A BGZF block inflates to more than 64 KiB.");
-            return new InflatedBlock(output, inflated, _pool);
+            return new InflatedBlock(output, inflated);
         }
         catch
         {
@@ -196,8 +196,5 @@ public sealed class BgzfStream : ReadOnlyStream
         }
     }
 
-    private sealed record InflatedBlock(byte[] Bytes, int Length, ArrayPool<byte> Pool)
-    {
-        public void Return() => Pool.Return(Bytes);
-    }
+    private sealed record InflatedBlock(byte[] Bytes, int Length);
 }
