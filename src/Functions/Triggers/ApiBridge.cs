@@ -1,5 +1,6 @@
 using System.Collections.Specialized;
 using Microsoft.Azure.Functions.Worker.Http;
+using Microsoft.Extensions.DependencyInjection;
 using PrecisionMed.Api;
 
 namespace PrecisionMed.Functions.Triggers;
@@ -7,7 +8,20 @@ namespace PrecisionMed.Functions.Triggers;
 /// <summary>The Functions worker as a host of the app's endpoints: its request copied into an <see cref="ApiRequest"/>, the answer written back.</summary>
 internal static class ApiBridge
 {
-    public static async Task<HttpResponseData> RunAsync(
+    /// <summary>
+    /// Answers <paramref name="request"/> with the invocation's <typeparamref name="TEndpoint"/> and the route's values, until
+    /// the host cancels the invocation.
+    /// </summary>
+    public static Task<HttpResponseData> RunAsync<TEndpoint>(HttpRequestData request, params (string Name, string Value)[] routeValues)
+        where TEndpoint : IApiEndpoint
+    {
+        var values = new Dictionary<string, string>(routeValues.Length, StringComparer.Ordinal);
+        foreach (var (name, value) in routeValues) values[name] = value;
+        var context = request.FunctionContext;
+        return RunAsync(context.InstanceServices.GetRequiredService<TEndpoint>(), request, values, context.CancellationToken);
+    }
+
+    private static async Task<HttpResponseData> RunAsync(
         IApiEndpoint endpoint, HttpRequestData request, IReadOnlyDictionary<string, string> routeValues, CancellationToken cancellationToken)
     {
         var answer = await endpoint.HandleAsync(await ToApiRequestAsync(request, routeValues, cancellationToken), cancellationToken);

@@ -114,7 +114,7 @@ public sealed class CdsFunctionsTests : IAsyncLifetime
     [Fact]
     public async Task UnknownService404_Malformed400_UnfetchableMedication412()
     {
-        var unknown = await RunAsync(new CdsServiceFunction(_services.GetRequiredService<Api.Cds.CdsServiceEndpoint>()), "no-such-service", "POST", "{}", null);
+        var unknown = await RunAsync("CdsServiceFunction", "no-such-service", "POST", "{}", null);
         Assert.Equal(HttpStatusCode.NotFound, unknown.Status);
 
         var (malformed, error) = await CallAsync(_issuer.Token(ServiceUrl), new JsonObject { ["hook"] = "order-sign" });
@@ -147,7 +147,7 @@ public sealed class CdsFunctionsTests : IAsyncLifetime
     [Fact]
     public async Task Discovery_ListsTheServices_WithoutAToken()
     {
-        var discovery = await RunAsync(new CdsDiscoveryFunction(_services.GetRequiredService<Api.Cds.CdsDiscoveryEndpoint>()), null, "GET", null, null);
+        var discovery = await RunAsync("CdsDiscoveryFunction", null, "GET", null, null);
 
         Assert.Equal(HttpStatusCode.OK, discovery.Status);
         var services = discovery.Body["services"]!.AsArray();
@@ -176,7 +176,7 @@ public sealed class CdsFunctionsTests : IAsyncLifetime
                 }),
         };
         var feedbackUrl = new Uri(Base, $"cds-services/{Service}/feedback");
-        var function = new CdsFeedbackFunction(_services.GetRequiredService<Api.Cds.CdsFeedbackEndpoint>());
+        var function = "CdsFeedbackFunction";
         var measured = new System.Collections.Concurrent.ConcurrentBag<(long Value, Dictionary<string, string?> Tags)>();
         using var listener = new System.Diagnostics.Metrics.MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
@@ -195,7 +195,7 @@ public sealed class CdsFunctionsTests : IAsyncLifetime
         var stored = await RunAsync(function, Service, "POST", feedback.ToJsonString(), $"Bearer {_issuer.Token(ServiceUrl)}", feedbackUrl);
         Assert.Equal(HttpStatusCode.OK, stored.Status);
 
-        var counts = await RunAsync(new CdsFeedbackCountsFunction(_services.GetRequiredService<Api.Cds.CdsFeedbackCountsEndpoint>()), null, "GET", null, null, new Uri(Base, "cds-feedback"));
+        var counts = await RunAsync("CdsFeedbackCountsFunction", null, "GET", null, null, new Uri(Base, "cds-feedback"));
         var rows = counts.Body["feedback"]!.AsArray();
         Assert.Equal(2, rows.Count);
         Assert.Contains(rows, r => (string?)r!["kind"] == "pgx-avoid" && (string?)r["outcome"] == "accepted" && (long)r["count"]! == 1);
@@ -237,7 +237,7 @@ public sealed class CdsFunctionsTests : IAsyncLifetime
     private async Task<(HttpStatusCode Status, JsonObject Body)> CallAsync(string? token, JsonObject body, bool raw = false)
     {
         var answer = await RunAsync(
-            new CdsServiceFunction(_services.GetRequiredService<Api.Cds.CdsServiceEndpoint>()), Service, "POST", body.ToJsonString(),
+            "CdsServiceFunction", Service, "POST", body.ToJsonString(),
             raw ? token : token is null ? null : $"Bearer {token}");
         if (answer.Status == HttpStatusCode.OK)
         {
@@ -251,19 +251,18 @@ public sealed class CdsFunctionsTests : IAsyncLifetime
         return answer;
     }
 
-    private async Task<(HttpStatusCode Status, JsonObject Body)> RunAsync(object function, string? id, string method, string? body, string? authorization, Uri? url = null)
+    private async Task<(HttpStatusCode Status, JsonObject Body)> RunAsync(string function, string? id, string method, string? body, string? authorization, Uri? url = null)
     {
         await using var scope = _services.CreateAsyncScope();
-        var context = new TestFunctionContext(scope.ServiceProvider, function.GetType().Name);
+        var context = new TestFunctionContext(scope.ServiceProvider, function, TestContext.Current.CancellationToken);
         var request = new TestHttpRequest(context, method, url ?? new Uri(Base, id is null ? "cds-services" : $"cds-services/{id}"), new MemoryStream(Encoding.UTF8.GetBytes(body ?? string.Empty)));
         if (authorization is not null) request.Headers.Add("Authorization", authorization);
-        var ct = TestContext.Current.CancellationToken;
         var response = (TestHttpResponse)await (function switch
         {
-            CdsServiceFunction f => f.RunAsync(request, id!, ct),
-            CdsFeedbackFunction f => f.RunAsync(request, id!, ct),
-            CdsDiscoveryFunction f => f.RunAsync(request, ct),
-            CdsFeedbackCountsFunction f => f.RunAsync(request, ct),
+            "CdsServiceFunction" => HttpApiFunctions.CdsServiceAsync(request, id!),
+            "CdsFeedbackFunction" => HttpApiFunctions.CdsFeedbackAsync(request, id!),
+            "CdsDiscoveryFunction" => HttpApiFunctions.CdsDiscoveryAsync(request),
+            "CdsFeedbackCountsFunction" => HttpApiFunctions.CdsFeedbackCountsAsync(request),
             _ => throw new ArgumentException("not a CDS function", nameof(function)),
         });
         return (response.StatusCode, JsonNode.Parse(response.ReadBody())!.AsObject());

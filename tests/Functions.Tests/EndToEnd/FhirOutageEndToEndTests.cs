@@ -132,8 +132,8 @@ public sealed class FhirOutageEndToEndTests(LocalStackFixture stack)
     /// <summary>The file's status as the API answers it and as <c>pmed status FILE</c> prints it.</summary>
     private static async Task<(string Api, string Cli)> StatusOfAsync(PipelineHost host, LedgerConnection connection, string fileId, CancellationToken ct)
     {
-        var request = new TestHttpRequest(host.Context(nameof(FileStatusFunction)), "GET", new Uri($"http://localhost/api/files/{fileId}"));
-        var response = (TestHttpResponse)await host.Function<FileStatusFunction>().RunAsync(request, fileId, ct);
+        var request = new TestHttpRequest(host.Context("FileStatusFunction", ct), "GET", new Uri($"http://localhost/api/files/{fileId}"));
+        var response = (TestHttpResponse)await HttpApiFunctions.FileStatusAsync(request, fileId);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();

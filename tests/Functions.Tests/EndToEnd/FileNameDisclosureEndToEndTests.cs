@@ -169,10 +169,10 @@ public sealed class FileNameDisclosureEndToEndTests(LocalStackFixture stack)
 
     private static async Task<TestHttpResponse> OperationAsync(PipelineHost host, string pathAndQuery, string? principal, CancellationToken ct)
     {
-        var request = new TestHttpRequest(host.Context(nameof(GenomicsOperationFunction)), "GET", new Uri($"http://localhost/api/genomics/${pathAndQuery}"));
+        var request = new TestHttpRequest(host.Context("GenomicsOperationFunction", ct), "GET", new Uri($"http://localhost/api/genomics/${pathAndQuery}"));
         if (principal is not null) request.Headers.Add(PrincipalHeader, principal);
         var operation = "$" + pathAndQuery[..pathAndQuery.IndexOf('?', StringComparison.Ordinal)];
-        return (TestHttpResponse)await host.Function<GenomicsOperationFunction>().RunAsync(request, operation, ct);
+        return (TestHttpResponse)await HttpApiFunctions.GenomicsOperationAsync(request, operation);
     }
 
     private static async Task<string> CompleteOneFileAsync(PipelineHost host, CancellationToken ct)
@@ -186,16 +186,16 @@ public sealed class FileNameDisclosureEndToEndTests(LocalStackFixture stack)
 
     private static async Task<TestHttpResponse> DetailAsync(PipelineHost host, string fileId, string query, string? principal, CancellationToken ct)
     {
-        var request = new TestHttpRequest(host.Context(nameof(FileStatusFunction)), "GET", new Uri($"http://localhost/api/files/{fileId}{query}"));
+        var request = new TestHttpRequest(host.Context("FileStatusFunction", ct), "GET", new Uri($"http://localhost/api/files/{fileId}{query}"));
         if (principal is not null) request.Headers.Add(PrincipalHeader, principal);
-        return (TestHttpResponse)await host.Function<FileStatusFunction>().RunAsync(request, fileId, ct);
+        return (TestHttpResponse)await HttpApiFunctions.FileStatusAsync(request, fileId);
     }
 
     private static async Task<TestHttpResponse> ListAsync(PipelineHost host, string query, string? principal, CancellationToken ct)
     {
-        var request = new TestHttpRequest(host.Context(nameof(FileListFunction)), "GET", new Uri($"http://localhost/api/files{query}"));
+        var request = new TestHttpRequest(host.Context("FileListFunction", ct), "GET", new Uri($"http://localhost/api/files{query}"));
         if (principal is not null) request.Headers.Add(PrincipalHeader, principal);
-        return (TestHttpResponse)await host.Function<FileListFunction>().RunAsync(request, ct);
+        return (TestHttpResponse)await HttpApiFunctions.FileListAsync(request);
     }
 
     /// <summary>The <c>X-MS-CLIENT-PRINCIPAL</c> App Service authentication sets for an Entra caller with these app roles.</summary>

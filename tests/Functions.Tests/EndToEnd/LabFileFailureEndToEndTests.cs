@@ -146,11 +146,10 @@ public sealed class LabFileFailureEndToEndTests(LocalStackFixture stack)
         await host.ArriveAsync(lab, name, ct);
         await host.DrainWorkQueueAsync(ct);
         var fileId = FileIdOf(lab, content);
-        var function = host.Function<FileStatusFunction>();
-        var context = host.Context(nameof(FileStatusFunction));
+        var context = host.Context("FileStatusFunction", ct);
 
-        var found = (TestHttpResponse)await function.RunAsync(new TestHttpRequest(context, "GET", new Uri($"http://localhost/api/files/{fileId}")), fileId, ct);
-        var missing = (TestHttpResponse)await function.RunAsync(new TestHttpRequest(context, "GET", new Uri("http://localhost/api/files/nope")), "nope", ct);
+        var found = (TestHttpResponse)await HttpApiFunctions.FileStatusAsync(new TestHttpRequest(context, "GET", new Uri($"http://localhost/api/files/{fileId}")), fileId);
+        var missing = (TestHttpResponse)await HttpApiFunctions.FileStatusAsync(new TestHttpRequest(context, "GET", new Uri("http://localhost/api/files/nope")), "nope");
 
         Assert.Equal(HttpStatusCode.OK, found.StatusCode);
         var body = JsonNode.Parse(found.ReadBody())!;
@@ -164,9 +163,9 @@ public sealed class LabFileFailureEndToEndTests(LocalStackFixture stack)
     {
         var ct = TestContext.Current.CancellationToken;
         await using var host = new PipelineHost(stack.Stack);
-        var context = host.Context(nameof(HealthFunction));
+        var context = host.Context("HealthFunction", ct);
 
-        var response = (TestHttpResponse)await host.Function<HealthFunction>().RunAsync(new TestHttpRequest(context, "GET", new Uri("http://localhost/api/health")), ct);
+        var response = (TestHttpResponse)await HttpApiFunctions.HealthAsync(new TestHttpRequest(context, "GET", new Uri("http://localhost/api/health")));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("ok", JsonNode.Parse(response.ReadBody())!["status"]!.GetValue<string>());

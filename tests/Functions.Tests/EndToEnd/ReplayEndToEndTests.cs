@@ -28,7 +28,8 @@ public sealed class ReplayEndToEndTests(LocalStackFixture stack)
         await using var broken = BrokenHost();
         var (fileId, name) = await FailOneFileAsync(broken, lab, ct);
 
-        var listed = await GetAsync<FileListFunction>(broken, "http://localhost/api/files?state=Failed", f => f.RunAsync, ct);
+        var listed = (TestHttpResponse)await HttpApiFunctions.FileListAsync(
+            new TestHttpRequest(broken.Context("FileListFunction", ct), "GET", new Uri("http://localhost/api/files?state=Failed")));
         Assert.Equal(HttpStatusCode.OK, listed.StatusCode);
         var files = JsonNode.Parse(listed.ReadBody())!["files"]!.AsArray();
         var failed = Assert.Single(files, f => (string?)f!["fileId"] == fileId)!;
@@ -39,17 +40,16 @@ public sealed class ReplayEndToEndTests(LocalStackFixture stack)
         Assert.DoesNotContain(name, listed.ReadBody(), StringComparison.Ordinal);
 
         await using var healthy = new PipelineHost(stack.Stack, sharedWith: broken);
-        var replay = healthy.Function<FileReplayFunction>();
-        var context = healthy.Context(nameof(FileReplayFunction));
-        var response = (TestHttpResponse)await replay.RunAsync(
-            new TestHttpRequest(context, "POST", new Uri($"http://localhost/api/files/{fileId}/replay?reason=FHIR%20service%20restored")), fileId, ct);
+        var context = healthy.Context("FileReplayFunction", ct);
+        var response = (TestHttpResponse)await HttpApiFunctions.FileReplayAsync(
+            new TestHttpRequest(context, "POST", new Uri($"http://localhost/api/files/{fileId}/replay?reason=FHIR%20service%20restored")), fileId);
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.Equal("Replayed", (string?)JsonNode.Parse(response.ReadBody())!["outcome"]);
         Assert.Single(await healthy.DrainWorkQueueAsync(ct));
         await AssertCompletedAsync(healthy, fileId, lab, name, "requested by API (FHIR service restored)", ct);
 
-        var again = (TestHttpResponse)await replay.RunAsync(new TestHttpRequest(context, "POST", new Uri($"http://localhost/api/files/{fileId}/replay")), fileId, ct);
+        var again = (TestHttpResponse)await HttpApiFunctions.FileReplayAsync(new TestHttpRequest(context, "POST", new Uri($"http://localhost/api/files/{fileId}/replay")), fileId);
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         Assert.Contains("nothing to replay", again.ReadBody(), StringComparison.Ordinal);
     }
@@ -91,13 +91,12 @@ public sealed class ReplayEndToEndTests(LocalStackFixture stack)
         const string lab = "lab-replay-bound";
         await using var broken = BrokenHost(new Dictionary<string, string?> { ["Pipeline:MaxReplays"] = "1" });
         var (fileId, _) = await FailOneFileAsync(broken, lab, ct);
-        var replay = broken.Function<FileReplayFunction>();
-        var context = broken.Context(nameof(FileReplayFunction));
+        var context = broken.Context("FileReplayFunction", ct);
         var url = new Uri($"http://localhost/api/files/{fileId}/replay");
 
-        Assert.Equal(HttpStatusCode.Accepted, ((TestHttpResponse)await replay.RunAsync(new TestHttpRequest(context, "POST", url), fileId, ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, ((TestHttpResponse)await HttpApiFunctions.FileReplayAsync(new TestHttpRequest(context, "POST", url), fileId)).StatusCode);
         await FailQueuedUnitAsync(broken, ct);
-        var refused = (TestHttpResponse)await replay.RunAsync(new TestHttpRequest(context, "POST", url), fileId, ct);
+        var refused = (TestHttpResponse)await HttpApiFunctions.FileReplayAsync(new TestHttpRequest(context, "POST", url), fileId);
 
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
         var body = JsonNode.Parse(refused.ReadBody())!;
@@ -149,9 +148,8 @@ public sealed class ReplayEndToEndTests(LocalStackFixture stack)
         Assert.Equal(ArrivalPoisonHandler.Reason, failed.Problem!.Reason);
         Assert.True(await host.ExistsAsync(LabFileAreas.Incoming, $"{lab}/{name}", ct));
 
-        var replay = host.Function<FileReplayFunction>();
-        var response = (TestHttpResponse)await replay.RunAsync(
-            new TestHttpRequest(host.Context(nameof(FileReplayFunction)), "POST", new Uri($"http://localhost/api/files/{fileId}/replay?reason=storage%20restored")), fileId, ct);
+        var response = (TestHttpResponse)await HttpApiFunctions.FileReplayAsync(
+            new TestHttpRequest(host.Context("FileReplayFunction", ct), "POST", new Uri($"http://localhost/api/files/{fileId}/replay?reason=storage%20restored")), fileId);
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.Single(await host.DrainWorkQueueAsync(ct));
@@ -196,14 +194,6 @@ public sealed class ReplayEndToEndTests(LocalStackFixture stack)
         Assert.False(await host.ExistsAsync(LabFileAreas.Incoming, $"{lab}/{name}", ct));
         var report = await host.Fhir.GetAsync(unit.ReportReference, ct);
         Assert.Equal(HttpStatusCode.OK, report.StatusCode);
-    }
-
-    private static async Task<TestHttpResponse> GetAsync<TFunction>(
-        PipelineHost host, string url, Func<TFunction, Func<Microsoft.Azure.Functions.Worker.Http.HttpRequestData, CancellationToken, Task<Microsoft.Azure.Functions.Worker.Http.HttpResponseData>>> run, CancellationToken ct)
-    {
-        var function = host.Function<TFunction>();
-        var request = new TestHttpRequest(host.Context(typeof(TFunction).Name), "GET", new Uri(url));
-        return (TestHttpResponse)await run(function)(request, ct);
     }
 
     private static async Task<(int Exit, string Stdout)> RunAsync(Func<TextWriter, TextWriter, Task<int>> run)

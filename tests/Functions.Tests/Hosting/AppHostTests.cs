@@ -6,7 +6,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using PrecisionMed.Adapters;
+using PrecisionMed.Api;
 using PrecisionMed.Core.Pipeline;
+using PrecisionMed.Functions.Tests.Metadata;
 using PrecisionMed.Functions.Triggers;
 using PrecisionMed.Testing.Stack;
 
@@ -41,10 +43,22 @@ public sealed class AppHostTests(LocalStackFixture stack)
         Assert.Contains(typeof(LabFileArrivedFunction), functionClasses);
         var activator = host.Services.GetRequiredService<IFunctionActivator>();
         await using var scope = host.Services.CreateAsyncScope();
-        foreach (var type in functionClasses)
+        foreach (var type in functionClasses.Where(t => !(t.IsAbstract && t.IsSealed)))
         {
             var context = new TestFunctionContext(scope.ServiceProvider, type.Name);
             Assert.IsType(type, activator.CreateInstance(type, context));
+        }
+
+        // The HTTP functions resolve their endpoint per call: every endpoint resolves, and its function in functions.metadata
+        // has the name, route, methods and key the endpoint declares (and pmed serve maps).
+        var endpoints = scope.ServiceProvider.GetServices<IApiEndpoint>().ToList();
+        Assert.Equal(10, endpoints.Count);
+        foreach (var endpoint in endpoints)
+        {
+            var trigger = FunctionsMetadataTests.TriggerOf(endpoint.Name);
+            Assert.Equal(endpoint.Route, trigger["route"]!.GetValue<string>());
+            Assert.Equal(endpoint.Methods.Select(m => m.ToLowerInvariant()), trigger["methods"]!.AsArray().Select(m => m!.GetValue<string>()));
+            Assert.Equal(endpoint.NeedsFunctionKey ? "Function" : "Anonymous", trigger["authLevel"]!.GetValue<string>(), ignoreCase: true);
         }
 
         // Every hosted service but the worker's gRPC link to the Functions host (WorkerHostedService), which is not here.
@@ -54,9 +68,8 @@ public sealed class AppHostTests(LocalStackFixture stack)
         try
         {
             // The container reaches the local stack: a status request answered from the ledger on cosmosdb-server.
-            var context = new TestFunctionContext(scope.ServiceProvider, nameof(FileStatusFunction));
-            var status = (FileStatusFunction)activator.CreateInstance(typeof(FileStatusFunction), context)!;
-            var response = (TestHttpResponse)await status.RunAsync(new TestHttpRequest(context, "GET", new Uri("http://localhost/api/files/no-such-file")), "no-such-file", ct);
+            var context = new TestFunctionContext(scope.ServiceProvider, "FileStatusFunction");
+            var response = (TestHttpResponse)await HttpApiFunctions.FileStatusAsync(new TestHttpRequest(context, "GET", new Uri("http://localhost/api/files/no-such-file")), "no-such-file");
             Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         }
         finally

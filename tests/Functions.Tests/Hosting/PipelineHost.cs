@@ -100,7 +100,7 @@ internal sealed class PipelineHost : IAsyncDisposable
 
     public T Function<T>() => ActivatorUtilities.CreateInstance<T>(_services);
 
-    public TestFunctionContext Context(string functionName) => new(_services, functionName);
+    public TestFunctionContext Context(string functionName, CancellationToken cancellationToken = default) => new(_services, functionName, cancellationToken);
 
     /// <summary>Uploads a file to <c>incoming/{labId}/{name}</c> as a lab would.</summary>
     public async Task UploadAsync(string labId, string name, byte[] content, CancellationToken cancellationToken)
@@ -115,7 +115,7 @@ internal sealed class PipelineHost : IAsyncDisposable
     {
         var blob = Blobs.GetBlobContainerClient(LabFileAreas.Incoming).GetBlobClient($"{labId}/{name}");
         await using var stream = await blob.OpenReadAsync(cancellationToken: cancellationToken);
-        await Function<LabFileArrivedFunction>().RunAsync(stream, labId, name, Context(nameof(LabFileArrivedFunction)), cancellationToken);
+        await Function<LabFileArrivedFunction>().RunAsync(stream, labId, name, Context(nameof(LabFileArrivedFunction), cancellationToken), cancellationToken);
     }
 
     /// <summary>Drains the work queue through ReportQueuedFunction, as the host would; returns the messages processed.</summary>

@@ -2,9 +2,11 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace PrecisionMed.Functions.Tests.Hosting;
 
-/// <summary>The little of a FunctionContext our functions read: the invocation id and the services.</summary>
-internal sealed class TestFunctionContext(IServiceProvider services, string functionName) : FunctionContext
+/// <summary>The little of a FunctionContext our functions read: the invocation id, the services and the host's cancellation.</summary>
+internal sealed class TestFunctionContext(IServiceProvider services, string functionName, CancellationToken cancellationToken = default) : FunctionContext
 {
+    public override CancellationToken CancellationToken => cancellationToken;
+
     public override string InvocationId { get; } = Guid.NewGuid().ToString("N");
     public override string FunctionId => functionName;
     public override TraceContext TraceContext => throw new NotSupportedException();

@@ -91,7 +91,8 @@ public sealed class FunctionsMetadataTests
             names);
     }
 
-    private static JsonObject TriggerOf(string function)
+    /// <summary>The trigger binding of <paramref name="function"/> in functions.metadata.</summary>
+    internal static JsonObject TriggerOf(string function)
     {
         var entry = Metadata.Value.Single(f => f!["name"]!.GetValue<string>() == function)!;
         return entry["bindings"]!.AsArray().OfType<JsonObject>()
