@@ -52,7 +52,7 @@ internal static class WorkerFigures
         var rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20;
         var ops = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 200;
         Console.WriteLine("message\tindex_write_us\tentries\tbytes_each");
-        var written = new FhirWriteResult(["Patient/bench-1/_history/1"]);
+        var written = new ReportUnitWrite(false, new FhirWriteResult(["Patient/bench-1/_history/1"]), null);
         foreach (var message in ReportWorkBenchmarks.Messages())
         {
             var bench = new ReportWorkBenchmarks { Message = message };

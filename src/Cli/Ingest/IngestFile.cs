@@ -127,7 +127,7 @@ internal sealed class IngestFile(
         {
             var indexing = Stopwatch.GetTimestamp();
             var cost = OperationCost.Begin();
-            var entries = await genomicIndex.WriteAsync(transaction, write.Written, cancellationToken);
+            var entries = await genomicIndex.WriteAsync(transaction, write, cancellationToken);
             WriteCosts.AddIndexWrite(Stopwatch.GetElapsedTime(indexing), entries, cost.StoreRequests);
         }
 

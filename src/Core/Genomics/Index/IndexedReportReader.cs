@@ -34,7 +34,7 @@ public static class IndexedReportReader
         public List<JsonElement> Components(string code) => ComponentsByCode.TryGetValue(code, out var components) ? components : None;
     }
 
-    /// <summary>The index entries of the reports among <paramref name="resources"/> (one per DiagnosticReport), about <paramref name="patient"/>.</summary>
+    /// <summary>The index entries of the genomic reports among <paramref name="resources"/> (one per DiagnosticReport), about <paramref name="patient"/>.</summary>
     public static IReadOnlyList<IndexedReport> Read(IReadOnlyList<JsonObject> resources, string patient)
     {
         ArgumentNullException.ThrowIfNull(resources);
@@ -58,7 +58,7 @@ public static class IndexedReportReader
     }
 
     /// <summary>
-    /// The index entries of the reports among <paramref name="resources"/> (one per DiagnosticReport), about <paramref name="patient"/>.
+    /// The index entries of the genomic reports among <paramref name="resources"/> (one per DiagnosticReport), about <paramref name="patient"/>.
     /// The entries hold no element: the resources' document may be disposed once this returns.
     /// </summary>
     public static IReadOnlyList<IndexedReport> Read(IReadOnlyList<JsonElement> resources, string patient)
@@ -87,11 +87,19 @@ public static class IndexedReportReader
         foreach (var report in reports)
         {
             var own = reports.Count == 1 ? observations : Reachable(report, observations);
-            entries.Add(Entry(report, own, analysis, specimens, patient));
+            if (IsGenomic(report, own, analysis)) entries.Add(Entry(report, own, analysis, specimens, patient));
         }
 
         return entries;
     }
+
+    /// <summary>
+    /// Whether a report is a genomic test: it, its study analysis or one of its Observations declares a Genomics Reporting IG
+    /// profile. The index is of genomic tests (find-study-metadata lists its reports as the subject's genomic studies): a
+    /// blood count or a chemistry panel has no entry.
+    /// </summary>
+    private static bool IsGenomic(JsonElement report, List<Finding> observations, JsonElement analysis) =>
+        Profile(report).Length > 0 || analysis.ValueKind != JsonValueKind.Undefined || observations.Exists(o => o.Profile.Length > 0);
 
     private static IndexedReport Entry(JsonElement report, List<Finding> observations, JsonElement analysis, List<JsonElement> specimens, string patient)
     {

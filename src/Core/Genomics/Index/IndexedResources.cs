@@ -19,6 +19,21 @@ public static class IndexedResources
     private static readonly string StudyAnalysisProfile = FhirElements.ProfileBase + "genomic-study-analysis";
 
     /// <summary>
+    /// Whether a set of resources, by their declared profiles, can hold a genomic report (<see cref="IndexedReportReader"/>
+    /// gives entries only for reports with a Genomics Reporting IG resource): when none declares one, nothing is parsed.
+    /// </summary>
+    public static bool MayHoldGenomicReport(IEnumerable<string?> profiles)
+    {
+        ArgumentNullException.ThrowIfNull(profiles);
+        foreach (var profile in profiles)
+        {
+            if (profile is not null && profile.StartsWith(FhirElements.ProfileBase, StringComparison.Ordinal)) return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// Whether the entries read a resource of <paramref name="type"/> declaring <paramref name="profile"/> (its only
     /// profile, or null), whose JSON is <paramref name="json"/>, in a set with <paramref name="reports"/> DiagnosticReports.
     /// </summary>

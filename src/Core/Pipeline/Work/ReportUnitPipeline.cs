@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Pipeline.Arrival;
 
@@ -7,7 +8,8 @@ namespace PrecisionMed.Core.Pipeline.Work;
 /// <param name="Held">The target held the unit back.</param>
 /// <param name="Written">The answer to the last bundle written (the Patient's conditional create is in every part).</param>
 /// <param name="Withdrawal">The results an earlier version wrote that this one no longer carries, now entered-in-error.</param>
-public sealed record ReportUnitWrite(bool Held, FhirWriteResult? Written, ReportWithdrawal? Withdrawal);
+/// <param name="ReplacedVersion">The FHIR service held an earlier version of the report (an amendment, a correction or a resend).</param>
+public sealed record ReportUnitWrite(bool Held, FhirWriteResult? Written, ReportWithdrawal? Withdrawal, bool ReplacedVersion = false);
 
 /// <summary>
 /// The pipeline's steps for one mapped report unit, shared by the queue worker (<see cref="ReportWorkHandler"/>, which adds
@@ -30,11 +32,12 @@ public sealed class ReportUnitPipeline(ReportUnitBuilder builder)
         if (await target.HoldBeforeWriteAsync(transaction, cancellationToken)) return new ReportUnitWrite(true, null, null);
 
         ReportWithdrawal? withdrawal = null;
+        JsonObject? previous = null;
         if (fhir is not null)
         {
             // The previous version of this report, read once: it decides an amendment and what is withdrawn, and only
             // a report of the same patient may replace it.
-            var previous = await ReportWithdrawals.PreviousProvenanceAsync(transaction, fhir, cancellationToken);
+            previous = await ReportWithdrawals.PreviousProvenanceAsync(transaction, fhir, cancellationToken);
             if (await target.HoldForPreviousAsync(transaction, previous, fhir, cancellationToken)) return new ReportUnitWrite(true, null, null);
             await ReportAmendments.ApplyAsync(transaction, contentHash, previous, fhir, cancellationToken);
 
@@ -51,6 +54,6 @@ public sealed class ReportUnitPipeline(ReportUnitBuilder builder)
             if (written is null) return new ReportUnitWrite(true, null, withdrawal);
         }
 
-        return new ReportUnitWrite(false, written, withdrawal);
+        return new ReportUnitWrite(false, written, withdrawal, previous is not null);
     }
 }

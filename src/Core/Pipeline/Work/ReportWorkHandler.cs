@@ -248,7 +248,7 @@ public sealed class ReportWorkHandler(
         }
 
         var (written, withdrawal) = (write.Written, write.Withdrawal);
-        await genomicIndex.WriteAsync(transaction, written, cancellationToken);
+        await genomicIndex.WriteAsync(transaction, write, cancellationToken);
         // Before the unit is Completed: if publishing fails, the retry writes the same resources again (no change)
         // and publishes the same message id, which duplicate detection drops; a notification is never lost.
         await notifier.PublishAsync(UnitNotifications.For(item, transaction, written, withdrawal, clock.GetUtcNow()), cancellationToken);

@@ -128,7 +128,7 @@ public sealed class WrittenResourcesTests
 
             var everyResource = IndexedReportReader.Read([.. resources.Select(r => r.Resource)], Patient);
             var index = new InMemoryGenomicIndex();
-            var count = await new GenomicIndexWriter(index).WriteAsync(transaction, new FhirWriteResult([$"{Patient}/_history/1"]), TestContext.Current.CancellationToken);
+            var count = await new GenomicIndexWriter(index).WriteAsync(transaction, new ReportUnitWrite(false, new FhirWriteResult([$"{Patient}/_history/1"]), null), TestContext.Current.CancellationToken);
             Assert.Equal(everyResource.Count, count);
             var indexed = await index.ReadSubjectAsync(Patient, TestContext.Current.CancellationToken);
             Assert.Equal(
