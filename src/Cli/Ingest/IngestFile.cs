@@ -27,7 +27,8 @@ internal sealed class IngestFile(
     /// <summary>What the FHIR and index writes of every unit took (<c>--timings</c>).</summary>
     public IngestWriteCosts WriteCosts { get; } = new();
 
-    public async Task<IngestResult> RunAsync(string path, PatientIdentifier? stated, CancellationToken cancellationToken)
+    /// <param name="outputStem">The start of the names of the file's bundles in the output folder, unique in the run (<see cref="IngestPaths.OutputStems"/>).</param>
+    public async Task<IngestResult> RunAsync(string path, string outputStem, PatientIdentifier? stated, CancellationToken cancellationToken)
     {
         var name = Path.GetFileName(path);
         string? manifestName = null;
@@ -56,7 +57,7 @@ internal sealed class IngestFile(
                 var provenance = new ReportProvenance(
                     options.LabId, fullPath, plan.ContentHash, name, unit, plan.UnitCount,
                     source.LastWriteUtc, PipelineOptions.CurrentVersion) { Manifest = manifest };
-                await IngestUnitAsync(source, plan, provenance, totals, cancellationToken);
+                await IngestUnitAsync(source, plan, provenance, outputStem, totals, cancellationToken);
             }
 
             return totals.Result(path, Describe(plan.Format), plan.UnitCount, validator is not null) with { Manifest = manifestName };
@@ -75,7 +76,8 @@ internal sealed class IngestFile(
         }
     }
 
-    private async Task IngestUnitAsync(LabFileSource source, IntakePlan plan, ReportProvenance provenance, IngestTotals totals, CancellationToken cancellationToken)
+    private async Task IngestUnitAsync(
+        LabFileSource source, IntakePlan plan, ReportProvenance provenance, string outputStem, IngestTotals totals, CancellationToken cancellationToken)
     {
         var unit = provenance.UnitIndex;
         ReportTransaction transaction;
@@ -96,7 +98,7 @@ internal sealed class IngestFile(
 
         using var built = transaction;
         var files = Enumerable.Range(0, transaction.BundleCount)
-            .Select(part => Path.Combine(options.Output.FullName, IngestPaths.BundleFileName(provenance.FileName, unit, plan.UnitCount, part, transaction.BundleCount)))
+            .Select(part => Path.Combine(options.Output.FullName, IngestPaths.BundleFileName(outputStem, unit, plan.UnitCount, part, transaction.BundleCount)))
             .ToList();
         var target = new IngestTarget(files, transaction, options.Pretty, writer);
         var unitWriter = writer;

@@ -106,6 +106,7 @@ internal sealed class IngestRunner(IngestOptions options, TextWriter stdout, Tex
         List<string> files, IngestFile file, PatientIdentifier? stated, bool sequential, CancellationToken cancellationToken)
     {
         var results = new IngestResult[files.Count];
+        var stems = IngestPaths.OutputStems(files);
         var showProgress = !options.Json && files.Count > 1 && Terminal.IsInteractive(stderr);
         var done = 0;
         var parallel = new ParallelOptions
@@ -115,7 +116,7 @@ internal sealed class IngestRunner(IngestOptions options, TextWriter stdout, Tex
         };
         await Parallel.ForEachAsync(Enumerable.Range(0, files.Count), parallel, async (i, ct) =>
         {
-            results[i] = await file.RunAsync(files[i], stated, ct);
+            results[i] = await file.RunAsync(files[i], stems[i], stated, ct);
             var count = Interlocked.Increment(ref done);
             if (showProgress)
             {
