@@ -16,6 +16,11 @@ internal static class IndexCommand
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var patient = new Option<string?>("--patient") { Description = "One patient (Patient/ID or ID); default: every patient with a DiagnosticReport." };
+        patient.Validators.Add(result =>
+        {
+            if (result.Tokens.Count == 1 && !GenomicIndexRebuilder.IsPatient(result.Tokens[0].Value))
+                result.AddError("--patient: not a FHIR Patient id (letters, digits, '-' and '.', at most 64), with or without 'Patient/'");
+        });
         var fhir = new UrlOption("--fhir", ServiceEndpoint.Fhir, "The FHIR service to read the reports from (base URL).") { Required = true };
         var connection = LedgerConnectionOptions.Create(withStorage: false);
         var rebuild = new Command("rebuild", "Rebuild the genomic index (Cosmos DB) from the reports in the FHIR service: idempotent, resumable by patient.")

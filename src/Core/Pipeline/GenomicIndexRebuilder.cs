@@ -20,6 +20,8 @@ public sealed class GenomicIndexRebuilder(IFhirWriter fhir, IGenomicIndex index)
     /// <param name="progress">Told after each patient: patients done so far.</param>
     public async Task<GenomicIndexRebuild> RebuildAsync(string? patient, IProgress<int>? progress, CancellationToken cancellationToken)
     {
+        if (patient is not null && !IsPatient(patient))
+            throw new ArgumentException("not a FHIR Patient id (letters, digits, '-' and '.', at most 64), with or without 'Patient/'", nameof(patient));
         var patients = patient is null ? await PatientsWithReportsAsync(cancellationToken) : [Reference(patient)];
         var (reports, removed, done) = (0, 0, 0);
         foreach (var subject in patients)
@@ -46,6 +48,23 @@ public sealed class GenomicIndexRebuilder(IFhirWriter fhir, IGenomicIndex index)
         }
 
         return new GenomicIndexRebuild(patients.Count, reports, removed);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="patient"/> is <c>Patient/id</c> or an id as FHIR allows them: it goes into a search's query
+    /// as it is, so nothing else may reach it (<c>x&amp;_id=y</c> would be a second parameter).
+    /// </summary>
+    public static bool IsPatient(string patient)
+    {
+        ArgumentNullException.ThrowIfNull(patient);
+        var id = patient.StartsWith("Patient/", StringComparison.Ordinal) ? patient.AsSpan("Patient/".Length) : patient.AsSpan();
+        if (id.Length is 0 or > 64) return false;
+        foreach (var c in id)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('-' or '.')) return false;
+        }
+
+        return true;
     }
 
     private static string Reference(string patient) => patient.StartsWith("Patient/", StringComparison.Ordinal) ? patient : "Patient/" + patient;

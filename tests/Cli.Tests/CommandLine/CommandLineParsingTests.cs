@@ -141,6 +141,10 @@ public sealed class CommandLineParsingTests
     [InlineData("pmed: --lab: '' is not a plain lab id", "ingest", "samples", "--lab", "")]
     [InlineData("pmed: --lab: ' ' is not a plain lab id", "ingest", "samples", "--lab", " ")]
     [InlineData("pmed: --lab: 'a/b' is not a plain lab id", "ingest", "samples", "--lab", "a/b")]
+    [InlineData("pmed: --patient: not a FHIR Patient id", "index", "rebuild", "--patient", "x&_id=y", "--fhir", "http://127.0.0.1:8080/", "--cosmos", Url)]
+    [InlineData("pmed: --patient: not a FHIR Patient id", "index", "rebuild", "--patient", "../../x", "--fhir", "http://127.0.0.1:8080/", "--cosmos", Url)]
+    [InlineData("pmed: --patient: not a FHIR Patient id", "index", "rebuild", "--patient", "Observation/x", "--fhir", "http://127.0.0.1:8080/", "--cosmos", Url)]
+    [InlineData("pmed: --patient: not a FHIR Patient id", "index", "rebuild", "--patient", "", "--fhir", "http://127.0.0.1:8080/", "--cosmos", Url)]
     public async Task BadCommandLine_ExitsOneNamingTheProblem(string expected, params string[] args)
     {
         var run = await Pmed.RunAsync(args);
