@@ -41,7 +41,25 @@ internal sealed class Hl7v2HeaderMapper(Hl7v2Message message, string labId, stri
         var given = new List<string>(2);
         if (name.Component(2).Value is { Length: > 0 } first) given.Add(first);
         if (name.Component(3).Value is { Length: > 0 } middle) given.Add(middle);
-        var gender = pid.Field(8).Component(1).Value.ToUpperInvariant() switch
+        return new PatientDetails(identifiers, family.Length > 0 ? family : null, given.Count > 0 ? given : null, BirthDateOf(pid), GenderOf(pid));
+    }
+
+    /// <summary>PID-7; one that is there but no HL7 date is listed as skipped (the patient-safety check compares it).</summary>
+    private string? BirthDateOf(Hl7v2Segment pid)
+    {
+        var element = pid.Field(7).Component(1);
+        if (element.IsEmpty) return null;
+        var date = Hl7v2Values.ToFhirDate(element.Value);
+        if (date is null) skipped.Add(new LabFileProblem(element.Position, "PID-7 (date of birth) is not an HL7 date (YYYY[MM[DD]]...): the Patient has no birth date"));
+        return date;
+    }
+
+    /// <summary>PID-8 (HL7 table 0001); a code outside it is listed as skipped (the patient-safety check compares it).</summary>
+    private string? GenderOf(Hl7v2Segment pid)
+    {
+        var element = pid.Field(8).Component(1);
+        if (element.IsEmpty) return null;
+        var gender = element.Value.ToUpperInvariant() switch
         {
             "M" => "male",
             "F" => "female",
@@ -49,8 +67,8 @@ internal sealed class Hl7v2HeaderMapper(Hl7v2Message message, string labId, stri
             "U" => "unknown",
             _ => null,
         };
-        return new PatientDetails(identifiers, family.Length > 0 ? family : null, given.Count > 0 ? given : null,
-            Hl7v2Values.ToFhirDate(pid.Field(7).Component(1).Value), gender);
+        if (gender is null) skipped.Add(new LabFileProblem(element.Position, "PID-8 (administrative sex) is not one of F, M, O, U, A or N: the Patient has no gender"));
+        return gender;
     }
 
     /// <summary>

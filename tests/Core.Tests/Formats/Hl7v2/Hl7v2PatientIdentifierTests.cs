@@ -58,6 +58,24 @@ public sealed class Hl7v2PatientIdentifierTests
         Assert.Empty(report.Skipped);
     }
 
+    [Theory]
+    [InlineData("19XX0231", "F", "PID-7")]
+    [InlineData("19800230", "F", "PID-7")]
+    [InlineData("19800101", "Q", "PID-8")]
+    [InlineData("19800101", "Female", "PID-8")]
+    public void Map_BirthDateOrSexUnreadable_LeftOutAndListedAsSkipped_WithoutTheValue(string pid7, string pid8, string field)
+    {
+        var message = Parse(string.Join('\r', Header, $"PID|1||P1^^^LAB^MR||TESTPATIENT^SIGMA||{pid7}|{pid8}", "OBR|1|PL-1|FL-1|81247-9^Genetic panel^LN") + "\r");
+
+        var report = Hl7v2ReportMapper.Map(message, LabId, new Hl7v2LabConventions(null, null));
+
+        var problem = Assert.Single(report.Skipped);
+        Assert.Equal(("PID[1]", field + ".1"), (problem.Position.Segment, problem.Position.Field));
+        Assert.DoesNotContain(field == "PID-7" ? pid7 : pid8, problem.Reason, StringComparison.Ordinal);
+        Assert.Equal(field == "PID-7" ? null : "1980-01-01", report.Patient.BirthDate);
+        Assert.Equal(field == "PID-8" ? null : "female", report.Patient.Gender);
+    }
+
     [Fact]
     public void Map_LabNumbersOfTwoAuthoritiesWithoutOid_ProfileSystemNotUsedAndReportedWithoutValues()
     {
