@@ -49,6 +49,12 @@ public sealed partial class VcfReportMapper
                 return null;
             }
 
+            if (record.InfoInteger("END"u8) is { } stated && stated < record.Position)
+            {
+                why = "INFO END is before POS: the structural variant's extent is unknown";
+                return null;
+            }
+
             position = record.Position;
             end = StructuralEnd(record, sv.Type, allele);
             key = string.Create(CultureInfo.InvariantCulture, $"{build?.Name ?? "unknown"}:{keyChromosome}:{position}:{Text(reference)}:<{sv.Type}>:{end}");

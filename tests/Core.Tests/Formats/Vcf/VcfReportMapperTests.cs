@@ -382,6 +382,19 @@ public sealed class VcfReportMapperTests
         Assert.Equal(("SO:0001583", "missense_variant"), (term.Codings[0].Code, term.Text));
     }
 
+    [Fact]
+    public async Task Map_StructuralEndBeforePos_NotReported_ListedWithItsLine()
+    {
+        var report = await MapTextAsync(
+            Vcf("chr1\t100\tsv1\tN\t<DEL>\t.\tPASS\tSVTYPE=DEL;END=50\tGT\t0/1", "chr1\t200\tsv2\tN\t<DEL>\t.\tPASS\tSVTYPE=DEL;END=260\tGT\t0/1"),
+            new VcfOptions { GenomeBuild = "GRCh38" });
+
+        var variant = Assert.Single(report.Variants);
+        Assert.EndsWith(":<DEL>:260", variant.Key, StringComparison.Ordinal);
+        var skipped = Assert.Single(report.Skipped, s => s.Reason.Contains("END is before POS", StringComparison.Ordinal));
+        Assert.Equal(4, skipped.Position.Line);
+    }
+
     private sealed class KnownPositions(params long[] positions) : IVariantKnowledge
     {
         public List<KnownVariantQuery> Asked { get; } = [];
