@@ -36,6 +36,8 @@ internal sealed class IngestRunner(IngestOptions options, TextWriter stdout, Tex
         foreach (var path in missing) await stderr.WriteLineAsync($"pmed ingest: {path}: no such file or folder");
         if (files.Count == 0)
         {
+            foreach (var manifest in options.Paths.Where(p => File.Exists(p) && VcfManifest.IsManifestName(Path.GetFileName(p))))
+                await stderr.WriteLineAsync($"pmed ingest: {manifest}: a VCF's manifest is read with its VCF; name the VCF ({VcfManifest.VcfNameOf(Path.GetFileName(manifest))})");
             await stderr.WriteLineAsync("pmed ingest: no input files");
             return ExitUsage;
         }

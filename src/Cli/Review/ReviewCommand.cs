@@ -41,7 +41,10 @@ internal static class ReviewCommand
         reject.SetAction((parse, cancellationToken) => RunAsync(stdout, stderr, runner =>
             runner.RejectAsync(parse.GetValue(rejectFile)!, parse.GetValue(rejectUnit), parse.GetValue(reason)!, cancellationToken)));
 
-        return new Command(Name, "Reports held for review because their patient details disagree with the EMR's Patient of the same identifier.")
+        return new Command(Name, "Reports held for review because their patient details disagree with the EMR's Patient of the same identifier. "
+            + "Reaches the deployment through the function app's own settings in environment variables: Cosmos__Endpoint (and "
+            + "Cosmos__EmulatorKey on a local stack), LabStorage__blobServiceUri and LabStorage__queueServiceUri (or LabStorage, a "
+            + "connection string), Fhir__BaseUrl; in Azure the signed-in identity is used.")
         {
             list, release, reject,
         };

@@ -7,7 +7,7 @@ namespace PrecisionMed.Cli.Tests.Ingest;
 
 /// <summary>
 /// <c>pmed ingest</c> as typed, over folders a lab's drop can look like: files that share a name, or a name but for the
-/// extension, each keep their own bundles; a link back to a folder above is followed once.
+/// extension, each keep their own bundles; a link back to a folder above is followed once; a VCF's manifest alone names its VCF.
 /// </summary>
 [Trait("Tier", "Fast")]
 public sealed class IngestOutputNamesTests : IDisposable
@@ -57,6 +57,15 @@ public sealed class IngestOutputNamesTests : IDisposable
 
         Assert.True(run.Exit == ExitCodes.Ok, run.ToString());
         Assert.Contains("1 of 1 file(s) ingested", run.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task VcfManifestAlone_ExitsOneNamingItsVcf()
+    {
+        var run = await Pmed.RunAsync("ingest", Path.Combine(RepositoryPaths.Root, "samples", "NB6TK328_filtered.vcf.manifest.json"), "--out", Out);
+
+        Assert.Equal(ExitCodes.Usage, run.Exit);
+        Assert.Contains("NB6TK328_filtered.vcf.manifest.json: a VCF's manifest is read with its VCF; name the VCF (NB6TK328_filtered.vcf)", run.Stderr, StringComparison.Ordinal);
     }
 
     public void Dispose() => _work.Delete(recursive: true);
