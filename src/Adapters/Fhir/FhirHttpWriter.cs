@@ -26,7 +26,7 @@ internal sealed class FhirHttpWriter(HttpClient http) : IFhirWriter
         content.Headers.ContentType = FhirJson;
         using var request = new HttpRequestMessage(HttpMethod.Post, string.Empty) { Content = content };
         var body = await SendAsync(request, notFoundIsNull: false, cancellationToken);
-        return new FhirWriteResult(Locations(body!));
+        return new FhirWriteResult(Locations(TransactionResponse(body!)));
     }
 
     public async Task<JsonObject?> ReadAsync(string reference, CancellationToken cancellationToken)
@@ -91,13 +91,36 @@ internal sealed class FhirHttpWriter(HttpClient http) : IFhirWriter
     internal static bool IsTransient(HttpStatusCode status) =>
         status is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout || (int)status >= 500;
 
-    private static List<string> Locations(string body)
+    /// <summary>
+    /// The answer to a transaction, which a FHIR server gives as a <c>transaction-response</c> Bundle. Anything else (a
+    /// search Bundle, an HTML page: a URL that is not the FHIR service's base) is the service's failure, not a write:
+    /// nothing of the unit is taken as written and it is tried again.
+    /// </summary>
+    private static JsonObject TransactionResponse(string body)
+    {
+        JsonNode? answer;
+        try
+        {
+            answer = JsonNode.Parse(body);
+        }
+        catch (JsonException ex)
+        {
+            throw new FhirTransientException("The FHIR service answered a transaction with something that is not JSON: nothing was taken as written.", ex);
+        }
+
+        if (answer is JsonObject bundle && StringOf(bundle["resourceType"]) == "Bundle" && StringOf(bundle["type"]) == "transaction-response") return bundle;
+        throw new FhirTransientException("The FHIR service answered a transaction with something that is not a transaction-response Bundle: nothing was taken as written.");
+    }
+
+    private static string? StringOf(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+
+    private static List<string> Locations(JsonObject response)
     {
         var locations = new List<string>();
-        if (JsonNode.Parse(body)?["entry"] is not JsonArray entries) return locations;
+        if (response["entry"] is not JsonArray entries) return locations;
         foreach (var entry in entries)
         {
-            if (entry?["response"]?["location"]?.GetValue<string>() is { } location) locations.Add(location);
+            if (StringOf(entry?["response"]?["location"]) is { } location) locations.Add(location);
         }
 
         return locations;

@@ -33,6 +33,19 @@ public sealed class FhirHttpWriterTests(LocalStackFixture stack)
         Assert.Equal(["Observation/a/_history/1"], result.Locations);
     }
 
+    [Theory]
+    [InlineData("""{"resourceType":"Bundle","type":"searchset","total":0}""")]
+    [InlineData("""{"resourceType":"OperationOutcome"}""")]
+    [InlineData("<html><body>It works!</body></html>")]
+    public async Task WriteTransaction_AnswerIsNoTransactionResponse_NothingTakenAsWritten(string answer)
+    {
+        var handler = new StubHandler(() => StubHandler.Status(HttpStatusCode.OK, answer));
+
+        var error = await Assert.ThrowsAsync<FhirTransientException>(() => Writer(handler).WriteTransactionAsync(EmptyTransaction, TestContext.Current.CancellationToken));
+
+        Assert.Contains("nothing was taken as written", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task WriteTransaction_Utf8Bundle_PostedAsItIsOnEveryAttempt()
     {
