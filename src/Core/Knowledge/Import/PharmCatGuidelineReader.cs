@@ -39,6 +39,8 @@ public sealed class PharmCatGuidelineReader : IKnowledgeSetReader
             }
         }
 
+        // No package read, no index: an empty index would stand for a release without guidelines.
+        if (sets.Count == 0) yield break;
         foreach (var guidelines in sets.Values) yield return Document(guidelines);
         yield return new GuidelineIndexDocument(
         [
