@@ -125,7 +125,7 @@ public sealed class CommandLineParsingTests
     [InlineData("pmed: --unit: '0' is not a unit number (they count from 1)", "review", "release", "file-1", "--unit", "0")]
     [InlineData("pmed: Unrecognized command or argument '--bogus'.", "status", "--bogus", "--cosmos", Url)]
     [InlineData("pmed: Unrecognized command or argument '--bogus'.", "review", "reject", "--bogus", "--reason", "r")]
-    [InlineData("File does not exist: '/no/such/panel.bed'", "ingest", "samples", "--regions", "/no/such/panel.bed")]
+    [InlineData("pmed: --regions /no/such/panel.bed: no such file", "ingest", "samples", "--regions", "/no/such/panel.bed")]
     [InlineData("'omim'", "knowledge", "import", "omim", "f.txt")]
     [InlineData("pmed: Option '--cosmos' is required.", "status")]
     [InlineData("pmed: Option '--reason' is required.", "review", "reject", "file-1")]
