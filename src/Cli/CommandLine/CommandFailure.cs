@@ -71,6 +71,9 @@ internal sealed partial record CommandFailure(int ExitCode, string Message)
                     return "timed out";
                 case BrokenCircuitException:
                     return "failing repeatedly (circuit open)";
+                case var unreadable when IsJsonReading(unreadable) && ServiceName(chain) is not null:
+                    // The SDK could not read the answer: something else (a web server, a proxy's page) answers at that URL.
+                    return "unexpected answer (not the service's JSON; is the URL the service's endpoint?)";
                 default:
                     continue;
             }
@@ -88,6 +91,8 @@ internal sealed partial record CommandFailure(int ExitCode, string Message)
     private static bool IsConnectionStatus(HttpStatusCode status) => status is HttpStatusCode.ServiceUnavailable or HttpStatusCode.RequestTimeout;
 
     private static bool IsTimeout(Exception exception) => exception is TimeoutException or TimeoutRejectedException or TaskCanceledException;
+
+    private static bool IsJsonReading(Exception exception) => exception is JsonException or Newtonsoft.Json.JsonException;
 
     private static bool IsNetworkError(Exception exception) => exception is HttpRequestException or HttpIOException or SocketException;
 
