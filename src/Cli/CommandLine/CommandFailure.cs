@@ -7,6 +7,7 @@ using Azure.Identity;
 using Microsoft.Azure.Cosmos;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
+using PrecisionMed.Core.Formats;
 using PrecisionMed.Core.Pipeline;
 
 namespace PrecisionMed.Cli.CommandLine;
@@ -30,7 +31,8 @@ internal sealed partial record CommandFailure(int ExitCode, string Message)
 
         return chain[0] switch
         {
-            FormatException or InvalidDataException or JsonException or UnauthorizedAccessException => new(ExitCodes.Rejected, chain[0].Message),
+            JsonException json => new(ExitCodes.Rejected, $"not valid JSON at {JsonErrors.Position(json)}: {JsonErrors.Reason(json)}"),
+            FormatException or InvalidDataException or UnauthorizedAccessException => new(ExitCodes.Rejected, chain[0].Message),
             IOException io when !IsAssemblyLoad(io) => new(ExitCodes.Rejected, io.Message),
             _ => new(ExitCodes.Unexpected, $"unexpected {chain[0].GetType().Name}: {chain[0].Message} (--verbose shows where)"),
         };

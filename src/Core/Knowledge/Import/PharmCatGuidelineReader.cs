@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using PrecisionMed.Core.Formats;
 
 namespace PrecisionMed.Core.Knowledge.Import;
 
@@ -26,7 +27,7 @@ public sealed class PharmCatGuidelineReader : IKnowledgeSetReader
             }
             catch (JsonException ex)
             {
-                diagnostics.Add(name, (ex.LineNumber ?? 0) + 1, null, "not valid JSON: " + ex.Message);
+                diagnostics.Add(name, (ex.LineNumber ?? 0) + 1, null, $"not valid JSON at {JsonErrors.Position(ex)}: {JsonErrors.Reason(ex)}");
                 continue;
             }
 
