@@ -7,6 +7,7 @@ using Azure.Identity;
 using Microsoft.Azure.Cosmos;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
+using PrecisionMed.Core.Formats;
 using PrecisionMed.Core.Pipeline;
 
 namespace PrecisionMed.Cli.CommandLine;
@@ -30,7 +31,8 @@ internal sealed partial record CommandFailure(int ExitCode, string Message)
 
         return chain[0] switch
         {
-            FormatException or InvalidDataException or JsonException or UnauthorizedAccessException => new(ExitCodes.Rejected, chain[0].Message),
+            JsonException json => new(ExitCodes.Rejected, $"not valid JSON at {JsonErrors.Position(json)}: {JsonErrors.Reason(json)}"),
+            FormatException or InvalidDataException or UnauthorizedAccessException => new(ExitCodes.Rejected, chain[0].Message),
             IOException io when !IsAssemblyLoad(io) => new(ExitCodes.Rejected, io.Message),
             _ => new(ExitCodes.Unexpected, $"unexpected {chain[0].GetType().Name}: {chain[0].Message} (--verbose shows where)"),
         };
@@ -71,6 +73,9 @@ internal sealed partial record CommandFailure(int ExitCode, string Message)
                     return "timed out";
                 case BrokenCircuitException:
                     return "failing repeatedly (circuit open)";
+                case var unreadable when IsJsonReading(unreadable) && ServiceName(chain) is not null:
+                    // The SDK could not read the answer: something else (a web server, a proxy's page) answers at that URL.
+                    return "unexpected answer (not the service's JSON; is the URL the service's endpoint?)";
                 default:
                     continue;
             }
@@ -88,6 +93,8 @@ internal sealed partial record CommandFailure(int ExitCode, string Message)
     private static bool IsConnectionStatus(HttpStatusCode status) => status is HttpStatusCode.ServiceUnavailable or HttpStatusCode.RequestTimeout;
 
     private static bool IsTimeout(Exception exception) => exception is TimeoutException or TimeoutRejectedException or TaskCanceledException;
+
+    private static bool IsJsonReading(Exception exception) => exception is JsonException or Newtonsoft.Json.JsonException;
 
     private static bool IsNetworkError(Exception exception) => exception is HttpRequestException or HttpIOException or SocketException;
 

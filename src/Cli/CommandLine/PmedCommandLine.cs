@@ -41,6 +41,7 @@ internal static class PmedCommandLine
             ServeCommand.Create(stdout, stderr),
             ValidateCommand.Create(stdout, stderr),
         };
+        ValueParsers.AddTo(root);
         return root;
     }
 
@@ -70,7 +71,20 @@ internal static class PmedCommandLine
 
     private static async Task<int> UsageErrorAsync(ParseResult parse, TextWriter stderr)
     {
-        foreach (var error in parse.Errors) await stderr.WriteLineAsync($"{Name}: {error.Message}");
+        // System.CommandLine reports each missing argument as "Required argument missing for command: 'import'.", naming
+        // the command once per argument and never the argument: one line naming them replaces those.
+        var missing = parse.Errors.Select(e => e.SymbolResult).OfType<ArgumentResult>()
+            .Where(a => a.Parent is CommandResult && a.Tokens.Count < a.Argument.Arity.MinimumNumberOfValues)
+            .Select(a => a.Argument).Distinct().ToList();
+        if (missing.Count > 0)
+        {
+            var usage = string.Join(' ', [CommandPath(parse.CommandResult), .. parse.CommandResult.Command.Arguments.Select(a => $"<{a.Name}>")]);
+            await stderr.WriteLineAsync($"{Name}: missing {(missing.Count == 1 ? "argument" : "arguments")} {string.Join(" and ", missing.Select(a => $"'{a.Name}'"))} ({usage})");
+        }
+
+        var reported = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var error in parse.Errors.Where(e => e.SymbolResult is not ArgumentResult a || !missing.Contains(a.Argument)))
+            if (reported.Add(error.Message)) await stderr.WriteLineAsync($"{Name}: {error.Message}");
         await stderr.WriteLineAsync($"See '{CommandPath(parse.CommandResult)} --help'.");
         return ExitCodes.Usage;
     }

@@ -22,6 +22,7 @@ internal static class IngestCommand
             Description = "Where to write one FHIR transaction Bundle JSON per report.",
             DefaultValueFactory = _ => new DirectoryInfo("out"),
         };
+        PathOptions.AcceptFolderOnly(output);
         var fhir = new UrlOption("--fhir", ServiceEndpoint.Fhir, "Also post each bundle to this FHIR R4 server (base URL).");
         var lab = new Option<string>("--lab")
         {
@@ -49,7 +50,7 @@ internal static class IngestCommand
         var sex = ChoiceOption.Create<SampleSex>(
             "--sample-sex", "VCF: the sample's sex (unknown, male, female); a male's homozygous call on X/Y outside the PARs is hemizygous.");
         var regions = new Option<FileInfo>("--regions") { Description = "VCF: a BED file; only variants overlapping its regions are reported.", HelpName = "BED" };
-        regions.AcceptExistingOnly();
+        PathOptions.AcceptReadableFileOnly(regions, "a BED file");
         var genes = new Option<string[]>("--gene") { Description = "VCF: report variants in this gene (repeatable).", AllowMultipleArgumentsPerToken = true };
         var knownOnly = new Option<bool>("--known-only") { Description = "VCF: report only variants the knowledge store knows (or in --gene)." };
         var allFilters = new Option<bool>("--all-filters") { Description = "VCF: report records whatever their FILTER (default: PASS or '.' only)." };
@@ -78,8 +79,15 @@ internal static class IngestCommand
             paths, output, fhir, lab, json, pretty, timings, cosmos, cosmosKey, database, build, source, sex, regions, genes, knownOnly, allFilters, maxVariants,
             patient, accession, validate, packages, registry,
         };
-        command.SetAction((parse, cancellationToken) =>
+        command.SetAction(async (parse, cancellationToken) =>
         {
+            // Made here rather than when the first bundle is written: a folder that cannot be made is the option's fault.
+            if (PathOptions.CreateProblem(output.Name, parse.GetValue(output)!) is { } outputProblem)
+            {
+                await stderr.WriteLineAsync($"{PmedCommandLine.Name}: {outputProblem}");
+                return ExitCodes.Usage;
+            }
+
             var options = new IngestOptions(
                 parse.GetValue(paths) ?? [],
                 parse.GetValue(output)!,
@@ -109,7 +117,7 @@ internal static class IngestCommand
                     MaxReportableVariants = parse.GetValue(maxVariants),
                 },
             };
-            return new IngestRunner(options, stdout, stderr).RunAsync(cancellationToken);
+            return await new IngestRunner(options, stdout, stderr).RunAsync(cancellationToken);
         });
         return command;
     }

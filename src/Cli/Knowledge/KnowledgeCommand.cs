@@ -18,6 +18,7 @@ internal static class KnowledgeCommand
         {
             Description = "The source file (plain or gzip), read as a stream; for pharmcat-guidelines and cpic-alerts, a folder of the files or a zip of them; for rxnorm, the release's rrf folder (RXNCONSO.RRF and RXNREL.RRF) or a zip of it.",
         };
+        UnknownOptions.RefuseIn(file);
         var cosmos = new UrlOption(
             "--cosmos", ServiceEndpoint.Cosmos, "The Cosmos DB account endpoint to import into. Without it the file is read and counted only (a dry run).");
         var key = new CosmosKeyOption("The emulator's key (local stacks only; in Azure the signed-in identity is used).");
@@ -74,6 +75,8 @@ internal static class KnowledgeCommand
     {
         var from = new Argument<string>("from") { Description = "The release the store holds (a file; for pharmcat-guidelines a folder or zip)." };
         var to = new Argument<string>("to") { Description = "The release an import would bring." };
+        UnknownOptions.RefuseIn(from);
+        UnknownOptions.RefuseIn(to);
         var source = new Option<string>("--source")
         {
             Description = "What the files are: clinvar (variant_summary or the VCF release) or pharmcat-guidelines.",

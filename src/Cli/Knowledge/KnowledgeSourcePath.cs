@@ -26,6 +26,29 @@ internal static class KnowledgeSourcePath
         if (folder.Exists) return await importer.ImportSetAsync(source, KnowledgeSourceFile.FromFolder(folder), folder.Name, concurrency, progress, cancellationToken);
         var file = new FileInfo(path);
         await using var content = file.OpenRead();
-        return await importer.ImportAsync(source, content, file.Name, concurrency, progress, cancellationToken);
+        if (!KnowledgeSources.IsSet(source)) return await importer.ImportAsync(source, content, file.Name, concurrency, progress, cancellationToken);
+        return await importer.ImportSetAsync(source, Zip(source, content, file), file.Name, concurrency, progress, cancellationToken);
     }
+
+    /// <summary>A set given as one file is a zip of it; anything else is refused naming the file, not the zip reader's words.</summary>
+    private static IReadOnlyList<KnowledgeSourceFile> Zip(KnowledgeSource source, Stream content, FileInfo file)
+    {
+        try
+        {
+            return KnowledgeSourceFile.FromZip(content, include: KnowledgeImporter.SetReaderFor(source).Reads);
+        }
+        catch (InvalidDataException)
+        {
+            var what = file.Length == 0 ? "empty, not a zip archive" : "not a zip archive, or a damaged one";
+            throw new InvalidDataException($"{file.FullName}: {what} ({SetDescription(source)})");
+        }
+    }
+
+    private static string SetDescription(KnowledgeSource source) => source switch
+    {
+        KnowledgeSource.PharmCatGuidelines => "PharmCAT's guideline packages are read from a folder or a zip of them",
+        KnowledgeSource.CpicAlerts => "CPIC's alert sheets are read from a folder or a zip of them",
+        KnowledgeSource.RxNorm => "RxNorm is read from the release's rrf folder or a zip of it",
+        _ => $"{KnowledgeSources.NameOf(source)} is read from a folder or a zip",
+    };
 }

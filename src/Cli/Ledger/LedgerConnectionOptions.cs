@@ -11,11 +11,9 @@ internal sealed record LedgerConnectionOptions(UrlOption Cosmos, CosmosKeyOption
         new CosmosKeyOption("The emulator's key (local stacks only; in Azure the signed-in identity is used)."),
         new Option<string>("--database") { Description = "The database.", DefaultValueFactory = _ => "precisionmed" },
         withStorage
-            ? new Option<string?>("--storage")
-            {
-                Description = "The lab data account: an emulator connection string, or its queue service URL https://ACCOUNT.queue.core.windows.net/ "
-                    + "(the signed-in identity is used). Default: $PMED_STORAGE.",
-            }
+            ? new StorageOption(
+                "The lab data account: an emulator connection string, or its queue service URL https://ACCOUNT.queue.core.windows.net/ "
+                + "(the signed-in identity is used). Default: $" + StorageOption.EnvironmentVariable + ".")
             : null,
         withStorage ? new Option<string>("--queue") { Description = "The work queue.", DefaultValueFactory = _ => "lab-reports" } : null);
 
@@ -32,6 +30,6 @@ internal sealed record LedgerConnectionOptions(UrlOption Cosmos, CosmosKeyOption
         parse.GetValue(Cosmos)!,
         Key.ValueOrEnvironment(parse),
         parse.GetValue(Database)!,
-        Storage is null ? null : parse.GetValue(Storage) ?? (Environment.GetEnvironmentVariable("PMED_STORAGE") is { Length: > 0 } storage ? storage : null),
+        Storage is null ? null : parse.GetValue(Storage) ?? (Environment.GetEnvironmentVariable(StorageOption.EnvironmentVariable) is { Length: > 0 } storage ? storage : null),
         Queue is null ? "lab-reports" : parse.GetValue(Queue)!);
 }

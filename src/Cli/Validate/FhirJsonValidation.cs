@@ -1,4 +1,5 @@
 using System.Text.Json;
+using PrecisionMed.Core.Formats;
 using PrecisionMed.Validation;
 
 namespace PrecisionMed.Cli.Validate;
@@ -22,7 +23,7 @@ internal static class FhirJsonValidation
         }
         catch (JsonException ex)
         {
-            return [FileProblem($"(json) line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}", ex.Message)];
+            return [FileProblem($"(json) {JsonErrors.Position(ex)}", "not valid JSON: " + JsonErrors.Reason(ex))];
         }
 
         if (string.IsNullOrEmpty(resourceType)) return [FileProblem("(json)", "not a FHIR resource: expected an object with a string 'resourceType'")];

@@ -14,6 +14,7 @@ internal static class ValidateCommand
             Description = "FHIR JSON files (a Bundle or one resource) or folders of them (*.json, searched recursively).",
             Arity = ArgumentArity.OneOrMore,
         };
+        UnknownOptions.RefuseIn(paths);
         var packages = PackagesOption();
         var registry = RegistryOption();
         var warnings = new Option<bool>("--warnings") { Description = "Also list each warning (by default only counted: most are terminology the offline validator cannot check)." };

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Text.Json;
 using Azure;
 using Azure.Identity;
 using Microsoft.Azure.Cosmos;
@@ -86,6 +87,14 @@ public sealed class CommandFailureTests
         var failure = CommandFailure.Of(new FormatException("Settings must be of the form \"name=value\"."), All);
 
         Assert.Equal(ExitCodes.Rejected, failure.ExitCode);
+    }
+
+    [Fact]
+    public void JsonOfAFile_ExitsTwoWithThePositionInOurWords()
+    {
+        var failure = CommandFailure.Of(new JsonException("'x' is an invalid start of a value. LineNumber: 0 | BytePositionInLine: 23475.", null, 0, 23475), All);
+
+        Assert.Equal(new CommandFailure(ExitCodes.Rejected, "not valid JSON at line 1, byte 23476: 'x' is an invalid start of a value"), failure);
     }
 
     [Fact]

@@ -68,16 +68,15 @@ public sealed class IngestCommandLineTests(LocalStackFixture stack) : IDisposabl
     }
 
     [Fact]
-    public async Task Ingest_OutIsAFile_ExitsTwoWithOneLine()
+    public async Task Ingest_OutIsAFile_ExitsOneNamingTheOption()
     {
         var file = Path.Combine(_work.FullName, "a-file");
         await File.WriteAllTextAsync(file, "x", TestContext.Current.CancellationToken);
 
         var run = await Pmed.RunAsync("ingest", Sample("Bundle-bundle-cgexample.json"), "--out", file);
 
-        Assert.Equal(ExitCodes.Rejected, run.Exit);
-        Assert.Single(run.StderrLines);
-        Assert.Contains(file, run.Stderr, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Usage, run.Exit);
+        Assert.Equal($"pmed: --out {file}: is a file, not a folder", run.StderrLines[0]);
         CommandLineParsingTests.AssertNoStack(run);
     }
 

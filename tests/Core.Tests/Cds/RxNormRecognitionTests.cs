@@ -40,15 +40,17 @@ public sealed class RxNormRecognitionTests
     }
 
     [Fact]
-    public async Task Import_WithoutTheRelationsFile_SaysBothAreNeeded()
+    public async Task Import_WithoutTheRelationsFile_RefusedSayingBothAreNeeded()
     {
         var store = new InMemoryKnowledgeStore();
         var files = KnowledgeSourceFile.FromFolder(Release).Where(f => f.Name == RxNormReader.ConceptsFile).ToList();
 
-        var result = await new KnowledgeImporter(store, store).ImportSetAsync(KnowledgeSource.RxNorm, files, "rrf", cancellationToken: TestContext.Current.CancellationToken);
+        var refused = await Assert.ThrowsAsync<InvalidDataException>(
+            () => new KnowledgeImporter(store, store).ImportSetAsync(KnowledgeSource.RxNorm, files, "rrf", cancellationToken: TestContext.Current.CancellationToken));
 
-        Assert.Equal(0, result.Documents);
-        Assert.Contains("RXNREL.RRF", Assert.Single(result.Diagnostics.Listed).Reason, StringComparison.Ordinal);
+        Assert.StartsWith("rrf: no RxNorm drugs in it", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("RXNREL.RRF", refused.Message, StringComparison.Ordinal);
+        Assert.Null(await store.ReadAsync(KnowledgeIds.Version, TestContext.Current.CancellationToken));
     }
 
     [Theory]

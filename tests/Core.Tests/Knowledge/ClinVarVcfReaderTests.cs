@@ -83,10 +83,11 @@ public sealed class ClinVarVcfReaderTests
     {
         var store = new InMemoryKnowledgeStore();
         using var content = new MemoryStream("##fileformat=VCFv4.1\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n1\t1\t1\tA\tC\t.\t.\tCLNSIG=Benign\n"u8.ToArray());
-        var result = await new KnowledgeImporter(store, store).ImportAsync(KnowledgeSource.ClinVar, content, "x.vcf", cancellationToken: TestContext.Current.CancellationToken);
+        var refused = await Assert.ThrowsAsync<InvalidDataException>(
+            () => new KnowledgeImporter(store, store).ImportAsync(KnowledgeSource.ClinVar, content, "x.vcf", cancellationToken: TestContext.Current.CancellationToken));
 
-        Assert.Equal(0, result.Documents);
-        Assert.Contains(result.Diagnostics.Listed, p => p.Reason.Contains("##reference", StringComparison.Ordinal));
+        Assert.StartsWith("x.vcf: no ClinVar classifications in it", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("##reference", refused.Message, StringComparison.Ordinal);
     }
 
     [Fact]

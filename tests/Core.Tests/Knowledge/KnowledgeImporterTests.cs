@@ -100,16 +100,34 @@ public sealed class KnowledgeImporterTests
         var row = "-1\tcopy number loss\tGRCh38/hg38 17q21.31(chr17:43044295-43125483)x1\t-1\tBRCA1;NBR2\tHGNC:1100;HGNC:20691\tPathogenic\t1\t-\t-1\t-\t-\t-\t"
             + "Hereditary breast ovarian cancer syndrome\tgermline\tgermline\tGRCh38\tNC_000017.11\t17\t43044295\t43125483\tna\tna\t17q21.31\t-\t1\t-\tN\t-\t1\t99999999\t-1\tna\tna\t-\t-\t-\t-\t-\t-\t-\t-\t-";
         var store = new InMemoryKnowledgeStore();
-        var result = await ImportAsync(store, KnowledgeSource.ClinVar, "multi.txt", new MemoryStream(System.Text.Encoding.UTF8.GetBytes(header + "\n" + row + "\n")));
+        var refused = await Assert.ThrowsAsync<InvalidDataException>(
+            () => ImportAsync(store, KnowledgeSource.ClinVar, "multi.txt", new MemoryStream(System.Text.Encoding.UTF8.GetBytes(header + "\n" + row + "\n"))));
 
-        // No VCF position and no c. HGVS in its name: nothing to look it up by, and nothing is invented.
-        Assert.Equal(0, result.Documents);
-        Assert.Equal(0, result.Diagnostics.Count);
+        // No VCF position and no c. HGVS in its name: nothing to look it up by, and nothing is invented (nor a file of nothing stored).
+        Assert.Equal("multi.txt: no ClinVar classifications in it (empty, a header alone, or not a clinvar source); nothing imported", refused.Message);
         row = row.Replace("GRCh38/hg38 17q21.31(chr17:43044295-43125483)x1", "NM_007294.4(BRCA1):c.1A>G (p.Met1Val)", StringComparison.Ordinal);
         await ImportAsync(store, KnowledgeSource.ClinVar, "multi2.txt", new MemoryStream(System.Text.Encoding.UTF8.GetBytes(header + "\n" + row + "\n")));
         var document = (VariantHgvsDocument?)await store.ReadAsync(KnowledgeIds.Hgvs("NM_007294.4:c.1A>G"), TestContext.Current.CancellationToken);
         Assert.Equal(["BRCA1", "NBR2"], document!.Classification.Genes);
         Assert.Equal(["HGNC:1100", "HGNC:20691"], document.Classification.HgncIds);
+    }
+
+    [Theory]
+    [InlineData(KnowledgeSource.ClinVar, "")]
+    [InlineData(KnowledgeSource.ClinVar, "#AlleleID\tType\tName\n")]
+    [InlineData(KnowledgeSource.Hgnc, "")]
+    [InlineData(KnowledgeSource.CpicDrugs, "drugid\tname\tpharmgkbid\trxnormid\n")]
+    public async Task Import_NoRecordsOfTheSource_RefusedWithNothingStored(KnowledgeSource source, string text)
+    {
+        var store = new InMemoryKnowledgeStore();
+        await ImportAsync(store, KnowledgeSource.ClinVar, "clinvar_variant_summary.slice.txt");
+        var before = await store.ReadAsync(KnowledgeIds.Version, TestContext.Current.CancellationToken);
+
+        var refused = await Assert.ThrowsAsync<InvalidDataException>(
+            () => ImportAsync(store, source, "release.txt", new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text))));
+
+        Assert.StartsWith("release.txt: no ", refused.Message, StringComparison.Ordinal);
+        Assert.Same(before, await store.ReadAsync(KnowledgeIds.Version, TestContext.Current.CancellationToken));
     }
 
     private static string EmbeddedKnowledgeSeedHeader()
@@ -122,7 +140,8 @@ public sealed class KnowledgeImporterTests
     public async Task Import_MalformedRows_BecomePositionedDiagnostics()
     {
         var text = "#AlleleID\tName\tGeneSymbol\tClinicalSignificance\tVariationID\tAssembly\tChromosome\tPositionVCF\tReferenceAlleleVCF\tAlternateAlleleVCF\n"
-            + "1\tNM_1.1(X):c.1A>G\tX\t\t9\tGRCh38\t1\t5\tA\tG\n";
+            + "1\tNM_1.1(X):c.1A>G\tX\t\t9\tGRCh38\t1\t5\tA\tG\n"
+            + "2\tNM_1.1(X):c.2A>G\tX\tPathogenic\t10\tGRCh38\t1\t6\tA\tG\n";
         var result = await ImportAsync(new InMemoryKnowledgeStore(), KnowledgeSource.ClinVar, "bad.txt", new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text)));
         var problem = Assert.Single(result.Diagnostics.Listed);
         Assert.Equal(2, problem.Position.Line);

@@ -66,7 +66,7 @@ public static class FhirBundleReader
             // Utf8JsonReader positions are zero-based; people count from one.
             throw new LabFileRejectedException(
                 new SourcePosition { Line = ex.LineNumber + 1, Column = ex.BytePositionInLine + 1 },
-                "the file is not valid JSON: " + FirstSentence(ex.Message));
+                "the file is not valid JSON: " + JsonErrors.Reason(ex));
         }
         catch (InvalidOperationException)
         {
@@ -189,11 +189,4 @@ public static class FhirBundleReader
 
     private static LabFileRejectedException Reject(string path, string reason) =>
         new(new SourcePosition { Path = path }, reason);
-
-    private static string FirstSentence(string message)
-    {
-        // System.Text.Json messages repeat the path and position; the position is already structured.
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return (cut > 0 ? message[..cut] : message).TrimEnd();
-    }
 }

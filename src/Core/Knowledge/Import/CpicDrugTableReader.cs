@@ -45,7 +45,8 @@ public sealed class CpicDrugTableReader : IKnowledgeSourceReader
             drugs.Add(new DrugCodes(id, name, Field("pharmgkbid"), Field("rxnormid"), Field("drugbankid"), atc));
         }
 
-        if (header is not null)
+        // A header alone is no table: the import refuses a source that yields nothing.
+        if (drugs.Count > 0)
             yield return new DrugTableDocument([.. drugs.OrderBy(d => d.Name, StringComparer.Ordinal).ThenBy(d => d.DrugId, StringComparer.Ordinal)]);
     }
 }

@@ -38,6 +38,7 @@ public sealed partial class KnowledgeImporter
         var reader = SetReaderFor(source);
         var read = reader.ReadAsync(OpenAsync([.. files.Where(f => reader.Reads(f.Name))], hashes, cancellationToken), diagnostics, cancellationToken);
         var (documents, written) = await WriteAsync(read, maxConcurrency, progress, recorder, cancellationToken);
+        RefuseEmpty(source, setName, documents, diagnostics);
 
         var stamp = new KnowledgeSourceStamp(KnowledgeSources.NameOf(source), setName, SetSha256(hashes), documents);
         var (version, versionWritten) = await StampVersionAsync(stamp, cancellationToken);

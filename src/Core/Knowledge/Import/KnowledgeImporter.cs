@@ -66,6 +66,7 @@ public sealed partial class KnowledgeImporter(IKnowledgeStore store, IKnowledgeW
         using var hashing = new HashingReadStream(file);
         await using var content = await DecompressedAsync(hashing, cancellationToken);
         var (documents, written) = await WriteAsync(ReaderFor(source).ReadAsync(content, diagnostics, cancellationToken), maxConcurrency, progress, recorder, cancellationToken);
+        RefuseEmpty(source, fileName, documents, diagnostics);
 
         // Whatever the reader did not need is still part of the file's identity.
         await hashing.DrainAsync(cancellationToken);
@@ -80,6 +81,33 @@ public sealed partial class KnowledgeImporter(IKnowledgeStore store, IKnowledgeW
     /// reinterpreted (the embedded seed) has no earlier release to compare with.
     /// </summary>
     public bool RecordsDiffs { get; init; } = true;
+
+    /// <summary>
+    /// A source that yielded nothing is refused before its version or diff is stored: an empty or header-only file, or
+    /// another source's, would otherwise become a new version that removed everything of its kind.
+    /// </summary>
+    /// <exception cref="InvalidDataException">Nothing of the source's kind was read; the message names the file and why.</exception>
+    private static void RefuseEmpty(KnowledgeSource source, string fileName, long documents, ImportDiagnostics diagnostics)
+    {
+        if (documents > 0) return;
+        var problems = diagnostics.Listed.FirstOrDefault() is { } first ? $"; {diagnostics.Count} problem(s), first: {first}" : string.Empty;
+        throw new InvalidDataException(
+            $"{fileName}: no {RecordsOf(source)} in it (empty, a header alone, or not a {KnowledgeSources.NameOf(source)} source); nothing imported{problems}");
+    }
+
+    private static string RecordsOf(KnowledgeSource source) => source switch
+    {
+        KnowledgeSource.Hgnc => "HGNC gene rows",
+        KnowledgeSource.ClinVar => "ClinVar classifications",
+        KnowledgeSource.PharmCatPhenotype => "allele functions or diplotype phenotypes",
+        KnowledgeSource.PharmCatAlleles => "star-allele definitions",
+        KnowledgeSource.PharmCatGuidelines => "PharmCAT guideline packages",
+        KnowledgeSource.CpicDrugs => "CPIC drug rows",
+        KnowledgeSource.CpicAlerts => "CPIC alert sheets",
+        KnowledgeSource.LabProfiles => "lab profiles",
+        KnowledgeSource.RxNorm => "RxNorm drugs",
+        _ => "records",
+    };
 
     private KnowledgeDiffRecorder? RecorderFor(KnowledgeSource source) =>
         RecordsDiffs && source is KnowledgeSource.ClinVar or KnowledgeSource.PharmCatGuidelines ? new KnowledgeDiffRecorder(store, matrix ?? ImpactMatrix.Default) : null;

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using PrecisionMed.Core.Formats;
 
 namespace PrecisionMed.Core.Knowledge.Import;
 
@@ -26,7 +27,7 @@ public sealed class PharmCatGuidelineReader : IKnowledgeSetReader
             }
             catch (JsonException ex)
             {
-                diagnostics.Add(name, (ex.LineNumber ?? 0) + 1, null, "not valid JSON: " + ex.Message);
+                diagnostics.Add(name, (ex.LineNumber ?? 0) + 1, null, $"not valid JSON at {JsonErrors.Position(ex)}: {JsonErrors.Reason(ex)}");
                 continue;
             }
 
@@ -39,6 +40,8 @@ public sealed class PharmCatGuidelineReader : IKnowledgeSetReader
             }
         }
 
+        // No package read, no index: an empty index would stand for a release without guidelines.
+        if (sets.Count == 0) yield break;
         foreach (var guidelines in sets.Values) yield return Document(guidelines);
         yield return new GuidelineIndexDocument(
         [

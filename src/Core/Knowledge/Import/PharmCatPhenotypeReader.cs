@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using PrecisionMed.Core.Formats;
 
 namespace PrecisionMed.Core.Knowledge.Import;
 
@@ -81,7 +82,7 @@ internal static class PharmCatJson
         }
         catch (JsonException ex)
         {
-            diagnostics.Add((ex.LineNumber ?? 0) + 1, null, "not valid JSON: " + ex.Message);
+            diagnostics.Add((ex.LineNumber ?? 0) + 1, null, $"not valid JSON at {JsonErrors.Position(ex)}: {JsonErrors.Reason(ex)}");
             return null;
         }
     }
