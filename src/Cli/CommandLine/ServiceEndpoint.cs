@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using PrecisionMed.Adapters;
 using PrecisionMed.Cli.Review;
 
 namespace PrecisionMed.Cli.CommandLine;
@@ -7,9 +8,9 @@ namespace PrecisionMed.Cli.CommandLine;
 /// <summary>A service a command talks to and its URL, so that a failure to reach it names both.</summary>
 internal sealed record ServiceEndpoint(string Service, Uri Url)
 {
-    public const string Fhir = "FHIR server";
-    public const string Cosmos = "Cosmos DB";
-    public const string Storage = "Storage";
+    public const string Fhir = ServiceFailure.Fhir;
+    public const string Cosmos = ServiceFailure.Cosmos;
+    public const string Storage = ServiceFailure.Storage;
     public const string NpmRegistry = "npm registry";
 
     /// <summary>The URL as it may be shown: scheme, host, port and path; never a query (a SAS) or user info.</summary>
