@@ -27,5 +27,16 @@ public sealed record ApiResponse(HttpStatusCode Status, string ContentType, Read
     /// <summary>An error answer: <c>{"error": message}</c>.</summary>
     public static ApiResponse Error(HttpStatusCode status, string message) => Json(status, new ErrorBody(message));
 
+    /// <summary>
+    /// 503: a service the endpoint needs (Cosmos DB, Storage, the FHIR server) could not be reached or refused it:
+    /// <c>{"error": ..., "service": "Cosmos DB"}</c>, naming the service and what failed (a status, a network error),
+    /// never its URL, a key or anything the request carried.
+    /// </summary>
+    public static ApiResponse ServiceUnavailable(string? service, string problem) => Json(
+        HttpStatusCode.ServiceUnavailable,
+        new UnavailableBody($"{service ?? "A service this endpoint needs"} is unavailable ({problem}); try again later.", service));
+
     private sealed record ErrorBody(string Error);
+
+    private sealed record UnavailableBody(string Error, string? Service);
 }

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using PrecisionMed.Adapters;
 using PrecisionMed.Api;
 using PrecisionMed.Cli.CommandLine;
 using PrecisionMed.Cli.Ledger;
@@ -16,9 +17,11 @@ namespace PrecisionMed.Cli.Serve;
 /// <summary>
 /// Kestrel on loopback as the second host of the app's endpoints (<see cref="IApiEndpoint"/>): each is mapped at
 /// <c>/api/{route}</c> for its methods; the request is copied into an <see cref="ApiRequest"/> and the answer written
-/// back, as the Functions triggers do. Nothing of a request is logged (bodies and queries can carry PHI).
+/// back, as the Functions triggers do. Nothing of a request is logged (bodies and queries can carry PHI). A service that
+/// fails an endpoint (<see cref="ServiceFailure"/>) is answered 503 naming it, and logged with its URL.
 /// </summary>
-internal sealed class ApiServer(LedgerConnection connection, int port, TextWriter stdout, TextWriter stderr)
+internal sealed class ApiServer(
+    LedgerConnection connection, IReadOnlyList<ServiceEndpoint> serviceEndpoints, int port, TextWriter stdout, TextWriter stderr)
 {
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
@@ -52,6 +55,12 @@ internal sealed class ApiServer(LedgerConnection connection, int port, TextWrite
         try
         {
             answer = await endpoint.HandleAsync(await ToApiRequestAsync(context), context.RequestAborted);
+        }
+        catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested && ServiceFailure.Of(ex) is { } failure)
+        {
+            // Service, URL (scheme, host, path) and status or network error: no key, nothing of the request.
+            await stderr.WriteLineAsync($"{PmedCommandLine.Name} serve: {endpoint.Name}: {CommandFailure.Of(ex, serviceEndpoints).Message} (answered 503)");
+            answer = ApiResponse.ServiceUnavailable(CommandFailure.EndpointOf(failure, ex, serviceEndpoints)?.Service ?? failure.Service, failure.Problem);
         }
         catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested)
         {

@@ -75,7 +75,7 @@ internal static class ServeCommand
                 return Task.FromResult(ExitCodes.Usage);
             }
 
-            return new ApiServer(ledger, parse.GetValue(port), stdout, stderr).RunAsync(cancellationToken);
+            return new ApiServer(ledger, ServiceEndpoint.Of(parse), parse.GetValue(port), stdout, stderr).RunAsync(cancellationToken);
         });
         return command;
     }

@@ -1,12 +1,18 @@
 using System.Collections.Specialized;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using PrecisionMed.Adapters;
 using PrecisionMed.Api;
 
 namespace PrecisionMed.Functions.Triggers;
 
-/// <summary>The Functions worker as a host of the app's endpoints: its request copied into an <see cref="ApiRequest"/>, the answer written back.</summary>
-internal static class ApiBridge
+/// <summary>
+/// The Functions worker as a host of the app's endpoints: its request copied into an <see cref="ApiRequest"/>, the answer
+/// written back; a service the endpoint could not reach or was refused by (<see cref="ServiceFailure"/>) answered 503.
+/// </summary>
+internal static partial class ApiBridge
 {
     /// <summary>
     /// Answers <paramref name="request"/> with the invocation's <typeparamref name="TEndpoint"/> and the route's values, until
@@ -24,7 +30,19 @@ internal static class ApiBridge
     private static async Task<HttpResponseData> RunAsync(
         IApiEndpoint endpoint, HttpRequestData request, IReadOnlyDictionary<string, string> routeValues, CancellationToken cancellationToken)
     {
-        var answer = await endpoint.HandleAsync(await ToApiRequestAsync(request, routeValues, cancellationToken), cancellationToken);
+        var apiRequest = await ToApiRequestAsync(request, routeValues, cancellationToken);
+        ApiResponse answer;
+        try
+        {
+            answer = await endpoint.HandleAsync(apiRequest, cancellationToken);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ServiceFailure.Of(ex) is { } failure)
+        {
+            // A service the endpoint needs failed: 503 naming it, as pmed serve answers. The host logs other exceptions itself.
+            ServiceUnavailable(request.FunctionContext.GetLogger(typeof(ApiBridge).FullName!), endpoint.Name, failure.Service ?? "an unnamed service", failure.Problem);
+            answer = ApiResponse.ServiceUnavailable(failure.Service, failure.Problem);
+        }
+
         var response = request.CreateResponse(answer.Status);
         response.Headers.Add("Content-Type", answer.ContentType);
         foreach (var (name, value) in answer.Headers) response.Headers.Add(name, value);
@@ -46,6 +64,9 @@ internal static class ApiBridge
             Url = request.Url,
         };
     }
+
+    [LoggerMessage(EventId = 7201, Level = LogLevel.Warning, Message = "{Function} answered 503: {Service} failed ({Problem})")]
+    private static partial void ServiceUnavailable(ILogger logger, string function, string service, string problem);
 
     private static Dictionary<string, string[]> QueryOf(NameValueCollection query)
     {

@@ -1,5 +1,7 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Reflection;
+using System.Text.Json.Nodes;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Invocation;
 using Microsoft.Extensions.DependencyInjection;
@@ -75,6 +77,33 @@ public sealed class AppHostTests(LocalStackFixture stack)
         finally
         {
             foreach (var service in hosted) await service.StopAsync(ct);
+        }
+    }
+
+    [Fact]
+    public async Task HttpFunctions_CosmosUnreachable_Answer503NamingCosmos()
+    {
+        var settings = WorkerHost.LocalStackSettings(stack.Stack);
+        using var closed = new TcpListener(IPAddress.Loopback, 0);
+        closed.Start();
+        settings["Cosmos:Endpoint"] = $"http://127.0.0.1:{((IPEndPoint)closed.LocalEndpoint).Port}/";
+        closed.Stop(); // a port nothing listens on: connections are refused
+        using var host = WorkerHost.Build(settings);
+        await using var scope = host.Services.CreateAsyncScope();
+        var ct = TestContext.Current.CancellationToken;
+
+        var list = new TestFunctionContext(scope.ServiceProvider, "FileListFunction", ct);
+        var responses = new[]
+        {
+            (TestHttpResponse)await HttpApiFunctions.FileListAsync(new TestHttpRequest(list, "GET", new Uri("http://localhost/api/files"))),
+        };
+
+        foreach (var response in responses)
+        {
+            var body = response.ReadBody();
+            Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable, body);
+            Assert.Equal("Cosmos DB", (string?)JsonNode.Parse(body)!["service"]);
+            Assert.DoesNotContain("127.0.0.1", body, StringComparison.Ordinal);
         }
     }
 

@@ -1,0 +1,72 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using PrecisionMed.Cli.CommandLine;
+using Xunit;
+
+namespace PrecisionMed.Cli.Tests.CommandLine;
+
+/// <summary>
+/// <c>pmed serve</c> typed in a shell when something around it is wrong, called over real HTTP from outside as a client or
+/// curl calls it. No emulator: Cosmos DB and Storage are loopback ports nothing listens on.
+/// </summary>
+[Trait("Tier", "Stack")]
+public sealed class ServeHttpFailureTests
+{
+    private const string EmulatorKey = "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==";
+
+    private readonly Uri _cosmos = new($"http://127.0.0.1:{ClosedPort()}/");
+
+    private string[] Unreachable =>
+    [
+        "--cosmos", _cosmos.ToString(), "--cosmos-key", EmulatorKey,
+        "--storage", $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={EmulatorKey};QueueEndpoint=http://127.0.0.1:{ClosedPort()}/devstoreaccount1;BlobEndpoint=http://127.0.0.1:{ClosedPort()}/devstoreaccount1",
+    ];
+
+    [Fact]
+    public async Task Serve_CosmosUnreachable_Answers503NamingCosmos_AndLogsItsUrl()
+    {
+        await using var server = await PmedServer.StartAsync(["--port", "0", .. Unreachable]);
+        var ct = TestContext.Current.CancellationToken;
+
+        var answers = new List<(string Request, HttpResponseMessage Response)>
+        {
+            ("GET files", await server.Http.GetAsync("files?state=Failed", ct)),
+            ("GET files/{id}", await server.Http.GetAsync("files/file-0001", ct)),
+            ("POST replay", await server.Http.PostAsync("files/file-0001/replay", new StringContent("{\"reason\":\"ticket 42\"}"), ct)),
+            ("GET cds-feedback", await server.Http.GetAsync("cds-feedback", ct)),
+            ("GET genomics", await server.Http.GetAsync("genomics/$find-subject-variants?subject=Patient/p-0001&ranges=NC_000001.11:1-1000", ct)),
+        };
+        var health = await server.Http.GetAsync("health", ct);
+        var run = await server.StopAsync();
+
+        foreach (var (request, response) in answers)
+        {
+            var body = await response.Content.ReadAsStringAsync(ct);
+            Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable, $"{request}: {(int)response.StatusCode} {body}");
+            Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+            var json = JsonNode.Parse(body)!;
+            Assert.Equal("Cosmos DB", (string?)json["service"]);
+            Assert.Contains("Cosmos DB is unavailable (connection refused)", (string?)json["error"], StringComparison.Ordinal);
+            Assert.DoesNotContain("127.0.0.1", body, StringComparison.Ordinal); // the service's name, not where it is
+            Assert.DoesNotContain("file-0001", body, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.True(run.Exit == ExitCodes.Ok, run.ToString());
+        var logged = run.StderrLines;
+        Assert.Equal(answers.Count, logged.Length);
+        Assert.All(logged, line => Assert.EndsWith($": Cosmos DB at {_cosmos}: connection refused (answered 503)", line, StringComparison.Ordinal));
+        Assert.DoesNotContain(EmulatorKey, run.Stdout + run.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("file-0001", run.Stdout + run.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("p-0001", run.Stdout + run.Stderr, StringComparison.Ordinal);
+    }
+
+    /// <summary>A loopback port nothing listens on (taken from the system and released), so a connection to it is refused.</summary>
+    private static int ClosedPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
