@@ -129,6 +129,8 @@ public static class AdaptersServiceCollectionExtensions
             services.Replace(ServiceDescriptor.Singleton<IGenomicIndex, CosmosGenomicIndex>());
             services.Replace(ServiceDescriptor.Singleton<ICdsFeedbackStore, CosmosCdsFeedbackStore>());
             services.Replace(ServiceDescriptor.Singleton<Core.Pipeline.Reinterpretation.IReinterpretationLedger, CosmosReinterpretationLedger>());
+            services.TryAddSingleton<CosmosKnowledgeStore>();
+            services.TryAddKeyedSingleton<IKnowledgeStore>(KnowledgeOptions.LogStoreKey, (sp, _) => sp.GetRequiredService<CosmosKnowledgeStore>());
         }
         return services;
     }

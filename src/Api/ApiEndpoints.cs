@@ -12,6 +12,8 @@ using PrecisionMed.Core.Cds.Feedback;
 using PrecisionMed.Core.Cds.Governance;
 using PrecisionMed.Core.Cds.Pgx;
 using PrecisionMed.Core.Genomics.Operations;
+using PrecisionMed.Core.Knowledge;
+using PrecisionMed.Core.Pipeline.Reinterpretation;
 
 namespace PrecisionMed.Api;
 
@@ -28,6 +30,10 @@ public static class ApiEndpoints
         Add<FileListEndpoint>(services);
         Add<FileStatusEndpoint>(services);
         Add<FileReplayEndpoint>(services);
+        // The logs where they are kept (the Cosmos DB container) even when knowledge is read from the embedded seed.
+        services.TryAddSingleton(sp => new Knowledge.ReinterpretationStatusEndpoint(
+            sp.GetKeyedService<IKnowledgeStore>(KnowledgeOptions.LogStoreKey) ?? sp.GetRequiredService<IKnowledgeStore>(),
+            sp.GetRequiredService<IReinterpretationLedger>()));
         Add<Knowledge.ReinterpretationStatusEndpoint>(services);
         services.TryAddSingleton<IFhirResourceSource, FhirServiceResources>();
         services.TryAddSingleton<GenomicsOperations>();

@@ -7,6 +7,13 @@ public sealed class KnowledgeOptions
 {
     public const string SectionName = "Knowledge";
 
+    /// <summary>
+    /// The key of the <see cref="IKnowledgeStore"/> that holds the knowledge diff log and the reinterpretation run log (the
+    /// Cosmos DB container, whenever the app has a Cosmos DB account), for a host whose knowledge reads go elsewhere
+    /// (<see cref="Store"/> <c>Embedded</c>): the embedded seed holds no logs, and reading it would report none.
+    /// </summary>
+    public const string LogStoreKey = "knowledge-logs";
+
     private const string AtLeast = "{0} must be at least {1}";
 
     /// <summary><c>Embedded</c> (the seed in the assembly, the default) or <c>Cosmos</c> (the adapter, with the <c>Cosmos</c> section).</summary>

@@ -26,7 +26,8 @@ public sealed class ServeHttpFailureTests
     [Fact]
     public async Task Serve_CosmosUnreachable_Answers503NamingCosmos_AndLogsItsUrl()
     {
-        await using var server = await PmedServer.StartAsync(["--port", "0", .. Unreachable]);
+        // --embedded-knowledge: the knowledge for CDS comes from pmed, the reinterpretation logs still from Cosmos DB.
+        await using var server = await PmedServer.StartAsync(["--port", "0", "--embedded-knowledge", .. Unreachable]);
         var ct = TestContext.Current.CancellationToken;
 
         var answers = new List<(string Request, HttpResponseMessage Response)>
@@ -34,6 +35,7 @@ public sealed class ServeHttpFailureTests
             ("GET files", await server.Http.GetAsync("files?state=Failed", ct)),
             ("GET files/{id}", await server.Http.GetAsync("files/file-0001", ct)),
             ("POST replay", await server.Http.PostAsync("files/file-0001/replay", new StringContent("{\"reason\":\"ticket 42\"}"), ct)),
+            ("GET reinterpretations", await server.Http.GetAsync("reinterpretations", ct)),
             ("GET cds-feedback", await server.Http.GetAsync("cds-feedback", ct)),
             ("GET genomics", await server.Http.GetAsync("genomics/$find-subject-variants?subject=Patient/p-0001&ranges=NC_000001.11:1-1000", ct)),
         };
@@ -57,6 +59,7 @@ public sealed class ServeHttpFailureTests
         var logged = run.StderrLines;
         Assert.Equal(answers.Count, logged.Length);
         Assert.All(logged, line => Assert.EndsWith($": Cosmos DB at {_cosmos}: connection refused (answered 503)", line, StringComparison.Ordinal));
+        Assert.Contains(logged, line => line.StartsWith("pmed serve: ReinterpretationStatusFunction: ", StringComparison.Ordinal));
         Assert.DoesNotContain(EmulatorKey, run.Stdout + run.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("file-0001", run.Stdout + run.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("p-0001", run.Stdout + run.Stderr, StringComparison.Ordinal);

@@ -92,10 +92,13 @@ public sealed class AppHostTests(LocalStackFixture stack)
         await using var scope = host.Services.CreateAsyncScope();
         var ct = TestContext.Current.CancellationToken;
 
+        // Knowledge:Store is the embedded seed here: the reinterpretation logs are read from Cosmos DB all the same.
         var list = new TestFunctionContext(scope.ServiceProvider, "FileListFunction", ct);
+        var runs = new TestFunctionContext(scope.ServiceProvider, "ReinterpretationStatusFunction", ct);
         var responses = new[]
         {
             (TestHttpResponse)await HttpApiFunctions.FileListAsync(new TestHttpRequest(list, "GET", new Uri("http://localhost/api/files"))),
+            (TestHttpResponse)await HttpApiFunctions.ReinterpretationStatusAsync(new TestHttpRequest(runs, "GET", new Uri("http://localhost/api/reinterpretations"))),
         };
 
         foreach (var response in responses)
