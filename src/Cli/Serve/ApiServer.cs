@@ -1,5 +1,7 @@
 using System.Net;
+using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -41,7 +43,16 @@ internal sealed class ApiServer(
         app.MapFallback((HttpContext context) => WriteAsync(context, ApiResponse.Error(
             HttpStatusCode.NotFound, "No endpoint answers this method and path; GET /api/health lists none but proves the server is up.")));
 
-        await app.StartAsync(cancellationToken);
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ListenProblem(ex) is { } listenProblem)
+        {
+            await stderr.WriteLineAsync($"{PmedCommandLine.Name} serve: port {port} on {IPAddress.Loopback} {listenProblem}");
+            return ExitCodes.Usage;
+        }
+
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         await stdout.WriteLineAsync($"{PmedCommandLine.Name} serve: listening on {address}/api/ (Ctrl+C to stop)");
         await stdout.FlushAsync(cancellationToken);
@@ -71,6 +82,17 @@ internal sealed class ApiServer(
 
         await WriteAsync(context, answer);
     }
+
+    /// <summary>Why Kestrel could not listen on the port, when it is the port's fault (taken, or not this user's to open); else null.</summary>
+    private static string? ListenProblem(Exception exception) =>
+        ServiceFailure.Chain(exception).Select(e => e switch
+        {
+            AddressInUseException or SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } =>
+                "is already in use; choose another with --port (0 takes any free one).",
+            SocketException { SocketErrorCode: SocketError.AccessDenied } =>
+                "may not be opened by this user (ports below 1024 need privileges); choose another with --port.",
+            _ => null,
+        }).FirstOrDefault(problem => problem is not null);
 
     private static async Task<ApiRequest> ToApiRequestAsync(HttpContext context)
     {

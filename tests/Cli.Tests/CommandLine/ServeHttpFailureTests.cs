@@ -24,6 +24,20 @@ public sealed class ServeHttpFailureTests
     ];
 
     [Fact]
+    public async Task Serve_PortInUse_ExitsOneSayingThePortIsTaken()
+    {
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+
+        var run = await Pmed.RunProcessAsync(null, ["serve", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), .. Unreachable]);
+
+        Assert.True(run.Exit == ExitCodes.Usage, run.ToString());
+        Assert.Equal(new[] { $"pmed serve: port {port} on 127.0.0.1 is already in use; choose another with --port (0 takes any free one)." }, run.StderrLines);
+        CommandLineParsingTests.AssertNoStack(run);
+    }
+
+    [Fact]
     public async Task Serve_CosmosUnreachable_Answers503NamingCosmos_AndLogsItsUrl()
     {
         // --embedded-knowledge: the knowledge for CDS comes from pmed, the reinterpretation logs still from Cosmos DB.
