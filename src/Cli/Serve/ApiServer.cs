@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -20,11 +21,15 @@ namespace PrecisionMed.Cli.Serve;
 /// Kestrel on loopback as the second host of the app's endpoints (<see cref="IApiEndpoint"/>): each is mapped at
 /// <c>/api/{route}</c> for its methods; the request is copied into an <see cref="ApiRequest"/> and the answer written
 /// back, as the Functions triggers do. Nothing of a request is logged (bodies and queries can carry PHI). A service that
-/// fails an endpoint (<see cref="ServiceFailure"/>) is answered 503 naming it, and logged with its URL.
+/// fails an endpoint (<see cref="ServiceFailure"/>) is answered 503 naming it, and logged with its URL; a body past
+/// <see cref="MaxRequestBodyBytes"/> 413.
 /// </summary>
 internal sealed class ApiServer(
     LedgerConnection connection, IReadOnlyList<ServiceEndpoint> serviceEndpoints, int port, TextWriter stdout, TextWriter stderr)
 {
+    /// <summary>The largest request body answered (Kestrel's default limit); the app's bodies are small JSON documents.</summary>
+    public const long MaxRequestBodyBytes = 30_000_000;
+
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         await using var services = connection.BuildServices(first: s => s.AddPrecisionMedApi());
@@ -65,7 +70,10 @@ internal sealed class ApiServer(
         ApiResponse answer;
         try
         {
-            answer = await endpoint.HandleAsync(await ToApiRequestAsync(context), context.RequestAborted);
+            answer = await ToApiRequestAsync(context) is { } request
+                ? await endpoint.HandleAsync(request, context.RequestAborted)
+                : ApiResponse.Error(HttpStatusCode.RequestEntityTooLarge,
+                    $"The request body is larger than this server accepts ({MaxRequestBodyBytes.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} bytes).");
         }
         catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested && ServiceFailure.Of(ex) is { } failure)
         {
@@ -94,11 +102,24 @@ internal sealed class ApiServer(
             _ => null,
         }).FirstOrDefault(problem => problem is not null);
 
-    private static async Task<ApiRequest> ToApiRequestAsync(HttpContext context)
+    /// <summary>The request as the endpoints take it, or null when its body is past <see cref="MaxRequestBodyBytes"/>.</summary>
+    private static async Task<ApiRequest?> ToApiRequestAsync(HttpContext context)
     {
         var request = context.Request;
+        // Counted here rather than by Kestrel, which on a body past its limit closes the connection while the client is still
+        // writing: the client reads a broken pipe instead of the 413. Unlimited for Kestrel, it drains what is left once the
+        // 413 is written (for at most its drain timeout), and the client reads the answer.
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = null;
+        if (request.ContentLength > MaxRequestBodyBytes) return null;
         using var body = new MemoryStream();
-        await request.Body.CopyToAsync(body, context.RequestAborted);
+        var buffer = new byte[81_920];
+        int read;
+        while ((read = await request.Body.ReadAsync(buffer, context.RequestAborted)) > 0)
+        {
+            if (body.Length + read > MaxRequestBodyBytes) return null;
+            body.Write(buffer, 0, read);
+        }
+
         var routeValues = request.RouteValues.Where(v => v.Value is not null)
             .ToDictionary(v => v.Key, v => Convert.ToString(v.Value, System.Globalization.CultureInfo.InvariantCulture)!, StringComparer.Ordinal);
         var query = request.Query.ToDictionary(q => q.Key, q => q.Value.Where(v => v is not null).Select(v => v!).ToArray(), StringComparer.Ordinal);

@@ -79,6 +79,32 @@ public sealed class ServeHttpFailureTests
         Assert.DoesNotContain("p-0001", run.Stdout + run.Stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Serve_BodyPastTheLimit_Answers413()
+    {
+        await using var server = await PmedServer.StartAsync(["--port", "0", .. Unreachable]);
+        var ct = TestContext.Current.CancellationToken;
+        var fiftyMegabytes = new byte[50 * 1024 * 1024];
+
+        using var sized = new ByteArrayContent(fiftyMegabytes);
+        var genomics = await server.Http.PostAsync("genomics/$find-subject-variants", sized, ct);
+        using var chunked = new StreamContent(new MemoryStream(fiftyMegabytes)); // no length: sent chunked, refused when it passes the limit
+        var cds = await server.Http.PostAsync("cds-services/pgx-prescribing-order-select", chunked, ct);
+        var health = await server.Http.GetAsync("health", ct);
+        var run = await server.StopAsync();
+
+        foreach (var response in new[] { genomics, cds })
+        {
+            Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+            Assert.Equal("The request body is larger than this server accepts (30,000,000 bytes).",
+                (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync(ct))!["error"]);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.True(run.Exit == ExitCodes.Ok, run.ToString());
+        Assert.Empty(run.StderrLines);
+    }
+
     /// <summary>A loopback port nothing listens on (taken from the system and released), so a connection to it is refused.</summary>
     private static int ClosedPort()
     {
