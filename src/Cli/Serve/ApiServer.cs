@@ -21,8 +21,8 @@ namespace PrecisionMed.Cli.Serve;
 /// Kestrel on loopback as the second host of the app's endpoints (<see cref="IApiEndpoint"/>): each is mapped at
 /// <c>/api/{route}</c> for its methods; the request is copied into an <see cref="ApiRequest"/> and the answer written
 /// back, as the Functions triggers do. Nothing of a request is logged (bodies and queries can carry PHI). A service that
-/// fails an endpoint (<see cref="ServiceFailure"/>) is answered 503 naming it, and logged with its URL; a body past
-/// <see cref="MaxRequestBodyBytes"/> 413.
+/// fails an endpoint (<see cref="ServiceFailure"/>) is answered 503 naming it, and logged with its URL; another method on
+/// an endpoint's route 405 with <c>Allow</c>; a body past <see cref="MaxRequestBodyBytes"/> 413.
 /// </summary>
 internal sealed class ApiServer(
     LedgerConnection connection, IReadOnlyList<ServiceEndpoint> serviceEndpoints, int port, TextWriter stdout, TextWriter stderr)
@@ -43,8 +43,18 @@ internal sealed class ApiServer(
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
         await using var app = builder.Build();
-        foreach (var endpoint in services.GetServices<IApiEndpoint>())
+        var endpoints = services.GetServices<IApiEndpoint>().ToList();
+        foreach (var endpoint in endpoints)
             app.MapMethods("/api/" + endpoint.Route, endpoint.Methods, (HttpContext context) => HandleAsync(endpoint, context));
+        foreach (var route in endpoints.GroupBy(e => e.Route, StringComparer.Ordinal))
+        {
+            // Another method on a route that exists: 405 with the methods it takes. After the endpoints (order 1), before the 404.
+            var allow = string.Join(", ", route.SelectMany(e => e.Methods).Distinct(StringComparer.Ordinal));
+            app.Map("/api/" + route.Key, (HttpContext context) => WriteAsync(context, ApiResponse.Error(
+                    HttpStatusCode.MethodNotAllowed, $"This path takes {allow} only.") with { Headers = new Dictionary<string, string> { ["Allow"] = allow } }))
+                .WithOrder(1);
+        }
+
         app.MapFallback((HttpContext context) => WriteAsync(context, ApiResponse.Error(
             HttpStatusCode.NotFound, "No endpoint answers this method and path; GET /api/health lists none but proves the server is up.")));
 

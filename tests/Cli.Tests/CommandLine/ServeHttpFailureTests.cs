@@ -105,6 +105,31 @@ public sealed class ServeHttpFailureTests
         Assert.Empty(run.StderrLines);
     }
 
+    [Fact]
+    public async Task Serve_WrongMethodOnARoute_Answers405WithAllow()
+    {
+        await using var server = await PmedServer.StartAsync(["--port", "0", .. Unreachable]);
+        var ct = TestContext.Current.CancellationToken;
+
+        var postHealth = await server.Http.PostAsync("health", new StringContent("{}"), ct);
+        var getCdsService = await server.Http.GetAsync("cds-services/pgx-prescribing-order-select", ct);
+        var deleteGenomics = await server.Http.DeleteAsync("genomics/$find-subject-variants", ct);
+        var getHealth = await server.Http.GetAsync("health", ct);
+        var noRoute = await server.Http.PostAsync("no/such/endpoint", new StringContent("{}"), ct);
+        var run = await server.StopAsync();
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, postHealth.StatusCode);
+        Assert.Equal("GET", string.Join(", ", postHealth.Content.Headers.Allow));
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, getCdsService.StatusCode);
+        Assert.Equal("POST", string.Join(", ", getCdsService.Content.Headers.Allow));
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, deleteGenomics.StatusCode);
+        Assert.Equal("GET, POST", string.Join(", ", deleteGenomics.Content.Headers.Allow));
+        Assert.Equal("This path takes GET, POST only.", (string?)JsonNode.Parse(await deleteGenomics.Content.ReadAsStringAsync(ct))!["error"]);
+        Assert.Equal(HttpStatusCode.OK, getHealth.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, noRoute.StatusCode);
+        Assert.True(run.Exit == ExitCodes.Ok, run.ToString());
+    }
+
     /// <summary>A loopback port nothing listens on (taken from the system and released), so a connection to it is refused.</summary>
     private static int ClosedPort()
     {
