@@ -52,6 +52,16 @@ internal static class IngestCommand
         var regions = new Option<FileInfo>("--regions") { Description = "VCF: a BED file; only variants overlapping its regions are reported.", HelpName = "BED" };
         PathOptions.AcceptReadableFileOnly(regions, "a BED file");
         var genes = new Option<string[]>("--gene") { Description = "VCF: report variants in this gene (repeatable).", AllowMultipleArgumentsPerToken = true };
+        genes.Validators.Add(result =>
+        {
+            // An HGNC symbol (BRCA2, HLA-A, C1orf112): anything else matches no annotation and would filter every variant out.
+            foreach (var token in result.Tokens)
+            {
+                var symbol = token.Value.Trim();
+                if (symbol.Length is 0 or > 40 || symbol.Any(c => !char.IsAsciiLetterOrDigit(c) && c is not ('-' or '_' or '.' or '@')))
+                    result.AddError($"--gene: '{token.Value}' is not a gene symbol (an HGNC symbol such as BRCA2 or HLA-A)");
+            }
+        });
         var knownOnly = new Option<bool>("--known-only") { Description = "VCF: report only variants the knowledge store knows (or in --gene)." };
         var allFilters = new Option<bool>("--all-filters") { Description = "VCF: report records whatever their FILTER (default: PASS or '.' only)." };
         var maxVariants = new Option<int>("--max-variants")

@@ -141,6 +141,8 @@ public sealed class CommandLineParsingTests
     [InlineData("pmed: --lab: '' is not a plain lab id", "ingest", "samples", "--lab", "")]
     [InlineData("pmed: --lab: ' ' is not a plain lab id", "ingest", "samples", "--lab", " ")]
     [InlineData("pmed: --lab: 'a/b' is not a plain lab id", "ingest", "samples", "--lab", "a/b")]
+    [InlineData("pmed: --gene: '' is not a gene symbol", "ingest", "samples", "--gene", "")]
+    [InlineData("pmed: --gene: 'NOTAGENE!' is not a gene symbol", "ingest", "samples", "--gene", "BRCA2", "--gene", "NOTAGENE!")]
     [InlineData("pmed: --patient: not a FHIR Patient id", "index", "rebuild", "--patient", "x&_id=y", "--fhir", "http://127.0.0.1:8080/", "--cosmos", Url)]
     [InlineData("pmed: --patient: not a FHIR Patient id", "index", "rebuild", "--patient", "../../x", "--fhir", "http://127.0.0.1:8080/", "--cosmos", Url)]
     [InlineData("pmed: --patient: not a FHIR Patient id", "index", "rebuild", "--patient", "Observation/x", "--fhir", "http://127.0.0.1:8080/", "--cosmos", Url)]
