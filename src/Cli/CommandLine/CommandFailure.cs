@@ -1,6 +1,6 @@
 using System.Text.Json;
 using PrecisionMed.Adapters;
-using PrecisionMed.Core.Formats;
+using PrecisionMed.Core.LabReports;
 
 namespace PrecisionMed.Cli.CommandLine;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using PrecisionMed.Core.Formats;
+using PrecisionMed.Core.LabReports;
 using PrecisionMed.Validation;
 
 namespace PrecisionMed.Cli.Validate;

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using PrecisionMed.Core.Formats;
+using PrecisionMed.Core.LabReports;
 
 namespace PrecisionMed.Core.Knowledge.Import;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace PrecisionMed.Core.Formats;
+namespace PrecisionMed.Core.LabReports;
 
 /// <summary>
 /// A System.Text.Json error as a file's reader reports it: the reason without the reader's trailer
