@@ -23,6 +23,9 @@ public sealed partial record ServiceFailure(string? Service, string Problem)
     public const string Cosmos = "Cosmos DB";
     public const string Storage = "Storage";
 
+    /// <summary>The problem when the identity could not sign in (the app's managed identity, or a developer's credentials).</summary>
+    public const string SignInFailed = "sign-in failed";
+
     /// <summary>What <paramref name="exception"/> says about a service, or null when it is not about one.</summary>
     public static ServiceFailure? Of(Exception exception)
     {
@@ -52,7 +55,7 @@ public sealed partial record ServiceFailure(string? Service, string Problem)
             switch (exception)
             {
                 case AuthenticationFailedException:
-                    return "sign-in failed (sign in with `az login`; for a local emulator give its key)";
+                    return SignInFailed;
                 case CosmosException { StatusCode: var status } when !IsConnectionStatus(status) || !chain.Any(IsNetworkError):
                     return Http((int)status, status.ToString());
                 case RequestFailedException { Status: > 0 } failed:

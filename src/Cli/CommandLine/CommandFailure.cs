@@ -18,7 +18,9 @@ internal sealed record CommandFailure(int ExitCode, string Message)
         {
             var endpoint = EndpointOf(failure, exception, endpoints);
             var where = endpoint is null ? failure.Service ?? "a service" : $"{endpoint.Service} at {endpoint.SafeUrl}";
-            return new(ExitCodes.ServiceFailed, $"{where}: {failure.Problem}");
+            // A person at a shell signs in with the Azure CLI; the app's hosts answer without this hint.
+            var hint = failure.Problem == ServiceFailure.SignInFailed ? " (sign in with `az login`; for a local emulator give its key)" : string.Empty;
+            return new(ExitCodes.ServiceFailed, $"{where}: {failure.Problem}{hint}");
         }
 
         return exception switch

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Azure;
 using Azure.Identity;
 using Microsoft.Azure.Cosmos;
+using PrecisionMed.Adapters;
 using PrecisionMed.Cli.CommandLine;
 using PrecisionMed.Core.Pipeline;
 using Xunit;
@@ -69,7 +70,9 @@ public sealed class CommandFailureTests
         var failure = CommandFailure.Of(new CredentialUnavailableException("no identity"), [Cosmos]);
 
         Assert.Equal(ExitCodes.ServiceFailed, failure.ExitCode);
-        Assert.StartsWith("Cosmos DB at https://acct.documents.azure.com/: sign-in failed", failure.Message, StringComparison.Ordinal);
+        Assert.Equal("Cosmos DB at https://acct.documents.azure.com/: sign-in failed (sign in with `az login`; for a local emulator give its key)", failure.Message);
+        // The app's HTTP hosts answer with the problem alone: a caller of the API has no az login to run.
+        Assert.Equal(new ServiceFailure(null, ServiceFailure.SignInFailed), ServiceFailure.Of(new CredentialUnavailableException("no identity")));
     }
 
     [Fact]
