@@ -9,9 +9,9 @@ if (args.Length > 0 && args[0] == "knowledge-figures") return await KnowledgeFig
 // dotnet bench/bin/Release/net10.0/PrecisionMed.Bench.dll alloc-types: the types the HL7 v2 mapping allocates most (sampled)
 // dotnet bench/bin/Release/net10.0/PrecisionMed.Bench.dll worker-figures [ROUNDS] [OPS] [MESSAGE]: worker per report / builder per report, fastest rounds
 if (args.Length > 0 && args[0] == "worker-figures") return await PrecisionMed.Bench.Worker.WorkerFigures.RunAsync(args);
-// dotnet bench/bin/Release/net10.0/PrecisionMed.Bench.dll index-figures [ROUNDS] [OPS]: the worker's genomic index write per report
+// dotnet bench/bin/Release/net10.0/PrecisionMed.Bench.dll index-figures [ROUNDS] [OPS] [MESSAGE]: the worker's genomic index write per report
 if (args.Length > 0 && args[0] == "index-figures") return await PrecisionMed.Bench.Worker.WorkerFigures.IndexAsync(args);
-// dotnet bench/bin/Release/net10.0/PrecisionMed.Bench.dll worker-profile MESSAGE [SECONDS]: the worker alone, for a sampling profiler
+// dotnet bench/bin/Release/net10.0/PrecisionMed.Bench.dll worker-profile MESSAGE [SECONDS [builder]]: the worker (or the builder) alone, for a sampling profiler
 if (args.Length > 0 && args[0] == "worker-profile") return await PrecisionMed.Bench.Worker.WorkerFigures.ProfileAsync(args);
 // dotnet bench/bin/Release/net10.0/PrecisionMed.Bench.dll genomics-data DIR [PATIENTS] | genomics-load API_URL FHIR_URL [CALLS] (bench/genomic-operations.sh)
 if (args.Length > 0 && args[0] == "genomics-data") return PrecisionMed.Bench.Genomics.GenomicsData.Run(args);

@@ -10,9 +10,24 @@ namespace PrecisionMed.Bench.Worker;
 /// <c>worker-figures [ROUNDS] [OPS] [MESSAGE]</c>: the ratios (worker's, enriched builder's) of <see cref="ReportWorkBenchmarks"/> without BenchmarkDotNet's minutes per
 /// case. Builder and worker take turns, round after round, on each message; the fastest round of each is kept, as the closest
 /// to the uncontended cost on a shared machine, so both sides of the ratio see the same load.
+/// Each message's paths first run in turn for <see cref="WarmUp"/> (PMED_BENCH_WARMUP seconds, default 15): on this machine
+/// the runtime takes some ten seconds to bring the worker's code to its final tier (instrumented, then optimised with the
+/// profile it gathered), the builder's smaller path sooner, so a short warm-up compares the worker's unfinished code with
+/// the builder's finished code. A Functions host handles messages for hours: the settled figure is the production one.
 /// </summary>
 internal static class WorkerFigures
 {
+    /// <summary>How long each path runs before it is measured.</summary>
+    private static TimeSpan WarmUp =>
+        TimeSpan.FromSeconds(double.Parse(Environment.GetEnvironmentVariable("PMED_BENCH_WARMUP") ?? "15", CultureInfo.InvariantCulture));
+
+    private static async Task WarmAsync(params Func<Task>[] paths)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < WarmUp)
+            foreach (var path in paths) await path();
+    }
+
     public static async Task<int> RunAsync(string[] args)
     {
         var rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20;
@@ -22,6 +37,7 @@ internal static class WorkerFigures
         {
             var bench = new ReportWorkBenchmarks { Message = message };
             bench.Setup();
+            await WarmAsync(() => Task.FromResult(bench.Builder()), bench.EnrichedBuilder, bench.Worker);
             double builder = double.MaxValue, enriched = double.MaxValue, worker = double.MaxValue;
             for (var round = 0; round < rounds; round++)
             {
@@ -44,7 +60,7 @@ internal static class WorkerFigures
     }
 
     /// <summary>
-    /// <c>index-figures [ROUNDS] [OPS]</c>: per message, the worker's genomic index write of the enriched unit
+    /// <c>index-figures [ROUNDS] [OPS] [MESSAGE]</c>: per message, the worker's genomic index write of the enriched unit
     /// (<see cref="GenomicIndexWriter"/>: the entries read from the written bundles, into an in-memory index), fastest round.
     /// </summary>
     public static async Task<int> IndexAsync(string[] args)
@@ -53,13 +69,14 @@ internal static class WorkerFigures
         var ops = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 200;
         Console.WriteLine("message\tindex_write_us\tentries\tbytes_each");
         var written = new ReportUnitWrite(false, new FhirWriteResult(["Patient/bench-1/_history/1"]), null);
-        foreach (var message in ReportWorkBenchmarks.Messages())
+        foreach (var message in ReportWorkBenchmarks.Messages().Where(m => args.Length <= 3 || m.Contains(args[3], StringComparison.Ordinal)))
         {
             var bench = new ReportWorkBenchmarks { Message = message };
             bench.Setup();
             using var transaction = await bench.BuildEnrichedAsync();
             var writer = new GenomicIndexWriter(new InMemoryGenomicIndex());
             var entries = await writer.WriteAsync(transaction, written, CancellationToken.None);
+            await WarmAsync(() => writer.WriteAsync(transaction, written, CancellationToken.None));
             var fastest = double.MaxValue;
             var before = GC.GetAllocatedBytesForCurrentThread();
             for (var round = 0; round < rounds; round++)
@@ -78,8 +95,9 @@ internal static class WorkerFigures
     }
 
     /// <summary>
-    /// <c>worker-profile MESSAGE [SECONDS]</c>: the worker alone on one message, for a sampling profiler (no builder rounds in the
-    /// trace): its time, bytes allocated and GCs per unit, and with PMED_BENCH_ALLOC_TYPES=1 the types it allocates most (sampled).
+    /// <c>worker-profile MESSAGE [SECONDS [builder]]</c>: the worker (or with <c>builder</c>, the builder's path) alone on one
+    /// message, after the warm-up, for a sampling profiler (no other path in the trace): its time, bytes allocated, GCs and
+    /// their pauses per unit, and with PMED_BENCH_ALLOC_TYPES=1 the types it allocates most (sampled).
     /// </summary>
     public static async Task<int> ProfileAsync(string[] args)
     {
@@ -88,14 +106,16 @@ internal static class WorkerFigures
         var bench = new ReportWorkBenchmarks { Message = message };
         bench.Setup();
         using var types = Environment.GetEnvironmentVariable("PMED_BENCH_ALLOC_TYPES") is null ? null : new AllocTypes();
-        for (var i = 0; i < 200; i++) await bench.Worker();
+        // "builder" as a third argument profiles the builder's path the same way, for comparing the two alone.
+        Func<Task> round = args.Length > 3 && args[3] == "builder" ? () => Task.FromResult(bench.Builder()) : bench.Worker;
+        await WarmAsync(round);
         if (types is not null) types.On = true;
         var before = GC.GetAllocatedBytesForCurrentThread();
         var clock = Stopwatch.StartNew();
         var handled = 0;
         while (clock.Elapsed.TotalSeconds < seconds)
         {
-            await bench.Worker();
+            await round();
             handled++;
         }
 
@@ -109,7 +129,7 @@ internal static class WorkerFigures
         var builderBytes = bench.Builder();
         var enrichedBytes = await bench.EnrichedBuilder();
         bench.Cleanup();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{message}\tbuilder's bundles {builderBytes} B, enriched {enrichedBytes} B\t{handled} units\t{allocated} B each\t{clock.Elapsed.TotalMicroseconds / handled:F1} us each\tGCs {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, heap {GC.GetTotalMemory(false) / 1024} KB"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{message}\tbuilder's bundles {builderBytes} B, enriched {enrichedBytes} B\t{handled} units\t{allocated} B each\t{clock.Elapsed.TotalMicroseconds / handled:F1} us each\tGCs {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, heap {GC.GetTotalMemory(false) / 1024} KB, GC pauses {GC.GetTotalPauseDuration().TotalMilliseconds:F0} ms"));
         return 0;
     }
 }
