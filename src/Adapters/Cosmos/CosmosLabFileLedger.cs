@@ -114,9 +114,13 @@ internal sealed class CosmosLabFileLedger(CosmosContainerProvider containers, Co
             ? new QueryDefinition("SELECT * FROM c WHERE c.kind = 'file'")
             : new QueryDefinition("SELECT * FROM c WHERE c.kind = 'file' AND c.state = @state").WithParameter("@state", state.Value.ToString());
         using var iterator = container.GetItemQueryStreamIterator(query, continuation, new QueryRequestOptions { MaxItemCount = pageSize });
+        var first = true;
         while (iterator.HasMoreResults)
         {
             using var response = await iterator.ReadNextAsync(cancellationToken);
+            // The query is ours: a 400 to its first page read from the caller's continuation is that continuation's fault.
+            if (first && continuation is not null && response.StatusCode == HttpStatusCode.BadRequest) throw new InvalidContinuationException();
+            first = false;
             response.EnsureSuccessStatusCode();
             using var page = await JsonDocument.ParseAsync(response.Content, cancellationToken: cancellationToken);
             var files = page.RootElement.GetProperty("Documents").EnumerateArray().Select(d => d.Deserialize<LedgerFile>(JsonOptions)!).ToList();

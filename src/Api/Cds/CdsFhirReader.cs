@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using PrecisionMed.Core.Cds;
+using PrecisionMed.Core.LabReports;
 using PrecisionMed.Core.Pipeline;
 
 namespace PrecisionMed.Api.Cds;
@@ -46,9 +46,9 @@ internal sealed class CdsFhirReader(IServiceProvider services, HttpClient http) 
             JsonObject? bundle;
             if (ehr is { } server)
             {
-                var url = page == 0 ? new Uri(server.Server.ToString().TrimEnd('/') + "/" + next) : new Uri(next);
-                // The EHR's token goes to the EHR's server only: a next link elsewhere ends the search.
-                if (!url.ToString().StartsWith(server.Server.ToString().TrimEnd('/') + "/", StringComparison.OrdinalIgnoreCase)) break;
+                // The EHR's token goes to the EHR's server only: a next link elsewhere (or no URL at all) ends the search.
+                if (!Uri.TryCreate(page == 0 ? server.Server.ToString().TrimEnd('/') + "/" + next : next, UriKind.Absolute, out var url)
+                    || !url.ToString().StartsWith(server.Server.ToString().TrimEnd('/') + "/", StringComparison.OrdinalIgnoreCase)) break;
                 bundle = await GetFromEhrAsync(server, url, what, cancellationToken);
             }
             else
@@ -58,14 +58,17 @@ internal sealed class CdsFhirReader(IServiceProvider services, HttpClient http) 
 
             foreach (var entry in bundle?["entry"] as JsonArray ?? [])
             {
-                if (entry?["resource"] is JsonObject resource && Text(entry["search"]?["mode"]) is null or "match") found.Add(resource);
+                if (Member(entry, "resource") is JsonObject resource && Text(Member(Member(entry, "search"), "mode")) is null or "match") found.Add(resource);
             }
 
-            next = (bundle?["link"] as JsonArray ?? []).Where(l => Text(l?["relation"]) == "next").Select(l => Text(l?["url"])).FirstOrDefault();
+            next = (bundle?["link"] as JsonArray ?? []).Where(l => Text(Member(l, "relation")) == "next").Select(l => Text(Member(l, "url"))).FirstOrDefault();
         }
 
         return found;
     }
+
+    /// <summary>The member of an object; null when the node is none (a server's JSON of another shape).</summary>
+    private static JsonNode? Member(JsonNode? node, string name) => node is JsonObject obj ? obj[name] : null;
 
     private static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) && text.Length > 0 ? text : null;
 
@@ -94,9 +97,10 @@ internal sealed class CdsFhirReader(IServiceProvider services, HttpClient http) 
             using var response = await http.SendAsync(message, cancellationToken);
             if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Gone) return null;
             if (!response.IsSuccessStatusCode) throw new CdsFetchException($"the EHR's FHIR server answered {(int)response.StatusCode} for {what}");
-            return JsonNode.Parse(await response.Content.ReadAsStreamAsync(cancellationToken)) as JsonObject;
+            return StrictJson.ParseObject(await response.Content.ReadAsByteArrayAsync(cancellationToken), out var problem) ?? throw new CdsFetchException(
+                $"the EHR's FHIR server's answer for {what} {problem}");
         }
-        catch (Exception ex) when (ex is HttpRequestException or JsonException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
             throw new CdsFetchException($"the EHR's FHIR server could not be read for {what}", ex);
         }

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using PrecisionMed.Core.LabReports;
 
 namespace PrecisionMed.Api.Cds;
 
@@ -26,20 +26,21 @@ internal sealed class CdsJwtValidator(TrustedIssuers issuers, JwksCache keys, Ti
         if (authorization is null || !authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return "a Bearer JWT is required (Authorization header)";
         var parts = authorization[7..].Trim().Split('.');
         if (parts.Length != 3) return "the bearer token is not a signed JWT (three parts)";
-        JsonObject? header, payload;
-        byte[] signature;
+        byte[] headerJson, payloadJson, signature;
         try
         {
-            header = JsonNode.Parse(Base64Url(parts[0])) as JsonObject;
-            payload = JsonNode.Parse(Base64Url(parts[1])) as JsonObject;
+            headerJson = Base64Url(parts[0]);
+            payloadJson = Base64Url(parts[1]);
             signature = Base64Url(parts[2]);
         }
-        catch (Exception ex) when (ex is FormatException or JsonException)
+        catch (FormatException)
         {
-            return "the JWT's parts are not base64url JSON";
+            return "the JWT's parts are not base64url";
         }
 
-        if (header is null || payload is null) return "the JWT's header and payload must be JSON objects";
+        // Strictly: a repeated claim or undecodable text is refused here, not met later as an exception (a 500 to anyone).
+        if (StrictJson.ParseObject(headerJson, out var headerProblem) is not { } header) return $"the JWT's header must be a JSON object; it {headerProblem}";
+        if (StrictJson.ParseObject(payloadJson, out var payloadProblem) is not { } payload) return $"the JWT's payload must be a JSON object; it {payloadProblem}";
         var alg = Text(header["alg"]);
         if (alg is null || alg.Equals("none", StringComparison.OrdinalIgnoreCase)) return "unsigned JWTs (alg none) are refused";
         if (alg.StartsWith("HS", StringComparison.OrdinalIgnoreCase)) return "HMAC-signed JWTs are refused: CDS Hooks needs the EHR's asymmetric key";

@@ -32,6 +32,13 @@ public sealed class FileListEndpoint(LabFileStatusReader reader, IConfiguration 
             return ApiResponse.Error(HttpStatusCode.BadRequest, $"pageSize must be a number from 1 to {LabFileStatusReader.MaxPageSize}.");
 
         var continuation = request.QueryValue("continuation") is { Length: > 0 } given ? given : null;
-        return ApiResponse.Json(HttpStatusCode.OK, await reader.ListAsync(state, pageSize, continuation, names, cancellationToken));
+        try
+        {
+            return ApiResponse.Json(HttpStatusCode.OK, await reader.ListAsync(state, pageSize, continuation, names, cancellationToken));
+        }
+        catch (InvalidContinuationException)
+        {
+            return ApiResponse.Error(HttpStatusCode.BadRequest, "continuation must be the continuation a previous page answered, unchanged; leave it out to start from the first page.");
+        }
     }
 }

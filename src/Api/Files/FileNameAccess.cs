@@ -63,7 +63,7 @@ internal static class FileNameAccess
 
             return roles;
         }
-        catch (Exception e) when (e is FormatException or JsonException)
+        catch (Exception e) when (e is FormatException or JsonException or InvalidOperationException)
         {
             return new HashSet<string>();
         }

@@ -42,9 +42,9 @@ public sealed class FileReplayEndpoint(LabFileReplayer replayer) : IApiEndpoint
             return json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("reason", out var value)
                 && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
-            return null; // the reason is a courtesy: a body that is not JSON replays all the same
+            return null; // the reason is a courtesy: a body that is not JSON (or a reason that is not text) replays all the same
         }
     }
 }

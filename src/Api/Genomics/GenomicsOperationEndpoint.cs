@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using PrecisionMed.Api.Files;
 using PrecisionMed.Core.Genomics.Operations;
+using PrecisionMed.Core.LabReports;
 
 namespace PrecisionMed.Api.Genomics;
 
@@ -60,17 +61,9 @@ public sealed partial class GenomicsOperationEndpoint(GenomicsOperations operati
         OperationParse parse;
         if (request.Method == "POST")
         {
-            JsonObject? body;
-            try
-            {
-                body = JsonNode.Parse(request.Body.Span) as JsonObject;
-            }
-            catch (JsonException)
-            {
-                body = null;
-            }
-
-            if (body is null || (string?)body["resourceType"] != "Parameters")
+            if (StrictJson.ParseObject(request.Body.Span, out var problem) is not { } body)
+                return Outcome(new OperationError(OperationErrorKind.Invalid, null, null, $"the body must be a FHIR Parameters resource (JSON); this one {problem}"));
+            if (!(body["resourceType"] is JsonValue type && type.TryGetValue<string>(out var name) && name == "Parameters"))
                 return Outcome(new OperationError(OperationErrorKind.Invalid, null, null, "the body must be a FHIR Parameters resource (JSON)"));
             parse = OperationRequestParser.FromParameters(operation, body);
         }

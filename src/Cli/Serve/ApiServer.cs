@@ -135,9 +135,10 @@ internal sealed class ApiServer(
         var query = request.Query.ToDictionary(q => q.Key, q => q.Value.Where(v => v is not null).Select(v => v!).ToArray(), StringComparer.Ordinal);
         var headers = request.Headers.ToDictionary(
             h => h.Key, h => h.Value.Where(v => v is not null).Select(v => v!).ToArray(), StringComparer.OrdinalIgnoreCase);
+        // No URL when the request named no usable host (HTTP/1.0 may send no Host header): endpoints that need one then refuse.
         return new ApiRequest(request.Method.ToUpperInvariant(), routeValues, query, headers, body.ToArray(), context.TraceIdentifier)
         {
-            Url = new Uri($"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}"),
+            Url = Uri.TryCreate($"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}", UriKind.Absolute, out var url) ? url : null,
         };
     }
 

@@ -1,5 +1,5 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using PrecisionMed.Core.LabReports;
 
 namespace PrecisionMed.Core.Cds;
 
@@ -26,17 +26,7 @@ public sealed record CdsHookRequest(
     public static (CdsHookRequest? Request, string? Error) Parse(ReadOnlySpan<byte> body, CdsServiceDefinition service)
     {
         ArgumentNullException.ThrowIfNull(service);
-        JsonObject? root;
-        try
-        {
-            root = JsonNode.Parse(body) as JsonObject;
-        }
-        catch (JsonException)
-        {
-            root = null;
-        }
-
-        if (root is null) return Fail("the body must be a JSON object (a CDS Hooks request)");
+        if (StrictJson.ParseObject(body, out var problem) is not { } root) return Fail($"the body must be a JSON object (a CDS Hooks request); this one {problem}");
         var hook = Text(root["hook"]);
         if (hook is null) return Fail("hook is required");
         if (hook != service.Hook) return Fail($"service {service.Id} answers the {service.Hook} hook, not '{Shorten(hook)}'");
@@ -69,6 +59,9 @@ public sealed record CdsHookRequest(
         if (prefetch is null) return Fail("prefetch must be an object");
         return (new CdsHookRequest(hook, instance, fhirServer, authorization, patient, Text(context["encounterId"]), Text(context["userId"]), orders!, prefetch), null);
     }
+
+    /// <summary>The member of an object; null when absent or when the node is no object (a caller's JSON of another shape).</summary>
+    internal static JsonNode? Member(JsonNode? node, string name) => node is JsonObject obj ? obj[name] : null;
 
     /// <summary>A string value, trimmed; null when absent, empty or not a string.</summary>
     internal static string? Text(JsonNode? node) =>

@@ -25,7 +25,7 @@ public sealed record DraftOrders(IReadOnlyList<JsonObject> Resources, IReadOnlyL
         var resources = new List<JsonObject>();
         foreach (var entry in bundle["entry"] as JsonArray ?? [])
         {
-            if (entry?["resource"] is not JsonObject resource || CdsHookRequest.Text(resource["resourceType"]) is null)
+            if (CdsHookRequest.Member(entry, "resource") is not JsonObject resource || CdsHookRequest.Text(resource["resourceType"]) is null)
                 return (null, "every context.draftOrders entry needs a resource with a resourceType");
             resources.Add(resource);
         }

@@ -96,7 +96,9 @@ internal sealed class InMemoryLabFileLedger : ILabFileLedger
     public Task<LedgerFilePage> ListFilesAsync(FileState? state, int pageSize, string? continuation, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var offset = continuation is null ? 0 : int.Parse(continuation, System.Globalization.CultureInfo.InvariantCulture);
+        var offset = 0;
+        if (continuation is not null && !int.TryParse(continuation, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out offset))
+            throw new InvalidContinuationException();
         var matching = _files.Values.Where(f => state is null || f.State == state).OrderBy(f => f.FileId, StringComparer.Ordinal).ToList();
         var page = matching.Skip(offset).Take(pageSize).ToList();
         var next = offset + page.Count < matching.Count ? (offset + page.Count).ToString(System.Globalization.CultureInfo.InvariantCulture) : null;

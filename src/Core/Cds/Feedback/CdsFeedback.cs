@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using PrecisionMed.Core.LabReports;
 
 namespace PrecisionMed.Core.Cds.Feedback;
 
@@ -37,17 +37,8 @@ public static class CdsFeedbackReader
 {
     public static (IReadOnlyList<CdsFeedbackRecord>? Records, string? Error) Read(ReadOnlySpan<byte> body, string service)
     {
-        JsonObject? root;
-        try
-        {
-            root = JsonNode.Parse(body) as JsonObject;
-        }
-        catch (JsonException)
-        {
-            root = null;
-        }
-
-        if (root?["feedback"] is not JsonArray items || items.Count == 0) return (null, "the body must be {\"feedback\": [...]} with at least one item");
+        if (StrictJson.ParseObject(body, out var problem) is not { } root) return (null, $"the body must be {{\"feedback\": [...]}} with at least one item; this one {problem}");
+        if (root["feedback"] is not JsonArray items || items.Count == 0) return (null, "the body must be {\"feedback\": [...]} with at least one item");
         var records = new List<CdsFeedbackRecord>();
         foreach (var item in items)
         {
@@ -59,12 +50,12 @@ public static class CdsFeedbackReader
                 || !DateTimeOffset.TryParse(stamp, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var when))
                 return (null, "feedback.outcomeTimestamp must be an ISO 8601 instant");
             var accepted = feedback["acceptedSuggestions"] as JsonArray ?? [];
-            if (outcome == "accepted" && accepted.Any(s => CdsHookRequest.Text(s?["id"]) is null)) return (null, "each acceptedSuggestions item needs its id");
+            if (outcome == "accepted" && accepted.Any(s => CdsHookRequest.Text(CdsHookRequest.Member(s, "id")) is null)) return (null, "each acceptedSuggestions item needs its id");
             string? reason = null;
             if (outcome == "overridden" && feedback["overrideReason"] is JsonObject overrideReason)
             {
                 // A code is kept only when it looks like one: an EHR that puts free text here must not get it stored.
-                reason = CdsHookRequest.Text(overrideReason["reason"]?["code"]) is { } code
+                reason = CdsHookRequest.Text(CdsHookRequest.Member(overrideReason["reason"], "code")) is { } code
                     && code.Length <= 64 && code.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.') ? code : "other";
             }
 

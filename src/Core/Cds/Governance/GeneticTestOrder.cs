@@ -29,16 +29,16 @@ internal sealed record GeneticTestOrder(string Reference, string Title, IReadOnl
         var texts = new List<string>();
         foreach (var concept in concepts)
         {
-            if (CdsHookRequest.Text(concept?["text"]) is { } text) texts.Add(text);
-            foreach (var coding in concept?["coding"] as JsonArray ?? [])
+            if (CdsHookRequest.Text(CdsHookRequest.Member(concept, "text")) is { } text) texts.Add(text);
+            foreach (var coding in CdsHookRequest.Member(concept, "coding") as JsonArray ?? [])
             {
-                var system = CdsHookRequest.Text(coding?["system"]);
-                var code = CdsHookRequest.Text(coding?["code"]);
-                if (CdsHookRequest.Text(coding?["display"]) is { } display) texts.Add(display);
+                var system = CdsHookRequest.Text(CdsHookRequest.Member(coding, "system"));
+                var code = CdsHookRequest.Text(CdsHookRequest.Member(coding, "code"));
+                if (CdsHookRequest.Text(CdsHookRequest.Member(coding, "display")) is { } display) texts.Add(display);
                 if (code is null) continue;
                 if (system == Hgnc)
                 {
-                    genes.Add((CdsHookRequest.Text(coding?["display"]) ?? code).ToUpperInvariant());
+                    genes.Add((CdsHookRequest.Text(CdsHookRequest.Member(coding, "display")) ?? code).ToUpperInvariant());
                     genetic = true;
                     continue;
                 }
@@ -57,8 +57,8 @@ internal sealed record GeneticTestOrder(string Reference, string Title, IReadOnl
 
         if (!genetic) return null;
         var all = string.Join(' ', texts);
-        var title = CdsHookRequest.Text(request["code"]?["text"])
-            ?? (request["code"]?["coding"] as JsonArray ?? []).Select(c => CdsHookRequest.Text(c?["display"])).FirstOrDefault(d => d is not null)
+        var title = CdsHookRequest.Text(CdsHookRequest.Member(request["code"], "text"))
+            ?? (CdsHookRequest.Member(request["code"], "coding") as JsonArray ?? []).Select(c => CdsHookRequest.Text(CdsHookRequest.Member(c, "display"))).FirstOrDefault(d => d is not null)
             ?? "genetic test";
         return new GeneticTestOrder(
             $"ServiceRequest/{CdsHookRequest.Text(request["id"])}",
@@ -67,7 +67,7 @@ internal sealed record GeneticTestOrder(string Reference, string Title, IReadOnl
             genes,
             SomaticWords.Any(w => all.Contains(w, StringComparison.OrdinalIgnoreCase)),
             ReanalysisWords.Any(w => all.Contains(w, StringComparison.OrdinalIgnoreCase)),
-            CdsHookRequest.Text(request["encounter"]?["reference"]));
+            CdsHookRequest.Text(CdsHookRequest.Member(request["encounter"], "reference")));
     }
 
     /// <summary>

@@ -29,14 +29,14 @@ internal static class OrderedDrugs
         var codes = new HashSet<string>(StringComparer.Ordinal);
         var names = new List<string>();
         AddRxNorm(codes, names, order["medicationCodeableConcept"]);
-        if (CdsHookRequest.Text(order["medicationReference"]?["reference"]) is { } medicationReference)
+        if (CdsHookRequest.Text(CdsHookRequest.Member(order["medicationReference"], "reference")) is { } medicationReference)
         {
             var medication = Contained(order, medicationReference) ?? Sent(request, medicationReference)
                 ?? await fhir.ReadAsync(request, medicationReference, cancellationToken);
             if (medication is not null)
             {
                 AddRxNorm(codes, names, medication["code"]);
-                foreach (var ingredient in medication["ingredient"] as JsonArray ?? []) AddRxNorm(codes, names, ingredient?["itemCodeableConcept"]);
+                foreach (var ingredient in medication["ingredient"] as JsonArray ?? []) AddRxNorm(codes, names, CdsHookRequest.Member(ingredient, "itemCodeableConcept"));
             }
         }
 
@@ -81,12 +81,12 @@ internal static class OrderedDrugs
 
     private static void AddRxNorm(HashSet<string> codes, List<string> names, JsonNode? concept)
     {
-        if (CdsHookRequest.Text(concept?["text"]) is { } text) names.Add(text);
-        foreach (var coding in concept?["coding"] as JsonArray ?? [])
+        if (CdsHookRequest.Text(CdsHookRequest.Member(concept, "text")) is { } text) names.Add(text);
+        foreach (var coding in CdsHookRequest.Member(concept, "coding") as JsonArray ?? [])
         {
-            if (CdsHookRequest.Text(coding?["system"]) != RxNormSystem) continue;
-            if (CdsHookRequest.Text(coding?["code"]) is { } code) codes.Add(code);
-            if (CdsHookRequest.Text(coding?["display"]) is { } display) names.Add(display);
+            if (CdsHookRequest.Text(CdsHookRequest.Member(coding, "system")) != RxNormSystem) continue;
+            if (CdsHookRequest.Text(CdsHookRequest.Member(coding, "code")) is { } code) codes.Add(code);
+            if (CdsHookRequest.Text(CdsHookRequest.Member(coding, "display")) is { } display) names.Add(display);
         }
     }
 
@@ -103,7 +103,7 @@ internal static class OrderedDrugs
         return request.Orders.Resources.FirstOrDefault(Is)
             ?? request.Prefetch.Select(p => p.Value).OfType<JsonObject>()
                 .SelectMany(p => CdsHookRequest.Text(p["resourceType"]) == "Bundle"
-                    ? (p["entry"] as JsonArray ?? []).Select(e => e?["resource"]).OfType<JsonObject>()
+                    ? (p["entry"] as JsonArray ?? []).Select(e => CdsHookRequest.Member(e, "resource")).OfType<JsonObject>()
                     : [p])
                 .FirstOrDefault(Is);
     }

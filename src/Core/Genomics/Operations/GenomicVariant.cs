@@ -24,13 +24,14 @@ public sealed partial record GenomicVariant(string Text, string? Accession, long
         var spdi = Spdi().Match(value);
         if (spdi.Success)
         {
-            var start = long.Parse(spdi.Groups["pos"].Value, CultureInfo.InvariantCulture);
             var deleted = spdi.Groups["del"].Value.ToUpperInvariant();
             var alt = spdi.Groups["ins"].Value.ToUpperInvariant();
-            variant = deleted.Length > 0 && char.IsAsciiDigit(deleted[0])
-                ? new GenomicVariant(value, spdi.Groups["acc"].Value, start, start + long.Parse(deleted, CultureInfo.InvariantCulture), null, alt)
+            var numeric = deleted.Length > 0 && char.IsAsciiDigit(deleted[0]);
+            var deletedCount = 0L;
+            if (!Position(spdi.Groups["pos"].Value, out var start, out reason) || (numeric && !Position(deleted, out deletedCount, out reason))) return false;
+            variant = numeric
+                ? new GenomicVariant(value, spdi.Groups["acc"].Value, start, start + deletedCount, null, alt)
                 : Trimmed(value, spdi.Groups["acc"].Value, start, deleted, alt);
-            reason = string.Empty;
             return true;
         }
 
@@ -88,7 +89,8 @@ public sealed partial record GenomicVariant(string Text, string? Accession, long
         var substitution = Substitution().Match(change);
         if (substitution.Success)
         {
-            var position = long.Parse(substitution.Groups["pos"].Value, CultureInfo.InvariantCulture);
+            if (!Position(substitution.Groups["pos"].Value, out var position, out reason)) return false;
+            if (position < 1) return Fail("HGVS positions count from 1", out reason);
             variant = Trimmed(text, accession, position - 1, substitution.Groups["ref"].Value.ToUpperInvariant(), substitution.Groups["alt"].Value.ToUpperInvariant());
             return true;
         }
@@ -100,8 +102,10 @@ public sealed partial record GenomicVariant(string Text, string? Accession, long
             return false;
         }
 
-        var first = long.Parse(edit.Groups["first"].Value, CultureInfo.InvariantCulture);
-        var last = edit.Groups["last"].Success ? long.Parse(edit.Groups["last"].Value, CultureInfo.InvariantCulture) : first;
+        if (!Position(edit.Groups["first"].Value, out var first, out reason)) return false;
+        var last = first;
+        if (edit.Groups["last"].Success && !Position(edit.Groups["last"].Value, out last, out reason)) return false;
+        if (first < 1) return Fail("HGVS positions count from 1", out reason);
         if (last < first)
         {
             reason = "the range's end is before its start";
@@ -126,6 +130,19 @@ public sealed partial record GenomicVariant(string Text, string? Accession, long
                 variant = Trimmed(text, accession, last, string.Empty, sequence);
                 return sequence.Length == length || Fail("dup is supported only with the duplicated sequence written out", out reason);
         }
+    }
+
+    /// <summary>
+    /// A position or length as written: at most 18 digits (below a quintillion, far past any chromosome), so that neither
+    /// it nor a sum of two overflows a long. A longer one is refused with a reason, as <see cref="GenomicRange"/> does.
+    /// </summary>
+    private static bool Position(string digits, out long value, out string reason)
+    {
+        reason = string.Empty;
+        if (digits.Length <= 18 && long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out value)) return true;
+        value = 0;
+        reason = "a position is too large";
+        return false;
     }
 
     private static bool Fail(string why, out string reason)

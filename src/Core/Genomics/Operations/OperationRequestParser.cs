@@ -47,9 +47,21 @@ public static class OperationRequestParser
             }
 
             var type = value.Key["value".Length..];
-            if (type == "Period" && value.Value is not JsonObject)
+            if (type == "Period" && (value.Value is not JsonObject bounds || !IsStringOrAbsent(bounds["start"]) || !IsStringOrAbsent(bounds["end"])))
             {
                 return Fail(OperationError.Invalid(name, null, "valuePeriod is not a Period (an object with start and end)"));
+            }
+
+            // FHIR JSON's own types: a boolean is true or false, a string-like value a string ("yes", 12 or {} are neither).
+            var kind = value.Value?.GetValueKind();
+            if (type == "Boolean" && kind is not (System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False))
+            {
+                return Fail(OperationError.Invalid(name, null, "valueBoolean is not true or false"));
+            }
+
+            if (type is "String" or "Code" or "Uri" or "Id" or "Token" && kind != System.Text.Json.JsonValueKind.String)
+            {
+                return Fail(OperationError.Invalid(name, null, $"value{type} is not a JSON string"));
             }
 
             values.Add(type == "Period" && value.Value is JsonObject period
@@ -61,6 +73,8 @@ public static class OperationRequestParser
     }
 
     private static string? Text(JsonNode? node) => node is JsonValue value ? value.ToString() : null;
+
+    private static bool IsStringOrAbsent(JsonNode? node) => node is null || node.GetValueKind() == System.Text.Json.JsonValueKind.String;
 
     private static OperationParse Check(OperationDefinition definition, List<RawValue> values, bool fromQuery)
     {

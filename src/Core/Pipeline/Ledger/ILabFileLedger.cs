@@ -38,6 +38,13 @@ public interface ILabFileLedger
 /// <summary>A page of file records and where the next page starts (null: this was the last).</summary>
 public sealed record LedgerFilePage(IReadOnlyList<LedgerFile> Files, string? Continuation);
 
+/// <summary>
+/// A continuation given to <see cref="ILabFileLedger.ListFilesAsync"/> that the ledger cannot read (malformed, cut, or from
+/// another listing): the caller's mistake, answered as one, not as the store failing.
+/// </summary>
+public sealed class InvalidContinuationException()
+    : Exception("The continuation is not one a page of this listing gave.");
+
 /// <summary>A conditional ledger save lost a race: another delivery saved the record first.</summary>
 public sealed class LedgerConflictException(string fileId, int unitIndex)
     : Exception($"Unit {unitIndex} of file {fileId} was saved by another delivery in the meantime.")
