@@ -132,6 +132,9 @@ param fhirThrottleAlertThreshold int = 10
 @description('The EHRs whose CDS Hooks JWTs are accepted: issuer|jwks-url pairs separated by ";" (an https JWKS URL each). Empty: every CDS call is refused (401) until an EHR is added.')
 param cdsTrustedIssuers string = ''
 
+@description('Browser origins allowed to call the HTTP API (the Function App\'s CORS), e.g. https://sandbox.cds-hooks.org: CDS Hooks says browser-based CDS clients need CORS. The API takes tokens and keys, never cookies (no credentials allowed). Empty: no CORS.')
+param corsAllowedOrigins array = []
+
 @description('Percentage of CDS Hooks calls (services and feedback) answered with a server error (5xx) in 15 minutes that raises an alert.')
 @minValue(0)
 @maxValue(100)
@@ -347,6 +350,7 @@ module functionApp 'modules/functionApp.bicep' = {
     virtualNetworkSubnetId: network.outputs.functionsSubnetId
     apiClientId: apiClientId
     tenantId: tenant().tenantId
+    corsAllowedOrigins: corsAllowedOrigins
   }
 }
 

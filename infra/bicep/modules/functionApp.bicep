@@ -54,6 +54,9 @@ param apiClientId string
 @description('The Entra ID tenant that issues the callers\' tokens.')
 param tenantId string
 
+@description('Browser origins allowed to call the HTTP API (CORS, without credentials); empty: none.')
+param corsAllowedOrigins array = []
+
 var settings = union(
   appSettings,
   reduce(
@@ -100,6 +103,12 @@ resource site 'Microsoft.Web/sites@2024-11-01' = {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
       http20Enabled: true
+      cors: empty(corsAllowedOrigins)
+        ? null
+        : {
+            allowedOrigins: corsAllowedOrigins
+            supportCredentials: false
+          }
       appSettings: [
         for setting in items(settings): {
           name: setting.key

@@ -26,3 +26,7 @@ param emrSubscribers = [
 ]
 // The API's Entra ID app registration (app roles Genomics.Read, Genomics.Population, PrecisionMed.Operator): App Service authentication.
 param apiClientId = '00000000-0000-0000-0000-00000000a11d'
+// The CDS Hooks sandbox (a browser page) may call the dev app's CDS services: browser-based CDS clients need CORS.
+param corsAllowedOrigins = [
+  'https://sandbox.cds-hooks.org'
+]

@@ -22,10 +22,11 @@ namespace PrecisionMed.Cli.Serve;
 /// <c>/api/{route}</c> for its methods; the request is copied into an <see cref="ApiRequest"/> and the answer written
 /// back, as the Functions triggers do. Nothing of a request is logged (bodies and queries can carry PHI). A service that
 /// fails an endpoint (<see cref="ServiceFailure"/>) is answered 503 naming it, and logged with its URL; another method on
-/// an endpoint's route 405 with <c>Allow</c>; a body past <see cref="MaxRequestBodyBytes"/> 413.
+/// an endpoint's route 405 with <c>Allow</c>; a body past <see cref="MaxRequestBodyBytes"/> 413. Browsers of the origins
+/// given get CORS answers (<see cref="CorsOrigins"/>).
 /// </summary>
 internal sealed class ApiServer(
-    LedgerConnection connection, IReadOnlyList<ServiceEndpoint> serviceEndpoints, int port, TextWriter stdout, TextWriter stderr)
+    LedgerConnection connection, IReadOnlyList<ServiceEndpoint> serviceEndpoints, int port, TextWriter stdout, TextWriter stderr, CorsOrigins? cors = null)
 {
     /// <summary>The largest request body answered (Kestrel's default limit); the app's bodies are small JSON documents.</summary>
     public const long MaxRequestBodyBytes = 30_000_000;
@@ -43,6 +44,17 @@ internal sealed class ApiServer(
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
         await using var app = builder.Build();
+        if (cors is { Any: true })
+        {
+            // Before any endpoint: a browser's preflight is an OPTIONS no endpoint takes.
+            app.Use(async (context, next) =>
+            {
+                if (!await cors.AnswerAsync(context, c => WriteAsync(c, ApiResponse.Error(
+                        HttpStatusCode.Forbidden, "This origin is not among those pmed serve allows (--cors-origin)."))))
+                    await next(context);
+            });
+        }
+
         var endpoints = services.GetServices<IApiEndpoint>().ToList();
         foreach (var endpoint in endpoints)
             app.MapMethods("/api/" + endpoint.Route, endpoint.Methods, (HttpContext context) => HandleAsync(endpoint, context));

@@ -5,7 +5,7 @@ using PrecisionMed.Cli.Ledger;
 namespace PrecisionMed.Cli.Serve;
 
 /// <summary>
-/// <c>pmed serve [--port N] --cosmos URL [--storage S] [--fhir URL] [--auth-authority URL --auth-audience AUD]</c>: the app's
+/// <c>pmed serve [--port N] --cosmos URL [--storage S] [--fhir URL] [--auth-authority URL --auth-audience AUD] [--cors-origin O]</c>: the app's
 /// HTTP endpoints on this machine, on loopback only, through the same endpoint classes the HTTP functions call
 /// (<see cref="ApiServer"/>); with a token authority, the Genomics operations verify callers' tokens and roles as in Azure.
 /// </summary>
@@ -44,6 +44,16 @@ internal static class ServeCommand
             if (result.GetValueOrDefault<string?>() is { } value && !(Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http"))
                 result.AddError("--auth-authority must be an absolute http(s) URL, e.g. https://login.microsoftonline.com/TENANT/v2.0.");
         });
+        var corsOrigins = new Option<string[]>("--cors-origin")
+        {
+            Description = "Let a browser page of this origin call the API (CORS; repeatable; * for any), e.g. https://sandbox.cds-hooks.org: "
+                + "browser-based CDS clients need it. The API takes tokens and keys, never cookies. None: no CORS headers.",
+        };
+        corsOrigins.Validators.Add(result =>
+        {
+            if (result.Tokens.Any(t => !CorsOrigins.IsOrigin(t.Value)))
+                result.AddError("--cors-origin must be * or an origin: http(s)://host[:port], with no path.");
+        });
         var audience = new Option<string?>("--auth-audience") { Description = "The audience the tokens must be for (the API's application ID URI or client id). Needs --auth-authority." };
         var connection = LedgerConnectionOptions.Create(withStorage: true);
         var command = new Command(
@@ -51,7 +61,7 @@ internal static class ServeCommand
             "Serve the app's HTTP API (/api/health, /api/files, /api/files/{id}, /api/files/{id}/replay, /api/genomics/$<operation>, /api/cds-services, /api/cds-feedback) on 127.0.0.1 until Ctrl+C, "
                 + "without the Functions host. No function keys are asked for: it listens on loopback only.")
         {
-            port, fhir, authority, audience, embedded,
+            port, fhir, authority, audience, embedded, corsOrigins,
         };
         command.Validators.Add(result =>
         {
@@ -75,7 +85,8 @@ internal static class ServeCommand
                 return Task.FromResult(ExitCodes.Usage);
             }
 
-            return new ApiServer(ledger, ServiceEndpoint.Of(parse), parse.GetValue(port), stdout, stderr).RunAsync(cancellationToken);
+            var cors = new CorsOrigins([.. parse.GetValue(corsOrigins) ?? []]);
+            return new ApiServer(ledger, ServiceEndpoint.Of(parse), parse.GetValue(port), stdout, stderr, cors).RunAsync(cancellationToken);
         });
         return command;
     }

@@ -17,9 +17,12 @@ public sealed class ServeHttpFailureTests
 
     private readonly Uri _cosmos = new($"http://127.0.0.1:{ClosedPort()}/");
 
-    private string[] Unreachable =>
+    private string[] Unreachable => UnreachableServices(_cosmos);
+
+    /// <summary>pmed serve's service options, each at a loopback port nothing listens on.</summary>
+    internal static string[] UnreachableServices(Uri cosmos) =>
     [
-        "--cosmos", _cosmos.ToString(), "--cosmos-key", EmulatorKey,
+        "--cosmos", cosmos.ToString(), "--cosmos-key", EmulatorKey,
         "--storage", $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={EmulatorKey};QueueEndpoint=http://127.0.0.1:{ClosedPort()}/devstoreaccount1;BlobEndpoint=http://127.0.0.1:{ClosedPort()}/devstoreaccount1",
     ];
 
@@ -131,7 +134,7 @@ public sealed class ServeHttpFailureTests
     }
 
     /// <summary>A loopback port nothing listens on (taken from the system and released), so a connection to it is refused.</summary>
-    private static int ClosedPort()
+    internal static int ClosedPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

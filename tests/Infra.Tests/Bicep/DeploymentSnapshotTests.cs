@@ -246,4 +246,20 @@ public sealed class DeploymentSnapshotTests(BicepFixture fixture)
         Assert.Equal(0, alert["threshold"]!.GetValue<int>());
         Assert.True(snapshot.AppSettings.ContainsKey("Cds__TrustedIssuers"), "the trusted EHRs' app setting");
     }
+
+    [Theory]
+    [MemberData(nameof(Environments))]
+    public void FunctionApp_Cors_AllowsOnlyTheGivenOrigins_WithoutCredentials(string environment)
+    {
+        var cors = fixture.Snapshot(environment).Single("Microsoft.Web/sites")["properties"]!["siteConfig"]!["cors"];
+        if (environment == "prod")
+        {
+            // No origin given: browsers keep their same-origin rule.
+            Assert.True(cors is null, $"prod: {cors}");
+            return;
+        }
+
+        Assert.Equal(["https://sandbox.cds-hooks.org"], cors!["allowedOrigins"]!.AsArray().Select(o => o!.GetValue<string>()));
+        Assert.False(cors["supportCredentials"]!.GetValue<bool>());
+    }
 }
