@@ -16,6 +16,8 @@ internal static class PathOptions
         if (Path(result) is not { } path) return;
         if (Directory.Exists(path)) result.AddError($"{option.Name} {path}: is a folder, not {what}");
         else if (!File.Exists(path)) result.AddError($"{option.Name} {path}: no such file");
+        // Before it is opened: opening a named pipe waits for a writer, for ever when there is none.
+        else if (SpecialFile.KindOf(path) is { } kind) result.AddError($"{option.Name} {path}: is {kind}, not {what}");
         else if (ReadProblem(path) is { } problem) result.AddError($"{option.Name} {path}: cannot be read ({problem})");
     });
 
