@@ -71,6 +71,13 @@ internal sealed class IngestRunner(IngestOptions options, TextWriter stdout, Tex
             return ExitUsage;
         }
 
+        // A FHIR server that is not there fails the run now, in one line, rather than after each write's retries.
+        if (options.FhirUrl is { } fhirUrl && await FhirPreflight.UnreachableAsync(fhirUrl, cancellationToken) is { } down)
+        {
+            await stderr.WriteLineAsync($"{PmedCommandLine.Name}: {down.Message}");
+            return down.ExitCode;
+        }
+
         var writer = options.FhirUrl is null ? null : services.GetRequiredService<IFhirWriter>();
         options.Output.Create();
 
