@@ -149,6 +149,36 @@ public sealed class InputErrorCommandLineTests : IDisposable
         AssertOurWords(run);
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("#chrom\tstart\tend\n")]
+    [InlineData("browser position chr13:32315474-32400266\ntrack name=panel\n\n")]
+    public async Task Ingest_RegionsHoldsNoRegions_ExitsOneNamingTheOptionAndFile(string content)
+    {
+        var bed = await WriteAsync("panel.bed", content);
+
+        var run = await Pmed.RunAsync("ingest", Sample("NB6TK328_filtered.vcf"), "--regions", bed, "--out", Path.Combine(_work.FullName, "out"));
+
+        Assert.Equal(ExitCodes.Usage, run.Exit);
+        Assert.Equal(
+            $"pmed: --regions {bed}: holds no regions (nothing but blank, comment, track or browser lines): every variant would be filtered out",
+            run.StderrLines[0]);
+        Assert.False(Directory.Exists(Path.Combine(_work.FullName, "out")), "nothing is read or written");
+        AssertOurWords(run);
+    }
+
+    [Fact]
+    public async Task Ingest_RegionsLineIsNoRegion_ExitsOneNamingTheOptionFileAndLine()
+    {
+        var bed = await WriteAsync("panel.bed", "chr13\t32315473\t32400266\nchr13 32315473 32400266\n");
+
+        var run = await Pmed.RunAsync("ingest", Sample("NB6TK328_filtered.vcf"), "--regions", bed);
+
+        Assert.Equal(ExitCodes.Usage, run.Exit);
+        Assert.Equal($"pmed: --regions {bed}: line 2: the BED line is not 'chrom<TAB>start<TAB>end' with 0 <= start <= end", run.StderrLines[0]);
+        AssertOurWords(run);
+    }
+
     [Fact]
     public async Task Ingest_FolderHoldsANamedPipe_SkipsItUnreadAndIngestsTheRest()
     {
