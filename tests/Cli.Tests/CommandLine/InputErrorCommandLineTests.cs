@@ -180,6 +180,24 @@ public sealed class InputErrorCommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task Ingest_VcfAdNotNumbers_ListedAsSkippedWithLineColumnAndFieldNotTheValue()
+    {
+        const string row = "chr1\t100\t.\tA\tG\t.\tPASS\t.\tGT:AD:DP\t0/1:tenX9,fiveX9:15";
+        var vcf = await WriteAsync("one.vcf", "##fileformat=VCFv4.2\n##contig=<ID=chr1,length=248956422>\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\n" + row + "\n");
+
+        var run = await Pmed.RunAsync("ingest", vcf, "--patient", "urn:oid:2.16.840.1.113883.19.5|p-1", "--out", Path.Combine(_work.FullName, "out"), "--json");
+
+        Assert.True(run.Exit == ExitCodes.Ok, run.ToString());
+        var result = Assert.Single(System.Text.Json.Nodes.JsonNode.Parse(run.Stdout)!.AsArray())!;
+        Assert.Equal("ingested", (string?)result["status"]);
+        var column = row.IndexOf("0/1:", StringComparison.Ordinal) + 1;
+        Assert.Equal(
+            [$"line 4, column {column}, field FORMAT/AD: FORMAT field AD of sample 1 holds something other than numbers; it was ignored"],
+            result["skipped"]!.AsArray().Select(s => (string?)s));
+        Assert.DoesNotContain("X9", run.Stdout + run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Ingest_FolderHoldsANamedPipe_SkipsItUnreadAndIngestsTheRest()
     {
         Assert.SkipUnless(OperatingSystem.IsLinux(), "pmed tells a named pipe from a file by statx, Linux's");
