@@ -10,13 +10,19 @@ namespace PrecisionMed.Cli.CommandLine;
 /// </summary>
 internal static class PathOptions
 {
-    /// <summary>The option must name an existing file that can be read; <paramref name="what"/> is what it should be ("a BED file").</summary>
-    public static void AcceptReadableFileOnly(Option<FileInfo> option, string what) => option.Validators.Add(result =>
+    /// <summary>
+    /// The option must name an existing file that can be read; <paramref name="what"/> is what it should be ("a BED file"),
+    /// and <paramref name="contentProblem"/>, when given, says what makes its content unusable (null when nothing does).
+    /// </summary>
+    public static void AcceptReadableFileOnly(Option<FileInfo> option, string what, Func<string, string?>? contentProblem = null) => option.Validators.Add(result =>
     {
         if (Path(result) is not { } path) return;
         if (Directory.Exists(path)) result.AddError($"{option.Name} {path}: is a folder, not {what}");
         else if (!File.Exists(path)) result.AddError($"{option.Name} {path}: no such file");
+        // Before it is opened: opening a named pipe waits for a writer, for ever when there is none.
+        else if (SpecialFile.KindOf(path) is { } kind) result.AddError($"{option.Name} {path}: is {kind}, not {what}");
         else if (ReadProblem(path) is { } problem) result.AddError($"{option.Name} {path}: cannot be read ({problem})");
+        else if (contentProblem?.Invoke(path) is { } unusable) result.AddError($"{option.Name} {path}: {unusable}");
     });
 
     /// <summary>The option must name a folder, or a path where one can be made: neither it nor a folder above it may be a file.</summary>

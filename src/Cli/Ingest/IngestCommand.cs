@@ -2,6 +2,7 @@ using System.CommandLine;
 using PrecisionMed.Cli.CommandLine;
 using PrecisionMed.Cli.Validate;
 using PrecisionMed.Core.Formats.Vcf;
+using PrecisionMed.Core.LabReports;
 using PrecisionMed.Core.Pipeline;
 
 namespace PrecisionMed.Cli.Ingest;
@@ -50,7 +51,7 @@ internal static class IngestCommand
         var sex = ChoiceOption.Create<SampleSex>(
             "--sample-sex", "VCF: the sample's sex (unknown, male, female); a male's homozygous call on X/Y outside the PARs is hemizygous.");
         var regions = new Option<FileInfo>("--regions") { Description = "VCF: a BED file; only variants overlapping its regions are reported.", HelpName = "BED" };
-        PathOptions.AcceptReadableFileOnly(regions, "a BED file");
+        PathOptions.AcceptReadableFileOnly(regions, "a BED file", BedProblem);
         var genes = new Option<string[]>("--gene") { Description = "VCF: report variants in this gene (repeatable).", AllowMultipleArgumentsPerToken = true };
         genes.Validators.Add(result =>
         {
@@ -130,6 +131,27 @@ internal static class IngestCommand
             return await new IngestRunner(options, stdout, stderr).RunAsync(cancellationToken);
         });
         return command;
+    }
+
+    /// <summary>
+    /// What makes a BED file unusable, read once here rather than with each VCF: no region in it (every variant would be
+    /// filtered out) or a line that is not a region (every VCF would be rejected for it).
+    /// </summary>
+    private static string? BedProblem(string path)
+    {
+        try
+        {
+            _ = BedRegions.Load(path);
+            return null;
+        }
+        catch (LabFileRejectedException e)
+        {
+            return e.Problem.Position.Line is { } line ? $"line {line}: {e.Problem.Reason}" : e.Problem.Reason;
+        }
+        catch (IOException)
+        {
+            return "cannot be read (an I/O error)";
+        }
     }
 }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using PrecisionMed.Cli.CommandLine;
 using PrecisionMed.Core.LabReports;
 
 namespace PrecisionMed.Cli.Ingest;
@@ -7,12 +8,15 @@ namespace PrecisionMed.Cli.Ingest;
 internal static class IngestPaths
 {
     /// <summary>
-    /// The files to read, in the order given (a folder's files, under every subfolder, in name order), and the paths that
-    /// do not exist. A folder reached twice, through a link or a link loop, is read once.
+    /// The files to read, in the order given (a folder's files, under every subfolder, in name order), the paths that
+    /// do not exist, and what a folder holds that is not a regular file (a named pipe, a socket, a device), left unread
+    /// with what it is. A folder reached twice, through a link or a link loop, is read once. A path named itself is
+    /// among the files whatever it is: the run rejects it as not a regular file.
     /// </summary>
-    public static List<string> Expand(IReadOnlyList<string> paths, out List<string> missing)
+    public static List<string> Expand(IReadOnlyList<string> paths, out List<string> missing, out List<(string Path, string Kind)> special)
     {
         missing = [];
+        special = [];
         var files = new List<string>();
         foreach (var path in paths)
         {
@@ -22,7 +26,13 @@ internal static class IngestPaths
                 if (!VcfManifest.IsManifestName(Path.GetFileName(path))) files.Add(path);
             }
             else if (Directory.Exists(path))
-                files.AddRange(FilesUnder(path).Where(f => !Path.GetFileName(f).StartsWith('.') && !VcfManifest.IsManifestName(Path.GetFileName(f))).Order(StringComparer.Ordinal));
+            {
+                foreach (var file in FilesUnder(path).Where(f => !Path.GetFileName(f).StartsWith('.') && !VcfManifest.IsManifestName(Path.GetFileName(f))).Order(StringComparer.Ordinal))
+                {
+                    if (SpecialFile.KindOf(file) is { } kind) special.Add((file, kind));
+                    else files.Add(file);
+                }
+            }
             else missing.Add(path);
         }
 

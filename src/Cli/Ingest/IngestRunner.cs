@@ -32,8 +32,9 @@ internal sealed class IngestRunner(IngestOptions options, TextWriter stdout, Tex
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
-        var files = IngestPaths.Expand(options.Paths, out var missing);
+        var files = IngestPaths.Expand(options.Paths, out var missing, out var special);
         foreach (var path in missing) await stderr.WriteLineAsync($"pmed ingest: {path}: no such file or folder");
+        foreach (var (path, kind) in special) await stderr.WriteLineAsync($"pmed ingest: {path}: skipped: {kind}, not a regular file; it was not read");
         if (files.Count == 0)
         {
             foreach (var manifest in options.Paths.Where(p => File.Exists(p) && VcfManifest.IsManifestName(Path.GetFileName(p))))
@@ -68,6 +69,13 @@ internal sealed class IngestRunner(IngestOptions options, TextWriter stdout, Tex
         {
             await stderr.WriteLineAsync($"pmed ingest: {fileProblem}");
             return ExitUsage;
+        }
+
+        // A FHIR server that is not there fails the run now, in one line, rather than after each write's retries.
+        if (options.FhirUrl is { } fhirUrl && await FhirPreflight.UnreachableAsync(fhirUrl, cancellationToken) is { } down)
+        {
+            await stderr.WriteLineAsync($"{PmedCommandLine.Name}: {down.Message}");
+            return down.ExitCode;
         }
 
         var writer = options.FhirUrl is null ? null : services.GetRequiredService<IFhirWriter>();

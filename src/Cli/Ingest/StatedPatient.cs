@@ -1,4 +1,5 @@
 using System.Globalization;
+using PrecisionMed.Cli.CommandLine;
 using PrecisionMed.Core.LabReports;
 using PrecisionMed.Core.Pipeline.Arrival;
 
@@ -27,6 +28,7 @@ internal static class StatedPatient
     /// <summary>A file <c>--patient</c> cannot speak for: not a VCF, or a VCF of several sample columns.</summary>
     public static async Task<string?> FileProblemAsync(string path, LabFileIntake intake, CancellationToken cancellationToken)
     {
+        if (SpecialFile.KindOf(path) is not null) return null; // the run rejects it unread, as not a regular file
         try
         {
             var plan = await intake.PlanAsync(ct => Task.FromResult<Stream>(File.OpenRead(path)), cancellationToken);

@@ -4,7 +4,7 @@ using PrecisionMed.Cli.CommandLine;
 namespace PrecisionMed.Cli.Ledger;
 
 /// <summary>Where a command finds the app's ledger (Cosmos DB) and, when it queues work, the work queue: shared by <c>status</c>, <c>replay</c> and <c>serve</c>.</summary>
-internal sealed record LedgerConnectionOptions(UrlOption Cosmos, CosmosKeyOption Key, Option<string> Database, Option<string?>? Storage, Option<string>? Queue)
+internal sealed record LedgerConnectionOptions(UrlOption Cosmos, CosmosKeyOption Key, Option<string> Database, StorageOption? Storage, Option<string>? Queue)
 {
     public static LedgerConnectionOptions Create(bool withStorage) => new(
         new UrlOption("--cosmos", ServiceEndpoint.Cosmos, "The Cosmos DB account endpoint holding the ledger.") { Required = true },
@@ -22,7 +22,12 @@ internal sealed record LedgerConnectionOptions(UrlOption Cosmos, CosmosKeyOption
         command.Options.Add(Cosmos);
         command.Options.Add(Key);
         command.Options.Add(Database);
-        if (Storage is not null) command.Options.Add(Storage);
+        if (Storage is not null)
+        {
+            command.Options.Add(Storage);
+            Storage.CheckEnvironmentIn(command);
+        }
+
         if (Queue is not null) command.Options.Add(Queue);
     }
 

@@ -150,6 +150,104 @@ public sealed class InputErrorCommandLineTests : IDisposable
     }
 
     [Theory]
+    [InlineData("")]
+    [InlineData("#chrom\tstart\tend\n")]
+    [InlineData("browser position chr13:32315474-32400266\ntrack name=panel\n\n")]
+    public async Task Ingest_RegionsHoldsNoRegions_ExitsOneNamingTheOptionAndFile(string content)
+    {
+        var bed = await WriteAsync("panel.bed", content);
+
+        var run = await Pmed.RunAsync("ingest", Sample("NB6TK328_filtered.vcf"), "--regions", bed, "--out", Path.Combine(_work.FullName, "out"));
+
+        Assert.Equal(ExitCodes.Usage, run.Exit);
+        Assert.Equal(
+            $"pmed: --regions {bed}: holds no regions (nothing but blank, comment, track or browser lines): every variant would be filtered out",
+            run.StderrLines[0]);
+        Assert.False(Directory.Exists(Path.Combine(_work.FullName, "out")), "nothing is read or written");
+        AssertOurWords(run);
+    }
+
+    [Fact]
+    public async Task Ingest_RegionsLineIsNoRegion_ExitsOneNamingTheOptionFileAndLine()
+    {
+        var bed = await WriteAsync("panel.bed", "chr13\t32315473\t32400266\nchr13 32315473 32400266\n");
+
+        var run = await Pmed.RunAsync("ingest", Sample("NB6TK328_filtered.vcf"), "--regions", bed);
+
+        Assert.Equal(ExitCodes.Usage, run.Exit);
+        Assert.Equal($"pmed: --regions {bed}: line 2: the BED line is not 'chrom<TAB>start<TAB>end' with 0 <= start <= end", run.StderrLines[0]);
+        AssertOurWords(run);
+    }
+
+    [Fact]
+    public async Task Ingest_VcfAdNotNumbers_ListedAsSkippedWithLineColumnAndFieldNotTheValue()
+    {
+        const string row = "chr1\t100\t.\tA\tG\t.\tPASS\t.\tGT:AD:DP\t0/1:tenX9,fiveX9:15";
+        var vcf = await WriteAsync("one.vcf", "##fileformat=VCFv4.2\n##contig=<ID=chr1,length=248956422>\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\n" + row + "\n");
+
+        var run = await Pmed.RunAsync("ingest", vcf, "--patient", "urn:oid:2.16.840.1.113883.19.5|p-1", "--out", Path.Combine(_work.FullName, "out"), "--json");
+
+        Assert.True(run.Exit == ExitCodes.Ok, run.ToString());
+        var result = Assert.Single(System.Text.Json.Nodes.JsonNode.Parse(run.Stdout)!.AsArray())!;
+        Assert.Equal("ingested", (string?)result["status"]);
+        var column = row.IndexOf("0/1:", StringComparison.Ordinal) + 1;
+        Assert.Equal(
+            [$"line 4, column {column}, field FORMAT/AD: FORMAT field AD of sample 1 holds something other than numbers; it was ignored"],
+            result["skipped"]!.AsArray().Select(s => (string?)s));
+        Assert.DoesNotContain("X9", run.Stdout + run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Ingest_FolderHoldsANamedPipe_SkipsItUnreadAndIngestsTheRest()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "pmed tells a named pipe from a file by statx, Linux's");
+        var folder = _work.CreateSubdirectory("lab");
+        File.Copy(Sample("Bundle-bundle-cgexample.json"), Path.Combine(folder.FullName, "Bundle-bundle-cgexample.json"));
+        var pipe = NamedPipes.Create(Path.Combine(folder.FullName, "pipe.vcf"));
+
+        var run = await WithinAMinute(Pmed.RunAsync("ingest", folder.FullName, "--out", Path.Combine(_work.FullName, "out")));
+
+        Assert.True(run.Exit == ExitCodes.Ok, run.ToString());
+        Assert.Equal([$"pmed ingest: {pipe}: skipped: a named pipe, not a regular file; it was not read"], run.StderrLines);
+        Assert.Contains("1 of 1 file(s) ingested", run.Stdout, StringComparison.Ordinal);
+        AssertOurWords(run);
+    }
+
+    [Fact]
+    public async Task Ingest_NamedPipeNamedItself_ExitsTwoRejectedUnread()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "pmed tells a named pipe from a file by statx, Linux's");
+        var pipe = NamedPipes.Create(Path.Combine(_work.FullName, "pipe.hl7"));
+
+        var run = await WithinAMinute(Pmed.RunAsync("ingest", pipe, "--out", Path.Combine(_work.FullName, "out")));
+        var stated = await WithinAMinute(Pmed.RunAsync("ingest", pipe, "--out", Path.Combine(_work.FullName, "out"), "--patient", "urn:oid:1.2.3|p-1"));
+
+        foreach (var each in new[] { run, stated })
+        {
+            Assert.True(each.Exit == ExitCodes.Rejected, each.ToString());
+            Assert.Equal([$"pmed ingest: {pipe}: rejected: a named pipe, not a regular file; it was not read"], each.StderrLines);
+            AssertOurWords(each);
+        }
+    }
+
+    [Fact]
+    public async Task Ingest_RegionsIsANamedPipeOrADevice_ExitsOneNamingTheOption()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "pmed tells a named pipe from a file by statx, Linux's");
+        var pipe = NamedPipes.Create(Path.Combine(_work.FullName, "panel.bed"));
+
+        var fromPipe = await WithinAMinute(Pmed.RunAsync("ingest", Sample("NB6TK328_filtered.vcf"), "--regions", pipe));
+        var fromDevice = await WithinAMinute(Pmed.RunAsync("ingest", Sample("NB6TK328_filtered.vcf"), "--regions", "/dev/null"));
+
+        Assert.Equal(ExitCodes.Usage, fromPipe.Exit);
+        Assert.Equal($"pmed: --regions {pipe}: is a named pipe, not a BED file", fromPipe.StderrLines[0]);
+        Assert.Equal(ExitCodes.Usage, fromDevice.Exit);
+        Assert.Equal("pmed: --regions /dev/null: is a character device, not a BED file", fromDevice.StderrLines[0]);
+        AssertOurWords(fromPipe);
+        AssertOurWords(fromDevice);
+    }
+
+    [Theory]
     [InlineData("garbage", "replay", "file-1", "--cosmos", "http://127.0.0.1:8081/")]
     [InlineData("DefaultEndpointsProtocol=https;AccountName=x", "replay", "file-1", "--cosmos", "http://127.0.0.1:8081/")]
     [InlineData("ftp://lab.queue.core.windows.net/", "replay", "file-1", "--cosmos", "http://127.0.0.1:8081/")]
@@ -209,6 +307,9 @@ public sealed class InputErrorCommandLineTests : IDisposable
         foreach (var raw in new[] { "System.", "LineNumber", "BytePositionInLine", "Central Directory", "Settings must be", "Access to the path", "already exists" })
             Assert.DoesNotContain(raw, run.Stderr, StringComparison.Ordinal);
     }
+
+    /// <summary>A run that reads a named pipe would wait for ever: fail the test instead.</summary>
+    private static Task<PmedRun> WithinAMinute(Task<PmedRun> run) => run.WaitAsync(TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken);
 
     private async Task<string> WriteAsync(string name, string content)
     {

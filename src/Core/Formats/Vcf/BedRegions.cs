@@ -32,7 +32,7 @@ public sealed class BedRegions
         return Parse(reader, Path.GetFileName(path));
     }
 
-    /// <summary>Reads BED lines; a line that is not a region rejects the file with its position.</summary>
+    /// <summary>Reads BED lines; a line that is not a region rejects the file with its position, and so does a file without a region.</summary>
     public static BedRegions Parse(TextReader reader, string name)
     {
         ArgumentNullException.ThrowIfNull(reader);
@@ -57,6 +57,13 @@ public sealed class BedRegions
             if (!lists.TryGetValue(chromosome, out var list)) lists[chromosome] = list = [];
             list.Add((start, end));
             described.Add(string.Create(CultureInfo.InvariantCulture, $"{columns[0]}:{start + 1}-{end}"));
+        }
+
+        // Filtering by no region would report nothing of any VCF, without a word: the file is not what was meant.
+        if (described.Count == 0)
+        {
+            throw new LabFileRejectedException(new SourcePosition { Path = name },
+                "holds no regions (nothing but blank, comment, track or browser lines): every variant would be filtered out");
         }
 
         var merged = lists.ToDictionary(p => p.Key, p => Merge(p.Value), StringComparer.Ordinal);

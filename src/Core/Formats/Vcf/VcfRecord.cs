@@ -48,6 +48,9 @@ public readonly ref struct VcfRecord
     /// <summary>1-based byte column where column <paramref name="index"/> starts, for diagnostics.</summary>
     public int ColumnStart(int index) => _starts[Math.Min(index, _starts.Length - 1)] + 1;
 
+    /// <summary>1-based byte column where sample <paramref name="sample"/>'s column starts, for diagnostics.</summary>
+    public int SampleColumnStart(int sample) => ColumnStart(FormatColumn + 1 + sample);
+
     /// <summary>The sample column, or empty when the line stops before it.</summary>
     public ReadOnlySpan<byte> Sample(int sample) => sample < SampleCount ? Column(FormatColumn + 1 + sample) : default;
 

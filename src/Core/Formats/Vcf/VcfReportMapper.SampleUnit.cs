@@ -8,7 +8,11 @@ public sealed partial class VcfReportMapper
 {
     /// <summary>A variant the cheap rules let through, waiting for the gene / knowledge rule.</summary>
     private sealed record PendingVariant(
-        VariantFinding Finding, KnownVariantQuery? Query, string? PhaseSet, int Orientation, long Position, List<MolecularConsequenceFinding> Consequences);
+        VariantFinding Finding, KnownVariantQuery? Query, string? PhaseSet, int Orientation, long Position, List<MolecularConsequenceFinding> Consequences)
+    {
+        /// <summary>The record's sample fields its facts could not be read from (<see cref="VcfSampleNumbers"/>), listed when the record is reported.</summary>
+        public IReadOnlyList<LabFileProblem> Unread { get; init; } = [];
+    }
 
     /// <summary>The state of mapping one sample: counts, findings, phase sets, problems.</summary>
     private sealed class SampleUnit(
@@ -67,6 +71,7 @@ public sealed partial class VcfReportMapper
             }
 
             var chromosome = _policy.Chromosome(record);
+            var unread = VcfSampleNumbers.Unreadable(record, sample);
             var pending = new List<PendingVariant>(2);
             string? unsupported = null;
             var ploidy = _policy.Ploidy;
@@ -87,7 +92,7 @@ public sealed partial class VcfReportMapper
                     continue;
                 }
 
-                pending.Add(built);
+                pending.Add(unread.Count == 0 ? built : built with { Unread = unread });
             }
 
             if (pending.Count == 0)
@@ -136,6 +141,7 @@ public sealed partial class VcfReportMapper
             }
 
             Count(accepted > 0 ? VcfRecordOutcome.Reported : duplicate ? VcfRecordOutcome.DuplicateRecord : VcfRecordOutcome.NotInGenesOrKnowledge);
+            if (accepted > 0) foreach (var unread in pending[0].Unread) Problem(unread);
         }
 
         private async ValueTask<bool> IsWantedAsync(PendingVariant variant, CancellationToken cancellationToken)
