@@ -42,7 +42,7 @@ public sealed class CommandLineParsingTests
         ["validate", "out", "--quiet"],
         ["index", "rebuild", "--patient", "Patient/123", "--fhir", "http://127.0.0.1:8080/", "--cosmos", Url, "--cosmos-key", Key, "--database", "db"],
         ["serve", "--port", "0", "--fhir", "http://127.0.0.1:8080/", "--cosmos", Url, "--cosmos-key", Key, "--database", "db",
-            "--storage", "UseDevelopmentStorage=true", "--queue", "work"],
+            "--storage", "UseDevelopmentStorage=true", "--queue", "work", "--cors-origin", "https://sandbox.cds-hooks.org", "--cors-origin", "*"],
         ["serve", "--cosmos", Url, "--storage", "UseDevelopmentStorage=true",
             "--auth-authority", "https://login.microsoftonline.com/00000000-0000-0000-0000-000000000001/v2.0", "--auth-audience", "api://precisionmed"],
         ["ingest", "pgx.vcf", "--patient", "urn:oid:2.16.840.1.113883.19.5|MRN-1", "--accession", "PGX-1"],
