@@ -1,5 +1,7 @@
+using System.Text.Json.Nodes;
 using PrecisionMed.Cli.CommandLine;
 using PrecisionMed.Cli.Ingest;
+using PrecisionMed.Testing.Vcf;
 using Xunit;
 
 namespace PrecisionMed.Cli.Tests.Ingest;
@@ -16,6 +18,30 @@ public sealed class IngestZooFilesTests : IDisposable
     private readonly StringWriter _stderr = new();
 
     private string Out => Path.Combine(_work.FullName, "out");
+
+    [Fact]
+    public async Task Ingest_Hg38VcfWhoseChromIsNoChromosomeOfTheBuild_SaysSoAtTheFirstRecordOfEach()
+    {
+        // PharmCAT's raw_bad_chr.vcf: ##reference=hg38, CHROM "chromosome1" ... "chromosomeM"; two sample columns.
+        var vcf = Copy("pharmcat_raw_bad_chr.vcf");
+        TestVcfManifests.WriteBeside(vcf);
+
+        var exit = await InvokeAsync("ingest", vcf, "--out", Out, "--json");
+
+        Assert.Equal(IngestRunner.ExitOk, exit);
+        var result = Assert.Single(JsonNode.Parse(_stdout.ToString())!.AsArray())!;
+        var skipped = result["skipped"]!.AsArray().Select(s => (string)s!).ToList();
+        var unplaced = skipped.Where(s => s.Contains("CHROM is no GRCh38 chromosome", StringComparison.Ordinal)).ToList();
+        // Each sample carries variants on all nine contigs (chromosome1 ... chromosomeX, chromosomeM): one problem per contig,
+        // at its first reported record (line 24 is chromosome1's first non-reference call, 1/0 and 0/1).
+        Assert.Contains(unplaced, s => s.StartsWith("report 1: line 24, column 1:", StringComparison.Ordinal));
+        Assert.Contains(unplaced, s => s.StartsWith("report 2: line 24, column 1:", StringComparison.Ordinal));
+        Assert.Equal(18, unplaced.Count);
+        Assert.Equal(30, (int)result["recordCounts"]!["reported"]!);
+        Assert.All(unplaced, s => Assert.DoesNotContain("chromosome1", s, StringComparison.Ordinal));
+        // The Variants stay as the lab sent them, on no named sequence: the problem above is what says so.
+        Assert.All(Variants(), v => Assert.DoesNotContain(v["component"]!.AsArray(), c => (string?)c!["code"]!["coding"]![0]!["code"] == "48013-7"));
+    }
 
     [Fact]
     public async Task Ingest_PprPc1Message_RejectedNamingItsMessageType()
@@ -46,6 +72,14 @@ public sealed class IngestZooFilesTests : IDisposable
         File.Copy(Path.Combine(RepositoryPaths.Root, "tests", "TestData", "zoo", name), target);
         return target;
     }
+
+    private List<JsonNode> Resources() =>
+        [.. Directory.GetFiles(Out, "*.transaction.json").Order(StringComparer.Ordinal)
+            .SelectMany(f => JsonNode.Parse(File.ReadAllText(f))!["entry"]!.AsArray().Select(e => e!["resource"]!))];
+
+    private List<JsonNode> Variants() => [.. Resources().Where(r => Profile(r).EndsWith("/variant", StringComparison.Ordinal))];
+
+    private static string Profile(JsonNode resource) => (string?)resource["meta"]?["profile"]?[0] ?? "";
 
     private Task<int> InvokeAsync(params string[] args) =>
         PmedCommandLine.RunAsync(args, _stdout, _stderr, TestContext.Current.CancellationToken);
