@@ -13,6 +13,7 @@ namespace PrecisionMed.Cli.Tests.Ingest;
 [Trait("Tier", "Fast")]
 public sealed class IngestZooFilesTests : IDisposable
 {
+    private const string Patient = TestVcfManifests.System + "|ZOO-1";
     private readonly DirectoryInfo _work = Directory.CreateTempSubdirectory("pmed-ingest-zoo-");
     private readonly StringWriter _stdout = new();
     private readonly StringWriter _stderr = new();
@@ -41,6 +42,25 @@ public sealed class IngestZooFilesTests : IDisposable
         Assert.All(unplaced, s => Assert.DoesNotContain("chromosome1", s, StringComparison.Ordinal));
         // The Variants stay as the lab sent them, on no named sequence: the problem above is what says so.
         Assert.All(Variants(), v => Assert.DoesNotContain(v["component"]!.AsArray(), c => (string?)c!["code"]!["coding"]![0]!["code"] == "48013-7"));
+    }
+
+    [Fact]
+    public async Task Ingest_VcfWithNoBuildAnywhere_ProblemNamesTheGenomeBuildOption()
+    {
+        var vcf = Copy("htslib_noroundtrip.vcf");
+
+        var exit = await InvokeAsync("ingest", vcf, "--out", Out, "--json", "--patient", Patient);
+
+        Assert.Equal(IngestRunner.ExitOk, exit);
+        var skipped = Assert.Single(JsonNode.Parse(_stdout.ToString())![0]!["skipped"]!.AsArray())!.ToString();
+        Assert.Contains("names no genome build", skipped, StringComparison.Ordinal);
+        Assert.Contains("pmed ingest --genome-build", skipped, StringComparison.Ordinal);
+
+        // Following it places every Variant on its chromosome 3.
+        _stdout.GetStringBuilder().Clear();
+        Assert.Equal(IngestRunner.ExitOk, await InvokeAsync("ingest", vcf, "--out", Out, "--json", "--patient", Patient, "--genome-build", "GRCh38"));
+        Assert.Empty(JsonNode.Parse(_stdout.ToString())![0]!["skipped"]!.AsArray());
+        Assert.All(Variants(), v => Assert.Equal("NC_000003.12", ComponentCode(v, "48013-7")));
     }
 
     [Fact]
@@ -80,6 +100,9 @@ public sealed class IngestZooFilesTests : IDisposable
     private List<JsonNode> Variants() => [.. Resources().Where(r => Profile(r).EndsWith("/variant", StringComparison.Ordinal))];
 
     private static string Profile(JsonNode resource) => (string?)resource["meta"]?["profile"]?[0] ?? "";
+
+    private static string? ComponentCode(JsonNode observation, string loinc) =>
+        (string?)observation["component"]?.AsArray().FirstOrDefault(c => (string?)c!["code"]!["coding"]![0]!["code"] == loinc)?["valueCodeableConcept"]?["coding"]?[0]?["code"];
 
     private Task<int> InvokeAsync(params string[] args) =>
         PmedCommandLine.RunAsync(args, _stdout, _stderr, TestContext.Current.CancellationToken);
