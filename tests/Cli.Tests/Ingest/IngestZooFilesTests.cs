@@ -64,6 +64,29 @@ public sealed class IngestZooFilesTests : IDisposable
     }
 
     [Fact]
+    public async Task Ingest_VepOutputUnderAnn_ReadByItsHeaderFormatNotAsSnpEff()
+    {
+        // bcftools' split-vep.7.vcf: VEP run with --vcf_info_field ANN; one chr1 record, 5 Ensembl entries for ALT A.
+        var vcf = Copy("bcftools_split-vep.7.vcf");
+
+        var exit = await InvokeAsync("ingest", vcf, "--out", Out, "--json", "--patient", Patient, "--genome-build", "GRCh38");
+
+        Assert.Equal(IngestRunner.ExitOk, exit);
+        var resources = Resources();
+        var consequences = resources.Where(r => Profile(r).EndsWith("/molecular-consequence", StringComparison.Ordinal)).ToList();
+        // The three transcripts the variant lies in (intronic); the upstream one and the RegulatoryFeature are none.
+        Assert.Equal(
+            ["ENST00000447500.4", "ENST00000634337.2", "ENST00000635509.2"],
+            consequences.Select(c => ComponentCode(c, "51958-7")).Order(StringComparer.Ordinal));
+        Assert.Equal(
+            ["ENST00000447500.4:n.340+187C>T", "ENST00000634337.2:n.127+10484C>T", "ENST00000635509.2:n.100+10484C>T"],
+            consequences.Select(c => ComponentCode(c, "48004-6")).Order(StringComparer.Ordinal));
+        Assert.DoesNotContain("ENSR", Bundle().ToJsonString(), StringComparison.Ordinal);
+        // No field read out of place: VEP's EXON/INTRON ("1/4") is no c.HGVS, its HGVSc no p.HGVS.
+        Assert.DoesNotContain(resources, r => r["note"] is not null);
+    }
+
+    [Fact]
     public async Task Ingest_PprPc1Message_RejectedNamingItsMessageType()
     {
         var hl7 = Copy("msft_PC1-Problem-Add-v2.3.1.hl7");
@@ -92,6 +115,8 @@ public sealed class IngestZooFilesTests : IDisposable
         File.Copy(Path.Combine(RepositoryPaths.Root, "tests", "TestData", "zoo", name), target);
         return target;
     }
+
+    private JsonNode Bundle() => JsonNode.Parse(File.ReadAllText(Assert.Single(Directory.GetFiles(Out, "*.transaction.json"))))!;
 
     private List<JsonNode> Resources() =>
         [.. Directory.GetFiles(Out, "*.transaction.json").Order(StringComparer.Ordinal)
