@@ -122,11 +122,16 @@ internal static class Hl7v2Problems
     public static string? AsMessageType(ReadOnlySpan<byte> raw) =>
         raw.Length == 3 && raw.IndexOfAnyExceptInRange((byte)'A', (byte)'Z') < 0 ? Encoding.ASCII.GetString(raw) : null;
 
-    /// <summary>A trigger event as HL7 table 0003 writes them: an uppercase letter and two digits.</summary>
+    /// <summary>
+    /// A trigger event as HL7 table 0003 writes them: an uppercase letter, then two uppercase letters or digits
+    /// (R01, A04, and the patient-care PC1..PCL of PPR/PGL).
+    /// </summary>
     public static string? AsTriggerEvent(ReadOnlySpan<byte> raw) =>
-        raw.Length == 3 && raw[0] is >= (byte)'A' and <= (byte)'Z' && raw[1..].IndexOfAnyExceptInRange((byte)'0', (byte)'9') < 0
+        raw.Length == 3 && raw[0] is >= (byte)'A' and <= (byte)'Z' && raw[1..].IndexOfAnyExcept(TriggerCharacters) < 0
             ? Encoding.ASCII.GetString(raw)
             : null;
+
+    private static readonly SearchValues<byte> TriggerCharacters = SearchValues.Create("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"u8);
 
     /// <summary>A version: digits and dots, at most 10 characters.</summary>
     public static string? AsVersion(ReadOnlySpan<byte> raw) =>

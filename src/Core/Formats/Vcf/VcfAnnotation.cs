@@ -11,23 +11,34 @@ public sealed record TranscriptAnnotation(string? Gene, string? Transcript, stri
 
 /// <summary>
 /// Reads gene and HGVS annotations from INFO, only for records that are reported: snpEff <c>ANN</c>, VEP
-/// <c>CSQ</c> (its field order from the header's "Format:" description), and the plain keys labs use
+/// <c>CSQ</c> (its field order from the header's "Format:" description; VEP's <c>--vcf_info_field ANN</c> writes the same
+/// under <c>ANN</c>, told from snpEff's by that description), and the plain keys labs use
 /// (<c>GENE</c>/<c>GENEINFO</c>/<c>PX</c>, QIAGEN's <c>TRANSCRIPT_ID</c>/<c>HGVS_TRANSCRIPT</c>/<c>HGVS_PROTEIN</c>). VEP's entries for
 /// features that are not transcripts (RegulatoryFeature, MotifFeature) are left out: their Feature is no transcript.
 /// </summary>
 public sealed class VcfAnnotationReader
 {
+    // Field positions: allele, gene, transcript, c., p., consequence, feature type (-1: not in the layout).
+    private static readonly int[] SnpEffLayout = [0, 3, 6, 9, 10, 1, -1];
+    private static readonly int[] NoLayout = [-1, -1, -1, -1, -1, -1, -1];
+    private readonly int[] _ann;
     private readonly int[] _csq;
 
     public VcfAnnotationReader(VcfHeader header)
     {
         ArgumentNullException.ThrowIfNull(header);
-        _csq = [-1, -1, -1, -1, -1, -1, -1];
-        var description = header.Info.GetValueOrDefault("CSQ")?.Description;
+        _ann = VepLayout(header, "ANN") ?? SnpEffLayout;
+        _csq = VepLayout(header, "CSQ") ?? NoLayout;
+    }
+
+    /// <summary>The field positions VEP's header states for <paramref name="key"/> ("... Format: Allele|Consequence|..."), or null.</summary>
+    private static int[]? VepLayout(VcfHeader header, string key)
+    {
+        var description = header.Info.GetValueOrDefault(key)?.Description;
         var format = description?.IndexOf("Format:", StringComparison.OrdinalIgnoreCase) ?? -1;
-        if (description is null || format < 0) return;
+        if (description is null || format < 0) return null;
         var fields = description[(format + "Format:".Length)..].Trim().Split('|');
-        _csq = [Find(fields, "Allele"), Find(fields, "SYMBOL"), Find(fields, "Feature"), Find(fields, "HGVSc"), Find(fields, "HGVSp"), Find(fields, "Consequence"), Find(fields, "Feature_type")];
+        return [Find(fields, "Allele"), Find(fields, "SYMBOL"), Find(fields, "Feature"), Find(fields, "HGVSc"), Find(fields, "HGVSp"), Find(fields, "Consequence"), Find(fields, "Feature_type")];
 
         static int Find(string[] fields, string name) => Array.FindIndex(fields, f => string.Equals(f.Trim(), name, StringComparison.Ordinal));
     }
@@ -36,8 +47,8 @@ public sealed class VcfAnnotationReader
     public List<TranscriptAnnotation> Read(VcfRecord record, ReadOnlySpan<byte> alt)
     {
         var result = new List<TranscriptAnnotation>();
-        if (record.TryGetInfo("ANN"u8, out var ann)) ReadList(ann, alt, result, allele: 0, gene: 3, transcript: 6, c: 9, p: 10, consequence: 1, featureType: -1);
-        if (_csq[0] >= 0 && record.TryGetInfo("CSQ"u8, out var csq)) ReadList(csq, alt, result, _csq[0], _csq[1], _csq[2], _csq[3], _csq[4], _csq[5], _csq[6]);
+        if (_ann[0] >= 0 && record.TryGetInfo("ANN"u8, out var ann)) ReadList(ann, alt, result, _ann);
+        if (_csq[0] >= 0 && record.TryGetInfo("CSQ"u8, out var csq)) ReadList(csq, alt, result, _csq);
         if (result.Count > 0) return result;
 
         var gene = Plain(record, "GENE"u8) ?? GeneInfo(record) ?? Plain(record, "PX"u8) ?? Plain(record, "GENE_SYMBOL"u8);
@@ -49,9 +60,9 @@ public sealed class VcfAnnotationReader
         return result;
     }
 
-    private static void ReadList(
-        ReadOnlySpan<byte> list, ReadOnlySpan<byte> alt, List<TranscriptAnnotation> result, int allele, int gene, int transcript, int c, int p, int consequence, int featureType)
+    private static void ReadList(ReadOnlySpan<byte> list, ReadOnlySpan<byte> alt, List<TranscriptAnnotation> result, int[] layout)
     {
+        var (allele, gene, transcript, c, p, consequence, featureType) = (layout[0], layout[1], layout[2], layout[3], layout[4], layout[5], layout[6]);
         while (!list.IsEmpty)
         {
             var comma = list.IndexOf((byte)',');

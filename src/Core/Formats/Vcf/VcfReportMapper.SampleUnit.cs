@@ -25,10 +25,12 @@ public sealed partial class VcfReportMapper
         private readonly List<VariantFinding> _variants = [];
         private readonly List<MolecularConsequenceFinding> _consequences = [];
         private readonly HashSet<string> _keys = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _unplaced = new(StringComparer.Ordinal);
         private readonly List<(string PhaseSet, long Position, int Orientation, string Key)> _phased = [];
         private readonly List<LabFileProblem> _problems = [];
         private readonly SortedSet<string> _genesSeen = new(StringComparer.Ordinal);
         private readonly LabDiplotypes _labDiplotypes = new(mapper._options.DiplotypeInfoKey, header);
+        private string? _placedChromosome;
         private Action<LabFileProblem>? _problemSink;
         private long _problemCount;
 
@@ -102,7 +104,27 @@ public sealed partial class VcfReportMapper
                 return null;
             }
 
+            CheckPlaced(record, chromosome);
             return pending;
+        }
+
+        /// <summary>
+        /// A build's chromosome names the Variant's place (its NC_ accession); a CHROM the build does not know (an alt,
+        /// decoy or unplaced contig, a name of the lab's own) leaves its Variants with a position on no named sequence:
+        /// said once per such CHROM, at its first reported record. (Without a build, the whole-file problem says it.)
+        /// </summary>
+        private void CheckPlaced(VcfRecord record, string chromosome)
+        {
+            if (build is null || ReferenceEquals(chromosome, _placedChromosome)) return;
+            if (RefSeqChromosomes.Accession(build, chromosome) is not null)
+            {
+                _placedChromosome = chromosome;
+                return;
+            }
+
+            if (!_unplaced.Add(chromosome)) return;
+            Problem(new LabFileProblem(new SourcePosition { Line = record.LineNumber, Column = record.ColumnStart(0) }, string.Create(CultureInfo.InvariantCulture,
+                $"CHROM is no {build.Name} chromosome (1-22, X, Y or MT, with or without 'chr'): the Variants on it carry no RefSeq chromosome accession nor g.HGVS")));
         }
 
         private bool IsRepeat(int allele, int index)

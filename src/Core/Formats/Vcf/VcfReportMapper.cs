@@ -50,7 +50,7 @@ public sealed partial class VcfReportMapper
         {
             unit.Problem(new LabFileProblem(SourcePosition.None,
                 "the header names no genome build GRCh37/GRCh38 (##reference, ##contig assembly or length), the lab's profile names none "
-                + "and option Vcf:GenomeBuild is not set: variants carry no RefSeq chromosome accession nor g.HGVS"));
+                + "and option Vcf:GenomeBuild (pmed ingest --genome-build) is not set: variants carry no RefSeq chromosome accession nor g.HGVS"));
         }
 
         unit.ReadHeaderDiplotypes();

@@ -51,6 +51,8 @@ public sealed class Hl7v2OruHeaderTests
     [Theory]
     [InlineData("ADT^A01", "message type ADT^A01 is not supported")]
     [InlineData("ORU^R30^ORU_R30", "message type ORU^R30 is not supported")]
+    [InlineData("PPR^PC1", "message type PPR^PC1 is not supported")] // table 0003's patient-care events end in a letter or digit
+    [InlineData("PGL^PCC", "message type PGL^PCC is not supported")]
     [InlineData("ORM", "message type ORM with an empty or malformed trigger event (MSH-9.2) is not supported")]
     [InlineData("ORU^R1", "message type ORU with an empty or malformed trigger event (MSH-9.2) is not supported")]
     [InlineData("SMITH^R01", "MSH-9 (message type) is empty or not a message type code")]

@@ -1,0 +1,134 @@
+using System.Text.Json.Nodes;
+using PrecisionMed.Cli.CommandLine;
+using PrecisionMed.Cli.Ingest;
+using PrecisionMed.Testing.Vcf;
+using Xunit;
+
+namespace PrecisionMed.Cli.Tests.Ingest;
+
+/// <summary>
+/// Real public files (tests/TestData/zoo, provenance in its README) that <c>pmed ingest</c> got wrong, run as a lab
+/// engineer types the command.
+/// </summary>
+[Trait("Tier", "Fast")]
+public sealed class IngestZooFilesTests : IDisposable
+{
+    private const string Patient = TestVcfManifests.System + "|ZOO-1";
+    private readonly DirectoryInfo _work = Directory.CreateTempSubdirectory("pmed-ingest-zoo-");
+    private readonly StringWriter _stdout = new();
+    private readonly StringWriter _stderr = new();
+
+    private string Out => Path.Combine(_work.FullName, "out");
+
+    [Fact]
+    public async Task Ingest_Hg38VcfWhoseChromIsNoChromosomeOfTheBuild_SaysSoAtTheFirstRecordOfEach()
+    {
+        // PharmCAT's raw_bad_chr.vcf: ##reference=hg38, CHROM "chromosome1" ... "chromosomeM"; two sample columns.
+        var vcf = Copy("pharmcat_raw_bad_chr.vcf");
+        TestVcfManifests.WriteBeside(vcf);
+
+        var exit = await InvokeAsync("ingest", vcf, "--out", Out, "--json");
+
+        Assert.Equal(IngestRunner.ExitOk, exit);
+        var result = Assert.Single(JsonNode.Parse(_stdout.ToString())!.AsArray())!;
+        var skipped = result["skipped"]!.AsArray().Select(s => (string)s!).ToList();
+        var unplaced = skipped.Where(s => s.Contains("CHROM is no GRCh38 chromosome", StringComparison.Ordinal)).ToList();
+        // Each sample carries variants on all nine contigs (chromosome1 ... chromosomeX, chromosomeM): one problem per contig,
+        // at its first reported record (line 24 is chromosome1's first non-reference call, 1/0 and 0/1).
+        Assert.Contains(unplaced, s => s.StartsWith("report 1: line 24, column 1:", StringComparison.Ordinal));
+        Assert.Contains(unplaced, s => s.StartsWith("report 2: line 24, column 1:", StringComparison.Ordinal));
+        Assert.Equal(18, unplaced.Count);
+        Assert.Equal(30, (int)result["recordCounts"]!["reported"]!);
+        Assert.All(unplaced, s => Assert.DoesNotContain("chromosome1", s, StringComparison.Ordinal));
+        // The Variants stay as the lab sent them, on no named sequence: the problem above is what says so.
+        Assert.All(Variants(), v => Assert.DoesNotContain(v["component"]!.AsArray(), c => (string?)c!["code"]!["coding"]![0]!["code"] == "48013-7"));
+    }
+
+    [Fact]
+    public async Task Ingest_VcfWithNoBuildAnywhere_ProblemNamesTheGenomeBuildOption()
+    {
+        var vcf = Copy("htslib_noroundtrip.vcf");
+
+        var exit = await InvokeAsync("ingest", vcf, "--out", Out, "--json", "--patient", Patient);
+
+        Assert.Equal(IngestRunner.ExitOk, exit);
+        var skipped = Assert.Single(JsonNode.Parse(_stdout.ToString())![0]!["skipped"]!.AsArray())!.ToString();
+        Assert.Contains("names no genome build", skipped, StringComparison.Ordinal);
+        Assert.Contains("pmed ingest --genome-build", skipped, StringComparison.Ordinal);
+
+        // Following it places every Variant on its chromosome 3.
+        _stdout.GetStringBuilder().Clear();
+        Assert.Equal(IngestRunner.ExitOk, await InvokeAsync("ingest", vcf, "--out", Out, "--json", "--patient", Patient, "--genome-build", "GRCh38"));
+        Assert.Empty(JsonNode.Parse(_stdout.ToString())![0]!["skipped"]!.AsArray());
+        Assert.All(Variants(), v => Assert.Equal("NC_000003.12", ComponentCode(v, "48013-7")));
+    }
+
+    [Fact]
+    public async Task Ingest_VepOutputUnderAnn_ReadByItsHeaderFormatNotAsSnpEff()
+    {
+        // bcftools' split-vep.7.vcf: VEP run with --vcf_info_field ANN; one chr1 record, 5 Ensembl entries for ALT A.
+        var vcf = Copy("bcftools_split-vep.7.vcf");
+
+        var exit = await InvokeAsync("ingest", vcf, "--out", Out, "--json", "--patient", Patient, "--genome-build", "GRCh38");
+
+        Assert.Equal(IngestRunner.ExitOk, exit);
+        var resources = Resources();
+        var consequences = resources.Where(r => Profile(r).EndsWith("/molecular-consequence", StringComparison.Ordinal)).ToList();
+        // The three transcripts the variant lies in (intronic); the upstream one and the RegulatoryFeature are none.
+        Assert.Equal(
+            ["ENST00000447500.4", "ENST00000634337.2", "ENST00000635509.2"],
+            consequences.Select(c => ComponentCode(c, "51958-7")).Order(StringComparer.Ordinal));
+        Assert.Equal(
+            ["ENST00000447500.4:n.340+187C>T", "ENST00000634337.2:n.127+10484C>T", "ENST00000635509.2:n.100+10484C>T"],
+            consequences.Select(c => ComponentCode(c, "48004-6")).Order(StringComparer.Ordinal));
+        Assert.DoesNotContain("ENSR", Bundle().ToJsonString(), StringComparison.Ordinal);
+        // No field read out of place: VEP's EXON/INTRON ("1/4") is no c.HGVS, its HGVSc no p.HGVS.
+        Assert.DoesNotContain(resources, r => r["note"] is not null);
+    }
+
+    [Fact]
+    public async Task Ingest_PprPc1Message_RejectedNamingItsMessageType()
+    {
+        var hl7 = Copy("msft_PC1-Problem-Add-v2.3.1.hl7");
+
+        var exit = await InvokeAsync("ingest", hl7, "--out", Out);
+
+        Assert.Equal(IngestRunner.ExitRejected, exit);
+        var error = _stderr.ToString();
+        Assert.Contains("msft_PC1-Problem-Add-v2.3.1.hl7: rejected: line 1, segment MSH[1], field MSH-9", error, StringComparison.Ordinal);
+        Assert.Contains("message type PPR^PC1 is not supported: only ORU^R01", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("malformed", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("KARLS", _stdout.ToString() + error, StringComparison.Ordinal);
+    }
+
+    public void Dispose()
+    {
+        _work.Delete(recursive: true);
+        _stdout.Dispose();
+        _stderr.Dispose();
+    }
+
+    private string Copy(string name)
+    {
+        var target = Path.Combine(_work.FullName, "in", name);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        File.Copy(Path.Combine(RepositoryPaths.Root, "tests", "TestData", "zoo", name), target);
+        return target;
+    }
+
+    private JsonNode Bundle() => JsonNode.Parse(File.ReadAllText(Assert.Single(Directory.GetFiles(Out, "*.transaction.json"))))!;
+
+    private List<JsonNode> Resources() =>
+        [.. Directory.GetFiles(Out, "*.transaction.json").Order(StringComparer.Ordinal)
+            .SelectMany(f => JsonNode.Parse(File.ReadAllText(f))!["entry"]!.AsArray().Select(e => e!["resource"]!))];
+
+    private List<JsonNode> Variants() => [.. Resources().Where(r => Profile(r).EndsWith("/variant", StringComparison.Ordinal))];
+
+    private static string Profile(JsonNode resource) => (string?)resource["meta"]?["profile"]?[0] ?? "";
+
+    private static string? ComponentCode(JsonNode observation, string loinc) =>
+        (string?)observation["component"]?.AsArray().FirstOrDefault(c => (string?)c!["code"]!["coding"]![0]!["code"] == loinc)?["valueCodeableConcept"]?["coding"]?[0]?["code"];
+
+    private Task<int> InvokeAsync(params string[] args) =>
+        PmedCommandLine.RunAsync(args, _stdout, _stderr, TestContext.Current.CancellationToken);
+}
