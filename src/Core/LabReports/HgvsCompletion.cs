@@ -57,7 +57,18 @@ public static class HgvsCompletion
             var component = variant.Components[i];
             if (Kinds(component.Code) is not { } kinds)
             {
-                completed?.Add(component);
+                // Another component may carry an HGVS coding too (a variation code, 81252-9, sent as c.5266dupC^...^HGVS):
+                // only one that names its reference sequence stays an HGVS code; the rest keeps its text.
+                if (component.Value is CodedValue coded && OnlyCompleteHgvs(coded) is var kept && !ReferenceEquals(kept, coded))
+                {
+                    completed ??= [.. variant.Components.Take(i)];
+                    completed.Add(component with { Value = kept });
+                }
+                else
+                {
+                    completed?.Add(component);
+                }
+
                 continue;
             }
 

@@ -186,6 +186,26 @@ public sealed class HgvsCompletionTests
         Assert.Equal(new HgvsCounts(0, 1, 2), transaction.Hgvs);
     }
 
+    [Fact]
+    public async Task BuildUnit_Hl7v2VariationCodeSentAsBareHgvs_KeepsItsTextNotAnHgvsCoding()
+    {
+        // A variation code (81252-9) sent as CWE with the HGVS system and no reference sequence, as a lab's message did.
+        var message = string.Join("\r",
+            Hl7v2TestMessages.Header,
+            "PID|1||MRN-1^^^HOSP^MR||DOE^JANE||19800101|F",
+            "OBR|1|PL-1|FL-1|81247-9^Master HL7 genetic variant reporting panel^LN",
+            "OBX|1|CWE|48018-6^Gene studied^LN|1|HGNC:1100^BRCA1^HGNC||||||F",
+            "OBX|2|CWE|81252-9^Discrete genetic variant^LN|1|c.5266dupC^BRCA1 c.5266dupC (p.Gln1756Profs*74)^HGVS||||||F",
+            "OBX|3|CWE|69548-6^Genetic variant assessment^LN|1|LA9633-4^Present^LN||||||F") + "\r";
+
+        var transaction = await Hl7v2TestMessages.BuildAsync(Encoding.UTF8.GetBytes(message));
+
+        var variant = Assert.Single(Hl7v2TestMessages.ObservationsOf(transaction, "variant"));
+        var variation = variant["component"]!.AsArray().Single(c => (string?)c!["code"]!["coding"]![0]!["code"] == "81252-9")!["valueCodeableConcept"]!;
+        Assert.DoesNotContain(variation["coding"]?.AsArray() ?? [], c => (string?)c!["system"] == Coding.Hgvs);
+        Assert.Contains("c.5266dupC", (string?)variation["text"], StringComparison.Ordinal);
+    }
+
     private static string? ComponentCode(JsonObject observation, string code) =>
         (string?)observation["component"]!.AsArray().FirstOrDefault(c => (string?)c!["code"]!["coding"]![0]!["code"] == code)?["valueCodeableConcept"]?["coding"]?[0]?["code"];
 
