@@ -45,6 +45,10 @@ public sealed class GenomicsOperationsServeTests(LocalStackFixture stack) : IDis
         Assert.Contains(returned, r => r.ToJsonString().Contains("112841059", StringComparison.Ordinal));
         AssertValid(returned);
 
+        // The IG's operations page: a comma-separated list is the name repeated (its reference implementation's tests send ", ").
+        var listed = await GetAsync(server, $"genomics/$find-subject-variants?subject={vcf}&ranges=NC_000005.10:112000000-113000000,%20NC_000017.11:1-1000&includeVariants=true", ct);
+        Assert.True(JsonNode.DeepEquals(variants, listed), listed.ToJsonString());
+
         // The same question by variant, GET and POST alike.
         var specific = await GetAsync(server, $"genomics/$find-subject-specific-variants?subject={vcf}&variants={ApcVariant}&variants=NC_000005.10:g.112841059T%3EG", ct);
         var items = Parts(specific, "variants");

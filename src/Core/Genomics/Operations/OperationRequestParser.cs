@@ -11,12 +11,34 @@ public static class OperationRequestParser
     /// <summary>A value as it came: query text, or a Parameters value of its FHIR type.</summary>
     internal sealed record RawValue(string Name, string? FhirType, string? Text, string? PeriodStart = null, string? PeriodEnd = null);
 
-    /// <summary>Parses a GET query string's pairs (repeated names repeat; names starting with <c>_</c>, such as <c>_format</c>, are the host's).</summary>
+    /// <summary>
+    /// Parses a GET query string's pairs (names starting with <c>_</c>, such as <c>_format</c>, are the host's). A parameter
+    /// of cardinality above one takes several values by repeating its name or, as the IG's operations page says, as a
+    /// comma-separated list (<c>ranges=NC_000017.11:43044294-43125364,NC_000013.11:32315507-32400268</c>); a comma
+    /// inside a value is escaped as <c>\,</c>, as in FHIR search.
+    /// </summary>
     public static OperationParse FromQuery(string operationId, IEnumerable<KeyValuePair<string, string>> query)
     {
         ArgumentNullException.ThrowIfNull(query);
         if (OperationDefinitions.Find(operationId) is not { } definition) return UnknownOperation();
-        var values = query.Where(p => !p.Key.StartsWith('_')).Select(p => new RawValue(p.Key, null, p.Value)).ToList();
+        var values = new List<RawValue>();
+        foreach (var (name, text) in query)
+        {
+            if (name.StartsWith('_')) continue;
+            if (definition.Input(name) is not { Max: > 1, Type: not "Period" })
+            {
+                values.Add(new RawValue(name, null, text));
+                continue;
+            }
+
+            var items = CommaList.Split(text);
+            foreach (var item in items)
+            {
+                if (items.Count > 1 && item.Length == 0) return Fail(OperationError.Invalid(name, null, "has an empty item in its comma-separated list"));
+                values.Add(new RawValue(name, null, item));
+            }
+        }
+
         return Check(definition, values, fromQuery: true);
     }
 

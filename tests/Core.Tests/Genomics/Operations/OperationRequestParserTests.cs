@@ -53,6 +53,41 @@ public sealed class OperationRequestParserTests
         Assert.True(request.IncludeVariants);
     }
 
+    [Fact]
+    public void FromQuery_CommaSeparatedList_SameAsTheNameRepeated()
+    {
+        // As the IG's operations page gives an OR list, and as its reference implementation's tests send one (", ").
+        var listed = OperationRequestParser.FromQuery("find-population-specific-variants",
+            [Q("variants", "NC_000001.10:144931726:G:A, NC_000001.10:145532548:T:C,NC_000001.10:145592072:A:T")]).Request!;
+        var repeated = OperationRequestParser.FromQuery("find-population-specific-variants",
+            [Q("variants", "NC_000001.10:144931726:G:A"), Q("variants", "NC_000001.10:145532548:T:C"), Q("variants", "NC_000001.10:145592072:A:T")]).Request!;
+
+        Assert.Equal(["NC_000001.10:144931726:G:A", "NC_000001.10:145532548:T:C", "NC_000001.10:145592072:A:T"], listed.Variants.Select(v => v.Text));
+        Assert.Equal(repeated.Variants.Select(v => v.Text), listed.Variants.Select(v => v.Text));
+    }
+
+    [Fact]
+    public void FromQuery_EscapedComma_StaysInTheValue_AndSingleValuedParametersAreNotSplit()
+    {
+        var request = OperationRequestParser.FromQuery("find-subject-variants",
+            [Q("subject", "Patient/1"), Q("ranges", "NC_000019.9:11200138-11244496"), Q("testIdentifiers", @"ACC\,1,ACC2")]).Request!;
+
+        Assert.Equal(["ACC,1", "ACC2"], request.TestIdentifiers);
+        Assert.Equal(OperationErrorKind.Invalid, ErrorOf("find-subject-variants", Q("subject", "Patient/1,Patient/2"), Q("ranges", "NC_000019.9:1-2")).Kind);
+    }
+
+    [Theory]
+    [InlineData("NC_000019.9:1-2,,NC_000019.9:3-4")]
+    [InlineData("NC_000019.9:1-2,")]
+    [InlineData(",NC_000019.9:1-2")]
+    public void FromQuery_EmptyItemInCommaList_400NamingTheParameter(string ranges)
+    {
+        var error = ErrorOf("find-subject-variants", Q("subject", "Patient/1"), Q("ranges", ranges));
+
+        Assert.Equal((OperationErrorKind.Invalid, "ranges"), (error.Kind, error.Parameter));
+        Assert.Contains("empty item", error.Reason, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("find-subject-variants", "subject", null, OperationErrorKind.Required)]
     [InlineData("find-subject-variants", "ranges", null, OperationErrorKind.Required)]
