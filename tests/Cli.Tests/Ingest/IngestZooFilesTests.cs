@@ -87,6 +87,22 @@ public sealed class IngestZooFilesTests : IDisposable
     }
 
     [Fact]
+    public async Task Ingest_VepFirstEntryUpstreamOfAnotherGene_VariantGeneIsTheGeneOfItsTranscript()
+    {
+        // split-vep.7.vcf lists FAM87B (upstream, no HGVS) first, then AL669831.4's canonical transcript with its n. HGVS.
+        var vcf = Copy("bcftools_split-vep.7.vcf");
+
+        var exit = await InvokeAsync("ingest", vcf, "--out", Out, "--json", "--patient", Patient, "--genome-build", "GRCh38");
+
+        Assert.Equal(IngestRunner.ExitOk, exit);
+        var variant = Assert.Single(Variants());
+        Assert.Equal("ENST00000447500.4", ComponentCode(variant, "51958-7"));
+        Assert.Equal("ENST00000447500.4:n.340+187C>T", ComponentCode(variant, "48004-6"));
+        Assert.Equal("AL669831.4", ComponentText(variant, "48018-6"));
+        Assert.DoesNotContain("FAM87B", variant.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Ingest_PprPc1Message_RejectedNamingItsMessageType()
     {
         var hl7 = Copy("msft_PC1-Problem-Add-v2.3.1.hl7");
@@ -128,6 +144,9 @@ public sealed class IngestZooFilesTests : IDisposable
 
     private static string? ComponentCode(JsonNode observation, string loinc) =>
         (string?)observation["component"]?.AsArray().FirstOrDefault(c => (string?)c!["code"]!["coding"]![0]!["code"] == loinc)?["valueCodeableConcept"]?["coding"]?[0]?["code"];
+
+    private static string? ComponentText(JsonNode observation, string loinc) =>
+        (string?)observation["component"]?.AsArray().FirstOrDefault(c => (string?)c!["code"]!["coding"]![0]!["code"] == loinc)?["valueCodeableConcept"]?["text"];
 
     private Task<int> InvokeAsync(params string[] args) =>
         PmedCommandLine.RunAsync(args, _stdout, _stderr, TestContext.Current.CancellationToken);

@@ -85,10 +85,11 @@ public sealed partial class VcfReportMapper
         }
 
         var transcripts = annotations.Read(record, alt);
-        var gene = transcripts.Select(t => t.Gene).FirstOrDefault(g => !string.IsNullOrWhiteSpace(g));
+        var representative = TranscriptAnnotation.Representative(transcripts);
+        var gene = string.IsNullOrWhiteSpace(representative?.Gene) ? null : representative.Gene;
         if (query is not null) query = query with { Gene = gene };
         else if (gene is not null && build is not null && accession is not null) query = new KnownVariantQuery(build.Name, accession, position, Text(reference), Text(alt), gene);
-        AddAnnotation(components, gene, transcripts.FirstOrDefault(t => t.CodingHgvs is not null || t.ProteinHgvs is not null));
+        AddAnnotation(components, gene, representative?.CodingHgvs is not null || representative?.ProteinHgvs is not null ? representative : null);
         AddVariationCodes(components, record.Id);
         AddSampleFacts(components, record, sample, (build, chromosome, position), allele, policy);
 
@@ -100,8 +101,8 @@ public sealed partial class VcfReportMapper
     /// <summary>
     /// One MolecularConsequence per transcript the allele lies in, as the caller annotated it (snpEff/VEP list a
     /// transcript once per consequence: their terms are merged). Transcripts the variant only lies near
-    /// (upstream/downstream gene, intergenic) are not consequences for it. The first annotation is also the
-    /// Variant's representative one.
+    /// (upstream/downstream gene, intergenic) are not consequences for it. The Variant's own gene, transcript and
+    /// HGVS come from one of them, <see cref="TranscriptAnnotation.Representative"/>.
     /// </summary>
     private static List<MolecularConsequenceFinding> Consequences(string variantKey, List<TranscriptAnnotation> transcripts)
     {
