@@ -103,6 +103,28 @@ public sealed class IngestZooFilesTests : IDisposable
     }
 
     [Fact]
+    public async Task Ingest_PhasedCallsWithoutPs_RelatedAsOnePhaseSetPerChromosome()
+    {
+        // The VCF 4.3 spec's example (pysam's copy in the corpus): GT 1|0, 2|1 and no PS field, which VCF 4.2-4.5 read as one phase set.
+        var vcf = Copy(Path.Combine("..", "vcf", "edge", "pysam_example_vcf43_with_utf8.vcf"));
+        TestVcfManifests.WriteBeside(vcf);
+
+        var exit = await InvokeAsync("ingest", vcf, "--out", Out, "--json");
+
+        Assert.Equal(IngestRunner.ExitOk, exit);
+        var bundles = Directory.GetFiles(Out, "*.transaction.json").Select(f => JsonNode.Parse(File.ReadAllText(f))!["entry"]!.AsArray().Select(e => e!["resource"]!).ToList()).ToList();
+        var phases = bundles.SelectMany(b => b.Where(r => Profile(r).EndsWith("/sequence-phase-relationship", StringComparison.Ordinal)).Select(r => (Bundle: b, Phase: r))).ToList();
+        // NA00001: 1|2 at 1110696 (G and T apart); NA00002: 1|0 at 14370, 2|1 at 1110696, 1|0 at 2345678.
+        Assert.Equal(["Cis", "Trans", "Trans", "Trans"], phases.Select(p => (string)p.Phase["valueCodeableConcept"]!["coding"]![0]!["code"]!).Order(StringComparer.Ordinal));
+        Assert.All(phases, p =>
+        {
+            var from = p.Phase["derivedFrom"]!.AsArray().Select(d => (string)d!["reference"]!).ToList();
+            Assert.Equal(2, from.Count);
+            Assert.All(from, reference => Assert.Contains(p.Bundle, r => Profile(r).EndsWith("/variant", StringComparison.Ordinal) && reference.EndsWith((string)r["id"]!, StringComparison.Ordinal)));
+        });
+    }
+
+    [Fact]
     public async Task Ingest_PprPc1Message_RejectedNamingItsMessageType()
     {
         var hl7 = Copy("msft_PC1-Problem-Add-v2.3.1.hl7");

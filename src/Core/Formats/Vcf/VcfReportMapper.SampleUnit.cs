@@ -210,7 +210,10 @@ public sealed partial class VcfReportMapper
             };
         }
 
-        /// <summary>vcf2fhir's rule: phased calls sorted by phase set and position; neighbours in one set are Cis when the ALT is on the same haplotype.</summary>
+        /// <summary>
+        /// vcf2fhir's rule: phased calls sorted by phase set (one chromosome's, with or without PS, see <c>Phase</c>) and
+        /// position; neighbours in one set are Cis when the ALT is on the same haplotype, else Trans.
+        /// </summary>
         private List<PhaseRelationshipFinding> PhaseRelationships()
         {
             var result = new List<PhaseRelationshipFinding>();

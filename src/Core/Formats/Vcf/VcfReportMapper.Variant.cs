@@ -93,7 +93,7 @@ public sealed partial class VcfReportMapper
         AddVariationCodes(components, record.Id);
         AddSampleFacts(components, record, sample, (build, chromosome, position), allele, policy);
 
-        var (phaseSet, orientation) = Phase(record, sample, allele, policy);
+        var (phaseSet, orientation) = Phase(record, sample, chromosome, allele, policy);
         var finding = new VariantFinding(key, VariantAssessment.Present, components, Structural: isSymbolic);
         return new PendingVariant(finding, query, phaseSet, orientation, position, Consequences(key, transcripts));
     }
@@ -233,15 +233,24 @@ public sealed partial class VcfReportMapper
         return new CodedValue(Coding.LoincCode("LA6705-3", "Homozygous"));
     }
 
-    /// <summary>The phase set (FORMAT PS) and which haplotype carries the ALT, for a phased heterozygous diploid call.</summary>
-    private static (string? PhaseSet, int Orientation) Phase(VcfRecord record, int sample, int allele, VcfReportablePolicy policy)
+    /// <summary>
+    /// The phase set and which haplotype carries the ALT, for a phased heterozygous diploid call. A phase set is one
+    /// chromosome's (VCF 4.2 to 4.5, FORMAT PS: "phased genotypes ... on the same chromosome and have the same PS value are
+    /// in the same phased set"); a phased call with no PS value belongs to the chromosome's one set of such calls ("all
+    /// phased genotypes that do not contain a PS subfield are assumed to belong to the same phased set"). A PS that is no
+    /// integer names no set the spec defines: no phase is claimed for it.
+    /// </summary>
+    private static (string? PhaseSet, int Orientation) Phase(VcfRecord record, int sample, string chromosome, int allele, VcfReportablePolicy policy)
     {
         if (policy.Ploidy != 2 || !policy.Phased[1]) return (null, -1);
-        var ps = record.SampleValue(sample, record.FormatIndex("PS"u8));
-        if (ps.IsEmpty || !Utf8Parser.TryParse(ps, out long set, out var used) || used != ps.Length) return (null, -1);
         var (first, second) = (policy.Alleles[0], policy.Alleles[1]);
         if (first == second) return (null, -1);
-        return (set.ToString(CultureInfo.InvariantCulture), first == allele ? 0 : second == allele ? 1 : -1);
+        var ps = record.SampleValue(sample, record.FormatIndex("PS"u8));
+        string set;
+        if (ps.IsEmpty || ps.SequenceEqual("."u8)) set = "no PS";
+        else if (Utf8Parser.TryParse(ps, out long number, out var used) && used == ps.Length) set = number.ToString(CultureInfo.InvariantCulture);
+        else return (null, -1);
+        return ($"{RefSeqChromosomes.Normalise(chromosome)}:{set}", first == allele ? 0 : second == allele ? 1 : -1);
     }
 
     private static decimal? SampleNumber(VcfRecord record, int sample, ReadOnlySpan<byte> key, int index)

@@ -395,6 +395,38 @@ public sealed class VcfReportMapperTests
         Assert.Equal(4, skipped.Position.Line);
     }
 
+    [Theory]
+    [InlineData(0, new[] { "1110696:G|1110696:T Trans" })]
+    [InlineData(1, new[] { "14370:A|1110696:T Cis", "1110696:T|1110696:G Trans", "1110696:G|2345678:A Trans" })]
+    [InlineData(2, new string[0])]
+    public async Task Map_SpecExamplePhasedWithoutPs_OnePhaseSetPerChromosome(int sample, string[] expected)
+    {
+        // The VCF 4.3 spec's own example (pysam's copy): phased samples, no PS field. VCF 4.2-4.5: "All phased genotypes that do
+        // not contain a PS subfield are assumed to belong to the same phased set". 17330 fails its filter (q10); NA00003's calls are unphased.
+        await using var stream = VcfTestFiles.Open(VcfTestFiles.PathOf("edge/pysam_example_vcf43_with_utf8.vcf"));
+        var report = await MapAsync(stream, "example.vcf", new VcfOptions { GenomeBuild = "GRCh37" }, null, sample);
+
+        Assert.Equal(expected, report.PhaseRelationships.Select(p => $"{Short(p.DerivedFromKeys[0])}|{Short(p.DerivedFromKeys[1])} {p.Relationship}"));
+
+        static string Short(string key) => string.Join(':', key.Split(':')[2], key.Split(':')[4]);
+    }
+
+    [Fact]
+    public async Task Map_PhaseSets_AreOneChromosomesAndNeedAnIntegerPs()
+    {
+        var report = await MapTextAsync(
+            Vcf(
+                "chr1\t100\t.\tA\tG\t.\tPASS\t.\tGT:PS\t0|1:100", "chr1\t200\t.\tA\tG\t.\tPASS\t.\tGT:PS\t0|1:.",
+                "chr1\t300\t.\tA\tG\t.\tPASS\t.\tGT\t1|0", "chr1\t400\t.\tA\tG\t.\tPASS\t.\tGT:PS\t1|0:blockA",
+                "chr1\t500\t.\tA\tG\t.\tPASS\t.\tGT:PS\t1|0:blockA", "chr2\t600\t.\tA\tG\t.\tPASS\t.\tGT:PS\t1|0:100"),
+            new VcfOptions { GenomeBuild = "GRCh38" });
+
+        // 200 and 300 carry no PS value: one set. chr2's PS 100 is not chr1's. "blockA" names no set the spec defines.
+        var phase = Assert.Single(report.PhaseRelationships);
+        Assert.Equal("Trans", phase.Relationship);
+        Assert.Equal(["GRCh38:1:200:A:G", "GRCh38:1:300:A:G"], phase.DerivedFromKeys);
+    }
+
     private sealed class KnownPositions(params long[] positions) : IVariantKnowledge
     {
         public List<KnownVariantQuery> Asked { get; } = [];
@@ -425,10 +457,11 @@ public sealed class VcfReportMapperTests
         return await MapAsync(stream, Path.GetFileName(file), options, null);
     }
 
-    private static async Task<LabReport> MapAsync(Stream stream, string name, VcfOptions options, IVariantKnowledge? knowledge)
+    private static async Task<LabReport> MapAsync(Stream stream, string name, VcfOptions options, IVariantKnowledge? knowledge, int sample = 0)
     {
         var reader = await VcfReader.OpenAsync(stream, TestContext.Current.CancellationToken);
-        return await new VcfReportMapper(options, knowledge ?? new NoVariantKnowledge()).MapAsync(reader, ProvenanceOf(name) with { Manifest = TestVcfManifests.ForColumns(name, reader.Header.Samples) }, TestContext.Current.CancellationToken);
+        var provenance = ProvenanceOf(name) with { UnitIndex = sample, UnitCount = reader.Header.Samples.Count, Manifest = TestVcfManifests.ForColumns(name, reader.Header.Samples) };
+        return await new VcfReportMapper(options, knowledge ?? new NoVariantKnowledge()).MapAsync(reader, provenance, TestContext.Current.CancellationToken);
     }
 
     private static ReportProvenance ProvenanceOf(string name) =>
