@@ -427,6 +427,20 @@ public sealed class VcfReportMapperTests
         Assert.Equal(["GRCh38:1:200:A:G", "GRCh38:1:300:A:G"], phase.DerivedFromKeys);
     }
 
+    [Theory]
+    [InlineData("file:///seq/references/Homo_sapiens_assembly19/v1/Homo_sapiens_assembly19.fasta", "1", "NC_000001.10")]
+    [InlineData("/broad/hg38/v0/Homo_sapiens_assembly38.fasta", "chr1", "NC_000001.11")]
+    public async Task Map_BroadReferenceNameAndContigsWithoutLength_BuildFromTheName(string reference, string chrom, string accession)
+    {
+        // GATK's headers name Broad's references; contig lines without a length leave nothing else to go on.
+        var report = await MapTextAsync(
+            $"##fileformat=VCFv4.2\n##reference={reference}\n##contig=<ID={chrom}>\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\n"
+            + $"{chrom}\t1000\t.\tA\tG\t.\tPASS\t.\tGT\t0/1\n");
+
+        Assert.Equal(accession, Coded(Assert.Single(report.Variants), "48013-7"));
+        Assert.DoesNotContain(report.Skipped, s => s.Reason.Contains("genome build", StringComparison.Ordinal));
+    }
+
     private sealed class KnownPositions(params long[] positions) : IVariantKnowledge
     {
         public List<KnownVariantQuery> Asked { get; } = [];
