@@ -11,14 +11,16 @@ public sealed partial class VcfReportMapper
     private static readonly CodedValue OneBased = new(Coding.LoincCode("LA30102-0", "1-based character counting"));
 
     /// <summary>
-    /// The finding for ALT allele <paramref name="allele"/> (1-based) of the record, or null with why it cannot be
+    /// The finding for ALT allele <paramref name="allele"/> (1-based) of the record on CHROM and its NC_ accession (null
+    /// when the build does not name its sequence), or null with why it cannot be
     /// one (breakend, spanning deletion, an unknown symbolic allele, REF/ALT that are not bases).
     /// </summary>
     private PendingVariant? BuildVariant(
-        VcfRecord record, int sample, string chromosome, GenomeBuild? build, int allele,
+        VcfRecord record, int sample, (string Name, string? Accession) chromosome, GenomeBuild? build, int allele,
         VcfReportablePolicy policy, VcfAnnotationReader annotations, out string? why)
     {
         why = null;
+        var accession = chromosome.Accession;
         var alt = record.AltAllele(allele - 1);
         var reference = record.Ref;
         if (alt.SequenceEqual("*"u8))
@@ -33,9 +35,8 @@ public sealed partial class VcfReportMapper
             return null;
         }
 
-        var accession = build is null ? null : RefSeqChromosomes.Accession(build, chromosome);
         // "chr1" and "1" in one file are one chromosome: one key, one resource id.
-        var keyChromosome = RefSeqChromosomes.Normalise(chromosome);
+        var keyChromosome = RefSeqChromosomes.Normalise(chromosome.Name);
         var components = new List<ReportComponent>(20);
         var isSymbolic = alt.Length > 2 && alt[0] == (byte)'<' && alt[^1] == (byte)'>';
         long position, end;
@@ -91,9 +92,9 @@ public sealed partial class VcfReportMapper
         else if (gene is not null && build is not null && accession is not null) query = new KnownVariantQuery(build.Name, accession, position, Text(reference), Text(alt), gene);
         AddAnnotation(components, gene, representative?.CodingHgvs is not null || representative?.ProteinHgvs is not null ? representative : null);
         AddVariationCodes(components, record.Id);
-        AddSampleFacts(components, record, sample, (build, chromosome, position), allele, policy);
+        AddSampleFacts(components, record, sample, (build, chromosome.Name, position), allele, policy);
 
-        var (phaseSet, orientation) = Phase(record, sample, chromosome, allele, policy);
+        var (phaseSet, orientation) = Phase(record, sample, chromosome.Name, allele, policy);
         var finding = new VariantFinding(key, VariantAssessment.Present, components, Structural: isSymbolic);
         return new PendingVariant(finding, query, phaseSet, orientation, position, Consequences(key, transcripts));
     }

@@ -441,6 +441,46 @@ public sealed class VcfReportMapperTests
         Assert.DoesNotContain(report.Skipped, s => s.Reason.Contains("genome build", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Map_CompleteGenomicsB37MitochondrionNamedM_PlacedOnTheRcrsByItsContigLength()
+    {
+        // vcf_example3: assembly=B37, contigs 1..22, X, Y, M (length=16569); its one reported mitochondrial call is on "chrM",
+        // a name that alone would mean UCSC's hg19: the header's length says the rCRS.
+        var report = await MapFileAsync("vcf2fhir/vcf_example3.vcf", new VcfOptions());
+
+        var mito = Assert.Single(report.Variants, v => v.Key.StartsWith("GRCh37:MT:", StringComparison.Ordinal));
+        Assert.Equal("NC_012920.1", Coded(mito, "48013-7"));
+        Assert.False(report.RecordCounts.ContainsKey(VcfRecordOutcome.MitochondrialSequenceUnknown));
+    }
+
+    [Theory]
+    [InlineData("chrM", "16571", "NC_001807.4")] // UCSC hg19: the Yoruba sequence
+    [InlineData("chrM", null, "NC_001807.4")] // its contig line is UCSC-style
+    [InlineData("MT", null, "NC_012920.1")] // b37: the rCRS
+    [InlineData("chrM", "16569", "NC_012920.1")]
+    [InlineData("M", null, null)]
+    [InlineData("chrM", "16299", null)]
+    public async Task Map_Grch37Mitochondrion_SequenceFromTheHeaderOrNotReported(string chrom, string? length, string? accession)
+    {
+        var contig = length is null ? $"<ID={chrom}>" : $"<ID={chrom},length={length}>";
+        var report = await MapTextAsync(
+            $"##fileformat=VCFv4.2\n##reference=GRCh37\n##contig={contig}\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\n"
+            + $"{chrom}\t150\t.\tT\tC\t.\tPASS\t.\tGT:AD:DP\t1:2,30:32\n{chrom}\t300\t.\tA\tG\t.\tPASS\t.\tGT\t1\n");
+
+        if (accession is not null)
+        {
+            Assert.All(report.Variants, v => Assert.Equal(accession, Coded(v, "48013-7")));
+            Assert.All(report.Variants, v => Assert.StartsWith(accession + ":", Coded(v, "81290-9"), StringComparison.Ordinal));
+            return;
+        }
+
+        Assert.Empty(report.Variants);
+        Assert.Equal(2, report.RecordCounts[VcfRecordOutcome.MitochondrialSequenceUnknown]);
+        var skipped = Assert.Single(report.Skipped);
+        Assert.Equal((5L, 1L), (skipped.Position.Line, skipped.Position.Column));
+        Assert.Contains("not reported rather than placed on a guessed sequence", skipped.Reason, StringComparison.Ordinal);
+    }
+
     private sealed class KnownPositions(params long[] positions) : IVariantKnowledge
     {
         public List<KnownVariantQuery> Asked { get; } = [];
