@@ -125,6 +125,28 @@ public sealed class IngestZooFilesTests : IDisposable
     }
 
     [Fact]
+    public async Task Ingest_PharmCatSample_GenotypesCodedUnderPharmVarOnlyForGenesPharmVarNames()
+    {
+        // PharmCAT's Sample_1 (corpus): genotypes at every PharmCAT gene's positions, star alleles called from them.
+        var vcf = Copy(Path.Combine("..", "vcf", "pgx", "pharmcat_Sample_1.preprocessed.vcf"));
+        TestVcfManifests.WriteBeside(vcf);
+
+        var exit = await InvokeAsync("ingest", vcf, "--out", Out, "--json");
+
+        Assert.Equal(IngestRunner.ExitOk, exit);
+        var genotypes = Resources().Where(r => Profile(r).EndsWith("/genotype", StringComparison.Ordinal))
+            .Select(r => (Text: (string)r["valueCodeableConcept"]!["text"]!, Systems: r["valueCodeableConcept"]!["coding"]?.AsArray().Select(c => (string?)c!["system"]).ToList() ?? []))
+            .ToList();
+        var pharmVar = genotypes.Where(g => g.Systems.Contains("http://www.pharmvar.org")).Select(g => g.Text.Split(' ')[0]).ToList();
+        var textOnly = genotypes.Where(g => g.Systems.Count == 0).Select(g => g.Text.Split(' ')[0]).ToList();
+        // Called here: CYP2B6 and NUDT15 (PharmVar's), CFTR and G6PD (not PharmVar's; G6PD's are WHO variant names).
+        Assert.Equal(["CYP2B6", "NUDT15"], pharmVar.Order(StringComparer.Ordinal));
+        Assert.Equal(["CFTR", "G6PD"], textOnly.Order(StringComparer.Ordinal));
+        Assert.All(pharmVar, gene => Assert.True(gene.StartsWith("CYP", StringComparison.Ordinal) || gene is "DPYD" or "NAT2" or "NUDT15" or "SLCO1B1", gene));
+        Assert.DoesNotContain(pharmVar, gene => gene is "TPMT" or "UGT1A1" or "G6PD" or "VKORC1" or "CFTR" or "ABCG2" or "IFNL3" or "RYR1" or "CACNA1S");
+    }
+
+    [Fact]
     public async Task Ingest_PprPc1Message_RejectedNamingItsMessageType()
     {
         var hl7 = Copy("msft_PC1-Problem-Add-v2.3.1.hl7");
