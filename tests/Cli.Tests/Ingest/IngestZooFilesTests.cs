@@ -106,12 +106,8 @@ public sealed class IngestZooFilesTests : IDisposable
     public async Task Ingest_PhasedCallsWithoutPs_RelatedAsOnePhaseSetPerChromosome()
     {
         // The VCF 4.3 spec's example (pysam's copy in the corpus): GT 1|0, 2|1 and no PS field, which VCF 4.2-4.5 read as one phase set.
-        var vcf = Copy(Path.Combine("..", "vcf", "edge", "pysam_example_vcf43_with_utf8.vcf"));
-        TestVcfManifests.WriteBeside(vcf);
+        await IngestCorpusFileAsync(Path.Combine("edge", "pysam_example_vcf43_with_utf8.vcf"));
 
-        var exit = await InvokeAsync("ingest", vcf, "--out", Out, "--json");
-
-        Assert.Equal(IngestRunner.ExitOk, exit);
         var bundles = Directory.GetFiles(Out, "*.transaction.json").Select(f => JsonNode.Parse(File.ReadAllText(f))!["entry"]!.AsArray().Select(e => e!["resource"]!).ToList()).ToList();
         var phases = bundles.SelectMany(b => b.Where(r => Profile(r).EndsWith("/sequence-phase-relationship", StringComparison.Ordinal)).Select(r => (Bundle: b, Phase: r))).ToList();
         // NA00001: 1|2 at 1110696 (G and T apart); NA00002: 1|0 at 14370, 2|1 at 1110696, 1|0 at 2345678.
@@ -128,12 +124,8 @@ public sealed class IngestZooFilesTests : IDisposable
     public async Task Ingest_PharmCatSample_GenotypesCodedUnderPharmVarOnlyForGenesPharmVarNames()
     {
         // PharmCAT's Sample_1 (corpus): genotypes at every PharmCAT gene's positions, star alleles called from them.
-        var vcf = Copy(Path.Combine("..", "vcf", "pgx", "pharmcat_Sample_1.preprocessed.vcf"));
-        TestVcfManifests.WriteBeside(vcf);
+        await IngestCorpusFileAsync(Path.Combine("pgx", "pharmcat_Sample_1.preprocessed.vcf"));
 
-        var exit = await InvokeAsync("ingest", vcf, "--out", Out, "--json");
-
-        Assert.Equal(IngestRunner.ExitOk, exit);
         var genotypes = Resources().Where(r => Profile(r).EndsWith("/genotype", StringComparison.Ordinal))
             .Select(r => (Text: (string)r["valueCodeableConcept"]!["text"]!, Systems: r["valueCodeableConcept"]!["coding"]?.AsArray().Select(c => (string?)c!["system"]).ToList() ?? []))
             .ToList();
@@ -166,6 +158,14 @@ public sealed class IngestZooFilesTests : IDisposable
         _work.Delete(recursive: true);
         _stdout.Dispose();
         _stderr.Dispose();
+    }
+
+    /// <summary>A corpus VCF (tests/TestData/vcf) with a manifest naming each sample column, ingested; it must succeed.</summary>
+    private async Task IngestCorpusFileAsync(string corpusPath)
+    {
+        var vcf = Copy(Path.Combine("..", "vcf", corpusPath));
+        TestVcfManifests.WriteBeside(vcf);
+        Assert.Equal(IngestRunner.ExitOk, await InvokeAsync("ingest", vcf, "--out", Out, "--json"));
     }
 
     private string Copy(string name)
