@@ -16,11 +16,17 @@ public static class RefSeqChromosomes
     private static readonly (long Start, long End)[] Grch37X = [(60_001, 2_699_520), (154_931_044, 155_260_560)];
     private static readonly (long Start, long End)[] Grch37Y = [(10_001, 2_649_520), (59_034_050, 59_363_566)];
 
-    /// <summary>The NC_ accession of a VCF chromosome name ("chr1", "1", "chrM", "MT", "X"...) in a build, or null.</summary>
+    /// <summary>
+    /// The NC_ accession of a chromosome name ("chr1", "1", "chrM", "MT", "X"...) in a build, or null. GRCh37's
+    /// mitochondrion only by the name "MT" (the rCRS, NC_012920.1): UCSC's hg19 calls GRCh37 "chrM" but its chrM is the
+    /// Yoruba sequence (NC_001807.4), so "chrM" or "M" alone does not say which (a VCF's header may: VcfMitochondrion).
+    /// </summary>
     public static string? Accession(GenomeBuild build, string chromosome)
     {
         ArgumentNullException.ThrowIfNull(build);
-        return Accessions.GetValueOrDefault((build.TableKey, Normalise(chromosome)));
+        var name = Normalise(chromosome);
+        if (name == "MT" && build.TableKey == GenomeBuild.Grch37.TableKey && chromosome.Trim() != "MT") return null;
+        return Accessions.GetValueOrDefault((build.TableKey, name));
     }
 
     /// <summary>"chr1" and "1" name the same chromosome; M, MT and chrM the mitochondrion.</summary>

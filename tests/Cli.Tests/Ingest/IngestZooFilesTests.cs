@@ -87,6 +87,58 @@ public sealed class IngestZooFilesTests : IDisposable
     }
 
     [Fact]
+    public async Task Ingest_VepFirstEntryUpstreamOfAnotherGene_VariantGeneIsTheGeneOfItsTranscript()
+    {
+        // split-vep.7.vcf lists FAM87B (upstream, no HGVS) first, then AL669831.4's canonical transcript with its n. HGVS.
+        var vcf = Copy("bcftools_split-vep.7.vcf");
+
+        var exit = await InvokeAsync("ingest", vcf, "--out", Out, "--json", "--patient", Patient, "--genome-build", "GRCh38");
+
+        Assert.Equal(IngestRunner.ExitOk, exit);
+        var variant = Assert.Single(Variants());
+        Assert.Equal("ENST00000447500.4", ComponentCode(variant, "51958-7"));
+        Assert.Equal("ENST00000447500.4:n.340+187C>T", ComponentCode(variant, "48004-6"));
+        Assert.Equal("AL669831.4", ComponentText(variant, "48018-6"));
+        Assert.DoesNotContain("FAM87B", variant.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Ingest_PhasedCallsWithoutPs_RelatedAsOnePhaseSetPerChromosome()
+    {
+        // The VCF 4.3 spec's example (pysam's copy in the corpus): GT 1|0, 2|1 and no PS field, which VCF 4.2-4.5 read as one phase set.
+        await IngestCorpusFileAsync(Path.Combine("edge", "pysam_example_vcf43_with_utf8.vcf"));
+
+        var bundles = Directory.GetFiles(Out, "*.transaction.json").Select(f => JsonNode.Parse(File.ReadAllText(f))!["entry"]!.AsArray().Select(e => e!["resource"]!).ToList()).ToList();
+        var phases = bundles.SelectMany(b => b.Where(r => Profile(r).EndsWith("/sequence-phase-relationship", StringComparison.Ordinal)).Select(r => (Bundle: b, Phase: r))).ToList();
+        // NA00001: 1|2 at 1110696 (G and T apart); NA00002: 1|0 at 14370, 2|1 at 1110696, 1|0 at 2345678.
+        Assert.Equal(["Cis", "Trans", "Trans", "Trans"], phases.Select(p => (string)p.Phase["valueCodeableConcept"]!["coding"]![0]!["code"]!).Order(StringComparer.Ordinal));
+        Assert.All(phases, p =>
+        {
+            var from = p.Phase["derivedFrom"]!.AsArray().Select(d => (string)d!["reference"]!).ToList();
+            Assert.Equal(2, from.Count);
+            Assert.All(from, reference => Assert.Contains(p.Bundle, r => Profile(r).EndsWith("/variant", StringComparison.Ordinal) && reference.EndsWith((string)r["id"]!, StringComparison.Ordinal)));
+        });
+    }
+
+    [Fact]
+    public async Task Ingest_PharmCatSample_GenotypesCodedUnderPharmVarOnlyForGenesPharmVarNames()
+    {
+        // PharmCAT's Sample_1 (corpus): genotypes at every PharmCAT gene's positions, star alleles called from them.
+        await IngestCorpusFileAsync(Path.Combine("pgx", "pharmcat_Sample_1.preprocessed.vcf"));
+
+        var genotypes = Resources().Where(r => Profile(r).EndsWith("/genotype", StringComparison.Ordinal))
+            .Select(r => (Text: (string)r["valueCodeableConcept"]!["text"]!, Systems: r["valueCodeableConcept"]!["coding"]?.AsArray().Select(c => (string?)c!["system"]).ToList() ?? []))
+            .ToList();
+        var pharmVar = genotypes.Where(g => g.Systems.Contains("http://www.pharmvar.org")).Select(g => g.Text.Split(' ')[0]).ToList();
+        var textOnly = genotypes.Where(g => g.Systems.Count == 0).Select(g => g.Text.Split(' ')[0]).ToList();
+        // Called here: CYP2B6 and NUDT15 (PharmVar's), CFTR and G6PD (not PharmVar's; G6PD's are WHO variant names).
+        Assert.Equal(["CYP2B6", "NUDT15"], pharmVar.Order(StringComparer.Ordinal));
+        Assert.Equal(["CFTR", "G6PD"], textOnly.Order(StringComparer.Ordinal));
+        Assert.All(pharmVar, gene => Assert.True(gene.StartsWith("CYP", StringComparison.Ordinal) || gene is "DPYD" or "NAT2" or "NUDT15" or "SLCO1B1", gene));
+        Assert.DoesNotContain(pharmVar, gene => gene is "TPMT" or "UGT1A1" or "G6PD" or "VKORC1" or "CFTR" or "ABCG2" or "IFNL3" or "RYR1" or "CACNA1S");
+    }
+
+    [Fact]
     public async Task Ingest_PprPc1Message_RejectedNamingItsMessageType()
     {
         var hl7 = Copy("msft_PC1-Problem-Add-v2.3.1.hl7");
@@ -106,6 +158,14 @@ public sealed class IngestZooFilesTests : IDisposable
         _work.Delete(recursive: true);
         _stdout.Dispose();
         _stderr.Dispose();
+    }
+
+    /// <summary>A corpus VCF (tests/TestData/vcf) with a manifest naming each sample column, ingested; it must succeed.</summary>
+    private async Task IngestCorpusFileAsync(string corpusPath)
+    {
+        var vcf = Copy(Path.Combine("..", "vcf", corpusPath));
+        TestVcfManifests.WriteBeside(vcf);
+        Assert.Equal(IngestRunner.ExitOk, await InvokeAsync("ingest", vcf, "--out", Out, "--json"));
     }
 
     private string Copy(string name)
@@ -128,6 +188,9 @@ public sealed class IngestZooFilesTests : IDisposable
 
     private static string? ComponentCode(JsonNode observation, string loinc) =>
         (string?)observation["component"]?.AsArray().FirstOrDefault(c => (string?)c!["code"]!["coding"]![0]!["code"] == loinc)?["valueCodeableConcept"]?["coding"]?[0]?["code"];
+
+    private static string? ComponentText(JsonNode observation, string loinc) =>
+        (string?)observation["component"]?.AsArray().FirstOrDefault(c => (string?)c!["code"]!["coding"]![0]!["code"] == loinc)?["valueCodeableConcept"]?["text"];
 
     private Task<int> InvokeAsync(params string[] args) =>
         PmedCommandLine.RunAsync(args, _stdout, _stderr, TestContext.Current.CancellationToken);

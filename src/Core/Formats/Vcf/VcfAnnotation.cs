@@ -7,7 +7,39 @@ namespace PrecisionMed.Core.Formats.Vcf;
 /// wrote them: bare (snpEff's <c>c.224G&gt;A</c>, <c>p.Ser75Asn</c>) or on their sequence (VEP's <c>ENST…:c.</c>,
 /// <c>ENSP…:p.</c>); <c>HgvsCompletion</c> gives a bare change its reference sequence when one is known.
 /// </summary>
-public sealed record TranscriptAnnotation(string? Gene, string? Transcript, string? CodingHgvs, string? ProteinHgvs, string? Consequence);
+public sealed record TranscriptAnnotation(string? Gene, string? Transcript, string? CodingHgvs, string? ProteinHgvs, string? Consequence)
+{
+    /// <summary>What VEP flagged this transcript as (<c>PICK</c>, <c>MANE_SELECT</c>/<c>MANE</c>, <c>CANONICAL</c>); snpEff and plain keys flag none.</summary>
+    public TranscriptFlags Flags { get; init; }
+
+    /// <summary>
+    /// The Variant's representative annotation, whose gene, transcript and HGVS are written together (never one
+    /// annotation's gene with another's transcript): among those with an HGVS, the one VEP picked (<c>--flag_pick</c>),
+    /// else a MANE Select transcript, else Ensembl's canonical one, else the first listed; with no HGVS anywhere, the
+    /// first with a gene by the same order (a gene alone, no transcript). Null when there is none.
+    /// </summary>
+    public static TranscriptAnnotation? Representative(IReadOnlyList<TranscriptAnnotation> annotations)
+    {
+        ArgumentNullException.ThrowIfNull(annotations);
+        var withHgvs = annotations.Where(a => a.CodingHgvs is not null || a.ProteinHgvs is not null).ToList();
+        var candidates = withHgvs.Count > 0 ? withHgvs : annotations.Where(a => !string.IsNullOrWhiteSpace(a.Gene));
+        // OrderBy is stable: annotations equally flagged keep the caller's order (VEP's and snpEff's most severe first).
+        return candidates.OrderBy(a => Rank(a.Flags)).FirstOrDefault();
+
+        static int Rank(TranscriptFlags flags) =>
+            flags.HasFlag(TranscriptFlags.Picked) ? 0 : flags.HasFlag(TranscriptFlags.ManeSelect) ? 1 : flags.HasFlag(TranscriptFlags.Canonical) ? 2 : 3;
+    }
+}
+
+/// <summary>The transcript flags VEP can add to an annotation.</summary>
+[Flags]
+public enum TranscriptFlags
+{
+    None = 0,
+    Picked = 1,
+    ManeSelect = 2,
+    Canonical = 4,
+}
 
 /// <summary>
 /// Reads gene and HGVS annotations from INFO, only for records that are reported: snpEff <c>ANN</c>, VEP
@@ -18,9 +50,9 @@ public sealed record TranscriptAnnotation(string? Gene, string? Transcript, stri
 /// </summary>
 public sealed class VcfAnnotationReader
 {
-    // Field positions: allele, gene, transcript, c., p., consequence, feature type (-1: not in the layout).
-    private static readonly int[] SnpEffLayout = [0, 3, 6, 9, 10, 1, -1];
-    private static readonly int[] NoLayout = [-1, -1, -1, -1, -1, -1, -1];
+    // Field positions: allele, gene, transcript, c., p., consequence, feature type, PICK, MANE_SELECT, MANE, CANONICAL (-1: not in the layout).
+    private static readonly int[] SnpEffLayout = [0, 3, 6, 9, 10, 1, -1, -1, -1, -1, -1];
+    private static readonly int[] NoLayout = [-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1];
     private readonly int[] _ann;
     private readonly int[] _csq;
 
@@ -38,12 +70,16 @@ public sealed class VcfAnnotationReader
         var format = description?.IndexOf("Format:", StringComparison.OrdinalIgnoreCase) ?? -1;
         if (description is null || format < 0) return null;
         var fields = description[(format + "Format:".Length)..].Trim().Split('|');
-        return [Find(fields, "Allele"), Find(fields, "SYMBOL"), Find(fields, "Feature"), Find(fields, "HGVSc"), Find(fields, "HGVSp"), Find(fields, "Consequence"), Find(fields, "Feature_type")];
+        return
+        [
+            Find(fields, "Allele"), Find(fields, "SYMBOL"), Find(fields, "Feature"), Find(fields, "HGVSc"), Find(fields, "HGVSp"), Find(fields, "Consequence"),
+            Find(fields, "Feature_type"), Find(fields, "PICK"), Find(fields, "MANE_SELECT"), Find(fields, "MANE"), Find(fields, "CANONICAL"),
+        ];
 
         static int Find(string[] fields, string name) => Array.FindIndex(fields, f => string.Equals(f.Trim(), name, StringComparison.Ordinal));
     }
 
-    /// <summary>The annotations of <paramref name="alt"/>, representative (first listed) first; empty when the file has none.</summary>
+    /// <summary>The annotations of <paramref name="alt"/>, in the file's order; empty when the file has none.</summary>
     public List<TranscriptAnnotation> Read(VcfRecord record, ReadOnlySpan<byte> alt)
     {
         var result = new List<TranscriptAnnotation>();
@@ -80,12 +116,30 @@ public sealed class VcfAnnotationReader
                 var hgvsC = Field(entry, c);
                 var transcriptId = Transcript(Field(entry, transcript), hgvsC);
                 var hgvsP = Field(entry, p);
-                result.Add(new TranscriptAnnotation(Field(entry, gene), transcriptId, hgvsC, hgvsP is null ? null : Uri.UnescapeDataString(hgvsP), Field(entry, consequence)));
+                result.Add(new TranscriptAnnotation(Field(entry, gene), transcriptId, hgvsC, hgvsP is null ? null : Uri.UnescapeDataString(hgvsP), Field(entry, consequence))
+                {
+                    Flags = Flags(entry, layout),
+                });
             }
 
             if (comma < 0) break;
             list = list[(comma + 1)..];
         }
+    }
+
+    /// <summary>VEP writes PICK=1, CANONICAL=YES, MANE_SELECT=&lt;RefSeq id&gt; and (from release 111) MANE=MANE_Select.</summary>
+    private static TranscriptFlags Flags(ReadOnlySpan<byte> entry, int[] layout)
+    {
+        var flags = TranscriptFlags.None;
+        if (layout[7] >= 0 && VcfRecord.Nth(entry, (byte)'|', layout[7]).SequenceEqual("1"u8)) flags |= TranscriptFlags.Picked;
+        if ((layout[8] >= 0 && !VcfRecord.Nth(entry, (byte)'|', layout[8]).IsEmpty)
+            || (layout[9] >= 0 && VcfRecord.Nth(entry, (byte)'|', layout[9]).IndexOf("MANE_Select"u8) >= 0))
+        {
+            flags |= TranscriptFlags.ManeSelect;
+        }
+
+        if (layout[10] >= 0 && VcfRecord.Nth(entry, (byte)'|', layout[10]).SequenceEqual("YES"u8)) flags |= TranscriptFlags.Canonical;
+        return flags;
     }
 
     private static string? Field(ReadOnlySpan<byte> entry, int index)

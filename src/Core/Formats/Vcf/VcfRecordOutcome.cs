@@ -14,6 +14,7 @@ public static class VcfRecordOutcome
     public const string NoCall = "no-call";
     public const string ReferenceGenotype = "reference-genotype";
     public const string MitochondrialNotHaploid = "mitochondrial-not-haploid-simple";
+    public const string MitochondrialSequenceUnknown = "mitochondrial-sequence-unknown";
     public const string OutsideRegions = "outside-regions";
     public const string NotInGenesOrKnowledge = "not-in-genes-or-knowledge";
     public const string UnsupportedAllele = "unsupported-allele";

@@ -73,6 +73,8 @@ public sealed partial class VcfReportMapper
             }
 
             var chromosome = _policy.Chromosome(record);
+            var accession = AccessionOf(record, chromosome);
+            if (accession is null && VcfMitochondrion.Applies(build, chromosome)) return null;
             var unread = VcfSampleNumbers.Unreadable(record, sample);
             var pending = new List<PendingVariant>(2);
             string? unsupported = null;
@@ -87,7 +89,7 @@ public sealed partial class VcfReportMapper
                     continue;
                 }
 
-                var built = mapper.BuildVariant(record, sample, chromosome, build, allele, _policy, _annotations, out var why);
+                var built = mapper.BuildVariant(record, sample, (chromosome, accession), build, allele, _policy, _annotations, out var why);
                 if (built is null)
                 {
                     unsupported ??= why;
@@ -104,8 +106,23 @@ public sealed partial class VcfReportMapper
                 return null;
             }
 
-            CheckPlaced(record, chromosome);
+            CheckPlaced(record, chromosome, accession);
             return pending;
+        }
+
+        /// <summary>
+        /// The NC_ accession of CHROM in the build, or null. GRCh37's mitochondrion is told by the header
+        /// (<see cref="VcfMitochondrion"/>); when it cannot be, the record is counted and not reported, said once per CHROM.
+        /// </summary>
+        private string? AccessionOf(VcfRecord record, string chromosome)
+        {
+            if (build is null) return null;
+            if (!VcfMitochondrion.Applies(build, chromosome)) return RefSeqChromosomes.Accession(build, chromosome);
+            if (VcfMitochondrion.Grch37Accession(header, chromosome) is { } accession) return accession;
+            Count(VcfRecordOutcome.MitochondrialSequenceUnknown);
+            if (_unplaced.Add(chromosome))
+                Problem(new LabFileProblem(new SourcePosition { Line = record.LineNumber, Column = record.ColumnStart(0) }, VcfMitochondrion.UnknownReason(header, chromosome)));
+            return null;
         }
 
         /// <summary>
@@ -113,10 +130,10 @@ public sealed partial class VcfReportMapper
         /// decoy or unplaced contig, a name of the lab's own) leaves its Variants with a position on no named sequence:
         /// said once per such CHROM, at its first reported record. (Without a build, the whole-file problem says it.)
         /// </summary>
-        private void CheckPlaced(VcfRecord record, string chromosome)
+        private void CheckPlaced(VcfRecord record, string chromosome, string? accession)
         {
             if (build is null || ReferenceEquals(chromosome, _placedChromosome)) return;
-            if (RefSeqChromosomes.Accession(build, chromosome) is not null)
+            if (accession is not null)
             {
                 _placedChromosome = chromosome;
                 return;
@@ -210,7 +227,10 @@ public sealed partial class VcfReportMapper
             };
         }
 
-        /// <summary>vcf2fhir's rule: phased calls sorted by phase set and position; neighbours in one set are Cis when the ALT is on the same haplotype.</summary>
+        /// <summary>
+        /// vcf2fhir's rule: phased calls sorted by phase set (one chromosome's, with or without PS, see <c>Phase</c>) and
+        /// position; neighbours in one set are Cis when the ALT is on the same haplotype, else Trans.
+        /// </summary>
         private List<PhaseRelationshipFinding> PhaseRelationships()
         {
             var result = new List<PhaseRelationshipFinding>();

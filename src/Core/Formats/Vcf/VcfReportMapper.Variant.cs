@@ -11,14 +11,16 @@ public sealed partial class VcfReportMapper
     private static readonly CodedValue OneBased = new(Coding.LoincCode("LA30102-0", "1-based character counting"));
 
     /// <summary>
-    /// The finding for ALT allele <paramref name="allele"/> (1-based) of the record, or null with why it cannot be
+    /// The finding for ALT allele <paramref name="allele"/> (1-based) of the record on CHROM and its NC_ accession (null
+    /// when the build does not name its sequence), or null with why it cannot be
     /// one (breakend, spanning deletion, an unknown symbolic allele, REF/ALT that are not bases).
     /// </summary>
     private PendingVariant? BuildVariant(
-        VcfRecord record, int sample, string chromosome, GenomeBuild? build, int allele,
+        VcfRecord record, int sample, (string Name, string? Accession) chromosome, GenomeBuild? build, int allele,
         VcfReportablePolicy policy, VcfAnnotationReader annotations, out string? why)
     {
         why = null;
+        var accession = chromosome.Accession;
         var alt = record.AltAllele(allele - 1);
         var reference = record.Ref;
         if (alt.SequenceEqual("*"u8))
@@ -33,9 +35,8 @@ public sealed partial class VcfReportMapper
             return null;
         }
 
-        var accession = build is null ? null : RefSeqChromosomes.Accession(build, chromosome);
         // "chr1" and "1" in one file are one chromosome: one key, one resource id.
-        var keyChromosome = RefSeqChromosomes.Normalise(chromosome);
+        var keyChromosome = RefSeqChromosomes.Normalise(chromosome.Name);
         var components = new List<ReportComponent>(20);
         var isSymbolic = alt.Length > 2 && alt[0] == (byte)'<' && alt[^1] == (byte)'>';
         long position, end;
@@ -85,14 +86,15 @@ public sealed partial class VcfReportMapper
         }
 
         var transcripts = annotations.Read(record, alt);
-        var gene = transcripts.Select(t => t.Gene).FirstOrDefault(g => !string.IsNullOrWhiteSpace(g));
+        var representative = TranscriptAnnotation.Representative(transcripts);
+        var gene = string.IsNullOrWhiteSpace(representative?.Gene) ? null : representative.Gene;
         if (query is not null) query = query with { Gene = gene };
         else if (gene is not null && build is not null && accession is not null) query = new KnownVariantQuery(build.Name, accession, position, Text(reference), Text(alt), gene);
-        AddAnnotation(components, gene, transcripts.FirstOrDefault(t => t.CodingHgvs is not null || t.ProteinHgvs is not null));
+        AddAnnotation(components, gene, representative?.CodingHgvs is not null || representative?.ProteinHgvs is not null ? representative : null);
         AddVariationCodes(components, record.Id);
-        AddSampleFacts(components, record, sample, (build, chromosome, position), allele, policy);
+        AddSampleFacts(components, record, sample, (build, chromosome.Name, position), allele, policy);
 
-        var (phaseSet, orientation) = Phase(record, sample, allele, policy);
+        var (phaseSet, orientation) = Phase(record, sample, chromosome.Name, allele, policy);
         var finding = new VariantFinding(key, VariantAssessment.Present, components, Structural: isSymbolic);
         return new PendingVariant(finding, query, phaseSet, orientation, position, Consequences(key, transcripts));
     }
@@ -100,8 +102,8 @@ public sealed partial class VcfReportMapper
     /// <summary>
     /// One MolecularConsequence per transcript the allele lies in, as the caller annotated it (snpEff/VEP list a
     /// transcript once per consequence: their terms are merged). Transcripts the variant only lies near
-    /// (upstream/downstream gene, intergenic) are not consequences for it. The first annotation is also the
-    /// Variant's representative one.
+    /// (upstream/downstream gene, intergenic) are not consequences for it. The Variant's own gene, transcript and
+    /// HGVS come from one of them, <see cref="TranscriptAnnotation.Representative"/>.
     /// </summary>
     private static List<MolecularConsequenceFinding> Consequences(string variantKey, List<TranscriptAnnotation> transcripts)
     {
@@ -232,15 +234,24 @@ public sealed partial class VcfReportMapper
         return new CodedValue(Coding.LoincCode("LA6705-3", "Homozygous"));
     }
 
-    /// <summary>The phase set (FORMAT PS) and which haplotype carries the ALT, for a phased heterozygous diploid call.</summary>
-    private static (string? PhaseSet, int Orientation) Phase(VcfRecord record, int sample, int allele, VcfReportablePolicy policy)
+    /// <summary>
+    /// The phase set and which haplotype carries the ALT, for a phased heterozygous diploid call. A phase set is one
+    /// chromosome's (VCF 4.2 to 4.5, FORMAT PS: "phased genotypes ... on the same chromosome and have the same PS value are
+    /// in the same phased set"); a phased call with no PS value belongs to the chromosome's one set of such calls ("all
+    /// phased genotypes that do not contain a PS subfield are assumed to belong to the same phased set"). A PS that is no
+    /// integer names no set the spec defines: no phase is claimed for it.
+    /// </summary>
+    private static (string? PhaseSet, int Orientation) Phase(VcfRecord record, int sample, string chromosome, int allele, VcfReportablePolicy policy)
     {
         if (policy.Ploidy != 2 || !policy.Phased[1]) return (null, -1);
-        var ps = record.SampleValue(sample, record.FormatIndex("PS"u8));
-        if (ps.IsEmpty || !Utf8Parser.TryParse(ps, out long set, out var used) || used != ps.Length) return (null, -1);
         var (first, second) = (policy.Alleles[0], policy.Alleles[1]);
         if (first == second) return (null, -1);
-        return (set.ToString(CultureInfo.InvariantCulture), first == allele ? 0 : second == allele ? 1 : -1);
+        var ps = record.SampleValue(sample, record.FormatIndex("PS"u8));
+        string set;
+        if (ps.IsEmpty || ps.SequenceEqual("."u8)) set = "no PS";
+        else if (Utf8Parser.TryParse(ps, out long number, out var used) && used == ps.Length) set = number.ToString(CultureInfo.InvariantCulture);
+        else return (null, -1);
+        return ($"{RefSeqChromosomes.Normalise(chromosome)}:{set}", first == allele ? 0 : second == allele ? 1 : -1);
     }
 
     private static decimal? SampleNumber(VcfRecord record, int sample, ReadOnlySpan<byte> key, int index)

@@ -11,18 +11,20 @@ public sealed record StarAlleleCall(string Gene, string? Diplotype, IReadOnlyLis
 {
     public bool Ambiguous => Diplotype is null && Candidates.Count > 1;
 
-    /// <summary>The call as a Genotype finding (PharmVar-style value, e.g. <c>CYP2C19 *2/*2</c>), or null when nothing was called.</summary>
+    /// <summary>The call as a Genotype finding (e.g. <c>CYP2C19 *2/*2</c>, see <see cref="DiplotypeGenotype"/>), or null when nothing was called.</summary>
     public GenotypeFinding? ToGenotype(string key, CodedValue gene) =>
         Diplotype is null ? null : DiplotypeGenotype(key, gene, Gene, Diplotype);
 
     /// <summary>
-    /// A diplotype as a Genotype finding with a PharmVar-style value (<c>CYP2C19 *2/*2</c>): the one shape for a
-    /// called diplotype and a lab-reported one, so enrichment reads both alike.
+    /// A diplotype as a Genotype finding valued <c>CYP2C19 *2/*2</c>: the one shape for a called diplotype and a
+    /// lab-reported one, so enrichment reads both alike. Coded under PharmVar only for a gene PharmVar names the alleles
+    /// of (<see cref="PharmVarGenes"/>); any other gene's (TPMT, UGT1A1, G6PD, VKORC1, CFTR, HLA...) is text alone.
     /// </summary>
     public static GenotypeFinding DiplotypeGenotype(string key, CodedValue gene, string symbol, string diplotype)
     {
         var text = $"{symbol} {diplotype}";
-        return new GenotypeFinding(key, new CodedValue([new Coding(Coding.PharmVar, text, text)], text), [gene], []);
+        var value = PharmVarGenes.Catalogues(symbol) ? new CodedValue([new Coding(Coding.PharmVar, text, text)], text) : new CodedValue([], text);
+        return new GenotypeFinding(key, value, [gene], []);
     }
 }
 

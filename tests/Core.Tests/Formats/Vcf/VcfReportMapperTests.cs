@@ -395,6 +395,92 @@ public sealed class VcfReportMapperTests
         Assert.Equal(4, skipped.Position.Line);
     }
 
+    [Theory]
+    [InlineData(0, new[] { "1110696:G|1110696:T Trans" })]
+    [InlineData(1, new[] { "14370:A|1110696:T Cis", "1110696:T|1110696:G Trans", "1110696:G|2345678:A Trans" })]
+    [InlineData(2, new string[0])]
+    public async Task Map_SpecExamplePhasedWithoutPs_OnePhaseSetPerChromosome(int sample, string[] expected)
+    {
+        // The VCF 4.3 spec's own example (pysam's copy): phased samples, no PS field. VCF 4.2-4.5: "All phased genotypes that do
+        // not contain a PS subfield are assumed to belong to the same phased set". 17330 fails its filter (q10); NA00003's calls are unphased.
+        await using var stream = VcfTestFiles.Open(VcfTestFiles.PathOf("edge/pysam_example_vcf43_with_utf8.vcf"));
+        var report = await MapAsync(stream, "example.vcf", new VcfOptions { GenomeBuild = "GRCh37" }, null, sample);
+
+        Assert.Equal(expected, report.PhaseRelationships.Select(p => $"{Short(p.DerivedFromKeys[0])}|{Short(p.DerivedFromKeys[1])} {p.Relationship}"));
+
+        static string Short(string key) => string.Join(':', key.Split(':')[2], key.Split(':')[4]);
+    }
+
+    [Fact]
+    public async Task Map_PhaseSets_AreOneChromosomesAndNeedAnIntegerPs()
+    {
+        var report = await MapTextAsync(
+            Vcf(
+                "chr1\t100\t.\tA\tG\t.\tPASS\t.\tGT:PS\t0|1:100", "chr1\t200\t.\tA\tG\t.\tPASS\t.\tGT:PS\t0|1:.",
+                "chr1\t300\t.\tA\tG\t.\tPASS\t.\tGT\t1|0", "chr1\t400\t.\tA\tG\t.\tPASS\t.\tGT:PS\t1|0:blockA",
+                "chr1\t500\t.\tA\tG\t.\tPASS\t.\tGT:PS\t1|0:blockA", "chr2\t600\t.\tA\tG\t.\tPASS\t.\tGT:PS\t1|0:100"),
+            new VcfOptions { GenomeBuild = "GRCh38" });
+
+        // 200 and 300 carry no PS value: one set. chr2's PS 100 is not chr1's. "blockA" names no set the spec defines.
+        var phase = Assert.Single(report.PhaseRelationships);
+        Assert.Equal("Trans", phase.Relationship);
+        Assert.Equal(["GRCh38:1:200:A:G", "GRCh38:1:300:A:G"], phase.DerivedFromKeys);
+    }
+
+    [Theory]
+    [InlineData("file:///seq/references/Homo_sapiens_assembly19/v1/Homo_sapiens_assembly19.fasta", "1", "NC_000001.10")]
+    [InlineData("/broad/hg38/v0/Homo_sapiens_assembly38.fasta", "chr1", "NC_000001.11")]
+    public async Task Map_BroadReferenceNameAndContigsWithoutLength_BuildFromTheName(string reference, string chrom, string accession)
+    {
+        // GATK's headers name Broad's references; contig lines without a length leave nothing else to go on.
+        var report = await MapTextAsync(
+            $"##fileformat=VCFv4.2\n##reference={reference}\n##contig=<ID={chrom}>\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\n"
+            + $"{chrom}\t1000\t.\tA\tG\t.\tPASS\t.\tGT\t0/1\n");
+
+        Assert.Equal(accession, Coded(Assert.Single(report.Variants), "48013-7"));
+        Assert.DoesNotContain(report.Skipped, s => s.Reason.Contains("genome build", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Map_CompleteGenomicsB37MitochondrionNamedM_PlacedOnTheRcrsByItsContigLength()
+    {
+        // vcf_example3: assembly=B37, contigs 1..22, X, Y, M (length=16569); its one reported mitochondrial call is on "chrM",
+        // a name that alone would mean UCSC's hg19: the header's length says the rCRS.
+        var report = await MapFileAsync("vcf2fhir/vcf_example3.vcf", new VcfOptions());
+
+        var mito = Assert.Single(report.Variants, v => v.Key.StartsWith("GRCh37:MT:", StringComparison.Ordinal));
+        Assert.Equal("NC_012920.1", Coded(mito, "48013-7"));
+        Assert.False(report.RecordCounts.ContainsKey(VcfRecordOutcome.MitochondrialSequenceUnknown));
+    }
+
+    [Theory]
+    [InlineData("chrM", "16571", "NC_001807.4")] // UCSC hg19: the Yoruba sequence
+    [InlineData("chrM", null, "NC_001807.4")] // its contig line is UCSC-style
+    [InlineData("MT", null, "NC_012920.1")] // b37: the rCRS
+    [InlineData("chrM", "16569", "NC_012920.1")]
+    [InlineData("M", null, null)]
+    [InlineData("chrM", "16299", null)]
+    public async Task Map_Grch37Mitochondrion_SequenceFromTheHeaderOrNotReported(string chrom, string? length, string? accession)
+    {
+        var contig = length is null ? $"<ID={chrom}>" : $"<ID={chrom},length={length}>";
+        var report = await MapTextAsync(
+            $"##fileformat=VCFv4.2\n##reference=GRCh37\n##contig={contig}\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\n"
+            + $"{chrom}\t150\t.\tT\tC\t.\tPASS\t.\tGT:AD:DP\t1:2,30:32\n{chrom}\t300\t.\tA\tG\t.\tPASS\t.\tGT\t1\n");
+
+        if (accession is not null)
+        {
+            Assert.All(report.Variants, v => Assert.Equal(accession, Coded(v, "48013-7")));
+            Assert.All(report.Variants, v => Assert.StartsWith(accession + ":", Coded(v, "81290-9"), StringComparison.Ordinal));
+            return;
+        }
+
+        Assert.Empty(report.Variants);
+        Assert.Equal(2, report.RecordCounts[VcfRecordOutcome.MitochondrialSequenceUnknown]);
+        var skipped = Assert.Single(report.Skipped);
+        Assert.Equal((5L, 1L), (skipped.Position.Line, skipped.Position.Column));
+        Assert.Contains("not reported rather than placed on a guessed sequence", skipped.Reason, StringComparison.Ordinal);
+    }
+
     private sealed class KnownPositions(params long[] positions) : IVariantKnowledge
     {
         public List<KnownVariantQuery> Asked { get; } = [];
@@ -425,10 +511,11 @@ public sealed class VcfReportMapperTests
         return await MapAsync(stream, Path.GetFileName(file), options, null);
     }
 
-    private static async Task<LabReport> MapAsync(Stream stream, string name, VcfOptions options, IVariantKnowledge? knowledge)
+    private static async Task<LabReport> MapAsync(Stream stream, string name, VcfOptions options, IVariantKnowledge? knowledge, int sample = 0)
     {
         var reader = await VcfReader.OpenAsync(stream, TestContext.Current.CancellationToken);
-        return await new VcfReportMapper(options, knowledge ?? new NoVariantKnowledge()).MapAsync(reader, ProvenanceOf(name) with { Manifest = TestVcfManifests.ForColumns(name, reader.Header.Samples) }, TestContext.Current.CancellationToken);
+        var provenance = ProvenanceOf(name) with { UnitIndex = sample, UnitCount = reader.Header.Samples.Count, Manifest = TestVcfManifests.ForColumns(name, reader.Header.Samples) };
+        return await new VcfReportMapper(options, knowledge ?? new NoVariantKnowledge()).MapAsync(reader, provenance, TestContext.Current.CancellationToken);
     }
 
     private static ReportProvenance ProvenanceOf(string name) =>
