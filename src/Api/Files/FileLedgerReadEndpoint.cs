@@ -12,7 +12,7 @@ public abstract class FileLedgerReadEndpoint(IConfiguration configuration) : IAp
 {
     public abstract string Name { get; }
 
-    public IReadOnlyList<string> Methods { get; } = ["GET"];
+    public IReadOnlyList<string> Methods { get; } = ["GET", "HEAD"];
 
     public abstract string Route { get; }
 

@@ -28,7 +28,7 @@ public sealed partial class GenomicsOperationEndpoint(GenomicsOperations operati
 
     public string Name => "GenomicsOperationFunction";
 
-    public IReadOnlyList<string> Methods { get; } = ["GET", "POST"];
+    public IReadOnlyList<string> Methods { get; } = ["GET", "HEAD", "POST"];
 
     public string Route => "genomics/{operation}";
 

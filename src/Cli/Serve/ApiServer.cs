@@ -159,6 +159,8 @@ internal sealed class ApiServer(
         context.Response.StatusCode = (int)answer.Status;
         context.Response.ContentType = answer.ContentType;
         foreach (var (name, value) in answer.Headers) context.Response.Headers[name] = value;
-        await context.Response.Body.WriteAsync(answer.Body, context.RequestAborted);
+        // HEAD: GET's status and headers, its length included, and no body (RFC 9110 9.3.2).
+        context.Response.ContentLength = answer.Body.Length;
+        if (!HttpMethods.IsHead(context.Request.Method)) await context.Response.Body.WriteAsync(answer.Body, context.RequestAborted);
     }
 }
