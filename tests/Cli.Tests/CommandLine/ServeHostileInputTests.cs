@@ -19,16 +19,19 @@ namespace PrecisionMed.Cli.Tests.CommandLine;
 [Trait("Tier", "Stack")]
 public sealed class ServeHostileInputTests(LocalStackFixture stack)
 {
-    private const string PgxService = "cds-services/pgx-prescribing-order-select";
+    internal const string PgxService = "cds-services/pgx-prescribing-order-select";
     private const string LoneSurrogate = "\\ud800";
-    private const string Card = "e531612a-fdfc-838c-a813-d3115d928904";
+    internal const string Card = "e531612a-fdfc-838c-a813-d3115d928904";
 
     private readonly string _database = "pmed-cli-hostile-" + Guid.NewGuid().ToString("N")[..10];
 
-    private string[] Connection =>
+    private string[] Connection => StackConnection(stack, _database);
+
+    /// <summary>pmed serve's options for the local stack, on any free port, with the embedded knowledge and its own database.</summary>
+    internal static string[] StackConnection(LocalStackFixture stack, string database) =>
     [
         "--port", "0", "--embedded-knowledge", "--storage", stack.Stack.AzuriteConnectionString,
-        "--fhir", stack.Stack.FhirBaseUrl.ToString(), "--cosmos", stack.Stack.CosmosEndpoint.ToString(), "--cosmos-key", stack.Stack.CosmosKey, "--database", _database,
+        "--fhir", stack.Stack.FhirBaseUrl.ToString(), "--cosmos", stack.Stack.CosmosEndpoint.ToString(), "--cosmos-key", stack.Stack.CosmosKey, "--database", database,
     ];
 
     [Fact]
@@ -161,9 +164,9 @@ public sealed class ServeHostileInputTests(LocalStackFixture stack)
         Assert.DoesNotContain(" failed", run.Stderr, StringComparison.Ordinal);
     }
 
-    private static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
+    internal static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
 
-    private static async Task<(HttpStatusCode Status, string Text)> PostAsync(PmedServer server, Uri url, byte[] body, string? token, CancellationToken ct)
+    internal static async Task<(HttpStatusCode Status, string Text)> PostAsync(PmedServer server, Uri url, byte[] body, string? token, CancellationToken ct)
     {
         using var content = new ByteArrayContent(body);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");

@@ -35,10 +35,17 @@ public interface ICdsFeedbackStore
 /// <summary>Reads a CDS Hooks 2.0 feedback body: <c>{"feedback": [{card, outcome, acceptedSuggestions, overrideReason, outcomeTimestamp}]}</c>.</summary>
 public static class CdsFeedbackReader
 {
+    /// <summary>
+    /// The most feedback items one call may carry: each is a store write. A client reports what a clinician did with the
+    /// cards of a hook call, a handful; more is refused whole (nothing stored) rather than written in part.
+    /// </summary>
+    public const int MaxItems = 100;
+
     public static (IReadOnlyList<CdsFeedbackRecord>? Records, string? Error) Read(ReadOnlySpan<byte> body, string service)
     {
         if (StrictJson.ParseObject(body, out var problem) is not { } root) return (null, $"the body must be {{\"feedback\": [...]}} with at least one item; this one {problem}");
         if (root["feedback"] is not JsonArray items || items.Count == 0) return (null, "the body must be {\"feedback\": [...]} with at least one item");
+        if (items.Count > MaxItems) return (null, $"feedback holds at most {MaxItems} items a call; send the rest in further calls");
         var records = new List<CdsFeedbackRecord>();
         foreach (var item in items)
         {
