@@ -29,7 +29,7 @@ public sealed record CdsHookRequest(
         if (StrictJson.ParseObject(body, out var problem) is not { } root) return Fail($"the body must be a JSON object (a CDS Hooks request); this one {problem}");
         var hook = Text(root["hook"]);
         if (hook is null) return Fail("hook is required");
-        if (hook != service.Hook) return Fail($"service {service.Id} answers the {service.Hook} hook, not '{Shorten(hook)}'");
+        if (hook != service.Hook) return Fail($"service {service.Id} answers the {service.Hook} hook, not the one this call names");
         if (Text(root["hookInstance"]) is not { } instance) return Fail("hookInstance is required");
         Uri? fhirServer = null;
         if (root["fhirServer"] is { } server && (Text(server) is not { } serverText || !Uri.TryCreate(serverText, UriKind.Absolute, out fhirServer) || fhirServer.Scheme is not ("https" or "http")))
@@ -66,8 +66,6 @@ public sealed record CdsHookRequest(
     /// <summary>A string value, trimmed; null when absent, empty or not a string.</summary>
     internal static string? Text(JsonNode? node) =>
         node is JsonValue value && value.TryGetValue<string>(out var text) && !string.IsNullOrWhiteSpace(text) ? text.Trim() : null;
-
-    private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
 
     private static (CdsHookRequest?, string?) Fail(string error) => (null, error);
 }
