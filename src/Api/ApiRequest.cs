@@ -45,6 +45,13 @@ public sealed record ApiRequest(
         return read.ToArray();
     }
 
+    /// <summary>
+    /// The first of <paramref name="names"/> the query gives more than once, or null: a parameter that takes one value is
+    /// refused when repeated rather than read by its first value.
+    /// </summary>
+    public string? RepeatedQuery(IEnumerable<string> names) =>
+        names.FirstOrDefault(name => Query.TryGetValue(name, out var values) && values.Length > 1);
+
     /// <summary>The first value of query parameter <paramref name="name"/>, or null when absent.</summary>
     public string? QueryValue(string name) => Query.TryGetValue(name, out var values) && values.Length > 0 ? values[0] : null;
 

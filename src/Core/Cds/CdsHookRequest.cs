@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.LabReports;
 
 namespace PrecisionMed.Core.Cds;
@@ -46,7 +47,7 @@ public sealed record CdsHookRequest(
 
         if (root["context"] is not JsonObject context) return Fail("context is required (an object)");
         if (Text(context["patientId"]) is not { } patient) return Fail("context.patientId is required");
-        if (patient.Contains('/', StringComparison.Ordinal) || patient.Length > 64) return Fail("context.patientId must be a FHIR id (no '/')");
+        if (!FhirIds.IsId(patient)) return Fail($"context.patientId must be a FHIR id: {FhirIds.Shape}");
         if (Text(context["userId"]) is null) return Fail("context.userId is required");
         var (orders, error) = DraftOrders.Read(context, hook == CdsServiceCatalog.OrderSelect);
         if (error is not null) return Fail(error);

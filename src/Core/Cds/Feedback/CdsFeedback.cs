@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using PrecisionMed.Core.Fhir.Genomics;
 using PrecisionMed.Core.LabReports;
 
 namespace PrecisionMed.Core.Cds.Feedback;
@@ -53,9 +54,10 @@ public static class CdsFeedbackReader
             if (CdsHookRequest.Text(feedback["card"]) is not { } card || !Guid.TryParse(card, out _)) return (null, "feedback.card must be the card's uuid");
             var outcome = CdsHookRequest.Text(feedback["outcome"]);
             if (outcome is not ("accepted" or "overridden")) return (null, "feedback.outcome must be accepted or overridden");
-            if (CdsHookRequest.Text(feedback["outcomeTimestamp"]) is not { } stamp
-                || !DateTimeOffset.TryParse(stamp, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var when))
-                return (null, "feedback.outcomeTimestamp must be an ISO 8601 instant");
+            // An instant as FHIR writes one (ISO 8601 with seconds and a zone): DateTimeOffset alone would take "12/06/2026" and a time without a zone.
+            if (CdsHookRequest.Text(feedback["outcomeTimestamp"]) is not { } stamp || !FhirDateTimes.IsInstant(stamp)
+                || !DateTimeOffset.TryParse(stamp, CultureInfo.InvariantCulture, DateTimeStyles.None, out var when))
+                return (null, "feedback.outcomeTimestamp must be an ISO 8601 instant with seconds and its zone, e.g. 2026-12-06T09:30:00Z");
             var accepted = feedback["acceptedSuggestions"] as JsonArray ?? [];
             if (outcome == "accepted" && accepted.Any(s => CdsHookRequest.Text(CdsHookRequest.Member(s, "id")) is null)) return (null, "each acceptedSuggestions item needs its id");
             string? reason = null;
