@@ -23,7 +23,8 @@ namespace PrecisionMed.Cli.Serve;
 /// back, as the Functions triggers do. Nothing of a request is logged (bodies and queries can carry PHI). A service that
 /// fails an endpoint (<see cref="ServiceFailure"/>) is answered 503 naming it, and logged with its URL; another method on
 /// an endpoint's route 405 with <c>Allow</c>; a body past <see cref="ApiRequest.MaxBodyBytes"/> 413. Browsers of the origins
-/// given get CORS answers (<see cref="CorsOrigins"/>).
+/// given get CORS answers (<see cref="CorsOrigins"/>). A request line or headers past <see cref="RequestLimits"/>, and a
+/// body Kestrel cannot read as HTTP, are answered with the same JSON error.
 /// </summary>
 internal sealed class ApiServer(
     LedgerConnection connection, IReadOnlyList<ServiceEndpoint> serviceEndpoints, int port, TextWriter stdout, TextWriter stderr, CorsOrigins? cors = null)
@@ -39,7 +40,11 @@ internal sealed class ApiServer(
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = PmedCommandLine.Name, Args = [] });
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
+        builder.WebHost.UseKestrel(kestrel =>
+        {
+            kestrel.Listen(IPAddress.Loopback, port);
+            RequestLimits.RaiseKestrelLimits(kestrel.Limits);
+        });
         await using var app = builder.Build();
         if (cors is { Any: true })
         {
@@ -51,6 +56,12 @@ internal sealed class ApiServer(
                     await next(context);
             });
         }
+
+        app.Use(async (context, next) =>
+        {
+            if (RequestLimits.Refusal(context) is { } refusal) await WriteAsync(context, refusal);
+            else await next(context);
+        });
 
         var endpoints = services.GetServices<IApiEndpoint>().ToList();
         foreach (var endpoint in endpoints)
@@ -92,6 +103,11 @@ internal sealed class ApiServer(
             answer = await ToApiRequestAsync(context) is { } request
                 ? await endpoint.HandleAsync(request, context.RequestAborted)
                 : ApiResponse.BodyTooLarge();
+        }
+        catch (BadHttpRequestException ex) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            // Kestrel could not read the body as HTTP (a malformed chunk, say): the caller's fault, answered as such.
+            answer = ApiResponse.Error((HttpStatusCode)ex.StatusCode, "The request body is not well-formed HTTP (its Content-Length or chunked framing); it was not read.");
         }
         catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested && ServiceFailure.Of(ex) is { } failure)
         {
