@@ -110,6 +110,8 @@ public sealed class ServeStrictInputTests(LocalStackFixture stack)
             answers.Add(($"patientId {patient}", status, text, "context.patientId must be a FHIR id: 1 to 64 letters, digits, '-' or '.', not dots only"));
         }
 
+        using var dotsSubject = await server.Http.GetAsync("genomics/$find-subject-variants?subject=Patient/..&ranges=NC_000001.11:1-2", ct);
+        var dotsOutcome = JsonNode.Parse(await dotsSubject.Content.ReadAsStringAsync(ct))!["issue"]![0]!;
         var plain = await server.Http.GetAsync("files?pageSize=5&state=Failed", ct);
         var run = await server.StopAsync();
 
@@ -119,6 +121,8 @@ public sealed class ServeStrictInputTests(LocalStackFixture stack)
             Assert.Equal(error, (string?)JsonNode.Parse(text)!["error"]);
         }
 
+        Assert.Equal(HttpStatusCode.BadRequest, dotsSubject.StatusCode);
+        Assert.Equal("Parameter 'subject': is not a Patient reference or id", (string?)dotsOutcome["diagnostics"]);
         Assert.Equal(HttpStatusCode.OK, plain.StatusCode);
         Assert.True(run.Exit == ExitCodes.Ok, run.ToString());
         Assert.DoesNotContain(" failed", run.Stderr, StringComparison.Ordinal);
