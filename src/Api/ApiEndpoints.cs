@@ -46,16 +46,18 @@ public static class ApiEndpoints
 
     /// <summary>
     /// The CDS Hooks endpoints: discovery, the services, feedback and its counts. One HTTP client for the issuers' JWKS
-    /// and the EHRs' FHIR servers (short timeouts: a CDS call sits in a clinician's click path).
+    /// and the EHRs' FHIR servers (short timeouts: a CDS call sits in a clinician's click path; a FHIR read's own is
+    /// <see cref="CdsOptions.FhirTimeout"/>).
     /// </summary>
     private static void AddCds(IServiceCollection services)
     {
         services.AddPrecisionMedCds();
-        services.TryAddKeyedSingleton(CdsHttp, (_, _) => new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+        services.TryAddKeyedSingleton(CdsHttp, (sp, _) => new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
         {
-            Timeout = TimeSpan.FromSeconds(10),
+            Timeout = TimeSpan.FromSeconds(Math.Max(10, sp.GetRequiredService<IOptions<CdsOptions>>().Value.FhirTimeout.TotalSeconds + 1)),
         });
-        services.TryAddSingleton<ICdsFhirReader>(sp => new CdsFhirReader(sp, sp.GetRequiredKeyedService<HttpClient>(CdsHttp)));
+        services.TryAddSingleton<ICdsFhirReader>(sp => new CdsFhirReader(
+            sp, sp.GetRequiredKeyedService<HttpClient>(CdsHttp), sp.GetRequiredService<IOptions<CdsOptions>>().Value.FhirTimeout));
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<CdsOptions>>().Value;

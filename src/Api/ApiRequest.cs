@@ -19,8 +19,38 @@ public sealed record ApiRequest(
     ReadOnlyMemory<byte> Body,
     string InvocationId)
 {
+    /// <summary>The largest request body either host reads (Kestrel's default limit); past it the answer is 413 (<see cref="ApiResponse.BodyTooLarge"/>).</summary>
+    public const long MaxBodyBytes = 30_000_000;
+
     /// <summary>The URL the request was sent to, as the host saw it (scheme, host, path); null when the host did not say.</summary>
     public Uri? Url { get; init; }
+
+    /// <summary>
+    /// A request body read whole, or null as soon as it is past <see cref="MaxBodyBytes"/> (by its declared length or as
+    /// it arrives): a host then answers 413 without reading the rest into memory.
+    /// </summary>
+    public static async Task<byte[]?> ReadBodyAsync(Stream body, long? declaredLength, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        if (declaredLength > MaxBodyBytes) return null;
+        using var read = new MemoryStream();
+        var buffer = new byte[81_920];
+        int count;
+        while ((count = await body.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            if (read.Length + count > MaxBodyBytes) return null;
+            read.Write(buffer, 0, count);
+        }
+
+        return read.ToArray();
+    }
+
+    /// <summary>
+    /// The first of <paramref name="names"/> the query gives more than once, or null: a parameter that takes one value is
+    /// refused when repeated rather than read by its first value.
+    /// </summary>
+    public string? RepeatedQuery(IEnumerable<string> names) =>
+        names.FirstOrDefault(name => Query.TryGetValue(name, out var values) && values.Length > 1);
 
     /// <summary>The first value of query parameter <paramref name="name"/>, or null when absent.</summary>
     public string? QueryValue(string name) => Query.TryGetValue(name, out var values) && values.Length > 0 ? values[0] : null;

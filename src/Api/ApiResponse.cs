@@ -27,6 +27,11 @@ public sealed record ApiResponse(HttpStatusCode Status, string ContentType, Read
     /// <summary>An error answer: <c>{"error": message}</c>.</summary>
     public static ApiResponse Error(HttpStatusCode status, string message) => Json(status, new ErrorBody(message));
 
+    /// <summary>413: the body is past <see cref="ApiRequest.MaxBodyBytes"/>.</summary>
+    public static ApiResponse BodyTooLarge() => Error(
+        HttpStatusCode.RequestEntityTooLarge,
+        $"The request body is larger than this server accepts ({ApiRequest.MaxBodyBytes.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} bytes).");
+
     /// <summary>
     /// 503: a service the endpoint needs (Cosmos DB, Storage, the FHIR server) could not be reached or refused it:
     /// <c>{"error": ..., "service": "Cosmos DB"}</c>, naming the service and what failed (a status, a network error),

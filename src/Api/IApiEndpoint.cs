@@ -9,7 +9,7 @@ public interface IApiEndpoint
     /// <summary>The name the Functions host knows it by (the function's name).</summary>
     string Name { get; }
 
-    /// <summary>Upper-case HTTP methods it answers.</summary>
+    /// <summary>Upper-case HTTP methods it answers; HEAD beside every GET, answered as GET is, the host leaving out the body.</summary>
     IReadOnlyList<string> Methods { get; }
 
     /// <summary>The route template under <c>/api/</c>, as the Functions host and ASP.NET Core both read it (<c>files/{fileId}</c>).</summary>

@@ -11,7 +11,7 @@ public sealed class CdsDiscoveryEndpoint : IApiEndpoint
 {
     public string Name => "CdsDiscoveryFunction";
 
-    public IReadOnlyList<string> Methods { get; } = ["GET"];
+    public IReadOnlyList<string> Methods { get; } = ["GET", "HEAD"];
 
     public string Route => "cds-services";
 

@@ -12,7 +12,7 @@ public sealed class CdsFeedbackCountsEndpoint(ICdsFeedbackStore store) : IApiEnd
 {
     public string Name => "CdsFeedbackCountsFunction";
 
-    public IReadOnlyList<string> Methods { get; } = ["GET"];
+    public IReadOnlyList<string> Methods { get; } = ["GET", "HEAD"];
 
     public string Route => "cds-feedback";
 

@@ -12,9 +12,10 @@ namespace PrecisionMed.Api.Cds;
 /// A resource a CDS call needs and did not send: from the EHR's <c>fhirServer</c> with the <c>fhirAuthorization</c> token
 /// it sent (that token is used for that server only, never stored or logged), else from this app's FHIR service with
 /// the app's identity (<see cref="IFhirWriter"/>); likewise a search (the patient's genotypes when the genomic index has
-/// none). Neither reachable: <see cref="CdsFetchException"/> (answered 412).
+/// none). Neither reachable, or not answering within <paramref name="timeout"/> (<see cref="CdsOptions.FhirTimeout"/>):
+/// <see cref="CdsFetchException"/> (answered 412).
 /// </summary>
-internal sealed class CdsFhirReader(IServiceProvider services, HttpClient http) : ICdsFhirReader
+internal sealed class CdsFhirReader(IServiceProvider services, HttpClient http, TimeSpan timeout) : ICdsFhirReader
 {
     /// <summary>Pages a search follows at most: a patient's genotypes are a page or two; more is not a point-of-care read.</summary>
     public const int MaxPages = 5;
@@ -92,29 +93,52 @@ internal sealed class CdsFhirReader(IServiceProvider services, HttpClient http) 
         using var message = new HttpRequestMessage(HttpMethod.Get, url);
         message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ehr.Token.AccessToken);
         message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/fhir+json"));
-        try
+        return await WithinTimeoutAsync("the EHR's FHIR server", what, async deadline =>
         {
-            using var response = await http.SendAsync(message, cancellationToken);
-            if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Gone) return null;
-            if (!response.IsSuccessStatusCode) throw new CdsFetchException($"the EHR's FHIR server answered {(int)response.StatusCode} for {what}");
-            return StrictJson.ParseObject(await response.Content.ReadAsByteArrayAsync(cancellationToken), out var problem) ?? throw new CdsFetchException(
-                $"the EHR's FHIR server's answer for {what} {problem}");
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            throw new CdsFetchException($"the EHR's FHIR server could not be read for {what}", ex);
-        }
+            try
+            {
+                using var response = await http.SendAsync(message, deadline);
+                if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Gone) return null;
+                if (!response.IsSuccessStatusCode) throw new CdsFetchException($"the EHR's FHIR server answered {(int)response.StatusCode} for {what}");
+                return StrictJson.ParseObject(await response.Content.ReadAsByteArrayAsync(deadline), out var problem) ?? throw new CdsFetchException(
+                    $"the EHR's FHIR server's answer for {what} {problem}");
+            }
+            catch (HttpRequestException ex)
+            {
+                throw new CdsFetchException($"the EHR's FHIR server could not be read for {what}", ex);
+            }
+        }, cancellationToken);
     }
 
-    private static async Task<JsonObject?> FromAppAsync(IFhirWriter fhir, string reference, string what, CancellationToken cancellationToken)
+    private Task<JsonObject?> FromAppAsync(IFhirWriter fhir, string reference, string what, CancellationToken cancellationToken) =>
+        WithinTimeoutAsync("the app's FHIR service", what, async deadline =>
+        {
+            try
+            {
+                return await fhir.ReadAsync(reference, deadline);
+            }
+            catch (Exception ex) when (ex is FhirTransientException or FhirRejectedException or InvalidOperationException or HttpRequestException)
+            {
+                throw new CdsFetchException($"{what} could not be read from the app's FHIR service", ex);
+            }
+        }, cancellationToken);
+
+    /// <summary>
+    /// One read, given <see cref="CdsOptions.FhirTimeout"/>: a server that does not answer in time is a
+    /// <see cref="CdsFetchException"/> naming it and the time, unless the call itself was cancelled.
+    /// </summary>
+    private async Task<JsonObject?> WithinTimeoutAsync(string server, string what, Func<CancellationToken, Task<JsonObject?>> read, CancellationToken cancellationToken)
     {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
         try
         {
-            return await fhir.ReadAsync(reference, cancellationToken);
+            return await read(deadline.Token);
         }
-        catch (Exception ex) when (ex is FhirTransientException or FhirRejectedException or InvalidOperationException or HttpRequestException)
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new CdsFetchException($"{what} could not be read from the app's FHIR service", ex);
+            throw new CdsFetchException(
+                $"{server} did not answer within {timeout.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)} s for {what}", ex);
         }
     }
 }

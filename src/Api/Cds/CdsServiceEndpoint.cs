@@ -73,7 +73,8 @@ public sealed partial class CdsServiceEndpoint : IApiEndpoint
         }
         catch (CdsFetchException missing)
         {
-            return (ApiResponse.Error(HttpStatusCode.PreconditionFailed, $"required prefetch data is missing: {missing.Message}"), []);
+            // CDS Hooks: 412 when the service cannot get the FHIR data it needs, by prefetch or from the FHIR server.
+            return (ApiResponse.Error(HttpStatusCode.PreconditionFailed, $"the FHIR data this service needs was neither prefetched nor read: {missing.Message}"), []);
         }
 
         var breaches = response.Cards.SelectMany(CdsCardRules.Breaches).ToList();

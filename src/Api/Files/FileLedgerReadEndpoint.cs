@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.Configuration;
 using PrecisionMed.Core.Pipeline.Ledger;
 
@@ -6,20 +7,26 @@ namespace PrecisionMed.Api.Files;
 /// <summary>
 /// A GET of the ledger's file records, behind the function key. A record may hold the lab's file name (labs name files
 /// by sample, accession or even patient), so each answer first asks whether the caller may have names
-/// (<see cref="FileNameAccess"/>), and refuses or leaves them out.
+/// (<see cref="FileNameAccess"/>), and refuses or leaves them out. Each query parameter takes one value: a repeated one is 400.
 /// </summary>
 public abstract class FileLedgerReadEndpoint(IConfiguration configuration) : IApiEndpoint
 {
     public abstract string Name { get; }
 
-    public IReadOnlyList<string> Methods { get; } = ["GET"];
+    public IReadOnlyList<string> Methods { get; } = ["GET", "HEAD"];
 
     public abstract string Route { get; }
 
     public bool NeedsFunctionKey => true;
 
+    /// <summary>The query parameters the endpoint reads, each taking one value.</summary>
+    protected virtual IReadOnlyList<string> QueryParameters { get; } = [FileNameAccess.IncludeParameter];
+
     public async Task<ApiResponse> HandleAsync(ApiRequest request, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.RepeatedQuery(QueryParameters) is { } repeated)
+            return ApiResponse.Error(HttpStatusCode.BadRequest, $"{repeated} is given more than once; give it once.");
         var (names, refusal) = FileNameAccess.Of(request, configuration);
         return refusal is not null ? refusal.ToResponse() : await AnswerAsync(request, names, cancellationToken);
     }

@@ -18,14 +18,16 @@ internal static class FileNameAccess
     public const string OperatorRole = "PrecisionMed.Operator";
     public const string PrincipalHeader = "X-MS-CLIENT-PRINCIPAL";
     public const string AuthEnabledSetting = "WEBSITE_AUTH_ENABLED";
+    public const string IncludeParameter = "include";
     private const string FileNameInclude = "fileName";
 
     /// <summary>What the request may see, or why it may not see what it asked for (a 400 or 403 answer).</summary>
     public static (FileNameDisclosure Names, HttpRefusal? Refusal) Of(ApiRequest request, IConfiguration configuration)
     {
-        if (request.QueryValue("include") is not { Length: > 0 } include) return (FileNameDisclosure.Withheld, null);
+        if (request.QueryValue(IncludeParameter) is not { Length: > 0 } include) return (FileNameDisclosure.Withheld, null);
         var asked = include.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (asked.Any(a => !a.Equals(FileNameInclude, StringComparison.OrdinalIgnoreCase)))
+        // Nothing named (include=,,) is a malformed request, not a request for names to refuse.
+        if (asked.Length == 0 || asked.Any(a => !a.Equals(FileNameInclude, StringComparison.OrdinalIgnoreCase)))
             return (FileNameDisclosure.Withheld, new(HttpStatusCode.BadRequest, $"include accepts only {FileNameInclude}."));
 
         if (!string.Equals(configuration[AuthEnabledSetting], "true", StringComparison.OrdinalIgnoreCase))

@@ -7,7 +7,8 @@ namespace PrecisionMed.Api.Files;
 /// <summary>
 /// <c>POST /api/files/{fileId}/replay</c> (optional body <c>{"reason": "ticket 42"}</c> or <c>?reason=</c>, no PHI):
 /// re-drives the file's failed units. 202 with what was queued; 404 for an unknown file; 409 when nothing is replayable
-/// or the replay bound (<c>Pipeline__MaxReplays</c>) is reached, with the reason.
+/// or the replay bound (<c>Pipeline__MaxReplays</c>) is reached, with the reason; 400 for an id of another shape than the
+/// ledger's (<see cref="FileIdRoute"/>), so that the answer quotes only an id of that short shape.
 /// </summary>
 public sealed class FileReplayEndpoint(LabFileReplayer replayer) : IApiEndpoint
 {
@@ -21,8 +22,10 @@ public sealed class FileReplayEndpoint(LabFileReplayer replayer) : IApiEndpoint
 
     public async Task<ApiResponse> HandleAsync(ApiRequest request, CancellationToken cancellationToken)
     {
+        var (fileId, refusal) = FileIdRoute.Of(request);
+        if (refusal is not null) return refusal;
         var replay = await replayer.ReplayAsync(
-            request.Route("fileId"), new ReplayRequest("API", ReasonOf(request), request.InvocationId), cancellationToken);
+            fileId!, new ReplayRequest("API", ReasonOf(request), request.InvocationId), cancellationToken);
         var status = replay.Outcome switch
         {
             ReplayOutcome.Replayed => HttpStatusCode.Accepted,

@@ -13,8 +13,8 @@ namespace PrecisionMed.Api.Genomics;
 /// <summary>
 /// The Genomics Reporting IG's operations at <c>/api/genomics/$&lt;operation&gt;</c>, GET (query parameters) or POST (a
 /// FHIR <c>Parameters</c> body), answered with the IG's <c>Parameters</c> or an <c>OperationOutcome</c> (400 naming the
-/// parameter and value, 404 for an unknown operation or subject). Logs name the operation, the status and the time, never
-/// a parameter.
+/// parameter, 404 for an unknown operation or subject), which quotes no value and no name the caller made up. Logs name
+/// the operation, the status and the time, never a parameter.
 /// </summary>
 public sealed partial class GenomicsOperationEndpoint(GenomicsOperations operations, GenomicsAccess access, ILogger<GenomicsOperationEndpoint> logger) : IApiEndpoint
 {
@@ -28,11 +28,13 @@ public sealed partial class GenomicsOperationEndpoint(GenomicsOperations operati
 
     public string Name => "GenomicsOperationFunction";
 
-    public IReadOnlyList<string> Methods { get; } = ["GET", "POST"];
+    public IReadOnlyList<string> Methods { get; } = ["GET", "HEAD", "POST"];
 
     public string Route => "genomics/{operation}";
 
     public bool NeedsFunctionKey => true;
+
+    private static readonly Lazy<string> KnownOperations = new(() => string.Join(", ", OperationDefinitions.All.Keys.Order(StringComparer.Ordinal).Select(id => "$" + id)));
 
     public async Task<ApiResponse> HandleAsync(ApiRequest request, CancellationToken cancellationToken)
     {
@@ -55,7 +57,7 @@ public sealed partial class GenomicsOperationEndpoint(GenomicsOperations operati
     private async Task<ApiResponse> AnswerAsync(ApiRequest request, string operation, CancellationToken cancellationToken)
     {
         if (OperationDefinitions.Find(operation) is null)
-            return Outcome(new OperationError(OperationErrorKind.UnknownOperation, null, null, $"no Genomics Reporting operation is named ${operation}"));
+            return Outcome(new OperationError(OperationErrorKind.UnknownOperation, null, null, $"no Genomics Reporting operation has this name; the operations are {KnownOperations.Value}"));
         if (await access.CheckAsync(request, operation, cancellationToken) is { } refusal) return Refused(refusal);
 
         OperationParse parse;

@@ -8,7 +8,7 @@ public sealed class HealthEndpoint : IApiEndpoint
 {
     public string Name => "HealthFunction";
 
-    public IReadOnlyList<string> Methods { get; } = ["GET"];
+    public IReadOnlyList<string> Methods { get; } = ["GET", "HEAD"];
 
     public string Route => "health";
 

@@ -19,7 +19,7 @@ public sealed class ReinterpretationStatusEndpoint(IKnowledgeStore store, IReint
 
     public string Name => "ReinterpretationStatusFunction";
 
-    public IReadOnlyList<string> Methods { get; } = ["GET"];
+    public IReadOnlyList<string> Methods { get; } = ["GET", "HEAD"];
 
     public string Route => "reinterpretations";
 

@@ -22,15 +22,13 @@ namespace PrecisionMed.Cli.Serve;
 /// <c>/api/{route}</c> for its methods; the request is copied into an <see cref="ApiRequest"/> and the answer written
 /// back, as the Functions triggers do. Nothing of a request is logged (bodies and queries can carry PHI). A service that
 /// fails an endpoint (<see cref="ServiceFailure"/>) is answered 503 naming it, and logged with its URL; another method on
-/// an endpoint's route 405 with <c>Allow</c>; a body past <see cref="MaxRequestBodyBytes"/> 413. Browsers of the origins
-/// given get CORS answers (<see cref="CorsOrigins"/>).
+/// an endpoint's route 405 with <c>Allow</c>; a body past <see cref="ApiRequest.MaxBodyBytes"/> 413. Browsers of the origins
+/// given get CORS answers (<see cref="CorsOrigins"/>). A request line or headers past <see cref="RequestLimits"/>, and a
+/// body Kestrel cannot read as HTTP, are answered with the same JSON error.
 /// </summary>
 internal sealed class ApiServer(
     LedgerConnection connection, IReadOnlyList<ServiceEndpoint> serviceEndpoints, int port, TextWriter stdout, TextWriter stderr, CorsOrigins? cors = null)
 {
-    /// <summary>The largest request body answered (Kestrel's default limit); the app's bodies are small JSON documents.</summary>
-    public const long MaxRequestBodyBytes = 30_000_000;
-
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         await using var services = connection.BuildServices(first: s => s.AddPrecisionMedApi());
@@ -42,7 +40,11 @@ internal sealed class ApiServer(
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = PmedCommandLine.Name, Args = [] });
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
+        builder.WebHost.UseKestrel(kestrel =>
+        {
+            kestrel.Listen(IPAddress.Loopback, port);
+            RequestLimits.RaiseKestrelLimits(kestrel.Limits);
+        });
         await using var app = builder.Build();
         if (cors is { Any: true })
         {
@@ -54,6 +56,12 @@ internal sealed class ApiServer(
                     await next(context);
             });
         }
+
+        app.Use(async (context, next) =>
+        {
+            if (RequestLimits.Refusal(context) is { } refusal) await WriteAsync(context, refusal);
+            else await next(context);
+        });
 
         var endpoints = services.GetServices<IApiEndpoint>().ToList();
         foreach (var endpoint in endpoints)
@@ -94,8 +102,12 @@ internal sealed class ApiServer(
         {
             answer = await ToApiRequestAsync(context) is { } request
                 ? await endpoint.HandleAsync(request, context.RequestAborted)
-                : ApiResponse.Error(HttpStatusCode.RequestEntityTooLarge,
-                    $"The request body is larger than this server accepts ({MaxRequestBodyBytes.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} bytes).");
+                : ApiResponse.BodyTooLarge();
+        }
+        catch (BadHttpRequestException ex) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            // Kestrel could not read the body as HTTP (a malformed chunk, say): the caller's fault, answered as such.
+            answer = ApiResponse.Error((HttpStatusCode)ex.StatusCode, "The request body is not well-formed HTTP (its Content-Length or chunked framing); it was not read.");
         }
         catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested && ServiceFailure.Of(ex) is { } failure)
         {
@@ -124,7 +136,7 @@ internal sealed class ApiServer(
             _ => null,
         }).FirstOrDefault(problem => problem is not null);
 
-    /// <summary>The request as the endpoints take it, or null when its body is past <see cref="MaxRequestBodyBytes"/>.</summary>
+    /// <summary>The request as the endpoints take it, or null when its body is past <see cref="ApiRequest.MaxBodyBytes"/>.</summary>
     private static async Task<ApiRequest?> ToApiRequestAsync(HttpContext context)
     {
         var request = context.Request;
@@ -132,15 +144,7 @@ internal sealed class ApiServer(
         // writing: the client reads a broken pipe instead of the 413. Unlimited for Kestrel, it drains what is left once the
         // 413 is written (for at most its drain timeout), and the client reads the answer.
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = null;
-        if (request.ContentLength > MaxRequestBodyBytes) return null;
-        using var body = new MemoryStream();
-        var buffer = new byte[81_920];
-        int read;
-        while ((read = await request.Body.ReadAsync(buffer, context.RequestAborted)) > 0)
-        {
-            if (body.Length + read > MaxRequestBodyBytes) return null;
-            body.Write(buffer, 0, read);
-        }
+        if (await ApiRequest.ReadBodyAsync(request.Body, request.ContentLength, context.RequestAborted) is not { } body) return null;
 
         var routeValues = request.RouteValues.Where(v => v.Value is not null)
             .ToDictionary(v => v.Key, v => Convert.ToString(v.Value, System.Globalization.CultureInfo.InvariantCulture)!, StringComparer.Ordinal);
@@ -148,7 +152,7 @@ internal sealed class ApiServer(
         var headers = request.Headers.ToDictionary(
             h => h.Key, h => h.Value.Where(v => v is not null).Select(v => v!).ToArray(), StringComparer.OrdinalIgnoreCase);
         // No URL when the request named no usable host (HTTP/1.0 may send no Host header): endpoints that need one then refuse.
-        return new ApiRequest(request.Method.ToUpperInvariant(), routeValues, query, headers, body.ToArray(), context.TraceIdentifier)
+        return new ApiRequest(request.Method.ToUpperInvariant(), routeValues, query, headers, body, context.TraceIdentifier)
         {
             Url = Uri.TryCreate($"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}", UriKind.Absolute, out var url) ? url : null,
         };
@@ -159,6 +163,8 @@ internal sealed class ApiServer(
         context.Response.StatusCode = (int)answer.Status;
         context.Response.ContentType = answer.ContentType;
         foreach (var (name, value) in answer.Headers) context.Response.Headers[name] = value;
-        await context.Response.Body.WriteAsync(answer.Body, context.RequestAborted);
+        // HEAD: GET's status and headers, its length included, and no body (RFC 9110 9.3.2).
+        context.Response.ContentLength = answer.Body.Length;
+        if (!HttpMethods.IsHead(context.Request.Method)) await context.Response.Body.WriteAsync(answer.Body, context.RequestAborted);
     }
 }

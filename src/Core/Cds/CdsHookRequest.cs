@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.LabReports;
 
 namespace PrecisionMed.Core.Cds;
@@ -29,7 +30,7 @@ public sealed record CdsHookRequest(
         if (StrictJson.ParseObject(body, out var problem) is not { } root) return Fail($"the body must be a JSON object (a CDS Hooks request); this one {problem}");
         var hook = Text(root["hook"]);
         if (hook is null) return Fail("hook is required");
-        if (hook != service.Hook) return Fail($"service {service.Id} answers the {service.Hook} hook, not '{Shorten(hook)}'");
+        if (hook != service.Hook) return Fail($"service {service.Id} answers the {service.Hook} hook, not the one this call names");
         if (Text(root["hookInstance"]) is not { } instance) return Fail("hookInstance is required");
         Uri? fhirServer = null;
         if (root["fhirServer"] is { } server && (Text(server) is not { } serverText || !Uri.TryCreate(serverText, UriKind.Absolute, out fhirServer) || fhirServer.Scheme is not ("https" or "http")))
@@ -46,7 +47,7 @@ public sealed record CdsHookRequest(
 
         if (root["context"] is not JsonObject context) return Fail("context is required (an object)");
         if (Text(context["patientId"]) is not { } patient) return Fail("context.patientId is required");
-        if (patient.Contains('/', StringComparison.Ordinal) || patient.Length > 64) return Fail("context.patientId must be a FHIR id (no '/')");
+        if (!FhirIds.IsId(patient)) return Fail($"context.patientId must be a FHIR id: {FhirIds.Shape}");
         if (Text(context["userId"]) is null) return Fail("context.userId is required");
         var (orders, error) = DraftOrders.Read(context, hook == CdsServiceCatalog.OrderSelect);
         if (error is not null) return Fail(error);
@@ -66,8 +67,6 @@ public sealed record CdsHookRequest(
     /// <summary>A string value, trimmed; null when absent, empty or not a string.</summary>
     internal static string? Text(JsonNode? node) =>
         node is JsonValue value && value.TryGetValue<string>(out var text) && !string.IsNullOrWhiteSpace(text) ? text.Trim() : null;
-
-    private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
 
     private static (CdsHookRequest?, string?) Fail(string error) => (null, error);
 }

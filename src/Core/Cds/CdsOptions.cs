@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace PrecisionMed.Core.Cds;
 
 /// <summary>The CDS Hooks services' settings (section <c>Cds</c>).</summary>
@@ -19,6 +21,14 @@ public sealed class CdsOptions
 
     /// <summary>The longest a token may live (<c>exp</c> - <c>iat</c>); the spec asks EHRs for 5 minutes at most.</summary>
     public TimeSpan MaxTokenLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How long one read of the EHR's FHIR server (or the app's FHIR service) may take within a CDS call; past it the call
+    /// is answered 412 saying which server did not answer in time, as CDS Hooks answers a service that cannot get the FHIR
+    /// data it needs. A hook call sits in a clinician's click path: the EHR's own wait for the answer is seconds.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan FhirTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Whether a drug with a CPIC guideline and no result for its genes gets CPIC's pre-test card.</summary>
     public bool PreTestCards { get; set; } = true;

@@ -10,6 +10,12 @@ namespace PrecisionMed.Core.Cds;
 /// </summary>
 public sealed record DraftOrders(IReadOnlyList<JsonObject> Resources, IReadOnlyList<string> Selections)
 {
+    /// <summary>
+    /// The most draft orders (and selections) one call may carry: each order may cost a knowledge or FHIR read, and a
+    /// clinician's order session holds tens. A call past it is refused (400) before any is read.
+    /// </summary>
+    public const int MaxOrders = 200;
+
     /// <summary>The orders to answer for: the selected ones (order-select), else all of them.</summary>
     public IEnumerable<JsonObject> ToAnswer(string resourceType) =>
         Resources.Where(r => CdsHookRequest.Text(r["resourceType"]) == resourceType
@@ -22,8 +28,10 @@ public sealed record DraftOrders(IReadOnlyList<JsonObject> Resources, IReadOnlyL
     {
         if (context["draftOrders"] is not JsonObject bundle || CdsHookRequest.Text(bundle["resourceType"]) != "Bundle")
             return (null, "context.draftOrders is required (a FHIR Bundle)");
+        var entries = bundle["entry"] as JsonArray ?? [];
+        if (entries.Count > MaxOrders) return (null, $"context.draftOrders holds at most {MaxOrders} entries a call");
         var resources = new List<JsonObject>();
-        foreach (var entry in bundle["entry"] as JsonArray ?? [])
+        foreach (var entry in entries)
         {
             if (CdsHookRequest.Member(entry, "resource") is not JsonObject resource || CdsHookRequest.Text(resource["resourceType"]) is null)
                 return (null, "every context.draftOrders entry needs a resource with a resourceType");
@@ -34,6 +42,7 @@ public sealed record DraftOrders(IReadOnlyList<JsonObject> Resources, IReadOnlyL
         if (selections)
         {
             if (context["selections"] is not JsonArray list) return (null, "context.selections is required for order-select (an array of Type/id)");
+            if (list.Count > MaxOrders) return (null, $"context.selections holds at most {MaxOrders} references a call");
             foreach (var item in list)
             {
                 if (CdsHookRequest.Text(item) is not { } reference || reference.Split('/') is not [{ Length: > 0 }, { Length: > 0 }])

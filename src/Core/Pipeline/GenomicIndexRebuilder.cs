@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Genomics.Index;
 
 namespace PrecisionMed.Core.Pipeline;
@@ -57,14 +58,7 @@ public sealed class GenomicIndexRebuilder(IFhirWriter fhir, IGenomicIndex index)
     public static bool IsPatient(string patient)
     {
         ArgumentNullException.ThrowIfNull(patient);
-        var id = patient.StartsWith("Patient/", StringComparison.Ordinal) ? patient.AsSpan("Patient/".Length) : patient.AsSpan();
-        if (id.Length is 0 or > 64) return false;
-        foreach (var c in id)
-        {
-            if (!char.IsAsciiLetterOrDigit(c) && c is not ('-' or '.')) return false;
-        }
-
-        return true;
+        return FhirIds.IsId(patient.StartsWith("Patient/", StringComparison.Ordinal) ? patient.AsSpan("Patient/".Length) : patient.AsSpan());
     }
 
     private static string Reference(string patient) => patient.StartsWith("Patient/", StringComparison.Ordinal) ? patient : "Patient/" + patient;

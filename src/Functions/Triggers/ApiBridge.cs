@@ -34,7 +34,7 @@ internal static partial class ApiBridge
         ApiResponse answer;
         try
         {
-            answer = await endpoint.HandleAsync(apiRequest, cancellationToken);
+            answer = apiRequest is null ? ApiResponse.BodyTooLarge() : await endpoint.HandleAsync(apiRequest, cancellationToken);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ServiceFailure.Of(ex) is { } failure)
         {
@@ -50,16 +50,18 @@ internal static partial class ApiBridge
         return response;
     }
 
-    private static async Task<ApiRequest> ToApiRequestAsync(
+    /// <summary>The request as the endpoints take it, or null when its body is past <see cref="ApiRequest.MaxBodyBytes"/> (as pmed serve answers: 413).</summary>
+    private static async Task<ApiRequest?> ToApiRequestAsync(
         HttpRequestData request, IReadOnlyDictionary<string, string> routeValues, CancellationToken cancellationToken)
     {
-        using var body = new MemoryStream();
-        await request.Body.CopyToAsync(body, cancellationToken);
+        var declared = request.Headers.TryGetValues("Content-Length", out var lengths)
+            && long.TryParse(lengths.FirstOrDefault(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var length) ? length : (long?)null;
+        if (await ApiRequest.ReadBodyAsync(request.Body, declared, cancellationToken) is not { } body) return null;
         var headers = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase);
         foreach (var (name, values) in request.Headers) headers[name] = [.. values];
         return new ApiRequest(
             request.Method.ToUpperInvariant(), routeValues, QueryOf(request.Query), headers,
-            body.ToArray(), request.FunctionContext.InvocationId)
+            body, request.FunctionContext.InvocationId)
         {
             Url = request.Url,
         };

@@ -62,6 +62,38 @@ public sealed class CdsFhirFallbackServeTests(LocalStackFixture stack) : IDispos
         Assert.DoesNotContain(patient.Split('/')[1], run.Stdout + run.Stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task EhrFhirServerThatHangs_Answers412NamingTheServerAndTheTimeout_AfterCdsFhirTimeout()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var hanging = new PlainHttpServer(answers: false);
+        await using var issuer = await TestCdsIssuer.StartAsync(cancellationToken: ct);
+        await using var server = await PmedServer.StartAsync(
+            new Dictionary<string, string> { ["Cds__TrustedIssuers"] = issuer.TrustedIssuersSetting, ["Cds__FhirTimeout"] = "00:00:01" },
+            ServeHostileInputTests.StackConnection(stack, _database));
+        var url = new Uri(server.Api, "cds-services/pgx-prescribing-order-select");
+
+        // A first call, to an EHR server that answers at once (a web page, not FHIR: 412 too), pays for the cold start (keys, Cosmos DB).
+        await using var answering = new PlainHttpServer();
+        var (warm, _) = await PostAsync(server, url, Body("Patient/p-hang", answering.Url.ToString()), issuer.Token(url), ct);
+
+        // The patient is in no index (a fresh database): the genotypes are searched on the EHR's server, which never answers.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var (status, answer) = await PostAsync(server, url, Body("Patient/p-hang", hanging.Url.ToString()), issuer.Token(url), ct);
+        clock.Stop();
+        var run = await server.StopAsync();
+
+        Assert.Equal(HttpStatusCode.PreconditionFailed, warm);
+        Assert.True(status == HttpStatusCode.PreconditionFailed, answer.ToJsonString());
+        Assert.Equal(
+            "the FHIR data this service needs was neither prefetched nor read: the EHR's FHIR server did not answer within 1 s for the patient's DiagnosticReport resources",
+            (string?)answer["error"]);
+        // Cds__FhirTimeout's 1 s, not the HTTP client's 10 s.
+        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(1) && clock.Elapsed < TimeSpan.FromSeconds(8), $"answered after {clock.Elapsed}");
+        Assert.True(run.Exit == ExitCodes.Ok, run.ToString());
+        Assert.DoesNotContain("p-hang", run.Stdout + run.Stderr, StringComparison.Ordinal);
+    }
+
     private static JsonObject Body(string patient, string? fhirServer)
     {
         var order = new JsonObject

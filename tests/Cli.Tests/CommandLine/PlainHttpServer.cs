@@ -6,7 +6,8 @@ namespace PrecisionMed.Cli.Tests.CommandLine;
 
 /// <summary>
 /// A loopback web server that answers every request with the same small HTML page: a URL where something other than
-/// the service a command expects is listening (a wrong port, a proxy's page).
+/// the service a command expects is listening (a wrong port, a proxy's page). Made with <c>answers: false</c>, it reads
+/// each request and never answers: a server that hangs.
 /// </summary>
 internal sealed class PlainHttpServer : IAsyncDisposable
 {
@@ -16,9 +17,11 @@ internal sealed class PlainHttpServer : IAsyncDisposable
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _serving;
+    private readonly bool _answers;
 
-    public PlainHttpServer()
+    public PlainHttpServer(bool answers = true)
     {
+        _answers = answers;
         _listener.Start();
         _serving = ServeAsync(_stop.Token);
     }
@@ -43,7 +46,7 @@ internal sealed class PlainHttpServer : IAsyncDisposable
         }
     }
 
-    private static async Task AnswerAsync(TcpClient client, CancellationToken cancellationToken)
+    private async Task AnswerAsync(TcpClient client, CancellationToken cancellationToken)
     {
         using (client)
         {
@@ -59,6 +62,7 @@ internal sealed class PlainHttpServer : IAsyncDisposable
                     request.Append(Encoding.ASCII.GetString(buffer, 0, read));
                 }
 
+                if (!_answers) await Task.Delay(Timeout.Infinite, cancellationToken);
                 await stream.WriteAsync(Answer, cancellationToken);
             }
             catch (Exception e) when (e is IOException or OperationCanceledException or SocketException)

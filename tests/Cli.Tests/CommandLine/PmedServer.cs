@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
 using System.Text.RegularExpressions;
 using Xunit;
 
@@ -61,6 +64,20 @@ internal sealed partial class PmedServer : IAsyncDisposable
         var stderr = await process.StandardError.ReadToEndAsync(timeout.Token);
         await process.WaitForExitAsync(timeout.Token);
         throw new InvalidOperationException($"pmed serve exited {process.ExitCode} before listening\n{string.Join('\n', seen)}\n{stderr}");
+    }
+
+    /// <summary>
+    /// Writes <paramref name="request"/> as it is on a connection of its own and reads the answer until the server closes
+    /// it: a request HttpClient would not write (HTTP/1.0 without Host, a malformed chunk). Send <c>Connection: close</c>.
+    /// </summary>
+    public async Task<string> SendRawAsync(string request, CancellationToken cancellationToken)
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, Api.Port, cancellationToken);
+        await using var stream = client.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(request), cancellationToken);
+        using var reader = new StreamReader(stream, Encoding.ASCII);
+        return await reader.ReadToEndAsync(cancellationToken);
     }
 
     /// <summary>Sends SIGINT and waits for the exit: the run as a person ends it with Ctrl+C.</summary>

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using PrecisionMed.Cli.CommandLine;
@@ -19,16 +18,19 @@ namespace PrecisionMed.Cli.Tests.CommandLine;
 [Trait("Tier", "Stack")]
 public sealed class ServeHostileInputTests(LocalStackFixture stack)
 {
-    private const string PgxService = "cds-services/pgx-prescribing-order-select";
+    internal const string PgxService = "cds-services/pgx-prescribing-order-select";
     private const string LoneSurrogate = "\\ud800";
-    private const string Card = "e531612a-fdfc-838c-a813-d3115d928904";
+    internal const string Card = "e531612a-fdfc-838c-a813-d3115d928904";
 
     private readonly string _database = "pmed-cli-hostile-" + Guid.NewGuid().ToString("N")[..10];
 
-    private string[] Connection =>
+    private string[] Connection => StackConnection(stack, _database);
+
+    /// <summary>pmed serve's options for the local stack, on any free port, with the embedded knowledge and its own database.</summary>
+    internal static string[] StackConnection(LocalStackFixture stack, string database) =>
     [
         "--port", "0", "--embedded-knowledge", "--storage", stack.Stack.AzuriteConnectionString,
-        "--fhir", stack.Stack.FhirBaseUrl.ToString(), "--cosmos", stack.Stack.CosmosEndpoint.ToString(), "--cosmos-key", stack.Stack.CosmosKey, "--database", _database,
+        "--fhir", stack.Stack.FhirBaseUrl.ToString(), "--cosmos", stack.Stack.CosmosEndpoint.ToString(), "--cosmos-key", stack.Stack.CosmosKey, "--database", database,
     ];
 
     [Fact]
@@ -148,12 +150,7 @@ public sealed class ServeHostileInputTests(LocalStackFixture stack)
         await using var server = await PmedServer.StartAsync(Connection);
 
         // HTTP/1.0 needs no Host header; HttpClient always sends one, so the request is written by hand.
-        using var client = new TcpClient();
-        await client.ConnectAsync(IPAddress.Loopback, server.Api.Port, ct);
-        await using var stream = client.GetStream();
-        await stream.WriteAsync(Encoding.ASCII.GetBytes("GET /api/health HTTP/1.0\r\n\r\n"), ct);
-        using var reader = new StreamReader(stream, Encoding.ASCII);
-        var answer = await reader.ReadToEndAsync(ct);
+        var answer = await server.SendRawAsync("GET /api/health HTTP/1.0\r\n\r\n", ct);
         var run = await server.StopAsync();
 
         Assert.StartsWith("HTTP/1.1 200", answer, StringComparison.Ordinal);
@@ -161,9 +158,45 @@ public sealed class ServeHostileInputTests(LocalStackFixture stack)
         Assert.DoesNotContain(" failed", run.Stderr, StringComparison.Ordinal);
     }
 
-    private static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
+    [Fact]
+    public async Task Serve_RequestLineHeadersOrBodyFramingPastWhatKestrelReads_AnswersTheApisJsonError()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var server = await PmedServer.StartAsync(["--port", "0", .. ServeHttpFailureTests.UnreachableServices(new Uri($"http://127.0.0.1:{ServeHttpFailureTests.ClosedPort()}/"))]);
+        const string Close = "Host: 127.0.0.1\r\nConnection: close\r\n";
+        var manyHeaders = string.Concat(Enumerable.Range(0, 150).Select(i => $"X-Header-{i}: v\r\n"));
 
-    private static async Task<(HttpStatusCode Status, string Text)> PostAsync(PmedServer server, Uri url, byte[] body, string? token, CancellationToken ct)
+        var cases = new (string Label, string Request, int Status, string Error)[]
+        {
+            ("a 9,000-character query", $"GET /api/health?q={new string('q', 9_000)} HTTP/1.1\r\n{Close}\r\n", 414,
+                "The request's path and query are longer than this server accepts (8,192 characters)."),
+            ("a 40,000-byte header", $"GET /api/health HTTP/1.1\r\n{Close}X-Big: {new string('h', 40_000)}\r\n\r\n", 431,
+                "The request's headers are larger than this server accepts (100 lines, 32,768 bytes)."),
+            ("150 headers", $"GET /api/health HTTP/1.1\r\n{Close}{manyHeaders}\r\n", 431,
+                "The request's headers are larger than this server accepts (100 lines, 32,768 bytes)."),
+            ("a malformed chunk", $"POST /api/{PgxService} HTTP/1.1\r\n{Close}Transfer-Encoding: chunked\r\n\r\nzz\r\n{{}}\r\n0\r\n\r\n", 400,
+                "The request body is not well-formed HTTP (its Content-Length or chunked framing); it was not read."),
+        };
+        foreach (var (label, request, status, error) in cases)
+        {
+            var answer = await server.SendRawAsync(request, ct);
+            Assert.True(answer.StartsWith($"HTTP/1.1 {status} ", StringComparison.Ordinal), $"{label}: {answer[..Math.Min(answer.Length, 300)]}");
+            Assert.Contains("Content-Type: application/json", answer, StringComparison.Ordinal);
+            Assert.Equal(error, (string?)JsonNode.Parse(answer[(answer.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..])!["error"]);
+        }
+
+        // Not HTTP at all: Kestrel answers before any of the app runs, without a body (README, pmed serve).
+        var notHttp = await server.SendRawAsync("NOT HTTP\r\n\r\n", ct);
+        var run = await server.StopAsync();
+
+        Assert.StartsWith("HTTP/1.1 400 ", notHttp, StringComparison.Ordinal);
+        Assert.True(run.Exit == ExitCodes.Ok, run.ToString());
+        Assert.DoesNotContain(" failed", run.Stderr, StringComparison.Ordinal);
+    }
+
+    internal static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
+
+    internal static async Task<(HttpStatusCode Status, string Text)> PostAsync(PmedServer server, Uri url, byte[] body, string? token, CancellationToken ct)
     {
         using var content = new ByteArrayContent(body);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");

@@ -122,14 +122,47 @@ public sealed class ServeHttpFailureTests
         var run = await server.StopAsync();
 
         Assert.Equal(HttpStatusCode.MethodNotAllowed, postHealth.StatusCode);
-        Assert.Equal("GET", string.Join(", ", postHealth.Content.Headers.Allow));
+        Assert.Equal("GET, HEAD", string.Join(", ", postHealth.Content.Headers.Allow));
         Assert.Equal(HttpStatusCode.MethodNotAllowed, getCdsService.StatusCode);
         Assert.Equal("POST", string.Join(", ", getCdsService.Content.Headers.Allow));
         Assert.Equal(HttpStatusCode.MethodNotAllowed, deleteGenomics.StatusCode);
-        Assert.Equal("GET, POST", string.Join(", ", deleteGenomics.Content.Headers.Allow));
-        Assert.Equal("This path takes GET, POST only.", (string?)JsonNode.Parse(await deleteGenomics.Content.ReadAsStringAsync(ct))!["error"]);
+        Assert.Equal("GET, HEAD, POST", string.Join(", ", deleteGenomics.Content.Headers.Allow));
+        Assert.Equal("This path takes GET, HEAD, POST only.", (string?)JsonNode.Parse(await deleteGenomics.Content.ReadAsStringAsync(ct))!["error"]);
         Assert.Equal(HttpStatusCode.OK, getHealth.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, noRoute.StatusCode);
+        Assert.True(run.Exit == ExitCodes.Ok, run.ToString());
+    }
+
+    [Fact]
+    public async Task Serve_HeadOnAGetEndpoint_AnswersAsGetWithoutTheBody()
+    {
+        await using var server = await PmedServer.StartAsync(["--port", "0", "--embedded-knowledge", .. Unreachable]);
+        var ct = TestContext.Current.CancellationToken;
+
+        var answers = new List<(string Path, HttpResponseMessage Get, HttpResponseMessage Head)>();
+        foreach (var path in new[] { "health", "cds-services", "files?state=Failed" })
+        {
+            var get = await server.Http.GetAsync(path, ct);
+            answers.Add((path, get, await server.Http.SendAsync(new HttpRequestMessage(HttpMethod.Head, path), ct)));
+        }
+
+        var headOnPost = await server.Http.SendAsync(new HttpRequestMessage(HttpMethod.Head, "cds-services/pgx-prescribing-order-select"), ct);
+        var run = await server.StopAsync();
+
+        foreach (var (path, get, head) in answers)
+        {
+            var getBody = await get.Content.ReadAsByteArrayAsync(ct);
+            Assert.True(head.StatusCode == get.StatusCode, $"HEAD {path}: {(int)head.StatusCode}, GET {(int)get.StatusCode}");
+            Assert.Equal(get.Content.Headers.ContentType?.ToString(), head.Content.Headers.ContentType?.ToString());
+            Assert.Equal(getBody.Length, head.Content.Headers.ContentLength);
+            Assert.Empty(await head.Content.ReadAsByteArrayAsync(ct));
+        }
+
+        Assert.Equal(HttpStatusCode.OK, answers[0].Head.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, answers[2].Head.StatusCode); // GET's answer: Cosmos DB is not there
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, headOnPost.StatusCode);
+        Assert.Equal("POST", string.Join(", ", headOnPost.Content.Headers.Allow));
+        Assert.Empty(await headOnPost.Content.ReadAsByteArrayAsync(ct));
         Assert.True(run.Exit == ExitCodes.Ok, run.ToString());
     }
 

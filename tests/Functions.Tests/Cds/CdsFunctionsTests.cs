@@ -112,6 +112,15 @@ public sealed class CdsFunctionsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task BodyPastTheLimit_Answers413AsPmedServeDoes_WithoutCallingTheService()
+    {
+        var (status, body) = await RunAsync("CdsServiceFunction", Service, "POST", new string(' ', (int)ApiRequest.MaxBodyBytes + 1), $"Bearer {_issuer.Token(ServiceUrl)}");
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, status);
+        Assert.Equal("The request body is larger than this server accepts (30,000,000 bytes).", (string?)body["error"]);
+    }
+
+    [Fact]
     public async Task UnknownService404_Malformed400_UnfetchableMedication412()
     {
         var unknown = await RunAsync("CdsServiceFunction", "no-such-service", "POST", "{}", null);

@@ -42,33 +42,33 @@ public sealed class FunctionsMetadataTests
     }
 
     [Theory]
-    [InlineData("FileStatusFunction", "files/{fileId}", "function", "get")]
-    [InlineData("FileListFunction", "files", "function", "get")]
+    [InlineData("FileStatusFunction", "files/{fileId}", "function", "get,head")]
+    [InlineData("FileListFunction", "files", "function", "get,head")]
     [InlineData("FileReplayFunction", "files/{fileId}/replay", "function", "post")]
-    [InlineData("HealthFunction", "health", "anonymous", "get")]
-    [InlineData("CdsDiscoveryFunction", "cds-services", "anonymous", "get")]
+    [InlineData("HealthFunction", "health", "anonymous", "get,head")]
+    [InlineData("CdsDiscoveryFunction", "cds-services", "anonymous", "get,head")]
     [InlineData("CdsServiceFunction", "cds-services/{id}", "anonymous", "post")]
     [InlineData("CdsFeedbackFunction", "cds-services/{id}/feedback", "anonymous", "post")]
-    [InlineData("CdsFeedbackCountsFunction", "cds-feedback", "function", "get")]
-    [InlineData("ReinterpretationStatusFunction", "reinterpretations", "function", "get")]
-    public void HttpFunctions_HaveTheirRoutes(string function, string route, string authLevel, string method)
+    [InlineData("CdsFeedbackCountsFunction", "cds-feedback", "function", "get,head")]
+    [InlineData("ReinterpretationStatusFunction", "reinterpretations", "function", "get,head")]
+    public void HttpFunctions_HaveTheirRoutes(string function, string route, string authLevel, string methods)
     {
         var binding = TriggerOf(function);
 
         Assert.Equal("httpTrigger", binding["type"]!.GetValue<string>());
         Assert.Equal(route, binding["route"]!.GetValue<string>());
         Assert.Equal(authLevel, binding["authLevel"]!.GetValue<string>(), ignoreCase: true);
-        Assert.Equal([method], binding["methods"]!.AsArray().Select(m => m!.GetValue<string>()));
+        Assert.Equal(methods.Split(','), binding["methods"]!.AsArray().Select(m => m!.GetValue<string>()));
     }
 
     [Fact]
-    public void GenomicsOperationFunction_GetAndPostOnTheOperationsRoute_WithAFunctionKey()
+    public void GenomicsOperationFunction_GetHeadAndPostOnTheOperationsRoute_WithAFunctionKey()
     {
         var binding = TriggerOf("GenomicsOperationFunction");
 
         Assert.Equal("genomics/{operation}", binding["route"]!.GetValue<string>());
         Assert.Equal("function", binding["authLevel"]!.GetValue<string>(), ignoreCase: true);
-        Assert.Equal(["get", "post"], binding["methods"]!.AsArray().Select(m => m!.GetValue<string>()));
+        Assert.Equal(["get", "head", "post"], binding["methods"]!.AsArray().Select(m => m!.GetValue<string>()));
     }
 
     [Fact]

@@ -85,6 +85,7 @@ internal static class CodeSettings
         ["Cds:PublicBaseUrl"] = new(AzureUse.CodeDefault),
         ["Cds:ClockSkew"] = new(AzureUse.CodeDefault),
         ["Cds:MaxTokenLifetime"] = new(AzureUse.CodeDefault),
+        ["Cds:FhirTimeout"] = new(AzureUse.CodeDefault),
         ["Cds:PreTestCards"] = new(AzureUse.CodeDefault),
         ["Cds:PreTestOffDrugs"] = new(AzureUse.CodeDefault),
         ["Cds:ReportLinkBase"] = new(AzureUse.CodeDefault),

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using PrecisionMed.Core.Fhir.Genomics;
 using PrecisionMed.Core.LabReports;
 
 namespace PrecisionMed.Core.Cds.Feedback;
@@ -35,10 +36,17 @@ public interface ICdsFeedbackStore
 /// <summary>Reads a CDS Hooks 2.0 feedback body: <c>{"feedback": [{card, outcome, acceptedSuggestions, overrideReason, outcomeTimestamp}]}</c>.</summary>
 public static class CdsFeedbackReader
 {
+    /// <summary>
+    /// The most feedback items one call may carry: each is a store write. A client reports what a clinician did with the
+    /// cards of a hook call, a handful; more is refused whole (nothing stored) rather than written in part.
+    /// </summary>
+    public const int MaxItems = 100;
+
     public static (IReadOnlyList<CdsFeedbackRecord>? Records, string? Error) Read(ReadOnlySpan<byte> body, string service)
     {
         if (StrictJson.ParseObject(body, out var problem) is not { } root) return (null, $"the body must be {{\"feedback\": [...]}} with at least one item; this one {problem}");
         if (root["feedback"] is not JsonArray items || items.Count == 0) return (null, "the body must be {\"feedback\": [...]} with at least one item");
+        if (items.Count > MaxItems) return (null, $"feedback holds at most {MaxItems} items a call; send the rest in further calls");
         var records = new List<CdsFeedbackRecord>();
         foreach (var item in items)
         {
@@ -46,9 +54,10 @@ public static class CdsFeedbackReader
             if (CdsHookRequest.Text(feedback["card"]) is not { } card || !Guid.TryParse(card, out _)) return (null, "feedback.card must be the card's uuid");
             var outcome = CdsHookRequest.Text(feedback["outcome"]);
             if (outcome is not ("accepted" or "overridden")) return (null, "feedback.outcome must be accepted or overridden");
-            if (CdsHookRequest.Text(feedback["outcomeTimestamp"]) is not { } stamp
-                || !DateTimeOffset.TryParse(stamp, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var when))
-                return (null, "feedback.outcomeTimestamp must be an ISO 8601 instant");
+            // An instant as FHIR writes one (ISO 8601 with seconds and a zone): DateTimeOffset alone would take "12/06/2026" and a time without a zone.
+            if (CdsHookRequest.Text(feedback["outcomeTimestamp"]) is not { } stamp || !FhirDateTimes.IsInstant(stamp)
+                || !DateTimeOffset.TryParse(stamp, CultureInfo.InvariantCulture, DateTimeStyles.None, out var when))
+                return (null, "feedback.outcomeTimestamp must be an ISO 8601 instant with seconds and its zone, e.g. 2026-12-06T09:30:00Z");
             var accepted = feedback["acceptedSuggestions"] as JsonArray ?? [];
             if (outcome == "accepted" && accepted.Any(s => CdsHookRequest.Text(CdsHookRequest.Member(s, "id")) is null)) return (null, "each acceptedSuggestions item needs its id");
             string? reason = null;

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using PrecisionMed.Core.Fhir;
 
 namespace PrecisionMed.Core.Genomics.Operations;
 
@@ -19,8 +20,9 @@ public enum OperationErrorKind
 }
 
 /// <summary>
-/// An operation's refusal: the parameter, the value as given and the reason. The value may be quoted back to the caller
-/// (it is what the caller sent), but it is never put in an exception or a log: a subject id is PHI.
+/// An operation's refusal: the parameter, the value as given and the reason. The value is for the code that reads the
+/// error; it is never quoted back, put in an exception or a log: a subject id or a variant is PHI. The parameter's name
+/// is quoted only when it has an id's short shape (<see cref="FhirIds"/>): a caller can send any name.
 /// </summary>
 public sealed record OperationError(OperationErrorKind Kind, string? Parameter, string? Value, string Reason)
 {
@@ -39,11 +41,12 @@ public sealed record OperationError(OperationErrorKind Kind, string? Parameter, 
             OperationErrorKind.UnknownSubject => "not-found",
             _ => "invalid",
         };
+        var named = Parameter is not null && FhirIds.IsId(Parameter) ? Parameter : null;
         var diagnostics = Parameter is null ? Reason
-            : Value is null || Kind == OperationErrorKind.UnknownSubject ? $"Parameter '{Parameter}': {Reason}"
-            : $"Parameter '{Parameter}' value '{Value}': {Reason}";
+            : named is null ? $"A parameter (its name not quoted: not {FhirIds.Shape}): {Reason}"
+            : $"Parameter '{named}': {Reason}";
         var issue = new JsonObject { ["severity"] = "error", ["code"] = code, ["diagnostics"] = diagnostics };
-        if (Parameter is not null) issue["expression"] = new JsonArray(Parameter);
+        if (named is not null) issue["expression"] = new JsonArray(named);
         return new JsonObject { ["resourceType"] = "OperationOutcome", ["issue"] = new JsonArray(issue) };
     }
 }

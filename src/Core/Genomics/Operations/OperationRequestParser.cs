@@ -142,7 +142,13 @@ public static class OperationRequestParser
             "Period" => value.FhirType == "Period",
             _ => value.FhirType is "String" or "Code" or "Uri" or "Id" or "Token",
         };
-        return accepted ? null : $"is a value{value.FhirType}, but {input.Name} is a {input.Type}";
+        // The caller's value[x] name is not quoted: it can be any text after "value".
+        return accepted ? null : input.Type switch
+        {
+            "boolean" => "is a boolean: send it as valueBoolean",
+            "Period" => "is a Period: send it as valuePeriod",
+            _ => $"is a {input.Type}: send it as valueString (or valueCode, valueUri, valueId, valueToken)",
+        };
     }
 
     private static OperationParse UnknownOperation() =>

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using PrecisionMed.Core.Fhir;
 
 namespace PrecisionMed.Core.Genomics.Operations;
 
@@ -57,7 +58,7 @@ internal static partial class OperationValueBinder
     private static string? SubjectReference(string subject)
     {
         var parts = subject.Split('/', StringSplitOptions.RemoveEmptyEntries);
-        if (parts.Length == 0 || !SubjectId().IsMatch(parts[^1])) return null;
+        if (parts.Length == 0 || !FhirIds.IsId(parts[^1])) return null;
         if (parts.Length == 1) return "Patient/" + parts[0];
         return parts[^2] == "Patient" ? "Patient/" + parts[^1] : null;
     }
@@ -135,7 +136,4 @@ internal static partial class OperationValueBinder
 
     [GeneratedRegex(@"\s+and\s+", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex AndSeparator();
-
-    [GeneratedRegex(@"^[A-Za-z0-9\-\.]{1,64}$", RegexOptions.CultureInvariant)]
-    private static partial Regex SubjectId();
 }
