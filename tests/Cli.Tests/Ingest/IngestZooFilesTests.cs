@@ -120,6 +120,38 @@ public sealed class IngestZooFilesTests : IDisposable
         });
     }
 
+    [Theory]
+    [InlineData("##contig=<ID=1,length=249250621>\n##contig=<ID=MT,length=16569>", "MT", "NC_012920.1")]
+    [InlineData("##contig=<ID=chr1,length=249250621>\n##contig=<ID=chrM,length=16571>", "chrM", "NC_001807.4")]
+    [InlineData("##contig=<ID=chr1,length=249250621>\n##contig=<ID=chrM>", "chrM", "NC_001807.4")]
+    [InlineData("##contig=<ID=1,length=249250621>\n##contig=<ID=chrM>", "chrM", null)]
+    [InlineData("##contig=<ID=1,length=249250621>\n##contig=<ID=M,length=16299>", "M", null)]
+    public async Task Ingest_Grch37Mitochondrion_PlacedOnTheSequenceTheHeaderTells_ElseListedNotGuessed(string contigs, string chrom, string? accession)
+    {
+        // GRCh37's mitochondrion is two sequences: b37's MT is the rCRS (16,569 bp), UCSC hg19's chrM the Yoruba one (16,571 bp).
+        var vcf = Path.Combine(_work.FullName, "mito.vcf");
+        File.WriteAllText(vcf, "##fileformat=VCFv4.2\n##reference=GRCh37\n" + contigs + "\n"
+            + "##FORMAT=<ID=GT,Number=1,Type=String,Description=\"Genotype\">\n"
+            + "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\n"
+            + chrom + "\t3010\t.\tG\tA\t50\tPASS\t.\tGT\t1\n");
+
+        Assert.Equal(IngestRunner.ExitOk, await InvokeAsync("ingest", vcf, "--out", Out, "--json", "--patient", Patient));
+
+        var skipped = JsonNode.Parse(_stdout.ToString())![0]!["skipped"]!.AsArray().Select(s => (string)s!).ToList();
+        if (accession is not null)
+        {
+            Assert.Equal(accession, ComponentCode(Assert.Single(Variants()), "48013-7"));
+            Assert.DoesNotContain(skipped, s => s.Contains("mitochondrion", StringComparison.Ordinal));
+        }
+        else
+        {
+            Assert.Empty(Variants());
+            var reason = Assert.Single(skipped, s => s.Contains("mitochondrion", StringComparison.Ordinal));
+            Assert.StartsWith("line 7, column 1:", reason, StringComparison.Ordinal);
+            Assert.Contains("not reported rather than placed on a guessed sequence", reason, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public async Task Ingest_PharmCatSample_GenotypesCodedUnderPharmVarOnlyForGenesPharmVarNames()
     {
