@@ -18,7 +18,8 @@ internal static class RefSeqChromosomeTable
     /// <summary>"1".."22", "X", "Y", "MT" for a chromosome accession (any version); null for any other sequence.</summary>
     public static string? Chromosome(string accession)
     {
-        if (accession.StartsWith("NC_012920", StringComparison.Ordinal)) return "MT";
+        // The mitochondrion: the rCRS, and the Yoruba sequence UCSC's hg19 calls chrM.
+        if (accession.StartsWith("NC_012920", StringComparison.Ordinal) || accession.StartsWith("NC_001807", StringComparison.Ordinal)) return "MT";
         if (!accession.StartsWith("NC_0000", StringComparison.Ordinal) || accession.Length < 9) return null;
         if (!int.TryParse(accession.AsSpan(7, 2), NumberStyles.None, CultureInfo.InvariantCulture, out var number)) return null;
         return number switch
@@ -50,6 +51,15 @@ internal static class RefSeqChromosomeTable
             ? null
             : string.Create(CultureInfo.InvariantCulture, $"NC_{index:000000}.{versions[index - 1]}");
     }
+
+    /// <summary>
+    /// Whether <paramref name="accession"/> is the chromosome's sequence in the build; true when the table does not know.
+    /// GRCh37's mitochondrion is either the rCRS (b37's MT) or the Yoruba sequence NC_001807.4 (UCSC hg19's chrM); GRCh38's
+    /// only the rCRS.
+    /// </summary>
+    public static bool IsOfBuild(string buildAnswer, string chromosome, string accession) =>
+        Accession(buildAnswer, chromosome) is not { } expected || expected == accession
+        || (buildAnswer == Grch37Answer && chromosome == "MT" && accession == "NC_001807.4");
 
     /// <summary>"Chromosome 7", "chr7", "7", "MT" → "7"/"MT"; null when it names no chromosome.</summary>
     public static string? Normalise(string? name)

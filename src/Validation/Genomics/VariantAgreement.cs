@@ -72,7 +72,7 @@ internal static partial class VariantAgreement
                 $"chromosome '{parts.Chromosome}' is not {accession} (chromosome {chromosome})", "variant-chromosome"));
         }
 
-        if (parts.BuildAnswer is { } build && RefSeqChromosomeTable.Accession(build, chromosome) is { } expected && expected != accession)
+        if (parts.BuildAnswer is { } build && !RefSeqChromosomeTable.IsOfBuild(build, chromosome, accession) && RefSeqChromosomeTable.Accession(build, chromosome) is { } expected)
         {
             issues.Add(Error(parts.Location(accession == parts.GenomicReference ? "48013-7" : "81290-9"),
                 $"{accession} is not chromosome {chromosome} of the stated build ({build}), which is {expected}", "variant-build"));

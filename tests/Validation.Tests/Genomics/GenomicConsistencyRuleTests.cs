@@ -102,6 +102,24 @@ public sealed class GenomicConsistencyRuleTests
         Assert.StartsWith("Observation.component[", issue.Location, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("NC_012920.1", "LA14029-5", null)]
+    [InlineData("NC_001807.4", "LA14029-5", null)]
+    [InlineData("NC_012920.1", "LA26806-2", null)]
+    [InlineData("NC_001807.4", "LA26806-2", "variant-build")]
+    public void Check_MitochondrialVariant_Grch37OnEitherSequence_Grch38OnTheRcrsOnly(string accession, string build, string? rule)
+    {
+        // GRCh37's mitochondrion is b37's MT (the rCRS) or UCSC hg19's chrM (the Yoruba sequence); GRCh38 has the rCRS alone.
+        var variant = Observation(
+            ("48013-7", "{\"valueCodeableConcept\":{\"coding\":[{\"system\":\"http://www.ncbi.nlm.nih.gov/refseq\",\"code\":\"" + accession + "\"}]}}"),
+            ("62374-4", "{\"valueCodeableConcept\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"" + build + "\"}]}}"),
+            ("81290-9", Hgvs(accession + ":m.3010G>A")));
+
+        var errors = Check(variant).Where(i => i.Severity == ValidationSeverity.Error).Select(i => i.Code).ToList();
+
+        Assert.Equal(rule is null ? [] : [rule], errors);
+    }
+
     [Fact]
     public void Validate_ProfileValidatorRunsTheRule()
     {
