@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Xunit;
 
 namespace PrecisionMed.Cli.Tests.CommandLine;
 
@@ -11,4 +12,10 @@ internal static class NamedPipes
         mkfifo.WaitForExit();
         return mkfifo.ExitCode == 0 ? path : throw new InvalidOperationException($"mkfifo {path} exited {mkfifo.ExitCode}");
     }
+
+    /// <summary>pmed tells a named pipe from a file by statx, Linux's: elsewhere the test is skipped.</summary>
+    public static void SkipUnlessSupported() => Assert.SkipUnless(OperatingSystem.IsLinux(), "pmed tells a named pipe from a file by statx, Linux's");
+
+    /// <summary>A run that reads a named pipe would wait for ever: fail the test instead.</summary>
+    public static Task<PmedRun> WithinAMinute(Task<PmedRun> run) => run.WaitAsync(TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken);
 }
