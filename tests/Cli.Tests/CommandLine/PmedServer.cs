@@ -19,7 +19,7 @@ internal sealed partial class PmedServer : IAsyncDisposable
         _process = process;
         _stderr = process.StandardError.ReadToEndAsync();
         Api = api;
-        Http = new HttpClient { BaseAddress = api, Timeout = TimeSpan.FromSeconds(30) };
+        Http = new HttpClient { BaseAddress = api, Timeout = TimeSpan.FromSeconds(100) }; // HttpClient's default: a loaded machine (every test project at once) answered one request in over 30 s
     }
 
     /// <summary>The printed base address, <c>http://127.0.0.1:PORT/api/</c>.</summary>
