@@ -205,7 +205,7 @@ public sealed class InputErrorCommandLineTests : IDisposable
         File.Copy(Sample("Bundle-bundle-cgexample.json"), Path.Combine(folder.FullName, "Bundle-bundle-cgexample.json"));
         var pipe = NamedPipes.Create(Path.Combine(folder.FullName, "pipe.vcf"));
 
-        var run = await NamedPipes.WithinAMinute(Pmed.RunAsync("ingest", folder.FullName, "--out", Path.Combine(_work.FullName, "out")));
+        var run = await NamedPipes.Bounded(Pmed.RunAsync("ingest", folder.FullName, "--out", Path.Combine(_work.FullName, "out")));
 
         Assert.True(run.Exit == ExitCodes.Ok, run.ToString());
         Assert.Equal([$"pmed ingest: {pipe}: skipped: a named pipe, not a regular file; it was not read"], run.StderrLines);
@@ -219,8 +219,8 @@ public sealed class InputErrorCommandLineTests : IDisposable
         NamedPipes.SkipUnlessSupported();
         var pipe = NamedPipes.Create(Path.Combine(_work.FullName, "pipe.hl7"));
 
-        var run = await NamedPipes.WithinAMinute(Pmed.RunAsync("ingest", pipe, "--out", Path.Combine(_work.FullName, "out")));
-        var stated = await NamedPipes.WithinAMinute(Pmed.RunAsync("ingest", pipe, "--out", Path.Combine(_work.FullName, "out"), "--patient", "urn:oid:1.2.3|p-1"));
+        var run = await NamedPipes.Bounded(Pmed.RunAsync("ingest", pipe, "--out", Path.Combine(_work.FullName, "out")));
+        var stated = await NamedPipes.Bounded(Pmed.RunAsync("ingest", pipe, "--out", Path.Combine(_work.FullName, "out"), "--patient", "urn:oid:1.2.3|p-1"));
 
         foreach (var each in new[] { run, stated })
         {
@@ -236,8 +236,8 @@ public sealed class InputErrorCommandLineTests : IDisposable
         NamedPipes.SkipUnlessSupported();
         var pipe = NamedPipes.Create(Path.Combine(_work.FullName, "panel.bed"));
 
-        var fromPipe = await NamedPipes.WithinAMinute(Pmed.RunAsync("ingest", Sample("NB6TK328_filtered.vcf"), "--regions", pipe));
-        var fromDevice = await NamedPipes.WithinAMinute(Pmed.RunAsync("ingest", Sample("NB6TK328_filtered.vcf"), "--regions", "/dev/null"));
+        var fromPipe = await NamedPipes.Bounded(Pmed.RunAsync("ingest", Sample("NB6TK328_filtered.vcf"), "--regions", pipe));
+        var fromDevice = await NamedPipes.Bounded(Pmed.RunAsync("ingest", Sample("NB6TK328_filtered.vcf"), "--regions", "/dev/null"));
 
         Assert.Equal(ExitCodes.Usage, fromPipe.Exit);
         Assert.Equal($"pmed: --regions {pipe}: is a named pipe, not a BED file", fromPipe.StderrLines[0]);

@@ -25,7 +25,7 @@ public sealed class NamedPipeCommandLineTests : IDisposable
         File.Copy(Path.Combine(RepositoryPaths.Root, "samples", "Bundle-bundle-cgexample.json"), Path.Combine(folder.FullName, "Bundle-bundle-cgexample.json"));
         var pipe = NamedPipes.Create(Path.Combine(folder.FullName, "pipe.json"));
 
-        var run = await NamedPipes.WithinAMinute(Pmed.RunAsync("validate", folder.FullName, "--packages", Packages));
+        var run = await NamedPipes.Bounded(Pmed.RunAsync("validate", folder.FullName, "--packages", Packages));
 
         Assert.Equal([$"pmed validate: {pipe}: skipped: a named pipe, not a regular file; it was not read"], run.StderrLines);
         Assert.Contains("pmed validate: 1 file(s), ", run.Stdout, StringComparison.Ordinal);
@@ -38,7 +38,7 @@ public sealed class NamedPipeCommandLineTests : IDisposable
         NamedPipes.SkipUnlessSupported();
         var pipe = NamedPipes.Create(Path.Combine(_work.FullName, "pipe.json"));
 
-        var run = await NamedPipes.WithinAMinute(Pmed.RunAsync("validate", pipe, "--packages", Packages));
+        var run = await NamedPipes.Bounded(Pmed.RunAsync("validate", pipe, "--packages", Packages));
 
         Assert.True(run.Exit == ExitCodes.Rejected, run.ToString());
         Assert.Contains($"{pipe}: (file): error: (file): a named pipe, not a regular file; it was not read", run.Stdout, StringComparison.Ordinal);
@@ -53,8 +53,8 @@ public sealed class NamedPipeCommandLineTests : IDisposable
         foreach (var file in Directory.EnumerateFiles(Guidelines)) File.Copy(file, Path.Combine(folder.FullName, Path.GetFileName(file)));
         var pipe = NamedPipes.Create(Path.Combine(folder.FullName, "CPIC_zz_pipe.json"));
 
-        var import = await NamedPipes.WithinAMinute(Pmed.RunAsync("knowledge", "import", "pharmcat-guidelines", folder.FullName));
-        var diff = await NamedPipes.WithinAMinute(Pmed.RunAsync("knowledge", "diff", Guidelines, folder.FullName, "--source", "pharmcat-guidelines"));
+        var import = await NamedPipes.Bounded(Pmed.RunAsync("knowledge", "import", "pharmcat-guidelines", folder.FullName));
+        var diff = await NamedPipes.Bounded(Pmed.RunAsync("knowledge", "diff", Guidelines, folder.FullName, "--source", "pharmcat-guidelines"));
 
         Assert.True(import.Exit == ExitCodes.Ok, import.ToString());
         Assert.Equal([$"pmed knowledge import: {pipe}: skipped: a named pipe, not a regular file; it was not read"], import.StderrLines);
@@ -69,8 +69,8 @@ public sealed class NamedPipeCommandLineTests : IDisposable
         NamedPipes.SkipUnlessSupported();
         var pipe = NamedPipes.Create(Path.Combine(_work.FullName, "variant_summary.txt"));
 
-        var import = await NamedPipes.WithinAMinute(Pmed.RunAsync("knowledge", "import", "clinvar", pipe));
-        var diff = await NamedPipes.WithinAMinute(Pmed.RunAsync("knowledge", "diff", pipe, pipe));
+        var import = await NamedPipes.Bounded(Pmed.RunAsync("knowledge", "import", "clinvar", pipe));
+        var diff = await NamedPipes.Bounded(Pmed.RunAsync("knowledge", "diff", pipe, pipe));
 
         Assert.True(import.Exit == ExitCodes.Rejected, import.ToString());
         Assert.Equal([$"pmed knowledge import: {pipe}: rejected: a named pipe, not a regular file; it was not read"], import.StderrLines);

@@ -16,6 +16,9 @@ internal static class NamedPipes
     /// <summary>pmed tells a named pipe from a file by statx, Linux's: elsewhere the test is skipped.</summary>
     public static void SkipUnlessSupported() => Assert.SkipUnless(OperatingSystem.IsLinux(), "pmed tells a named pipe from a file by statx, Linux's");
 
-    /// <summary>A run that reads a named pipe would wait for ever: fail the test instead.</summary>
-    public static Task<PmedRun> WithinAMinute(Task<PmedRun> run) => run.WaitAsync(TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken);
+    /// <summary>
+    /// A run that reads a named pipe would wait for ever: fail the test instead. Three minutes, as <see cref="Pmed.RunProcessAsync"/>
+    /// allows: <c>pmed validate</c> first builds the IG validator, which took over a minute on a loaded machine.
+    /// </summary>
+    public static Task<PmedRun> Bounded(Task<PmedRun> run) => run.WaitAsync(TimeSpan.FromMinutes(3), TestContext.Current.CancellationToken);
 }
