@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
 using Firely.Fhir.Validation;
@@ -61,21 +62,32 @@ public sealed class FhirProfileValidator
     {
         ArgumentNullException.ThrowIfNull(packageFolders);
         var key = string.Join('\n', packageFolders.Select(Path.GetFullPath));
-        // Under the lock, so that two commands at once build it once; a build that throws leaves nothing behind.
-        lock (BuiltLock)
+        // One build per set of folders, however many commands ask at once; builds of other sets go on beside it (a
+        // single lock over every build made each wait for the others, tens of seconds each).
+        var build = Built.GetOrAdd(key, _ => new Lazy<FhirProfileValidator>(() => Build(packageFolders), LazyThreadSafetyMode.ExecutionAndPublication));
+        try
         {
-            if (!Built.TryGetValue(key, out var validator))
-            {
-                validator = Build(packageFolders);
-                Built[key] = validator;
-            }
-
-            return validator;
+            return build.Value;
+        }
+        catch
+        {
+            // A build that throws leaves nothing behind: the next command tries again.
+            Built.TryRemove(KeyValuePair.Create(key, build));
+            _coreSpecification = null;
+            throw;
         }
     }
 
-    private static readonly Lock BuiltLock = new();
-    private static readonly Dictionary<string, FhirProfileValidator> Built = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, Lazy<FhirProfileValidator>> Built = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The SDK's core specification zip, one source for every build in the process: it is the same for all, thread-safe,
+    /// and indexed once; two sources of it would also unpack it into the same cache folder at once. Dropped when a build
+    /// fails, as the source keeps the error of its first read (another process unpacking the zip at the same moment).
+    /// </summary>
+    private static ZipSource? _coreSpecification;
+
+    private static ZipSource CoreSpecification() => LazyInitializer.EnsureInitialized(ref _coreSpecification, () => ZipSource.CreateValidationSource());
 
     private static FhirProfileValidator Build(IReadOnlyList<string> packageFolders)
     {
@@ -90,7 +102,7 @@ public sealed class FhirProfileValidator
                 new DirectorySourceSettings { IncludeSubDirectories = false, Masks = IndexedFileMasks }))
             .ToArray();
         var multi = new MultiResolver(packageSources);
-        multi.AddSource(ZipSource.CreateValidationSource());
+        multi.AddSource(CoreSpecification());
         var resolver = new CachedResolver(multi);
         var terminology = new LocalTerminologyService(resolver);
         var validator = new Validator(resolver, terminology);

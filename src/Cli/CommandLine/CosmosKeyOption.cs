@@ -20,16 +20,25 @@ internal sealed class CosmosKeyOption : Option<string?>
     }
 
     /// <summary>The option's value, else the environment's; null when neither is set.</summary>
-    public string? ValueOrEnvironment(ParseResult parse) => parse.GetValue(this) ?? Environment.GetEnvironmentVariable(EnvironmentVariable);
+    public string? ValueOrEnvironment(ParseResult parse) => parse.GetValue(this) ?? EnvironmentDefault.Value(EnvironmentVariable);
+
+    /// <summary>
+    /// <c>$PMED_COSMOS_KEY</c> stands for the option when the option is not given: checked as the option's value is, when
+    /// <paramref name="command"/> is parsed, so that a malformed one is the same usage error, naming the variable.
+    /// </summary>
+    public void CheckEnvironmentIn(Command command) => EnvironmentDefault.CheckIn(command, this, EnvironmentVariable, Problem);
+
+    /// <summary>Null when the value is a base64 key, else why not (never the value: it is a secret).</summary>
+    private static string? Problem(string value) =>
+        value.Length > 0 && Convert.TryFromBase64String(value, new byte[value.Length], out _) ? null : "the value is not a base64 account key";
 
     private string? Parse(ArgumentResult result)
     {
         var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Join(' ', result.Tokens.Select(t => t.Value));
-        var buffer = new byte[text.Length];
-        if (text.Length > 0 && Convert.TryFromBase64String(text, buffer, out _)) return text;
+        if (Problem(text) is not { } problem) return text;
 
         // The key is a secret: never echo it.
-        result.AddError($"{Name}: the value is not a base64 account key");
+        result.AddError($"{Name}: {problem}");
         return null;
     }
 }

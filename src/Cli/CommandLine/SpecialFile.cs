@@ -42,6 +42,22 @@ internal static class SpecialFile
         };
     }
 
+    /// <summary>Why a path of <paramref name="kind"/> (<see cref="KindOf"/>) was left unread, in the words every command uses.</summary>
+    public static string NotRead(string kind) => $"{kind}, not a regular file; it was not read";
+
+    /// <summary>The regular files among <paramref name="files"/> (a folder's), in order; the others are added to <paramref name="special"/> with what they are.</summary>
+    public static List<string> SetAside(IEnumerable<string> files, List<(string Path, string Kind)> special)
+    {
+        var regular = new List<string>();
+        foreach (var file in files)
+        {
+            if (KindOf(file) is { } kind) special.Add((file, kind));
+            else regular.Add(file);
+        }
+
+        return regular;
+    }
+
     /// <summary>
     /// <c>struct statx</c>, whose layout is the same on every Linux architecture (unlike <c>struct stat</c>): only
     /// <c>stx_mode</c> is read; the size covers the whole structure the kernel writes.

@@ -24,12 +24,7 @@ internal sealed class StorageOption : Option<string?>
     /// <c>$PMED_STORAGE</c> stands for the option when the option is not given: checked as the option's value is, when
     /// <paramref name="command"/> is parsed, so that a malformed one is the same usage error, naming the variable.
     /// </summary>
-    public void CheckEnvironmentIn(Command command) => command.Validators.Add(result =>
-    {
-        if (result.GetResult(this) is not null) return; // given: its parser checks it, and it wins over the environment
-        if (Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } value && Problem(value) is { } problem)
-            result.AddError($"${EnvironmentVariable}: {problem}"); // never the value: it may hold the account key
-    });
+    public void CheckEnvironmentIn(Command command) => EnvironmentDefault.CheckIn(command, this, EnvironmentVariable, Problem);
 
     /// <summary>Null when the value is a connection string the Storage SDK accepts or an absolute http(s) URL, else why not (never the value: it may hold a key).</summary>
     public static string? Problem(string value)

@@ -90,6 +90,7 @@ internal static class IngestCommand
             paths, output, fhir, lab, json, pretty, timings, cosmos, cosmosKey, database, build, source, sex, regions, genes, knownOnly, allFilters, maxVariants,
             patient, accession, validate, packages, registry,
         };
+        cosmosKey.CheckEnvironmentIn(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             // Made here rather than when the first bundle is written: a folder that cannot be made is the option's fault.

@@ -34,7 +34,7 @@ internal sealed class IngestFile(
         var name = Path.GetFileName(path);
         string? manifestName = null;
         // Before it is opened: opening a named pipe waits for a writer, for ever when there is none.
-        if (SpecialFile.KindOf(path) is { } kind) return new IngestResult(path, null, 0, 0, "rejected", $"{kind}, not a regular file; it was not read", [], []);
+        if (SpecialFile.KindOf(path) is { } kind) return new IngestResult(path, null, 0, 0, "rejected", SpecialFile.NotRead(kind), [], []);
         try
         {
             var source = LabFileSource.Read(path);
@@ -143,7 +143,7 @@ internal sealed class IngestFile(
     /// <summary>The manifest, or its problem (JSON path and reason, no value) when it is not usable for the VCF <paramref name="vcfName"/>.</summary>
     private static async Task<(VcfManifest? Manifest, string? Problem)> ReadManifestAsync(string manifestPath, string vcfName, CancellationToken cancellationToken)
     {
-        if (SpecialFile.KindOf(manifestPath) is { } kind) return (null, $"{kind}, not a regular file; it was not read");
+        if (SpecialFile.KindOf(manifestPath) is { } kind) return (null, SpecialFile.NotRead(kind));
         try
         {
             var manifest = VcfManifest.Parse(await File.ReadAllBytesAsync(manifestPath, cancellationToken));

@@ -26,13 +26,7 @@ internal static class IngestPaths
                 if (!VcfManifest.IsManifestName(Path.GetFileName(path))) files.Add(path);
             }
             else if (Directory.Exists(path))
-            {
-                foreach (var file in FilesUnder(path).Where(f => !Path.GetFileName(f).StartsWith('.') && !VcfManifest.IsManifestName(Path.GetFileName(f))).Order(StringComparer.Ordinal))
-                {
-                    if (SpecialFile.KindOf(file) is { } kind) special.Add((file, kind));
-                    else files.Add(file);
-                }
-            }
+                files.AddRange(SpecialFile.SetAside(FilesUnder(path).Where(f => !Path.GetFileName(f).StartsWith('.') && !VcfManifest.IsManifestName(Path.GetFileName(f))).Order(StringComparer.Ordinal), special));
             else missing.Add(path);
         }
 

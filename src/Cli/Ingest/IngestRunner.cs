@@ -34,7 +34,7 @@ internal sealed class IngestRunner(IngestOptions options, TextWriter stdout, Tex
     {
         var files = IngestPaths.Expand(options.Paths, out var missing, out var special);
         foreach (var path in missing) await stderr.WriteLineAsync($"pmed ingest: {path}: no such file or folder");
-        foreach (var (path, kind) in special) await stderr.WriteLineAsync($"pmed ingest: {path}: skipped: {kind}, not a regular file; it was not read");
+        foreach (var (path, kind) in special) await stderr.WriteLineAsync($"pmed ingest: {path}: skipped: {SpecialFile.NotRead(kind)}");
         if (files.Count == 0)
         {
             foreach (var manifest in options.Paths.Where(p => File.Exists(p) && VcfManifest.IsManifestName(Path.GetFileName(p))))

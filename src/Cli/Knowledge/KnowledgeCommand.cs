@@ -29,6 +29,7 @@ internal static class KnowledgeCommand
         {
             source, file, cosmos, key, database, concurrency,
         };
+        key.CheckEnvironmentIn(import);
         import.SetAction((parse, cancellationToken) =>
         {
             var options = new KnowledgeImportOptions(
@@ -92,6 +93,7 @@ internal static class KnowledgeCommand
         {
             from, to, source, json, cosmos, key, database,
         };
+        key.CheckEnvironmentIn(diff);
         diff.SetAction((parse, cancellationToken) => new KnowledgeDiffRunner(
             new KnowledgeDiffCommandOptions(KnowledgeSources.ByName[parse.GetValue(source)!], parse.GetValue(from)!, parse.GetValue(to)!, parse.GetValue(json))
             {

@@ -28,6 +28,12 @@ internal sealed class KnowledgeDiffRunner(KnowledgeDiffCommandOptions options, T
                 await stderr.WriteLineAsync($"pmed knowledge diff: {problem}");
                 return ExitCodes.Usage;
             }
+
+            if (KnowledgeSourcePath.NotRegular(path) is { } notRegular)
+            {
+                await stderr.WriteLineAsync($"pmed knowledge diff: {notRegular}");
+                return ExitCodes.Rejected;
+            }
         }
 
         var memory = new InMemoryKnowledgeStore();
@@ -42,8 +48,8 @@ internal sealed class KnowledgeDiffRunner(KnowledgeDiffCommandOptions options, T
         }
 
         var importer = new KnowledgeImporter(memory, memory, services.GetRequiredService<IOptions<KnowledgeDiffOptions>>().Value.Matrix(), TimeProvider.System);
-        var from = await KnowledgeSourcePath.ImportAsync(importer, options.Source, options.From, 1, null, cancellationToken);
-        var to = await KnowledgeSourcePath.ImportAsync(importer, options.Source, options.To, 1, null, cancellationToken);
+        var from = await KnowledgeSourcePath.ImportAsync(importer, options.Source, options.From, 1, null, Skipped, cancellationToken);
+        var to = await KnowledgeSourcePath.ImportAsync(importer, options.Source, options.To, 1, null, Skipped, cancellationToken);
         var problems = 0L;
         foreach (var result in new[] { from, to })
         {
@@ -81,6 +87,8 @@ internal sealed class KnowledgeDiffRunner(KnowledgeDiffCommandOptions options, T
     }
 
     /// <summary><c>affected reports: 1 (5 implications)</c>, then per report its implications with the change and impact.</summary>
+    private Task Skipped(string line) => stderr.WriteLineAsync($"pmed knowledge diff: {line}");
+
     private async Task WriteAffectedAsync(KnowledgeDiff diff, IReadOnlyList<AffectedReport> affected)
     {
         var impacts = diff.Changes.GroupBy(c => c.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Max(c => c.Impact), StringComparer.Ordinal);

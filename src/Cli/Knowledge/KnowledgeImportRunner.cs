@@ -25,6 +25,12 @@ internal sealed class KnowledgeImportRunner(KnowledgeImportOptions options, Text
             return ExitUsage;
         }
 
+        if (KnowledgeSourcePath.NotRegular(options.Path) is { } notRegular)
+        {
+            await stderr.WriteLineAsync($"pmed knowledge import: {notRegular}");
+            return ExitDiagnostics;
+        }
+
         if (options.Concurrency < 1)
         {
             await stderr.WriteLineAsync("pmed knowledge import: --concurrency must be at least 1");
@@ -45,7 +51,7 @@ internal sealed class KnowledgeImportRunner(KnowledgeImportOptions options, Text
         var showProgress = Terminal.IsInteractive(stderr);
         var progress = showProgress ? new TerminalProgress(stderr, clock) : null;
 
-        var result = await KnowledgeSourcePath.ImportAsync(importer, options.Source, options.Path, options.Concurrency, progress, cancellationToken);
+        var result = await KnowledgeSourcePath.ImportAsync(importer, options.Source, options.Path, options.Concurrency, progress, Skipped, cancellationToken);
         if (showProgress) await stderr.WriteLineAsync();
         foreach (var problem in result.Diagnostics.Listed) await stderr.WriteLineAsync($"pmed knowledge import: {problem}");
         if (result.Diagnostics.Count > result.Diagnostics.Listed.Count)
@@ -59,6 +65,8 @@ internal sealed class KnowledgeImportRunner(KnowledgeImportOptions options, Text
         if (result.Diff is { } diff) await stdout.WriteLineAsync(KnowledgeDiffText.Summary(diff, stored: options.Cosmos is not null));
         return result.Diagnostics.Count > 0 ? ExitDiagnostics : ExitOk;
     }
+
+    private Task Skipped(string line) => stderr.WriteLineAsync($"pmed knowledge import: {line}");
 
     /// <summary>
     /// The running count on one terminal line, written as it is reported (under a lock: writers report from several

@@ -1,3 +1,4 @@
+using PrecisionMed.Cli.CommandLine;
 using PrecisionMed.Core.Knowledge.Import;
 
 namespace PrecisionMed.Cli.Knowledge;
@@ -19,15 +20,37 @@ internal static class KnowledgeSourcePath
             : $"{file.FullName}: no such file";
     }
 
+    /// <summary>
+    /// Null when the path named is a file, a folder or not there, else why it is not read (a named pipe, a socket, a device:
+    /// opening a named pipe waits for a writer, for ever when there is none). The command rejects it unread.
+    /// </summary>
+    public static string? NotRegular(string path) =>
+        SpecialFile.KindOf(path) is { } kind ? $"{Path.GetFullPath(path)}: rejected: {SpecialFile.NotRead(kind)}" : null;
+
+    /// <param name="skipped">Told each file of a folder that is not a regular file (a named pipe, a socket, a device): left unread.</param>
     public static async Task<ImportResult> ImportAsync(
-        KnowledgeImporter importer, KnowledgeSource source, string path, int concurrency, IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
+        KnowledgeImporter importer, KnowledgeSource source, string path, int concurrency, IProgress<ImportProgress>? progress, Func<string, Task> skipped,
+        CancellationToken cancellationToken)
     {
         var folder = new DirectoryInfo(path);
-        if (folder.Exists) return await importer.ImportSetAsync(source, KnowledgeSourceFile.FromFolder(folder), folder.Name, concurrency, progress, cancellationToken);
+        if (folder.Exists) return await importer.ImportSetAsync(source, await RegularFilesAsync(folder, skipped), folder.Name, concurrency, progress, cancellationToken);
         var file = new FileInfo(path);
         await using var content = file.OpenRead();
         if (!KnowledgeSources.IsSet(source)) return await importer.ImportAsync(source, content, file.Name, concurrency, progress, cancellationToken);
         return await importer.ImportSetAsync(source, Zip(source, content, file), file.Name, concurrency, progress, cancellationToken);
+    }
+
+    private static async Task<List<KnowledgeSourceFile>> RegularFilesAsync(DirectoryInfo folder, Func<string, Task> skipped)
+    {
+        var regular = new List<KnowledgeSourceFile>();
+        foreach (var file in KnowledgeSourceFile.FromFolder(folder))
+        {
+            var full = Path.Combine(folder.FullName, file.Name);
+            if (SpecialFile.KindOf(full) is { } kind) await skipped($"{full}: skipped: {SpecialFile.NotRead(kind)}");
+            else regular.Add(file);
+        }
+
+        return regular;
     }
 
     /// <summary>A set given as one file is a zip of it; anything else is refused naming the file, not the zip reader's words.</summary>

@@ -21,6 +21,7 @@ internal sealed record LedgerConnectionOptions(UrlOption Cosmos, CosmosKeyOption
     {
         command.Options.Add(Cosmos);
         command.Options.Add(Key);
+        Key.CheckEnvironmentIn(command);
         command.Options.Add(Database);
         if (Storage is not null)
         {
@@ -35,6 +36,6 @@ internal sealed record LedgerConnectionOptions(UrlOption Cosmos, CosmosKeyOption
         parse.GetValue(Cosmos)!,
         Key.ValueOrEnvironment(parse),
         parse.GetValue(Database)!,
-        Storage is null ? null : parse.GetValue(Storage) ?? (Environment.GetEnvironmentVariable(StorageOption.EnvironmentVariable) is { Length: > 0 } storage ? storage : null),
+        Storage is null ? null : parse.GetValue(Storage) ?? EnvironmentDefault.Value(StorageOption.EnvironmentVariable),
         Queue is null ? "lab-reports" : parse.GetValue(Queue)!);
 }

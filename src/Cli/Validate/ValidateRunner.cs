@@ -18,8 +18,9 @@ internal sealed class ValidateRunner(ValidateOptions options, TextWriter stdout,
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         if (options.Warnings && options.Quiet) return await UsageAsync("--warnings and --quiet exclude each other");
-        var files = ExpandPaths(options.Paths, out var missing);
+        var files = ExpandPaths(options.Paths, out var missing, out var special);
         foreach (var path in missing) await stderr.WriteLineAsync($"pmed validate: {path}: no such file or folder");
+        foreach (var (path, kind) in special) await stderr.WriteLineAsync($"pmed validate: {path}: skipped: {SpecialFile.NotRead(kind)}");
         if (missing.Count > 0) return ExitUsage;
         if (files.Count == 0) return await UsageAsync($"no .json files in {string.Join(", ", options.Paths)}");
         if (ValidatorSetup.Registry(options.Registry, out var registryError) is not { } registry) return await UsageAsync(registryError!);
@@ -56,6 +57,8 @@ internal sealed class ValidateRunner(ValidateOptions options, TextWriter stdout,
 
     private static async Task<IReadOnlyList<ResourceFindings>> ValidateFileAsync(string file, FhirProfileValidator validator, CancellationToken cancellationToken)
     {
+        // Before it is opened: opening a named pipe waits for a writer, for ever when there is none.
+        if (SpecialFile.KindOf(file) is { } kind) return [FileError(SpecialFile.NotRead(kind))];
         string json;
         try
         {
@@ -63,11 +66,14 @@ internal sealed class ValidateRunner(ValidateOptions options, TextWriter stdout,
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return [new ResourceFindings(null, ResourceFindings.FileKey, null, [new ValidationIssue(ValidationSeverity.Error, "(file)", $"cannot be read: {ex.Message}", null)])];
+            return [FileError($"cannot be read: {ex.Message}")];
         }
 
         return FhirJsonValidation.Validate(json, validator);
     }
+
+    private static ResourceFindings FileError(string message) =>
+        new(null, ResourceFindings.FileKey, null, [new ValidationIssue(ValidationSeverity.Error, "(file)", message, null)]);
 
     private async Task<int> UsageAsync(string message)
     {
@@ -75,16 +81,21 @@ internal sealed class ValidateRunner(ValidateOptions options, TextWriter stdout,
         return ExitUsage;
     }
 
-    private static List<string> ExpandPaths(IReadOnlyList<string> paths, out List<string> missing)
+    /// <summary>
+    /// The files to validate, the paths that do not exist, and what a folder holds that is not a regular file (a named pipe,
+    /// a socket, a device), left unread. A path named itself is among the files whatever it is: it is rejected unread.
+    /// </summary>
+    private static List<string> ExpandPaths(IReadOnlyList<string> paths, out List<string> missing, out List<(string Path, string Kind)> special)
     {
         missing = [];
+        special = [];
         var files = new List<string>();
         foreach (var path in paths)
         {
             if (File.Exists(path)) files.Add(path);
             else if (Directory.Exists(path))
-                files.AddRange(Directory.EnumerateFiles(path, "*.json", SearchOption.AllDirectories)
-                    .Where(f => !Path.GetFileName(f).StartsWith('.')).Order(StringComparer.Ordinal));
+                files.AddRange(SpecialFile.SetAside(Directory.EnumerateFiles(path, "*.json", SearchOption.AllDirectories)
+                    .Where(f => !Path.GetFileName(f).StartsWith('.')).Order(StringComparer.Ordinal), special));
             else missing.Add(path);
         }
 

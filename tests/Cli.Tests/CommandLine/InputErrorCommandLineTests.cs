@@ -200,12 +200,12 @@ public sealed class InputErrorCommandLineTests : IDisposable
     [Fact]
     public async Task Ingest_FolderHoldsANamedPipe_SkipsItUnreadAndIngestsTheRest()
     {
-        Assert.SkipUnless(OperatingSystem.IsLinux(), "pmed tells a named pipe from a file by statx, Linux's");
+        NamedPipes.SkipUnlessSupported();
         var folder = _work.CreateSubdirectory("lab");
         File.Copy(Sample("Bundle-bundle-cgexample.json"), Path.Combine(folder.FullName, "Bundle-bundle-cgexample.json"));
         var pipe = NamedPipes.Create(Path.Combine(folder.FullName, "pipe.vcf"));
 
-        var run = await WithinAMinute(Pmed.RunAsync("ingest", folder.FullName, "--out", Path.Combine(_work.FullName, "out")));
+        var run = await NamedPipes.Bounded(Pmed.RunAsync("ingest", folder.FullName, "--out", Path.Combine(_work.FullName, "out")));
 
         Assert.True(run.Exit == ExitCodes.Ok, run.ToString());
         Assert.Equal([$"pmed ingest: {pipe}: skipped: a named pipe, not a regular file; it was not read"], run.StderrLines);
@@ -216,11 +216,11 @@ public sealed class InputErrorCommandLineTests : IDisposable
     [Fact]
     public async Task Ingest_NamedPipeNamedItself_ExitsTwoRejectedUnread()
     {
-        Assert.SkipUnless(OperatingSystem.IsLinux(), "pmed tells a named pipe from a file by statx, Linux's");
+        NamedPipes.SkipUnlessSupported();
         var pipe = NamedPipes.Create(Path.Combine(_work.FullName, "pipe.hl7"));
 
-        var run = await WithinAMinute(Pmed.RunAsync("ingest", pipe, "--out", Path.Combine(_work.FullName, "out")));
-        var stated = await WithinAMinute(Pmed.RunAsync("ingest", pipe, "--out", Path.Combine(_work.FullName, "out"), "--patient", "urn:oid:1.2.3|p-1"));
+        var run = await NamedPipes.Bounded(Pmed.RunAsync("ingest", pipe, "--out", Path.Combine(_work.FullName, "out")));
+        var stated = await NamedPipes.Bounded(Pmed.RunAsync("ingest", pipe, "--out", Path.Combine(_work.FullName, "out"), "--patient", "urn:oid:1.2.3|p-1"));
 
         foreach (var each in new[] { run, stated })
         {
@@ -233,11 +233,11 @@ public sealed class InputErrorCommandLineTests : IDisposable
     [Fact]
     public async Task Ingest_RegionsIsANamedPipeOrADevice_ExitsOneNamingTheOption()
     {
-        Assert.SkipUnless(OperatingSystem.IsLinux(), "pmed tells a named pipe from a file by statx, Linux's");
+        NamedPipes.SkipUnlessSupported();
         var pipe = NamedPipes.Create(Path.Combine(_work.FullName, "panel.bed"));
 
-        var fromPipe = await WithinAMinute(Pmed.RunAsync("ingest", Sample("NB6TK328_filtered.vcf"), "--regions", pipe));
-        var fromDevice = await WithinAMinute(Pmed.RunAsync("ingest", Sample("NB6TK328_filtered.vcf"), "--regions", "/dev/null"));
+        var fromPipe = await NamedPipes.Bounded(Pmed.RunAsync("ingest", Sample("NB6TK328_filtered.vcf"), "--regions", pipe));
+        var fromDevice = await NamedPipes.Bounded(Pmed.RunAsync("ingest", Sample("NB6TK328_filtered.vcf"), "--regions", "/dev/null"));
 
         Assert.Equal(ExitCodes.Usage, fromPipe.Exit);
         Assert.Equal($"pmed: --regions {pipe}: is a named pipe, not a BED file", fromPipe.StderrLines[0]);
@@ -307,9 +307,6 @@ public sealed class InputErrorCommandLineTests : IDisposable
         foreach (var raw in new[] { "System.", "LineNumber", "BytePositionInLine", "Central Directory", "Settings must be", "Access to the path", "already exists" })
             Assert.DoesNotContain(raw, run.Stderr, StringComparison.Ordinal);
     }
-
-    /// <summary>A run that reads a named pipe would wait for ever: fail the test instead.</summary>
-    private static Task<PmedRun> WithinAMinute(Task<PmedRun> run) => run.WaitAsync(TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken);
 
     private async Task<string> WriteAsync(string name, string content)
     {

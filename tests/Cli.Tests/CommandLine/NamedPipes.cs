@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Xunit;
 
 namespace PrecisionMed.Cli.Tests.CommandLine;
 
@@ -11,4 +12,13 @@ internal static class NamedPipes
         mkfifo.WaitForExit();
         return mkfifo.ExitCode == 0 ? path : throw new InvalidOperationException($"mkfifo {path} exited {mkfifo.ExitCode}");
     }
+
+    /// <summary>pmed tells a named pipe from a file by statx, Linux's: elsewhere the test is skipped.</summary>
+    public static void SkipUnlessSupported() => Assert.SkipUnless(OperatingSystem.IsLinux(), "pmed tells a named pipe from a file by statx, Linux's");
+
+    /// <summary>
+    /// A run that reads a named pipe would wait for ever: fail the test instead. Three minutes, as <see cref="Pmed.RunProcessAsync"/>
+    /// allows: <c>pmed validate</c> first builds the IG validator, which took over a minute on a loaded machine.
+    /// </summary>
+    public static Task<PmedRun> Bounded(Task<PmedRun> run) => run.WaitAsync(TimeSpan.FromMinutes(3), TestContext.Current.CancellationToken);
 }

@@ -22,7 +22,7 @@ internal sealed partial class PmedServer : IAsyncDisposable
         _process = process;
         _stderr = process.StandardError.ReadToEndAsync();
         Api = api;
-        Http = new HttpClient { BaseAddress = api, Timeout = TimeSpan.FromSeconds(30) };
+        Http = new HttpClient { BaseAddress = api, Timeout = TimeSpan.FromSeconds(100) }; // HttpClient's default: a loaded machine (every test project at once) answered one request in over 30 s
     }
 
     /// <summary>The printed base address, <c>http://127.0.0.1:PORT/api/</c>.</summary>
@@ -33,9 +33,16 @@ internal sealed partial class PmedServer : IAsyncDisposable
     public static Task<PmedServer> StartAsync(params string[] args) => StartAsync(new Dictionary<string, string>(), args);
 
     /// <summary>With app settings in the environment (<c>Cds__TrustedIssuers</c>), as the function app reads them.</summary>
-    public static async Task<PmedServer> StartAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static Task<PmedServer> StartAsync(IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        StartAsync(environment, ignoreSigint: false, args);
+
+    /// <param name="ignoreSigint">
+    /// Start it with SIGINT ignored (<c>trap '' INT</c>), as a process started by a runner in the background inherits: for the
+    /// tests of <see cref="StopAsync(TimeSpan)"/> itself.
+    /// </param>
+    internal static async Task<PmedServer> StartAsync(IReadOnlyDictionary<string, string> environment, bool ignoreSigint, params string[] args)
     {
-        var start = new ProcessStartInfo(Pmed.DotnetHost())
+        var start = new ProcessStartInfo(ignoreSigint ? "/bin/sh" : Pmed.DotnetHost())
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -43,6 +50,14 @@ internal sealed partial class PmedServer : IAsyncDisposable
             WorkingDirectory = RepositoryPaths.Root,
         };
         foreach (var (name, value) in environment) start.Environment[name] = value;
+        if (ignoreSigint)
+        {
+            // exec keeps the disposition: the runtime leaves a SIGINT it inherits ignored as it is.
+            start.ArgumentList.Add("-c");
+            start.ArgumentList.Add("trap '' INT; exec \"$0\" \"$@\"");
+            start.ArgumentList.Add(Pmed.DotnetHost());
+        }
+
         start.ArgumentList.Add(Pmed.PmedDll());
         start.ArgumentList.Add("serve");
         foreach (var arg in args) start.ArgumentList.Add(arg);
@@ -81,18 +96,75 @@ internal sealed partial class PmedServer : IAsyncDisposable
     }
 
     /// <summary>Sends SIGINT and waits for the exit: the run as a person ends it with Ctrl+C.</summary>
-    public async Task<PmedRun> StopAsync()
+    public Task<PmedRun> StopAsync() => StopAsync(TimeSpan.FromSeconds(30));
+
+    /// <summary>
+    /// Sends SIGINT and waits <paramref name="wait"/> for the exit. A server still running then is stopped with SIGTERM
+    /// (and killed if that does nothing either), and the test fails saying SIGINT appears ignored: a process inherits an
+    /// ignored SIGINT from a runner started in the background (<c>nohup ... &amp;</c>), and .NET leaves it ignored.
+    /// </summary>
+    internal async Task<PmedRun> StopAsync(TimeSpan wait)
+    {
+        if (await SignalAndWaitAsync("INT", wait)) return await OutputAsync();
+
+        var sigint = SigintDisposition();
+        var afterTerm = await SignalAndWaitAsync("TERM", TimeSpan.FromSeconds(10)) ? "it exited on SIGTERM" : "it was killed: SIGTERM did not stop it either";
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        var run = await OutputAsync();
+        Assert.Fail(
+            $"pmed serve did not exit within {wait.TotalSeconds:F0} s of SIGINT: SIGINT appears ignored ({sigint}; a process started "
+            + $"in the background, as by 'nohup ./test.sh &', inherits SIGINT ignored and its children with it: run the tests in the "
+            + $"foreground); {afterTerm}.\n{run}");
+        return run;
+    }
+
+    /// <returns>Whether the process has exited within <paramref name="wait"/> of the signal.</returns>
+    private async Task<bool> SignalAndWaitAsync(string signal, TimeSpan wait)
     {
         if (!_process.HasExited)
         {
-            using var kill = Process.Start("kill", ["-INT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+            using var kill = Process.Start("kill", [$"-{signal}", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
             await kill.WaitForExitAsync();
         }
 
+        using var timeout = new CancellationTokenSource(wait);
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>What the system says of the process's SIGINT: ignored (its SigIgn mask has signal 2) or not.</summary>
+    private string SigintDisposition()
+    {
+        var status = $"/proc/{_process.Id}/status";
+        var ignored = File.Exists(status)
+            ? File.ReadLines(status).FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal)) is { } line
+                && (ulong.Parse(line["SigIgn:".Length..].Trim(), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture) & 0b10) != 0
+            : (bool?)null;
+        return ignored switch
+        {
+            true => $"{status} lists it among the signals ignored",
+            false => $"{status} does not list it among the signals ignored: the server may be hung instead",
+            null => "no /proc to ask",
+        };
+    }
+
+    private async Task<PmedRun> OutputAsync()
+    {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var rest = await _process.StandardOutput.ReadToEndAsync(timeout.Token);
-        await _process.WaitForExitAsync(timeout.Token);
-        return new PmedRun(_process.ExitCode, string.Join('\n', _stdout) + "\n" + rest, await _stderr);
+        return new PmedRun(_process.ExitCode, string.Join('\n', _stdout) + "\n" + rest, await _stderr.WaitAsync(timeout.Token));
     }
 
     public async ValueTask DisposeAsync()

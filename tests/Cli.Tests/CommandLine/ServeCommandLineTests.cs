@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using PrecisionMed.Cli.CommandLine;
 using PrecisionMed.Testing.Stack;
 using Xunit;
+using Xunit.Sdk;
 
 namespace PrecisionMed.Cli.Tests.CommandLine;
 
@@ -46,6 +47,18 @@ public sealed class ServeCommandLineTests(LocalStackFixture stack)
         Assert.NotNull(JsonNode.Parse(await noRoute.Content.ReadAsStringAsync(ct))!["error"]);
         Assert.True(run.Exit == ExitCodes.Ok, run.ToString());
         Assert.DoesNotContain("no-such-file", run.Stdout + run.Stderr, StringComparison.Ordinal); // nothing of a request is logged
+    }
+
+    [Fact]
+    public async Task Stop_ServerInheritedSigintIgnored_FallsBackToSigtermAndFailsSayingSigintAppearsIgnored()
+    {
+        await using var server = await PmedServer.StartAsync(new Dictionary<string, string>(), ignoreSigint: true, ["--port", "0", .. Connection]);
+
+        var failure = await Assert.ThrowsAsync<FailException>(() => server.StopAsync(TimeSpan.FromSeconds(3)));
+
+        Assert.Contains("pmed serve did not exit within 3 s of SIGINT: SIGINT appears ignored", failure.Message, StringComparison.Ordinal);
+        if (OperatingSystem.IsLinux()) Assert.Contains("lists it among the signals ignored", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("it exited on SIGTERM", failure.Message, StringComparison.Ordinal);
     }
 
     [Fact]
