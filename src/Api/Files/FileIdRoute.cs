@@ -1,5 +1,5 @@
 using System.Net;
-using PrecisionMed.Core.Fhir;
+using PrecisionMed.Core.LabReports;
 
 namespace PrecisionMed.Api.Files;
 

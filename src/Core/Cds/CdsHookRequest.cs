@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.LabReports;
 
 namespace PrecisionMed.Core.Cds;

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using PrecisionMed.Core.Fhir;
 using PrecisionMed.Core.Genomics.Index;
+using PrecisionMed.Core.LabReports;
 
 namespace PrecisionMed.Core.Pipeline;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using PrecisionMed.Core.Fhir.Genomics;
 using PrecisionMed.Core.LabReports;
 
 namespace PrecisionMed.Core.Cds.Feedback;

@@ -1,3 +1,5 @@
+using PrecisionMed.Core.LabReports;
+
 namespace PrecisionMed.Core.Fhir.Genomics;
 
 // The Patient entry: a conditional create by the report's identifier.

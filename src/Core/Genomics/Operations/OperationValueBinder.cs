@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using PrecisionMed.Core.Fhir;
+using PrecisionMed.Core.LabReports;
 
 namespace PrecisionMed.Core.Genomics.Operations;
 

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace PrecisionMed.Core.Fhir.Genomics;
+namespace PrecisionMed.Core.LabReports;
 
 /// <summary>
 /// The FHIR R4 regular expressions for date, dateTime and instant: a value that does not match is

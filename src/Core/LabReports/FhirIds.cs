@@ -1,4 +1,4 @@
-namespace PrecisionMed.Core.Fhir;
+namespace PrecisionMed.Core.LabReports;
 
 /// <summary>
 /// The shape of a FHIR id (R4 <c>id</c>: 1 to 64 ASCII letters, digits, '-' and '.'), the shape the app's ids and the
