@@ -50,6 +50,10 @@ fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1
 export DOTNET_NOLOGO=1
+# No dynamic PGO in the test processes (and the pmed children they start): it instruments every hot method and compiles
+# it again, which pays back in a server that runs for hours, not in test processes of seconds to minutes. On CI's two
+# cores it took the Fast tier from 129 s to 98 s (2026-12-08, side by side); production code is unchanged.
+export DOTNET_TieredPGO=0
 
 fail() {
   echo "test.sh: $*" >&2
