@@ -7,6 +7,7 @@ using Hl7.Fhir.Serialization;
 using Hl7.Fhir.Specification.Source;
 using Hl7.Fhir.Specification.Terminology;
 using Hl7.Fhir.Utility;
+using PrecisionMed.Validation.Conformance;
 using PrecisionMed.Validation.Genomics;
 using PrecisionMed.Validation.Packages;
 
@@ -14,9 +15,9 @@ namespace PrecisionMed.Validation;
 
 /// <summary>
 /// Validates single FHIR R4 resources offline against their core type and the Genomics Reporting IG
-/// profiles, using the IG's npm packages (<see cref="GenomicsIgPackages"/>) and the SDK's core specification zip.
-/// Build it once per run and reuse it: creating it indexes the packages (seconds), and the first validations
-/// compile and cache schemas.
+/// profiles, using the IG's npm packages (<see cref="GenomicsIgPackages"/>) and the SDK's core specification zip
+/// (converted once per machine: <see cref="CoreSpecificationFolder"/>). Build it once per run and reuse it: creating it
+/// indexes the packages (about a second), and the first validations compile and cache schemas.
 /// </summary>
 /// <remarks>
 /// Severity policy: Firely's errors and fatals are errors, its warnings are warnings, information is dropped.
@@ -30,8 +31,7 @@ namespace PrecisionMed.Validation;
 /// </remarks>
 public sealed class FhirProfileValidator
 {
-    // Only conformance resources: the terminology package also holds multi-MB Bundles and Lists
-    // that would be parsed while indexing and are never needed.
+    // Only conformance resources: the terminology package also holds multi-MB Bundles and Lists that are never needed.
     private static readonly string[] IndexedFileMasks =
         ["StructureDefinition-*.json", "ValueSet-*.json", "CodeSystem-*.json", "NamingSystem-*.json"];
 
@@ -81,34 +81,42 @@ public sealed class FhirProfileValidator
     private static readonly ConcurrentDictionary<string, Lazy<FhirProfileValidator>> Built = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// The SDK's core specification zip, one source for every build in the process: it is the same for all, thread-safe,
-    /// and indexed once; two sources of it would also unpack it into the same cache folder at once. Dropped when a build
-    /// fails, as the source keeps the error of its first read (another process unpacking the zip at the same moment).
+    /// The core specification, one source for every build in the process: it is the same for all, thread-safe, and
+    /// indexed once. Read from the folder <see cref="CoreSpecificationFolder"/> converts the SDK's zip into; where that
+    /// folder cannot be written, from the zip itself as the SDK reads it (the same resources, seconds slower). Dropped
+    /// when a build fails, so that the next one tries again.
     /// </summary>
-    private static ZipSource? _coreSpecification;
+    private static IAsyncResourceResolver? _coreSpecification;
 
-    private static ZipSource CoreSpecification() => LazyInitializer.EnsureInitialized(ref _coreSpecification, () => ZipSource.CreateValidationSource());
+    private static IAsyncResourceResolver CoreSpecification() => LazyInitializer.EnsureInitialized(ref _coreSpecification, () =>
+    {
+        try
+        {
+            return new ConformanceFolderSource(CoreSpecificationFolder.Ensure(CoreSpecificationFolder.SpecificationZip), CoreFileMasks);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return ZipSource.CreateValidationSource();
+        }
+    });
+
+    private static readonly string[] CoreFileMasks = ["*.json"];
 
     private static FhirProfileValidator Build(IReadOnlyList<string> packageFolders)
     {
         var stopwatch = Stopwatch.StartNew();
 
         // No SnapshotSource: every StructureDefinition in the three packages ships with its snapshot, and
-        // the core zip has them too. The IG packages come first, as for the IG publisher: the extensions and
+        // the core has them too. The IG packages come first, as for the IG publisher: the extensions and
         // terminology packages carry newer versions of some canonicals that R4 core also defines.
-        var packageSources = packageFolders
-            .Select(folder => new DirectorySource(
-                folder,
-                new DirectorySourceSettings { IncludeSubDirectories = false, Masks = IndexedFileMasks }))
-            .ToArray();
-        var multi = new MultiResolver(packageSources);
-        multi.AddSource(CoreSpecification());
-        var resolver = new CachedResolver(multi);
+        var sources = packageFolders.Select(folder => (IAsyncResourceResolver)new ConformanceFolderSource(folder, IndexedFileMasks)).ToList();
+        sources.Add(CoreSpecification());
+        var resolver = new CachedResolver(new MultiResolver(sources));
         var terminology = new LocalTerminologyService(resolver);
         var validator = new Validator(resolver, terminology);
 
-        // A core type is looked up in every source in turn, so this indexes all four now: CreationTime is
-        // then the real cold cost. Schemas are still compiled lazily, on the first validation that needs them.
+        // A core type is looked up in every source in turn: CreationTime is then the real cold cost. Schemas are
+        // still compiled lazily, on the first validation that needs them.
         _ = resolver.FindStructureDefinitionForCoreTypeAsync("Observation").GetAwaiter().GetResult();
 
         return new FhirProfileValidator(validator, stopwatch.Elapsed);

@@ -1,0 +1,117 @@
+using Hl7.Fhir.Model;
+using Task = System.Threading.Tasks.Task;
+using Hl7.Fhir.Specification.Source;
+using PrecisionMed.Validation.Conformance;
+using Xunit;
+
+namespace PrecisionMed.Validation.Tests.Conformance;
+
+/// <summary>One conversion of the SDK's specification.zip into a scratch cache, shared by the tests of the class.</summary>
+public sealed class ConvertedCoreFixture : IDisposable
+{
+    public ConvertedCoreFixture()
+    {
+        Folder = CoreSpecificationFolder.Ensure(CoreSpecificationFolder.SpecificationZip, Root);
+    }
+
+    public string Root { get; } = Directory.CreateTempSubdirectory("pmed-core-cache-").FullName;
+
+    public string Folder { get; }
+
+    public void Dispose() => Directory.Delete(Root, recursive: true);
+}
+
+[Trait("Tier", "Fast")]
+public sealed class CoreSpecificationFolderTests(ConvertedCoreFixture converted) : IClassFixture<ConvertedCoreFixture>
+{
+    private static readonly string[] AllJson = ["*.json"];
+
+    [Fact]
+    public void Ensure_ConvertsTheConformanceResourcesOnly_AndMarksTheFolderWhole()
+    {
+        var files = Directory.GetFiles(converted.Folder, "*.json").Select(Path.GetFileName).ToList();
+
+        Assert.True(File.Exists(Path.Combine(converted.Folder, CoreSpecificationFolder.CompleteMarker)));
+        Assert.Contains("StructureDefinition-Observation.json", files);
+        Assert.Contains("ValueSet-observation-status.json", files);
+        Assert.Contains("CodeSystem-v3-ObservationInterpretation.json", files);
+        Assert.DoesNotContain(files, f => f!.StartsWith("SearchParameter-", StringComparison.Ordinal) || f.StartsWith("ConceptMap-", StringComparison.Ordinal));
+        Assert.True(files.Count > 3000, $"{files.Count} files");
+        Assert.Empty(Directory.GetDirectories(converted.Root, "*.partial"));
+    }
+
+    [Fact]
+    public void Ensure_Again_ReadsTheWholeFolderWithoutConverting()
+    {
+        var marker = Path.Combine(converted.Folder, CoreSpecificationFolder.CompleteMarker);
+        var written = File.GetLastWriteTimeUtc(marker);
+
+        var again = CoreSpecificationFolder.Ensure(CoreSpecificationFolder.SpecificationZip, converted.Root);
+
+        Assert.Equal(converted.Folder, again);
+        Assert.Equal(written, File.GetLastWriteTimeUtc(marker));
+    }
+
+    [Theory]
+    [InlineData("http://hl7.org/fhir/StructureDefinition/Observation")]
+    [InlineData("http://hl7.org/fhir/StructureDefinition/CodeableConcept")]
+    [InlineData("http://hl7.org/fhir/StructureDefinition/data-absent-reason")]
+    [InlineData("http://hl7.org/fhir/StructureDefinition/vitalsigns")]
+    [InlineData("http://hl7.org/fhir/ValueSet/observation-status")]
+    [InlineData("http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation")]
+    [InlineData("http://terminology.hl7.org/CodeSystem/v2-0203")]
+    public async Task Resolve_SameResourceAsTheSdkReadsFromTheZip(string canonical)
+    {
+        var folder = new ConformanceFolderSource(converted.Folder, AllJson);
+
+        var ours = await folder.ResolveByCanonicalUriAsync(canonical);
+        var sdks = await SdkZip.Value.ResolveByCanonicalUriAsync(canonical);
+
+        Assert.NotNull(sdks);
+        Assert.NotNull(ours);
+
+        // meta.lastUpdated is the same instant, written with its milliseconds (".000") once it has been through JSON.
+        Assert.Equal(sdks.Meta?.LastUpdated, ours.Meta?.LastUpdated);
+        var (oursAsRead, sdksAsRead) = ((Resource)ours.DeepCopy(), (Resource)sdks.DeepCopy());
+        foreach (var meta in new[] { oursAsRead.Meta, sdksAsRead.Meta }.OfType<Meta>()) meta.LastUpdatedElement = null;
+        Assert.True(oursAsRead.IsExactly(sdksAsRead), $"{canonical} differs from the zip's");
+    }
+
+    [Fact]
+    public async Task Ensure_TwoProcessesAtOnceOverADamagedFolder_BothGetTheWholeFolder()
+    {
+        var root = Directory.CreateTempSubdirectory("pmed-core-race-").FullName;
+        try
+        {
+            // A folder of the right name without the marker: what a damaged cache leaves.
+            var damaged = Path.Combine(root, Path.GetFileName(converted.Folder));
+            Directory.CreateDirectory(damaged);
+            File.WriteAllText(Path.Combine(damaged, "StructureDefinition-Observation.json"), "{ half");
+
+            var folders = await Task.WhenAll(
+                Task.Run(() => CoreSpecificationFolder.Ensure(CoreSpecificationFolder.SpecificationZip, root)),
+                Task.Run(() => CoreSpecificationFolder.Ensure(CoreSpecificationFolder.SpecificationZip, root)));
+
+            Assert.All(folders, f => Assert.Equal(damaged, f));
+            Assert.True(File.Exists(Path.Combine(damaged, CoreSpecificationFolder.CompleteMarker)));
+            Assert.Equal(Directory.GetFiles(converted.Folder).Length, Directory.GetFiles(damaged).Length);
+            Assert.Single(Directory.GetFileSystemEntries(root));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Ensure_NoZip_SaysWhichFileIsMissing()
+    {
+        var missing = Path.Combine(converted.Root, "no-such-specification.zip");
+
+        var error = Assert.Throws<FileNotFoundException>(() => CoreSpecificationFolder.Ensure(missing, converted.Root));
+
+        Assert.Contains(missing, error.Message, StringComparison.Ordinal);
+    }
+
+    private static readonly Lazy<ZipSource> SdkZip = new(ZipSource.CreateValidationSource);
+}
