@@ -84,6 +84,9 @@ public sealed class ServeStrictInputTests(LocalStackFixture stack)
             ("files?include=,,", "include accepts only fileName."),
             ("files/file-strict?include=fileName&include=fileName", "include is given more than once; give it once."),
             ("files/file-strict?include=,", "include accepts only fileName."),
+            ("files?stat=Failed", "A query parameter this endpoint does not read was given; it reads state, pageSize, continuation, include."),
+            ("files?state=Failed&PageSize=5", "A query parameter this endpoint does not read was given; it reads state, pageSize, continuation, include."),
+            ("files/file-strict?includ=fileName", "A query parameter this endpoint does not read was given; it reads include."),
         };
         var answers = new List<(string Label, HttpStatusCode Status, string Text, string Error)>();
         foreach (var (path, error) in gets)
@@ -113,6 +116,7 @@ public sealed class ServeStrictInputTests(LocalStackFixture stack)
         using var dotsSubject = await server.Http.GetAsync("genomics/$find-subject-variants?subject=Patient/..&ranges=NC_000001.11:1-2", ct);
         var dotsOutcome = JsonNode.Parse(await dotsSubject.Content.ReadAsStringAsync(ct))!["issue"]![0]!;
         var plain = await server.Http.GetAsync("files?pageSize=5&state=Failed", ct);
+        var withKey = await server.Http.GetAsync("files?state=Failed&code=a-function-key", ct); // the Functions host's key parameter
         var run = await server.StopAsync();
 
         foreach (var (label, status, text, error) in answers)
@@ -124,6 +128,7 @@ public sealed class ServeStrictInputTests(LocalStackFixture stack)
         Assert.Equal(HttpStatusCode.BadRequest, dotsSubject.StatusCode);
         Assert.Equal("Parameter 'subject': is not a Patient reference or id", (string?)dotsOutcome["diagnostics"]);
         Assert.Equal(HttpStatusCode.OK, plain.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, withKey.StatusCode);
         Assert.True(run.Exit == ExitCodes.Ok, run.ToString());
         Assert.DoesNotContain(" failed", run.Stderr, StringComparison.Ordinal);
     }
