@@ -25,12 +25,20 @@ public sealed class GenomeBuildTests
     [InlineData("GRCh38.p14", "GRCh38")]
     [InlineData("hs38DH.fa", "GRCh38")]
     [InlineData("b38", "GRCh38")]
+    [InlineData("ftp://ftp.completegenomics.com/ReferenceFiles/build37.fa.bz2", "GRCh37")] // Complete Genomics (cgatools mkvcf)
+    [InlineData("NCBI Build 37.1", "GRCh37")]
+    [InlineData("NCBI37", "GRCh37")]
+    [InlineData("NCBI Build 38", "GRCh38")]
+    [InlineData("build38.fa", "GRCh38")]
     public void FromName_CommonSpellings_Recognised(string name, string build) =>
         Assert.Equal(build, GenomeBuild.FromName(name)?.Name);
 
     [Theory]
     [InlineData("file:///seq/references/1000GenomesPilot-NCBI36.fasta")] // b36: neither
     [InlineData("B36")]
+    [InlineData("build36.fa")]
+    [InlineData("NCBI Build 36.3")]
+    [InlineData("build 3 of 37 samples")]
     [InlineData("hg18")]
     [InlineData("chm13v2.0.fa")]
     [InlineData("hg19ToHg38.over.chain")] // one word naming both
