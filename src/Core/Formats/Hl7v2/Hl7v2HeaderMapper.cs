@@ -35,6 +35,7 @@ internal sealed class Hl7v2HeaderMapper(Hl7v2Message message, string labId, stri
 
         if (identifiers.Count == 0)
             throw new LabFileRejectedException(pid3.Position, "PID-3 (patient identifier list) holds no identifier with a value: the report cannot be tied to a patient");
+        Hl7v2PatientResultGroups.EnsureOnePatient(message, pid, skipped);
 
         var name = pid.Field(5);
         var family = name.Component(1).Subcomponent(1).Value;

@@ -99,7 +99,8 @@ internal static class Hl7v2Values
     /// </summary>
     public static ReportedValue? ToValue(string valueType, Hl7v2Element value, Hl7v2Element units, string labId)
     {
-        if (value.IsEmpty) return null;
+        // "" is HL7's explicit null: the value is absent (or withdrawn), not the two quote marks.
+        if (value.IsEmpty || value.IsNull) return null;
         switch (valueType)
         {
             case "CWE" or "CE" or "CNE" or "CF":
@@ -139,7 +140,10 @@ internal static class Hl7v2Values
         return new RangeValue(lowValue, highValue, unit.Length > 0 ? unit : null);
     }
 
-    /// <summary>SN: comparator ^ number [^ separator ^ number]. A range (<c>-</c>) becomes a range; a ratio stays text.</summary>
+    /// <summary>
+    /// SN: comparator ^ number [^ separator ^ number]. A range (<c>-</c>) becomes a range; a ratio or titer stays text, as the
+    /// lab wrote it without the component separators (<c>1:128</c>, not the encoded <c>^1^:^128</c>).
+    /// </summary>
     private static ReportedValue StructuredNumeric(Hl7v2Element value, Hl7v2Element units)
     {
         var comparator = value.Component(1).Value.Trim();
@@ -153,7 +157,8 @@ internal static class Hl7v2Values
         }
 
         if (separator == "-" && comparator.Length == 0 && Range(first, second, units) is { } range) return range;
-        return new TextValue(value.Value);
+        var text = string.Concat(comparator, first.Trim(), separator.Trim(), second.Trim());
+        return new TextValue(text.Length > 0 ? text : value.Value);
     }
 
     private static bool IsValidDate(ReadOnlySpan<char> digits)
