@@ -1,4 +1,5 @@
 using PrecisionMed.Validation;
+using PrecisionMed.Validation.Conformance;
 using PrecisionMed.Validation.Packages;
 
 namespace PrecisionMed.Cli.Validate;
@@ -17,12 +18,7 @@ internal static class ValidatorSetup
     {
         if (!string.IsNullOrWhiteSpace(option)) return Path.GetFullPath(option);
         if (Environment.GetEnvironmentVariable(PackagesVariable) is { Length: > 0 } variable) return Path.GetFullPath(variable);
-        var cache = Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg
-            ? xdg
-            : OperatingSystem.IsWindows()
-                ? Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData)
-                : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
-        return Path.Combine(cache, "pmed", "fhir-packages");
+        return Path.Combine(UserCacheFolder.Root() ?? Path.GetTempPath(), "fhir-packages");
     }
 
     /// <summary><c>--registry</c>, else npm's own setting ($npm_config_registry), else registry.npmjs.org; null with an error when malformed.</summary>

@@ -41,21 +41,22 @@ public static class CoreSpecificationFolder
     public static string SpecificationZip => Path.Combine(AppContext.BaseDirectory, "specification.zip");
 
     /// <summary>
-    /// The folder of converted resources for <paramref name="zipPath"/> under <paramref name="cacheRoot"/> (the temp
-    /// folder when null), converting the zip first when no whole folder is there.
+    /// The folder of converted resources for <paramref name="zipPath"/> under <paramref name="cacheRoot"/> (when null, the
+    /// user's cache folder, <see cref="UserCacheFolder"/>, else the temp folder), converting the zip first when no whole
+    /// folder is there.
     /// </summary>
     /// <exception cref="IOException">The zip cannot be read or the folder cannot be written.</exception>
     public static string Ensure(string zipPath, string? cacheRoot = null)
     {
         var zip = new FileInfo(zipPath);
         if (!zip.Exists) throw new FileNotFoundException($"The FHIR core specification zip is missing: {zipPath}", zipPath);
-        var folder = Path.Combine(cacheRoot ?? Path.GetTempPath(), $"pmed-fhir-r4-core-{Key(zip)}");
+        var folder = Path.Combine(cacheRoot ?? UserCacheFolder.Root() ?? Path.GetTempPath(), $"fhir-r4-core-{Key(zip)}");
         if (File.Exists(Path.Combine(folder, CompleteMarker))) return folder;
 
         var staging = $"{folder}.{Guid.NewGuid():N}.partial";
         try
         {
-            Directory.CreateDirectory(staging);
+            Directory.CreateDirectory(staging); // and the cache folder above it
             Convert(zip.FullName, staging);
             File.WriteAllText(Path.Combine(staging, CompleteMarker), zip.FullName);
 
