@@ -46,7 +46,10 @@ public static class CoreSpecificationFolder
     /// folder is there.
     /// </summary>
     /// <exception cref="IOException">The zip cannot be read or the folder cannot be written.</exception>
-    public static string Ensure(string zipPath, string? cacheRoot = null)
+    public static string Ensure(string zipPath, string? cacheRoot = null) => Ensure(zipPath, cacheRoot, Convert);
+
+    /// <summary><see cref="Ensure(string, string?)"/> with the conversion given (zip path, folder to fill): for tests of the folder's handling.</summary>
+    internal static string Ensure(string zipPath, string? cacheRoot, Action<string, string> convert)
     {
         var zip = new FileInfo(zipPath);
         if (!zip.Exists) throw new FileNotFoundException($"The FHIR core specification zip is missing: {zipPath}", zipPath);
@@ -57,7 +60,7 @@ public static class CoreSpecificationFolder
         try
         {
             Directory.CreateDirectory(staging); // and the cache folder above it
-            Convert(zip.FullName, staging);
+            convert(zip.FullName, staging);
             File.WriteAllText(Path.Combine(staging, CompleteMarker), zip.FullName);
 
             // A folder without the marker was not put there by a rename of a whole one (only damage leaves that).
