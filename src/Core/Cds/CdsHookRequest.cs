@@ -48,7 +48,7 @@ public sealed record CdsHookRequest(
         if (Text(context["patientId"]) is not { } patient) return Fail("context.patientId is required");
         if (!FhirIds.IsId(patient)) return Fail($"context.patientId must be a FHIR id: {FhirIds.Shape}");
         if (Text(context["userId"]) is null) return Fail("context.userId is required");
-        var (orders, error) = DraftOrders.Read(context, hook == CdsServiceCatalog.OrderSelect);
+        var (orders, error) = DraftOrders.Read(context, patient, hook == CdsServiceCatalog.OrderSelect);
         if (error is not null) return Fail(error);
         var prefetch = root["prefetch"] switch
         {

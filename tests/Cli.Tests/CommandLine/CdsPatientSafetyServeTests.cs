@@ -10,7 +10,8 @@ namespace PrecisionMed.Cli.Tests.CommandLine;
 /// <summary>
 /// <c>pmed serve</c>'s CDS services never answer with another patient's data than <c>context.patientId</c>'s, over real
 /// HTTP: an EHR FHIR server that ignores the search's <c>subject</c> filter (FHIR lets a server ignore a parameter it does
-/// not support) and answers with another patient's CYP2C19 genotype is not believed (412 saying why, no card).
+/// not support) and answers with another patient's CYP2C19 genotype is not believed (412 saying why, no card); a call
+/// whose draft orders name another patient (the spec's own example, its context.patientId changed) is refused (400).
 /// </summary>
 [Trait("Tier", "Stack")]
 public sealed class CdsPatientSafetyServeTests(LocalStackFixture stack)
@@ -49,6 +50,44 @@ public sealed class CdsPatientSafetyServeTests(LocalStackFixture stack)
         Assert.True(run.Exit == ExitCodes.Ok, run.ToString());
         Assert.DoesNotContain("other-patient", run.Stdout + run.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("p-untested", run.Stdout + run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("order-select", "pgx-prescribing-order-select")]
+    [InlineData("order-sign", "genetic-test-governance-order-sign")]
+    public async Task SpecExample_DraftOrdersOfAnotherPatientThanContextPatientId_Answers400_AsIsAnswered(string hook, string service)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var issuer = await TestCdsIssuer.StartAsync(cancellationToken: ct);
+        await using var server = await PmedServer.StartAsync(
+            new Dictionary<string, string> { ["Cds__TrustedIssuers"] = issuer.TrustedIssuersSetting },
+            ServeHostileInputTests.StackConnection(stack, _database));
+        var url = new Uri(server.Api, $"cds-services/{service}");
+        // The spec's R4 example: its NutritionOrder's patient and its MedicationRequest's subject are Patient/1288992.
+        var asSent = SpecExample(hook);
+        var mixed = SpecExample(hook);
+        mixed["context"]!["patientId"] = "p-another";
+
+        var (sentStatus, sentText) = await PostAsync(server, issuer, url, asSent, ct);
+        var (mixedStatus, mixedText) = await PostAsync(server, issuer, url, mixed, ct);
+        var run = await server.StopAsync();
+
+        Assert.True(sentStatus == HttpStatusCode.OK, sentText);
+        Assert.True(mixedStatus == HttpStatusCode.BadRequest, mixedText);
+        Assert.Equal(
+            "context.draftOrders holds an order for another patient than context.patientId (its subject or patient); a call is about one patient",
+            (string?)JsonNode.Parse(mixedText)!["error"]);
+        Assert.DoesNotContain("1288992", mixedText, StringComparison.Ordinal);
+        Assert.True(run.Exit == ExitCodes.Ok, run.ToString());
+    }
+
+    /// <summary>The spec's R4 example of the hook (tests/TestData/cds-hooks, its context only) with hook and hookInstance.</summary>
+    private static JsonObject SpecExample(string hook)
+    {
+        var example = JsonNode.Parse(File.ReadAllBytes(Path.Combine(RepositoryPaths.Root, "tests", "TestData", "cds-hooks", $"{hook}-r4.context.json")))!.AsObject();
+        example["hook"] = hook;
+        example["hookInstance"] = Guid.NewGuid().ToString();
+        return example;
     }
 
     /// <summary>A final PGx report and its CYP2C19 *2/*2 genotype (Genomics Reporting IG profile), as an EHR holds them.</summary>

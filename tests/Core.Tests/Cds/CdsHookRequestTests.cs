@@ -45,6 +45,30 @@ public sealed class CdsHookRequestTests
     }
 
     [Theory]
+    [InlineData("subject", "Patient/pat-2", false)]
+    [InlineData("subject", "https://ehr.example.org/fhir/Patient/pat-2/_history/4", false)]
+    [InlineData("patient", "Patient/pat-2", false)]
+    [InlineData("subject", "Patient/pat-1", true)]
+    [InlineData("subject", "https://ehr.example.org/fhir/Patient/pat-1", true)]
+    [InlineData("subject", "Group/cohort-1", true)]
+    [InlineData("subject", "#contained-patient", true)]
+    public void DraftOrderNamingAnotherPatient_RefusedNamingTheField(string field, string reference, bool accepted)
+    {
+        var order = CdsRequests.MedicationRequest("mr1", "32968", "clopidogrel");
+        order.Remove("subject");
+        order[field] = new JsonObject { ["reference"] = reference };
+        var body = CdsRequests.Body(CdsServiceCatalog.OrderSign, "pat-1", [CdsRequests.MedicationRequest("mr0", "161", "acetaminophen"), order]);
+
+        var (request, message) = CdsHookRequest.Parse(Encoding.UTF8.GetBytes(body.ToJsonString()), CdsServiceCatalog.Find("pgx-prescribing-order-sign")!);
+
+        Assert.Equal(accepted, request is not null);
+        if (!accepted)
+        {
+            Assert.Equal("context.draftOrders holds an order for another patient than context.patientId (its subject or patient); a call is about one patient", message);
+        }
+    }
+
+    [Theory]
     [InlineData("patientId", "context.patientId is required")]
     [InlineData("draftOrders", "context.draftOrders is required (a FHIR Bundle)")]
     [InlineData("selections", "context.selections is required for order-select")]

@@ -120,7 +120,6 @@ public sealed class GeneticTestGovernanceTests
             ["coding"] = new JsonArray(new JsonObject { ["system"] = code.System, ["code"] = code.Code, ["display"] = code.Display }),
             ["text"] = code.Display,
         },
-        ["subject"] = new JsonObject { ["reference"] = "Patient/x" },
         ["encounter"] = new JsonObject { ["reference"] = "Encounter/enc-89284" },
     };
 
