@@ -11,7 +11,8 @@ namespace PrecisionMed.Cli.Tests.CommandLine;
 /// <c>pmed serve</c>'s CDS services never answer with another patient's data than <c>context.patientId</c>'s, over real
 /// HTTP: an EHR FHIR server that ignores the search's <c>subject</c> filter (FHIR lets a server ignore a parameter it does
 /// not support) and answers with another patient's CYP2C19 genotype is not believed (412 saying why, no card); a call
-/// whose draft orders name another patient (the spec's own example, its context.patientId changed) is refused (400).
+/// whose draft orders name another patient (the spec's own example, its context.patientId changed) is refused (400); a
+/// draft order whose Medication no one has is the 412 case, not answered as an order of no CPIC drug.
 /// </summary>
 [Trait("Tier", "Stack")]
 public sealed class CdsPatientSafetyServeTests(LocalStackFixture stack)
@@ -50,6 +51,44 @@ public sealed class CdsPatientSafetyServeTests(LocalStackFixture stack)
         Assert.True(run.Exit == ExitCodes.Ok, run.ToString());
         Assert.DoesNotContain("other-patient", run.Stdout + run.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("p-untested", run.Stdout + run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DraftOrderReferencingAMedicationTheEhrServerDoesNotHave_Answers412_NotAnAnswerWithoutACard()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var issuer = await TestCdsIssuer.StartAsync(cancellationToken: ct);
+        issuer.FhirResources["Medication/med-clopidogrel"] = new JsonObject
+        {
+            ["resourceType"] = "Medication", ["id"] = "med-clopidogrel",
+            ["code"] = new JsonObject { ["coding"] = new JsonArray(new JsonObject { ["system"] = "http://www.nlm.nih.gov/research/umls/rxnorm", ["code"] = Clopidogrel, ["display"] = "clopidogrel" }) },
+        };
+        await using var server = await PmedServer.StartAsync(
+            new Dictionary<string, string> { ["Cds__TrustedIssuers"] = issuer.TrustedIssuersSetting },
+            ServeHostileInputTests.StackConnection(stack, _database));
+        var url = new Uri(server.Api, ServeHostileInputTests.PgxService);
+        JsonObject ByReference(string medication)
+        {
+            var call = ClopidogrelCall("p-untested", issuer.Fhir);
+            var order = call["context"]!["draftOrders"]!["entry"]![0]!["resource"]!.AsObject();
+            order.Remove("medicationCodeableConcept");
+            order["medicationReference"] = new JsonObject { ["reference"] = medication, ["display"] = "clopidogrel 75 mg tablet" };
+            return call;
+        }
+
+        var (found, foundText) = await PostAsync(server, issuer, url, ByReference("Medication/med-clopidogrel"), ct);
+        var (missing, missingText) = await PostAsync(server, issuer, url, ByReference("Medication/med-gone"), ct);
+        var run = await server.StopAsync();
+
+        // Read from the EHR's server: the drug is known, CPIC's pre-test card for a patient with no CYP2C19 result.
+        Assert.True(found == HttpStatusCode.OK, foundText);
+        Assert.Contains("clopidogrel", (string?)JsonNode.Parse(foundText)!["cards"]![0]!["summary"], StringComparison.Ordinal);
+        Assert.True(missing == HttpStatusCode.PreconditionFailed, missingText);
+        Assert.Equal(
+            "the FHIR data this service needs was neither prefetched nor read: a Medication a draft order references was neither sent (contained, "
+                + "among the draft orders or in the prefetch) nor found on the FHIR server, so the order's drug is unknown",
+            (string?)JsonNode.Parse(missingText)!["error"]);
+        Assert.True(run.Exit == ExitCodes.Ok, run.ToString());
     }
 
     [Theory]
