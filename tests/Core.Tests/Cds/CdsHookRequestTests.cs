@@ -148,4 +148,17 @@ public sealed class CdsHookRequestTests
         Assert.Equal(2, counts.Count);
         Assert.Equal("Feedback.outcome must be accepted or overridden".ToLowerInvariant(), CdsFeedbackReader.Read("""{"feedback":[{"card":"00000000-0000-0000-0000-000000000000","outcome":"maybe","outcomeTimestamp":"2026-01-01T00:00:00Z"}]}"""u8, "s").Error?.ToLowerInvariant());
     }
+
+    [Theory]
+    [InlineData("4e0a3a1e-3283-4575-ab82-028d55fe2719", "unknown")] // the spec's example card: a version 4 UUID, none of ours
+    [InlineData("00000000-0000-8000-8000-000000000003", "pgx-info")]
+    [InlineData("00000000-0000-8000-8000-0000000000ff", "unknown")] // our UUID version, a kind that does not exist
+    public void Feedback_OnACardUuidThisServiceNeverGave_CountedAsUnknown_NotAsAKindItGives(string card, string kind)
+    {
+        var (records, error) = CdsFeedbackReader.Read(
+            Encoding.UTF8.GetBytes($$"""{"feedback":[{"card":"{{card}}","outcome":"overridden","outcomeTimestamp":"2020-12-11T00:00:00Z"}]}"""), "pgx-prescribing-order-sign");
+
+        Assert.Null(error);
+        Assert.Equal(kind, Assert.Single(records!).Kind);
+    }
 }
