@@ -69,7 +69,7 @@ public sealed class CdsFunctionsTests : IAsyncLifetime
 
     public static TheoryData<string> Refusals =>
     [
-        "none", "hmac", "audience", "expired", "future", "lifetime", "issuer", "jku", "key", "no-jti", "missing", "not-bearer",
+        "none", "hmac", "audience", "expired", "future", "not-yet", "nbf-not-a-time", "lifetime", "issuer", "jku", "key", "no-jti", "missing", "not-bearer",
     ];
 
     [Theory]
@@ -84,6 +84,8 @@ public sealed class CdsFunctionsTests : IAsyncLifetime
             "audience" => _issuer.Token(new Uri(Base, "cds-services/another-service")),
             "expired" => _issuer.Token(ServiceUrl, (_, c) => { c["iat"] = Now() - 900; c["exp"] = Now() - 600; }),
             "future" => _issuer.Token(ServiceUrl, (_, c) => { c["iat"] = Now() + 600; c["exp"] = Now() + 800; }),
+            "not-yet" => _issuer.Token(ServiceUrl, (_, c) => c["nbf"] = Now() + 600),
+            "nbf-not-a-time" => _issuer.Token(ServiceUrl, (_, c) => c["nbf"] = "soon"),
             "lifetime" => _issuer.Token(ServiceUrl, (_, c) => c["exp"] = Now() + 3600),
             "issuer" => _issuer.Token(ServiceUrl, (_, c) => c["iss"] = "https://attacker.example"),
             "jku" => _issuer.Token(ServiceUrl, (h, _) => h["jku"] = "https://attacker.example/jwks.json"),
