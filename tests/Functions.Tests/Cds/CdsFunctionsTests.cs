@@ -114,6 +114,24 @@ public sealed class CdsFunctionsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GzipBody_Answers415AsPmedServeDoes_WithoutCallingTheService()
+    {
+        using var compressed = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionLevel.Fastest)) gzip.Write(Encoding.UTF8.GetBytes(Clopidogrel().ToJsonString()));
+        await using var scope = _services.CreateAsyncScope();
+        var context = new TestFunctionContext(scope.ServiceProvider, "CdsServiceFunction", TestContext.Current.CancellationToken);
+        var request = new TestHttpRequest(context, "POST", ServiceUrl, new MemoryStream(compressed.ToArray()));
+        request.Headers.Add("Authorization", $"Bearer {_issuer.Token(ServiceUrl)}");
+        request.Headers.Add("Content-Encoding", "gzip");
+
+        var response = (TestHttpResponse)await HttpApiFunctions.CdsServiceAsync(request, Service);
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.Equal("The request body's Content-Encoding is not accepted; send the body uncompressed.", (string?)JsonNode.Parse(response.ReadBody())!["error"]);
+        Assert.Equal(["identity"], response.Headers.GetValues("Accept-Encoding"));
+    }
+
+    [Fact]
     public async Task BodyPastTheLimit_Answers413AsPmedServeDoes_WithoutCallingTheService()
     {
         var (status, body) = await RunAsync("CdsServiceFunction", Service, "POST", new string(' ', (int)ApiRequest.MaxBodyBytes + 1), $"Bearer {_issuer.Token(ServiceUrl)}");
