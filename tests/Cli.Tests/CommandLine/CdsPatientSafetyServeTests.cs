@@ -12,7 +12,8 @@ namespace PrecisionMed.Cli.Tests.CommandLine;
 /// HTTP: an EHR FHIR server that ignores the search's <c>subject</c> filter (FHIR lets a server ignore a parameter it does
 /// not support) and answers with another patient's CYP2C19 genotype is not believed (412 saying why, no card); a call
 /// whose draft orders name another patient (the spec's own example, its context.patientId changed) is refused (400); a
-/// draft order whose Medication no one has is the 412 case, not answered as an order of no CPIC drug.
+/// draft order whose Medication no one has is the 412 case, not answered as an order of no CPIC drug; a call whose
+/// fhirAuthorization token is restricted to another patient is refused (400).
 /// </summary>
 [Trait("Tier", "Stack")]
 public sealed class CdsPatientSafetyServeTests(LocalStackFixture stack)
@@ -88,6 +89,33 @@ public sealed class CdsPatientSafetyServeTests(LocalStackFixture stack)
             "the FHIR data this service needs was neither prefetched nor read: a Medication a draft order references was neither sent (contained, "
                 + "among the draft orders or in the prefetch) nor found on the FHIR server, so the order's drug is unknown",
             (string?)JsonNode.Parse(missingText)!["error"]);
+        Assert.True(run.Exit == ExitCodes.Ok, run.ToString());
+    }
+
+    [Fact]
+    public async Task FhirAuthorizationRestrictedToAnotherPatient_Answers400_ItsOwnPatientAnswered()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var issuer = await TestCdsIssuer.StartAsync(cancellationToken: ct);
+        await using var server = await PmedServer.StartAsync(
+            new Dictionary<string, string> { ["Cds__TrustedIssuers"] = issuer.TrustedIssuersSetting },
+            ServeHostileInputTests.StackConnection(stack, _database));
+        var url = new Uri(server.Api, ServeHostileInputTests.PgxService);
+        // The spec's fhirAuthorization fields, with its conditional patient: the patient a patient-scoped token is restricted to.
+        var own = ClopidogrelCall("p-token-own", issuer.Fhir);
+        own["fhirAuthorization"]!["patient"] = "p-token-own";
+        var another = ClopidogrelCall("p-token-own", issuer.Fhir);
+        another["fhirAuthorization"]!["patient"] = "p-token-another";
+
+        var (ownStatus, ownText) = await PostAsync(server, issuer, url, own, ct);
+        var readsBefore = issuer.FhirAuthorizations.Count;
+        var (anotherStatus, anotherText) = await PostAsync(server, issuer, url, another, ct);
+        var run = await server.StopAsync();
+
+        Assert.True(ownStatus == HttpStatusCode.OK, ownText);
+        Assert.True(anotherStatus == HttpStatusCode.BadRequest, anotherText);
+        Assert.Equal("fhirAuthorization.patient is another patient than context.patientId; a call is about one patient", (string?)JsonNode.Parse(anotherText)!["error"]);
+        Assert.Equal(readsBefore, issuer.FhirAuthorizations.Count); // refused before the EHR's server is asked anything
         Assert.True(run.Exit == ExitCodes.Ok, run.ToString());
     }
 

@@ -45,6 +45,26 @@ public sealed class CdsHookRequestTests
     }
 
     [Theory]
+    [InlineData("pat-1", true)]
+    [InlineData(null, true)]
+    [InlineData("pat-2", false)]
+    public void FhirAuthorizationRestrictedToAnotherPatient_Refused(string? tokenPatient, bool accepted)
+    {
+        var body = CdsRequests.Body(CdsServiceCatalog.OrderSign, "pat-1", [CdsRequests.MedicationRequest("mr1", "32968", "clopidogrel")]);
+        body["fhirServer"] = "https://ehr.example.org/fhir";
+        body["fhirAuthorization"] = new JsonObject
+        {
+            ["access_token"] = "some-opaque-fhir-access-token", ["token_type"] = "Bearer", ["expires_in"] = 300, ["scope"] = "patient/Observation.read", ["subject"] = "cds-service4",
+        };
+        if (tokenPatient is not null) body["fhirAuthorization"]!["patient"] = tokenPatient;
+
+        var (request, message) = CdsHookRequest.Parse(Encoding.UTF8.GetBytes(body.ToJsonString()), CdsServiceCatalog.Find("pgx-prescribing-order-sign")!);
+
+        Assert.Equal(accepted, request is not null);
+        if (!accepted) Assert.Equal("fhirAuthorization.patient is another patient than context.patientId; a call is about one patient", message);
+    }
+
+    [Theory]
     [InlineData("subject", "Patient/pat-2", false)]
     [InlineData("subject", "https://ehr.example.org/fhir/Patient/pat-2/_history/4", false)]
     [InlineData("patient", "Patient/pat-2", false)]
