@@ -55,6 +55,15 @@ public sealed record ApiRequest(
     /// <summary>The first value of query parameter <paramref name="name"/>, or null when absent.</summary>
     public string? QueryValue(string name) => Query.TryGetValue(name, out var values) && values.Length > 0 ? values[0] : null;
 
+    /// <summary>
+    /// Whether the body came encoded (<c>Content-Encoding</c> other than <c>identity</c>, e.g. gzip): neither host decodes
+    /// it, so both answer 415 (<see cref="ApiResponse.EncodedBody"/>) before an endpoint reads the bytes as JSON.
+    /// </summary>
+    public bool BodyEncoded =>
+        Body.Length > 0 && Headers.TryGetValue("Content-Encoding", out var values)
+        && values.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .Any(coding => !coding.Equals("identity", StringComparison.OrdinalIgnoreCase));
+
     /// <summary>The first value of header <paramref name="name"/>, or null when absent.</summary>
     public string? Header(string name) => Headers.TryGetValue(name, out var values) && values.Length > 0 ? values[0] : null;
 

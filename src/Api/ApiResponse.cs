@@ -32,6 +32,13 @@ public sealed record ApiResponse(HttpStatusCode Status, string ContentType, Read
         HttpStatusCode.RequestEntityTooLarge,
         $"The request body is larger than this server accepts ({ApiRequest.MaxBodyBytes.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} bytes).");
 
+    /// <summary>415: the body came compressed (<see cref="ApiRequest.BodyEncoded"/>); <c>Accept-Encoding</c> names what is taken (RFC 9110 15.5.16).</summary>
+    public static ApiResponse EncodedBody() => Error(
+        HttpStatusCode.UnsupportedMediaType, "The request body's Content-Encoding is not accepted; send the body uncompressed.") with
+    {
+        Headers = new Dictionary<string, string> { ["Accept-Encoding"] = "identity" },
+    };
+
     /// <summary>
     /// 503: a service the endpoint needs (Cosmos DB, Storage, the FHIR server) could not be reached or refused it:
     /// <c>{"error": ..., "service": "Cosmos DB"}</c>, naming the service and what failed (a status, a network error),

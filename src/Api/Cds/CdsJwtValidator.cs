@@ -10,9 +10,9 @@ namespace PrecisionMed.Api.Cds;
 /// The CDS Hooks 2.0 rule for who may call: every request carries the EHR's JWT (<c>Authorization: Bearer</c>), signed
 /// with an asymmetric key (RS/PS/ES 256, 384, 512; <c>none</c> and HMAC are refused) of an allow-listed issuer, found in
 /// that issuer's JWKS (the configured URL; a <c>jku</c> header only when it is that URL), with <c>aud</c> the service's
-/// URL, <c>exp</c> not passed, <c>iat</c> not in the future and at most <c>MaxTokenLifetime</c> before <c>exp</c>, and a
-/// <c>jti</c> not seen before from that issuer (kept until the token expires, per instance). The reason for a refusal is
-/// for the caller; it never quotes the token.
+/// URL, <c>exp</c> not passed, <c>iat</c> not in the future and at most <c>MaxTokenLifetime</c> before <c>exp</c>, an
+/// <c>nbf</c> (when sent) passed, and a <c>jti</c> not seen before from that issuer (kept until the token expires, per
+/// instance). The reason for a refusal is for the caller; it never quotes the token.
 /// </summary>
 internal sealed class CdsJwtValidator(TrustedIssuers issuers, JwksCache keys, TimeProvider clock, TimeSpan skew, TimeSpan maxLifetime)
 {
@@ -56,6 +56,13 @@ internal sealed class CdsJwtValidator(TrustedIssuers issuers, JwksCache keys, Ti
         if (Seconds(payload["iat"]) is not { } iat) return "the JWT has no iat";
         if (exp + skew < now) return "the JWT has expired";
         if (iat - skew > now) return "the JWT's iat is in the future";
+        // RFC 7519 4.1.5: not accepted before its nbf (Epic's tokens carry one). Optional in CDS Hooks; checked when sent.
+        if (payload["nbf"] is { } nbf)
+        {
+            if (Seconds(nbf) is not { } notBefore) return "the JWT's nbf is not a time in seconds";
+            if (notBefore - skew > now) return "the JWT is not valid yet (nbf)";
+        }
+
         if (exp - iat > maxLifetime + skew) return $"the JWT lives longer than {maxLifetime.TotalMinutes:0} minutes";
         if (Text(payload["jti"]) is not { } jti) return "the JWT has no jti";
 

@@ -22,7 +22,7 @@ namespace PrecisionMed.Cli.Serve;
 /// <c>/api/{route}</c> for its methods; the request is copied into an <see cref="ApiRequest"/> and the answer written
 /// back, as the Functions triggers do. Nothing of a request is logged (bodies and queries can carry PHI). A service that
 /// fails an endpoint (<see cref="ServiceFailure"/>) is answered 503 naming it, and logged with its URL; another method on
-/// an endpoint's route 405 with <c>Allow</c>; a body past <see cref="ApiRequest.MaxBodyBytes"/> 413. Browsers of the origins
+/// an endpoint's route 405 with <c>Allow</c>; a body past <see cref="ApiRequest.MaxBodyBytes"/> 413, a compressed one 415. Browsers of the origins
 /// given get CORS answers (<see cref="CorsOrigins"/>). A request line or headers past <see cref="RequestLimits"/>, and a
 /// body Kestrel cannot read as HTTP, are answered with the same JSON error.
 /// </summary>
@@ -100,9 +100,9 @@ internal sealed class ApiServer(
         ApiResponse answer;
         try
         {
-            answer = await ToApiRequestAsync(context) is { } request
-                ? await endpoint.HandleAsync(request, context.RequestAborted)
-                : ApiResponse.BodyTooLarge();
+            answer = await ToApiRequestAsync(context) is not { } request ? ApiResponse.BodyTooLarge()
+                : request.BodyEncoded ? ApiResponse.EncodedBody()
+                : await endpoint.HandleAsync(request, context.RequestAborted);
         }
         catch (BadHttpRequestException ex) when (!context.RequestAborted.IsCancellationRequested)
         {

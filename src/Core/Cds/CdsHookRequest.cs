@@ -35,6 +35,7 @@ public sealed record CdsHookRequest(
         if (root["fhirServer"] is { } server && (Text(server) is not { } serverText || !Uri.TryCreate(serverText, UriKind.Absolute, out fhirServer) || fhirServer.Scheme is not ("https" or "http")))
             return Fail("fhirServer must be an absolute http(s) URL");
         CdsFhirAuthorization? authorization = null;
+        string? tokenPatient = null;
         if (root["fhirAuthorization"] is { } auth)
         {
             if (auth is not JsonObject a || Text(a["access_token"]) is not { } token || Text(a["token_type"]) is not { } type)
@@ -42,13 +43,16 @@ public sealed record CdsHookRequest(
             if (!type.Equals("Bearer", StringComparison.OrdinalIgnoreCase)) return Fail("fhirAuthorization.token_type must be Bearer");
             if (fhirServer is null) return Fail("fhirAuthorization is sent only with fhirServer");
             authorization = new CdsFhirAuthorization(token, type, Text(a["scope"]), Text(a["subject"]));
+            tokenPatient = Text(a["patient"]);
         }
 
         if (root["context"] is not JsonObject context) return Fail("context is required (an object)");
         if (Text(context["patientId"]) is not { } patient) return Fail("context.patientId is required");
         if (!FhirIds.IsId(patient)) return Fail($"context.patientId must be a FHIR id: {FhirIds.Shape}");
+        // A token restricted to one patient (fhirAuthorization.patient) for a call about another: the call's patient is in doubt.
+        if (tokenPatient is not null && tokenPatient != patient) return Fail("fhirAuthorization.patient is another patient than context.patientId; a call is about one patient");
         if (Text(context["userId"]) is null) return Fail("context.userId is required");
-        var (orders, error) = DraftOrders.Read(context, hook == CdsServiceCatalog.OrderSelect);
+        var (orders, error) = DraftOrders.Read(context, patient, hook == CdsServiceCatalog.OrderSelect);
         if (error is not null) return Fail(error);
         var prefetch = root["prefetch"] switch
         {

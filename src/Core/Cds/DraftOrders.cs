@@ -24,7 +24,7 @@ public sealed record DraftOrders(IReadOnlyList<JsonObject> Resources, IReadOnlyL
     /// <summary>Every draft resource of a type (the selected and the others), to compare drafts with each other.</summary>
     public IEnumerable<JsonObject> All(string resourceType) => Resources.Where(r => CdsHookRequest.Text(r["resourceType"]) == resourceType);
 
-    internal static (DraftOrders? Orders, string? Error) Read(JsonObject context, bool selections)
+    internal static (DraftOrders? Orders, string? Error) Read(JsonObject context, string patientId, bool selections)
     {
         if (context["draftOrders"] is not JsonObject bundle || CdsHookRequest.Text(bundle["resourceType"]) != "Bundle")
             return (null, "context.draftOrders is required (a FHIR Bundle)");
@@ -35,6 +35,10 @@ public sealed record DraftOrders(IReadOnlyList<JsonObject> Resources, IReadOnlyL
         {
             if (CdsHookRequest.Member(entry, "resource") is not JsonObject resource || CdsHookRequest.Text(resource["resourceType"]) is null)
                 return (null, "every context.draftOrders entry needs a resource with a resourceType");
+            // An order naming another patient makes the call's patient uncertain: nothing is answered, rather than cards
+            // of context.patientId's results on another patient's order (subject; patient in NutritionOrder and DSTU2).
+            if (PatientReferences.NamesAnother(resource["subject"], patientId) || PatientReferences.NamesAnother(resource["patient"], patientId))
+                return (null, "context.draftOrders holds an order for another patient than context.patientId (its subject or patient); a call is about one patient");
             resources.Add(resource);
         }
 

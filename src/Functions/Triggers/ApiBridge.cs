@@ -34,7 +34,9 @@ internal static partial class ApiBridge
         ApiResponse answer;
         try
         {
-            answer = apiRequest is null ? ApiResponse.BodyTooLarge() : await endpoint.HandleAsync(apiRequest, cancellationToken);
+            answer = apiRequest is null ? ApiResponse.BodyTooLarge()
+                : apiRequest.BodyEncoded ? ApiResponse.EncodedBody()
+                : await endpoint.HandleAsync(apiRequest, cancellationToken);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ServiceFailure.Of(ex) is { } failure)
         {

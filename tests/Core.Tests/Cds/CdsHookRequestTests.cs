@@ -45,6 +45,50 @@ public sealed class CdsHookRequestTests
     }
 
     [Theory]
+    [InlineData("pat-1", true)]
+    [InlineData(null, true)]
+    [InlineData("pat-2", false)]
+    public void FhirAuthorizationRestrictedToAnotherPatient_Refused(string? tokenPatient, bool accepted)
+    {
+        var body = CdsRequests.Body(CdsServiceCatalog.OrderSign, "pat-1", [CdsRequests.MedicationRequest("mr1", "32968", "clopidogrel")]);
+        body["fhirServer"] = "https://ehr.example.org/fhir";
+        body["fhirAuthorization"] = new JsonObject
+        {
+            ["access_token"] = "some-opaque-fhir-access-token", ["token_type"] = "Bearer", ["expires_in"] = 300, ["scope"] = "patient/Observation.read", ["subject"] = "cds-service4",
+        };
+        if (tokenPatient is not null) body["fhirAuthorization"]!["patient"] = tokenPatient;
+
+        var (request, message) = CdsHookRequest.Parse(Encoding.UTF8.GetBytes(body.ToJsonString()), CdsServiceCatalog.Find("pgx-prescribing-order-sign")!);
+
+        Assert.Equal(accepted, request is not null);
+        if (!accepted) Assert.Equal("fhirAuthorization.patient is another patient than context.patientId; a call is about one patient", message);
+    }
+
+    [Theory]
+    [InlineData("subject", "Patient/pat-2", false)]
+    [InlineData("subject", "https://ehr.example.org/fhir/Patient/pat-2/_history/4", false)]
+    [InlineData("patient", "Patient/pat-2", false)]
+    [InlineData("subject", "Patient/pat-1", true)]
+    [InlineData("subject", "https://ehr.example.org/fhir/Patient/pat-1", true)]
+    [InlineData("subject", "Group/cohort-1", true)]
+    [InlineData("subject", "#contained-patient", true)]
+    public void DraftOrderNamingAnotherPatient_RefusedNamingTheField(string field, string reference, bool accepted)
+    {
+        var order = CdsRequests.MedicationRequest("mr1", "32968", "clopidogrel");
+        order.Remove("subject");
+        order[field] = new JsonObject { ["reference"] = reference };
+        var body = CdsRequests.Body(CdsServiceCatalog.OrderSign, "pat-1", [CdsRequests.MedicationRequest("mr0", "161", "acetaminophen"), order]);
+
+        var (request, message) = CdsHookRequest.Parse(Encoding.UTF8.GetBytes(body.ToJsonString()), CdsServiceCatalog.Find("pgx-prescribing-order-sign")!);
+
+        Assert.Equal(accepted, request is not null);
+        if (!accepted)
+        {
+            Assert.Equal("context.draftOrders holds an order for another patient than context.patientId (its subject or patient); a call is about one patient", message);
+        }
+    }
+
+    [Theory]
     [InlineData("patientId", "context.patientId is required")]
     [InlineData("draftOrders", "context.draftOrders is required (a FHIR Bundle)")]
     [InlineData("selections", "context.selections is required for order-select")]
@@ -123,5 +167,18 @@ public sealed class CdsHookRequestTests
         var counts = InMemoryCdsFeedbackStore.Count(records);
         Assert.Equal(2, counts.Count);
         Assert.Equal("Feedback.outcome must be accepted or overridden".ToLowerInvariant(), CdsFeedbackReader.Read("""{"feedback":[{"card":"00000000-0000-0000-0000-000000000000","outcome":"maybe","outcomeTimestamp":"2026-01-01T00:00:00Z"}]}"""u8, "s").Error?.ToLowerInvariant());
+    }
+
+    [Theory]
+    [InlineData("4e0a3a1e-3283-4575-ab82-028d55fe2719", "unknown")] // the spec's example card: a version 4 UUID, none of ours
+    [InlineData("00000000-0000-8000-8000-000000000003", "pgx-info")]
+    [InlineData("00000000-0000-8000-8000-0000000000ff", "unknown")] // our UUID version, a kind that does not exist
+    public void Feedback_OnACardUuidThisServiceNeverGave_CountedAsUnknown_NotAsAKindItGives(string card, string kind)
+    {
+        var (records, error) = CdsFeedbackReader.Read(
+            Encoding.UTF8.GetBytes($$"""{"feedback":[{"card":"{{card}}","outcome":"overridden","outcomeTimestamp":"2020-12-11T00:00:00Z"}]}"""), "pgx-prescribing-order-sign");
+
+        Assert.Null(error);
+        Assert.Equal(kind, Assert.Single(records!).Kind);
     }
 }

@@ -24,7 +24,6 @@ internal static class CdsRequests
             ["coding"] = rxnorm is null ? new JsonArray() : new JsonArray(new JsonObject { ["system"] = RxNorm, ["code"] = rxnorm, ["display"] = display }),
             ["text"] = display,
         },
-        ["subject"] = new JsonObject { ["reference"] = "Patient/example" },
     };
 
     public static JsonObject Body(string hook, string patient, IEnumerable<JsonObject> orders, IEnumerable<string>? selections = null, JsonObject? prefetch = null)
@@ -39,7 +38,7 @@ internal static class CdsRequests
             {
                 ["resourceType"] = "Bundle",
                 ["type"] = "collection",
-                ["entry"] = new JsonArray([.. list.Select(o => (JsonNode)new JsonObject { ["resource"] = o.DeepClone() })]),
+                ["entry"] = new JsonArray([.. list.Select(o => (JsonNode)new JsonObject { ["resource"] = ForThePatient(o, patient) })]),
             },
         };
         if (hook == CdsServiceCatalog.OrderSelect)
@@ -52,6 +51,14 @@ internal static class CdsRequests
         };
         if (prefetch is not null) body["prefetch"] = prefetch;
         return body;
+    }
+
+    /// <summary>A copy of the order, its subject the call's patient unless it names one itself (as an EHR's draft orders do).</summary>
+    private static JsonObject ForThePatient(JsonObject order, string patient)
+    {
+        var copy = order.DeepClone().AsObject();
+        copy["subject"] ??= new JsonObject { ["reference"] = $"Patient/{patient}" };
+        return copy;
     }
 
     public static CdsHookRequest Parse(JsonObject body, string serviceId)

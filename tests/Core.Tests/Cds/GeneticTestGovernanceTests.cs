@@ -109,6 +109,24 @@ public sealed class GeneticTestGovernanceTests
         Assert.Empty((await AnswerAsync(cds, CdsServiceCatalog.OrderSign, "p5", draft)).Cards);
     }
 
+    [Fact]
+    public async Task EarlierReportNamingNoLab_SaysSo_NeverAsIfOneWereNamed()
+    {
+        using var cds = new CdsFixture();
+        await cds.Index.WriteAsync(new IndexedReport
+        {
+            Report = "DiagnosticReport/no-lab", Patient = "Patient/p-nolab", Status = "final", TestDate = "2024-02-22",
+            Codes = ["http://loinc.org|51969-4"],
+            Haplotypes = [new IndexedHaplotype("Observation/g1", "genotype", [new IndexedGene(null, "CYP2C19")], "CYP2C19 *2/*2", [])],
+        }, TestContext.Current.CancellationToken);
+
+        var card = Assert.Single((await AnswerAsync(cds, CdsServiceCatalog.OrderSign, "p-nolab", WithGenes(Order("sr1", ("http://loinc.org", "51969-4", "Genetic analysis report")), "CYP2C19"))).Cards);
+
+        Assert.Equal("Already tested: Genetic analysis report resulted 2024-02-22; consider cancelling", card.Summary);
+        Assert.Contains("2024-02-22, from a lab not stated", card.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("the lab", card.Summary + card.Detail, StringComparison.Ordinal);
+    }
+
     private static JsonObject Order(string id, (string System, string Code, string Display) code) => new()
     {
         ["resourceType"] = "ServiceRequest",
@@ -120,7 +138,6 @@ public sealed class GeneticTestGovernanceTests
             ["coding"] = new JsonArray(new JsonObject { ["system"] = code.System, ["code"] = code.Code, ["display"] = code.Display }),
             ["text"] = code.Display,
         },
-        ["subject"] = new JsonObject { ["reference"] = "Patient/x" },
         ["encounter"] = new JsonObject { ["reference"] = "Encounter/enc-89284" },
     };
 

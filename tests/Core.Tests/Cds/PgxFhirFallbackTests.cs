@@ -39,6 +39,35 @@ public sealed class PgxFhirFallbackTests
     }
 
     [Fact]
+    public async Task NotInTheIndex_SearchAnswersWithAnotherPatientsResults_RefusedAsUnreadable_NoCard()
+    {
+        using var cds = new CdsFixture();
+        cds.Fhir.Down = false;
+        AddEhrReport(cds.Fhir, "someone-else"); // the fixture's search, like a server ignoring subject, answers with every report
+        var body = CdsRequests.Body(CdsServiceCatalog.OrderSelect, "fhir-pm", [CdsRequests.MedicationRequest("mr-1", Clopidogrel, "clopidogrel")]);
+
+        var refused = await Assert.ThrowsAsync<CdsFetchException>(
+            () => cds.Pgx.AnswerAsync(CdsRequests.Parse(body, "pgx-prescribing-order-select"), TestContext.Current.CancellationToken));
+
+        Assert.Contains("not this patient's", refused.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("someone-else", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NotInTheIndex_ResultsReferencingThePatientByAbsoluteUrl_AreThePatients()
+    {
+        using var cds = new CdsFixture();
+        cds.Fhir.Down = false;
+        AddEhrReport(cds.Fhir, "fhir-pm");
+        foreach (var resource in cds.Fhir.Resources.Values) resource["subject"] = new JsonObject { ["reference"] = "https://ehr.example.org/fhir/Patient/fhir-pm/_history/3" };
+        var body = CdsRequests.Body(CdsServiceCatalog.OrderSelect, "fhir-pm", [CdsRequests.MedicationRequest("mr-1", Clopidogrel, "clopidogrel")]);
+
+        var card = Assert.Single((await cds.Pgx.AnswerAsync(CdsRequests.Parse(body, "pgx-prescribing-order-select"), TestContext.Current.CancellationToken)).Cards);
+
+        Assert.Equal(CdsCard.Critical, card.Indicator);
+    }
+
+    [Fact]
     public async Task NotInTheIndex_NoFhirServerToAsk_ThePreTestCard()
     {
         using var cds = new CdsFixture(); // its FHIR reader is down: no server to ask

@@ -155,6 +155,9 @@ public sealed class PgxPrescribingServiceTests
         // Not sent: without a reachable FHIR server it is the 412 case; with one, it is read there.
         await Assert.ThrowsAsync<CdsFetchException>(() => AnswerAsync(cds, "pm", ByReference("Medication/med-plavix")));
         cds.Fhir.Down = false;
+        // A server that does not have it: the drug is unknown, the 412 case too, not an answer without a card.
+        var unknown = await Assert.ThrowsAsync<CdsFetchException>(() => AnswerAsync(cds, "pm", ByReference("Medication/med-plavix")));
+        Assert.Contains("the order's drug is unknown", unknown.Message, StringComparison.Ordinal);
         cds.Fhir.Resources["Medication/med-plavix"] = medication;
         Assert.Single((await AnswerAsync(cds, "pm", ByReference("Medication/med-plavix"))).Cards);
     }

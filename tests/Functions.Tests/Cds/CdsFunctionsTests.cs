@@ -69,7 +69,7 @@ public sealed class CdsFunctionsTests : IAsyncLifetime
 
     public static TheoryData<string> Refusals =>
     [
-        "none", "hmac", "audience", "expired", "future", "lifetime", "issuer", "jku", "key", "no-jti", "missing", "not-bearer",
+        "none", "hmac", "audience", "expired", "future", "not-yet", "nbf-not-a-time", "lifetime", "issuer", "jku", "key", "no-jti", "missing", "not-bearer",
     ];
 
     [Theory]
@@ -84,6 +84,8 @@ public sealed class CdsFunctionsTests : IAsyncLifetime
             "audience" => _issuer.Token(new Uri(Base, "cds-services/another-service")),
             "expired" => _issuer.Token(ServiceUrl, (_, c) => { c["iat"] = Now() - 900; c["exp"] = Now() - 600; }),
             "future" => _issuer.Token(ServiceUrl, (_, c) => { c["iat"] = Now() + 600; c["exp"] = Now() + 800; }),
+            "not-yet" => _issuer.Token(ServiceUrl, (_, c) => c["nbf"] = Now() + 600),
+            "nbf-not-a-time" => _issuer.Token(ServiceUrl, (_, c) => c["nbf"] = "soon"),
             "lifetime" => _issuer.Token(ServiceUrl, (_, c) => c["exp"] = Now() + 3600),
             "issuer" => _issuer.Token(ServiceUrl, (_, c) => c["iss"] = "https://attacker.example"),
             "jku" => _issuer.Token(ServiceUrl, (h, _) => h["jku"] = "https://attacker.example/jwks.json"),
@@ -109,6 +111,24 @@ public sealed class CdsFunctionsTests : IAsyncLifetime
         var withJku = _issuer.Token(ServiceUrl, (h, _) => h["jku"] = _issuer.Jwks.ToString());
         Assert.Equal(HttpStatusCode.OK, (await CallAsync(withJku, Clopidogrel())).Status);
         Assert.Equal(1, _issuer.JwksRequests); // the key set is cached
+    }
+
+    [Fact]
+    public async Task GzipBody_Answers415AsPmedServeDoes_WithoutCallingTheService()
+    {
+        using var compressed = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionLevel.Fastest)) gzip.Write(Encoding.UTF8.GetBytes(Clopidogrel().ToJsonString()));
+        await using var scope = _services.CreateAsyncScope();
+        var context = new TestFunctionContext(scope.ServiceProvider, "CdsServiceFunction", TestContext.Current.CancellationToken);
+        var request = new TestHttpRequest(context, "POST", ServiceUrl, new MemoryStream(compressed.ToArray()));
+        request.Headers.Add("Authorization", $"Bearer {_issuer.Token(ServiceUrl)}");
+        request.Headers.Add("Content-Encoding", "gzip");
+
+        var response = (TestHttpResponse)await HttpApiFunctions.CdsServiceAsync(request, Service);
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.Equal("The request body's Content-Encoding is not accepted; send the body uncompressed.", (string?)JsonNode.Parse(response.ReadBody())!["error"]);
+        Assert.Equal(["identity"], response.Headers.GetValues("Accept-Encoding"));
     }
 
     [Fact]

@@ -89,17 +89,18 @@ public sealed class GeneticTestGovernanceService(KnowledgeLookup knowledge, IGen
     private CdsCard Earlier(CdsHookRequest request, GeneticTestOrder order, IndexedReport earlier)
     {
         var date = earlier.TestDate is { Length: >= 10 } d ? d[..10] : "an earlier date";
-        var lab = earlier.Lab ?? "the lab";
+        // A lab the report does not name is said so, never as "(the lab)", which reads as if one were named.
+        var lab = earlier.Lab;
         var uuid = CdsCardIds.For(CdsCardKind.DuplicateGeneticTest, request.HookInstance, order.Reference, earlier.Report);
         var genes = order.Genes.Count > 0 ? string.Join(", ", order.Genes.Order(StringComparer.Ordinal)) : "the genes of this test";
-        var detail = $"This patient already has a final germline result covering {genes}: **{earlier.Report}**, {date}, from {lab}"
+        var detail = $"This patient already has a final germline result covering {genes}: **{earlier.Report}**, {date}, from {lab ?? "a lab not stated"}"
             + (earlier.TestIds.Count > 0 ? $" (test {string.Join(", ", earlier.TestIds)})" : string.Empty)
             + ".\n\nGermline results do not change over a lifetime; repeating the test rarely adds information. Consider cancelling this order, "
             + "or order a reanalysis of the earlier data if a new question is being asked.";
         var links = options.Value.ReportLinkBase is { } reports ? new[] { new CdsLink($"Earlier report ({date})", new Uri(reports, earlier.Report).ToString()) } : null;
         return new CdsCard(
             uuid,
-            PgxCardWriter.Shorten($"Already tested: {order.Title} resulted {date} ({lab}); consider cancelling"),
+            PgxCardWriter.Shorten($"Already tested: {order.Title} resulted {date}{(lab is null ? string.Empty : $" ({lab})")}; consider cancelling"),
             CdsCard.Warning,
             new CdsSource("PrecisionMed genetic test governance", null, new CdsCoding(PgxCardWriter.KindCode(CdsCardKind.DuplicateGeneticTest), PgxCardWriter.KindSystem, "Earlier germline result")),
             detail,

@@ -31,13 +31,13 @@ internal static class OrderedDrugs
         AddRxNorm(codes, names, order["medicationCodeableConcept"]);
         if (CdsHookRequest.Text(CdsHookRequest.Member(order["medicationReference"], "reference")) is { } medicationReference)
         {
+            // A Medication no one has leaves the order's drug unknown: the 412 case, not an order answered as if it were no CPIC drug.
             var medication = Contained(order, medicationReference) ?? Sent(request, medicationReference)
-                ?? await fhir.ReadAsync(request, medicationReference, cancellationToken);
-            if (medication is not null)
-            {
-                AddRxNorm(codes, names, medication["code"]);
-                foreach (var ingredient in medication["ingredient"] as JsonArray ?? []) AddRxNorm(codes, names, CdsHookRequest.Member(ingredient, "itemCodeableConcept"));
-            }
+                ?? await fhir.ReadAsync(request, medicationReference, cancellationToken)
+                ?? throw new CdsFetchException(
+                    "a Medication a draft order references was neither sent (contained, among the draft orders or in the prefetch) nor found on the FHIR server, so the order's drug is unknown");
+            AddRxNorm(codes, names, medication["code"]);
+            foreach (var ingredient in medication["ingredient"] as JsonArray ?? []) AddRxNorm(codes, names, CdsHookRequest.Member(ingredient, "itemCodeableConcept"));
         }
 
         // RXCUIs are numbers: anything else is not looked up (nor allowed to crowd the knowledge cache).

@@ -196,7 +196,9 @@ internal sealed partial class PgxCardWriter(
         CdsCardKind.PgxIncomplete => "pgx-incomplete",
         CdsCardKind.DuplicateGeneticTest => "duplicate-genetic-test",
         CdsCardKind.DuplicateDraftOrder => "duplicate-draft-order",
-        _ => "pgx-info",
+        CdsCardKind.PgxInfo => "pgx-info",
+        // Feedback naming a UUID this service never put on a card (another service's, a made-up one): counted apart.
+        _ => "unknown",
     };
 
     private CdsSuggestion RemoveDraft(string cardUuid) => new(
