@@ -8,6 +8,12 @@ namespace PrecisionMed.Core.Formats;
 public sealed record DetectedFormat(LabFileFormat Format, LabFileCompression Compression)
 {
     public static DetectedFormat Unknown { get; } = new(LabFileFormat.Unknown, LabFileCompression.None);
+
+    /// <summary>
+    /// For text in an encoding no lab format is read in, its name (<c>UTF-16 (little-endian)</c>, from its byte order mark);
+    /// the <see cref="Format"/> is then <see cref="LabFileFormat.Unknown"/>.
+    /// </summary>
+    public string? UnreadEncoding { get; init; }
 }
 
 public enum LabFileCompression

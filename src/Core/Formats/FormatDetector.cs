@@ -16,6 +16,8 @@ public static class FormatDetector
     public const int HeadLength = 64 * 1024;
 
     private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
+    private static ReadOnlySpan<byte> Utf16LittleEndianBom => [0xFF, 0xFE];
+    private static ReadOnlySpan<byte> Utf16BigEndianBom => [0xFE, 0xFF];
     private static ReadOnlySpan<byte> VcfMagic => "##fileformat=VCF"u8;
 
     private const byte MllpStartBlock = 0x0B;
@@ -44,11 +46,21 @@ public static class FormatDetector
             var compression = IsBgzf(head) ? LabFileCompression.Bgzf : LabFileCompression.Gzip;
             var inner = DecompressHead(head);
             var format = DetectPlain(inner);
-            return new DetectedFormat(format, compression);
+            return new DetectedFormat(format, compression) { UnreadEncoding = UnreadEncodingOf(inner) };
         }
 
-        return new DetectedFormat(DetectPlain(head), LabFileCompression.None);
+        return new DetectedFormat(DetectPlain(head), LabFileCompression.None) { UnreadEncoding = UnreadEncodingOf(head) };
     }
+
+    /// <summary>
+    /// UTF-16 text, named by its byte order mark. Every format is read as UTF-8 bytes (a UTF-8 BOM is skipped), and the
+    /// units of a file are byte ranges of it (<see cref="ReportUnitRange"/>): UTF-16 is named so the lab can resend it as
+    /// UTF-8, not decoded.
+    /// </summary>
+    private static string? UnreadEncodingOf(ReadOnlySpan<byte> head) =>
+        head.StartsWith(Utf16LittleEndianBom) ? "UTF-16 (little-endian)"
+        : head.StartsWith(Utf16BigEndianBom) ? "UTF-16 (big-endian)"
+        : null;
 
     internal static LabFileFormat DetectPlain(ReadOnlySpan<byte> head)
     {

@@ -27,6 +27,12 @@ public sealed record LabReport
     /// </summary>
     public bool StatusStatedByLab { get; init; } = true;
 
+    /// <summary>
+    /// The lab's file says this is a genomic test, whether or not it holds a finding (a negative or withdrawn result): a VCF
+    /// always; an HL7 v2 message by its OBR-4 code, its OBR-24 section (GE) or a genetic panel item among its OBX rows.
+    /// </summary>
+    public bool GenomicTest { get; init; }
+
     /// <summary>The lab's own test code (OBR-4), kept beside LOINC 51969-4.</summary>
     public CodedValue? TestCode { get; init; }
     public string? Effective { get; init; }

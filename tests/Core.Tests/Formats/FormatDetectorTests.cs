@@ -47,6 +47,27 @@ public sealed class FormatDetectorTests
         Assert.Equal(new DetectedFormat(LabFileFormat.Hl7v2, LabFileCompression.None), FormatDetector.Detect(bytes));
     }
 
+    [Theory]
+    [InlineData(false, "UTF-16 (little-endian)")]
+    [InlineData(true, "UTF-16 (big-endian)")]
+    public void Detect_Utf16WithByteOrderMark_UnknownNamingTheEncoding(bool bigEndian, string encoding)
+    {
+        var utf16 = new UnicodeEncoding(bigEndian, byteOrderMark: true);
+        byte[] bytes = [.. utf16.GetPreamble(), .. utf16.GetBytes(Encoding.UTF8.GetString(TestFiles.Read("hl7v2/general-lab/msft_ORU-R01-RMGEAD.hl7")))];
+
+        var detected = FormatDetector.Detect(bytes);
+
+        Assert.Equal(LabFileFormat.Unknown, detected.Format);
+        Assert.Equal(encoding, detected.UnreadEncoding);
+    }
+
+    [Fact]
+    public void Detect_Utf8_NoUnreadEncoding()
+    {
+        Assert.Null(FormatDetector.Detect(TestFiles.Read("hl7v2/general-lab/msft_LAB-ORU-1.hl7")).UnreadEncoding);
+        Assert.Null(FormatDetector.Detect("hello"u8).UnreadEncoding);
+    }
+
     [Fact]
     public void Detect_Hl7WithCarriageReturnSeparators_Hl7v2()
     {

@@ -104,11 +104,17 @@ public static partial class GenomicReportBuilder
         return GenomicIds.Reference("DocumentReference", id);
     }
 
-    /// <summary>A genomic report unless the lab sent only general laboratory results (with no genomic context).</summary>
+    /// <summary>
+    /// A genomic report when the lab's file says it is a genomic test, when it holds a genomic finding or study item, or when
+    /// its only content is the lab's report document (genomic labs that send their report as a PDF alone). A report with
+    /// nothing readable in it (every OBX-3 empty) is none of these: it is a plain laboratory report.
+    /// </summary>
     private static bool IsGenomic(LabReport report) =>
-        report.LabResults.Count == 0
+        report.GenomicTest
+        || (report.LabResults.Count == 0 && report.Documents.Count > 0)
         || report.Variants.Count > 0 || report.Haplotypes.Count > 0 || report.Genotypes.Count > 0
-        || report.PhaseRelationships.Count > 0 || report.DiagnosticImplications.Count > 0 || report.TherapeuticImplications.Count > 0
+        || report.PhaseRelationships.Count > 0 || report.MolecularConsequences.Count > 0
+        || report.DiagnosticImplications.Count > 0 || report.TherapeuticImplications.Count > 0
         || report.GenesStudied.Count > 0 || report.GenomeBuild is not null || report.RegionsStudied.Count > 0;
 
     /// <summary>The report's notes, then how many positioned problems were counted beyond those listed, when any were.</summary>

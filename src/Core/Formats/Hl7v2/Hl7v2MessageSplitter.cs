@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using PrecisionMed.Core.LabReports;
 
@@ -11,12 +12,22 @@ namespace PrecisionMed.Core.Formats.Hl7v2;
 /// </summary>
 public static class Hl7v2MessageSplitter
 {
-    /// <summary>Finds the messages of a file (UTF-8 or ASCII bytes; BOM and MLLP framing allowed).</summary>
+    private const byte EndOfFileMark = 0x1A;
+    private const byte Nul = 0x00;
+
+    private static readonly SearchValues<byte> TrailingBytes = SearchValues.Create(
+        [EndOfFileMark, Nul, Hl7v2SegmentReader.CarriageReturn, Hl7v2SegmentReader.LineFeed, (byte)' ', (byte)'\t']);
+
+    /// <summary>
+    /// Finds the messages of a file (UTF-8 or ASCII bytes; BOM and MLLP framing allowed; a DOS end-of-file mark or NUL
+    /// padding after the last segment is not content).
+    /// </summary>
     /// <param name="content">The whole file.</param>
     /// <param name="maxSegmentBytes">The longest segment accepted (<see cref="LimitsOptions.MaxLineBytes"/>).</param>
     /// <exception cref="LabFileRejectedException">No MSH at all, a segment outside any message, or one too long.</exception>
     public static Hl7v2Batch Split(ReadOnlyMemory<byte> content, int maxSegmentBytes = int.MaxValue)
     {
+        content = content[..EndOfContent(content.Span)];
         var span = content.Span;
         var reader = new Hl7v2SegmentReader(span);
         var messages = new List<Hl7v2MessageSlice>();
@@ -72,6 +83,18 @@ public static class Hl7v2MessageSplitter
             state.MessagesInBatch++;
             current = (-1, -1, 0, 0);
         }
+    }
+
+    /// <summary>
+    /// Where the file's content ends: before a DOS end-of-file mark (0x1A, Ctrl-Z, as old Windows lab systems append) or
+    /// NUL padding, when only those and line breaks or blanks follow it. A 0x1A with anything else after it is content, and
+    /// is rejected where it stands.
+    /// </summary>
+    private static int EndOfContent(ReadOnlySpan<byte> content)
+    {
+        var trailing = content.LastIndexOfAnyExcept(TrailingBytes) + 1;
+        var mark = content[trailing..].IndexOfAny(EndOfFileMark, Nul);
+        return mark < 0 ? content.Length : trailing + mark;
     }
 
     private static bool IsEnvelope(ReadOnlySpan<byte> segment) =>

@@ -28,7 +28,11 @@ internal sealed class ObxRow
         Values = new List<ReportedValue>(value.RepetitionCount);
         for (var i = 1; i <= value.RepetitionCount; i++)
         {
-            if (Hl7v2Values.ToValue(ValueType, value.Repetition(i), units, labId) is { } typed) Values.Add(typed);
+            if (Hl7v2Values.ToValue(ValueType, value.Repetition(i), units, labId) is not { } typed) continue;
+            Values.Add(typed);
+
+            // An NM value is text only when it is no number (a decimal comma, words): kept, and accounted for by the walker.
+            if (ValueType == "NM" && typed is TextValue) (_textNumbers ??= []).Add(i);
         }
     }
 
@@ -51,7 +55,9 @@ internal sealed class ObxRow
 
     // Shared and never added to: AddNote makes a row its own list.
     private static readonly List<string> NoNotes = [];
+    private static readonly List<int> NoRepetitions = [];
     private List<string>? _notes;
+    private readonly List<int>? _textNumbers;
     private ReportedValue? _shaped;
     private bool _shapedDone;
 
@@ -74,6 +80,9 @@ internal sealed class ObxRow
     public string Status { get; }
 
     public List<ReportedValue> Values { get; }
+
+    /// <summary>The OBX-5 repetitions (1-based) of an NM row that are no number and were kept as text.</summary>
+    public IReadOnlyList<int> TextNumbers => _textNumbers ?? NoRepetitions;
 
     /// <summary>The NTE comments under the row; most rows have none, so the list is made by the first.</summary>
     public List<string> Notes => _notes ?? NoNotes;

@@ -38,6 +38,18 @@ public static class Hl7v2ReportMapper
         return report;
     }
 
+    /// <summary>
+    /// Whether the message says it reports a genomic test: OBR-4 under a LOINC code of the genetic variant panel (51969-4
+    /// Genetic analysis report among them), OBR-24 GE (HL7 table 0074, Genetics), or an OBX row that is a panel item.
+    /// </summary>
+    private static bool DeclaresGenomicTest(Hl7v2Segment obr, CodedValue? testCode, List<ObxRow> rows)
+    {
+        if (testCode is not null && testCode.Codings.Any(c => c.System == Coding.Loinc && c.Code is { } code && Hl7v2GenomicCodes.All.Contains(code)))
+            return true;
+        if (obr.Is("OBR") && obr.Field(24).Component(1).Value.Trim().Equals("GE", StringComparison.OrdinalIgnoreCase)) return true;
+        return rows.Exists(row => row.IsGenomic);
+    }
+
     private static LabReport Build(Hl7v2Message message, string labId, Hl7v2LabConventions? conventions, Hl7v2ReportAccumulator acc)
     {
         var header = new Hl7v2HeaderMapper(message, labId, conventions?.PatientIdentifierSystem?.Trim(), acc.Skipped);
@@ -77,6 +89,7 @@ public static class Hl7v2ReportMapper
             Accession = header.AccessionOf(obr, orc),
             Patient = patient,
             Status = status,
+            GenomicTest = DeclaresGenomicTest(obr, testCode, acc.Rows),
             TestCode = testCode,
             Effective = header.DateTimeOf(obr, 7),
             Issued = header.DateTimeOf(obr, 22),

@@ -1,3 +1,5 @@
+using PrecisionMed.Core.LabReports;
+
 namespace PrecisionMed.Core.Formats.Hl7v2;
 
 /// <summary>Walks a message's segments once: OBX rows (with their NTE notes) into the accumulator, unread segments into its skipped list.</summary>
@@ -44,6 +46,12 @@ internal static class Hl7v2SegmentWalker
                 case "OBX":
                     lastRow = new ObxRow(segment, Math.Max(obrIndex, 1), acc.LabId, localCodes);
                     acc.Rows.Add(lastRow);
+                    foreach (var repetition in lastRow.TextNumbers)
+                    {
+                        acc.Skipped.Add(new LabFileProblem(segment.Field(5).Repetition(repetition).Position,
+                            "OBX-5 (observation value) is not a number though OBX-2 says NM (numeric): it is read as text"));
+                    }
+
                     break;
                 default:
                     acc.Skip(segment, segment.IsZSegment

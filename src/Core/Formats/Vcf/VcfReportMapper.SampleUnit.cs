@@ -208,6 +208,7 @@ public sealed partial class VcfReportMapper
             {
                 Accession = identity.Accession,
                 Patient = identity.Patient,
+                GenomicTest = true,
                 TestCode = identity.TestCode,
                 Specimen = identity.Specimen is { } specimen ? new SpecimenDetails("specimen", specimen, null) : null,
                 Status = ReportStatus.Final,

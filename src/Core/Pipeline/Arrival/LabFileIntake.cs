@@ -186,6 +186,13 @@ public sealed class LabFileIntake
             detected = await FormatDetector.DetectAsync(head, cancellationToken);
         }
 
+        if (detected is { Format: LabFileFormat.Unknown, UnreadEncoding: { } encoding })
+        {
+            throw new LabFileRejectedException(new SourcePosition { Line = 1 },
+                $"the file is {encoding} text (it starts with that byte order mark): HL7 v2, VCF and FHIR JSON files are read "
+                + "as UTF-8 (or ASCII); send it as UTF-8");
+        }
+
         if (detected.Format == LabFileFormat.Unknown)
         {
             throw new LabFileRejectedException(new SourcePosition { Line = 1 },

@@ -35,6 +35,39 @@ public sealed class Hl7v2LabResultValueTests
     }
 
     [Theory]
+    [InlineData("12,5", "OBX-5")]
+    [InlineData("4.2~12,5", "OBX-5(2)")]
+    [InlineData("about 7", "OBX-5")]
+    public void Map_NmValueThatIsNoNumber_KeptAsTextAndListedWithoutTheValue(string value, string field)
+    {
+        var report = Hl7v2ReportMapper.Map(Parse(string.Join('\r',
+            Header,
+            "PID|1||MRN-1^^^HOSP^MR||DOE^JANE||19800101|F",
+            "OBR|1|PL-1|FL-1|24331-1^Lipid panel^LN",
+            $"OBX|1|NM|2093-3^Cholesterol^LN||{value}|mg/dL|||||F") + "\r"), "lab-a");
+
+        Assert.EndsWith(value.Split('~')[^1], Assert.IsType<TextValue>(Assert.Single(report.LabResults).Value).Text, StringComparison.Ordinal);
+        var problem = Assert.Single(report.Skipped);
+        Assert.Equal(("OBX[1]", field, 4L), (problem.Position.Segment, problem.Position.Field, problem.Position.Line!.Value));
+        Assert.Contains("NM", problem.Reason, StringComparison.Ordinal);
+        Assert.Contains("not a number", problem.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain(value.Split('~')[^1], problem.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Map_NmValueThatIsANumber_NothingListed()
+    {
+        var report = Hl7v2ReportMapper.Map(Parse(string.Join('\r',
+            Header,
+            "PID|1||MRN-1^^^HOSP^MR||DOE^JANE||19800101|F",
+            "OBR|1|PL-1|FL-1|24331-1^Lipid panel^LN",
+            "OBX|1|NM|2093-3^Cholesterol^LN|| -12.5 |mg/dL|||||F") + "\r"), "lab-a");
+
+        Assert.Equal(-12.5m, Assert.IsType<QuantityValue>(Assert.Single(report.LabResults).Value).Value);
+        Assert.Empty(report.Skipped);
+    }
+
+    [Theory]
     [InlineData("ST")]
     [InlineData("NM")]
     [InlineData("CWE")]

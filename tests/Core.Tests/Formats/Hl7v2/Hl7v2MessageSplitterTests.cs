@@ -91,6 +91,40 @@ public sealed class Hl7v2MessageSplitterTests
     }
 
     [Theory]
+    [InlineData(new byte[] { 0x1A })]
+    [InlineData(new byte[] { 0x0D, 0x0A, 0x1A })]
+    [InlineData(new byte[] { 0x1A, 0x0D, 0x0A })]
+    [InlineData(new byte[] { 0x1A, 0x00, 0x00, 0x00 })]
+    [InlineData(new byte[] { 0x0A, 0x00, 0x00 })]
+    public void Split_DosEndOfFileOrNulsAfterLastSegment_IgnoredNotReadIntoTheSegment(byte[] tail)
+    {
+        // FHIR-Converter's ORU-R01-RMGEAD ends at its last OBX-11 with no terminator: a Ctrl-Z written right after it
+        // would become part of that field.
+        var file = Corpus("general-lab/msft_ORU-R01-RMGEAD.hl7");
+        Assert.Equal((byte)'F', file[^1]);
+
+        byte[] content = [.. file, .. tail];
+
+        var batch = Hl7v2MessageSplitter.Split(content);
+
+        var message = Hl7v2Parser.ParseOruR01(Assert.Single(batch.Messages));
+        var last = message.Segment(message.SegmentCount - 1);
+        Assert.Equal(("OBX", "F"), (last.Id, last.Field(11).Value));
+        Assert.Equal(file.Length, batch.Messages[0].Content.Length + batch.Messages[0].ByteOffset);
+    }
+
+    [Theory]
+    [InlineData("\u001aOBX|2|ST|X^Y^L||w||||||F\n")]
+    [InlineData("\u001a\n\u0000x")]
+    public void Split_EndOfFileByteWithContentAfterIt_StillRejected(string tail)
+    {
+        var batch = Hl7v2MessageSplitter.Split(Bytes(Message(1) + tail));
+
+        var ex = Assert.Throws<LabFileRejectedException>(() => Hl7v2Parser.ParseOruR01(Assert.Single(batch.Messages)));
+        Assert.Contains("does not start with a segment id", ex.Problem.Reason, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("OBX|1|ST|X^Y^L||v||||||F\nOBX|2|ST|X^Y^L||w||||||F\n")]
     [InlineData("\n\n  \n")]
     [InlineData("")]

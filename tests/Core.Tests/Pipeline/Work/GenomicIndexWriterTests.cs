@@ -30,6 +30,20 @@ public sealed class GenomicIndexWriterTests
         Assert.Empty(await index.ReadSubjectAsync(Patient, TestContext.Current.CancellationToken));
     }
 
+    [Fact]
+    public async Task MessageWithNoReadableResult_WritesNoEntry()
+    {
+        // LinuxForHealth's echo report with its one coded OBX-3 emptied as well: no OBX can be read.
+        var text = System.Text.Encoding.UTF8.GetString(Hl7v2TestMessages.Corpus("general-lab/lfh_ORU-multiline-short-mixed.hl7"));
+        using var transaction = await Hl7v2TestMessages.BuildAsync(Hl7v2TestMessages.Bytes(text.Replace("OBX|1|ST|12345|", "OBX|1|ST||", StringComparison.Ordinal)));
+        var index = new InMemoryGenomicIndex();
+
+        var count = await new GenomicIndexWriter(index).WriteAsync(transaction, new ReportUnitWrite(false, Written, null), TestContext.Current.CancellationToken);
+
+        Assert.Equal(0, count);
+        Assert.Empty(await index.ReadSubjectAsync(Patient, TestContext.Current.CancellationToken));
+    }
+
     [Theory]
     [InlineData("genomic/nwgmsa_MFT_ORU_R01_PDF.txt")]
     [InlineData("genomic/nwgmsa_NWGMSA_ORU_R01_PDF.txt")]
