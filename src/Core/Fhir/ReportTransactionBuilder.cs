@@ -71,6 +71,7 @@ public static class ReportTransactionBuilder
         }
 
         LabBundleSubjects.Check(bundle, unit, provenance.LabId);
+        LabBundleIgVersion.Check(unit.EntryIndexes.Select(i => bundle.Entries[i]));
 
         var index = new BundleReferenceIndex(bundle);
         foreach (var patient in patients.Values) RewriteReferences((JsonObject)patient["resource"]!, index, newReferences);
