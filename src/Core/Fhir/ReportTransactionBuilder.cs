@@ -70,6 +70,9 @@ public static class ReportTransactionBuilder
                 "the report's subject is not a Patient in the bundle: it cannot be tied to a patient by identifier");
         }
 
+        LabBundleSubjects.Check(bundle, unit, provenance.LabId);
+        LabBundleIgVersion.Check(unit.EntryIndexes.Select(i => bundle.Entries[i]));
+
         var index = new BundleReferenceIndex(bundle);
         foreach (var patient in patients.Values) RewriteReferences((JsonObject)patient["resource"]!, index, newReferences);
 

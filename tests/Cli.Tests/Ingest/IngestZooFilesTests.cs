@@ -103,6 +103,24 @@ public sealed class IngestZooFilesTests : IDisposable
     }
 
     [Fact]
+    public async Task Ingest_FhirBundleOfAnEarlierIgVersion_RejectedAtItsFirstProfileNothingWritten()
+    {
+        // The Genomics Reporting IG's pgx example as its STU2 ballot build wrote it: profile genomics-report (IG 3.0.0 has
+        // genomic-report), specimen, servicerequest and task-med-chg, codes of CodeSystem/TbdCodes (3.0.0: tbd-codes-cs).
+        var bundle = Copy("genomics-reporting_stu2-ballot_pgxexample.json");
+
+        var exit = await InvokeAsync("ingest", bundle, "--out", Out, "--json");
+
+        Assert.Equal(IngestRunner.ExitRejected, exit);
+        Assert.Equal("rejected", (string?)JsonNode.Parse(_stdout.ToString())![0]!["status"]);
+        var error = _stderr.ToString();
+        Assert.Contains("Bundle.entry[0].resource.meta.profile[0]: ", error, StringComparison.Ordinal);
+        Assert.Contains("'genomics-report'", error, StringComparison.Ordinal);
+        Assert.Contains("IG 3.0.0", error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Out) && Directory.GetFiles(Out, "*.transaction.json").Length > 0);
+    }
+
+    [Fact]
     public async Task Ingest_PhasedCallsWithoutPs_RelatedAsOnePhaseSetPerChromosome()
     {
         // The VCF 4.3 spec's example (pysam's copy in the corpus): GT 1|0, 2|1 and no PS field, which VCF 4.2-4.5 read as one phase set.
