@@ -18,7 +18,7 @@ internal static class LabBundleIgVersion
     private const string IgBase = "http://hl7.org/fhir/uv/genomics-reporting/";
     private const string CodeSystemBase = IgBase + "CodeSystem/";
 
-    private static readonly HashSet<string> StructureDefinitions = new(StringComparer.Ordinal)
+    internal static readonly HashSet<string> StructureDefinitions = new(StringComparer.Ordinal)
     {
         "annotation-code", "coded-annotation", "diagnostic-implication", "finding", "followup-recommendation", "genomic-base",
         "genomic-data-file", "genomic-report-note", "genomic-report", "genomic-risk-assessment", "genomic-study-analysis-change-type",
@@ -32,11 +32,11 @@ internal static class LabBundleIgVersion
         "therapy-assessed-reference", "variant", "workflow-relatedArtifactComponent",
     };
 
-    private static readonly HashSet<string> CodeSystems = new(StringComparer.Ordinal)
+    internal static readonly HashSet<string> CodeSystems = new(StringComparer.Ordinal)
     {
         "clinvar-evidence-level-custom-cs", "coded-annotation-types-cs", "genomic-study-change-type-cs", "genomic-study-data-format-cs",
         "genomic-study-method-type-cs", "genomic-study-status-cs", "genomic-study-type-cs", "molecular-biomarker-ontology-cs",
-        "pharmgkb-evidence-level-custom-cs", "sequence-phase-relationship-cs", "tbd-codes-cs", "variant-confidence-status-cs",
+        "pharmgkb-evidence-level-custom-cs", "tbd-codes-cs",
     };
 
     public static void Check(IEnumerable<LabBundleEntry> entries)
