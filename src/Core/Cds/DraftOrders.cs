@@ -24,6 +24,10 @@ public sealed record DraftOrders(IReadOnlyList<JsonObject> Resources, IReadOnlyL
     /// <summary>Every draft resource of a type (the selected and the others), to compare drafts with each other.</summary>
     public IEnumerable<JsonObject> All(string resourceType) => Resources.Where(r => CdsHookRequest.Text(r["resourceType"]) == resourceType);
 
+    private static readonly string[] PatientFields = ["subject", "patient", "for"];
+
+    internal const string UntiedOrder = "context.draftOrders holds an order whose subject, patient or for is not Patient/{context.patientId}: another patient, or one that cannot be told (a contained, urn:uuid or identifier-only reference); a call is about one patient";
+
     internal static (DraftOrders? Orders, string? Error) Read(JsonObject context, string patientId, bool selections)
     {
         if (context["draftOrders"] is not JsonObject bundle || CdsHookRequest.Text(bundle["resourceType"]) != "Bundle")
@@ -35,10 +39,12 @@ public sealed record DraftOrders(IReadOnlyList<JsonObject> Resources, IReadOnlyL
         {
             if (CdsHookRequest.Member(entry, "resource") is not JsonObject resource || CdsHookRequest.Text(resource["resourceType"]) is null)
                 return (null, "every context.draftOrders entry needs a resource with a resourceType");
-            // An order naming another patient makes the call's patient uncertain: nothing is answered, rather than cards
-            // of context.patientId's results on another patient's order (subject; patient in NutritionOrder and DSTU2).
-            if (PatientReferences.NamesAnother(resource["subject"], patientId) || PatientReferences.NamesAnother(resource["patient"], patientId))
-                return (null, "context.draftOrders holds an order for another patient than context.patientId (its subject or patient); a call is about one patient");
+            // An order that names a patient must name context.patientId: another patient's order, or one whose patient cannot
+            // be told (contained, urn:uuid, identifier only, a Group), makes the call's patient uncertain, and nothing is
+            // answered rather than cards of context.patientId's results on it (subject; patient in NutritionOrder and
+            // DSTU2; for in Task). An order that names none is the call's patient's, as the hooks define draftOrders.
+            if (PatientFields.Any(field => resource[field] is { } reference && !PatientReferences.Names(reference, patientId)))
+                return (null, UntiedOrder);
             resources.Add(resource);
         }
 

@@ -9,11 +9,8 @@ namespace PrecisionMed.Core.Cds;
 /// </summary>
 public static class PatientReferences
 {
-    /// <summary>The reference (a FHIR Reference object) names the patient; false when it names another or none.</summary>
+    /// <summary>The reference (a FHIR Reference object) names the patient; false when it names another, or none it can tell (contained, urn:uuid, identifier only, a Group).</summary>
     public static bool Names(JsonNode? reference, string patientId) => TypeAndId(reference) is ("Patient", var id) && id == patientId;
-
-    /// <summary>The reference names a Patient other than the patient; false when it names the patient, or no Patient it can tell (none, contained, a Group).</summary>
-    public static bool NamesAnother(JsonNode? reference, string patientId) => TypeAndId(reference) is ("Patient", var id) && id != patientId;
 
     /// <summary>The last <c>Type/id</c> of the reference's text, its version dropped; null when it has none.</summary>
     private static (string Type, string Id)? TypeAndId(JsonNode? reference)

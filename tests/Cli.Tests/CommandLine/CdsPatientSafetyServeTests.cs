@@ -142,7 +142,7 @@ public sealed class CdsPatientSafetyServeTests(LocalStackFixture stack)
         Assert.True(sentStatus == HttpStatusCode.OK, sentText);
         Assert.True(mixedStatus == HttpStatusCode.BadRequest, mixedText);
         Assert.Equal(
-            "context.draftOrders holds an order for another patient than context.patientId (its subject or patient); a call is about one patient",
+            "context.draftOrders holds an order whose subject, patient or for is not Patient/{context.patientId}: another patient, or one that cannot be told (a contained, urn:uuid or identifier-only reference); a call is about one patient",
             (string?)JsonNode.Parse(mixedText)!["error"]);
         Assert.DoesNotContain("1288992", mixedText, StringComparison.Ordinal);
         Assert.True(run.Exit == ExitCodes.Ok, run.ToString());

@@ -70,8 +70,14 @@ public sealed class CdsHookRequestTests
     [InlineData("patient", "Patient/pat-2", false)]
     [InlineData("subject", "Patient/pat-1", true)]
     [InlineData("subject", "https://ehr.example.org/fhir/Patient/pat-1", true)]
-    [InlineData("subject", "Group/cohort-1", true)]
-    [InlineData("subject", "#contained-patient", true)]
+    [InlineData("subject", "Group/cohort-1", false)]
+    [InlineData("subject", "#contained-patient", false)]
+    [InlineData("subject", "urn:uuid:4a2f7c1e-9b3d-4e8a-a1c5-6d7e8f9a0b1c", false)]
+    [InlineData("subject", "Patient/pat-2/", false)]
+    [InlineData("subject", "patient/pat-2", false)]
+    [InlineData("subject", "Patient?identifier=urn:mrn|456", false)]
+    [InlineData("for", "Patient/pat-2", false)]
+    [InlineData("for", "Patient/pat-1", true)]
     public void DraftOrderNamingAnotherPatient_RefusedNamingTheField(string field, string reference, bool accepted)
     {
         var order = CdsRequests.MedicationRequest("mr1", "32968", "clopidogrel");
@@ -84,8 +90,21 @@ public sealed class CdsHookRequestTests
         Assert.Equal(accepted, request is not null);
         if (!accepted)
         {
-            Assert.Equal("context.draftOrders holds an order for another patient than context.patientId (its subject or patient); a call is about one patient", message);
+            Assert.Equal("context.draftOrders holds an order whose subject, patient or for is not Patient/{context.patientId}: another patient, or one that cannot be told (a contained, urn:uuid or identifier-only reference); a call is about one patient", message);
         }
+    }
+
+    [Fact]
+    public void DraftOrderWithAnIdentifierOnlySubject_RefusedAsUntied()
+    {
+        var order = CdsRequests.MedicationRequest("mr1", "32968", "clopidogrel");
+        order["subject"] = new JsonObject { ["identifier"] = new JsonObject { ["system"] = "urn:mrn", ["value"] = "456" } };
+        var body = CdsRequests.Body(CdsServiceCatalog.OrderSign, "pat-1", [order]);
+
+        var (request, message) = CdsHookRequest.Parse(Encoding.UTF8.GetBytes(body.ToJsonString()), CdsServiceCatalog.Find("pgx-prescribing-order-sign")!);
+
+        Assert.Null(request);
+        Assert.Equal(DraftOrders.UntiedOrder, message);
     }
 
     [Theory]
