@@ -94,9 +94,10 @@ public sealed class ConformanceFolderSource : IAsyncResourceResolver
             : FindByCanonical(uri);
     }
 
-    // One parse per file however many callers ask at once; the resolver above this one (CachedResolver) keeps it.
+    // One parse per file kept (the resolver above this one, CachedResolver, keeps it too); a read that failed (the file
+    // gone for a moment) is not kept, so the next lookup reads it again.
     private Resource? Load(IndexedFile file) =>
-        _loaded.GetOrAdd(file.Path, path => new Lazy<Resource?>(() => Parse(path), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+        _loaded.GetOrAdd(file.Path, path => new Lazy<Resource?>(() => Parse(path), LazyThreadSafetyMode.PublicationOnly)).Value;
 
     private Resource? Parse(string path)
     {
@@ -133,9 +134,9 @@ public sealed class ConformanceFolderSource : IAsyncResourceResolver
                     }
                 }
             }
-            catch (JsonException)
+            catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)
             {
-                // Not JSON: not a resource of this folder, as DirectorySource skips what it cannot read.
+                // Not JSON, or not readable: not a resource of this folder, as DirectorySource skips what it cannot read.
                 return null;
             }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
@@ -32,7 +33,7 @@ public static class CoreSpecificationFolder
     private static readonly HashSet<string> KeptTypes = ["StructureDefinition", "ValueSet", "CodeSystem", "NamingSystem"];
 
     // Changes when what the folder holds or how it is written changes, so that an older folder is not read.
-    private const string FormatVersion = "2";
+    private const string FormatVersion = "3";
 
     /// <summary>Marks a whole folder: written last, before the rename.</summary>
     public const string CompleteMarker = ".complete";
@@ -42,10 +43,11 @@ public static class CoreSpecificationFolder
 
     /// <summary>
     /// The folder of converted resources for <paramref name="zipPath"/> under <paramref name="cacheRoot"/> (when null, the
-    /// user's cache folder, <see cref="UserCacheFolder"/>, else the temp folder), converting the zip first when no whole
-    /// folder is there.
+    /// user's cache folder, <see cref="UserCacheFolder"/>), converting the zip first when no whole folder is there. A
+    /// folder is whole when its marker names as many files as it holds; any other is set aside and converted again.
     /// </summary>
-    /// <exception cref="IOException">The zip cannot be read or the folder cannot be written.</exception>
+    /// <exception cref="IOException">The zip cannot be read, the folder cannot be written, or the user has no cache folder
+    /// (the shared temp folder is not used: another account could put files there under the name read).</exception>
     public static string Ensure(string zipPath, string? cacheRoot = null) => Ensure(zipPath, cacheRoot, Convert);
 
     /// <summary><see cref="Ensure(string, string?)"/> with the conversion given (zip path, folder to fill): for tests of the folder's handling.</summary>
@@ -53,21 +55,29 @@ public static class CoreSpecificationFolder
     {
         var zip = new FileInfo(zipPath);
         if (!zip.Exists) throw new FileNotFoundException($"The FHIR core specification zip is missing: {zipPath}", zipPath);
-        var folder = Path.Combine(cacheRoot ?? UserCacheFolder.Root() ?? Path.GetTempPath(), $"fhir-r4-core-{Key(zip)}");
-        if (File.Exists(Path.Combine(folder, CompleteMarker))) return folder;
+        var root = cacheRoot ?? UserCacheFolder.Root() ?? throw new IOException("The user has no cache folder to keep the converted FHIR core specification in.");
+        var folder = Path.Combine(root, $"fhir-r4-core-{Key(zip)}");
+        if (IsWhole(folder)) return folder;
 
         var staging = $"{folder}.{Guid.NewGuid():N}.partial";
         try
         {
             Directory.CreateDirectory(staging); // and the cache folder above it
             convert(zip.FullName, staging);
-            File.WriteAllText(Path.Combine(staging, CompleteMarker), zip.FullName);
+            File.WriteAllText(Path.Combine(staging, CompleteMarker), Directory.GetFiles(staging, "*.json").Length.ToString(CultureInfo.InvariantCulture));
 
-            // A folder without the marker was not put there by a rename of a whole one (only damage leaves that).
-            if (Directory.Exists(folder) && !File.Exists(Path.Combine(folder, CompleteMarker))) Directory.Delete(folder, recursive: true);
+            // A folder that is not whole (damage: a file lost, or no marker) is renamed aside first, then deleted: a
+            // process that checks the folder at the same moment finds it whole or absent, never half deleted.
+            if (Directory.Exists(folder) && !IsWhole(folder))
+            {
+                var aside = $"{folder}.{Guid.NewGuid():N}.damaged";
+                Directory.Move(folder, aside);
+                Directory.Delete(aside, recursive: true);
+            }
+
             Directory.Move(staging, folder);
         }
-        catch (IOException) when (File.Exists(Path.Combine(folder, CompleteMarker)))
+        catch (IOException) when (IsWhole(folder))
         {
             // Another process moved its whole folder into place first: that one serves.
         }
@@ -77,6 +87,22 @@ public static class CoreSpecificationFolder
         }
 
         return folder;
+    }
+
+    /// <summary>The folder has its marker, and the marker's count of files is the number it holds.</summary>
+    private static bool IsWhole(string folder)
+    {
+        try
+        {
+            var marker = Path.Combine(folder, CompleteMarker);
+            return File.Exists(marker)
+                && int.TryParse(File.ReadAllText(marker), NumberStyles.None, CultureInfo.InvariantCulture, out var count)
+                && count > 0 && Directory.GetFiles(folder, "*.json").Length == count;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     // The zip's size and time and the SDK's version: a new SDK (or zip) gets a new folder, never an old one's files.

@@ -103,6 +103,30 @@ public sealed class CoreSpecificationFolderTests(ConvertedCoreFixture converted)
     }
 
     [Fact]
+    public void Ensure_FolderWithItsMarkerButAFileLost_ConvertedAgain()
+    {
+        var root = Directory.CreateTempSubdirectory("pmed-core-lost-").FullName;
+        try
+        {
+            var folder = Path.Combine(root, Path.GetFileName(converted.Folder));
+            Directory.CreateDirectory(folder);
+            CopyConverted("", folder);
+            File.Copy(Path.Combine(converted.Folder, CoreSpecificationFolder.CompleteMarker), Path.Combine(folder, CoreSpecificationFolder.CompleteMarker));
+            File.Delete(Path.Combine(folder, "StructureDefinition-Observation.json"));
+
+            var again = CoreSpecificationFolder.Ensure(CoreSpecificationFolder.SpecificationZip, root, CopyConverted);
+
+            Assert.Equal(folder, again);
+            Assert.True(File.Exists(Path.Combine(folder, "StructureDefinition-Observation.json")));
+            Assert.Single(Directory.GetFileSystemEntries(root));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Ensure_NoZip_SaysWhichFileIsMissing()
     {
         var missing = Path.Combine(converted.Scratch, "no-such-specification.zip");
