@@ -18,7 +18,13 @@ internal static class Hl7v2VariantMapper
             switch (row.Code)
             {
                 case Assessment:
-                    if (Hl7v2GroupValues.AssessmentOf(value) is { } found)
+                    if (row.Segment.Field(5).IsNull)
+                    {
+                        // "" is HL7's explicit null: the lab says it has no assessment, which is not a finding of the variant.
+                        assessment = VariantAssessment.Indeterminate;
+                        acc.Skip(row, row.Segment.Field(5), "69548-6 (variant assessment) is HL7's explicit null (\"\"): the lab gave no assessment, so the variant is reported as indeterminate, not as present");
+                    }
+                    else if (Hl7v2GroupValues.AssessmentOf(value) is { } found)
                     {
                         assessment = found;
                         acc.Mapped(row);

@@ -29,6 +29,17 @@ public sealed class Hl7v2VariantGroupIdentityTests
     }
 
     [Fact]
+    public void Map_AssessmentThatIsHl7sExplicitNull_IndeterminateNotPresent_AndListed()
+    {
+        var message = System.Text.Encoding.UTF8.GetString(Message(("2a", "NM_007294.3:c.68_69del"))).Replace("|LA9633-4^Present^LN|", "|\"\"|", StringComparison.Ordinal);
+
+        var report = Hl7v2ReportMapper.Map(Hl7v2Parser.Parse(Bytes(message)), LabId);
+
+        Assert.Equal(VariantAssessment.Indeterminate, Assert.Single(report.Variants).Assessment);
+        Assert.Contains(report.Skipped, p => p.Reason.Contains("explicit null", StringComparison.Ordinal) && p.Reason.Contains("indeterminate", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Map_TwoGroupsWithTheSameObx3Codes_TwoVariants()
     {
         var report = Hl7v2ReportMapper.Map(Hl7v2Parser.Parse(Message(("2a", "NM_007294.3:c.68_69del"), ("2b", "NM_007294.3:c.5266dupC"))), LabId);
