@@ -198,6 +198,24 @@ public sealed class IngestFhirBundlePatientTests : IDisposable
         Assert.DoesNotContain("other-ehr", error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Ingest_ProfileOfTheIgsBaseNamingThePatient_RejectedWithoutQuotingIt()
+    {
+        var bundle = Load();
+        Resource(bundle, Variant)["meta"] = new JsonObject
+        {
+            ["profile"] = new JsonArray("http://hl7.org/fhir/uv/genomics-reporting/StructureDefinition/DOE JANE 1970-01-01 MRN 555123"),
+        };
+
+        var error = await RejectedAsync(bundle);
+
+        Assert.Contains("Bundle.entry[9].resource.meta.profile[0]: ", error, StringComparison.Ordinal);
+        Assert.Contains("profile", error, StringComparison.Ordinal);
+        Assert.Contains("IG 3.0.0 does not define", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("DOE", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("555123", error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [MemberData(nameof(IgExamples))]
     public async Task Ingest_EveryIgExampleBundle_Ingested(string example)
