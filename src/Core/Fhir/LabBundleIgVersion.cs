@@ -10,7 +10,8 @@ namespace PrecisionMed.Core.Fhir;
 /// A lab bundle is written as the lab sent it, so it must be Genomics Reporting IG 3.0.0: a resource that names a
 /// profile, extension or code system of the IG that 3.0.0 does not define (STU1 and STU2 had <c>genomics-report</c>,
 /// <c>grouper</c>, <c>CodeSystem/TbdCodes</c> and more), or a version other than 3.0.0, comes from an earlier version
-/// whose codes differ. Rather than write it as if it were 3.0.0, the unit is rejected at the first such element.
+/// whose codes differ. Rather than write it as if it were 3.0.0, the unit is rejected at the first such element, naming the
+/// kind of name and its path, not the name: an unknown one is the lab's text. Only a name 3.0.0 defines is quoted.
 /// The names are the 3.0.0 package's (tests/fhir-packages/package-lock.json pins it).
 /// </summary>
 internal static class LabBundleIgVersion
@@ -103,7 +104,8 @@ internal static class LabBundleIgVersion
         var name = bar < 0 ? canonical[prefix.Length..] : canonical[prefix.Length..bar];
         if (!known.Contains(name))
         {
-            return $"names the Genomics Reporting IG {kind} '{name}', which IG 3.0.0 does not define (an earlier version's): "
+            // The name is not quoted: whatever follows the IG's base is the lab's text, and may be anything (a patient's name).
+            return $"names a Genomics Reporting IG {kind} that IG 3.0.0 does not define (an earlier version's, or none of the IG's): "
                 + "the bundle is written as sent, so the lab sends it as IG 3.0.0";
         }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using PrecisionMed.Core.LabReports;
@@ -7,8 +8,8 @@ namespace PrecisionMed.Core.Fhir;
 /// <summary>
 /// Whom a lab bundle's results are about: its one Patient, found in the FHIR service by identifier
 /// (<see cref="PatientIdentity"/>). A second Patient, or a result whose subject is not in the bundle (a <c>Type/id</c> the
-/// FHIR service would resolve to whoever it holds there, an identifier alone, a contained Patient), could file the result
-/// under the wrong person: the unit is rejected at that entry and field, the values left out of the reason.
+/// FHIR service would resolve to whoever it holds there, an absolute URL that is no entry's fullUrl, an identifier alone, a
+/// contained Patient), in a resource or in one it contains, could file the result under the wrong person: the unit is rejected at that entry and field, the values left out of the reason.
 /// </summary>
 internal static class LabBundleSubjects
 {
@@ -32,15 +33,39 @@ internal static class LabBundleSubjects
         var index = new BundleReferenceIndex(bundle);
         foreach (var entry in unit.EntryIndexes.Select(i => bundle.Entries[i]).Where(e => e.ResourceType != "Patient"))
         {
-            foreach (var element in SubjectElements)
-            {
-                if (entry.Resource[element] is JsonObject subject && Problem(subject, entry, index) is { } reason)
-                    throw Reject($"{entry.Path}.{element}", reason);
-            }
+            // A contained resource is written with its container, its references too: it is held to the same rules.
+            var contained = Contained(entry.Resource).ToList();
+            CheckSubjects(entry.Resource, entry.Path, contained, index);
         }
     }
 
-    private static string? Problem(JsonObject subject, LabBundleEntry entry, BundleReferenceIndex index)
+    private static void CheckSubjects(JsonObject resource, string path, List<JsonObject> contained, BundleReferenceIndex index)
+    {
+        foreach (var element in SubjectElements)
+        {
+            if (resource[element] is JsonObject subject && Problem(subject, contained, index) is { } reason)
+                throw Reject($"{path}.{element}", reason);
+        }
+
+        if (resource["contained"] is not JsonArray inner) return;
+        for (var i = 0; i < inner.Count; i++)
+        {
+            if (inner[i] is JsonObject child)
+                CheckSubjects(child, $"{path}.contained[{i.ToString(CultureInfo.InvariantCulture)}]", contained, index);
+        }
+    }
+
+    /// <summary>Every resource contained in a resource, at any depth (FHIR allows one level; a lab may nest more).</summary>
+    private static IEnumerable<JsonObject> Contained(JsonObject resource)
+    {
+        foreach (var child in (resource["contained"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            yield return child;
+            foreach (var below in Contained(child)) yield return below;
+        }
+    }
+
+    private static string? Problem(JsonObject subject, List<JsonObject> contained, BundleReferenceIndex index)
     {
         if (Text(subject["reference"]) is not { Length: > 0 } reference)
         {
@@ -50,15 +75,14 @@ internal static class LabBundleSubjects
 
         if (reference[0] == '#')
         {
-            var contained = (entry.Resource["contained"] as JsonArray ?? []).OfType<JsonObject>()
-                .FirstOrDefault(c => "#" + Text(c["id"]) == reference);
-            return contained is not null && Text(contained["resourceType"]) == "Patient"
+            return contained.Any(c => "#" + Text(c["id"]) == reference && Text(c["resourceType"]) == "Patient")
                 ? "is a contained Patient, not the bundle's Patient: it cannot be found in the FHIR service by identifier"
                 : null;
         }
 
-        // A resource of the bundle is the bundle's Patient (there is one) or another it writes (a Group, a Device).
-        return index.Resolve(reference) is null
+        // A resource of the bundle is the bundle's Patient (there is one) or another it writes (a Group, a Device). An absolute
+        // URL is the bundle's only as an entry's fullUrl: the same Type/id on another server is whoever that server holds there.
+        return index.ResolveInBundle(reference) is null
             ? "refers to a resource the bundle does not hold, so not the bundle's Patient: the FHIR service would file the result under whatever it holds there"
             : null;
     }

@@ -94,6 +94,141 @@ public sealed class IngestFhirBundlePatientTests : IDisposable
     }
 
     [Fact]
+    public async Task Ingest_ContainedResultAboutAPatientOutsideTheBundle_RejectedAtTheContainedSubject()
+    {
+        // The reviewer's bundle: the CYP2C19 example (urn:uuid: full URLs, the report at entry 75) whose report holds a contained
+        // result about Patient/someone-else, which the FHIR service would resolve to whoever it holds at that id.
+        var bundle = Load("Bundle-bundle-CYP2C19.json");
+        var report = Resource(bundle, "report-CYP2C19");
+        report["contained"] = new JsonArray(ContainedObservation("c1", "Patient/someone-else"));
+        report["result"]!.AsArray().Add(new JsonObject { ["reference"] = "#c1" });
+
+        var error = await RejectedAsync(bundle);
+
+        Assert.Contains("Bundle.entry[75].resource.contained[0].subject: ", error, StringComparison.Ordinal);
+        Assert.Contains("not the bundle's Patient", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("someone-else", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Ingest_ResultContainedInAContainedResultAboutAnotherPatient_RejectedAtTheInnerSubject()
+    {
+        var bundle = Load();
+        var outer = ContainedObservation("c1", "Patient/ExamplePatient");
+        outer["contained"] = new JsonArray(ContainedObservation("c2", "Patient/SomeoneElse"));
+        Resource(bundle, "pgx-report")["contained"] = new JsonArray(outer);
+
+        var error = await RejectedAsync(bundle);
+
+        Assert.Contains("Bundle.entry[0].resource.contained[0].contained[0].subject: ", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("SomeoneElse", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Ingest_ContainedResultAboutAContainedPatient_RejectedAtTheContainedSubject()
+    {
+        var bundle = Load();
+        var report = Resource(bundle, "pgx-report");
+        report["contained"] = new JsonArray(
+            ContainedObservation("c1", "#cp"),
+            new JsonObject
+            {
+                ["resourceType"] = "Patient", ["id"] = "cp",
+                ["identifier"] = new JsonArray(new JsonObject { ["system"] = "http://example.org/mrn", ["value"] = "MRN-OTHER-7" }),
+            });
+
+        var error = await RejectedAsync(bundle);
+
+        Assert.Contains("Bundle.entry[0].resource.contained[0].subject: ", error, StringComparison.Ordinal);
+        Assert.Contains("contained Patient", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("MRN-OTHER-7", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Ingest_ContainedResultAboutTheBundlesPatient_Ingested()
+    {
+        var bundle = Load();
+        var report = Resource(bundle, "pgx-report");
+        report["contained"] = new JsonArray(ContainedObservation("c1", "Patient/ExamplePatient"));
+        report["result"]!.AsArray().Add(new JsonObject { ["reference"] = "#c1" });
+
+        Assert.Equal(ExitCodes.Ok, await InvokeAsync("ingest", Write(bundle), "--out", Out, "--json"));
+    }
+
+    [Theory]
+    [InlineData("https://other-ehr.example/fhir/Patient/ExamplePatient")]
+    [InlineData("http://other-ehr.example/fhir/Patient/ExamplePatient/_history/1")]
+    [InlineData("http://example.org/fhir-other/Patient/ExamplePatient")]
+    public async Task Ingest_VariantAboutTheSameIdOnAnotherServer_RejectedAtItsSubject(string reference)
+    {
+        // The bundle's Patient is http://example.org/fhir/Patient/ExamplePatient: the same Type/id elsewhere is someone else.
+        var bundle = Load();
+        Resource(bundle, Variant)["subject"] = new JsonObject { ["reference"] = reference };
+
+        var error = await RejectedAsync(bundle);
+
+        Assert.Contains("Bundle.entry[9].resource.subject: ", error, StringComparison.Ordinal);
+        Assert.Contains("not the bundle's Patient", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("ExamplePatient", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("other-ehr", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("fhir-other", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("http://example.org/fhir/Patient/ExamplePatient")]
+    [InlineData("http://example.org/fhir/Patient/ExamplePatient/_history/1")]
+    public async Task Ingest_VariantAboutThePatientsFullUrl_Ingested(string reference)
+    {
+        var bundle = Load();
+        Resource(bundle, Variant)["subject"] = new JsonObject { ["reference"] = reference };
+
+        Assert.Equal(ExitCodes.Ok, await InvokeAsync("ingest", Write(bundle), "--out", Out, "--json"));
+    }
+
+    [Fact]
+    public async Task Ingest_ContainedResultAboutAPatientOnAnotherServer_RejectedAtTheContainedSubject()
+    {
+        var bundle = Load("Bundle-bundle-CYP2C19.json");
+        var report = Resource(bundle, "report-CYP2C19");
+        report["contained"] = new JsonArray(ContainedObservation("c1", "https://other-ehr.example/fhir/Patient/patient"));
+
+        var error = await RejectedAsync(bundle);
+
+        Assert.Contains("Bundle.entry[75].resource.contained[0].subject: ", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("other-ehr", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Ingest_ProfileOfTheIgsBaseNamingThePatient_RejectedWithoutQuotingIt()
+    {
+        var bundle = Load();
+        Resource(bundle, Variant)["meta"] = new JsonObject
+        {
+            ["profile"] = new JsonArray("http://hl7.org/fhir/uv/genomics-reporting/StructureDefinition/DOE JANE 1970-01-01 MRN 555123"),
+        };
+
+        var error = await RejectedAsync(bundle);
+
+        Assert.Contains("Bundle.entry[9].resource.meta.profile[0]: ", error, StringComparison.Ordinal);
+        Assert.Contains("profile", error, StringComparison.Ordinal);
+        Assert.Contains("IG 3.0.0 does not define", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("DOE", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("555123", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(IgExamples))]
+    public async Task Ingest_EveryIgExampleBundle_Ingested(string example)
+    {
+        var file = Write(Load(example));
+
+        Assert.Equal(ExitCodes.Ok, await InvokeAsync("ingest", file, "--out", Out, "--json"));
+    }
+
+    public static TheoryData<string> IgExamples() =>
+        new(Directory.GetFiles(IgExampleFolder, "Bundle-*.json").Select(Path.GetFileName).Order(StringComparer.Ordinal)!);
+
+    [Fact]
     public async Task Ingest_EverySubjectTheBundlesPatient_IngestedTwiceTheSameBytes()
     {
         var file = Write(Load());
@@ -128,8 +263,16 @@ public sealed class IngestFhirBundlePatientTests : IDisposable
         return error;
     }
 
-    private static JsonNode Load() =>
-        JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.Root, "tests", "TestData", "fhir", "ig-examples", Example)))!;
+    private static string IgExampleFolder => Path.Combine(RepositoryPaths.Root, "tests", "TestData", "fhir", "ig-examples");
+
+    private static JsonNode Load(string example = Example) => JsonNode.Parse(File.ReadAllText(Path.Combine(IgExampleFolder, example)))!;
+
+    private static JsonObject ContainedObservation(string id, string subject) => new()
+    {
+        ["resourceType"] = "Observation", ["id"] = id, ["status"] = "final",
+        ["code"] = new JsonObject { ["text"] = "x" },
+        ["subject"] = new JsonObject { ["reference"] = subject },
+    };
 
     private static JsonNode Resource(JsonNode bundle, string id) =>
         bundle["entry"]!.AsArray().Select(e => e!["resource"]!).Single(r => (string?)r["id"] == id);
