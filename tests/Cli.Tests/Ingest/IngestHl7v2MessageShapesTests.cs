@@ -41,6 +41,27 @@ public sealed class IngestHl7v2MessageShapesTests : IDisposable
     }
 
     [Fact]
+    public async Task Ingest_SecondPatientResultGroupOfTheSamePatientWrittenDifferently_BothResultsIngestedAndThePidListed()
+    {
+        // FHIR-Converter's ORU-R01-RMGEAD again, then a second PATIENT_RESULT group whose PID names the same patient as
+        // another system writes her: her SSN beside the same identifier, the birth date to the minute, sex and name as sent.
+        var hl7 = Write("same-patient.hl7", Corpus("msft_ORU-R01-RMGEAD.hl7") + "\n"
+            + "PID|||555-44-4444~555444444^^^SSA^SS||EVERYWOMAN^EVE^E^^^^L||196203200000|F\n"
+            + "OBR|2|845440^GHH OE|1045814^GHH LAB|15545^GLUCOSE|||20020215083000+0600||||||||||||||||||F\n"
+            + "OBX|1|SN|1554-5^GLUCOSE^LN||^190|mg/dl|70_105|H|||F\n");
+
+        var exit = await InvokeAsync("ingest", hl7, "--out", Out, "--json");
+
+        Assert.True(exit == IngestRunner.ExitOk, _stderr.ToString());
+        var resources = Resources(Path.Combine(Out, "same-patient.transaction.json"));
+        var patient = Assert.Single(resources, r => (string?)r["resourceType"] == "Patient");
+        Assert.Equal("555-44-4444", (string?)Assert.Single(patient["identifier"]!.AsArray())!["value"]);
+        Assert.Equal(2, resources.Count(r => (string?)r["resourceType"] == "Observation"));
+        var skipped = JsonNode.Parse(_stdout.ToString())![0]!["skipped"]!.AsArray().Select(p => (string?)p).ToList();
+        Assert.Contains(skipped, p => p!.Contains("line 5, segment PID[2]", StringComparison.Ordinal) && p.Contains("same patient", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Ingest_NoReadableResult_WrittenAsLaboratoryReportNotGenomic()
     {
         // LinuxForHealth's echo report, its one coded OBX-3 emptied as the others are: no OBX can be read.
