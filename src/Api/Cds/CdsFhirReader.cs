@@ -59,7 +59,9 @@ internal sealed class CdsFhirReader(IServiceProvider services, HttpClient http, 
 
             foreach (var entry in bundle?["entry"] as JsonArray ?? [])
             {
-                if (Member(entry, "resource") is JsonObject resource && Text(Member(Member(entry, "search"), "mode")) is null or "match") found.Add(resource);
+                // The matches only: an entry of another type (an OperationOutcome a server adds without search.mode) is none.
+                if (Member(entry, "resource") is JsonObject resource && Text(Member(Member(entry, "search"), "mode")) is null or "match"
+                    && Text(resource["resourceType"]) == type) found.Add(resource);
             }
 
             next = (bundle?["link"] as JsonArray ?? []).Where(l => Text(Member(l, "relation")) == "next").Select(l => Text(Member(l, "url"))).FirstOrDefault();

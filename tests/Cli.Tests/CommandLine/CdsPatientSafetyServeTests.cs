@@ -55,6 +55,36 @@ public sealed class CdsPatientSafetyServeTests(LocalStackFixture stack)
     }
 
     [Fact]
+    public async Task EhrSearchWithAnOperationOutcomeEntryWithoutSearchMode_ThePatientsResultsStillCarded()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var issuer = await TestCdsIssuer.StartAsync(cancellationToken: ct);
+        // A server that adds an OperationOutcome to its searchset without search.mode (FHIR asks for "outcome"; not all do).
+        var (report, genotype) = Cyp2c19PoorMetaboliser("Patient/p-outcome");
+        var outcome = new JsonObject
+        {
+            ["resourceType"] = "OperationOutcome",
+            ["issue"] = new JsonArray(new JsonObject { ["severity"] = "information", ["code"] = "informational", ["diagnostics"] = "_count capped" }),
+        };
+        foreach (var (type, match) in new[] { ("DiagnosticReport", report), ("Observation", genotype) })
+        {
+            var bundle = SearchSet(match);
+            bundle["entry"]!.AsArray().Add(new JsonObject { ["resource"] = outcome.DeepClone() });
+            issuer.FhirResources[type] = bundle;
+        }
+
+        await using var server = await PmedServer.StartAsync(
+            new Dictionary<string, string> { ["Cds__TrustedIssuers"] = issuer.TrustedIssuersSetting },
+            ServeHostileInputTests.StackConnection(stack, _database));
+        var (status, text) = await PostAsync(server, issuer, new Uri(server.Api, ServeHostileInputTests.PgxService), ClopidogrelCall("p-outcome", issuer.Fhir), ct);
+        var run = await server.StopAsync();
+
+        Assert.True(status == HttpStatusCode.OK, text);
+        Assert.Contains("CYP2C19 Poor Metabolizer", text, StringComparison.Ordinal);
+        Assert.True(run.Exit == ExitCodes.Ok, run.ToString());
+    }
+
+    [Fact]
     public async Task DraftOrderReferencingAMedicationTheEhrServerDoesNotHave_Answers412_NotAnAnswerWithoutACard()
     {
         var ct = TestContext.Current.CancellationToken;
