@@ -227,9 +227,11 @@ public static class ReportTransactionBuilder
 
     private static void RewriteReferences(JsonObject resource, BundleReferenceIndex index, Dictionary<int, string> newReferences)
     {
+        // Only what the bundle holds is rewritten: an absolute URL to another server that ends in an entry's Type/id is
+        // whatever that server holds there, kept as the lab wrote it (LabBundleSubjects holds subjects to the same rule).
         foreach (var (owner, reference) in BundleReferenceIndex.FindReferences(resource).ToList())
         {
-            if (index.Resolve(reference) is { } target && newReferences.TryGetValue(target, out var rewritten))
+            if (index.ResolveInBundle(reference) is { } target && newReferences.TryGetValue(target, out var rewritten))
                 owner["reference"] = rewritten;
         }
     }

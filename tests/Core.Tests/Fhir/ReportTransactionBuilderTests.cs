@@ -403,6 +403,28 @@ public sealed class ReportTransactionBuilderTests
     }
 
     [Fact]
+    public async Task Build_AbsoluteReferenceToAnotherServer_LeftAsItWas_NotTakenForTheEntryOfThatTypeAndId()
+    {
+        // Observation/o2 on another server is whatever that server holds: not this bundle's o2, whose fullUrl is its own.
+        var bundle = await FhirBundleReaderTests.ReadAsync("""
+            {"resourceType":"Bundle","type":"collection","entry":[
+              {"fullUrl":"https://lab.example.org/fhir/Patient/p","resource":{"resourceType":"Patient","id":"p","identifier":[{"system":"urn:mrn","value":"1"}]}},
+              {"fullUrl":"https://lab.example.org/fhir/Observation/o2","resource":{"resourceType":"Observation","id":"o2","status":"final","code":{"text":"b"},"subject":{"reference":"Patient/p"}}},
+              {"fullUrl":"https://lab.example.org/fhir/Observation/o1","resource":{"resourceType":"Observation","id":"o1","status":"final","code":{"text":"a"},"subject":{"reference":"Patient/p"},
+                "derivedFrom":[{"reference":"https://other-ehr.example.org/fhir/Observation/o2"},{"reference":"https://lab.example.org/fhir/Observation/o2"}]}}
+            ]}
+            """);
+        var unit = Assert.Single(FhirReportSplitter.Split(bundle));
+
+        using var transaction = ReportTransactionBuilder.Build(bundle, unit, Provenance());
+
+        var o1 = transaction.Bundles.SelectMany(Entries).Select(e => e["resource"]!).Single(r => r["code"]?["text"]?.GetValue<string>() == "a");
+        var o2Url = transaction.Bundles.SelectMany(Entries).Single(e => e["resource"]!["code"]?["text"]?.GetValue<string>() == "b")["request"]!["url"]!.GetValue<string>();
+        var derivedFrom = o1["derivedFrom"]!.AsArray().Select(r => r!["reference"]!.GetValue<string>()).ToList();
+        Assert.Equal(["https://other-ehr.example.org/fhir/Observation/o2", o2Url], derivedFrom);
+    }
+
+    [Fact]
     public async Task Build_TwoReportsSharingASpecimen_OneSpecimenIdAndCrossReportReferencesRewritten()
     {
         var bundle = await FhirBundleReaderTests.ReadAsync("""
