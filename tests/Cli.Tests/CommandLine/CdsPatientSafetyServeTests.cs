@@ -30,9 +30,7 @@ public sealed class CdsPatientSafetyServeTests(LocalStackFixture stack)
         var (report, genotype) = Cyp2c19PoorMetaboliser("Patient/other-patient");
         issuer.FhirResources["DiagnosticReport"] = SearchSet(report);
         issuer.FhirResources["Observation"] = SearchSet(genotype);
-        await using var server = await PmedServer.StartAsync(
-            new Dictionary<string, string> { ["Cds__TrustedIssuers"] = issuer.TrustedIssuersSetting },
-            ServeHostileInputTests.StackConnection(stack, _database));
+        await using var server = await ServeHostileInputTests.StartTrustingAsync(issuer, stack, _database);
         var url = new Uri(server.Api, ServeHostileInputTests.PgxService);
 
         var (forOther, otherText) = await PostAsync(server, issuer, url, ClopidogrelCall("other-patient", issuer.Fhir), ct);
@@ -73,9 +71,7 @@ public sealed class CdsPatientSafetyServeTests(LocalStackFixture stack)
             issuer.FhirResources[type] = bundle;
         }
 
-        await using var server = await PmedServer.StartAsync(
-            new Dictionary<string, string> { ["Cds__TrustedIssuers"] = issuer.TrustedIssuersSetting },
-            ServeHostileInputTests.StackConnection(stack, _database));
+        await using var server = await ServeHostileInputTests.StartTrustingAsync(issuer, stack, _database);
         var (status, text) = await PostAsync(server, issuer, new Uri(server.Api, ServeHostileInputTests.PgxService), ClopidogrelCall("p-outcome", issuer.Fhir), ct);
         var run = await server.StopAsync();
 
@@ -94,9 +90,7 @@ public sealed class CdsPatientSafetyServeTests(LocalStackFixture stack)
             ["resourceType"] = "Medication", ["id"] = "med-clopidogrel",
             ["code"] = new JsonObject { ["coding"] = new JsonArray(new JsonObject { ["system"] = "http://www.nlm.nih.gov/research/umls/rxnorm", ["code"] = Clopidogrel, ["display"] = "clopidogrel" }) },
         };
-        await using var server = await PmedServer.StartAsync(
-            new Dictionary<string, string> { ["Cds__TrustedIssuers"] = issuer.TrustedIssuersSetting },
-            ServeHostileInputTests.StackConnection(stack, _database));
+        await using var server = await ServeHostileInputTests.StartTrustingAsync(issuer, stack, _database);
         var url = new Uri(server.Api, ServeHostileInputTests.PgxService);
         JsonObject ByReference(string medication)
         {
@@ -127,9 +121,7 @@ public sealed class CdsPatientSafetyServeTests(LocalStackFixture stack)
     {
         var ct = TestContext.Current.CancellationToken;
         await using var issuer = await TestCdsIssuer.StartAsync(cancellationToken: ct);
-        await using var server = await PmedServer.StartAsync(
-            new Dictionary<string, string> { ["Cds__TrustedIssuers"] = issuer.TrustedIssuersSetting },
-            ServeHostileInputTests.StackConnection(stack, _database));
+        await using var server = await ServeHostileInputTests.StartTrustingAsync(issuer, stack, _database);
         var url = new Uri(server.Api, ServeHostileInputTests.PgxService);
         // The spec's fhirAuthorization fields, with its conditional patient: the patient a patient-scoped token is restricted to.
         var own = ClopidogrelCall("p-token-own", issuer.Fhir);
@@ -156,9 +148,7 @@ public sealed class CdsPatientSafetyServeTests(LocalStackFixture stack)
     {
         var ct = TestContext.Current.CancellationToken;
         await using var issuer = await TestCdsIssuer.StartAsync(cancellationToken: ct);
-        await using var server = await PmedServer.StartAsync(
-            new Dictionary<string, string> { ["Cds__TrustedIssuers"] = issuer.TrustedIssuersSetting },
-            ServeHostileInputTests.StackConnection(stack, _database));
+        await using var server = await ServeHostileInputTests.StartTrustingAsync(issuer, stack, _database);
         var url = new Uri(server.Api, $"cds-services/{service}");
         // The spec's R4 example: its NutritionOrder's patient and its MedicationRequest's subject are Patient/1288992.
         var asSent = SpecExample(hook);

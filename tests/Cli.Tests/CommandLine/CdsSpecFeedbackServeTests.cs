@@ -23,9 +23,7 @@ public sealed class CdsSpecFeedbackServeTests(LocalStackFixture stack)
     {
         var ct = TestContext.Current.CancellationToken;
         await using var issuer = await TestCdsIssuer.StartAsync(cancellationToken: ct);
-        await using var server = await PmedServer.StartAsync(
-            new Dictionary<string, string> { ["Cds__TrustedIssuers"] = issuer.TrustedIssuersSetting },
-            ServeHostileInputTests.StackConnection(stack, _database));
+        await using var server = await ServeHostileInputTests.StartTrustingAsync(issuer, stack, _database);
         var service = new Uri(server.Api, ServeHostileInputTests.PgxService);
 
         var answers = new List<(HttpStatusCode Status, string Text)>();

@@ -24,9 +24,7 @@ public sealed class ServeCompressedBodyTests(LocalStackFixture stack)
     {
         var ct = TestContext.Current.CancellationToken;
         await using var issuer = await TestCdsIssuer.StartAsync(cancellationToken: ct);
-        await using var server = await PmedServer.StartAsync(
-            new Dictionary<string, string> { ["Cds__TrustedIssuers"] = issuer.TrustedIssuersSetting },
-            ServeHostileInputTests.StackConnection(stack, _database));
+        await using var server = await ServeHostileInputTests.StartTrustingAsync(issuer, stack, _database);
         var url = new Uri(server.Api, ServeHostileInputTests.PgxService);
         var hook = ServeHostileInputTests.Utf8("""
             {"hook":"order-select","hookInstance":"0f8e2c4a-3b1d-4e5f-8a9b-1c2d3e4f5a6b","context":{"userId":"Practitioner/example","patientId":"p-gzip",

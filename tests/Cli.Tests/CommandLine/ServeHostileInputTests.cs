@@ -33,6 +33,10 @@ public sealed class ServeHostileInputTests(LocalStackFixture stack)
         "--fhir", stack.Stack.FhirBaseUrl.ToString(), "--cosmos", stack.Stack.CosmosEndpoint.ToString(), "--cosmos-key", stack.Stack.CosmosKey, "--database", database,
     ];
 
+    /// <summary><c>pmed serve</c> on the local stack (<see cref="StackConnection"/>) trusting the test issuer's CDS Hooks JWTs.</summary>
+    internal static Task<PmedServer> StartTrustingAsync(TestCdsIssuer issuer, LocalStackFixture stack, string database) =>
+        PmedServer.StartAsync(new Dictionary<string, string> { ["Cds__TrustedIssuers"] = issuer.TrustedIssuersSetting }, StackConnection(stack, database));
+
     [Fact]
     public async Task Serve_JsonWithRepeatedNamesUndecodableTextOrOtherShapes_Answers400NamingTheProblem_NeverA500()
     {

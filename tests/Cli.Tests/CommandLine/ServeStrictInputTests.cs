@@ -181,5 +181,5 @@ public sealed class ServeStrictInputTests(LocalStackFixture stack)
 
     /// <summary>pmed serve on the local stack with this test's database, taking the test issuer's CDS Hooks JWTs.</summary>
     private Task<PmedServer> StartAsync(TestCdsIssuer issuer) =>
-        PmedServer.StartAsync(new Dictionary<string, string> { ["Cds__TrustedIssuers"] = issuer.TrustedIssuersSetting }, ServeHostileInputTests.StackConnection(stack, _database));
+        ServeHostileInputTests.StartTrustingAsync(issuer, stack, _database);
 }
